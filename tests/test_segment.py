@@ -1,0 +1,69 @@
+"""Segmentation: Punkt plus rules splits the hard English cases exactly (tests/cases/segmentation.yaml)."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from listen.errors import SettingsError
+from listen.segment import split_sentences
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases" / "segmentation.yaml").read_text(encoding="utf-8"))
+
+
+def _check(category):
+    failures = []
+    for case in CASES[category]:
+        got = split_sentences(case["text"])
+        if got != case["expect"].split(" || "):
+            failures.append((case["text"], got))
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("category", sorted(CASES))
+def test_hard_cases_split_exactly_right_in_each_category(category):
+    _check(category)
+
+
+def test_sentences_are_substrings_of_the_paragraph():
+    paragraph = 'He met Dr. Jones at 5 p.m. Tickets were sold out.  "Why?" she asked.'
+    for sentence in split_sentences(paragraph):
+        assert sentence in paragraph
+        assert sentence == sentence.strip()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "U.S. Secretary of State Marco Rubio spoke on Monday.",
+        "Mr. Smith is here today.",
+        "The table is on p. 55 of the report.",
+        "Use a solvent, e.g. water, to clean it.",
+        "Inflation was 3.5 percent in May.",
+        "The novel is by J. R. R. Tolkien and friends.",
+    ],
+)
+def test_abbreviations_decimals_and_initials_stay_inside_their_sentence(text):
+    assert split_sentences(text) == [text]
+
+
+def test_seed_article_keeps_us_inside_its_sentence_and_breaks_after_a_final_us():
+    paragraph = (
+        "Daniel Foote, a retired U.S. diplomat, underscored the DEA’s return: “We have little idea what’s "
+        "been going on, so having the DEA back there can open a lot of other doors for the U.S. This is "
+        "as much about helping Bolivia as it is keeping the U.S. safe.”"
+    )
+    first, second = split_sentences(paragraph)
+    assert first.endswith("for the U.S.")
+    assert second.startswith("This is as much")
+
+
+def test_other_languages_split_with_their_own_model():
+    text = "El Sr. García llegó a las 5. Después habló con la prensa."
+    assert split_sentences(text, "es") == ["El Sr. García llegó a las 5.", "Después habló con la prensa."]
+    assert split_sentences("Das ist z.B. gut. Wir gehen.", "de") == ["Das ist z.B. gut.", "Wir gehen."]
+
+
+def test_an_unsupported_language_is_a_settings_error():
+    with pytest.raises(SettingsError, match="use one of"):
+        split_sentences("Hello.", "xx")
