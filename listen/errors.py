@@ -77,3 +77,17 @@ class BusyError(ListenError):
     code = "busy"
     http_status = 503
     exit_code = 7
+
+
+class UnsafeURLError(FetchError):
+    """A URL was refused before fetching: wrong scheme, or a private or reserved address."""
+
+    code = "url_refused"
+    http_status = 400
+
+
+class UpstreamError(FetchError):
+    """The site could not be reached, timed out, or answered with an error."""
+
+    code = "upstream_failed"
+    http_status = 502

@@ -1,0 +1,269 @@
+"""Safe HTTP fetching of article pages.
+
+A URL given to a public server is an invitation to make requests on the
+attacker's behalf (SSRF), so every hop is checked: the scheme, the host's
+resolved address (no private, loopback, link-local, multicast or reserved
+targets), and the connection is pinned to the address that was checked, so a
+second DNS answer cannot swap in an internal one (DNS rebinding). Bodies are
+streamed with a size cap and a deadline; only text-like content types pass.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import re
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from .config import Settings
+from .errors import FetchError, UnsafeURLError, UpstreamError
+
+__all__ = ["Page", "fetch", "check_address", "resolve", "open_connection", "USER_AGENT"]
+
+USER_AGENT = "listen/0.1 (+self-hosted article reader)"
+MAX_REDIRECTS = 5
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+TEXT_TYPES = {"text/plain"}
+FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/xml", "text/xml"}
+ALLOWED_TYPES = HTML_TYPES | TEXT_TYPES | FEED_TYPES
+_REDIRECTS = {301, 302, 303, 307, 308}
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+_XML_ENCODING_RE = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+
+
+@dataclass
+class Page:
+    """A fetched page: its final URL, decoded text and content type."""
+
+    url: str
+    text: str
+    content_type: str
+    charset: str = "utf-8"
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type in HTML_TYPES
+
+    @property
+    def is_feed(self) -> bool:
+        return self.content_type in FEED_TYPES
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Return the IP addresses a host name resolves to (tests replace this)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise UpstreamError(f"Cannot resolve the host {host!r}; check the URL's spelling.") from None
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def open_connection(address: str, port: int, timeout: float) -> socket.socket:
+    """Open a TCP connection to an already checked address (tests replace this)."""
+    return socket.create_connection((address, port), timeout=timeout)
+
+
+def check_address(address: str, allow_private: bool = False) -> None:
+    """Raise UnsafeURLError unless the address is a public unicast one.
+
+    `allow_private` admits private and loopback ranges (an intranet CMS), but
+    never link-local (cloud metadata at 169.254.169.254), multicast or 0.0.0.0.
+    """
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    reason = None
+    if ip.is_unspecified:
+        reason = "an unspecified address"
+    elif ip.is_multicast:
+        reason = "a multicast address"
+    elif ip.is_link_local:
+        reason = "a link-local address"
+    elif not allow_private:
+        if ip.is_loopback:
+            reason = "a loopback address"
+        elif not ip.is_global or ip.is_reserved or ip.is_private:
+            reason = "a private or reserved address"
+    if reason:
+        hint = "" if allow_private else " (set LISTEN_ALLOW_PRIVATE_HOSTS=1 to read an intranet site)"
+        raise UnsafeURLError(f"Refusing to fetch from {address}: it is {reason}{hint}.")
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection to a fixed address, whatever the Host header says."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = open_connection(self._address, self.port, self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """An HTTPS connection to a fixed address, with SNI and certificate checks for the host name."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = open_connection(self._address, self.port, self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _checked_target(url: str, settings: Settings) -> tuple[str, str, int, str]:
+    """Validate a URL and return (scheme, host, port, checked address)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise UnsafeURLError(f"Refusing {url!r}: only http and https URLs can be fetched.")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise UnsafeURLError(f"Refusing {url!r}: the port is not a number.") from None
+    if not host:
+        raise UnsafeURLError(f"Refusing {url!r}: it has no host name.")
+    if parts.username or parts.password:
+        raise UnsafeURLError(f"Refusing {url!r}: URLs with a user name or password are not fetched.")
+    port = port or (443 if scheme == "https" else 80)
+    try:
+        addresses = [str(ipaddress.ip_address(host))]
+    except ValueError:
+        addresses = resolve(host, port)
+    if not addresses:
+        raise UpstreamError(f"Cannot resolve the host {host!r}; check the URL's spelling.")
+    # Every address must pass: the OS could otherwise pick the unsafe one later.
+    for address in addresses:
+        check_address(address, settings.allow_private_hosts)
+    return scheme, host, port, addresses[0]
+
+
+def _path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _open(url: str, settings: Settings) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    """Send a GET to the checked, pinned address of one URL."""
+    scheme, host, port, address = _checked_target(url, settings)
+    cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+    conn = cls(host, port, address, settings.fetch_timeout_s)
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,application/xml;q=0.8,*/*;q=0.1",
+        "Accept-Encoding": "identity",
+    }
+    try:
+        conn.request("GET", _path_of(url), headers=headers)
+        return conn, conn.getresponse()
+    except (OSError, http.client.HTTPException) as exc:
+        conn.close()
+        raise UpstreamError(f"Cannot fetch {url}: {_describe(exc)}. Check that the site is up.") from None
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return "the site did not answer in time"
+    if isinstance(exc, ssl.SSLError):
+        return f"the secure connection failed ({exc.reason or exc})"
+    return str(exc) or type(exc).__name__
+
+
+def _content_type(response: http.client.HTTPResponse) -> tuple[str, str | None]:
+    """Return the response's media type and declared charset, if any."""
+    media_type = (response.headers.get_content_type() or "").lower()
+    charset = response.headers.get_content_charset()
+    return media_type, charset
+
+
+def _read_body(response: http.client.HTTPResponse, url: str, settings: Settings) -> bytes:
+    """Read the body in pieces, stopping at the size cap or the deadline."""
+    limit = settings.max_fetch_bytes
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise FetchError(_too_big(url, limit))
+    # Per-read timeouts alone let a slow drip run forever; a deadline stops it.
+    deadline = time.monotonic() + 3 * settings.fetch_timeout_s
+    pieces: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            piece = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
+            if not piece:
+                break
+            size += len(piece)
+            if size > limit:
+                raise FetchError(_too_big(url, limit))
+            if time.monotonic() > deadline:
+                raise UpstreamError(f"Cannot fetch {url}: the page took too long to download.")
+            pieces.append(piece)
+    except (OSError, http.client.HTTPException) as exc:
+        raise UpstreamError(f"Cannot fetch {url}: {_describe(exc)}. Check that the site is up.") from None
+    return b"".join(pieces)
+
+
+def _too_big(url: str, limit: int) -> str:
+    return (
+        f"{url} is larger than {limit / 1e6:.1f} MB; that is not an article page. "
+        "Raise LISTEN_MAX_FETCH_BYTES if it really is."
+    )
+
+
+def _sniffed_charset(body: bytes) -> str | None:
+    """Find the charset a page declares in its own head (meta tag or XML prolog)."""
+    for pattern in (_META_CHARSET_RE, _XML_ENCODING_RE):
+        found = pattern.search(body[:4096])
+        if found:
+            return found.group(1).decode("ascii")
+    return None
+
+
+def _decode(body: bytes, declared: str | None) -> tuple[str, str]:
+    """Decode with the header's charset, else the page's own declaration, else UTF-8."""
+    name = declared or _sniffed_charset(body)
+    if name:
+        try:
+            return body.decode(name, errors="replace"), name.lower()
+        except LookupError:
+            pass  # an unknown charset name: fall through to guessing
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # Undeclared and not UTF-8: Windows-1252 is what such pages nearly always are.
+        return body.decode("cp1252", errors="replace"), "cp1252"
+
+
+def fetch(url: str, settings: Settings) -> Page:
+    """Fetch a page safely, following up to five checked redirects."""
+    current = url.strip()
+    for _hop in range(MAX_REDIRECTS + 1):
+        conn, response = _open(current, settings)
+        try:
+            if response.status in _REDIRECTS:
+                location = response.headers.get("Location")
+                if not location:
+                    raise UpstreamError(f"{current} redirected without saying where to.")
+                current = urljoin(current, location.strip())
+                continue
+            if response.status >= 400:
+                raise UpstreamError(
+                    f"{current} answered HTTP {response.status} {response.reason}; "
+                    "check that the URL opens in a browser."
+                )
+            media_type, declared = _content_type(response)
+            if media_type not in ALLOWED_TYPES:
+                raise FetchError(
+                    f"{current} is {media_type or 'of unknown type'}, not a web page; "
+                    "give the URL of an HTML article (or a plain-text file)."
+                )
+            body = _read_body(response, current, settings)
+            text, charset = _decode(body, declared)
+            return Page(url=current, text=text, content_type=media_type, charset=charset)
+        finally:
+            conn.close()
+    raise UpstreamError(f"{url} redirected more than {MAX_REDIRECTS} times; give the article's final URL.")
