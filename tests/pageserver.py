@@ -60,7 +60,7 @@ class PageServer:
     def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}{path}"
 
-    def __enter__(self) -> "PageServer":
+    def __enter__(self) -> PageServer:
         self.thread.start()
         return self
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import socket
 
 import pytest
+from pageserver import PageServer
 
 from listen import fetch as fetch_module
 from listen.config import Settings
 from listen.errors import FetchError, UnsafeURLError, UpstreamError
 from listen.fetch import USER_AGENT, check_address, fetch
-from pageserver import PageServer
 
 PAGE = "<html><head><title>T</title></head><body><p>Hello, reader — café.</p></body></html>"
 # A public-looking address that the tests route to the local server.
