@@ -20,10 +20,21 @@ _LABELS = [
     r"share( this)?( article| story)?",
     r"(share on )?(facebook|twitter|x|linkedin|whatsapp|email|print)",
     r"skip to (main )?content",
-    r"image( caption)?:?.*|photo:.*|\(?photo(graph)? by .*",
+    r"image caption.*|image:.*|photo:.*|\(?photo(graph)? by .*",
+    r"(photo|picture|image|credit)s?\s*(:|\.\.\.|…).{0,120}",
     r"getty images|reuters|ap photo.*",
     r"copy link",
     r"save( article)?",
+    r"supported by",
+    r"skip (advertisement|ad)",
+    r"(read|see|watch|listen) (more|also|next)\s*:.*",
+    r"printer-friendly version|print this (page|article|story)|email this (story|article)",
+    r"order reprints.*",
+    r"follow (us|me|him|her|them)( on .{0,40})?",
+    # The same furniture in French, German and Spanish.
+    r"lire aussi\s*:.*|[ée]couter (cet article|l[’']article)|partager( l[’']article)?|publicit[ée]",
+    r"anzeige|werbung|artikel (anh[öo]ren|vorlesen)|lesen sie auch\s*:.*|teilen",
+    r"escuchar (este )?art[íi]culo|publicidad|lee tambi[ée]n\s*:.*|compartir",
 ]
 
 # Section headers: the article body ends where one starts.
@@ -45,6 +56,14 @@ _TAIL_MARKERS = [
     r"about the author",
     r"tags?:.*",
     r"topics?:.*",
+    r"a version of this (article|story) (appears|appeared) in print.*",
+    r"(readers[’'] )?comments?\s*\(\d+\)",
+    r"\d+ (replies|responses|thoughts) on .*",
+    r"leave a (reply|comment)",
+    r"other stories in .{0,40}",
+    r"commentaires?( \(\d+\))?|v[ée]rification des faits|sur le m[êe]me sujet|[àa] lire aussi",
+    r"\d* ?kommentare?|mehr zum thema|das k[öo]nnte sie auch interessieren",
+    r"\d* ?comentarios?|noticias relacionadas",
 ]
 
 _LABEL_RE = re.compile(r"^\s*(?:" + "|".join(_LABELS) + r")\s*[.:!]?\s*$", re.IGNORECASE)
@@ -59,3 +78,71 @@ def is_label(line: str) -> bool:
 def is_tail_marker(line: str) -> bool:
     """Tell whether a line starts a section after the article (comments, fact-check, related)."""
     return bool(_TAIL_RE.match(line))
+
+
+_BIO_VERBS = r"(is|was|covers|writes|reports|edits|has been|lives|contributed|joined)\b"
+
+
+def clean_paragraphs(
+    paragraphs: list[str], title: str = "", description: str = "", authors: list[str] | None = None
+) -> list[str]:
+    """Drop furniture an HTML extractor let through; end the body at a late tail section.
+
+    A tail marker in the first half is more likely an inline box ("Related:
+    ...") than the end of the article, so there only the marker line goes.
+    """
+    total = sum(len(p) for p in paragraphs) or 1
+    seen = 0
+    body: list[str] = []
+    for paragraph in paragraphs:
+        seen += len(paragraph)
+        if is_tail_marker(paragraph):
+            if body and seen > total / 2:
+                break
+            continue
+        if is_label(paragraph):
+            continue
+        if not body and _is_heading_repeat(paragraph, title, description, authors or []):
+            continue
+        body.append(paragraph)
+    body = _drop_pull_quotes(body)
+    while body and _is_author_bio(body[-1], authors or []):
+        body.pop()
+    return body
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and _plain(a) == _plain(b)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
+def _is_heading_repeat(line: str, title: str, description: str, authors: list[str]) -> bool:
+    """Tell whether a line before the body repeats the headline, standfirst or byline."""
+    if _same(line, title) or _same(line, description):
+        return True
+    return (
+        bool(authors) and bool(re.match(r"^(by\s+)?" + re.escape(authors[0]), line, re.I)) and len(line) < 120
+    )
+
+
+def _drop_pull_quotes(body: list[str]) -> list[str]:
+    """Drop short paragraphs that only repeat words found inside a longer one (pull quotes)."""
+    plain = [_plain(p) for p in body]
+    keep = []
+    for i, paragraph in enumerate(body):
+        repeated = len(paragraph) < 250 and any(
+            j != i and len(plain[j]) > len(plain[i]) and plain[i] in plain[j] for j in range(len(body))
+        )
+        if not repeated and plain[i] not in (_plain(k) for k in keep):
+            keep.append(paragraph)
+    return keep
+
+
+def _is_author_bio(line: str, authors: list[str]) -> bool:
+    """Tell whether a closing line is a note about the author ("Jane Doe covers ...")."""
+    return any(
+        re.match(re.escape(name) + r"\s+" + _BIO_VERBS, line) and len(line) < 400 for name in authors if name
+    )

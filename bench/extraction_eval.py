@@ -1,0 +1,84 @@
+"""Score body extraction on tests/pages: word-4-gram F1, ours against trafilatura alone.
+
+Run: .venv/bin/python bench/extraction_eval.py
+Each tests/pages/NAME.html has its expected body in NAME.txt (blank lines between paragraphs).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "tests" / "pages"
+sys.path.insert(0, str(ROOT))
+
+N = 4
+
+
+def ngrams(text: str, n: int = N) -> Counter:
+    """Count the word n-grams of a text, ignoring case and punctuation."""
+    words = re.findall(r"\w+", text.lower())
+    return Counter(tuple(words[i : i + n]) for i in range(max(0, len(words) - n + 1)))
+
+
+def f1(extracted: str, expected: str) -> float:
+    """Return the word-4-gram F1 of an extracted body against the expected one."""
+    got, want = ngrams(extracted), ngrams(expected)
+    overlap = sum((got & want).values())
+    if not overlap:
+        return 0.0
+    precision = overlap / sum(got.values())
+    recall = overlap / sum(want.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def pages() -> list[tuple[str, str, str]]:
+    """Return (name, html, expected body) for every saved page."""
+    return [
+        (p.stem, p.read_text(encoding="utf-8"), (PAGES / f"{p.stem}.txt").read_text(encoding="utf-8"))
+        for p in sorted(PAGES.glob("*.html"))
+        if (PAGES / f"{p.stem}.txt").exists()
+    ]
+
+
+def ours(html: str) -> str:
+    from listen.extract import article_from_html
+
+    return "\n\n".join(article_from_html(html).paragraphs)
+
+
+def trafilatura_alone(html: str) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html, include_comments=False, include_tables=False) or ""
+
+
+def main() -> None:
+    rows = []
+    for name, html, expected in pages():
+        rows.append((name, f1(ours(html), expected), f1(trafilatura_alone(html), expected)))
+    print(f"{'page':36} {'ours':>6} {'trafilatura':>12}")
+    for name, a, b in rows:
+        print(f"{name:36} {a:6.3f} {b:12.3f}")
+    print(
+        f"{'mean':36} {statistics.mean(r[1] for r in rows):6.3f} {statistics.mean(r[2] for r in rows):12.3f}"
+    )
+
+    html = max((p for p in pages()), key=lambda p: len(p[1]))[1]  # time the largest page
+    for label, func in (("ours", ours), ("trafilatura alone", trafilatura_alone)):
+        func(html)  # warm up imports and caches
+        runs = 20
+        start = time.perf_counter()
+        for _ in range(runs):
+            func(html)
+        per_page = (time.perf_counter() - start) / runs * 1000
+        print(f"extraction time, {label}: {per_page:.1f} ms per page ({len(html) / 1000:.0f} KB page)")
+
+
+if __name__ == "__main__":
+    main()

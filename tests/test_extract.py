@@ -1,0 +1,143 @@
+"""Article extraction from saved news pages: the body only, with its metadata."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from listen.article import from_html, from_text
+from listen.errors import InputError
+from listen.extract import article_from_html
+
+PAGES = Path(__file__).parent / "pages"
+SEED = Path("/work/shared/samples/seed-article.txt")
+NAMES = sorted(p.stem for p in PAGES.glob("*.html") if (PAGES / f"{p.stem}.txt").exists())
+
+
+def _load_eval():
+    path = Path(__file__).parent.parent / "bench" / "extraction_eval.py"
+    spec = importlib.util.spec_from_file_location("extraction_eval", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+evaluation = _load_eval()
+
+
+def page(name: str) -> tuple[str, str, dict]:
+    html = (PAGES / f"{name}.html").read_text(encoding="utf-8")
+    expected = (PAGES / f"{name}.txt").read_text(encoding="utf-8")
+    meta = json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    return html, expected, meta
+
+
+def test_the_page_set_has_several_layouts():
+    assert len(NAMES) >= 5
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_body_of_each_saved_page_matches_its_expected_text(name):
+    html, expected, _ = page(name)
+    article = article_from_html(html, source=name)
+    body = "\n\n".join(article.paragraphs)
+    assert evaluation.f1(body, expected) >= 0.97, body
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_page_furniture_is_left_out_of_the_body(name):
+    html, _, meta = page(name)
+    body = "\n".join(article_from_html(html).paragraphs)
+    for phrase in meta["absent"]:
+        assert phrase not in body
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_title_byline_date_site_and_language_come_from_the_page(name):
+    html, _, meta = page(name)
+    article = article_from_html(html)
+    assert article.title == meta["title"]
+    assert article.byline == meta["byline"]
+    assert article.date == meta["date"]
+    assert article.language == meta["language"]
+    if meta["site_name"]:
+        assert article.site_name == meta["site_name"]
+
+
+def test_paragraphs_are_whole_and_in_page_order():
+    html, expected, _ = page("gazette-tram-extension")
+    assert article_from_html(html).paragraphs == expected.strip().split("\n\n")
+
+
+def test_our_extraction_scores_at_least_as_well_as_trafilatura_alone():
+    ours = [evaluation.f1(evaluation.ours(h), e) for _, h, e in evaluation.pages()]
+    alone = [evaluation.f1(evaluation.trafilatura_alone(h), e) for _, h, e in evaluation.pages()]
+    assert sum(ours) / len(ours) >= sum(alone) / len(alone)
+    assert min(ours) >= 0.95
+
+
+def test_several_authors_are_joined_as_a_reader_says_them():
+    html, _, _ = page("modern-reservoirs-drought")
+    assert article_from_html(html).byline == "Priya Raman and Tom Whitfield"
+
+
+def test_list_items_lose_their_bullets():
+    html, _, _ = page("blog-allotment-water")
+    paragraphs = article_from_html(html).paragraphs
+    assert "Transplants: every two days for the first week, then as above." in paragraphs
+
+
+def test_a_language_given_by_the_caller_wins_over_the_page():
+    html, _, _ = page("gazette-tram-extension")
+    assert article_from_html(html, language="cy").language == "cy"
+
+
+def test_the_source_and_final_url_are_kept():
+    html, _, _ = page("gazette-tram-extension")
+    article = article_from_html(html, source="in.html", url="https://news.example/a")
+    assert article.source == "in.html"
+    assert article.extra["url"] == "https://news.example/a"
+
+
+def test_from_html_delegates_to_the_extractor():
+    html, expected, _ = page("legacy-ferry-timetable")
+    assert from_html(html).paragraphs == expected.strip().split("\n\n")
+
+
+def test_a_page_without_an_article_is_refused_with_advice():
+    html = (
+        "<html><head><title>Search</title></head><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        "<form><input name='q'><button>Search</button></form><footer>© 2025 Example</footer></body></html>"
+    )
+    with pytest.raises(InputError, match="no article text"):
+        article_from_html(html, source="search.html")
+
+
+@pytest.mark.parametrize("html", ["", "   \n  "])
+def test_an_empty_page_is_refused(html):
+    with pytest.raises(InputError, match="empty"):
+        article_from_html(html)
+
+
+def test_a_page_of_only_comments_and_furniture_is_refused():
+    html = (
+        "<html><body><div class='share-bar'>Share Facebook X Email</div>"
+        "<section id='comments'><h2>Comments (2)</h2><p>Great read!</p><p>Terrible take.</p></section>"
+        "</body></html>"
+    )
+    with pytest.raises(InputError):
+        article_from_html(html)
+
+
+def test_the_plain_text_seed_article_still_reads_headline_first_without_furniture():
+    article = from_text(SEED.read_text(encoding="utf-8"))
+    assert article.title.startswith("US Resumes Drug Intelligence Cooperation with Bolivia")
+    body = "\n".join(article.paragraphs)
+    assert article.paragraphs[0].startswith("The United States has reestablished")
+    assert article.paragraphs[-1].startswith("The scope of the DEA’s renewed presence")
+    assert "Listen to the article" not in body
+    assert "Fact Checker" not in body and "Disinformation Commission" not in body
+    assert "Comments" not in body and "thaw in US-Bolivia" not in body
