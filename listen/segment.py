@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
@@ -81,7 +81,7 @@ class _Candidate:
     next_word: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def tokenizer_for(language: str, extras: bool = True) -> PunktSentenceTokenizer:
     """Build NLTK's Punkt tokenizer from the pretrained parameters for a language."""
     model = PUNKT_MODELS.get(language)

@@ -1,0 +1,93 @@
+"""Print per-category pass rates for segmentation and speech normalisation.
+
+Segmentation: exact split of each paragraph in tests/cases/segmentation.yaml, our rules
+against NLTK Punkt's pretrained English model alone.
+
+Normalisation: phoneme agreement on tests/cases/normalization.yaml. espeak-ng turns both
+our spoken text and a hand-written reference verbalisation into phonemes
+(`espeak-ng -q -x --ipa`); a case passes when the two phoneme strings are equal after
+spaces are dropped, stress marks are dropped and clause breaks (espeak-ng's line
+breaks) are kept as "|". The raw engine's score is the text as written against the same
+references. A looser figure, similarity ratio >= 0.9 (difflib), is printed beside it.
+
+Usage: python bench/text_eval.py [--verbose]
+"""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from listen.normalize import to_spoken  # noqa: E402
+from listen.segment import punkt_sentences, split_sentences  # noqa: E402
+
+CASES = ROOT / "tests" / "cases"
+
+
+def phonemes(text: str, voice: str = "en") -> str:
+    """Return espeak-ng's phonemes for a text, stress-free, clause breaks as "|"."""
+    out = subprocess.run(
+        ["espeak-ng", "-q", "-x", "--ipa", "-v", voice, text], capture_output=True, text=True, check=True
+    ).stdout
+    # Word spacing is dropped: "p.m." and "P M" are the same sounds, split differently.
+    clauses = ["".join(line.split()) for line in out.splitlines() if line.strip()]
+    return " | ".join(clauses).replace("ˈ", "").replace("ˌ", "")
+
+
+def agree(a: str, b: str) -> tuple[bool, bool]:
+    """Compare two texts by their phonemes: (exact, similar)."""
+    pa, pb = phonemes(a), phonemes(b)
+    return pa == pb, difflib.SequenceMatcher(None, pa, pb).ratio() >= 0.9
+
+
+def segmentation(verbose: bool) -> None:
+    cases = yaml.safe_load((CASES / "segmentation.yaml").read_text(encoding="utf-8"))
+    print("Segmentation: exact split (ours / raw Punkt)")
+    total = ours_ok = raw_ok = 0
+    for category, items in cases.items():
+        ours = raw = 0
+        for case in items:
+            expect = case["expect"].split(" || ")
+            got = split_sentences(case["text"])
+            ours += got == expect
+            raw += punkt_sentences(case["text"]) == expect
+            if verbose and got != expect:
+                print(f"    FAIL {case['text']!r} -> {got}")
+        print(f"  {category:<18} {ours:>2}/{len(items):<2} {ours / len(items):6.0%}   raw {raw / len(items):6.0%}")
+        total, ours_ok, raw_ok = total + len(items), ours_ok + ours, raw_ok + raw
+    print(f"  {'ALL':<18} {ours_ok:>2}/{total:<2} {ours_ok / total:6.0%}   raw {raw_ok / total:6.0%}\n")
+
+
+def normalisation(verbose: bool) -> None:
+    cases = yaml.safe_load((CASES / "normalization.yaml").read_text(encoding="utf-8"))
+    print("Normalisation: phoneme agreement with the reference (exact; ratio>=0.9) / raw engine")
+    total = [0, 0, 0, 0, 0]
+    for category, items in cases.items():
+        counts = [0, 0, 0, 0]
+        for case in items:
+            exact, similar = agree(to_spoken(case["text"]), case["say"])
+            raw_exact, raw_similar = agree(case["text"], case["say"])
+            for i, ok in enumerate((exact, similar, raw_exact, raw_similar)):
+                counts[i] += ok
+            if verbose and not exact:
+                print(f"    FAIL {to_spoken(case['text'])!r} vs {case['say']!r}")
+        n = len(items)
+        print(f"  {category:<16} {counts[0]:>2}/{n:<2} {counts[0] / n:5.0%}; {counts[1] / n:5.0%}"
+              f"   raw {counts[2] / n:5.0%}; {counts[3] / n:5.0%}")
+        total = [t + c for t, c in zip(total, counts + [n], strict=True)]
+    n = total[4]
+    print(f"  {'ALL':<16} {total[0]:>2}/{n:<2} {total[0] / n:5.0%}; {total[1] / n:5.0%}"
+          f"   raw {total[2] / n:5.0%}; {total[3] / n:5.0%}")
+
+
+if __name__ == "__main__":
+    verbose = "--verbose" in sys.argv or "-v" in sys.argv
+    segmentation(verbose)
+    normalisation(verbose)

@@ -1,0 +1,261 @@
+"""What the engine is given: a sentence as a careful newsreader would say it.
+
+espeak-ng reads "DEA" as one syllable, "$2.00" as "dollar two point zero zero" and
+pauses after "Dr." and "U.S."; each pass below rewrites one kind of thing into
+plain words it says right. The output is plain text (no SSML) for espeak-ng.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import SettingsError
+from .numbers import LANGUAGES, WORDS, cardinal, ordinal, verbalize_numbers
+
+__all__ = ["to_spoken", "spell", "ACRONYM_WORDS", "LANGUAGES"]
+
+# All-capital words read as words, whatever the pronounceability rule says.
+ACRONYM_WORDS = {
+    "NASA", "NATO", "UNESCO", "UNICEF", "OPEC", "FIFA", "UEFA", "AIDS", "COVID", "NAFTA", "ASEAN",
+    "INTERPOL", "SWAT", "ICE", "ISIS", "SARS", "MERS", "FEMA", "DARPA", "CERN", "LASER", "RADAR",
+    "SCUBA", "GIF", "OSHA", "MERCOSUR", "ALBA", "FARC", "ELN", "EFTA", "EURO", "TASS", "ANSA",
+    "UNAMA", "UNHCR", "MAGA", "NIMBY", "SEAL", "SEALS", "CAT", "PIN", "OK",
+}
+# ...and these are spelled out even though they look pronounceable.
+ACRONYM_LETTERS = {"DEA", "USA", "FBI", "CIA", "IMF", "EU", "UN", "UK", "US", "CEO", "NGO", "BBC", "CNN",
+                   "AP", "AFP", "OAS", "OECD", "NYPD", "LAPD", "IRS", "NBA", "NFL", "GOP", "DOJ", "WHO"}
+# Onsets English words may start with; an acronym starting otherwise is spelled ("NCAA").
+_ONSETS = {"bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "pl", "pr", "sc", "sh", "sk", "sl",
+           "sm", "sn", "sp", "st", "sw", "th", "tr", "tw", "wh", "wr", "kn", "ph", "qu"}
+_VOWELS = set("AEIOUY")
+
+TITLES_EN = {
+    "Dr": "Doctor", "Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "Prof": "Professor", "Gen": "General",
+    "Sen": "Senator", "Rep": "Representative", "Gov": "Governor", "Lt": "Lieutenant", "Col": "Colonel",
+    "Sgt": "Sergeant", "Capt": "Captain", "Cmdr": "Commander", "Adm": "Admiral", "Maj": "Major",
+    "Rev": "Reverend", "Hon": "Honourable", "Pres": "President", "Supt": "Superintendent",
+    "Mt": "Mount", "Ft": "Fort", "Messrs": "Messieurs",
+}
+SUFFIXES_EN = {"Jr": "Junior", "Sr": "Senior", "Inc": "Incorporated", "Ltd": "Limited", "Corp": "Corporation",
+               "Co": "Company", "Bros": "Brothers", "Ave": "Avenue", "Blvd": "Boulevard", "Rd": "Road"}
+PHRASES_EN = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus", "vs": "versus",
+              "approx.": "approximately", "est.": "established", "dept.": "department", "cf.": "compare",
+              "et al.": "and others", "a.k.a.": "also known as", "aka": "also known as"}
+TITLES = {
+    "es": {"Sr": "señor", "Sra": "señora", "Srta": "señorita", "Dr": "doctor", "Dra": "doctora", "Ud": "usted"},
+    "de": {"Dr": "Doktor", "Prof": "Professor", "Hr": "Herr", "Fr": "Frau"},
+    "fr": {"M": "monsieur", "Mme": "madame", "Mlle": "mademoiselle", "Dr": "docteur", "Pr": "professeur"},
+    "pt": {"Sr": "senhor", "Sra": "senhora", "Dr": "doutor", "Dra": "doutora"},
+    "it": {"Sig": "signor", "Sig.ra": "signora", "Dott": "dottor", "Prof": "professor"},
+}
+PHRASES = {
+    "es": {"etc.": "etcétera", "p. ej.": "por ejemplo", "EE.UU.": "Estados Unidos", "EE. UU.": "Estados Unidos"},
+    "de": {"z.B.": "zum Beispiel", "z. B.": "zum Beispiel", "usw.": "und so weiter", "bzw.": "beziehungsweise",
+           "d.h.": "das heißt", "ca.": "circa", "u.a.": "unter anderem", "vgl.": "vergleiche"},
+    "fr": {"etc.": "et cetera", "c.-à-d.": "c'est-à-dire", "p. ex.": "par exemple"},
+    "pt": {"etc.": "etcétera", "p. ex.": "por exemplo", "EUA": "Estados Unidos"},
+    "it": {"ecc.": "eccetera", "ad es.": "ad esempio"},
+}
+
+# Roman numerals after these words are counted ("World War two"); after a ruler's name, ranked.
+_ROMAN_CARDINAL_AFTER = {"War", "Bowl", "Chapter", "Part", "Volume", "Vol", "Act", "Phase", "Episode",
+                         "Article", "Title", "Class", "Type", "Stage", "Level", "Book", "Round", "Section",
+                         "Schedule", "Grade", "Category", "Apollo", "Vatican", "Rocky"}
+_REGNAL_NAMES = {
+    "Leo", "John", "Paul", "Benedict", "Pius", "Gregory", "Innocent", "Clement", "Urban", "Boniface", "Sixtus",
+    "Henry", "Edward", "George", "William", "Charles", "Elizabeth", "Louis", "Richard", "James", "Mary",
+    "Philip", "Felipe", "Carlos", "Juan", "Napoleon", "Alexander", "Nicholas", "Peter", "Catherine", "Frederick",
+    "Ramses", "Alfonso", "Olaf", "Harald", "Haakon", "Gustav", "Carl", "Willem", "Rama", "Mohammed", "Hassan",
+    "Abdullah", "Constantine", "Justinian", "Victor", "Emmanuel", "Umberto", "Ferdinand", "Isabella", "Francis",
+    "Stephen", "Anne", "Victoria", "Wilhelm", "Friedrich", "Ludwig", "Otto", "Pedro", "João", "Manuel", "Henri",
+    "Léon", "Jean", "Pie", "Benoît", "León", "Juan Pablo", "Pablo", "Benedicto",
+}
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+
+
+def to_spoken(sentence: str, language: str = "en") -> str:
+    """Rewrite a sentence into the words a careful newsreader would say."""
+    if language not in LANGUAGES:
+        raise SettingsError(f"No speech normalisation for language {language!r}; use one of {', '.join(LANGUAGES)}.")
+    text = _typography(sentence)
+    text = _links(text, language)
+    text = verbalize_numbers(text, language)
+    text = re.sub(r"\b([ap]\.m\.)\.", r"\1", text)  # "9am." became "nine a.m.."
+    text = _phrases(text, language)
+    text = _dotted_acronyms(text)
+    text = _titles(text, language)
+    text = _roman_numerals(text, language)
+    if language == "en":
+        text = _acronyms(text)
+    text = _symbols(text, language)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _typography(text: str) -> str:
+    """Drop marks that must not be read aloud: curly quotes, dashes, invisible characters."""
+    text = re.sub(r"[\u00ad\u200b\u200c\u200d\ufeff]", "", text)
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    text = re.sub(r"(?<=\w)[’‘ʼ](?=\w)", "'", text)  # apostrophes inside words stay, straight
+    text = re.sub(r"(?<=s)’(?=\s|$)", "'", text)  # "Morales’ party"
+    text = re.sub(r"[“”„«»‹›\"‘’]", "", text)
+    text = re.sub(r"(?<=\d)\s?[–—]\s?(?=\d)", "-", text)  # en dash in a range reads "to" later
+    text = re.sub(r"\s*[—–]\s*|\s+-{1,2}\s+", ", ", text)  # a dash is a pause, not a word
+    text = text.replace("…", "...")
+    text = text.replace("−", "-")
+    return text
+
+
+def _links(text: str, language: str) -> str:
+    """Read URLs as "link to example.com" and emails as "name at example dot com"."""
+    words = WORDS[language]
+
+    def url(m: re.Match) -> str:
+        host = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group(0)).split("/")[0].split("?")[0]
+        return f"{words['link']} {host}"
+
+    def email(m: re.Match) -> str:
+        user, domain = m.group(1), m.group(2)
+        user = re.sub(r"[._]", f" {words['dot']} ", user)
+        return f"{user} {words['at']} {domain.replace('.', ' ' + words['dot'] + ' ')}"
+
+    text = re.sub(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)", email, text)
+    return re.sub(r"(?:https?://|www\.)[^\s]+?(?=[.,;:!?)]*(?:\s|$))", url, text)
+
+
+def _phrases(text: str, language: str) -> str:
+    """Expand fixed abbreviations (e.g., etc., vs.)."""
+    table = PHRASES_EN if language == "en" else PHRASES.get(language, {})
+    for short, long in sorted(table.items(), key=lambda kv: -len(kv[0])):
+        pattern = r"(?<![\w.])" + re.escape(short) + (r"(?!\w)" if short.endswith(".") else r"\b")
+        ends = re.compile(pattern + r"\s*$")
+        text = ends.sub(long + ".", text) if short.endswith(".") else text
+        text = re.sub(pattern, long, text)
+    return text
+
+
+def _titles(text: str, language: str) -> str:
+    """Expand titles and name suffixes, and read St. as Saint or Street by context."""
+    if language != "en":
+        for short, long in TITLES.get(language, {}).items():
+            text = re.sub(rf"\b{re.escape(short)}\.(?=\s)", long, text)
+        return text
+
+    def saint_or_street(m: re.Match) -> str:
+        before, after = m.group("before") or "", m.group("after") or ""
+        if after[:1].isupper() and not before[:1].isdigit():
+            return f"{before}Saint {after}"
+        return f"{before}Street{' ' if after else ''}{after}"
+
+    text = re.sub(r"(?P<before>\S+\s)?\bSt\.(?:\s(?P<after>\S+))?", saint_or_street, text)
+    text = re.sub(r"\bDr\.(?=\s+[a-z]|\s*$)", "Drive", text)  # "Mulholland Dr. in", not "Dr. Jones"
+    for short, long in TITLES_EN.items():
+        text = re.sub(rf"\b{short}\.?(?=\s+[A-Z])", long, text)
+    for short, long in SUFFIXES_EN.items():
+        text = re.sub(rf"(?<=[A-Za-z,] )(?:{short})\.(?=\s*$)", long + ".", text)
+        text = re.sub(rf"(?<=[A-Za-z,] )(?:{short})\.", long, text)
+    # Initials lose their dot, which espeak-ng takes for the end of a clause: "George W. Bush".
+    return re.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1", text)
+
+
+def _dotted_acronyms(text: str) -> str:
+    """Read "U.S." as the letters U S with no break; keep the full stop only at the end."""
+
+    def letters(m: re.Match) -> str:
+        word = m.group(0)
+        if word.lower() in ("a.m.", "p.m."):
+            return word  # espeak-ng reads these right and without a pause
+        spoken = spell(word.replace(".", "").upper(), final=m.end() == len(text.rstrip()))
+        return spoken + ("." if re.fullmatch(r"\s*", text[m.end():]) else "")
+
+    return re.sub(r"(?<![\w.])(?:[A-Za-z]\.){2,}(?!\w)", letters, text)
+
+
+def spell(word: str, final: bool = True) -> str:
+    """Spell a word as letters espeak-ng names one by one ("DEA" -> "D E A")."""
+    letters = [c for c in word if c.isalnum()]
+    # A lone "A" before more speech is read as the article; "eigh" says the letter.
+    out = ["eigh" if c == "A" and (i < len(letters) - 1 or not final) else c for i, c in enumerate(letters)]
+    return " ".join(out)
+
+
+def _pronounceable(word: str) -> bool:
+    """Guess whether an all-capital word reads as a word (NASA) rather than letters (NCAA)."""
+    if len(word) < 4 or not any(c in _VOWELS for c in word):
+        return False
+    lower = word.lower()
+    if lower[0] not in "aeiouy" and lower[1] not in "aeiouy" and lower[:2] not in _ONSETS:
+        return False
+    consonant_run = 0
+    for c in lower:
+        consonant_run = 0 if c in "aeiouy" else consonant_run + 1
+        if consonant_run > 2:
+            return False
+    double_vowel = re.search(r"([aeiou])\1", lower) or re.search(r"[aeiou]{3}", lower)
+    return not double_vowel and not (lower[-1] not in "aeiouy" and lower[-2] not in "aeiouy"
+                                     and lower[-2:] not in {"rs", "rn", "rd", "ld", "nd", "nt", "st", "ps", "ks", "ts", "ns", "ms", "ls"})
+
+
+def _acronyms(text: str) -> str:
+    """Spell acronyms letter by letter unless they are known words or read as one."""
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    shouting = len(words) >= 4 and sum(w.isupper() for w in words) / len(words) > 0.6
+
+    def replace(m: re.Match) -> str:
+        word, tail = m.group("word"), m.group("tail") or ""
+        if word in ACRONYM_WORDS or (shouting and word not in ACRONYM_LETTERS):
+            return word.capitalize() + tail if word in ACRONYM_WORDS else word + tail
+        if word not in ACRONYM_LETTERS and _pronounceable(word):
+            return word.capitalize() + tail
+        rest = text[m.end():]
+        final = bool(tail) or not re.match(r"\s*\w", rest)
+        return spell(word, final=final) + tail
+
+    return re.sub(r"\b(?P<word>[A-Z]{2,6})(?P<tail>'s|s)?\b(?!\.\w)", replace, text)
+
+
+def _roman_value(numeral: str) -> int | None:
+    if not numeral or not _ROMAN.match(numeral):
+        return None
+    total = 0
+    for i, c in enumerate(numeral):
+        value = _ROMAN_VALUES[c]
+        total += -value if i + 1 < len(numeral) and _ROMAN_VALUES[numeral[i + 1]] > value else value
+    return total
+
+
+def _roman_numerals(text: str, language: str) -> str:
+    """Read "Leo XIV" as "Leo the fourteenth" and "World War II" as "World War two"."""
+    the = {"en": "the ", "es": "", "de": "der ", "fr": "", "pt": "", "it": ""}[language]
+
+    def replace(m: re.Match) -> str:
+        before, numeral = m.group("before"), m.group("numeral")
+        value = _roman_value(numeral)
+        if value is None or value > 60:
+            return m.group(0)
+        if before.rstrip(".") in _ROMAN_CARDINAL_AFTER:
+            return f"{before} {cardinal(value, language)}"
+        if before in _REGNAL_NAMES or (numeral in {"II", "III", "IV"} and before[:1].isupper()):
+            if language == "fr" and value == 1:
+                return f"{before} premier"
+            if language in ("fr",):
+                return f"{before} {cardinal(value, language)}"
+            return f"{before} {the}{ordinal(value, language)}"
+        return m.group(0)
+
+    return re.sub(r"(?P<before>\b[A-Z][\w.]*) (?P<numeral>[IVXLC]+)\b(?!')", replace, text)
+
+
+def _symbols(text: str, language: str) -> str:
+    """Say the symbols a reader says (&, @, #, °, +, =) and drop the rest."""
+    words = WORDS[language]
+    text = re.sub(r"\s*&\s*", f" {words['and']} ", text)
+    text = re.sub(r"#(?=[A-Za-z])", "hashtag " if language == "en" else "hashtag ", text)
+    text = re.sub(r"\s*@\s*", f" {words['at']} ", text)
+    text = re.sub(r"\s*°", f" {words['degrees']}", text)
+    text = re.sub(r"\s*%", f" {words['percent']}", text)
+    text = re.sub(r"(?<=\s)\+(?=\s)", "plus" if language == "en" else "+", text)
+    text = re.sub(r"(?<=\s)=(?=\s)", "equals" if language == "en" else "=", text)
+    text = re.sub(r"(?<=[a-z])/(?=[a-z])", " ", text)  # "and/or"
+    text = re.sub(r"[*_|~^<>{}\[\]]", " ", text)
+    return text
