@@ -141,3 +141,13 @@ def test_the_plain_text_seed_article_still_reads_headline_first_without_furnitur
     assert "Listen to the article" not in body
     assert "Fact Checker" not in body and "Disinformation Commission" not in body
     assert "Comments" not in body and "thaw in US-Bolivia" not in body
+
+
+def test_readability_gives_the_body_when_trafilatura_finds_nothing(monkeypatch):
+    import listen.extract as extract
+
+    monkeypatch.setattr(extract, "_trafilatura", lambda tree, url: None)
+    html, expected, meta = page("legacy-ferry-timetable")
+    article = article_from_html(html)
+    assert evaluation.f1("\n\n".join(article.paragraphs), expected) >= 0.95
+    assert article.title == meta["title"]
