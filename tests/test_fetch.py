@@ -234,3 +234,16 @@ def test_link_local_multicast_and_unspecified_addresses_are_always_refused(addre
 def test_public_addresses_pass_the_check():
     check_address(PUBLIC_IP)
     check_address("2606:2800:220:1:248:1893:25c8:1946")
+
+
+def test_an_article_url_is_fetched_and_its_article_extracted(server, open_settings):
+    from pathlib import Path
+
+    from listen.article import from_url
+
+    pages = Path(__file__).parent / "pages"
+    server.add("/news/tram", (pages / "gazette-tram-extension.html").read_bytes())
+    article = from_url(server.url("/news/tram"), open_settings)
+    assert article.title.startswith("Council approves £240m tram extension")
+    assert article.byline == "Fiona McAllister"
+    assert article.paragraphs == (pages / "gazette-tram-extension.txt").read_text().strip().split("\n\n")
