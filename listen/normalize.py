@@ -88,6 +88,7 @@ def to_spoken(sentence: str, language: str = "en") -> str:
     text = _roman_numerals(text, language)
     if language == "en":
         text = _acronyms(text)
+        text = _letter_runs(text)
     text = _symbols(text, language)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -212,6 +213,16 @@ def _acronyms(text: str) -> str:
         return spell(word, final=final) + tail
 
     return re.sub(r"\b(?P<word>[A-Z]{2,6})(?P<tail>'s|s)?\b(?!\.\w)", replace, text)
+
+
+def _letter_runs(text: str) -> str:
+    """Keep an "A" in spelled letters (from a lexicon's "D E A") from being read as the article."""
+
+    def replace(m: re.Match) -> str:
+        final = not re.match(r"\s*\w", text[m.end():])
+        return spell(m.group(0).replace(" ", ""), final=final)
+
+    return re.sub(r"(?<![\w'])(?:[A-Z] )+[A-Z](?![\w'])(?<=A)|(?<![\w'])(?:[A-Z] )*A(?: [A-Z])+(?![\w'])", replace, text)
 
 
 def _roman_value(numeral: str) -> int | None:

@@ -1,0 +1,167 @@
+"""Publisher pronunciation rules: words or regexes rewritten before normalisation.
+
+A rules file is YAML or JSON, either a list of rules or {"rules": [...]}. Each rule:
+
+    match: Cochabamba          # a word or phrase (whole words), or a regex with `regex: true`
+    say: cocha-bahmba          # a respelling espeak-ng reads right
+    phonemes: k,otS@b'amb@     # espeak-ng phoneme mnemonics, for engines that accept [[...]]
+    language: en               # optional: only when reading this language
+    case_sensitive: false      # optional, default false
+
+pyttsx3's espeak driver calls espeak_Synth without the espeakPHONEMES flag, so "[[...]]"
+would be read out as text: a rule needs `say`, and `phonemes` is only used when the caller
+says its engine takes phoneme input (apply(..., phonemes=True)).
+
+There is no fingerprint: the audio cache keys on the final spoken text, so a changed rule
+re-renders exactly the sentences whose spoken text it changes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+
+__all__ = ["Lexicon", "Rule"]
+
+LANGUAGES = ("en", "es", "de", "fr", "pt", "it")
+_KEYS = {"match", "say", "phonemes", "language", "case_sensitive", "regex"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One pronunciation rule."""
+
+    match: str
+    say: str | None = None
+    phonemes: str | None = None
+    language: str | None = None
+    case_sensitive: bool = False
+    regex: bool = False
+
+    def pattern(self) -> re.Pattern:
+        """Compile the rule's match; plain words match whole words only."""
+        source = self.match if self.regex else r"(?<!\w)" + re.escape(self.match) + r"(?!\w)"
+        return re.compile(source, 0 if self.case_sensitive else re.IGNORECASE)
+
+    def replacement(self, phonemes: bool) -> str:
+        """Say what replaces a match: the respelling, or [[phonemes]] for engines that take them."""
+        if phonemes and self.phonemes:
+            return f"[[{self.phonemes}]]"
+        return self.say or ""
+
+
+class Lexicon:
+    """An ordered set of rules; earlier rules win where matches overlap at the same place."""
+
+    def __init__(self, rules: list[Rule] | tuple[Rule, ...] = ()):
+        self.rules = tuple(rules)
+        self._compiled = [(rule, rule.pattern()) for rule in self.rules]
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __repr__(self) -> str:
+        return f"Lexicon({len(self.rules)} rules)"
+
+    @classmethod
+    def load(cls, path: str | Path) -> Lexicon:
+        """Read a rules file (YAML or JSON); an unusable file is an InputError saying what to fix."""
+        path = Path(path)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError(f"Lexicon file {path} not found; check the path or drop the option.") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"Cannot read lexicon file {path} ({exc}); save it as UTF-8 text.") from None
+        try:
+            data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.safe_load(raw)
+        except (json.JSONDecodeError, yaml.YAMLError) as exc:
+            raise InputError(f"Lexicon file {path} is not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}") from None
+        return cls.from_data(data, source=str(path))
+
+    @classmethod
+    def from_data(cls, data: object, source: str = "lexicon") -> Lexicon:
+        """Build a lexicon from parsed YAML/JSON: a list of rules or {"rules": [...]}."""
+        if isinstance(data, dict) and set(data) == {"rules"}:
+            data = data["rules"]
+        if data is None:
+            data = []
+        if not isinstance(data, list):
+            raise InputError(f"{source}: expected a list of rules (or {{rules: [...]}}), got {type(data).__name__}.")
+        return cls([_rule(entry, i + 1, source) for i, entry in enumerate(data)])
+
+    @classmethod
+    def default(cls) -> Lexicon:
+        """Load the starter lexicon of news acronyms and names shipped with listen."""
+        text = resources.files("listen").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
+        return cls.from_data(yaml.safe_load(text), source="listen/data/lexicon.yaml")
+
+    def merged(self, other: Lexicon) -> Lexicon:
+        """Combine with another lexicon whose rules win (a publisher's over the starter)."""
+        replaced = {(r.match.lower(), r.language) for r in other.rules}
+        kept = [r for r in self.rules if (r.match.lower(), r.language) not in replaced]
+        return Lexicon(list(other.rules) + kept)
+
+    def apply(self, text: str, language: str = "en", phonemes: bool = False) -> str:
+        """Rewrite every match in one pass: a replacement is never matched again."""
+        found = []
+        for order, (rule, pattern) in enumerate(self._compiled):
+            if rule.language and rule.language != language:
+                continue
+            for m in pattern.finditer(text):
+                if m.end() > m.start():
+                    # Earliest first; at the same place the longest, then the earliest rule.
+                    found.append((m.start(), -(m.end() - m.start()), order, m.end(), rule, m))
+        found.sort(key=lambda f: f[:3])
+        out, pos = [], 0
+        for start, _, _, end, rule, m in found:
+            if start < pos:
+                continue
+            out.append(text[pos:start])
+            out.append(m.expand(rule.replacement(phonemes)) if rule.regex else rule.replacement(phonemes))
+            pos = end
+        out.append(text[pos:])
+        return "".join(out)
+
+
+def _rule(entry: object, number: int, source: str) -> Rule:
+    """Check one rule entry and build it; errors name the rule and the fix."""
+    where = f"{source}, rule {number}"
+    if not isinstance(entry, dict):
+        raise InputError(f"{where}: each rule must be a mapping like {{match: DEA, say: D E A}}.")
+    unknown = set(entry) - _KEYS
+    if unknown:
+        raise InputError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(_KEYS))}.")
+    match = entry.get("match")
+    if not isinstance(match, str) or not match.strip():
+        raise InputError(f"{where}: `match` must be a non-empty word, phrase or regex.")
+    say, phonemes = entry.get("say"), entry.get("phonemes")
+    if say is None and phonemes is None:
+        raise InputError(f"{where} ({match!r}): give `say` (a respelling) or `phonemes`.")
+    if say is None:
+        raise InputError(
+            f"{where} ({match!r}): the pyttsx3 espeak engine does not accept phoneme input; "
+            "add a `say` respelling (keep `phonemes` for engines that do)."
+        )
+    if not isinstance(say, str) or (phonemes is not None and not isinstance(phonemes, str)):
+        raise InputError(f"{where} ({match!r}): `say` and `phonemes` must be text.")
+    language = entry.get("language")
+    if language is not None and language not in LANGUAGES:
+        raise InputError(f"{where} ({match!r}): language must be one of {', '.join(LANGUAGES)}, not {language!r}.")
+    for flag in ("case_sensitive", "regex"):
+        if not isinstance(entry.get(flag, False), bool):
+            raise InputError(f"{where} ({match!r}): `{flag}` must be true or false.")
+    rule = Rule(match=match, say=say, phonemes=phonemes, language=language,
+                case_sensitive=entry.get("case_sensitive", False), regex=entry.get("regex", False))
+    try:
+        rule.pattern()
+    except re.error as exc:
+        raise InputError(f"{where}: {match!r} is not a valid regex ({exc}); escape special characters.") from None
+    return rule
