@@ -217,9 +217,10 @@ def _meta(tree: etree._Element, name: str) -> str:
 
 def _title(tree: etree._Element, doc) -> str:
     """Prefer the page's own headline over a <title> that carries the site's name."""
+    site = ((doc.sitename or "") if doc is not None else "").strip()
     for candidate in (_meta(tree, "og:title"), _first_text(tree, "//h1")):
         if candidate:
-            return candidate
+            return _without_site(candidate, site)
     page_title = _first_text(tree, "//title")
     found = (doc.title or "") if doc is not None else ""
     if page_title and (not found or found in page_title):
@@ -227,6 +228,14 @@ def _title(tree: etree._Element, doc) -> str:
         pieces = _TITLE_SEPARATORS.split(page_title)
         return max(pieces, key=len).strip()
     return found
+
+
+def _without_site(title: str, site: str) -> str:
+    """Drop a trailing " | Site Name" that some pages put in og:title too."""
+    pieces = _TITLE_SEPARATORS.split(title)
+    if site and len(pieces) > 1 and _TITLE_SEPARATORS.sub(" ", site) == pieces[-1].strip():
+        return title[: title.rfind(pieces[-1])].rstrip(" |–—:·•»-")
+    return title
 
 
 def _first_text(tree: etree._Element, xpath: str) -> str:

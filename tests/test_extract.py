@@ -151,3 +151,16 @@ def test_readability_gives_the_body_when_trafilatura_finds_nothing(monkeypatch):
     article = article_from_html(html)
     assert evaluation.f1("\n\n".join(article.paragraphs), expected) >= 0.95
     assert article.title == meta["title"]
+
+
+def test_a_site_name_appended_to_the_headline_is_dropped_from_the_title():
+    html = (
+        "<html><head><meta property='og:site_name' content='The Courier'>"
+        "<meta property='og:title' content='Bridge to close for repairs | The Courier'></head><body><article>"
+        + "".join(
+            f"<p>Paragraph {i} about the bridge repairs and the diversions drivers will face.</p>"
+            for i in range(6)
+        )
+        + "</article></body></html>"
+    )
+    assert article_from_html(html).title == "Bridge to close for repairs"
