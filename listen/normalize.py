@@ -146,7 +146,8 @@ def _titles(text: str, language: str) -> str:
         before, after = m.group("before") or "", m.group("after") or ""
         if after[:1].isupper() and not before[:1].isdigit():
             return f"{before}Saint {after}"
-        return f"{before}Street{' ' if after else ''}{after}"
+        end = "" if after else "."  # the abbreviation's dot was also the sentence's
+        return f"{before}Street{' ' if after else end}{after}"
 
     text = re.sub(r"(?P<before>\S+\s)?\bSt\.(?:\s(?P<after>\S+))?", saint_or_street, text)
     text = re.sub(r"\bDr\.(?=\s+[a-z]|\s*$)", "Drive", text)  # "Mulholland Dr. in", not "Dr. Jones"

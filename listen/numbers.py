@@ -295,6 +295,8 @@ def _decade(m: re.Match, language: str) -> str:
 def _unit(m: re.Match, language: str) -> str:
     amount, unit = m.group("amount"), m.group("unit")
     spoken = _say(amount, language)
+    if m.group("neg"):
+        spoken = f"{WORDS[language]['minus']} {spoken}"
     if language != "en":
         return f"{spoken} {unit}"
     one, many = UNITS[unit]
@@ -336,6 +338,7 @@ _PASSES: list[tuple[re.Pattern, object]] = [
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)(?P<ampm>)\b(?!:)"), _time),
     # phone numbers: +1 202 555 0143, (555) 123-4567, 555-123-4567
     (re.compile(r"(?:\+\d{1,3}[\s-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b"), _phone),
+    (re.compile(r"\+\d{1,3}(?:[\s-]\d{2,4}){2,4}\b"), _phone),
     # money: $2.00, €3.5 million, £1bn, US$5m
     (re.compile(rf"(?P<cur>US\$|[$€£¥₹])\s?(?P<amount>{_NUM})(?:\s?(?P<scale>{_SCALE_RE})(?!\w))?"),
      _money),
@@ -352,9 +355,9 @@ _PASSES: list[tuple[re.Pattern, object]] = [
     (re.compile(r"\bp\. ?(\d+)\b"), lambda m, lang: f"{WORDS[lang]['page']} {cardinal(m.group(1), lang)}"),
     (re.compile(r"(?:\b[Nn]o\.|#) ?(\d+)\b"), lambda m, lang: f"{WORDS[lang]['number']} {cardinal(m.group(1), lang)}"),
     # measures: 12kg, 5 km/h, 20°C
-    (re.compile(rf"(?<![\w.])(?P<amount>{_NUM})\s?(?P<unit>{_UNIT_RE})(?![\w/])"), _unit),
+    (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})\s?(?P<unit>{_UNIT_RE})(?![\w/])"), _unit),
     # decades: 1980s, the '90s
-    (re.compile(r"(?<![\w.])(?:(?P<century>1\d|20)|['’])(?P<decade>\d0)s\b"), _decade),
+    (re.compile(r"(?<![\w.])(?:(?P<century>1\d|20)|['’]?)(?P<decade>\d0)s\b"), _decade),
     # fractions: 2 1/2, 3/4, ½
     (re.compile(r"\b(\d+) (\d)/(\d{1,2})\b"),
      lambda m, lang: f"{cardinal(m.group(1), lang)} {WORDS[lang]['and']} {_fraction(int(m.group(2)), int(m.group(3)), lang)}"
