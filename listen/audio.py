@@ -1,0 +1,276 @@
+"""Audio: check engine output, trim and level each chunk, and encode the stitched MP3.
+
+Chunks are levelled one by one (loudness to the target, peaks limited), so a
+rendition is a plain concatenation that can be streamed while it is made and
+never holds the whole article's PCM in memory.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import wave
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from pydub import AudioSegment
+from pydub.silence import detect_leading_silence
+
+from .cache import SAMPLE_RATE
+from .errors import EngineError, OutputError
+
+SILENCE_THRESHOLD_DBFS = -45.0
+
+
+def read_engine_wav(path: str, text: str, rate_wpm: int) -> np.ndarray:
+    """Read the engine's WAV and refuse anything that cannot be the text spoken."""
+    try:
+        with wave.open(path, "rb") as w:
+            if w.getnchannels() != 1 or w.getsampwidth() != 2:
+                raise EngineError(f"The engine wrote {w.getnchannels()}-channel {8 * w.getsampwidth()}-bit audio; expected 16-bit mono.")
+            rate, frames = w.getframerate(), w.readframes(w.getnframes())
+    except (wave.Error, EOFError) as exc:
+        raise EngineError(f"The engine wrote a broken WAV file ({exc}).") from None
+    samples = np.frombuffer(frames, dtype="<i2")
+    if rate != SAMPLE_RATE:
+        raise EngineError(f"The engine wrote {rate} Hz audio; expected {SAMPLE_RATE} Hz.")
+    if samples.size == 0:
+        raise EngineError("The engine wrote an empty WAV file.")
+    check_plausible(samples, text, rate_wpm)
+    return samples
+
+
+def check_plausible(samples: np.ndarray, text: str, rate_wpm: int) -> None:
+    """Refuse audio that is silent, or far too short or long for the words in the text."""
+    peak = int(np.abs(samples.astype(np.int32)).max())
+    if peak < 32768 * 10 ** (SILENCE_THRESHOLD_DBFS / 20):
+        raise EngineError("The engine produced only silence.")
+    words = max(1, len(text.split()))
+    expected = words * 60.0 / rate_wpm
+    seconds = samples.size / SAMPLE_RATE
+    if not 0.2 * expected - 0.3 <= seconds <= 4.0 * expected + 2.0:
+        raise EngineError(
+            f"The engine produced {seconds:.1f} s of audio for {words} words (expected about {expected:.1f} s)."
+        )
+
+
+# -- levelling ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _k_weighting_gain(n: int, rate: int) -> np.ndarray:
+    """Return |H(f)| of the ITU-R BS.1770 K-weighting filter at the rfft bins of n samples."""
+    z = np.exp(-1j * 2 * np.pi * np.fft.rfftfreq(n, 1.0 / rate) / rate)
+
+    def biquad(b: list[float], a: list[float]) -> np.ndarray:
+        return np.abs((b[0] + b[1] * z + b[2] * z**2) / (a[0] + a[1] * z + a[2] * z**2))
+
+    # High shelf (+4 dB above ~1.5 kHz), then high pass at 38 Hz; same design as pyloudnorm.
+    gain, q, fc = 4.0, 1 / np.sqrt(2), 1500.0
+    big_a = 10 ** (gain / 40)
+    w0 = 2 * np.pi * fc / rate
+    alpha = np.sin(w0) / (2 * q)
+    cos, root = np.cos(w0), 2 * np.sqrt(big_a) * alpha
+    shelf = biquad(
+        [big_a * ((big_a + 1) + (big_a - 1) * cos + root), -2 * big_a * ((big_a - 1) + (big_a + 1) * cos),
+         big_a * ((big_a + 1) + (big_a - 1) * cos - root)],
+        [(big_a + 1) - (big_a - 1) * cos + root, 2 * ((big_a - 1) - (big_a + 1) * cos),
+         (big_a + 1) - (big_a - 1) * cos - root],
+    )
+    w0 = 2 * np.pi * 38.0 / rate
+    alpha, cos = np.sin(w0) / (2 * 0.5), np.cos(w0)
+    highpass = biquad([(1 + cos) / 2, -(1 + cos), (1 + cos) / 2], [1 + alpha, -2 * cos, 1 - alpha])
+    return (shelf * highpass).astype(np.float32)
+
+
+def k_weighted(x: np.ndarray, rate: int = SAMPLE_RATE) -> np.ndarray:
+    """Apply the K-weighting filter in the frequency domain.
+
+    Block energies depend only on the filter's magnitude, so this matches the
+    IIR filter of BS.1770 for loudness and keeps us free of scipy.
+    """
+    n = _fast_length(x.size)
+    return np.fft.irfft(np.fft.rfft(x, n) * _k_weighting_gain(n, rate), n)[: x.size]
+
+
+def gated_loudness(y: np.ndarray, rate: int = SAMPLE_RATE) -> float:
+    """Return the gated integrated loudness (LUFS) of K-weighted samples, as BS.1770-4."""
+    if y.size == 0:
+        return -np.inf
+    block, step = int(0.4 * rate), int(0.1 * rate)
+    if y.size <= block:
+        energies = np.array([np.mean(np.square(y, dtype=np.float64))])
+    else:
+        starts = np.arange(0, y.size - block + 1, step)
+        cumulative = np.concatenate([[0.0], np.cumsum(np.square(y, dtype=np.float64))])
+        energies = (cumulative[starts + block] - cumulative[starts]) / block
+    with np.errstate(divide="ignore"):
+        levels = -0.691 + 10 * np.log10(energies)
+    gated = energies[levels > -70]
+    if gated.size == 0:
+        return -np.inf
+    relative = -0.691 + 10 * np.log10(gated.mean()) - 10
+    gated = energies[(levels > -70) & (levels > relative)]
+    return float(-0.691 + 10 * np.log10(gated.mean()))
+
+
+def integrated_loudness(x: np.ndarray, rate: int = SAMPLE_RATE) -> float:
+    """Measure integrated loudness (LUFS) of float samples in [-1, 1]."""
+    return gated_loudness(k_weighted(x, rate), rate)
+
+
+def _oversampled_peaks(x: np.ndarray, factor: int = 4) -> np.ndarray:
+    """Estimate the true peak around each sample by 4x band-limited oversampling."""
+    n, padded = x.size, _fast_length(x.size)
+    up = np.fft.irfft(np.fft.rfft(x, padded), padded * factor)[: n * factor] * factor
+    return np.abs(up).reshape(n, factor).max(axis=1)
+
+
+def _fast_length(n: int) -> int:
+    """Round up to a power of two: FFTs of awkward lengths are many times slower."""
+    return 1 << max(0, (n - 1).bit_length())
+
+
+def limiter_gain(peaks: np.ndarray, ceiling_db: float, block: int = 110) -> np.ndarray:
+    """Return a smooth per-sample gain that keeps the given peaks under the ceiling.
+
+    Gains are worked out on ~5 ms blocks; each block takes the minimum of its
+    neighbours (look-ahead and hold), and gains are interpolated between block
+    centres, so no sample gets more gain than its own block allows.
+    """
+    ceiling = 10 ** (ceiling_db / 20)
+    nblocks = -(-peaks.size // block)
+    padded = np.zeros(nblocks * block, dtype=peaks.dtype)
+    padded[: peaks.size] = peaks
+    need = np.minimum(1.0, ceiling / np.maximum(padded.reshape(nblocks, block).max(axis=1), 1e-9))
+    if need.min() >= 1.0:
+        return np.ones(1, dtype=peaks.dtype)
+    edge = np.pad(need, 2, mode="edge")
+    held = np.min(np.stack([edge[i : i + nblocks] for i in range(5)]), axis=0)
+    centres = np.arange(nblocks) * block + block / 2
+    return np.interp(np.arange(peaks.size), centres, held).astype(peaks.dtype)
+
+
+def level(x: np.ndarray, target_lufs: float, ceiling_db: float, context_ms: int = 175) -> np.ndarray:
+    """Bring float samples to the target loudness with true peaks under the ceiling.
+
+    Loudness is measured with the chunk sitting in silence as it will in the
+    rendition (half a pause either side), so the stitched file meets the target.
+    Filtering and oversampling happen once: a slowly varying gain commutes with
+    the K-weighting closely enough, and peaks scale with gain.
+    """
+    pad = np.zeros(int(SAMPLE_RATE * context_ms / 1000), dtype=x.dtype)
+    kx = k_weighted(np.concatenate([pad, x, pad]))
+    first = gated_loudness(kx)
+    if not np.isfinite(first):
+        return x
+    peaks = _oversampled_peaks(x)
+    gain = 10 ** ((target_lufs - first) / 20)
+    for _ in range(4):  # limiting lowers loudness a little: re-aim, limit again
+        g = gain * limiter_gain(peaks * gain, ceiling_db)
+        g_full = np.concatenate([np.ones(pad.size), np.broadcast_to(g, x.shape), np.ones(pad.size)])
+        error = target_lufs - gated_loudness(kx * g_full.astype(kx.dtype))
+        if abs(error) < 0.05:
+            break
+        gain *= 10 ** (error / 20)
+    return x * g
+
+
+# -- chunks ------------------------------------------------------------------------------------------
+
+
+def to_segment(samples: np.ndarray) -> AudioSegment:
+    return AudioSegment(data=samples.astype("<i2").tobytes(), sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
+
+
+def process_chunk(samples: np.ndarray, target_lufs: float, true_peak_db: float, fade_ms: int) -> np.ndarray:
+    """Trim silence at both ends, level, and fade the edges of one engine chunk."""
+    segment = to_segment(samples)
+    start = detect_leading_silence(segment, silence_threshold=SILENCE_THRESHOLD_DBFS, chunk_size=5)
+    end = len(segment) - detect_leading_silence(segment.reverse(), silence_threshold=SILENCE_THRESHOLD_DBFS, chunk_size=5)
+    # Keep a few ms either side so consonant onsets and releases are not clipped.
+    segment = segment[max(0, start - 10) : min(len(segment), end + 20)]
+    x = np.array(segment.get_array_of_samples(), dtype=np.float32) / np.float32(32768.0)
+    # Leave a little headroom under the ceiling for the MP3 encoder's overshoot.
+    x = level(x, target_lufs, true_peak_db - 1.0)
+    leveled = (np.clip(x, -1.0, 32767 / 32768) * 32768).astype("<i2")
+    segment = to_segment(leveled).fade_in(fade_ms).fade_out(fade_ms)
+    return np.array(segment.get_array_of_samples(), dtype="<i2")
+
+
+def silence(ms: int) -> np.ndarray:
+    return np.zeros(int(round(SAMPLE_RATE * ms / 1000)), dtype="<i2")
+
+
+# -- encoding ----------------------------------------------------------------------------------------
+
+
+class Mp3Encoder:
+    """Stream 16-bit mono PCM into ffmpeg's libmp3lame; CBR so browsers seek exactly."""
+
+    def __init__(self, path: Path, bitrate_kbps: int, compression_level: int):
+        self.path = path
+        self.samples_written = 0
+        cmd = [
+            "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+            "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
+            "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-compression_level", str(compression_level),
+            "-f", "mp3", str(path),
+        ]
+        try:
+            self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        except FileNotFoundError:
+            raise OutputError("ffmpeg is not installed; run `make run` or install ffmpeg (apt-get install ffmpeg).") from None
+
+    def write(self, samples: np.ndarray) -> None:
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(samples.astype("<i2").tobytes())
+        except BrokenPipeError:
+            self._fail()
+        self.samples_written += samples.size
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.close()
+        except BrokenPipeError:
+            pass
+        if self.process.wait() != 0:
+            self._fail()
+
+    def abort(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        self.path.unlink(missing_ok=True)
+
+    def _fail(self) -> None:
+        assert self.process.stderr is not None
+        self.process.kill()
+        self.process.wait()
+        message = self.process.stderr.read().decode("utf-8", "replace").strip().splitlines()
+        raise OutputError(f"ffmpeg failed to encode the MP3: {message[-1] if message else 'no message'}; check free disk space.")
+
+
+def write_id3(path: Path, tags: dict[str, str], chapters: list[tuple[int, int, str]]) -> None:
+    """Tag an MP3 (title, artist, album, date, comment) with a chapter at each paragraph start."""
+    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TPE1, TSSE, CTOCFlags
+
+    id3 = ID3()
+    id3.add(TIT2(encoding=3, text=tags.get("title") or "Untitled article"))
+    if tags.get("artist"):
+        id3.add(TPE1(encoding=3, text=tags["artist"]))
+    id3.add(TALB(encoding=3, text=tags.get("album") or "listen"))
+    if tags.get("date"):
+        id3.add(TDRC(encoding=3, text=tags["date"]))
+    if tags.get("comment"):
+        id3.add(COMM(encoding=3, lang="eng", desc="", text=tags["comment"]))
+    id3.add(TSSE(encoding=3, text="listen (pyttsx3 + espeak-ng, LAME)"))
+    ids = []
+    for n, (start, end, title) in enumerate(chapters):
+        ids.append(f"ch{n}")
+        id3.add(CHAP(element_id=f"ch{n}", start_time=start, end_time=end, sub_frames=[TIT2(encoding=3, text=title)]))
+    if ids:
+        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+                     sub_frames=[TIT2(encoding=3, text="Paragraphs")]))
+    id3.save(str(path), v2_version=4)

@@ -1,0 +1,266 @@
+"""Content-addressed store for chunk audio and finished renditions.
+
+Keys are sha256 of canonical JSON of everything that changes the bytes. Every
+write goes to a temp file and is renamed into place, and every read is checked
+against a digest, so a truncated or corrupt entry is re-rendered, never served.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import struct
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import CacheError, SettingsError
+
+# Bump when our own audio processing changes what a chunk's samples are.
+AUDIO_PROCESSING_VERSION = 1
+SAMPLE_RATE = 22050
+
+
+def cache_key(**parts: Any) -> str:
+    """Hash the canonical JSON of everything that determines an output's bytes."""
+    canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def encode_wav(samples: np.ndarray, rate: int) -> bytes:
+    """Make a 16-bit mono WAV whose trailing 'lsum' chunk holds the sha256 of its samples."""
+    data = samples.astype("<i2").tobytes()
+    fmt = struct.pack("<HHIIHH", 1, 1, rate, rate * 2, 2, 16)
+    digest = hashlib.sha256(data).digest()
+    body = (
+        b"WAVE"
+        + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+        + b"data" + struct.pack("<I", len(data)) + data
+        + b"lsum" + struct.pack("<I", len(digest)) + digest
+    )
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def decode_wav(raw: bytes) -> tuple[np.ndarray, int] | None:
+    """Return (samples, rate) from encode_wav's bytes, or None if anything is off."""
+    if len(raw) < 12 or raw[:4] != b"RIFF" or raw[8:12] != b"WAVE":
+        return None
+    if struct.unpack("<I", raw[4:8])[0] != len(raw) - 8:
+        return None
+    chunks: dict[bytes, bytes] = {}
+    pos = 12
+    while pos + 8 <= len(raw):
+        name, size = raw[pos : pos + 4], struct.unpack("<I", raw[pos + 4 : pos + 8])[0]
+        chunks[name] = raw[pos + 8 : pos + 8 + size]
+        pos += 8 + size + (size & 1)
+    fmt, data, digest = chunks.get(b"fmt "), chunks.get(b"data"), chunks.get(b"lsum")
+    if fmt is None or data is None or digest is None or len(fmt) < 16:
+        return None
+    channels, rate, bits = struct.unpack("<H", fmt[2:4])[0], struct.unpack("<I", fmt[4:8])[0], struct.unpack("<H", fmt[14:16])[0]
+    if channels != 1 or bits != 16 or not data or hashlib.sha256(data).digest() != digest:
+        return None
+    return np.frombuffer(data, dtype="<i2"), rate
+
+
+@dataclass
+class StoredRendition:
+    """A finished rendition in the cache: its MP3, timings and captions."""
+
+    key: str
+    mp3: Path
+    timings_path: Path
+    vtt: Path
+    timings: dict[str, Any]
+
+
+class Cache:
+    """The cache directory: chunks/, renditions/ and tmp/ (for atomic writes)."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        try:
+            for sub in ("chunks", "renditions", "tmp"):
+                (self.root / sub).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CacheError(
+                f"Cannot use {self.root} as the cache ({exc.strerror}); "
+                "choose a writable folder with --cache-dir or LISTEN_CACHE_DIR."
+            ) from None
+
+    # -- paths and atomic writes -------------------------------------------------
+
+    def _path(self, kind: str, key: str, suffix: str) -> Path:
+        return self.root / kind / key[:2] / f"{key}{suffix}"
+
+    def write_atomic(self, path: Path, data: bytes) -> None:
+        """Write bytes to path through a temp file and a rename, so readers never see half."""
+        tmp = self.temp_file(path.suffix)
+        try:
+            with open(tmp, "wb") as f:
+                f.write(data)
+            self.move_into_place(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise self._write_error(exc) from None
+
+    def temp_file(self, suffix: str) -> Path:
+        """Return a fresh temp file path on the cache's file system."""
+        fd, name = tempfile.mkstemp(suffix=suffix, dir=self.root / "tmp")
+        os.close(fd)
+        return Path(name)
+
+    def move_into_place(self, tmp: Path, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise self._write_error(exc) from None
+
+    def _write_error(self, exc: OSError) -> CacheError:
+        if exc.errno == errno.ENOSPC:
+            return CacheError(
+                f"The disk holding the cache {self.root} is full; free space or run "
+                "`listen cache prune --max-size 500MB`."
+            )
+        return CacheError(f"Cannot write to the cache {self.root} ({exc.strerror}); check its permissions.")
+
+    # -- chunks --------------------------------------------------------------------
+
+    def chunk_path(self, key: str) -> Path:
+        return self._path("chunks", key, ".wav")
+
+    def get_chunk(self, key: str) -> np.ndarray | None:
+        """Return a chunk's samples, or None if missing; a corrupt entry is deleted."""
+        path = self.chunk_path(key)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        decoded = decode_wav(raw)
+        if decoded is None or decoded[1] != SAMPLE_RATE:
+            path.unlink(missing_ok=True)
+            return None
+        _touch(path)
+        return decoded[0]
+
+    def put_chunk(self, key: str, samples: np.ndarray) -> None:
+        self.write_atomic(self.chunk_path(key), encode_wav(samples, SAMPLE_RATE))
+
+    # -- renditions -------------------------------------------------------------------
+
+    def rendition_paths(self, key: str) -> tuple[Path, Path, Path]:
+        return (
+            self._path("renditions", key, ".mp3"),
+            self._path("renditions", key, ".json"),
+            self._path("renditions", key, ".vtt"),
+        )
+
+    def get_rendition(self, key: str) -> StoredRendition | None:
+        """Return a finished rendition whose MP3 matches its recorded digest, else None."""
+        mp3, timings_path, vtt = self.rendition_paths(key)
+        try:
+            timings = json.loads(timings_path.read_text("utf-8"))
+            stored = timings["_file"]
+            ok = mp3.stat().st_size == stored["size"] and _sha256_file(mp3) == stored["sha256"] and vtt.exists()
+        except (OSError, ValueError, KeyError, TypeError):
+            ok = False
+        if not ok:
+            if timings_path.exists() or mp3.exists():
+                for p in (timings_path, mp3, vtt):
+                    p.unlink(missing_ok=True)
+            return None
+        for p in (mp3, timings_path, vtt):
+            _touch(p)
+        return StoredRendition(key, mp3, timings_path, vtt, timings)
+
+    def put_rendition(self, key: str, mp3_tmp: Path, timings: dict[str, Any], vtt: str) -> StoredRendition:
+        """Move a finished MP3 into place, then its captions, then its timings (written last, as the seal)."""
+        mp3, timings_path, vtt_path = self.rendition_paths(key)
+        timings = dict(timings, _file={"size": mp3_tmp.stat().st_size, "sha256": _sha256_file(mp3_tmp)})
+        self.move_into_place(mp3_tmp, mp3)
+        self.write_atomic(vtt_path, vtt.encode("utf-8"))
+        self.write_atomic(timings_path, json.dumps(timings, ensure_ascii=False).encode("utf-8"))
+        return StoredRendition(key, mp3, timings_path, vtt_path, timings)
+
+    # -- housekeeping -------------------------------------------------------------------
+
+    def _entries(self) -> list[tuple[float, int, list[Path]]]:
+        """List entries as (last use, bytes, files); a rendition's files go together."""
+        entries: list[tuple[float, int, list[Path]]] = []
+        for path in (self.root / "chunks").rglob("*.wav"):
+            st = path.stat()
+            entries.append((st.st_mtime, st.st_size, [path]))
+        for path in (self.root / "renditions").rglob("*.json"):
+            files = [path, path.with_suffix(".mp3"), path.with_suffix(".vtt")]
+            stats = [p.stat() for p in files if p.exists()]
+            entries.append((max(s.st_mtime for s in stats), sum(s.st_size for s in stats), files))
+        return entries
+
+    def stats(self) -> dict[str, Any]:
+        chunks = list((self.root / "chunks").rglob("*.wav"))
+        renditions = list((self.root / "renditions").rglob("*.json"))
+        total = sum(e[1] for e in self._entries())
+        return {"root": str(self.root), "chunks": len(chunks), "renditions": len(renditions), "bytes": total}
+
+    def prune(self, max_bytes: int) -> tuple[int, int]:
+        """Delete least recently used entries until the cache fits in max_bytes."""
+        self.clear_stale_temp_files()
+        entries = sorted(self._entries(), key=lambda e: e[0])
+        total = sum(e[1] for e in entries)
+        removed = freed = 0
+        for _, size, files in entries:
+            if total <= max_bytes:
+                break
+            for p in files:
+                p.unlink(missing_ok=True)
+            total -= size
+            freed += size
+            removed += 1
+        return removed, freed
+
+    def clear_stale_temp_files(self, older_than_s: float = 3600) -> None:
+        """Remove temp files left by a crashed render (fresh ones may still be in use)."""
+        cutoff = time.time() - older_than_s
+        for path in (self.root / "tmp").iterdir():
+            if path.stat().st_mtime < cutoff:
+                shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry as just used, for least-recently-used pruning."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # a read-only cache still serves; it just cannot track use
+
+
+def parse_size(text: str) -> int:
+    """Parse '500MB', '2G', '1024' into bytes."""
+    units = {"": 1, "B": 1, "K": 10**3, "KB": 10**3, "M": 10**6, "MB": 10**6, "G": 10**9, "GB": 10**9,
+             "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
+    s = text.strip().upper().replace(" ", "")
+    number = s.rstrip("KMGIB")
+    unit = s[len(number):]
+    try:
+        value = float(number)
+    except ValueError:
+        value = -1
+    if value < 0 or unit not in units:
+        raise SettingsError(f"Cannot read size {text!r}; write it like 500MB or 2GB.")
+    return int(value * units[unit])

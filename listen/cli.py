@@ -1,0 +1,313 @@
+"""The `listen` command. ListenError becomes a one-line message and an exit code here, and only here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .cache import parse_size
+from .config import Settings
+from .errors import InputError, ListenError, OutputError
+
+EXAMPLES = """examples:
+  listen speak article.txt -o article.mp3
+  curl -s https://example.com/story | listen speak - -o story.mp3 --voice en-gb --rate 190
+  listen script article.txt --json
+  listen batch articles/*.txt -o out/ --jobs 2
+  listen cache prune --max-size 500MB
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="listen", description="Read articles aloud: text, HTML or URL in; MP3, timings and captions out.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version="listen 0.1.0")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--cache-dir", type=Path, help="cache folder (default audio_cache/ or $LISTEN_CACHE_DIR)")
+
+    voice = argparse.ArgumentParser(add_help=False)
+    voice.add_argument("--voice", help="voice id, name or language tag (see `listen voices`)")
+    voice.add_argument("--rate", type=int, help="speed in words per minute (80-450, default 170)")
+    voice.add_argument("--language", help="article language, e.g. en, es (default: detect)")
+    voice.add_argument("--lexicon", type=Path, help="pronunciation rules file (YAML or JSON)")
+    voice.add_argument("--no-intro", action="store_true", help="read the headline only, not 'By ...' and site/date")
+    voice.add_argument("--jobs", type=int, help="engine worker processes (default: one per core)")
+
+    p = sub.add_parser("speak", parents=[common, voice], help="render one article to OUT.mp3 (+ .json timings, .vtt captions)")
+    p.add_argument("input", help="a text or HTML file, a URL, or - for standard input")
+    p.add_argument("-o", "--output", type=Path, required=True, help="the MP3 to write")
+
+    p = sub.add_parser("script", parents=[common, voice], help="print what the engine will be given, without rendering")
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("--json", action="store_true", help="one JSON object per input per line")
+
+    p = sub.add_parser("batch", parents=[common, voice], help="render many articles into a folder")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, URLs, files of URLs, sitemaps or feeds")
+    p.add_argument("-o", "--output", type=Path, required=True, help="folder for the MP3s")
+
+    p = sub.add_parser("serve", parents=[common], help="serve the web player and API")
+    p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 8000, or $PORT)")
+
+    p = sub.add_parser("voices", parents=[common], help="list the voices")
+    p.add_argument("--language", help="only voices for this language, e.g. en")
+
+    p = sub.add_parser("cache", parents=[common], help="cache statistics and pruning")
+    cache_sub = p.add_subparsers(dest="cache_command", required=True, metavar="ACTION")
+    cache_sub.add_parser("stats", parents=[common], help="entries and size")
+    prune = cache_sub.add_parser("prune", parents=[common], help="evict least recently used entries")
+    prune.add_argument("--max-size", required=True, help="size to shrink to, e.g. 500MB")
+
+    p = sub.add_parser("lexicon", parents=[common], help="pronunciation rules")
+    lex_sub = p.add_subparsers(dest="lexicon_command", required=True, metavar="ACTION")
+    test = lex_sub.add_parser("test", help="print what will be said for a text")
+    test.add_argument("text")
+    test.add_argument("--lexicon", type=Path, help="pronunciation rules file (YAML or JSON)")
+    test.add_argument("--language", help="language of the text (default en)")
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Environment first, then the flags that were given."""
+    env_port = os.environ.get("PORT")
+    return Settings.from_env(
+        cache_dir=getattr(args, "cache_dir", None),
+        voice=getattr(args, "voice", None),
+        rate=getattr(args, "rate", None),
+        language=getattr(args, "language", None),
+        lexicon=getattr(args, "lexicon", None),
+        jobs=getattr(args, "jobs", None),
+        intro=False if getattr(args, "no_intro", False) else None,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None) or (int(env_port) if env_port and env_port.isdigit() else None),
+    )
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
+    from .article import load
+    from .render import Renderer
+
+    out = _check_output_file(args.output)
+    article = load(args.input, settings)
+    with Renderer(settings) as renderer:
+        rendition = renderer.render(article, progress=_progress_line if sys.stderr.isatty() else None)
+    write_outputs(rendition, out)
+    seconds = rendition.timings["duration_ms"] / 1000
+    print(f"Wrote {out} ({_clock(seconds)}, {len(rendition.timings['sentences'])} sentences; "
+          f"{rendition.chunks_rendered} chunks rendered, {rendition.chunks_reused} from cache)", file=sys.stderr)
+    return 0
+
+
+def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
+    from .article import load
+    from .script import build_script
+
+    for source in args.inputs:
+        script = build_script(load(source, settings), settings)
+        if args.json:
+            print(json.dumps(script.to_json(), ensure_ascii=False))
+        else:
+            for sentence in script.sentences:
+                for chunk in sentence.chunks:
+                    print(chunk)
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
+    from .article import load
+    from .feeds import expand_sources
+    from .render import Renderer
+
+    out_dir: Path = args.output
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"Cannot create {out_dir} ({exc.strerror}); choose another folder with -o.") from None
+    sources = expand_sources(args.inputs, settings)
+    failures: list[tuple[str, str]] = []
+    done = skipped = 0
+    names: set[str] = set()
+    started = time.monotonic()
+    with Renderer(settings) as renderer:
+        for n, source in enumerate(sources, 1):
+            _bar(n - 1, len(sources), source, started)
+            try:
+                target = out_dir / (_unique_name(_output_name(source), names) + ".mp3")
+                article = load(source, settings)
+                if _up_to_date(target, renderer.plan(article).key):
+                    skipped += 1
+                    continue
+                write_outputs(renderer.render(article), target)
+                done += 1
+            except ListenError as exc:
+                failures.append((source, exc.message))
+                print(f"\nlisten: {source}: {exc.message}", file=sys.stderr)
+    _bar(len(sources), len(sources), "", started)
+    print(file=sys.stderr)
+    print(f"{done} rendered, {skipped} already up to date, {len(failures)} failed "
+          f"of {len(sources)} in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    for source, message in failures:
+        print(f"  failed: {source}: {message}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        from web.serve import serve
+    except ImportError as exc:
+        raise ListenError(f"The web app is not installed ({exc}); run `make run`.") from None
+    serve(settings)
+    return 0
+
+
+def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
+    from .engines import get_engine
+
+    engine = get_engine()
+    for v in engine.voices():
+        if args.language and not any(lang.lower().startswith(args.language.lower()) for lang in v.languages):
+            continue
+        print(f"{v.id:28} {v.name:40} {','.join(v.languages)}")
+    return 0
+
+
+def cmd_cache(args: argparse.Namespace, settings: Settings) -> int:
+    from .cache import Cache
+
+    cache = Cache(settings.cache_dir)
+    if args.cache_command == "stats":
+        stats = cache.stats()
+        print(f"{stats['root']}: {stats['chunks']} chunks, {stats['renditions']} renditions, "
+              f"{stats['bytes'] / 1e6:.1f} MB")
+    else:
+        removed, freed = cache.prune(parse_size(args.max_size))
+        print(f"Removed {removed} entries ({freed / 1e6:.1f} MB); {cache.stats()['bytes'] / 1e6:.1f} MB left")
+    return 0
+
+
+def cmd_lexicon(args: argparse.Namespace, settings: Settings) -> int:
+    from .normalize import to_spoken
+    from .script import load_lexicon
+
+    language = settings.language or "en"
+    print(to_spoken(load_lexicon(settings).apply(args.text, language), language))
+    return 0
+
+
+COMMANDS = {"speak": cmd_speak, "script": cmd_script, "batch": cmd_batch, "serve": cmd_serve,
+            "voices": cmd_voices, "cache": cmd_cache, "lexicon": cmd_lexicon}
+
+
+# -- output files -----------------------------------------------------------------------------------
+
+
+def _check_output_file(path: Path) -> Path:
+    """Refuse an output we cannot write before doing any work."""
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder; give a file name such as {path / 'article.mp3'}.")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"The folder {parent} does not exist; create it or choose another -o path.")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise OutputError(f"Cannot write to {path}; choose a path you can write with -o.")
+    return path
+
+
+def write_outputs(rendition: Any, out: Path) -> None:
+    """Copy the MP3, timings and captions beside each other, each through a temp file and a rename."""
+    files = [(rendition.mp3, out), (rendition.vtt, out.with_suffix(".vtt"))]
+    timings_tmp = out.with_name(f".{out.stem}.json.tmp")
+    try:
+        for src, dst in files:
+            tmp = dst.with_name(f".{dst.name}.tmp")
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, dst)
+        timings_tmp.write_text(json.dumps(rendition.timings, ensure_ascii=False, indent=1), "utf-8")
+        os.replace(timings_tmp, out.with_suffix(".json"))
+    except OSError as exc:
+        raise OutputError(f"Cannot write {out} ({exc.strerror}); check the folder and free space.") from None
+
+
+def _up_to_date(target: Path, key: str) -> bool:
+    try:
+        return target.exists() and json.loads(target.with_suffix(".json").read_text("utf-8")).get("id") == key
+    except (OSError, ValueError):
+        return False
+
+
+def _output_name(source: str) -> str:
+    if source == "-":
+        return "stdin"
+    name = re.sub(r"^[a-z]+://", "", source.rstrip("/"))
+    name = name.rsplit("/", 1)[-1] if "/" in name else name
+    name = re.sub(r"\.(txt|html?|md)$", "", name, flags=re.I)
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[:80] or "article"
+
+
+def _unique_name(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+# -- progress -----------------------------------------------------------------------------------------
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def _progress_line(p: Any) -> None:
+    print(f"\rrendering {p.done}/{p.total} sentences ({_clock(p.duration_ms / 1000)})", end="", file=sys.stderr)
+    if p.done == p.total:
+        print(file=sys.stderr)
+
+
+def _bar(done: int, total: int, label: str, started: float) -> None:
+    width = 30
+    filled = int(width * done / total) if total else width
+    elapsed = time.monotonic() - started
+    line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {elapsed:5.0f}s {label[-40:]}"
+    if sys.stderr.isatty():
+        print("\r" + line.ljust(100), end="", file=sys.stderr, flush=True)
+    elif label:
+        print(line, file=sys.stderr, flush=True)
+
+
+# -- entry point ----------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = settings_from(args)
+        return COMMANDS[args.command](args, settings)
+    except ListenError as exc:
+        print(f"listen: error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("listen: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""pyttsx3 over espeak-ng: the default, offline engine."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from functools import lru_cache
+from importlib.metadata import version as package_version
+from typing import Any
+
+from ..errors import EngineError
+from . import Engine, Voice
+
+# Our pick of espeak-ng voice per language; users choose others with --voice.
+DEFAULT_VOICES = {
+    "en": "gmw/en-us",
+    "es": "roa/es",
+    "de": "gmw/de",
+    "fr": "roa/fr",
+    "pt": "roa/pt",
+    "it": "roa/it",
+    "nl": "gmw/nl",
+}
+
+_engine: Any = None  # the pyttsx3 engine of this worker process
+
+
+def _espeak_version() -> str:
+    # Loading the library to ask its version does not start a synthesiser.
+    from pyttsx3.drivers import _espeak
+
+    info = _espeak.Info()
+    return info.decode() if isinstance(info, bytes) else str(info)
+
+
+def _list_voices(_: object = None) -> list[dict[str, Any]]:
+    """Ask a fresh pyttsx3 engine for its voices (runs in a child process)."""
+    import pyttsx3
+
+    engine = pyttsx3.init("espeak")
+    return [
+        {"id": v.id, "name": v.name, "languages": list(v.languages or []), "gender": v.gender or ""}
+        for v in engine.getProperty("voices")
+    ]
+
+
+@lru_cache(maxsize=1)
+def _voices_in_child() -> list[Voice]:
+    # A child process, so this process never owns an engine (one per process, one thread).
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        raw = pool.apply(_list_voices)
+    return [Voice(r["id"], r["name"], tuple(r["languages"]), r["gender"]) for r in raw]
+
+
+class Pyttsx3Engine(Engine):
+    name = "pyttsx3"
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one engine object per process
+    def version(self) -> str:
+        return f"pyttsx3-{package_version('pyttsx3')}+espeak-ng-{_espeak_version()}"
+
+    def voices(self) -> list[Voice]:
+        return _voices_in_child()
+
+    def default_voice(self, language: str) -> str:
+        return DEFAULT_VOICES.get(language.split("-")[0].lower(), DEFAULT_VOICES["en"])
+
+    def synthesize(self, text: str, voice: str, rate: int, path: str) -> None:
+        engine = _worker_engine()
+        engine.setProperty("voice", voice)
+        engine.setProperty("rate", rate)
+        if os.path.exists(path):
+            os.remove(path)
+        engine.save_to_file(text, path)
+        engine.runAndWait()
+        if not os.path.exists(path):
+            raise EngineError(f"espeak-ng wrote no audio for: {text[:60]!r}")
+
+
+def _worker_engine() -> Any:
+    """Make this process's engine once, and warm it up.
+
+    The first save_to_file after init has been seen to produce no file, so a
+    throwaway render goes first.
+    """
+    global _engine
+    if _engine is None:
+        import tempfile
+
+        import pyttsx3
+
+        _engine = pyttsx3.init("espeak")
+        with tempfile.TemporaryDirectory() as tmp:
+            _engine.save_to_file("ready", os.path.join(tmp, "warmup.wav"))
+            _engine.runAndWait()
+    return _engine
+
+

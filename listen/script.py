@@ -1,0 +1,156 @@
+"""The Script: an article as sentences, each with its text as written and what the engine says.
+
+article -> sentences (segment) -> lexicon -> normalise -> chunks of at most ~300
+characters, split at clause breaks, for the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .article import Article
+from .config import Settings
+from .lexicon import Lexicon
+from .normalize import to_spoken
+from .segment import split_sentences
+
+INTRO = -1  # the paragraph number of the headline and intro in timings
+
+
+@dataclass
+class Sentence:
+    """One sentence: where it stands, what it says, and the pieces the engine reads."""
+
+    index: int
+    paragraph: int
+    text: str
+    spoken: str
+    chunks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Script:
+    """What the engine will be given, sentence by sentence."""
+
+    sentences: list[Sentence]
+    title: str = ""
+    byline: str = ""
+    language: str = "en"
+    source: str = ""
+    date: str = ""
+    site_name: str = ""
+
+    def body(self) -> list[list[Sentence]]:
+        """Group the body's sentences (not the intro) by paragraph."""
+        groups: dict[int, list[Sentence]] = {}
+        for s in self.sentences:
+            if s.paragraph != INTRO:
+                groups.setdefault(s.paragraph, []).append(s)
+        return [groups[k] for k in sorted(groups)]
+
+    def to_json(self) -> dict[str, Any]:
+        """The `listen script --json` record (DESIGN.md)."""
+        return {
+            "source": self.source,
+            "title": self.title,
+            "byline": self.byline,
+            "language": self.language,
+            "paragraphs": [
+                {"sentences": [{"text": s.text, "spoken": s.spoken} for s in para]} for para in self.body()
+            ],
+        }
+
+
+def build_script(article: Article, settings: Settings, lexicon: Lexicon | None = None) -> Script:
+    """Turn an article into sentences with spoken forms and engine chunks."""
+    language = settings.language or article.language or "en"
+    lexicon = lexicon if lexicon is not None else load_lexicon(settings)
+    sentences: list[Sentence] = []
+
+    def add(text: str, paragraph: int) -> None:
+        spoken = to_spoken(lexicon.apply(text, language), language)
+        if not spoken.strip():
+            return  # a sentence of symbols only says nothing; nothing to render
+        sentences.append(
+            Sentence(len(sentences), paragraph, text, spoken, split_for_engine(spoken, settings.chunk_chars))
+        )
+
+    for text in intro_sentences(article, settings.intro):
+        add(text, INTRO)
+    for number, paragraph in enumerate(article.paragraphs):
+        for text in split_sentences(paragraph, language):
+            add(text, number)
+    return Script(
+        sentences=sentences,
+        title=article.title,
+        byline=article.byline,
+        language=language,
+        source=article.source,
+        date=article.date,
+        site_name=article.site_name,
+    )
+
+
+def load_lexicon(settings: Settings) -> Lexicon:
+    """The starter lexicon, with the publisher's rules (settings.lexicon) on top."""
+    lexicon = Lexicon.default()
+    if settings.lexicon:
+        lexicon = lexicon.merged(Lexicon.load(settings.lexicon))
+    return lexicon
+
+
+def intro_sentences(article: Article, with_details: bool) -> list[str]:
+    """The headline, then 'By Author.' and 'Site, date.' from what the article has."""
+    lines = [_as_sentence(article.title)] if article.title else []
+    if with_details:
+        if article.byline:
+            byline = article.byline if article.byline.lower().startswith("by ") else f"By {article.byline}"
+            lines.append(_as_sentence(byline))
+        details = ", ".join(x for x in (article.site_name, _spoken_date(article.date)) if x)
+        if details:
+            lines.append(_as_sentence(details))
+    return lines
+
+
+def _as_sentence(text: str) -> str:
+    text = text.strip()
+    return text if re.search(r"[.!?…][\"'”’)]*$", text) else text + "."
+
+
+def _spoken_date(date: str) -> str:
+    """Write an ISO date as a reader would say it ('January 3, 2026'); leave others as they are."""
+    try:
+        day = dt.date.fromisoformat(date[:10])
+    except ValueError:
+        return date
+    return f"{day.strftime('%B')} {day.day}, {day.year}"
+
+
+# Clause breaks, strongest first: a long sentence is cut at the strongest break
+# that leaves a piece of reasonable size.
+_BREAKS = [r"[;:]\s", r"\s[—–]\s|—|\s-\s", r",\s", r"\s"]
+
+
+def split_for_engine(spoken: str, max_chars: int) -> list[str]:
+    """Split a long sentence into pieces of at most max_chars at clause boundaries."""
+    pieces: list[str] = []
+    rest = spoken.strip()
+    while len(rest) > max_chars:
+        cut = _best_cut(rest, max_chars)
+        pieces.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _best_cut(text: str, max_chars: int) -> int:
+    window = text[: max_chars + 1]
+    for pattern in _BREAKS:
+        cuts = [m.end() for m in re.finditer(pattern, window) if m.end() >= max_chars * 0.3]
+        if cuts:
+            return cuts[-1]
+    return max_chars  # one enormous word: cut it anyway rather than overrun the engine

@@ -1,0 +1,170 @@
+"""A pool of spawned worker processes with a timeout per job and a respawn on hang or crash.
+
+Speech engines are not thread-safe and can hang (see DESIGN.md, known hazards),
+so each one lives in its own process, built by that process's main thread.
+A job that times out or kills its worker is retried once on a fresh process.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import queue
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+_STOP = None
+
+
+@dataclass
+class JobOutcome:
+    """What became of one job: its result, or the error that ended its last attempt."""
+
+    job: Any
+    result: Any = None
+    error: str | None = None
+    attempts: int = 1
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _resolve(path: str) -> Callable[[Any], Any]:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _worker_main(conn: Connection, handler_path: str, initializer_path: str | None) -> None:
+    """Run jobs from the pipe until told to stop; the engine lives in this process only."""
+    # Engines print progress to stdout; the parent's stdout may be the CLI's output.
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+    os.dup2(sys.stdout.fileno(), 1)
+    if initializer_path:
+        _resolve(initializer_path)(None)
+    handler = _resolve(handler_path)
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is _STOP:
+            return
+        try:
+            conn.send(("ok", handler(job)))
+        except Exception as exc:  # sent back to the parent, which decides on a retry
+            detail = f"{type(exc).__name__}: {exc}"
+            if not getattr(exc, "message", None):
+                detail += "\n" + traceback.format_exc(limit=3)
+            conn.send(("error", detail))
+
+
+class _Slot:
+    """One worker process and the pipe to it; respawned after a hang or a crash."""
+
+    def __init__(self, pool: WorkerPool):
+        self.pool = pool
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.conn: Connection | None = None
+
+    def start(self) -> None:
+        parent, child = self.pool.context.Pipe()
+        self.process = self.pool.context.Process(
+            target=_worker_main, args=(child, self.pool.handler, self.pool.initializer), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.conn = parent
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        if self.conn is not None:
+            self.conn.close()
+        self.process = self.conn = None
+
+    def run(self, job: Any) -> tuple[str, Any]:
+        """Send one job and wait for its answer, killing the worker if it takes too long."""
+        if self.process is None or not self.process.is_alive():
+            self.kill()
+            self.start()
+        assert self.conn is not None
+        try:
+            self.conn.send(job)
+            if not self.conn.poll(self.pool.timeout):
+                self.kill()
+                return "error", f"the engine did not finish within {self.pool.timeout:.0f} s"
+            return self.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            code = self.process.exitcode if self.process else None
+            self.kill()
+            return "error", f"the engine process died (exit code {code})"
+
+
+class WorkerPool:
+    """Run jobs on `size` spawned processes; results arrive on `outcomes` as they finish."""
+
+    def __init__(
+        self,
+        handler: str,
+        size: int,
+        timeout: float,
+        initializer: str | None = None,
+        retries: int = 1,
+    ):
+        self.handler = handler
+        self.initializer = initializer
+        self.timeout = timeout
+        self.retries = retries
+        self.context = multiprocessing.get_context("spawn")
+        self.jobs: queue.Queue[tuple[Any, int, queue.Queue[JobOutcome]] | None] = queue.Queue()
+        self.slots = [_Slot(self) for _ in range(size)]
+        self.threads = [
+            threading.Thread(target=self._serve, args=(slot,), daemon=True, name=f"listen-worker-{i}")
+            for i, slot in enumerate(self.slots)
+        ]
+        for t in self.threads:
+            t.start()
+        self.closed = False
+
+    def submit(self, job: Any, outcomes: queue.Queue[JobOutcome]) -> None:
+        """Queue a job; its JobOutcome goes to `outcomes` when done."""
+        self.jobs.put((job, 1, outcomes))
+
+    def _serve(self, slot: _Slot) -> None:
+        while True:
+            item = self.jobs.get()
+            if item is None:
+                slot.kill()
+                return
+            job, attempt, outcomes = item
+            status, value = slot.run(job)
+            if status == "ok":
+                outcomes.put(JobOutcome(job, result=value, attempts=attempt))
+            elif attempt <= self.retries:
+                self.jobs.put((job, attempt + 1, outcomes))
+            else:
+                outcomes.put(JobOutcome(job, error=value, attempts=attempt))
+
+    def close(self) -> None:
+        """Stop the workers once queued jobs are done."""
+        if self.closed:
+            return
+        self.closed = True
+        for _ in self.threads:
+            self.jobs.put(None)
+        for t in self.threads:
+            t.join(10)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
