@@ -20,6 +20,9 @@ from .cache import SAMPLE_RATE
 from .errors import EngineError, OutputError
 
 SILENCE_THRESHOLD_DBFS = -45.0
+# LAME at 64 kb/s drops about 0.4 LU of K-weighted energy from espeak-ng speech
+# (measured with ffmpeg's ebur128 before and after encoding), so chunks aim that much higher.
+ENCODER_LOUDNESS_LOSS_LU = 0.4
 
 
 def read_engine_wav(path: str, text: str, rate_wpm: int) -> np.ndarray:
@@ -192,7 +195,7 @@ def process_chunk(samples: np.ndarray, target_lufs: float, true_peak_db: float, 
     segment = segment[max(0, start - 10) : min(len(segment), end + 20)]
     x = np.array(segment.get_array_of_samples(), dtype=np.float32) / np.float32(32768.0)
     # Leave a little headroom under the ceiling for the MP3 encoder's overshoot.
-    x = level(x, target_lufs, true_peak_db - 1.0)
+    x = level(x, target_lufs + ENCODER_LOUDNESS_LOSS_LU, true_peak_db - 1.0)
     leveled = (np.clip(x, -1.0, 32767 / 32768) * 32768).astype("<i2")
     segment = to_segment(leveled).fade_in(fade_ms).fade_out(fade_ms)
     return np.array(segment.get_array_of_samples(), dtype="<i2")
@@ -215,7 +218,8 @@ class Mp3Encoder:
             "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
             "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
             "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-compression_level", str(compression_level),
-            "-f", "mp3", str(path),
+            # Write each frame as it is made, so a partial file can be streamed to a listener.
+            "-flush_packets", "1", "-f", "mp3", str(path),
         ]
         try:
             self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -224,6 +224,10 @@ class Renderer:
             )
         return self._pool
 
+    def start(self) -> None:
+        """Boot the engine workers ahead of the first request (servers call this at start-up)."""
+        self.pool.start_all()
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()

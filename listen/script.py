@@ -71,7 +71,9 @@ def build_script(article: Article, settings: Settings, lexicon: Lexicon | None =
     sentences: list[Sentence] = []
 
     def add(text: str, paragraph: int) -> None:
-        spoken = to_spoken(lexicon.apply(text, language), language)
+        # A headline has no full stop; give the engine one so it falls like a sentence.
+        said = _as_sentence(text) if paragraph == INTRO else text
+        spoken = to_spoken(lexicon.apply(said, language), language)
         if not spoken.strip():
             return  # a sentence of symbols only says nothing; nothing to render
         sentences.append(
@@ -104,14 +106,13 @@ def load_lexicon(settings: Settings) -> Lexicon:
 
 def intro_sentences(article: Article, with_details: bool) -> list[str]:
     """The headline, then 'By Author.' and 'Site, date.' from what the article has."""
-    lines = [_as_sentence(article.title)] if article.title else []
+    lines = [article.title] if article.title else []
     if with_details:
         if article.byline:
-            byline = article.byline if article.byline.lower().startswith("by ") else f"By {article.byline}"
-            lines.append(_as_sentence(byline))
+            lines.append(article.byline if article.byline.lower().startswith("by ") else f"By {article.byline}.")
         details = ", ".join(x for x in (article.site_name, _spoken_date(article.date)) if x)
         if details:
-            lines.append(_as_sentence(details))
+            lines.append(details + ".")
     return lines
 
 

@@ -134,6 +134,12 @@ class WorkerPool:
             t.start()
         self.closed = False
 
+    def start_all(self) -> None:
+        """Start every worker now, so the first job does not wait for an engine to boot."""
+        for slot in self.slots:
+            if slot.process is None:
+                slot.start()
+
     def submit(self, job: Any, outcomes: queue.Queue[JobOutcome]) -> None:
         """Queue a job; its JobOutcome goes to `outcomes` when done."""
         self.jobs.put((job, 1, outcomes))
