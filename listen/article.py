@@ -124,7 +124,11 @@ def from_text(text: str, source: str = "", language: str | None = None) -> Artic
                 f"{source or 'The input'} has no article text once page furniture is removed; "
                 "check that it is the article itself."
             )
-    return Article(paragraphs=body, title=title, byline=byline, language=language or "en", source=source)
+    if not language:
+        from .language import detect_language
+
+        language = detect_language(" ".join([title, *body[:8]]))
+    return Article(paragraphs=body, title=title, byline=byline, language=language, source=source)
 
 
 def _looks_like_html(text: str) -> bool:
@@ -146,6 +150,8 @@ def from_url(url: str, settings: Settings) -> Article:
     from .fetch import fetch
 
     page = fetch(url, settings)
+    if page.is_feed:
+        raise InputError(f"{url} is a feed or sitemap, not an article; convert its articles with `listen batch {url} -o DIR`.")
     if page.is_html:
         return from_html(page.text, source=url, url=page.url, language=settings.language)
     return from_text(page.text, source=url, language=settings.language)

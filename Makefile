@@ -1,0 +1,54 @@
+# Two commands set everything up on a fresh Debian/Ubuntu machine:
+#   make run    install what is missing, then serve http://127.0.0.1:8000 (PORT overrides)
+#   make test   install what is missing, then run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SYSTEM_PACKAGES := espeak-ng ffmpeg chromium redis-server
+
+.PHONY: run test system venv bench lint clean
+
+run: venv
+	$(BIN)/listen serve --host 127.0.0.1 --port $(PORT)
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+# System packages: installed with apt-get when missing (as root, or with sudo).
+system:
+	@missing=""; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	dpkg -s libespeak-ng1 >/dev/null 2>&1 || missing="$$missing libespeak-ng1"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if command -v apt-get >/dev/null; then \
+	    SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Please install:$$missing (see README: without root / on macOS)"; exit 1; \
+	  fi; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@
+
+venv: system $(VENV)/.installed
+
+bench: venv
+	$(BIN)/python bench/pipeline_bench.py
+
+lint: venv
+	$(BIN)/ruff check listen web tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

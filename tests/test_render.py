@@ -1,0 +1,144 @@
+"""Rendering with the real engine: the audio itself, its timings, captions, tags and the cache."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SHORT_ARTICLE, ffprobe, loudness, silences
+from mutagen.id3 import ID3
+
+from listen.article import from_text
+from listen.captions import parse_vtt
+from listen.config import Settings
+from listen.errors import EngineError
+from listen.render import Renderer
+
+
+@pytest.fixture
+def short(renderer):
+    return renderer.render(from_text(SHORT_ARTICLE))
+
+
+def test_output_is_cbr_64_kbps_mono_mp3_at_22050_hz(short):
+    info = ffprobe(short.mp3)
+    stream = info["streams"][0]
+    assert stream["codec_name"] == "mp3"
+    assert stream["channels"] == 1
+    assert int(stream["sample_rate"]) == 22050
+    assert int(stream["bit_rate"]) == 64000
+
+
+def test_loudness_is_minus_16_lufs_with_true_peak_at_most_minus_1_dbtp(short):
+    integrated, peak = loudness(short.mp3)
+    assert -17.0 <= integrated <= -15.0
+    assert peak <= -1.0
+
+
+def test_timings_duration_matches_the_mp3(short):
+    duration_s = float(ffprobe(short.mp3)["format"]["duration"])
+    assert abs(duration_s * 1000 - short.timings["duration_ms"]) < 80
+
+
+def test_sentences_tile_the_audio_in_order(short):
+    sentences = short.timings["sentences"]
+    assert [s["index"] for s in sentences] == list(range(len(sentences)))
+    assert sentences[0]["start_ms"] == 0
+    assert sentences[-1]["end_ms"] == short.timings["duration_ms"]
+    for before, after in zip(sentences, sentences[1:]):
+        assert before["end_ms"] == after["start_ms"]
+        assert after["start_ms"] > before["start_ms"]
+
+
+def test_every_sentence_start_after_the_first_lies_in_a_pause(short):
+    pauses = silences(short.mp3)
+    for s in short.timings["sentences"][1:]:
+        t = s["start_ms"] / 1000
+        assert any(start <= t <= end for start, end in pauses), (s["text"], t, pauses)
+
+
+def test_pause_after_headline_and_between_paragraphs_is_longer_than_between_sentences(short):
+    pauses = silences(short.mp3, min_s=0.1)
+    sentences = short.timings["sentences"]
+
+    def pause_at(ms: int) -> float:
+        return next(end - start for start, end in pauses if start <= ms / 1000 <= end)
+
+    kinds = {"headline": [], "paragraph": [], "sentence": []}
+    for before, after in zip(sentences, sentences[1:]):
+        kind = "headline" if before["paragraph"] == -1 else "paragraph" if before["paragraph"] != after["paragraph"] else "sentence"
+        kinds[kind].append(pause_at(after["start_ms"]))
+    assert min(kinds["headline"]) > max(kinds["paragraph"]) > max(kinds["sentence"])
+    assert 0.25 < max(kinds["sentence"]) < 0.5
+
+
+def test_captions_have_one_cue_per_sentence_at_the_timings(short):
+    cues = parse_vtt(short.vtt.read_text("utf-8"))
+    sentences = short.timings["sentences"]
+    assert [(c[0], c[1], c[2]) for c in cues] == [(s["start_ms"], s["end_ms"], s["text"]) for s in sentences]
+
+
+def test_mp3_carries_id3_tags_and_a_chapter_per_paragraph(short):
+    tags = ID3(short.mp3)
+    assert str(tags["TIT2"]) == "A Short Test Headline"
+    assert tags.getall("COMM")
+    chapters = ffprobe(short.mp3)["chapters"]
+    assert len(chapters) == 3  # the headline, then two paragraphs
+    assert sorted(int(c["start"]) for c in chapters) == [0] + [
+        s["start_ms"] for s in short.timings["sentences"] if s["index"] in (1, 3)
+    ]
+
+
+def test_rerunning_an_unchanged_article_renders_nothing(renderer, short):
+    again = renderer.render(from_text(SHORT_ARTICLE))
+    assert again.from_cache
+    assert again.engine_calls == 0
+    assert again.mp3.read_bytes() == short.mp3.read_bytes()
+
+
+def test_editing_one_sentence_rerenders_exactly_one_chunk(renderer, short):
+    edited = renderer.render(from_text(SHORT_ARTICLE.replace("It ends here.", "It ends right here.")))
+    assert edited.chunks_rendered == 1
+    assert edited.engine_calls == 1
+    assert edited.key != short.key
+
+
+def test_a_truncated_cached_chunk_is_rendered_again_not_served(renderer, short):
+    chunks = sorted(Path(renderer.cache.root, "chunks").rglob("*.wav"))
+    victim = chunks[0]
+    victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 2])
+    for stored in Path(renderer.cache.root, "renditions").rglob("*.json"):
+        stored.unlink()  # force a re-stitch, which must notice the damaged chunk
+    again = renderer.render(from_text(SHORT_ARTICLE))
+    assert again.chunks_rendered == 1
+    assert again.mp3.read_bytes() == short.mp3.read_bytes()
+
+
+def test_a_corrupt_cached_rendition_is_rendered_again_not_served(renderer, short):
+    data = bytearray(short.mp3.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    short.mp3.write_bytes(bytes(data))
+    again = renderer.render(from_text(SHORT_ARTICLE))
+    assert not again.from_cache
+    assert again.engine_calls == 0  # the chunks were fine; only the stitch is redone
+    assert json.loads(again.timings_path.read_text())["_file"]["size"] == again.mp3.stat().st_size
+
+
+def test_voice_and_rate_change_the_audio(renderer, settings):
+    text = "Speed matters to listeners."
+    slow = Renderer(settings.replace(rate=120))
+    slow._pool = renderer.pool
+    fast = Renderer(settings.replace(rate=260, voice="en-gb"))
+    fast._pool = renderer.pool
+    a = slow.render(from_text(text)).timings["duration_ms"]
+    b = fast.render(from_text(text)).timings["duration_ms"]
+    assert a > 1.5 * b
+
+
+def test_a_chunk_that_keeps_failing_fails_the_render_naming_the_sentence(tmp_path):
+    # A timeout no engine can meet: every try is killed, so the render must fail loudly.
+    with Renderer(Settings(cache_dir=tmp_path, jobs=1, chunk_timeout_s=0.001)) as r:
+        with pytest.raises(EngineError, match=r"sentence 1 .*'Nothing renders in time\.'"):
+            r.render(from_text("Nothing renders in time."))
+    assert not list(Path(tmp_path, "renditions").rglob("*.mp3"))

@@ -1,0 +1,99 @@
+"""What the engine is given: headline, body, sentences and chunks (no rendering)."""
+
+from __future__ import annotations
+
+from conftest import SEED
+
+from listen.article import from_text
+from listen.config import Settings
+from listen.script import INTRO, build_script, split_for_engine
+
+
+def seed_script():
+    return build_script(from_text(SEED.read_text("utf-8")), Settings(intro=True))
+
+
+def test_seed_article_opens_with_the_headline():
+    script = seed_script()
+    first = script.sentences[0]
+    assert first.paragraph == INTRO
+    assert first.text == "US Resumes Drug Intelligence Cooperation with Bolivia After Two-Decade Hiatus"
+
+
+def test_seed_article_reads_the_whole_body_to_its_last_paragraph():
+    script = seed_script()
+    body = script.body()
+    assert body[0][0].text.startswith("The United States has reestablished intelligence coordination")
+    assert body[-1][-1].text.endswith("“Drugs are his main enemy in this region.”")
+    assert len(body) == 17
+
+
+def test_seed_article_leaves_out_the_player_label_fact_check_box_and_comments():
+    said = " ".join(s.text for s in seed_script().sentences)
+    assert "Listen to the article" not in said
+    assert "Fact Checker" not in said
+    assert "Verify the accuracy" not in said
+    assert "Comments" not in said
+    assert "pragmatic move" not in said  # a line from the comments
+
+
+def test_abbreviations_initials_and_decimals_stay_inside_their_sentence():
+    text = (
+        "U.S. Secretary of State Marco Rubio met Mr. Smith on Monday. The report, on p. 55, lists examples, "
+        "e.g. coca and cocaine. Prices rose 3.5 percent. J. R. R. Tolkien was quoted."
+    )
+    sentences = build_script(from_text(text), Settings()).sentences
+    assert [s.text for s in sentences] == [
+        "U.S. Secretary of State Marco Rubio met Mr. Smith on Monday.",
+        "The report, on p. 55, lists examples, e.g. coca and cocaine.",
+        "Prices rose 3.5 percent.",
+        "J. R. R. Tolkien was quoted.",
+    ]
+
+
+def test_blank_lines_separate_paragraphs_and_wrapped_lines_join():
+    text = (
+        "The Headline Goes Here\n\nThis first paragraph was wrapped at a fixed width by an editor\n"
+        "so its lines must be joined back into one paragraph.\n\nA second paragraph.\n"
+    )
+    script = build_script(from_text(text), Settings())
+    assert script.title == "The Headline Goes Here"
+    assert [len(p) for p in script.body()] == [1, 1]
+    assert "editor so its lines" in script.body()[0][0].text
+
+
+def test_a_long_sentence_is_split_at_clause_breaks_but_stays_one_sentence():
+    clause = "the committee heard evidence from farmers, officials and diplomats about the policy"
+    long_sentence = "; ".join([clause] * 6).capitalize() + "."
+    script = build_script(from_text(long_sentence), Settings(chunk_chars=300))
+    assert len(script.sentences) == 1
+    chunks = script.sentences[0].chunks
+    assert len(chunks) > 1
+    assert all(len(c) <= 300 for c in chunks)
+    assert all(c.endswith((";", ".")) for c in chunks)  # cut at the semicolons
+    assert " ".join(chunks) == script.sentences[0].spoken
+
+
+def test_a_sentence_without_breaks_is_still_cut_at_spaces():
+    words = " ".join(["word"] * 120)
+    chunks = split_for_engine(words, 100)
+    assert all(len(c) <= 100 for c in chunks)
+    assert " ".join(chunks) == words
+
+
+def test_script_json_has_the_design_fields_and_body_only_paragraphs():
+    record = seed_script().to_json()
+    assert set(record) == {"source", "title", "byline", "language", "paragraphs"}
+    assert record["language"] == "en"
+    assert record["title"].startswith("US Resumes")
+    first = record["paragraphs"][0]["sentences"][0]
+    assert set(first) == {"text", "spoken"}
+    assert all(s["text"] != record["title"] for p in record["paragraphs"] for s in p["sentences"])
+
+
+def test_seed_script_reads_dea_as_letters_and_us_without_a_break():
+    script = seed_script()
+    spoken = " ".join(s.spoken for s in script.sentences)
+    assert "DEA" not in spoken
+    rubio = next(s for s in script.sentences if "Marco Rubio" in s.text)
+    assert rubio.text.startswith("U.S. Secretary of State")

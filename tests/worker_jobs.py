@@ -1,0 +1,29 @@
+"""Job handlers for the worker-pool tests; they run inside spawned worker processes."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+
+def hang_first_time(marker: str) -> str:
+    """Hang on the first call (as a stuck engine would), answer on the next."""
+    path = Path(marker)
+    if not path.exists():
+        path.write_text("hung")
+        time.sleep(60)
+    return f"done in {os.getpid()}"
+
+
+def crash_first_time(marker: str) -> str:
+    """Kill the worker process on the first call, answer on the next."""
+    path = Path(marker)
+    if not path.exists():
+        path.write_text("crashed")
+        os._exit(9)
+    return f"done in {os.getpid()}"
+
+
+def always_fail(_: str) -> str:
+    raise RuntimeError("this job never works")
