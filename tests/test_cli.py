@@ -1,0 +1,184 @@
+"""The `listen` command, run as a real child process: outputs, bad input, batch, cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from conftest import SEED, SHORT_ARTICLE, run_cli
+
+from listen.cli import build_parser
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def cache_fingerprint(cache: Path) -> dict[str, str]:
+    return {str(p.relative_to(cache)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in cache.rglob("*") if p.is_file() and "tmp" not in p.parts}
+
+
+@pytest.fixture
+def warm_cache(tmp_path):
+    """A cache that already holds a rendered article."""
+    cache = tmp_path / "cache"
+    article = tmp_path / "short.txt"
+    article.write_text(SHORT_ARTICLE)
+    result = run_cli("speak", str(article), "-o", str(tmp_path / "short.mp3"), "--cache-dir", str(cache))
+    assert result.returncode == 0, result.stderr
+    return cache
+
+
+def test_speak_writes_the_mp3_with_timings_and_captions_beside_it(tmp_path, warm_cache):
+    out = tmp_path / "short.mp3"
+    assert out.read_bytes()[:3] == b"ID3"
+    timings = json.loads(out.with_suffix(".json").read_text())
+    assert set(timings) >= {"version", "duration_ms", "title", "sentences"}
+    assert set(timings["sentences"][0]) == {"index", "paragraph", "start_ms", "end_ms", "text", "spoken"}
+    assert out.with_suffix(".vtt").read_text().startswith("WEBVTT")
+
+
+def test_speak_reads_standard_input(tmp_path, warm_cache):
+    out = tmp_path / "stdin.mp3"
+    result = run_cli("speak", "-", "-o", str(out), "--cache-dir", str(warm_cache), stdin=SHORT_ARTICLE.encode())
+    assert result.returncode == 0, result.stderr
+    assert "0 chunks rendered" in result.stderr.decode()  # same text: all from the cache
+
+
+BAD_INPUTS = {
+    "empty": (b"", "empty"),
+    "whitespace only": (b"   \n\n\t  \n", "empty"),
+    "binary": (bytes(range(256)) * 40, "binary"),
+    "invalid utf-8": ("Caf\u00e9 society.".encode("latin-1"), "UTF-8"),
+    "five megabytes": (b"A sentence of text. " * 262144, "limit"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_INPUTS)
+def test_bad_input_gets_a_one_line_error_and_leaves_the_cache_intact(name, tmp_path, warm_cache):
+    data, words = BAD_INPUTS[name]
+    before = cache_fingerprint(warm_cache)
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    result = run_cli("speak", str(path), "-o", str(tmp_path / "bad.mp3"), "--cache-dir", str(warm_cache))
+    err = result.stderr.decode()
+    assert result.returncode != 0
+    assert err.count("\n") == 1 and err.startswith("listen: error:"), err
+    assert words in err
+    assert "Traceback" not in err
+    assert cache_fingerprint(warm_cache) == before
+    assert not (tmp_path / "bad.mp3").exists()
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path):
+    result = run_cli("speak", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "x.mp3"), "--cache-dir", str(tmp_path / "c"))
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr.decode()
+
+
+def test_an_unwritable_output_path_fails_before_any_work(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text(SHORT_ARTICLE)
+    result = run_cli("speak", str(article), "-o", str(tmp_path / "no" / "such" / "dir.mp3"), "--cache-dir", str(tmp_path / "c"))
+    assert result.returncode != 0
+    assert "does not exist" in result.stderr.decode()
+    assert not list((tmp_path / "c").rglob("*.wav")) if (tmp_path / "c").exists() else True
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_a_read_only_output_folder_is_a_clear_error(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir(mode=0o500)
+    result = run_cli("speak", str(SEED), "-o", str(folder / "x.mp3"), "--cache-dir", str(tmp_path / "c"))
+    assert result.returncode != 0 and "Cannot write" in result.stderr.decode()
+
+
+def test_an_unknown_voice_and_an_out_of_range_rate_are_clear_errors(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Hello there.")
+    voice = run_cli("speak", str(article), "-o", str(tmp_path / "a.mp3"), "--voice", "no-such-voice", "--cache-dir", str(tmp_path / "c"))
+    assert voice.returncode == 2 and "listen voices" in voice.stderr.decode()
+    rate = run_cli("speak", str(article), "-o", str(tmp_path / "a.mp3"), "--rate", "2000", "--cache-dir", str(tmp_path / "c"))
+    assert rate.returncode == 2 and "80 to 450" in rate.stderr.decode()
+
+
+def test_voices_lists_the_engines_voices():
+    result = run_cli("voices", "--language", "en")
+    lines = result.stdout.decode().splitlines()
+    assert result.returncode == 0
+    assert any(line.startswith("gmw/en-us") for line in lines)
+
+
+def test_script_prints_one_json_line_per_input(tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_text(SHORT_ARTICLE)
+    result = run_cli("script", str(SEED), str(other), "--json")
+    records = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [r["title"] for r in records] == [
+        "US Resumes Drug Intelligence Cooperation with Bolivia After Two-Decade Hiatus", "A Short Test Headline"]
+    assert records[1]["paragraphs"][1]["sentences"][1] == {"text": "It ends here.", "spoken": "It ends here."}
+
+
+def test_script_prints_one_spoken_chunk_per_line():
+    result = run_cli("script", str(SEED))
+    lines = result.stdout.decode().splitlines()
+    assert lines[0].startswith("U S Resumes Drug Intelligence")
+    assert all(len(line) <= 300 for line in lines)
+
+
+def test_batch_continues_past_a_failure_exits_non_zero_and_skips_finished_work(tmp_path):
+    good, empty = tmp_path / "good.txt", tmp_path / "empty.txt"
+    good.write_text(SHORT_ARTICLE)
+    empty.write_text("  ")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    first = run_cli("batch", str(empty), str(good), "-o", str(out), "--cache-dir", str(cache))
+    assert first.returncode == 1
+    assert (out / "good.mp3").exists()
+    err = first.stderr.decode()
+    assert "1 rendered" in err and "1 failed" in err and "empty.txt" in err
+    good_mtime = (out / "good.mp3").stat().st_mtime_ns
+    second = run_cli("batch", str(good), "-o", str(out), "--cache-dir", str(cache))
+    assert second.returncode == 0
+    assert "1 already up to date" in second.stderr.decode()
+    assert (out / "good.mp3").stat().st_mtime_ns == good_mtime
+
+
+def test_cache_stats_and_prune_evict_least_recently_used_first(tmp_path, warm_cache):
+    stats = run_cli("cache", "stats", "--cache-dir", str(warm_cache)).stdout.decode()
+    assert re.search(r"\d+ chunks, 1 renditions", stats)
+    chunks = sorted(warm_cache.rglob("*.wav"))
+    for n, chunk in enumerate(chunks):
+        os.utime(chunk, (1_000_000 + n, 1_000_000 + n))  # chunk 0 is the least recently used
+    rendition = sum(p.stat().st_size for p in (warm_cache / "renditions").rglob("*.*"))
+    keep = rendition + chunks[-1].stat().st_size + 10  # the newest: the rendition and the last chunk
+    result = run_cli("cache", "prune", "--max-size", f"{keep}B", "--cache-dir", str(warm_cache))
+    assert result.returncode == 0, result.stderr
+    assert [c.exists() for c in chunks] == [False] * (len(chunks) - 1) + [True]
+    assert len(list((warm_cache / "renditions").rglob("*.mp3"))) == 1
+
+
+def test_every_cli_option_is_documented_in_the_readme():
+    readme = README.read_text("utf-8")
+    parser = build_parser()
+    missing = []
+    for name, sub in parser._subparsers._group_actions[0].choices.items():
+        if f"listen {name}" not in readme:
+            missing.append(f"listen {name}")
+        for action in sub._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help" and option not in readme:
+                    missing.append(f"{name} {option}")
+    assert not missing, f"undocumented in README.md: {missing}"
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from dataclasses import fields
+
+    from listen.config import Settings
+
+    readme = README.read_text("utf-8")
+    missing = [f"LISTEN_{f.name.upper()}" for f in fields(Settings) if f"LISTEN_{f.name.upper()}" not in readme]
+    assert not missing, f"undocumented in README.md: {missing}"
