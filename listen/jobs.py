@@ -1,0 +1,322 @@
+"""Background rendering for the web app: one job per rendition id, single-flight, bounded.
+
+A job renders on a small thread pool; the chunks themselves go to the renderer's
+engine worker processes, which every job shares. Each job keeps what a listener
+needs while it runs (progress, sentences timed so far, the growing partial MP3),
+and a finished rendition is found again in the cache by its id after a restart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from .article import Article
+from .cache import StoredRendition
+from .config import Settings
+from .errors import BusyError, InputError, ListenError
+from .lexicon import Lexicon
+from .render import Plan, Progress, Renderer
+
+log = logging.getLogger(__name__)
+
+ID_RE = re.compile(r"^[0-9a-f]{64}$")
+RENDERING, READY, FAILED = "rendering", "ready", "failed"
+
+
+def valid_id(text: str) -> bool:
+    """Tell whether text can be a rendition id (so it is safe to build a cache path from)."""
+    return bool(ID_RE.match(text))
+
+
+class Job:
+    """One rendition: rendering, ready or failed, with what a listener can use so far."""
+
+    def __init__(self, key: str, title: str = ""):
+        self.id = key
+        self.title = title
+        self.status = RENDERING
+        self.done = 0
+        self.total = 0
+        self.error: str | None = None
+        self.partial: Path | None = None
+        self.sentences: list[dict[str, Any]] = []
+        self.duration_ms = 0
+        self.rendition: StoredRendition | None = None
+        self.engine_calls = 0
+        self.modified = time.time()  # Last-Modified; the cache's mtimes move on every read
+        # Set once the last sentence is in the encoder: after that the partial file gets
+        # its final frames and ID3 tags written in place, so streams must stop reading it.
+        self.sealed = False
+        self.cond = threading.Condition()
+
+    @classmethod
+    def from_stored(cls, stored: StoredRendition) -> Job:
+        job = cls(stored.key, stored.timings.get("title", ""))
+        job._finish(stored)
+        return job
+
+    def _finish(self, stored: StoredRendition) -> None:
+        self.rendition = stored
+        try:
+            self.modified = stored.mp3.stat().st_mtime
+        except OSError:
+            pass
+        self.sentences = stored.timings.get("sentences", [])
+        self.duration_ms = stored.timings.get("duration_ms", 0)
+        self.title = stored.timings.get("title", self.title)
+        self.done = self.total = len(self.sentences)
+        self.status = READY
+
+    @property
+    def progress(self) -> float:
+        if self.status == READY:
+            return 1.0
+        return round(self.done / self.total, 4) if self.total else 0.0
+
+    def on_progress(self, p: Progress) -> None:
+        """Record a render's progress (called on the render thread after each sentence)."""
+        with self.cond:
+            self.partial = p.partial_mp3
+            self.done, self.total = p.done, p.total
+            self.sentences = p.sentences  # the renderer's own list; snapshot() copies
+            self.duration_ms = p.duration_ms
+            if p.done >= p.total:
+                self.sealed = True
+            self.cond.notify_all()
+
+    def timings(self) -> dict[str, Any]:
+        """Return the timings JSON (the cached one without private keys once ready)."""
+        with self.cond:
+            if self.rendition is not None:
+                return {k: v for k, v in self.rendition.timings.items() if not k.startswith("_")}
+            return {"version": 1, "id": self.id, "duration_ms": self.duration_ms, "title": self.title,
+                    "sentences": [dict(s) for s in self.sentences[: self.done]]}
+
+    def snapshot(self) -> dict[str, Any]:
+        """Describe the job for the API."""
+        with self.cond:
+            data: dict[str, Any] = {
+                "id": self.id,
+                "status": self.status,
+                "progress": self.progress,
+                "title": self.title,
+                "duration_ms": self.duration_ms,
+                "sentences": [dict(s) for s in self.sentences[: self.done]],
+            }
+            if self.error:
+                data["error"] = self.error
+            return data
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the job is ready or failed; return whether it finished in time."""
+        end = None if timeout is None else time.monotonic() + timeout
+        with self.cond:
+            while self.status == RENDERING:
+                left = None if end is None else end - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                self.cond.wait(left)
+        return True
+
+    def stream(self, poll_s: float = 0.02, block: int = 64 * 1024) -> Iterator[bytes]:
+        """Yield the MP3 as it grows, then the rest from the cache once the render is done.
+
+        ffmpeg's own ID3 tag is skipped; the final file's tag is written over it in place
+        (and may shift the audio), so audio offsets are counted from after each file's tag.
+        """
+        f = None
+        head = b""
+        audio_start: int | None = None
+        skip = 0  # bytes of ffmpeg's tag still to pass over
+        sent = 0  # audio bytes (after the tag) sent from the partial file
+        try:
+            while True:
+                with self.cond:
+                    if self.status != RENDERING:
+                        break
+                    data = b""
+                    if not self.sealed and self.partial is not None:
+                        if f is None:
+                            f = open(self.partial, "rb")  # noqa: SIM115 - closed in finally
+                        data = f.read(block)
+                    if not data:
+                        self.cond.wait(poll_s)
+                        continue
+                if audio_start is None:
+                    head += data
+                    audio_start = id3_size(head)
+                    if audio_start is None:
+                        continue
+                    data, head = head, b""
+                    skip = audio_start
+                if skip:
+                    cut = min(skip, len(data))
+                    data, skip = data[cut:], skip - cut
+                if data:
+                    sent += len(data)
+                    yield data
+        finally:
+            if f is not None:
+                f.close()
+        if self.status != READY or self.rendition is None:
+            return  # failed: the listener gets what there was; the API says why
+        with open(self.rendition.mp3, "rb") as final:
+            start = id3_size(final.read(10)) or 0
+            final.seek(start + sent if sent else 0)
+            while chunk := final.read(block):
+                yield chunk
+
+
+def id3_size(head: bytes) -> int | None:
+    """Return the size of the ID3v2 tag at the start of an MP3 (0 if none), None if head is too short."""
+    if len(head) < 10:
+        return None if head == b"ID3"[: len(head)] else 0
+    if head[:3] != b"ID3":
+        return 0
+    size = (head[6] << 21) | (head[7] << 14) | (head[8] << 7) | head[9]
+    footer = 10 if head[5] & 0x10 else 0
+    return 10 + size + footer
+
+
+class JobManager:
+    """Render articles in the background: one job per id, a bounded queue, shared engine workers."""
+
+    def __init__(self, settings: Settings, threads: int = 2, max_pending: int = 16, keep_finished: int = 512):
+        self.settings = settings
+        self.base = Renderer(settings)
+        self.max_pending = max_pending
+        self.keep_finished = keep_finished
+        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="listen-render")
+        self.jobs: OrderedDict[str, Job] = OrderedDict()
+        self.renderers: dict[Settings, Renderer] = {settings: self.base}
+        self.renders_started = 0
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        """Boot the engine workers now, so the first listener does not wait for them."""
+        self.base.start()
+
+    def close(self) -> None:
+        """Stop taking work, let running renders end, then stop the engine workers."""
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        self.base.close()
+
+    # -- per-request settings -------------------------------------------------------------------
+
+    def renderer(self, settings: Settings) -> Renderer:
+        """Return a renderer for these settings that shares the one pool of engine workers."""
+        with self.lock:
+            r = self.renderers.get(settings)
+            if r is None:
+                r = Renderer(settings)
+                # Chunk jobs carry their own voice and rate, so any renderer can use the
+                # shared pool; the core has no public way to hand one over yet.
+                r._pool = self.base.pool
+                if len(self.renderers) > 64:
+                    self.renderers = {self.settings: self.base}
+                self.renderers[settings] = r
+            return r
+
+    def inline_lexicon(self, rules: object) -> Path:
+        """Check inline lexicon rules and store them by content, for settings.lexicon to name."""
+        if not isinstance(rules, (list, dict)):
+            raise InputError('"lexicon" must be a list of rules such as [{"match": "DEA", "say": "D E A"}].')
+        Lexicon.from_data(rules, source="lexicon")  # raises InputError saying what is wrong
+        raw = json.dumps(rules, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        path = self.base.cache.root / "lexicons" / f"{hashlib.sha256(raw).hexdigest()}.json"
+        if not path.exists():
+            self.base.cache.write_atomic(path, raw)
+        return path
+
+    # -- jobs -----------------------------------------------------------------------------------
+
+    def submit(self, article: Article, settings: Settings | None = None) -> Job:
+        """Start rendering an article unless the same rendition is ready or under way."""
+        renderer = self.renderer(settings or self.settings)
+        plan = renderer.plan(article)
+        with self.lock:
+            job = self.jobs.get(plan.key)
+            if job is not None and (job.status == RENDERING or (job.status == READY and _intact(job))):
+                self.jobs.move_to_end(plan.key)
+                return job
+        stored = renderer.cache.get_rendition(plan.key)
+        with self.lock:
+            job = self.jobs.get(plan.key)
+            if job is not None and job.status == RENDERING:
+                return job  # another request started it while we looked in the cache
+            if stored is not None:
+                job = Job.from_stored(stored)
+                self._remember(job)
+                return job
+            pending = sum(1 for j in self.jobs.values() if j.status == RENDERING)
+            if pending >= self.max_pending:
+                raise BusyError(f"{pending} articles are already being read aloud; try again in a minute.")
+            job = Job(plan.key, plan.script.title)
+            job.total = len(plan.script.sentences)
+            self._remember(job)
+            self.renders_started += 1
+        self.executor.submit(self._run, renderer, plan, job)
+        return job
+
+    def get(self, key: str) -> Job | None:
+        """Find a job by id, in memory or (after a restart) finished in the cache."""
+        if not valid_id(key):
+            return None
+        with self.lock:
+            job = self.jobs.get(key)
+            if job is not None and (job.status != READY or _intact(job)):
+                return job
+        stored = self.base.cache.get_rendition(key)
+        if stored is None:
+            return None
+        job = Job.from_stored(stored)
+        with self.lock:
+            current = self.jobs.get(key)
+            if current is not None and current.status == RENDERING:
+                return current
+            self._remember(job)
+        return job
+
+    def _remember(self, job: Job) -> None:
+        self.jobs[job.id] = job
+        self.jobs.move_to_end(job.id)
+        finished = [k for k, j in self.jobs.items() if j.status != RENDERING]
+        for k in finished[: max(0, len(finished) - self.keep_finished)]:
+            del self.jobs[k]
+
+    def _run(self, renderer: Renderer, plan: Plan, job: Job) -> None:
+        try:
+            # The plan is already made (it gave the id); planning again would delay first audio.
+            rendition = renderer._render_plan(plan, job.on_progress)
+            stored = StoredRendition(rendition.key, rendition.mp3, rendition.timings_path, rendition.vtt,
+                                     json.loads(rendition.timings_path.read_text("utf-8")))
+            with job.cond:
+                job.engine_calls = rendition.engine_calls
+                job._finish(stored)
+                job.cond.notify_all()
+        except BaseException as exc:  # a failed render must never leave listeners waiting
+            if isinstance(exc, ListenError):
+                message = exc.message
+            else:
+                log.exception("render %s failed", job.id)
+                message = f"Rendering failed unexpectedly ({type(exc).__name__}); try again."
+            with job.cond:
+                job.status = FAILED
+                job.error = message
+                job.cond.notify_all()
+
+
+def _intact(job: Job) -> bool:
+    """Tell whether a ready job's files are still in the cache (pruning may have removed them)."""
+    r = job.rendition
+    return r is not None and r.mp3.exists() and r.timings_path.exists() and r.vtt.exists()

@@ -1,0 +1,79 @@
+"""The web app: the page, the API, the embed and the widget, on one JobManager."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from listen.article import decode_text, from_text
+from listen.config import Settings
+from listen.errors import ListenError
+from listen.jobs import JobManager
+
+from . import errors
+
+log = logging.getLogger(__name__)
+
+SAMPLE_ARTICLE = Path(__file__).parent / "sample-article.txt"
+
+
+def create_app(settings: Settings | None = None, *, start_workers: bool = True, render_sample: bool = True) -> Flask:
+    """Build the app with one job manager; boot engine workers and render the sample article."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config["LISTEN_SETTINGS"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    manager = JobManager(settings)
+    app.extensions["listen"] = manager
+    app.extensions["listen_sample_id"] = None
+
+    from .api import bp as api_bp
+    from .pages import bp as pages_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(pages_bp)
+    errors.register(app)
+    app.after_request(_security_headers)
+
+    if start_workers:
+        manager.start()
+    if render_sample:
+        _render_sample(app, manager)
+    return app
+
+
+def manager_of(app: Flask) -> JobManager:
+    """Return the app's job manager."""
+    return app.extensions["listen"]
+
+
+def close_app(app: Flask) -> None:
+    """Stop the app's renders and engine worker processes."""
+    manager_of(app).close()
+
+
+def _render_sample(app: Flask, manager: JobManager) -> None:
+    """Start the sample article rendering so the page has something to play."""
+    try:
+        text = decode_text(SAMPLE_ARTICLE.read_bytes(), "sample article", manager.settings.max_input_bytes)
+        job = manager.submit(from_text(text, source="sample article"))
+        app.extensions["listen_sample_id"] = job.id
+    except (OSError, ListenError) as exc:
+        log.warning("sample article not rendered: %s", exc)
+
+
+def _security_headers(response):  # type: ignore[no-untyped-def]
+    """Add nosniff everywhere and a CSP on pages; embeds stay frameable by anyone."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
+            "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+            "frame-ancestors 'self'; base-uri 'none'; form-action 'self'"
+        )
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    return response

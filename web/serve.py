@@ -1,0 +1,28 @@
+"""Serve the app with waitress (a production WSGI server), not Flask's development server."""
+
+from __future__ import annotations
+
+import logging
+
+from listen.config import Settings
+
+from . import close_app, create_app
+
+
+def serve(settings: Settings) -> None:
+    """Boot the engine workers, start the sample render, and serve until interrupted."""
+    from waitress import create_server
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app = create_app(settings)
+    # Streams of partial audio hold a thread each while an article renders.
+    server = create_server(app, host=settings.host, port=settings.port, threads=8, ident="listen")
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    print(f"listen is serving on http://{host}:{server.effective_port}/  (Ctrl+C stops it)", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        close_app(app)
