@@ -231,6 +231,13 @@ class JobManager:
         """Check inline lexicon rules and store them by content, for settings.lexicon to name."""
         if not isinstance(rules, (list, dict)):
             raise InputError('"lexicon" must be a list of rules such as [{"match": "DEA", "say": "D E A"}].')
+        entries = rules.get("rules", rules) if isinstance(rules, dict) else rules
+        if isinstance(entries, list):
+            if len(entries) > 500:
+                raise InputError("An inline lexicon may have at most 500 rules; keep the rest in a lexicon file.")
+            # A user's regex runs on our threads: a catastrophic one would hang them.
+            if any(isinstance(e, dict) and e.get("regex") for e in entries):
+                raise InputError("Inline lexicon rules cannot be regular expressions; use plain words or phrases.")
         Lexicon.from_data(rules, source="lexicon")  # raises InputError saying what is wrong
         raw = json.dumps(rules, sort_keys=True, ensure_ascii=False).encode("utf-8")
         path = self.base.cache.root / "lexicons" / f"{hashlib.sha256(raw).hexdigest()}.json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from listen.errors import BusyError, ListenError
@@ -23,6 +23,9 @@ def error_response(status: int, code: str, message: str) -> Response:
     """Build the JSON error body every endpoint uses."""
     response = jsonify({"error": {"code": code, "message": message}})
     response.status_code = status
+    if request.path.startswith(("/api/", "/oembed")):
+        # Other sites' pages (the widget) must be able to read why their request failed.
+        response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 
@@ -44,8 +47,10 @@ def register(app: Flask) -> None:
         code = (exc.name or "error").lower().replace(" ", "_")
         message = MESSAGES.get(status) or exc.description or exc.name
         response = error_response(status, code, message)
-        if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
-            response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+        # Keep what the exception says in headers: Allow on 405, Content-Range on 416.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
         return response
 
     @app.errorhandler(Exception)

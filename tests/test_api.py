@@ -1,0 +1,311 @@
+"""The JSON API through Flask's test client, with the real engine, encoder and a fresh cache."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import threading
+from pathlib import Path
+
+import pytest
+
+from listen.config import Settings
+from listen.jobs import id3_size
+from web import close_app, create_app, manager_of
+
+_counter = itertools.count()
+
+
+def article_text(sentences: int = 2) -> str:
+    """A short article no other test has posted (so it renders from scratch)."""
+    n = next(_counter)
+    body = " ".join(f"Sentence {i + 1} of test article {n} is here." for i in range(sentences))
+    return f"Test Headline Number {n}\n\n{body}\n"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory):
+    cache = tmp_path_factory.mktemp("web-cache")
+    app = create_app(Settings(cache_dir=cache, jobs=2), render_sample=False)
+    yield app
+    close_app(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def post_ready(client, app, **fields):
+    """Post an article and wait for its rendition; return the POST response's JSON."""
+    response = client.post("/api/v1/articles", json=fields)
+    assert response.status_code in (200, 202), response.json
+    job = manager_of(app).get(response.json["id"])
+    assert job.wait(60)
+    assert job.status == "ready", job.error
+    return response.json
+
+
+@pytest.fixture(scope="module")
+def ready(app):
+    """One finished article shared by the tests that only read it."""
+    return post_ready(app.test_client(), app, text=article_text())
+
+
+def assert_json_error(response, status: int) -> dict:
+    assert response.status_code == status, response.data[:300]
+    assert response.is_json
+    error = response.json["error"]
+    assert error["code"] and error["message"]
+    return error
+
+
+# -- creating -------------------------------------------------------------------------------------
+
+
+def test_posting_text_returns_202_with_an_id_and_urls(client):
+    response = client.post("/api/v1/articles", json={"text": article_text()})
+    assert response.status_code == 202
+    data = response.json
+    assert len(data["id"]) == 64 and data["status"] == "rendering"
+    for name in ("audio_url", "timings_url", "captions_url", "embed_url"):
+        assert data[name].startswith("http://localhost/") and data["id"] in data[name]
+
+
+def test_same_content_and_settings_give_the_same_id_and_no_new_work(client, app):
+    text = article_text()
+    first = post_ready(client, app, text=text)
+    started = manager_of(app).renders_started
+    again = client.post("/api/v1/articles", json={"text": text})
+    assert again.status_code == 200
+    assert again.json["id"] == first["id"] and again.json["status"] == "ready"
+    assert manager_of(app).renders_started == started
+
+
+def test_a_different_rate_gives_a_different_id(client):
+    text = article_text()
+    a = client.post("/api/v1/articles", json={"text": text}).json["id"]
+    b = client.post("/api/v1/articles", json={"text": text, "rate": 220}).json["id"]
+    assert a != b
+
+
+def test_concurrent_identical_posts_render_once(app):
+    text = article_text(3)
+    manager = manager_of(app)
+    started = manager.renders_started
+    ids: list[str] = []
+    barrier = threading.Barrier(6)
+
+    def post() -> None:
+        barrier.wait()
+        ids.append(app.test_client().post("/api/v1/articles", json={"text": text}).json["id"])
+
+    threads = [threading.Thread(target=post) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(ids)) == 1 and len(ids) == 6
+    assert manager.renders_started == started + 1
+    job = manager.get(ids[0])
+    assert job.wait(60) and job.status == "ready"
+    assert job.engine_calls == len(job.sentences)  # every chunk rendered exactly once
+
+
+def test_a_title_field_overrides_the_articles_title(client, app):
+    data = post_ready(client, app, text=article_text(), title="My own title")
+    assert client.get(f"/api/v1/articles/{data['id']}").json["title"] == "My own title"
+
+
+def test_an_uploaded_text_file_is_read_like_posted_text(client, app):
+    text = article_text()
+    upload = client.post("/api/v1/articles", data={"file": (io.BytesIO(text.encode()), "story.txt")},
+                         content_type="multipart/form-data")
+    assert upload.status_code in (200, 202)
+    data = client.get(f"/api/v1/articles/{upload.json['id']}").json
+    assert data["title"] == text.splitlines()[0]
+
+
+def test_an_uploaded_html_file_is_extracted(client, app):
+    page = b"<html><head><title>Page</title></head><body><article><h1>An Uploaded Page Headline</h1>" \
+           b"<p>The body of the uploaded page is one paragraph long, and it says very little.</p></article></body></html>"
+    upload = client.post("/api/v1/articles", data={"file": (io.BytesIO(page), "page.html")},
+                         content_type="multipart/form-data")
+    assert upload.status_code in (200, 202), upload.json
+    job = manager_of(app).get(upload.json["id"])
+    assert job.wait(60) and job.status == "ready"
+    assert any("says very little" in s["text"] for s in job.sentences)
+
+
+def test_an_inline_lexicon_changes_what_is_spoken(client, app):
+    text = "Lexicon Headline Here\n\nThe Zorblat agency met today."
+    data = post_ready(client, app, text=text, lexicon=[{"match": "Zorblat", "say": "Zor blatt"}])
+    sentences = client.get(f"/api/v1/articles/{data['id']}").json["sentences"]
+    assert any("Zor blatt" in s["spoken"] for s in sentences)
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+def test_a_ready_article_reports_status_duration_and_timed_sentences(client, ready):
+    data = client.get(f"/api/v1/articles/{ready['id']}").json
+    assert data["status"] == "ready" and data["progress"] == 1.0
+    assert data["title"].startswith("Test Headline Number")
+    assert data["duration_ms"] > 1000
+    first, last = data["sentences"][0], data["sentences"][-1]
+    assert first["start_ms"] == 0 and last["end_ms"] == data["duration_ms"]
+    assert set(first) == {"index", "paragraph", "start_ms", "end_ms", "text", "spoken"}
+
+
+def test_audio_streams_while_rendering_and_matches_the_finished_file(client, app):
+    response = client.post("/api/v1/articles", json={"text": article_text(12)})
+    key = response.json["id"]
+    job = manager_of(app).get(key)
+    audio = client.get(f"/api/v1/articles/{key}/audio.mp3", buffered=False)
+    assert audio.status_code == 200 and audio.mimetype == "audio/mpeg"
+    assert audio.headers["Access-Control-Allow-Origin"] == "*"
+    chunks = iter(audio.response)
+    first = next(chunks)
+    assert job.done < job.total, "the first bytes should come before the render ends"
+    assert first[0] == 0xFF and first[1] & 0xE0 == 0xE0  # an MP3 frame, not a tag
+    streamed = first + b"".join(chunks)
+    assert job.status == "ready"
+    final = client.get(f"/api/v1/articles/{key}/audio.mp3").data
+    audio_start = id3_size(final)
+    assert len(streamed) == len(final) - audio_start
+    assert streamed[2000:] == final[audio_start + 2000:]  # only the Xing header is rewritten at the end
+
+
+def test_a_range_request_gets_206_with_content_range(client, ready):
+    url = f"/api/v1/articles/{ready['id']}/audio.mp3"
+    size = len(client.get(url).data)
+    response = client.get(url, headers={"Range": "bytes=100-199"})
+    assert response.status_code == 206
+    assert response.headers["Content-Range"] == f"bytes 100-199/{size}"
+    assert len(response.data) == 100
+    assert response.headers["Accept-Ranges"] == "bytes"
+
+
+def test_a_range_past_the_end_gets_416(client, ready):
+    url = f"/api/v1/articles/{ready['id']}/audio.mp3"
+    response = client.get(url, headers={"Range": "bytes=99999999-"})
+    assert_json_error(response, 416)
+    assert response.headers["Content-Range"].startswith("bytes */")
+
+
+def test_finished_audio_is_cacheable_forever_and_revalidates_to_304(client, ready):
+    url = f"/api/v1/articles/{ready['id']}/audio.mp3"
+    response = client.get(url)
+    assert response.headers["ETag"] == f'"{ready["id"]}"'
+    assert "immutable" in response.headers["Cache-Control"] and "max-age=31536000" in response.headers["Cache-Control"]
+    assert response.headers["Last-Modified"]
+    again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+
+def test_head_gives_the_headers_without_a_body(client, ready):
+    response = client.head(f"/api/v1/articles/{ready['id']}/audio.mp3")
+    assert response.status_code == 200 and response.data == b""
+    assert int(response.headers["Content-Length"]) > 1000
+
+
+@pytest.mark.parametrize("path, mimetype", [("audio.mp3", "audio/mpeg"), ("timings.json", "application/json"),
+                                            ("captions.vtt", "text/vtt")])
+def test_audio_timings_and_captions_allow_any_origin(client, ready, path, mimetype):
+    response = client.get(f"/api/v1/articles/{ready['id']}/{path}")
+    assert response.status_code == 200 and response.mimetype == mimetype
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_timings_leave_out_the_caches_private_keys(client, ready):
+    timings = client.get(f"/api/v1/articles/{ready['id']}/timings.json").json
+    assert timings["version"] == 1 and timings["sentences"]
+    assert not [k for k in timings if k.startswith("_")]
+
+
+def test_captions_have_one_cue_per_sentence(client, ready):
+    vtt = client.get(f"/api/v1/articles/{ready['id']}/captions.vtt").get_data(as_text=True)
+    sentences = client.get(f"/api/v1/articles/{ready['id']}").json["sentences"]
+    assert vtt.startswith("WEBVTT") and vtt.count(" --> ") == len(sentences)
+
+
+def test_a_finished_article_is_found_by_id_after_a_restart(app, ready):
+    settings = app.config["LISTEN_SETTINGS"]
+    fresh = create_app(settings, start_workers=False, render_sample=False)
+    try:
+        data = fresh.test_client().get(f"/api/v1/articles/{ready['id']}").json
+        assert data["status"] == "ready" and data["sentences"]
+    finally:
+        close_app(fresh)
+
+
+def test_voices_are_listed(client):
+    voices = client.get("/api/v1/voices").json["voices"]
+    assert any(v["id"] == "gmw/en-us" for v in voices)
+    assert {"id", "name", "languages"} <= set(voices[0])
+
+
+# -- bad input ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"data": "{not json", "content_type": "application/json"},
+    {"data": "just some text", "content_type": "text/plain"},
+    {"json": ["a", "list"]},
+    {"json": {"text": "   \n  "}},
+    {"json": {"text": 42}},
+    {"json": {}},
+    {"json": {"text": "Both given here.", "html": "<p>Both</p>"}},
+    {"json": {"text": "\x00\x01\x02 binary"}},
+    {"json": {"text": "A fine article.", "lexicon": "not rules"}},
+    {"json": {"text": "A fine article.", "lexicon": [{"match": "(a+)+$", "say": "x", "regex": True}]}},
+], ids=["bad-json", "not-json", "json-list", "blank-text", "text-not-string", "no-source", "two-sources",
+        "binary", "bad-lexicon", "regex-lexicon"])
+def test_unusable_bodies_get_a_400_json_error(client, kwargs):
+    assert_json_error(client.post("/api/v1/articles", **kwargs), 400)
+
+
+@pytest.mark.parametrize("fields", [{"voice": "klingon-imperial"}, {"rate": 5}, {"rate": 9000}, {"rate": "fast"},
+                                    {"rate": True}, {"language": "<script>"}])
+def test_unknown_voices_and_bad_rates_get_a_400_json_error(client, fields):
+    error = assert_json_error(client.post("/api/v1/articles", json={"text": "A fine article.", **fields}), 400)
+    assert error["code"] == "bad_setting"
+
+
+def test_a_body_over_the_limit_gets_a_413_json_error(tmp_path: Path):
+    small = create_app(Settings(cache_dir=tmp_path, max_body_bytes=1000), start_workers=False, render_sample=False)
+    try:
+        response = small.test_client().post("/api/v1/articles", json={"text": "word " * 1000})
+        assert_json_error(response, 413)
+    finally:
+        close_app(small)
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/articles/" + "0" * 64,
+    "/api/v1/articles/" + "0" * 64 + "/audio.mp3",
+    "/api/v1/articles/nothex/timings.json",
+    "/api/v1/articles/..%2F..%2Fetc/audio.mp3",
+    "/api/v1/articles/..%2F..%2F..%2Fetc%2Fpasswd",
+    "/api/v1/articles/../../etc/passwd",
+    "/api/v1/articles/" + "A" * 64 + "/captions.vtt",
+    "/api/v1/articles/%00/audio.mp3",
+])
+def test_unknown_ids_and_path_tricks_get_a_404_json_error(client, path):
+    assert_json_error(client.get(path), 404)
+
+
+def test_a_wrong_method_gets_a_405_json_error(client):
+    assert_json_error(client.delete("/api/v1/articles"), 405)
+
+
+def test_the_server_refuses_work_when_its_queue_is_full(app):
+    manager = manager_of(app)
+    limit = manager.max_pending
+    manager.max_pending = 0
+    try:
+        response = app.test_client().post("/api/v1/articles", json={"text": article_text()})
+        assert_json_error(response, 503)
+        assert response.headers["Retry-After"]
+    finally:
+        manager.max_pending = limit

@@ -1,0 +1,143 @@
+"""The HTML side through Flask's test client: pages, embed, oEmbed, widget.js, escaping, headers."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from listen.config import Settings
+from web import close_app, create_app, manager_of
+from web.pages import STATIC
+
+EVIL_TEXT = ('<script>alert("title")</script> Evil Headline\n\n'
+             '<img src=x onerror=alert(1)> This body sentence tries to run code. '
+             'So does <script>document.title="pwned"</script> this one.\n')
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory):
+    app = create_app(Settings(cache_dir=tmp_path_factory.mktemp("pages-cache"), jobs=2), render_sample=False)
+    yield app
+    close_app(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def evil(app):
+    """The id of a finished article whose text is full of markup."""
+    key = app.test_client().post("/api/v1/articles", json={"text": EVIL_TEXT}).json["id"]
+    job = manager_of(app).get(key)
+    assert job.wait(60) and job.status == "ready", job.error
+    return key
+
+
+def test_the_page_lists_voices_and_carries_security_headers(client):
+    response = client.get("/")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "gmw/en-us" in response.get_data(as_text=True)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_the_page_offers_the_sample_article_once_it_is_ready(tmp_path):
+    app = create_app(Settings(cache_dir=tmp_path, jobs=2))
+    try:
+        key = app.extensions["listen_sample_id"]
+        assert key and manager_of(app).get(key).wait(120)
+        page = app.test_client().get("/").get_data(as_text=True)
+        assert f'data-article-id="{key}"' in page
+    finally:
+        close_app(app)
+
+
+def test_article_text_is_escaped_on_the_article_page(client, evil):
+    page = client.get(f"/a/{evil}").get_data(as_text=True)
+    assert "<script>alert" not in page and "<script>document" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;alert" in page  # the title, shown as text
+    # Apart from our own module script and JSON data blocks, no script tags at all.
+    scripts = re.findall(r"<script[^>]*>", page)
+    assert all('type="module"' in s or 'type="application/json"' in s for s in scripts)
+
+
+def test_article_text_is_escaped_in_the_embed(client, evil):
+    page = client.get(f"/embed/{evil}").get_data(as_text=True)
+    assert "<script>alert" not in page and "<img src=x" not in page
+
+
+def test_the_article_page_has_oembed_discovery_and_open_graph_audio(client, evil):
+    page = client.get(f"/a/{evil}").get_data(as_text=True)
+    discovery = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', page)
+    assert discovery
+    oembed_url = html.unescape(discovery.group(1))
+    assert client.get(oembed_url).json["type"] == "rich"
+    assert f'property="og:audio" content="http://localhost/api/v1/articles/{evil}/audio.mp3"' in page
+
+
+def test_the_embed_can_be_framed_by_any_site(client, evil):
+    response = client.get(f"/embed/{evil}")
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response.headers
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
+
+
+def test_other_pages_cannot_be_framed_by_other_sites(client, evil):
+    assert client.get(f"/a/{evil}").headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_the_embed_takes_a_valid_accent_colour_and_mode(client, evil):
+    page = client.get(f"/embed/{evil}?accent=FF8800&mode=dark").get_data(as_text=True)
+    assert "#ff8800" in page and "theme-dark" in page
+
+
+def test_the_embed_ignores_an_accent_that_is_not_a_colour(client, evil):
+    page = client.get(f"/embed/{evil}", query_string={"accent": "red;}</style><script>alert(42)</script>",
+                                                    "mode": "<b>"}).get_data(as_text=True)
+    assert "alert(42)" not in page and "#0b6bcb" in page
+
+
+def test_oembed_describes_an_article_page_as_a_rich_iframe(client, evil):
+    response = client.get("/oembed", query_string={"url": f"http://localhost/a/{evil}", "maxwidth": 400})
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    data = response.json
+    assert data["version"] == "1.0" and data["type"] == "rich" and data["provider_name"] == "listen"
+    assert data["width"] == 400 and data["height"] > 0
+    assert data["html"].startswith(f'<iframe src="http://localhost/embed/{evil}"')
+    assert "<script>" not in data["html"] and "&lt;script&gt;" in data["html"]  # the title, escaped
+
+
+def test_oembed_accepts_an_embed_url_too(client, evil):
+    assert client.get("/oembed", query_string={"url": f"http://localhost/embed/{evil}"}).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["https://elsewhere.example/a/{id}", "http://localhost/other/{id}",
+                                 "http://localhost/a/" + "0" * 64, "javascript:alert(1)", ""])
+def test_oembed_refuses_urls_that_are_not_our_articles(client, evil, url):
+    response = client.get("/oembed", query_string={"url": url.format(id=evil)})
+    assert response.status_code == 404 and response.json["error"]["code"]
+
+
+def test_oembed_xml_is_not_implemented(client, evil):
+    response = client.get("/oembed", query_string={"url": f"http://localhost/a/{evil}", "format": "xml"})
+    assert response.status_code == 501 and response.is_json
+
+
+def test_unknown_article_pages_get_404(client):
+    assert client.get("/a/" + "f" * 64).status_code == 404
+    assert client.get("/embed/..%2F..%2Fetc%2Fpasswd").status_code == 404
+
+
+def test_widget_js_is_served_as_javascript_to_any_site(client):
+    if not (STATIC / "widget.js").exists():
+        pytest.skip("web/static/widget.js is not written yet")
+    response = client.get("/widget.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert len(response.data) < 15_000
