@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 
 from listen.config import Settings
 
@@ -19,6 +20,8 @@ def serve(settings: Settings) -> None:
     server = create_server(app, host=settings.host, port=settings.port, threads=8, ident="listen")
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(f"listen is serving on http://{host}:{server.effective_port}/  (Ctrl+C stops it)", flush=True)
+    # A service manager stops us with SIGTERM: shut down as cleanly as on Ctrl+C.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         server.run()
     except KeyboardInterrupt:
