@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from listen.config import Settings
+from pageserver import PageServer
 from listen.jobs import id3_size
 from web import close_app, create_app, manager_of
 
@@ -26,7 +27,9 @@ def article_text(sentences: int = 2) -> str:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory):
     cache = tmp_path_factory.mktemp("web-cache")
-    app = create_app(Settings(cache_dir=cache, jobs=2), render_sample=False)
+    # Private hosts allowed: the URL tests fetch from a page server on loopback.
+    app = create_app(Settings(cache_dir=cache, jobs=2, allow_private_hosts=True, fetch_timeout_s=5),
+                     render_sample=False)
     yield app
     close_app(app)
 
@@ -309,3 +312,37 @@ def test_the_server_refuses_work_when_its_queue_is_full(app):
         assert response.headers["Retry-After"]
     finally:
         manager.max_pending = limit
+
+
+def test_other_sites_may_post_articles_after_a_preflight(client):
+    response = client.options("/api/v1/articles", headers={
+        "Origin": "https://publisher.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type"})
+    assert response.status_code in (200, 204)
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in response.headers["Access-Control-Allow-Headers"].lower()
+
+
+PAGE = """<html><head><title>Fetched Page Headline - Example News</title></head><body>
+<article><h1>Fetched Page Headline</h1><p>This paragraph came over HTTP from a page server, and it is read aloud.</p>
+<p>A second paragraph makes the page look like an article.</p></article></body></html>"""
+
+
+def test_posting_a_url_reads_the_article_on_that_page(client, app):
+    with PageServer() as server:
+        server.add("/story", PAGE)
+        response = client.post("/api/v1/articles", json={"url": server.url("/story")})
+        assert response.status_code in (200, 202), response.json
+        job = manager_of(app).get(response.json["id"])
+        assert job.wait(60) and job.status == "ready", job.error
+    assert any("came over HTTP" in s["text"] for s in job.sentences)
+
+
+def test_a_url_on_a_private_address_is_refused_with_a_400(tmp_path: Path):
+    strict = create_app(Settings(cache_dir=tmp_path), start_workers=False, render_sample=False)
+    try:
+        response = strict.test_client().post("/api/v1/articles", json={"url": "http://127.0.0.1:9/x"})
+        assert assert_json_error(response, 400)["code"] == "url_refused"
+    finally:
+        close_app(strict)

@@ -65,9 +65,11 @@ def cors(response: Response) -> Response:
 # -- creating articles ----------------------------------------------------------------------------
 
 
-@bp.post("/articles")
-def create() -> tuple[Response, int]:
+@bp.route("/articles", methods=["POST", "OPTIONS"], provide_automatic_options=False)
+def create() -> tuple[Response, int] | Response:
     """Create (or find) the rendition of an article; 202 while it renders, 200 when ready."""
+    if request.method == "OPTIONS":
+        return _preflight()
     fields, upload = _request_fields()
     settings = _settings_for(fields)
     article = _article_from(fields, upload, settings)
@@ -84,8 +86,7 @@ def create() -> tuple[Response, int]:
     return response, (200 if job.status == READY else 202)
 
 
-@bp.route("/articles", methods=["OPTIONS"])
-def create_preflight() -> Response:
+def _preflight() -> Response:
     """Let other sites' pages (the widget) post articles."""
     response = cors(Response(status=204))
     response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
