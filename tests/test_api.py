@@ -8,9 +8,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from pageserver import PageServer
 
 from listen.config import Settings
-from pageserver import PageServer
 from listen.jobs import id3_size
 from web import close_app, create_app, manager_of
 
