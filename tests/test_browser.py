@@ -1,0 +1,361 @@
+"""The page, the article page, the embed and the widget, in a real headless Chromium.
+
+The app runs for real (engine workers, cache, waitress) on a free port; the browser is
+Debian's chromium driven by Playwright. Screenshots land in test-artifacts/ (not committed).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+waitress = pytest.importorskip("waitress")
+
+from listen.config import Settings  # noqa: E402
+from tests.pageserver import PageServer  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+HOST_PAGE = Path(__file__).parent / "fixtures" / "widget-host.html"
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required",
+]
+
+if not CHROMIUM.exists():
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+# Long enough (about 25 s of speech) that a 15 s skip lands inside it.
+RIVER = """A Walk by the River
+
+The path follows the river for three miles from the old mill to the harbour. Herons stand in the shallows and watch the water for fish.
+
+In spring the banks are bright with yellow flowers. Children throw sticks from the bridge and race to the other side to see which one wins. The café by the lock sells tea and cake until five in the afternoon.
+"""
+XSS = """Hostile input
+
+This line has <script>window.__xss = 1; alert("script ran")</script> in it. And this one has <img src=x onerror="window.__xss = 2; alert('img ran')"> too.
+"""
+
+
+# -- the app and the browser ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    from web import close_app, create_app
+
+    app = create_app(Settings(cache_dir=tmp_path_factory.mktemp("cache"), jobs=2), render_sample=False)
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=12)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    close_app(app)
+
+
+def post_article(app_url: str, text: str) -> dict:
+    req = urllib.request.Request(
+        app_url + "/api/v1/articles", data=json.dumps({"text": text}).encode(), method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.load(resp)
+
+
+def wait_ready(app_url: str, article_id: str, timeout: float = 120) -> dict:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with urllib.request.urlopen(f"{app_url}/api/v1/articles/{article_id}", timeout=10) as resp:
+            data = json.load(resp)
+        if data["status"] != "rendering":
+            assert data["status"] == "ready", data
+            return data
+        time.sleep(0.2)
+    raise AssertionError("the article did not finish rendering")
+
+
+@pytest.fixture(scope="module")
+def river(app_url) -> dict:
+    made = post_article(app_url, RIVER)
+    return wait_ready(app_url, made["id"])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 800})
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    pg.dialogs = []
+    pg.errors = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+def shoot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+def audio_time(page) -> float:
+    return page.evaluate("document.querySelector('.lp-audio').currentTime")
+
+
+def wait_playing_past(page, seconds: float, root: str = ".lp") -> None:
+    page.wait_for_function(
+        "([root, t]) => { const a = document.querySelector(root + ' .lp-audio');"
+        " return a && !a.paused && a.currentTime > t; }",
+        arg=[root, seconds], timeout=30_000,
+    )
+
+
+# -- the page ------------------------------------------------------------------------------------
+
+
+def test_pasting_text_and_pressing_play_starts_audio_and_time_advances(page, app_url):
+    page.goto(app_url + "/")
+    page.fill("#text", RIVER.replace("River", "Stream"))  # new content: plays while it renders
+    page.click("#go")
+    page.wait_for_selector(".lp-audio", state="attached")
+    wait_playing_past(page, 1.0)
+    page.wait_for_function("() => document.querySelector('.lp-elapsed').textContent !== '0:00'")
+    assert page.inner_text(".lp-title") == "A Walk by the Stream"
+    assert page.locator(".lp-download").get_attribute("href").endswith("/audio.mp3")
+    assert page.is_visible("[data-listen-share] a")
+    shoot(page, "page.png")
+    assert not page.errors
+
+
+def test_playback_starts_while_rendering_then_switches_to_the_finished_file(page, app_url):
+    page.goto(app_url + "/")
+    page.fill("#text", RIVER.replace("river", "canal"))
+    page.click("#go")
+    wait_playing_past(page, 0.2)
+    # Once ready, the player swaps the stream for the seekable file and keeps playing.
+    page.wait_for_function("() => document.querySelector('.lp').dataset.status === 'ready'", timeout=120_000)
+    page.wait_for_function("() => !document.querySelector('.lp-audio').src.includes('stream=')")
+    at = audio_time(page)
+    wait_playing_past(page, at + 0.5)
+    total = page.inner_text(".lp-total")
+    assert total not in ("0:00", ""), total
+    assert page.locator(".lp-s").count() == 6  # the title and five sentences, all shown
+
+
+def test_the_highlight_moves_to_the_next_sentence(page, app_url, river):
+    page.goto(f"{app_url}/a/{river['id']}")
+    page.click(".lp-play")
+    page.wait_for_selector(".lp-s.lp-current")
+    first = int(page.get_attribute(".lp-s.lp-current", "data-index"))
+    page.wait_for_function(f"() => +document.querySelector('.lp-s.lp-current').dataset.index > {first}", timeout=30_000)
+    nxt = int(page.get_attribute(".lp-s.lp-current", "data-index"))
+    assert nxt == first + 1
+    assert page.locator(".lp-current").count() == 1
+    assert page.get_attribute(".lp-s.lp-current", "aria-current") == "true"
+
+
+def test_clicking_a_sentence_plays_from_it(page, app_url, river):
+    page.goto(f"{app_url}/a/{river['id']}")
+    last = river["sentences"][-1]
+    page.click(f".lp-s[data-index='{last['index']}']")
+    wait_playing_past(page, last["start_ms"] / 1000)
+    assert last["start_ms"] / 1000 <= audio_time(page) < last["end_ms"] / 1000 + 1
+    assert page.get_attribute(".lp-s.lp-current", "data-index") == str(last["index"])
+
+
+def test_speed_changes_playback_rate_and_is_remembered_after_reload(page, app_url, river):
+    page.goto(f"{app_url}/a/{river['id']}")
+    page.select_option(".lp-speed", "1.5")
+    assert page.evaluate("document.querySelector('.lp-audio').playbackRate") == 1.5
+    page.click(".lp-play")
+    wait_playing_past(page, 0.3)
+    assert page.evaluate("document.querySelector('.lp-audio').playbackRate") == 1.5
+    page.reload()
+    page.wait_for_selector(".lp-speed")
+    assert page.input_value(".lp-speed") == "1.5"
+    assert page.evaluate("document.querySelector('.lp-audio').playbackRate") == 1.5
+
+
+def test_space_toggles_play_and_arrows_skip_fifteen_seconds(page, app_url, river):
+    page.goto(f"{app_url}/a/{river['id']}")
+    page.wait_for_selector(".lp-s")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("Space")
+    wait_playing_past(page, 0.2)
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.querySelector('.lp-audio').paused")
+    before = audio_time(page)
+    page.keyboard.press("ArrowRight")
+    assert audio_time(page) == pytest.approx(before + 15, abs=0.3)
+    page.keyboard.press("ArrowLeft")
+    assert audio_time(page) == pytest.approx(before, abs=0.3)
+    page.keyboard.press("k")
+    wait_playing_past(page, before + 0.2)
+    # Typing in a text field is left alone.
+    page.goto(app_url + "/")
+    page.click("#text")
+    page.keyboard.type("a k ")
+    assert page.input_value("#text") == "a k "
+
+
+def test_every_control_is_reachable_by_tab_and_labelled(page, app_url, river):
+    page.goto(f"{app_url}/a/{river['id']}")
+    page.wait_for_selector(".lp-s")
+    seen = []
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(
+            "(() => { const e = document.activeElement; return [e.className, e.getAttribute('aria-label') || e.textContent]; })()"
+        ))
+    classes = " ".join(c for c, _ in seen)
+    for control in ("lp-back", "lp-play", "lp-fwd", "lp-speed", "lp-download", "lp-seek", "lp-s"):
+        assert control in classes, (control, seen)
+    assert all(label.strip() for _, label in seen)
+    # Enter on a focused sentence plays from it.
+    page.focus(".lp-s[tabindex='0']")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    index = page.evaluate("document.activeElement.dataset.index")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => document.querySelector('.lp-s.lp-current').dataset.index === '{index}'")
+
+
+def test_position_is_remembered_and_offered_for_resume(page, app_url, river):
+    page.goto(f"{app_url}/a/{river['id']}")
+    page.click(".lp-play")
+    wait_playing_past(page, 0.2)
+    page.evaluate("document.querySelector('.lp-audio').currentTime = 9")
+    page.click(".lp-play")  # pause saves the position
+    page.wait_for_function("() => document.querySelector('.lp-audio').paused")
+    page.reload()
+    page.wait_for_selector(".lp-resume:not([hidden])")
+    assert "0:09" in page.inner_text(".lp-resume")
+    page.click(".lp-resume-yes")
+    wait_playing_past(page, 9)
+
+
+def test_media_session_gets_the_title_and_position(page, app_url, river):
+    page.goto(f"{app_url}/a/{river['id']}")
+    page.click(".lp-play")
+    wait_playing_past(page, 0.2)
+    assert page.evaluate("navigator.mediaSession.metadata.title") == "A Walk by the River"
+    assert page.evaluate("navigator.mediaSession.playbackState") == "playing"
+
+
+def test_article_page_has_open_graph_and_oembed_discovery(page, app_url, river):
+    page.goto(f"{app_url}/a/{river['id']}")
+    og = page.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('meta[property^=og]')].map(m => [m.getAttribute('property'), m.content]))"
+    )
+    assert og["og:title"] == "A Walk by the River"
+    assert og["og:audio"].endswith(f"/api/v1/articles/{river['id']}/audio.mp3")
+    assert og["og:audio:type"] == "audio/mpeg"
+    assert "/oembed?" in page.get_attribute("link[type='application/json+oembed']", "href")
+
+
+def test_the_page_fits_a_360_pixel_screen(browser, app_url, river):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, reduced_motion="reduce", color_scheme="dark")
+    pg = context.new_page()
+    try:
+        for path in ("/", f"/a/{river['id']}"):
+            pg.goto(app_url + path)
+            pg.wait_for_load_state("networkidle")
+            assert pg.evaluate("document.documentElement.scrollWidth") <= 360, path
+        pg.wait_for_selector(".lp-s")
+        shoot(pg, "article-360-dark.png")
+    finally:
+        context.close()
+
+
+def test_article_text_is_shown_literally_and_never_runs(page, app_url):
+    page.goto(app_url + "/")
+    page.fill("#text", XSS)
+    page.click("#go")
+    page.wait_for_function("() => document.querySelectorAll('.lp-s').length >= 3", timeout=60_000)
+    text = page.inner_text(".lp-text")
+    assert "<script>" in text and "onerror" in text
+    article_id = page.get_attribute(".lp", "data-article-id")
+    for path in (f"/a/{article_id}", f"/embed/{article_id}"):
+        page.goto(app_url + path)
+        page.wait_for_selector(".lp-s")
+        assert "<img src=x" in page.inner_text(".lp-text")
+        page.wait_for_timeout(300)
+    assert page.evaluate("window.__xss") is None
+    assert page.dialogs == []
+    assert page.locator(".lp-text img, .lp-text script").count() == 0
+
+
+# -- the embed and the widget --------------------------------------------------------------------
+
+
+def test_the_embed_plays_and_takes_its_theme(page, app_url, river):
+    page.set_viewport_size({"width": 600, "height": 240})
+    page.goto(f"{app_url}/embed/{river['id']}?accent=%23c0ffee&mode=dark")
+    assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--lp-accent').trim()") == "#c0ffee"
+    assert page.evaluate("document.documentElement.classList.contains('theme-dark')")
+    page.click(".lp-play")
+    wait_playing_past(page, 1.0)
+    page.click(f".lp-s[data-index='{river['sentences'][2]['index']}']")
+    wait_playing_past(page, river["sentences"][2]["start_ms"] / 1000)
+    shoot(page, "embed.png")
+
+
+HOST_CSS_PROBE = """() => {
+  const pick = (el) => { const s = getComputedStyle(el); return [s.fontFamily, s.color, s.backgroundColor, s.fontSize, s.lineHeight, s.margin]; };
+  return { body: pick(document.body), h1: pick(document.querySelector('h1')), p: pick(document.querySelector('#story p')),
+           sheets: document.styleSheets.length,
+           globals: Object.keys(window).filter(k => !/^\\d+$/.test(k)).sort() };
+}"""
+
+
+def test_the_widget_adds_a_player_to_a_host_page_without_touching_its_styles(browser, app_url, river):
+    html = HOST_PAGE.read_text()
+    with PageServer() as host:
+        host.add("/plain.html", html.replace("<!--WIDGETS-->", ""))
+        widgets = (
+            f'<script src="{app_url}/widget.js" data-article-id="{river["id"]}" data-accent="#2a7" async></script>'
+        )
+        sourced = f'<script src="{app_url}/widget.js" data-source="#story" data-mode="light" async></script>'
+        host.add("/page.html", html.replace("<!--WIDGETS-->", widgets).replace("<!--SOURCED-->", sourced))
+        context = browser.new_context(viewport={"width": 900, "height": 900})
+        pg = context.new_page()
+        pg.set_default_timeout(30_000)
+        try:
+            pg.goto(host.url("/plain.html"))
+            before = pg.evaluate(HOST_CSS_PROBE)
+            pg.goto(host.url("/page.html"))
+            frames = pg.locator("listen-player iframe")
+            frames.nth(1).wait_for()
+            assert frames.count() == 2
+            after = pg.evaluate(HOST_CSS_PROBE)
+            assert after == before
+            # Both players sit right after their script tags and play.
+            assert pg.evaluate("document.querySelector('script[data-article-id]').nextElementSibling.tagName") == "LISTEN-PLAYER"
+            for n in range(2):
+                frame = pg.frame_locator("listen-player iframe").nth(n)
+                frame.locator(".lp-s").first.wait_for(timeout=60_000)
+                frame.locator(".lp-play").click()
+            first = pg.frames[1] if pg.frames[1].url.startswith(app_url) else pg.frames[2]
+            first.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 0.5", timeout=30_000)
+            sourced_frame = next(f for f in pg.frames if f.url.startswith(app_url) and river["id"] not in f.url)
+            assert "Tuesday's market" in sourced_frame.inner_text(".lp-text")
+            pg.wait_for_timeout(300)
+            assert pg.evaluate("getComputedStyle(document.querySelector('listen-player').shadowRoot.querySelector('iframe')).height") != "0px"
+            shoot(pg, "widget-host.png")
+        finally:
+            context.close()

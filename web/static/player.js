@@ -1,0 +1,741 @@
+// The listen player: one framework-free ES module for the page, /a/<id> and /embed/<id>.
+//
+// Markup: <div data-listen-player data-article-id="ID" data-api="https://host/api/v1/"></div>
+// Roots with an article id start themselves; the page calls mountPlayer() after a POST.
+// Article text is only ever inserted with textContent: it is untrusted.
+
+const SPEEDS = [0.75, 1, 1.25, 1.5, 1.75, 2];
+const SKIP_S = 15;
+const FOLLOW_PAUSE_MS = 4000; // auto-follow waits this long after the user scrolls
+const POLL_MS = 800;
+const RESUME_MIN_S = 5;
+const store = safeStorage();
+
+function safeStorage() {
+  // Private modes and sandboxed iframes can throw on any localStorage access.
+  try {
+    const s = window.localStorage;
+    s.setItem("listen:probe", "1");
+    s.removeItem("listen:probe");
+    return s;
+  } catch (e) {
+    const mem = new Map();
+    return { getItem: (k) => (mem.has(k) ? mem.get(k) : null), setItem: (k, v) => mem.set(k, String(v)), removeItem: (k) => mem.delete(k) };
+  }
+}
+
+export function formatTime(seconds) {
+  if (!isFinite(seconds) || seconds < 0) seconds = 0;
+  const s = Math.floor(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+}
+
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") node.className = v;
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function apiBase(root) {
+  const base = root.dataset.api || new URL("/api/v1/", document.baseURI).href;
+  return base.endsWith("/") ? base : base + "/";
+}
+
+async function getJSON(url, init) {
+  const resp = await fetch(url, init);
+  let body = null;
+  try {
+    body = await resp.json();
+  } catch (e) {
+    /* not JSON: reported below */
+  }
+  if (!resp.ok) {
+    const msg = body && body.error && body.error.message ? body.error.message : `The server answered ${resp.status}.`;
+    const err = new Error(msg);
+    err.status = resp.status;
+    throw err;
+  }
+  return body;
+}
+
+/** POST an article (a plain object for JSON, or FormData for an upload); resolve to the API's reply. */
+export function createArticle(api, payload) {
+  const init = { method: "POST", body: payload };
+  if (!(payload instanceof FormData)) {
+    init.body = JSON.stringify(payload);
+    init.headers = { "Content-Type": "application/json" };
+  }
+  return getJSON(api.replace(/\/?$/, "/") + "articles", init);
+}
+
+let active = null; // the player the global keyboard shortcuts drive
+
+function typingIn(target) {
+  if (!target || !target.closest) return false;
+  if (target.isContentEditable) return true;
+  const t = target.closest("input, textarea, select");
+  if (!t) return false;
+  return true; // text fields type; range and select use the arrows themselves
+}
+
+document.addEventListener("keydown", (e) => {
+  if (!active || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+  if (typingIn(e.target)) return;
+  const onButton = e.target && e.target.closest && e.target.closest("button, a, summary");
+  if (e.key === " " || e.key === "k" || e.key === "K") {
+    if (e.key === " " && onButton) return; // the button's own click handles it
+    e.preventDefault();
+    active.toggle();
+  } else if (e.key === "ArrowRight") {
+    e.preventDefault();
+    active.skip(SKIP_S);
+  } else if (e.key === "ArrowLeft") {
+    e.preventDefault();
+    active.skip(-SKIP_S);
+  }
+});
+
+class Player {
+  constructor(root, opts = {}) {
+    this.root = root;
+    this.api = apiBase(root);
+    this.id = opts.id || root.dataset.articleId;
+    this.autoplay = !!opts.autoplay;
+    this.compact = root.hasAttribute("data-compact");
+    this.sentences = [];
+    this.nodes = new Map(); // sentence index -> span
+    this.current = -1;
+    this.durationMs = 0;
+    this.status = null;
+    this.urls = opts.urls || {};
+    this.userScrollUntil = 0;
+    this.programmaticScrollUntil = 0;
+    this.lastSaved = 0;
+    this.dragging = false;
+    this.build();
+    active = this;
+  }
+
+  build() {
+    const r = this.root;
+    r.textContent = "";
+    r.classList.add("lp");
+    r.setAttribute("role", "region");
+    r.setAttribute("aria-label", "Article audio player");
+    this.titleEl = el("h2", { class: "lp-title" });
+    this.statusEl = el("p", { class: "lp-status", role: "status", "aria-live": "polite" });
+    this.resumeEl = el("div", { class: "lp-resume", hidden: true });
+    this.resumeText = el("span");
+    this.resumeBtn = el("button", { type: "button", class: "lp-btn lp-resume-yes" }, "Resume");
+    this.resumeNo = el("button", { type: "button", class: "lp-btn lp-resume-no", "aria-label": "Dismiss and start from the beginning" }, "Start over");
+    this.resumeEl.append(this.resumeText, " ", this.resumeBtn, " ", this.resumeNo);
+
+    const bar = el("div", { class: "lp-controls" });
+    this.backBtn = el("button", { type: "button", class: "lp-btn lp-back", "aria-label": "Back 15 seconds", title: "Back 15 s (←)" }, "−15");
+    this.playBtn = el("button", { type: "button", class: "lp-btn lp-play", "aria-label": "Play", title: "Play (space or k)" });
+    this.playIcon = el("span", { class: "lp-icon", "aria-hidden": "true" }, "▶");
+    this.playBtn.append(this.playIcon);
+    this.fwdBtn = el("button", { type: "button", class: "lp-btn lp-fwd", "aria-label": "Forward 15 seconds", title: "Forward 15 s (→)" }, "+15");
+    this.elapsedEl = el("span", { class: "lp-elapsed" }, "0:00");
+    this.totalEl = el("span", { class: "lp-total" }, "0:00");
+    const time = el("span", { class: "lp-time", "aria-hidden": "true" });
+    time.append(this.elapsedEl, " / ", this.totalEl);
+    this.seek = el("input", { type: "range", class: "lp-seek", min: "0", max: "0", step: "0.1", value: "0", "aria-label": "Seek" });
+    this.speed = el("select", { class: "lp-speed", "aria-label": "Playback speed" });
+    for (const s of SPEEDS) this.speed.append(el("option", { value: String(s) }, `${s}×`));
+    this.download = el("a", { class: "lp-btn lp-download", download: "", "aria-label": "Download MP3" }, "MP3");
+    const seekRow = el("div", { class: "lp-seekrow" });
+    seekRow.append(this.seek, time);
+    bar.append(this.backBtn, this.playBtn, this.fwdBtn, this.speed, this.download);
+
+    this.audio = el("audio", { preload: "auto", class: "lp-audio" });
+    this.text = el("div", { class: "lp-text", role: "group", "aria-label": "Article text; choose a sentence to play from it" });
+    this.followBtn = el("button", { type: "button", class: "lp-btn lp-follow", hidden: true }, "Follow along");
+    const panel = el("div", { class: "lp-panel" });
+    panel.append(this.titleEl, this.statusEl, this.resumeEl, bar, seekRow, this.followBtn);
+    r.append(panel, this.audio, this.text);
+
+    const rate = parseFloat(store.getItem("listen:speed"));
+    this.setSpeed(SPEEDS.includes(rate) ? rate : 1, false);
+    this.wire();
+  }
+
+  wire() {
+    const a = this.audio;
+    const activate = () => (active = this);
+    this.root.addEventListener("pointerdown", activate);
+    this.root.addEventListener("focusin", activate);
+    this.playBtn.addEventListener("click", () => this.toggle());
+    this.backBtn.addEventListener("click", () => this.skip(-SKIP_S));
+    this.fwdBtn.addEventListener("click", () => this.skip(SKIP_S));
+    this.speed.addEventListener("change", () => this.setSpeed(parseFloat(this.speed.value), true));
+    this.seek.addEventListener("input", () => {
+      this.dragging = true;
+      this.elapsedEl.textContent = formatTime(parseFloat(this.seek.value));
+    });
+    this.seek.addEventListener("change", () => {
+      this.dragging = false;
+      this.seekTo(parseFloat(this.seek.value));
+    });
+    this.resumeBtn.addEventListener("click", () => {
+      const t = this.savedPosition();
+      this.resumeEl.hidden = true;
+      this.seekTo(t);
+      this.play();
+    });
+    this.resumeNo.addEventListener("click", () => {
+      this.resumeEl.hidden = true;
+      store.removeItem(this.posKey());
+      this.playBtn.focus();
+    });
+    this.followBtn.addEventListener("click", () => {
+      this.userScrollUntil = 0;
+      this.followBtn.hidden = true;
+      this.reveal(true);
+    });
+    this.text.addEventListener("click", (e) => {
+      const s = e.target.closest && e.target.closest(".lp-s");
+      if (s) this.playSentence(Number(s.dataset.index));
+    });
+    this.text.addEventListener("keydown", (e) => this.sentenceKeys(e));
+
+    a.addEventListener("play", () => this.onPlayState());
+    a.addEventListener("pause", () => {
+      this.onPlayState();
+      this.savePosition(true);
+    });
+    a.addEventListener("ended", () => {
+      store.removeItem(this.posKey());
+      this.onPlayState();
+    });
+    a.addEventListener("timeupdate", () => this.tick());
+    a.addEventListener("seeked", () => this.tick());
+    a.addEventListener("durationchange", () => this.updateDuration());
+    a.addEventListener("loadedmetadata", () => this.updateDuration());
+    a.addEventListener("ratechange", () => this.positionState());
+    a.addEventListener("error", () => {
+      if (this.status === "ready" && a.error) this.setStatus("The audio could not be loaded. Try the MP3 link.");
+    });
+    window.addEventListener("pagehide", () => this.savePosition(true));
+
+    // A user scroll pauses auto-follow; our own scrolls do not.
+    const userScrolled = () => {
+      if (Date.now() < this.programmaticScrollUntil) return;
+      this.userScrollUntil = Date.now() + FOLLOW_PAUSE_MS;
+      if (!a.paused) this.followBtn.hidden = false;
+    };
+    for (const target of [window, this.text]) {
+      target.addEventListener("wheel", userScrolled, { passive: true });
+      target.addEventListener("touchmove", userScrolled, { passive: true });
+      target.addEventListener("scroll", userScrolled, { passive: true });
+    }
+
+    if ("mediaSession" in navigator) {
+      const ms = navigator.mediaSession;
+      const handlers = {
+        play: () => this.play(),
+        pause: () => a.pause(),
+        stop: () => a.pause(),
+        seekbackward: (d) => this.skip(-((d && d.seekOffset) || SKIP_S)),
+        seekforward: (d) => this.skip((d && d.seekOffset) || SKIP_S),
+        seekto: (d) => {
+          if (d && typeof d.seekTime === "number") this.seekTo(d.seekTime);
+        },
+      };
+      for (const [name, fn] of Object.entries(handlers)) {
+        try {
+          ms.setActionHandler(name, (d) => {
+            active = this;
+            fn(d);
+          });
+        } catch (e) {
+          /* the browser does not know this action */
+        }
+      }
+    }
+  }
+
+  // ---- loading -------------------------------------------------------------------------
+
+  async load(initial) {
+    let data = initial;
+    if (!data) {
+      try {
+        data = await getJSON(this.api + "articles/" + encodeURIComponent(this.id));
+      } catch (e) {
+        this.setStatus(e.message || "This article could not be loaded.");
+        return;
+      }
+    }
+    this.id = data.id || this.id;
+    this.root.dataset.articleId = this.id;
+    const base = this.api + "articles/" + encodeURIComponent(this.id);
+    this.audioUrl = this.urls.audio_url || data.audio_url || base + "/audio.mp3";
+    this.download.href = this.audioUrl;
+    this.update(data);
+    this.audio.src = this.status === "ready" ? this.audioUrl : this.streamUrl();
+    this.applySpeed();
+    this.offerResume();
+    if (this.autoplay) this.play();
+    if (this.status === "rendering") this.poll();
+  }
+
+  streamUrl() {
+    // A distinct URL so the growing stream is never cached as the finished file.
+    return this.audioUrl + (this.audioUrl.includes("?") ? "&" : "?") + "stream=" + Date.now();
+  }
+
+  async poll() {
+    while (this.status === "rendering") {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      let data;
+      try {
+        data = await getJSON(this.api + "articles/" + encodeURIComponent(this.id));
+      } catch (e) {
+        if (e.status && e.status < 500) {
+          this.setStatus(e.message);
+          return;
+        }
+        continue; // a passing network or server hiccup: try again
+      }
+      const was = this.status;
+      this.update(data);
+      if (was === "rendering" && this.status === "ready") this.reloadReady();
+    }
+  }
+
+  reloadReady() {
+    // The stream could not seek; the finished file can. Swap it in where we are.
+    const a = this.audio;
+    const t = a.currentTime;
+    const playing = !a.paused && !a.ended;
+    const restore = () => {
+      try {
+        a.currentTime = t;
+      } catch (e) {
+        /* not seekable yet */
+      }
+      this.applySpeed();
+      if (playing) this.play();
+    };
+    a.addEventListener("loadedmetadata", restore, { once: true });
+    a.src = this.audioUrl;
+    a.load();
+  }
+
+  update(data) {
+    this.status = data.status;
+    if (data.title) {
+      this.titleEl.textContent = data.title;
+      this.title = data.title;
+    }
+    this.titleEl.hidden = !data.title;
+    if (Array.isArray(data.sentences) && this.sentencesChanged(data.sentences)) {
+      this.sentences = data.sentences.slice().sort((x, y) => x.index - y.index);
+      this.renderText();
+    }
+    if (typeof data.duration_ms === "number" && data.duration_ms > 0) this.durationMs = data.duration_ms;
+    else {
+      const last = this.sentences.reduce((m, s) => Math.max(m, s.end_ms || 0), 0);
+      this.durationMs = Math.max(this.durationMs, last);
+    }
+    if (data.status === "rendering") {
+      const pct = Math.round((data.progress || 0) * 100);
+      this.setStatus(`Preparing the audio… ${pct}%. You can start listening now.`);
+      this.root.setAttribute("aria-busy", "true");
+    } else if (data.status === "failed") {
+      this.setStatus(data.error && data.error.message ? data.error.message : String(data.error || "Rendering failed."));
+      this.root.removeAttribute("aria-busy");
+    } else {
+      this.setStatus("");
+      this.root.removeAttribute("aria-busy");
+    }
+    this.root.dataset.status = data.status || "";
+    this.updateDuration();
+    this.metadata();
+  }
+
+  sentencesChanged(next) {
+    if (next.length !== this.sentences.length) return true;
+    return next.some((s, i) => {
+      const o = this.sentences[i];
+      return !o || o.index !== s.index || o.start_ms !== s.start_ms || o.end_ms !== s.end_ms;
+    });
+  }
+
+  renderText() {
+    const focused = document.activeElement && this.text.contains(document.activeElement) ? Number(document.activeElement.dataset.index) : null;
+    this.text.textContent = "";
+    this.nodes.clear();
+    let para = null;
+    let paraNo = null;
+    for (const s of this.sentences) {
+      if (para === null || s.paragraph !== paraNo) {
+        paraNo = s.paragraph;
+        para = el("p", { class: paraNo < 0 ? "lp-p lp-intro" : "lp-p" });
+        this.text.append(para);
+      } else {
+        para.append(" ");
+      }
+      const timed = typeof s.start_ms === "number";
+      const span = el("span", { class: timed ? "lp-s" : "lp-s lp-pending", "data-index": String(s.index), tabindex: "-1", role: "button" }, s.text);
+      if (timed) span.setAttribute("aria-label", `Play from ${formatTime(s.start_ms / 1000)}: ${s.text}`);
+      this.nodes.set(s.index, span);
+      para.append(span);
+    }
+    // Roving tabindex: the whole text is one Tab stop; up/down arrows move within it.
+    const keep = this.nodes.get(focused) || this.nodes.get(this.current) || this.nodes.values().next().value;
+    if (keep) keep.tabIndex = 0;
+    if (focused !== null && this.nodes.get(focused)) this.nodes.get(focused).focus({ preventScroll: true });
+    const cur = this.current;
+    this.current = -1;
+    this.highlight(cur >= 0 ? cur : -1);
+    this.tick();
+  }
+
+  sentenceKeys(e) {
+    const s = e.target.closest && e.target.closest(".lp-s");
+    if (!s) return;
+    const list = [...this.nodes.values()];
+    const i = list.indexOf(s);
+    let next = null;
+    if (e.key === "ArrowDown") next = list[i + 1];
+    else if (e.key === "ArrowUp") next = list[i - 1];
+    else if (e.key === "Home") next = list[0];
+    else if (e.key === "End") next = list[list.length - 1];
+    else if (e.key === "Enter") {
+      e.preventDefault();
+      this.playSentence(Number(s.dataset.index));
+      return;
+    } else return;
+    e.preventDefault();
+    if (next) {
+      s.tabIndex = -1;
+      next.tabIndex = 0;
+      next.focus();
+    }
+  }
+
+  // ---- playback ------------------------------------------------------------------------
+
+  play() {
+    active = this;
+    const p = this.audio.play();
+    if (p && p.catch) {
+      p.catch((e) => {
+        if (e && e.name === "NotAllowedError") this.setStatus("Press play to listen.");
+      });
+    }
+    return p;
+  }
+
+  toggle() {
+    if (this.audio.paused || this.audio.ended) this.play();
+    else this.audio.pause();
+  }
+
+  duration() {
+    const d = this.audio.duration;
+    const known = this.durationMs / 1000;
+    if (this.status === "ready" && known > 0) return known;
+    return isFinite(d) && d > 0 ? Math.max(d, known) : known;
+  }
+
+  seekTo(t) {
+    const d = this.duration();
+    t = Math.max(0, d > 0 ? Math.min(t, d - 0.05) : t);
+    try {
+      this.audio.currentTime = t;
+    } catch (e) {
+      return;
+    }
+    this.resumeEl.hidden = true;
+    this.tick();
+  }
+
+  skip(delta) {
+    this.seekTo(this.audio.currentTime + delta);
+  }
+
+  playSentence(index) {
+    const s = this.sentences.find((x) => x.index === index);
+    if (!s || typeof s.start_ms !== "number") return;
+    this.userScrollUntil = 0;
+    this.followBtn.hidden = true;
+    this.seekTo(s.start_ms / 1000 + 0.001);
+    this.highlight(index);
+    this.play();
+  }
+
+  setSpeed(rate, remember) {
+    this.rate = rate;
+    this.speed.value = String(rate);
+    if (remember) store.setItem("listen:speed", String(rate));
+    this.applySpeed();
+  }
+
+  applySpeed() {
+    this.audio.defaultPlaybackRate = this.rate;
+    this.audio.playbackRate = this.rate;
+  }
+
+  onPlayState() {
+    const playing = !this.audio.paused && !this.audio.ended;
+    this.playIcon.textContent = playing ? "❚❚" : "▶";
+    this.playBtn.setAttribute("aria-label", playing ? "Pause" : "Play");
+    this.playBtn.title = playing ? "Pause (space or k)" : "Play (space or k)";
+    this.root.classList.toggle("lp-playing", playing);
+    if (playing) this.resumeEl.hidden = true;
+    if ("mediaSession" in navigator) navigator.mediaSession.playbackState = playing ? "playing" : "paused";
+    this.positionState();
+  }
+
+  updateDuration() {
+    const d = this.duration();
+    this.seek.max = String(d > 0 ? d.toFixed(2) : 0);
+    this.totalEl.textContent = formatTime(d);
+    this.tick();
+  }
+
+  tick() {
+    const t = this.audio.currentTime;
+    if (!this.dragging) {
+      this.seek.value = String(t);
+      this.elapsedEl.textContent = formatTime(t);
+    }
+    this.seek.setAttribute("aria-valuetext", `${formatTime(t)} of ${formatTime(this.duration())}`);
+    this.highlight(this.sentenceAt(t * 1000));
+    this.savePosition(false);
+    this.positionState();
+  }
+
+  sentenceAt(ms) {
+    // The last sentence that has started: the pause after a sentence keeps it lit.
+    let found = -1;
+    for (const s of this.sentences) {
+      if (typeof s.start_ms !== "number") continue;
+      if (s.start_ms <= ms + 30) found = s.index;
+      else break;
+    }
+    return found;
+  }
+
+  highlight(index) {
+    if (index === this.current) return;
+    const old = this.nodes.get(this.current);
+    if (old) {
+      old.classList.remove("lp-current");
+      old.removeAttribute("aria-current");
+    }
+    this.current = index;
+    this.root.dataset.current = String(index);
+    const node = this.nodes.get(index);
+    if (!node) return;
+    node.classList.add("lp-current");
+    node.setAttribute("aria-current", "true");
+    if (!this.text.contains(document.activeElement)) {
+      for (const n of this.nodes.values()) n.tabIndex = -1;
+      node.tabIndex = 0;
+    }
+    this.reveal(false);
+  }
+
+  reveal(force) {
+    const node = this.nodes.get(this.current);
+    if (!node) return;
+    if (!force && (Date.now() < this.userScrollUntil || this.audio.paused)) return;
+    this.followBtn.hidden = true;
+    const reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    this.programmaticScrollUntil = Date.now() + (reduce ? 150 : 900);
+    node.scrollIntoView({ block: this.compact ? "nearest" : "center", behavior: reduce ? "auto" : "smooth" });
+  }
+
+  // ---- memory, media session ------------------------------------------------------------
+
+  posKey() {
+    return "listen:pos:" + this.id;
+  }
+
+  savedPosition() {
+    return parseFloat(store.getItem(this.posKey())) || 0;
+  }
+
+  savePosition(now) {
+    if (!this.id) return;
+    const t = this.audio.currentTime;
+    if (!now && Date.now() - this.lastSaved < 2000) return;
+    this.lastSaved = Date.now();
+    if (t > RESUME_MIN_S && !this.audio.ended) store.setItem(this.posKey(), t.toFixed(1));
+  }
+
+  offerResume() {
+    const t = this.savedPosition();
+    const d = this.duration();
+    if (t > RESUME_MIN_S && (!d || t < d - RESUME_MIN_S)) {
+      this.resumeText.textContent = `You were at ${formatTime(t)}.`;
+      this.resumeBtn.setAttribute("aria-label", `Resume from ${formatTime(t)}`);
+      this.resumeEl.hidden = false;
+    }
+  }
+
+  metadata() {
+    if (!("mediaSession" in navigator) || typeof MediaMetadata === "undefined") return;
+    const title = this.title || "Article";
+    const ms = navigator.mediaSession;
+    if (ms.metadata && ms.metadata.title === title) return;
+    ms.metadata = new MediaMetadata({ title, artist: "listen", album: location.host });
+  }
+
+  positionState() {
+    if (!("mediaSession" in navigator) || !navigator.mediaSession.setPositionState) return;
+    const d = this.duration();
+    if (!(d > 0) || !isFinite(d)) return;
+    try {
+      navigator.mediaSession.setPositionState({
+        duration: d,
+        playbackRate: this.audio.playbackRate || 1,
+        position: Math.min(this.audio.currentTime, d),
+      });
+    } catch (e) {
+      /* a stale position during a source swap */
+    }
+  }
+
+  setStatus(msg) {
+    this.statusEl.textContent = msg;
+    this.statusEl.hidden = !msg;
+  }
+}
+
+/** Mount a player on a root element; opts: {id, urls, article (initial data), autoplay}. */
+export function mountPlayer(root, opts = {}) {
+  if (root._listenPlayer) {
+    root._listenPlayer.audio.pause();
+    root._listenPlayer.audio.removeAttribute("src");
+    root._listenPlayer.status = null; // stops its polling
+  }
+  const p = new Player(root, opts);
+  root._listenPlayer = p;
+  p.load(opts.article);
+  return p;
+}
+
+function initialData(root) {
+  const script = root.querySelector('script[type="application/json"]');
+  if (!script) return {};
+  try {
+    return JSON.parse(script.textContent);
+  } catch (e) {
+    return {};
+  }
+}
+
+// ---- the form on / : paste or upload, then play while it renders ----------------------------
+
+function wireCreateForm(form) {
+  const $ = (sel) => form.querySelector(sel);
+  const root = document.getElementById(form.dataset.player);
+  const maxBytes = parseInt(form.dataset.maxBytes, 10) || 2000000;
+  const error = $(".error");
+  const go = $("button[type=submit]");
+  const label = go.textContent;
+  const fail = (msg) => {
+    error.textContent = msg;
+    error.hidden = false;
+  };
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    error.hidden = true;
+    const common = {};
+    const title = $("[name=title]").value.trim();
+    const voice = $("[name=voice]").value;
+    const rate = parseInt($("[name=rate]").value, 10);
+    if (title) common.title = title;
+    if (voice) common.voice = voice;
+    if (rate) common.rate = rate;
+    const file = $("[name=file]");
+    let payload;
+    if (file.files.length) {
+      const f = file.files[0];
+      if (f.size > maxBytes) return fail(`That file is ${Math.ceil(f.size / 1000)} KB; the limit is ${Math.floor(maxBytes / 1000)} KB.`);
+      payload = new FormData();
+      payload.append("file", f);
+      for (const [k, v] of Object.entries(common)) payload.append(k, String(v));
+    } else {
+      const text = $("[name=text]");
+      const value = text.value.trim();
+      if (!value) {
+        text.focus();
+        return fail("Paste some text or choose a file first.");
+      }
+      if (new Blob([value]).size > maxBytes) return fail(`That text is too long; the limit is ${Math.floor(maxBytes / 1000)} KB.`);
+      payload = /^https?:\/\/\S+$/i.test(value) ? { url: value, ...common } : { text: value, ...common };
+    }
+    go.disabled = true;
+    go.textContent = "Starting…";
+    try {
+      const made = await createArticle(apiBase(root), payload);
+      root.hidden = false;
+      for (const n of document.querySelectorAll("[data-listen-sample-note]")) n.hidden = true;
+      mountPlayer(root, { id: made.id, urls: { audio_url: made.audio_url }, autoplay: true });
+      const share = document.querySelector("[data-listen-share]");
+      if (share) {
+        const link = share.querySelector("a");
+        link.href = made.page_url || (form.dataset.pageBase || "/a/") + encodeURIComponent(made.id);
+        link.textContent = link.href;
+        share.hidden = false;
+      }
+      const reduce = matchMedia("(prefers-reduced-motion: reduce)").matches;
+      root.scrollIntoView({ block: "start", behavior: reduce ? "auto" : "smooth" });
+    } catch (err) {
+      fail(err.message || "Something went wrong. Try again.");
+    } finally {
+      go.disabled = false;
+      go.textContent = label;
+    }
+  });
+}
+
+// ---- inside an iframe: tell the host (the widget) how tall the player wants to be ------------
+
+function reportHeight(root) {
+  let last = 0;
+  let timer = 0;
+  const send = () => {
+    timer = 0;
+    const panel = root.querySelector(".lp-panel");
+    const text = root.querySelector(".lp-text");
+    let textH = 0;
+    if (text) {
+      for (const p of text.children) textH += p.offsetHeight + 16;
+      textH = Math.min(textH + 20, 280);
+    }
+    const h = Math.ceil((panel ? panel.offsetHeight : 120) + textH + 2);
+    if (h === last) return;
+    last = h;
+    window.parent.postMessage({ type: "listen:height", height: h }, "*");
+  };
+  const soon = () => {
+    if (!timer) timer = setTimeout(send, 100);
+  };
+  new MutationObserver(soon).observe(root, { childList: true, subtree: true });
+  window.addEventListener("resize", soon);
+  soon();
+}
+
+for (const form of document.querySelectorAll("form[data-listen-create]")) wireCreateForm(form);
+
+for (const root of document.querySelectorAll("[data-listen-player]")) {
+  if (!root.dataset.articleId) continue;
+  const init = initialData(root);
+  mountPlayer(root, { id: root.dataset.articleId, article: init.article, urls: init.urls, autoplay: root.hasAttribute("data-autoplay") });
+  if (window.parent !== window && root.hasAttribute("data-compact")) reportHeight(root);
+}
