@@ -230,7 +230,11 @@ class Player {
     const userScrolled = () => {
       if (Date.now() < this.programmaticScrollUntil) return;
       this.userScrollUntil = Date.now() + FOLLOW_PAUSE_MS;
-      if (!a.paused) this.followBtn.hidden = false;
+      const node = this.nodes.get(this.current);
+      if (!a.paused && node) {
+        const box = node.getBoundingClientRect();
+        this.followBtn.hidden = box.bottom > 0 && box.top < window.innerHeight;
+      }
     };
     for (const target of [window, this.text]) {
       target.addEventListener("wheel", userScrolled, { passive: true });
@@ -685,7 +689,7 @@ function wireCreateForm(form) {
       const made = await createArticle(apiBase(root), payload);
       root.hidden = false;
       for (const n of document.querySelectorAll("[data-listen-sample-note]")) n.hidden = true;
-      mountPlayer(root, { id: made.id, urls: { audio_url: made.audio_url }, autoplay: true });
+      const player = mountPlayer(root, { id: made.id, urls: { audio_url: made.audio_url }, autoplay: true });
       const share = document.querySelector("[data-listen-share]");
       if (share) {
         const link = share.querySelector("a");
@@ -694,6 +698,7 @@ function wireCreateForm(form) {
         share.hidden = false;
       }
       const reduce = matchMedia("(prefers-reduced-motion: reduce)").matches;
+      player.programmaticScrollUntil = Date.now() + 1200; // not a user scroll: keep following
       root.scrollIntoView({ block: "start", behavior: reduce ? "auto" : "smooth" });
     } catch (err) {
       fail(err.message || "Something went wrong. Try again.");
