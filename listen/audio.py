@@ -7,7 +7,6 @@ never holds the whole article's PCM in memory.
 
 from __future__ import annotations
 
-import subprocess
 import wave
 from functools import lru_cache
 from pathlib import Path
@@ -60,10 +59,16 @@ def check_plausible(samples: np.ndarray, text: str, rate_wpm: int) -> None:
 # -- levelling ---------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8)
 def _k_weighting_gain(n: int, rate: int) -> np.ndarray:
     """Return |H(f)| of the ITU-R BS.1770 K-weighting filter at the rfft bins of n samples."""
-    z = np.exp(-1j * 2 * np.pi * np.fft.rfftfreq(n, 1.0 / rate) / rate)
+    table = _k_weighting_table(rate)
+    return np.interp(np.fft.rfftfreq(n, 1.0 / rate), np.linspace(0, rate / 2, table.size), table).astype(np.float32)
+
+
+@lru_cache(maxsize=4)
+def _k_weighting_table(rate: int, points: int = 8193) -> np.ndarray:
+    """|H(f)| of the K-weighting filter on a fine grid from 0 Hz to Nyquist."""
+    z = np.exp(-1j * np.pi * np.linspace(0, 1, points))
 
     def biquad(b: list[float], a: list[float]) -> np.ndarray:
         return np.abs((b[0] + b[1] * z + b[2] * z**2) / (a[0] + a[1] * z + a[2] * z**2))
@@ -123,15 +128,29 @@ def integrated_loudness(x: np.ndarray, rate: int = SAMPLE_RATE) -> float:
 
 
 def _oversampled_peaks(x: np.ndarray, factor: int = 4) -> np.ndarray:
-    """Estimate the true peak around each sample by 4x band-limited oversampling."""
-    n, padded = x.size, _fast_length(x.size)
-    up = np.fft.irfft(np.fft.rfft(x, padded), padded * factor)[: n * factor] * factor
-    return np.abs(up).reshape(n, factor).max(axis=1)
+    """Estimate the true peak around each sample by 4x band-limited oversampling (BS.1770 annex 2)."""
+    n = _fast_length(x.size)
+    up = np.abs(np.fft.irfft(np.fft.rfft(x, n), n * factor)[: x.size * factor])
+    peaks = up[0::factor].copy()
+    for phase in range(1, factor):  # elementwise maxima beat a reduction over a short axis
+        np.maximum(peaks, up[phase::factor], out=peaks)
+    return peaks * factor
 
 
 def _fast_length(n: int) -> int:
-    """Round up to a power of two: FFTs of awkward lengths are many times slower."""
-    return 1 << max(0, (n - 1).bit_length())
+    """Round up to a length of small prime factors: FFTs of awkward lengths are many times slower."""
+    best = 1 << max(0, (n - 1).bit_length())
+    p5 = 1
+    while p5 < best:
+        p3 = p5
+        while p3 < best:
+            p2 = p3
+            while p2 < n:
+                p2 *= 2
+            best = min(best, p2)
+            p3 *= 3
+        p5 *= 5
+    return best
 
 
 def limiter_gain(peaks: np.ndarray, ceiling_db: float, block: int = 110) -> np.ndarray:
@@ -207,53 +226,44 @@ def silence(ms: int) -> np.ndarray:
 
 # -- encoding ----------------------------------------------------------------------------------------
 
+# Samples a decoder puts before the first encoded sample: LAME's encoder delay
+# (576) plus the decoder's filterbank delay (529). Pieces carry no gapless
+# header, so every decoder plays these; timings account for them.
+DECODER_OFFSET = 1105
+SAMPLES_PER_FRAME = 576  # MPEG-2 layer III, as used at 22.05 kHz
 
-class Mp3Encoder:
-    """Stream 16-bit mono PCM into ffmpeg's libmp3lame; CBR so browsers seek exactly."""
 
-    def __init__(self, path: Path, bitrate_kbps: int, compression_level: int):
-        self.path = path
-        self.samples_written = 0
-        cmd = [
-            "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-            "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
-            "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-compression_level", str(compression_level),
-            # Write each frame as it is made, so a partial file can be streamed to a listener.
-            "-flush_packets", "1", "-f", "mp3", str(path),
-        ]
-        try:
-            self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-        except FileNotFoundError:
-            raise OutputError("ffmpeg is not installed; run `make run` or install ffmpeg (apt-get install ffmpeg).") from None
+def encode_mp3(samples: np.ndarray, bitrate_kbps: int, quality: int) -> bytes:
+    """Encode PCM as a standalone run of CBR MP3 frames (no Xing header, so runs concatenate)."""
+    import lameenc
 
-    def write(self, samples: np.ndarray) -> None:
-        assert self.process.stdin is not None
-        try:
-            self.process.stdin.write(samples.astype("<i2").tobytes())
-        except BrokenPipeError:
-            self._fail()
-        self.samples_written += samples.size
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(bitrate_kbps)
+    encoder.set_in_sample_rate(SAMPLE_RATE)
+    encoder.set_out_sample_rate(SAMPLE_RATE)
+    encoder.set_channels(1)
+    encoder.set_quality(quality)
+    return bytes(encoder.encode(samples.astype("<i2").tobytes()) + encoder.flush())
 
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        try:
-            self.process.stdin.close()
-        except BrokenPipeError:
-            pass
-        if self.process.wait() != 0:
-            self._fail()
 
-    def abort(self) -> None:
-        self.process.kill()
-        self.process.wait()
-        self.path.unlink(missing_ok=True)
+_BITRATES_V2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
+_RATES_V2 = [22050, 24000, 16000]
 
-    def _fail(self) -> None:
-        assert self.process.stderr is not None
-        self.process.kill()
-        self.process.wait()
-        message = self.process.stderr.read().decode("utf-8", "replace").strip().splitlines()
-        raise OutputError(f"ffmpeg failed to encode the MP3: {message[-1] if message else 'no message'}; check free disk space.")
+
+def count_frames(mp3: bytes) -> int:
+    """Count the MPEG-2 layer III frames in a run of frames, refusing anything else."""
+    pos = frames = 0
+    while pos + 4 <= len(mp3):
+        header = int.from_bytes(mp3[pos : pos + 4], "big")
+        if header >> 21 != 0x7FF or (header >> 19) & 3 != 2 or (header >> 17) & 3 != 1:
+            raise OutputError("The MP3 encoder produced a frame we cannot read; reinstall lameenc.")
+        bitrate = _BITRATES_V2[(header >> 12) & 0xF] * 1000
+        rate = _RATES_V2[(header >> 10) & 3]
+        pos += 72 * bitrate // rate + ((header >> 9) & 1)
+        frames += 1
+    if pos != len(mp3):
+        raise OutputError("The MP3 encoder produced a truncated frame; reinstall lameenc.")
+    return frames
 
 
 def write_id3(path: Path, tags: dict[str, str], chapters: list[tuple[int, int, str]]) -> None:

@@ -1,4 +1,4 @@
-"""Content-addressed store for chunk audio and finished renditions.
+"""Content-addressed store for chunk audio, encoded pieces and finished renditions.
 
 Keys are sha256 of canonical JSON of everything that changes the bytes. Every
 write goes to a temp file and is renamed into place, and every read is checked
@@ -77,6 +77,26 @@ def decode_wav(raw: bytes) -> tuple[np.ndarray, int] | None:
     return np.frombuffer(data, dtype="<i2"), rate
 
 
+_SEAL_MAGIC = b"LSTN1"
+
+
+def seal(header: bytes, payload: bytes) -> bytes:
+    """Pack a header and a payload with their lengths and a sha256, so damage is detectable."""
+    body = struct.pack("<II", len(header), len(payload)) + header + payload
+    return _SEAL_MAGIC + body + hashlib.sha256(body).digest()
+
+
+def unseal(raw: bytes) -> tuple[bytes, bytes] | None:
+    """Return (header, payload) from seal()'s bytes, or None if anything is off."""
+    if len(raw) < len(_SEAL_MAGIC) + 8 + 32 or not raw.startswith(_SEAL_MAGIC):
+        return None
+    body, digest = raw[len(_SEAL_MAGIC) : -32], raw[-32:]
+    header_len, payload_len = struct.unpack("<II", body[:8])
+    if 8 + header_len + payload_len != len(body) or hashlib.sha256(body).digest() != digest:
+        return None
+    return body[8 : 8 + header_len], body[8 + header_len :]
+
+
 @dataclass
 class StoredRendition:
     """A finished rendition in the cache: its MP3, timings and captions."""
@@ -94,7 +114,7 @@ class Cache:
     def __init__(self, root: Path):
         self.root = Path(root)
         try:
-            for sub in ("chunks", "renditions", "tmp"):
+            for sub in ("chunks", "pieces", "renditions", "aliases", "tmp"):
                 (self.root / sub).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CacheError(
@@ -162,6 +182,41 @@ class Cache:
     def put_chunk(self, key: str, samples: np.ndarray) -> None:
         self.write_atomic(self.chunk_path(key), encode_wav(samples, SAMPLE_RATE))
 
+    # -- pieces: encoded MP3 runs of sentences, sealed with their layout ---------------------------
+
+    def piece_path(self, key: str) -> Path:
+        return self._path("pieces", key, ".piece")
+
+    def get_piece(self, key: str) -> tuple[dict[str, Any], bytes] | None:
+        """Return a piece's layout and MP3 bytes, or None if missing; a corrupt entry is deleted."""
+        path = self.piece_path(key)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        opened = unseal(raw)
+        if opened is None:
+            path.unlink(missing_ok=True)
+            return None
+        _touch(path)
+        header, payload = opened
+        return json.loads(header), payload
+
+    def put_piece(self, key: str, layout: dict[str, Any], mp3: bytes) -> None:
+        self.write_atomic(self.piece_path(key), seal(json.dumps(layout).encode("utf-8"), mp3))
+
+    # -- aliases: an article's key -> its rendition's key -----------------------------------------
+
+    def get_alias(self, key: str) -> str | None:
+        try:
+            value = self._path("aliases", key, ".txt").read_text("ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return value if len(value) == 64 else None
+
+    def put_alias(self, key: str, target: str) -> None:
+        self.write_atomic(self._path("aliases", key, ".txt"), target.encode("ascii"))
+
     # -- renditions -------------------------------------------------------------------
 
     def rendition_paths(self, key: str) -> tuple[Path, Path, Path]:
@@ -203,7 +258,7 @@ class Cache:
     def _entries(self) -> list[tuple[float, int, list[Path]]]:
         """List entries as (last use, bytes, files); a rendition's files go together."""
         entries: list[tuple[float, int, list[Path]]] = []
-        for path in (self.root / "chunks").rglob("*.wav"):
+        for path in [*(self.root / "chunks").rglob("*.wav"), *(self.root / "pieces").rglob("*.piece")]:
             st = path.stat()
             entries.append((st.st_mtime, st.st_size, [path]))
         for path in (self.root / "renditions").rglob("*.json"):
@@ -213,10 +268,9 @@ class Cache:
         return entries
 
     def stats(self) -> dict[str, Any]:
-        chunks = list((self.root / "chunks").rglob("*.wav"))
-        renditions = list((self.root / "renditions").rglob("*.json"))
-        total = sum(e[1] for e in self._entries())
-        return {"root": str(self.root), "chunks": len(chunks), "renditions": len(renditions), "bytes": total}
+        count = {kind: len(list((self.root / kind).rglob(pattern)))
+                 for kind, pattern in (("chunks", "*.wav"), ("pieces", "*.piece"), ("renditions", "*.json"))}
+        return {"root": str(self.root), **count, "bytes": sum(e[1] for e in self._entries())}
 
     def prune(self, max_bytes: int) -> tuple[int, int]:
         """Delete least recently used entries until the cache fits in max_bytes."""

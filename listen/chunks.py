@@ -1,25 +1,42 @@
-"""Chunk audio: one engine call per chunk, checked, trimmed, levelled and cached.
+"""Chunk audio and encoded pieces, made inside engine worker processes.
 
-`render_chunk` runs inside a worker process (listen/workers.py), which owns the
-engine; it imports only what a worker needs.
+A chunk is one engine call: rendered, checked, trimmed, levelled and cached as
+PCM. A piece is a run of up to a few sentences of one paragraph, with its pauses,
+encoded to MP3 frames and cached with its layout; a rendition is its pieces end to
+end, so editing one sentence re-encodes one piece, not the article.
+`render_piece` runs in a worker (listen/workers.py), which owns the engine.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .audio import process_chunk, read_engine_wav
+import numpy as np
+
+from .audio import count_frames, encode_mp3, process_chunk, read_engine_wav, silence
 from .cache import Cache
 from .engines import get_engine
+from .errors import ListenError
 
 
 @dataclass(frozen=True)
-class ChunkJob:
-    """Everything a worker needs to render one chunk into the cache."""
+class SentenceSpec:
+    index: int
+    text: str
+    chunks: tuple[tuple[str, str], ...]  # (chunk key, spoken text)
+
+
+@dataclass(frozen=True)
+class PieceJob:
+    """Everything a worker needs to make one piece and cache it under its key."""
 
     key: str
-    text: str
+    lead_pause_ms: int
+    sentences: tuple[SentenceSpec, ...]
+    sentence_pause_ms: int
+    clause_pause_ms: int
     voice: str
     rate: int
     engine: str
@@ -27,20 +44,60 @@ class ChunkJob:
     loudness_lufs: float
     true_peak_db: float
     fade_ms: int
+    bitrate_kbps: int
+    quality: int
+    timeout: float
 
 
-def render_chunk(job: ChunkJob) -> int:
-    """Render, check and level one chunk, store it under its key; return its length in samples."""
+def render_piece(job: PieceJob) -> dict[str, Any]:
+    """Render missing chunks, lay the piece out with its pauses, encode and cache it.
+
+    Returns the layout (MP3 frames, and each sentence's speech as sample offsets
+    into the piece's PCM) plus how many engine calls it took.
+    """
     cache = Cache(Path(job.cache_dir))
+    parts = [silence(job.lead_pause_ms)]
+    position = parts[0].size
+    speech: list[list[int]] = []
+    calls = 0
+    for n, sentence in enumerate(job.sentences):
+        if n > 0:
+            parts.append(silence(job.sentence_pause_ms))
+            position += parts[-1].size
+        start = position
+        for m, (key, text) in enumerate(sentence.chunks):
+            if m > 0:
+                parts.append(silence(job.clause_pause_ms))
+                position += parts[-1].size
+            samples = cache.get_chunk(key)
+            if samples is None:
+                samples = _render_chunk(job, cache, sentence, key, text)
+                calls += 1
+            parts.append(samples)
+            position += samples.size
+        speech.append([start, position])
+    mp3 = encode_mp3(np.concatenate(parts), job.bitrate_kbps, job.quality)
+    layout = {"frames": count_frames(mp3), "pcm_samples": position, "speech": speech}
+    cache.put_piece(job.key, layout, mp3)
+    return {**layout, "engine_calls": calls}
+
+
+def _render_chunk(job: PieceJob, cache: Cache, sentence: SentenceSpec, key: str, text: str) -> np.ndarray:
     tmp = cache.temp_file(".wav")
     try:
-        get_engine(job.engine).synthesize(job.text, job.voice, job.rate, str(tmp))
-        samples = read_engine_wav(str(tmp), job.text, job.rate)
+        get_engine(job.engine).synthesize(text, job.voice, job.rate, str(tmp))
+        samples = read_engine_wav(str(tmp), text, job.rate)
+    except ListenError as exc:
+        raise ListenError(f"sentence {sentence.index + 1} ({_quote(sentence.text)}): {exc.message}") from None
     finally:
         tmp.unlink(missing_ok=True)
     processed = process_chunk(samples, job.loudness_lufs, job.true_peak_db, job.fade_ms)
-    cache.put_chunk(job.key, processed)
-    return int(processed.size)
+    cache.put_chunk(key, processed)
+    return processed
+
+
+def _quote(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 def warm_up(_: object) -> None:

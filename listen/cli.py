@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .cache import parse_size
 from .config import Settings
 from .errors import InputError, ListenError, OutputError
 
@@ -108,7 +107,7 @@ def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
     write_outputs(rendition, out)
     seconds = rendition.timings["duration_ms"] / 1000
     print(f"Wrote {out} ({_clock(seconds)}, {len(rendition.timings['sentences'])} sentences; "
-          f"{rendition.chunks_rendered} chunks rendered, {rendition.chunks_reused} from cache)", file=sys.stderr)
+          f"{rendition.chunks_rendered} chunks rendered, {rendition.pieces_rendered} pieces encoded)", file=sys.stderr)
     return 0
 
 
@@ -186,12 +185,12 @@ def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_cache(args: argparse.Namespace, settings: Settings) -> int:
-    from .cache import Cache
+    from .cache import Cache, parse_size
 
     cache = Cache(settings.cache_dir)
     if args.cache_command == "stats":
         stats = cache.stats()
-        print(f"{stats['root']}: {stats['chunks']} chunks, {stats['renditions']} renditions, "
+        print(f"{stats['root']}: {stats['chunks']} chunks, {stats['pieces']} pieces, {stats['renditions']} renditions, "
               f"{stats['bytes'] / 1e6:.1f} MB")
     else:
         removed, freed = cache.prune(parse_size(args.max_size))
@@ -307,6 +306,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug of ours: say so in one line, full trace only on request
+        if os.environ.get("LISTEN_DEBUG"):
+            raise
+        print(f"listen: internal error: {type(exc).__name__}: {exc}. Please report it; "
+              "run again with LISTEN_DEBUG=1 for the details.", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

@@ -209,6 +209,11 @@ class JobManager:
     def close(self) -> None:
         """Stop taking work, let running renders end, then stop the engine workers."""
         self.executor.shutdown(wait=True, cancel_futures=True)
+        for job in list(self.jobs.values()):
+            if job.status == RENDERING:  # cancelled before it started: release its listeners
+                with job.cond:
+                    job.status, job.error = FAILED, "The server stopped before this article was rendered; post it again."
+                    job.cond.notify_all()
         self.base.close()
 
     # -- per-request settings -------------------------------------------------------------------
@@ -252,15 +257,14 @@ class JobManager:
         renderer = self.renderer(settings or self.settings)
         plan = renderer.plan(article)
         with self.lock:
-            job = self.jobs.get(plan.key)
-            if job is not None and (job.status == RENDERING or (job.status == READY and _intact(job))):
-                self.jobs.move_to_end(plan.key)
+            job = self._live(plan.key)
+            if job is not None:
                 return job
         stored = renderer.cache.get_rendition(plan.key)
         with self.lock:
-            job = self.jobs.get(plan.key)
-            if job is not None and job.status == RENDERING:
-                return job  # another request started it while we looked in the cache
+            job = self._live(plan.key)
+            if job is not None:
+                return job  # another request started (or even finished) it while we looked in the cache
             if stored is not None:
                 job = Job.from_stored(stored)
                 self._remember(job)
@@ -293,6 +297,14 @@ class JobManager:
                 return current
             self._remember(job)
         return job
+
+    def _live(self, key: str) -> Job | None:
+        """Return the job for a key if it is rendering, or ready with its files intact (lock held)."""
+        job = self.jobs.get(key)
+        if job is not None and (job.status == RENDERING or (job.status == READY and _intact(job))):
+            self.jobs.move_to_end(key)
+            return job
+        return None
 
     def _remember(self, job: Job) -> None:
         self.jobs[job.id] = job

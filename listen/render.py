@@ -1,23 +1,28 @@
-"""The pipeline: Article -> Script -> cached chunks -> one stitched, tagged MP3 with timings.
+"""The pipeline: Article -> Script -> cached pieces -> one tagged MP3 with timings and captions.
 
-Chunks render in parallel worker processes; the stitcher takes them in order as
-they arrive and streams PCM into the encoder, so memory stays flat however
-long the article is, and a partial MP3 can be played while the rest renders.
+Sentences are grouped into pieces (a few sentences of one paragraph). Worker
+processes render each piece's missing chunks and encode the piece; the stitcher
+appends pieces to the output in order as they arrive, so memory stays flat
+however long the article is, a partial MP3 can be played while the rest renders,
+and editing one sentence re-renders one chunk and re-encodes one piece.
 """
 
 from __future__ import annotations
 
+import hashlib
 import queue
+import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .article import Article
-from .audio import Mp3Encoder, silence, write_id3
+from .audio import DECODER_OFFSET, SAMPLES_PER_FRAME, write_id3
 from .cache import AUDIO_PROCESSING_VERSION, SAMPLE_RATE, Cache, StoredRendition, cache_key
 from .captions import to_vtt
-from .chunks import ChunkJob
+from .chunks import PieceJob, SentenceSpec
 from .config import Settings
 from .engines import Engine, get_engine
 from .errors import EngineError
@@ -25,6 +30,19 @@ from .script import INTRO, Script, Sentence, build_script
 from .workers import JobOutcome, WorkerPool
 
 TIMINGS_VERSION = 1
+PIECE_VERSION = 1  # bump when the layout or encoding of pieces changes
+SENTENCES_PER_PIECE = 6
+MAX_CHAPTERS = 255
+
+
+@dataclass
+class Piece:
+    """A run of sentences encoded together, and the pause before it."""
+
+    key: str
+    lead_pause_ms: int
+    sentences: list[Sentence]
+    chunk_keys: list[list[str]]
 
 
 @dataclass
@@ -33,13 +51,13 @@ class Plan:
 
     script: Script
     voice: str
-    chunk_keys: list[list[str]]  # per sentence, per chunk
-    key: str  # the rendition's key
+    pieces: list[Piece]
+    key: str  # the rendition's key, also the article's id on the web
 
 
 @dataclass
 class Progress:
-    """Where a render stands; sent to the progress callback after each sentence."""
+    """Where a render stands; sent to the progress callback after each piece."""
 
     key: str
     total: int
@@ -58,8 +76,8 @@ class Rendition:
     vtt: Path
     timings_path: Path
     timings: dict[str, Any]
+    pieces_rendered: int = 0
     chunks_rendered: int = 0
-    chunks_reused: int = 0
     engine_calls: int = 0
     from_cache: bool = False
     script: Script | None = field(default=None, repr=False)
@@ -78,123 +96,46 @@ class Renderer:
 
     def plan(self, article: Article) -> Plan:
         """Work out the script and every cache key without rendering anything."""
-        s = self.settings
-        script = build_script(article, s)
-        voice = self.engine.resolve_voice(s.voice, script.language)
-        engine_version = self.engine.version()
-        chunk_keys = [
-            [
-                cache_key(
-                    kind="chunk", engine=self.engine.name, engine_version=engine_version, voice=voice,
-                    rate=s.rate, text=chunk, sample_rate=SAMPLE_RATE, sample_format="s16le-mono",
-                    processing=AUDIO_PROCESSING_VERSION, loudness=s.loudness_lufs, true_peak=s.true_peak_db,
-                    fade_ms=s.fade_ms,
-                )
-                for chunk in sentence.chunks
-            ]
-            for sentence in script.sentences
-        ]
+        script = build_script(article, self.settings)
+        voice = self.engine.resolve_voice(self.settings.voice, script.language)
+        pieces = self._pieces(script, voice)
         key = cache_key(
-            kind="rendition", version=TIMINGS_VERSION,
-            sentences=[[x.paragraph, x.text, x.spoken, keys] for x, keys in zip(script.sentences, chunk_keys)],
-            pauses=[s.sentence_pause_ms, s.paragraph_pause_ms, s.title_pause_ms, s.clause_pause_ms],
-            bitrate=s.bitrate_kbps, compression=s.mp3_compression_level,
+            kind="rendition", version=TIMINGS_VERSION, pieces=[p.key for p in pieces],
+            sentences=[[s.paragraph, s.text] for s in script.sentences],
             tags=[script.title, script.byline, script.site_name, script.date, script.source],
         )
-        return Plan(script, voice, chunk_keys, key)
+        return Plan(script, voice, pieces, key)
 
-    # -- rendering -----------------------------------------------------------------------------
-
-    def render(self, article: Article, progress: Callable[[Progress], None] | None = None) -> Rendition:
-        """Render an article, reusing every cached chunk and a cached rendition if there is one."""
-        plan = self.plan(article)
-        stored = self.cache.get_rendition(plan.key)
-        if stored is not None:
-            reused = sum(len(k) for k in plan.chunk_keys)
-            return _rendition(stored, chunks_reused=reused, from_cache=True, script=plan.script)
-        return self._render_plan(plan, progress)
-
-    def _render_plan(self, plan: Plan, progress: Callable[[Progress], None] | None) -> Rendition:
+    def _chunk_key(self, text: str, voice: str) -> str:
         s = self.settings
-        missing = self._missing_chunks(plan)
-        outcomes: queue.Queue[JobOutcome] = queue.Queue()
-        for job in missing.values():
-            self.pool.submit(job, outcomes)
-        finished: dict[str, JobOutcome] = {}
+        return cache_key(
+            kind="chunk", engine=self.engine.name, engine_version=self.engine.version(), voice=voice,
+            rate=s.rate, text=text, sample_rate=SAMPLE_RATE, sample_format="s16le-mono",
+            processing=AUDIO_PROCESSING_VERSION, loudness=s.loudness_lufs, true_peak=s.true_peak_db,
+            fade_ms=s.fade_ms,
+        )
 
-        partial = self.cache.temp_file(".mp3")
-        encoder = Mp3Encoder(partial, s.bitrate_kbps, s.mp3_compression_level)
-        timed: list[dict[str, Any]] = []
-        position = 0  # samples written so far
-        try:
-            for i, (sentence, keys) in enumerate(zip(plan.script.sentences, plan.chunk_keys)):
-                if i > 0:
-                    pause = silence(self._pause_ms(plan.script.sentences[i - 1], sentence))
-                    encoder.write(pause)
-                    # A boundary sits in the middle of the pause: the earlier sentence
-                    # ends there and this one starts there, so sentences tile the audio.
-                    boundary = position + pause.size // 2
-                    timed[-1]["end_ms"] = _ms(boundary)
-                    position += pause.size
-                start = 0 if i == 0 else boundary
-                for j, key in enumerate(keys):
-                    if j > 0:
-                        gap = silence(s.clause_pause_ms)
-                        encoder.write(gap)
-                        position += gap.size
-                    samples = self._wait_for_chunk(key, sentence, missing, outcomes, finished)
-                    encoder.write(samples)
-                    position += samples.size
-                timed.append(_sentence_timing(sentence, _ms(start), _ms(position)))
-                if progress:
-                    progress(Progress(plan.key, len(plan.script.sentences), i + 1, partial, timed, _ms(position)))
-            encoder.close()
-        except BaseException:
-            encoder.abort()
-            raise
-        timings = {
-            "version": TIMINGS_VERSION,
-            "id": plan.key,
-            "duration_ms": _ms(position),
-            "title": plan.script.title,
-            "sentences": timed,
-        }
-        write_id3(partial, self._tags(plan.script), _chapters(timed, _ms(position)))
-        stored = self.cache.put_rendition(plan.key, partial, timings, to_vtt(timings))
-        calls = sum(o.attempts for o in finished.values())
-        total = sum(len(k) for k in plan.chunk_keys)
-        return _rendition(stored, chunks_rendered=len(missing), chunks_reused=total - len(missing),
-                          engine_calls=calls, script=plan.script)
-
-    def _missing_chunks(self, plan: Plan) -> dict[str, ChunkJob]:
-        """Jobs for the chunks that are not in the cache (or are there but corrupt)."""
+    def _pieces(self, script: Script, voice: str) -> list[Piece]:
+        """Group sentences into pieces: a paragraph, or a few of its sentences at a time."""
         s = self.settings
-        jobs: dict[str, ChunkJob] = {}
-        for sentence, keys in zip(plan.script.sentences, plan.chunk_keys):
-            for text, key in zip(sentence.chunks, keys):
-                if key not in jobs and self.cache.get_chunk(key) is None:
-                    jobs[key] = ChunkJob(key, text, plan.voice, s.rate, self.engine.name, str(self.cache.root),
-                                         s.loudness_lufs, s.true_peak_db, s.fade_ms)
-        return jobs
-
-    def _wait_for_chunk(self, key: str, sentence: Sentence, missing: dict[str, ChunkJob],
-                        outcomes: queue.Queue[JobOutcome], finished: dict[str, JobOutcome]):  # type: ignore[no-untyped-def]
-        while key in missing and key not in finished:
-            outcome = outcomes.get()
-            finished[outcome.job.key] = outcome
-        outcome = finished.get(key)
-        if outcome is not None and not outcome.ok:
-            raise EngineError(
-                f"Could not render sentence {sentence.index + 1} ({_quote(sentence.text)}) after "
-                f"{outcome.attempts} tries: {outcome.error}. Run again; if it keeps failing, reword that sentence."
+        pieces: list[Piece] = []
+        for i, sentence in enumerate(script.sentences):
+            keys = [self._chunk_key(text, voice) for text in sentence.chunks]
+            current = pieces[-1] if pieces else None
+            if current and current.sentences[-1].paragraph == sentence.paragraph \
+                    and len(current.sentences) < SENTENCES_PER_PIECE:
+                current.sentences.append(sentence)
+                current.chunk_keys.append(keys)
+            else:
+                lead = 0 if i == 0 else self._pause_ms(script.sentences[i - 1], sentence)
+                pieces.append(Piece("", lead, [sentence], [keys]))
+        for piece in pieces:
+            piece.key = cache_key(
+                kind="piece", version=PIECE_VERSION, lead=piece.lead_pause_ms, chunks=piece.chunk_keys,
+                pauses=[s.sentence_pause_ms, s.clause_pause_ms], bitrate=s.bitrate_kbps,
+                quality=s.mp3_compression_level,
             )
-        samples = self.cache.get_chunk(key)
-        if samples is None:
-            raise EngineError(
-                f"The audio for sentence {sentence.index + 1} ({_quote(sentence.text)}) vanished from the cache "
-                "while rendering; is another process pruning it? Run again."
-            )
-        return samples
+        return pieces
 
     def _pause_ms(self, before: Sentence, after: Sentence) -> int:
         s = self.settings
@@ -203,6 +144,104 @@ class Renderer:
         if before.paragraph != after.paragraph:
             return s.paragraph_pause_ms
         return s.sentence_pause_ms
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def render(self, article: Article, progress: Callable[[Progress], None] | None = None) -> Rendition:
+        """Render an article, reusing cached pieces and chunks, or a cached rendition if there is one."""
+        known = self.cache.get_alias(self._article_key(article))
+        stored = self.cache.get_rendition(known) if known else None
+        if stored is not None:
+            return _rendition(stored, from_cache=True)
+        self.start(workers=1)  # an engine boots while the script is worked out
+        plan = self.plan(article)
+        stored = self.cache.get_rendition(plan.key)
+        if stored is None:
+            rendition = self._render_plan(plan, progress)
+        else:
+            rendition = _rendition(stored, from_cache=True, script=plan.script)
+        self.cache.put_alias(self._article_key(article), plan.key)
+        return rendition
+
+    def _article_key(self, article: Article) -> str:
+        """Key an article and the settings and code that shape its script, to find its rendition fast.
+
+        Working out a script imports NLTK and normalises every sentence; an unchanged
+        article should not pay for that just to learn that its audio is ready.
+        """
+        lexicon = self.settings.lexicon
+        rules = hashlib.sha256(Path(lexicon).read_bytes()).hexdigest() if lexicon and Path(lexicon).is_file() else None
+        return cache_key(kind="article", article=asdict(article), settings=asdict(self.settings), lexicon=rules,
+                         engine=self.engine.version(), code=_script_code_fingerprint())
+
+    def _render_plan(self, plan: Plan, progress: Callable[[Progress], None] | None) -> Rendition:
+        outcomes: queue.Queue[JobOutcome] = queue.Queue()
+        cached = {p.key: self.cache.get_piece(p.key) for p in plan.pieces}
+        for piece in plan.pieces:
+            if cached[piece.key] is None:
+                self.pool.submit(self._job(plan, piece), outcomes)
+        finished: dict[str, JobOutcome] = {}
+        partial = self.cache.temp_file(".mp3")
+        speech: list[tuple[int, int]] = []  # each sentence's speech, in samples of the decoded MP3
+        offset = 0
+        total = len(plan.script.sentences)
+        try:
+            with open(partial, "ab") as out:
+                for piece in plan.pieces:
+                    layout, mp3 = cached[piece.key] or self._wait_for_piece(piece, outcomes, finished)
+                    out.write(mp3)
+                    out.flush()
+                    speech += [(offset + DECODER_OFFSET + a, offset + DECODER_OFFSET + b) for a, b in layout["speech"]]
+                    offset += layout["frames"] * SAMPLES_PER_FRAME
+                    if progress:
+                        timed = _timings(plan.script.sentences, speech, offset)
+                        progress(Progress(plan.key, total, len(speech), partial, timed, _ms(offset)))
+            timed = _timings(plan.script.sentences, speech, offset)
+            timings = {"version": TIMINGS_VERSION, "id": plan.key, "duration_ms": _ms(offset),
+                       "title": plan.script.title, "sentences": timed}
+            final = self.cache.temp_file(".mp3")
+            # The partial file may still be streaming to a listener: tag a copy, never it.
+            shutil.copyfile(partial, final)
+            write_id3(final, self._tags(plan.script), _chapters(timed, _ms(offset)))
+            stored = self.cache.put_rendition(plan.key, final, timings, to_vtt(timings))
+        finally:
+            partial.unlink(missing_ok=True)
+        return _rendition(
+            stored, pieces_rendered=len(finished), script=plan.script,
+            chunks_rendered=sum(o.result["engine_calls"] for o in finished.values()),
+            engine_calls=sum(o.result["engine_calls"] + o.attempts - 1 for o in finished.values()),
+        )
+
+    def _job(self, plan: Plan, piece: Piece) -> PieceJob:
+        s = self.settings
+        sentences = tuple(
+            SentenceSpec(x.index, x.text, tuple(zip(keys, x.chunks))) for x, keys in zip(piece.sentences, piece.chunk_keys)
+        )
+        chunks = sum(len(k) for k in piece.chunk_keys)
+        return PieceJob(
+            piece.key, piece.lead_pause_ms, sentences, s.sentence_pause_ms, s.clause_pause_ms, plan.voice, s.rate,
+            self.engine.name, str(self.cache.root), s.loudness_lufs, s.true_peak_db, s.fade_ms, s.bitrate_kbps,
+            s.mp3_compression_level, timeout=s.chunk_timeout_s * chunks,
+        )
+
+    def _wait_for_piece(self, piece: Piece, outcomes: queue.Queue[JobOutcome],
+                        finished: dict[str, JobOutcome]) -> tuple[dict[str, Any], bytes]:
+        while piece.key not in finished:
+            outcome = outcomes.get()
+            finished[outcome.job.key] = outcome
+        outcome = finished[piece.key]
+        if not outcome.ok:
+            raise EngineError(
+                f"Could not render {_describe(piece, outcome.error)} after {outcome.attempts} tries. "
+                "Run again; if it keeps failing, reword that sentence."
+            )
+        stored = self.cache.get_piece(piece.key)
+        if stored is None:
+            raise EngineError(
+                f"The audio for {_describe(piece, '')} vanished from the cache while rendering; "
+                "is another process pruning it? Run again."
+            )
+        return stored
 
     def _tags(self, script: Script) -> dict[str, str]:
         return {
@@ -219,14 +258,14 @@ class Renderer:
     def pool(self) -> WorkerPool:
         if self._pool is None:
             self._pool = WorkerPool(
-                "listen.chunks:render_chunk", size=self.settings.jobs, timeout=self.settings.chunk_timeout_s,
+                "listen.chunks:render_piece", size=self.settings.jobs, timeout=self.settings.chunk_timeout_s,
                 initializer="listen.chunks:warm_up",
             )
         return self._pool
 
-    def start(self) -> None:
-        """Boot the engine workers ahead of the first request (servers call this at start-up)."""
-        self.pool.start_all()
+    def start(self, workers: int | None = None) -> None:
+        """Boot engine workers ahead of the first job (servers boot all of them at start-up)."""
+        self.pool.start(workers)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -240,32 +279,54 @@ class Renderer:
         self.close()
 
 
+@lru_cache(maxsize=1)
+def _script_code_fingerprint() -> str:
+    """Hash the code and data that turn an article into a script, so an upgrade misses the fast path."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("article.py", "segment.py", "normalize.py", "numbers.py", "lexicon.py", "language.py",
+                 "script.py", "render.py", "data/lexicon.yaml"):
+        path = here / name
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()
+
+
 def _ms(samples: int) -> int:
     return round(samples * 1000 / SAMPLE_RATE)
 
 
-def _quote(text: str) -> str:
-    return repr(text if len(text) <= 60 else text[:57] + "...")
+def _describe(piece: Piece, error: str | None) -> str:
+    """Name the sentence at fault: the worker's error names it; a hang names the piece's sentences."""
+    error = (error or "").removeprefix("ListenError: ").removeprefix("EngineError: ")
+    if error.startswith("sentence "):
+        return error
+    first, last = piece.sentences[0], piece.sentences[-1]
+    text = first.text if len(first.text) <= 60 else first.text[:57] + "..."
+    where = f"sentence {first.index + 1}" if first is last else f"sentences {first.index + 1}-{last.index + 1}"
+    return f"{where} ({text!r})" + (f": {error}" if error else "")
 
 
-def _sentence_timing(sentence: Sentence, start_ms: int, end_ms: int) -> dict[str, Any]:
-    return {
-        "index": sentence.index,
-        "paragraph": sentence.paragraph,
-        "start_ms": start_ms,
-        "end_ms": end_ms,
-        "text": sentence.text,
-        "spoken": sentence.spoken,
-    }
+def _timings(sentences: list[Sentence], speech: list[tuple[int, int]], end: int) -> list[dict[str, Any]]:
+    """Time each sentence from its speech; a boundary sits mid-pause, so sentences tile the audio."""
+    timed = []
+    for i, (a, b) in enumerate(speech):
+        start = 0 if i == 0 else (speech[i - 1][1] + a) // 2
+        stop = end if i + 1 == len(speech) else (b + speech[i + 1][0]) // 2
+        s = sentences[i]
+        timed.append({"index": s.index, "paragraph": s.paragraph, "start_ms": _ms(start), "end_ms": _ms(stop),
+                      "text": s.text, "spoken": s.spoken})
+    return timed
 
 
 def _chapters(timed: list[dict[str, Any]], duration_ms: int) -> list[tuple[int, int, str]]:
     """One chapter per paragraph (the intro is one too), titled with its first words."""
     starts: list[tuple[int, str]] = []
-    for s in timed:
-        if not starts or s["paragraph"] != timed[s["index"] - 1]["paragraph"]:
+    for i, s in enumerate(timed):
+        if i == 0 or s["paragraph"] != timed[i - 1]["paragraph"]:
             words = s["text"].split()
             starts.append((s["start_ms"], " ".join(words[:8]) + (" …" if len(words) > 8 else "")))
+    # An ID3 table of contents holds at most 255 entries: in longer articles, every n-th paragraph.
+    starts = starts[:: -(-len(starts) // MAX_CHAPTERS)]
     return [(start, starts[n + 1][0] if n + 1 < len(starts) else duration_ms, title)
             for n, (start, title) in enumerate(starts)]
 

@@ -96,11 +96,12 @@ class _Slot:
             self.kill()
             self.start()
         assert self.conn is not None
+        timeout = getattr(job, "timeout", None) or self.pool.timeout  # a job may need longer than one chunk
         try:
             self.conn.send(job)
-            if not self.conn.poll(self.pool.timeout):
+            if not self.conn.poll(timeout):
                 self.kill()
-                return "error", f"the engine did not finish within {self.pool.timeout:.0f} s"
+                return "error", f"the engine did not finish within {timeout:g} s"
             return self.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             code = self.process.exitcode if self.process else None
@@ -134,9 +135,9 @@ class WorkerPool:
             t.start()
         self.closed = False
 
-    def start_all(self) -> None:
-        """Start every worker now, so the first job does not wait for an engine to boot."""
-        for slot in self.slots:
+    def start(self, workers: int | None = None) -> None:
+        """Boot workers now (all, or the first few), so the first jobs do not wait for an engine."""
+        for slot in self.slots[:workers]:
             if slot.process is None:
                 slot.start()
 

@@ -148,12 +148,12 @@ def test_batch_continues_past_a_failure_exits_non_zero_and_skips_finished_work(t
 
 def test_cache_stats_and_prune_evict_least_recently_used_first(tmp_path, warm_cache):
     stats = run_cli("cache", "stats", "--cache-dir", str(warm_cache)).stdout.decode()
-    assert re.search(r"\d+ chunks, 1 renditions", stats)
+    assert re.search(r"\d+ chunks, \d+ pieces, 1 renditions", stats)
     chunks = sorted(warm_cache.rglob("*.wav"))
     for n, chunk in enumerate(chunks):
         os.utime(chunk, (1_000_000 + n, 1_000_000 + n))  # chunk 0 is the least recently used
-    rendition = sum(p.stat().st_size for p in (warm_cache / "renditions").rglob("*.*"))
-    keep = rendition + chunks[-1].stat().st_size + 10  # the newest: the rendition and the last chunk
+    recent = sum(p.stat().st_size for kind in ("renditions", "pieces") for p in (warm_cache / kind).rglob("*.*"))
+    keep = recent + chunks[-1].stat().st_size + 10  # the newest: rendition, pieces and the last chunk
     result = run_cli("cache", "prune", "--max-size", f"{keep}B", "--cache-dir", str(warm_cache))
     assert result.returncode == 0, result.stderr
     assert [c.exists() for c in chunks] == [False] * (len(chunks) - 1) + [True]

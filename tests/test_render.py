@@ -101,6 +101,7 @@ def test_editing_one_sentence_rerenders_exactly_one_chunk(renderer, short):
     edited = renderer.render(from_text(SHORT_ARTICLE.replace("It ends here.", "It ends right here.")))
     assert edited.chunks_rendered == 1
     assert edited.engine_calls == 1
+    assert edited.pieces_rendered == 1  # only the edited paragraph is encoded again
     assert edited.key != short.key
 
 
@@ -108,10 +109,21 @@ def test_a_truncated_cached_chunk_is_rendered_again_not_served(renderer, short):
     chunks = sorted(Path(renderer.cache.root, "chunks").rglob("*.wav"))
     victim = chunks[0]
     victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 2])
-    for stored in Path(renderer.cache.root, "renditions").rglob("*.json"):
-        stored.unlink()  # force a re-stitch, which must notice the damaged chunk
+    for stored in [*Path(renderer.cache.root, "renditions").rglob("*.json"), *Path(renderer.cache.root, "pieces").rglob("*")]:
+        stored.unlink() if stored.is_file() else None  # force a re-encode, which must notice the damaged chunk
     again = renderer.render(from_text(SHORT_ARTICLE))
     assert again.chunks_rendered == 1
+    assert again.mp3.read_bytes() == short.mp3.read_bytes()
+
+
+def test_a_truncated_cached_piece_is_encoded_again_not_served(renderer, short):
+    pieces = sorted(Path(renderer.cache.root, "pieces").rglob("*.piece"))
+    pieces[0].write_bytes(pieces[0].read_bytes()[:-100])
+    for stored in Path(renderer.cache.root, "renditions").rglob("*.json"):
+        stored.unlink()
+    again = renderer.render(from_text(SHORT_ARTICLE))
+    assert again.pieces_rendered == 1
+    assert again.chunks_rendered == 0
     assert again.mp3.read_bytes() == short.mp3.read_bytes()
 
 

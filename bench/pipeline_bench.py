@@ -1,0 +1,135 @@
+"""Speed and memory of `listen speak` against the naive pipeline, timed in the same run.
+
+Naive: `espeak-ng -w` of the whole seed text, then `ffmpeg -b:a 64k` to MP3.
+Ours: the real `listen speak` command (a fresh process each time, start-up included):
+  cold      an empty cache
+  unchanged the same article again
+  edited    one sentence changed
+  long      the seed body 20 times over (~19,000 words): wall time and peak RSS of the
+            whole process tree (the CLI, its engine workers and any encoder), sampled from /proc.
+Each timing is the best of --repeat runs, so a busy machine hurts less.
+
+    python bench/pipeline_bench.py [--repeat 3] [--skip-long]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "tests" / "fixtures" / "seed-article.txt"
+LISTEN = [sys.executable, "-m", "listen"]
+
+
+def timed(cmd: list[str], **kwargs) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
+    return time.perf_counter() - start
+
+
+def naive(text: Path, work: Path) -> float:
+    wav, mp3 = work / "naive.wav", work / "naive.mp3"
+    start = time.perf_counter()
+    subprocess.run(["espeak-ng", "-w", str(wav), "-f", str(text)], check=True)
+    subprocess.run(["ffmpeg", "-y", "-loglevel", "error", "-i", str(wav), "-b:a", "64k", str(mp3)], check=True)
+    return time.perf_counter() - start
+
+
+def speak(text: Path, cache: Path, out: Path) -> float:
+    return timed([*LISTEN, "speak", str(text), "-o", str(out), "--cache-dir", str(cache)], cwd=ROOT)
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KB."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
+            for task in Path(f"/proc/{p}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def speak_with_peak_rss(text: Path, cache: Path, out: Path) -> tuple[float, int, int]:
+    """Run `listen speak`; return wall time, peak tree RSS and peak RSS of the CLI process alone."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([*LISTEN, "speak", str(text), "-o", str(out), "--cache-dir", str(cache)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"listen speak failed on {text}")
+    return time.perf_counter() - start, peak[0], usage.ru_maxrss
+
+
+def best(fn, repeat: int) -> float:
+    return min(fn() for _ in range(repeat))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-long", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="listen-bench-"))
+    try:
+        base = best(lambda: naive(SEED, work), args.repeat)
+        print(f"naive pipeline (espeak-ng -w + ffmpeg -b:a 64k) on the seed article: {base:.2f} s")
+
+        def cold() -> float:
+            shutil.rmtree(work / "cache", ignore_errors=True)
+            return speak(SEED, work / "cache", work / "out.mp3")
+
+        cold_s = best(cold, args.repeat)
+        again_s = best(lambda: speak(SEED, work / "cache", work / "out.mp3"), args.repeat)
+        edited_text = SEED.read_text("utf-8")
+        edits = [edited_text.replace("a thriving center", f"a thriving hub number {n}") for n in range(args.repeat)]
+
+        def edited() -> float:
+            path = work / "edited.txt"
+            path.write_text(edits.pop(), "utf-8")
+            return speak(path, work / "cache", work / "edited.mp3")
+
+        edit_s = best(edited, args.repeat)
+        for name, seconds, target in (("cold render", cold_s, 0.8), ("unchanged again", again_s, 0.25),
+                                      ("one sentence edited", edit_s, 0.35)):
+            ratio = seconds / base
+            print(f"{name:22} {seconds:6.2f} s  {ratio:5.2f}x naive  (target <= {target}x) "
+                  f"{'ok' if ratio <= target else 'MISSED'}")
+        if not args.skip_long:
+            lines = SEED.read_text("utf-8").splitlines()
+            body = [line for line in lines[2:] if line.strip() and not line.startswith(("Fact Checker", "Verify"))][:17]
+            long_text = work / "long.txt"
+            long_text.write_text("\n".join([lines[1]] + body * 20) + "\n", "utf-8")
+            words = sum(len(line.split()) for line in body * 20)
+            seconds, tree_kb, cli_kb = speak_with_peak_rss(long_text, work / "cache-long", work / "long.mp3")
+            print(f"long article ({words} words): {seconds:.1f} s; peak RSS {tree_kb / 1024:.0f} MB for the whole "
+                  f"process tree, {cli_kb / 1024:.0f} MB for the CLI process (target < 300 MB)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
