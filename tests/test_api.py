@@ -108,11 +108,11 @@ def test_concurrent_identical_posts_render_once(app):
         t.start()
     for t in threads:
         t.join()
-    assert len(set(ids)) == 1 and len(ids) == 6
+    assert len(ids) == 6 and len(set(ids)) == 1, ids
     assert manager.renders_started == started + 1
     job = manager.get(ids[0])
-    assert job.wait(60) and job.status == "ready"
-    assert job.engine_calls == len(job.sentences)  # every chunk rendered exactly once
+    assert job.wait(60) and job.status == "ready", job.error
+    assert job.engine_calls == len(job.sentences), "every chunk should be rendered exactly once"
 
 
 def test_a_title_field_overrides_the_articles_title(client, app):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from flask import Flask
@@ -40,6 +41,8 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
 
     if start_workers:
         manager.start()
+        # Listing voices spawns a process; do it now rather than on the first page view.
+        threading.Thread(target=_warm_voices, args=(manager,), daemon=True).start()
     if render_sample:
         _render_sample(app, manager)
     return app
@@ -53,6 +56,13 @@ def manager_of(app: Flask) -> JobManager:
 def close_app(app: Flask) -> None:
     """Stop the app's renders and engine worker processes."""
     manager_of(app).close()
+
+
+def _warm_voices(manager: JobManager) -> None:
+    try:
+        manager.base.engine.voices()
+    except Exception:  # the page will try again and report it
+        log.warning("could not list voices", exc_info=True)
 
 
 def _render_sample(app: Flask, manager: JobManager) -> None:
