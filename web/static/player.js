@@ -82,13 +82,14 @@ function typingIn(target) {
   if (!target || !target.closest) return false;
   if (target.isContentEditable) return true;
   const t = target.closest("input, textarea, select");
-  if (!t) return false;
-  return true; // text fields type; range and select use the arrows themselves
+  return !!t && !(t.type === "range" || t.type === "checkbox" || t.type === "radio" || t.type === "button");
 }
 
 document.addEventListener("keydown", (e) => {
   if (!active || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
   if (typingIn(e.target)) return;
+  // The seek bar moves itself with the arrows; space and k still play and pause there.
+  if (e.target.type === "range" && e.key.startsWith("Arrow")) return;
   const onButton = e.target && e.target.closest && e.target.closest("button, a, summary");
   if (e.key === " " || e.key === "k" || e.key === "K") {
     if (e.key === " " && onButton) return; // the button's own click handles it
