@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.client
 import io
 import itertools
+import json
 import threading
 from pathlib import Path
 
@@ -346,3 +348,29 @@ def test_a_url_on_a_private_address_is_refused_with_a_400(tmp_path: Path):
         assert assert_json_error(response, 400)["code"] == "url_refused"
     finally:
         close_app(strict)
+
+
+def test_a_real_server_streams_audio_with_chunked_transfer_before_the_render_ends(app):
+    from waitress import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=60)
+        conn.request("POST", "/api/v1/articles", body=json.dumps({"text": article_text(12)}),
+                     headers={"Content-Type": "application/json"})
+        key = json.loads(conn.getresponse().read())["id"]
+        conn.request("GET", f"/api/v1/articles/{key}/audio.mp3")
+        response = conn.getresponse()
+        assert response.status == 200 and response.getheader("Transfer-Encoding") == "chunked"
+        first = response.read1(65536)
+        job = manager_of(app).get(key)
+        assert first and job.done < job.total
+        body = first + response.read()
+        assert job.status == "ready" and len(body) == job.rendition.mp3.stat().st_size - id3_size(
+            job.rendition.mp3.read_bytes()[:10])
+        conn.close()
+    finally:
+        server.close()
+        thread.join(5)
