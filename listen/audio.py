@@ -101,40 +101,21 @@ def k_weighted(x: np.ndarray, rate: int = SAMPLE_RATE) -> np.ndarray:
     return np.fft.irfft(np.fft.rfft(x, n) * _k_weighting_gain(n, rate), n)[: x.size]
 
 
-def gated_loudness(y: np.ndarray, rate: int = SAMPLE_RATE) -> float:
-    """Return the gated integrated loudness (LUFS) of K-weighted samples, as BS.1770-4."""
-    if y.size == 0:
-        return -np.inf
-    block, step = int(0.4 * rate), int(0.1 * rate)
-    if y.size <= block:
-        energies = np.array([np.mean(np.square(y, dtype=np.float64))])
-    else:
-        starts = np.arange(0, y.size - block + 1, step)
-        cumulative = np.concatenate([[0.0], np.cumsum(np.square(y, dtype=np.float64))])
-        energies = (cumulative[starts + block] - cumulative[starts]) / block
-    with np.errstate(divide="ignore"):
-        levels = -0.691 + 10 * np.log10(energies)
-    gated = energies[levels > -70]
-    if gated.size == 0:
-        return -np.inf
-    relative = -0.691 + 10 * np.log10(gated.mean()) - 10
-    gated = energies[(levels > -70) & (levels > relative)]
-    return float(-0.691 + 10 * np.log10(gated.mean()))
-
-
-def integrated_loudness(x: np.ndarray, rate: int = SAMPLE_RATE) -> float:
+def integrated_loudness(x: np.ndarray) -> float:
     """Measure integrated loudness (LUFS) of float samples in [-1, 1]."""
-    return gated_loudness(k_weighted(x, rate), rate)
+    return _gated_block_loudness(_block_sums(np.square(k_weighted(x), dtype=np.float64)))
 
 
-def _oversampled_peaks(x: np.ndarray, factor: int = 4) -> np.ndarray:
-    """Estimate the true peak around each sample by 4x band-limited oversampling (BS.1770 annex 2)."""
-    n = _fast_length(x.size)
-    up = np.abs(np.fft.irfft(np.fft.rfft(x, n), n * factor)[: x.size * factor])
-    peaks = up[0::factor].copy()
-    for phase in range(1, factor):  # elementwise maxima beat a reduction over a short axis
-        np.maximum(peaks, up[phase::factor], out=peaks)
-    return peaks * factor
+# Half-sample interpolator: an 8-tap Kaiser-windowed sinc. With the 1 dB of margin we
+# keep under the true-peak ceiling, 2x oversampling is close enough to BS.1770's 4x,
+# at a fraction of the cost of an FFT four times the chunk's length.
+_HALF_SAMPLE = (np.sinc(np.arange(-3, 5) - 0.5) * np.kaiser(8, 5.0)).astype(np.float32)
+
+
+def _oversampled_peaks(x: np.ndarray) -> np.ndarray:
+    """Estimate the peak around each sample from the sample and the point half a sample on."""
+    between = np.convolve(x, _HALF_SAMPLE[::-1], mode="full")[4 : 4 + x.size]
+    return np.maximum(np.abs(x), np.abs(between))
 
 
 def _fast_length(n: int) -> int:
@@ -153,49 +134,78 @@ def _fast_length(n: int) -> int:
     return best
 
 
-def limiter_gain(peaks: np.ndarray, ceiling_db: float, block: int = 110) -> np.ndarray:
-    """Return a smooth per-sample gain that keeps the given peaks under the ceiling.
+# The leveller works on blocks of 105 samples (~4.8 ms): small enough for a smooth
+# limiter, and 84 of them make BS.1770's 400 ms gating block, 21 its 100 ms step.
+BLOCK = 105
+GATE_BLOCKS, GATE_STEP = 84, 21
 
-    Gains are worked out on ~5 ms blocks; each block takes the minimum of its
-    neighbours (look-ahead and hold), and gains are interpolated between block
-    centres, so no sample gets more gain than its own block allows.
-    """
-    ceiling = 10 ** (ceiling_db / 20)
-    nblocks = -(-peaks.size // block)
-    padded = np.zeros(nblocks * block, dtype=peaks.dtype)
-    padded[: peaks.size] = peaks
-    need = np.minimum(1.0, ceiling / np.maximum(padded.reshape(nblocks, block).max(axis=1), 1e-9))
-    if need.min() >= 1.0:
-        return np.ones(1, dtype=peaks.dtype)
+
+def _block_sums(values: np.ndarray) -> np.ndarray:
+    blocks = -(-values.size // BLOCK)
+    padded = np.zeros(blocks * BLOCK, dtype=np.float64)
+    padded[: values.size] = values
+    return padded.reshape(blocks, BLOCK).sum(axis=1)
+
+
+def _block_maxima(values: np.ndarray) -> np.ndarray:
+    blocks = -(-values.size // BLOCK)
+    padded = np.zeros(blocks * BLOCK, dtype=values.dtype)
+    padded[: values.size] = values
+    return padded.reshape(blocks, BLOCK).max(axis=1)
+
+
+def _gated_block_loudness(energies: np.ndarray) -> float:
+    """Gated loudness (LUFS) from per-block sums of squared K-weighted samples, as BS.1770-4."""
+    if energies.size < GATE_BLOCKS:
+        z = np.array([energies.sum() / max(1, energies.size * BLOCK)])
+    else:
+        cumulative = np.concatenate([[0.0], np.cumsum(energies)])
+        starts = np.arange(0, energies.size - GATE_BLOCKS + 1, GATE_STEP)
+        z = (cumulative[starts + GATE_BLOCKS] - cumulative[starts]) / (GATE_BLOCKS * BLOCK)
+    with np.errstate(divide="ignore"):
+        levels = -0.691 + 10 * np.log10(z)
+    kept = z[levels > -70]
+    if kept.size == 0:
+        return -np.inf
+    relative = -0.691 + 10 * np.log10(kept.mean()) - 10
+    kept = z[(levels > -70) & (levels > relative)]
+    return float(-0.691 + 10 * np.log10(kept.mean()))
+
+
+def _limiter_block_gains(block_peaks: np.ndarray, ceiling_db: float) -> np.ndarray:
+    """Per-block gains keeping peaks under the ceiling; each block takes its neighbours' minimum
+    (look-ahead and hold), so interpolating between block centres never exceeds any block's need."""
+    need = np.minimum(1.0, 10 ** (ceiling_db / 20) / np.maximum(block_peaks, 1e-9))
     edge = np.pad(need, 2, mode="edge")
-    held = np.min(np.stack([edge[i : i + nblocks] for i in range(5)]), axis=0)
-    centres = np.arange(nblocks) * block + block / 2
-    return np.interp(np.arange(peaks.size), centres, held).astype(peaks.dtype)
+    return np.min(np.stack([edge[i : i + need.size] for i in range(5)]), axis=0)
 
 
 def level(x: np.ndarray, target_lufs: float, ceiling_db: float, context_ms: int = 175) -> np.ndarray:
-    """Bring float samples to the target loudness with true peaks under the ceiling.
+    """Bring float samples to the target loudness with (near-)true peaks under the ceiling.
 
     Loudness is measured with the chunk sitting in silence as it will in the
     rendition (half a pause either side), so the stitched file meets the target.
-    Filtering and oversampling happen once: a slowly varying gain commutes with
-    the K-weighting closely enough, and peaks scale with gain.
+    The K-weighting and the peaks are computed once; gain and limiting are then
+    worked out on ~5 ms blocks (a slowly varying gain commutes with the filter
+    closely enough), and the final gain is applied to the samples once.
     """
-    pad = np.zeros(int(SAMPLE_RATE * context_ms / 1000), dtype=x.dtype)
-    kx = k_weighted(np.concatenate([pad, x, pad]))
-    first = gated_loudness(kx)
+    energies = _block_sums(np.square(k_weighted(x), dtype=np.float64))
+    context = np.zeros(int(round(context_ms / 1000 * SAMPLE_RATE / BLOCK)))
+    energies = np.concatenate([context, energies, context])
+    block_peaks = _block_maxima(_oversampled_peaks(x))
+    first = _gated_block_loudness(energies)
     if not np.isfinite(first):
         return x
-    peaks = _oversampled_peaks(x)
     gain = 10 ** ((target_lufs - first) / 20)
-    for _ in range(4):  # limiting lowers loudness a little: re-aim, limit again
-        g = gain * limiter_gain(peaks * gain, ceiling_db)
-        g_full = np.concatenate([np.ones(pad.size), np.broadcast_to(g, x.shape), np.ones(pad.size)])
-        error = target_lufs - gated_loudness(kx * g_full.astype(kx.dtype))
-        if abs(error) < 0.05:
+    for _ in range(6):  # limiting lowers loudness a little: re-aim, limit again
+        gains = gain * _limiter_block_gains(block_peaks * gain, ceiling_db)
+        squared = np.concatenate([np.ones(context.size), gains**2, np.ones(context.size)])
+        error = target_lufs - _gated_block_loudness(energies * squared)
+        if abs(error) < 0.02:
             break
         gain *= 10 ** (error / 20)
-    return x * g
+    centres = np.arange(gains.size) * BLOCK + BLOCK / 2
+    return x * np.interp(np.arange(x.size), centres, gains).astype(x.dtype)
 
 
 # -- chunks ------------------------------------------------------------------------------------------

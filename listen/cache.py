@@ -24,7 +24,7 @@ import numpy as np
 from .errors import CacheError, SettingsError
 
 # Bump when our own audio processing changes what a chunk's samples are.
-AUDIO_PROCESSING_VERSION = 2
+AUDIO_PROCESSING_VERSION = 3
 SAMPLE_RATE = 22050
 
 
