@@ -223,10 +223,8 @@ class JobManager:
         with self.lock:
             r = self.renderers.get(settings)
             if r is None:
-                r = Renderer(settings)
-                # Chunk jobs carry their own voice and rate, so any renderer can use the
-                # shared pool; the core has no public way to hand one over yet.
-                r._pool = self.base.pool
+                # Jobs carry their own voice and rate, so every renderer can share the pool.
+                r = Renderer(settings, pool=self.base.pool)
                 if len(self.renderers) > 64:
                     self.renderers = {self.settings: self.base}
                 self.renderers[settings] = r
@@ -316,7 +314,7 @@ class JobManager:
     def _run(self, renderer: Renderer, plan: Plan, job: Job) -> None:
         try:
             # The plan is already made (it gave the id); planning again would delay first audio.
-            rendition = renderer._render_plan(plan, job.on_progress)
+            rendition = renderer.render_plan(plan, job.on_progress)
             stored = StoredRendition(rendition.key, rendition.mp3, rendition.timings_path, rendition.vtt,
                                      json.loads(rendition.timings_path.read_text("utf-8")))
             with job.cond:

@@ -86,11 +86,17 @@ class Rendition:
 class Renderer:
     """Renders articles with one settings object, one cache and one (lazy) pool of engine workers."""
 
-    def __init__(self, settings: Settings, engine: str = "pyttsx3"):
+    def __init__(self, settings: Settings, engine: str = "pyttsx3", pool: WorkerPool | None = None):
+        """Make a renderer; pass another renderer's `pool` to share its engine workers.
+
+        Workers are stateless (each job names its voice, rate and cache), so renderers
+        with different settings can share one pool; only its owner closes it.
+        """
         self.settings = settings
         self.cache = Cache(settings.cache_dir)
         self.engine: Engine = get_engine(engine)
-        self._pool: WorkerPool | None = None
+        self._pool = pool
+        self._owns_pool = pool is None
 
     # -- planning ------------------------------------------------------------------------------
 
@@ -122,8 +128,9 @@ class Renderer:
         for i, sentence in enumerate(script.sentences):
             keys = [self._chunk_key(text, voice) for text in sentence.chunks]
             current = pieces[-1] if pieces else None
+            # The first piece is one sentence, so a listener hears something as soon as possible.
             if current and current.sentences[-1].paragraph == sentence.paragraph \
-                    and len(current.sentences) < SENTENCES_PER_PIECE:
+                    and len(current.sentences) < SENTENCES_PER_PIECE and len(pieces) > 1:
                 current.sentences.append(sentence)
                 current.chunk_keys.append(keys)
             else:
@@ -157,7 +164,7 @@ class Renderer:
         plan = self.plan(article)
         stored = self.cache.get_rendition(plan.key)
         if stored is None:
-            rendition = self._render_plan(plan, progress)
+            rendition = self.render_plan(plan, progress)
         else:
             rendition = _rendition(stored, from_cache=True, script=plan.script)
         self.cache.put_alias(self._article_key(article), plan.key)
@@ -174,7 +181,8 @@ class Renderer:
         return cache_key(kind="article", article=asdict(article), settings=asdict(self.settings), lexicon=rules,
                          engine=self.engine.version(), code=_script_code_fingerprint())
 
-    def _render_plan(self, plan: Plan, progress: Callable[[Progress], None] | None) -> Rendition:
+    def render_plan(self, plan: Plan, progress: Callable[[Progress], None] | None = None) -> Rendition:
+        """Render a plan made by `plan()`: missing pieces on the workers, then stitch and tag."""
         outcomes: queue.Queue[JobOutcome] = queue.Queue()
         cached = {p.key: self.cache.get_piece(p.key) for p in plan.pieces}
         for piece in plan.pieces:
@@ -268,9 +276,9 @@ class Renderer:
         self.pool.start(workers)
 
     def close(self) -> None:
-        if self._pool is not None:
+        if self._pool is not None and self._owns_pool:
             self._pool.close()
-            self._pool = None
+        self._pool = None
 
     def __enter__(self) -> Renderer:
         return self

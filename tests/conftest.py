@@ -39,10 +39,7 @@ def _workers():
 
 @pytest.fixture
 def renderer(settings: Settings, _workers):
-    r = Renderer(settings)
-    r._pool = _workers  # the workers are stateless: every job names its own cache
-    yield r
-    r._pool = None
+    yield Renderer(settings, pool=_workers)  # the workers are stateless: every job names its own cache
 
 
 def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -139,10 +139,8 @@ def test_a_corrupt_cached_rendition_is_rendered_again_not_served(renderer, short
 
 def test_voice_and_rate_change_the_audio(renderer, settings):
     text = "Speed matters to listeners."
-    slow = Renderer(settings.replace(rate=120))
-    slow._pool = renderer.pool
-    fast = Renderer(settings.replace(rate=260, voice="en-gb"))
-    fast._pool = renderer.pool
+    slow = Renderer(settings.replace(rate=120), pool=renderer.pool)
+    fast = Renderer(settings.replace(rate=260, voice="en-gb"), pool=renderer.pool)
     a = slow.render(from_text(text)).timings["duration_ms"]
     b = fast.render(from_text(text)).timings["duration_ms"]
     assert a > 1.5 * b
