@@ -5,7 +5,7 @@ Ours: the real `listen speak` command (a fresh process each time, start-up inclu
   cold      an empty cache
   unchanged the same article again
   edited    one sentence changed
-  long      the seed body 20 times over (~19,000 words): wall time and peak RSS of the
+  long      the seed body repeated to 19,000 words or more: wall time and peak RSS of the
             whole process tree (the CLI, its engine workers and any encoder), sampled from /proc.
 Each timing is the best of --repeat runs, so a busy machine hurts less.
 
@@ -122,8 +122,10 @@ def main() -> None:
             lines = SEED.read_text("utf-8").splitlines()
             body = [line for line in lines[2:] if line.strip() and not line.startswith(("Fact Checker", "Verify"))][:17]
             long_text = work / "long.txt"
-            long_text.write_text("\n".join([lines[1]] + body * 20) + "\n", "utf-8")
-            words = sum(len(line.split()) for line in body * 20)
+            per_copy = sum(len(line.split()) for line in body)
+            copies = -(-19_000 // per_copy)
+            long_text.write_text("\n".join([lines[1]] + body * copies) + "\n", "utf-8")
+            words = per_copy * copies
             seconds, tree_kb, cli_kb = speak_with_peak_rss(long_text, work / "cache-long", work / "long.mp3")
             print(f"long article ({words} words): {seconds:.1f} s; peak RSS {tree_kb / 1024:.0f} MB for the whole "
                   f"process tree, {cli_kb / 1024:.0f} MB for the CLI process (target < 300 MB)")

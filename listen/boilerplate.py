@@ -131,7 +131,7 @@ def _is_heading_repeat(line: str, title: str, description: str, authors: list[st
 def _drop_pull_quotes(body: list[str]) -> list[str]:
     """Drop short paragraphs that only repeat words found inside a longer one (pull quotes)."""
     plain = [_plain(p) for p in body]
-    keep = []
+    keep: list[str] = []
     for i, paragraph in enumerate(body):
         repeated = len(paragraph) < 250 and any(
             j != i and len(plain[j]) > len(plain[i]) and plain[i] in plain[j] for j in range(len(body))

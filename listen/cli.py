@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Settings
-from .errors import InputError, ListenError, OutputError
+from .errors import ListenError, OutputError
 
 EXAMPLES = """examples:
   listen speak article.txt -o article.mp3

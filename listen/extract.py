@@ -9,6 +9,7 @@ more" links, print notes, author bios, comment and fact-check sections).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import lxml.html
 import trafilatura
@@ -141,7 +142,7 @@ def _copy(tree: etree._Element) -> etree._Element:
     return lxml.html.document_fromstring(etree.tostring(tree), parser=_PARSER)
 
 
-def body_paragraphs(tree: etree._Element, doc, metadata: dict[str, str]) -> list[str]:
+def body_paragraphs(tree: etree._Element, doc, metadata: dict[str, Any]) -> list[str]:
     """Return the body paragraphs: trafilatura's, or readability's when it finds clearly more."""
     ours = _lines(doc.text) if doc is not None and doc.text else []
     second = _readability_paragraphs(tree) if _unsure(ours) else []
@@ -197,7 +198,7 @@ def _readability_paragraphs(tree: etree._Element) -> list[str]:
 # Metadata -------------------------------------------------------------------
 
 
-def _metadata(tree: etree._Element, doc) -> dict[str, str]:
+def _metadata(tree: etree._Element, doc) -> dict[str, Any]:
     """Collect title, byline, authors, date, site name and description."""
     authors = _split_authors(doc.author if doc is not None and doc.author else "") or _byline_from_text(tree)
     return {

@@ -51,7 +51,7 @@ def detect_language(text: str, hint: str | None = None) -> str:
         except SettingsError:
             pass  # an HTML lang we cannot read ("ja") says nothing about our six; look at the text
     words = re.findall(r"[^\W\d_]+", text.lower())[:2000]
-    scores = Counter()
+    scores: Counter[str] = Counter()
     for word in words:
         for lang, vocab in _WORDS.items():
             if word in vocab:
