@@ -112,7 +112,9 @@ class Cache:
     """The cache directory: chunks/, renditions/ and tmp/ (for atomic writes)."""
 
     def __init__(self, root: Path):
-        self.root = Path(root)
+        # Absolute, so a relative --cache-dir means the same folder to every user of a path
+        # (Flask's send_file, for one, resolves relative paths against the app's package).
+        self.root = Path(root).absolute()
         try:
             for sub in ("chunks", "pieces", "renditions", "aliases", "tmp"):
                 (self.root / sub).mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +142,20 @@ def test_widget_js_is_served_as_javascript_to_any_site(client):
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert len(response.data) < 15_000
+
+
+def test_a_relative_cache_folder_serves_audio_from_the_working_directory(tmp_path, monkeypatch):
+    # `make run` uses the default, relative audio_cache/: it must mean the folder we run in.
+    monkeypatch.chdir(tmp_path)
+    app = create_app(Settings(cache_dir=Path("audio_cache"), jobs=1), render_sample=False)
+    try:
+        client = app.test_client()
+        key = client.post("/api/v1/articles", json={"text": "A relative cache still works."}).json["id"]
+        job = manager_of(app).get(key)
+        assert job.wait(60) and job.status == "ready", job.error
+        audio = client.get(f"/api/v1/articles/{key}/audio.mp3")
+        assert audio.status_code == 200
+        assert audio.data[:3] == b"ID3"
+        assert (tmp_path / "audio_cache" / "renditions").is_dir()
+    finally:
+        close_app(app)
