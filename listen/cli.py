@@ -54,10 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batch", parents=[common, voice], help="render many articles into a folder")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, URLs, files of URLs, sitemaps or feeds")
     p.add_argument("-o", "--output", type=Path, required=True, help="folder for the MP3s")
+    p.add_argument("--queue", action="store_true", help="let `listen worker` processes render (needs LISTEN_REDIS_URL)")
+    p.add_argument("--no-wait", action="store_true", help="with --queue: enqueue, print a summary and return")
 
     p = sub.add_parser("serve", parents=[common], help="serve the web player and API")
     p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 8000, or $PORT)")
+
+    p = sub.add_parser("worker", parents=[common], help="render queued articles (needs LISTEN_REDIS_URL)")
+    p.add_argument("--jobs", type=int, help="engine worker processes (default: one per core)")
+    p.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    p.add_argument("--name", help="worker name shown in RQ (default: host and process id)")
 
     p = sub.add_parser("voices", parents=[common], help="list the voices")
     p.add_argument("--language", help="only voices for this language, e.g. en")
@@ -137,6 +144,8 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         raise OutputError(f"Cannot create {out_dir} ({exc.strerror}); choose another folder with -o.") from None
     sources = expand_sources(args.inputs, settings)
+    if args.queue or args.no_wait:
+        return _batch_on_queue(sources, out_dir, settings, wait=not args.no_wait)
     failures: list[tuple[str, str]] = []
     done = skipped = 0
     names: set[str] = set()
@@ -164,6 +173,76 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failures else 0
 
 
+def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait: bool) -> int:
+    """Enqueue every article for `listen worker`; then wait, writing each MP3 as a worker finishes it."""
+    from types import SimpleNamespace
+
+    from .article import load
+    from .queue import FAILED, READY, QueueError, RenderQueue
+    from .render import Renderer
+
+    if not settings.redis_url:
+        raise QueueError("--queue needs LISTEN_REDIS_URL (e.g. redis://127.0.0.1:6379/0), shared with the workers.")
+    queue = RenderQueue(settings)
+    renderer = Renderer(settings)  # plans only: the workers render
+    pending: dict[str, tuple[str, Path]] = {}
+    failures: list[tuple[str, str]] = []
+    done = skipped = 0
+    names: set[str] = set()
+    started = time.monotonic()
+
+    def collect(block: bool) -> None:
+        """Write out what the workers have finished; record what they gave up on."""
+        nonlocal done
+        for key, (source, target) in list(pending.items()):
+            info = queue.status(key) or {"status": READY}
+            stored = renderer.cache.get_rendition(key) if info["status"] == READY else None
+            if stored is not None:
+                timings = {k: v for k, v in stored.timings.items() if not k.startswith("_")}
+                write_outputs(SimpleNamespace(mp3=stored.mp3, vtt=stored.vtt, timings=timings), target)
+                done += 1
+            elif info["status"] in (READY, FAILED):
+                failures.append((source, info.get("error") or "lost from the queue (was Redis restarted?); run again"))
+            else:
+                continue
+            del pending[key]
+            _bar(done + skipped + len(failures), len(sources), source, started)
+        if block:
+            time.sleep(0.5)
+
+    for source in sources:
+        try:
+            target = out_dir / (_unique_name(_output_name(source), names) + ".mp3")
+            article = load(source, settings)
+            plan = renderer.plan(article)
+            if _up_to_date(target, plan.key):
+                skipped += 1
+                continue
+            while wait and queue.length >= settings.queue_limit:  # a back catalogue waits its turn
+                collect(block=True)
+            queue.submit(plan.key, article, settings, plan.script.title, len(plan.script.sentences),
+                         sum(len(x.chunks) for x in plan.script.sentences))
+            pending[plan.key] = (source, target)
+        except ListenError as exc:
+            failures.append((source, exc.message))
+            print(f"\nlisten: {source}: {exc.message}", file=sys.stderr)
+    if not wait:
+        print(f"{len(pending)} queued, {skipped} already up to date, {len(failures)} failed of {len(sources)}; "
+              f"{queue.length} jobs waiting for `listen worker`", file=sys.stderr)
+        return 1 if failures else 0
+    if pending and not queue.workers():
+        print("listen: no worker is listening yet; start `listen worker` where the cache folder is shared",
+              file=sys.stderr)
+    while pending:
+        collect(block=True)
+    print(file=sys.stderr)
+    print(f"{done} rendered by workers, {skipped} already up to date, {len(failures)} failed "
+          f"of {len(sources)} in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    for source, message in failures:
+        print(f"  failed: {source}: {message}", file=sys.stderr)
+    return 1 if failures else 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     try:
         from web.serve import serve
@@ -171,6 +250,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         raise ListenError(f"The web app is not installed ({exc}); run `make run`.") from None
     serve(settings)
     return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from .queue import run_worker
+
+    return run_worker(settings, burst=args.burst, name=args.name)
 
 
 def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
@@ -208,7 +293,7 @@ def cmd_lexicon(args: argparse.Namespace, settings: Settings) -> int:
 
 
 COMMANDS = {"speak": cmd_speak, "script": cmd_script, "batch": cmd_batch, "serve": cmd_serve,
-            "voices": cmd_voices, "cache": cmd_cache, "lexicon": cmd_lexicon}
+            "worker": cmd_worker, "voices": cmd_voices, "cache": cmd_cache, "lexicon": cmd_lexicon}
 
 
 # -- output files -----------------------------------------------------------------------------------

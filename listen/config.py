@@ -57,7 +57,11 @@ class Settings:
     allow_private_hosts: bool = False
     fetch_timeout_s: float = 10.0
     max_fetch_bytes: int = 5_000_000
-    redis_url: str | None = None
+    # Scaling out and limits.
+    redis_url: str | None = None  # set: renders go to `listen worker` processes through Redis
+    queue_limit: int = 100  # jobs waiting in the queue before new work gets 503
+    api_keys: str | None = None  # comma-separated; set: POSTs need one
+    rate_limit: str = "60/minute"  # new articles per API key and per client address
 
     def __post_init__(self) -> None:
         if not MIN_RATE <= self.rate <= MAX_RATE:
@@ -67,6 +71,8 @@ class Settings:
             )
         if self.jobs < 1:
             raise SettingsError("jobs must be at least 1; use --jobs 1 for a single worker.")
+        if self.queue_limit < 1:
+            raise SettingsError("queue_limit must be at least 1; LISTEN_QUEUE_LIMIT=100 is a good start.")
         if self.chunk_chars < 40:
             raise SettingsError("chunk_chars must be at least 40 characters.")
 

@@ -25,6 +25,7 @@ from .cache import StoredRendition
 from .config import Settings
 from .errors import BusyError, InputError, ListenError
 from .lexicon import Lexicon
+from .queue import QUEUED, RenderQueue
 from .render import Plan, Progress, Renderer
 
 log = logging.getLogger(__name__)
@@ -125,8 +126,12 @@ class Job:
                 left = None if end is None else end - time.monotonic()
                 if left is not None and left <= 0:
                     return False
-                self.cond.wait(left)
+                self._idle(left)
         return True
+
+    def _idle(self, timeout: float | None) -> None:
+        """Wait (lock held) for news of the render; a queued job polls Redis instead."""
+        self.cond.wait(timeout)
 
     def stream(self, poll_s: float = 0.02, block: int = 64 * 1024) -> Iterator[bytes]:
         """Yield the MP3 as it grows, then the rest from the cache once the render is done.
@@ -147,10 +152,13 @@ class Job:
                     data = b""
                     if not self.sealed and self.partial is not None:
                         if f is None:
-                            f = open(self.partial, "rb")  # noqa: SIM115 - closed in finally
-                        data = f.read(block)
+                            try:
+                                f = open(self.partial, "rb")  # noqa: SIM115 - closed in finally
+                            except FileNotFoundError:  # a worker elsewhere finished and removed it
+                                self.partial = None
+                        data = f.read(block) if f is not None else b""
                     if not data:
-                        self.cond.wait(poll_s)
+                        self._idle(poll_s)
                         continue
                 if audio_start is None:
                     head += data
@@ -194,6 +202,8 @@ class JobManager:
     def __init__(self, settings: Settings, threads: int = 2, max_pending: int = 16, keep_finished: int = 512):
         self.settings = settings
         self.base = Renderer(settings)
+        # With Redis, `listen worker` processes render and this process only enqueues and reports.
+        self.queue: RenderQueue | None = RenderQueue(settings) if settings.redis_url else None
         self.max_pending = max_pending
         self.keep_finished = keep_finished
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="listen-render")
@@ -204,7 +214,8 @@ class JobManager:
 
     def start(self) -> None:
         """Boot the engine workers now, so the first listener does not wait for them."""
-        self.base.start()
+        if self.queue is None:
+            self.base.start()
 
     def close(self) -> None:
         """Stop taking work, let running renders end, then stop the engine workers."""
@@ -215,6 +226,8 @@ class JobManager:
                     job.status, job.error = FAILED, "The server stopped before this article was rendered; post it again."
                     job.cond.notify_all()
         self.base.close()
+        if self.queue is not None:
+            self.queue.close()
 
     # -- per-request settings -------------------------------------------------------------------
 
@@ -254,6 +267,8 @@ class JobManager:
         """Start rendering an article unless the same rendition is ready or under way."""
         renderer = self.renderer(settings or self.settings)
         plan = renderer.plan(article)
+        if self.queue is not None:
+            return self._enqueue(renderer, plan, article)
         with self.lock:
             job = self._live(plan.key)
             if job is not None:
@@ -281,6 +296,8 @@ class JobManager:
         """Find a job by id, in memory or (after a restart) finished in the cache."""
         if not valid_id(key):
             return None
+        if self.queue is not None:
+            return self._queued(key)
         with self.lock:
             job = self.jobs.get(key)
             if job is not None and (job.status != READY or _intact(job)):
@@ -294,6 +311,35 @@ class JobManager:
             if current is not None and current.status == RENDERING:
                 return current
             self._remember(job)
+        return job
+
+    def _enqueue(self, renderer: Renderer, plan: Plan, article: Article) -> Job:
+        """Hand a render to the queue's workers, unless it is done or already queued anywhere."""
+        assert self.queue is not None
+        stored = renderer.cache.get_rendition(plan.key)
+        if stored is not None:
+            return Job.from_stored(stored)
+        sentences = plan.script.sentences
+        if self.queue.submit(plan.key, article, renderer.settings, plan.script.title, len(sentences),
+                             sum(len(s.chunks) for s in sentences)):
+            with self.lock:
+                self.renders_started += 1
+        job = QueuedJob(plan.key, self)
+        job.title, job.total = plan.script.title, len(plan.script.sentences)
+        job.refresh(force=True)
+        return job
+
+    def _queued(self, key: str) -> Job | None:
+        """Find a job in the shared cache (finished) or in Redis (queued, rendering, failed)."""
+        assert self.queue is not None
+        stored = self.base.cache.get_rendition(key)
+        if stored is not None:
+            return Job.from_stored(stored)
+        info = self.queue.status(key)
+        if info is None:
+            return None
+        job = QueuedJob(key, self)
+        job.apply(info)
         return job
 
     def _live(self, key: str) -> Job | None:
@@ -331,6 +377,73 @@ class JobManager:
                 job.status = FAILED
                 job.error = message
                 job.cond.notify_all()
+
+
+class QueuedJob(Job):
+    """A job that a queue worker renders, possibly on another machine: its state comes from Redis."""
+
+    POLL_S = 0.25
+
+    def __init__(self, key: str, manager: JobManager):
+        super().__init__(key)
+        self.manager = manager
+        self.checked = 0.0
+
+    def refresh(self, force: bool = False) -> None:
+        """Read the job's state back from Redis (at most every POLL_S unless forced)."""
+        now = time.monotonic()
+        if self.status != RENDERING or (not force and now - self.checked < self.POLL_S):
+            return
+        self.checked = now
+        assert self.manager.queue is not None
+        try:
+            info = self.manager.queue.status(self.id)
+        except ListenError as exc:  # Redis away for a moment: keep what we knew, say so in the log
+            log.warning("job %s: %s", self.id, exc.message)
+            return
+        self.apply(info)
+
+    def apply(self, info: dict[str, Any] | None) -> None:
+        """Take a status from the queue: progress while rendering, the cached files when ready."""
+        cache = self.manager.base.cache
+        with self.cond:
+            state = info["status"] if info else None
+            if state in (QUEUED, RENDERING):
+                assert info is not None
+                self.title = info.get("title") or self.title
+                self.done, self.total = info.get("done", 0), info.get("total", self.total)
+                if "sentences" in info:
+                    self.sentences = info["sentences"]
+                    self.duration_ms = info.get("duration_ms", 0)
+                    self.sealed = bool(info.get("sealed"))
+                    if info.get("partial") and self.partial is None:
+                        self.partial = cache.root / info["partial"]
+            elif state == FAILED:
+                self.status, self.error = FAILED, (info or {}).get("error")
+            else:
+                stored = cache.get_rendition(self.id)
+                if stored is not None:
+                    self._finish(stored)
+                elif state == READY:
+                    self.status, self.error = FAILED, (
+                        "A worker finished this article but its audio is not in this server's cache; "
+                        "give the web server and the workers the same cache folder, then post it again.")
+                else:
+                    self.status, self.error = FAILED, (
+                        "The queue lost this job (was Redis restarted without persistence?); post the article again.")
+            self.cond.notify_all()
+
+    def _idle(self, timeout: float | None) -> None:
+        self.cond.wait(min(timeout, self.POLL_S) if timeout is not None else self.POLL_S)
+        self.refresh()
+
+    def snapshot(self) -> dict[str, Any]:
+        self.refresh()
+        return super().snapshot()
+
+    def timings(self) -> dict[str, Any]:
+        self.refresh()
+        return super().timings()
 
 
 def _intact(job: Job) -> bool:

@@ -1,0 +1,178 @@
+"""Rendering through Redis and `listen worker`: enqueue, single-flight, bounded queue, retries, batch."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from redisserver import RedisServer, start_worker, stop_worker
+
+from listen.article import from_text
+from listen.config import Settings
+from listen.queue import FAILED, READY, RenderQueue
+from listen.render import Renderer
+from web import close_app, create_app, manager_of
+
+_counter = itertools.count()
+
+
+def article_text(sentences: int = 2) -> str:
+    n = next(_counter)
+    body = " ".join(f"Queued sentence {i + 1} of article {n} is here." for i in range(sentences))
+    return f"Queue Headline Number {n}\n\n{body}\n"
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory):
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    redis_server.flush()
+    return redis_server.url
+
+
+@pytest.fixture
+def cache(tmp_path) -> Path:
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def worker(redis_url, cache, tmp_path):
+    process = start_worker(redis_url, cache, log=tmp_path / "worker.log")
+    yield process
+    stop_worker(process)
+
+
+def queued_app(redis_url: str, cache: Path, **settings):
+    return create_app(Settings(cache_dir=cache, jobs=1, redis_url=redis_url, **settings), render_sample=False)
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "listen", *args], capture_output=True, timeout=300,
+                          env={**os.environ, **env})
+
+
+def wait_for(predicate, timeout: float = 90, every: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError("timed out")
+
+
+def test_the_web_app_enqueues_and_a_worker_renders_what_any_web_process_can_then_report(redis_url, cache, worker):
+    app, other = queued_app(redis_url, cache), queued_app(redis_url, cache)
+    try:
+        response = app.test_client().post("/api/v1/articles", json={"text": article_text(3)})
+        assert response.status_code == 202
+        key = response.json["id"]
+        assert manager_of(app).base._pool is None, "the web process must not boot engines of its own"
+        # Another web process knows the job from Redis alone.
+        client = other.test_client()
+        assert client.get(f"/api/v1/articles/{key}").json["status"] in ("rendering", "ready")
+        data = wait_for(lambda: (d := client.get(f"/api/v1/articles/{key}").json)["status"] == "ready" and d)
+        assert data["progress"] == 1.0 and len(data["sentences"]) == 4  # the headline and three sentences
+        audio = client.get(f"/api/v1/articles/{key}/audio.mp3", headers={"Range": "bytes=0-99"})
+        assert audio.status_code == 206 and len(audio.data) == 100
+    finally:
+        close_app(app)
+        close_app(other)
+
+
+def test_a_queued_article_streams_its_audio_through_the_web_process(redis_url, cache, worker):
+    app = queued_app(redis_url, cache)
+    try:
+        client = app.test_client()
+        key = client.post("/api/v1/articles", json={"text": article_text(4)}).json["id"]
+        body = client.get(f"/api/v1/articles/{key}/audio.mp3").data  # follows the render to its end
+        final = manager_of(app).get(key)
+        assert final.status == READY
+        assert len(body) > 1000 and body[-200:] == final.rendition.mp3.read_bytes()[-200:]
+    finally:
+        close_app(app)
+
+
+def test_identical_posts_from_two_web_processes_make_one_job(redis_url, cache):
+    app, other = queued_app(redis_url, cache), queued_app(redis_url, cache)
+    try:
+        text = article_text()
+        first = app.test_client().post("/api/v1/articles", json={"text": text})
+        second = other.test_client().post("/api/v1/articles", json={"text": text})
+        assert first.json["id"] == second.json["id"]
+        assert manager_of(app).renders_started + manager_of(other).renders_started == 1
+        assert manager_of(app).queue.length == 1
+    finally:
+        close_app(app)
+        close_app(other)
+
+
+def test_a_full_queue_answers_503_with_retry_after(redis_url, cache):
+    app = queued_app(redis_url, cache, queue_limit=2)
+    try:
+        client = app.test_client()
+        for _ in range(2):
+            assert client.post("/api/v1/articles", json={"text": article_text()}).status_code == 202
+        response = client.post("/api/v1/articles", json={"text": article_text()})
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] and response.json["error"]["code"] == "busy"
+    finally:
+        close_app(app)
+
+
+def test_a_job_that_keeps_failing_is_retried_with_backoff_then_parked_with_its_error(redis_url, cache, worker):
+    # An engine timeout far too short for any sentence makes every try fail the way a broken engine would.
+    settings = Settings(cache_dir=cache, jobs=1, redis_url=redis_url, chunk_timeout_s=0.001)
+    queue = RenderQueue(settings, retries=2, backoff=(1,))
+    plan = Renderer(settings).plan(article := from_text(article_text(1)))
+    assert queue.submit(plan.key, article, settings, plan.script.title, 2, 2)
+    info = wait_for(lambda: (i := queue.status(plan.key))["status"] == FAILED and i, timeout=120)
+    assert info["tries"] == 3, "the first try and two retries"
+    assert "after 2 tries" in info["error"] and "sentence" in info["error"]
+    assert plan.key in queue.queue.failed_job_registry.get_job_ids()
+    # Posting a parked job again starts it afresh.
+    assert queue.submit(plan.key, article, settings, plan.script.title, 2, 2) is True
+    assert queue.status(plan.key)["status"] in ("queued", "rendering")
+
+
+def test_batch_queue_waits_for_the_workers_and_writes_every_output(redis_url, cache, worker, tmp_path):
+    inputs = []
+    for n in range(3):
+        path = tmp_path / f"article-{n}.txt"
+        path.write_text(article_text())
+        inputs.append(str(path))
+    env = {"LISTEN_REDIS_URL": redis_url}
+    result = run_cli("batch", *inputs, "-o", str(tmp_path / "out"), "--queue", "--cache-dir", str(cache), env=env)
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"3 rendered by workers" in result.stderr
+    for n in range(3):
+        timings = json.loads((tmp_path / "out" / f"article-{n}.json").read_text())
+        assert timings["duration_ms"] > 1000 and (tmp_path / "out" / f"article-{n}.mp3").stat().st_size > 1000
+
+
+def test_batch_no_wait_enqueues_and_returns_with_a_summary(redis_url, cache, tmp_path):
+    path = tmp_path / "one.txt"
+    path.write_text(article_text())
+    env = {"LISTEN_REDIS_URL": redis_url}
+    result = run_cli("batch", str(path), "-o", str(tmp_path / "out"), "--queue", "--no-wait",
+                     "--cache-dir", str(cache), env=env)
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"1 queued" in result.stderr and b"1 jobs waiting" in result.stderr
+
+
+def test_batch_queue_without_redis_says_what_to_set(tmp_path):
+    path = tmp_path / "one.txt"
+    path.write_text(article_text())
+    result = run_cli("batch", str(path), "-o", str(tmp_path / "out"), "--queue", env={"LISTEN_REDIS_URL": ""})
+    assert result.returncode != 0 and b"LISTEN_REDIS_URL" in result.stderr
