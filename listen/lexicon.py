@@ -111,6 +111,18 @@ class Lexicon:
 
     def apply(self, text: str, language: str = "en", phonemes: bool = False) -> str:
         """Rewrite every match in one pass: a replacement is never matched again."""
+        out, pos = [], 0
+        for start, end, said in self.edits(text, language, phonemes):
+            out += [text[pos:start], said]
+            pos = end
+        out.append(text[pos:])
+        return "".join(out)
+
+    def edits(self, text: str, language: str = "en", phonemes: bool = False) -> list[tuple[int, int, str]]:
+        """Say where the rules rewrite a text: (start, end, replacement), in order, never overlapping.
+
+        Normalisation applies these itself, so it can map the spoken words back to the text.
+        """
         found = []
         for order, (rule, pattern) in enumerate(self._compiled):
             if rule.language and rule.language != language:
@@ -120,15 +132,13 @@ class Lexicon:
                     # Earliest first; at the same place the longest, then the earliest rule.
                     found.append((m.start(), -(m.end() - m.start()), order, m.end(), rule, m))
         found.sort(key=lambda f: f[:3])
-        out, pos = [], 0
+        edits, pos = [], 0
         for start, _, _, end, rule, m in found:
             if start < pos:
                 continue
-            out.append(text[pos:start])
-            out.append(m.expand(rule.replacement(phonemes)) if rule.regex else rule.replacement(phonemes))
+            edits.append((start, end, m.expand(rule.replacement(phonemes)) if rule.regex else rule.replacement(phonemes)))
             pos = end
-        out.append(text[pos:])
-        return "".join(out)
+        return edits
 
 
 def _rule(entry: object, number: int, source: str) -> Rule:

@@ -8,11 +8,16 @@ plain words it says right. The output is plain text (no SSML) for espeak-ng.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .errors import SettingsError
-from .numbers import LANGUAGES, WORDS, cardinal, ordinal, verbalize_numbers
+from .numbers import LANGUAGES, WORDS, cardinal, ordinal, verbalize_mapped
+from .textmap import MappedText, Span
 
-__all__ = ["to_spoken", "spell", "ACRONYM_WORDS", "LANGUAGES"]
+if TYPE_CHECKING:
+    from .lexicon import Lexicon
+
+__all__ = ["to_spoken", "to_spoken_with_map", "spell", "ACRONYM_WORDS", "LANGUAGES"]
 
 # All-capital words read as words, whatever the pronounceability rule says.
 ACRONYM_WORDS = {
@@ -76,38 +81,53 @@ _ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 
 def to_spoken(sentence: str, language: str = "en") -> str:
     """Rewrite a sentence into the words a careful newsreader would say."""
+    return to_spoken_with_map(sentence, language)[0]
+
+
+def to_spoken_with_map(sentence: str, language: str = "en", lexicon: Lexicon | None = None) -> tuple[str, list[Span]]:
+    """Say a sentence (after the lexicon's rules, if given) and map the result back to it.
+
+    The spans (spoken_start, spoken_end, text_start, text_end) cover the spoken text in
+    order, monotonic and not overlapping in the sentence: unchanged text maps character
+    for character, a rewritten token ("$2.00" -> "two dollars") maps as a whole.
+    """
     if language not in LANGUAGES:
         raise SettingsError(f"No speech normalisation for language {language!r}; use one of {', '.join(LANGUAGES)}.")
-    text = _typography(sentence)
-    text = _links(text, language)
-    text = verbalize_numbers(text, language)
-    text = re.sub(r"\b([ap]\.m\.)\.", r"\1", text)  # "9am." became "nine a.m.."
-    text = _phrases(text, language)
-    text = _dotted_acronyms(text)
-    text = _titles(text, language)
-    text = _roman_numerals(text, language)
+    t = MappedText(sentence)
+    if lexicon is not None:
+        t.edit(lexicon.edits(sentence, language))
+    _typography(t)
+    _links(t, language)
+    verbalize_mapped(t, language)
+    t.sub(r"\b([ap]\.m\.)\.", r"\1")  # "9am." became "nine a.m.."
+    _phrases(t, language)
+    _dotted_acronyms(t)
+    _titles(t, language)
+    _roman_numerals(t, language)
     if language == "en":
-        text = _acronyms(text)
-        text = _letter_runs(text)
-    text = _symbols(text, language)
-    return re.sub(r"\s+", " ", text).strip()
+        _acronyms(t)
+        _letter_runs(t)
+    _symbols(t, language)
+    t.sub(r"\s+", " ")
+    t.sub(r"^\s+|\s+$", "")  # str.strip(), keeping the map
+    return t.text, t.spans()
 
 
-def _typography(text: str) -> str:
+def _typography(t: MappedText) -> None:
     """Drop marks that must not be read aloud: curly quotes, dashes, invisible characters."""
-    text = re.sub(r"[\u00ad\u200b\u200c\u200d\ufeff]", "", text)
-    text = text.replace("\u00a0", " ").replace("\u202f", " ")
-    text = re.sub(r"(?<=\w)[’‘ʼ](?=\w)", "'", text)  # apostrophes inside words stay, straight
-    text = re.sub(r"(?<=s)’(?=\s|$)", "'", text)  # "Morales’ party"
-    text = re.sub(r"[“”„«»‹›\"‘’]", "", text)
-    text = re.sub(r"(?<=\d)\s?[–—]\s?(?=\d)", "-", text)  # en dash in a range reads "to" later
-    text = re.sub(r"\s*[—–]\s*|\s+-{1,2}\s+", ", ", text)  # a dash is a pause, not a word
-    text = text.replace("…", "...")
-    text = text.replace("−", "-")
-    return text
+    t.sub(r"[\u00ad\u200b\u200c\u200d\ufeff]", "")
+    t.replace("\u00a0", " ")
+    t.replace("\u202f", " ")
+    t.sub(r"(?<=\w)[’‘ʼ](?=\w)", "'")  # apostrophes inside words stay, straight
+    t.sub(r"(?<=s)’(?=\s|$)", "'")  # "Morales’ party"
+    t.sub(r"[“”„«»‹›\"‘’]", "")
+    t.sub(r"(?<=\d)\s?[–—]\s?(?=\d)", "-")  # en dash in a range reads "to" later
+    t.sub(r"\s*[—–]\s*|\s+-{1,2}\s+", ", ")  # a dash is a pause, not a word
+    t.replace("…", "...")
+    t.replace("−", "-")
 
 
-def _links(text: str, language: str) -> str:
+def _links(t: MappedText, language: str) -> None:
     """Read URLs as "link to example.com" and emails as "name at example dot com"."""
     words = WORDS[language]
 
@@ -120,27 +140,26 @@ def _links(text: str, language: str) -> str:
         user = re.sub(r"[._]", f" {words['dot']} ", user)
         return f"{user} {words['at']} {domain.replace('.', ' ' + words['dot'] + ' ')}"
 
-    text = re.sub(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)", email, text)
-    return re.sub(r"(?:https?://|www\.)[^\s]+?(?=[.,;:!?)]*(?:\s|$))", url, text)
+    t.sub(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)", email)
+    t.sub(r"(?:https?://|www\.)[^\s]+?(?=[.,;:!?)]*(?:\s|$))", url)
 
 
-def _phrases(text: str, language: str) -> str:
+def _phrases(t: MappedText, language: str) -> None:
     """Expand fixed abbreviations (e.g., etc., vs.)."""
     table = PHRASES_EN if language == "en" else PHRASES.get(language, {})
     for short, long in sorted(table.items(), key=lambda kv: -len(kv[0])):
         pattern = r"(?<![\w.])" + re.escape(short) + (r"(?!\w)" if short.endswith(".") else r"\b")
-        ends = re.compile(pattern + r"\s*$")
-        text = ends.sub(long + ".", text) if short.endswith(".") else text
-        text = re.sub(pattern, long, text)
-    return text
+        if short.endswith("."):
+            t.sub(pattern + r"\s*$", lambda m, said=long + ".": said)
+        t.sub(pattern, lambda m, said=long: said)
 
 
-def _titles(text: str, language: str) -> str:
+def _titles(t: MappedText, language: str) -> None:
     """Expand titles and name suffixes, and read St. as Saint or Street by context."""
     if language != "en":
         for short, long in TITLES.get(language, {}).items():
-            text = re.sub(rf"\b{re.escape(short)}\.(?=\s)", long, text)
-        return text
+            t.sub(rf"\b{re.escape(short)}\.(?=\s)", lambda m, said=long: said)
+        return
 
     def saint_or_street(m: re.Match) -> str:
         before, after = m.group("before") or "", m.group("after") or ""
@@ -149,19 +168,20 @@ def _titles(text: str, language: str) -> str:
         end = "" if after else "."  # the abbreviation's dot was also the sentence's
         return f"{before}Street{' ' if after else end}{after}"
 
-    text = re.sub(r"(?P<before>\S+\s)?\bSt\.(?:\s(?P<after>\S+))?", saint_or_street, text)
-    text = re.sub(r"\bDr\.(?=\s+[a-z]|\s*$)", "Drive", text)  # "Mulholland Dr. in", not "Dr. Jones"
+    t.sub(r"(?P<before>\S+\s)?\bSt\.(?:\s(?P<after>\S+))?", saint_or_street)
+    t.sub(r"\bDr\.(?=\s+[a-z]|\s*$)", "Drive")  # "Mulholland Dr. in", not "Dr. Jones"
     for short, long in TITLES_EN.items():
-        text = re.sub(rf"\b{short}\.?(?=\s+[A-Z])", long, text)
+        t.sub(rf"\b{short}\.?(?=\s+[A-Z])", long)
     for short, long in SUFFIXES_EN.items():
-        text = re.sub(rf"(?<=[A-Za-z,] )(?:{short})\.(?=\s*$)", long + ".", text)
-        text = re.sub(rf"(?<=[A-Za-z,] )(?:{short})\.", long, text)
+        t.sub(rf"(?<=[A-Za-z,] )(?:{short})\.(?=\s*$)", long + ".")
+        t.sub(rf"(?<=[A-Za-z,] )(?:{short})\.", long)
     # Initials lose their dot, which espeak-ng takes for the end of a clause: "George W. Bush".
-    return re.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1", text)
+    t.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1")
 
 
-def _dotted_acronyms(text: str) -> str:
+def _dotted_acronyms(t: MappedText) -> None:
     """Read "U.S." as the letters U S with no break; keep the full stop only at the end."""
+    text = t.text
 
     def letters(m: re.Match) -> str:
         word = m.group(0)
@@ -170,7 +190,7 @@ def _dotted_acronyms(text: str) -> str:
         spoken = spell(word.replace(".", "").upper(), final=m.end() == len(text.rstrip()))
         return spoken + ("." if re.fullmatch(r"\s*", text[m.end():]) else "")
 
-    return re.sub(r"(?<![\w.])(?:[A-Za-z]\.){2,}(?!\w)", letters, text)
+    t.sub(r"(?<![\w.])(?:[A-Za-z]\.){2,}(?!\w)", letters)
 
 
 def spell(word: str, final: bool = True) -> str:
@@ -198,8 +218,9 @@ def _pronounceable(word: str) -> bool:
                                      and lower[-2:] not in {"rs", "rn", "rd", "ld", "nd", "nt", "st", "ps", "ks", "ts", "ns", "ms", "ls"})
 
 
-def _acronyms(text: str) -> str:
+def _acronyms(t: MappedText) -> None:
     """Spell acronyms letter by letter unless they are known words or read as one."""
+    text = t.text
     words = re.findall(r"[A-Za-z]{2,}", text)
     shouting = len(words) >= 4 and sum(w.isupper() for w in words) / len(words) > 0.6
 
@@ -213,17 +234,18 @@ def _acronyms(text: str) -> str:
         final = bool(tail) or not re.match(r"\s*\w", rest)
         return spell(word, final=final) + tail
 
-    return re.sub(r"\b(?P<word>[A-Z]{2,6})(?P<tail>'s|s)?\b(?!\.\w)", replace, text)
+    t.sub(r"\b(?P<word>[A-Z]{2,6})(?P<tail>'s|s)?\b(?!\.\w)", replace)
 
 
-def _letter_runs(text: str) -> str:
+def _letter_runs(t: MappedText) -> None:
     """Keep an "A" in spelled letters (from a lexicon's "D E A") from being read as the article."""
+    text = t.text
 
     def replace(m: re.Match) -> str:
         final = not re.match(r"\s*\w", text[m.end():])
         return spell(m.group(0).replace(" ", ""), final=final)
 
-    return re.sub(r"(?<![\w'])(?:[A-Z] )+[A-Z](?![\w'])(?<=A)|(?<![\w'])(?:[A-Z] )*A(?: [A-Z])+(?![\w'])", replace, text)
+    t.sub(r"(?<![\w'])(?:[A-Z] )+[A-Z](?![\w'])(?<=A)|(?<![\w'])(?:[A-Z] )*A(?: [A-Z])+(?![\w'])", replace)
 
 
 def _roman_value(numeral: str) -> int | None:
@@ -236,7 +258,7 @@ def _roman_value(numeral: str) -> int | None:
     return total
 
 
-def _roman_numerals(text: str, language: str) -> str:
+def _roman_numerals(t: MappedText, language: str) -> None:
     """Read "Leo XIV" as "Leo the fourteenth" and "World War II" as "World War two"."""
     the = {"en": "the ", "es": "", "de": "der ", "fr": "", "pt": "", "it": ""}[language]
 
@@ -255,19 +277,18 @@ def _roman_numerals(text: str, language: str) -> str:
             return f"{before} {the}{ordinal(value, language)}"
         return m.group(0)
 
-    return re.sub(r"(?P<before>\b[A-Z][\w.]*) (?P<numeral>[IVXLC]+)\b(?!')", replace, text)
+    t.sub(r"(?P<before>\b[A-Z][\w.]*) (?P<numeral>[IVXLC]+)\b(?!')", replace)
 
 
-def _symbols(text: str, language: str) -> str:
+def _symbols(t: MappedText, language: str) -> None:
     """Say the symbols a reader says (&, @, #, °, +, =) and drop the rest."""
     words = WORDS[language]
-    text = re.sub(r"\s*&\s*", f" {words['and']} ", text)
-    text = re.sub(r"#(?=[A-Za-z])", "hashtag " if language == "en" else "hashtag ", text)
-    text = re.sub(r"\s*@\s*", f" {words['at']} ", text)
-    text = re.sub(r"\s*°", f" {words['degrees']}", text)
-    text = re.sub(r"\s*%", f" {words['percent']}", text)
-    text = re.sub(r"(?<=\s)\+(?=\s)", "plus" if language == "en" else "+", text)
-    text = re.sub(r"(?<=\s)=(?=\s)", "equals" if language == "en" else "=", text)
-    text = re.sub(r"(?<=[a-z])/(?=[a-z])", " ", text)  # "and/or"
-    text = re.sub(r"[*_|~^<>{}\[\]]", " ", text)
-    return text
+    t.sub(r"\s*&\s*", f" {words['and']} ")
+    t.sub(r"#(?=[A-Za-z])", "hashtag " if language == "en" else "hashtag ")
+    t.sub(r"\s*@\s*", f" {words['at']} ")
+    t.sub(r"\s*°", f" {words['degrees']}")
+    t.sub(r"\s*%", f" {words['percent']}")
+    t.sub(r"(?<=\s)\+(?=\s)", "plus" if language == "en" else "+")
+    t.sub(r"(?<=\s)=(?=\s)", "equals" if language == "en" else "=")
+    t.sub(r"(?<=[a-z])/(?=[a-z])", " ")  # "and/or"
+    t.sub(r"[*_|~^<>{}\[\]]", " ")

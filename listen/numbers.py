@@ -10,7 +10,10 @@ import re
 
 from num2words import num2words
 
-__all__ = ["LANGUAGES", "WORDS", "MONTHS", "cardinal", "ordinal", "year", "decimal", "digits", "parse_number"]
+from .textmap import MappedText
+
+__all__ = ["LANGUAGES", "WORDS", "MONTHS", "cardinal", "ordinal", "year", "decimal", "digits", "parse_number",
+           "verbalize_numbers", "verbalize_mapped"]
 
 LANGUAGES = ("en", "es", "de", "fr", "pt", "it")
 
@@ -393,6 +396,12 @@ def _cardinal_or_digits(text: str, language: str) -> str:
 
 def verbalize_numbers(text: str, language: str = "en") -> str:
     """Replace every number in a sentence with the words a reader would say."""
+    mapped = MappedText(text)
+    verbalize_mapped(mapped, language)
+    return mapped.text
+
+
+def verbalize_mapped(mapped: MappedText, language: str = "en") -> None:
+    """Say every number in a mapped text, in place, keeping its map to the original."""
     for pattern, replace in _PASSES:
-        text = pattern.sub(lambda m, r=replace: r(m, language), text)
-    return text
+        mapped.sub(pattern, lambda m, r=replace: r(m, language))

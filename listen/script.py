@@ -14,7 +14,7 @@ from typing import Any
 from .article import Article
 from .config import Settings
 from .lexicon import Lexicon
-from .normalize import to_spoken
+from .normalize import to_spoken_with_map
 from .segment import split_sentences
 
 INTRO = -1  # the paragraph number of the headline and intro in timings
@@ -22,13 +22,37 @@ INTRO = -1  # the paragraph number of the headline and intro in timings
 
 @dataclass
 class Sentence:
-    """One sentence: where it stands, what it says, and the pieces the engine reads."""
+    """One sentence: where it stands, what it says, and the pieces the engine reads.
+
+    `map` ties what is said to what is written: [spoken_start, spoken_end, text_start,
+    text_end] spans covering `spoken` in order (see listen/textmap.py).
+    """
 
     index: int
     paragraph: int
     text: str
     spoken: str
     chunks: list[str] = field(default_factory=list)
+    map: list[list[int]] = field(default_factory=list)
+
+    def chunk_ranges(self) -> list[tuple[int, int]]:
+        """The stretch of `text` each chunk says, so a player can light the part being heard.
+
+        The stretches tile the text in order; a chunk that starts inside a rewritten token
+        ("January third" split from "twenty twenty-six") leaves that token to the chunk before.
+        """
+        starts, pos = [], 0
+        for chunk in self.chunks:
+            at = self.spoken.find(chunk, pos)
+            at = pos if at < 0 else at
+            starts.append(_text_at(self.map, at, len(self.text)))
+            pos = at + len(chunk)
+        if not starts:
+            return []
+        starts[0] = 0
+        for i in range(1, len(starts)):
+            starts[i] = max(starts[i], starts[i - 1])
+        return list(zip(starts, starts[1:] + [len(self.text)]))
 
 
 @dataclass
@@ -73,12 +97,11 @@ def build_script(article: Article, settings: Settings, lexicon: Lexicon | None =
     def add(text: str, paragraph: int) -> None:
         # A headline has no full stop; give the engine one so it falls like a sentence.
         said = _as_sentence(text) if paragraph == INTRO else text
-        spoken = to_spoken(lexicon.apply(said, language), language)
+        spoken, spans = to_spoken_with_map(said, language, lexicon)
         if not spoken.strip():
             return  # a sentence of symbols only says nothing; nothing to render
-        sentences.append(
-            Sentence(len(sentences), paragraph, text, spoken, split_for_engine(spoken, settings.chunk_chars))
-        )
+        chunks = split_for_engine(spoken, settings.chunk_chars)
+        sentences.append(Sentence(len(sentences), paragraph, text, spoken, chunks, _map_to(text, said, spans)))
 
     for text in intro_sentences(article, settings.intro):
         add(text, INTRO)
@@ -114,6 +137,23 @@ def intro_sentences(article: Article, with_details: bool) -> list[str]:
         if details:
             lines.append(details + ".")
     return lines
+
+
+def _map_to(text: str, said: str, spans: list[tuple[int, int, int, int]]) -> list[list[int]]:
+    """Move a map of `said` (the text stripped, perhaps with a full stop added) onto `text` itself."""
+    lead = 0 if said == text else len(text) - len(text.lstrip())
+    end = len(text)
+    return [[s0, s1, min(a + lead, end), min(b + lead, end)] for s0, s1, a, b in spans]
+
+
+def _text_at(spans: list[list[int]], at: int, end: int) -> int:
+    """Where in the text the speech from spoken offset `at` on begins."""
+    for s0, s1, a, b in spans:
+        if s0 <= at < s1:
+            if s1 - s0 == b - a:
+                return a + at - s0  # text said as written, character for character
+            return a if at == s0 else b  # inside a rewritten token: it belongs to what came before
+    return end
 
 
 def _as_sentence(text: str) -> str:

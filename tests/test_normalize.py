@@ -5,6 +5,7 @@ judged by phoneme agreement: espeak-ng's phonemes for to_spoken(text) against th
 hand-written reference, ignoring word spacing and stress, keeping clause breaks.
 """
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -12,7 +13,9 @@ import pytest
 import yaml
 
 from listen.errors import SettingsError
-from listen.normalize import spell, to_spoken
+from listen.lexicon import Lexicon
+from listen.normalize import spell, to_spoken, to_spoken_with_map
+from listen.textmap import text_range
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "normalization.yaml").read_text(encoding="utf-8"))
 
@@ -89,3 +92,103 @@ def test_numbers_are_said_in_the_article_language(language, text, expected):
 def test_an_unsupported_language_is_a_settings_error():
     with pytest.raises(SettingsError, match="use one of"):
         to_spoken("Hello.", "xx")
+
+
+# -- the map from what is said back to what is written ------------------------------------------
+
+# (sentence, a word of what is said, the written text it must map back to)
+MAP_CASES = [
+    ("It costs $2.00 today.", "two", "$2.00"),
+    ("It costs $2.00 today.", "dollars", "$2.00"),
+    ("It costs $2.00 today.", "costs", "costs"),
+    ("It costs $2.00 today.", "today", "today"),
+    ("Profits hit €3.5 million last year.", "euros", "€3.5 million"),
+    ("Profits hit €3.5 million last year.", "last", "last"),
+    ("The vote is on Jan. 3, 2026 at noon.", "January", "Jan. 3, 2026"),
+    ("The vote is on Jan. 3, 2026 at noon.", "noon", "noon"),
+    ("It opened on 3/1/2026 in the rain.", "March", "3/1/2026"),
+    ("We meet at 5 p.m. sharp.", "five", "5"),
+    ("Prices rose 45% in the 1990s.", "percent", "45%"),
+    ("Prices rose 45% in the 1990s.", "nineties", "1990s"),
+    ("It weighs 12kg and costs less.", "kilograms", "12kg"),
+    ("The DEA agents left.", "D", "DEA"),
+    ("The DEA agents left.", "agents", "agents"),
+    ("The DEA's agents left.", "A's", "DEA's"),
+    ("The U.S. has already begun.", "U", "U.S."),
+    ("The U.S. has already begun.", "S", "U.S."),
+    ("The U.S. has already begun.", "has", "has"),
+    ("NASA launched it.", "Nasa", "NASA"),
+    ("Pope Leo XIV spoke.", "fourteenth", "XIV"),
+    ("Pope Leo XIV spoke.", "Leo", "Leo"),
+    ("World War II ended.", "two", "II"),
+    ("Read it at https://www.example.com/news/1 today.", "link", "https://www.example.com/news/1"),
+    ("Read it at https://www.example.com/news/1 today.", "example.com", "https://www.example.com/news/1"),
+    ("Write to jo.doe@example.org now.", "dot", "jo.doe@example.org"),
+    ("Dr. Smith lives on Main St. downtown.", "Doctor", "Dr."),
+    ("Dr. Smith lives on Main St. downtown.", "Street", "St."),
+    ("Salt & pepper.", "and", "&"),
+    ("“We need it” — he said.", "We", "We"),
+]
+# Sentences read through the starter lexicon: its respellings map back to the names.
+LEXICON_CASES = [
+    ("Evo Morales visited Cochabamba.", "moh-rahless", "Evo Morales"),
+    ("Evo Morales visited Cochabamba.", "cocha-bahmba", "Cochabamba"),
+    ("Evo Morales visited Cochabamba.", "visited", "visited"),
+    ("The DEA left.", "eigh", "DEA"),
+]
+
+
+def written_for(sentence: str, word: str, lexicon=None) -> str:
+    spoken, spans = to_spoken_with_map(sentence, "en", lexicon)
+    m = re.search(rf"(?<![\w'-]){re.escape(word)}(?![\w'-])", spoken)
+    assert m, (word, spoken)
+    start, end = text_range(spans, m.start(), m.end())
+    return sentence[start:end]
+
+
+def assert_well_formed(sentence: str, spoken: str, spans: list) -> None:
+    """Spans cover the spoken text in order, and are monotonic and apart in the sentence."""
+    assert spans[0][0] == 0 and spans[-1][1] == len(spoken)
+    for before, after in zip(spans, spans[1:]):
+        assert before[1] == after[0]  # no gap, no overlap in what is said
+        assert before[3] <= after[2]  # in order and apart in what is written
+    for s0, s1, a, b in spans:
+        assert s0 < s1 and 0 <= a <= b <= len(sentence)
+
+
+@pytest.mark.parametrize(("sentence", "word", "written"), MAP_CASES)
+def test_every_spoken_word_maps_back_to_the_written_token_it_says(sentence, word, written):
+    assert written_for(sentence, word) == written
+
+
+@pytest.mark.parametrize(("sentence", "word", "written"), LEXICON_CASES)
+def test_lexicon_respellings_map_back_to_the_words_they_replace(sentence, word, written):
+    assert written_for(sentence, word, Lexicon.default()) == written
+
+
+@pytest.mark.parametrize("lexicon", [None, Lexicon.default()], ids=["plain", "lexicon"])
+def test_maps_are_monotonic_and_never_overlap_for_every_case(lexicon):
+    sentences = [c["text"] for cases in CASES.values() for c in cases] + [s for s, _, _ in MAP_CASES]
+    for sentence in sentences:
+        spoken, spans = to_spoken_with_map(sentence, "en", lexicon)
+        assert spoken == to_spoken(lexicon.apply(sentence, "en") if lexicon else sentence)
+        assert_well_formed(sentence, spoken, spans)
+        for m in re.finditer(r"\w+", spoken):  # every word said stands for something written
+            start, end = text_range(spans, m.start(), m.end())
+            assert end > start, (sentence, m.group(0), spans)
+
+
+def test_text_said_as_written_maps_character_for_character():
+    sentence = "It costs $2.00 today, said the DEA."
+    spoken, spans = to_spoken_with_map(sentence)
+    copied = [(spoken[s0:s1], sentence[a:b]) for s0, s1, a, b in spans if spoken[s0:s1] == sentence[a:b]]
+    assert ("It costs ", "It costs ") in copied
+    assert (" today, said the ", " today, said the ") in copied
+
+
+def test_maps_work_in_other_languages():
+    sentence = "Subió un 3,5 % en 2024."
+    spoken, spans = to_spoken_with_map(sentence, "es")
+    assert_well_formed(sentence, spoken, spans)
+    start, end = text_range(spans, spoken.index("veinticuatro"), spoken.index("veinticuatro") + 12)
+    assert sentence[start:end] == "2024"

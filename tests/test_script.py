@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conftest import SEED
 
 from listen.article import from_text
@@ -97,3 +99,43 @@ def test_seed_script_reads_dea_as_letters_and_us_without_a_break():
     assert "DEA" not in spoken
     rubio = next(s for s in script.sentences if "Marco Rubio" in s.text)
     assert rubio.text.startswith("U.S. Secretary of State")
+
+
+LONG = (
+    "The council met on Jan. 3, 2026 to discuss the $2.5 million budget for the new tram line, which the DEA, "
+    "the U.S. Department of Transportation and Dr. Smith of St. Mary's hospital had all reviewed; the vote, "
+    "held at 5 p.m. in Room 12, passed 7-2 after a long debate about noise, cost and the 1990s plan, "
+    "and the work will start in the old depot — now a museum — next spring."
+)
+
+
+def test_every_sentence_keeps_a_map_from_its_spoken_form_to_its_text():
+    for s in seed_script().sentences:
+        assert s.map[0][0] == 0 and s.map[-1][1] == len(s.spoken)
+        for before, after in zip(s.map, s.map[1:]):
+            assert before[1] == after[0] and before[3] <= after[2]
+        assert all(0 <= a <= b <= len(s.text) for _, _, a, b in s.map)
+
+
+def test_the_headline_map_stays_inside_the_headline_despite_its_added_full_stop():
+    headline = seed_script().sentences[0]
+    assert headline.spoken.endswith(".") and not headline.text.endswith(".")
+    assert headline.map[-1][3] == len(headline.text)
+
+
+def test_each_engine_chunk_of_a_long_sentence_maps_to_the_text_it_says():
+    sentence = build_script(from_text(LONG), Settings(chunk_chars=100)).sentences[0]
+    ranges = sentence.chunk_ranges()
+    assert len(ranges) == len(sentence.chunks) > 2
+    # The stretches tile the text, in order.
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(sentence.text)
+    assert all(a[1] == b[0] and a[0] < a[1] for a, b in zip(ranges, ranges[1:]))
+    written = [sentence.text[a:b] for a, b in ranges]
+    assert written[0].startswith("The council met on Jan.")
+    assert any(w.startswith("all reviewed; the vote, held at 5 p.m.") for w in written)
+    assert written[-1].endswith("now a museum — next spring.")
+    for chunk, text in zip(sentence.chunks, written):
+        # A word said as written lies in the stretch of its own chunk.
+        for word in re.findall(r"[a-z]{4,}", chunk):
+            if sentence.text.count(word) == 1:
+                assert word in text, (word, chunk, text)
