@@ -52,19 +52,21 @@ class PieceJob:
 def render_piece(job: PieceJob) -> dict[str, Any]:
     """Render missing chunks, lay the piece out with its pauses, encode and cache it.
 
-    Returns the layout (MP3 frames, and each sentence's speech as sample offsets
-    into the piece's PCM) plus how many engine calls it took.
+    Returns the layout (MP3 frames, each sentence's speech as sample offsets into the
+    piece's PCM, and each of its chunks' speech likewise) plus how many engine calls it took.
     """
     cache = Cache(Path(job.cache_dir))
     parts = [silence(job.lead_pause_ms)]
     position = parts[0].size
     speech: list[list[int]] = []
+    chunks: list[list[list[int]]] = []  # per sentence, each chunk's [start, end]: long sentences' parts
     calls = 0
     for n, sentence in enumerate(job.sentences):
         if n > 0:
             parts.append(silence(job.sentence_pause_ms))
             position += parts[-1].size
         start = position
+        chunks.append([])
         for m, (key, text) in enumerate(sentence.chunks):
             if m > 0:
                 parts.append(silence(job.clause_pause_ms))
@@ -74,10 +76,11 @@ def render_piece(job: PieceJob) -> dict[str, Any]:
                 samples = _render_chunk(job, cache, sentence, key, text)
                 calls += 1
             parts.append(samples)
+            chunks[-1].append([position, position + samples.size])
             position += samples.size
         speech.append([start, position])
     mp3 = encode_mp3(np.concatenate(parts), job.bitrate_kbps, job.quality)
-    layout = {"frames": count_frames(mp3), "pcm_samples": position, "speech": speech}
+    layout = {"frames": count_frames(mp3), "pcm_samples": position, "speech": speech, "chunks": chunks}
     cache.put_piece(job.key, layout, mp3)
     return {**layout, "engine_calls": calls}
 

@@ -30,7 +30,7 @@ from .script import INTRO, Script, Sentence, build_script
 from .workers import JobOutcome, WorkerPool
 
 TIMINGS_VERSION = 1
-PIECE_VERSION = 1  # bump when the layout or encoding of pieces changes
+PIECE_VERSION = 2  # bump when the layout or encoding of pieces changes (2: chunk offsets)
 SENTENCES_PER_PIECE = 6
 MAX_CHAPTERS = 255
 
@@ -191,6 +191,7 @@ class Renderer:
         finished: dict[str, JobOutcome] = {}
         partial = self.cache.temp_file(".mp3")
         speech: list[tuple[int, int]] = []  # each sentence's speech, in samples of the decoded MP3
+        chunks: list[list[tuple[int, int]]] = []  # and each of its chunks' speech
         offset = 0
         total = len(plan.script.sentences)
         try:
@@ -199,12 +200,14 @@ class Renderer:
                     layout, mp3 = cached[piece.key] or self._wait_for_piece(piece, outcomes, finished)
                     out.write(mp3)
                     out.flush()
-                    speech += [(offset + DECODER_OFFSET + a, offset + DECODER_OFFSET + b) for a, b in layout["speech"]]
+                    at = offset + DECODER_OFFSET
+                    speech += [(at + a, at + b) for a, b in layout["speech"]]
+                    chunks += [[(at + a, at + b) for a, b in sentence] for sentence in layout["chunks"]]
                     offset += layout["frames"] * SAMPLES_PER_FRAME
                     if progress:
-                        timed = _timings(plan.script.sentences, speech, offset)
+                        timed = _timings(plan.script.sentences, speech, offset, chunks)
                         progress(Progress(plan.key, total, len(speech), partial, timed, _ms(offset)))
-            timed = _timings(plan.script.sentences, speech, offset)
+            timed = _timings(plan.script.sentences, speech, offset, chunks)
             timings = {"version": TIMINGS_VERSION, "id": plan.key, "duration_ms": _ms(offset),
                        "title": plan.script.title, "sentences": timed}
             final = self.cache.temp_file(".mp3")
@@ -292,8 +295,8 @@ def _script_code_fingerprint() -> str:
     """Hash the code and data that turn an article into a script, so an upgrade misses the fast path."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("article.py", "segment.py", "normalize.py", "numbers.py", "lexicon.py", "language.py",
-                 "script.py", "render.py", "data/lexicon.yaml"):
+    for name in ("article.py", "segment.py", "normalize.py", "numbers.py", "textmap.py", "lexicon.py",
+                 "language.py", "script.py", "render.py", "data/lexicon.yaml"):
         path = here / name
         digest.update(path.read_bytes() if path.exists() else b"")
     return digest.hexdigest()
@@ -314,16 +317,31 @@ def _describe(piece: Piece, error: str | None) -> str:
     return f"{where} ({text!r})" + (f": {error}" if error else "")
 
 
-def _timings(sentences: list[Sentence], speech: list[tuple[int, int]], end: int) -> list[dict[str, Any]]:
-    """Time each sentence from its speech; a boundary sits mid-pause, so sentences tile the audio."""
+def _timings(sentences: list[Sentence], speech: list[tuple[int, int]], end: int,
+             chunks: list[list[tuple[int, int]]]) -> list[dict[str, Any]]:
+    """Time each sentence from its speech; a boundary sits mid-pause, so sentences tile the audio.
+
+    A sentence the engine read in several chunks also gets "parts": each chunk's time
+    (tiling the sentence's the same way) and the stretch of its text that chunk says.
+    """
     timed = []
     for i, (a, b) in enumerate(speech):
         start = 0 if i == 0 else (speech[i - 1][1] + a) // 2
         stop = end if i + 1 == len(speech) else (b + speech[i + 1][0]) // 2
         s = sentences[i]
-        timed.append({"index": s.index, "paragraph": s.paragraph, "start_ms": _ms(start), "end_ms": _ms(stop),
-                      "text": s.text, "spoken": s.spoken})
+        entry = {"index": s.index, "paragraph": s.paragraph, "start_ms": _ms(start), "end_ms": _ms(stop),
+                 "text": s.text, "spoken": s.spoken}
+        if len(chunks[i]) > 1:
+            entry["parts"] = _parts(s, chunks[i], start, stop)
+        timed.append(entry)
     return timed
+
+
+def _parts(sentence: Sentence, chunks: list[tuple[int, int]], start: int, stop: int) -> list[dict[str, int]]:
+    """Time each chunk of a long sentence, with the text it says; boundaries sit mid-pause."""
+    bounds = [start] + [(before[1] + after[0]) // 2 for before, after in zip(chunks, chunks[1:])] + [stop]
+    return [{"start_ms": _ms(bounds[n]), "end_ms": _ms(bounds[n + 1]), "text_start": a, "text_end": b}
+            for n, (a, b) in enumerate(sentence.chunk_ranges())]
 
 
 def _chapters(timed: list[dict[str, Any]], duration_ms: int) -> list[tuple[int, int, str]]:

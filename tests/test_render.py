@@ -152,3 +152,44 @@ def test_a_chunk_that_keeps_failing_fails_the_render_naming_the_sentence(tmp_pat
         with pytest.raises(EngineError, match=r"sentence 1 .*'Nothing renders in time\.'"):
             r.render(from_text("Nothing renders in time."))
     assert not list(Path(tmp_path, "renditions").rglob("*.mp3"))
+
+
+LONG_SENTENCE = (
+    "The council met on Monday to discuss the $2.5 million budget for the new tram line, which the DEA, "
+    "the U.S. Department of Transportation and the city's engineers had all reviewed in detail; the vote, "
+    "held at 5 p.m. in the old hall, passed after a long debate about noise, cost and the route, "
+    "and the work will start in the old depot next spring."
+)
+
+
+@pytest.fixture
+def long(renderer):
+    return renderer.render(from_text(f"A Long Sentence\n\n{LONG_SENTENCE} A short one follows."))
+
+
+def test_sentences_read_in_one_chunk_keep_exactly_the_timings_keys(short):
+    for s in short.timings["sentences"]:
+        assert set(s) == {"index", "paragraph", "start_ms", "end_ms", "text", "spoken"}
+
+
+def test_a_long_sentence_has_timed_parts_that_tile_it_and_its_text(long, renderer):
+    sentence = next(s for s in long.timings["sentences"] if s["text"] == LONG_SENTENCE)
+    chunks = next(s for s in long.script.sentences if s.text == LONG_SENTENCE).chunks
+    parts = sentence["parts"]
+    assert len(parts) == len(chunks) > 1
+    assert parts[0]["start_ms"] == sentence["start_ms"] and parts[-1]["end_ms"] == sentence["end_ms"]
+    assert parts[0]["text_start"] == 0 and parts[-1]["text_end"] == len(LONG_SENTENCE)
+    for before, after in zip(parts, parts[1:]):
+        assert before["end_ms"] == after["start_ms"] > before["start_ms"]
+        assert before["text_end"] == after["text_start"] > before["text_start"]
+    assert "parts" not in long.timings["sentences"][-1]  # "A short one follows."
+    # Each part's text ends where its chunk does, at a clause break.
+    assert all(LONG_SENTENCE[p["text_start"]:p["text_end"]].rstrip().endswith((",", ";")) for p in parts[:-1])
+
+
+def test_part_boundaries_lie_in_the_pauses_between_clauses(long):
+    pauses = silences(long.mp3, min_s=0.05)
+    sentence = next(s for s in long.timings["sentences"] if s["text"] == LONG_SENTENCE)
+    for part in sentence["parts"][1:]:
+        t = part["start_ms"] / 1000
+        assert any(start - 0.02 <= t <= end + 0.02 for start, end in pauses), (t, pauses)
