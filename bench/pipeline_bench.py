@@ -24,22 +24,14 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "tests" / "fixtures" / "seed-article.txt"
+from naive import ROOT, SEED, naive_seconds  # bench/ is on sys.path when run as a script
+
 LISTEN = [sys.executable, "-m", "listen"]
 
 
 def timed(cmd: list[str], **kwargs) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
-    return time.perf_counter() - start
-
-
-def naive(text: Path, work: Path) -> float:
-    wav, mp3 = work / "naive.wav", work / "naive.mp3"
-    start = time.perf_counter()
-    subprocess.run(["espeak-ng", "-w", str(wav), "-f", str(text)], check=True)
-    subprocess.run(["ffmpeg", "-y", "-loglevel", "error", "-i", str(wav), "-b:a", "64k", str(mp3)], check=True)
     return time.perf_counter() - start
 
 
@@ -95,7 +87,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="listen-bench-"))
     try:
-        base = best(lambda: naive(SEED, work), args.repeat)
+        base = best(lambda: naive_seconds(SEED, work), args.repeat)
         print(f"naive pipeline (espeak-ng -w + ffmpeg -b:a 64k) on the seed article: {base:.2f} s")
 
         def cold() -> float:

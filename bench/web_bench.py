@@ -21,17 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "tests" / "fixtures" / "seed-article.txt"
-
-
-def naive_seconds(text_path: Path, tmp: Path) -> float:
-    """Time espeak-ng of the whole text to WAV, then ffmpeg to MP3."""
-    wav, mp3 = tmp / "naive.wav", tmp / "naive.mp3"
-    start = time.perf_counter()
-    subprocess.run(["espeak-ng", "-w", str(wav), "-f", str(text_path)], check=True)
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-b:a", "64k", str(mp3)], check=True)
-    return time.perf_counter() - start
+from naive import ROOT, SEED, naive_seconds  # bench/ is on sys.path when run as a script
 
 
 def free_port() -> int:
