@@ -38,6 +38,11 @@ The path follows the river for three miles from the old mill to the harbour. Her
 
 In spring the banks are bright with yellow flowers. Children throw sticks from the bridge and race to the other side to see which one wins. The café by the lock sells tea and cake until five in the afternoon.
 """
+# One sentence of more than 300 characters: the engine reads it in parts, at its clauses.
+LONG = """The Tram Vote
+
+After a long evening of argument in the old council chamber, where residents had queued since the afternoon to speak, the members voted to build the new tram line along the river; the work, which will cost about $2.5 million and close the bridge for six weeks, begins next spring, and the first trams should run, if the weather allows, before the end of the following year. Nobody left early.
+"""
 XSS = """Hostile input
 
 This line has <script>window.__xss = 1; alert("script ran")</script> in it. And this one has <img src=x onerror="window.__xss = 2; alert('img ran')"> too.
@@ -84,6 +89,12 @@ def wait_ready(app_url: str, article_id: str, timeout: float = 120) -> dict:
 @pytest.fixture(scope="module")
 def river(app_url) -> dict:
     made = post_article(app_url, RIVER)
+    return wait_ready(app_url, made["id"])
+
+
+@pytest.fixture(scope="module")
+def long_article(app_url) -> dict:
+    made = post_article(app_url, LONG)
     return wait_ready(app_url, made["id"])
 
 
@@ -167,6 +178,32 @@ def test_the_highlight_moves_to_the_next_sentence(page, app_url, river):
     assert nxt == first + 1
     assert page.locator(".lp-current").count() == 1
     assert page.get_attribute(".lp-s.lp-current", "aria-current") == "true"
+
+
+def test_the_part_being_spoken_is_lit_within_a_long_sentence_and_moves_on(page, app_url, long_article):
+    sentence = next(s for s in long_article["sentences"] if len(s["text"]) > 300)
+    parts = sentence["parts"]
+    assert len(parts) >= 2
+    page.goto(f"{app_url}/a/{long_article['id']}")
+    node = f".lp-s[data-index='{sentence['index']}']"
+    page.wait_for_selector(node)
+    assert page.inner_text(node) == sentence["text"]  # the parts put together are the sentence, as written
+    assert page.locator(f"{node} .lp-part").count() == len(parts)
+    lit = f"{node}.lp-current .lp-part-current"
+    page.click(node)
+    page.wait_for_selector(lit)
+    assert page.text_content(lit) == sentence["text"][parts[0]["text_start"]:parts[0]["text_end"]]
+    # Jump to just before the second part: the light moves on to it as the audio plays into it.
+    page.evaluate(f"document.querySelector('.lp-audio').currentTime = {parts[1]['start_ms'] / 1000 - 1.0}")
+    wait_playing_past(page, parts[1]["start_ms"] / 1000 + 0.3)
+    page.wait_for_function(
+        "([sel, text]) => { const n = document.querySelector(sel); return n && n.textContent === text; }",
+        arg=[lit, sentence["text"][parts[1]["text_start"]:parts[1]["text_end"]]],
+    )
+    assert page.locator(".lp-part-current").count() == 1
+    assert page.get_attribute(".lp-s.lp-current", "data-index") == str(sentence["index"])
+    shoot(page, "long-sentence-part.png")
+    assert not page.errors
 
 
 def test_clicking_a_sentence_plays_from_it(page, app_url, river):

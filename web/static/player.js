@@ -114,6 +114,7 @@ class Player {
     this.sentences = [];
     this.nodes = new Map(); // sentence index -> span
     this.current = -1;
+    this.partNode = null; // the lit part of a long sentence, if any
     this.durationMs = 0;
     this.status = null;
     this.urls = opts.urls || {};
@@ -391,7 +392,8 @@ class Player {
         para.append(" ");
       }
       const timed = typeof s.start_ms === "number";
-      const span = el("span", { class: timed ? "lp-s" : "lp-s lp-pending", "data-index": String(s.index), tabindex: "-1", role: "button" }, s.text);
+      const span = el("span", { class: timed ? "lp-s" : "lp-s lp-pending", "data-index": String(s.index), tabindex: "-1", role: "button" });
+      span.append(...textPieces(s));
       if (timed) span.setAttribute("aria-label", `Play from ${formatTime(s.start_ms / 1000)}: ${s.text}`);
       this.nodes.set(s.index, span);
       para.append(span);
@@ -402,6 +404,7 @@ class Player {
     if (focused !== null && this.nodes.get(focused)) this.nodes.get(focused).focus({ preventScroll: true });
     const cur = this.current;
     this.current = -1;
+    this.partNode = null;
     this.highlight(cur >= 0 ? cur : -1);
     this.tick();
   }
@@ -518,6 +521,7 @@ class Player {
     }
     this.seek.setAttribute("aria-valuetext", `${formatTime(t)} of ${formatTime(this.duration())}`);
     this.highlight(this.sentenceAt(t * 1000));
+    this.highlightPart(t * 1000);
     this.savePosition(false);
     this.positionState();
   }
@@ -551,6 +555,22 @@ class Player {
       node.tabIndex = 0;
     }
     this.reveal(false);
+  }
+
+  highlightPart(ms) {
+    // Inside a long sentence, light the part being spoken: the last part that has started.
+    const node = this.nodes.get(this.current);
+    let part = null;
+    if (node) {
+      for (const p of node.querySelectorAll(".lp-part")) {
+        if (Number(p.dataset.start) <= ms + 30) part = p;
+        else break;
+      }
+    }
+    if (part === this.partNode) return;
+    if (this.partNode) this.partNode.classList.remove("lp-part-current");
+    this.partNode = part;
+    if (part) part.classList.add("lp-part-current");
   }
 
   reveal(force) {
@@ -618,6 +638,21 @@ class Player {
     this.statusEl.textContent = msg;
     this.statusEl.hidden = !msg;
   }
+}
+
+/** A sentence's text as nodes: one span per timed part when it has parts, else the text alone. */
+function textPieces(s) {
+  const parts = Array.isArray(s.parts) ? s.parts : [];
+  // Offsets count code points (Python's str); JS strings count UTF-16 units.
+  const chars = Array.from(s.text);
+  let at = 0;
+  const ok = parts.length > 1 && parts.every((p) => {
+    const good = Number.isInteger(p.text_start) && p.text_start === at && Number.isInteger(p.text_end) && p.text_end >= at && typeof p.start_ms === "number";
+    at = p.text_end;
+    return good;
+  }) && at === chars.length;
+  if (!ok) return [s.text];
+  return parts.map((p) => el("span", { class: "lp-part", "data-start": String(p.start_ms) }, chars.slice(p.text_start, p.text_end).join("")));
 }
 
 /** Mount a player on a root element; opts: {id, urls, article (initial data), autoplay}. */
