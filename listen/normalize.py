@@ -150,15 +150,15 @@ def _phrases(t: MappedText, language: str) -> None:
     for short, long in sorted(table.items(), key=lambda kv: -len(kv[0])):
         pattern = r"(?<![\w.])" + re.escape(short) + (r"(?!\w)" if short.endswith(".") else r"\b")
         if short.endswith("."):
-            t.sub(pattern + r"\s*$", lambda m, said=long + ".": said)
-        t.sub(pattern, lambda m, said=long: said)
+            t.sub(pattern + r"\s*$", long + ".")
+        t.sub(pattern, long)
 
 
 def _titles(t: MappedText, language: str) -> None:
     """Expand titles and name suffixes, and read St. as Saint or Street by context."""
     if language != "en":
         for short, long in TITLES.get(language, {}).items():
-            t.sub(rf"\b{re.escape(short)}\.(?=\s)", lambda m, said=long: said)
+            t.sub(rf"\b{re.escape(short)}\.(?=\s)", long)
         return
 
     def saint_or_street(m: re.Match) -> str:

@@ -7,6 +7,7 @@ num2words does the counting; this module knows the words around the numbers
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from num2words import num2words
 
@@ -325,7 +326,7 @@ def _range(m: re.Match, language: str) -> str:
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 
 # (pattern, replacement) in the order they must run: the specific before the general.
-_PASSES: list[tuple[re.Pattern, object]] = [
+_PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # 3/1/2026 and 2026-01-03
     (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b"), _numeric_date),
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
@@ -404,4 +405,4 @@ def verbalize_numbers(text: str, language: str = "en") -> str:
 def verbalize_mapped(mapped: MappedText, language: str = "en") -> None:
     """Say every number in a mapped text, in place, keeping its map to the original."""
     for pattern, replace in _PASSES:
-        mapped.sub(pattern, lambda m, r=replace: r(m, language))
+        mapped.sub(pattern, lambda m: replace(m, language))  # noqa: B023 (sub calls it at once)

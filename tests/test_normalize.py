@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from listen.errors import SettingsError
 from listen.lexicon import Lexicon
@@ -192,3 +194,18 @@ def test_maps_work_in_other_languages():
     assert_well_formed(sentence, spoken, spans)
     start, end = text_range(spans, spoken.index("veinticuatro"), spoken.index("veinticuatro") + 12)
     assert sentence[start:end] == "2024"
+
+
+TOKENS = ["The", "DEA", "U.S.", "$2.00", "€3.5 million", "Jan. 3, 2026", "3/1/2026", "5 p.m.", "17:30", "45%",
+          "12kg", "1990s", "Leo XIV", "World War II", "Dr.", "St.", "Smith", "&", "—", "“quoted”", "e.g.",
+          "https://example.com/a", "jo@example.org", "10-20", "1st", "NASA", "and", "said", ",", ";"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=14), st.sampled_from([".", "", "!"]))
+def test_any_mix_of_tokens_gives_a_well_formed_map(tokens, end):
+    sentence = " ".join(tokens) + end
+    spoken, spans = to_spoken_with_map(sentence)
+    assert spoken == to_spoken(sentence)
+    if spoken:
+        assert_well_formed(sentence, spoken, spans)
