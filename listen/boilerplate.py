@@ -31,6 +31,26 @@ _LABELS = [
     r"printer-friendly version|print this (page|article|story)|email this (story|article)",
     r"order reprints.*",
     r"follow (us|me|him|her|them)( on .{0,40})?",
+    r"follow .{1,60} on (facebook|twitter|x|instagram|tiktok|threads|bluesky|linkedin|youtube)\b.*",
+    # Inline links to other stories ("READ MORE: ...", "RELATED: ...").
+    r"(related|more|see also|also read|read also|recommended|watch|listen|opinion)\s*:\s*.{0,150}",
+    # Skip links around promotions, and the marks they jump to.
+    r"skip past .{0,40}|after .{0,30}promotion",
+    # Credits and notes about how the story was made, not the story.
+    # Names only after "by", so "Reporting by the council found ..." stays.
+    r"(additional )?(reporting|writing|editing) by (((?-i:[A-Z])[\w'’.-]*|and|in|&|,|;|"
+    r"(additional )?(reporting|writing|editing|graphics) by)\s*)+",
+    r".{0,120} contributed (reporting )?to this (report|story|article)\.?",
+    r"our standards\s*:.*",
+    r"\(?(copyright|©)\s*(\d{4}|by).{0,160}",
+    r"this material may not be published.*",
+    r"(have|got) a (news )?tip\??.{0,150}|send (us )?your (story ideas|tips?)\b.{0,150}",
+    # Wire-agency sign-offs: "(AP)", "kel/dpa", "jok/dpa/AFP".
+    r"\(?(\w{2,4}/)*(dpa|afp|ap|rtr|reuters|kna|epd|apa|sda|ansa|efe)(/\w{2,8})*\)?",
+    # Live-blog furniture: post times, pins, update stamps, script warnings.
+    r"\d{1,2}[:.]\d{2}\s*(am|pm|a\.m\.|p\.m\.)?\s*(gmt|bst|utc|et|cet|cest|uhr)?",
+    r"pinned( post)?|(show )?key events( only)?|updated at .{0,30}",
+    r"please (turn on|enable) javascript.*",
     # The same furniture in French, German and Spanish.
     r"lire aussi\s*:.*|[ée]couter (cet article|l[’']article)|partager( l[’']article)?|publicit[ée]",
     r"anzeige|werbung|artikel (anh[öo]ren|vorlesen)|lesen sie auch\s*:.*|teilen",
@@ -129,11 +149,16 @@ def _is_heading_repeat(line: str, title: str, description: str, authors: list[st
 
 
 def _drop_pull_quotes(body: list[str]) -> list[str]:
-    """Drop short paragraphs that only repeat words found inside a longer one (pull quotes)."""
+    """Drop short paragraphs that only repeat words found inside a longer one (pull quotes).
+
+    A pull quote is a sentence; a subheading of two or three words ("Season
+    tickets") is also found inside the text but is part of the article.
+    """
     plain = [_plain(p) for p in body]
     keep: list[str] = []
     for i, paragraph in enumerate(body):
-        repeated = len(paragraph) < 250 and any(
+        sentence = len(paragraph) < 250 and len(plain[i].split()) >= 6
+        repeated = sentence and any(
             j != i and len(plain[j]) > len(plain[i]) and plain[i] in plain[j] for j in range(len(body))
         )
         if not repeated and plain[i] not in (_plain(k) for k in keep):

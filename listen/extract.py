@@ -1,13 +1,18 @@
 """Extract the article from an HTML page: metadata plus body paragraphs, without furniture.
 
 trafilatura does the heavy lifting; readability-lxml is a second opinion when
-trafilatura finds nothing or much less than readability does. Then the shared
-rules in boilerplate.py drop what both let through (player labels, "Read
-more" links, print notes, author bios, comment and fact-check sections).
+trafilatura finds nothing or much less than readability does, and the page's
+JSON-LD articleBody wins when it holds the same text and clearly more of it
+(pages that show a truncated body and load the rest with a script). Then the
+shared rules in boilerplate.py drop what all of them let through (player labels,
+"Read more" links, print notes, credits, author bios, comment and fact-check
+sections).
 """
 
 from __future__ import annotations
 
+import html as html_lib
+import json
 import re
 from typing import Any
 
@@ -127,7 +132,7 @@ _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
 def _trafilatura(tree: etree._Element, url: str | None):
     """Run trafilatura on a pruned copy of the page; None when it finds nothing."""
     return trafilatura.bare_extraction(
-        _copy(tree),
+        _prepare(_copy(tree)),
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -142,18 +147,116 @@ def _copy(tree: etree._Element) -> etree._Element:
     return lxml.html.document_fromstring(etree.tostring(tree), parser=_PARSER)
 
 
+# Controls whose box is a widget (newsletter sign-up, reader callout), not the article.
+_SIGN_UP = re.compile(r"sign ?up|subscribe|register|join|send|submit", re.I)
+_WIDGET_MAX_WORDS = 60
+
+
+def _prepare(tree: etree._Element) -> etree._Element:
+    """Fix up a page copy for trafilatura: drop sign-up boxes, keep post headings."""
+    _drop_widgets(tree)
+    # trafilatura throws away every <header>; inside an article a header without the
+    # headline is a section's or a live-blog post's, and its heading is part of the story.
+    for header in tree.xpath("//article//header[not(.//h1)][.//h2 or .//h3 or .//h4]"):
+        header.tag = "div"
+    return tree
+
+
+def _drop_widgets(tree: etree._Element) -> None:
+    """Remove the small box around a form, e-mail field or sign-up button.
+
+    Newsletter boxes and reader callouts sit inside the article body under
+    class names no list can foresee; their form control gives them away.
+    """
+    controls = tree.xpath(
+        "//body//form | //body//input[@type='email'][not(ancestor::form)] | //body//button[not(ancestor::form)]"
+    )
+    for control in controls:
+        if control.tag == "button" and not _SIGN_UP.search(control.text_content()):
+            continue
+        box = _text_box(control)
+        if box is not None and box.tag != "body" and _word_count(box) <= _WIDGET_MAX_WORDS:
+            box.drop_tree()
+
+
+def _text_box(control: etree._Element) -> etree._Element | None:
+    """Climb from a control to the nearest ancestor that has words of its own."""
+    own = _word_count(control)
+    box = control.getparent()
+    while box is not None and _word_count(box) - own < 3:
+        box = box.getparent()
+    if box is not None and box.getparent() is None:
+        return None  # a control already dropped with an earlier box
+    return box
+
+
+def _word_count(element: etree._Element) -> int:
+    return len(element.text_content().split())
+
+
 def body_paragraphs(tree: etree._Element, doc, metadata: dict[str, Any]) -> list[str]:
-    """Return the body paragraphs: trafilatura's, or readability's when it finds clearly more."""
-    ours = _lines(doc.text) if doc is not None and doc.text else []
+    """Return the body paragraphs: trafilatura's, or readability's when it finds clearly more,
+    or the JSON-LD articleBody when it is a fuller copy of the same text."""
+    ours = _restore_headings(_lines(doc.text), tree) if doc is not None and doc.text else []
     second = _readability_paragraphs(tree) if _unsure(ours) else []
     if _words(second) > max(80, 1.5 * _words(ours)):
         ours = second
+    ours = _clean(ours, metadata)
+    fuller = _with_json_ld(ours, tree)
+    return ours if fuller is ours else _clean(fuller, metadata)
+
+
+def _clean(paragraphs: list[str], metadata: dict[str, Any]) -> list[str]:
     return boilerplate.clean_paragraphs(
-        ours,
+        paragraphs,
         title=metadata["title"],
         description=metadata["description"],
         authors=metadata["authors"],
     )
+
+
+def _restore_headings(paragraphs: list[str], tree: etree._Element) -> list[str]:
+    """Put back subheadings trafilatura dropped (it loses some, e.g. in live-blog posts).
+
+    A heading comes back only right before the paragraph that follows it on
+    the page, and only when both sit in the same small block (a post or a
+    section), so sidebar and footer headings stay out.
+    """
+    where = {p: i for i, p in enumerate(paragraphs)}
+    inserts = []
+    for heading in tree.xpath(_SUBHEADINGS):
+        text = " ".join(heading.text_content().split())
+        if not text or text in where or len(text.split()) > 20 or _is_furniture(text):
+            continue
+        following = heading.xpath("following::p[1]")
+        if not following or not _close_kin(heading, following[0]):
+            continue
+        at = where.get(" ".join(following[0].text_content().split()))
+        if at is not None and (at == 0 or paragraphs[at - 1] != text):
+            inserts.append((at, text))
+    for at, text in sorted(inserts, reverse=True):
+        paragraphs = paragraphs[:at] + [text] + paragraphs[at:]
+    return paragraphs
+
+
+_SUBHEADINGS = "//body//*[self::h2 or self::h3][not(ancestor::aside or ancestor::nav or ancestor::footer or ancestor::figure or ancestor::form)]"
+
+
+def _is_furniture(line: str) -> bool:
+    # A "Related" heading put back mid-article would cut the body short there.
+    return boilerplate.is_label(line) or boilerplate.is_tail_marker(line)
+
+
+def _close_kin(heading: etree._Element, paragraph: etree._Element) -> bool:
+    """Tell whether a paragraph sits within two levels of its heading's parent block."""
+    block = heading.getparent()
+    for _ in range(2):
+        if block is None:
+            return False
+        if paragraph in block.iterdescendants():
+            return True
+        block = block.getparent()
+    return block is not None and paragraph in block.iterdescendants()
 
 
 def _unsure(paragraphs: list[str]) -> bool:
@@ -173,6 +276,98 @@ def _lines(text: str) -> list[str]:
         if line:
             out.append(line)
     return out
+
+
+# JSON-LD --------------------------------------------------------------------
+
+_ARTICLE_TYPES = {
+    "Article",
+    "NewsArticle",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "ReviewNewsArticle",
+    "BlogPosting",
+    "Report",
+}
+
+
+def _with_json_ld(paragraphs: list[str], tree: etree._Element) -> list[str]:
+    """Prefer the JSON-LD articleBody when it contains what we found and clearly more.
+
+    The overlap test guards against a body that belongs to another article or
+    to a different page template; "clearly more" keeps trafilatura's paragraphs
+    (and their headings) whenever the page already shows the whole text.
+    """
+    body = _json_ld_body(tree)
+    if not body or _words([body]) < 1.2 * _words(paragraphs) + 20:
+        return paragraphs
+    if paragraphs and _containment(paragraphs, body) < 0.8:
+        return paragraphs
+    return _split_like(body, paragraphs)
+
+
+def _json_ld_body(tree: etree._Element) -> str:
+    """Return the longest articleBody of an article in the page's JSON-LD blocks."""
+    bodies = []
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for item in _json_items(data):
+            types = item.get("@type")
+            types = set(types) if isinstance(types, list) else {types}
+            if types & _ARTICLE_TYPES and isinstance(item.get("articleBody"), str):
+                bodies.append(_plain_body(item["articleBody"]))
+    return max(bodies, key=len, default="")
+
+
+def _json_items(data: Any):
+    """Yield every dict in a JSON-LD value, through lists and @graph."""
+    if isinstance(data, list):
+        for value in data:
+            yield from _json_items(value)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _json_items(data["@graph"])
+
+
+def _plain_body(body: str) -> str:
+    """Some CMSs put HTML or entities in articleBody; keep text with paragraph breaks."""
+    if re.search(r"<(p|br|div)\b", body, re.I):
+        root = lxml.html.fragment_fromstring(body, create_parent="div")
+        for block in root.xpath("//p | //div | //br | //h2 | //h3 | //li"):
+            block.tail = "\n" + (block.tail or "")
+        body = root.text_content()
+    return html_lib.unescape(body)
+
+
+def _containment(paragraphs: list[str], body: str) -> float:
+    """Share of the word 4-grams of our paragraphs that also occur in the body."""
+    ours, theirs = _grams(" ".join(paragraphs)), _grams(body)
+    return len(ours & theirs) / len(ours) if ours else 0.0
+
+
+def _grams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + 4]) for i in range(max(0, len(words) - 3))}
+
+
+def _split_like(body: str, guides: list[str]) -> list[str]:
+    """Split an articleBody into paragraphs: at its line breaks, or else where the
+    paragraphs we already found start and end (many CMSs join them with spaces)."""
+    if "\n" in body.strip():
+        return _lines(body)
+    cuts = {0, len(body)}
+    for guide in guides:
+        at = body.find(guide)
+        if at >= 0:
+            cuts.update((at, at + len(guide)))
+    edges = sorted(cuts)
+    return [p for p in (" ".join(body[a:b].split()) for a, b in zip(edges, edges[1:])) if p]
 
 
 def _readability_paragraphs(tree: etree._Element) -> list[str]:
@@ -200,13 +395,16 @@ def _readability_paragraphs(tree: etree._Element) -> list[str]:
 
 def _metadata(tree: etree._Element, doc) -> dict[str, Any]:
     """Collect title, byline, authors, date, site name and description."""
+    site = ((doc.sitename or "") if doc is not None else "").strip()
     authors = _split_authors(doc.author if doc is not None and doc.author else "") or _byline_from_text(tree)
+    # "Katrin Elger, DER SPIEGEL": the publisher is not an author to read out.
+    authors = [a for a in authors if _plain_name(a) not in (_plain_name(site), "")] or authors
     return {
         "title": _title(tree, doc),
         "authors": authors,
         "byline": _join_names(authors),
         "date": (doc.date or "") if doc is not None else "",
-        "site_name": ((doc.sitename or "") if doc is not None else "").strip(),
+        "site_name": site,
         "description": _meta(tree, "og:description") or _meta(tree, "description"),
     }
 
@@ -250,6 +448,10 @@ def _first_text(tree: etree._Element, xpath: str) -> str:
 def _split_authors(raw: str) -> list[str]:
     names = [" ".join(n.split()) for n in re.split(r";|\band\b|&", raw)]
     return [n for n in names if n]
+
+
+def _plain_name(name: str) -> str:
+    return re.sub(r"^the\s+", "", " ".join(name.lower().split()))
 
 
 def _join_names(names: list[str]) -> str:
