@@ -51,6 +51,14 @@ _LABELS = [
     r"\d{1,2}[:.]\d{2}\s*(am|pm|a\.m\.|p\.m\.)?\s*(gmt|bst|utc|et|cet|cest|uhr)?",
     r"pinned( post)?|(show )?key events( only)?|updated at .{0,30}",
     r"please (turn on|enable) javascript.*",
+    # Lines that trafilatura commonly lets through on news sites.
+    r"(story|article) continues below( this)?( advertisement| ad)?|continue reading( the main story)?",
+    r"scroll (down )?to continue( with content| reading)?|loading( video)?(\.\.\.|…)?",
+    r"(media caption|enlarge this image|toggle caption|hide caption).*",
+    r"(click|tap) here\b.{0,120}",
+    r"this (article|story|post) (was|is) (originally|first) published .{0,200}",
+    r"all rights reserved\.?",
+    r"(first )?(published|updated|posted|last (updated|modified))( on| at)?\s*:?\s*[\w ,.:]{0,40}\d[\w ,.:]{0,20}",
     # The same furniture in French, German and Spanish.
     r"lire aussi\s*:.*|[ée]couter (cet article|l[’']article)|partager( l[’']article)?|publicit[ée]",
     r"anzeige|werbung|artikel (anh[öo]ren|vorlesen)|lesen sie auch\s*:.*|teilen",

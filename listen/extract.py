@@ -72,11 +72,8 @@ _FURNITURE_TOKENS = [
     "pull-quote",
     "inline-related",
 ]
-_FURNITURE_XPATH = (
-    ["//figure", "//figcaption", "//nav", "//form", "//aside", "//noscript", "//button"]
-    + [f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {t} ')]" for t in _FURNITURE_TOKENS]
-    + [f"//*[@id='{t}']" for t in _FURNITURE_TOKENS]
-)
+_FURNITURE_SET = frozenset(_FURNITURE_TOKENS)
+_FURNITURE_TAGS = frozenset(["figure", "figcaption", "nav", "form", "aside", "noscript", "button"])
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—:·•»]|-{1,2}|::)\s+")
 _BYLINE_IN_TEXT = re.compile(
     r"(?:^|[|·•]\s*|\s)(?:[Bb]y|[Vv]on|[Pp]ar|[Pp]or)\s+"
@@ -138,7 +135,6 @@ def _trafilatura(tree: etree._Element, url: str | None):
         include_comments=False,
         include_tables=False,
         include_images=False,
-        prune_xpath=_FURNITURE_XPATH,
     )
 
 
@@ -155,11 +151,30 @@ _WIDGET_MAX_WORDS = 60
 def _prepare(tree: etree._Element) -> etree._Element:
     """Fix up a page copy for trafilatura: drop sign-up boxes, keep post headings."""
     _drop_widgets(tree)
+    _drop_furniture(tree)
     # trafilatura throws away every <header>; inside an article a header without the
     # headline is a section's or a live-blog post's, and its heading is part of the story.
     for header in tree.xpath("//article//header[not(.//h1)][.//h2 or .//h3 or .//h4]"):
         header.tag = "div"
     return tree
+
+
+def _drop_furniture(tree: etree._Element) -> None:
+    """Remove furniture tags and elements whose class or id names furniture, keeping tail text.
+
+    One pass over the tree: some 90 separate XPath queries took longer than
+    trafilatura's own extraction.
+    """
+    doomed = [
+        element
+        for element in tree.iter(etree.Element)
+        if element.tag in _FURNITURE_TAGS
+        or element.get("id") in _FURNITURE_SET
+        or not _FURNITURE_SET.isdisjoint((element.get("class") or "").split())
+    ]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
 
 
 def _drop_widgets(tree: etree._Element) -> None:
@@ -201,9 +216,10 @@ def body_paragraphs(tree: etree._Element, doc, metadata: dict[str, Any]) -> list
     second = _readability_paragraphs(tree) if _unsure(ours) else []
     if _words(second) > max(80, 1.5 * _words(ours)):
         ours = second
-    ours = _clean(ours, metadata)
+    # trafilatura may itself fall back on the JSON-LD body, as one long line.
+    ours = _clean(_resplit(ours, tree), metadata)
     fuller = _with_json_ld(ours, tree)
-    return ours if fuller is ours else _clean(fuller, metadata)
+    return ours if fuller is ours else _clean(_resplit(fuller, tree), metadata)
 
 
 def _clean(paragraphs: list[str], metadata: dict[str, Any]) -> list[str]:
@@ -306,6 +322,21 @@ def _with_json_ld(paragraphs: list[str], tree: etree._Element) -> list[str]:
     if paragraphs and _containment(paragraphs, body) < 0.8:
         return paragraphs
     return _split_like(body, paragraphs)
+
+
+def _resplit(paragraphs: list[str], tree: etree._Element) -> list[str]:
+    """Split very long paragraphs where the page's own <p> paragraphs start and end."""
+    if all(len(p.split()) <= 100 for p in paragraphs):
+        return paragraphs
+    guides = [" ".join(p.text_content().split()) for p in tree.xpath("//body//p")]
+    guides = [g for g in guides if len(g.split()) >= 5]
+    out: list[str] = []
+    for paragraph in paragraphs:
+        long = len(paragraph.split()) > 100
+        out.extend(
+            _split_like(paragraph, [g for g in guides if len(g) < len(paragraph)]) if long else [paragraph]
+        )
+    return out
 
 
 def _json_ld_body(tree: etree._Element) -> str:

@@ -164,3 +164,97 @@ def test_a_site_name_appended_to_the_headline_is_dropped_from_the_title():
         + "</article></body></html>"
     )
     assert article_from_html(html).title == "Bridge to close for repairs"
+
+
+def _story(body: str, head: str = "") -> str:
+    """A small article page around the given body markup."""
+    return (
+        "<html lang='en'><head><meta property='og:title' content='Harbour wall finished early'>"
+        f"{head}</head><body><main><article><h1>Harbour wall finished early</h1>{body}</article></main></body></html>"
+    )
+
+
+_PARAS = [
+    f"Paragraph {i} says the harbour wall was finished two weeks early and under its budget of four million."
+    for i in range(6)
+]
+
+
+def test_a_fuller_json_ld_article_body_wins_over_a_truncated_page():
+    ld = json.dumps({"@type": "NewsArticle", "articleBody": " ".join(_PARAS)})
+    html = _story(
+        "".join(f"<p>{p}</p>" for p in _PARAS[:2]) + "<button>Read full article</button>",
+        f"<script type='application/ld+json'>{ld}</script>",
+    )
+    paragraphs = article_from_html(html).paragraphs
+    assert paragraphs[:2] == _PARAS[:2]
+    assert " ".join(paragraphs) == " ".join(_PARAS)
+
+
+def test_a_json_ld_body_about_something_else_is_ignored():
+    other = " ".join(["The council also discussed parking permits for the new estate."] * 30)
+    ld = json.dumps({"@graph": [{"@type": "Article", "articleBody": other}]})
+    html = _story("".join(f"<p>{p}</p>" for p in _PARAS), f"<script type='application/ld+json'>{ld}</script>")
+    assert article_from_html(html).paragraphs == _PARAS
+
+
+def test_a_sign_up_box_inside_the_body_is_dropped_whatever_its_class():
+    box = (
+        "<div class='wp-block-group x-box'><h3>Get the Ledger in your inbox</h3><p>Our free morning email.</p>"
+        "<input type='email'><a>Sign up</a></div>"
+    )
+    html = _story(
+        "".join(f"<p>{p}</p>" for p in _PARAS[:3]) + box + "".join(f"<p>{p}</p>" for p in _PARAS[3:])
+    )
+    body = "\n".join(article_from_html(html).paragraphs)
+    assert "inbox" not in body and "morning email" not in body
+    assert _PARAS[5] in body
+
+
+def test_a_subheading_is_kept_even_when_the_text_repeats_its_words():
+    body = "<p>Season tickets will rise by 4.6% again this year, officials said today.</p><h2>Season tickets</h2>"
+    html = _story(body + "".join(f"<p>{p}</p>" for p in _PARAS))
+    assert "Season tickets" in article_from_html(html).paragraphs
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reporting by Bart Meijer; Editing by Mark Potter and Jan Harvey",
+        "Additional reporting by Jane Doe in London",
+        "Associated Press writer Sam Lee contributed to this report.",
+        "Copyright 2024 by WKTV 4 - All rights reserved.",
+        "READ MORE: Millbrook district weighs four-day school week",
+        "RELATED: Voters reject $48M school bond",
+        "kel/dpa",
+        "(AP)",
+        "11:48 GMT",
+        "Story continues below advertisement",
+        "Follow BBC Hereford & Worcester on Facebook, X and Instagram.",
+        "skip past newsletter promotion",
+        "Published 3 hours ago",
+    ],
+)
+def test_credits_inline_links_and_live_blog_furniture_are_labels(line):
+    from listen import boilerplate
+
+    assert boilerplate.is_label(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reporting by the council's auditors found the scheme was £2m over budget.",
+        "Research by the university shows the river has risen by 30cm since 1990.",
+        "More than 200 schools closed for the day.",
+    ],
+)
+def test_body_sentences_that_look_like_credits_are_not_labels(line):
+    from listen import boilerplate
+
+    assert not boilerplate.is_label(line)
+
+
+def test_the_publisher_is_not_read_out_as_an_author():
+    html, _, _ = page("de-bahn-sanierung")
+    assert article_from_html(html).byline == "Katrin Elger"
