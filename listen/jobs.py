@@ -426,8 +426,8 @@ class QueuedJob(Job):
                     self._finish(stored)
                 elif state == READY:
                     self.status, self.error = FAILED, (
-                        "A worker finished this article but its audio is not in this server's cache; "
-                        "give the web server and the workers the same cache folder, then post it again.")
+                        "A worker finished this article but its audio is not in this server's cache (pruned, "
+                        "damaged, or the workers use another cache folder); post the article again.")
                 else:
                     self.status, self.error = FAILED, (
                         "The queue lost this job (was Redis restarted without persistence?); post the article again.")

@@ -151,6 +151,7 @@ class RenderQueue:
         import redis
 
         try:
+            self.requeue_abandoned()  # any process that watches a job helps recover it
             job = self._fetch(key)
             if job is None:
                 return None

@@ -60,14 +60,14 @@ class RedisServer:
 
 
 def start_worker(redis_url: str, cache_dir: Path, *extra: str, heartbeat_s: float | None = None,
-                 log: Path | None = None) -> subprocess.Popen:
+                 log: Path | None = None, name: str = "") -> subprocess.Popen:
     """Start a `listen worker` (or, for a short heartbeat, the same worker through Python) in a child process."""
     env = {**os.environ, "LISTEN_REDIS_URL": redis_url, "LISTEN_CACHE_DIR": str(cache_dir), "LISTEN_JOBS": "1"}
     if heartbeat_s is None:
         command = [sys.executable, "-m", "listen", "worker", *extra]
     else:
         code = ("import sys; from listen.config import Settings; from listen.queue import run_worker; "
-                f"sys.exit(run_worker(Settings.from_env(), heartbeat_s={heartbeat_s}))")
+                f"sys.exit(run_worker(Settings.from_env(), name={name or None!r}, heartbeat_s={heartbeat_s}))")
         command = [sys.executable, "-c", code]
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it
     return subprocess.Popen(command, env=env, stdout=out, stderr=out, start_new_session=True)
