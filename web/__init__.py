@@ -10,7 +10,7 @@ from flask import Flask
 
 from listen.article import decode_text, from_text
 from listen.config import Settings
-from listen.errors import ListenError
+from listen.errors import ListenError, SettingsError
 from listen.jobs import JobManager
 
 from . import errors
@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
 
     app.register_blueprint(api_bp)
     app.register_blueprint(pages_bp)
+    _limit_writes(app, settings)
     errors.register(app)
     app.after_request(_security_headers)
 
@@ -46,6 +47,28 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
     if render_sample:
         _render_sample(app, manager)
     return app
+
+
+def _limit_writes(app: Flask, settings: Settings) -> None:
+    """Limit new articles per client address and per API key; counted in Redis when scaled out."""
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+    from limits import parse_many
+
+    from .api import api_key_id, request_api_key
+
+    try:
+        parse_many(settings.rate_limit)
+    except ValueError:
+        raise SettingsError(f"LISTEN_RATE_LIMIT={settings.rate_limit!r} is not a rate; write it like 60/minute.") from None
+    limiter = Limiter(get_remote_address, app=app, storage_uri=settings.redis_url or "memory://",
+                      headers_enabled=True, key_prefix="listen-limits")
+    app.extensions["listen_limiter"] = limiter
+    view = app.view_functions["api.create"]
+    view = limiter.limit(settings.rate_limit, methods=["POST"])(view)
+    view = limiter.limit(settings.rate_limit, key_func=api_key_id, methods=["POST"], scope="api-key",
+                         exempt_when=lambda: request_api_key() is None)(view)
+    app.view_functions["api.create"] = view
 
 
 def manager_of(app: Flask) -> JobManager:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from typing import Any
 
@@ -26,6 +28,13 @@ class RenderFailedError(ListenError):
 
     code = "render_failed"
     http_status = 409
+
+
+class UnauthorizedError(ListenError):
+    """A write endpoint was called without a valid API key while keys are configured."""
+
+    code = "unauthorized"
+    http_status = 401
 
 
 def manager() -> JobManager:
@@ -70,6 +79,7 @@ def create() -> tuple[Response, int] | Response:
     """Create (or find) the rendition of an article; 202 while it renders, 200 when ready."""
     if request.method == "OPTIONS":
         return _preflight()
+    check_api_key()
     fields, upload = _request_fields()
     settings = _settings_for(fields)
     article = _article_from(fields, upload, settings)
@@ -81,13 +91,45 @@ def create() -> tuple[Response, int] | Response:
             article.title = " ".join(title.split())[:300]
     job = manager().submit(article, settings)
     data = {"id": job.id, "status": job.status, **article_urls(job.id)}
-    response = cors(jsonify(data))
+    response = jsonify(data) if _keys() else cors(jsonify(data))
     response.headers["Location"] = url_for("api.show", key=job.id, _external=True)
     return response, (200 if job.status == READY else 202)
 
 
+def _keys() -> list[str]:
+    raw = current_app.config["LISTEN_SETTINGS"].api_keys or ""
+    return [k.strip() for k in raw.split(",") if k.strip()]
+
+
+def request_api_key() -> str | None:
+    """Return the API key a request carries (Authorization: Bearer KEY, or X-API-Key), if any."""
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        return header[7:].strip() or None
+    return request.headers.get("X-API-Key", "").strip() or None
+
+
+def api_key_id() -> str:
+    """Name the request's API key for rate limiting, without keeping the key itself."""
+    key = request_api_key() or ""
+    return "key:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def check_api_key() -> None:
+    """Refuse a write without a configured API key, when keys are configured (off by default)."""
+    keys = _keys()
+    if not keys:
+        return
+    given = request_api_key()
+    if given is None or not any(hmac.compare_digest(given.encode(), k.encode()) for k in keys):
+        raise UnauthorizedError("This server needs an API key to create articles; send it as "
+                                "'Authorization: Bearer KEY' or 'X-API-Key: KEY'.")
+
+
 def _preflight() -> Response:
-    """Let other sites' pages (the widget) post articles."""
+    """Let other sites' pages (the widget) post articles, unless posting needs an API key."""
+    if _keys():
+        return Response(status=204)  # keys are for servers, never for pages on other sites
     response = cors(Response(status=204))
     response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Content-Type"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from listen.errors import BusyError, ListenError
@@ -16,6 +16,7 @@ MESSAGES = {
     404: "Nothing here; check the article id or the address.",
     405: "That method is not allowed here.",
     413: "The request body is over the size limit; send a shorter article or raise LISTEN_MAX_BODY_BYTES.",
+    429: "Too many new articles from you for now; wait a little (see Retry-After) or raise LISTEN_RATE_LIMIT.",
 }
 
 
@@ -23,7 +24,8 @@ def error_response(status: int, code: str, message: str) -> Response:
     """Build the JSON error body every endpoint uses."""
     response = jsonify({"error": {"code": code, "message": message}})
     response.status_code = status
-    if request.path.startswith(("/api/", "/oembed")):
+    keys = current_app.config["LISTEN_SETTINGS"].api_keys
+    if request.path.startswith(("/api/", "/oembed")) and not (keys and request.method in ("POST", "OPTIONS")):
         # Other sites' pages (the widget) must be able to read why their request failed.
         response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -1,0 +1,92 @@
+"""Property-based fuzzing of the text pipeline (article -> script) with hypothesis."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from listen.article import from_text
+from listen.config import Settings
+from listen.errors import ListenError
+from listen.script import build_script
+
+SETTINGS = Settings(language="en")
+FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Plain news words: none of them is page furniture ("Comments", "Share", "Listen") that ends or trims an article.
+WORDS = ["river", "council", "bridge", "water", "morning", "market", "teachers", "station", "garden", "ferry",
+         "votes", "harbour", "winter", "budget", "library", "street", "museum", "hospital", "tram", "north",
+         "Maria", "Lopez", "Oslo", "Lima", "Kenya", "Quebec", "policy", "reform", "season", "record"]
+NUMBERS = st.integers(0, 99999).map(str) | st.sampled_from(["3.5", "12,000", "1998", "42%", "$7", "7th"])
+WORD = st.sampled_from(WORDS) | NUMBERS
+
+
+@st.composite
+def sentences(draw) -> str:
+    words = draw(st.lists(WORD, min_size=3, max_size=14))
+    words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words) + draw(st.sampled_from([".", ".", "!", "?"]))
+
+
+@st.composite
+def articles(draw) -> str:
+    title = " ".join(w.capitalize() for w in draw(st.lists(st.sampled_from(WORDS), min_size=2, max_size=6)))
+    paragraphs = draw(st.lists(st.lists(sentences(), min_size=1, max_size=5), min_size=1, max_size=5))
+    return title + "\n\n" + "\n\n".join(" ".join(p) for p in paragraphs) + "\n"
+
+
+def tokens(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z]+|\d+", text)
+
+
+def script_of(text: str):
+    return build_script(from_text(text), SETTINGS)
+
+
+@FUZZ
+@given(st.text(max_size=600))
+def test_any_text_gives_a_script_or_a_listen_error_and_nothing_else(text):
+    try:
+        script = script_of(text)
+    except ListenError as exc:
+        assert exc.message
+        return
+    for sentence in script.sentences:
+        assert sentence.spoken.strip() and all(chunk.strip() for chunk in sentence.chunks)
+
+
+@FUZZ
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300).map(lambda s: "Headline\n\n" + s))
+def test_any_body_under_a_headline_gives_a_script_or_a_listen_error(text):
+    try:
+        script_of(text)
+    except ListenError:
+        pass
+
+
+@FUZZ
+@given(articles())
+def test_the_script_never_loses_a_sentence_of_the_article(text):
+    script = script_of(text)
+    said = tokens(" ".join(s.text for s in script.sentences))
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        words = tokens(sentence)
+        if not words:
+            continue
+        # Every word of every input sentence appears, in order, in the script's sentences.
+        at = 0
+        for word in words:
+            assert word in said[at:], f"{word!r} of {sentence!r} is missing from the script"
+            at = said.index(word, at) + 1
+
+
+@FUZZ
+@given(articles())
+def test_every_sentence_has_something_to_say_and_chunks_fit_the_engine(text):
+    script = script_of(text)
+    assert script.sentences
+    for sentence in script.sentences:
+        assert sentence.spoken.strip()
+        assert all(len(chunk) <= SETTINGS.chunk_chars + 40 for chunk in sentence.chunks)

@@ -1,0 +1,161 @@
+"""API keys, rate limits, CORS only where embedding needs it, and security headers on pages."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from listen.config import Settings
+from listen.errors import SettingsError
+from web import close_app, create_app
+
+_counter = itertools.count()
+
+
+def body() -> dict:
+    return {"text": f"Security Headline {next(_counter)}\n\nOne short sentence. Another one."}
+
+
+@pytest.fixture(scope="module")
+def open_app(tmp_path_factory):
+    app = create_app(Settings(cache_dir=tmp_path_factory.mktemp("open"), jobs=1), start_workers=False,
+                     render_sample=False)
+    yield app
+    close_app(app)
+
+
+@pytest.fixture
+def keyed_app(tmp_path):
+    app = create_app(Settings(cache_dir=tmp_path / "cache", jobs=1, api_keys="alpha-key, beta-key",
+                              rate_limit="3/minute"), start_workers=False, render_sample=False)
+    yield app
+    close_app(app)
+
+
+@pytest.fixture(scope="module")
+def ready_id(open_app):
+    client = open_app.test_client()
+    key = client.post("/api/v1/articles", json=body()).json["id"]
+    assert open_app.extensions["listen"].get(key).wait(90)
+    return key
+
+
+# -- API keys -------------------------------------------------------------------------------------
+
+
+def test_without_configured_keys_anyone_may_post(open_app):
+    assert open_app.test_client().post("/api/v1/articles", json=body()).status_code == 202
+
+
+def test_with_keys_a_post_without_one_gets_401_saying_how_to_send_it(keyed_app):
+    response = keyed_app.test_client().post("/api/v1/articles", json=body())
+    assert response.status_code == 401
+    assert response.json["error"]["code"] == "unauthorized"
+    assert "Authorization: Bearer" in response.json["error"]["message"]
+
+
+def test_with_keys_a_wrong_key_is_refused_and_a_right_one_in_either_header_accepted(keyed_app):
+    client = keyed_app.test_client()
+    assert client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "gamma"}).status_code == 401
+    assert client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "beta-key"}).status_code == 202
+    response = client.post("/api/v1/articles", json=body(), headers={"Authorization": "Bearer alpha-key"})
+    assert response.status_code == 202
+
+
+def test_with_keys_reads_stay_open(keyed_app):
+    client = keyed_app.test_client()
+    key = client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"}).json["id"]
+    assert client.get(f"/api/v1/articles/{key}").status_code == 200
+    assert client.get("/api/v1/voices").status_code == 200
+
+
+# -- rate limits ------------------------------------------------------------------------------------
+
+
+def test_posts_are_limited_per_client_address_with_429_and_retry_after(keyed_app):
+    client = keyed_app.test_client()
+    statuses = [client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"},
+                            environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code for _ in range(4)]
+    assert statuses == [202, 202, 202, 429]
+    response = client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "beta-key"},
+                           environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    assert response.status_code == 429 and response.json["error"]["code"] == "too_many_requests"
+    assert int(response.headers["Retry-After"]) > 0
+    # Another address is not affected.
+    other = client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "beta-key"},
+                        environ_base={"REMOTE_ADDR": "10.0.0.8"})
+    assert other.status_code == 202
+
+
+def test_posts_are_limited_per_api_key_across_addresses(keyed_app):
+    client = keyed_app.test_client()
+    statuses = [client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"},
+                            environ_base={"REMOTE_ADDR": f"10.0.1.{n}"}).status_code for n in range(4)]
+    assert statuses == [202, 202, 202, 429]
+
+
+def test_reads_are_not_rate_limited(keyed_app):
+    client = keyed_app.test_client()
+    key = client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "beta-key"}).json["id"]
+    assert all(client.get(f"/api/v1/articles/{key}").status_code == 200 for _ in range(10))
+
+
+def test_a_rate_limit_that_is_not_a_rate_is_a_settings_error(tmp_path):
+    with pytest.raises(SettingsError, match="60/minute"):
+        create_app(Settings(cache_dir=tmp_path, rate_limit="lots"), start_workers=False, render_sample=False)
+
+
+# -- CORS -----------------------------------------------------------------------------------------
+
+
+def test_cors_is_on_the_read_endpoints_meant_for_embedding(open_app, ready_id):
+    client = open_app.test_client()
+    for path in (f"/api/v1/articles/{ready_id}", f"/api/v1/articles/{ready_id}/audio.mp3",
+                 f"/api/v1/articles/{ready_id}/timings.json", f"/api/v1/articles/{ready_id}/captions.vtt",
+                 f"/oembed?url=http://localhost/a/{ready_id}", "/widget.js"):
+        assert client.get(path).headers.get("Access-Control-Allow-Origin") == "*", path
+
+
+def test_pages_carry_no_cors_header(open_app, ready_id):
+    client = open_app.test_client()
+    for path in ("/", f"/a/{ready_id}", f"/embed/{ready_id}"):
+        assert "Access-Control-Allow-Origin" not in client.get(path).headers, path
+
+
+def test_with_keys_posting_is_not_open_to_other_sites_pages(keyed_app):
+    client = keyed_app.test_client()
+    preflight = client.options("/api/v1/articles", headers={"Origin": "https://elsewhere.example",
+                                                            "Access-Control-Request-Method": "POST"})
+    assert "Access-Control-Allow-Origin" not in preflight.headers
+    response = client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"})
+    assert "Access-Control-Allow-Origin" not in response.headers
+    refused = client.post("/api/v1/articles", json=body())
+    assert "Access-Control-Allow-Origin" not in refused.headers
+
+
+# -- headers ----------------------------------------------------------------------------------------
+
+
+def test_pages_have_a_csp_that_forbids_framing_by_others_and_nosniff(open_app, ready_id):
+    client = open_app.test_client()
+    for path in ("/", f"/a/{ready_id}"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'self'" in csp and "script-src 'self'" in csp and "default-src 'self'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_the_embed_may_be_framed_by_any_site_but_keeps_its_csp(open_app, ready_id):
+    headers = open_app.test_client().get(f"/embed/{ready_id}").headers
+    csp = headers["Content-Security-Policy"]
+    assert "frame-ancestors *" in csp and "script-src 'self'" in csp
+    assert "X-Frame-Options" not in headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_api_responses_are_nosniff(open_app, ready_id):
+    client = open_app.test_client()
+    for path in (f"/api/v1/articles/{ready_id}", f"/api/v1/articles/{ready_id}/audio.mp3", "/api/v1/nothing"):
+        assert client.get(path).headers["X-Content-Type-Options"] == "nosniff", path
