@@ -9,6 +9,8 @@ end, so editing one sentence re-encodes one piece, not the article.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,7 +88,11 @@ def render_piece(job: PieceJob) -> dict[str, Any]:
 
 
 def _render_chunk(job: PieceJob, cache: Cache, sentence: SentenceSpec, key: str, text: str) -> np.ndarray:
-    tmp = cache.temp_file(".wav")
+    # The engine writes to the system's temp folder, not the cache: pyttsx3 swallows a
+    # write error (a full disk) in a callback, and the worker would only hang.
+    fd, name = tempfile.mkstemp(suffix=".wav", prefix="listen-")
+    os.close(fd)
+    tmp = Path(name)
     try:
         get_engine(job.engine).synthesize(text, job.voice, job.rate, str(tmp))
         samples = read_engine_wav(str(tmp), text, job.rate)

@@ -25,7 +25,7 @@ from .captions import to_vtt
 from .chunks import PieceJob, SentenceSpec
 from .config import Settings
 from .engines import Engine, get_engine
-from .errors import EngineError
+from .errors import CacheError, EngineError
 from .script import INTRO, Script, Sentence, build_script
 from .workers import JobOutcome, WorkerPool
 
@@ -241,6 +241,8 @@ class Renderer:
             outcome = outcomes.get()
             finished[outcome.job.key] = outcome
         outcome = finished[piece.key]
+        if isinstance(outcome.exception, CacheError):
+            raise outcome.exception
         if not outcome.ok:
             raise EngineError(
                 f"Could not render {_describe(piece, outcome.error)} after {outcome.attempts} tries. "

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from .errors import ListenError
+
 _STOP = None
 
 
@@ -30,6 +32,9 @@ class JobOutcome:
     result: Any = None
     error: str | None = None
     attempts: int = 1
+    # The ListenError the handler raised, when it raised one: the parent can pass it on
+    # as it is (a full cache is a CacheError, not an engine failure).
+    exception: Exception | None = None
 
     @property
     def ok(self) -> bool:
@@ -58,11 +63,10 @@ def _worker_main(conn: Connection, handler_path: str, initializer_path: str | No
             return
         try:
             conn.send(("ok", handler(job)))
-        except Exception as exc:  # sent back to the parent, which decides on a retry
-            detail = f"{type(exc).__name__}: {exc}"
-            if not getattr(exc, "message", None):
-                detail += "\n" + traceback.format_exc(limit=3)
-            conn.send(("error", detail))
+        except ListenError as exc:  # sent back whole: the parent decides on a retry
+            conn.send(("error", exc))
+        except Exception as exc:
+            conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
 
 
 class _Slot:
@@ -157,6 +161,8 @@ class WorkerPool:
                 outcomes.put(JobOutcome(job, result=value, attempts=attempt))
             elif attempt <= self.retries:
                 self.jobs.put((job, attempt + 1, outcomes))
+            elif isinstance(value, ListenError):
+                outcomes.put(JobOutcome(job, error=value.message, attempts=attempt, exception=value))
             else:
                 outcomes.put(JobOutcome(job, error=value, attempts=attempt))
 

@@ -185,8 +185,6 @@ def test_a_full_disk_fails_the_render_and_leaves_no_corrupt_entry(tiny_disk):
     assert not [p for p in (tiny_disk / "tmp").iterdir() if p.suffix == ".mp3"], "partial MP3s left behind"
 
 
-@pytest.mark.xfail(strict=True, reason="core: the engine writes its WAV into the full cache, pyttsx3 swallows "
-                   "ENOSPC in a callback and hangs until the chunk timeout, and the pool reports an EngineError")
 def test_a_full_disk_gives_a_cache_error_that_says_the_disk_is_full(tiny_disk):
     error = render_on_a_full_disk(tiny_disk)
     assert isinstance(error, CacheError), f"{type(error).__name__}: {error.message}"
