@@ -24,7 +24,7 @@ import numpy as np
 from .errors import CacheError, SettingsError
 
 # Bump when our own audio processing changes what a chunk's samples are.
-AUDIO_PROCESSING_VERSION = 3
+AUDIO_PROCESSING_VERSION = 4  # 4: chunks rendered before the rate fix may be at a wrong rate
 SAMPLE_RATE = 22050
 
 

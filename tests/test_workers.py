@@ -34,3 +34,15 @@ def test_a_job_that_fails_twice_reports_its_error():
     assert not outcome.ok
     assert outcome.attempts == 2
     assert "this job never works" in outcome.error
+
+
+def test_each_engine_call_uses_its_own_rate_even_when_rates_alternate():
+    # espeak-ng under pyttsx3 is asynchronous; a rate change used to land on the wrong call.
+    rates = [120, 260, 120, 260, 170, 120]
+    outcome = run_one("durations_at_rates", rates)  # type: ignore[arg-type]
+    assert outcome.ok, outcome.error
+    by_rate: dict[int, set[float]] = {}
+    for rate, seconds in zip(rates, outcome.result):
+        by_rate.setdefault(rate, set()).add(round(seconds, 2))
+    assert all(len(v) == 1 for v in by_rate.values()), by_rate
+    assert min(by_rate[120]) > 1.5 * max(by_rate[260])

@@ -27,3 +27,22 @@ def crash_first_time(marker: str) -> str:
 
 def always_fail(_: str) -> str:
     raise RuntimeError("this job never works")
+
+
+def durations_at_rates(rates: list[int]) -> list[float]:
+    """Render one sentence at each rate in turn with the real engine; return the seconds of each."""
+    import tempfile
+    import wave
+
+    from listen.engines.pyttsx3_engine import Pyttsx3Engine, _worker_engine
+
+    _worker_engine()
+    engine = Pyttsx3Engine()
+    seconds = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, rate in enumerate(rates):
+            path = f"{tmp}/{n}.wav"
+            engine.synthesize("Speed matters to every listener.", "gmw/en-us", rate, path)
+            with wave.open(path) as w:
+                seconds.append(w.getnframes() / w.getframerate())
+    return seconds

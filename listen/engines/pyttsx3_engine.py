@@ -67,14 +67,30 @@ class Pyttsx3Engine(Engine):
 
     def synthesize(self, text: str, voice: str, rate: int, path: str) -> None:
         engine = _worker_engine()
-        engine.setProperty("voice", voice)
-        engine.setProperty("rate", rate)
         if os.path.exists(path):
             os.remove(path)
-        engine.save_to_file(text, path)
-        engine.runAndWait()
+        engine.setProperty("voice", voice)
+        engine.setProperty("rate", rate)
+        _save(engine, text, path)
         if not os.path.exists(path):
             raise EngineError(f"espeak-ng wrote no audio for: {text[:60]!r}")
+
+
+def _save(engine: Any, text: str, path: str) -> None:
+    """Render text to a WAV file and return only when espeak-ng is idle again.
+
+    Under pyttsx3, espeak-ng runs asynchronously: property changes queue behind a
+    running synthesis, and runAndWait cancels whatever espeak still has queued when
+    it starts. That is how a chunk comes out at the last call's rate, or not at all
+    (DESIGN.md: "queued commands can be dropped"). Waiting for espeak to be idle
+    before and after each call makes voice, rate and file land in order.
+    """
+    from pyttsx3.drivers import _espeak
+
+    _espeak.Synchronize()
+    engine.save_to_file(text, path)
+    engine.runAndWait()
+    _espeak.Synchronize()
 
 
 def _worker_engine() -> Any:
@@ -91,8 +107,7 @@ def _worker_engine() -> Any:
 
         _engine = pyttsx3.init("espeak")
         with tempfile.TemporaryDirectory() as tmp:
-            _engine.save_to_file("ready", os.path.join(tmp, "warmup.wav"))
-            _engine.runAndWait()
+            _save(_engine, "ready", os.path.join(tmp, "warmup.wav"))
     return _engine
 
 
