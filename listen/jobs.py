@@ -199,12 +199,12 @@ def id3_size(head: bytes) -> int | None:
 class JobManager:
     """Render articles in the background: one job per id, a bounded queue, shared engine workers."""
 
-    def __init__(self, settings: Settings, threads: int = 2, max_pending: int = 16, keep_finished: int = 512):
+    def __init__(self, settings: Settings, threads: int = 2, max_pending: int | None = None, keep_finished: int = 512):
         self.settings = settings
         self.base = Renderer(settings)
+        self.max_pending = settings.queue_limit if max_pending is None else max_pending
         # With Redis, `listen worker` processes render and this process only enqueues and reports.
         self.queue: RenderQueue | None = RenderQueue(settings) if settings.redis_url else None
-        self.max_pending = max_pending
         self.keep_finished = keep_finished
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="listen-render")
         self.jobs: OrderedDict[str, Job] = OrderedDict()
@@ -332,9 +332,16 @@ class JobManager:
     def _queued(self, key: str) -> Job | None:
         """Find a job in the shared cache (finished) or in Redis (queued, rendering, failed)."""
         assert self.queue is not None
+        with self.lock:
+            known = self.jobs.get(key)  # a finished rendition never changes: no need to hash it again
+            if known is not None and known.status == READY and _intact(known):
+                return known
         stored = self.base.cache.get_rendition(key)
         if stored is not None:
-            return Job.from_stored(stored)
+            job = Job.from_stored(stored)
+            with self.lock:
+                self._remember(job)
+            return job
         info = self.queue.status(key)
         if info is None:
             return None

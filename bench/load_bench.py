@@ -1,0 +1,180 @@
+"""Load a real `listen serve` on loopback: many clients reading cached audio, a burst of new articles.
+
+    .venv/bin/python bench/load_bench.py [--clients 200] [--requests 5] [--articles 20] [--queue]
+
+1. 200 concurrent clients each make a few Range requests for a cached MP3: errors and
+   p50/p99 latency. 2. 20 new articles posted at once: every one must complete, none lost.
+Figures are set against the naive pipeline (espeak-ng -w + ffmpeg) timed in the same run.
+With --queue the server enqueues into a throwaway redis-server and two `listen worker`
+processes render. Every loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from naive import ROOT, SEED, naive_seconds  # bench/ is on sys.path when run as a script
+from web_bench import free_port, request, start_server, wait_until_ready
+
+DEADLINE_S = 600  # no phase may run longer than this
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def range_client(port: int, path: str, size: int, requests: int, latencies: list[float], errors: list[str],
+                 start: threading.Barrier) -> None:
+    """Make a few Range requests on one keep-alive connection, checking every answer."""
+    rng = random.Random()
+    start.wait()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        for _ in range(requests):
+            a = rng.randrange(0, size - 1)
+            b = min(size - 1, a + rng.randrange(1, 64 * 1024))
+            t = time.perf_counter()
+            conn.request("GET", path, headers={"Range": f"bytes={a}-{b}"})
+            response = conn.getresponse()
+            body = response.read()
+            latencies.append(time.perf_counter() - t)
+            if response.status != 206 or len(body) != b - a + 1 or \
+                    response.getheader("Content-Range") != f"bytes {a}-{b}/{size}":
+                errors.append(f"{response.status} {len(body)} for bytes={a}-{b}")
+    except (OSError, http.client.HTTPException) as exc:
+        errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        conn.close()
+
+
+def cached_ranges(port: int, key: str, clients: int, requests: int) -> None:
+    path = f"/api/v1/articles/{key}/audio.mp3"
+    status, data = request(port, "GET", path)
+    assert status == 200, status
+    latencies: list[float] = []
+    errors: list[str] = []
+    barrier = threading.Barrier(clients)
+    threads = [threading.Thread(target=range_client, args=(port, path, len(data), requests, latencies, errors, barrier),
+                                daemon=True) for _ in range(clients)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(DEADLINE_S)
+    wall = time.perf_counter() - began
+    done = len(latencies)
+    print(f"{clients} clients x {requests} Range requests on a cached {len(data) / 1000:.0f} kB MP3: "
+          f"{done} answered in {wall:.2f} s ({done / wall:.0f} req/s), {len(errors)} errors, "
+          f"p50 {percentile(latencies, 0.5) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms")
+    for e in errors[:5]:
+        print(f"  error: {e}")
+    return None
+
+
+def burst(port: int, articles: int, naive: float, tmp: Path) -> None:
+    """Post distinct articles at once, then poll until each is ready or failed (bounded)."""
+    paragraphs = [p for p in SEED.read_text("utf-8").split("\n\n") if len(p) > 200][:2]
+    texts = [f"Load Test Article Number {n}\n\n" + "\n\n".join(paragraphs) + f"\n\nThis is article {n}.\n"
+             for n in range(articles)]
+    one = tmp / "burst-article.txt"
+    one.write_text(texts[0], "utf-8")
+    naive_all = articles * statistics.median(naive_seconds(one, tmp) for _ in range(3))
+    ids: list[str | None] = [None] * articles
+    statuses: list[int] = [0] * articles
+    barrier = threading.Barrier(articles)
+
+    def post(n: int) -> None:
+        barrier.wait()
+        # Its own rate changes every chunk's key: each article renders from scratch.
+        status, data = request(port, "POST", "/api/v1/articles", {"text": texts[n], "rate": 150 + n})
+        statuses[n] = status
+        if status in (200, 202):
+            ids[n] = json.loads(data)["id"]
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=post, args=(n,), daemon=True) for n in range(articles)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    accepted = sum(1 for i in ids if i)
+    state: dict[str, str] = {}
+    while time.perf_counter() - began < DEADLINE_S:
+        for key in {i for i in ids if i and state.get(i) not in ("ready", "failed")}:
+            status, data = request(port, "GET", f"/api/v1/articles/{key}")
+            state[key] = json.loads(data)["status"] if status == 200 else f"http {status}"
+            if state[key] not in ("ready", "rendering"):
+                print(f"  {key[:12]}: {state[key]}: {data[:300]!r}")
+        if all(state.get(i) in ("ready", "failed") for i in ids if i):
+            break
+        time.sleep(0.5)
+    wall = time.perf_counter() - began
+    ready = sum(1 for i in ids if i and state.get(i) == "ready")
+    print(f"{articles} new articles posted at once: {accepted} accepted (statuses {sorted(set(statuses))}), "
+          f"{ready} completed, {articles - ready} lost or failed, all done in {wall:.1f} s "
+          f"= {wall / naive_all:.2f}x the naive pipeline run on each of them in turn ({naive_all:.1f} s)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=5, help="Range requests per client")
+    parser.add_argument("--articles", type=int, default=20)
+    parser.add_argument("--queue", action="store_true", help="render on two queue workers through Redis")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        naive = statistics.median(naive_seconds(SEED, tmp) for _ in range(3))
+        print(f"naive pipeline (espeak-ng -w + ffmpeg 64k), seed article: {naive:.3f} s")
+        children: list[subprocess.Popen] = []
+        if args.queue:
+            if not shutil.which("redis-server"):
+                print("redis-server is not installed; run without --queue")
+                return 1
+            redis_port = free_port()
+            children.append(subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
+                                              "--save", "", "--appendonly", "no", "--dir", str(tmp)],
+                                             stdout=subprocess.DEVNULL))
+            time.sleep(0.5)
+            os.environ["LISTEN_REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+            for _ in range(2):
+                children.append(subprocess.Popen(
+                    [sys.executable, "-m", "listen", "worker", "--jobs", "1", "--cache-dir", str(tmp / "cache")],
+                    cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+        port = free_port()
+        server = start_server(port, tmp / "cache")
+        try:
+            sample = wait_until_ready(port, SEED.read_text("utf-8"))
+            cached_ranges(port, sample, args.clients, args.requests)
+            burst(port, args.articles, naive, tmp)
+        finally:
+            server.terminate()
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            for child in reversed(children):  # workers (with their engines) first, then Redis
+                os.killpg(child.pid, signal.SIGTERM) if child is not children[0] else child.terminate()
+                try:
+                    child.wait(15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
