@@ -62,7 +62,9 @@ def _limit_writes(app: Flask, settings: Settings) -> None:
     except ValueError:
         raise SettingsError(f"LISTEN_RATE_LIMIT={settings.rate_limit!r} is not a rate; write it like 60/minute.") from None
     limiter = Limiter(get_remote_address, app=app, storage_uri=settings.redis_url or "memory://",
-                      headers_enabled=True, key_prefix="listen-limits")
+                      headers_enabled=True, key_prefix="listen-limits",
+                      # Redis away: let the request through to the view, whose clear 503 says why.
+                      swallow_errors=True)
     app.extensions["listen_limiter"] = limiter
     view = app.view_functions["api.create"]
     view = limiter.limit(settings.rate_limit, methods=["POST"])(view)
