@@ -70,7 +70,8 @@ def process_chunk(samples: np.ndarray, target_lufs: float, true_peak_db: float, 
     end = len(segment) - detect_leading_silence(segment.reverse(), silence_threshold=SILENCE_THRESHOLD_DBFS, chunk_size=5)
     # Keep a few ms either side so consonant onsets and releases are not clipped.
     segment = segment[max(0, start - 10) : min(len(segment), end + 20)]
-    x = np.array(segment.get_array_of_samples(), dtype=np.float32) / np.float32(32768.0)
+    # float64: numpy's FFTs run faster on it than on float32.
+    x = np.array(segment.get_array_of_samples(), dtype=np.float64) / 32768.0
     # Leave a little headroom under the ceiling for the MP3 encoder's overshoot.
     x = level(x, target_lufs + ENCODER_LOUDNESS_LOSS_LU, true_peak_db - 1.0)
     leveled = (np.clip(x, -1.0, 32767 / 32768) * 32768).astype("<i2")

@@ -17,7 +17,7 @@ from .cache import SAMPLE_RATE
 def _k_weighting_gain(n: int, rate: int) -> np.ndarray:
     """Return |H(f)| of the ITU-R BS.1770 K-weighting filter at the rfft bins of n samples."""
     table = _k_weighting_table(rate)
-    return np.interp(np.fft.rfftfreq(n, 1.0 / rate), np.linspace(0, rate / 2, table.size), table).astype(np.float32)
+    return np.interp(np.fft.rfftfreq(n, 1.0 / rate), np.linspace(0, rate / 2, table.size), table)
 
 
 @lru_cache(maxsize=4)
@@ -43,7 +43,7 @@ def _k_weighting_table(rate: int, points: int = 8193) -> np.ndarray:
     w0 = 2 * np.pi * 38.0 / rate
     alpha, cos = np.sin(w0) / (2 * 0.5), np.cos(w0)
     highpass = biquad([(1 + cos) / 2, -(1 + cos), (1 + cos) / 2], [1 + alpha, -2 * cos, 1 - alpha])
-    return (shelf * highpass).astype(np.float32)
+    return shelf * highpass
 
 
 def k_weighted(x: np.ndarray, rate: int = SAMPLE_RATE) -> np.ndarray:
@@ -64,7 +64,7 @@ def integrated_loudness(x: np.ndarray) -> float:
 # Half-sample interpolator: an 8-tap Kaiser-windowed sinc. With the 1 dB of margin we
 # keep under the true-peak ceiling, 2x oversampling is close enough to BS.1770's 4x,
 # at a fraction of the cost of an FFT four times the chunk's length.
-_HALF_SAMPLE = (np.sinc(np.arange(-3, 5) - 0.5) * np.kaiser(8, 5.0)).astype(np.float32)
+_HALF_SAMPLE = np.sinc(np.arange(-3, 5) - 0.5) * np.kaiser(8, 5.0)
 
 
 def _oversampled_peaks(x: np.ndarray) -> np.ndarray:
