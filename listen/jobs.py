@@ -300,8 +300,9 @@ class JobManager:
             return self._queued(key)
         with self.lock:
             job = self.jobs.get(key)
-            if job is not None and (job.status != READY or _intact(job)):
-                return job
+        # Check the files outside the lock: every audio request passes here.
+        if job is not None and (job.status != READY or _intact(job)):
+            return job
         stored = self.base.cache.get_rendition(key)
         if stored is None:
             return None

@@ -17,7 +17,12 @@ def serve(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
     # Streams of partial audio hold a thread each while an article renders.
-    server = create_server(app, host=settings.host, port=settings.port, threads=8, ident="listen")
+    # Threads: a request's thread waits on waitress's main loop to flush its response, so
+    # throughput grows with threads (measured with wrk, 50 connections of Range requests:
+    # 8 threads ~200 req/s, 32 ~630). Keep-alive clients each hold a connection: allow
+    # many (waitress's default 100 makes the 101st wait), on poll() rather than select().
+    server = create_server(app, host=settings.host, port=settings.port, threads=32, ident="listen",
+                           connection_limit=1000, asyncore_use_poll=True)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(f"listen is serving on http://{host}:{server.effective_port}/  (Ctrl+C stops it)", flush=True)
     # A service manager stops us with SIGTERM: shut down as cleanly as on Ctrl+C.
