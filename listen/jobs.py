@@ -334,9 +334,11 @@ class JobManager:
         """Find a job in the shared cache (finished) or in Redis (queued, rendering, failed)."""
         assert self.queue is not None
         with self.lock:
-            known = self.jobs.get(key)  # a finished rendition never changes: no need to hash it again
-            if known is not None and known.status == READY and _intact(known):
-                return known
+            known = self.jobs.get(key)
+        # A finished rendition never changes: no need to hash it again; check its files
+        # outside the lock, since every audio request passes here.
+        if known is not None and known.status == READY and _intact(known):
+            return known
         stored = self.base.cache.get_rendition(key)
         if stored is not None:
             job = Job.from_stored(stored)
