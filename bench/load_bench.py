@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from naive import ROOT, SEED, naive_seconds  # bench/ is on sys.path when run as a script
+from common import ROOT, SEED, naive_seconds, stop  # bench/ is on sys.path when run as a script
 from web_bench import free_port, request, start_server, wait_until_ready
 
 DEADLINE_S = 600  # no phase may run longer than this
@@ -162,11 +162,7 @@ def main() -> int:
             cached_ranges(port, sample, args.clients, args.requests)
             burst(port, args.articles, naive, tmp)
         finally:
-            server.terminate()
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
             for child in reversed(children):  # workers (with their engines) first, then Redis
                 os.killpg(child.pid, signal.SIGTERM) if child is not children[0] else child.terminate()
                 try:

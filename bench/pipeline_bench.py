@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from naive import ROOT, SEED, naive_seconds  # bench/ is on sys.path when run as a script
+from common import ROOT, SEED, naive_seconds  # bench/ is on sys.path when run as a script
 
 LISTEN = [sys.executable, "-m", "listen"]
 

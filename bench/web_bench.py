@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from naive import ROOT, SEED, naive_seconds  # bench/ is on sys.path when run as a script
+from common import ROOT, SEED, naive_seconds, stop  # bench/ is on sys.path when run as a script
 
 
 def free_port() -> int:
@@ -121,11 +121,7 @@ def main() -> int:
             print(f"cached audio GET ({len(data) / 1000:.0f} kB, median of 20): {hot * 1000:.1f} ms = "
                   f"{hot / naive:.4f}x naive (target <= 0.02x: {'ok' if hot <= 0.02 * naive else 'MISSED'})")
         finally:
-            server.terminate()
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
     return 0
 
 

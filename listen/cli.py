@@ -166,11 +166,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"\nlisten: {source}: {exc.message}", file=sys.stderr)
     _bar(len(sources), len(sources), "", started)
     print(file=sys.stderr)
-    print(f"{done} rendered, {skipped} already up to date, {len(failures)} failed "
-          f"of {len(sources)} in {time.monotonic() - started:.1f} s", file=sys.stderr)
-    for source, message in failures:
-        print(f"  failed: {source}: {message}", file=sys.stderr)
-    return 1 if failures else 0
+    return _summary("rendered", done, skipped, failures, len(sources), started)
 
 
 def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait: bool) -> int:
@@ -236,8 +232,14 @@ def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait:
     while pending:
         collect(block=True)
     print(file=sys.stderr)
-    print(f"{done} rendered by workers, {skipped} already up to date, {len(failures)} failed "
-          f"of {len(sources)} in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    return _summary("rendered by workers", done, skipped, failures, len(sources), started)
+
+
+def _summary(verb: str, done: int, skipped: int, failures: list[tuple[str, str]], total: int,
+             started: float) -> int:
+    """Print a batch's summary and each failure's reason; the exit code is 1 if any failed."""
+    print(f"{done} {verb}, {skipped} already up to date, {len(failures)} failed "
+          f"of {total} in {time.monotonic() - started:.1f} s", file=sys.stderr)
     for source, message in failures:
         print(f"  failed: {source}: {message}", file=sys.stderr)
     return 1 if failures else 0

@@ -14,6 +14,17 @@ from pathlib import Path
 import pytest
 
 
+def wait_for(predicate, timeout: float = 90, every: float = 0.2):
+    """Poll until predicate() returns something true, and return it; fail the test on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError("timed out")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -11,11 +11,10 @@ import itertools
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
-from redisserver import RedisServer, start_worker, stop_worker
+from redisserver import RedisServer, start_worker, stop_worker, wait_for
 
 from listen.article import from_text
 from listen.cache import decode_wav, unseal
@@ -32,16 +31,6 @@ def article_text(sentences: int) -> str:
     n = next(_counter)
     body = " ".join(f"Fault sentence {i + 1} of article {n} says a little more than needed." for i in range(sentences))
     return f"Fault Headline Number {n}\n\n{body}\n"
-
-
-def wait_for(predicate, timeout: float = 90, every: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError("timed out")
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from redisserver import RedisServer, start_worker, stop_worker
+from redisserver import RedisServer, start_worker, stop_worker, wait_for
 
 from listen.article import from_text
 from listen.config import Settings
@@ -60,16 +59,6 @@ def queued_app(redis_url: str, cache: Path, **settings):
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "listen", *args], capture_output=True, timeout=300,
                           env={**os.environ, **env})
-
-
-def wait_for(predicate, timeout: float = 90, every: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError("timed out")
 
 
 def test_the_web_app_enqueues_and_a_worker_renders_what_any_web_process_can_then_report(redis_url, cache, worker):

@@ -1,4 +1,4 @@
-"""The naive pipeline every benchmark compares against: espeak-ng -w of the whole text, then ffmpeg to MP3."""
+"""What the benchmarks share: the naive pipeline they compare against, and stopping what they start."""
 
 from __future__ import annotations
 
@@ -17,3 +17,12 @@ def naive_seconds(text_path: Path, tmp: Path) -> float:
     subprocess.run(["espeak-ng", "-w", str(wav), "-f", str(text_path)], check=True)
     subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-b:a", "64k", str(mp3)], check=True)
     return time.perf_counter() - start
+
+
+def stop(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Ask a process to stop, and kill it if it has not within the timeout."""
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
