@@ -10,11 +10,17 @@ spaces are dropped, stress marks are dropped and clause breaks (espeak-ng's line
 breaks) are kept as "|". The raw engine's score is the text as written against the same
 references. A looser figure, similarity ratio >= 0.9 (difflib), is printed beside it.
 
-Usage: python bench/text_eval.py [--verbose]
+Held-out sets: `--heldout` evaluates tests/cases/heldout_segmentation.yaml and
+tests/cases/heldout_normalization.yaml, cases written without looking at the rules (a
+measurement, not a test gate). `--cases DIR_OR_PREFIX` evaluates DIR/segmentation.yaml and
+DIR/normalization.yaml, or PREFIXsegmentation.yaml and PREFIXnormalization.yaml.
+
+Usage: python bench/text_eval.py [--verbose] [--heldout | --cases DIR_OR_PREFIX]
 """
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import subprocess
 import sys
@@ -47,9 +53,25 @@ def agree(a: str, b: str) -> tuple[bool, bool]:
     return pa == pb, difflib.SequenceMatcher(None, pa, pb).ratio() >= 0.9
 
 
-def segmentation(verbose: bool) -> None:
-    cases = yaml.safe_load((CASES / "segmentation.yaml").read_text(encoding="utf-8"))
-    print("Segmentation: exact split (ours / raw Punkt)")
+def case_files(spec: str | None) -> tuple[Path, Path]:
+    """Return the (segmentation, normalisation) case files for a directory or a file prefix."""
+    if spec is None:
+        return CASES / "segmentation.yaml", CASES / "normalization.yaml"
+    base = Path(spec).resolve()
+    if base.is_dir():
+        return base / "segmentation.yaml", base / "normalization.yaml"
+    return base.with_name(base.name + "segmentation.yaml"), base.with_name(base.name + "normalization.yaml")
+
+
+def label(path: Path) -> str:
+    """A suffix naming a non-default case file in the headings (empty for the default files)."""
+    default = path in (CASES / "segmentation.yaml", CASES / "normalization.yaml")
+    return "" if default else f" [{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}]"
+
+
+def segmentation(verbose: bool, path: Path = CASES / "segmentation.yaml") -> None:
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+    print(f"Segmentation: exact split (ours / raw Punkt){label(path)}")
     total = ours_ok = raw_ok = 0
     for category, items in cases.items():
         ours = raw = 0
@@ -60,14 +82,16 @@ def segmentation(verbose: bool) -> None:
             raw += punkt_sentences(case["text"]) == expect
             if verbose and got != expect:
                 print(f"    FAIL {case['text']!r} -> {got}")
+                if label(path):
+                    print(f"         expected {expect}")
         print(f"  {category:<18} {ours:>2}/{len(items):<2} {ours / len(items):6.0%}   raw {raw / len(items):6.0%}")
         total, ours_ok, raw_ok = total + len(items), ours_ok + ours, raw_ok + raw
     print(f"  {'ALL':<18} {ours_ok:>2}/{total:<2} {ours_ok / total:6.0%}   raw {raw_ok / total:6.0%}\n")
 
 
-def normalisation(verbose: bool) -> None:
-    cases = yaml.safe_load((CASES / "normalization.yaml").read_text(encoding="utf-8"))
-    print("Normalisation: phoneme agreement with the reference (exact; ratio>=0.9) / raw engine")
+def normalisation(verbose: bool, path: Path = CASES / "normalization.yaml") -> None:
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+    print(f"Normalisation: phoneme agreement with the reference (exact; ratio>=0.9) / raw engine{label(path)}")
     total = [0, 0, 0, 0, 0]
     for category, items in cases.items():
         counts = [0, 0, 0, 0]
@@ -78,6 +102,8 @@ def normalisation(verbose: bool) -> None:
                 counts[i] += ok
             if verbose and not exact:
                 print(f"    FAIL {to_spoken(case['text'])!r} vs {case['say']!r}")
+                if label(path):
+                    print(f"         from {case['text']!r}{'' if similar else '  (ratio < 0.9)'}")
         n = len(items)
         print(f"  {category:<16} {counts[0]:>2}/{n:<2} {counts[0] / n:5.0%}; {counts[1] / n:5.0%}"
               f"   raw {counts[2] / n:5.0%}; {counts[3] / n:5.0%}")
@@ -88,6 +114,12 @@ def normalisation(verbose: bool) -> None:
 
 
 if __name__ == "__main__":
-    verbose = "--verbose" in sys.argv or "-v" in sys.argv
-    segmentation(verbose)
-    normalisation(verbose)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every failing case")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--heldout", action="store_true", help="evaluate the held-out case files")
+    which.add_argument("--cases", metavar="DIR_OR_PREFIX", help="evaluate other case files")
+    args = parser.parse_args()
+    seg_path, norm_path = case_files(str(CASES / "heldout_") if args.heldout else args.cases)
+    segmentation(args.verbose, seg_path)
+    normalisation(args.verbose, norm_path)
