@@ -40,6 +40,9 @@ EXTRA_ABBREVIATIONS = {
         "capt", "cmdr", "rev", "hon", "st", "ave", "blvd", "e.u", "a.m", "p.m", "jr", "sr", "inc", "ltd",
         "corp", "co", "prof", "dr", "mr", "mrs", "ms", "gen", "sen", "rep", "lt", "col", "cf", "al",
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        # References and addresses: "Vol. 2", "Ch. 7", "Sec. 230", "Eq. 4", "Ph.D. candidate".
+        "vol", "vols", "ch", "chap", "sec", "art", "eq", "eqs", "ref", "refs", "ed", "eds", "trans", "ph.d",
+        "rd", "ft", "fwy", "hwy", "ste", "apt", "bros", "adm", "maj", "cpl", "pvt", "supt", "pres", "messrs",
     },
     "es": {"sr", "sra", "srta", "dr", "dra", "ud", "uds", "etc", "pág", "núm", "ee.uu", "p.ej"},
     "de": {"z.b", "bzw", "usw", "etc", "dr", "prof", "nr", "s", "vgl", "ca", "d.h", "u.a"},
@@ -62,6 +65,22 @@ SENTENCE_STARTERS_EN = {
 
 # Names written with a "!" that is not the end of a sentence.
 EXCLAIMED_NAMES = {"yahoo!", "jeopardy!", "wham!", "oklahoma!", "mamma mia!", "panic!"}
+# Capitalised words that go on such a name ("Yahoo! News"); any other capital after it opens a sentence.
+EXCLAIMED_NAME_PARTS = {
+    "news", "finance", "mail", "sports", "japan", "answers", "music", "groups", "search", "messenger",
+    "games", "weather", "travel", "shopping", "autos", "health", "entertainment", "lifestyle", "tech",
+    "inc", "inc.",
+}
+# After "a.m." or "p.m." a capitalised word opens a new sentence unless it says when or where.
+TIME_QUALIFIERS = {
+    "eastern", "pacific", "central", "mountain", "atlantic", "greenwich", "local", "universal", "coordinated",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "gmt", "utc", "bst", "cet", "cest", "eet", "ist", "jst", "aest", "hkt", "sgt", "msk", "et", "pt", "ct", "mt",
+    "est", "edt", "pst", "pdt", "cst", "cdt", "mst", "mdt", "akst", "hst", "z", "zulu",
+}
 
 # A candidate end: terminal punctuation (or a spaced ellipsis), closing quotes and
 # brackets, then whitespace. Group "end" is where the sentence text stops.
@@ -172,8 +191,10 @@ def _decide(cand: _Candidate, sentence: str, language: str) -> bool | None:
     if LIST_MARKER.match(sentence.strip()):
         return False
     bare = cand.word.lower().rstrip("\"'”’)]»")
-    if bare in EXCLAIMED_NAMES:
-        return _starts_sentence(nxt, language)
+    if bare in EXCLAIMED_NAMES:  # "Yahoo! News" goes on; "Yahoo! Investors" is a new sentence
+        if language != "en":
+            return _starts_sentence(nxt, language)
+        return nxt.strip(",;:").lower() not in EXCLAIMED_NAME_PARTS
     if "!" in cand.punct or "?" in cand.punct or cand.punct.startswith(("…", "...", ". .")):
         return first.isupper() or first.isdigit() or first in OPENERS
     if cand.punct != ".":
@@ -194,6 +215,9 @@ def _decide_period(cand: _Candidate, language: str) -> bool | None:
         return None
     if cand.next_word[:1].isdigit():  # "p. 55", "No. 10", "vs. 48"
         return False
+    if key in ("a.m", "p.m"):  # "at 9 a.m. Crowds" ends; "at 9 a.m. Eastern", "p.m. Monday" go on
+        return cand.next_word[:1] not in "(" and \
+            cand.next_word.strip(",;:.()").rstrip(".").lower() not in TIME_QUALIFIERS
     return _starts_sentence(cand.next_word, language)
 
 

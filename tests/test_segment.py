@@ -67,3 +67,28 @@ def test_other_languages_split_with_their_own_model():
 def test_an_unsupported_language_is_a_settings_error():
     with pytest.raises(SettingsError, match="use one of"):
         split_sentences("Hello.", "xx")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Trading halts at 4 p.m. Brokers then settle.", ["Trading halts at 4 p.m.", "Brokers then settle."]),
+        ("Trading halts at 4 p.m. EST on weekdays.", ["Trading halts at 4 p.m. EST on weekdays."]),
+        ("The vote opens at 7 a.m. November 4 in most states.", ["The vote opens at 7 a.m. November 4 in most states."]),
+        ("The vote opens at 7 a.m. Central time.", ["The vote opens at 7 a.m. Central time."]),
+    ],
+)
+def test_a_time_ends_a_sentence_unless_a_zone_day_or_month_follows(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_an_exclaimed_name_ends_a_sentence_before_a_capital_that_is_not_part_of_it():
+    assert split_sentences("Ads ran on Yahoo! Sports all week.") == ["Ads ran on Yahoo! Sports all week."]
+    assert split_sentences("The offer came from Yahoo! Rivals scoffed.") == [
+        "The offer came from Yahoo!", "Rivals scoffed."]
+
+
+@pytest.mark.parametrize("abbreviation", ["Vol.", "Vols.", "Ch.", "Sec.", "Art.", "Eq.", "Ref.", "Ed.", "Eds."])
+def test_reference_abbreviations_before_a_number_stay_inside_the_sentence(abbreviation):
+    text = f"See {abbreviation} 12 of the report for the details."
+    assert split_sentences(text) == [text]
