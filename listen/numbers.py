@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from num2words import num2words
 
+from .phones import PHONE_PASSES
 from .textmap import MappedText
 
 __all__ = ["LANGUAGES", "WORDS", "MONTHS", "cardinal", "ordinal", "year", "decimal", "digits", "parse_number",
@@ -63,6 +64,12 @@ def _lang(language: str) -> str:
     return _N2W_LANG.get(language, language)
 
 
+def _n2w(value: int, language: str, **kwargs: str) -> str:
+    """num2words without the commas it writes between groups ("two thousand, five hundred"),
+    which espeak-ng takes for clause breaks in the middle of one number."""
+    return num2words(value, lang=_lang(language), **kwargs).replace(",", "")
+
+
 def parse_number(text: str, language: str = "en") -> float | int:
     """Read a number as written ("1,234.5" in English, "1.234,5" elsewhere)."""
     if language == "en":
@@ -82,7 +89,7 @@ def cardinal(value: int | float | str, language: str = "en") -> str:
         value = int(value)
     if isinstance(value, float):
         return decimal(repr(value), language)
-    return num2words(value, lang=_lang(language))
+    return _n2w(value, language)
 
 
 def decimal(text: str, language: str = "en") -> str:
@@ -92,7 +99,7 @@ def decimal(text: str, language: str = "en") -> str:
     sign = ""
     if whole.startswith("-"):
         sign, whole = WORDS[language]["minus"] + " ", whole[1:]
-    spoken = num2words(int(whole or "0"), lang=_lang(language))
+    spoken = _n2w(int(whole or "0"), language)
     if frac:
         spoken += f" {WORDS[language]['point']} " + digits(frac, language)
     return sign + spoken
@@ -100,7 +107,7 @@ def decimal(text: str, language: str = "en") -> str:
 
 def ordinal(value: int, language: str = "en") -> str:
     """Say an ordinal number: 3 -> third."""
-    return num2words(int(value), lang=_lang(language), to="ordinal")
+    return _n2w(int(value), language, to="ordinal")
 
 
 def year(value: int, language: str = "en") -> str:
@@ -108,18 +115,18 @@ def year(value: int, language: str = "en") -> str:
     value = int(value)
     if language == "en":
         if 2000 <= value <= 2009:
-            return num2words(value, lang="en")
+            return _n2w(value, "en")
         if 2010 <= value <= 2099:
-            return f"twenty {num2words(value - 2000, lang='en')}"
+            return f"twenty {_n2w(value - 2000, 'en')}"
     try:
-        return num2words(value, lang=_lang(language), to="year")
+        return _n2w(value, language, to="year")
     except NotImplementedError:
-        return num2words(value, lang=_lang(language))
+        return _n2w(value, language)
 
 
 def digits(text: str, language: str = "en") -> str:
     """Say each digit on its own: 0143 -> zero one four three."""
-    return " ".join(num2words(int(d), lang=_lang(language)) for d in text if d.isdigit())
+    return " ".join(_n2w(int(d), language) for d in text if d.isdigit())
 
 
 # --- Numbers in running text -------------------------------------------------------------------
@@ -307,12 +314,6 @@ def _unit(m: re.Match, language: str) -> str:
     return f"{spoken} {one if parse_number(amount) == 1 else many}"
 
 
-def _phone(m: re.Match, language: str) -> str:
-    groups = re.findall(r"\d+", m.group(0))
-    plus = "plus " if m.group(0).startswith("+") else ""
-    return plus + ", ".join(digits(g, language) for g in groups)
-
-
 def _range(m: re.Match, language: str) -> str:
     left, right = m.group("a"), m.group("b")
     to = WORDS[language]["to"]
@@ -340,9 +341,8 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # times: 17:30, 5 p.m., 7:30am
     (re.compile(r"\b(?P<h>\d{1,2})(?::(?P<min>\d{2}))?\s?(?P<ampm>[ap]\.m\.|[ap]m\b|[AP]M\b)"), _time),
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)(?P<ampm>)\b(?!:)"), _time),
-    # phone numbers: +1 202 555 0143, (555) 123-4567, 555-123-4567
-    (re.compile(r"(?:\+\d{1,3}[\s-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b"), _phone),
-    (re.compile(r"\+\d{1,3}(?:[\s-]\d{2,4}){2,4}\b"), _phone),
+    # phone numbers (listen/phones.py): +1 202 555 0143, 1-800-555-0199, 555-0142, call 911
+    *PHONE_PASSES,
     # money: $2.00, €3.5 million, £1bn, US$5m
     (re.compile(rf"(?P<cur>US\$|[$€£¥₹])\s?(?P<amount>{_NUM})(?:\s?(?P<scale>{_SCALE_RE})(?!\w))?"),
      _money),
@@ -370,7 +370,8 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})(?![\w/])"), lambda m, lang: _fraction(int(m.group(1)), int(m.group(2)), lang)),
     (re.compile("[" + "".join(_FRACTIONS) + "]"), lambda m, lang: " " + _fraction(*_FRACTIONS[m.group(0)], lang)),
     # ordinals: 1st, 22nd
-    (re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"), lambda m, lang: ordinal(int(m.group(1)), lang)),
+    (re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th)\b"),
+     lambda m, lang: ordinal(int(m.group(1).replace(",", "")), lang)),
     # other ranges: 10-20, 2010-2015
     (re.compile(rf"(?<![\w.-])(?P<a>{_NUM})\s?[-–]\s?(?P<b>{_NUM})(?![\w.]*\d)"), _range),
     # years: 1990, 2006

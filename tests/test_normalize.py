@@ -209,3 +209,26 @@ def test_any_mix_of_tokens_gives_a_well_formed_map(tokens, end):
     assert spoken == to_spoken(sentence)
     if spoken:
         assert_well_formed(sentence, spoken, spans)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Call 555-0142.", "Call five five five, zero one four two."),
+        ("Call 555-7788 today.", "Call five five five, seven seven eight eight today."),
+        ("From 100-2000 units.", "From one hundred to two thousand units."),
+        ("Dial 1-800-555-0100.", "Dial one eight hundred, five five five, zero one zero zero."),
+        ("Dial 1-877-555-0100.", "Dial one eight seven seven, five five five, zero one zero zero."),
+        ("They dialled 112.", "They dialled one one two."),
+        ("The 911 call came late.", "The nine one one call came late."),
+        ("Some 112 people left.", "Some one hundred and twelve people left."),
+    ],
+)
+def test_phone_numbers_are_digits_in_groups_and_counts_stay_counts(text, expected):
+    assert to_spoken(text) == expected
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de", "fr", "pt", "it"])
+def test_large_numbers_have_no_comma_pause_inside_them(language):
+    assert "," not in to_spoken("1234567", language)
+    assert "," not in to_spoken("7654321.", language)

@@ -1,0 +1,77 @@
+"""Telephone numbers read the way people say them: digit by digit, a pause between groups.
+
+"(202) 555-0143" is "two zero two, five five five, zero one four three"; a toll-free
+"1-800-555-0199" keeps its "one eight hundred"; "555-0142" alone is a local number, not a
+range, when its last group starts with a zero or a word like "call" comes before it; "911"
+is "nine one one" when it is dialled or called, and a count otherwise ("911 votes").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from num2words import num2words
+
+__all__ = ["PHONE_PASSES"]
+
+# Words after which "555-1234" is a number to ring rather than a range.
+_PHONE_CUES = {"call", "calls", "called", "calling", "dial", "dials", "dialed", "dialled", "dialing", "dialling",
+               "phone", "phoned", "telephone", "tel", "tel.", "fax", "text", "hotline", "helpline", "line",
+               "number", "reach", "contact", "ring", "at"}
+# Before an emergency number: "call 911"; after it: "a 911 call", "999 operators".
+_EMERGENCY_BEFORE = {"call", "calls", "called", "calling", "dial", "dials", "dialed", "dialled", "dialing",
+                     "dialling", "ring", "rang", "phoned", "to"}
+_EMERGENCY_AFTER = re.compile(r"\s+(?:call|calls|caller|callers|dispatcher|dispatchers|operator|operators"
+                              r"|center|centre|centers|centres|line|lines|system|service|services)\b")
+_TOLL_FREE = {"800": "eight hundred"}  # 888, 877, ... are said digit by digit
+
+
+def _digits(text: str, language: str) -> str:
+    lang = "pt_BR" if language == "pt" else language
+    return " ".join(num2words(int(d), lang=lang) for d in text if d.isdigit())
+
+
+def _word_before(m: re.Match) -> str:
+    words = m.string[:m.start()].split()
+    return words[-1].lower().strip("(\"'“‘,:") if words else ""
+
+
+def _groups(m: re.Match, language: str) -> str:
+    """Any phone number: its digit groups, with a pause between them."""
+    plus = "plus " if m.group(0).startswith("+") else ""
+    return plus + ", ".join(_digits(g, language) for g in re.findall(r"\d+", m.group(0)))
+
+
+def _toll_free(m: re.Match, language: str) -> str:
+    area, rest = m.group("area"), re.findall(r"\d+", m.group("rest"))
+    spoken = _TOLL_FREE.get(area) if language == "en" else None
+    head = (_digits("1", language) + " " if m.group("one") else "") + (spoken or _digits(area, language))
+    return ", ".join([head] + [_digits(g, language) for g in rest])
+
+
+def _local(m: re.Match, language: str) -> str:
+    """NNN-NNNN: a phone number if the last group starts with 0 or a cue word comes first."""
+    if m.group(2).startswith("0") or _word_before(m) in _PHONE_CUES:
+        return _groups(m, language)
+    return m.group(0)
+
+
+def _emergency(m: re.Match, language: str) -> str:
+    if _word_before(m) in _EMERGENCY_BEFORE or _EMERGENCY_AFTER.match(m.string, m.end()):
+        return _digits(m.group(0), language)
+    return m.group(0)
+
+
+PHONE_PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
+    # toll-free: 1-800-555-0199, 1 (888) 555 0123, 800-555-0100
+    (re.compile(r"(?<![\w+-])(?P<one>1[\s.-]?)?\(?(?P<area>8(?:00|88|77|66|55|44|33))\)?"
+                r"(?P<rest>[\s.-]\d{3}[\s.-]\d{4})\b"), _toll_free),
+    # +1 202 555 0143, (555) 123-4567, 555-123-4567
+    (re.compile(r"(?:\+\d{1,3}[\s-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b"), _groups),
+    (re.compile(r"\+\d{1,3}(?:[\s-]\d{2,4}){2,4}\b"), _groups),
+    # 555-0142
+    (re.compile(r"(?<![\w.,$€£+-])(\d{3})-(\d{4})(?![\w-]|[.,]\d)"), _local),
+    # call 911, a 999 operator
+    (re.compile(r"(?<![\w.,$€£+-])(?:911|999|112)(?![\w-]|[.,]\d)"), _emergency),
+]
