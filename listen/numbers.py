@@ -292,6 +292,19 @@ def _fraction(num: int, den: int, language: str) -> str:
     return f"{cardinal(num)} {word if num == 1 else word + 's'}"
 
 
+def _vulgar(m: re.Match, language: str) -> str:
+    """A fraction sign, alone ("½" -> one half) or after a whole number ("2½" -> two and a half)."""
+    num, den = _FRACTIONS[m.group(2)]
+    if not m.group(1):
+        return " " + _fraction(num, den, language)
+    whole = cardinal(m.group(1), language)
+    if language != "en" and (num, den) == (1, 2):
+        return f"{whole} {WORDS[language]['half']}"
+    if language == "en" and num == 1:  # "two and a half", "ten and a quarter"
+        return f"{whole} and a {_fraction(num, den, language).split()[-1]}"
+    return f"{whole} {WORDS[language]['and']} {_fraction(num, den, language)}"
+
+
 def _decade(m: re.Match, language: str) -> str:
     century, decade = m.group("century"), m.group("decade")
     if century:
@@ -368,18 +381,35 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      if m.group(2) != "1" or m.group(3) != "2" or lang != "en" else f"{cardinal(m.group(1))} and a half"),
     (re.compile(r"\b24/7\b"), lambda m, lang: f"{cardinal(24, lang)} {cardinal(7, lang)}"),
     (re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})(?![\w/])"), lambda m, lang: _fraction(int(m.group(1)), int(m.group(2)), lang)),
-    (re.compile("[" + "".join(_FRACTIONS) + "]"), lambda m, lang: " " + _fraction(*_FRACTIONS[m.group(0)], lang)),
+    (re.compile(r"(?:(?<![\w.,])(\d+)\s?)?([" + "".join(_FRACTIONS) + "])"), lambda m, lang: _vulgar(m, lang)),
     # ordinals: 1st, 22nd
     (re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th)\b"),
      lambda m, lang: ordinal(int(m.group(1).replace(",", "")), lang)),
     # other ranges: 10-20, 2010-2015
     (re.compile(rf"(?<![\w.-])(?P<a>{_NUM})\s?[-–]\s?(?P<b>{_NUM})(?![\w.]*\d)"), _range),
+    # years 1000-1099 only where a year is expected: "in 1066", "the year 1050" (but "1066 votes")
+    (re.compile(r"(?<![\w.,$€£])(10\d\d)(?![\d,.]\d|\w)"), lambda m, lang: _early_year(m, lang)),
     # years: 1990, 2006
     (re.compile(r"(?<![\w.,$€£])(1[1-9]\d\d|20\d\d)(?![\d,.]\d|\w)"), lambda m, lang: year(int(m.group(1)), lang)),
     # negatives, decimals and cardinals
     (re.compile(rf"(?<![\w.,])[-−](?={_NUM})"), lambda m, lang: WORDS[lang]["minus"] + " "),
     (re.compile(rf"(?<![\w.,])({_NUM})(?![\w])"), lambda m, lang: _cardinal_or_digits(m.group(1), lang)),
 ]
+
+
+_YEAR_CUES = {"in", "after", "since", "before", "by", "until", "till", "from", "around", "circa", "c.", "ca.",
+              "year", "during", "en", "desde", "im", "seit", "dans", "depuis", "em", "nel", "dal"}
+_NOT_COUNTED = ("and|or|but|to|when|until|while|where|that|which|the|an?|as|with|under|by|in|on|at|for|from|after"
+                "|before|during|is|was|were|had|has|he|she|it|they|we|ad|bc|ce|bce")
+_COUNT_AFTER = re.compile(rf"\s+(?!(?:{_NOT_COUNTED})\b)[a-z]")  # "in 1066 votes" is a count
+
+
+def _early_year(m: re.Match, language: str) -> str:
+    """Read 1000-1099 as a year after "in", "since", "the year"..., unless a count noun follows."""
+    before = m.string[:m.start()].split()
+    if before and before[-1].lower() in _YEAR_CUES and not _COUNT_AFTER.match(m.string, m.end()):
+        return year(int(m.group(1)), language)
+    return m.group(0)
 
 
 def _cardinal_or_digits(text: str, language: str) -> str:

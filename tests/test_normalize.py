@@ -232,3 +232,29 @@ def test_phone_numbers_are_digits_in_groups_and_counts_stay_counts(text, expecte
 def test_large_numbers_have_no_comma_pause_inside_them(language):
     assert "," not in to_spoken("1234567", language)
     assert "," not in to_spoken("7654321.", language)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It was sacked in 1014.", "It was sacked in ten fourteen."),
+        ("Built around 1080, it stands.", "Built around ten eighty, it stands."),
+        ("Only 1014 remain.", "Only one thousand and fourteen remain."),
+        ("In 1014 cases it failed.", "In one thousand and fourteen cases it failed."),
+    ],
+)
+def test_years_before_1100_are_years_only_where_a_year_is_expected(text, expected):
+    assert to_spoken(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It is 5½ feet.", "It is five and a half feet."),
+        ("Wait 1⅓ hours.", "Wait one and a third hours."),
+        ("Add 2⅔ cups.", "Add two and two thirds cups."),
+        ("Add ¾ cup.", "Add three quarters cup."),
+    ],
+)
+def test_fraction_signs_after_a_whole_number_read_as_a_mixed_number(text, expected):
+    assert to_spoken(text) == expected
