@@ -26,6 +26,8 @@ ACRONYM_WORDS = {
     "SCUBA", "GIF", "OSHA", "MERCOSUR", "ALBA", "FARC", "ELN", "EFTA", "EURO", "TASS", "ANSA",
     "UNAMA", "UNHCR", "MAGA", "NIMBY", "SEAL", "SEALS", "CAT", "PIN", "OK",
 }
+# Respellings for those of them espeak-ng says wrong as written ("Unesco" as "un-esco").
+ACRONYM_SAY = {"UNESCO": "Yoonesco", "FEMA": "Feema", "UEFA": "Yoo-aifa", "COVID": "Kohvid", "OPEC": "Oh-peck"}
 # ...and these are spelled out even though they look pronounceable.
 ACRONYM_LETTERS = {"DEA", "USA", "FBI", "CIA", "IMF", "EU", "UN", "UK", "US", "CEO", "NGO", "BBC", "CNN",
                    "AP", "AFP", "OAS", "OECD", "NYPD", "LAPD", "IRS", "NBA", "NFL", "GOP", "DOJ", "WHO"}
@@ -35,7 +37,7 @@ _ONSETS = {"bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "pl", "pr
 _VOWELS = set("AEIOUY")
 
 TITLES_EN = {
-    "Dr": "Doctor", "Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "Prof": "Professor", "Gen": "General",
+    "Dr": "Doctor", "Mr": "Mister", "Mrs": "Missiz", "Ms": "Miz", "Prof": "Professor", "Gen": "General",
     "Sen": "Senator", "Rep": "Representative", "Gov": "Governor", "Lt": "Lieutenant", "Col": "Colonel",
     "Sgt": "Sergeant", "Capt": "Captain", "Cmdr": "Commander", "Adm": "Admiral", "Maj": "Major",
     "Rev": "Reverend", "Hon": "Honourable", "Pres": "President", "Supt": "Superintendent",
@@ -227,7 +229,7 @@ def _acronyms(t: MappedText) -> None:
     def replace(m: re.Match) -> str:
         word, tail = m.group("word"), m.group("tail") or ""
         if word in ACRONYM_WORDS or (shouting and word not in ACRONYM_LETTERS):
-            return word.capitalize() + tail if word in ACRONYM_WORDS else word + tail
+            return ACRONYM_SAY.get(word, word.capitalize()) + tail if word in ACRONYM_WORDS else word + tail
         if word not in ACRONYM_LETTERS and _pronounceable(word):
             return word.capitalize() + tail
         rest = text[m.end():]

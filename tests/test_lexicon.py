@@ -103,3 +103,11 @@ def test_a_bad_rules_file_is_an_input_error_that_says_what_to_fix(tmp_path, cont
 def test_a_missing_rules_file_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="not found"):
         Lexicon.load(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize("word", ["UNESCO", "FEMA", "UEFA", "COVID", "NATO", "UNICEF", "OPEC"])
+def test_acronyms_said_as_words_sound_the_same_with_or_without_the_starter_lexicon(word):
+    from tests.test_normalize import phonemes
+
+    sentence = f"Then {word} spoke."
+    assert phonemes(to_spoken(Lexicon.default().apply(sentence, "en"))) == phonemes(to_spoken(sentence))
