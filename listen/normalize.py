@@ -133,9 +133,9 @@ def _links(t: MappedText, language: str) -> None:
     """Read URLs as "link to example.com" and emails as "name at example dot com"."""
     words = WORDS[language]
 
-    def url(m: re.Match) -> str:
-        host = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group(0)).split("/")[0].split("?")[0]
-        return f"{words['link']} {host}"
+    def url(m: re.Match, link: str = words["link"] + " ") -> str:
+        host, _, path = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group(0)).split("?")[0].partition("/")
+        return f"{link}{host}{_said_path(path, language)}"
 
     def email(m: re.Match) -> str:
         user, domain = m.group(1), m.group(2)
@@ -144,6 +144,21 @@ def _links(t: MappedText, language: str) -> None:
 
     t.sub(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)", email)
     t.sub(r"(?:https?://|www\.)[^\s]+?(?=[.,;:!?)]*(?:\s|$))", url)
+    # A bare domain with a path ("bbc.co.uk/news") is read as written, path and all.
+    t.sub(rf"(?<![\w@/.])(?:[a-z\d-]+\.)+(?:{_TLDS})/[^\s]*?(?=[.,;:!?)]*(?:\s|$))", lambda m: url(m, ""))
+
+
+_TLDS = "com|org|net|gov|edu|int|info|io|co|uk|us|eu|de|fr|es|it|pt|br|mx|ar|bo|cl|pe|ca|au|in|jp|cn|ru|tv|me|ly|ai|news"
+_SLASH = {"en": "slash", "es": "barra", "de": "Schrägstrich", "fr": "slash", "pt": "barra", "it": "slash"}
+
+
+def _said_path(path: str, language: str) -> str:
+    """Say a short path of words ("/news", "/world-news/africa"); drop a long or coded one."""
+    parts = [p for p in path.split("/") if p]
+    if not parts or len(parts) > 2 or not all(re.fullmatch(r"[A-Za-z]+(?:[-_][A-Za-z]+)*", p) for p in parts):
+        return ""
+    slash = f" {_SLASH[language]} "
+    return slash + slash.join(re.sub(r"[-_]", " ", p) for p in parts)
 
 
 def _phrases(t: MappedText, language: str) -> None:

@@ -258,3 +258,17 @@ def test_years_before_1100_are_years_only_where_a_year_is_expected(text, expecte
 )
 def test_fraction_signs_after_a_whole_number_read_as_a_mixed_number(text, expected):
     assert to_spoken(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Go to npr.org/sections/politics now.", "Go to npr.org slash sections slash politics now."),
+        ("Go to https://example.com/world-news.", "Go to link to example.com slash world news."),
+        ("Go to https://example.com/a/b/c today.", "Go to link to example.com today."),
+        ("Go to https://example.com/story-2026.html today.", "Go to link to example.com today."),
+        ("Yes and/or no.", "Yes and or no."),
+    ],
+)
+def test_a_short_path_of_words_is_read_and_a_long_or_coded_one_dropped(text, expected):
+    assert to_spoken(text) == expected
