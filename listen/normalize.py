@@ -27,7 +27,7 @@ ACRONYM_WORDS = {
     "UNAMA", "UNHCR", "MAGA", "NIMBY", "SEAL", "SEALS", "CAT", "PIN", "OK",
 }
 # Respellings for those of them espeak-ng says wrong as written ("Unesco" as "un-esco").
-ACRONYM_SAY = {"UNESCO": "Yoonesco", "FEMA": "Feema", "UEFA": "Yoo-aifa", "COVID": "Kohvid", "OPEC": "Oh-peck"}
+ACRONYM_SAY = {"UNESCO": "Yoonesco", "FEMA": "Feema", "UEFA": "Yoo-aifa", "COVID": "Kohvid"}
 # ...and these are spelled out even though they look pronounceable.
 ACRONYM_LETTERS = {"DEA", "USA", "FBI", "CIA", "IMF", "EU", "UN", "UK", "US", "CEO", "NGO", "BBC", "CNN",
                    "AP", "AFP", "OAS", "OECD", "NYPD", "LAPD", "IRS", "NBA", "NFL", "GOP", "DOJ", "WHO"}
