@@ -42,7 +42,7 @@ _LABELS = [
     r"(additional )?(reporting|writing|editing|graphics) by)\s*)+",
     r".{0,120} contributed (reporting )?to this (report|story|article)\.?",
     r"our standards\s*:.*",
-    r"\(?(copyright|©)\s*(\d{4}|by).{0,160}",
+    r"\(?(copyright\s*©?|©)\s*(\d{4}|by).{0,300}",
     r"this material may not be published.*",
     r"(have|got) a (news )?tip\??.{0,150}|send (us )?your (story ideas|tips?)\b.{0,150}",
     # Wire-agency sign-offs: "(AP)", "kel/dpa", "jok/dpa/AFP".
@@ -59,6 +59,10 @@ _LABELS = [
     r"this (article|story|post) (was|is) (originally|first) published .{0,200}",
     r"all rights reserved\.?",
     r"(first )?(published|updated|posted|last (updated|modified))( on| at)?\s*:?\s*[\w ,.:]{0,40}\d[\w ,.:]{0,20}",
+    # Video blocks, transcript headings, donation buttons, recirculation headings.
+    r"video\s*:\s*.{0,150}|transcript|donate( now| today)?|more for you",
+    # "Contact Jane Doe at jdoe@example.com or 555-0142."
+    r"(contact|reach|email|e-mail|write to|contacte|contactez|contatta|kontakt)\b.{0,80}\S+@\S+\.\w+.{0,60}",
     # The same furniture in French, German and Spanish.
     r"lire aussi\s*:.*|[ée]couter (cet article|l[’']article)|partager( l[’']article)?|publicit[ée]",
     r"anzeige|werbung|artikel (anh[öo]ren|vorlesen)|lesen sie auch\s*:.*|teilen",
@@ -92,10 +96,47 @@ _TAIL_MARKERS = [
     r"commentaires?( \(\d+\))?|v[ée]rification des faits|sur le m[êe]me sujet|[àa] lire aussi",
     r"\d* ?kommentare?|mehr zum thema|das k[öo]nnte sie auch interessieren",
     r"\d* ?comentarios?|noticias relacionadas",
+    # Comment headers of blog platforms: "Responses (23)", "23 responses", "Réponses (4)".
+    r"(responses?|r[ée]ponses?|respuestas?|antworten|risposte|respostas)\s*\(\d+\)|\d+ (responses?|r[ée]ponses?|respuestas?|antworten|risposte|respostas)",
+    r"related (article|story|post|content|link|reading|video)s?|recommended (stories|articles|reading|videos?)",
+    r"art[íi]culos? relacionados?|articles? li[ée]s?|verwandte artikel|articoli correlati|mat[ée]rias? relacionadas?",
 ]
+
+# Lines after which a page's closing furniture starts, when they come late in an
+# extracted page: sign-offs that a plain-text copy may carry near its top.
+_LATE_TAIL_MARKERS = [
+    r"(written|words) by .{1,60}|escrito por .{1,60}|[ée]crit par .{1,60}|geschrieben von .{1,60}",
+    r"\(?(copyright\s*©?|©)\s*(\d{4}|by).{0,300}",
+    # Paywall notices: "Your subscription is being used on another device".
+    r".{0,80}\b(your|tu|su|votre|ton|ihr|dein|deine|sua|tua)\s+(subscription|suscripci[óo]n|abonnement|abo|assinatura|abbonamento)\b.{0,120}",
+]
+
 
 _LABEL_RE = re.compile(r"^\s*(?:" + "|".join(_LABELS) + r")\s*[.:!]?\s*$", re.IGNORECASE)
 _TAIL_RE = re.compile(r"^\s*(?:" + "|".join(_TAIL_MARKERS) + r")\s*[.:!]?\s*$", re.IGNORECASE)
+_LATE_TAIL_RE = re.compile(r"^\s*(?:" + "|".join(_LATE_TAIL_MARKERS) + r")\s*[.:!?]?\s*$", re.IGNORECASE)
+
+# Phrases that make a short paragraph furniture wherever they stand in it.
+_FURNITURE_PHRASES = [
+    # Transcript disclaimers.
+    r"may not be in (its|their) final form",
+    r"transcripts? (is|are|was|were) (created|produced|generated|provided)",
+    # Donation pleas.
+    r"(please )?consider (making )?(a donation|donating)|support (our|independent|local) journalism|haz una donaci[óo]n|faites un don|jetzt spenden",
+    # "Follow all the news on Facebook and X, or in our weekly newsletter", in several languages.
+    r"^(follow|sigue|s[íi]guenos|suivez|suis|folgen sie|folge uns|siga|segue|segui|seguici|seguite)\b"
+    r".{0,160}\b(facebook|twitter|instagram|tiktok|whatsapp|telegram|linkedin|youtube|newsletter|bolet[íi]n|infolettre)\b",
+    # Paywall and account notices.
+    r"(add|añadir|a[ñn]adir|ajouter|hinzuf[üu]gen|adicionar|aggiungere)\b.{0,30}\b(user|usuario|utilisateur|nutzer|usu[áa]rio|utente)s?\b.{0,30}\b(subscription|suscripci[óo]n|abonnement|abo|assinatura|abbonamento)",
+    r"(continue|contin[úu]as|continuez|weiterlesen|continuar|continui)\b.{0,40}\b(this|este|cet|diesem|neste|questo)\s+(device|dispositivo|appareil|ger[äa]t)",
+]
+_FURNITURE_PHRASE_RE = re.compile("|".join(_FURNITURE_PHRASES), re.IGNORECASE)
+_FURNITURE_PHRASE_MAX = 400
+
+
+def is_furniture_sentence(line: str) -> bool:
+    """Tell whether a short paragraph is a transcript note, donation plea, follow-us or paywall notice."""
+    return len(line) <= _FURNITURE_PHRASE_MAX and bool(_FURNITURE_PHRASE_RE.search(line))
 
 
 def is_label(line: str) -> bool:
@@ -112,35 +153,86 @@ _BIO_VERBS = r"(is|was|covers|writes|reports|edits|has been|lives|contributed|jo
 
 
 def clean_paragraphs(
-    paragraphs: list[str], title: str = "", description: str = "", authors: list[str] | None = None
+    paragraphs: list[str],
+    title: str = "",
+    description: str = "",
+    authors: list[str] | None = None,
+    headlines: list[str] | None = None,
 ) -> list[str]:
     """Drop furniture an HTML extractor let through; end the body at a late tail section.
 
     A tail marker in the first half is more likely an inline box ("Related:
     ...") than the end of the article, so there only the marker line goes.
+    `headlines` are the page's headline and standfirst texts: a copy of one
+    among the first few paragraphs is the article's header, not its body.
     """
     total = sum(len(p) for p in paragraphs) or 1
     seen = 0
     body: list[str] = []
-    for paragraph in paragraphs:
+    for index, paragraph in enumerate(paragraphs):
         seen += len(paragraph)
-        if is_tail_marker(paragraph):
+        if is_tail_marker(paragraph) or _LATE_TAIL_RE.match(paragraph):
             if body and seen > total / 2:
                 break
             continue
-        if is_label(paragraph):
+        if is_label(paragraph) or is_furniture_sentence(paragraph) or not re.search(r"\w", paragraph):
             continue
         if not body and _is_heading_repeat(paragraph, title, description, authors or []):
             continue
+        if index < _HEADER_REACH and any(_is_variant(paragraph, h) for h in headlines or []):
+            continue
         body.append(paragraph)
     body = _drop_pull_quotes(body)
-    while body and _is_author_bio(body[-1], authors or []):
+    while body and (_is_author_bio(body[-1], authors or []) or _is_job_title_bio(body[-1])):
         body.pop()
     return body
 
 
+# How many paragraphs from the top a repeated headline or standfirst may stand.
+_HEADER_REACH = 4
+
+
+def _is_variant(line: str, headline: str) -> bool:
+    """Tell whether a line is a headline, or the same headline with a few words more or less
+    at either end ("Chesapeake Bay oysters ..." against "Oysters ...", a trailing site name)."""
+    a, b = _plain(line), _plain(headline)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if len(short.split()) < 4 or not (long.startswith(short) or long.endswith(short)):
+        return False
+    extra = len(long.split()) - len(short.split())
+    return extra <= 4 and extra <= len(short.split()) / 2
+
+
+# "Periodista de la sección de Sociedad, ...", "Reporter covering housing for ...":
+# a closing note that starts with the author's job, not with a name.
+_JOB_TITLES = (
+    r"(senior |staff |chief |political |science |freelance |contributing )?"
+    r"(reporter|journalist|correspondent|writer|editor|columnist|periodista|redactora?|corresponsal|"
+    r"journaliste|r[ée]dacteur|r[ée]dactrice|correspondante?|reporterin|journalistin|redakteurin|redakteur|"
+    r"korrespondentin|korrespondent|jornalista|rep[óo]rter|giornalista|cronista|inviata?)"
+)
+_JOB_BIO_RE = re.compile(
+    r"^" + _JOB_TITLES + r"\s+(de|del|du|des|covering|who|for|at|on|à|au|bei|für|f[üu]r|im|der|da|do|di|della|dello|en|in|e|y|and|et|und|specializ\w*|especializad\w*|sp[ée]cialis\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_job_title_bio(line: str) -> bool:
+    """Tell whether a closing paragraph describes the author by their job."""
+    return len(line) < 400 and bool(_JOB_BIO_RE.match(line)) and not re.search(r"[\"“”«»„]", line)
+
+
 def _same(a: str, b: str) -> bool:
     return bool(a) and bool(b) and _plain(a) == _plain(b)
+
+
+def plain(text: str) -> str:
+    """Lower-case words of a text, without punctuation: for comparing lines."""
+    return _plain(text)
 
 
 def _plain(text: str) -> str:

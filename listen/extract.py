@@ -171,10 +171,36 @@ def _drop_furniture(tree: etree._Element) -> None:
         if element.tag in _FURNITURE_TAGS
         or element.get("id") in _FURNITURE_SET
         or not _FURNITURE_SET.isdisjoint((element.get("class") or "").split())
+        or _is_media_box(element)
     ]
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
+
+
+_MEDIA_WORDS = frozenset(["video", "videos", "player", "media", "jwplayer", "vjs", "youtube", "vimeo"])
+_MEDIA_BOX_MAX_WORDS = 60
+_NOT_BOXES = frozenset(["html", "body", "article", "main", "p", "li"])
+
+
+def _is_media_box(element: etree._Element) -> bool:
+    """Tell whether an element is a small video or player block ("Video: ..." and a line about it).
+
+    Its class, id or data attributes say video, player or media; a long block
+    with such a name is more likely the article itself and stays.
+    """
+    if element.tag in _NOT_BOXES:
+        return False
+    names = [element.get("class") or "", element.get("id") or ""]
+    for key, value in element.attrib.items():
+        if key.startswith("data-"):
+            names.append(key)
+            if len(value) < 40 and "/" not in value:
+                names.append(value)
+    words = set(re.split(r"[-_\s:.]+", " ".join(names).lower()))
+    if words.isdisjoint(_MEDIA_WORDS):
+        return False
+    return _word_count(element) <= _MEDIA_BOX_MAX_WORDS and len(element.xpath(".//p")) <= 2
 
 
 def _drop_widgets(tree: etree._Element) -> None:
@@ -226,9 +252,73 @@ def _clean(paragraphs: list[str], metadata: dict[str, Any]) -> list[str]:
     return boilerplate.clean_paragraphs(
         paragraphs,
         title=metadata["title"],
-        description=metadata["description"],
+        description=metadata["standfirst"],
         authors=metadata["authors"],
+        headlines=metadata["headlines"],
     )
+
+
+_STANDFIRST_HINT = re.compile(
+    r"sub-?head|dek|standfirst|summary|description|excerpt|lede|lead|intro|teaser|subtitle|strapline|chapo|deck",
+    re.I,
+)
+
+
+def _element_with_text(tree: etree._Element, text: str) -> etree._Element | None:
+    """Find the largest element whose whole text is the given text (compared loosely)."""
+    key = boilerplate.plain(text)
+    start = key.split()[0] if key else ""
+    if not start:
+        return None
+    found = None
+    for node in tree.xpath("//body//text()[normalize-space()]"):
+        if not boilerplate.plain(str(node)).startswith(start):
+            continue
+        element = node.getparent()
+        while element is not None and element.tag != "body":
+            own = boilerplate.plain(element.text_content())
+            if own == key:
+                found = element
+            elif len(own) > len(key):
+                break
+            element = element.getparent()
+        if found is not None:
+            return found
+    return None
+
+
+def _shown_as_standfirst(element: etree._Element) -> bool:
+    for box in [element, *element.iterancestors()][:3]:
+        marks = " ".join(
+            [box.get("class") or "", box.get("id") or ""]
+            + [f"{k} {v}" for k, v in box.attrib.items() if k.startswith("data-")]
+        )
+        if box.tag in ("h2", "h3", "h4", "header") or _STANDFIRST_HINT.search(marks):
+            return True
+    return bool(element.xpath("ancestor::header"))
+
+
+def _header_texts(tree: etree._Element, title: str, descriptions: list[str]) -> tuple[list[str], str]:
+    """Return the page's headline texts, and its standfirst when the page shows one.
+
+    A meta description is often a copy of the first body paragraph, so it only
+    counts as a standfirst when the page shows it as a heading, in a header,
+    or in a box whose class or data attributes name a standfirst.
+    """
+    headlines = [title, _meta(tree, "og:title"), _meta(tree, "twitter:title")]
+    headlines += [" ".join(h.text_content().split()) for h in tree.xpath("//body//h1")]
+    page_title = _first_text(tree, "//head/title")
+    if page_title:
+        headlines.append(page_title)
+        headlines += [piece for piece in _TITLE_SEPARATORS.split(page_title) if len(piece.split()) >= 4]
+    standfirst = ""
+    for description in dict.fromkeys(d for d in descriptions if d):
+        element = _element_with_text(tree, description)
+        if element is not None and _shown_as_standfirst(element):
+            standfirst = description
+            headlines.append(description)
+            break
+    return [h for h in headlines if h], standfirst
 
 
 def _restore_headings(paragraphs: list[str], tree: etree._Element) -> list[str]:
@@ -238,21 +328,39 @@ def _restore_headings(paragraphs: list[str], tree: etree._Element) -> list[str]:
     the page, and only when both sit in the same small block (a post or a
     section), so sidebar and footer headings stay out.
     """
+    paragraphs = list(paragraphs)
     where = {p: i for i, p in enumerate(paragraphs)}
+    plain = {_heading_key(p): i for i, p in enumerate(paragraphs)}
     inserts = []
     for heading in tree.xpath(_SUBHEADINGS):
         text = " ".join(heading.text_content().split())
         if not text or text in where or len(text.split()) > 20 or _is_furniture(text):
             continue
+        if any(_is_media_box(box) for box in heading.iterancestors()):
+            continue
+        key = _heading_key(text)
+        if key in plain:
+            # Already there without its numbering ("1. Costs" came out as "Costs"): put the number back.
+            if _LIST_MARK.match(text):
+                paragraphs[plain[key]] = text
+            continue
         following = heading.xpath("following::p[1]")
         if not following or not _close_kin(heading, following[0]):
             continue
         at = where.get(" ".join(following[0].text_content().split()))
-        if at is not None and (at == 0 or paragraphs[at - 1] != text):
+        if at is not None and (at == 0 or _heading_key(paragraphs[at - 1]) != key):
             inserts.append((at, text))
     for at, text in sorted(inserts, reverse=True):
         paragraphs = paragraphs[:at] + [text] + paragraphs[at:]
     return paragraphs
+
+
+def _heading_key(text: str) -> str:
+    """Compare headings without list numbering, punctuation or case ("1. Costs:" is "costs")."""
+    return " ".join(re.sub(r"\W+", " ", _NUMBERING.sub("", text)).lower().split())
+
+
+_NUMBERING = re.compile(r"^\s*(?:[-•*]|\(?\d{1,3}[.):]|\d{1,3}\s*[-–—]|[IVXivx]{1,5}[.)]|[A-Za-z][.)])\s+")
 
 
 _SUBHEADINGS = "//body//*[self::h2 or self::h3][not(ancestor::aside or ancestor::nav or ancestor::footer or ancestor::figure or ancestor::form)]"
@@ -430,13 +538,19 @@ def _metadata(tree: etree._Element, doc) -> dict[str, Any]:
     authors = _split_authors(doc.author if doc is not None and doc.author else "") or _byline_from_text(tree)
     # "Katrin Elger, DER SPIEGEL": the publisher is not an author to read out.
     authors = [a for a in authors if _plain_name(a) not in (_plain_name(site), "")] or authors
+    title = _title(tree, doc)
+    description = _meta(tree, "og:description") or _meta(tree, "description")
+    descriptions = [description, _meta(tree, "description"), _meta(tree, "twitter:description")]
+    headlines, standfirst = _header_texts(tree, title, descriptions)
     return {
-        "title": _title(tree, doc),
+        "title": title,
+        "headlines": headlines,
+        "standfirst": standfirst,
         "authors": authors,
         "byline": _join_names(authors),
         "date": (doc.date or "") if doc is not None else "",
         "site_name": site,
-        "description": _meta(tree, "og:description") or _meta(tree, "description"),
+        "description": description,
     }
 
 
