@@ -216,7 +216,9 @@ _JOB_TITLES = (
     r"korrespondentin|korrespondent|jornalista|rep[óo]rter|giornalista|cronista|inviata?)"
 )
 _JOB_BIO_RE = re.compile(
-    r"^" + _JOB_TITLES + r"\s+(de|del|du|des|covering|who|for|at|on|à|au|bei|für|f[üu]r|im|der|da|do|di|della|dello|en|in|e|y|and|et|und|specializ\w*|especializad\w*|sp[ée]cialis\w*)\b",
+    r"^"
+    + _JOB_TITLES
+    + r"\s+(de|del|du|des|covering|who|for|at|on|à|au|bei|für|f[üu]r|im|der|da|do|di|della|dello|en|in|e|y|and|et|und|specializ\w*|especializad\w*|sp[ée]cialis\w*)\b",
     re.IGNORECASE,
 )
 

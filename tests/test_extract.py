@@ -258,3 +258,135 @@ def test_body_sentences_that_look_like_credits_are_not_labels(line):
 def test_the_publisher_is_not_read_out_as_an_author():
     html, _, _ = page("de-bahn-sanierung")
     assert article_from_html(html).byline == "Katrin Elger"
+
+
+def _body(html: str) -> list[str]:
+    return article_from_html(html).paragraphs
+
+
+def test_a_numbered_subheading_comes_out_once_with_its_number():
+    body = (
+        "".join(f"<p>{p}</p>" for p in _PARAS[:2])
+        + "<h2>1. Check the boiler first</h2>"
+        + "".join(f"<p>{p}</p>" for p in _PARAS[2:4])
+        + "<h2>2) Bleed the radiators</h2>"
+        + "".join(f"<p>{p}</p>" for p in _PARAS[4:])
+    )
+    paragraphs = _body(_story(body))
+    plain = [p.lstrip("0123456789.) ") for p in paragraphs]
+    assert plain.count("Check the boiler first") == 1
+    assert plain.count("Bleed the radiators") == 1
+
+
+_CLOSING = [
+    "Copyright © 2023 Harbour Radio. All rights reserved. See our terms of use at www.example.org for more.",
+    "Harbour Radio transcripts are produced on a tight deadline by a contractor. This text may not be in its "
+    "final form and may be updated or revised in the future.",
+    "Please consider a donation to your local station.",
+    "Donate",
+]
+
+
+@pytest.mark.parametrize("closing", [_CLOSING, _CLOSING[1:], _CLOSING[2:]])
+def test_closing_copyright_transcript_notes_and_donation_pleas_are_dropped(closing):
+    html = _story("<p>Transcript</p>" + "".join(f"<p>{p}</p>" for p in _PARAS + closing))
+    assert _body(html) == _PARAS
+
+
+def test_a_blog_platform_footer_with_writer_bio_and_responses_is_dropped():
+    tail = [
+        "Written by Sam Ortiz",
+        "Gardener and engineer. Writing about soil, water and patience.",
+        "Responses (4)",
+        "Lee M.",
+        "Loved this, thank you for writing it.",
+    ]
+    html = _story("<p>--</p>" + "".join(f"<p>{p}</p>" for p in _PARAS + tail))
+    assert _body(html) == _PARAS
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [
+            "Sigue toda la información de Cultura en Facebook y X, o en nuestra newsletter semanal.",
+            "Tu suscripción se está usando en otro dispositivo",
+            "¿Quieres añadir otro usuario a tu suscripción?",
+            "Si continúas leyendo en este dispositivo, no se podrá leer en el otro.",
+        ],
+        ["Suivez toute l'actualité de la région sur Facebook et Instagram, ou dans notre newsletter."],
+        ["Folgen Sie uns auf Facebook und Instagram oder abonnieren Sie unseren Newsletter."],
+        ["Siga as notícias do porto no Facebook e no X, ou na nossa newsletter semanal."],
+        ["Seguici su Facebook e Instagram, o iscriviti alla nostra newsletter settimanale."],
+        [
+            "Periodista de la sección de Economía, especializada en transporte. Antes trabajó en la radio local."
+        ],
+        ["Journaliste au service politique depuis 2015, spécialiste des collectivités locales."],
+        ["Reporter covering transport and the harbour for the Courier since 2019."],
+        ["Contact Sam Ortiz at sortiz@example.com or 555-0100."],
+    ],
+)
+def test_follow_us_paywall_notices_job_bios_and_contact_lines_are_dropped_in_several_languages(lines):
+    html = _story("".join(f"<p>{p}</p>" for p in _PARAS + lines))
+    assert _body(html) == _PARAS
+
+
+@pytest.mark.parametrize(
+    "heading", ["MORE FOR YOU", "Recommended Stories", "Related article", "Related Articles"]
+)
+def test_recirculation_headings_are_dropped(heading):
+    html = _story(
+        "".join(f"<p>{p}</p>" for p in _PARAS[:2])
+        + f"<h2>{heading}</h2>"
+        + "".join(f"<p>{p}</p>" for p in _PARAS[2:])
+    )
+    assert _body(html) == _PARAS
+
+
+def test_the_headline_and_standfirst_repeated_in_the_article_are_dropped():
+    head = "<meta name='description' content='Builders beat the winter storms and the budget.'>"
+    body = (
+        f"<p>{_PARAS[0]}</p><div class='story-header'><h2>Harbour wall finished early</h2>"
+        "<h2 class='sub'>Builders beat the winter storms and the budget.</h2></div>"
+        + "".join(f"<p>{p}</p>" for p in _PARAS[1:])
+    )
+    html = _story(body, head)
+    assert _body(html) == _PARAS
+
+
+def test_a_description_that_copies_the_first_paragraph_does_not_remove_it():
+    head = f"<meta name='description' content='{_PARAS[0]}'>"
+    html = _story("".join(f"<p>{p}</p>" for p in _PARAS), head)
+    assert _body(html) == _PARAS
+
+
+def test_a_small_video_block_inside_the_body_is_dropped():
+    video = (
+        "<div class='story-player player--inline' data-asset-id='v123'><div class='still'><img src='x.jpg'></div>"
+        "<h3>Video: Cranes lift the last block into place</h3>"
+        "<div><p>Drone pictures show the final section being lowered on Monday.</p></div></div>"
+    )
+    html = _story(
+        "".join(f"<p>{p}</p>" for p in _PARAS[:3]) + video + "".join(f"<p>{p}</p>" for p in _PARAS[3:])
+    )
+    body = "\n".join(_body(html))
+    assert "Cranes" not in body and "Drone pictures" not in body
+    assert body == "\n".join(_PARAS)
+
+
+def test_a_long_block_named_media_is_the_article_and_stays():
+    html = _story("<div class='media-story'>" + "".join(f"<p>{p}</p>" for p in _PARAS) + "</div>")
+    assert _body(html) == _PARAS
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Follow the coastal path north and the wall comes into view after a mile.",
+        "Reporters covering the launch were kept behind a barrier until noon.",
+        "The copyright on the harbour photographs passed to the museum in 1990.",
+    ],
+)
+def test_body_sentences_like_closing_furniture_stay(line):
+    html = _story("".join(f"<p>{p}</p>" for p in _PARAS + [line]))
+    assert _body(html)[-1] == line
