@@ -120,10 +120,12 @@ def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
     from .article import load
+    from .engines import get_engine
     from .script import build_script
 
+    phonemes = get_engine().supports_phonemes
     for source in args.inputs:
-        script = build_script(load(source, settings), settings)
+        script = build_script(load(source, settings), settings, phonemes=phonemes)
         if args.json:
             print(json.dumps(script.to_json(), ensure_ascii=False))
         else:
@@ -286,11 +288,13 @@ def cmd_cache(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_lexicon(args: argparse.Namespace, settings: Settings) -> int:
-    from .normalize import to_spoken
+    from .engines import get_engine
+    from .normalize import to_spoken_with_map
     from .script import load_lexicon
 
     language = settings.language or "en"
-    print(to_spoken(load_lexicon(settings).apply(args.text, language), language))
+    spoken, _ = to_spoken_with_map(args.text, language, load_lexicon(settings), get_engine().supports_phonemes)
+    print(spoken)
     return 0
 
 

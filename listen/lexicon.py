@@ -8,9 +8,9 @@ A rules file is YAML or JSON, either a list of rules or {"rules": [...]}. Each r
     language: en               # optional: only when reading this language
     case_sensitive: false      # optional, default false
 
-pyttsx3's espeak driver calls espeak_Synth without the espeakPHONEMES flag, so "[[...]]"
-would be read out as text: a rule needs `say`, and `phonemes` is only used when the caller
-says its engine takes phoneme input (apply(..., phonemes=True)).
+Phonemes are used when the engine takes phoneme input (the pyttsx3 engine turns on
+espeak-ng's "[[...]]" input in its workers); otherwise `say` is used, and a rule with
+only `phonemes` leaves the word as written.
 
 There is no fingerprint: the audio cache keys on the final spoken text, so a changed rule
 re-renders exactly the sentences whose spoken text it changes.
@@ -54,7 +54,7 @@ class Rule:
         """Say what replaces a match: the respelling, or [[phonemes]] for engines that take them."""
         if phonemes and self.phonemes:
             return f"[[{self.phonemes}]]"
-        return self.say or ""
+        return self.say if self.say is not None else ""
 
 
 class Lexicon:
@@ -136,6 +136,8 @@ class Lexicon:
         for start, _, _, end, rule, m in found:
             if start < pos:
                 continue
+            if rule.say is None and not (phonemes and rule.phonemes):
+                continue  # a phonemes-only rule, and an engine without phoneme input: say it as written
             edits.append((start, end, m.expand(rule.replacement(phonemes)) if rule.regex else rule.replacement(phonemes)))
             pos = end
         return edits
@@ -155,12 +157,7 @@ def _rule(entry: object, number: int, source: str) -> Rule:
     say, phonemes = entry.get("say"), entry.get("phonemes")
     if say is None and phonemes is None:
         raise InputError(f"{where} ({match!r}): give `say` (a respelling) or `phonemes`.")
-    if say is None:
-        raise InputError(
-            f"{where} ({match!r}): the pyttsx3 espeak engine does not accept phoneme input; "
-            "add a `say` respelling (keep `phonemes` for engines that do)."
-        )
-    if not isinstance(say, str) or (phonemes is not None and not isinstance(phonemes, str)):
+    if (say is not None and not isinstance(say, str)) or (phonemes is not None and not isinstance(phonemes, str)):
         raise InputError(f"{where} ({match!r}): `say` and `phonemes` must be text.")
     language = entry.get("language")
     if language is not None and language not in LANGUAGES:

@@ -86,7 +86,8 @@ def to_spoken(sentence: str, language: str = "en") -> str:
     return to_spoken_with_map(sentence, language)[0]
 
 
-def to_spoken_with_map(sentence: str, language: str = "en", lexicon: Lexicon | None = None) -> tuple[str, list[Span]]:
+def to_spoken_with_map(sentence: str, language: str = "en", lexicon: Lexicon | None = None,
+                       phonemes: bool = False) -> tuple[str, list[Span]]:
     """Say a sentence (after the lexicon's rules, if given) and map the result back to it.
 
     The spans (spoken_start, spoken_end, text_start, text_end) cover the spoken text in
@@ -97,7 +98,9 @@ def to_spoken_with_map(sentence: str, language: str = "en", lexicon: Lexicon | N
         raise SettingsError(f"No speech normalisation for language {language!r}; use one of {', '.join(LANGUAGES)}.")
     t = MappedText(sentence)
     if lexicon is not None:
-        t.edit(lexicon.edits(sentence, language))
+        t.edit(lexicon.edits(sentence, language, phonemes), freeze=_is_phoneme_input)
+    # An article's own "[[" must not reach espeak-ng as phoneme input.
+    t.sub(r"\[\[|\]\]", lambda m: m.group(0)[0])
     _typography(t)
     _links(t, language)
     verbalize_mapped(t, language)
@@ -113,6 +116,10 @@ def to_spoken_with_map(sentence: str, language: str = "en", lexicon: Lexicon | N
     t.sub(r"\s+", " ")
     t.sub(r"^\s+|\s+$", "")  # str.strip(), keeping the map
     return t.text, t.spans()
+
+
+def _is_phoneme_input(text: str) -> bool:
+    return text.startswith("[[") and text.endswith("]]")
 
 
 def _typography(t: MappedText) -> None:

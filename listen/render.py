@@ -102,7 +102,7 @@ class Renderer:
 
     def plan(self, article: Article) -> Plan:
         """Work out the script and every cache key without rendering anything."""
-        script = build_script(article, self.settings)
+        script = build_script(article, self.settings, phonemes=self.engine.supports_phonemes)
         voice = self.engine.resolve_voice(self.settings.voice, script.language)
         pieces = self._pieces(script, voice)
         key = cache_key(
@@ -297,7 +297,7 @@ def _script_code_fingerprint() -> str:
     """Hash the code and data that turn an article into a script, so an upgrade misses the fast path."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("article.py", "segment.py", "normalize.py", "numbers.py", "textmap.py", "lexicon.py",
+    for name in ("article.py", "segment.py", "normalize.py", "numbers.py", "phones.py", "textmap.py", "lexicon.py",
                  "language.py", "script.py", "render.py", "data/lexicon.yaml"):
         path = here / name
         digest.update(path.read_bytes() if path.exists() else b"")

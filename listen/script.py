@@ -88,8 +88,13 @@ class Script:
         }
 
 
-def build_script(article: Article, settings: Settings, lexicon: Lexicon | None = None) -> Script:
-    """Turn an article into sentences with spoken forms and engine chunks."""
+def build_script(article: Article, settings: Settings, lexicon: Lexicon | None = None,
+                 phonemes: bool = False) -> Script:
+    """Turn an article into sentences with spoken forms and engine chunks.
+
+    With phonemes (the engine reads espeak phoneme input), lexicon rules that give
+    `phonemes` are said as "[[...]]"; otherwise their `say` respelling is used.
+    """
     language = settings.language or article.language or "en"
     lexicon = lexicon if lexicon is not None else load_lexicon(settings)
     sentences: list[Sentence] = []
@@ -97,7 +102,7 @@ def build_script(article: Article, settings: Settings, lexicon: Lexicon | None =
     def add(text: str, paragraph: int) -> None:
         # A headline has no full stop; give the engine one so it falls like a sentence.
         said = _as_sentence(text) if paragraph == INTRO else text
-        spoken, spans = to_spoken_with_map(said, language, lexicon)
+        spoken, spans = to_spoken_with_map(said, language, lexicon, phonemes)
         if not spoken.strip():
             return  # a sentence of symbols only says nothing; nothing to render
         chunks = split_for_engine(spoken, settings.chunk_chars)

@@ -26,6 +26,8 @@ class MappedText:
         self.text = text
         self.origin: list[Origin] = [(i, i + 1, 0) for i in range(len(text))]
         self._groups = 0
+        # Characters no later pass may change: espeak phoneme input from the lexicon.
+        self.frozen: list[bool] = [False] * len(text)
 
     def sub(self, pattern: str | re.Pattern, repl: str | Callable[[re.Match], str], flags: int = 0) -> None:
         """Substitute like re.sub, in place, keeping the map."""
@@ -38,6 +40,8 @@ class MappedText:
         edits: list[tuple[int, int, str]] = []
 
         def record(m: re.Match) -> str:
+            if any(self.frozen[m.start() : m.end()]):
+                return m.group(0)  # never rewrite inside phoneme input
             new = repl(m) if callable(repl) else m.expand(repl)
             if new != m.group(0):  # many passes put back what they matched: nothing to map
                 edits.append((m.start(), m.end(), new))
@@ -53,13 +57,19 @@ class MappedText:
         if old in self.text:
             self.sub(re.escape(old), lambda m: new)
 
-    def edit(self, edits: Iterable[tuple[int, int, str]]) -> None:
-        """Apply replacements (start, end, new text), given in order and not overlapping."""
+    def edit(self, edits: Iterable[tuple[int, int, str]], freeze: Callable[[str], bool] | None = None) -> None:
+        """Apply replacements (start, end, new text), given in order and not overlapping.
+
+        A replacement for which freeze(new) is true is frozen: later passes leave it alone.
+        """
         text: list[str] = []
         origin: list[Origin] = []
+        frozen: list[bool] = []
         pos = 0
         for start, end, new in edits:
             text.append(self.text[pos:start])
+            frozen += self.frozen[pos:start]
+            frozen += [bool(freeze and freeze(new))] * len(new)
             origin += self.origin[pos:start]
             anchor = origin[-1][1] if origin else (self.origin[0][0] if self.origin else 0)
             self._groups += 1
@@ -70,7 +80,8 @@ class MappedText:
             return  # nothing to replace
         text.append(self.text[pos:])
         origin += self.origin[pos:]
-        self.text, self.origin = "".join(text), origin
+        frozen += self.frozen[pos:]
+        self.text, self.origin, self.frozen = "".join(text), origin, frozen
 
     def spans(self, limit: int | None = None) -> list[Span]:
         """Group characters into spans in spoken order, monotonic and not overlapping in the original.

@@ -82,7 +82,6 @@ def test_phonemes_are_passed_only_to_engines_that_take_them():
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("- {match: Chapare, phonemes: tSa'pare}\n", "add a `say` respelling"),
         ("- {match: Chapare}\n", "give `say`"),
         ("- {say: nothing}\n", "`match` must be"),
         ("- {match: x, say: y, colour: red}\n", "unknown key"),
@@ -111,3 +110,9 @@ def test_acronyms_said_as_words_sound_the_same_with_or_without_the_starter_lexic
 
     sentence = f"Then {word} spoke."
     assert phonemes(to_spoken(Lexicon.default().apply(sentence, "en"))) == phonemes(to_spoken(sentence))
+
+
+def test_a_phonemes_only_rule_is_used_as_phonemes_or_leaves_the_word_as_written():
+    lexicon = Lexicon.from_data([{"match": "Chapare", "phonemes": "tSa'pare"}])
+    assert lexicon.apply("In Chapare today", "en", phonemes=True) == "In [[tSa'pare]] today"
+    assert lexicon.apply("In Chapare today", "en", phonemes=False) == "In Chapare today"

@@ -272,3 +272,19 @@ def test_fraction_signs_after_a_whole_number_read_as_a_mixed_number(text, expect
 )
 def test_a_short_path_of_words_is_read_and_a_long_or_coded_one_dropped(text, expected):
     assert to_spoken(text) == expected
+
+
+def test_phoneme_input_from_the_lexicon_passes_through_normalisation_untouched():
+    # "3" and "'" are phoneme mnemonics here, not a number and a quote.
+    lexicon = Lexicon.from_data([{"match": "Byrd", "say": "bird", "phonemes": "b'3:d"}])
+    spoken, spans = to_spoken_with_map("Senator Byrd won 3 votes.", "en", lexicon, phonemes=True)
+    assert "[[b'3:d]]" in spoken
+    assert "three votes" in spoken
+    start = spoken.index("[[")
+    mapped = [(ts, te) for ss, se, ts, te in spans if ss <= start < se]
+    assert mapped and "Senator Byrd won 3 votes."[mapped[0][0] : mapped[0][1]] == "Byrd"
+
+
+def test_an_articles_own_double_brackets_never_reach_the_engine_as_phonemes():
+    spoken = to_spoken("The wiki markup [[Bolivia]] stayed in the text.")
+    assert "[[" not in spoken and "]]" not in spoken

@@ -193,3 +193,16 @@ def test_part_boundaries_lie_in_the_pauses_between_clauses(long):
     for part in sentence["parts"][1:]:
         t = part["start_ms"] / 1000
         assert any(start - 0.02 <= t <= end + 0.02 for start, end in pauses), (t, pauses)
+
+
+def test_a_lexicon_phoneme_rule_is_spoken_as_phonemes(renderer, settings, tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("- match: Zyxwv\n  phonemes: \"h@l'oU\"\n", encoding="utf-8")
+    with_rule = Renderer(settings.replace(lexicon=rules), pool=renderer.pool)
+    said = with_rule.render(from_text("Zyxwv."))
+    assert said.script.sentences[0].spoken == "[[h@l'oU]]."
+    hello = renderer.render(from_text("Hello.")).timings["duration_ms"]
+    bracketed = renderer.render(from_text("h at l apostrophe o U.")).timings["duration_ms"]
+    # Read as phonemes it sounds like "hello"; read as text it would take far longer.
+    assert abs(said.timings["duration_ms"] - hello) < 0.3 * hello
+    assert said.timings["duration_ms"] < 0.6 * bracketed

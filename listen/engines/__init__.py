@@ -33,6 +33,8 @@ class Engine(ABC):
     """What the pipeline needs from a speech engine."""
 
     name: str
+    # Whether the engine reads "[[...]]" as espeak phoneme mnemonics (lexicon `phonemes:` rules).
+    supports_phonemes: bool = False
 
     @abstractmethod
     def version(self) -> str:

@@ -54,6 +54,7 @@ def _voices_in_child() -> list[Voice]:
 
 class Pyttsx3Engine(Engine):
     name = "pyttsx3"
+    supports_phonemes = True  # turned on in each worker: see _worker_engine
 
     @lru_cache(maxsize=1)  # noqa: B019 - one engine object per process
     def version(self) -> str:
@@ -93,6 +94,26 @@ def _save(engine: Any, text: str, path: str) -> None:
     _espeak.Synchronize()
 
 
+def _accept_phoneme_input() -> None:
+    """Make espeak-ng read "[[...]]" as phoneme mnemonics, for lexicon `phonemes:` rules.
+
+    pyttsx3's espeak driver calls espeak_Synth without the espeakPHONEMES flag, so the
+    worker wraps the binding it calls. Article text never carries "[[": normalisation
+    breaks it up, and only the lexicon's phoneme rules produce it.
+    """
+    from pyttsx3.drivers import _espeak
+
+    plain = _espeak.Synth
+    if getattr(plain, "listen_phonemes", False):
+        return
+
+    def synth(text: bytes, *args: Any, flags: int = 0, **kwargs: Any) -> Any:
+        return plain(text, *args, flags=flags | _espeak.PHONEMES, **kwargs)
+
+    synth.listen_phonemes = True  # type: ignore[attr-defined]
+    _espeak.Synth = synth
+
+
 def _worker_engine() -> Any:
     """Make this process's engine once, and warm it up.
 
@@ -105,6 +126,7 @@ def _worker_engine() -> Any:
 
         import pyttsx3
 
+        _accept_phoneme_input()
         _engine = pyttsx3.init("espeak")
         with tempfile.TemporaryDirectory() as tmp:
             _save(_engine, "ready", os.path.join(tmp, "warmup.wav"))
