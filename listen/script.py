@@ -14,8 +14,6 @@ from typing import Any
 from .article import Article
 from .config import Settings
 from .lexicon import Lexicon
-from .normalize import to_spoken_with_map
-from .segment import split_sentences
 
 INTRO = -1  # the paragraph number of the headline and intro in timings
 
@@ -95,6 +93,11 @@ def build_script(article: Article, settings: Settings, lexicon: Lexicon | None =
     With phonemes (the engine reads espeak phoneme input), lexicon rules that give
     `phonemes` are said as "[[...]]"; otherwise their `say` respelling is used.
     """
+    # Imported here: NLTK alone costs ~0.3 s, and finding an unchanged article's
+    # rendition (render.py's fast path) needs this module's types, not its work.
+    from .normalize import to_spoken_with_map
+    from .segment import split_sentences
+
     language = settings.language or article.language or "en"
     lexicon = lexicon if lexicon is not None else load_lexicon(settings)
     sentences: list[Sentence] = []
