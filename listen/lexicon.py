@@ -34,6 +34,10 @@ LANGUAGES = ("en", "es", "de", "fr", "pt", "it")
 _KEYS = {"match", "say", "phonemes", "language", "case_sensitive", "regex"}
 
 
+# libyaml's loader when PyYAML was built with it: ten times faster on the starter lexicon.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @dataclass(frozen=True)
 class Rule:
     """One pronunciation rule."""
@@ -81,7 +85,7 @@ class Lexicon:
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"Cannot read lexicon file {path} ({exc}); save it as UTF-8 text.") from None
         try:
-            data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.safe_load(raw)
+            data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.load(raw, Loader=_YAML_LOADER)
         except (json.JSONDecodeError, yaml.YAMLError) as exc:
             raise InputError(f"Lexicon file {path} is not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}") from None
         return cls.from_data(data, source=str(path))
@@ -101,7 +105,7 @@ class Lexicon:
     def default(cls) -> Lexicon:
         """Load the starter lexicon of news acronyms and names shipped with listen."""
         text = resources.files("listen").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
-        return cls.from_data(yaml.safe_load(text), source="listen/data/lexicon.yaml")
+        return cls.from_data(yaml.load(text, Loader=_YAML_LOADER), source="listen/data/lexicon.yaml")
 
     def merged(self, other: Lexicon) -> Lexicon:
         """Combine with another lexicon whose rules win (a publisher's over the starter)."""
