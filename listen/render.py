@@ -26,7 +26,7 @@ from .chunks import PieceJob, SentenceSpec
 from .config import Settings
 from .engines import Engine, get_engine
 from .errors import CacheError, EngineError
-from .script import INTRO, Script, Sentence, build_script
+from .script import INTRO, Script, Sentence, iter_sentences, script_language, script_of
 from .workers import JobOutcome, WorkerPool
 
 TIMINGS_VERSION = 1
@@ -100,11 +100,26 @@ class Renderer:
 
     # -- planning ------------------------------------------------------------------------------
 
-    def plan(self, article: Article) -> Plan:
-        """Work out the script and every cache key without rendering anything."""
-        script = build_script(article, self.settings, phonemes=self.engine.supports_phonemes)
-        voice = self.engine.resolve_voice(self.settings.voice, script.language)
-        pieces = self._pieces(script, voice)
+    def plan(self, article: Article, on_piece: Callable[[Piece, str], None] | None = None) -> Plan:
+        """Work out the script and every cache key without rendering anything.
+
+        on_piece(piece, voice) hears of each piece as soon as its key is known, so a
+        caller can start rendering it while the rest of the script is worked out.
+        """
+        language = script_language(article, self.settings)
+        voice = self.engine.resolve_voice(self.settings.voice, language)
+        sentences: list[Sentence] = []
+        pieces: list[Piece] = []
+        for sentence in iter_sentences(article, self.settings, phonemes=self.engine.supports_phonemes):
+            closed = self._place(pieces, sentences[-1] if sentences else None, sentence, voice)
+            sentences.append(sentence)
+            if closed is not None and on_piece:
+                on_piece(closed, voice)
+        if pieces:
+            self._seal(pieces[-1])
+            if on_piece:
+                on_piece(pieces[-1], voice)
+        script = script_of(article, self.settings, sentences)
         key = cache_key(
             kind="rendition", version=TIMINGS_VERSION, pieces=[p.key for p in pieces],
             sentences=[[s.paragraph, s.text] for s in script.sentences],
@@ -121,28 +136,33 @@ class Renderer:
             fade_ms=s.fade_ms,
         )
 
-    def _pieces(self, script: Script, voice: str) -> list[Piece]:
-        """Group sentences into pieces: a paragraph, or a few of its sentences at a time."""
+    def _place(self, pieces: list[Piece], before: Sentence | None, sentence: Sentence, voice: str) -> Piece | None:
+        """Add a sentence to the last piece or start a new one; return the piece this closes, if any.
+
+        A piece is a paragraph, or a few of its sentences at a time; the first piece is
+        one sentence, so a listener hears something as soon as possible.
+        """
+        keys = [self._chunk_key(text, voice) for text in sentence.chunks]
+        current = pieces[-1] if pieces else None
+        if current and before and before.paragraph == sentence.paragraph \
+                and len(current.sentences) < SENTENCES_PER_PIECE and len(pieces) > 1:
+            current.sentences.append(sentence)
+            current.chunk_keys.append(keys)
+            return None
+        lead = 0 if before is None else self._pause_ms(before, sentence)
+        pieces.append(Piece("", lead, [sentence], [keys]))
+        if current is not None:
+            self._seal(current)
+        return current
+
+    def _seal(self, piece: Piece) -> None:
+        """Give a finished piece its key."""
         s = self.settings
-        pieces: list[Piece] = []
-        for i, sentence in enumerate(script.sentences):
-            keys = [self._chunk_key(text, voice) for text in sentence.chunks]
-            current = pieces[-1] if pieces else None
-            # The first piece is one sentence, so a listener hears something as soon as possible.
-            if current and current.sentences[-1].paragraph == sentence.paragraph \
-                    and len(current.sentences) < SENTENCES_PER_PIECE and len(pieces) > 1:
-                current.sentences.append(sentence)
-                current.chunk_keys.append(keys)
-            else:
-                lead = 0 if i == 0 else self._pause_ms(script.sentences[i - 1], sentence)
-                pieces.append(Piece("", lead, [sentence], [keys]))
-        for piece in pieces:
-            piece.key = cache_key(
-                kind="piece", version=PIECE_VERSION, lead=piece.lead_pause_ms, chunks=piece.chunk_keys,
-                pauses=[s.sentence_pause_ms, s.clause_pause_ms], bitrate=s.bitrate_kbps,
-                quality=s.mp3_compression_level,
-            )
-        return pieces
+        piece.key = cache_key(
+            kind="piece", version=PIECE_VERSION, lead=piece.lead_pause_ms, chunks=piece.chunk_keys,
+            pauses=[s.sentence_pause_ms, s.clause_pause_ms], bitrate=s.bitrate_kbps,
+            quality=s.mp3_compression_level,
+        )
 
     def _pause_ms(self, before: Sentence, after: Sentence) -> int:
         s = self.settings
@@ -161,10 +181,18 @@ class Renderer:
         if stored is not None:
             return _rendition(stored, from_cache=True)
         self.start(workers=1)  # an engine boots while the script is worked out
-        plan = self.plan(article)
+        outcomes: queue.Queue[JobOutcome] = queue.Queue()
+        submitted: set[str] = set()
+
+        def start_piece(piece: Piece, voice: str) -> None:
+            if piece.key not in submitted and self.cache.get_piece(piece.key) is None:
+                submitted.add(piece.key)
+                self.pool.submit(self._job(piece, voice), outcomes)
+
+        plan = self.plan(article, on_piece=start_piece)
         stored = self.cache.get_rendition(plan.key)
         if stored is None:
-            rendition = self.render_plan(plan, progress)
+            rendition = self.render_plan(plan, progress, outcomes, submitted)
         else:
             rendition = _rendition(stored, from_cache=True, script=plan.script)
         self.cache.put_alias(self._article_key(article), plan.key)
@@ -181,13 +209,20 @@ class Renderer:
         return cache_key(kind="article", article=asdict(article), settings=asdict(self.settings), lexicon=rules,
                          engine=self.engine.version(), code=_script_code_fingerprint())
 
-    def render_plan(self, plan: Plan, progress: Callable[[Progress], None] | None = None) -> Rendition:
-        """Render a plan made by `plan()`: missing pieces on the workers, then stitch and tag."""
-        outcomes: queue.Queue[JobOutcome] = queue.Queue()
-        cached = {p.key: self.cache.get_piece(p.key) for p in plan.pieces}
+    def render_plan(self, plan: Plan, progress: Callable[[Progress], None] | None = None,
+                    outcomes: queue.Queue[JobOutcome] | None = None, submitted: set[str] | None = None) -> Rendition:
+        """Render a plan made by `plan()`: missing pieces on the workers, then stitch and tag.
+
+        Pieces already submitted (their keys in `submitted`, results to `outcomes`) are not
+        submitted again.
+        """
+        outcomes = outcomes if outcomes is not None else queue.Queue()
+        submitted = submitted if submitted is not None else set()
+        cached = {p.key: None if p.key in submitted else self.cache.get_piece(p.key) for p in plan.pieces}
         for piece in plan.pieces:
-            if cached[piece.key] is None:
-                self.pool.submit(self._job(plan, piece), outcomes)
+            if piece.key not in submitted and cached[piece.key] is None:
+                submitted.add(piece.key)
+                self.pool.submit(self._job(piece, plan.voice), outcomes)
         finished: dict[str, JobOutcome] = {}
         partial = self.cache.temp_file(".mp3")
         speech: list[tuple[int, int]] = []  # each sentence's speech, in samples of the decoded MP3
@@ -223,14 +258,14 @@ class Renderer:
             engine_calls=sum(o.result["engine_calls"] + o.attempts - 1 for o in finished.values()),
         )
 
-    def _job(self, plan: Plan, piece: Piece) -> PieceJob:
+    def _job(self, piece: Piece, voice: str) -> PieceJob:
         s = self.settings
         sentences = tuple(
             SentenceSpec(x.index, x.text, tuple(zip(keys, x.chunks))) for x, keys in zip(piece.sentences, piece.chunk_keys)
         )
         chunks = sum(len(k) for k in piece.chunk_keys)
         return PieceJob(
-            piece.key, piece.lead_pause_ms, sentences, s.sentence_pause_ms, s.clause_pause_ms, plan.voice, s.rate,
+            piece.key, piece.lead_pause_ms, sentences, s.sentence_pause_ms, s.clause_pause_ms, voice, s.rate,
             self.engine.name, str(self.cache.root), s.loudness_lufs, s.true_peak_db, s.fade_ms, s.bitrate_kbps,
             s.mp3_compression_level, timeout=s.chunk_timeout_s * chunks,
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,38 +94,60 @@ def build_script(article: Article, settings: Settings, lexicon: Lexicon | None =
     With phonemes (the engine reads espeak phoneme input), lexicon rules that give
     `phonemes` are said as "[[...]]"; otherwise their `say` respelling is used.
     """
-    # Imported here: NLTK alone costs ~0.3 s, and finding an unchanged article's
-    # rendition (render.py's fast path) needs this module's types, not its work.
-    from .normalize import to_spoken_with_map
-    from .segment import split_sentences
+    return script_of(article, settings, list(iter_sentences(article, settings, lexicon, phonemes)))
 
-    language = settings.language or article.language or "en"
-    lexicon = lexicon if lexicon is not None else load_lexicon(settings)
-    sentences: list[Sentence] = []
 
-    def add(text: str, paragraph: int) -> None:
-        # A headline has no full stop; give the engine one so it falls like a sentence.
-        said = _as_sentence(text) if paragraph == INTRO else text
-        spoken, spans = to_spoken_with_map(said, language, lexicon, phonemes)
-        if not spoken.strip():
-            return  # a sentence of symbols only says nothing; nothing to render
-        chunks = split_for_engine(spoken, settings.chunk_chars)
-        sentences.append(Sentence(len(sentences), paragraph, text, spoken, chunks, _map_to(text, said, spans)))
+def script_language(article: Article, settings: Settings) -> str:
+    return settings.language or article.language or "en"
 
-    for text in intro_sentences(article, settings.intro):
-        add(text, INTRO)
-    for number, paragraph in enumerate(article.paragraphs):
-        for text in split_sentences(paragraph, language):
-            add(text, number)
+
+def script_of(article: Article, settings: Settings, sentences: list[Sentence]) -> Script:
+    """Wrap sentences made by iter_sentences in a Script with the article's metadata."""
     return Script(
         sentences=sentences,
         title=article.title,
         byline=article.byline,
-        language=language,
+        language=script_language(article, settings),
         source=article.source,
         date=article.date,
         site_name=article.site_name,
     )
+
+
+def iter_sentences(article: Article, settings: Settings, lexicon: Lexicon | None = None,
+                   phonemes: bool = False) -> Iterator[Sentence]:
+    """Yield the script's sentences one by one, so rendering can start before the last is said."""
+    # Imported here: NLTK alone costs ~0.3 s, and finding an unchanged article's
+    # rendition (render.py's fast path) needs this module's types, not its work.
+    from .normalize import to_spoken_with_map
+
+    language = script_language(article, settings)
+    lexicon = lexicon if lexicon is not None else load_lexicon(settings)
+    count = 0
+
+    def make(text: str, paragraph: int) -> Sentence | None:
+        # A headline has no full stop; give the engine one so it falls like a sentence.
+        said = _as_sentence(text) if paragraph == INTRO else text
+        spoken, spans = to_spoken_with_map(said, language, lexicon, phonemes)
+        if not spoken.strip():
+            return None  # a sentence of symbols only says nothing; nothing to render
+        chunks = split_for_engine(spoken, settings.chunk_chars)
+        return Sentence(count, paragraph, text, spoken, chunks, _map_to(text, said, spans))
+
+    for text in intro_sentences(article, settings.intro):
+        sentence = make(text, INTRO)
+        if sentence:
+            count += 1
+            yield sentence
+    # The headline goes to the engine before NLTK is even imported.
+    from .segment import split_sentences
+
+    for number, paragraph in enumerate(article.paragraphs):
+        for text in split_sentences(paragraph, language):
+            sentence = make(text, number)
+            if sentence:
+                count += 1
+                yield sentence
 
 
 def load_lexicon(settings: Settings) -> Lexicon:
