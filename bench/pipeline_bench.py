@@ -7,9 +7,9 @@ Ours: the real `listen speak` command (a fresh process each time, start-up inclu
   edited    one sentence changed
   long      the seed body repeated to 19,000 words or more: wall time and peak RSS of the
             whole process tree (the CLI, its engine workers and any encoder), sampled from /proc.
-Each timing is the best of --repeat runs, so a busy machine hurts less.
+Each figure is the median of --repeat runs, each made right after a naive run.
 
-    python bench/pipeline_bench.py [--repeat 3] [--skip-long]
+    python bench/pipeline_bench.py [--repeat 5] [--skip-long]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -76,26 +77,39 @@ def speak_with_peak_rss(text: Path, cache: Path, out: Path) -> tuple[float, int,
     return time.perf_counter() - start, peak[0], usage.ru_maxrss
 
 
-def best(fn, repeat: int) -> float:
-    return min(fn() for _ in range(repeat))
+def paired(fn, naive, repeat: int) -> tuple[float, float, float]:
+    """Time fn right after the naive pipeline, repeat times; return medians of ours, naive and ratio.
+
+    This machine's speed drifts by tens of percent within a minute: a ratio of two
+    runs made back to back is steadier than a ratio of two separate bests.
+    """
+    ours, base, ratios = [], [], []
+    for _ in range(repeat):
+        b = naive()
+        o = fn()
+        ours.append(o)
+        base.append(b)
+        ratios.append(o / b)
+    return statistics.median(ours), statistics.median(base), statistics.median(ratios)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-long", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="listen-bench-"))
     try:
-        base = best(lambda: naive_seconds(SEED, work), args.repeat)
-        print(f"naive pipeline (espeak-ng -w + ffmpeg -b:a 64k) on the seed article: {base:.2f} s")
+        def naive() -> float:
+            return naive_seconds(SEED, work)
 
         def cold() -> float:
             shutil.rmtree(work / "cache", ignore_errors=True)
             return speak(SEED, work / "cache", work / "out.mp3")
 
-        cold_s = best(cold, args.repeat)
-        again_s = best(lambda: speak(SEED, work / "cache", work / "out.mp3"), args.repeat)
+        def again() -> float:
+            return speak(SEED, work / "cache", work / "out.mp3")
+
         edited_text = SEED.read_text("utf-8")
         edits = [edited_text.replace("a thriving center", f"a thriving hub number {n}") for n in range(args.repeat)]
 
@@ -104,11 +118,12 @@ def main() -> None:
             path.write_text(edits.pop(), "utf-8")
             return speak(path, work / "cache", work / "edited.mp3")
 
-        edit_s = best(edited, args.repeat)
-        for name, seconds, target in (("cold render", cold_s, 0.8), ("unchanged again", again_s, 0.25),
-                                      ("one sentence edited", edit_s, 0.35)):
-            ratio = seconds / base
-            print(f"{name:22} {seconds:6.2f} s  {ratio:5.2f}x naive  (target <= {target}x) "
+        print(f"each figure: the median of {args.repeat} runs, each right after a run of the naive pipeline "
+              "(espeak-ng -w + ffmpeg -b:a 64k) on the seed article")
+        for name, fn, target in (("cold render", cold, 0.8), ("unchanged again", again, 0.25),
+                                 ("one sentence edited", edited, 0.35)):
+            seconds, base, ratio = paired(fn, naive, args.repeat)
+            print(f"{name:22} {seconds:6.2f} s against naive {base:5.2f} s: {ratio:5.2f}x  (target <= {target}x) "
                   f"{'ok' if ratio <= target else 'MISSED'}")
         if not args.skip_long:
             lines = SEED.read_text("utf-8").splitlines()
