@@ -56,7 +56,9 @@ This line has <script>window.__xss = 1; alert("script ran")</script> in it. And 
 def app_url(tmp_path_factory):
     from web import close_app, create_app
 
-    app = create_app(Settings(cache_dir=tmp_path_factory.mktemp("cache"), jobs=2), render_sample=False)
+    # Many posts from one address in a few seconds: lift the per-address limit for the page tests.
+    app = create_app(Settings(cache_dir=tmp_path_factory.mktemp("cache"), jobs=2, rate_limit="1000/minute"),
+                     render_sample=False)
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=12)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -391,8 +393,9 @@ def test_the_widget_adds_a_player_to_a_host_page_without_touching_its_styles(bro
             first.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 0.5", timeout=30_000)
             sourced_frame = next(f for f in pg.frames if f.url.startswith(app_url) and river["id"] not in f.url)
             assert "Tuesday's market" in sourced_frame.inner_text(".lp-text")
-            pg.wait_for_timeout(300)
-            assert pg.evaluate("getComputedStyle(document.querySelector('listen-player').shadowRoot.querySelector('iframe')).height") != "0px"
+            # The embed reports its height by postMessage; wait for the widget to apply it.
+            pg.wait_for_function("() => getComputedStyle(document.querySelector('listen-player')"
+                                 ".shadowRoot.querySelector('iframe')).height !== '0px'")
             shoot(pg, "widget-host.png")
         finally:
             context.close()
