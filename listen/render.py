@@ -27,7 +27,7 @@ from .config import Settings
 from .engines import Engine, get_engine
 from .errors import CacheError, EngineError
 from .script import INTRO, Script, Sentence, iter_sentences, script_language, script_of
-from .workers import JobOutcome, WorkerPool
+from .workers import JobOutcome, WorkerPool, engine_pool
 
 TIMINGS_VERSION = 1
 PIECE_VERSION = 2  # bump when the layout or encoding of pieces changes (2: chunk offsets)
@@ -305,10 +305,7 @@ class Renderer:
     @property
     def pool(self) -> WorkerPool:
         if self._pool is None:
-            self._pool = WorkerPool(
-                "listen.chunks:render_piece", size=self.settings.jobs, timeout=self.settings.chunk_timeout_s,
-                initializer="listen.chunks:warm_up",
-            )
+            self._pool = engine_pool(self.settings.jobs, self.settings.chunk_timeout_s)
         return self._pool
 
     def start(self, workers: int | None = None) -> None:

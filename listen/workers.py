@@ -181,3 +181,8 @@ class WorkerPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def engine_pool(size: int, timeout: float) -> WorkerPool:
+    """Make the pool of engine workers that render pieces (listen/chunks.py)."""
+    return WorkerPool("listen.chunks:render_piece", size=size, timeout=timeout, initializer="listen.chunks:warm_up")
