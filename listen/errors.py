@@ -91,3 +91,17 @@ class UpstreamError(FetchError):
 
     code = "upstream_failed"
     http_status = 502
+
+
+class RenderFailedError(ListenError):
+    """A rendition's audio was asked for after its render failed."""
+
+    code = "render_failed"
+    http_status = 409
+
+
+class UnauthorizedError(ListenError):
+    """A write endpoint was called without a valid API key while keys are configured."""
+
+    code = "unauthorized"
+    http_status = 401

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, send_file,
 from listen import article as articles
 from listen.captions import to_vtt
 from listen.config import Settings
-from listen.errors import InputError, ListenError, NotFoundError, SettingsError
+from listen.errors import InputError, NotFoundError, RenderFailedError, SettingsError, UnauthorizedError
 from listen.jobs import READY, RENDERING, Job, JobManager, valid_id
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -21,20 +21,6 @@ ONE_YEAR = 31536000
 IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 SOURCES = ("text", "html", "url")
-
-
-class RenderFailedError(ListenError):
-    """A rendition's audio was asked for after its render failed."""
-
-    code = "render_failed"
-    http_status = 409
-
-
-class UnauthorizedError(ListenError):
-    """A write endpoint was called without a valid API key while keys are configured."""
-
-    code = "unauthorized"
-    http_status = 401
 
 
 def manager() -> JobManager:
