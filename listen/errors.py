@@ -105,3 +105,18 @@ class UnauthorizedError(ListenError):
 
     code = "unauthorized"
     http_status = 401
+
+
+class QueueError(ListenError):
+    """Redis cannot be reached, or a worker cannot do what a job asks."""
+
+    code = "queue_unavailable"
+    http_status = 503
+    exit_code = 8
+
+
+class UnsupportedFormatError(ListenError):
+    """oEmbed was asked for a format we do not offer."""
+
+    code = "format_not_implemented"
+    http_status = 501

@@ -19,7 +19,7 @@ from typing import Any
 
 from .article import Article
 from .config import Settings
-from .errors import BusyError, ListenError
+from .errors import BusyError, ListenError, QueueError
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +35,6 @@ QUEUED, RENDERING, READY, FAILED = "queued", "rendering", "ready", "failed"
 MACHINE_FIELDS = {"cache_dir", "jobs", "host", "port", "redis_url", "queue_limit", "api_keys", "rate_limit",
                   "max_body_bytes", "allow_private_hosts", "fetch_timeout_s", "max_fetch_bytes", "max_input_bytes"}
 IN_CACHE = "@cache/"  # a lexicon stored in the shared cache, named relative to its root
-
-
-class QueueError(ListenError):
-    """Redis cannot be reached, or a worker cannot do what a job asks."""
-
-    code = "queue_unavailable"
-    http_status = 503
-    exit_code = 8
 
 
 def _rq() -> Any:

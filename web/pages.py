@@ -19,7 +19,7 @@ from flask import (
 )
 from markupsafe import escape
 
-from listen.errors import ListenError, NotFoundError
+from listen.errors import NotFoundError, UnsupportedFormatError
 from listen.jobs import READY
 
 from .api import article_urls, cors, describe, find, manager
@@ -32,13 +32,6 @@ OUR_PAGE = re.compile(r"^/(?:a|embed)/([0-9a-f]{64})/?$")
 EMBED_SIZE = (600, 240)  # default iframe width and height, in CSS pixels
 PAGE_CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; "
             "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors {}")
-
-
-class UnsupportedFormatError(ListenError):
-    """oEmbed was asked for a format we do not offer."""
-
-    code = "format_not_implemented"
-    http_status = 501
 
 
 @bp.get("/")
