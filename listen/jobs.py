@@ -55,8 +55,8 @@ class Job:
         self.rendition: StoredRendition | None = None
         self.engine_calls = 0
         self.modified = time.time()  # Last-Modified; the cache's mtimes move on every read
-        # Set once the last sentence is in the encoder: after that the partial file gets
-        # its final frames and ID3 tags written in place, so streams must stop reading it.
+        # Set once the last piece is in the partial file: streams then stop reading it and
+        # carry on in the finished file, which is the same frames behind an ID3 tag.
         self.sealed = False
         self.cond = threading.Condition()
 
@@ -136,13 +136,14 @@ class Job:
     def stream(self, poll_s: float = 0.02, block: int = 64 * 1024) -> Iterator[bytes]:
         """Yield the MP3 as it grows, then the rest from the cache once the render is done.
 
-        ffmpeg's own ID3 tag is skipped; the final file's tag is written over it in place
-        (and may shift the audio), so audio offsets are counted from after each file's tag.
+        The partial file is bare MP3 frames, appended a piece at a time; the finished file
+        is the same frames behind an ID3 tag. Audio offsets are counted after any tag, so
+        a stream can switch files mid-way without a gap or a repeat.
         """
         f = None
         head = b""
         audio_start: int | None = None
-        skip = 0  # bytes of ffmpeg's tag still to pass over
+        skip = 0  # bytes of a tag at the start of the partial file still to pass over
         sent = 0  # audio bytes (after the tag) sent from the partial file
         try:
             while True:
