@@ -73,48 +73,49 @@ def test_a_worker_killed_mid_render_has_its_job_completed_by_another(redis_serve
             stop_worker(second)
 
 
-def test_workers_and_web_processes_reconnect_after_a_redis_restart(redis_server, tmp_path):
+@pytest.fixture
+def queued_app(redis_server, tmp_path):
+    """A web app that enqueues on the test's Redis, and one `listen worker` sharing its cache."""
     cache = tmp_path / "cache"
     app = create_app(Settings(cache_dir=cache, jobs=1, redis_url=redis_server.url), render_sample=False)
     worker = start_worker(redis_server.url, cache, log=tmp_path / "worker.log")
     try:
-        client = app.test_client()
-        key = client.post("/api/v1/articles", json={"text": article_text(1)}).json["id"]
-        assert manager_of(app).get(key).wait(90)
-        redis_server.stop()
-        assert client.post("/api/v1/articles", json={"text": article_text(1)}).status_code == 503
-        redis_server.start()
-        response = client.post("/api/v1/articles", json={"text": article_text(1)})
-        assert response.status_code == 202, response.json
-        job = manager_of(app).get(response.json["id"])
-        assert job.wait(90) and job.status == READY, job.error
-        assert worker.poll() is None
+        yield app, worker
     finally:
         stop_worker(worker)
         close_app(app)
 
 
-def test_a_damaged_rendition_in_the_shared_cache_is_not_served_and_a_new_post_renders_it(redis_server, tmp_path):
-    cache = tmp_path / "cache"
-    app = create_app(Settings(cache_dir=cache, jobs=1, redis_url=redis_server.url), render_sample=False)
-    worker = start_worker(redis_server.url, cache, log=tmp_path / "worker.log")
-    try:
-        client = app.test_client()
-        text = article_text(1)
-        key = client.post("/api/v1/articles", json={"text": text}).json["id"]
-        job = manager_of(app).get(key)
-        assert job.wait(90) and job.status == READY
-        mp3 = job.rendition.mp3
-        mp3.write_bytes(mp3.read_bytes()[:500])
-        audio = client.get(f"/api/v1/articles/{key}/audio.mp3")
-        assert audio.status_code == 409 and "post the article again" in audio.json["error"]["message"]
-        assert client.post("/api/v1/articles", json={"text": text}).status_code == 202
-        job = manager_of(app).get(key)
-        assert job.wait(90) and job.status == READY
-        assert len(client.get(f"/api/v1/articles/{key}/audio.mp3").data) > 500
-    finally:
-        stop_worker(worker)
-        close_app(app)
+def test_workers_and_web_processes_reconnect_after_a_redis_restart(redis_server, queued_app):
+    app, worker = queued_app
+    client = app.test_client()
+    key = client.post("/api/v1/articles", json={"text": article_text(1)}).json["id"]
+    assert manager_of(app).get(key).wait(90)
+    redis_server.stop()
+    assert client.post("/api/v1/articles", json={"text": article_text(1)}).status_code == 503
+    redis_server.start()
+    response = client.post("/api/v1/articles", json={"text": article_text(1)})
+    assert response.status_code == 202, response.json
+    job = manager_of(app).get(response.json["id"])
+    assert job.wait(90) and job.status == READY, job.error
+    assert worker.poll() is None
+
+
+def test_a_damaged_rendition_in_the_shared_cache_is_not_served_and_a_new_post_renders_it(queued_app):
+    app, _ = queued_app
+    client = app.test_client()
+    text = article_text(1)
+    key = client.post("/api/v1/articles", json={"text": text}).json["id"]
+    job = manager_of(app).get(key)
+    assert job.wait(90) and job.status == READY
+    mp3 = job.rendition.mp3
+    mp3.write_bytes(mp3.read_bytes()[:500])
+    audio = client.get(f"/api/v1/articles/{key}/audio.mp3")
+    assert audio.status_code == 409 and "post the article again" in audio.json["error"]["message"]
+    assert client.post("/api/v1/articles", json={"text": text}).status_code == 202
+    job = manager_of(app).get(key)
+    assert job.wait(90) and job.status == READY
+    assert len(client.get(f"/api/v1/articles/{key}/audio.mp3").data) > 500
 
 
 # -- engines and disks ----------------------------------------------------------------------------
