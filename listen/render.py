@@ -176,7 +176,8 @@ class Renderer:
 
     def render(self, article: Article, progress: Callable[[Progress], None] | None = None) -> Rendition:
         """Render an article, reusing cached pieces and chunks, or a cached rendition if there is one."""
-        known = self.cache.get_alias(self._article_key(article))
+        alias = self._article_key(article)
+        known = self.cache.get_alias(alias)
         stored = self.cache.get_rendition(known) if known else None
         if stored is not None:
             return _rendition(stored, from_cache=True)
@@ -195,7 +196,7 @@ class Renderer:
             rendition = self.render_plan(plan, progress, outcomes, submitted)
         else:
             rendition = _rendition(stored, from_cache=True, script=plan.script)
-        self.cache.put_alias(self._article_key(article), plan.key)
+        self.cache.put_alias(alias, plan.key)
         return rendition
 
     def _article_key(self, article: Article) -> str:
