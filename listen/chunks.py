@@ -5,6 +5,10 @@ PCM. A piece is a run of up to a few sentences of one paragraph, with its pauses
 encoded to MP3 frames and cached with its layout; a rendition is its pieces end to
 end, so editing one sentence re-encodes one piece, not the article.
 `render_piece` runs in a worker (listen/workers.py), which owns the engine.
+
+The main process builds PieceJobs and never touches samples, so this module
+imports numpy, pydub and the engine only where a worker uses them: they would
+add a tenth of a second before the main process could even boot a worker.
 """
 
 from __future__ import annotations
@@ -13,14 +17,13 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from .audio import count_frames, encode_mp3, process_chunk, read_engine_wav, silence
 from .cache import Cache
-from .engines import get_engine
 from .errors import ListenError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,11 @@ def render_piece(job: PieceJob) -> dict[str, Any]:
     Returns the layout (MP3 frames, each sentence's speech as sample offsets into the
     piece's PCM, and each of its chunks' speech likewise) plus how many engine calls it took.
     """
+    import numpy as np
+
+    from .audio import silence
+    from .mp3 import count_frames, encode_mp3
+
     cache = Cache(Path(job.cache_dir))
     parts = [silence(job.lead_pause_ms)]
     position = parts[0].size
@@ -81,13 +89,16 @@ def render_piece(job: PieceJob) -> dict[str, Any]:
             chunks[-1].append([position, position + samples.size])
             position += samples.size
         speech.append([start, position])
-    mp3 = encode_mp3(np.concatenate(parts), job.bitrate_kbps, job.quality)
+    mp3 = encode_mp3(np.concatenate(parts).tobytes(), job.bitrate_kbps, job.quality)
     layout = {"frames": count_frames(mp3), "pcm_samples": position, "speech": speech, "chunks": chunks}
     cache.put_piece(job.key, layout, mp3)
     return {**layout, "engine_calls": calls}
 
 
 def _render_chunk(job: PieceJob, cache: Cache, sentence: SentenceSpec, key: str, text: str) -> np.ndarray:
+    from .audio import process_chunk, read_engine_wav
+    from .engines import get_engine
+
     # The engine writes to the system's temp folder, not the cache: pyttsx3 swallows a
     # write error (a full disk) in a callback, and the worker would only hang.
     fd, name = tempfile.mkstemp(suffix=".wav", prefix="listen-")
@@ -110,7 +121,11 @@ def _quote(text: str) -> str:
 
 
 def warm_up(_: object) -> None:
-    """Start this worker's engine before the first real job (the first render can be lost)."""
+    """Start this worker's engine and load its audio code before the first real job.
+
+    The engine's first render can be lost, and the first listener should not wait for imports.
+    """
+    from . import audio, mp3  # noqa: F401 - loaded now, used by render_piece
     from .engines.pyttsx3_engine import _worker_engine
 
     _worker_engine()

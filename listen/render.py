@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from .article import Article
-from .audio import DECODER_OFFSET, SAMPLES_PER_FRAME, write_id3
 from .cache import AUDIO_PROCESSING_VERSION, SAMPLE_RATE, Cache, StoredRendition, cache_key
 from .captions import to_vtt
 from .chunks import PieceJob, SentenceSpec
 from .config import Settings
 from .engines import Engine, get_engine
 from .errors import CacheError, EngineError
+from .mp3 import DECODER_OFFSET, SAMPLES_PER_FRAME, write_id3
 from .script import INTRO, Script, Sentence, iter_sentences, script_language, script_of
 from .workers import JobOutcome, WorkerPool, engine_pool
 
@@ -115,7 +115,7 @@ class Renderer:
             sentences.append(sentence)
             if closed is not None and on_piece:
                 on_piece(closed, voice)
-        if pieces:
+        if len(pieces) > 1:  # the first piece was handed over when it was made
             self._seal(pieces[-1])
             if on_piece:
                 on_piece(pieces[-1], voice)
@@ -139,20 +139,27 @@ class Renderer:
     def _place(self, pieces: list[Piece], before: Sentence | None, sentence: Sentence, voice: str) -> Piece | None:
         """Add a sentence to the last piece or start a new one; return the piece this closes, if any.
 
-        A piece is a paragraph, or a few of its sentences at a time; the first piece is
-        one sentence, so a listener hears something as soon as possible.
+        A piece is a paragraph, or a few of its sentences at a time. The first piece is
+        one sentence, complete as soon as it is made: it goes to the engine at once, so
+        the headline renders while the rest of the script is worked out (NLTK alone takes
+        a quarter of a second to load) and a listener hears something as soon as possible.
         """
         keys = [self._chunk_key(text, voice) for text in sentence.chunks]
-        current = pieces[-1] if pieces else None
-        if current and before and before.paragraph == sentence.paragraph \
+        if not pieces:
+            pieces.append(Piece("", 0, [sentence], [keys]))
+            self._seal(pieces[0])
+            return pieces[0]
+        current = pieces[-1]
+        if before and before.paragraph == sentence.paragraph \
                 and len(current.sentences) < SENTENCES_PER_PIECE and len(pieces) > 1:
             current.sentences.append(sentence)
             current.chunk_keys.append(keys)
             return None
         lead = 0 if before is None else self._pause_ms(before, sentence)
         pieces.append(Piece("", lead, [sentence], [keys]))
-        if current is not None:
-            self._seal(current)
+        if len(pieces) == 2:
+            return None  # the piece before is the first, handed over already
+        self._seal(current)
         return current
 
     def _seal(self, piece: Piece) -> None:
@@ -184,11 +191,18 @@ class Renderer:
         self.start(workers=1)  # an engine boots while the script is worked out
         outcomes: queue.Queue[JobOutcome] = queue.Queue()
         submitted: set[str] = set()
+        offered: list[Piece] = []
 
         def start_piece(piece: Piece, voice: str) -> None:
-            if piece.key not in submitted and self.cache.get_piece(piece.key) is None:
-                submitted.add(piece.key)
-                self.pool.submit(self._job(piece, voice), outcomes)
+            offered.append(piece)
+            if piece.key in submitted or self.cache.get_piece(piece.key) is not None:
+                return
+            if len(offered) == 1:
+                # No audio for the headline: most likely a new article, with work for every
+                # worker. Boot them now, while NLTK loads, not when the second piece is queued.
+                self.start()
+            submitted.add(piece.key)
+            self.pool.submit(self._job(piece, voice), outcomes)
 
         plan = self.plan(article, on_piece=start_piece)
         stored = self.cache.get_rendition(plan.key)

@@ -12,13 +12,63 @@ cases they know about, and Punkt's own decision stands for the rest.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
+import sys
+import threading
+import types
 from dataclasses import dataclass
 from functools import cache
-
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from typing import TYPE_CHECKING, Any
 
 from .errors import SettingsError
+
+
+class _DeferredPackage(types.ModuleType):
+    """An NLTK package entered without running its __init__.py, which runs the moment
+    anything but a loaded submodule is asked of it: `nltk.word_tokenize` still works."""
+
+    _lock = threading.RLock()  # loading nltk loads nltk.tokenize, on the same thread
+
+    def __init__(self, spec: importlib.machinery.ModuleSpec):
+        super().__init__(spec.name)
+        self.__spec__, self.__loader__, self.__file__ = spec, spec.loader, spec.origin
+        self.__path__ = list(spec.submodule_search_locations or [])
+        self.__package__ = spec.name
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("__") and importlib.util.find_spec(f"{self.__name__}.{name}"):
+            return importlib.import_module(f"{self.__name__}.{name}")  # `from nltk import redos`
+        with self._lock:
+            if type(self) is _DeferredPackage:
+                self.__class__ = types.ModuleType  # type: ignore[assignment]
+                assert self.__spec__ is not None and self.__spec__.loader is not None
+                self.__spec__.loader.exec_module(self)
+        return getattr(self, name)
+
+
+def _import_punkt() -> types.ModuleType:
+    """Import NLTK's Punkt module without the rest of NLTK.
+
+    `import nltk` runs nltk/__init__.py, which loads nearly all of NLTK (parsers,
+    corpus readers, translation metrics, numpy): a quarter of a second on the path of
+    every cold render, where Punkt needs four small modules. So, unless NLTK is loaded
+    already, its two packages on the way are entered as deferred placeholders.
+    """
+    if "nltk" not in sys.modules:
+        for name in ("nltk", "nltk.tokenize"):
+            spec = importlib.util.find_spec(name)
+            if spec is None:
+                raise SettingsError("NLTK is missing; reinstall listen with `pip install .`.")
+            sys.modules[name] = _DeferredPackage(spec)
+    return importlib.import_module("nltk.tokenize.punkt")
+
+
+if TYPE_CHECKING:
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+else:
+    _punkt = _import_punkt()
+    PunktParameters, PunktSentenceTokenizer = _punkt.PunktParameters, _punkt.PunktSentenceTokenizer
 
 __all__ = ["split_sentences", "tokenizer_for", "punkt_sentences", "PUNKT_MODELS"]
 

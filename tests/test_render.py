@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import SHORT_ARTICLE, ffprobe, loudness, silences
 from mutagen.id3 import ID3
 
+import listen.render as render_module
 from listen.article import from_text
 from listen.captions import parse_vtt
 from listen.config import Settings
@@ -206,3 +209,32 @@ def test_a_lexicon_phoneme_rule_is_spoken_as_phonemes(renderer, settings, tmp_pa
     # Read as phonemes it sounds like "hello"; read as text it would take far longer.
     assert abs(said.timings["duration_ms"] - hello) < 0.3 * hello
     assert said.timings["duration_ms"] < 0.6 * bracketed
+
+
+def test_the_headline_goes_to_the_engine_before_the_body_is_worked_out(renderer, monkeypatch):
+    # The body needs NLTK and the rest of the script; the headline's audio need not wait for them.
+    events: list[tuple[str, int]] = []
+    real = render_module.iter_sentences
+
+    def recorded(*args, **kwargs):
+        for sentence in real(*args, **kwargs):
+            events.append(("sentence", sentence.index))
+            yield sentence
+
+    monkeypatch.setattr(render_module, "iter_sentences", recorded)
+    handed: list[str] = []
+
+    def on_piece(piece, voice) -> None:
+        events.append(("piece", piece.sentences[0].index))
+        handed.append(piece.key)
+
+    plan = renderer.plan(from_text(SHORT_ARTICLE), on_piece=on_piece)
+    assert events[:3] == [("sentence", 0), ("piece", 0), ("sentence", 1)]
+    assert handed == [p.key for p in plan.pieces], "every piece is handed over once, in order"
+
+
+def test_the_process_that_stitches_pieces_does_not_load_the_audio_libraries():
+    # numpy, pydub and the encoder live in the engine workers; the CLI process only joins bytes.
+    code = "import sys, listen.cli, listen.render; print([m for m in ('numpy', 'pydub', 'lameenc') if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -1,5 +1,7 @@
 """Segmentation: Punkt plus rules splits the hard English cases exactly (tests/cases/segmentation.yaml)."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,25 @@ def test_an_exclaimed_name_ends_a_sentence_before_a_capital_that_is_not_part_of_
 def test_reference_abbreviations_before_a_number_stay_inside_the_sentence(abbreviation):
     text = f"See {abbreviation} 12 of the report for the details."
     assert split_sentences(text) == [text]
+
+
+def _in_a_fresh_python(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_punkt_loads_without_the_rest_of_nltk():
+    # `import nltk` loads nearly all of NLTK and numpy: a quarter of a second before every cold render.
+    loaded = _in_a_fresh_python(
+        "import sys, listen.segment\n"
+        "listen.segment.split_sentences('Mr. Smith left. He came back.')\n"
+        "print([m for m in ('nltk.text', 'nltk.parse', 'nltk.corpus', 'numpy') if m in sys.modules])"
+    )
+    assert loaded == "[]"
+
+
+def test_the_rest_of_nltk_still_loads_when_asked_for():
+    out = _in_a_fresh_python(
+        "import listen.segment, nltk\n"
+        "print(nltk.word_tokenize('Hello, world.', preserve_line=True), nltk.tokenize.punkt.PunktSentenceTokenizer.__name__)"
+    )
+    assert out == "['Hello', ',', 'world', '.'] PunktSentenceTokenizer"

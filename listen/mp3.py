@@ -1,0 +1,74 @@
+"""MP3 frames: encode a piece's PCM as a standalone run of frames, count them, tag the finished file.
+
+Nothing here needs numpy: the process that stitches pieces handles bytes only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .cache import SAMPLE_RATE
+from .errors import OutputError
+
+# Samples a decoder puts before the first encoded sample: LAME's encoder delay
+# (576) plus the decoder's filterbank delay (529). Pieces carry no gapless
+# header, so every decoder plays these; timings account for them.
+DECODER_OFFSET = 1105
+SAMPLES_PER_FRAME = 576  # MPEG-2 layer III, as used at 22.05 kHz
+
+
+def encode_mp3(pcm: bytes, bitrate_kbps: int, quality: int) -> bytes:
+    """Encode 16-bit mono PCM as a standalone run of CBR MP3 frames (no Xing header, so runs concatenate)."""
+    import lameenc
+
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(bitrate_kbps)
+    encoder.set_in_sample_rate(SAMPLE_RATE)
+    encoder.set_out_sample_rate(SAMPLE_RATE)
+    encoder.set_channels(1)
+    encoder.set_quality(quality)
+    return bytes(encoder.encode(pcm) + encoder.flush())
+
+
+_BITRATES_V2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
+_RATES_V2 = [22050, 24000, 16000]
+
+
+def count_frames(mp3: bytes) -> int:
+    """Count the MPEG-2 layer III frames in a run of frames, refusing anything else."""
+    pos = frames = 0
+    while pos + 4 <= len(mp3):
+        header = int.from_bytes(mp3[pos : pos + 4], "big")
+        if header >> 21 != 0x7FF or (header >> 19) & 3 != 2 or (header >> 17) & 3 != 1:
+            raise OutputError("The MP3 encoder produced a frame we cannot read; reinstall lameenc.")
+        bitrate = _BITRATES_V2[(header >> 12) & 0xF] * 1000
+        rate = _RATES_V2[(header >> 10) & 3]
+        pos += 72 * bitrate // rate + ((header >> 9) & 1)
+        frames += 1
+    if pos != len(mp3):
+        raise OutputError("The MP3 encoder produced a truncated frame; reinstall lameenc.")
+    return frames
+
+
+def write_id3(path: Path, tags: dict[str, str], chapters: list[tuple[int, int, str]]) -> None:
+    """Tag an MP3 (title, artist, album, date, comment) with a chapter at each paragraph start."""
+    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TPE1, TSSE, CTOCFlags
+
+    id3 = ID3()
+    id3.add(TIT2(encoding=3, text=tags.get("title") or "Untitled article"))
+    if tags.get("artist"):
+        id3.add(TPE1(encoding=3, text=tags["artist"]))
+    id3.add(TALB(encoding=3, text=tags.get("album") or "listen"))
+    if tags.get("date"):
+        id3.add(TDRC(encoding=3, text=tags["date"]))
+    if tags.get("comment"):
+        id3.add(COMM(encoding=3, lang="eng", desc="", text=tags["comment"]))
+    id3.add(TSSE(encoding=3, text="listen (pyttsx3 + espeak-ng, LAME)"))
+    ids = []
+    for n, (start, end, title) in enumerate(chapters):
+        ids.append(f"ch{n}")
+        id3.add(CHAP(element_id=f"ch{n}", start_time=start, end_time=end, sub_frames=[TIT2(encoding=3, text=title)]))
+    if ids:
+        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+                     sub_frames=[TIT2(encoding=3, text="Paragraphs")]))
+    id3.save(str(path), v2_version=4)
