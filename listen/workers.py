@@ -1,4 +1,4 @@
-"""A pool of spawned worker processes with a timeout per job and a respawn on hang or crash.
+"""A pool of worker processes with a timeout per job and a respawn on hang or crash.
 
 Speech engines are not thread-safe and can hang (see DESIGN.md, known hazards),
 so each one lives in its own process, built by that process's main thread.
@@ -76,29 +76,41 @@ class _Slot:
         self.pool = pool
         self.process: multiprocessing.process.BaseProcess | None = None
         self.conn: Connection | None = None
+        # Held while the process starts or is killed: a boot thread (WorkerPool.start)
+        # and the slot's serving thread may both want it running.
+        self.lock = threading.RLock()
 
-    def start(self) -> None:
-        parent, child = self.pool.context.Pipe()
-        self.process = self.pool.context.Process(
-            target=_worker_main, args=(child, self.pool.handler, self.pool.initializer), daemon=True
-        )
-        self.process.start()
-        child.close()
-        self.conn = parent
+    def ensure_running(self) -> None:
+        with self.lock:
+            if self.process is not None and self.process.is_alive():
+                return
+            self.kill()
+            parent, child = self.pool.context.Pipe()
+            self.process = self.pool.context.Process(
+                target=_worker_main, args=(child, self.pool.handler, self.pool.initializer), daemon=True
+            )
+            self.process.start()
+            child.close()
+            self.conn = parent
+
+    def boot(self) -> None:
+        """Start the process ahead of its first job, unless the pool has closed meanwhile."""
+        with self.lock:
+            if not self.pool.closed:
+                self.ensure_running()
 
     def kill(self) -> None:
-        if self.process is not None and self.process.is_alive():
-            self.process.kill()
-            self.process.join(5)
-        if self.conn is not None:
-            self.conn.close()
-        self.process = self.conn = None
+        with self.lock:
+            if self.process is not None and self.process.is_alive():
+                self.process.kill()
+                self.process.join(5)
+            if self.conn is not None:
+                self.conn.close()
+            self.process = self.conn = None
 
     def run(self, job: Any) -> tuple[str, Any]:
         """Send one job and wait for its answer, killing the worker if it takes too long."""
-        if self.process is None or not self.process.is_alive():
-            self.kill()
-            self.start()
+        self.ensure_running()
         assert self.conn is not None
         timeout = getattr(job, "timeout", None) or self.pool.timeout  # a job may need longer than one chunk
         try:
@@ -114,7 +126,7 @@ class _Slot:
 
 
 class WorkerPool:
-    """Run jobs on `size` spawned processes; results arrive on `outcomes` as they finish."""
+    """Run jobs on `size` worker processes; results arrive on `outcomes` as they finish."""
 
     def __init__(
         self,
@@ -123,27 +135,38 @@ class WorkerPool:
         timeout: float,
         initializer: str | None = None,
         retries: int = 1,
+        preload: tuple[str, ...] = (),
     ):
+        """Workers are spawned afresh or, given modules to `preload`, forked from a server process
+        that imported them once: each spawned worker would import them all again itself."""
         self.handler = handler
         self.initializer = initializer
         self.timeout = timeout
         self.retries = retries
-        self.context = multiprocessing.get_context("spawn")
+        if preload:
+            self.context = multiprocessing.get_context("forkserver")
+            self.context.set_forkserver_preload(list(preload))
+        else:
+            self.context = multiprocessing.get_context("spawn")
         self.jobs: queue.Queue[tuple[Any, int, queue.Queue[JobOutcome]] | None] = queue.Queue()
         self.slots = [_Slot(self) for _ in range(size)]
         self.threads = [
             threading.Thread(target=self._serve, args=(slot,), daemon=True, name=f"listen-worker-{i}")
             for i, slot in enumerate(self.slots)
         ]
+        self.closed = False
         for t in self.threads:
             t.start()
-        self.closed = False
 
     def start(self, workers: int | None = None) -> None:
-        """Boot workers now (all, or the first few), so the first jobs do not wait for an engine."""
+        """Boot workers now (all, or the first few), so the first jobs do not wait for an engine.
+
+        Each boots on a thread of its own: a start can block until the fork server has
+        imported the engine's modules, and the caller has work to do meanwhile.
+        """
         for slot in self.slots[:workers]:
             if slot.process is None:
-                slot.start()
+                threading.Thread(target=slot.boot, daemon=True, name="listen-worker-boot").start()
 
     def submit(self, job: Any, outcomes: queue.Queue[JobOutcome]) -> None:
         """Queue a job; its JobOutcome goes to `outcomes` when done."""
@@ -183,6 +206,13 @@ class WorkerPool:
         self.close()
 
 
+# What engine workers import: loaded once by the fork server, they cost a worker nothing
+# (imported by each spawned worker, they cost each a fifth of a second of CPU). None of
+# them starts an engine; each worker starts its own after the fork (chunks.warm_up).
+ENGINE_MODULES = ("listen.chunks", "listen.audio", "listen.mp3", "lameenc", "pyttsx3", "pyttsx3.drivers.espeak")
+
+
 def engine_pool(size: int, timeout: float) -> WorkerPool:
     """Make the pool of engine workers that render pieces (listen/chunks.py)."""
-    return WorkerPool("listen.chunks:render_piece", size=size, timeout=timeout, initializer="listen.chunks:warm_up")
+    return WorkerPool("listen.chunks:render_piece", size=size, timeout=timeout, initializer="listen.chunks:warm_up",
+                      preload=ENGINE_MODULES)

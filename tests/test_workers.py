@@ -1,11 +1,11 @@
-"""The engine worker pool: timeouts, respawns and retries, on real spawned processes."""
+"""The engine worker pool: timeouts, respawns and retries, on real worker processes."""
 
 from __future__ import annotations
 
 import os
 import queue
 
-from listen.workers import JobOutcome, WorkerPool
+from listen.workers import ENGINE_MODULES, JobOutcome, WorkerPool
 
 
 def run_one(handler: str, job: str, timeout: float = 30) -> JobOutcome:
@@ -46,3 +46,16 @@ def test_each_engine_call_uses_its_own_rate_even_when_rates_alternate():
         by_rate.setdefault(rate, set()).add(round(seconds, 2))
     assert all(len(v) == 1 for v in by_rate.values()), by_rate
     assert min(by_rate[120]) > 1.5 * max(by_rate[260])
+
+
+def test_engine_workers_are_forked_with_their_modules_loaded_once_by_a_server():
+    # Spawned, each worker would import numpy, pydub, LAME and pyttsx3 itself: a fifth of a second of CPU each.
+    outcomes: queue.Queue[JobOutcome] = queue.Queue()
+    with WorkerPool("worker_jobs:where_from", size=2, timeout=30, preload=ENGINE_MODULES) as pool:
+        for _ in range(2):
+            pool.submit(list(ENGINE_MODULES), outcomes)
+        results = [outcomes.get(timeout=120) for _ in range(2)]
+    assert all(r.ok for r in results)
+    for parent, loaded in (r.result for r in results):
+        assert parent != os.getpid(), "forked by the server, not by this process"
+        assert loaded == list(ENGINE_MODULES)

@@ -1,4 +1,4 @@
-"""Job handlers for the worker-pool tests; they run inside spawned worker processes."""
+"""Job handlers for the worker-pool tests; they run inside worker processes."""
 
 from __future__ import annotations
 
@@ -46,3 +46,10 @@ def durations_at_rates(rates: list[int]) -> list[float]:
             with wave.open(path) as w:
                 seconds.append(w.getnframes() / w.getframerate())
     return seconds
+
+
+def where_from(modules: list[str]) -> tuple[int, list[str]]:
+    """The worker's parent process, and which of the modules were loaded before this job ran."""
+    import sys
+
+    return os.getppid(), [m for m in modules if m in sys.modules]
