@@ -104,20 +104,18 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
-    from .workers import engine_pool
+    from .workers import start_engine_server
 
     out = _check_output_file(args.output)
-    # An engine boots first, on the other core, while this process loads the pipeline
-    # and reads the article: a tenth of a second sooner than the renderer would boot it.
-    # An article whose audio is cached never uses it, and is not slowed by it.
-    with engine_pool(settings.jobs, settings.chunk_timeout_s) as pool:
-        pool.start(1)
-        from .article import load
-        from .render import Renderer
+    # The engines' fork server loads its modules on the other core while this process
+    # loads the pipeline and reads the article; a cached article never waits for it.
+    start_engine_server()
+    from .article import load
+    from .render import Renderer
 
-        article = load(args.input, settings)
-        with Renderer(settings, pool=pool) as renderer:
-            rendition = renderer.render(article, progress=_progress_line if sys.stderr.isatty() else None)
+    article = load(args.input, settings)
+    with Renderer(settings) as renderer:
+        rendition = renderer.render(article, progress=_progress_line if sys.stderr.isatty() else None)
     write_outputs(rendition, out)
     seconds = rendition.timings["duration_ms"] / 1000
     print(f"Wrote {out} ({_clock(seconds)}, {len(rendition.timings['sentences'])} sentences; "

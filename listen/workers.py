@@ -212,6 +212,14 @@ class WorkerPool:
 ENGINE_MODULES = ("listen.chunks", "listen.audio", "listen.mp3", "lameenc", "pyttsx3", "pyttsx3.drivers.espeak")
 
 
+def start_engine_server() -> None:
+    """Start the engine workers' fork server now, without waiting for it to load its modules."""
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(ENGINE_MODULES))
+    forkserver.ensure_running()
+
+
 def engine_pool(size: int, timeout: float) -> WorkerPool:
     """Make the pool of engine workers that render pieces (listen/chunks.py)."""
     return WorkerPool("listen.chunks:render_piece", size=size, timeout=timeout, initializer="listen.chunks:warm_up",
