@@ -143,11 +143,9 @@ class WorkerPool:
         self.initializer = initializer
         self.timeout = timeout
         self.retries = retries
+        self.context: Any = multiprocessing.get_context("forkserver" if preload else "spawn")
         if preload:
-            self.context = multiprocessing.get_context("forkserver")
             self.context.set_forkserver_preload(list(preload))
-        else:
-            self.context = multiprocessing.get_context("spawn")
         self.jobs: queue.Queue[tuple[Any, int, queue.Queue[JobOutcome]] | None] = queue.Queue()
         self.slots = [_Slot(self) for _ in range(size)]
         self.threads = [
