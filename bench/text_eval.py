@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import subprocess
 import sys
 from pathlib import Path
 
@@ -30,21 +29,14 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from espeak import phonemes  # noqa: E402
 
 from listen.normalize import to_spoken  # noqa: E402
 from listen.segment import punkt_sentences, split_sentences  # noqa: E402
 
 CASES = ROOT / "tests" / "cases"
-
-
-def phonemes(text: str, voice: str = "en") -> str:
-    """Return espeak-ng's phonemes for a text, stress-free, clause breaks as "|"."""
-    out = subprocess.run(
-        ["espeak-ng", "-q", "-x", "--ipa", "-v", voice, text], capture_output=True, text=True, check=True
-    ).stdout
-    # Word spacing is dropped: "p.m." and "P M" are the same sounds, split differently.
-    clauses = ["".join(line.split()) for line in out.splitlines() if line.strip()]
-    return " | ".join(clauses).replace("ˈ", "").replace("ˌ", "")
 
 
 def agree(a: str, b: str) -> tuple[bool, bool]:

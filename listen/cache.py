@@ -15,14 +15,17 @@ import shutil
 import struct
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import CacheError, SettingsError
 
 if TYPE_CHECKING:  # numpy loads only where chunk audio is read (in the engine workers): it is
     import numpy as np  # 65 ms of start-up that the process stitching bytes does not need
+
+T = TypeVar("T")
 
 # Bump when our own audio processing changes what a chunk's samples are.
 AUDIO_PROCESSING_VERSION = 4  # 4: chunks rendered before the rate fix may be at a wrong rate
@@ -78,6 +81,11 @@ def decode_wav(raw: bytes) -> tuple[np.ndarray, int] | None:
     import numpy as np
 
     return np.frombuffer(data, dtype="<i2"), rate
+
+
+def _samples_at_our_rate(raw: bytes) -> np.ndarray | None:
+    decoded = decode_wav(raw)
+    return decoded[0] if decoded is not None and decoded[1] == SAMPLE_RATE else None
 
 
 _SEAL_MAGIC = b"LSTN1"
@@ -172,17 +180,7 @@ class Cache:
 
     def get_chunk(self, key: str) -> np.ndarray | None:
         """Return a chunk's samples, or None if missing; a corrupt entry is deleted."""
-        path = self.chunk_path(key)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        decoded = decode_wav(raw)
-        if decoded is None or decoded[1] != SAMPLE_RATE:
-            path.unlink(missing_ok=True)
-            return None
-        _touch(path)
-        return decoded[0]
+        return _read_checked(self.chunk_path(key), _samples_at_our_rate)
 
     def put_chunk(self, key: str, samples: np.ndarray) -> None:
         self.write_atomic(self.chunk_path(key), encode_wav(samples, SAMPLE_RATE))
@@ -194,16 +192,9 @@ class Cache:
 
     def get_piece(self, key: str) -> tuple[dict[str, Any], bytes] | None:
         """Return a piece's layout and MP3 bytes, or None if missing; a corrupt entry is deleted."""
-        path = self.piece_path(key)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        opened = unseal(raw)
+        opened = _read_checked(self.piece_path(key), unseal)
         if opened is None:
-            path.unlink(missing_ok=True)
             return None
-        _touch(path)
         header, payload = opened
         return json.loads(header), payload
 
@@ -299,6 +290,21 @@ class Cache:
         for path in (self.root / "tmp").iterdir():
             if path.stat().st_mtime < cutoff:
                 shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def _read_checked(path: Path, decode: Callable[[bytes], T | None]) -> T | None:
+    """Read and decode an entry; a missing one is None, a damaged one is deleted and None,
+    a good one is marked as used (for pruning)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    decoded = decode(raw)
+    if decoded is None:
+        path.unlink(missing_ok=True)
+        return None
+    _touch(path)
+    return decoded
 
 
 def _touch(path: Path) -> None:

@@ -7,8 +7,8 @@ end, so editing one sentence re-encodes one piece, not the article.
 `render_piece` runs in a worker (listen/workers.py), which owns the engine.
 
 The main process builds PieceJobs and never touches samples, so this module
-imports numpy, pydub and the engine only where a worker uses them: they would
-add a tenth of a second before the main process could even boot a worker.
+imports numpy, pydub and the engine only inside the functions workers run (the
+workers' fork server loads them once, ahead of any job).
 """
 
 from __future__ import annotations
@@ -121,11 +121,10 @@ def _quote(text: str) -> str:
 
 
 def warm_up(_: object) -> None:
-    """Start this worker's engine and load its audio code before the first real job.
+    """Start this worker's engine before the first real job (the first render can be lost).
 
-    The engine's first render can be lost, and the first listener should not wait for imports.
+    Its audio code is loaded already: the fork server imports it (workers.ENGINE_MODULES).
     """
-    from . import audio, mp3  # noqa: F401 - loaded now, used by render_piece
     from .engines.pyttsx3_engine import _worker_engine
 
     _worker_engine()

@@ -191,13 +191,13 @@ class Renderer:
         self.start(workers=1)  # an engine boots while the script is worked out
         outcomes: queue.Queue[JobOutcome] = queue.Queue()
         submitted: set[str] = set()
-        offered: list[Piece] = []
 
         def start_piece(piece: Piece, voice: str) -> None:
-            offered.append(piece)
-            if piece.key in submitted or self.cache.get_piece(piece.key) is not None:
+            # A piece on disk is read and checked once, by render_plan, which renders it
+            # after all if it turns out damaged.
+            if piece.key in submitted or self.cache.piece_path(piece.key).exists():
                 return
-            if len(offered) == 1:
+            if piece.sentences[0].index == 0:
                 # No audio for the headline: most likely a new article, with work for every
                 # worker. Boot them now, while NLTK loads, not when the second piece is queued.
                 self.start()

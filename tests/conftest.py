@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -22,6 +23,16 @@ The first paragraph has two sentences. This is the second one.
 
 A second paragraph follows the first. It ends here.
 """
+
+
+_articles = itertools.count()
+
+
+def article_text(sentences: int = 2, sentence: str = "Sentence {i} of article {n} is here.") -> str:
+    """A short article no other test has posted, so it renders from scratch."""
+    n = next(_articles)
+    body = " ".join(sentence.format(i=i + 1, n=n) for i in range(sentences))
+    return f"Test Headline Number {n}\n\n{body}\n"
 
 
 @pytest.fixture

@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import http.client
 import io
-import itertools
 import json
 import threading
 from pathlib import Path
 
 import pytest
+from conftest import article_text
 from pageserver import PageServer
 
 from listen.config import Settings
 from listen.jobs import id3_size
 from web import close_app, create_app, manager_of
-
-_counter = itertools.count()
-
-
-def article_text(sentences: int = 2) -> str:
-    """A short article no other test has posted (so it renders from scratch)."""
-    n = next(_counter)
-    body = " ".join(f"Sentence {i + 1} of test article {n} is here." for i in range(sentences))
-    return f"Test Headline Number {n}\n\n{body}\n"
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,13 @@ test_a_corrupt_cached_rendition_is_rendered_again_not_served); the queue's side 
 
 from __future__ import annotations
 
-import itertools
 import os
 import signal
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import article_text as unique_article
 from redisserver import RedisServer, start_worker, stop_worker, wait_for
 
 from listen.article import from_text
@@ -24,13 +24,10 @@ from listen.queue import READY, RENDERING, RenderQueue
 from listen.render import Renderer
 from web import close_app, create_app, manager_of
 
-_counter = itertools.count()
-
 
 def article_text(sentences: int) -> str:
-    n = next(_counter)
-    body = " ".join(f"Fault sentence {i + 1} of article {n} says a little more than needed." for i in range(sentences))
-    return f"Fault Headline Number {n}\n\n{body}\n"
+    # Longer sentences: a render lasts long enough to be interrupted.
+    return unique_article(sentences, "Fault sentence {i} of article {n} says a little more than needed.")
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ hand-written reference, ignoring word spacing and stress, keeping clause breaks.
 """
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
+from espeak import phonemes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,14 +20,6 @@ from listen.normalize import spell, to_spoken, to_spoken_with_map
 from listen.textmap import text_range
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "normalization.yaml").read_text(encoding="utf-8"))
-
-
-def phonemes(text: str, voice: str = "en") -> str:
-    out = subprocess.run(
-        ["espeak-ng", "-q", "-x", "--ipa", "-v", voice, text], capture_output=True, text=True, check=True
-    ).stdout
-    clauses = ["".join(line.split()) for line in out.splitlines() if line.strip()]
-    return " | ".join(clauses).replace("ˈ", "").replace("ˌ", "")
 
 
 @pytest.mark.parametrize("category", sorted(CASES))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import subprocess
@@ -10,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import article_text
 from redisserver import RedisServer, start_worker, stop_worker, wait_for
 
 from listen.article import from_text
@@ -17,14 +17,6 @@ from listen.config import Settings
 from listen.queue import FAILED, READY, RenderQueue
 from listen.render import Renderer
 from web import close_app, create_app, manager_of
-
-_counter = itertools.count()
-
-
-def article_text(sentences: int = 2) -> str:
-    n = next(_counter)
-    body = " ".join(f"Queued sentence {i + 1} of article {n} is here." for i in range(sentences))
-    return f"Queue Headline Number {n}\n\n{body}\n"
 
 
 @pytest.fixture(scope="module")

@@ -7,20 +7,24 @@ import time
 from pathlib import Path
 
 
+def _first_call(marker: str) -> bool:
+    """True the first time a job with this marker runs (the marker file records it)."""
+    path = Path(marker)
+    first = not path.exists()
+    path.touch()
+    return first
+
+
 def hang_first_time(marker: str) -> str:
     """Hang on the first call (as a stuck engine would), answer on the next."""
-    path = Path(marker)
-    if not path.exists():
-        path.write_text("hung")
+    if _first_call(marker):
         time.sleep(60)
     return f"done in {os.getpid()}"
 
 
 def crash_first_time(marker: str) -> str:
     """Kill the worker process on the first call, answer on the next."""
-    path = Path(marker)
-    if not path.exists():
-        path.write_text("crashed")
+    if _first_call(marker):
         os._exit(9)
     return f"done in {os.getpid()}"
 
