@@ -50,9 +50,9 @@ def pages(folder: Path = PAGES) -> list[tuple[str, str, str]]:
 
 
 def ours(html: str) -> str:
-    from listen.extract import article_from_html
+    from listen.htmlpage import from_html
 
-    return "\n\n".join(article_from_html(html).paragraphs)
+    return "\n\n".join(from_html(html).paragraphs)
 
 
 def trafilatura_alone(html: str) -> str:

@@ -1,9 +1,10 @@
 """listen: read articles aloud with an offline engine; cached, stitched, timed MP3s.
 
-The pipeline, one module per stage: article (Article) -> script (Script) ->
-chunks (cached chunk audio) -> render (Rendition: MP3, timings, captions).
-Names are imported on first use, so engine worker processes that need only
-`listen.chunks` do not pay for NLTK and the rest at start-up.
+The pipeline, one module per stage: loader (plaintext, htmlpage, fetch) -> article
+(Article) -> script (Script) -> chunks (chunk audio and pieces, in engine workers) ->
+render (Rendition: MP3, timings, captions). README.md's layout section has the whole
+tree and a glossary. Names are imported on first use, so engine worker processes that
+need only `listen.chunks` do not pay for NLTK and the rest at start-up.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "Article": "article",
-    "from_html": "article",
-    "from_text": "article",
-    "from_url": "article",
-    "load": "article",
+    "from_html": "htmlpage",
+    "from_text": "plaintext",
+    "from_url": "loader",
+    "load": "loader",
     "Settings": "config",
     "ListenError": "errors",
     "Rendition": "render",

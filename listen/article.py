@@ -1,19 +1,15 @@
-"""The Article model, and reading one from plain text, an HTML page or a URL."""
+"""The Article model: what a page says, without its furniture.
+
+Reading one lives beside it, one module per kind of input: plaintext.py (plain
+text), htmlpage.py (an HTML page), and loader.py (choosing between a path, a URL and
+standard input, and between text and HTML).
+"""
 
 from __future__ import annotations
 
-import re
-import sys
-import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import BinaryIO
 
-from . import boilerplate
-from .config import Settings
-from .errors import InputError
-
-__all__ = ["Article", "decode_text", "from_text", "from_html", "from_url", "load"]
+__all__ = ["Article"]
 
 
 @dataclass
@@ -28,159 +24,3 @@ class Article:
     language: str = "en"
     source: str = ""
     extra: dict[str, str] = field(default_factory=dict)
-
-
-_BYLINE_RE = re.compile(r"^\s*(by|written by|words by)\s+\S.{0,80}$", re.IGNORECASE)
-
-
-def decode_text(data: bytes, source: str, max_bytes: int) -> str:
-    """Decode an input's bytes to text, refusing what cannot be an article."""
-    name = source or "the input"
-    if len(data) > max_bytes:
-        raise InputError(
-            f"{name} is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB. "
-            "Split it into smaller articles or raise LISTEN_MAX_INPUT_BYTES."
-        )
-    if b"\x00" in data[:65536]:
-        raise InputError(f"{name} looks like binary data, not text; give a .txt or .html file.")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{name} is not valid UTF-8 (byte {exc.start}); save it as UTF-8 and try again."
-        ) from None
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
-    if controls > max(8, len(text) // 100):
-        raise InputError(f"{name} looks like binary data, not text; give a .txt or .html file.")
-    if not text.strip():
-        raise InputError(f"{name} is empty; give an article with some text in it.")
-    return text
-
-
-def _blocks(text: str) -> list[list[str]]:
-    """Split text at blank lines into blocks of non-empty, stripped lines."""
-    blocks: list[list[str]] = []
-    current: list[str] = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = " ".join(raw.split())
-        if line:
-            current.append(line)
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    return blocks
-
-
-def _is_hard_wrapped(block: list[str]) -> bool:
-    """Tell whether a block's lines were wrapped at a fixed width (one paragraph)."""
-    if len(block) < 2:
-        return False
-    widths = [len(line) for line in block[:-1]]
-    return max(widths) <= 100 and min(widths) >= 0.6 * max(widths)
-
-
-def _paragraphs_of(block: list[str]) -> list[str]:
-    """A hard-wrapped block is one paragraph; otherwise each line is one (pasted web text)."""
-    if _is_hard_wrapped(block):
-        return [" ".join(block)]
-    return block
-
-
-def _looks_like_title(line: str) -> bool:
-    return len(line) <= 200 and not re.search(r"[.!?:;,]$", line) and len(line.split()) >= 2
-
-
-def from_text(text: str, source: str = "", language: str | None = None) -> Article:
-    """Read a plain-text article: headline first, blank lines between paragraphs.
-
-    Text copied off a web page carries its furniture (player labels, fact-check
-    boxes, comments); the shared boilerplate rules drop it.
-    """
-    lines: list[str] = []
-    for block in _blocks(text):
-        lines.extend(_paragraphs_of(block))
-    body: list[str] = []
-    for line in lines:
-        if boilerplate.is_tail_marker(line) and body:
-            break
-        if boilerplate.is_label(line) or boilerplate.is_tail_marker(line):
-            continue
-        body.append(line)
-    title = ""
-    byline = ""
-    if len(body) > 1 and _looks_like_title(body[0]):
-        title = body.pop(0)
-    if body and _BYLINE_RE.match(body[0]) and len(body) > 1:
-        byline = re.sub(r"^\s*(by|written by|words by)\s+", "", body.pop(0), flags=re.I)
-    if not body:
-        if title:
-            body, title = [title], ""
-        else:
-            raise InputError(
-                f"{source or 'The input'} has no article text once page furniture is removed; "
-                "check that it is the article itself."
-            )
-    if not language:
-        from .language import detect_language
-
-        language = detect_language(" ".join([title, *body[:8]]))
-    return Article(paragraphs=body, title=title, byline=byline, language=language, source=source)
-
-
-def _looks_like_html(text: str) -> bool:
-    head = text.lstrip()[:1000].lower()
-    return head.startswith(("<!doctype html", "<html")) or bool(
-        re.search(r"<(html|head|body|article|p|div)[\s>]", head)
-    )
-
-
-def from_html(html: str, source: str = "", url: str | None = None, language: str | None = None) -> Article:
-    """Extract the article from an HTML page (title, byline, date, body)."""
-    from .extract import article_from_html
-
-    return article_from_html(html, source=source, url=url, language=language)
-
-
-def from_url(url: str, settings: Settings) -> Article:
-    """Fetch a page safely and extract its article."""
-    from .fetch import fetch
-
-    page = fetch(url, settings)
-    if page.is_feed:
-        raise InputError(f"{url} is a feed or sitemap, not an article; convert its articles with `listen batch {url} -o DIR`.")
-    if page.is_html:
-        return from_html(page.text, source=url, url=page.url, language=settings.language)
-    return from_text(page.text, source=url, language=settings.language)
-
-
-def from_bytes(data: bytes, source: str, settings: Settings) -> Article:
-    """Read an article from raw bytes, sniffing HTML against plain text."""
-    text = decode_text(data, source, settings.max_input_bytes)
-    if _looks_like_html(text):
-        return from_html(text, source=source, language=settings.language)
-    return from_text(text, source=source, language=settings.language)
-
-
-def load(source: str, settings: Settings, stdin: BinaryIO | None = None) -> Article:
-    """Load an article from a path, a URL or '-' (standard input)."""
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source):
-        return from_url(source, settings)
-    if source == "-":
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        data = stream.read(settings.max_input_bytes + 1)
-        return from_bytes(data, "standard input", settings)
-    path = Path(source)
-    if not path.exists():
-        raise InputError(f"{source} does not exist; check the path, or use - to read standard input.")
-    if path.is_dir():
-        raise InputError(f"{source} is a folder; give the path of an article file.")
-    try:
-        with path.open("rb") as f:
-            data = f.read(settings.max_input_bytes + 1)
-    except OSError as exc:
-        raise InputError(f"{source} cannot be read ({exc.strerror}); check its permissions.") from None
-    return from_bytes(data, source, settings)

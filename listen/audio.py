@@ -13,7 +13,7 @@ import numpy as np
 from pydub import AudioSegment
 from pydub.silence import detect_leading_silence
 
-from .cache import SAMPLE_RATE
+from .audio_format import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
 from .errors import EngineError
 from .loudness import level
 
@@ -59,7 +59,8 @@ def check_plausible(samples: np.ndarray, text: str, rate_wpm: int) -> None:
 
 
 def to_segment(samples: np.ndarray) -> AudioSegment:
-    return AudioSegment(data=samples.astype("<i2").tobytes(), sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
+    return AudioSegment(data=samples.astype("<i2").tobytes(), sample_width=SAMPLE_WIDTH, frame_rate=SAMPLE_RATE,
+                        channels=CHANNELS)
 
 
 def process_chunk(samples: np.ndarray, target_lufs: float, true_peak_db: float, fade_ms: int) -> np.ndarray:

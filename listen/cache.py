@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .audio_format import SAMPLE_RATE
 from .errors import CacheError, SettingsError
 
 if TYPE_CHECKING:  # numpy loads only where chunk audio is read (in the engine workers): it is
@@ -27,9 +28,6 @@ if TYPE_CHECKING:  # numpy loads only where chunk audio is read (in the engine w
 
 T = TypeVar("T")
 
-# Bump when our own audio processing changes what a chunk's samples are.
-AUDIO_PROCESSING_VERSION = 4  # 4: chunks rendered before the rate fix may be at a wrong rate
-SAMPLE_RATE = 22050
 
 
 def cache_key(**parts: Any) -> str:

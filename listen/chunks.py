@@ -4,11 +4,11 @@ A chunk is one engine call: rendered, checked, trimmed, levelled and cached as
 PCM. A piece is a run of up to a few sentences of one paragraph, with its pauses,
 encoded to MP3 frames and cached with its layout; a rendition is its pieces end to
 end, so editing one sentence re-encodes one piece, not the article.
-`render_piece` runs in a worker (listen/workers.py), which owns the engine.
+`render_piece` runs in a worker (listen/engine_workers.py), which owns the engine.
 
-The main process builds PieceJobs and never touches samples, so this module
+The main process builds PieceTasks and never touches samples, so this module
 imports numpy, pydub and the engine only inside the functions workers run (the
-workers' fork server loads them once, ahead of any job).
+workers' fork server loads them once, ahead of any task).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class SentenceSpec:
 
 
 @dataclass(frozen=True)
-class PieceJob:
+class PieceTask:
     """Everything a worker needs to make one piece and cache it under its key."""
 
     key: str
@@ -54,7 +54,7 @@ class PieceJob:
     timeout: float
 
 
-def render_piece(job: PieceJob) -> dict[str, Any]:
+def render_piece(task: PieceTask) -> dict[str, Any]:
     """Render missing chunks, lay the piece out with its pauses, encode and cache it.
 
     Returns the layout (MP3 frames, each sentence's speech as sample offsets into the
@@ -65,37 +65,37 @@ def render_piece(job: PieceJob) -> dict[str, Any]:
     from .audio import silence
     from .mp3 import count_frames, encode_mp3
 
-    cache = Cache(Path(job.cache_dir))
-    parts = [silence(job.lead_pause_ms)]
-    position = parts[0].size
+    cache = Cache(Path(task.cache_dir))
+    audio = [silence(task.lead_pause_ms)]
+    position = audio[0].size
     speech: list[list[int]] = []
-    chunks: list[list[list[int]]] = []  # per sentence, each chunk's [start, end]: long sentences' parts
+    chunks: list[list[list[int]]] = []  # per sentence, each of its chunks' [start, end]
     calls = 0
-    for n, sentence in enumerate(job.sentences):
+    for n, sentence in enumerate(task.sentences):
         if n > 0:
-            parts.append(silence(job.sentence_pause_ms))
-            position += parts[-1].size
+            audio.append(silence(task.sentence_pause_ms))
+            position += audio[-1].size
         start = position
         chunks.append([])
         for m, (key, text) in enumerate(sentence.chunks):
             if m > 0:
-                parts.append(silence(job.clause_pause_ms))
-                position += parts[-1].size
+                audio.append(silence(task.clause_pause_ms))
+                position += audio[-1].size
             samples = cache.get_chunk(key)
             if samples is None:
-                samples = _render_chunk(job, cache, sentence, key, text)
+                samples = _render_chunk(task, cache, sentence, key, text)
                 calls += 1
-            parts.append(samples)
+            audio.append(samples)
             chunks[-1].append([position, position + samples.size])
             position += samples.size
         speech.append([start, position])
-    mp3 = encode_mp3(np.concatenate(parts).tobytes(), job.bitrate_kbps, job.quality)
+    mp3 = encode_mp3(np.concatenate(audio).tobytes(), task.bitrate_kbps, task.quality)
     layout = {"frames": count_frames(mp3), "pcm_samples": position, "speech": speech, "chunks": chunks}
-    cache.put_piece(job.key, layout, mp3)
+    cache.put_piece(task.key, layout, mp3)
     return {**layout, "engine_calls": calls}
 
 
-def _render_chunk(job: PieceJob, cache: Cache, sentence: SentenceSpec, key: str, text: str) -> np.ndarray:
+def _render_chunk(task: PieceTask, cache: Cache, sentence: SentenceSpec, key: str, text: str) -> np.ndarray:
     from .audio import process_chunk, read_engine_wav
     from .engines import get_engine
 
@@ -105,13 +105,13 @@ def _render_chunk(job: PieceJob, cache: Cache, sentence: SentenceSpec, key: str,
     os.close(fd)
     tmp = Path(name)
     try:
-        get_engine(job.engine).synthesize(text, job.voice, job.rate, str(tmp))
-        samples = read_engine_wav(str(tmp), text, job.rate)
+        get_engine(task.engine).synthesize(text, task.voice, task.rate, str(tmp))
+        samples = read_engine_wav(str(tmp), text, task.rate)
     except ListenError as exc:
         raise ListenError(f"sentence {sentence.index + 1} ({_quote(sentence.text)}): {exc.message}") from None
     finally:
         tmp.unlink(missing_ok=True)
-    processed = process_chunk(samples, job.loudness_lufs, job.true_peak_db, job.fade_ms)
+    processed = process_chunk(samples, task.loudness_lufs, task.true_peak_db, task.fade_ms)
     cache.put_chunk(key, processed)
     return processed
 
@@ -121,10 +121,10 @@ def _quote(text: str) -> str:
 
 
 def warm_up(_: object) -> None:
-    """Start this worker's engine before the first real job (the first render can be lost).
+    """Start this worker's engine before the first real task (the first render can be lost).
 
-    Its audio code is loaded already: the fork server imports it (workers.ENGINE_MODULES).
+    Its audio code is loaded already: the fork server imports it (engine_workers.ENGINE_MODULES).
     """
-    from .engines.pyttsx3_engine import _worker_engine
+    from .engines.pyttsx3_engine import worker_engine
 
-    _worker_engine()
+    worker_engine()

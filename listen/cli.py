@@ -104,13 +104,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
-    from .workers import start_engine_server
+    from .engine_workers import start_engine_server
 
     out = _check_output_file(args.output)
     # The engines' fork server loads its modules on the other core while this process
     # loads the pipeline and reads the article; a cached article never waits for it.
     start_engine_server()
-    from .article import load
+    from .loader import load
     from .render import Renderer
 
     article = load(args.input, settings)
@@ -124,8 +124,8 @@ def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
-    from .article import load
     from .engines import get_engine
+    from .loader import load
     from .script import build_script
 
     phonemes = get_engine().supports_phonemes
@@ -141,8 +141,8 @@ def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
-    from .article import load
     from .feeds import expand_sources
+    from .loader import load
     from .render import Renderer
 
     out_dir: Path = args.output
@@ -180,9 +180,9 @@ def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait:
     """Enqueue every article for `listen worker`; then wait, writing each MP3 as a worker finishes it."""
     from types import SimpleNamespace
 
-    from .article import load
-    from .queue import FAILED, READY, QueueError, RenderQueue
+    from .loader import load
     from .render import Renderer
+    from .render_queue import FAILED, READY, QueueError, RenderQueue
 
     if not settings.redis_url:
         raise QueueError("--queue needs LISTEN_REDIS_URL (e.g. redis://127.0.0.1:6379/0), shared with the workers.")
@@ -262,7 +262,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from .queue import run_worker
+    from .queue_worker import run_worker
 
     return run_worker(settings, burst=args.burst, name=args.name)
 

@@ -1,4 +1,4 @@
-"""Extract the article from an HTML page: metadata plus body paragraphs, without furniture.
+"""Body extraction: an HTML page's article paragraphs, without furniture.
 
 trafilatura does the heavy lifting; readability-lxml is a second opinion when
 trafilatura finds nothing or much less than readability does, and the page's
@@ -21,10 +21,10 @@ import trafilatura
 from lxml import etree
 
 from . import boilerplate
-from .article import Article
 from .errors import InputError
+from .metadata import TITLE_SEPARATORS, first_text, meta_content
 
-__all__ = ["article_from_html", "body_paragraphs"]
+__all__ = ["body_paragraphs", "header_texts", "parse_page", "trafilatura_doc"]
 
 # Page parts that are never the article, removed before trafilatura sees the page.
 # Class and id tokens are matched as whole words of the attribute, so "ad" does not hit "header".
@@ -74,42 +74,10 @@ _FURNITURE_TOKENS = [
 ]
 _FURNITURE_SET = frozenset(_FURNITURE_TOKENS)
 _FURNITURE_TAGS = frozenset(["figure", "figcaption", "nav", "form", "aside", "noscript", "button"])
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—:·•»]|-{1,2}|::)\s+")
-_BYLINE_IN_TEXT = re.compile(
-    r"(?:^|[|·•]\s*|\s)(?:[Bb]y|[Vv]on|[Pp]ar|[Pp]or)\s+"
-    r"((?:[A-ZÀ-Þ][\w'’.-]+)(?:\s+(?:[A-ZÀ-Þ][\w'’.-]+|de|van|von|da|di|le|la)){1,3})"
-)
 _LIST_MARK = re.compile(r"^\s*(?:[-•*]|\d{1,2}[.)])\s+")
 
 
-def article_from_html(
-    html: str, source: str = "", url: str | None = None, language: str | None = None
-) -> Article:
-    """Extract title, byline, date, site name, language and body paragraphs from a page."""
-    tree = _parse(html, source)
-    doc = _trafilatura(tree, url)
-    metadata = _metadata(tree, doc)
-    paragraphs = body_paragraphs(tree, doc, metadata)
-    if not paragraphs:
-        raise InputError(
-            f"{source or 'The page'} has no article text we can find; give the page of one article "
-            "(not a front page, search page or login page), or paste the article's text."
-        )
-    lang = language or _page_language(tree) or (doc.language if doc else None) or _detect(paragraphs)
-    extra = {k: v for k, v in (("url", url or ""), ("description", metadata["description"])) if v}
-    return Article(
-        paragraphs=paragraphs,
-        title=metadata["title"],
-        byline=metadata["byline"],
-        date=metadata["date"],
-        site_name=metadata["site_name"],
-        language=lang or "en",
-        source=source or url or "",
-        extra=extra,
-    )
-
-
-def _parse(html: str, source: str) -> etree._Element:
+def parse_page(html: str, source: str) -> etree._Element:
     """Parse HTML leniently; refuse input that has no document in it."""
     if not html or not html.strip():
         raise InputError(f"{source or 'The page'} is empty; give an HTML page with an article in it.")
@@ -126,7 +94,7 @@ def _parse(html: str, source: str) -> etree._Element:
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
 
 
-def _trafilatura(tree: etree._Element, url: str | None):
+def trafilatura_doc(tree: etree._Element, url: str | None):
     """Run trafilatura on a pruned copy of the page; None when it finds nothing."""
     return trafilatura.bare_extraction(
         _prepare(_copy(tree)),
@@ -298,19 +266,19 @@ def _shown_as_standfirst(element: etree._Element) -> bool:
     return bool(element.xpath("ancestor::header"))
 
 
-def _header_texts(tree: etree._Element, title: str, descriptions: list[str]) -> tuple[list[str], str]:
+def header_texts(tree: etree._Element, title: str, descriptions: list[str]) -> tuple[list[str], str]:
     """Return the page's headline texts, and its standfirst when the page shows one.
 
     A meta description is often a copy of the first body paragraph, so it only
     counts as a standfirst when the page shows it as a heading, in a header,
     or in a box whose class or data attributes name a standfirst.
     """
-    headlines = [title, _meta(tree, "og:title"), _meta(tree, "twitter:title")]
+    headlines = [title, meta_content(tree, "og:title"), meta_content(tree, "twitter:title")]
     headlines += [" ".join(h.text_content().split()) for h in tree.xpath("//body//h1")]
-    page_title = _first_text(tree, "//head/title")
+    page_title = first_text(tree, "//head/title")
     if page_title:
         headlines.append(page_title)
-        headlines += [piece for piece in _TITLE_SEPARATORS.split(page_title) if len(piece.split()) >= 4]
+        headlines += [piece for piece in TITLE_SEPARATORS.split(page_title) if len(piece.split()) >= 4]
     standfirst = ""
     for description in dict.fromkeys(d for d in descriptions if d):
         element = _element_with_text(tree, description)
@@ -527,113 +495,3 @@ def _readability_paragraphs(tree: etree._Element) -> list[str]:
     blocks = root.xpath("//p | //h2 | //h3 | //h4 | //li | //blockquote[not(.//p)]")
     text = "\n".join(b.text_content() for b in blocks) if blocks else root.text_content()
     return _lines(text)
-
-
-# Metadata -------------------------------------------------------------------
-
-
-def _metadata(tree: etree._Element, doc) -> dict[str, Any]:
-    """Collect title, byline, authors, date, site name and description."""
-    site = ((doc.sitename or "") if doc is not None else "").strip()
-    authors = _split_authors(doc.author if doc is not None and doc.author else "") or _byline_from_text(tree)
-    # "Katrin Elger, DER SPIEGEL": the publisher is not an author to read out.
-    authors = [a for a in authors if _plain_name(a) not in (_plain_name(site), "")] or authors
-    title = _title(tree, doc)
-    description = _meta(tree, "og:description") or _meta(tree, "description")
-    descriptions = [description, _meta(tree, "description"), _meta(tree, "twitter:description")]
-    headlines, standfirst = _header_texts(tree, title, descriptions)
-    return {
-        "title": title,
-        "headlines": headlines,
-        "standfirst": standfirst,
-        "authors": authors,
-        "byline": _join_names(authors),
-        "date": (doc.date or "") if doc is not None else "",
-        "site_name": site,
-        "description": description,
-    }
-
-
-def _meta(tree: etree._Element, name: str) -> str:
-    found = tree.xpath(f"//meta[@property='{name}' or @name='{name}']/@content")
-    return " ".join(found[0].split()) if found else ""
-
-
-def _title(tree: etree._Element, doc) -> str:
-    """Prefer the page's own headline over a <title> that carries the site's name."""
-    site = ((doc.sitename or "") if doc is not None else "").strip()
-    for candidate in (_meta(tree, "og:title"), _first_text(tree, "//h1")):
-        if candidate:
-            return _without_site(candidate, site)
-    page_title = _first_text(tree, "//title")
-    found = (doc.title or "") if doc is not None else ""
-    if page_title and (not found or found in page_title):
-        # "Site - Section - Headline": the headline is the longest piece.
-        pieces = _TITLE_SEPARATORS.split(page_title)
-        return max(pieces, key=len).strip()
-    return found
-
-
-def _without_site(title: str, site: str) -> str:
-    """Drop a trailing " | Site Name" that some pages put in og:title too."""
-    pieces = _TITLE_SEPARATORS.split(title)
-    if site and len(pieces) > 1 and _TITLE_SEPARATORS.sub(" ", site) == pieces[-1].strip():
-        return title[: title.rfind(pieces[-1])].rstrip(" |–—:·•»-")
-    return title
-
-
-def _first_text(tree: etree._Element, xpath: str) -> str:
-    for element in tree.xpath(xpath):
-        text = " ".join(element.text_content().split())
-        if text:
-            return text
-    return ""
-
-
-def _split_authors(raw: str) -> list[str]:
-    names = [" ".join(n.split()) for n in re.split(r";|\band\b|&", raw)]
-    return [n for n in names if n]
-
-
-def _plain_name(name: str) -> str:
-    return re.sub(r"^the\s+", "", " ".join(name.lower().split()))
-
-
-def _join_names(names: list[str]) -> str:
-    """Join names as a reader says them: "A", "A and B", "A, B and C"."""
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _byline_from_text(tree: etree._Element) -> list[str]:
-    """Find a "By Jane Doe" line near the top of the page when no metadata names the author."""
-    for node in tree.xpath("//body//text()")[:400]:
-        text = " ".join(str(node).split())
-        if not text or len(text) > 160:
-            continue
-        found = _BYLINE_IN_TEXT.search(text)
-        if found:
-            return [found.group(1).rstrip(".,")]
-    return []
-
-
-def _page_language(tree: etree._Element) -> str:
-    """Read the page's declared language ("en-GB" -> "en")."""
-    for value in tree.xpath("/html/@lang | /html/@xml:lang") + [_meta(tree, "og:locale")]:
-        code = str(value).strip().replace("_", "-").split("-")[0].lower()
-        if re.fullmatch(r"[a-z]{2,3}", code):
-            return code
-    return ""
-
-
-def _detect(paragraphs: list[str]) -> str:
-    """Guess the language from the text, if the language module is available."""
-    try:
-        from .language import detect_language
-    except ImportError:
-        return ""
-    try:
-        return detect_language(" ".join(paragraphs)[:5000], None) or ""
-    except Exception:  # detection is a best guess; never fail an article over it
-        return ""

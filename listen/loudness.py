@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .cache import SAMPLE_RATE
+from .audio_format import SAMPLE_RATE
 
 
 @lru_cache(maxsize=4)

@@ -1,4 +1,5 @@
-"""MP3 frames: encode a piece's PCM as a standalone run of frames, count them, tag the finished file.
+"""MP3 frames: encode a piece's PCM as a standalone run of frames, count them, tag the finished file,
+and find where a tagged file's audio starts.
 
 Nothing here needs numpy: the process that stitches pieces handles bytes only.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .cache import SAMPLE_RATE
+from .audio_format import SAMPLE_RATE
 from .errors import OutputError
 
 # Samples a decoder puts before the first encoded sample: LAME's encoder delay
@@ -72,3 +73,14 @@ def write_id3(path: Path, tags: dict[str, str], chapters: list[tuple[int, int, s
         id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                      sub_frames=[TIT2(encoding=3, text="Paragraphs")]))
     id3.save(str(path), v2_version=4)
+
+
+def id3_size(head: bytes) -> int | None:
+    """Return the size of the ID3v2 tag at the start of an MP3 (0 if none), None if head is too short."""
+    if len(head) < 10:
+        return None if head == b"ID3"[: len(head)] else 0
+    if head[:3] != b"ID3":
+        return 0
+    size = (head[6] << 21) | (head[7] << 14) | (head[8] << 7) | head[9]
+    footer = 10 if head[5] & 0x10 else 0
+    return 10 + size + footer

@@ -19,15 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from .article import Article
-from .cache import AUDIO_PROCESSING_VERSION, SAMPLE_RATE, Cache, StoredRendition, cache_key
+from .audio_format import AUDIO_PROCESSING_VERSION, SAMPLE_FORMAT, SAMPLE_RATE
+from .cache import Cache, StoredRendition, cache_key
 from .captions import to_vtt
-from .chunks import PieceJob, SentenceSpec
+from .chunks import PieceTask, SentenceSpec
 from .config import Settings
+from .engine_workers import TaskOutcome, WorkerPool, engine_pool
 from .engines import Engine, get_engine
 from .errors import CacheError, EngineError
 from .mp3 import DECODER_OFFSET, SAMPLES_PER_FRAME, write_id3
 from .script import INTRO, Script, Sentence, iter_sentences, script_language, script_of
-from .workers import JobOutcome, WorkerPool, engine_pool
 
 TIMINGS_VERSION = 1
 PIECE_VERSION = 2  # bump when the layout or encoding of pieces changes (2: chunk offsets)
@@ -131,7 +132,7 @@ class Renderer:
         s = self.settings
         return cache_key(
             kind="chunk", engine=self.engine.name, engine_version=self.engine.version(), voice=voice,
-            rate=s.rate, text=text, sample_rate=SAMPLE_RATE, sample_format="s16le-mono",
+            rate=s.rate, text=text, sample_rate=SAMPLE_RATE, sample_format=SAMPLE_FORMAT,
             processing=AUDIO_PROCESSING_VERSION, loudness=s.loudness_lufs, true_peak=s.true_peak_db,
             fade_ms=s.fade_ms,
         )
@@ -189,7 +190,7 @@ class Renderer:
         if stored is not None:
             return _rendition(stored, from_cache=True)
         self.start(workers=1)  # an engine boots while the script is worked out
-        outcomes: queue.Queue[JobOutcome] = queue.Queue()
+        outcomes: queue.Queue[TaskOutcome] = queue.Queue()
         submitted: set[str] = set()
 
         def start_piece(piece: Piece, voice: str) -> None:
@@ -202,7 +203,7 @@ class Renderer:
                 # worker. Boot them now, while NLTK loads, not when the second piece is queued.
                 self.start()
             submitted.add(piece.key)
-            self.pool.submit(self._job(piece, voice), outcomes)
+            self.pool.submit(self._task(piece, voice), outcomes)
 
         plan = self.plan(article, on_piece=start_piece)
         stored = self.cache.get_rendition(plan.key)
@@ -225,7 +226,7 @@ class Renderer:
                          engine=self.engine.version(), code=_script_code_fingerprint())
 
     def render_plan(self, plan: Plan, progress: Callable[[Progress], None] | None = None,
-                    outcomes: queue.Queue[JobOutcome] | None = None, submitted: set[str] | None = None) -> Rendition:
+                    outcomes: queue.Queue[TaskOutcome] | None = None, submitted: set[str] | None = None) -> Rendition:
         """Render a plan made by `plan()`: missing pieces on the workers, then stitch and tag.
 
         Pieces already submitted (their keys in `submitted`, results to `outcomes`) are not
@@ -237,8 +238,8 @@ class Renderer:
         for piece in plan.pieces:
             if piece.key not in submitted and cached[piece.key] is None:
                 submitted.add(piece.key)
-                self.pool.submit(self._job(piece, plan.voice), outcomes)
-        finished: dict[str, JobOutcome] = {}
+                self.pool.submit(self._task(piece, plan.voice), outcomes)
+        finished: dict[str, TaskOutcome] = {}
         partial = self.cache.temp_file(".mp3")
         speech: list[tuple[int, int]] = []  # each sentence's speech, in samples of the decoded MP3
         chunks: list[list[tuple[int, int]]] = []  # and each of its chunks' speech
@@ -273,23 +274,23 @@ class Renderer:
             engine_calls=sum(o.result["engine_calls"] + o.attempts - 1 for o in finished.values()),
         )
 
-    def _job(self, piece: Piece, voice: str) -> PieceJob:
+    def _task(self, piece: Piece, voice: str) -> PieceTask:
         s = self.settings
         sentences = tuple(
             SentenceSpec(x.index, x.text, tuple(zip(keys, x.chunks))) for x, keys in zip(piece.sentences, piece.chunk_keys)
         )
         chunks = sum(len(k) for k in piece.chunk_keys)
-        return PieceJob(
+        return PieceTask(
             piece.key, piece.lead_pause_ms, sentences, s.sentence_pause_ms, s.clause_pause_ms, voice, s.rate,
             self.engine.name, str(self.cache.root), s.loudness_lufs, s.true_peak_db, s.fade_ms, s.bitrate_kbps,
             s.mp3_compression_level, timeout=s.chunk_timeout_s * chunks,
         )
 
-    def _wait_for_piece(self, piece: Piece, outcomes: queue.Queue[JobOutcome],
-                        finished: dict[str, JobOutcome]) -> tuple[dict[str, Any], bytes]:
+    def _wait_for_piece(self, piece: Piece, outcomes: queue.Queue[TaskOutcome],
+                        finished: dict[str, TaskOutcome]) -> tuple[dict[str, Any], bytes]:
         while piece.key not in finished:
             outcome = outcomes.get()
-            finished[outcome.job.key] = outcome
+            finished[outcome.task.key] = outcome
         outcome = finished[piece.key]
         if isinstance(outcome.exception, CacheError):
             raise outcome.exception

@@ -21,7 +21,7 @@ INTRO = -1  # the paragraph number of the headline and intro in timings
 
 @dataclass
 class Sentence:
-    """One sentence: where it stands, what it says, and the pieces the engine reads.
+    """One sentence: where it stands, what it says, and the chunks the engine reads.
 
     `map` ties what is said to what is written: [spoken_start, spoken_end, text_start,
     text_end] spans covering `spoken` in order (see listen/textmap.py).
@@ -35,7 +35,7 @@ class Sentence:
     map: list[list[int]] = field(default_factory=list)
 
     def chunk_ranges(self) -> list[tuple[int, int]]:
-        """The stretch of `text` each chunk says, so a player can light the part being heard.
+        """The stretch of `text` each chunk says, so a player can light the chunk being heard.
 
         The stretches tile the text in order; a chunk that starts inside a rewritten token
         ("January third" split from "twenty twenty-six") leaves that token to the chunk before.
@@ -202,21 +202,21 @@ def _spoken_date(date: str) -> str:
 
 
 # Clause breaks, strongest first: a long sentence is cut at the strongest break
-# that leaves a piece of reasonable size.
+# that leaves a chunk of reasonable size.
 _BREAKS = [r"[;:]\s", r"\s[—–]\s|—|\s-\s", r",\s", r"\s"]
 
 
 def split_for_engine(spoken: str, max_chars: int) -> list[str]:
-    """Split a long sentence into pieces of at most max_chars at clause boundaries."""
-    pieces: list[str] = []
+    """Split a long sentence into chunks of at most max_chars at clause boundaries."""
+    chunks: list[str] = []
     rest = spoken.strip()
     while len(rest) > max_chars:
         cut = _best_cut(rest, max_chars)
-        pieces.append(rest[:cut].strip())
+        chunks.append(rest[:cut].strip())
         rest = rest[cut:].strip()
     if rest:
-        pieces.append(rest)
-    return pieces
+        chunks.append(rest)
+    return chunks
 
 
 def _best_cut(text: str, max_chars: int) -> int:

@@ -13,7 +13,7 @@ from conftest import article_text
 from pageserver import PageServer
 
 from listen.config import Settings
-from listen.jobs import id3_size
+from listen.mp3 import id3_size
 from web import close_app, create_app, manager_of
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from listen.article import from_html, from_text
 from listen.errors import InputError
-from listen.extract import article_from_html
+from listen.htmlpage import from_html
+from listen.plaintext import from_text
 
 PAGES = Path(__file__).parent / "pages"
 SEED = Path("/work/shared/samples/seed-article.txt")
@@ -42,7 +42,7 @@ def test_the_page_set_has_several_layouts():
 @pytest.mark.parametrize("name", NAMES)
 def test_the_body_of_each_saved_page_matches_its_expected_text(name):
     html, expected, _ = page(name)
-    article = article_from_html(html, source=name)
+    article = from_html(html, source=name)
     body = "\n\n".join(article.paragraphs)
     assert evaluation.f1(body, expected) >= 0.97, body
 
@@ -50,7 +50,7 @@ def test_the_body_of_each_saved_page_matches_its_expected_text(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_page_furniture_is_left_out_of_the_body(name):
     html, _, meta = page(name)
-    body = "\n".join(article_from_html(html).paragraphs)
+    body = "\n".join(from_html(html).paragraphs)
     for phrase in meta["absent"]:
         assert phrase not in body
 
@@ -58,7 +58,7 @@ def test_page_furniture_is_left_out_of_the_body(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_title_byline_date_site_and_language_come_from_the_page(name):
     html, _, meta = page(name)
-    article = article_from_html(html)
+    article = from_html(html)
     assert article.title == meta["title"]
     assert article.byline == meta["byline"]
     assert article.date == meta["date"]
@@ -69,7 +69,7 @@ def test_title_byline_date_site_and_language_come_from_the_page(name):
 
 def test_paragraphs_are_whole_and_in_page_order():
     html, expected, _ = page("gazette-tram-extension")
-    assert article_from_html(html).paragraphs == expected.strip().split("\n\n")
+    assert from_html(html).paragraphs == expected.strip().split("\n\n")
 
 
 def test_our_extraction_scores_at_least_as_well_as_trafilatura_alone():
@@ -81,23 +81,23 @@ def test_our_extraction_scores_at_least_as_well_as_trafilatura_alone():
 
 def test_several_authors_are_joined_as_a_reader_says_them():
     html, _, _ = page("modern-reservoirs-drought")
-    assert article_from_html(html).byline == "Priya Raman and Tom Whitfield"
+    assert from_html(html).byline == "Priya Raman and Tom Whitfield"
 
 
 def test_list_items_lose_their_bullets():
     html, _, _ = page("blog-allotment-water")
-    paragraphs = article_from_html(html).paragraphs
+    paragraphs = from_html(html).paragraphs
     assert "Transplants: every two days for the first week, then as above." in paragraphs
 
 
 def test_a_language_given_by_the_caller_wins_over_the_page():
     html, _, _ = page("gazette-tram-extension")
-    assert article_from_html(html, language="cy").language == "cy"
+    assert from_html(html, language="cy").language == "cy"
 
 
 def test_the_source_and_final_url_are_kept():
     html, _, _ = page("gazette-tram-extension")
-    article = article_from_html(html, source="in.html", url="https://news.example/a")
+    article = from_html(html, source="in.html", url="https://news.example/a")
     assert article.source == "in.html"
     assert article.extra["url"] == "https://news.example/a"
 
@@ -113,13 +113,13 @@ def test_a_page_without_an_article_is_refused_with_advice():
         "<form><input name='q'><button>Search</button></form><footer>© 2025 Example</footer></body></html>"
     )
     with pytest.raises(InputError, match="no article text"):
-        article_from_html(html, source="search.html")
+        from_html(html, source="search.html")
 
 
 @pytest.mark.parametrize("html", ["", "   \n  "])
 def test_an_empty_page_is_refused(html):
     with pytest.raises(InputError, match="empty"):
-        article_from_html(html)
+        from_html(html)
 
 
 def test_a_page_of_only_comments_and_furniture_is_refused():
@@ -129,7 +129,7 @@ def test_a_page_of_only_comments_and_furniture_is_refused():
         "</body></html>"
     )
     with pytest.raises(InputError):
-        article_from_html(html)
+        from_html(html)
 
 
 def test_the_plain_text_seed_article_still_reads_headline_first_without_furniture():
@@ -144,11 +144,11 @@ def test_the_plain_text_seed_article_still_reads_headline_first_without_furnitur
 
 
 def test_readability_gives_the_body_when_trafilatura_finds_nothing(monkeypatch):
-    import listen.extract as extract
+    import listen.htmlpage as htmlpage
 
-    monkeypatch.setattr(extract, "_trafilatura", lambda tree, url: None)
+    monkeypatch.setattr(htmlpage, "trafilatura_doc", lambda tree, url: None)
     html, expected, meta = page("legacy-ferry-timetable")
-    article = article_from_html(html)
+    article = from_html(html)
     assert evaluation.f1("\n\n".join(article.paragraphs), expected) >= 0.95
     assert article.title == meta["title"]
 
@@ -163,7 +163,7 @@ def test_a_site_name_appended_to_the_headline_is_dropped_from_the_title():
         )
         + "</article></body></html>"
     )
-    assert article_from_html(html).title == "Bridge to close for repairs"
+    assert from_html(html).title == "Bridge to close for repairs"
 
 
 def _story(body: str, head: str = "") -> str:
@@ -186,7 +186,7 @@ def test_a_fuller_json_ld_article_body_wins_over_a_truncated_page():
         "".join(f"<p>{p}</p>" for p in _PARAS[:2]) + "<button>Read full article</button>",
         f"<script type='application/ld+json'>{ld}</script>",
     )
-    paragraphs = article_from_html(html).paragraphs
+    paragraphs = from_html(html).paragraphs
     assert paragraphs[:2] == _PARAS[:2]
     assert " ".join(paragraphs) == " ".join(_PARAS)
 
@@ -195,7 +195,7 @@ def test_a_json_ld_body_about_something_else_is_ignored():
     other = " ".join(["The council also discussed parking permits for the new estate."] * 30)
     ld = json.dumps({"@graph": [{"@type": "Article", "articleBody": other}]})
     html = _story("".join(f"<p>{p}</p>" for p in _PARAS), f"<script type='application/ld+json'>{ld}</script>")
-    assert article_from_html(html).paragraphs == _PARAS
+    assert from_html(html).paragraphs == _PARAS
 
 
 def test_a_sign_up_box_inside_the_body_is_dropped_whatever_its_class():
@@ -206,7 +206,7 @@ def test_a_sign_up_box_inside_the_body_is_dropped_whatever_its_class():
     html = _story(
         "".join(f"<p>{p}</p>" for p in _PARAS[:3]) + box + "".join(f"<p>{p}</p>" for p in _PARAS[3:])
     )
-    body = "\n".join(article_from_html(html).paragraphs)
+    body = "\n".join(from_html(html).paragraphs)
     assert "inbox" not in body and "morning email" not in body
     assert _PARAS[5] in body
 
@@ -214,7 +214,7 @@ def test_a_sign_up_box_inside_the_body_is_dropped_whatever_its_class():
 def test_a_subheading_is_kept_even_when_the_text_repeats_its_words():
     body = "<p>Season tickets will rise by 4.6% again this year, officials said today.</p><h2>Season tickets</h2>"
     html = _story(body + "".join(f"<p>{p}</p>" for p in _PARAS))
-    assert "Season tickets" in article_from_html(html).paragraphs
+    assert "Season tickets" in from_html(html).paragraphs
 
 
 @pytest.mark.parametrize(
@@ -257,11 +257,11 @@ def test_body_sentences_that_look_like_credits_are_not_labels(line):
 
 def test_the_publisher_is_not_read_out_as_an_author():
     html, _, _ = page("de-bahn-sanierung")
-    assert article_from_html(html).byline == "Katrin Elger"
+    assert from_html(html).byline == "Katrin Elger"
 
 
 def _body(html: str) -> list[str]:
-    return article_from_html(html).paragraphs
+    return from_html(html).paragraphs
 
 
 def test_a_numbered_subheading_comes_out_once_with_its_number():

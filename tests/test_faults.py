@@ -16,12 +16,12 @@ import pytest
 from conftest import article_text as unique_article
 from redisserver import RedisServer, start_worker, stop_worker, wait_for
 
-from listen.article import from_text
 from listen.cache import decode_wav, unseal
 from listen.config import Settings
 from listen.errors import CacheError, ListenError
-from listen.queue import READY, RENDERING, RenderQueue
+from listen.plaintext import from_text
 from listen.render import Renderer
+from listen.render_queue import READY, RENDERING, RenderQueue
 from web import close_app, create_app, manager_of
 
 

@@ -239,7 +239,7 @@ def test_public_addresses_pass_the_check():
 def test_an_article_url_is_fetched_and_its_article_extracted(server, open_settings):
     from pathlib import Path
 
-    from listen.article import from_url
+    from listen.loader import from_url
 
     pages = Path(__file__).parent / "pages"
     server.add("/news/tram", (pages / "gazette-tram-extension.html").read_bytes())

@@ -7,9 +7,9 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from listen.article import from_text
 from listen.config import Settings
 from listen.errors import ListenError
+from listen.plaintext import from_text
 from listen.script import build_script
 
 SETTINGS = Settings(language="en")

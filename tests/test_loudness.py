@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import loudness
 
-from listen.cache import SAMPLE_RATE
+from listen.audio_format import SAMPLE_RATE
 from listen.loudness import _oversampled_peaks, integrated_loudness, level
 
 

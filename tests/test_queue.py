@@ -12,10 +12,10 @@ import pytest
 from conftest import article_text
 from redisserver import RedisServer, start_worker, stop_worker, wait_for
 
-from listen.article import from_text
 from listen.config import Settings
-from listen.queue import FAILED, READY, RenderQueue
+from listen.plaintext import from_text
 from listen.render import Renderer
+from listen.render_queue import FAILED, READY, RenderQueue
 from web import close_app, create_app, manager_of
 
 

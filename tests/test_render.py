@@ -12,10 +12,10 @@ from conftest import SHORT_ARTICLE, ffprobe, loudness, silences
 from mutagen.id3 import ID3
 
 import listen.render as render_module
-from listen.article import from_text
 from listen.captions import parse_vtt
 from listen.config import Settings
 from listen.errors import EngineError
+from listen.plaintext import from_text
 from listen.render import Renderer
 
 

@@ -6,8 +6,8 @@ import re
 
 from conftest import SEED
 
-from listen.article import from_text
 from listen.config import Settings
+from listen.plaintext import from_text
 from listen.script import INTRO, build_script, split_for_engine
 
 

@@ -7,13 +7,19 @@ import threading
 from pathlib import Path
 
 from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from limits import parse_many
 
-from listen.article import decode_text, from_text
 from listen.config import Settings
 from listen.errors import ListenError, SettingsError
-from listen.jobs import JobManager
+from listen.plaintext import decode_text, from_text
 
 from . import errors
+from .api import bp as api_bp
+from .jobs import JobManager
+from .keys import api_key_id, request_api_key
+from .pages import bp as pages_bp
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +36,6 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
     manager = JobManager(settings)
     app.extensions["listen"] = manager
     app.extensions["listen_sample_id"] = None
-
-    from .api import bp as api_bp
-    from .pages import bp as pages_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(pages_bp)
@@ -51,12 +54,6 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
 
 def _limit_writes(app: Flask, settings: Settings) -> None:
     """Limit new articles per client address and per API key; counted in Redis when scaled out."""
-    from flask_limiter import Limiter
-    from flask_limiter.util import get_remote_address
-    from limits import parse_many
-
-    from .api import api_key_id, request_api_key
-
     try:
         parse_many(settings.rate_limit)
     except ValueError:

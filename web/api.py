@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file, stream_with_context, url_for
 
-from listen import article as articles
+from listen.article import Article
 from listen.captions import to_vtt
 from listen.config import Settings
-from listen.errors import InputError, NotFoundError, RenderFailedError, SettingsError, UnauthorizedError
-from listen.jobs import READY, RENDERING, Job, JobManager, valid_id
+from listen.errors import InputError, RenderFailedError, SettingsError
+from listen.htmlpage import from_html
+from listen.loader import from_bytes, from_url
+from listen.plaintext import decode_text, from_text
+
+from .common import article_urls, cors, describe, find, manager
+from .jobs import READY, RENDERING, Job
+from .keys import check_api_key, configured_keys
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -21,40 +25,6 @@ ONE_YEAR = 31536000
 IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 SOURCES = ("text", "html", "url")
-
-
-def manager() -> JobManager:
-    return current_app.extensions["listen"]
-
-
-def article_urls(key: str) -> dict[str, str]:
-    """Return the absolute URLs of everything about one article."""
-    return {
-        "audio_url": url_for("api.audio", key=key, _external=True),
-        "timings_url": url_for("api.timings", key=key, _external=True),
-        "captions_url": url_for("api.captions", key=key, _external=True),
-        "embed_url": url_for("pages.embed", key=key, _external=True),
-        "page_url": url_for("pages.article", key=key, _external=True),
-    }
-
-
-def describe(job: Job) -> dict[str, Any]:
-    """The API's view of an article: status, progress, timings so far and its URLs."""
-    return {**job.snapshot(), **article_urls(job.id)}
-
-
-def find(key: str) -> Job:
-    """Return the job for an id, or a 404 without touching the file system for a bad id."""
-    job = manager().get(key) if valid_id(key) else None
-    if job is None:
-        raise NotFoundError("No article has that id; create it with POST /api/v1/articles.")
-    return job
-
-
-def cors(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "Content-Length, Content-Range, Accept-Ranges, ETag"
-    return response
 
 
 # -- creating articles ----------------------------------------------------------------------------
@@ -77,44 +47,14 @@ def create() -> tuple[Response, int] | Response:
             article.title = " ".join(title.split())[:300]
     job = manager().submit(article, settings)
     data = {"id": job.id, "status": job.status, **article_urls(job.id)}
-    response = jsonify(data) if _keys() else cors(jsonify(data))
+    response = jsonify(data) if configured_keys() else cors(jsonify(data))
     response.headers["Location"] = url_for("api.show", key=job.id, _external=True)
     return response, (200 if job.status == READY else 202)
 
 
-def _keys() -> list[str]:
-    raw = current_app.config["LISTEN_SETTINGS"].api_keys or ""
-    return [k.strip() for k in raw.split(",") if k.strip()]
-
-
-def request_api_key() -> str | None:
-    """Return the API key a request carries (Authorization: Bearer KEY, or X-API-Key), if any."""
-    header = request.headers.get("Authorization", "")
-    if header[:7].lower() == "bearer ":
-        return header[7:].strip() or None
-    return request.headers.get("X-API-Key", "").strip() or None
-
-
-def api_key_id() -> str:
-    """Name the request's API key for rate limiting, without keeping the key itself."""
-    key = request_api_key() or ""
-    return "key:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-
-
-def check_api_key() -> None:
-    """Refuse a write without a configured API key, when keys are configured (off by default)."""
-    keys = _keys()
-    if not keys:
-        return
-    given = request_api_key()
-    if given is None or not any(hmac.compare_digest(given.encode(), k.encode()) for k in keys):
-        raise UnauthorizedError("This server needs an API key to create articles; send it as "
-                                "'Authorization: Bearer KEY' or 'X-API-Key: KEY'.")
-
-
 def _preflight() -> Response:
     """Let other sites' pages (the widget) post articles, unless posting needs an API key."""
-    if _keys():
+    if configured_keys():
         return Response(status=204)  # keys are for servers, never for pages on other sites
     response = cors(Response(status=204))
     response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
@@ -172,7 +112,7 @@ def _settings_for(fields: dict[str, Any]) -> Settings:
     return base.replace(**changes)
 
 
-def _article_from(fields: dict[str, Any], upload: Any, settings: Settings) -> articles.Article:
+def _article_from(fields: dict[str, Any], upload: Any, settings: Settings) -> Article:
     """Build the article from whichever one of text, html, url or an uploaded file was sent."""
     given = [name for name in SOURCES if fields.get(name) not in (None, "")]
     if upload is not None and upload.filename:
@@ -184,18 +124,18 @@ def _article_from(fields: dict[str, Any], upload: Any, settings: Settings) -> ar
     if source == "file":
         data = upload.read(settings.max_input_bytes + 1)
         name = upload.filename or "upload"
-        return articles.from_bytes(data, name, settings)
+        return from_bytes(data, name, settings)
     value = fields[source]
     if not isinstance(value, str):
         raise InputError(f'"{source}" must be a string.')
     if source == "url":
         if len(value) > 2000:
             raise InputError("That URL is too long; give the article's address.")
-        return articles.from_url(value.strip(), settings)
-    text = articles.decode_text(value.encode("utf-8", "replace"), f"The {source}", settings.max_input_bytes)
+        return from_url(value.strip(), settings)
+    text = decode_text(value.encode("utf-8", "replace"), f"The {source}", settings.max_input_bytes)
     if source == "html":
-        return articles.from_html(text, source="", language=settings.language)
-    return articles.from_text(text, source="", language=settings.language)
+        return from_html(text, source="", language=settings.language)
+    return from_text(text, source="", language=settings.language)
 
 
 # -- reading articles -----------------------------------------------------------------------------

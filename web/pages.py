@@ -20,9 +20,9 @@ from flask import (
 from markupsafe import escape
 
 from listen.errors import NotFoundError, UnsupportedFormatError
-from listen.jobs import READY
 
-from .api import article_urls, cors, describe, find, manager
+from .common import article_urls, cors, describe, find, manager
+from .jobs import READY
 
 bp = Blueprint("pages", __name__)
 

@@ -1,7 +1,7 @@
 """Speech engines: an interface, a registry, and voice lookup.
 
 An Engine object is cheap to make in any process; only `synthesize` touches the
-real engine and must run in a worker process (see listen/workers.py).
+real engine and must run in a worker process (see listen/engine_workers.py).
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ def _voices_in_child() -> list[Voice]:
 
 class Pyttsx3Engine(Engine):
     name = "pyttsx3"
-    supports_phonemes = True  # turned on in each worker: see _worker_engine
+    supports_phonemes = True  # turned on in each worker: see worker_engine
 
     @lru_cache(maxsize=1)  # noqa: B019 - one engine object per process
     def version(self) -> str:
@@ -67,7 +67,7 @@ class Pyttsx3Engine(Engine):
         return DEFAULT_VOICES.get(language.split("-")[0].lower(), DEFAULT_VOICES["en"])
 
     def synthesize(self, text: str, voice: str, rate: int, path: str) -> None:
-        engine = _worker_engine()
+        engine = worker_engine()
         if os.path.exists(path):
             os.remove(path)
         engine.setProperty("voice", voice)
@@ -129,7 +129,7 @@ def _skip_idle_sleep() -> None:
     driver.time = types.SimpleNamespace(sleep=lambda seconds: time.sleep(min(seconds, 0.0005)))  # type: ignore[attr-defined]
 
 
-def _worker_engine() -> Any:
+def worker_engine() -> Any:
     """Make this process's engine once, and warm it up.
 
     The first save_to_file after init has been seen to produce no file, so a

@@ -1,4 +1,4 @@
-"""Job handlers for the worker-pool tests; they run inside worker processes."""
+"""Task handlers for the worker-pool tests; they run inside worker processes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def _first_call(marker: str) -> bool:
-    """True the first time a job with this marker runs (the marker file records it)."""
+    """True the first time a task with this marker runs (the marker file records it)."""
     path = Path(marker)
     first = not path.exists()
     path.touch()
@@ -30,7 +30,7 @@ def crash_first_time(marker: str) -> str:
 
 
 def always_fail(_: str) -> str:
-    raise RuntimeError("this job never works")
+    raise RuntimeError("this task never works")
 
 
 def durations_at_rates(rates: list[int]) -> list[float]:
@@ -38,9 +38,9 @@ def durations_at_rates(rates: list[int]) -> list[float]:
     import tempfile
     import wave
 
-    from listen.engines.pyttsx3_engine import Pyttsx3Engine, _worker_engine
+    from listen.engines.pyttsx3_engine import Pyttsx3Engine, worker_engine
 
-    _worker_engine()
+    worker_engine()
     engine = Pyttsx3Engine()
     seconds = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -53,7 +53,7 @@ def durations_at_rates(rates: list[int]) -> list[float]:
 
 
 def where_from(modules: list[str]) -> tuple[int, list[str]]:
-    """The worker's parent process, and which of the modules were loaded before this job ran."""
+    """The worker's parent process, and which of the modules were loaded before this task ran."""
     import sys
 
     return os.getppid(), [m for m in modules if m in sys.modules]

@@ -1,4 +1,4 @@
-"""Background rendering for the web app: one job per rendition id, single-flight, bounded.
+"""The web app's jobs: background renders, one per rendition id, single-flight, bounded.
 
 A job renders on a small thread pool; the chunks themselves go to the renderer's
 engine worker processes, which every job shares. Each job keeps what a listener
@@ -20,13 +20,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .article import Article
-from .cache import StoredRendition
-from .config import Settings
-from .errors import BusyError, InputError, ListenError
-from .lexicon import Lexicon
-from .queue import QUEUED, RenderQueue
-from .render import Plan, Progress, Renderer
+from listen.article import Article
+from listen.cache import StoredRendition
+from listen.config import Settings
+from listen.errors import BusyError, InputError, ListenError
+from listen.lexicon import Lexicon
+from listen.mp3 import id3_size
+from listen.render import Plan, Progress, Renderer
+from listen.render_queue import QUEUED, RenderQueue
 
 log = logging.getLogger(__name__)
 
@@ -184,17 +185,6 @@ class Job:
             final.seek(start + sent if sent else 0)
             while chunk := final.read(block):
                 yield chunk
-
-
-def id3_size(head: bytes) -> int | None:
-    """Return the size of the ID3v2 tag at the start of an MP3 (0 if none), None if head is too short."""
-    if len(head) < 10:
-        return None if head == b"ID3"[: len(head)] else 0
-    if head[:3] != b"ID3":
-        return 0
-    size = (head[6] << 21) | (head[7] << 14) | (head[8] << 7) | head[9]
-    footer = 10 if head[5] & 0x10 else 0
-    return 10 + size + footer
 
 
 class JobManager:

@@ -1,8 +1,8 @@
-"""A pool of worker processes with a timeout per job and a respawn on hang or crash.
+"""A pool of worker processes with a timeout per task and a respawn on hang or crash.
 
 Speech engines are not thread-safe and can hang (see DESIGN.md, known hazards),
 so each one lives in its own process, built by that process's main thread.
-A job that times out or kills its worker is retried once on a fresh process.
+A task that times out or kills its worker is retried once on a fresh process.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ _STOP = None
 
 
 @dataclass
-class JobOutcome:
-    """What became of one job: its result, or the error that ended its last attempt."""
+class TaskOutcome:
+    """What became of one task: its result, or the error that ended its last attempt."""
 
-    job: Any
+    task: Any
     result: Any = None
     error: str | None = None
     attempts: int = 1
@@ -47,7 +47,7 @@ def _resolve(path: str) -> Callable[[Any], Any]:
 
 
 def _worker_main(conn: Connection, handler_path: str, initializer_path: str | None) -> None:
-    """Run jobs from the pipe until told to stop; the engine lives in this process only."""
+    """Run tasks from the pipe until told to stop; the engine lives in this process only."""
     # Engines print progress to stdout; the parent's stdout may be the CLI's output.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115
     os.dup2(sys.stdout.fileno(), 1)
@@ -56,13 +56,13 @@ def _worker_main(conn: Connection, handler_path: str, initializer_path: str | No
     handler = _resolve(handler_path)
     while True:
         try:
-            job = conn.recv()
+            task = conn.recv()
         except EOFError:
             return
-        if job is _STOP:
+        if task is _STOP:
             return
         try:
-            conn.send(("ok", handler(job)))
+            conn.send(("ok", handler(task)))
         except ListenError as exc:  # sent back whole: the parent decides on a retry
             conn.send(("error", exc))
         except Exception as exc:
@@ -94,7 +94,7 @@ class _Slot:
             self.conn = parent
 
     def boot(self) -> None:
-        """Start the process ahead of its first job, unless the pool has closed meanwhile."""
+        """Start the process ahead of its first task, unless the pool has closed meanwhile."""
         with self.lock:
             if not self.pool.closed:
                 self.ensure_running()
@@ -108,13 +108,13 @@ class _Slot:
                 self.conn.close()
             self.process = self.conn = None
 
-    def run(self, job: Any) -> tuple[str, Any]:
-        """Send one job and wait for its answer, killing the worker if it takes too long."""
+    def run(self, task: Any) -> tuple[str, Any]:
+        """Send one task and wait for its answer, killing the worker if it takes too long."""
         self.ensure_running()
         assert self.conn is not None
-        timeout = getattr(job, "timeout", None) or self.pool.timeout  # a job may need longer than one chunk
+        timeout = getattr(task, "timeout", None) or self.pool.timeout  # a task may need longer than one chunk
         try:
-            self.conn.send(job)
+            self.conn.send(task)
             if not self.conn.poll(timeout):
                 self.kill()
                 return "error", f"the engine did not finish within {timeout:g} s"
@@ -126,7 +126,7 @@ class _Slot:
 
 
 class WorkerPool:
-    """Run jobs on `size` worker processes; results arrive on `outcomes` as they finish."""
+    """Run tasks on `size` worker processes; results arrive on `outcomes` as they finish."""
 
     def __init__(
         self,
@@ -146,7 +146,7 @@ class WorkerPool:
         self.context: Any = multiprocessing.get_context("forkserver" if preload else "spawn")
         if preload:
             self.context.set_forkserver_preload(list(preload))
-        self.jobs: queue.Queue[tuple[Any, int, queue.Queue[JobOutcome]] | None] = queue.Queue()
+        self.tasks: queue.Queue[tuple[Any, int, queue.Queue[TaskOutcome]] | None] = queue.Queue()
         self.slots = [_Slot(self) for _ in range(size)]
         self.threads = [
             threading.Thread(target=self._serve, args=(slot,), daemon=True, name=f"listen-worker-{i}")
@@ -157,7 +157,7 @@ class WorkerPool:
             t.start()
 
     def start(self, workers: int | None = None) -> None:
-        """Boot workers now (all, or the first few), so the first jobs do not wait for an engine.
+        """Boot workers now (all, or the first few), so the first tasks do not wait for an engine.
 
         Each boots on a thread of its own: a start can block until the fork server has
         imported the engine's modules, and the caller has work to do meanwhile.
@@ -166,34 +166,34 @@ class WorkerPool:
             if slot.process is None:
                 threading.Thread(target=slot.boot, daemon=True, name="listen-worker-boot").start()
 
-    def submit(self, job: Any, outcomes: queue.Queue[JobOutcome]) -> None:
-        """Queue a job; its JobOutcome goes to `outcomes` when done."""
-        self.jobs.put((job, 1, outcomes))
+    def submit(self, task: Any, outcomes: queue.Queue[TaskOutcome]) -> None:
+        """Queue a task; its TaskOutcome goes to `outcomes` when done."""
+        self.tasks.put((task, 1, outcomes))
 
     def _serve(self, slot: _Slot) -> None:
         while True:
-            item = self.jobs.get()
+            item = self.tasks.get()
             if item is None:
                 slot.kill()
                 return
-            job, attempt, outcomes = item
-            status, value = slot.run(job)
+            task, attempt, outcomes = item
+            status, value = slot.run(task)
             if status == "ok":
-                outcomes.put(JobOutcome(job, result=value, attempts=attempt))
+                outcomes.put(TaskOutcome(task, result=value, attempts=attempt))
             elif attempt <= self.retries:
-                self.jobs.put((job, attempt + 1, outcomes))
+                self.tasks.put((task, attempt + 1, outcomes))
             elif isinstance(value, ListenError):
-                outcomes.put(JobOutcome(job, error=value.message, attempts=attempt, exception=value))
+                outcomes.put(TaskOutcome(task, error=value.message, attempts=attempt, exception=value))
             else:
-                outcomes.put(JobOutcome(job, error=value, attempts=attempt))
+                outcomes.put(TaskOutcome(task, error=value, attempts=attempt))
 
     def close(self) -> None:
-        """Stop the workers once queued jobs are done."""
+        """Stop the workers once queued tasks are done."""
         if self.closed:
             return
         self.closed = True
         for _ in self.threads:
-            self.jobs.put(None)
+            self.tasks.put(None)
         for t in self.threads:
             t.join(10)
 

@@ -5,35 +5,35 @@ from __future__ import annotations
 import os
 import queue
 
-from listen.workers import ENGINE_MODULES, JobOutcome, WorkerPool
+from listen.engine_workers import ENGINE_MODULES, TaskOutcome, WorkerPool
 
 
-def run_one(handler: str, job: str, timeout: float = 30) -> JobOutcome:
-    outcomes: queue.Queue[JobOutcome] = queue.Queue()
-    with WorkerPool(f"worker_jobs:{handler}", size=1, timeout=timeout) as pool:
-        pool.submit(job, outcomes)
+def run_one(handler: str, task: str, timeout: float = 30) -> TaskOutcome:
+    outcomes: queue.Queue[TaskOutcome] = queue.Queue()
+    with WorkerPool(f"worker_tasks:{handler}", size=1, timeout=timeout) as pool:
+        pool.submit(task, outcomes)
         return outcomes.get(timeout=120)
 
 
-def test_a_hung_worker_is_killed_and_the_job_retried_on_a_fresh_process(tmp_path):
+def test_a_hung_worker_is_killed_and_the_task_retried_on_a_fresh_process(tmp_path):
     outcome = run_one("hang_first_time", str(tmp_path / "marker"), timeout=3)
     assert outcome.ok
     assert outcome.attempts == 2
     assert outcome.result.startswith("done in")
 
 
-def test_a_crashed_worker_is_respawned_and_the_job_retried(tmp_path):
+def test_a_crashed_worker_is_respawned_and_the_task_retried(tmp_path):
     outcome = run_one("crash_first_time", str(tmp_path / "marker"))
     assert outcome.ok
     assert outcome.attempts == 2
     assert outcome.result != f"done in {os.getpid()}"
 
 
-def test_a_job_that_fails_twice_reports_its_error():
+def test_a_task_that_fails_twice_reports_its_error():
     outcome = run_one("always_fail", "x")
     assert not outcome.ok
     assert outcome.attempts == 2
-    assert "this job never works" in outcome.error
+    assert "this task never works" in outcome.error
 
 
 def test_each_engine_call_uses_its_own_rate_even_when_rates_alternate():
@@ -50,8 +50,8 @@ def test_each_engine_call_uses_its_own_rate_even_when_rates_alternate():
 
 def test_engine_workers_are_forked_with_their_modules_loaded_once_by_a_server():
     # Spawned, each worker would import numpy, pydub, LAME and pyttsx3 itself: a fifth of a second of CPU each.
-    outcomes: queue.Queue[JobOutcome] = queue.Queue()
-    with WorkerPool("worker_jobs:where_from", size=2, timeout=30, preload=ENGINE_MODULES) as pool:
+    outcomes: queue.Queue[TaskOutcome] = queue.Queue()
+    with WorkerPool("worker_tasks:where_from", size=2, timeout=30, preload=ENGINE_MODULES) as pool:
         for _ in range(2):
             pool.submit(list(ENGINE_MODULES), outcomes)
         results = [outcomes.get(timeout=120) for _ in range(2)]

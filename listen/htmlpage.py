@@ -1,0 +1,47 @@
+"""Reading an HTML page's article: its metadata (metadata.py) and its body (extract.py)."""
+
+from __future__ import annotations
+
+from .article import Article
+from .errors import InputError
+from .extract import body_paragraphs, header_texts, parse_page, trafilatura_doc
+from .language import detect_language
+from .metadata import page_language, page_metadata
+
+__all__ = ["from_html"]
+
+
+def from_html(
+    html: str, source: str = "", url: str | None = None, language: str | None = None
+) -> Article:
+    """Extract title, byline, date, site name, language and body paragraphs from a page."""
+    tree = parse_page(html, source)
+    doc = trafilatura_doc(tree, url)
+    metadata = page_metadata(tree, doc)
+    metadata["headlines"], metadata["standfirst"] = header_texts(tree, metadata["title"], metadata["descriptions"])
+    paragraphs = body_paragraphs(tree, doc, metadata)
+    if not paragraphs:
+        raise InputError(
+            f"{source or 'The page'} has no article text we can find; give the page of one article "
+            "(not a front page, search page or login page), or paste the article's text."
+        )
+    lang = language or page_language(tree) or (doc.language if doc else None) or _detect(paragraphs)
+    extra = {k: v for k, v in (("url", url or ""), ("description", metadata["description"])) if v}
+    return Article(
+        paragraphs=paragraphs,
+        title=metadata["title"],
+        byline=metadata["byline"],
+        date=metadata["date"],
+        site_name=metadata["site_name"],
+        language=lang or "en",
+        source=source or url or "",
+        extra=extra,
+    )
+
+
+def _detect(paragraphs: list[str]) -> str:
+    """Guess the language from the text."""
+    try:
+        return detect_language(" ".join(paragraphs)[:5000], None) or ""
+    except Exception:  # detection is a best guess; never fail an article over it
+        return ""

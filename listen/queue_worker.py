@@ -1,0 +1,146 @@
+"""The Redis queue's worker side: `listen worker` takes render jobs from Redis and renders them.
+
+A queue worker is one process with its own pool of engine workers (listen/engine_workers.py);
+it renders one job at a time, reporting progress in the job's meta for any web process to read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from .article import Article
+from .config import Settings
+from .errors import ListenError, QueueError
+from .render import Renderer
+from .render_queue import HEARTBEAT_S, IN_CACHE, MACHINE_FIELDS, QUEUE_NAME, connect, load_rq
+
+log = logging.getLogger(__name__)
+
+
+def settings_from_payload(data: dict[str, Any], local: Settings) -> Settings:
+    """Rebuild a job's settings on a worker: the job's audio settings, the worker's machine."""
+    fields = dict(data)
+    lexicon = fields.get("lexicon")
+    if isinstance(lexicon, str):
+        fields["lexicon"] = local.cache_dir / lexicon[len(IN_CACHE):] if lexicon.startswith(IN_CACHE) else Path(lexicon)
+    known = {f.name for f in dataclasses.fields(Settings)} - MACHINE_FIELDS
+    return dataclasses.replace(local, **{k: v for k, v in fields.items() if k in known})
+
+
+
+_worker: dict[str, Any] = {}  # this worker process's settings and renderer (one engine pool per process)
+
+
+def render_job(data: dict[str, Any]) -> dict[str, Any]:
+    """Render one queued article on this worker; the job's id must be the rendition's key."""
+    from rq import get_current_job
+
+
+    job = get_current_job()
+    local: Settings = _worker["settings"]
+    base: Renderer = _worker["renderer"]
+    try:
+        settings = settings_from_payload(data["settings"], local)
+        renderer = Renderer(settings, pool=base.pool)
+        plan = renderer.plan(Article(**data["article"]))
+        if job is not None and plan.key != job.id:
+            _park(job)  # another try on this worker would compute the same key
+            raise QueueError(
+                f"This worker ({socket.gethostname()}) makes a different rendition id for the article; "
+                "run the same versions of listen and espeak-ng on every machine."
+            )
+        if renderer.cache.get_rendition(plan.key) is None:
+            renderer.render_plan(plan, _meta_writer(job, str(local.cache_dir)))
+        return {"id": plan.key}
+    except ListenError as exc:
+        if job is not None:
+            job.meta["error"] = exc.message
+            job.meta["tries"] = job.meta.get("tries", 0) + 1
+            if exc.code in ("bad_input", "bad_setting"):
+                _park(job)  # the same input fails the same way every time
+            job.save_meta()
+        raise
+
+
+def _park(job: Any) -> None:
+    job.retries_left = 0
+
+
+def _meta_writer(job: Any, cache_root: str) -> Any:
+    """Return a progress callback that keeps the job's meta up to date (at most every 0.2 s)."""
+    last = [0.0]
+
+    def write(p: Any) -> None:
+        if job is None:
+            return
+        now = time.monotonic()
+        if p.done < p.total and now - last[0] < 0.2:
+            return
+        last[0] = now
+        job.meta.update(
+            done=p.done, total=p.total, duration_ms=p.duration_ms, sentences=p.sentences[: p.done],
+            partial=os.path.relpath(p.partial_mp3, cache_root) if p.partial_mp3 else None,
+            sealed=p.done >= p.total, worker=socket.gethostname(),
+        )
+        job.save_meta()
+
+    return write
+
+
+def run_worker(settings: Settings, burst: bool = False, name: str | None = None,
+               heartbeat_s: float = HEARTBEAT_S) -> int:
+    """Render queued jobs until stopped (or, with burst, until the queue is empty)."""
+    rq = load_rq()
+    from rq.serializers import JSONSerializer
+
+    if not settings.redis_url:
+        raise QueueError("Set LISTEN_REDIS_URL (e.g. redis://127.0.0.1:6379/0) so the worker knows where the queue is.")
+    connection = connect(settings.redis_url)
+    renderer = Renderer(settings)
+    _worker.update(settings=settings, renderer=renderer)
+    worker_class = _worker_class(rq, heartbeat_s)
+    queue = rq.Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
+    worker = worker_class([queue], connection=connection, serializer=JSONSerializer, name=name,
+                          worker_ttl=max(20, int(heartbeat_s * 4)), maintenance_interval=max(5, int(heartbeat_s * 2)))
+    renderer.start()
+    try:
+        worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+    finally:
+        renderer.close()
+    return 0
+
+
+def _worker_class(rq: Any, heartbeat_s: float) -> Any:
+    """Make an RQ worker that renders in its own process (the engine pool outlives a job) and beats often."""
+
+    class ListenWorker(rq.SimpleWorker):
+        def get_heartbeat_ttl(self, job: Any, working_time: float = 0.0) -> int:
+            # RQ's default is the whole job timeout plus a minute: far too long to notice a dead worker.
+            return max(2, int(heartbeat_s * 3))
+
+        def perform_job(self, job: Any, queue: Any, execution: Any = None) -> Any:
+            stop = threading.Event()
+
+            def beat() -> None:
+                while not stop.wait(heartbeat_s):
+                    try:
+                        self.maintain_heartbeats(job, execution)
+                    except Exception:  # Redis away for a moment: the next beat tries again
+                        log.warning("heartbeat failed", exc_info=True)
+
+            beater = threading.Thread(target=beat, daemon=True, name="listen-heartbeat")
+            beater.start()
+            try:
+                return super().perform_job(job, queue, execution)
+            finally:
+                stop.set()
+                beater.join(5)
+
+    return ListenWorker

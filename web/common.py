@@ -1,0 +1,45 @@
+"""What the API and the pages share: finding an article's job, describing it, its URLs, CORS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, url_for
+
+from listen.errors import NotFoundError
+
+from .jobs import Job, JobManager, valid_id
+
+
+def manager() -> JobManager:
+    return current_app.extensions["listen"]
+
+
+def article_urls(key: str) -> dict[str, str]:
+    """Return the absolute URLs of everything about one article."""
+    return {
+        "audio_url": url_for("api.audio", key=key, _external=True),
+        "timings_url": url_for("api.timings", key=key, _external=True),
+        "captions_url": url_for("api.captions", key=key, _external=True),
+        "embed_url": url_for("pages.embed", key=key, _external=True),
+        "page_url": url_for("pages.article", key=key, _external=True),
+    }
+
+
+def describe(job: Job) -> dict[str, Any]:
+    """The API's view of an article: status, progress, timings so far and its URLs."""
+    return {**job.snapshot(), **article_urls(job.id)}
+
+
+def find(key: str) -> Job:
+    """Return the job for an id, or a 404 without touching the file system for a bad id."""
+    job = manager().get(key) if valid_id(key) else None
+    if job is None:
+        raise NotFoundError("No article has that id; create it with POST /api/v1/articles.")
+    return job
+
+
+def cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "Content-Length, Content-Range, Accept-Ranges, ETag"
+    return response
