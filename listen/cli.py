@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .config import Settings
+from .config import Settings, debug_enabled
 from .errors import ListenError, OutputError
 
 EXAMPLES = """examples:
@@ -86,17 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """Environment first, then the flags that were given."""
-    env_port = os.environ.get("PORT")
     return Settings.from_env(
         cache_dir=getattr(args, "cache_dir", None),
         voice=getattr(args, "voice", None),
         rate=getattr(args, "rate", None),
         language=getattr(args, "language", None),
         lexicon=getattr(args, "lexicon", None),
-        jobs=getattr(args, "jobs", None),
+        engine_workers=getattr(args, "jobs", None),
         intro=False if getattr(args, "no_intro", False) else None,
         host=getattr(args, "host", None),
-        port=getattr(args, "port", None) or (int(env_port) if env_port and env_port.isdigit() else None),
+        port=getattr(args, "port", None),
     )
 
 
@@ -130,7 +129,7 @@ def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
 
     phonemes = get_engine().supports_phonemes
     for source in args.inputs:
-        script = build_script(load(source, settings), settings, phonemes=phonemes)
+        script = build_script(load(source, settings), settings.render, phonemes=phonemes)
         if args.json:
             print(json.dumps(script.to_json(), ensure_ascii=False))
         else:
@@ -150,7 +149,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"Cannot create {out_dir} ({exc.strerror}); choose another folder with -o.") from None
-    sources = expand_sources(args.inputs, settings)
+    sources = expand_sources(args.inputs, settings.service)
     if args.queue or args.no_wait:
         return _batch_on_queue(sources, out_dir, settings, wait=not args.no_wait)
     failures: list[tuple[str, str]] = []
@@ -184,7 +183,7 @@ def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait:
     from .render import Renderer
     from .render_queue import FAILED, READY, QueueError, RenderQueue
 
-    if not settings.redis_url:
+    if not settings.service.redis_url:
         raise QueueError("--queue needs LISTEN_REDIS_URL (e.g. redis://127.0.0.1:6379/0), shared with the workers.")
     queue = RenderQueue(settings)
     renderer = Renderer(settings)  # plans only: the workers render
@@ -221,7 +220,7 @@ def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait:
             if _up_to_date(target, plan.key):
                 skipped += 1
                 continue
-            while wait and queue.length >= settings.queue_limit:  # a back catalogue waits its turn
+            while wait and queue.length >= settings.service.queue_limit:  # a back catalogue waits its turn
                 collect(block=True)
             queue.submit(plan.key, article, settings, plan.script.title, len(plan.script.sentences),
                          sum(len(x.chunks) for x in plan.script.sentences))
@@ -281,7 +280,7 @@ def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_cache(args: argparse.Namespace, settings: Settings) -> int:
     from .cache import Cache, parse_size
 
-    cache = Cache(settings.cache_dir)
+    cache = Cache(settings.service.cache_dir)
     if args.cache_command == "stats":
         stats = cache.stats()
         print(f"{stats['root']}: {stats['chunks']} chunks, {stats['pieces']} pieces, {stats['renditions']} renditions, "
@@ -297,8 +296,8 @@ def cmd_lexicon(args: argparse.Namespace, settings: Settings) -> int:
     from .normalize import to_spoken_with_map
     from .script import load_lexicon
 
-    language = settings.language or "en"
-    spoken, _ = to_spoken_with_map(args.text, language, load_lexicon(settings), get_engine().supports_phonemes)
+    language = settings.render.language or "en"
+    spoken, _ = to_spoken_with_map(args.text, language, load_lexicon(settings.render), get_engine().supports_phonemes)
     print(spoken)
     return 0
 
@@ -403,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug of ours: say so in one line, full trace only on request
-        if os.environ.get("LISTEN_DEBUG"):
+        if debug_enabled():
             raise
         print(f"listen: internal error: {type(exc).__name__}: {exc}. Please report it; "
               "run again with LISTEN_DEBUG=1 for the details.", file=sys.stderr)

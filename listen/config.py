@@ -1,4 +1,15 @@
-"""One typed Settings object; the only place that reads LISTEN_* from the environment."""
+"""Settings in two frozen parts; the only module that reads the environment.
+
+- RenderSettings: everything that shapes the audio. It is hashed into cache keys and
+  sent with queued jobs, so a worker renders exactly what was asked for.
+- ServiceSettings: where and how the service runs (cache folder, engine workers,
+  host, port, Redis, limits, API keys). It never changes a byte of audio, so running
+  with another --jobs or serving on another port finds the same renditions.
+
+Every field can be set from the environment as LISTEN_<FIELD NAME IN CAPITALS> (a
+field may name another variable: engine_workers is LISTEN_JOBS); CLI flags and API
+fields override through `replace()`.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +20,22 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .engines import ENGINES
 from .errors import SettingsError
 
 MIN_RATE = 80
 MAX_RATE = 450
 
 
-def _default_jobs() -> int:
+def _default_engine_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Everything that changes what we render or how we serve it.
+class RenderSettings:
+    """What shapes the audio: hashed into keys, sent in queue jobs."""
 
-    Every field can be set from the environment as LISTEN_<FIELD NAME IN CAPITALS>;
-    CLI flags and API fields override through `replace()`.
-    """
-
-    cache_dir: Path = Path("audio_cache")
+    engine: str = "pyttsx3"
     # Voice: None picks the engine's default voice for the article's language.
     voice: str | None = None
     rate: int = 170  # words per minute
@@ -36,7 +44,7 @@ class Settings:
     sentence_pause_ms: int = 350
     paragraph_pause_ms: int = 750
     title_pause_ms: int = 1000
-    clause_pause_ms: int = 120  # between the pieces of one long sentence
+    clause_pause_ms: int = 120  # between the chunks of one long sentence
     fade_ms: int = 8
     loudness_lufs: float = -16.0
     true_peak_db: float = -1.0
@@ -45,11 +53,29 @@ class Settings:
     # difference is inaudible for speech at 64 kb/s.
     mp3_compression_level: int = 7
     chunk_chars: int = 300
-    chunk_timeout_s: float = 30.0
-    jobs: int = field(default_factory=_default_jobs)
-    max_input_bytes: int = 2_000_000
     intro: bool = True
     lexicon: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise SettingsError(f"Unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}.")
+        if not MIN_RATE <= self.rate <= MAX_RATE:
+            raise SettingsError(
+                f"Rate {self.rate} words per minute is out of range; "
+                f"choose a rate from {MIN_RATE} to {MAX_RATE} (170 is a natural pace)."
+            )
+        if self.chunk_chars < 40:
+            raise SettingsError("chunk_chars must be at least 40 characters.")
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """Where and how the service runs: never part of a key, never sent with a job."""
+
+    cache_dir: Path = Path("audio_cache")
+    engine_workers: int = field(default_factory=_default_engine_workers, metadata={"env": "LISTEN_JOBS"})
+    chunk_timeout_s: float = 30.0
+    max_input_bytes: int = 2_000_000
     # Web and fetching.
     host: str = "127.0.0.1"
     port: int = 8000
@@ -64,33 +90,73 @@ class Settings:
     rate_limit: str = "60/minute"  # new articles per API key and per client address
 
     def __post_init__(self) -> None:
-        if not MIN_RATE <= self.rate <= MAX_RATE:
-            raise SettingsError(
-                f"Rate {self.rate} words per minute is out of range; "
-                f"choose a rate from {MIN_RATE} to {MAX_RATE} (170 is a natural pace)."
-            )
-        if self.jobs < 1:
+        if self.engine_workers < 1:
             raise SettingsError("jobs must be at least 1; use --jobs 1 for a single worker.")
         if self.queue_limit < 1:
             raise SettingsError("queue_limit must be at least 1; LISTEN_QUEUE_LIMIT=100 is a good start.")
-        if self.chunk_chars < 40:
-            raise SettingsError("chunk_chars must be at least 40 characters.")
+
+
+_RENDER_FIELDS = frozenset(f.name for f in fields(RenderSettings))
+_SERVICE_FIELDS = frozenset(f.name for f in fields(ServiceSettings))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Both parts: what to render (`render`) and how to run (`service`)."""
+
+    render: RenderSettings = field(default_factory=RenderSettings)
+    service: ServiceSettings = field(default_factory=ServiceSettings)
+
+    @classmethod
+    def of(cls, **values: Any) -> Settings:
+        """Defaults with the given fields set, each in its part (no environment)."""
+        return cls().replace(**values)
 
     def replace(self, **changes: Any) -> Settings:
-        """Return a copy with the given fields changed; None values are ignored."""
-        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+        """Return a copy with the given fields changed, each in its part; None values are ignored."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        unknown = set(changes) - _RENDER_FIELDS - _SERVICE_FIELDS
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+        render = {k: v for k, v in changes.items() if k in _RENDER_FIELDS}
+        service = {k: v for k, v in changes.items() if k in _SERVICE_FIELDS}
+        return Settings(
+            dataclasses.replace(self.render, **render) if render else self.render,
+            dataclasses.replace(self.service, **service) if service else self.service,
+        )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Build settings from LISTEN_* variables, then apply non-None overrides."""
+        """Build settings from LISTEN_* variables (and PORT), then apply non-None overrides."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = environ.get(f"LISTEN_{f.name.upper()}")
-            if raw is not None and raw != "":
-                values[f.name] = _parse(f.name, str(f.type), raw)
+        for part in (RenderSettings, ServiceSettings):
+            for f in fields(part):
+                name = _env_name(f)
+                raw = environ.get(name)
+                if raw is not None and raw != "":
+                    values[f.name] = _parse(name, str(f.type), raw)
+        # PORT is the convention of hosting platforms (and `make run`); it wins over LISTEN_PORT.
+        port = environ.get("PORT", "")
+        if port.isdigit():
+            values["port"] = int(port)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
+        return cls.of(**values)
+
+
+def environment_variables() -> list[str]:
+    """Every LISTEN_* variable a setting is read from (the README documents each)."""
+    return [_env_name(f) for part in (RenderSettings, ServiceSettings) for f in fields(part)]
+
+
+def debug_enabled(environ: Mapping[str, str] | None = None) -> bool:
+    """LISTEN_DEBUG=1: show a full traceback for an internal error."""
+    environ = os.environ if environ is None else environ
+    return bool(environ.get("LISTEN_DEBUG"))
+
+
+def _env_name(f: dataclasses.Field[Any]) -> str:
+    return f.metadata.get("env") or f"LISTEN_{f.name.upper()}"
 
 
 def _parse(name: str, type_name: str, raw: str) -> Any:
@@ -110,6 +176,4 @@ def _parse(name: str, type_name: str, raw: str) -> Any:
             return float(raw)
         return raw
     except ValueError:
-        raise SettingsError(
-            f"LISTEN_{name.upper()}={raw!r} is not a valid {type_name}; fix or unset it."
-        ) from None
+        raise SettingsError(f"{name}={raw!r} is not a valid {type_name}; fix or unset it.") from None

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from .config import Settings
+from .config import ServiceSettings
 from .errors import FetchError
 from .fetch import fetch
 
@@ -26,7 +26,7 @@ _PARSER = etree.XMLParser(
 )
 
 
-def expand_sources(inputs: list[str], settings: Settings) -> list[str]:
+def expand_sources(inputs: list[str], settings: ServiceSettings) -> list[str]:
     """Return the articles to convert: inputs with URL lists, sitemaps and feeds expanded.
 
     Anything that is not a list of URLs, a sitemap or a feed passes through
@@ -66,7 +66,7 @@ def _read_url_list(path: Path) -> list[str]:
     return lines
 
 
-def _expand_url(url: str, settings: Settings, depth: int) -> list[str]:
+def _expand_url(url: str, settings: ServiceSettings, depth: int) -> list[str]:
     """Fetch a feed-like URL and return its article URLs; else return the URL itself."""
     parts = urlsplit(url)
     if not _FEEDISH_RE.search(f"{parts.path}?{parts.query}"):

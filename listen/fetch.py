@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from .config import Settings
+from .config import ServiceSettings
 from .errors import FetchError, UnsafeURLError, UpstreamError
 
 __all__ = ["Page", "fetch", "check_address", "resolve", "open_connection", "USER_AGENT"]
@@ -116,7 +116,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def _checked_target(url: str, settings: Settings) -> tuple[str, str, int, str]:
+def _checked_target(url: str, settings: ServiceSettings) -> tuple[str, str, int, str]:
     """Validate a URL and return (scheme, host, port, checked address)."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -148,7 +148,7 @@ def _path_of(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-def _open(url: str, settings: Settings) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+def _open(url: str, settings: ServiceSettings) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
     """Send a GET to the checked, pinned address of one URL."""
     scheme, host, port, address = _checked_target(url, settings)
     cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
@@ -181,7 +181,7 @@ def _content_type(response: http.client.HTTPResponse) -> tuple[str, str | None]:
     return media_type, charset
 
 
-def _read_body(response: http.client.HTTPResponse, url: str, settings: Settings) -> bytes:
+def _read_body(response: http.client.HTTPResponse, url: str, settings: ServiceSettings) -> bytes:
     """Read the body in pieces, stopping at the size cap or the deadline."""
     limit = settings.max_fetch_bytes
     declared = response.headers.get("Content-Length", "")
@@ -238,7 +238,7 @@ def _decode(body: bytes, declared: str | None) -> tuple[str, str]:
         return body.decode("cp1252", errors="replace"), "cp1252"
 
 
-def fetch(url: str, settings: Settings) -> Page:
+def fetch(url: str, settings: ServiceSettings) -> Page:
     """Fetch a page safely, following up to five checked redirects."""
     current = url.strip()
     for _hop in range(MAX_REDIRECTS + 1):

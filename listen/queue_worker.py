@@ -16,22 +16,23 @@ from pathlib import Path
 from typing import Any
 
 from .article import Article
-from .config import Settings
+from .config import RenderSettings, Settings
 from .errors import ListenError, QueueError
 from .render import Renderer
-from .render_queue import HEARTBEAT_S, IN_CACHE, MACHINE_FIELDS, QUEUE_NAME, connect, load_rq
+from .render_queue import HEARTBEAT_S, IN_CACHE, QUEUE_NAME, connect, load_rq
 
 log = logging.getLogger(__name__)
 
 
 def settings_from_payload(data: dict[str, Any], local: Settings) -> Settings:
-    """Rebuild a job's settings on a worker: the job's audio settings, the worker's machine."""
-    fields = dict(data)
+    """Rebuild a job's settings on a worker: the job's render settings, this worker's service settings."""
+    known = {f.name for f in dataclasses.fields(RenderSettings)}
+    fields = {k: v for k, v in data.items() if k in known}
     lexicon = fields.get("lexicon")
     if isinstance(lexicon, str):
-        fields["lexicon"] = local.cache_dir / lexicon[len(IN_CACHE):] if lexicon.startswith(IN_CACHE) else Path(lexicon)
-    known = {f.name for f in dataclasses.fields(Settings)} - MACHINE_FIELDS
-    return dataclasses.replace(local, **{k: v for k, v in fields.items() if k in known})
+        cache_dir = local.service.cache_dir
+        fields["lexicon"] = cache_dir / lexicon[len(IN_CACHE):] if lexicon.startswith(IN_CACHE) else Path(lexicon)
+    return Settings(RenderSettings(**fields), local.service)
 
 
 
@@ -47,7 +48,7 @@ def render_job(data: dict[str, Any]) -> dict[str, Any]:
     local: Settings = _worker["settings"]
     base: Renderer = _worker["renderer"]
     try:
-        settings = settings_from_payload(data["settings"], local)
+        settings = settings_from_payload(data["render"], local)
         renderer = Renderer(settings, pool=base.pool)
         plan = renderer.plan(Article(**data["article"]))
         if job is not None and plan.key != job.id:
@@ -57,7 +58,7 @@ def render_job(data: dict[str, Any]) -> dict[str, Any]:
                 "run the same versions of listen and espeak-ng on every machine."
             )
         if renderer.cache.get_rendition(plan.key) is None:
-            renderer.render_plan(plan, _meta_writer(job, str(local.cache_dir)))
+            renderer.render_plan(plan, _meta_writer(job, str(local.service.cache_dir)))
         return {"id": plan.key}
     except ListenError as exc:
         if job is not None:
@@ -100,9 +101,9 @@ def run_worker(settings: Settings, burst: bool = False, name: str | None = None,
     rq = load_rq()
     from rq.serializers import JSONSerializer
 
-    if not settings.redis_url:
+    if not settings.service.redis_url:
         raise QueueError("Set LISTEN_REDIS_URL (e.g. redis://127.0.0.1:6379/0) so the worker knows where the queue is.")
-    connection = connect(settings.redis_url)
+    connection = connect(settings.service.redis_url)
     renderer = Renderer(settings)
     _worker.update(settings=settings, renderer=renderer)
     worker_class = _worker_class(rq, heartbeat_s)

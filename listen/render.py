@@ -87,15 +87,15 @@ class Rendition:
 class Renderer:
     """Renders articles with one settings object, one cache and one (lazy) pool of engine workers."""
 
-    def __init__(self, settings: Settings, engine: str = "pyttsx3", pool: WorkerPool | None = None):
+    def __init__(self, settings: Settings, pool: WorkerPool | None = None):
         """Make a renderer; pass another renderer's `pool` to share its engine workers.
 
         Workers are stateless (each job names its voice, rate and cache), so renderers
         with different settings can share one pool; only its owner closes it.
         """
         self.settings = settings
-        self.cache = Cache(settings.cache_dir)
-        self.engine: Engine = get_engine(engine)
+        self.cache = Cache(settings.service.cache_dir)
+        self.engine: Engine = get_engine(settings.render.engine)
         self._pool = pool
         self._owns_pool = pool is None
 
@@ -107,11 +107,11 @@ class Renderer:
         on_piece(piece, voice) hears of each piece as soon as its key is known, so a
         caller can start rendering it while the rest of the script is worked out.
         """
-        language = script_language(article, self.settings)
-        voice = self.engine.resolve_voice(self.settings.voice, language)
+        language = script_language(article, self.settings.render)
+        voice = self.engine.resolve_voice(self.settings.render.voice, language)
         sentences: list[Sentence] = []
         pieces: list[Piece] = []
-        for sentence in iter_sentences(article, self.settings, phonemes=self.engine.supports_phonemes):
+        for sentence in iter_sentences(article, self.settings.render, phonemes=self.engine.supports_phonemes):
             closed = self._place(pieces, sentences[-1] if sentences else None, sentence, voice)
             sentences.append(sentence)
             if closed is not None and on_piece:
@@ -120,7 +120,7 @@ class Renderer:
             self._seal(pieces[-1])
             if on_piece:
                 on_piece(pieces[-1], voice)
-        script = script_of(article, self.settings, sentences)
+        script = script_of(article, self.settings.render, sentences)
         key = cache_key(
             kind="rendition", version=TIMINGS_VERSION, pieces=[p.key for p in pieces],
             sentences=[[s.paragraph, s.text] for s in script.sentences],
@@ -129,7 +129,7 @@ class Renderer:
         return Plan(script, voice, pieces, key)
 
     def _chunk_key(self, text: str, voice: str) -> str:
-        s = self.settings
+        s = self.settings.render
         return cache_key(
             kind="chunk", engine=self.engine.name, engine_version=self.engine.version(), voice=voice,
             rate=s.rate, text=text, sample_rate=SAMPLE_RATE, sample_format=SAMPLE_FORMAT,
@@ -165,7 +165,7 @@ class Renderer:
 
     def _seal(self, piece: Piece) -> None:
         """Give a finished piece its key."""
-        s = self.settings
+        s = self.settings.render
         piece.key = cache_key(
             kind="piece", version=PIECE_VERSION, lead=piece.lead_pause_ms, chunks=piece.chunk_keys,
             pauses=[s.sentence_pause_ms, s.clause_pause_ms], bitrate=s.bitrate_kbps,
@@ -173,7 +173,7 @@ class Renderer:
         )
 
     def _pause_ms(self, before: Sentence, after: Sentence) -> int:
-        s = self.settings
+        s = self.settings.render
         if before.paragraph == INTRO and after.paragraph != INTRO:
             return s.title_pause_ms
         if before.paragraph != after.paragraph:
@@ -215,14 +215,17 @@ class Renderer:
         return rendition
 
     def _article_key(self, article: Article) -> str:
-        """Key an article and the settings and code that shape its script, to find its rendition fast.
+        """Key an article and the settings and code that shape its audio, to find its rendition fast.
+
+        Only the render settings count: how the service runs (engine workers, port, limits)
+        never changes the audio, so it must not miss this shortcut.
 
         Working out a script imports NLTK and normalises every sentence; an unchanged
         article should not pay for that just to learn that its audio is ready.
         """
-        lexicon = self.settings.lexicon
+        lexicon = self.settings.render.lexicon
         rules = hashlib.sha256(Path(lexicon).read_bytes()).hexdigest() if lexicon and Path(lexicon).is_file() else None
-        return cache_key(kind="article", article=asdict(article), settings=asdict(self.settings), lexicon=rules,
+        return cache_key(kind="article", article=asdict(article), settings=asdict(self.settings.render), lexicon=rules,
                          engine=self.engine.version(), code=_script_code_fingerprint())
 
     def render_plan(self, plan: Plan, progress: Callable[[Progress], None] | None = None,
@@ -275,7 +278,7 @@ class Renderer:
         )
 
     def _task(self, piece: Piece, voice: str) -> PieceTask:
-        s = self.settings
+        s = self.settings.render
         sentences = tuple(
             SentenceSpec(x.index, x.text, tuple(zip(keys, x.chunks))) for x, keys in zip(piece.sentences, piece.chunk_keys)
         )
@@ -283,7 +286,7 @@ class Renderer:
         return PieceTask(
             piece.key, piece.lead_pause_ms, sentences, s.sentence_pause_ms, s.clause_pause_ms, voice, s.rate,
             self.engine.name, str(self.cache.root), s.loudness_lufs, s.true_peak_db, s.fade_ms, s.bitrate_kbps,
-            s.mp3_compression_level, timeout=s.chunk_timeout_s * chunks,
+            s.mp3_compression_level, timeout=self.settings.service.chunk_timeout_s * chunks,
         )
 
     def _wait_for_piece(self, piece: Piece, outcomes: queue.Queue[TaskOutcome],
@@ -321,7 +324,7 @@ class Renderer:
     @property
     def pool(self) -> WorkerPool:
         if self._pool is None:
-            self._pool = engine_pool(self.settings.jobs, self.settings.chunk_timeout_s)
+            self._pool = engine_pool(self.settings.service.engine_workers, self.settings.service.chunk_timeout_s)
         return self._pool
 
     def start(self, workers: int | None = None) -> None:

@@ -31,9 +31,6 @@ RESULT_TTL_S = 3600  # the cache holds the result; Redis only needs to remember 
 FAILURE_TTL_S = 7 * 24 * 3600
 QUEUED, RENDERING, READY, FAILED = "queued", "rendering", "ready", "failed"
 
-# What a worker renders with comes from the request; where and how much comes from the worker's machine.
-MACHINE_FIELDS = {"cache_dir", "jobs", "host", "port", "redis_url", "queue_limit", "api_keys", "rate_limit",
-                  "max_body_bytes", "allow_private_hosts", "fetch_timeout_s", "max_fetch_bytes", "max_input_bytes"}
 IN_CACHE = "@cache/"  # a lexicon stored in the shared cache, named relative to its root
 
 
@@ -60,15 +57,19 @@ def connect(url: str) -> Any:
 
 
 def payload(article: Article, settings: Settings) -> dict[str, Any]:
-    """Describe a render as JSON: the article, and the settings that shape its audio."""
-    fields = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings) if f.name not in MACHINE_FIELDS}
-    lexicon = fields.get("lexicon")
+    """Describe a render as JSON: the article, and the render settings that shape its audio.
+
+    What a worker renders with comes from the request; where and how (its cache folder,
+    its engine workers) from the worker's own service settings.
+    """
+    render = dataclasses.asdict(settings.render)
+    lexicon = render["lexicon"]
     if lexicon is not None:
         path = Path(lexicon).resolve()
-        root = Path(settings.cache_dir).resolve()
+        root = Path(settings.service.cache_dir).resolve()
         # An inline lexicon lives in the shared cache, which a worker may mount elsewhere.
-        fields["lexicon"] = IN_CACHE + str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-    return {"article": dataclasses.asdict(article), "settings": fields}
+        render["lexicon"] = IN_CACHE + str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    return {"article": dataclasses.asdict(article), "render": render}
 
 
 class RenderQueue:
@@ -78,11 +79,11 @@ class RenderQueue:
         rq = load_rq()
         from rq.serializers import JSONSerializer
 
-        assert settings.redis_url
+        assert settings.service.redis_url
         self.settings = settings
         self.retries = retries
         self.backoff = list(backoff)
-        self.connection = connect(settings.redis_url)
+        self.connection = connect(settings.service.redis_url)
         self.queue = rq.Queue(QUEUE_NAME, connection=self.connection, serializer=JSONSerializer)
 
     def _fetch(self, key: str) -> Any:
@@ -111,7 +112,7 @@ class RenderQueue:
                 return False
             try:
                 waiting = self.queue.count
-                if waiting >= self.settings.queue_limit:
+                if waiting >= self.settings.service.queue_limit:
                     raise BusyError(f"{waiting} articles are waiting for a worker; try again in a minute.")
                 if job is not None:
                     job.delete()  # a finished job whose audio was pruned, or a failed one posted again
@@ -184,4 +185,4 @@ def status_of(job: Any) -> str | None:
 
 def _job_timeout(settings: Settings, chunks: int) -> int:
     """Give a job as long as every chunk at its timeout on one engine, and at least ten minutes."""
-    return int(max(600, settings.chunk_timeout_s * max(chunks, 1)))
+    return int(max(600, settings.service.chunk_timeout_s * max(chunks, 1)))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .article import Article
-from .config import Settings
+from .config import RenderSettings
 from .lexicon import Lexicon
 
 INTRO = -1  # the paragraph number of the headline and intro in timings
@@ -87,7 +87,7 @@ class Script:
         }
 
 
-def build_script(article: Article, settings: Settings, lexicon: Lexicon | None = None,
+def build_script(article: Article, settings: RenderSettings, lexicon: Lexicon | None = None,
                  phonemes: bool = False) -> Script:
     """Turn an article into sentences with spoken forms and engine chunks.
 
@@ -97,11 +97,11 @@ def build_script(article: Article, settings: Settings, lexicon: Lexicon | None =
     return script_of(article, settings, list(iter_sentences(article, settings, lexicon, phonemes)))
 
 
-def script_language(article: Article, settings: Settings) -> str:
+def script_language(article: Article, settings: RenderSettings) -> str:
     return settings.language or article.language or "en"
 
 
-def script_of(article: Article, settings: Settings, sentences: list[Sentence]) -> Script:
+def script_of(article: Article, settings: RenderSettings, sentences: list[Sentence]) -> Script:
     """Wrap sentences made by iter_sentences in a Script with the article's metadata."""
     return Script(
         sentences=sentences,
@@ -114,7 +114,7 @@ def script_of(article: Article, settings: Settings, sentences: list[Sentence]) -
     )
 
 
-def iter_sentences(article: Article, settings: Settings, lexicon: Lexicon | None = None,
+def iter_sentences(article: Article, settings: RenderSettings, lexicon: Lexicon | None = None,
                    phonemes: bool = False) -> Iterator[Sentence]:
     """Yield the script's sentences one by one, so rendering can start before the last is said."""
     # Imported here: NLTK alone costs ~0.3 s, and finding an unchanged article's
@@ -150,7 +150,7 @@ def iter_sentences(article: Article, settings: Settings, lexicon: Lexicon | None
                 yield sentence
 
 
-def load_lexicon(settings: Settings) -> Lexicon:
+def load_lexicon(settings: RenderSettings) -> Lexicon:
     """The starter lexicon, with the publisher's rules (settings.lexicon) on top."""
     lexicon = Lexicon.default()
     if settings.lexicon:

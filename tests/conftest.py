@@ -37,13 +37,13 @@ def article_text(sentences: int = 2, sentence: str = "Sentence {i} of article {n
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(cache_dir=tmp_path / "cache", jobs=2)
+    return Settings.of(cache_dir=tmp_path / "cache", engine_workers=2)
 
 
 @pytest.fixture(scope="session")
 def _workers():
     """One renderer's worker processes, shared: booting engines for every test would be slow."""
-    renderer = Renderer(Settings(cache_dir=Path("/tmp/listen-unused"), jobs=2))
+    renderer = Renderer(Settings.of(cache_dir=Path("/tmp/listen-unused"), engine_workers=2))
     yield renderer.pool
     renderer.close()
 

@@ -71,9 +71,10 @@ class RedisServer:
 
 
 def start_worker(redis_url: str, cache_dir: Path, *extra: str, heartbeat_s: float | None = None,
-                 log: Path | None = None, name: str = "") -> subprocess.Popen:
+                 log: Path | None = None, name: str = "", env: dict[str, str] | None = None) -> subprocess.Popen:
     """Start a `listen worker` (or, for a short heartbeat, the same worker through Python) in a child process."""
-    env = {**os.environ, "LISTEN_REDIS_URL": redis_url, "LISTEN_CACHE_DIR": str(cache_dir), "LISTEN_JOBS": "1"}
+    env = {**os.environ, "LISTEN_REDIS_URL": redis_url, "LISTEN_CACHE_DIR": str(cache_dir), "LISTEN_JOBS": "1",
+           **(env or {})}
     if heartbeat_s is None:
         command = [sys.executable, "-m", "listen", "worker", *extra]
     else:

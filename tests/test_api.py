@@ -21,7 +21,7 @@ from web import close_app, create_app, manager_of
 def app(tmp_path_factory: pytest.TempPathFactory):
     cache = tmp_path_factory.mktemp("web-cache")
     # Private hosts allowed: the URL tests fetch from a page server on loopback.
-    app = create_app(Settings(cache_dir=cache, jobs=2, allow_private_hosts=True, fetch_timeout_s=5),
+    app = create_app(Settings.of(cache_dir=cache, engine_workers=2, allow_private_hosts=True, fetch_timeout_s=5),
                      render_sample=False)
     yield app
     close_app(app)
@@ -269,7 +269,7 @@ def test_unknown_voices_and_bad_rates_get_a_400_json_error(client, fields):
 
 
 def test_a_body_over_the_limit_gets_a_413_json_error(tmp_path: Path):
-    small = create_app(Settings(cache_dir=tmp_path, max_body_bytes=1000), start_workers=False, render_sample=False)
+    small = create_app(Settings.of(cache_dir=tmp_path, max_body_bytes=1000), start_workers=False, render_sample=False)
     try:
         response = small.test_client().post("/api/v1/articles", json={"text": "word " * 1000})
         assert_json_error(response, 413)
@@ -333,7 +333,7 @@ def test_posting_a_url_reads_the_article_on_that_page(client, app):
 
 
 def test_a_url_on_a_private_address_is_refused_with_a_400(tmp_path: Path):
-    strict = create_app(Settings(cache_dir=tmp_path), start_workers=False, render_sample=False)
+    strict = create_app(Settings.of(cache_dir=tmp_path), start_workers=False, render_sample=False)
     try:
         response = strict.test_client().post("/api/v1/articles", json={"url": "http://127.0.0.1:9/x"})
         assert assert_json_error(response, 400)["code"] == "url_refused"

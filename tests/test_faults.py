@@ -50,7 +50,7 @@ def enqueue(settings: Settings, sentences: int) -> tuple[RenderQueue, str]:
 
 def test_a_worker_killed_mid_render_has_its_job_completed_by_another(redis_server, tmp_path):
     cache = tmp_path / "cache"
-    settings = Settings(cache_dir=cache, jobs=1, redis_url=redis_server.url)
+    settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_server.url)
     first = start_worker(redis_server.url, cache, heartbeat_s=1, name="first", log=tmp_path / "first.log")
     second = None
     try:
@@ -74,7 +74,7 @@ def test_a_worker_killed_mid_render_has_its_job_completed_by_another(redis_serve
 def queued_app(redis_server, tmp_path):
     """A web app that enqueues on the test's Redis, and one `listen worker` sharing its cache."""
     cache = tmp_path / "cache"
-    app = create_app(Settings(cache_dir=cache, jobs=1, redis_url=redis_server.url), render_sample=False)
+    app = create_app(Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_server.url), render_sample=False)
     worker = start_worker(redis_server.url, cache, log=tmp_path / "worker.log")
     try:
         yield app, worker
@@ -120,7 +120,7 @@ def test_a_damaged_rendition_in_the_shared_cache_is_not_served_and_a_new_post_re
 
 def test_an_engine_process_killed_mid_render_has_its_chunks_retried(tmp_path):
     """A real engine, killed by pid while it renders (tests/test_workers.py covers a job that kills itself)."""
-    renderer = Renderer(Settings(cache_dir=tmp_path / "cache", jobs=1))
+    renderer = Renderer(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1))
     killed: list[int] = []
 
     def kill_the_engine(progress) -> None:
@@ -153,7 +153,7 @@ def tiny_disk(tmp_path):
 
 def render_on_a_full_disk(cache: Path) -> ListenError:
     # A short engine timeout: a full disk can make the engine hang rather than fail (see below).
-    renderer = Renderer(Settings(cache_dir=cache, jobs=1, chunk_timeout_s=3))
+    renderer = Renderer(Settings.of(cache_dir=cache, engine_workers=1, chunk_timeout_s=3))
     try:
         with pytest.raises(ListenError) as caught:
             renderer.render(from_text(article_text(6)))

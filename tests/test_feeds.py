@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from pageserver import PageServer
 
-from listen.config import Settings
+from listen.config import ServiceSettings
 from listen.feeds import expand_sources, urls_in_feed
 
-SETTINGS = Settings(allow_private_hosts=True, fetch_timeout_s=2.0)
+SETTINGS = ServiceSettings(allow_private_hosts=True, fetch_timeout_s=2.0)
 
 SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -112,7 +112,7 @@ def test_a_feed_that_cannot_be_fetched_passes_through_for_the_batch_to_report(se
 def test_feeds_are_fetched_safely_so_a_private_feed_is_not_expanded_by_default(server):
     server.add("/feed.xml", RSS.format(base="https://a.example"), Content_Type="application/rss+xml")
     url = server.url("/feed.xml")
-    assert expand_sources([url], Settings()) == [url]
+    assert expand_sources([url], ServiceSettings()) == [url]
     assert server.requests == []
 
 

@@ -8,7 +8,7 @@ import pytest
 from pageserver import PageServer
 
 from listen import fetch as fetch_module
-from listen.config import Settings
+from listen.config import ServiceSettings
 from listen.errors import FetchError, UnsafeURLError, UpstreamError
 from listen.fetch import USER_AGENT, check_address, fetch
 
@@ -25,7 +25,7 @@ def server():
 
 @pytest.fixture
 def open_settings():
-    return Settings(allow_private_hosts=True, fetch_timeout_s=2.0)
+    return ServiceSettings(allow_private_hosts=True, fetch_timeout_s=2.0)
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_fetch_refuses_more_than_five_redirects(server, open_settings):
 def test_fetch_refuses_loopback_hosts_by_default(server):
     server.add("/a", PAGE)
     with pytest.raises(UnsafeURLError, match="loopback") as caught:
-        fetch(server.url("/a"), Settings())
+        fetch(server.url("/a"), ServiceSettings())
     assert caught.value.http_status == 400
     assert server.requests == []
 
@@ -119,24 +119,24 @@ def test_fetch_refuses_loopback_hosts_by_default(server):
 )
 def test_fetch_refuses_schemes_other_than_http_and_https(url):
     with pytest.raises(UnsafeURLError, match="only http and https"):
-        fetch(url, Settings(allow_private_hosts=True))
+        fetch(url, ServiceSettings(allow_private_hosts=True))
 
 
 def test_fetch_refuses_a_host_that_resolves_to_a_private_address(monkeypatch):
     monkeypatch.setattr(fetch_module, "resolve", lambda host, port: ["10.1.2.3"])
     with pytest.raises(UnsafeURLError, match="private"):
-        fetch("http://intranet.example/", Settings())
+        fetch("http://intranet.example/", ServiceSettings())
 
 
 def test_fetch_refuses_a_host_when_any_of_its_addresses_is_private(monkeypatch):
     monkeypatch.setattr(fetch_module, "resolve", lambda host, port: [PUBLIC_IP, "127.0.0.1"])
     with pytest.raises(UnsafeURLError, match="loopback"):
-        fetch("http://mixed.example/", Settings())
+        fetch("http://mixed.example/", ServiceSettings())
 
 
 def test_fetch_reads_from_a_public_host(server, public_news_host):
     server.add("/story", PAGE)
-    page = fetch(server.url("/story", host="news.example"), Settings(fetch_timeout_s=2.0))
+    page = fetch(server.url("/story", host="news.example"), ServiceSettings(fetch_timeout_s=2.0))
     assert "Hello, reader" in page.text
     assert server.requests[-1]["Host"] == f"news.example:{server.port}"
 
@@ -144,7 +144,7 @@ def test_fetch_reads_from_a_public_host(server, public_news_host):
 def test_fetch_connects_to_the_address_it_checked_without_resolving_again(server, public_news_host):
     resolved, connected = public_news_host
     server.add("/story", PAGE)
-    fetch(server.url("/story", host="news.example"), Settings(fetch_timeout_s=2.0))
+    fetch(server.url("/story", host="news.example"), ServiceSettings(fetch_timeout_s=2.0))
     assert resolved == ["news.example"]
     assert connected == [PUBLIC_IP]
 
@@ -156,7 +156,7 @@ def test_fetch_connects_to_the_address_it_checked_without_resolving_again(server
 def test_fetch_refuses_a_redirect_from_a_public_host_to_a_private_address(server, public_news_host, target):
     server.redirect("/go", target)
     with pytest.raises(UnsafeURLError, match="Refusing to fetch"):
-        fetch(server.url("/go", host="news.example"), Settings(fetch_timeout_s=2.0))
+        fetch(server.url("/go", host="news.example"), ServiceSettings(fetch_timeout_s=2.0))
     assert len(server.requests) == 1
 
 
@@ -168,7 +168,7 @@ def test_fetch_refuses_cloud_metadata_addresses_even_when_private_hosts_are_allo
 
 def test_fetch_refuses_a_body_larger_than_the_limit_while_streaming(server):
     server.add("/big", b"<p>" + b"x" * 50_000 + b"</p>", stream=True)
-    settings = Settings(allow_private_hosts=True, max_fetch_bytes=10_000)
+    settings = ServiceSettings(allow_private_hosts=True, max_fetch_bytes=10_000)
     with pytest.raises(FetchError, match="larger than"):
         fetch(server.url("/big"), settings)
 
@@ -176,7 +176,7 @@ def test_fetch_refuses_a_body_larger_than_the_limit_while_streaming(server):
 def test_fetch_refuses_a_declared_length_over_the_limit(server):
     server.add("/big", b"x" * 20_000)
     with pytest.raises(FetchError, match="larger than"):
-        fetch(server.url("/big"), Settings(allow_private_hosts=True, max_fetch_bytes=10_000))
+        fetch(server.url("/big"), ServiceSettings(allow_private_hosts=True, max_fetch_bytes=10_000))
 
 
 @pytest.mark.parametrize(
@@ -201,7 +201,7 @@ def test_fetch_gives_up_on_a_site_that_does_not_answer():
     try:
         port = silent.getsockname()[1]
         with pytest.raises(UpstreamError, match="did not answer in time"):
-            fetch(f"http://127.0.0.1:{port}/", Settings(allow_private_hosts=True, fetch_timeout_s=0.3))
+            fetch(f"http://127.0.0.1:{port}/", ServiceSettings(allow_private_hosts=True, fetch_timeout_s=0.3))
     finally:
         silent.close()
 
@@ -212,7 +212,7 @@ def test_fetch_reports_a_host_that_does_not_resolve(monkeypatch):
 
     monkeypatch.setattr(socket, "getaddrinfo", fail)
     with pytest.raises(UpstreamError, match="Cannot resolve"):
-        fetch("http://no-such-host.example/", Settings())
+        fetch("http://no-such-host.example/", ServiceSettings())
 
 
 @pytest.mark.parametrize(
@@ -239,11 +239,12 @@ def test_public_addresses_pass_the_check():
 def test_an_article_url_is_fetched_and_its_article_extracted(server, open_settings):
     from pathlib import Path
 
+    from listen.config import Settings
     from listen.loader import from_url
 
     pages = Path(__file__).parent / "pages"
     server.add("/news/tram", (pages / "gazette-tram-extension.html").read_bytes())
-    article = from_url(server.url("/news/tram"), open_settings)
+    article = from_url(server.url("/news/tram"), Settings(service=open_settings))
     assert article.title.startswith("Council approves £240m tram extension")
     assert article.byline == "Fiona McAllister"
     assert article.paragraphs == (pages / "gazette-tram-extension.txt").read_text().strip().split("\n\n")

@@ -7,12 +7,12 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from listen.config import Settings
+from listen.config import RenderSettings
 from listen.errors import ListenError
 from listen.plaintext import from_text
 from listen.script import build_script
 
-SETTINGS = Settings(language="en")
+SETTINGS = RenderSettings(language="en")
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Plain news words: none of them is page furniture ("Comments", "Share", "Listen") that ends or trims an article.

@@ -19,7 +19,7 @@ EVIL_TEXT = ('<script>alert("title")</script> Evil Headline\n\n'
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory):
-    app = create_app(Settings(cache_dir=tmp_path_factory.mktemp("pages-cache"), jobs=2), render_sample=False)
+    app = create_app(Settings.of(cache_dir=tmp_path_factory.mktemp("pages-cache"), engine_workers=2), render_sample=False)
     yield app
     close_app(app)
 
@@ -47,7 +47,7 @@ def test_the_page_lists_voices_and_carries_security_headers(client):
 
 
 def test_the_page_offers_the_sample_article_once_it_is_ready(tmp_path):
-    app = create_app(Settings(cache_dir=tmp_path, jobs=2))
+    app = create_app(Settings.of(cache_dir=tmp_path, engine_workers=2))
     try:
         key = app.extensions["listen_sample_id"]
         assert key and manager_of(app).get(key).wait(120)
@@ -147,7 +147,7 @@ def test_widget_js_is_served_as_javascript_to_any_site(client):
 def test_a_relative_cache_folder_serves_audio_from_the_working_directory(tmp_path, monkeypatch):
     # `make run` uses the default, relative audio_cache/: it must mean the folder we run in.
     monkeypatch.chdir(tmp_path)
-    app = create_app(Settings(cache_dir=Path("audio_cache"), jobs=1), render_sample=False)
+    app = create_app(Settings.of(cache_dir=Path("audio_cache"), engine_workers=1), render_sample=False)
     try:
         client = app.test_client()
         key = client.post("/api/v1/articles", json={"text": "A relative cache still works."}).json["id"]

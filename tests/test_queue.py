@@ -44,8 +44,16 @@ def worker(redis_url, cache, tmp_path):
     stop_worker(process)
 
 
+@pytest.fixture
+def impatient_worker(redis_url, cache, tmp_path):
+    """A worker whose engine timeout is far too short for any sentence: every try fails as a broken engine would."""
+    process = start_worker(redis_url, cache, log=tmp_path / "worker.log", env={"LISTEN_CHUNK_TIMEOUT_S": "0.001"})
+    yield process
+    stop_worker(process)
+
+
 def queued_app(redis_url: str, cache: Path, **settings):
-    return create_app(Settings(cache_dir=cache, jobs=1, redis_url=redis_url, **settings), render_sample=False)
+    return create_app(Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url, **settings), render_sample=False)
 
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -112,9 +120,9 @@ def test_a_full_queue_answers_503_with_retry_after(redis_url, cache):
         close_app(app)
 
 
-def test_a_job_that_keeps_failing_is_retried_with_backoff_then_parked_with_its_error(redis_url, cache, worker):
-    # An engine timeout far too short for any sentence makes every try fail the way a broken engine would.
-    settings = Settings(cache_dir=cache, jobs=1, redis_url=redis_url, chunk_timeout_s=0.001)
+def test_a_job_that_keeps_failing_is_retried_with_backoff_then_parked_with_its_error(redis_url, cache,
+                                                                                    impatient_worker):
+    settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url)
     queue = RenderQueue(settings, retries=2, backoff=(1,))
     plan = Renderer(settings).plan(article := from_text(article_text(1)))
     assert queue.submit(plan.key, article, settings, plan.script.title, 2, 2)

@@ -100,6 +100,21 @@ def test_rerunning_an_unchanged_article_renders_nothing(renderer, short):
     assert again.mp3.read_bytes() == short.mp3.read_bytes()
 
 
+def test_an_unchanged_article_is_found_by_its_alias_whatever_the_engine_workers_or_port(renderer, settings, short,
+                                                                                       monkeypatch):
+    # `short` was rendered with two engine workers on port 8000; how the service runs never
+    # changes the audio, so the article's alias must find it without working out the script.
+    def no_planning(*args, **kwargs):
+        raise AssertionError("the script was worked out again: the article's alias missed")
+
+    monkeypatch.setattr(Renderer, "plan", no_planning)
+    for service in ({"engine_workers": 1}, {"engine_workers": 3, "host": "0.0.0.0", "port": 9000},
+                    {"chunk_timeout_s": 60.0, "queue_limit": 5, "max_input_bytes": 10_000}):
+        again = Renderer(settings.replace(**service), pool=renderer.pool).render(from_text(SHORT_ARTICLE))
+        assert again.from_cache and again.engine_calls == 0
+        assert again.key == short.key
+
+
 def test_editing_one_sentence_rerenders_exactly_one_chunk(renderer, short):
     edited = renderer.render(from_text(SHORT_ARTICLE.replace("It ends here.", "It ends right here.")))
     assert edited.chunks_rendered == 1
@@ -151,7 +166,7 @@ def test_voice_and_rate_change_the_audio(renderer, settings):
 
 def test_a_chunk_that_keeps_failing_fails_the_render_naming_the_sentence(tmp_path):
     # A timeout no engine can meet: every try is killed, so the render must fail loudly.
-    with Renderer(Settings(cache_dir=tmp_path, jobs=1, chunk_timeout_s=0.001)) as r:
+    with Renderer(Settings.of(cache_dir=tmp_path, engine_workers=1, chunk_timeout_s=0.001)) as r:
         with pytest.raises(EngineError, match=r"sentence 1 .*'Nothing renders in time\.'"):
             r.render(from_text("Nothing renders in time."))
     assert not list(Path(tmp_path, "renditions").rglob("*.mp3"))

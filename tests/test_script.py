@@ -6,13 +6,13 @@ import re
 
 from conftest import SEED
 
-from listen.config import Settings
+from listen.config import RenderSettings
 from listen.plaintext import from_text
 from listen.script import INTRO, build_script, split_for_engine
 
 
 def seed_script():
-    return build_script(from_text(SEED.read_text("utf-8")), Settings(intro=True))
+    return build_script(from_text(SEED.read_text("utf-8")), RenderSettings(intro=True))
 
 
 def test_seed_article_opens_with_the_headline():
@@ -44,7 +44,7 @@ def test_abbreviations_initials_and_decimals_stay_inside_their_sentence():
         "U.S. Secretary of State Marco Rubio met Mr. Smith on Monday. The report, on p. 55, lists examples, "
         "e.g. coca and cocaine. Prices rose 3.5 percent. J. R. R. Tolkien was quoted."
     )
-    sentences = build_script(from_text(text), Settings()).sentences
+    sentences = build_script(from_text(text), RenderSettings()).sentences
     assert [s.text for s in sentences] == [
         "U.S. Secretary of State Marco Rubio met Mr. Smith on Monday.",
         "The report, on p. 55, lists examples, e.g. coca and cocaine.",
@@ -58,7 +58,7 @@ def test_blank_lines_separate_paragraphs_and_wrapped_lines_join():
         "The Headline Goes Here\n\nThis first paragraph was wrapped at a fixed width by an editor\n"
         "so its lines must be joined back into one paragraph.\n\nA second paragraph.\n"
     )
-    script = build_script(from_text(text), Settings())
+    script = build_script(from_text(text), RenderSettings())
     assert script.title == "The Headline Goes Here"
     assert [len(p) for p in script.body()] == [1, 1]
     assert "editor so its lines" in script.body()[0][0].text
@@ -67,7 +67,7 @@ def test_blank_lines_separate_paragraphs_and_wrapped_lines_join():
 def test_a_long_sentence_is_split_at_clause_breaks_but_stays_one_sentence():
     clause = "the committee heard evidence from farmers, officials and diplomats about the policy"
     long_sentence = "; ".join([clause] * 6).capitalize() + "."
-    script = build_script(from_text(long_sentence), Settings(chunk_chars=300))
+    script = build_script(from_text(long_sentence), RenderSettings(chunk_chars=300))
     assert len(script.sentences) == 1
     chunks = script.sentences[0].chunks
     assert len(chunks) > 1
@@ -124,7 +124,7 @@ def test_the_headline_map_stays_inside_the_headline_despite_its_added_full_stop(
 
 
 def test_each_engine_chunk_of_a_long_sentence_maps_to_the_text_it_says():
-    sentence = build_script(from_text(LONG), Settings(chunk_chars=100)).sentences[0]
+    sentence = build_script(from_text(LONG), RenderSettings(chunk_chars=100)).sentences[0]
     ranges = sentence.chunk_ranges()
     assert len(ranges) == len(sentence.chunks) > 2
     # The stretches tile the text, in order.

@@ -19,7 +19,7 @@ def body() -> dict:
 
 @pytest.fixture(scope="module")
 def open_app(tmp_path_factory):
-    app = create_app(Settings(cache_dir=tmp_path_factory.mktemp("open"), jobs=1), start_workers=False,
+    app = create_app(Settings.of(cache_dir=tmp_path_factory.mktemp("open"), engine_workers=1), start_workers=False,
                      render_sample=False)
     yield app
     close_app(app)
@@ -27,7 +27,7 @@ def open_app(tmp_path_factory):
 
 @pytest.fixture
 def keyed_app(tmp_path):
-    app = create_app(Settings(cache_dir=tmp_path / "cache", jobs=1, api_keys="alpha-key, beta-key",
+    app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, api_keys="alpha-key, beta-key",
                               rate_limit="3/minute"), start_workers=False, render_sample=False)
     yield app
     close_app(app)
@@ -103,7 +103,7 @@ def test_reads_are_not_rate_limited(keyed_app):
 
 def test_a_rate_limit_that_is_not_a_rate_is_a_settings_error(tmp_path):
     with pytest.raises(SettingsError, match="60/minute"):
-        create_app(Settings(cache_dir=tmp_path, rate_limit="lots"), start_workers=False, render_sample=False)
+        create_app(Settings.of(cache_dir=tmp_path, rate_limit="lots"), start_workers=False, render_sample=False)
 
 
 # -- CORS -----------------------------------------------------------------------------------------

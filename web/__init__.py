@@ -11,7 +11,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
-from listen.config import Settings
+from listen.config import ServiceSettings, Settings
 from listen.errors import ListenError, SettingsError
 from listen.plaintext import decode_text, from_text
 
@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config["LISTEN_SETTINGS"] = settings
-    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.config["MAX_CONTENT_LENGTH"] = settings.service.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     manager = JobManager(settings)
     app.extensions["listen"] = manager
@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
 
     app.register_blueprint(api_bp)
     app.register_blueprint(pages_bp)
-    _limit_writes(app, settings)
+    _limit_writes(app, settings.service)
     errors.register(app)
     app.after_request(_security_headers)
 
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
     return app
 
 
-def _limit_writes(app: Flask, settings: Settings) -> None:
+def _limit_writes(app: Flask, settings: ServiceSettings) -> None:
     """Limit new articles per client address and per API key; counted in Redis when scaled out."""
     try:
         parse_many(settings.rate_limit)
@@ -90,7 +90,7 @@ def _warm_voices(manager: JobManager) -> None:
 def _render_sample(app: Flask, manager: JobManager) -> None:
     """Start the sample article rendering so the page has something to play."""
     try:
-        text = decode_text(SAMPLE_ARTICLE.read_bytes(), "sample article", manager.settings.max_input_bytes)
+        text = decode_text(SAMPLE_ARTICLE.read_bytes(), "sample article", manager.settings.service.max_input_bytes)
         job = manager.submit(from_text(text, source="sample article"))
         app.extensions["listen_sample_id"] = job.id
     except (OSError, ListenError) as exc:

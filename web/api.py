@@ -122,7 +122,7 @@ def _article_from(fields: dict[str, Any], upload: Any, settings: Settings) -> Ar
         raise InputError(f'Send exactly one of "text", "html", "url" or a file (got {what}).')
     source = given[0]
     if source == "file":
-        data = upload.read(settings.max_input_bytes + 1)
+        data = upload.read(settings.service.max_input_bytes + 1)
         name = upload.filename or "upload"
         return from_bytes(data, name, settings)
     value = fields[source]
@@ -132,10 +132,10 @@ def _article_from(fields: dict[str, Any], upload: Any, settings: Settings) -> Ar
         if len(value) > 2000:
             raise InputError("That URL is too long; give the article's address.")
         return from_url(value.strip(), settings)
-    text = decode_text(value.encode("utf-8", "replace"), f"The {source}", settings.max_input_bytes)
+    text = decode_text(value.encode("utf-8", "replace"), f"The {source}", settings.service.max_input_bytes)
     if source == "html":
-        return from_html(text, source="", language=settings.language)
-    return from_text(text, source="", language=settings.language)
+        return from_html(text, source="", language=settings.render.language)
+    return from_text(text, source="", language=settings.render.language)
 
 
 # -- reading articles -----------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def captions(key: str) -> Response:
 def voices() -> Response:
     """List the voices a request may choose from."""
     found = [{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in manager().base.engine.voices()]
-    response = cors(jsonify({"voices": found, "default_rate": current_app.config["LISTEN_SETTINGS"].rate}))
+    response = cors(jsonify({"voices": found, "default_rate": current_app.config["LISTEN_SETTINGS"].render.rate}))
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
 

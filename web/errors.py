@@ -24,7 +24,7 @@ def error_response(status: int, code: str, message: str) -> Response:
     """Build the JSON error body every endpoint uses."""
     response = jsonify({"error": {"code": code, "message": message}})
     response.status_code = status
-    keys = current_app.config["LISTEN_SETTINGS"].api_keys
+    keys = current_app.config["LISTEN_SETTINGS"].service.api_keys
     if request.path.startswith(("/api/", "/oembed")) and not (keys and request.method in ("POST", "OPTIONS")):
         # Other sites' pages (the widget) must be able to read why their request failed.
         response.headers["Access-Control-Allow-Origin"] = "*"

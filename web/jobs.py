@@ -193,9 +193,9 @@ class JobManager:
     def __init__(self, settings: Settings, threads: int = 2, max_pending: int | None = None, keep_finished: int = 512):
         self.settings = settings
         self.base = Renderer(settings)
-        self.max_pending = settings.queue_limit if max_pending is None else max_pending
+        self.max_pending = settings.service.queue_limit if max_pending is None else max_pending
         # With Redis, `listen worker` processes render and this process only enqueues and reports.
-        self.queue: RenderQueue | None = RenderQueue(settings) if settings.redis_url else None
+        self.queue: RenderQueue | None = RenderQueue(settings) if settings.service.redis_url else None
         self.keep_finished = keep_finished
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="listen-render")
         self.jobs: OrderedDict[str, Job] = OrderedDict()

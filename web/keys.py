@@ -12,7 +12,7 @@ from listen.errors import UnauthorizedError
 
 def configured_keys() -> list[str]:
     """The API keys this server accepts (none: posting is open)."""
-    raw = current_app.config["LISTEN_SETTINGS"].api_keys or ""
+    raw = current_app.config["LISTEN_SETTINGS"].service.api_keys or ""
     return [k.strip() for k in raw.split(",") if k.strip()]
 
 

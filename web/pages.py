@@ -39,8 +39,8 @@ def index() -> str:
     """Serve the page where anyone can paste an article and listen to it."""
     settings = current_app.config["LISTEN_SETTINGS"]
     voices = [{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in manager().base.engine.voices()]
-    return render_template("index.html", voices=voices, default_rate=settings.rate,
-                           max_body_bytes=settings.max_body_bytes, sample_id=sample_id())
+    return render_template("index.html", voices=voices, default_rate=settings.render.rate,
+                           max_body_bytes=settings.service.max_body_bytes, sample_id=sample_id())
 
 
 def sample_id() -> str | None:

@@ -21,9 +21,9 @@ def serve(settings: Settings) -> None:
     # throughput grows with threads (measured with wrk, 50 connections of Range requests:
     # 8 threads ~200 req/s, 32 ~630). Keep-alive clients each hold a connection: allow
     # many (waitress's default 100 makes the 101st wait), on poll() rather than select().
-    server = create_server(app, host=settings.host, port=settings.port, threads=32, ident="listen",
+    server = create_server(app, host=settings.service.host, port=settings.service.port, threads=32, ident="listen",
                            connection_limit=1000, asyncore_use_poll=True)
-    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    host = f"[{settings.service.host}]" if ":" in settings.service.host else settings.service.host
     print(f"listen is serving on http://{host}:{server.effective_port}/  (Ctrl+C stops it)", flush=True)
     # A service manager stops us with SIGTERM: shut down as cleanly as on Ctrl+C.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
