@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import Cache
-from .errors import ListenError
+from .errors import EngineError, ListenError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -108,16 +108,12 @@ def _render_chunk(task: PieceTask, cache: Cache, sentence: SentenceSpec, key: st
         get_engine(task.engine).synthesize(text, task.voice, task.rate, str(tmp))
         samples = read_engine_wav(str(tmp), text, task.rate)
     except ListenError as exc:
-        raise ListenError(f"sentence {sentence.index + 1} ({_quote(sentence.text)}): {exc.message}") from None
+        raise EngineError(exc.message, sentence=sentence.index, sentence_text=sentence.text) from None
     finally:
         tmp.unlink(missing_ok=True)
     processed = process_chunk(samples, task.loudness_lufs, task.true_peak_db, task.fade_ms)
     cache.put_chunk(key, processed)
     return processed
-
-
-def _quote(text: str) -> str:
-    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 def warm_up(_: object) -> None:

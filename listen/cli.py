@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Settings, debug_enabled
-from .errors import ListenError, OutputError
+from .errors import ExitStatus, ListenError, OutputError
 
 EXAMPLES = """examples:
   listen speak article.txt -o article.mp3
@@ -119,7 +119,7 @@ def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
     seconds = rendition.timings["duration_ms"] / 1000
     print(f"Wrote {out} ({_clock(seconds)}, {len(rendition.timings['sentences'])} sentences; "
           f"{rendition.chunks_rendered} chunks rendered, {rendition.pieces_rendered} pieces encoded)", file=sys.stderr)
-    return 0
+    return ExitStatus.OK
 
 
 def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
@@ -136,7 +136,7 @@ def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
             for sentence in script.sentences:
                 for chunk in sentence.chunks:
                     print(chunk)
-    return 0
+    return ExitStatus.OK
 
 
 def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
@@ -231,7 +231,7 @@ def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait:
     if not wait:
         print(f"{len(pending)} queued, {skipped} already up to date, {len(failures)} failed of {len(sources)}; "
               f"{queue.length} jobs waiting for `listen worker`", file=sys.stderr)
-        return 1 if failures else 0
+        return ExitStatus.ERROR if failures else ExitStatus.OK
     if pending and not queue.workers():
         print("listen: no worker is listening yet; start `listen worker` where the cache folder is shared",
               file=sys.stderr)
@@ -248,7 +248,7 @@ def _summary(verb: str, done: int, skipped: int, failures: list[tuple[str, str]]
           f"of {total} in {time.monotonic() - started:.1f} s", file=sys.stderr)
     for source, message in failures:
         print(f"  failed: {source}: {message}", file=sys.stderr)
-    return 1 if failures else 0
+    return ExitStatus.ERROR if failures else ExitStatus.OK
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -257,7 +257,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     except ImportError as exc:
         raise ListenError(f"The web app is not installed ({exc}); run `make run`.") from None
     serve(settings)
-    return 0
+    return ExitStatus.OK
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
@@ -274,7 +274,7 @@ def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
         if args.language and not any(lang.lower().startswith(args.language.lower()) for lang in v.languages):
             continue
         print(f"{v.id:28} {v.name:40} {','.join(v.languages)}")
-    return 0
+    return ExitStatus.OK
 
 
 def cmd_cache(args: argparse.Namespace, settings: Settings) -> int:
@@ -288,7 +288,7 @@ def cmd_cache(args: argparse.Namespace, settings: Settings) -> int:
     else:
         removed, freed = cache.prune(parse_size(args.max_size))
         print(f"Removed {removed} entries ({freed / 1e6:.1f} MB); {cache.stats()['bytes'] / 1e6:.1f} MB left")
-    return 0
+    return ExitStatus.OK
 
 
 def cmd_lexicon(args: argparse.Namespace, settings: Settings) -> int:
@@ -299,7 +299,7 @@ def cmd_lexicon(args: argparse.Namespace, settings: Settings) -> int:
     language = settings.render.language or "en"
     spoken, _ = to_spoken_with_map(args.text, language, load_lexicon(settings.render), get_engine().supports_phonemes)
     print(spoken)
-    return 0
+    return ExitStatus.OK
 
 
 COMMANDS = {"speak": cmd_speak, "script": cmd_script, "batch": cmd_batch, "serve": cmd_serve,
@@ -398,15 +398,15 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("listen: interrupted", file=sys.stderr)
-        return 130
+        return ExitStatus.INTERRUPTED
     except BrokenPipeError:
-        return 0
+        return ExitStatus.OK
     except Exception as exc:  # a bug of ours: say so in one line, full trace only on request
         if debug_enabled():
             raise
         print(f"listen: internal error: {type(exc).__name__}: {exc}. Please report it; "
               "run again with LISTEN_DEBUG=1 for the details.", file=sys.stderr)
-        return 70
+        return ExitStatus.INTERNAL_ERROR
 
 
 if __name__ == "__main__":

@@ -1,10 +1,28 @@
 """One hierarchy of errors whose messages tell the user what to do next.
 
 The CLI (listen/cli.py) and the web app (web/errors.py) each translate these in
-exactly one place: `exit_code` for the shell, `http_status` and `code` for HTTP.
+exactly one place: `exit_code` (an ExitStatus) for the shell, `http_status` and `code` for HTTP.
 """
 
 from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """The `listen` command's exit codes, one per kind of failure (httpie's ExitStatus is the model)."""
+
+    OK = 0
+    ERROR = 1  # a ListenError of no more specific kind, or some inputs of a batch failed
+    BAD_INPUT = 2  # the input, a setting or a name given cannot be used
+    FETCH_FAILED = 3
+    ENGINE_FAILED = 4
+    CACHE_FAILED = 5
+    OUTPUT_FAILED = 6
+    BUSY = 7
+    QUEUE_FAILED = 8
+    INTERNAL_ERROR = 70  # a bug of ours (EX_SOFTWARE)
+    INTERRUPTED = 130  # Ctrl+C (128 + SIGINT)
 
 
 class ListenError(Exception):
@@ -12,7 +30,7 @@ class ListenError(Exception):
 
     code = "listen_error"
     http_status = 400
-    exit_code = 1
+    exit_code = ExitStatus.ERROR
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -23,21 +41,21 @@ class InputError(ListenError):
     """The article given to us cannot be read (empty, binary, too big, missing)."""
 
     code = "bad_input"
-    exit_code = 2
+    exit_code = ExitStatus.BAD_INPUT
 
 
 class SettingsError(ListenError):
     """A setting or option has a value we cannot use (unknown voice, bad rate)."""
 
     code = "bad_setting"
-    exit_code = 2
+    exit_code = ExitStatus.BAD_INPUT
 
 
 class FetchError(ListenError):
     """A URL could not be fetched, or was refused for safety."""
 
     code = "fetch_failed"
-    exit_code = 3
+    exit_code = ExitStatus.FETCH_FAILED
 
 
 class NotFoundError(ListenError):
@@ -45,15 +63,28 @@ class NotFoundError(ListenError):
 
     code = "not_found"
     http_status = 404
-    exit_code = 2
+    exit_code = ExitStatus.BAD_INPUT
 
 
 class EngineError(ListenError):
-    """The speech engine failed on a chunk even after a retry."""
+    """The speech engine failed on a chunk (in a worker), or on a sentence even after a retry.
+
+    `sentence` is the index of the sentence at fault (as in the timings) and `sentence_text`
+    its text, when known: callers name the sentence from them, never from the message.
+    """
 
     code = "engine_failed"
     http_status = 500
-    exit_code = 4
+    exit_code = ExitStatus.ENGINE_FAILED
+
+    def __init__(self, message: str, sentence: int | None = None, sentence_text: str = ""):
+        super().__init__(message)
+        self.sentence = sentence
+        self.sentence_text = sentence_text
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # Sent from an engine worker through a pipe: keep the fields, not just the message.
+        return type(self), (self.message, self.sentence, self.sentence_text)
 
 
 class CacheError(ListenError):
@@ -61,14 +92,14 @@ class CacheError(ListenError):
 
     code = "cache_failed"
     http_status = 507
-    exit_code = 5
+    exit_code = ExitStatus.CACHE_FAILED
 
 
 class OutputError(ListenError):
     """The output file cannot be written."""
 
     code = "output_failed"
-    exit_code = 6
+    exit_code = ExitStatus.OUTPUT_FAILED
 
 
 class BusyError(ListenError):
@@ -76,7 +107,7 @@ class BusyError(ListenError):
 
     code = "busy"
     http_status = 503
-    exit_code = 7
+    exit_code = ExitStatus.BUSY
 
 
 class UnsafeURLError(FetchError):
@@ -112,7 +143,7 @@ class QueueError(ListenError):
 
     code = "queue_unavailable"
     http_status = 503
-    exit_code = 8
+    exit_code = ExitStatus.QUEUE_FAILED
 
 
 class UnsupportedFormatError(ListenError):

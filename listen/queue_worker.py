@@ -17,7 +17,7 @@ from typing import Any
 
 from .article import Article
 from .config import RenderSettings, Settings
-from .errors import ListenError, QueueError
+from .errors import ExitStatus, InputError, ListenError, QueueError, SettingsError
 from .render import Renderer
 from .render_queue import HEARTBEAT_S, IN_CACHE, QUEUE_NAME, connect, load_rq
 
@@ -64,7 +64,7 @@ def render_job(data: dict[str, Any]) -> dict[str, Any]:
         if job is not None:
             job.meta["error"] = exc.message
             job.meta["tries"] = job.meta.get("tries", 0) + 1
-            if exc.code in ("bad_input", "bad_setting"):
+            if isinstance(exc, (InputError, SettingsError)):
                 _park(job)  # the same input fails the same way every time
             job.save_meta()
         raise
@@ -115,7 +115,7 @@ def run_worker(settings: Settings, burst: bool = False, name: str | None = None,
         worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
     finally:
         renderer.close()
-    return 0
+    return ExitStatus.OK
 
 
 def _worker_class(rq: Any, heartbeat_s: float) -> Any:

@@ -299,13 +299,14 @@ class Renderer:
             raise outcome.exception
         if not outcome.ok:
             raise EngineError(
-                f"Could not render {_describe(piece, outcome.error)} after {outcome.attempts} tries. "
-                "Run again; if it keeps failing, reword that sentence."
+                f"Could not render {_describe(piece, outcome)} after {outcome.attempts} tries. "
+                "Run again; if it keeps failing, reword that sentence.",
+                sentence=outcome.exception.sentence if isinstance(outcome.exception, EngineError) else None,
             )
         stored = self.cache.get_piece(piece.key)
         if stored is None:
             raise EngineError(
-                f"The audio for {_describe(piece, '')} vanished from the cache while rendering; "
+                f"The audio for {_describe(piece)} vanished from the cache while rendering; "
                 "is another process pruning it? Run again."
             )
         return stored
@@ -359,15 +360,19 @@ def _ms(samples: int) -> int:
     return round(samples * 1000 / SAMPLE_RATE)
 
 
-def _describe(piece: Piece, error: str | None) -> str:
-    """Name the sentence at fault: the worker's error names it; a hang names the piece's sentences."""
-    error = (error or "").removeprefix("ListenError: ").removeprefix("EngineError: ")
-    if error.startswith("sentence "):
-        return error
+def _describe(piece: Piece, outcome: TaskOutcome | None = None) -> str:
+    """Name the sentence at fault: the engine's error carries it; a hang names the piece's sentences."""
+    exc = outcome.exception if outcome else None
+    if isinstance(exc, EngineError) and exc.sentence is not None:
+        return f"sentence {exc.sentence + 1} ({_quote(exc.sentence_text)}): {exc.message}"
     first, last = piece.sentences[0], piece.sentences[-1]
-    text = first.text if len(first.text) <= 60 else first.text[:57] + "..."
     where = f"sentence {first.index + 1}" if first is last else f"sentences {first.index + 1}-{last.index + 1}"
-    return f"{where} ({text!r})" + (f": {error}" if error else "")
+    error = outcome.error if outcome else ""
+    return f"{where} ({_quote(first.text)})" + (f": {error}" if error else "")
+
+
+def _quote(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 def _timings(sentences: list[Sentence], speech: list[tuple[int, int]], end: int,

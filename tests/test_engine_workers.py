@@ -6,6 +6,7 @@ import os
 import queue
 
 from listen.engine_workers import ENGINE_MODULES, TaskOutcome, WorkerPool
+from listen.errors import EngineError
 
 
 def run_one(handler: str, task: str, timeout: float = 30) -> TaskOutcome:
@@ -34,6 +35,14 @@ def test_a_task_that_fails_twice_reports_its_error():
     assert not outcome.ok
     assert outcome.attempts == 2
     assert "this task never works" in outcome.error
+
+
+def test_an_engine_error_reaches_the_parent_with_the_sentence_it_failed_on():
+    outcome = run_one("engine_fails_on_sentence", 7)  # type: ignore[arg-type]
+    assert not outcome.ok and outcome.attempts == 2
+    assert isinstance(outcome.exception, EngineError)
+    assert outcome.exception.sentence == 7 and outcome.exception.sentence_text == "Silence is golden."
+    assert outcome.exception.message == "The engine produced only silence."
 
 
 def test_each_engine_call_uses_its_own_rate_even_when_rates_alternate():

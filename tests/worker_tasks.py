@@ -57,3 +57,10 @@ def where_from(modules: list[str]) -> tuple[int, list[str]]:
     import sys
 
     return os.getppid(), [m for m in modules if m in sys.modules]
+
+
+def engine_fails_on_sentence(index: int) -> str:
+    """Fail as the engine does on one sentence: an EngineError that names the sentence by its index."""
+    from listen.errors import EngineError
+
+    raise EngineError("The engine produced only silence.", sentence=index, sentence_text="Silence is golden.")
