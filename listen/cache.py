@@ -116,6 +116,10 @@ class StoredRendition:
     vtt: Path
     timings: dict[str, Any]
 
+    def public_timings(self) -> dict[str, Any]:
+        """The timings as published, without the cache's own keys (those starting with "_")."""
+        return {k: v for k, v in self.timings.items() if not k.startswith("_")}
+
 
 class Cache:
     """The cache directory: chunks/, renditions/ and tmp/ (for atomic writes)."""

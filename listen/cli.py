@@ -200,8 +200,7 @@ def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait:
             info = queue.status(key) or {"status": READY}
             stored = renderer.cache.get_rendition(key) if info["status"] == READY else None
             if stored is not None:
-                timings = {k: v for k, v in stored.timings.items() if not k.startswith("_")}
-                write_outputs(SimpleNamespace(mp3=stored.mp3, vtt=stored.vtt, timings=timings), target)
+                write_outputs(SimpleNamespace(mp3=stored.mp3, vtt=stored.vtt, timings=stored.public_timings()), target)
                 done += 1
             elif info["status"] in (READY, FAILED):
                 failures.append((source, info.get("error") or "lost from the queue (was Redis restarted?); run again"))

@@ -27,10 +27,10 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .language import SUPPORTED as LANGUAGES
 
 __all__ = ["Lexicon", "Rule"]
 
-LANGUAGES = ("en", "es", "de", "fr", "pt", "it")
 _KEYS = {"match", "say", "phonemes", "language", "case_sensitive", "regex"}
 
 

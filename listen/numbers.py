@@ -11,13 +11,12 @@ from collections.abc import Callable
 
 from num2words import num2words
 
+from .language import SUPPORTED as LANGUAGES
 from .phones import PHONE_PASSES
 from .textmap import MappedText
 
 __all__ = ["LANGUAGES", "WORDS", "MONTHS", "cardinal", "ordinal", "year", "decimal", "digits", "parse_number",
            "verbalize_numbers", "verbalize_mapped"]
-
-LANGUAGES = ("en", "es", "de", "fr", "pt", "it")
 
 # Words spoken around numbers, per language.
 WORDS = {

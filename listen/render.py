@@ -416,5 +416,4 @@ def _chapters(timed: list[dict[str, Any]], duration_ms: int) -> list[tuple[int, 
 
 
 def _rendition(stored: StoredRendition, **extra: Any) -> Rendition:
-    timings = {k: v for k, v in stored.timings.items() if not k.startswith("_")}
-    return Rendition(stored.key, stored.mp3, stored.vtt, stored.timings_path, timings, **extra)
+    return Rendition(stored.key, stored.mp3, stored.vtt, stored.timings_path, stored.public_timings(), **extra)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,18 @@ BACKOFF_S = (10, 30, 90)
 HEARTBEAT_S = 5.0  # a worker that misses three beats is dead; its job goes back on the queue
 RESULT_TTL_S = 3600  # the cache holds the result; Redis only needs to remember the job a while
 FAILURE_TTL_S = 7 * 24 * 3600
-QUEUED, RENDERING, READY, FAILED = "queued", "rendering", "ready", "failed"
+
+
+class JobStatus(StrEnum):
+    """Where a job stands, as the API reports it (the one list of job status names)."""
+
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    READY = "ready"
+    FAILED = "failed"
+
+
+QUEUED, RENDERING, READY, FAILED = JobStatus.QUEUED, JobStatus.RENDERING, JobStatus.READY, JobStatus.FAILED
 
 IN_CACHE = "@cache/"  # a lexicon stored in the shared cache, named relative to its root
 

@@ -17,6 +17,7 @@ from listen.plaintext import decode_text, from_text
 
 from . import errors
 from .api import bp as api_bp
+from .common import PAGE_CSP
 from .jobs import JobManager
 from .keys import api_key_id, request_api_key
 from .pages import bp as pages_bp
@@ -101,11 +102,7 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
     """Add nosniff everywhere and a CSP on pages; embeds stay frameable by anyone."""
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
-            "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
-            "frame-ancestors 'self'; base-uri 'none'; form-action 'self'"
-        )
+        response.headers["Content-Security-Policy"] = PAGE_CSP.format("'self'")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     return response

@@ -15,7 +15,7 @@ from listen.htmlpage import from_html
 from listen.loader import from_bytes, from_url
 from listen.plaintext import decode_text, from_text
 
-from .common import article_urls, cors, describe, find, manager
+from .common import article_urls, cors, describe, find, manager, voices_json
 from .jobs import READY, RENDERING, Job
 from .keys import check_api_key, configured_keys
 
@@ -185,8 +185,7 @@ def captions(key: str) -> Response:
 @bp.get("/voices")
 def voices() -> Response:
     """List the voices a request may choose from."""
-    found = [{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in manager().base.engine.voices()]
-    response = cors(jsonify({"voices": found, "default_rate": current_app.config["LISTEN_SETTINGS"].render.rate}))
+    response = cors(jsonify({"voices": voices_json(), "default_rate": current_app.config["LISTEN_SETTINGS"].render.rate}))
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
 

@@ -1,4 +1,4 @@
-"""What the API and the pages share: finding an article's job, describing it, its URLs, CORS."""
+"""What the API and the pages share: finding an article's job, describing it, its URLs, CORS, the CSP, voices."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ from flask import Response, current_app, url_for
 from listen.errors import NotFoundError
 
 from .jobs import Job, JobManager, valid_id
+
+# The pages' Content-Security-Policy; only who may frame them differs ('self', or anyone for embeds).
+PAGE_CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors {}")
 
 
 def manager() -> JobManager:
@@ -43,3 +47,8 @@ def cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = "Content-Length, Content-Range, Accept-Ranges, ETag"
     return response
+
+
+def voices_json() -> list[dict[str, object]]:
+    """The voices a request may choose from, as the API and the page list them."""
+    return [v.to_json() for v in manager().base.engine.voices()]

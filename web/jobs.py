@@ -26,13 +26,12 @@ from listen.config import Settings
 from listen.errors import BusyError, InputError, ListenError
 from listen.lexicon import Lexicon
 from listen.mp3 import id3_size
-from listen.render import Plan, Progress, Renderer
-from listen.render_queue import QUEUED, RenderQueue
+from listen.render import TIMINGS_VERSION, Plan, Progress, Renderer
+from listen.render_queue import FAILED, QUEUED, READY, RENDERING, RenderQueue
 
 log = logging.getLogger(__name__)
 
 ID_RE = re.compile(r"^[0-9a-f]{64}$")
-RENDERING, READY, FAILED = "rendering", "ready", "failed"
 
 
 def valid_id(text: str) -> bool:
@@ -100,8 +99,8 @@ class Job:
         """Return the timings JSON (the cached one without private keys once ready)."""
         with self.cond:
             if self.rendition is not None:
-                return {k: v for k, v in self.rendition.timings.items() if not k.startswith("_")}
-            return {"version": 1, "id": self.id, "duration_ms": self.duration_ms, "title": self.title,
+                return self.rendition.public_timings()
+            return {"version": TIMINGS_VERSION, "id": self.id, "duration_ms": self.duration_ms, "title": self.title,
                     "sentences": [dict(s) for s in self.sentences[: self.done]]}
 
     def snapshot(self) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from markupsafe import escape
 
 from listen.errors import NotFoundError, UnsupportedFormatError
 
-from .common import article_urls, cors, describe, find, manager
+from .common import PAGE_CSP, article_urls, cors, describe, find, manager, voices_json
 from .jobs import READY
 
 bp = Blueprint("pages", __name__)
@@ -30,16 +30,13 @@ STATIC = Path(__file__).parent / "static"
 HEX_COLOUR = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 OUR_PAGE = re.compile(r"^/(?:a|embed)/([0-9a-f]{64})/?$")
 EMBED_SIZE = (600, 240)  # default iframe width and height, in CSS pixels
-PAGE_CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors {}")
 
 
 @bp.get("/")
 def index() -> str:
     """Serve the page where anyone can paste an article and listen to it."""
     settings = current_app.config["LISTEN_SETTINGS"]
-    voices = [{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in manager().base.engine.voices()]
-    return render_template("index.html", voices=voices, default_rate=settings.render.rate,
+    return render_template("index.html", voices=voices_json(), default_rate=settings.render.rate,
                            max_body_bytes=settings.service.max_body_bytes, sample_id=sample_id())
 
 
