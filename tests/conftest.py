@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh cache per test, one set of engine workers per session, audio probes."""
+"""Shared fixtures: a fresh cache per test, one set of engine workers per session, web apps, Redis, audio probes."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from redisserver import RedisServer
 
 from listen.config import Settings
 from listen.render import Renderer
+from web import close_app, create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed-article.txt"
@@ -41,9 +46,9 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def _workers():
+def _workers(tmp_path_factory):
     """One renderer's worker processes, shared: booting engines for every test would be slow."""
-    renderer = Renderer(Settings.of(cache_dir=Path("/tmp/listen-unused"), engine_workers=2))
+    renderer = Renderer(Settings.of(cache_dir=tmp_path_factory.mktemp("pool-owner-cache"), engine_workers=2))
     yield renderer.pool
     renderer.close()
 
@@ -51,6 +56,52 @@ def _workers():
 @pytest.fixture
 def renderer(settings: Settings, _workers):
     yield Renderer(settings, pool=_workers)  # the workers are stateless: every job names its own cache
+
+
+# -- web apps and Redis --------------------------------------------------------------------------
+
+
+@contextmanager
+def running_app(cache_dir: Path, *, start_workers: bool = True, **fields) -> Iterator[Flask]:
+    """A web app on its own cache, without the sample article, closed afterwards.
+
+    `fields` are settings by name (two engine workers unless given).
+    """
+    app = create_app(Settings.of(cache_dir=cache_dir, **{"engine_workers": 2, **fields}), start_workers=start_workers,
+                     render_sample=False)
+    try:
+        yield app
+    finally:
+        close_app(app)
+
+
+@pytest.fixture(scope="module")
+def app(request, tmp_path_factory):
+    """One web app per test module; the module's APP_SETTINGS (settings by name) adjusts it."""
+    with running_app(tmp_path_factory.mktemp("web-cache"), **getattr(request.module, "APP_SETTINGS", {})) as app:
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory):
+    """A real redis-server for the test module (tests may stop and start it)."""
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server) -> str:
+    """The module's Redis, running and empty."""
+    if redis_server.process is None:
+        redis_server.start()  # a test before this one stopped it and failed before starting it again
+    redis_server.flush()
+    return redis_server.url
 
 
 def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:

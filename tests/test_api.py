@@ -16,20 +16,8 @@ from listen.config import Settings
 from listen.mp3 import id3_size
 from web import close_app, create_app, manager_of
 
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory):
-    cache = tmp_path_factory.mktemp("web-cache")
-    # Private hosts allowed: the URL tests fetch from a page server on loopback.
-    app = create_app(Settings.of(cache_dir=cache, engine_workers=2, allow_private_hosts=True, fetch_timeout_s=5),
-                     render_sample=False)
-    yield app
-    close_app(app)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+# Private hosts allowed: the URL tests fetch from a page server on loopback.
+APP_SETTINGS = {"allow_private_hosts": True, "fetch_timeout_s": 5}
 
 
 def post_ready(client, app, **fields):

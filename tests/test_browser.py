@@ -17,7 +17,8 @@ import pytest
 playwright_api = pytest.importorskip("playwright.sync_api")
 waitress = pytest.importorskip("waitress")
 
-from listen.config import Settings  # noqa: E402
+from conftest import running_app  # noqa: E402
+
 from tests.pageserver import PageServer  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,17 +55,13 @@ This line has <script>window.__xss = 1; alert("script ran")</script> in it. And 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    from web import close_app, create_app
-
     # Many posts from one address in a few seconds: lift the per-address limit for the page tests.
-    app = create_app(Settings.of(cache_dir=tmp_path_factory.mktemp("cache"), engine_workers=2, rate_limit="1000/minute"),
-                     render_sample=False)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=12)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    close_app(app)
+    with running_app(tmp_path_factory.mktemp("cache"), rate_limit="1000/minute") as app:
+        server = waitress.create_server(app, host="127.0.0.1", port=0, threads=12)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.effective_port}"
+        server.close()
 
 
 def post_article(app_url: str, text: str) -> dict:

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 
+from bench import extraction_eval as evaluation
 from listen.errors import InputError
 from listen.htmlpage import from_html
 from listen.plaintext import from_text
 
 PAGES = Path(__file__).parent / "pages"
-SEED = Path("/work/shared/samples/seed-article.txt")
 NAMES = sorted(p.stem for p in PAGES.glob("*.html") if (PAGES / f"{p.stem}.txt").exists())
-
-
-def _load_eval():
-    path = Path(__file__).parent.parent / "bench" / "extraction_eval.py"
-    spec = importlib.util.spec_from_file_location("extraction_eval", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-evaluation = _load_eval()
 
 
 def page(name: str) -> tuple[str, str, dict]:

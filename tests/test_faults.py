@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import article_text as unique_article
-from redisserver import RedisServer, start_worker, stop_worker, wait_for
+from conftest import running_app
+from redisserver import start_worker, stop_worker, wait_for
 
 from listen.cache import decode_wav, unseal
 from listen.config import Settings
@@ -22,19 +23,12 @@ from listen.errors import CacheError, ListenError
 from listen.plaintext import from_text
 from listen.render import Renderer
 from listen.render_queue import READY, RENDERING, RenderQueue
-from web import close_app, create_app, manager_of
+from web import manager_of
 
 
 def article_text(sentences: int) -> str:
     # Longer sentences: a render lasts long enough to be interrupted.
     return unique_article(sentences, "Fault sentence {i} of article {n} says a little more than needed.")
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path).start()
-    yield server
-    server.stop()
 
 
 def enqueue(settings: Settings, sentences: int) -> tuple[RenderQueue, str]:
@@ -48,10 +42,10 @@ def enqueue(settings: Settings, sentences: int) -> tuple[RenderQueue, str]:
 # -- queue workers ------------------------------------------------------------------------------
 
 
-def test_a_worker_killed_mid_render_has_its_job_completed_by_another(redis_server, tmp_path):
+def test_a_worker_killed_mid_render_has_its_job_completed_by_another(redis_url, tmp_path):
     cache = tmp_path / "cache"
-    settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_server.url)
-    first = start_worker(redis_server.url, cache, heartbeat_s=1, name="first", log=tmp_path / "first.log")
+    settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url)
+    first = start_worker(redis_url, cache, heartbeat_s=1, name="first", log=tmp_path / "first.log")
     second = None
     try:
         queue, key = enqueue(settings, 12)
@@ -59,7 +53,7 @@ def test_a_worker_killed_mid_render_has_its_job_completed_by_another(redis_serve
         assert info["done"] < info["total"], "the kill must land mid-render"
         os.kill(first.pid, signal.SIGKILL)
         first.wait(10)
-        second = start_worker(redis_server.url, cache, heartbeat_s=1, name="second", log=tmp_path / "second.log")
+        second = start_worker(redis_url, cache, heartbeat_s=1, name="second", log=tmp_path / "second.log")
         # Watching the job (as a web process does) puts it back on the queue once the heartbeats stop.
         wait_for(lambda: queue.status(key)["status"] == READY, timeout=120)
         assert queue._fetch(key).worker_name == "second"
@@ -71,16 +65,15 @@ def test_a_worker_killed_mid_render_has_its_job_completed_by_another(redis_serve
 
 
 @pytest.fixture
-def queued_app(redis_server, tmp_path):
+def queued_app(redis_url, tmp_path):
     """A web app that enqueues on the test's Redis, and one `listen worker` sharing its cache."""
     cache = tmp_path / "cache"
-    app = create_app(Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_server.url), render_sample=False)
-    worker = start_worker(redis_server.url, cache, log=tmp_path / "worker.log")
-    try:
-        yield app, worker
-    finally:
-        stop_worker(worker)
-        close_app(app)
+    with running_app(cache, engine_workers=1, redis_url=redis_url) as app:
+        worker = start_worker(redis_url, cache, log=tmp_path / "worker.log")
+        try:
+            yield app, worker
+        finally:
+            stop_worker(worker)
 
 
 def test_workers_and_web_processes_reconnect_after_a_redis_restart(redis_server, queued_app):

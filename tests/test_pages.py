@@ -18,18 +18,6 @@ EVIL_TEXT = ('<script>alert("title")</script> Evil Headline\n\n'
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory):
-    app = create_app(Settings.of(cache_dir=tmp_path_factory.mktemp("pages-cache"), engine_workers=2), render_sample=False)
-    yield app
-    close_app(app)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
 def evil(app):
     """The id of a finished article whose text is full of markup."""
     key = app.test_client().post("/api/v1/articles", json={"text": EVIL_TEXT}).json["id"]

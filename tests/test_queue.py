@@ -10,26 +10,13 @@ from pathlib import Path
 
 import pytest
 from conftest import article_text
-from redisserver import RedisServer, start_worker, stop_worker, wait_for
+from redisserver import start_worker, stop_worker, wait_for
 
 from listen.config import Settings
 from listen.plaintext import from_text
 from listen.render import Renderer
 from listen.render_queue import FAILED, READY, RenderQueue
 from web import close_app, create_app, manager_of
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory):
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def redis_url(redis_server):
-    redis_server.flush()
-    return redis_server.url
 
 
 @pytest.fixture

@@ -5,10 +5,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from conftest import running_app
 
 from listen.config import Settings
 from listen.errors import SettingsError
-from web import close_app, create_app
+from web import create_app
 
 _counter = itertools.count()
 
@@ -17,35 +18,30 @@ def body() -> dict:
     return {"text": f"Security Headline {next(_counter)}\n\nOne short sentence. Another one."}
 
 
-@pytest.fixture(scope="module")
-def open_app(tmp_path_factory):
-    app = create_app(Settings.of(cache_dir=tmp_path_factory.mktemp("open"), engine_workers=1), start_workers=False,
-                     render_sample=False)
-    yield app
-    close_app(app)
+# The open app (the shared `app` fixture): no API keys; its engines boot on the first render.
+APP_SETTINGS = {"engine_workers": 1, "start_workers": False}
 
 
 @pytest.fixture
 def keyed_app(tmp_path):
-    app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, api_keys="alpha-key, beta-key",
-                              rate_limit="3/minute"), start_workers=False, render_sample=False)
-    yield app
-    close_app(app)
+    with running_app(tmp_path / "cache", engine_workers=1, start_workers=False, api_keys="alpha-key, beta-key",
+                     rate_limit="3/minute") as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
-def ready_id(open_app):
-    client = open_app.test_client()
+def ready_id(app):
+    client = app.test_client()
     key = client.post("/api/v1/articles", json=body()).json["id"]
-    assert open_app.extensions["listen"].get(key).wait(90)
+    assert app.extensions["listen"].get(key).wait(90)
     return key
 
 
 # -- API keys -------------------------------------------------------------------------------------
 
 
-def test_without_configured_keys_anyone_may_post(open_app):
-    assert open_app.test_client().post("/api/v1/articles", json=body()).status_code == 202
+def test_without_configured_keys_anyone_may_post(app):
+    assert app.test_client().post("/api/v1/articles", json=body()).status_code == 202
 
 
 def test_with_keys_a_post_without_one_gets_401_saying_how_to_send_it(keyed_app):
@@ -109,16 +105,16 @@ def test_a_rate_limit_that_is_not_a_rate_is_a_settings_error(tmp_path):
 # -- CORS -----------------------------------------------------------------------------------------
 
 
-def test_cors_is_on_the_read_endpoints_meant_for_embedding(open_app, ready_id):
-    client = open_app.test_client()
+def test_cors_is_on_the_read_endpoints_meant_for_embedding(app, ready_id):
+    client = app.test_client()
     for path in (f"/api/v1/articles/{ready_id}", f"/api/v1/articles/{ready_id}/audio.mp3",
                  f"/api/v1/articles/{ready_id}/timings.json", f"/api/v1/articles/{ready_id}/captions.vtt",
                  f"/oembed?url=http://localhost/a/{ready_id}", "/widget.js"):
         assert client.get(path).headers.get("Access-Control-Allow-Origin") == "*", path
 
 
-def test_pages_carry_no_cors_header(open_app, ready_id):
-    client = open_app.test_client()
+def test_pages_carry_no_cors_header(app, ready_id):
+    client = app.test_client()
     for path in ("/", f"/a/{ready_id}", f"/embed/{ready_id}"):
         assert "Access-Control-Allow-Origin" not in client.get(path).headers, path
 
@@ -137,8 +133,8 @@ def test_with_keys_posting_is_not_open_to_other_sites_pages(keyed_app):
 # -- headers ----------------------------------------------------------------------------------------
 
 
-def test_pages_have_a_csp_that_forbids_framing_by_others_and_nosniff(open_app, ready_id):
-    client = open_app.test_client()
+def test_pages_have_a_csp_that_forbids_framing_by_others_and_nosniff(app, ready_id):
+    client = app.test_client()
     for path in ("/", f"/a/{ready_id}"):
         headers = client.get(path).headers
         csp = headers["Content-Security-Policy"]
@@ -147,15 +143,15 @@ def test_pages_have_a_csp_that_forbids_framing_by_others_and_nosniff(open_app, r
         assert headers["X-Frame-Options"] == "SAMEORIGIN"
 
 
-def test_the_embed_may_be_framed_by_any_site_but_keeps_its_csp(open_app, ready_id):
-    headers = open_app.test_client().get(f"/embed/{ready_id}").headers
+def test_the_embed_may_be_framed_by_any_site_but_keeps_its_csp(app, ready_id):
+    headers = app.test_client().get(f"/embed/{ready_id}").headers
     csp = headers["Content-Security-Policy"]
     assert "frame-ancestors *" in csp and "script-src 'self'" in csp
     assert "X-Frame-Options" not in headers
     assert headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_api_responses_are_nosniff(open_app, ready_id):
-    client = open_app.test_client()
+def test_api_responses_are_nosniff(app, ready_id):
+    client = app.test_client()
     for path in (f"/api/v1/articles/{ready_id}", f"/api/v1/articles/{ready_id}/audio.mp3", "/api/v1/nothing"):
         assert client.get(path).headers["X-Content-Type-Options"] == "nosniff", path
