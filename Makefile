@@ -49,6 +49,7 @@ bench: venv
 
 lint: venv
 	$(BIN)/ruff check listen web tests bench
+	$(BIN)/mypy listen web
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

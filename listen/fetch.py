@@ -59,10 +59,10 @@ def resolve(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
         raise UpstreamError(f"Cannot resolve the host {host!r}; check the URL's spelling.") from None
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-def open_connection(address: str, port: int, timeout: float) -> socket.socket:
+def open_connection(address: str, port: int, timeout: float | None) -> socket.socket:
     """Open a TCP connection to an already checked address (tests replace this)."""
     return socket.create_connection((address, port), timeout=timeout)
 
@@ -108,12 +108,13 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """An HTTPS connection to a fixed address, with SNI and certificate checks for the host name."""
 
     def __init__(self, host: str, port: int, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self._tls)
         self._address = address
 
     def connect(self) -> None:
         sock = open_connection(self._address, self.port, self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
 def _checked_target(url: str, settings: ServiceSettings) -> tuple[str, str, int, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask_limiter import Limiter
@@ -64,7 +65,7 @@ def _limit_writes(app: Flask, settings: ServiceSettings) -> None:
                       # Redis away: let the request through to the view, whose clear 503 says why.
                       swallow_errors=True)
     app.extensions["listen_limiter"] = limiter
-    view = app.view_functions["api.create"]
+    view: Any = app.view_functions["api.create"]  # Flask-Limiter's decorators type it loosely
     view = limiter.limit(settings.rate_limit, methods=["POST"])(view)
     view = limiter.limit(settings.rate_limit, key_func=api_key_id, methods=["POST"], scope="api-key",
                          exempt_when=lambda: request_api_key() is None)(view)

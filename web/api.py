@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file, stream_with_context, url_for
@@ -202,9 +203,9 @@ def _cacheable(job: Job, response: Response) -> Response:
     """Cache a finished resource for good (its URL names its content); never a partial one."""
     if job.status == READY:
         response.set_etag(job.id)
-        response.last_modified = job.modified
+        response.last_modified = datetime.fromtimestamp(job.modified, tz=UTC)
         response.headers["Cache-Control"] = IMMUTABLE
-        response = response.make_conditional(request)
+        response.make_conditional(request)  # in place: 304 when the client has it
     else:
         response.headers["Cache-Control"] = "no-store"
     return cors(response)
