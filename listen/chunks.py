@@ -60,6 +60,7 @@ def render_piece(task: PieceTask) -> dict[str, Any]:
     Returns the layout (MP3 frames, each sentence's speech as sample offsets into the
     piece's PCM, and each of its chunks' speech likewise) plus how many engine calls it took.
     """
+    # The audio stack loads in engine workers only (their fork server preloads it), never in the planner.
     import numpy as np
 
     from .audio import silence

@@ -10,6 +10,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from .config import Settings, debug_enabled
@@ -100,6 +101,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 # -- commands -------------------------------------------------------------------------------------
+# Each command imports the stages it uses inside itself: `listen --version` or `listen cache stats`
+# must not pay for NLTK, lxml or trafilatura, and an unchanged article is found in a quarter second.
 
 
 def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
@@ -177,8 +180,6 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
 
 def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait: bool) -> int:
     """Enqueue every article for `listen worker`; then wait, writing each MP3 as a worker finishes it."""
-    from types import SimpleNamespace
-
     from .loader import load
     from .render import Renderer
     from .render_queue import FAILED, READY, QueueError, RenderQueue

@@ -16,6 +16,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -212,8 +213,6 @@ ENGINE_MODULES = ("listen.chunks", "listen.audio", "listen.mp3", "lameenc", "pyt
 
 def start_engine_server() -> None:
     """Start the engine workers' fork server now, without waiting for it to load its modules."""
-    from multiprocessing import forkserver
-
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(ENGINE_MODULES))
     forkserver.ensure_running()
 

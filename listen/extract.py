@@ -479,7 +479,7 @@ def _split_like(body: str, guides: list[str]) -> list[str]:
 
 def _readability_paragraphs(tree: etree._Element) -> list[str]:
     """Ask readability-lxml for the main content and split it into paragraphs."""
-    from readability import Document
+    from readability import Document  # loaded only for pages trafilatura is unsure of
 
     try:
         summary = Document(etree.tostring(tree, encoding="unicode")).summary(html_partial=True)

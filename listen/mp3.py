@@ -20,7 +20,7 @@ SAMPLES_PER_FRAME = 576  # MPEG-2 layer III, as used at 22.05 kHz
 
 def encode_mp3(pcm: bytes, bitrate_kbps: int, quality: int) -> bytes:
     """Encode 16-bit mono PCM as a standalone run of CBR MP3 frames (no Xing header, so runs concatenate)."""
-    import lameenc
+    import lameenc  # LAME loads in engine workers only: the stitching process handles bytes
 
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(bitrate_kbps)
@@ -53,6 +53,7 @@ def count_frames(mp3: bytes) -> int:
 
 def write_id3(path: Path, tags: dict[str, str], chapters: list[tuple[int, int, str]]) -> None:
     """Tag an MP3 (title, artist, album, date, comment) with a chapter at each paragraph start."""
+    # mutagen loads only when a rendition is tagged, not for an article found in the cache.
     from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TPE1, TSSE, CTOCFlags
 
     id3 = ID3()

@@ -15,11 +15,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+import rq
+from rq import get_current_job
+from rq.serializers import JSONSerializer
+
 from .article import Article
 from .config import RenderSettings, Settings
 from .errors import ExitStatus, InputError, ListenError, QueueError, SettingsError
 from .render import Renderer
-from .render_queue import HEARTBEAT_S, IN_CACHE, QUEUE_NAME, connect, load_rq
+from .render_queue import HEARTBEAT_S, IN_CACHE, QUEUE_NAME, connect
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +45,6 @@ _worker: dict[str, Any] = {}  # this worker process's settings and renderer (one
 
 def render_job(data: dict[str, Any]) -> dict[str, Any]:
     """Render one queued article on this worker; the job's id must be the rendition's key."""
-    from rq import get_current_job
-
 
     job = get_current_job()
     local: Settings = _worker["settings"]
@@ -98,15 +100,12 @@ def _meta_writer(job: Any, cache_root: str) -> Any:
 def run_worker(settings: Settings, burst: bool = False, name: str | None = None,
                heartbeat_s: float = HEARTBEAT_S) -> int:
     """Render queued jobs until stopped (or, with burst, until the queue is empty)."""
-    rq = load_rq()
-    from rq.serializers import JSONSerializer
-
     if not settings.service.redis_url:
         raise QueueError("Set LISTEN_REDIS_URL (e.g. redis://127.0.0.1:6379/0) so the worker knows where the queue is.")
     connection = connect(settings.service.redis_url)
     renderer = Renderer(settings)
     _worker.update(settings=settings, renderer=renderer)
-    worker_class = _worker_class(rq, heartbeat_s)
+    worker_class = _worker_class(heartbeat_s)
     queue = rq.Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
     worker = worker_class([queue], connection=connection, serializer=JSONSerializer, name=name,
                           worker_ttl=max(20, int(heartbeat_s * 4)), maintenance_interval=max(5, int(heartbeat_s * 2)))
@@ -118,7 +117,7 @@ def run_worker(settings: Settings, burst: bool = False, name: str | None = None,
     return ExitStatus.OK
 
 
-def _worker_class(rq: Any, heartbeat_s: float) -> Any:
+def _worker_class(heartbeat_s: float) -> Any:
     """Make an RQ worker that renders in its own process (the engine pool outlives a job) and beats often."""
 
     class ListenWorker(rq.SimpleWorker):

@@ -90,7 +90,7 @@ class Renderer:
     def __init__(self, settings: Settings, pool: WorkerPool | None = None):
         """Make a renderer; pass another renderer's `pool` to share its engine workers.
 
-        Workers are stateless (each job names its voice, rate and cache), so renderers
+        Engine workers are stateless (each task names its voice, rate and cache), so renderers
         with different settings can share one pool; only its owner closes it.
         """
         self.settings = settings
@@ -329,7 +329,7 @@ class Renderer:
         return self._pool
 
     def start(self, workers: int | None = None) -> None:
-        """Boot engine workers ahead of the first job (servers boot all of them at start-up)."""
+        """Boot engine workers ahead of the first task (servers boot all of them at start-up)."""
         self.pool.start(workers)
 
     def close(self) -> None:

@@ -47,6 +47,9 @@ IN_CACHE = "@cache/"  # a lexicon stored in the shared cache, named relative to 
 
 
 def load_rq() -> Any:
+    """Import RQ (and redis) on first use: the one-process web app and the CLI never need them,
+    so this module imports them only inside functions (queue_worker.py, which only `listen
+    worker` loads, imports them at the top)."""
     try:
         import redis  # noqa: F401
         import rq

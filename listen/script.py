@@ -139,8 +139,7 @@ def iter_sentences(article: Article, settings: RenderSettings, lexicon: Lexicon 
         if sentence:
             count += 1
             yield sentence
-    # The headline goes to the engine before NLTK is even imported.
-    from .segment import split_sentences
+    from .segment import split_sentences  # NLTK: the headline goes to the engine before it is imported
 
     for number, paragraph in enumerate(article.paragraphs):
         for text in split_sentences(paragraph, language):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -103,8 +104,6 @@ def _settings_for(fields: dict[str, Any]) -> Settings:
     lexicon = fields.get("lexicon")
     if lexicon not in (None, "", []):
         if isinstance(lexicon, str):  # a multipart field carries JSON text
-            import json
-
             try:
                 lexicon = json.loads(lexicon)
             except ValueError:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import signal
 
+from waitress import create_server
+
 from listen.config import Settings
 
 from . import close_app, create_app
@@ -12,8 +14,6 @@ from . import close_app, create_app
 
 def serve(settings: Settings) -> None:
     """Boot the engine workers, start the sample render, and serve until interrupted."""
-    from waitress import create_server
-
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
     # Streams of partial audio hold a thread each while an article renders.
