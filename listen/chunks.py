@@ -4,7 +4,7 @@ A chunk is one engine call: rendered, checked, trimmed, levelled and cached as
 PCM. A piece is a run of up to a few sentences of one paragraph, with its pauses,
 encoded to MP3 frames and cached with its layout; a rendition is its pieces end to
 end, so editing one sentence re-encodes one piece, not the article.
-`render_piece` runs in a worker (listen/engine_workers.py), which owns the engine.
+`render_piece` runs in an engine worker (listen/engine_workers.py), which owns the engine.
 
 The main process builds PieceTasks and never touches samples, so this module
 imports numpy, pydub and the engine only inside the functions workers run (the

@@ -1,4 +1,4 @@
-"""A pool of worker processes with a timeout per task and a respawn on hang or crash.
+"""The engine worker pool: processes that each own an engine, a timeout per task, a respawn on hang or crash.
 
 Speech engines are not thread-safe and can hang (see DESIGN.md, known hazards),
 so each one lives in its own process, built by that process's main thread.

@@ -1,7 +1,8 @@
 """The pipeline: Article -> Script -> cached pieces -> one tagged MP3 with timings and captions.
 
-Sentences are grouped into pieces (a few sentences of one paragraph). Worker
-processes render each piece's missing chunks and encode the piece; the stitcher
+Sentences are grouped into pieces (a few sentences of one paragraph). Engine
+workers (listen/engine_workers.py) render each piece's missing chunks and encode the
+piece (listen/chunks.py), one task per piece; the stitcher
 appends pieces to the output in order as they arrive, so memory stays flat
 however long the article is, a partial MP3 can be played while the rest renders,
 and editing one sentence re-renders one chunk and re-encodes one piece.

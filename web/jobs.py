@@ -1,6 +1,8 @@
 """The web app's jobs: background renders, one per rendition id, single-flight, bounded.
 
-A job renders on a small thread pool; the chunks themselves go to the renderer's
+Without Redis a job renders on a small thread pool in this process; with Redis it is
+a queue job (listen/render_queue.py) that a queue worker renders, and this process
+reads its status back. In-process, the chunks themselves go to the renderer's
 engine worker processes, which every job shares. Each job keeps what a listener
 needs while it runs (progress, sentences timed so far, the growing partial MP3),
 and a finished rendition is found again in the cache by its id after a restart.
