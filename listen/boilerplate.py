@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 
+_MONTH = (
+    r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?"
+)
+
 # Lines dropped wherever they stand.
 _LABELS = [
     r"listen to (this|the) (article|story)",
@@ -53,7 +57,19 @@ _LABELS = [
     r"please (turn on|enable) javascript.*",
     # Lines that trafilatura commonly lets through on news sites.
     r"(story|article) continues below( this)?( advertisement| ad)?|continue reading( the main story)?",
-    r"scroll (down )?to continue( with content| reading)?|loading( video)?(\.\.\.|…)?",
+    r"scroll (down )?to continue( with content| reading)?|loading( more)?( video| updates| posts| entries| comments)?(\.\.\.|…)?",
+    r"(show|load|see) (more|older|newer)( updates| posts| entries)?",
+    # Paywall and sign-in prompts.
+    r"(subscribe|sign in|log in|register|sign up) (now )?to (keep|continue) reading.{0,80}",
+    r"(get|enjoy) unlimited (digital )?access\b.{0,100}",
+    # Notes on how an interview was edited, and CMS submission lines.
+    r"(this |the )?(interview|conversation|q&a|transcript) (has been|was|have been) (lightly )?(edited|condensed)\b.{0,80}",
+    r"submitted by .{1,60}\bon\b.{1,40}",
+    # A date line on its own: "Tuesday 12 March 2024", "March 5, 2024, 10:42 a.m.".
+    r"((mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(\d{1,2}(st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4}|"
+    + _MONTH + r"\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4})(,?\s+(at\s+)?\d{1,2}([:.]\d{2})?\s*([ap]\.?m\.?)?(\s+[A-Z]{2,4})?)?",
+    r"(<<|«|‹|←)?\s*back to (the )?(top|news|home|index|articles?|stories|list|\w+ news)\b.{0,20}",
+    r"(posted|published|submitted)( on| at)?\s*:?\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}( at [\d:.]+\s*(am|pm)?)?( by .{1,60})?",
     r"(media caption|enlarge this image|toggle caption|hide caption).*",
     r"(click|tap) here\b.{0,120}",
     r"this (article|story|post) (was|is) (originally|first) published .{0,200}",
@@ -77,7 +93,7 @@ _TAIL_MARKERS = [
     r"comments?( \(\d+\))?",
     r"(leave|post|add|show|view|load) (a |all )?(comments?|reply|replies)",
     r"join the (conversation|discussion)",
-    r"related( articles| stories| posts| coverage)?",
+    r"related( articles| stories| posts| coverage| topics| links| content| reading)?",
     r"(more|also) (from|in|on) .{0,40}",
     r"you (may|might) also (like|be interested in)",
     r"read (more|next)( on .{0,40})?",
@@ -129,6 +145,9 @@ _FURNITURE_PHRASES = [
     # Paywall and account notices.
     r"(add|añadir|a[ñn]adir|ajouter|hinzuf[üu]gen|adicionar|aggiungere)\b.{0,30}\b(user|usuario|utilisateur|nutzer|usu[áa]rio|utente)s?\b.{0,30}\b(subscription|suscripci[óo]n|abonnement|abo|assinatura|abbonamento)",
     r"(continue|contin[úu]as|continuez|weiterlesen|continuar|continui)\b.{0,40}\b(this|este|cet|diesem|neste|questo)\s+(device|dispositivo|appareil|ger[äa]t)",
+    # "Enjoyed this? Sign up to get new posts by email."
+    r"^(enjoyed|liked|like|love) (this|what you('ve)? read|reading this)\b.{0,30}\b(sign up|subscribe)\b",
+    r"^(sign up|subscribe)\b.{0,60}\b(new posts|by email|to your inbox|in your inbox)\b",
 ]
 _FURNITURE_PHRASE_RE = re.compile("|".join(_FURNITURE_PHRASES), re.IGNORECASE)
 _FURNITURE_PHRASE_MAX = 400
@@ -179,7 +198,9 @@ def clean_paragraphs(
             continue
         if not body and _is_heading_repeat(paragraph, title, description, authors or []):
             continue
-        if index < _HEADER_REACH and any(_is_variant(paragraph, h) for h in headlines or []):
+        if index < _HEADER_REACH and any(
+            _is_variant(paragraph, h) or _is_headline_and_date(paragraph, h) for h in headlines or []
+        ):
             continue
         body.append(paragraph)
     body = _drop_pull_quotes(body)
@@ -190,6 +211,16 @@ def clean_paragraphs(
 
 # How many paragraphs from the top a repeated headline or standfirst may stand.
 _HEADER_REACH = 4
+
+
+def _is_headline_and_date(line: str, headline: str) -> bool:
+    """Tell whether a line is a headline run together with its date or byline
+    ("Hay destroyed in barn fire 14 August 2024"), as a page's whole text read in one go gives."""
+    a, b = _plain(line), _plain(headline)
+    if not b or not a.startswith(b + " "):
+        return False
+    rest = a[len(b) :].split()
+    return len(rest) <= 8 and (any(w.isdigit() for w in rest) or rest[0] == "by")
 
 
 def _is_variant(line: str, headline: str) -> bool:

@@ -124,7 +124,41 @@ def _prepare(tree: etree._Element) -> etree._Element:
     # headline is a section's or a live-blog post's, and its heading is part of the story.
     for header in tree.xpath("//article//header[not(.//h1)][.//h2 or .//h3 or .//h4]"):
         header.tag = "div"
+    # The header around the headline holds the standfirst, byline and date, not the story.
+    for paragraph in tree.xpath("//header[.//h1]//p"):
+        paragraph.drop_tree()
+    _drop_contents_lists(tree)
+    _unlist_posts(tree)
     return tree
+
+
+def _drop_contents_lists(tree: etree._Element) -> None:
+    """Remove lists that repeat the page's own headings: a table of contents, a live blog's
+    summary or key-events box. Their lines would be read twice, and out of place."""
+    for listing in tree.xpath("//body//ul | //body//ol"):
+        if not _lists_headings(listing):
+            continue
+        box = listing.getparent()
+        if box is None:
+            continue
+        # The box's own heading ("Summary", "In this article") goes with it.
+        if box.tag not in _NOT_BOXES and _word_count(box) - _word_count(listing) <= 5:
+            box.drop_tree()
+        else:
+            listing.drop_tree()
+
+
+def _unlist_posts(tree: etree._Element) -> None:
+    """Turn list items that hold posts (headings, paragraphs) into plain blocks.
+
+    Live blogs and story streams mark their posts up as <ol><li>; trafilatura
+    reads a list item as one line, which glues each post's heading to its text.
+    """
+    for item in tree.xpath("//body//li[.//p or .//h2 or .//h3 or .//h4 or .//article]"):
+        item.tag = "div"
+        parent = item.getparent()
+        if parent is not None and parent.tag in ("ol", "ul") and not parent.xpath("./li"):
+            parent.tag = "div"
 
 
 def _drop_furniture(tree: etree._Element) -> None:
@@ -136,14 +170,19 @@ def _drop_furniture(tree: etree._Element) -> None:
     doomed = [
         element
         for element in tree.iter(etree.Element)
-        if element.tag in _FURNITURE_TAGS
-        or element.get("id") in _FURNITURE_SET
+        if (element.tag in _FURNITURE_TAGS and not _holds_story(element))
+        or (element.get("id") in _FURNITURE_SET and not _holds_story(element))
         or not _FURNITURE_SET.isdisjoint((element.get("class") or "").split())
         or _is_media_box(element)
     ]
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
+
+
+def _holds_story(element: etree._Element) -> bool:
+    """Tell whether an element wraps the whole story (an ASP.NET <form> around the page)."""
+    return len(element.xpath(".//p")) >= 3 and bool(element.xpath(".//h1"))
 
 
 _MEDIA_WORDS = frozenset(["video", "videos", "player", "media", "jwplayer", "vjs", "youtube", "vimeo"])
@@ -159,6 +198,8 @@ def _is_media_box(element: etree._Element) -> bool:
     """
     if element.tag in _NOT_BOXES:
         return False
+    if element.xpath(".//h1"):
+        return False  # the block around the headline is the page's story, video or not
     names = [element.get("class") or "", element.get("id") or ""]
     for key, value in element.attrib.items():
         if key.startswith("data-"):
@@ -208,12 +249,23 @@ def body_paragraphs(tree: etree._Element, doc, metadata: dict[str, Any]) -> list
     or the JSON-LD articleBody when it is a fuller copy of the same text."""
     ours = _restore_headings(_lines(doc.text), tree) if doc is not None and doc.text else []
     second = _readability_paragraphs(tree) if _unsure(ours) else []
-    if _words(second) > max(80, 1.5 * _words(ours)):
+    if _words(second) > max(_FEW_WORDS, 1.5 * _words(ours)):
         ours = second
-    # trafilatura may itself fall back on the JSON-LD body, as one long line.
+    # trafilatura may itself fall back on the JSON-LD body, or the page's text, as one long line.
     ours = _clean(_resplit(ours, tree), metadata)
     fuller = _with_json_ld(ours, tree)
-    return ours if fuller is ours else _clean(_resplit(fuller, tree), metadata)
+    if fuller is not ours:
+        ours = _clean(_resplit(fuller, tree), metadata)
+    if _words(ours) < _FEW_WORDS:
+        # Never refuse a page that has text: take its largest block of prose.
+        block = _clean(_largest_block(tree), metadata)
+        if _words(block) > _words(ours):
+            ours = block
+    return ours
+
+
+# Below this many words a result is thin enough to prefer another reading that finds more.
+_FEW_WORDS = 30
 
 
 def _clean(paragraphs: list[str], metadata: dict[str, Any]) -> list[str]:
@@ -274,7 +326,8 @@ def header_texts(tree: etree._Element, title: str, descriptions: list[str]) -> t
     or in a box whose class or data attributes name a standfirst.
     """
     headlines = [title, meta_content(tree, "og:title"), meta_content(tree, "twitter:title")]
-    headlines += [" ".join(h.text_content().split()) for h in tree.xpath("//body//h1")]
+    # Only the first <h1>: some platforms (Medium) mark the story's own subheadings up as <h1> too.
+    headlines.append(first_text(tree, "//body//h1"))
     page_title = first_text(tree, "//head/title")
     if page_title:
         headlines.append(page_title)
@@ -306,6 +359,8 @@ def _restore_headings(paragraphs: list[str], tree: etree._Element) -> list[str]:
             continue
         if any(_is_media_box(box) for box in heading.iterancestors()):
             continue
+        if _heads_dropped_list(heading, where):
+            continue
         key = _heading_key(text)
         if key in plain:
             # Already there without its numbering ("1. Costs" came out as "Costs"): put the number back.
@@ -321,6 +376,27 @@ def _restore_headings(paragraphs: list[str], tree: etree._Element) -> list[str]:
     for at, text in sorted(inserts, reverse=True):
         paragraphs = paragraphs[:at] + [text] + paragraphs[at:]
     return paragraphs
+
+
+def _lists_headings(listing: etree._Element) -> bool:
+    """Tell whether most items of a list repeat headings found elsewhere on the page."""
+    items = [" ".join(li.text_content().split()).lower() for li in listing.xpath("./li")]
+    if len(items) < 2:
+        return False
+    headings = {
+        " ".join(h.text_content().split()).lower()
+        for h in listing.getroottree().xpath("//body//*[self::h2 or self::h3 or self::h4]")
+    }
+    return sum(item in headings for item in items) * 2 >= len(items)
+
+
+def _heads_dropped_list(heading: etree._Element, kept: dict[str, int]) -> bool:
+    """Tell whether a heading titles a list that is not in the body (a summary box we dropped)."""
+    after = heading.getnext()
+    if after is None or after.tag not in ("ul", "ol"):
+        return False
+    items = [" ".join(li.text_content().split()) for li in after.xpath("./li")]
+    return bool(items) and (not any(item in kept for item in items) or _lists_headings(after))
 
 
 def _heading_key(text: str) -> str:
@@ -392,27 +468,31 @@ def _with_json_ld(paragraphs: list[str], tree: etree._Element) -> list[str]:
     to a different page template; "clearly more" keeps trafilatura's paragraphs
     (and their headings) whenever the page already shows the whole text.
     """
-    body = _json_ld_body(tree)
+    body = max((_json_ld_body(tree), _script_body(tree)), key=len)
     if not body or _words([body]) < 1.2 * _words(paragraphs) + 20:
         return paragraphs
-    if paragraphs and _containment(paragraphs, body) < 0.8:
+    # A page that shows next to nothing (a script fills it in) has nothing to compare with.
+    if _words(paragraphs) >= _FEW_WORDS and _containment(paragraphs, body) < 0.8:
         return paragraphs
     return _split_like(body, paragraphs)
 
 
 def _resplit(paragraphs: list[str], tree: etree._Element) -> list[str]:
     """Split very long paragraphs where the page's own <p> paragraphs start and end."""
-    if all(len(p.split()) <= 100 for p in paragraphs):
+    if all(len(p.split()) <= _SHORT_PARAGRAPH for p in paragraphs):
         return paragraphs
     guides = [" ".join(p.text_content().split()) for p in tree.xpath("//body//p")]
     guides = [g for g in guides if len(g.split()) >= 5]
     out: list[str] = []
     for paragraph in paragraphs:
-        long = len(paragraph.split()) > 100
-        out.extend(
-            _split_like(paragraph, [g for g in guides if len(g) < len(paragraph)]) if long else [paragraph]
-        )
+        inside = [g for g in guides if len(g) < len(paragraph) and g in paragraph]
+        # A long line, or one that holds two of the page's paragraphs, was glued together.
+        glued = len(paragraph.split()) > 100 or len(inside) >= 2
+        out.extend(_split_like(paragraph, inside) if glued and len(paragraph.split()) > _SHORT_PARAGRAPH else [paragraph])
     return out
+
+
+_SHORT_PARAGRAPH = 25
 
 
 def _json_ld_body(tree: etree._Element) -> str:
@@ -428,7 +508,21 @@ def _json_ld_body(tree: etree._Element) -> str:
             types = set(types) if isinstance(types, list) else {types}
             if types & _ARTICLE_TYPES and isinstance(item.get("articleBody"), str):
                 bodies.append(_plain_body(item["articleBody"]))
+            if "LiveBlogPosting" in types:
+                bodies.append(_live_blog_body(item.get("liveBlogUpdate")))
     return max(bodies, key=len, default="")
+
+
+def _live_blog_body(updates: Any) -> str:
+    """A live blog's posts in JSON-LD: each post's headline, then its text."""
+    parts = []
+    for update in updates if isinstance(updates, list) else [updates]:
+        if isinstance(update, dict) and isinstance(update.get("articleBody"), str):
+            headline = update.get("headline")
+            if isinstance(headline, str) and headline.strip():
+                parts.append(" ".join(headline.split()))
+            parts.append(_plain_body(update["articleBody"]).strip())
+    return "\n".join(parts)
 
 
 def _json_items(data: Any):
@@ -495,3 +589,123 @@ def _readability_paragraphs(tree: etree._Element) -> list[str]:
     blocks = root.xpath("//p | //h2 | //h3 | //h4 | //li | //blockquote[not(.//p)]")
     text = "\n".join(b.text_content() for b in blocks) if blocks else root.text_content()
     return _lines(text)
+
+
+# Script blobs ---------------------------------------------------------------
+
+# Keys under which page-state JSON (Next.js __NEXT_DATA__, Arc's Fusion.globalContent,
+# window.__INITIAL_STATE__) keeps a story's paragraphs; captions, titles and teasers sit under others.
+_PROSE_KEYS = frozenset(["text", "content", "html", "value", "body", "articleBody", "paragraph", "paragraphs", "markup"])
+_ASSIGNED_JSON = re.compile(r"=\s*(?=[{\[])")
+_MAX_SCRIPT = 3_000_000
+
+
+def _script_body(tree: etree._Element) -> str:
+    """Return the story text that a page keeps in a script's JSON state, paragraphs on lines.
+
+    The body is the list (of blocks, elements or nodes) whose items carry the
+    most prose; other prose in the blob (teasers, captions) sits in other lists.
+    """
+    best: list[str] = []
+    for script in tree.xpath("//script[not(@src)][not(@type='application/ld+json')]"):
+        text = script.text or ""
+        if len(text) < 200 or len(text) > _MAX_SCRIPT:
+            continue
+        for value in _script_values(text):
+            found = _prose_group(value)
+            if sum(len(s.split()) for s in found) > sum(len(s.split()) for s in best):
+                best = found
+    return "\n".join(best)
+
+
+def _script_values(text: str):
+    """Yield the JSON values in a script: the whole script, or the objects assigned in it."""
+    stripped = text.strip()
+    if stripped[:1] in "{[":
+        try:
+            yield json.loads(stripped)
+            return
+        except ValueError:
+            pass
+    decoder = json.JSONDecoder()
+    for match in list(_ASSIGNED_JSON.finditer(text))[:8]:
+        try:
+            yield decoder.raw_decode(text, match.end())[0]
+        except ValueError:
+            continue
+
+
+def _prose_group(data: Any) -> list[str]:
+    """Return, in order, the prose strings of the list whose items hold the most prose."""
+    found = list(_prose_strings(data, ()))
+    items: dict[tuple, set] = {}
+    for path, _ in found:
+        for at, step in enumerate(path):
+            if isinstance(step, int):
+                items.setdefault(path[:at], set()).add(step)
+    groups: dict[tuple, list[str]] = {}
+    for path, text in found:
+        lists = [path[:at] for at, step in enumerate(path) if isinstance(step, int) and len(items[path[:at]]) > 1]
+        groups.setdefault(lists[-1] if lists else path, []).append(text)
+    return max(groups.values(), key=lambda g: sum(len(s.split()) for s in g), default=[])
+
+
+def _prose_strings(data: Any, path: tuple, key: str = ""):
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _prose_strings(v, (*path, k), k)
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _prose_strings(v, (*path, i), key)
+    elif isinstance(data, str) and key in _PROSE_KEYS:
+        text = _plain_body(data) if "<" in data or "&" in data else data
+        for line in _lines(text):
+            if _is_prose(line):
+                yield path, line
+
+
+def _is_prose(text: str) -> bool:
+    words = text.split()
+    return len(words) >= 6 and "://" not in text[:40] and bool(re.search(r"[.!?…:”\"’)]$", text) or len(words) >= 15)
+
+
+# The last resort --------------------------------------------------------------
+
+_INLINE = frozenset(
+    "a b i em strong span font small u sup sub abbr time p h2 h3 h4 h5 li ul ol br cite q mark dd dt dl".split()
+)
+
+
+def _largest_block(tree: etree._Element) -> list[str]:
+    """Return the paragraphs of the page's largest block of prose that is not links.
+
+    Used only when every other reading finds next to nothing, so that a page
+    with article text in odd markup is read rather than refused.
+    """
+    page = _copy(tree)
+    _drop_furniture(page)
+    for bad in page.xpath("//script | //style | //nav | //footer | //header | //select | //template"):
+        bad.drop_tree()
+    words: dict[etree._Element, list[int]] = {}
+    for node in page.xpath("//body//text()[normalize-space()]"):
+        element = node.getparent()
+        owner = element.getparent() if node.is_tail else element
+        linked = False
+        while owner is not None and owner.tag in _INLINE:
+            linked = linked or owner.tag == "a"
+            owner = owner.getparent()
+        if owner is None:
+            continue
+        count = len(str(node).split())
+        tally = words.setdefault(owner, [0, 0])
+        tally[0] += count
+        tally[1] += count if linked or element.tag == "a" else 0
+    prose = [(total - links, block) for block, (total, links) in words.items() if links < total / 2]
+    if not prose:
+        return []
+    block = max(prose, key=lambda pair: pair[0])[1]
+    for br in block.xpath(".//br"):
+        br.tail = "\n" + (br.tail or "")
+    parts = block.xpath("./p | ./h2 | ./h3 | ./h4 | ./li | ./ul/li | ./ol/li")
+    text = "\n".join(p.text_content() for p in parts) if len(parts) > 1 else block.text_content()
+    return [line for line in _lines(text) if len(line.split()) >= 3 or _words([text]) < 20]
