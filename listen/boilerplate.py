@@ -289,13 +289,15 @@ def _drop_pull_quotes(body: list[str]) -> list[str]:
     """
     plain = [_plain(p) for p in body]
     keep: list[str] = []
+    kept: set[str] = set()
     for i, paragraph in enumerate(body):
         sentence = len(paragraph) < 250 and len(plain[i].split()) >= 6
         repeated = sentence and any(
             j != i and len(plain[j]) > len(plain[i]) and plain[i] in plain[j] for j in range(len(body))
         )
-        if not repeated and plain[i] not in (_plain(k) for k in keep):
+        if not repeated and plain[i] not in kept:
             keep.append(paragraph)
+            kept.add(plain[i])
     return keep
 
 

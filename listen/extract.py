@@ -96,14 +96,17 @@ _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
 
 def trafilatura_doc(tree: etree._Element, url: str | None):
     """Run trafilatura on a pruned copy of the page; None when it finds nothing."""
-    return trafilatura.bare_extraction(
-        _prepare(_copy(tree)),
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-    )
+    try:
+        return trafilatura.bare_extraction(
+            _prepare(_copy(tree)),
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+        )
+    except Exception:  # an odd page can trip it up; readability and the fallbacks still read the page
+        return None
 
 
 def _copy(tree: etree._Element) -> etree._Element:
@@ -127,16 +130,20 @@ def _prepare(tree: etree._Element) -> etree._Element:
     # The header around the headline holds the standfirst, byline and date, not the story.
     for paragraph in tree.xpath("//header[.//h1]//p"):
         paragraph.drop_tree()
-    _drop_contents_lists(tree)
+    _drop_contents_lists(tree, _heading_texts(tree))
     _unlist_posts(tree)
     return tree
 
 
-def _drop_contents_lists(tree: etree._Element) -> None:
+def _heading_texts(tree: etree._Element) -> set[str]:
+    return {" ".join(h.text_content().split()).lower() for h in tree.xpath("//body//*[self::h2 or self::h3 or self::h4]")}
+
+
+def _drop_contents_lists(tree: etree._Element, headings: set[str]) -> None:
     """Remove lists that repeat the page's own headings: a table of contents, a live blog's
     summary or key-events box. Their lines would be read twice, and out of place."""
     for listing in tree.xpath("//body//ul | //body//ol"):
-        if not _lists_headings(listing):
+        if not _lists_headings(listing, headings):
             continue
         box = listing.getparent()
         if box is None:
@@ -196,10 +203,8 @@ def _is_media_box(element: etree._Element) -> bool:
     Its class, id or data attributes say video, player or media; a long block
     with such a name is more likely the article itself and stays.
     """
-    if element.tag in _NOT_BOXES:
+    if element.tag in _NOT_BOXES or not element.attrib:
         return False
-    if element.xpath(".//h1"):
-        return False  # the block around the headline is the page's story, video or not
     names = [element.get("class") or "", element.get("id") or ""]
     for key, value in element.attrib.items():
         if key.startswith("data-"):
@@ -209,6 +214,8 @@ def _is_media_box(element: etree._Element) -> bool:
     words = set(re.split(r"[-_\s:.]+", " ".join(names).lower()))
     if words.isdisjoint(_MEDIA_WORDS):
         return False
+    if element.xpath(".//h1"):
+        return False  # the block around the headline is the page's story, video or not
     return _word_count(element) <= _MEDIA_BOX_MAX_WORDS and len(element.xpath(".//p")) <= 2
 
 
@@ -252,7 +259,7 @@ def body_paragraphs(tree: etree._Element, doc, metadata: dict[str, Any]) -> list
     if _words(second) > max(_FEW_WORDS, 1.5 * _words(ours)):
         ours = second
     # trafilatura may itself fall back on the JSON-LD body, or the page's text, as one long line.
-    ours = _clean(_resplit(ours, tree), metadata)
+    ours = _clean(_without_links(_resplit(ours, tree), tree), metadata)
     fuller = _with_json_ld(ours, tree)
     if fuller is not ours:
         ours = _clean(_resplit(fuller, tree), metadata)
@@ -264,8 +271,22 @@ def body_paragraphs(tree: etree._Element, doc, metadata: dict[str, Any]) -> list
     return ours
 
 
+def _without_links(paragraphs: list[str], tree: etree._Element) -> list[str]:
+    """Drop short lines that are only the text of a link: menu entries and teasers
+    that a table layout or a bare page let through ("Home", "News")."""
+    links = {
+        " ".join(a.text_content().split())
+        for a in tree.xpath("//body//a[not(ancestor::h1 or ancestor::h2 or ancestor::h3 or ancestor::h4)]")
+    }
+    return [p for p in paragraphs if len(p.split()) > _LINK_LINE_WORDS or p not in links]
+
+
+_LINK_LINE_WORDS = 6
+
 # Below this many words a result is thin enough to prefer another reading that finds more.
 _FEW_WORDS = 30
+# A page that shows fewer words than this may keep the rest of its story in a script.
+_BLOB_REACH = 250
 
 
 def _clean(paragraphs: list[str], metadata: dict[str, Any]) -> list[str]:
@@ -352,6 +373,7 @@ def _restore_headings(paragraphs: list[str], tree: etree._Element) -> list[str]:
     paragraphs = list(paragraphs)
     where = {p: i for i, p in enumerate(paragraphs)}
     plain = {_heading_key(p): i for i, p in enumerate(paragraphs)}
+    headings = _heading_texts(tree)
     inserts = []
     for heading in tree.xpath(_SUBHEADINGS):
         text = " ".join(heading.text_content().split())
@@ -359,7 +381,7 @@ def _restore_headings(paragraphs: list[str], tree: etree._Element) -> list[str]:
             continue
         if any(_is_media_box(box) for box in heading.iterancestors()):
             continue
-        if _heads_dropped_list(heading, where):
+        if _heads_dropped_list(heading, where, headings):
             continue
         key = _heading_key(text)
         if key in plain:
@@ -378,25 +400,21 @@ def _restore_headings(paragraphs: list[str], tree: etree._Element) -> list[str]:
     return paragraphs
 
 
-def _lists_headings(listing: etree._Element) -> bool:
+def _lists_headings(listing: etree._Element, headings: set[str]) -> bool:
     """Tell whether most items of a list repeat headings found elsewhere on the page."""
     items = [" ".join(li.text_content().split()).lower() for li in listing.xpath("./li")]
     if len(items) < 2:
         return False
-    headings = {
-        " ".join(h.text_content().split()).lower()
-        for h in listing.getroottree().xpath("//body//*[self::h2 or self::h3 or self::h4]")
-    }
     return sum(item in headings for item in items) * 2 >= len(items)
 
 
-def _heads_dropped_list(heading: etree._Element, kept: dict[str, int]) -> bool:
+def _heads_dropped_list(heading: etree._Element, kept: dict[str, int], headings: set[str]) -> bool:
     """Tell whether a heading titles a list that is not in the body (a summary box we dropped)."""
     after = heading.getnext()
     if after is None or after.tag not in ("ul", "ol"):
         return False
     items = [" ".join(li.text_content().split()) for li in after.xpath("./li")]
-    return bool(items) and (not any(item in kept for item in items) or _lists_headings(after))
+    return bool(items) and (not any(item in kept for item in items) or _lists_headings(after, headings))
 
 
 def _heading_key(text: str) -> str:
@@ -468,7 +486,10 @@ def _with_json_ld(paragraphs: list[str], tree: etree._Element) -> list[str]:
     to a different page template; "clearly more" keeps trafilatura's paragraphs
     (and their headings) whenever the page already shows the whole text.
     """
-    body = max((_json_ld_body(tree), _script_body(tree)), key=len)
+    body = _json_ld_body(tree)
+    if _words(paragraphs) < _BLOB_REACH:
+        # Walking a page's script state costs time on big pages: only when the page shows little.
+        body = max(body, _script_body(tree), key=len)
     if not body or _words([body]) < 1.2 * _words(paragraphs) + 20:
         return paragraphs
     # A page that shows next to nothing (a script fills it in) has nothing to compare with.
@@ -538,7 +559,7 @@ def _json_items(data: Any):
 
 def _plain_body(body: str) -> str:
     """Some CMSs put HTML or entities in articleBody; keep text with paragraph breaks."""
-    if re.search(r"<(p|br|div)\b", body, re.I):
+    if re.search(r"</?[a-z][a-z0-9]*[\s/>]", body, re.I):
         root = lxml.html.fragment_fromstring(body, create_parent="div")
         for block in root.xpath("//p | //div | //br | //h2 | //h3 | //li"):
             block.tail = "\n" + (block.tail or "")

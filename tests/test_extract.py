@@ -379,3 +379,126 @@ def test_a_long_block_named_media_is_the_article_and_stays():
 def test_body_sentences_like_closing_furniture_stay(line):
     html = _story("".join(f"<p>{p}</p>" for p in _PARAS + [line]))
     assert _body(html)[-1] == line
+
+
+# Pages that show little: the text is read from wherever the page keeps it, never refused.
+
+
+def _shell(head: str, body: str = "<div id='root'></div>", scripts: str = "") -> str:
+    return (
+        f"<html lang='en'><head><meta property='og:title' content='Harbour wall finished early'>{head}</head>"
+        f"<body>{body}{scripts}</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        # Next.js: blocks of a story in __NEXT_DATA__.
+        lambda paras: "<script id='__NEXT_DATA__' type='application/json'>"
+        + json.dumps({"props": {"pageProps": {"story": {"blocks": [{"type": "p", "text": p} for p in paras]}}}})
+        + "</script>",
+        # Arc: content elements in Fusion.globalContent, assigned inside a script.
+        lambda paras: "<script>window.Fusion=window.Fusion||{};Fusion.globalContent="
+        + json.dumps({"content_elements": [{"type": "text", "content": f"<b></b>{p}"} for p in paras]})
+        + ";Fusion.spa=false;</script>",
+        # Rich-text nodes: each paragraph's text one level further down.
+        lambda paras: "<script type='application/json'>"
+        + json.dumps({"doc": {"content": [{"content": [{"value": p}]} for p in paras]}})
+        + "</script>",
+    ],
+)
+def test_a_story_kept_only_in_the_page_script_state_is_read(state):
+    html = _shell("", scripts=state(_PARAS))
+    assert _body(html) == _PARAS
+
+
+def test_captions_and_teasers_in_script_state_stay_out_of_the_story():
+    data = {
+        "story": {"elements": [{"type": "text", "content": p} for p in _PARAS]},
+        "related": [{"headline": "Pier to close for the winter season", "description": "Repairs to the pier will take months to finish."}],
+        "image": {"caption": "The new wall at high tide on Tuesday, seen from the beach."},
+    }
+    html = _shell("", scripts=f"<script type='application/json'>{json.dumps(data)}</script>")
+    body = "\n".join(_body(html))
+    assert body == "\n".join(_PARAS)
+
+
+def test_a_live_blog_kept_in_json_ld_is_read_post_by_post_with_headings():
+    posts = [("Wall complete", _PARAS[0]), ("Budget confirmed", _PARAS[1]), ("Work began in March", _PARAS[2])]
+    ld = {"@type": "LiveBlogPosting", "liveBlogUpdate": [{"@type": "BlogPosting", "headline": h, "articleBody": b} for h, b in posts]}
+    html = _shell(f"<script type='application/ld+json'>{json.dumps(ld)}</script>", "<main><h1>Harbour wall</h1></main>")
+    assert _body(html) == [part for post in posts for part in post]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        # A short story under a video, in a box named for the player.
+        "<div class='video-page' data-media='video'><h1>Harbour wall finished early</h1><div data-player='jw'></div>"
+        "<p>{0}</p><p>{1}</p></div>",
+        # An ASP.NET page: the whole page is one <form>.
+        "<form id='aspnetForm' method='post'><h1>Harbour wall finished early</h1><p>{0}</p><p>{1}</p><p>{2}</p>"
+        "<input type='submit' value='Print'></form>",
+        # An old page: the story is one block of text with line breaks.
+        "<table><tr><td><a href='/'>Home</a><br><a href='/news'>News</a></td><td><b>Harbour wall finished early</b>"
+        "<br>{0}<br><br>{1}</td></tr></table>",
+    ],
+)
+def test_a_short_or_oddly_built_page_with_text_is_read_not_refused(markup):
+    html = _shell("", markup.format(*_PARAS))
+    body = _body(html)
+    assert _PARAS[0] in body and _PARAS[1] in body
+    assert not any("Home" in p or "Print" in p for p in body)
+
+
+def test_a_story_stream_in_a_list_keeps_each_post_heading_apart_from_its_text():
+    posts = "".join(
+        f"<li><article><header><h3>Update {i}</h3></header><p>{p}</p></article></li>" for i, p in enumerate(_PARAS[:4])
+    )
+    body = _body(_story(f"<ol class='stream'>{posts}</ol>"))
+    assert body == [part for i, p in enumerate(_PARAS[:4]) for part in (f"Update {i}", p)]
+
+
+def test_a_summary_box_that_repeats_the_post_headings_is_left_out():
+    summary = "<div class='summary'><h2>Summary</h2><ul><li>Crane arrives</li><li>Last block lifted</li></ul></div>"
+    posts = f"<h2>Crane arrives</h2><p>{_PARAS[0]}</p><p>{_PARAS[1]}</p><h2>Last block lifted</h2><p>{_PARAS[2]}</p><p>{_PARAS[3]}</p>"
+    assert _body(_story(summary + posts)) == ["Crane arrives", *_PARAS[:2], "Last block lifted", *_PARAS[2:4]]
+
+
+def test_medium_style_subheadings_marked_as_h1_are_kept():
+    body = f"<p>{_PARAS[0]}</p><h1>The first month</h1><p>{_PARAS[1]}</p><p>{_PARAS[2]}</p><p>{_PARAS[3]}</p>"
+    assert "The first month" in _body(_story(body))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tuesday 12 March 2024",
+        "March 5, 2024, 10:42 a.m. EST",
+        "Posted 18/11/2024 by Lowmoor Herald",
+        "Submitted by Alan Shore on 22 November 2024",
+        "This interview has been edited for length and clarity.",
+        "Subscribe to keep reading",
+        "Loading more updates…",
+        "<< Back to news",
+    ],
+)
+def test_date_lines_cms_stamps_and_paywall_prompts_are_labels(line):
+    from listen import boilerplate
+
+    assert boilerplate.is_label(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "On 12 March 2024 the council voted to close the harbour road for a month.",
+        "Residents can subscribe to keep up with the works on the council's website.",
+        "Posted to Facebook on Sunday, the video has been viewed 40,000 times.",
+    ],
+)
+def test_body_sentences_with_dates_or_subscriptions_are_not_labels(line):
+    from listen import boilerplate
+
+    assert not boilerplate.is_label(line)
