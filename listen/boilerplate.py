@@ -13,6 +13,13 @@ _MONTH = (
     r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?"
 )
 
+_DATE_LINE = (
+    r"((published|updated|posted|first published)( on)?\s*:?\s*)?((mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+    r"(\d{1,2}(st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4}|" + _MONTH + r"\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})"
+    r"(,?\s+(at\s+)?\d{1,2}([:.]\d{2})?\s*([ap]\.?m\.?)?(\s+[A-Z]{2,4})?)?"
+)
+
 # Lines dropped wherever they stand.
 _LABELS = [
     r"listen to (this|the) (article|story)",
@@ -65,9 +72,8 @@ _LABELS = [
     # Notes on how an interview was edited, and CMS submission lines.
     r"(this |the )?(interview|conversation|q&a|transcript) (has been|was|have been) (lightly )?(edited|condensed)\b.{0,80}",
     r"submitted by .{1,60}\bon\b.{1,40}",
-    # A date line on its own: "Tuesday 12 March 2024", "March 5, 2024, 10:42 a.m.".
-    r"((mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(\d{1,2}(st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4}|"
-    + _MONTH + r"\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4})(,?\s+(at\s+)?\d{1,2}([:.]\d{2})?\s*([ap]\.?m\.?)?(\s+[A-Z]{2,4})?)?",
+    # A date line on its own: "Tuesday 12 March 2024", "March 5, 2024, 10:42 a.m.", "12/03/2024".
+    _DATE_LINE,
     r"(<<|«|‹|←)?\s*back to (the )?(top|news|home|index|articles?|stories|list|\w+ news)\b.{0,20}",
     r"(posted|published|submitted)( on| at)?\s*:?\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}( at [\d:.]+\s*(am|pm)?)?( by .{1,60})?",
     r"(media caption|enlarge this image|toggle caption|hide caption).*",
@@ -161,6 +167,14 @@ def is_furniture_sentence(line: str) -> bool:
 def is_label(line: str) -> bool:
     """Tell whether a line is player, share or caption furniture that is never read."""
     return bool(_LABEL_RE.match(line))
+
+
+_DATE_LINE_RE = re.compile(r"^\s*(?:" + _DATE_LINE + r")\s*\.?\s*$", re.IGNORECASE)
+
+
+def is_date_line(line: str) -> bool:
+    """Tell whether a line is only a date, as under a headline ("Tuesday 12 March 2024")."""
+    return bool(_DATE_LINE_RE.match(line))
 
 
 def is_tail_marker(line: str) -> bool:

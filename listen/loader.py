@@ -9,23 +9,69 @@ from typing import BinaryIO
 
 from .article import Article
 from .config import Settings
-from .errors import InputError
+from .errors import InputError, UpstreamError
 from .fetch import fetch
 from .plaintext import decode_text, from_text
 
-__all__ = ["from_bytes", "from_url", "load"]
+__all__ = ["address_in", "from_bytes", "from_pasted", "from_url", "load", "looks_like_html"]
+
+# Comments and an XML declaration a saved page may start with ("<!-- saved from url=... -->").
+_PROLOGUE = re.compile(r"^(?:\s+|<!--.*?-->|<\?xml[^>]*>)+", re.S)
 
 
-def _looks_like_html(text: str) -> bool:
-    head = text.lstrip()[:1000].lower()
-    return head.startswith(("<!doctype html", "<html")) or bool(
-        re.search(r"<(html|head|body|article|p|div)[\s>]", head)
-    )
+def looks_like_html(text: str) -> bool:
+    """Tell whether a text is an HTML document or fragment rather than an article's words.
+
+    A document starts with a doctype or one of the document's tags; a fragment
+    starts with a tag and goes on with more of them. Plain text that only
+    mentions a tag ("the <b> element") is text.
+    """
+    head = _PROLOGUE.sub("", text.lstrip("\ufeff")[:4000]).lower()
+    if head.startswith(("<!doctype html", "<html", "<head", "<body", "<meta", "<title")):
+        return True
+    if re.search(r"<(html|head|body)[\s>]", head):
+        return True
+    blocks = re.findall(r"</?(?:p|div|article|section|main|h[1-6]|ul|ol|li|br|span|a|figure|header|table)[\s/>]", head)
+    return head.startswith("<") and len(blocks) >= 3
+
+
+# One web address alone, without a scheme: a host name with a dot (or an IP address), an optional
+# port, and a path. "www." or a path makes it an address; "Node.js" or "e.g." alone is not one.
+_HOST = r"(?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}|\d{1,3}(?:\.\d{1,3}){3})"
+_BARE_ADDRESS = re.compile(rf"^(www\.)?{_HOST}(:\d{{1,5}})?(?P<path>[/?#]\S*)?$", re.I)
+_SCHEME = re.compile(r"^https?://\S+$", re.I)
+
+
+def address_in(text: str) -> str | None:
+    """Return the URL when a text is a single web address, with or without its scheme."""
+    candidate = text.strip()
+    if not candidate or len(candidate) > 2000 or any(ch.isspace() for ch in candidate):
+        return None
+    if _SCHEME.match(candidate):
+        return candidate
+    found = _BARE_ADDRESS.match(candidate)
+    if found and (found.group(1) or found.group("path")):
+        return candidate
+    return None
 
 
 def from_url(url: str, settings: Settings) -> Article:
-    """Fetch a page safely and extract its article."""
-    page = fetch(url, settings.service)
+    """Fetch a page safely and extract its article.
+
+    An address without a scheme ("www.bbc.co.uk/news/x") is tried over https,
+    then over http when https cannot connect, as a browser does.
+    """
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", url):
+        try:
+            page = fetch("https://" + url, settings.service)
+        except UpstreamError as first:
+            try:
+                page = fetch("http://" + url, settings.service)
+            except UpstreamError:
+                raise first from None
+        url = page.url
+    else:
+        page = fetch(url, settings.service)
     if page.is_feed:
         raise InputError(f"{url} is a feed or sitemap, not an article; convert its articles with `listen batch {url} -o DIR`.")
     if page.is_html:
@@ -38,8 +84,15 @@ def from_url(url: str, settings: Settings) -> Article:
 
 def from_bytes(data: bytes, source: str, settings: Settings) -> Article:
     """Read an article from raw bytes, sniffing HTML against plain text."""
-    text = decode_text(data, source, settings.service.max_input_bytes)
-    if _looks_like_html(text):
+    return from_pasted(decode_text(data, source, settings.service.max_input_bytes), settings, source)
+
+
+def from_pasted(text: str, settings: Settings, source: str = "") -> Article:
+    """Read whatever a reader pasted or piped in: a web address, an HTML page, or an article's text."""
+    address = address_in(text)
+    if address:
+        return from_url(address, settings)
+    if looks_like_html(text):
         from .htmlpage import from_html  # as in from_url: only HTML pays for the HTML readers
 
         return from_html(text, source=source, language=settings.render.language)
@@ -55,6 +108,8 @@ def load(source: str, settings: Settings, stdin: BinaryIO | None = None) -> Arti
         data = stream.read(settings.service.max_input_bytes + 1)
         return from_bytes(data, "standard input", settings)
     path = Path(source)
+    if not path.exists() and address_in(source):
+        return from_url(source.strip(), settings)
     if not path.exists():
         raise InputError(f"{source} does not exist; check the path, or use - to read standard input.")
     if path.is_dir():

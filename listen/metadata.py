@@ -33,11 +33,47 @@ def page_metadata(tree: etree._Element, doc) -> dict[str, Any]:
         "title": title,
         "authors": authors,
         "byline": _join_names(authors),
-        "date": (doc.date or "") if doc is not None else "",
+        "date": _stated_date((doc.date or "") if doc is not None else "", tree),
         "site_name": site,
         "description": description,
         "descriptions": descriptions,
     }
+
+
+def _stated_date(date: str, tree: etree._Element) -> str:
+    """Keep a date only when the page states that day.
+
+    htmldate turns a bare year ("Copyright 2024") into 1 January and a month
+    into its first day; a publication date of the 1st must be written on the
+    page (a meta tag, JSON-LD, a time element, a dateline) to count.
+    """
+    if not re.fullmatch(r"\d{4}-\d{2}-01", date):
+        return date
+    year, month = date[:4], int(date[5:7])
+    page = etree.tostring(tree, encoding="unicode").lower()
+    names = "|".join(_MONTH_NAMES[month - 1].split())
+    stated = (
+        rf"{year}-{month:02d}-01|{year}/{month:02d}/01|\b0?1[./]0?{month}[./]{year}|\b0?{month}/0?1/{year}"
+        rf"|\b0?1(st|er|\.)?\s+(de\s+)?({names})\w*\.?,?\s+(de\s+)?{year}|\b({names})\w*\.?\s+0?1(st)?,?\s+{year}"
+    )
+    return date if re.search(stated, page) else ""
+
+
+# Month names in the languages we read, January first: for matching a stated date.
+_MONTH_NAMES = [
+    "jan januar janvier enero gennaio janeiro",
+    "feb februar février fevrier febrero febbraio fevereiro",
+    "mar märz maerz mars marzo março",
+    "apr april avril abril aprile",
+    "may mai mayo maggio maio",
+    "jun juni juin junio giugno junho",
+    "jul juli juillet julio luglio julho",
+    "aug august août aout agosto",
+    "sep september septembre septiembre setiembre settembre setembro",
+    "oct oktober octobre octubre ottobre outubro",
+    "nov november novembre noviembre novembro",
+    "dec dezember décembre decembre diciembre dicembre dezembro",
+]
 
 
 def meta_content(tree: etree._Element, name: str) -> str:

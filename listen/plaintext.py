@@ -41,6 +41,15 @@ def decode_text(data: bytes, source: str, max_bytes: int) -> str:
 
 _BYLINE_RE = re.compile(r"^\s*(by|written by|words by)\s+\S.{0,80}$", re.IGNORECASE)
 
+# A line that is only a byline: "By Sam Reporter", "BY SAM REPORTER AND JO PIKE",
+# "Written by Sam Reporter, Harbour Correspondent". Stricter than _BYLINE_RE: "by the end
+# of March" on a wrapped line is not one.
+_NAME = r"[A-ZÀ-Þ][\w'’.-]*"
+_BYLINE_LINE = re.compile(
+    rf"^(?:By|BY|Written by|WRITTEN BY|Words by|WORDS BY)\s+{_NAME}"
+    rf"(?:\s+(?:{_NAME}|and|AND|&|de|van|von|da|di|le|la))*(?:,\s*[^,.;:!?]{{1,50}})?$"
+)
+
 
 def _blocks(text: str) -> list[list[str]]:
     """Split text at blank lines into blocks of non-empty, stripped lines."""
@@ -66,8 +75,19 @@ def _is_hard_wrapped(block: list[str]) -> bool:
     return max(widths) <= 100 and min(widths) >= 0.6 * max(widths)
 
 
+def _is_header_line(line: str) -> bool:
+    """Tell whether a line is a byline or a date line, as under a headline."""
+    return bool(_BYLINE_LINE.match(line)) or boilerplate.is_date_line(line)
+
+
 def _paragraphs_of(block: list[str]) -> list[str]:
-    """A hard-wrapped block is one paragraph; otherwise each line is one (pasted web text)."""
+    """A hard-wrapped block is one paragraph; otherwise each line is one (pasted web text).
+
+    A headline with its byline or date line under it is not a wrapped paragraph,
+    however alike the lines' widths ("Harbour reopens" over "By Sam Pike").
+    """
+    if len(block) > 1 and all(_is_header_line(line) for line in block[1:]):
+        return block
     if _is_hard_wrapped(block):
         return [" ".join(block)]
     return block
@@ -87,9 +107,13 @@ def from_text(text: str, source: str = "", language: str | None = None) -> Artic
     for block in _blocks(text):
         lines.extend(_paragraphs_of(block))
     body: list[str] = []
-    for line in lines:
+    date = ""
+    for at, line in enumerate(lines):
         if boilerplate.is_tail_marker(line) and body:
             break
+        if at < _HEADER_LINES and not date and boilerplate.is_date_line(line):
+            # A dateline under the headline is the article's date; a copyright year never is.
+            date = _iso_date(line)
         if boilerplate.is_label(line) or boilerplate.is_tail_marker(line):
             continue
         body.append(line)
@@ -109,4 +133,35 @@ def from_text(text: str, source: str = "", language: str | None = None) -> Artic
             )
     if not language:
         language = detect_language(" ".join([title, *body[:8]]))
-    return Article(paragraphs=body, title=title, byline=byline, language=language, source=source)
+    return Article(paragraphs=body, title=title, byline=byline, date=date, language=language, source=source)
+
+
+# How many lines from the top a date line counts as the article's own date.
+_HEADER_LINES = 4
+
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+
+
+def _iso_date(line: str) -> str:
+    """Turn a date line into YYYY-MM-DD; "" when it is ambiguous (03/04/2024) or not a date."""
+    text = line.lower()
+    found = re.search(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if found:
+        year, month, day = (int(g) for g in found.groups())
+    elif found := re.search(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})", text):
+        day, month, year = int(found.group(1)), _MONTHS.get(found.group(2), 0), int(found.group(3))
+    elif found := re.search(r"([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", text):
+        day, month, year = int(found.group(2)), _MONTHS.get(found.group(1), 0), int(found.group(3))
+    elif found := re.search(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text):
+        first, second, year = (int(g) for g in found.groups())
+        if first > 12 >= second:
+            day, month = first, second
+        elif second > 12 >= first:
+            day, month = second, first
+        else:
+            return ""  # 03/04/2024: the 3rd of April or March the 4th
+    else:
+        return ""
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return ""
+    return f"{year:04d}-{month:02d}-{day:02d}"

@@ -502,3 +502,175 @@ def test_body_sentences_with_dates_or_subscriptions_are_not_labels(line):
     from listen import boilerplate
 
     assert not boilerplate.is_label(line)
+
+
+# Plain text: a byline or a date line under the headline (issue 14, item 1).
+
+_BODY = (
+    "The harbour reopened to boats on Monday after two years of repairs to its storm wall.\n\n"
+    "Fishing crews said the work had been worth the wait.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "header, byline, date",
+    [
+        ("Harbour reopens after repairs\nBy Sam Reporter", "Sam Reporter", ""),
+        ("Harbour reopens after repairs\nBY SAM REPORTER AND JO PIKE", "SAM REPORTER AND JO PIKE", ""),
+        ("Harbour reopens after repairs\nBy Sam Reporter\n12 March 2024", "Sam Reporter", "2024-03-12"),
+        ("Harbour reopens after repairs\nBy Sam Reporter, Harbour Correspondent\nTuesday 12 March 2024",
+         "Sam Reporter, Harbour Correspondent", "2024-03-12"),
+        ("Harbour reopens after repairs\nMarch 12, 2024\nBy Sam Reporter", "Sam Reporter", "2024-03-12"),
+        ("Harbour reopens after repairs\nPublished: 2024-03-12", "", "2024-03-12"),
+        ("Harbour reopens after repairs\nWritten by Sam Reporter", "Sam Reporter", ""),
+        ("Harbour reopens after repairs\n12/03/2024", "", ""),
+    ],
+)
+def test_a_byline_or_date_line_under_the_headline_is_not_merged_into_the_title(header, byline, date):
+    article = from_text(f"{header}\n\n{_BODY}")
+    assert article.title == "Harbour reopens after repairs"
+    assert article.byline == byline
+    assert article.date == date
+    assert article.paragraphs[0].startswith("The harbour reopened")
+    assert not any("Reporter" in p or "2024" in p for p in article.paragraphs)
+
+
+def test_a_short_headline_and_byline_of_equal_width_are_still_two_lines():
+    article = from_text(f"Harbour reopens\nBy Sam Pike\n\n{_BODY}")
+    assert (article.title, article.byline) == ("Harbour reopens", "Sam Pike")
+
+
+def test_a_hard_wrapped_paragraph_with_a_line_starting_with_by_is_still_one_paragraph():
+    text = (
+        "Harbour reopens after repairs\n\n"
+        "The council said the harbour would reopen to boats\n"
+        "by the end of March, weeks ahead of the schedule\n"
+        "set when the storm wall was damaged two years ago.\n"
+    )
+    assert from_text(text).paragraphs == [
+        "The council said the harbour would reopen to boats by the end of March, weeks ahead of the "
+        "schedule set when the storm wall was damaged two years ago."
+    ]
+
+
+# Dates: only what a page states as its publication date (issue 14, item 2).
+
+
+@pytest.mark.parametrize(
+    "footer",
+    ["Copyright 2024 Harbour News", "© 2023 Harbour News Ltd. All rights reserved.", "(c) 2022-2024 Harbour News"],
+)
+def test_a_copyright_year_is_never_turned_into_a_publication_date(footer):
+    html = _story("".join(f"<p>{p}</p>" for p in _PARAS)).replace("</body>", f"<footer><p>{footer}</p></footer></body>")
+    assert from_html(html).date == ""
+
+
+@pytest.mark.parametrize(
+    "head, body",
+    [
+        ("<meta property='article:published_time' content='2024-01-01T09:30:00Z'>", ""),
+        ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"datePublished\": \"2024-01-01\"}</script>", ""),
+        ("", "<time datetime='2024-01-01T08:00:00Z'>1 January 2024</time>"),
+        ("", "<p class='dateline'>Published 1 January 2024</p>"),
+    ],
+)
+def test_a_publication_date_on_the_first_of_january_that_the_page_states_is_kept(head, body):
+    html = _story(body + "".join(f"<p>{p}</p>" for p in _PARAS), head).replace(
+        "</body>", "<footer><p>Copyright 2024 Harbour News</p></footer></body>"
+    )
+    assert from_html(html).date == "2024-01-01"
+
+
+def test_a_copyright_line_in_plain_text_gives_no_date():
+    assert from_text(f"Harbour reopens after repairs\n\n{_BODY}\nCopyright 2024 Harbour News\n").date == ""
+
+
+# What kind of input a paste is (issue 14, item 3).
+
+_DOCUMENT = (
+    "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>Harbour wall finished early</title></head>"
+    "<body><nav><a href='/'>Home</a></nav><article><h1>Harbour wall finished early</h1>"
+    + "".join(f"<p>{p}</p>" for p in _PARAS)
+    + "</article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        _DOCUMENT,
+        "\n\n   " + _DOCUMENT,
+        "<!-- saved from url=(0036)https://news.example/harbour-wall -->\n" + _DOCUMENT,
+        _DOCUMENT.replace("<!DOCTYPE html>", "<!doctype HTML>"),
+        _DOCUMENT.split("<body>")[1].split("</body>")[0],
+    ],
+)
+def test_pasted_html_source_is_read_as_html_not_tag_by_tag(pasted):
+    from listen.config import Settings
+    from listen.loader import from_pasted
+
+    article = from_pasted(pasted, Settings())
+    assert article.paragraphs == _PARAS
+    assert article.title == "Harbour wall finished early"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See news.example/harbour for the full story.",
+        "Harbour wall finished early\n\nnews.example/harbour",
+        "Node.js",
+        "The wall is <b>finished</b>, the council said, and cost less than the <4m budget.",
+    ],
+)
+def test_text_that_mentions_an_address_or_a_tag_is_read_as_text(text):
+    from listen.config import Settings
+    from listen.loader import from_pasted
+
+    assert from_pasted(text, Settings()).paragraphs
+
+
+@pytest.fixture
+def news_site(monkeypatch):
+    """A saved article served at any host under news.example, through a local server."""
+    from pageserver import PageServer
+
+    import listen.fetch as fetch_module
+
+    with PageServer() as server:
+        server.add("/harbour", _DOCUMENT.encode("utf-8"))
+        real_open = fetch_module.open_connection
+        monkeypatch.setattr(fetch_module, "resolve", lambda host, port: ["93.184.216.34"])
+        monkeypatch.setattr(
+            fetch_module, "open_connection", lambda address, port, timeout: real_open("127.0.0.1", port, timeout)
+        )
+        yield server
+
+
+@pytest.mark.parametrize("address", ["news.example:{port}/harbour", "www.news.example:{port}/harbour", "  news.example:{port}/harbour\n"])
+def test_a_pasted_address_without_a_scheme_is_fetched(news_site, address):
+    from listen.config import Settings
+    from listen.loader import from_pasted
+
+    article = from_pasted(address.format(port=news_site.port), Settings.of(fetch_timeout_s=2.0))
+    assert article.paragraphs == _PARAS
+    assert news_site.requests[-1]["path"] == "/harbour"
+
+
+def test_an_address_without_a_scheme_on_the_command_line_is_fetched_not_opened_as_a_file(news_site, tmp_path, monkeypatch):
+    from listen.config import Settings
+    from listen.loader import load
+
+    monkeypatch.chdir(tmp_path)
+    article = load(f"www.news.example:{news_site.port}/harbour", Settings.of(fetch_timeout_s=2.0))
+    assert article.title == "Harbour wall finished early"
+
+
+@pytest.mark.parametrize("pasted", [_DOCUMENT, "news.example:{port}/harbour"])
+def test_the_web_form_reads_pasted_html_and_bare_addresses_like_the_command_line(news_site, pasted):
+    from listen.config import Settings
+    from web.api import _article_from
+
+    article = _article_from({"text": pasted.format(port=news_site.port)}, None, Settings.of(fetch_timeout_s=2.0))
+    assert article.title == "Harbour wall finished early"
+    assert article.paragraphs == _PARAS

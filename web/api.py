@@ -14,8 +14,8 @@ from listen.captions import to_vtt
 from listen.config import Settings
 from listen.errors import InputError, RenderFailedError, SettingsError
 from listen.htmlpage import from_html
-from listen.loader import from_bytes, from_url
-from listen.plaintext import decode_text, from_text
+from listen.loader import from_bytes, from_pasted, from_url
+from listen.plaintext import decode_text
 
 from .common import article_urls, cors, describe, find, manager, voices_json
 from .jobs import READY, RENDERING, Job
@@ -135,7 +135,8 @@ def _article_from(fields: dict[str, Any], upload: Any, settings: Settings) -> Ar
     text = decode_text(value.encode("utf-8", "replace"), f"The {source}", settings.service.max_input_bytes)
     if source == "html":
         return from_html(text, source="", language=settings.render.language)
-    return from_text(text, source="", language=settings.render.language)
+    # Readers paste what they have into the one box: an article's text, a page's HTML source, or an address.
+    return from_pasted(text, settings)
 
 
 # -- reading articles -----------------------------------------------------------------------------
