@@ -168,7 +168,7 @@ def _unlist_posts(tree: etree._Element) -> None:
             parent.tag = "div"
 
 
-def _drop_furniture(tree: etree._Element) -> None:
+def _drop_furniture(tree: etree._Element, keep: frozenset[str] = frozenset()) -> None:
     """Remove furniture tags and elements whose class or id names furniture, keeping tail text.
 
     One pass over the tree: some 90 separate XPath queries took longer than
@@ -177,7 +177,7 @@ def _drop_furniture(tree: etree._Element) -> None:
     doomed = [
         element
         for element in tree.iter(etree.Element)
-        if (element.tag in _FURNITURE_TAGS and not _holds_story(element))
+        if (element.tag in _FURNITURE_TAGS and element.tag not in keep and not _holds_story(element))
         or (element.get("id") in _FURNITURE_SET and not _holds_story(element))
         or not _FURNITURE_SET.isdisjoint((element.get("class") or "").split())
         or _is_media_box(element)
@@ -266,9 +266,15 @@ def body_paragraphs(tree: etree._Element, doc, metadata: dict[str, Any]) -> list
     if _words(ours) < _FEW_WORDS:
         # Never refuse a page that has text: take its largest block of prose.
         block = _clean(_largest_block(tree), metadata)
+        if not block:
+            # Some pages keep their only copy of the text in <noscript> or an <aside>.
+            block = _clean(_largest_block(tree, keep=_HIDING_TAGS), metadata)
         if _words(block) > _words(ours):
             ours = block
     return ours
+
+
+_HIDING_TAGS = frozenset(["noscript", "aside"])
 
 
 def _without_links(paragraphs: list[str], tree: etree._Element) -> list[str]:
@@ -692,19 +698,20 @@ def _is_prose(text: str) -> bool:
 
 # The last resort --------------------------------------------------------------
 
+_LINE_TAGS = frozenset(["p", "br", "li", "h2", "h3", "h4", "h5", "dd", "dt"])
 _INLINE = frozenset(
     "a b i em strong span font small u sup sub abbr time p h2 h3 h4 h5 li ul ol br cite q mark dd dt dl".split()
 )
 
 
-def _largest_block(tree: etree._Element) -> list[str]:
+def _largest_block(tree: etree._Element, keep: frozenset[str] = frozenset()) -> list[str]:
     """Return the paragraphs of the page's largest block of prose that is not links.
 
     Used only when every other reading finds next to nothing, so that a page
     with article text in odd markup is read rather than refused.
     """
     page = _copy(tree)
-    _drop_furniture(page)
+    _drop_furniture(page, keep)
     for bad in page.xpath("//script | //style | //nav | //footer | //header | //select | //template"):
         bad.drop_tree()
     words: dict[etree._Element, list[int]] = {}
@@ -725,8 +732,12 @@ def _largest_block(tree: etree._Element) -> list[str]:
     if not prose:
         return []
     block = max(prose, key=lambda pair: pair[0])[1]
-    for br in block.xpath(".//br"):
-        br.tail = "\n" + (br.tail or "")
-    parts = block.xpath("./p | ./h2 | ./h3 | ./h4 | ./li | ./ul/li | ./ol/li")
-    text = "\n".join(p.text_content() for p in parts) if len(parts) > 1 else block.text_content()
+    for element in block.iter(etree.Element):
+        if element.tag not in _INLINE or element.tag in _LINE_TAGS:
+            # Lines break at every block and <br>, so a heading never runs into its paragraph.
+            element.text = "\n" + (element.text or "")
+            element.tail = "\n" + (element.tail or "")
+    for heading in block.xpath(".//h1"):
+        heading.drop_tree()  # the headline is the title, not the body
+    text = block.text_content()
     return [line for line in _lines(text) if len(line.split()) >= 3 or _words([text]) < 20]

@@ -443,13 +443,20 @@ def test_a_live_blog_kept_in_json_ld_is_read_post_by_post_with_headings():
         # An old page: the story is one block of text with line breaks.
         "<table><tr><td><a href='/'>Home</a><br><a href='/news'>News</a></td><td><b>Harbour wall finished early</b>"
         "<br>{0}<br><br>{1}</td></tr></table>",
+        # A script-built page whose only copy of the text is for readers without scripts.
+        "<div id='app'></div><noscript><p>{0}</p><p>{1}</p></noscript>",
+        # A page that puts its story in an <aside>.
+        "<h1>Harbour wall finished early</h1><aside class='story'><p>{0}</p><p>{1}</p></aside>",
+        # One short paragraph under the headline: the two must not run together.
+        "<main><h1>Harbour wall finished early</h1><p>{0}</p><p>{1}</p></main>",
     ],
 )
 def test_a_short_or_oddly_built_page_with_text_is_read_not_refused(markup):
     html = _shell("", markup.format(*_PARAS))
     body = _body(html)
     assert _PARAS[0] in body and _PARAS[1] in body
-    assert not any("Home" in p or "Print" in p for p in body)
+    assert not any("Home" in p or "Print" in p or "finished earlyParagraph" in p for p in body)
+    assert "Harbour wall finished early" not in body
 
 
 def test_a_story_stream_in_a_list_keeps_each_post_heading_apart_from_its_text():
