@@ -64,7 +64,7 @@ _LABELS = [
     r"please (turn on|enable) javascript.*",
     # Lines that trafilatura commonly lets through on news sites.
     r"(story|article) continues below( this)?( advertisement| ad)?|continue reading( the main story)?",
-    r"scroll (down )?to continue( with content| reading)?|loading( more)?( video| updates| posts| entries| comments)?(\.\.\.|…)?",
+    r"scroll (down )?to continue( with content| reading)?|loading( more)?( video| updates| posts| entries| comments| article| story| content| page)?(\.\.\.|…)?",
     r"(show|load|see) (more|older|newer)( updates| posts| entries)?",
     # Paywall and sign-in prompts.
     r"(subscribe|sign in|log in|register|sign up) (now )?to (keep|continue) reading.{0,80}",
@@ -217,7 +217,7 @@ def clean_paragraphs(
         ):
             continue
         body.append(paragraph)
-    body = _drop_pull_quotes(body)
+    body = _drop_pull_quotes(_drop_repeated_names(body))
     while body and (_is_author_bio(body[-1], authors or []) or _is_job_title_bio(body[-1])):
         body.pop()
     return body
@@ -293,6 +293,22 @@ def _is_heading_repeat(line: str, title: str, description: str, authors: list[st
     return (
         bool(authors) and bool(re.match(r"^(by\s+)?" + re.escape(authors[0]), line, re.I)) and len(line) < 120
     )
+
+
+_NAME_LINE = re.compile(r"^[A-ZÀ-Þ][\w'’.-]*(\s+([A-ZÀ-Þ][\w'’.-]*|de|van|von|da|di|le|la)){0,3}$")
+
+
+def is_name(line: str) -> bool:
+    """Tell whether a line is only a name ("Amira Khan", "Jo de Vries")."""
+    return bool(_NAME_LINE.match(line))
+
+
+def _drop_repeated_names(body: list[str]) -> list[str]:
+    """Drop a name that stands alone on several lines: a live blog's author on each post."""
+    counts: dict[str, int] = {}
+    for paragraph in body:
+        counts[paragraph] = counts.get(paragraph, 0) + 1
+    return [p for p in body if counts[p] < 2 or not _NAME_LINE.match(p)]
 
 
 def _drop_pull_quotes(body: list[str]) -> list[str]:

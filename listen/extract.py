@@ -278,13 +278,38 @@ _HIDING_TAGS = frozenset(["noscript", "aside"])
 
 
 def _without_links(paragraphs: list[str], tree: etree._Element) -> list[str]:
-    """Drop short lines that are only the text of a link: menu entries and teasers
-    that a table layout or a bare page let through ("Home", "News")."""
+    """Drop short lines that are only the text of a link (menu entries and teasers
+    that a table layout or a bare page let through: "Home", "News"), or a name
+    repeated on the page (an author line on every post)."""
     links = {
         " ".join(a.text_content().split())
         for a in tree.xpath("//body//a[not(ancestor::h1 or ancestor::h2 or ancestor::h3 or ancestor::h4)]")
     }
-    return [p for p in paragraphs if len(p.split()) > _LINK_LINE_WORDS or p not in links]
+    repeated = _repeated_short_texts(tree)
+    headings = _heading_texts(tree)
+    return [
+        p
+        for p in paragraphs
+        if len(p.split()) > _LINK_LINE_WORDS
+        # A subheading may be repeated by a table of contents; it is still the story's.
+        or p.lower() in headings
+        or (p not in links and not (p in repeated and boilerplate.is_name(p)))
+    ]
+
+
+def _repeated_short_texts(tree: etree._Element) -> set[str]:
+    """Short texts that stand alone in two or more elements: an author's name on every post.
+
+    trafilatura keeps the first of repeated lines, so the repetition is only seen on the page.
+    """
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for element in tree.xpath("//body//*[self::p or self::span or self::div or self::a][string-length(normalize-space()) < 40]"):
+        text = " ".join(element.text_content().split())
+        if text in seen:
+            repeated.add(text)
+        seen.add(text)
+    return repeated
 
 
 _LINK_LINE_WORDS = 6
@@ -624,6 +649,7 @@ def _readability_paragraphs(tree: etree._Element) -> list[str]:
 # window.__INITIAL_STATE__) keeps a story's paragraphs; captions, titles and teasers sit under others.
 _PROSE_KEYS = frozenset(["text", "content", "html", "value", "body", "articleBody", "paragraph", "paragraphs", "markup"])
 _ASSIGNED_JSON = re.compile(r"=\s*(?=[{\[])")
+_PARSED_JSON = re.compile(r"JSON\.parse\(\s*(\"(?:[^\"\\]|\\.)*\")\s*\)")
 _MAX_SCRIPT = 3_000_000
 
 
@@ -654,6 +680,12 @@ def _script_values(text: str):
             return
         except ValueError:
             pass
+    for match in list(_PARSED_JSON.finditer(text))[:4]:
+        # window.__INITIAL_STATE__ = JSON.parse("{\"article\": ...}"): a JSON string holding JSON.
+        try:
+            yield json.loads(json.loads(match.group(1)))
+        except (ValueError, TypeError):
+            continue
     decoder = json.JSONDecoder()
     for match in list(_ASSIGNED_JSON.finditer(text))[:8]:
         try:

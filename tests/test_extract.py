@@ -402,6 +402,10 @@ def _shell(head: str, body: str = "<div id='root'></div>", scripts: str = "") ->
         lambda paras: "<script>window.Fusion=window.Fusion||{};Fusion.globalContent="
         + json.dumps({"content_elements": [{"type": "text", "content": f"<b></b>{p}"} for p in paras]})
         + ";Fusion.spa=false;</script>",
+        # State parsed from a JSON string at run time.
+        lambda paras: "<script>window.__INITIAL_STATE__ = JSON.parse("
+        + json.dumps(json.dumps({"article": {"paragraphs": paras}}))
+        + ");</script>",
         # Rich-text nodes: each paragraph's text one level further down.
         lambda paras: "<script type='application/json'>"
         + json.dumps({"doc": {"content": [{"content": [{"value": p}]} for p in paras]}})
@@ -681,3 +685,14 @@ def test_the_web_form_reads_pasted_html_and_bare_addresses_like_the_command_line
     article = _article_from({"text": pasted.format(port=news_site.port)}, None, Settings.of(fetch_timeout_s=2.0))
     assert article.title == "Harbour wall finished early"
     assert article.paragraphs == _PARAS
+
+
+def test_an_author_name_on_every_live_blog_post_is_not_read_out():
+    posts = "".join(f"<div class='post'><p class='who'>{name}</p><p>{p}</p></div>" for name, p in zip(["Amira Khan", "Joe Marsh"] * 2, _PARAS[:4]))
+    assert _body(_story(posts)) == _PARAS[:4]
+
+
+def test_a_title_case_subheading_listed_in_a_contents_box_is_kept():
+    contents = "<div class='toc'><a href='#next'>What Comes Next</a></div>"
+    body = f"<p>{_PARAS[0]}</p><p>{_PARAS[1]}</p><div class='heading'><h2 id='next'>What Comes Next</h2></div><p>{_PARAS[2]}</p><p>{_PARAS[3]}</p>"
+    assert "What Comes Next" in _body(_story(contents + body))
