@@ -127,12 +127,17 @@ def _prepare(tree: etree._Element) -> etree._Element:
     # headline is a section's or a live-blog post's, and its heading is part of the story.
     for header in tree.xpath("//article//header[not(.//h1)][.//h2 or .//h3 or .//h4]"):
         header.tag = "div"
-    # The header around the headline holds the standfirst, byline and date, not the story.
+    # The header around the headline holds the standfirst, byline and date, not the story
+    # (a long paragraph there is more likely the story's first, and stays).
     for paragraph in tree.xpath("//header[.//h1]//p"):
-        paragraph.drop_tree()
+        if _word_count(paragraph) <= _STANDFIRST_MAX_WORDS:
+            paragraph.drop_tree()
     _drop_contents_lists(tree, _heading_texts(tree))
     _unlist_posts(tree)
     return tree
+
+
+_STANDFIRST_MAX_WORDS = 50
 
 
 def _heading_texts(tree: etree._Element) -> set[str]:
