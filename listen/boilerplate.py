@@ -177,6 +177,34 @@ def is_date_line(line: str) -> bool:
     return bool(_DATE_LINE_RE.match(line))
 
 
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+
+
+def date_in(line: str) -> str:
+    """Turn a date line into YYYY-MM-DD; "" when it is ambiguous (03/04/2024) or not a date."""
+    text = line.lower()
+    found = re.search(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if found:
+        year, month, day = (int(g) for g in found.groups())
+    elif found := re.search(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})", text):
+        day, month, year = int(found.group(1)), _MONTHS.get(found.group(2), 0), int(found.group(3))
+    elif found := re.search(r"([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", text):
+        day, month, year = int(found.group(2)), _MONTHS.get(found.group(1), 0), int(found.group(3))
+    elif found := re.search(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text):
+        first, second, year = (int(g) for g in found.groups())
+        if first > 12 >= second:
+            day, month = first, second
+        elif second > 12 >= first:
+            day, month = second, first
+        else:
+            return ""  # 03/04/2024: the 3rd of April or March the 4th
+    else:
+        return ""
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return ""
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
 def is_tail_marker(line: str) -> bool:
     """Tell whether a line starts a section after the article (comments, fact-check, related)."""
     return bool(_TAIL_RE.match(line))

@@ -19,6 +19,7 @@ from typing import Any
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.settings import set_date_params
 
 from . import boilerplate
 from .errors import InputError
@@ -104,6 +105,9 @@ def trafilatura_doc(tree: etree._Element, url: str | None):
             include_comments=False,
             include_tables=False,
             include_images=False,
+            # Dates only from the page's markup: the extensive search takes most of the time on a big
+            # page and turns a "Copyright 2024" into 1 January. metadata.py looks for a dateline itself.
+            date_extraction_params=set_date_params(False),
         )
     except Exception:  # an odd page can trip it up; readability and the fallbacks still read the page
         return None

@@ -11,6 +11,8 @@ from typing import Any
 
 from lxml import etree
 
+from . import boilerplate
+
 __all__ = ["TITLE_SEPARATORS", "first_text", "meta_content", "page_language", "page_metadata"]
 
 TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—:·•»]|-{1,2}|::)\s+")
@@ -33,11 +35,32 @@ def page_metadata(tree: etree._Element, doc) -> dict[str, Any]:
         "title": title,
         "authors": authors,
         "byline": _join_names(authors),
-        "date": _stated_date((doc.date or "") if doc is not None else "", tree),
+        "date": _stated_date((doc.date or "") if doc is not None else "", tree) or _dateline(tree),
         "site_name": site,
         "description": description,
         "descriptions": descriptions,
     }
+
+
+_PIECES = re.compile(r"\s*(?:[|·•]|\s[–—-]\s)\s*")
+_BY_NAME = re.compile(r"^(?:by|von|par|por)\s+[^,]{1,60},\s*", re.I)
+
+
+def _dateline(tree: etree._Element) -> str:
+    """Find a dateline near the top of the page: "Posted: Friday, 18 October 2024 | By ...",
+    "By Gwen Ashby, 2 April 2025". A date inside a sentence is not one, nor is an update stamp."""
+    for node in tree.xpath("//body//text()[normalize-space()]")[:300]:
+        text = " ".join(str(node).split())
+        if len(text) > 160:
+            continue
+        for piece in _PIECES.split(text):
+            piece = _BY_NAME.sub("", piece)
+            if re.match(r"(last )?(updated|modified)\b", piece, re.I) or not boilerplate.is_date_line(piece):
+                continue
+            found = boilerplate.date_in(piece)
+            if found:
+                return found
+    return ""
 
 
 def _stated_date(date: str, tree: etree._Element) -> str:

@@ -113,7 +113,7 @@ def from_text(text: str, source: str = "", language: str | None = None) -> Artic
             break
         if at < _HEADER_LINES and not date and boilerplate.is_date_line(line):
             # A dateline under the headline is the article's date; a copyright year never is.
-            date = _iso_date(line)
+            date = boilerplate.date_in(line)
         if boilerplate.is_label(line) or boilerplate.is_tail_marker(line):
             continue
         body.append(line)
@@ -139,29 +139,3 @@ def from_text(text: str, source: str = "", language: str | None = None) -> Artic
 # How many lines from the top a date line counts as the article's own date.
 _HEADER_LINES = 4
 
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
-
-
-def _iso_date(line: str) -> str:
-    """Turn a date line into YYYY-MM-DD; "" when it is ambiguous (03/04/2024) or not a date."""
-    text = line.lower()
-    found = re.search(r"(\d{4})-(\d{2})-(\d{2})", text)
-    if found:
-        year, month, day = (int(g) for g in found.groups())
-    elif found := re.search(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})", text):
-        day, month, year = int(found.group(1)), _MONTHS.get(found.group(2), 0), int(found.group(3))
-    elif found := re.search(r"([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", text):
-        day, month, year = int(found.group(2)), _MONTHS.get(found.group(1), 0), int(found.group(3))
-    elif found := re.search(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text):
-        first, second, year = (int(g) for g in found.groups())
-        if first > 12 >= second:
-            day, month = first, second
-        elif second > 12 >= first:
-            day, month = second, first
-        else:
-            return ""  # 03/04/2024: the 3rd of April or March the 4th
-    else:
-        return ""
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return ""
-    return f"{year:04d}-{month:02d}-{day:02d}"
