@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED
+from pageserver import PageServer
 
+import listen.fetch as fetch_module
 from bench import extraction_eval as evaluation
+from listen import boilerplate
+from listen.config import Settings
 from listen.errors import InputError
 from listen.htmlpage import from_html
+from listen.loader import from_pasted, load
 from listen.plaintext import from_text
+from web.api import _article_from
 
 PAGES = Path(__file__).parent / "pages"
 NAMES = sorted(p.stem for p in PAGES.glob("*.html") if (PAGES / f"{p.stem}.txt").exists())
@@ -225,8 +231,6 @@ def test_a_subheading_is_kept_even_when_the_text_repeats_its_words():
     ],
 )
 def test_credits_inline_links_and_live_blog_furniture_are_labels(line):
-    from listen import boilerplate
-
     assert boilerplate.is_label(line)
 
 
@@ -239,8 +243,6 @@ def test_credits_inline_links_and_live_blog_furniture_are_labels(line):
     ],
 )
 def test_body_sentences_that_look_like_credits_are_not_labels(line):
-    from listen import boilerplate
-
     assert not boilerplate.is_label(line)
 
 
@@ -496,8 +498,6 @@ def test_medium_style_subheadings_marked_as_h1_are_kept():
     ],
 )
 def test_date_lines_cms_stamps_and_paywall_prompts_are_labels(line):
-    from listen import boilerplate
-
     assert boilerplate.is_label(line)
 
 
@@ -510,8 +510,6 @@ def test_date_lines_cms_stamps_and_paywall_prompts_are_labels(line):
     ],
 )
 def test_body_sentences_with_dates_or_subscriptions_are_not_labels(line):
-    from listen import boilerplate
-
     assert not boilerplate.is_label(line)
 
 
@@ -617,9 +615,6 @@ _DOCUMENT = (
     ],
 )
 def test_pasted_html_source_is_read_as_html_not_tag_by_tag(pasted):
-    from listen.config import Settings
-    from listen.loader import from_pasted
-
     article = from_pasted(pasted, Settings())
     assert article.paragraphs == _PARAS
     assert article.title == "Harbour wall finished early"
@@ -635,18 +630,13 @@ def test_pasted_html_source_is_read_as_html_not_tag_by_tag(pasted):
     ],
 )
 def test_text_that_mentions_an_address_or_a_tag_is_read_as_text(text):
-    from listen.config import Settings
-    from listen.loader import from_pasted
-
     assert from_pasted(text, Settings()).paragraphs
 
 
 @pytest.fixture
 def news_site(monkeypatch):
     """A saved article served at any host under news.example, through a local server."""
-    from pageserver import PageServer
 
-    import listen.fetch as fetch_module
 
     with PageServer() as server:
         server.add("/harbour", _DOCUMENT.encode("utf-8"))
@@ -660,18 +650,12 @@ def news_site(monkeypatch):
 
 @pytest.mark.parametrize("address", ["news.example:{port}/harbour", "www.news.example:{port}/harbour", "  news.example:{port}/harbour\n"])
 def test_a_pasted_address_without_a_scheme_is_fetched(news_site, address):
-    from listen.config import Settings
-    from listen.loader import from_pasted
-
     article = from_pasted(address.format(port=news_site.port), Settings.of(fetch_timeout_s=2.0))
     assert article.paragraphs == _PARAS
     assert news_site.requests[-1]["path"] == "/harbour"
 
 
 def test_an_address_without_a_scheme_on_the_command_line_is_fetched_not_opened_as_a_file(news_site, tmp_path, monkeypatch):
-    from listen.config import Settings
-    from listen.loader import load
-
     monkeypatch.chdir(tmp_path)
     article = load(f"www.news.example:{news_site.port}/harbour", Settings.of(fetch_timeout_s=2.0))
     assert article.title == "Harbour wall finished early"
@@ -679,9 +663,6 @@ def test_an_address_without_a_scheme_on_the_command_line_is_fetched_not_opened_a
 
 @pytest.mark.parametrize("pasted", [_DOCUMENT, "news.example:{port}/harbour"])
 def test_the_web_form_reads_pasted_html_and_bare_addresses_like_the_command_line(news_site, pasted):
-    from listen.config import Settings
-    from web.api import _article_from
-
     article = _article_from({"text": pasted.format(port=news_site.port)}, None, Settings.of(fetch_timeout_s=2.0))
     assert article.title == "Harbour wall finished early"
     assert article.paragraphs == _PARAS
