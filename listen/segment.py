@@ -149,6 +149,8 @@ TIME_QUALIFIERS = {
 # A sentence that is only a time phrase ("At 9 a.m.", "Shortly after 11 p.m.") cannot end there.
 TIME_PREPOSITIONS = {"at", "by", "around", "about", "after", "before", "until", "till", "from", "since",
                      "shortly", "just", "soon", "early", "late", "sometime", "starting", "beginning"}
+# Abbreviations ending a company's or a street's name: a clause may start right after them.
+BUSINESS_AND_STREET = {"inc", "corp", "ltd", "co", "llc", "plc", "bros", "st", "ave", "blvd", "rd"}
 # Words a single capital letter names a kind of: "vitamin D.", "Plan B.", "Terminal C." (not an initial).
 LETTER_DESIGNATIONS = {
     "vitamin", "hepatitis", "plan", "grade", "type", "group", "category", "class", "zone", "terminal",
@@ -157,6 +159,12 @@ LETTER_DESIGNATIONS = {
     "route", "track", "channel", "series", "model", "size", "part", "section", "article", "chapter",
     "figure", "table", "form", "lot", "room", "hall", "area", "sector", "cohort", "batch", "concourse",
     "hangar", "lane", "box", "point", "ward", "bay", "blood", "strain", "variant", "influenza", "flu",
+}
+# Lower-case words a name often follows: "with J. Smith", "starring M. Ryan".
+NAME_PRECEDERS = {
+    "with", "from", "like", "than", "about", "after", "before", "under", "into", "upon", "named", "called",
+    "including", "against", "between", "among", "featuring", "starring", "said", "says", "told", "wrote",
+    "author", "poet", "novelist", "writer", "singer", "actor", "actress", "director", "judge", "player",
 }
 # Verbs of saying: '"Why not?" Smith asked.' is one sentence, the quote and who said it.
 SPEECH_VERBS = {
@@ -172,6 +180,7 @@ TITLES = {
 }
 
 TERMINALS = ".!?…‼⁇⁈⁉।॥؟۔։።။።"  # marks that can end a sentence before a space
+LEAD_BULLETS = "-*·–"  # bullets too when they open the paragraph: "- Free delivery - No contract"
 CJK_TERMINALS = "。！？｡"  # marks that end a sentence with no space after them
 CLOSERS = "\"'”’)]»」』）】〕〉》"
 OPENERS = "\"'“‘([«„‚¿¡「『（【"
@@ -359,7 +368,9 @@ class _Splitter:
             return True
         # Nothing that goes on in lower case starts a sentence: "Yahoo! in", "thinking... maybe".
         if first.islower():
-            return False
+            if not _camel_case(nxt):
+                return False
+            return cand.punct != "." or self._decide_period(cand) is not False  # ". iPhone sales fell"
         short = self._sentence_so_far(cand, 3)
         # A list marker or label opening an item ("1.", "A.", "• Step 3.") belongs to its item.
         if short is not None and (LIST_MARKER.match(short) or LABEL.match(short)):
@@ -428,7 +439,16 @@ class _Splitter:
             return self._after_time(cand)
         if initial and self._names_a_kind(cand):
             return _opens(nxt)  # "Plan B. Officials", "vitamin D. Doctors"
+        if key in BUSINESS_AND_STREET and self._common_word_then_lower_case(cand.index + 1):
+            return True  # "Acme Corp. Investors were", "Main St. Residents complained"
         return _starts_sentence(nxt, self.language)
+
+    def _common_word_then_lower_case(self, i: int) -> bool:
+        """A capitalised common word followed by a lower-case one: the start of a clause, not a name."""
+        if self.tokenizer is None:
+            return False
+        flags = self.tokenizer._params.ortho_context.get(self._word(i).strip(",;:").lower(), 0)
+        return bool(flags & _ORTHO_LC) and self._word(i + 1)[:1].islower()
 
     def _after_time(self, cand: _Candidate) -> bool:
         """'at 9 a.m. Crowds' ends; 'a.m. Eastern', 'a.m. Monday', 'a.m. Mr. Santos' and 'At 9 a.m. Maria' go on."""
@@ -450,10 +470,12 @@ class _Splitter:
         if cand.index == 0 or cand.index == self.first_word:
             return False
         before = self._word(cand.index - 1).strip(",;:\"'“”‘’()")
-        if not before or len(before) <= 2 or before.endswith("."):
+        if not before or before.endswith(".") or (len(before) == 1 and before.isupper()):
             return False  # "J. K. Rowling", "U. S. Grant": a chain of initials
-        if before[0].islower() or before.lower() in LETTER_DESIGNATIONS:
-            return True
+        if before.lower() in LETTER_DESIGNATIONS or before in ("a", "an"):
+            return True  # "vitamin D.", "Plan B.", "got an A."
+        if before[0].islower():  # "lack iron D." is rare; "by T. Rowe Price", "of F. Scott" are names
+            return len(before) > 3 and before not in NAME_PRECEDERS
         params = self.tokenizer._params if self.tokenizer else None
         return bool(params and params.ortho_context.get(before.lower(), 0) & _ORTHO_LC)
 
@@ -481,12 +503,17 @@ def _caseless_letters(word: str) -> bool:
     return all(unicodedata.category(c)[0] in "LM" for c in word) and not word.isupper() and not word.islower()
 
 
+def _camel_case(word: str) -> bool:
+    """A name that starts in lower case and opens sentences all the same: "iPhone", "eBay"."""
+    return any(c.isupper() for c in word[1:4]) and word[:1].islower()
+
+
 def _opens(word: str) -> bool:
     """Could this word open a sentence: a capital, a digit, an opening mark, or a letter without case."""
     first = word[:1]
     if not first:
         return True
-    if first in OPENERS or first in BULLETS or first.isdigit() or first.isupper():
+    if first in OPENERS or first in BULLETS or first.isdigit() or first.isupper() or _camel_case(word):
         return True
     return first.isalpha() and not first.islower()
 
@@ -508,12 +535,13 @@ def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
     then the first marker of the sequence opens one too. "items (a) and (b)" is no list.
     """
     starts: set[int] = set()
+    lead = text[words[0][0]:words[0][1]] if words else ""
     last: dict[tuple[str, str], tuple[int, int]] = {}  # (style, alphabet) -> (value, word index)
     for i, (ws, we) in enumerate(words):
         if we - ws > 6:
             continue
         word = text[ws:we]
-        if word in BULLETS:
+        if word in BULLETS or (word == lead and lead in LEAD_BULLETS and _opens(_word_at(text, words, i + 1))):
             if i > 0:
                 starts.add(i)
             continue
@@ -524,12 +552,16 @@ def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
         for alphabet, value in _marker_values(m.group(style)):
             key = (style, alphabet)
             previous = last.get(key)
-            if previous and previous[0] == value - 1 and i - previous[1] >= 3:
+            if previous and previous[0] == value - 1 and i - previous[1] >= 2:
                 starts.add(i)
                 if previous[1] > 0:
                     starts.add(previous[1])
             last[key] = (value, i)
     return starts
+
+
+def _word_at(text: str, words: list[tuple[int, int]], i: int) -> str:
+    return text[words[i][0]:words[i][1]] if i < len(words) else ""
 
 
 def _after_bullet(text: str, words: list[tuple[int, int]], i: int) -> bool:
