@@ -113,6 +113,16 @@ EXTRA_ABBREVIATIONS = {
     "pl": {"prof", "dr", "inż", "mgr", "np", "tzw", "ul", "godz", "r", "ok", "m.in"},
 }
 
+# Titles before a name, in the languages we have rules for: after them a capital is the name.
+TITLE_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "sra", "srta", "dra", "dña", "lic", "ing", "hr", "fr", "m", "mme",
+    "mlle", "me", "pr", "sig", "dott", "avv", "dhr", "mevr", "mgr", "inż", "проф", "акад", "им", "г", "ул",
+}
+# Abbreviations that stand before a number in many languages: "art. 14", "Nr. 5", "núm. 3", "S. 12".
+NUMBER_ABBREVIATIONS = {
+    "art", "arts", "nr", "no", "núm", "n", "p", "pp", "pág", "págs", "vol", "cap", "fig", "tel", "s", "ss",
+    "abs", "bd", "kap", "chap", "par", "sec", "str", "№",
+}
 # Abbreviations that often end a sentence: after them a capital opens a new one ("..., etc. Nobody").
 SENTENCE_FINAL_ABBREVIATIONS = {"etc", "usw", "ecc", "etc.", "и т.д", "и т.п"}
 
@@ -342,7 +352,7 @@ class _Splitter:
         if verdict is not None:
             return verdict
         if self.tokenizer is None:
-            return _general(cand)
+            return _general(cand, EXTRA_ABBREVIATIONS.get(self.language, set()))
         # Punkt decides from the word and the next one alone, so ask it about just those.
         ws = self.words[cand.index][0]
         window = self.text[ws:self.words[cand.index + 1][1]]
@@ -390,7 +400,7 @@ class _Splitter:
             return _opens(nxt)  # ?, !, an ellipsis in any form, a danda: ends before a capital
         if cand.close and cand.close[-1] not in ")]":
             # 'He said "no." Then': the quote closes a sentence unless an abbreviation sits inside.
-            return self._decide_period(cand) or first.isupper() or first in OPENERS
+            return self._decide_period(cand) or _opens(nxt)
         return self._decide_period(cand)
 
     def _citation_follows(self, cand: _Candidate) -> bool:
@@ -423,10 +433,13 @@ class _Splitter:
         # "EE. UU.", "z. B.", "т. е.": a short abbreviation written in parts goes on.
         if SHORT_ABBREVIATION.match(word) and SHORT_ABBREVIATION.match(nxt.rstrip(",;:")):
             return False
-        if self.language != "en":
-            return None
         params = self.tokenizer._params if self.tokenizer else None
-        abbreviation = key in params.abbrev_types if params else False
+        known = EXTRA_ABBREVIATIONS.get(self.language, set())
+        abbreviation = key in known or (params is not None and key in params.abbrev_types)
+        if (abbreviation or key in NUMBER_ABBREVIATIONS) and (nxt[:1].isdigit() or nxt[:1] == "#"):
+            return False  # "p. 55", "No. 10", "art. 14"
+        if self.language != "en":
+            return self._decide_period_elsewhere(cand, key, known)
         initial = len(word) == 2 and word[0].isupper()
         dotted = re.fullmatch(r"(?:[A-Za-z]\.){2,}", word) is not None
         if not (abbreviation or initial or dotted):
@@ -442,6 +455,22 @@ class _Splitter:
         if key in BUSINESS_AND_STREET and self._common_word_then_lower_case(cand.index + 1):
             return True  # "Acme Corp. Investors were", "Main St. Residents complained"
         return _starts_sentence(nxt, self.language)
+
+    def _decide_period_elsewhere(self, cand: _Candidate, key: str, known: set[str]) -> bool | None:
+        """A full stop in a language other than English: our few rules, then Punkt or the general rule."""
+        nxt = cand.next_word
+        if key == "m" and self._word(cand.index - 1).lower() in ("a.", "p."):
+            return _opens(nxt)  # "a las 2 p. m. Nadie"
+        if key in TITLE_ABBREVIATIONS and nxt[:1].isupper():
+            return False  # "El Dr. Juan Pérez", "Menurut Dr. Budi"
+        params = self.tokenizer._params if self.tokenizer else None
+        if params is None or len(params.ortho_context) < 100:
+            # No model, or one that never learnt which words are capitalised (Russian): the
+            # abbreviations we know and initials go on, anything else ends before a capital.
+            return _general(cand, known)
+        if key in params.abbrev_types and key not in known and "." not in key and len(key) >= 5:
+            return _opens(nxt)  # a long word a model took for an abbreviation ("bulamadı")
+        return None
 
     def _common_word_then_lower_case(self, i: int) -> bool:
         """A capitalised common word followed by a lower-case one: the start of a clause, not a name."""
@@ -488,11 +517,13 @@ class _Splitter:
         return bool(flags & _ORTHO_UC) and not flags & _ORTHO_LC
 
 
-def _general(cand: _Candidate) -> bool:
-    """The rule for a full stop in a language Punkt has no model for."""
+def _general(cand: _Candidate, abbreviations: set[str]) -> bool:
+    """The rule for a full stop in a language Punkt has no (useful) model for."""
     word = cand.word.lstrip(OPENERS).rstrip(CLOSERS)[:-1]
     if len(word) == 1 and word.isalpha():
         return False  # an initial
+    if word.lower() in abbreviations or word.lower() in TITLE_ABBREVIATIONS:
+        return False
     if 0 < len(word) <= 2 and _caseless_letters(word):
         return False  # a short abbreviation in a script without case: "डॉ."
     return _opens(cand.next_word)
@@ -500,7 +531,7 @@ def _general(cand: _Candidate) -> bool:
 
 def _caseless_letters(word: str) -> bool:
     """Letters (with their vowel signs) of a script without capitals: Devanagari, Arabic, CJK."""
-    return all(unicodedata.category(c)[0] in "LM" for c in word) and not word.isupper() and not word.islower()
+    return all(unicodedata.category(c)[0] in "LM" and not c.isupper() and not c.islower() for c in word)
 
 
 def _camel_case(word: str) -> bool:
