@@ -196,6 +196,9 @@ CLOSERS = "\"'”’)]»」』）】〕〉》"
 OPENERS = "\"'“‘([«„‚¿¡「『（【"
 BULLETS = "•▪◦●‣■□►▸➢✓✔"
 DOTS = ".…"
+# An ellipsis run straight into a capitalised word: "Wait...What". Matched only from the start of
+# a run of dots and without backtracking into it, so a long run costs its length once.
+ELLIPSIS = re.compile(r"(?<![.…])(?:\.{3,}+|…++)")
 CJK_END = re.compile("[" + CJK_TERMINALS + "!?]+[" + re.escape(CLOSERS) + "]*")
 LIST_MARKER = re.compile(r"^(?:\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$")
 # An inline list marker: "(b)", "b)", "2)", "2.", "iv." (the group tells the style).
@@ -311,9 +314,15 @@ class _Splitter:
         return self.text[ws:we]
 
     def _inside_word(self, i: int) -> None:
-        """Split after a CJK full stop, question or exclamation mark inside a run with no spaces."""
+        """Split after a CJK full stop, question or exclamation mark inside a run with no spaces,
+        and after an ellipsis with no space before a capitalised word ("Wait...What")."""
         ws, we = self.words[i]
         word = self.text[ws:we]
+        if "..." in word or "…" in word:
+            for m in ELLIPSIS.finditer(word):
+                after = word[m.end():m.end() + 2]
+                if len(after) == 2 and after[0].isupper() and after[1].islower() and ws + m.end() > self.start:
+                    self._cut(ws + m.end(), ws + m.end(), i)
         if not any(mark in word for mark in CJK_TERMINALS):
             return
         for m in CJK_END.finditer(word):
@@ -409,6 +418,9 @@ class _Splitter:
         for j in range(cand.index + 1, min(cand.index + 1 + CITATION_WORDS, len(self.words))):
             word = self._word(j).rstrip(".")
             if word.endswith(closer):
+                inside = self.text[self.words[cand.index + 1][0] + 1:self.words[j][1]].rstrip(")]")
+                if not _cites(inside):
+                    return False  # '"Yes." (The vote was close.) Then': a sentence in brackets of its own
                 self.citation_end = j
                 return True
         return False
@@ -527,6 +539,13 @@ def _general(cand: _Candidate, abbreviations: set[str]) -> bool:
     if 0 < len(word) <= 2 and _caseless_letters(word):
         return False  # a short abbreviation in a script without case: "डॉ."
     return _opens(cand.next_word)
+
+
+def _cites(inside: str) -> bool:
+    """Does a bracket after a quote hold a citation ("Smith v. Jones, 2019", "p. 12", "Applause")?"""
+    if inside[-1:] not in TERMINALS or len(inside.split()) <= 2:
+        return True
+    return re.search(r"\b(?:1[5-9]|20)\d\d\b|\bet al\b|\bv\. |\bpp?\. \d", inside) is not None
 
 
 def _caseless_letters(word: str) -> bool:
