@@ -107,8 +107,11 @@ def _seconds(text: str) -> float:
         lambda n: ". " * (n // 2),  # a spaced ellipsis without end
         lambda n: "a.\n" * (n // 3),
         lambda n: "1) x y z 2) x y z • " * (n // 20),
+        lambda n: "Ab..." * (n // 5),  # ellipses run into words
+        lambda n: "字。!?" * (n // 4),  # CJK full stops with no spaces
     ],
-    ids=["long-word", "dots", "marks", "dots-and-quotes", "spaced-dots", "abbreviations", "list-markers"],
+    ids=["long-word", "dots", "marks", "dots-and-quotes", "spaced-dots", "abbreviations", "list-markers",
+         "joined-ellipses", "cjk"],
 )
 def test_segmentation_time_grows_linearly_with_the_input(make):
     # Ten times the text may take about ten times as long; a quadratic step would take a hundred.
