@@ -115,7 +115,7 @@ def _seconds(text: str) -> float:
 )
 def test_segmentation_time_grows_linearly_with_the_input(make):
     # Ten times the text may take about ten times as long; a quadratic step would take a hundred.
-    short, long = _seconds(make(20_000)), _seconds(make(200_000))
+    short, long = _seconds(make(10_000)), _seconds(make(100_000))
     assert long < 30 * max(short, 1e-4), (short, long)
 
 
