@@ -190,11 +190,11 @@ TITLES = {
 }
 
 TERMINALS = ".!?…‼⁇⁈⁉।॥؟۔։።။።"  # marks that can end a sentence before a space
-LEAD_BULLETS = "-*·–"  # bullets too when they open the paragraph: "- Free delivery - No contract"
+LEAD_BULLETS = "-*·–—"  # bullets too when they open the paragraph: "- Free delivery - No contract"
 CJK_TERMINALS = "。！？｡"  # marks that end a sentence with no space after them
 CLOSERS = "\"'”’)]»」』）】〕〉》"
 OPENERS = "\"'“‘([«„‚¿¡「『（【"
-BULLETS = "•▪◦●‣■□►▸➢✓✔"
+BULLETS = "•▪◦●‣■□►▸➢➤✓✔❖◆◇○→"
 DOTS = ".…"
 # An ellipsis run straight into a capitalised word: "Wait...What". Matched only from the start of
 # a run of dots and without backtracking into it, so a long run costs its length once.
@@ -211,8 +211,9 @@ ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 
 REFERENCE_WORDS = {
     "section", "sections", "paragraph", "paragraphs", "clause", "clauses", "article", "articles", "item",
     "items", "subsection", "rule", "rules", "point", "points", "option", "options", "question", "questions",
-    "part", "parts", "step", "steps", "and", "or", "nor", "to", "through", "than", "chose", "choose",
+    "part", "parts", "step", "steps", "chose", "choose", "than",
 }
+CONJUNCTIONS = {"and", "or", "nor", "to", "through", "&", "-", "–", "und", "oder", "et", "ou", "y", "o", "e"}
 WORD = re.compile(r"\S+")
 _ORTHO_LC = (1 << 4) | (1 << 5) | (1 << 6)  # Punkt: seen in lower case (sentence start, middle, unknown)
 _ORTHO_UC = (1 << 1) | (1 << 2) | (1 << 3)
@@ -228,6 +229,7 @@ class _Candidate:
     word: str  # the token carrying the punctuation, e.g. "U.S." or "(quietly)."
     next_word: str
     index: int = -1  # the word's place in the paragraph's words
+    footnote: bool = False  # footnote marks follow the punctuation: "1850.[2]"
 
 
 @cache
@@ -345,7 +347,7 @@ class _Splitter:
         if i + 1 >= len(self.words):
             return None
         ws, we = self.words[i]
-        word = self.text[ws:we]
+        word = _without_footnote(self.text[ws:we])  # 'in 1850.[2] It grew'
         j = ws + len(word.rstrip(CLOSERS))
         k = ws + len(self.text[ws:j].rstrip(TERMINALS + CJK_TERMINALS))
         greek_question = self.language == "el" and self.text[j - 1:j] in ";;"
@@ -353,14 +355,15 @@ class _Splitter:
             return None
         if greek_question:
             k = j - 1
-        return _Candidate(end=we, next_start=self.words[i + 1][0], punct=self.text[k:j],
-                          close=self.text[j:we], word=self.text[ws:we], next_word=self._word(i + 1), index=i)
+        end = ws + len(word)
+        return _Candidate(end=we, next_start=self.words[i + 1][0], punct=self.text[k:j], close=self.text[j:end],
+                          word=self.text[ws:end], next_word=self._word(i + 1), index=i, footnote=end < we)
 
     def _decide_with_punkt(self, cand: _Candidate) -> bool:
         verdict = self._decide(cand)
         if verdict is not None:
             return verdict
-        if self.tokenizer is None:
+        if self.tokenizer is None or cand.footnote:
             return _general(cand, EXTRA_ABBREVIATIONS.get(self.language, set()))
         # Punkt decides from the word and the next one alone, so ask it about just those.
         ws = self.words[cand.index][0]
@@ -517,8 +520,11 @@ class _Splitter:
             return True  # "vitamin D.", "Plan B.", "got an A."
         if before[0].islower():  # "lack iron D." is rare; "by T. Rowe Price", "of F. Scott" are names
             return len(before) > 3 and before not in NAME_PRECEDERS
+        # A capitalised word also used in lower case ("League", "Mark"): a kind, unless a name follows
+        # ("League C. Fans" ends; "Mark E. Smith" goes on).
         params = self.tokenizer._params if self.tokenizer else None
-        return bool(params and params.ortho_context.get(before.lower(), 0) & _ORTHO_LC)
+        common = bool(params and params.ortho_context.get(before.lower(), 0) & _ORTHO_LC)
+        return common and not self._is_name(cand.next_word)
 
     def _is_name(self, word: str) -> bool:
         """A capitalised word Punkt's model has seen only capitalised ("Maria", "Britain")."""
@@ -539,6 +545,16 @@ def _general(cand: _Candidate, abbreviations: set[str]) -> bool:
     if 0 < len(word) <= 2 and _caseless_letters(word):
         return False  # a short abbreviation in a script without case: "डॉ."
     return _opens(cand.next_word)
+
+
+def _without_footnote(word: str) -> str:
+    """A word without the footnote marks after it: 'founded in 1850.[2][3]' -> '1850.'."""
+    while word.endswith("]"):
+        at = word.rfind("[", max(0, len(word) - 6))
+        if at <= 0 or not word[at + 1:-1].isalnum():
+            break
+        word = word[:at]
+    return word
 
 
 def _cites(inside: str) -> bool:
@@ -586,7 +602,8 @@ def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
     """
     starts: set[int] = set()
     lead = text[words[0][0]:words[0][1]] if words else ""
-    last: dict[tuple[str, str], tuple[int, int]] = {}  # (style, alphabet) -> (value, word index)
+    # (style, alphabet) -> (value, word index, named in the text rather than opening an item)
+    last: dict[tuple[str, str], tuple[int, int, bool]] = {}
     for i, (ws, we) in enumerate(words):
         if we - ws > 6:
             continue
@@ -602,12 +619,21 @@ def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
         for alphabet, value in _marker_values(m.group(style)):
             key = (style, alphabet)
             previous = last.get(key)
-            if previous and previous[0] == value - 1 and i - previous[1] >= 2:
-                starts.add(i)
-                if previous[1] > 0:
-                    starts.add(previous[1])
-            last[key] = (value, i)
+            named = False
+            if previous and previous[0] == value - 1:
+                named = previous[2] or _joined(text, words, previous[1], i)
+                if not named:
+                    starts.add(i)
+                    if previous[1] > 0:
+                        starts.add(previous[1])
+            last[key] = (value, i, named)
     return starts
+
+
+def _joined(text: str, words: list[tuple[int, int]], a: int, b: int) -> bool:
+    """'(a) and (b)', '1) or 2)': two markers named together, with no item between them."""
+    between = [text[ws:we].lower() for ws, we in words[a + 1:b]] if b - a <= 3 else ["item"]
+    return all(word in CONJUNCTIONS for word in between)
 
 
 def _word_at(text: str, words: list[tuple[int, int]], i: int) -> str:
