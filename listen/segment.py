@@ -436,6 +436,8 @@ class _Splitter:
                 return j > cand.index + 1
             if not word[:1].isupper() or word.lower().strip(",") in SENTENCE_STARTERS_EN:
                 return False
+            if word.lower() not in TITLES and self._common(word):
+                return False  # '"Can we fix it?" Engineers asked the question': a new sentence
         return False
 
     def _decide_period(self, cand: _Candidate) -> bool | None:
@@ -525,6 +527,12 @@ class _Splitter:
         params = self.tokenizer._params if self.tokenizer else None
         common = bool(params and params.ortho_context.get(before.lower(), 0) & _ORTHO_LC)
         return common and not self._is_name(cand.next_word)
+
+    def _common(self, word: str) -> bool:
+        """A word Punkt's model has seen in lower case ("Engineers", "Plan")."""
+        if self.tokenizer is None:
+            return False
+        return bool(self.tokenizer._params.ortho_context.get(word.strip(",;:.\"'").lower(), 0) & _ORTHO_LC)
 
     def _is_name(self, word: str) -> bool:
         """A capitalised word Punkt's model has seen only capitalised ("Maria", "Britain")."""
