@@ -400,9 +400,8 @@ class _Splitter:
         if cand.close and cand.close[-1] in "\"'”’»" and first in "([":
             if self._citation_follows(cand):
                 return False
-        if cand.close and "?" in cand.punct or "!" in cand.punct:
-            if cand.close and self._attribution_follows(cand):
-                return False  # '"Why not?" Smith asked.'
+        if cand.close and ("?" in cand.punct or "!" in cand.punct) and self._attribution_follows(cand):
+            return False  # '"Why not?" Smith asked.'
         bare = cand.word.lower().rstrip(CLOSERS)
         if bare in EXCLAIMED_NAMES:  # "Yahoo! News" goes on; "Yahoo! Investors" is a new sentence
             if self.language != "en":
@@ -624,7 +623,10 @@ def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
         if m is None or i + 1 >= len(words) or _after_bullet(text, words, i) or _refers_to(text, words, i):
             continue
         style = m.lastgroup or ""
-        for alphabet, value in _marker_values(m.group(style)):
+        label = m.group(style)
+        if style == "dot" and not label.isdigit() and i > 0 and text[words[i - 1][1] - 1] not in TERMINALS + ":;":
+            continue  # "Plan A.", "Henry VIII.": a letter with a full stop opens an item only after one
+        for alphabet, value in _marker_values(label):
             key = (style, alphabet)
             previous = last.get(key)
             named = False
@@ -664,7 +666,7 @@ def _refers_to(text: str, words: list[tuple[int, int]], i: int) -> bool:
 def _marker_values(label: str) -> list[tuple[str, int]]:
     """What an item label counts as: '3' is 3; 'b' is 2; 'ii' is 2 in roman numerals; 'i' is either."""
     values = []
-    if label.isdigit():
+    if label.isdigit() and len(label) <= 2:  # "(2019)" is a year, not the 2019th item
         values.append(("digit", int(label)))
     elif len(label) == 1 and label.isascii() and label.isalpha():
         values.append(("lower" if label.islower() else "upper", ord(label.lower()) - ord("a") + 1))
