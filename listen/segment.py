@@ -459,7 +459,7 @@ class _Splitter:
         initial = len(word) == 2 and word[0].isupper()
         dotted = re.fullmatch(r"(?:[A-Za-z]\.){2,}", word) is not None
         if not (abbreviation or initial or dotted):
-            return None
+            return True if nxt[:1] in "\"“‘" else None  # 'D-W.Va. "This is our home."
         if nxt[:1].isdigit() or nxt[:1] == "#":  # "p. 55", "No. 10", "vs. 48"
             return False
         if key == "no":  # the word "no" ends a sentence; "No." stands before a number
