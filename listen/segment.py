@@ -189,7 +189,10 @@ TITLES = {
     "messrs.", "mmes.", "sr.", "sra.", "m.", "mme", "dra.",
 }
 
-TERMINALS = ".!?…‼⁇⁈⁉।॥؟۔։።။።"  # marks that can end a sentence before a space
+# Marks that can end a sentence before a space: Latin, Devanagari and Bengali dandas, Arabic and
+# Urdu, Armenian, Ethiopic, Burmese and Khmer full stops.
+TERMINALS = ".!?…‼⁇⁈⁉\u0964\u0965\u061f\u06d4\u0589\u1362\u104b\u17d4\u17d5"
+GREEK_QUESTION = ";\u037e"  # Greek writes its question mark as a semicolon
 LEAD_BULLETS = "-*·–—"  # bullets too when they open the paragraph: "- Free delivery - No contract"
 CJK_TERMINALS = "。！？｡"  # marks that end a sentence with no space after them
 CLOSERS = "\"'”’)]»」』）】〕〉》"
@@ -350,7 +353,7 @@ class _Splitter:
         word = _without_footnote(self.text[ws:we])  # 'in 1850.[2] It grew'
         j = ws + len(word.rstrip(CLOSERS))
         k = ws + len(self.text[ws:j].rstrip(TERMINALS + CJK_TERMINALS))
-        greek_question = self.language == "el" and self.text[j - 1:j] in ";;"
+        greek_question = self.language == "el" and self.text[j - 1:j] in GREEK_QUESTION
         if k == j and not greek_question:
             return None
         if greek_question:
@@ -386,10 +389,11 @@ class _Splitter:
         if nxt.strip(DOTS) == "" and nxt:
             return False
         # The next item of a list ("b) Answer") opens a sentence even in lower case.
-        if first.islower() and LIST_MARKER.match(nxt) and cand.close[-1:] not in "(":
+        lower = _lower_case(first)
+        if lower and LIST_MARKER.match(nxt) and cand.close[-1:] not in "(":
             return True
         # Nothing that goes on in lower case starts a sentence: "Yahoo! in", "thinking... maybe".
-        if first.islower():
+        if lower:
             if not _camel_case(nxt):
                 return False
             return cand.punct != "." or self._decide_period(cand) is not False  # ". iPhone sales fell"
@@ -573,7 +577,7 @@ def _cites(inside: str) -> bool:
 
 def _caseless_letters(word: str) -> bool:
     """Letters (with their vowel signs) of a script without capitals: Devanagari, Arabic, CJK."""
-    return all(unicodedata.category(c)[0] in "LM" and not c.isupper() and not c.islower() for c in word)
+    return all(unicodedata.category(c)[0] in "LM" and not c.isupper() and not _lower_case(c) for c in word)
 
 
 def _camel_case(word: str) -> bool:
@@ -588,7 +592,12 @@ def _opens(word: str) -> bool:
         return True
     if first in OPENERS or first in BULLETS or first.isdigit() or first.isupper() or _camel_case(word):
         return True
-    return first.isalpha() and not first.islower()
+    return first.isalpha() and not _lower_case(first)
+
+
+def _lower_case(letter: str) -> bool:
+    """A lower-case letter in a script that capitalises sentences (Georgian has capitals, unused so)."""
+    return letter.islower() and not "\u10d0" <= letter <= "\u10ff"
 
 
 def _starts_sentence(word: str, language: str) -> bool:
