@@ -472,6 +472,8 @@ class _Splitter:
             return self._after_time(cand)
         if initial and self._names_a_kind(cand):
             return _opens(nxt)  # "Plan B. Officials", "vitamin D. Doctors"
+        if self._word(cand.index - 1).endswith(",") and key + "." not in TITLES and not initial:
+            return _opens(nxt)  # "in Newark, N.J. Residents": a place or a firm closes the phrase
         if key in BUSINESS_AND_STREET and self._common_word_then_lower_case(cand.index + 1):
             return True  # "Acme Corp. Investors were", "Main St. Residents complained"
         return _starts_sentence(nxt, self.language)
