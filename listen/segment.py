@@ -113,10 +113,15 @@ EXTRA_ABBREVIATIONS = {
     "pl": {"prof", "dr", "inż", "mgr", "np", "tzw", "ul", "godz", "r", "ok", "m.in"},
 }
 
-# Titles before a name, in the languages we have rules for: after them a capital is the name.
+# Titles and ranks before a name, in the languages we have rules for: after them a capital is the name.
 TITLE_ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "sra", "srta", "dra", "dña", "lic", "ing", "hr", "fr", "m", "mme",
     "mlle", "me", "pr", "sig", "dott", "avv", "dhr", "mevr", "mgr", "inż", "проф", "акад", "им", "г", "ул",
+}
+# English ranks and offices (words in other languages: Swedish "maj" is May, Spanish "col" cabbage).
+TITLES_EN = TITLE_ABBREVIATIONS | {
+    "gov", "sen", "rep", "gen", "capt", "lt", "sgt", "rev", "det", "insp", "supt", "adm", "col", "maj",
+    "cmdr", "pres", "atty", "hon", "st", "messrs", "mmes",
 }
 # Abbreviations that stand before a number in many languages: "art. 14", "Nr. 5", "núm. 3", "S. 12".
 NUMBER_ABBREVIATIONS = {
@@ -124,7 +129,7 @@ NUMBER_ABBREVIATIONS = {
     "abs", "bd", "kap", "chap", "par", "sec", "str", "№",
 }
 # Abbreviations that often end a sentence: after them a capital opens a new one ("..., etc. Nobody").
-SENTENCE_FINAL_ABBREVIATIONS = {"etc", "usw", "ecc", "etc.", "и т.д", "и т.п"}
+SENTENCE_FINAL_ABBREVIATIONS = {"etc", "usw", "ecc", "usf"}
 
 # Words that, capitalised after "U.S." or "Inc.", nearly always open a new sentence.
 # Anything else capitalised there ("U.S. Secretary", "p.m. Eastern") is taken as a name.
@@ -182,11 +187,6 @@ SPEECH_VERBS = {
     "shouted", "cried", "insisted", "explained", "noted", "continued", "recalled", "warned", "declared",
     "demanded", "wondered", "answered", "exclaimed", "laughed", "whispered", "screamed", "yelled",
     "countered", "argued", "admitted", "conceded", "snapped", "joked", "shot",
-}
-TITLES = {
-    "mr.", "mrs.", "ms.", "dr.", "prof.", "gov.", "sen.", "rep.", "gen.", "capt.", "lt.", "sgt.", "rev.",
-    "det.", "insp.", "supt.", "adm.", "col.", "maj.", "cmdr.", "fr.", "pres.", "atty.", "hon.", "st.",
-    "messrs.", "mmes.", "sr.", "sra.", "m.", "mme", "dra.",
 }
 
 # Marks that can end a sentence before a space: Latin, Devanagari and Bengali dandas, Arabic and
@@ -439,7 +439,7 @@ class _Splitter:
                 return j > cand.index + 1
             if not word[:1].isupper() or word.lower().strip(",") in SENTENCE_STARTERS_EN:
                 return False
-            if word.lower() not in TITLES and self._common(word):
+            if not _title(word) and self._common(word):
                 return False  # '"Can we fix it?" Engineers asked the question': a new sentence
         return False
 
@@ -472,7 +472,7 @@ class _Splitter:
             return self._after_time(cand)
         if initial and self._names_a_kind(cand):
             return _opens(nxt)  # "Plan B. Officials", "vitamin D. Doctors"
-        if self._word(cand.index - 1).endswith(",") and key + "." not in TITLES and not initial:
+        if self._word(cand.index - 1).endswith(",") and key not in TITLES_EN and not initial:
             return _opens(nxt)  # "in Newark, N.J. Residents": a place or a firm closes the phrase
         if key in BUSINESS_AND_STREET and self._common_word_then_lower_case(cand.index + 1):
             return True  # "Acme Corp. Investors were", "Main St. Residents complained"
@@ -507,7 +507,7 @@ class _Splitter:
         if nxt[:1] in "(":
             return False
         bare = nxt.strip(",;:.()").lower()
-        if bare in TIME_QUALIFIERS or nxt.lower() in TITLES:
+        if bare in TIME_QUALIFIERS or _title(nxt):
             return False
         phrase = self._sentence_so_far(cand, 5)
         if phrase is not None and phrase.split()[0].lower() in TIME_PREPOSITIONS:
@@ -546,6 +546,11 @@ class _Splitter:
             return False
         flags = self.tokenizer._params.ortho_context.get(bare.lower(), 0)
         return bool(flags & _ORTHO_UC) and not flags & _ORTHO_LC
+
+
+def _title(word: str) -> bool:
+    """'Mr.', 'Dr.', 'Mme': a title before a name."""
+    return word.endswith(".") and word[:-1].lower() in TITLES_EN or word.lower() in ("mme", "mlle")
 
 
 def _general(cand: _Candidate, abbreviations: set[str]) -> bool:
