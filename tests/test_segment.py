@@ -1,14 +1,15 @@
-"""Segmentation: Punkt plus rules splits the hard English cases exactly (tests/cases/segmentation.yaml)."""
+"""Segmentation: Punkt plus rules splits the hard cases exactly (tests/cases/segmentation.yaml), in any language."""
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 
 from listen.errors import SettingsError
-from listen.segment import split_sentences
+from listen.segment import punkt_sentences, split_sentences
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "segmentation.yaml").read_text(encoding="utf-8"))
 
@@ -16,7 +17,7 @@ CASES = yaml.safe_load((Path(__file__).parent / "cases" / "segmentation.yaml").r
 def _check(category):
     failures = []
     for case in CASES[category]:
-        got = split_sentences(case["text"])
+        got = split_sentences(case["text"], case.get("language", "en"))
         if got != case["expect"].split(" || "):
             failures.append((case["text"], got))
     assert not failures, failures
@@ -66,9 +67,56 @@ def test_other_languages_split_with_their_own_model():
     assert split_sentences("Das ist z.B. gut. Wir gehen.", "de") == ["Das ist z.B. gut.", "Wir gehen."]
 
 
-def test_an_unsupported_language_is_a_settings_error():
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("ja", "雨が降った。試合は中止だ。", ["雨が降った。", "試合は中止だ。"]),
+        ("hi", "बारिश हुई। मैच रद्द हुआ।", ["बारिश हुई।", "मैच रद्द हुआ।"]),
+        ("ar", "هل انتهى؟ لا.", ["هل انتهى؟", "لا."]),
+        ("el", "Τι έγινε; Κανείς δεν ξέρει.", ["Τι έγινε;", "Κανείς δεν ξέρει."]),
+        ("id", "Harga naik. Warga mengeluh.", ["Harga naik.", "Warga mengeluh."]),
+        ("zh-CN", "他说：“好。”大家笑了。", ["他说：“好。”", "大家笑了。"]),
+    ],
+)
+def test_a_language_without_a_punkt_model_is_split_by_the_general_rule(language, text, expected):
+    assert split_sentences(text, language) == expected
+
+
+def test_punkt_has_no_model_for_every_language_but_the_splitter_takes_any():
     with pytest.raises(SettingsError, match="use one of"):
-        split_sentences("Hello.", "xx")
+        punkt_sentences("Hello.", "xx")
+    assert split_sentences("Hello there. Bye now.", "xx") == ["Hello there.", "Bye now."]
+
+
+def _seconds(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        split_sentences(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n: "x" * n,  # one enormous word
+        lambda n: "." * n,  # a run of dots
+        lambda n: "!?" * (n // 2),
+        lambda n: "Word" + "." * n + "\"" * n + " Next.",
+        lambda n: ". " * (n // 2),  # a spaced ellipsis without end
+        lambda n: "a.\n" * (n // 3),
+        lambda n: "1) x y z 2) x y z • " * (n // 20),
+        lambda n: "Ab..." * (n // 5),  # ellipses run into words
+        lambda n: "字。!?" * (n // 4),  # CJK full stops with no spaces
+    ],
+    ids=["long-word", "dots", "marks", "dots-and-quotes", "spaced-dots", "abbreviations", "list-markers",
+         "joined-ellipses", "cjk"],
+)
+def test_segmentation_time_grows_linearly_with_the_input(make):
+    # Ten times the text may take about ten times as long; a quadratic step would take a hundred.
+    short, long = _seconds(make(10_000)), _seconds(make(100_000))
+    assert long < 30 * max(short, 1e-4), (short, long)
 
 
 @pytest.mark.parametrize(
