@@ -325,8 +325,8 @@ class _Splitter:
         word = self.text[ws:we]
         if "..." in word or "…" in word:
             for m in ELLIPSIS.finditer(word):
-                after = word[m.end():m.end() + 2]
-                if len(after) == 2 and after[0].isupper() and after[1].islower() and ws + m.end() > self.start:
+                rest = word[m.end():m.end() + 2]
+                if len(rest) == 2 and rest[0].isupper() and rest[1].islower() and ws + m.end() > self.start:
                     self._cut(ws + m.end(), ws + m.end(), i)
         if not any(mark in word for mark in CJK_TERMINALS):
             return
