@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
-from .language import SUPPORTED as LANGUAGES
+from .language import NORMALISED as LANGUAGES
 
 __all__ = ["Lexicon", "Rule"]
 

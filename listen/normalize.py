@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .errors import SettingsError
 from .numbers import LANGUAGES, WORDS, cardinal, ordinal, verbalize_mapped
 from .textmap import MappedText, Span
 
@@ -31,6 +30,12 @@ ACRONYM_SAY = {"UNESCO": "Yoonesco", "FEMA": "Feema", "UEFA": "Yoo-aifa", "COVID
 # ...and these are spelled out even though they look pronounceable.
 ACRONYM_LETTERS = {"DEA", "USA", "FBI", "CIA", "IMF", "EU", "UN", "UK", "US", "CEO", "NGO", "BBC", "CNN",
                    "AP", "AFP", "OAS", "OECD", "NYPD", "LAPD", "IRS", "NBA", "NFL", "GOP", "DOJ", "WHO"}
+# Time zones are said as letters, never as words ("CEST" is not "sest").
+TIME_ZONES = {"UTC", "GMT", "BST", "IST", "CET", "CEST", "EET", "EEST", "MSK", "EST", "EDT", "CST",
+              "CDT", "MST", "MDT", "PST", "PDT", "AKST", "AKDT", "HST", "ADT", "NST", "NDT", "ET", "CT", "MT",
+              "PT", "AEST", "AEDT", "ACST", "ACDT", "AWST", "NZST", "NZDT", "JST", "KST", "HKT", "SGT", "WIB", "SAST",
+              "WAT", "EAT", "BRT"}
+ACRONYM_LETTERS |= TIME_ZONES
 # Onsets English words may start with; an acronym starting otherwise is spelled ("NCAA").
 _ONSETS = {"bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "pl", "pr", "sc", "sh", "sk", "sl",
            "sm", "sn", "sp", "st", "sw", "th", "tr", "tw", "wh", "wr", "kn", "ph", "qu"}
@@ -94,14 +99,18 @@ def to_spoken_with_map(sentence: str, language: str = "en", lexicon: Lexicon | N
     order, monotonic and not overlapping in the sentence: unchanged text maps character
     for character, a rewritten token ("$2.00" -> "two dollars") maps as a whole.
     """
-    if language not in LANGUAGES:
-        raise SettingsError(f"No speech normalisation for language {language!r}; use one of {', '.join(LANGUAGES)}.")
     t = MappedText(sentence)
     if lexicon is not None:
         t.edit(lexicon.edits(sentence, language, phonemes), freeze=_is_phoneme_input)
     # An article's own "[[" must not reach espeak-ng as phoneme input.
     t.sub(r"\[\[|\]\]", lambda m: m.group(0)[0])
+    t.sub(r"\s{2,}", " ")  # one space between words: no later pattern meets a long run of blanks
     _typography(t)
+    if language not in LANGUAGES:
+        # No normaliser for this language: espeak-ng reads its numbers, dates and symbols natively.
+        # Only language-neutral cleanups, so no English word ever reaches another language.
+        _neutral_symbols(t)
+        return _finish(t)
     _links(t, language)
     verbalize_mapped(t, language)
     t.sub(r"\b([ap]\.m\.)\.", r"\1")  # "9am." became "nine a.m.."
@@ -113,8 +122,12 @@ def to_spoken_with_map(sentence: str, language: str = "en", lexicon: Lexicon | N
         _acronyms(t)
         _letter_runs(t)
     _symbols(t, language)
+    return _finish(t)
+
+
+def _finish(t: MappedText) -> tuple[str, list[Span]]:
     t.sub(r"\s+", " ")
-    t.sub(r"^\s+|\s+$", "")  # str.strip(), keeping the map
+    t.sub(r"^\s+|(?<=\S)\s+$", "")  # str.strip(), keeping the map (anchored: no rescan of every blank)
     return t.text, t.spans()
 
 
@@ -137,26 +150,48 @@ def _typography(t: MappedText) -> None:
 
 
 def _links(t: MappedText, language: str) -> None:
-    """Read URLs as "link to example.com" and emails as "name at example dot com"."""
+    """Read URLs, e-mails and file paths with "dot" and "slash": "example dot com slash news"."""
     words = WORDS[language]
 
-    def url(m: re.Match, link: str = words["link"] + " ") -> str:
+    def url(m: re.Match) -> str:
         host, _, path = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group(0)).split("?")[0].partition("/")
-        return f"{link}{host}{_said_path(path, language)}"
+        return f"{_said_host(host, language)}{_said_path(path, language)}"
 
     def email(m: re.Match) -> str:
-        user, domain = m.group(1), m.group(2)
-        user = re.sub(r"[._]", f" {words['dot']} ", user)
-        return f"{user} {words['at']} {domain.replace('.', ' ' + words['dot'] + ' ')}"
+        user = re.sub(r"[._+-]", lambda c: f" {_MARKS[c.group(0)].get(language, words['dot'])} ", m.group(1))
+        return f"{user} {words['at']} {_said_host(m.group(2), language)}"
 
-    t.sub(r"\b([\w.+-]+)@([\w-]+(?:\.[\w-]+)+)", email)
-    t.sub(r"(?:https?://|www\.)[^\s]+?(?=[.,;:!?)]*(?:\s|$))", url)
-    # A bare domain with a path ("bbc.co.uk/news") is read as written, path and all.
-    t.sub(rf"(?<![\w@/.])(?:[a-z\d-]+\.)+(?:{_TLDS})/[^\s]*?(?=[.,;:!?)]*(?:\s|$))", lambda m: url(m, ""))
+    # Each pattern starts only at the start of a run of its characters, so none rescans a long word.
+    t.sub(r"(?<![\w.+-])([\w.+-]{1,64})@([\w-]{1,63}(?:\.[\w-]{1,63}){1,8})", email)
+    t.sub(r"(?:https?://|www\.)\S*[^\s.,;:!?)\"'”’]", url)
+    # A bare domain, with or without a path: "bbc.co.uk/news", "example.org".
+    t.sub(rf"(?<![\w@/.-])(?:[A-Za-z\d][A-Za-z\d-]{{0,62}}\.){{1,6}}(?:{_TLDS})(?:/\S*[^\s.,;:!?)\"'”’])?(?![\w/]|\.\w)",
+          url)
+    # File paths: "/var/log/app", "docs/notes.txt".
+    t.sub(rf"(?<![\w./:])(?:/[A-Za-z_](?:[\w.-]{{0,40}}\w)?){{2,8}}(?![\w/])|(?<![\w./:@-])[A-Za-z_][\w-]{{0,40}}"
+          rf"(?:/[\w-]{{1,40}}){{0,6}}/[\w-]{{1,40}}\.(?:{_EXTENSIONS})(?![\w/])", lambda m: _said_file(m.group(0), language))
 
 
 _TLDS = "com|org|net|gov|edu|int|info|io|co|uk|us|eu|de|fr|es|it|pt|br|mx|ar|bo|cl|pe|ca|au|in|jp|cn|ru|tv|me|ly|ai|news"
+_EXTENSIONS = "pdf|docx?|xlsx?|pptx?|txt|csv|json|xml|html?|jpe?g|png|gif|mp3|mp4|wav|zip|exe|py|js|log|md"
 _SLASH = {"en": "slash", "es": "barra", "de": "Schrägstrich", "fr": "slash", "pt": "barra", "it": "slash"}
+# Marks inside an e-mail's name, said as the reader would spell them out ("." is the language's "dot").
+_MARKS = {".": {}, "_": {"en": "underscore"}, "-": {"en": "dash"}, "+": {"en": "plus"}}
+
+
+def _said_host(host: str, language: str) -> str:
+    """example.co.uk -> "example dot co dot U K": a two-letter country ending is spelled."""
+    labels = host.split(".")
+    if len(labels) > 1 and len(labels[-1]) == 2 and labels[-1].lower() not in ("co", "me"):
+        labels[-1] = " ".join(labels[-1].upper())
+    return f" {WORDS[language]['dot']} ".join(labels)
+
+
+def _said_file(path: str, language: str) -> str:
+    """/var/log/app -> "slash var slash log slash app"; notes.txt -> "notes dot txt"."""
+    slash = f" {_SLASH[language]} "
+    said = slash.join(part.replace(".", f" {WORDS[language]['dot']} ") for part in path.split("/"))
+    return said.strip()
 
 
 def _said_path(path: str, language: str) -> str:
@@ -186,13 +221,15 @@ def _titles(t: MappedText, language: str) -> None:
         return
 
     def saint_or_street(m: re.Match) -> str:
-        before, after = m.group("before") or "", m.group("after") or ""
-        if after[:1].isupper() and not before[:1].isdigit():
-            return f"{before}Saint {after}"
+        after = m.group("after") or ""
+        # The word before, looked up in a bounded window: "(\S+\s)?\bSt\." rescanned whole words (issue 15).
+        before = m.string[max(0, m.start() - 40):m.start()].split()
+        if after[:1].isupper() and not (before and before[-1][:1].isdigit()):
+            return f"Saint {after}"
         end = "" if after else "."  # the abbreviation's dot was also the sentence's
-        return f"{before}Street{' ' if after else end}{after}"
+        return f"Street{' ' if after else end}{after}"
 
-    t.sub(r"(?P<before>\S+\s)?\bSt\.(?:\s(?P<after>\S+))?", saint_or_street)
+    t.sub(r"\bSt\.(?:\s(?P<after>\S{1,60}))?", saint_or_street)
     t.sub(r"\bDr\.(?=\s+[a-z]|\s*$)", "Drive")  # "Mulholland Dr. in", not "Dr. Jones"
     for short, long in TITLES_EN.items():
         t.sub(rf"\b{short}\.?(?=\s+[A-Z])", long)
@@ -211,10 +248,14 @@ def _dotted_acronyms(t: MappedText) -> None:
         word = m.group(0)
         if word.lower() in ("a.m.", "p.m."):
             return word  # espeak-ng reads these right and without a pause
-        spoken = spell(word.replace(".", "").upper(), final=m.end() == len(text.rstrip()))
-        return spoken + ("." if re.fullmatch(r"\s*", text[m.end():]) else "")
+        final = _BLANK_TO_END.match(text, m.end()) is not None
+        return spell(word.replace(".", "").upper(), final=final) + ("." if final else "")
 
-    t.sub(r"(?<![\w.])(?:[A-Za-z]\.){2,}(?!\w)", letters)
+    t.sub(r"(?<![\w.])(?:[A-Za-z]\.){2,12}(?!\w)", letters)
+
+
+_BLANK_TO_END = re.compile(r"\s*$")
+_WORD_NEXT = re.compile(r"\s*\w")
 
 
 def spell(word: str, final: bool = True) -> str:
@@ -254,8 +295,7 @@ def _acronyms(t: MappedText) -> None:
             return ACRONYM_SAY.get(word, word.capitalize()) + tail if word in ACRONYM_WORDS else word + tail
         if word not in ACRONYM_LETTERS and _pronounceable(word):
             return word.capitalize() + tail
-        rest = text[m.end():]
-        final = bool(tail) or not re.match(r"\s*\w", rest)
+        final = bool(tail) or not _WORD_NEXT.match(text, m.end())
         return spell(word, final=final) + tail
 
     t.sub(r"\b(?P<word>[A-Z]{2,6})(?P<tail>'s|s)?\b(?!\.\w)", replace)
@@ -266,10 +306,12 @@ def _letter_runs(t: MappedText) -> None:
     text = t.text
 
     def replace(m: re.Match) -> str:
-        final = not re.match(r"\s*\w", text[m.end():])
+        final = not _WORD_NEXT.match(text, m.end())
         return spell(m.group(0).replace(" ", ""), final=final)
 
-    t.sub(r"(?<![\w'])(?:[A-Z] )+[A-Z](?![\w'])(?<=A)|(?<![\w'])(?:[A-Z] )*A(?: [A-Z])+(?![\w'])", replace)
+    # Runs start only where a run starts (not after "X "), and are bounded: linear in the text.
+    start = r"(?<![\w'])(?<![A-Z] )"
+    t.sub(rf"{start}(?:[A-Z] ){{1,15}}[A-Z](?![\w'])(?<=A)|{start}(?:[A-Z] ){{0,15}}A(?: [A-Z]){{1,15}}(?![\w'])", replace)
 
 
 def _roman_value(numeral: str) -> int | None:
@@ -301,7 +343,12 @@ def _roman_numerals(t: MappedText, language: str) -> None:
             return f"{before} {the}{ordinal(value, language)}"
         return m.group(0)
 
-    t.sub(r"(?P<before>\b[A-Z][\w.]*) (?P<numeral>[IVXLC]+)\b(?!')", replace)
+    t.sub(r"(?<![\w.])(?P<before>[A-Z][\w.]{0,30}) (?P<numeral>[IVXLC]{1,8})\b(?!')", replace)
+
+
+def _neutral_symbols(t: MappedText) -> None:
+    """Drop marks no language reads aloud; leave "&", "%", "@" to the engine's own language."""
+    t.sub(r"[*_|~^<>{}\[\]]", " ")
 
 
 def _symbols(t: MappedText, language: str) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from num2words import num2words
 
-from .language import SUPPORTED as LANGUAGES
+from .language import NORMALISED as LANGUAGES
 from .phones import PHONE_PASSES
 from .textmap import MappedText
 
@@ -22,22 +22,28 @@ __all__ = ["LANGUAGES", "WORDS", "MONTHS", "cardinal", "ordinal", "year", "decim
 WORDS = {
     "en": {"percent": "percent", "minus": "minus", "to": "to", "and": "and", "point": "point",
            "page": "page", "pages": "pages", "number": "number", "degrees": "degrees", "link": "link to",
-           "at": "at", "dot": "dot", "oclock": "o'clock", "oh": "oh", "half": "a half", "over": "over"},
+           "at": "at", "dot": "dot", "oclock": "o'clock", "oh": "oh", "half": "a half", "over": "over",
+           "seconds": "seconds", "by": "by", "ext": "extension", "plus": "plus", "times": "times"},
     "es": {"percent": "por ciento", "minus": "menos", "to": "a", "and": "y", "point": "coma",
            "page": "página", "pages": "páginas", "number": "número", "degrees": "grados", "link": "enlace a",
-           "at": "arroba", "dot": "punto", "oclock": "en punto", "oh": "cero", "half": "y medio", "over": "entre"},
+           "at": "arroba", "dot": "punto", "oclock": "en punto", "oh": "cero", "half": "y medio", "over": "entre",
+           "seconds": "segundos", "by": "por", "ext": "extensión", "plus": "más", "times": "veces"},
     "de": {"percent": "Prozent", "minus": "minus", "to": "bis", "and": "und", "point": "Komma",
            "page": "Seite", "pages": "Seiten", "number": "Nummer", "degrees": "Grad", "link": "Link zu",
-           "at": "at", "dot": "Punkt", "oclock": "Uhr", "oh": "null", "half": "einhalb", "over": "durch"},
+           "at": "at", "dot": "Punkt", "oclock": "Uhr", "oh": "null", "half": "einhalb", "over": "durch",
+           "seconds": "Sekunden", "by": "mal", "ext": "Durchwahl", "plus": "plus", "times": "mal"},
     "fr": {"percent": "pour cent", "minus": "moins", "to": "à", "and": "et", "point": "virgule",
            "page": "page", "pages": "pages", "number": "numéro", "degrees": "degrés", "link": "lien vers",
-           "at": "arobase", "dot": "point", "oclock": "heures", "oh": "zéro", "half": "et demi", "over": "sur"},
+           "at": "arobase", "dot": "point", "oclock": "heures", "oh": "zéro", "half": "et demi", "over": "sur",
+           "seconds": "secondes", "by": "sur", "ext": "poste", "plus": "plus", "times": "fois"},
     "pt": {"percent": "por cento", "minus": "menos", "to": "a", "and": "e", "point": "vírgula",
            "page": "página", "pages": "páginas", "number": "número", "degrees": "graus", "link": "link para",
-           "at": "arroba", "dot": "ponto", "oclock": "horas", "oh": "zero", "half": "e meio", "over": "sobre"},
+           "at": "arroba", "dot": "ponto", "oclock": "horas", "oh": "zero", "half": "e meio", "over": "sobre",
+           "seconds": "segundos", "by": "por", "ext": "ramal", "plus": "mais", "times": "vezes"},
     "it": {"percent": "per cento", "minus": "meno", "to": "a", "and": "e", "point": "virgola",
            "page": "pagina", "pages": "pagine", "number": "numero", "degrees": "gradi", "link": "link a",
-           "at": "chiocciola", "dot": "punto", "oclock": "in punto", "oh": "zero", "half": "e mezzo", "over": "su"},
+           "at": "chiocciola", "dot": "punto", "oclock": "in punto", "oh": "zero", "half": "e mezzo", "over": "su",
+           "seconds": "secondi", "by": "per", "ext": "interno", "plus": "più", "times": "volte"},
 }
 
 MONTHS = {
@@ -131,7 +137,10 @@ def digits(text: str, language: str = "en") -> str:
 # --- Numbers in running text -------------------------------------------------------------------
 
 
-_NUM = r"\d[\d,.]*\d|\d"
+# A written number: digits with group and decimal marks. Bounded, so a regex built on it
+# never scans a long run of digits and commas from every start (issue 15: linear time).
+_NUM = r"\d[\d,.]{0,40}\d|\d"
+# Symbol or ISO code -> (one, many, one hundredth, many hundredths), English.
 _CURRENCIES = {
     "$": ("dollar", "dollars", "cent", "cents"),
     "US$": ("dollar", "dollars", "cent", "cents"),
@@ -139,7 +148,34 @@ _CURRENCIES = {
     "£": ("pound", "pounds", "penny", "pence"),
     "¥": ("yen", "yen", "sen", "sen"),
     "₹": ("rupee", "rupees", "paisa", "paise"),
+    "Rs": ("rupee", "rupees", "paisa", "paise"),
+    "C$": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "A$": ("Australian dollar", "Australian dollars", "cent", "cents"),
+    "NZ$": ("New Zealand dollar", "New Zealand dollars", "cent", "cents"),
+    "HK$": ("Hong Kong dollar", "Hong Kong dollars", "cent", "cents"),
+    "S$": ("Singapore dollar", "Singapore dollars", "cent", "cents"),
+    "R$": ("real", "reais", "centavo", "centavos"),
+    "₩": ("won", "won", "jeon", "jeon"), "₽": ("rouble", "roubles", "kopek", "kopeks"),
+    "₺": ("lira", "lira", "kurus", "kurus"), "₦": ("naira", "naira", "kobo", "kobo"),
+    "₱": ("peso", "pesos", "centavo", "centavos"), "₪": ("shekel", "shekels", "agora", "agorot"),
 }
+# ISO 4217 codes, before or after the amount ("JPY 1,000", "500 CHF"), as the symbol they stand for.
+_CODES = {
+    "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CAD": "C$", "AUD": "A$", "NZD": "NZ$",
+    "HKD": "HK$", "SGD": "S$", "BRL": "R$", "KRW": "₩", "RUB": "₽", "TRY": "₺", "NGN": "₦",
+    "ILS": "₪", "CHF": "CHF", "CNY": "CNY", "RMB": "CNY", "SEK": "SEK", "NOK": "NOK", "DKK": "DKK",
+    "MXN": "MXN", "ZAR": "ZAR", "PLN": "PLN",
+}
+_CURRENCIES.update({
+    "CHF": ("Swiss franc", "Swiss francs", "centime", "centimes"),
+    "CNY": ("yuan", "yuan", "fen", "fen"),
+    "SEK": ("Swedish krona", "Swedish kronor", "ore", "ore"),
+    "NOK": ("Norwegian krone", "Norwegian kroner", "ore", "ore"),
+    "DKK": ("Danish krone", "Danish kroner", "ore", "ore"),
+    "MXN": ("Mexican peso", "Mexican pesos", "centavo", "centavos"),
+    "ZAR": ("rand", "rand", "cent", "cents"),
+    "PLN": ("zloty", "zloty", "grosz", "groszy"),
+})
 _CURRENCY_WORDS = {
     "es": {"$": ("dólar", "dólares"), "€": ("euro", "euros"), "£": ("libra", "libras")},
     "de": {"$": ("Dollar", "Dollar"), "€": ("Euro", "Euro"), "£": ("Pfund", "Pfund")},
@@ -158,6 +194,9 @@ _SCALES = {
     "milhões": "million", "milhão": "million", "bilhões": "billion",
 }
 _SCALE_RE = "|".join(re.escape(k) for k in sorted(_SCALES, key=len, reverse=True))
+# Capital scale letters count only written against the number ("$7M", "€1.2B"): "$5 M" is not a scale.
+_UPPER_SCALES = {"K": "thousand", "M": "million", "MN": "million", "Mn": "million", "B": "billion",
+                 "BN": "billion", "Bn": "billion", "TN": "trillion", "Tn": "trillion"}
 _SCALE_WORDS = {
     "es": {"thousand": "mil", "million": "millones", "billion": "mil millones", "trillion": "billones"},
     "de": {"thousand": "tausend", "million": "Millionen", "billion": "Milliarden", "trillion": "Billionen"},
@@ -180,13 +219,31 @@ UNITS = {
     "kW": ("kilowatt", "kilowatts"), "kWh": ("kilowatt hour", "kilowatt hours"), "MW": ("megawatt", "megawatts"),
     "GW": ("gigawatt", "gigawatts"), "GB": ("gigabyte", "gigabytes"), "MB": ("megabyte", "megabytes"),
     "TB": ("terabyte", "terabytes"), "Hz": ("hertz", "hertz"), "GHz": ("gigahertz", "gigahertz"),
+    "m²": ("square metre", "square metres"), "m2": ("square metre", "square metres"),
+    "sq m": ("square metre", "square metres"), "cm²": ("square centimetre", "square centimetres"),
+    "sq ft": ("square foot", "square feet"), "ft²": ("square foot", "square feet"),
+    "m³": ("cubic metre", "cubic metres"), "m3": ("cubic metre", "cubic metres"),
+    "cm³": ("cubic centimetre", "cubic centimetres"), "cc": ("cubic centimetre", "cubic centimetres"),
+    "mL": ("millilitre", "millilitres"), "L": ("litre", "litres"), "kcal": ("kilocalorie", "kilocalories"),
+    "MWh": ("megawatt hour", "megawatt hours"), "GWh": ("gigawatt hour", "gigawatt hours"),
+    "TWh": ("terawatt hour", "terawatt hours"), "mAh": ("milliamp hour", "milliamp hours"),
+    "hp": ("horsepower", "horsepower"), "MHz": ("megahertz", "megahertz"), "kHz": ("kilohertz", "kilohertz"),
+    "kbps": ("kilobit per second", "kilobits per second"), "Mbps": ("megabit per second", "megabits per second"),
+    "Gbps": ("gigabit per second", "gigabits per second"), "KB": ("kilobyte", "kilobytes"),
+    "PB": ("petabyte", "petabytes"), "Mb": ("megabit", "megabits"), "Gb": ("gigabit", "gigabits"),
 }
+# Units in capitals ("5KM", "100 MPH") read as the unit they shout; only those that cannot be something else.
+UNITS.update({unit.upper(): UNITS[unit] for unit in ("km", "kg", "kph", "mph", "km/h", "cm", "mm", "ml", "mg",
+                                                      "lbs", "lb", "oz", "kcal", "kWh")})
+UNITS.update({"Km": UNITS["km"], "Kg": UNITS["kg"], "KMH": UNITS["km/h"], "Kbps": UNITS["kbps"],
+              "MBPS": UNITS["Mbps"], "GBPS": UNITS["Gbps"]})
 _FRACTIONS = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅛": (1, 8)}
-_MONTH_ABBR = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
-_MONTH_RE = (
-    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December"
-    rf"|(?:{_MONTH_ABBR})\.?)"
-)
+# Months as news writes them: "March", "MARCH", "Mar", "Mar.", "MAR", "Sept." (not "may" or "mar" in lower case).
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep",
+                "Oct", "Nov", "Dec"]
+_MONTH_RE = "(?P<month>(?:" + "|".join(sorted({n for m in _MONTH_NAMES for n in (m, m.upper())}, key=len,
+                                               reverse=True)) + r")(?![\w])\.?)"
 
 
 def _say(value: str, language: str) -> str:
@@ -204,9 +261,30 @@ def _month_number(name: str) -> int:
     return [m[:3].lower() for m in MONTHS["en"]].index(key) + 1
 
 
+def word_before(m: re.Match, reach: int = 40) -> str:
+    """The word just before a match, lower-cased, looking back a bounded stretch (linear time)."""
+    words = m.string[max(0, m.start() - reach):m.start()].split()
+    return words[-1].lower().strip("(\"'“‘,:") if words else ""
+
+
+_AT_END = re.compile(r"[\s\"'”’)]*$")
+
+
+def at_end(m: re.Match) -> bool:
+    """Does the match end the sentence (nothing but closing marks after it)?"""
+    return _AT_END.match(m.string, m.end()) is not None
+
+
+def _only_en(replace: Callable[[re.Match, str], str]) -> Callable[[re.Match, str], str]:
+    """A pass whose words are English: other languages keep the text for their own reading."""
+    return lambda m, lang: replace(m, lang) if lang == "en" else m.group(0)
+
+
 def _money(m: re.Match, language: str) -> str:
-    symbol, amount, scale = m.group("cur"), m.group("amount"), m.group("scale") or ""
-    scale = scale if scale in _SCALES else scale.lower()
+    symbol = (m.group("cur") or "").rstrip(".") or _CODES[m.group("code")]
+    amount = m.group("amount")
+    scale = m.group("scale") or m.group("uscale") or ""
+    scale = _UPPER_SCALES.get(scale) or (scale if scale in _SCALES else scale.lower())
     if language != "en":
         one, many = _CURRENCY_WORDS[language].get(symbol.replace("US", ""), (symbol, symbol))
         words = _say(amount, language)
@@ -220,6 +298,8 @@ def _money(m: re.Match, language: str) -> str:
             return money + f"{cardinal(int(cents), language)} {_CENTS[language]}"
         return f"{words} {one if parse_number(amount, language) == 1 else many}"
     one, many, sub_one, sub_many = _CURRENCIES[symbol]
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})*,\d\d", amount):  # "€12,50": a decimal comma, written the European way
+        amount = amount.replace(".", "").replace(",", ".")
     if scale:
         return f"{_say(amount, language)} {_SCALES[scale]} {many}"
     whole, _, cents = amount.replace(",", "").partition(".")
@@ -235,8 +315,23 @@ def _money(m: re.Match, language: str) -> str:
     return f"{_say(amount, language)} {one if number == 1 else many}"
 
 
+def _meridiem(m: re.Match, language: str) -> str:
+    """"p.m.", "PM", "a.m" after a time: said as letters (espeak pauses after "p.m." before a capital)."""
+    pm = m.group(0).strip()[0] in "pP"
+    if language == "en":
+        said = " P M" if pm else " eigh M"
+    else:
+        said = " p.m." if pm else " a.m."
+    # The abbreviation's full stop may also end the sentence.
+    return said + ("." if m.group(0).endswith(".") and at_end(m) and language == "en" else "")
+
+
+_MERIDIEM_AFTER = re.compile(r" (?:P M|eigh M|[ap]\.m\.)")
+
+
 def _time(m: re.Match, language: str) -> str:
-    hour, minute, meridiem = int(m.group("h")), m.group("min"), m.group("ampm")
+    hour, minute = int(m.group("h")), m.group("min")
+    meridiem = _MERIDIEM_AFTER.match(m.string, m.end()) is not None
     words = WORDS[language]
     spoken = cardinal(hour, language)
     if minute and minute != "00":
@@ -246,15 +341,16 @@ def _time(m: re.Match, language: str) -> str:
             spoken += " " + cardinal(int(minute), language)
     elif minute == "00" and not meridiem:
         spoken += " hundred" if language == "en" and hour > 12 else f" {words['oclock']}"
-    if meridiem:
-        spoken += " a.m." if meridiem.lower().startswith("a") else " p.m."
+    if m.groupdict().get("sec"):
+        spoken += f" {words['and']} {cardinal(int(m.group('sec')), language)} {words['seconds']}"
     return spoken
 
 
-def _date_words(day: int, month: int, year_text: str | None, language: str) -> str:
+def _date_words(day: int, month: int, year_text: str | None, language: str, day_first: bool = False) -> str:
+    """Say a date: "March third, twenty twenty-six", or day first "the third of March, twenty twenty-six"."""
     name = MONTHS[language][month - 1]
     if language == "en":
-        spoken = f"{name} {ordinal(day)}"
+        spoken = f"the {ordinal(day)} of {name}" if day_first else f"{name} {ordinal(day)}"
         return spoken + (f", {year(int(year_text))}" if year_text else "")
     day_words = ordinal(day, language) if (day == 1 and language == "fr") else cardinal(day, language)
     if language == "fr" and day == 1:
@@ -269,14 +365,25 @@ def _date_words(day: int, month: int, year_text: str | None, language: str) -> s
     return spoken
 
 
+def _full_year(y: str) -> str:
+    return y if len(y) == 4 else ("20" if int(y) < 50 else "19") + y
+
+
 def _numeric_date(m: re.Match, language: str) -> str:
+    """3/1/2026: month first in English, unless the first number cannot be a month (25-12-2019)."""
     a, b, y = int(m.group(1)), int(m.group(2)), m.group(3)
-    month, day = (a, b) if language == "en" else (b, a)
+    day_first = language != "en" or a > 12 or m.group(0)[len(m.group(1))] == "."
+    month, day = (b, a) if day_first else (a, b)
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return m.group(0)
-    if len(y) == 2:
-        y = ("20" if int(y) < 50 else "19") + y
-    return _date_words(day, month, y, language)
+    return _date_words(day, month, _full_year(y), language, day_first)
+
+
+def _year_first_date(m: re.Match, language: str) -> str:
+    month, day = int(m.group(2)), int(m.group(3))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return m.group(0)
+    return _date_words(day, month, m.group(1), language)
 
 
 def _fraction(num: int, den: int, language: str) -> str:
@@ -289,6 +396,28 @@ def _fraction(num: int, den: int, language: str) -> str:
         return f"{cardinal(num)} {'quarter' if num == 1 else 'quarters'}"
     word = ordinal(den)
     return f"{cardinal(num)} {word if num == 1 else word + 's'}"
+
+
+_DENOMINATORS = {2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 32, 64, 100}
+
+
+def _slashed(m: re.Match, language: str) -> str:
+    """N/M: a fraction ("3/4"), or two numbers said in turn ("24/7", "9/11"), or "fifty-fifty"."""
+    num, den = int(m.group(1)), int(m.group(2))
+    if num == den and language == "en":
+        return f"{cardinal(num)}-{cardinal(den)}"
+    if den == 0 or num > den or den not in _DENOMINATORS:
+        return f"{cardinal(num, language)} {cardinal(den, language)}"
+    return _fraction(num, den, language)
+
+
+def _mixed(m: re.Match, language: str) -> str:
+    """2 1/4: "two and a quarter"; 3 3/4: "three and three quarters"."""
+    whole, num, den = m.group(1), int(m.group(2)), int(m.group(3))
+    part = _fraction(num, den, language)
+    if language == "en" and num == 1:
+        part = ("an " if part.split()[-1][0] in "aeiou" else "a ") + part.split()[-1]
+    return f"{cardinal(whole, language)} {WORDS[language]['and']} {part}"
 
 
 def _vulgar(m: re.Match, language: str) -> str:
@@ -330,34 +459,121 @@ def _range(m: re.Match, language: str) -> str:
     left, right = m.group("a"), m.group("b")
     to = WORDS[language]["to"]
     if re.fullmatch(r"1\d{3}|20\d\d", left) and re.fullmatch(r"\d{2}|1\d{3}|20\d\d", right):
+        if len(right) == 2 and language == "en":  # "1990-95": "nineteen ninety to ninety-five"
+            tail = f"oh {cardinal(int(right))}" if right.startswith("0") else cardinal(int(right))
+            return f"{year(int(left))} {to} {tail}"
         if len(right) == 2:
             right = left[:2] + right
         return f"{year(int(left), language)} {to} {year(int(right), language)}"
     return f"{_say(left, language)} {to} {_say(right, language)}"
 
 
+def paired(text: str, language: str = "en") -> str:
+    """Say a code number the way flights and models are said: 737 "seven thirty-seven", 1549 "fifteen forty-nine"."""
+    if text.startswith("0") and len(text) > 1:
+        return digits(text, language)
+    if len(text) in (3, 4) and language == "en" and not text.endswith("000"):
+        return _n2w(int(text), "en", to="year") if text[-2:] != "00" else \
+            f"{cardinal(int(text[:-2]))} hundred"
+    return cardinal(int(text), language)
+
+
+def _letter_code(m: re.Match, language: str) -> str:
+    """G7, F-16, A320, I-95, A-1: the letters, then the number as a code."""
+    from .normalize import spell  # the one rule for spelled letters ("eigh" for a letter A)
+
+    return f"{spell(m.group('letters'), final=False)} {paired(m.group('num'), language)}"
+
+
+_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
+
+
+def _ordinal(m: re.Match, language: str) -> str:
+    """1st, 22nd; a wrong suffix ("2th", "23th") is read as it stands: the number, then the letters."""
+    value, suffix = int(m.group(1).replace(",", "")), m.group(2)
+    right = "th" if value % 100 in (11, 12, 13) else _SUFFIX.get(value % 10, "th")
+    if suffix.lower() != right and language == "en":
+        return f"{cardinal(value)} {' '.join(suffix.upper())}"
+    return ordinal(value, language)
+
+
+def _era(m: re.Match, language: str) -> str:
+    """44 BC, 410 AD, AD 79: the number is a year ("four ten")."""
+    return f"{year(int(m.group('n')), language)} {m.group('era')}" if m.group("n") else \
+        f"{m.group('era2')} {year(int(m.group('n2')), language)}"
+
+
+def _quarter(m: re.Match, language: str) -> str:
+    """3Q19: "third quarter twenty nineteen"."""
+    return f"{ordinal(int(m.group(1)))} quarter {year(int(_full_year(m.group(2))))}"
+
+
+def _ip(m: re.Match, language: str) -> str:
+    """10.0.0.1: each part digit by digit, "dot" between."""
+    if any(int(part) > 255 for part in m.groups()):
+        return m.group(0)
+    return f" {WORDS[language]['dot']} ".join(digits(part, language) for part in m.groups())
+
+
+# Words after which a number is a code read digit by digit ("card ending in 4242", "PIN 0451", "zip code 02139").
+_CODE_CUES = (r"ending in|ends in|ending|code|codes|zip|zipcode|postcode|postal code|pin|PIN|passcode|password"
+              r"|account(?: number| no\.)?|card number|serial(?: number)?|tracking number|order number"
+              r"|reference number|confirmation number|ID|id number")
+_PER = {"s": "second", "sec": "second", "h": "hour", "hr": "hour", "hour": "hour", "d": "day", "day": "day",
+        "wk": "week", "week": "week", "mo": "month", "month": "month", "yr": "year", "year": "year",
+        "min": "minute", "minute": "minute", "night": "night", "person": "person", "head": "head",
+        "capita": "capita", "kg": "kilogram", "km": "kilometre", "mile": "mile", "l": "litre", "litre": "litre",
+        "liter": "liter", "gallon": "gallon", "gal": "gallon", "share": "share", "barrel": "barrel",
+        "bbl": "barrel", "tonne": "tonne", "ton": "ton", "unit": "unit", "dose": "dose"}
+_PER_RE = "|".join(sorted(_PER, key=len, reverse=True))
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_CURRENCY_SYMBOL = r"US\$|NZ\$|HK\$|C\$|A\$|S\$|R\$|(?<![\w])Rs\.?(?=\s?\d)|[$€£¥₹₩₽₺₦₱₪]"
+_CODE_RE = "|".join(_CODES)
+_MONEY_SCALE = rf"(?:(?P<uscale>{'|'.join(sorted(_UPPER_SCALES, key=len, reverse=True))})(?![\w'])" \
+               rf"|\s?(?P<scale>{_SCALE_RE})(?!\w))"
 
 # (pattern, replacement) in the order they must run: the specific before the general.
 _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
-    # 3/1/2026 and 2026-01-03
-    (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b"), _numeric_date),
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),
-     lambda m, lang: _date_words(int(m.group(3)), int(m.group(2)), m.group(1), lang)),
-    # January 3, 2026 / Jan. 3 / 3 January 2026
+    # IP addresses before anything reads their parts as decimals or dates: 192.168.0.1
+    (re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\w|\.\d)"), _ip),
+    # dates: 3/1/2026, 25-12-2019, 15.06.2022, 2019/12/31, 2026-01-03, Mar-03-2018
+    (re.compile(r"(?<![\w./-])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\w]|[./-]\d)"), _numeric_date),
+    (re.compile(r"(?<![\w./-])(\d{1,2})([.-])(\d{1,2})\2(\d{4})(?![\w]|[./-]\d)"),
+     lambda m, lang: _numeric_date(_Groups(m, (1, 3, 4)), lang)),
+    (re.compile(r"(?<![\w./-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?![\w]|[./-]\d)"),
+     lambda m, lang: _year_first_date(_Groups(m, (1, 3, 4)), lang)),
+    (re.compile(rf"\b{_MONTH_RE}-(?P<day>\d{{1,2}})-(?P<year>\d{{4}})\b"),
+     lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en")),
+    # January 3, 2026 / Jan. 3 / FEB 2, 2019 / 3 January 2026
     (re.compile(rf"\b{_MONTH_RE} (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<year>1\d{{3}}|20\d\d)\b)?"),
      lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en")),
-    (re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? {_MONTH_RE}\b(?: (?P<year>1\d{{3}}|20\d\d)\b)?"),
-     lambda m, lang: "the " + ordinal(int(m.group("day"))) + " of " + MONTHS["en"][_month_number(m.group("month")) - 1]
-     + (" " + year(int(m.group("year"))) if m.group("year") else "")),
-    # times: 17:30, 5 p.m., 7:30am
-    (re.compile(r"\b(?P<h>\d{1,2})(?::(?P<min>\d{2}))?\s?(?P<ampm>[ap]\.m\.|[ap]m\b|[AP]M\b)"), _time),
-    (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)(?P<ampm>)\b(?!:)"), _time),
+    (re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? (?P<year>1\d{{3}}|20\d\d)\b)?"),
+     lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en",
+                                 day_first=True)),
+    # quarters and eras: 3Q19, 44 BC, AD 79
+    (re.compile(r"\b([1-4])Q(\d{2}|\d{4})\b"), _only_en(_quarter)),
+    (re.compile(r"\b(?P<n>\d{1,4}) ?(?P<era>BCE|BC|CE|AD|B\.C\.|A\.D\.)(?!\w)|\b(?P<era2>AD|A\.D\.) (?P<n2>\d{1,4})\b"),
+     _era),
+    # times: 08:45:12, 17:30, 5 p.m., 7:30am, 9.30pm
+    (re.compile(r"(?<=\d)\s?(?:[aApP]\.\s?[mM]\b\.?|[aApP][mM]\b)"), _meridiem),
+    (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d):(?P<sec>[0-5]\d)\b(?!:)"), _time),
+    (re.compile(r"\b(?P<h>[01]?\d|2[0-3])[:.](?P<min>[0-5]\d)(?= (?:P M|eigh M|[ap]\.m\.))"), _time),
+    (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\b(?!:)"), _time),
     # phone numbers (listen/phones.py): +1 202 555 0143, 1-800-555-0199, 555-0142, call 911
     *PHONE_PASSES,
-    # money: $2.00, €3.5 million, £1bn, US$5m
-    (re.compile(rf"(?P<cur>US\$|[$€£¥₹])\s?(?P<amount>{_NUM})(?:\s?(?P<scale>{_SCALE_RE})(?!\w))?"),
+    # codes read digit by digit or in pairs: card ending in 4242, flight 1549, Boeing 737, G7, F-16, A320
+    (re.compile(rf"\b(?P<cue>{_CODE_CUES})(?P<gap>:? (?:is |was |of |number |no\. |# ?)?)(?P<n>\d{{3,12}})\b(?![.,]\d)"),
+     _only_en(lambda m, lang: f"{m.group('cue')}{m.group('gap')}{digits(m.group('n'))}")),
+    (re.compile(r"\b(?P<cue>[Ff]light|FLIGHT|Boeing|BOEING|[Rr]oute|Model|model) (?P<n>\d{3,4})\b(?![.,]\d)"),
+     _only_en(lambda m, lang: f"{m.group('cue')} {paired(m.group('n'))}")),
+    (re.compile(r"(?<![\w-])(?P<letters>[A-Z]{1,3})-?(?P<num>\d{1,4})(?![\w-]|[.,]\d)"), _only_en(_letter_code)),
+    # money: $2.00, $.99, €3.5 million, £1bn, $7M, US$5m, JPY 1,000, 500 CHF, 85¢
+    (re.compile(rf"(?:(?P<cur>{_CURRENCY_SYMBOL})\s?|\b(?P<code>{_CODE_RE}) ?)(?P<amount>{_NUM}|\.\d\d(?!\d))"
+                rf"(?:{_MONEY_SCALE})?"), _money),
+    (re.compile(rf"(?<![\w.,])(?P<amount>{_NUM})(?:{_MONEY_SCALE})? ?(?:(?P<cur>€)|(?P<code>{_CODE_RE})\b)"),
      _money),
+    (re.compile(r"(?<![\w.,])(\d{1,3}) ?¢"),
+     _only_en(lambda m, lang: f"{cardinal(m.group(1))} {'cent' if m.group(1) == '1' else 'cents'}")),
     # ranges: 10-20, 5–10%, 2010-15
     (re.compile(rf"(?<![\w.-])(?P<a>{_NUM})\s?%?\s?[-–]\s?(?P<b>{_NUM})\s?%"),
      lambda m, lang: _range(m, lang) + " " + WORDS[lang]["percent"]),
@@ -366,34 +582,47 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      lambda m, lang: ((WORDS[lang]["minus"] + " ") if m.group("neg") else "") + _say(m.group("n"), lang)
      + " " + WORDS[lang]["percent"]),
     # page and number references: p. 55, pp. 10-12, No. 10, #1
-    (re.compile(r"\bpp\. ?(\d+)[-–](\d+)\b"),
+    (re.compile(r"\bpp\. ?(\d{1,6})[-–](\d{1,6})\b"),
      lambda m, lang: f"{WORDS[lang]['pages']} {cardinal(m.group(1), lang)} {WORDS[lang]['to']} {cardinal(m.group(2), lang)}"),
-    (re.compile(r"\bp\. ?(\d+)\b"), lambda m, lang: f"{WORDS[lang]['page']} {cardinal(m.group(1), lang)}"),
-    (re.compile(r"(?:\b[Nn]o\.|#) ?(\d+)\b"), lambda m, lang: f"{WORDS[lang]['number']} {cardinal(m.group(1), lang)}"),
-    # measures: 12kg, 5 km/h, 20°C
-    (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})\s?(?P<unit>{_UNIT_RE})(?![\w/])"), _unit),
+    (re.compile(r"\bp\. ?(\d{1,6})\b"), lambda m, lang: f"{WORDS[lang]['page']} {cardinal(m.group(1), lang)}"),
+    (re.compile(r"(?:\b[Nn]o\.|#) ?(\d{1,9})\b"),
+     lambda m, lang: f"{WORDS[lang]['number']} {cardinal(m.group(1), lang)}"),
+    # rates, dimensions and multipliers: 2,000 calories/day, $15/hr, 3x4 m, 1.5x
+    (re.compile(rf"(?<=[\w%²³])/(?P<per>{_PER_RE})(?![\w/])", re.IGNORECASE),
+     _only_en(lambda m, lang: f" per {_PER[m.group('per').lower()]}")),
+    (re.compile(rf"(?<![\w.])(?P<a>{_NUM}) ?[x×] ?(?=\d)"), lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['by']} "),
+    (re.compile(rf"(?<![\w.])(?P<a>{_NUM})[x×](?!\w)"), lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['times']}"),
+    # measures: 12kg, 5 km/h, 20°C, 5KM, 45 m²
+    (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})\s?(?P<unit>{_UNIT_RE})(?![\w/²³])"), _unit),
     # decades: 1980s, the '90s
     (re.compile(r"(?<![\w.])(?:(?P<century>1\d|20)|['’]?)(?P<decade>\d0)s\b"), _decade),
-    # fractions: 2 1/2, 3/4, ½
-    (re.compile(r"\b(\d+) (\d)/(\d{1,2})\b"),
-     lambda m, lang: f"{cardinal(m.group(1), lang)} {WORDS[lang]['and']} {_fraction(int(m.group(2)), int(m.group(3)), lang)}"
-     if m.group(2) != "1" or m.group(3) != "2" or lang != "en" else f"{cardinal(m.group(1))} and a half"),
-    (re.compile(r"\b24/7\b"), lambda m, lang: f"{cardinal(24, lang)} {cardinal(7, lang)}"),
-    (re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})(?![\w/])"), lambda m, lang: _fraction(int(m.group(1)), int(m.group(2)), lang)),
-    (re.compile(r"(?:(?<![\w.,])(\d+)\s?)?([" + "".join(_FRACTIONS) + "])"), lambda m, lang: _vulgar(m, lang)),
-    # ordinals: 1st, 22nd
-    (re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th)\b"),
-     lambda m, lang: ordinal(int(m.group(1).replace(",", "")), lang)),
+    # fractions: 2 1/2, 3/4, ½, and numbers around a slash: 24/7, 9/11, 50/50
+    (re.compile(r"\b(\d{1,6}) (\d)/(\d{1,2})\b(?!/)"), _mixed),
+    (re.compile(r"(?<![\w/.,])(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)"), _slashed),
+    (re.compile(r"(?:(?<![\w.,])(\d{1,9})\s?)?([" + "".join(_FRACTIONS) + "])"), lambda m, lang: _vulgar(m, lang)),
+    # ordinals: 1st, 22nd, and a wrong suffix: 23th
+    (re.compile(r"\b(\d{1,3}(?:,\d{3}){1,4}|\d{1,9})(st|nd|rd|th)\b"), _ordinal),
     # other ranges: 10-20, 2010-2015
-    (re.compile(rf"(?<![\w.-])(?P<a>{_NUM})\s?[-–]\s?(?P<b>{_NUM})(?![\w.]*\d)"), _range),
+    (re.compile(rf"(?<![\w.-])(?P<a>{_NUM})\s?[-–]\s?(?P<b>{_NUM})(?![\w.]{{0,40}}\d)"), _range),
     # years 1000-1099 only where a year is expected: "in 1066", "the year 1050" (but "1066 votes")
     (re.compile(r"(?<![\w.,$€£])(10\d\d)(?![\d,.]\d|\w)"), lambda m, lang: _early_year(m, lang)),
     # years: 1990, 2006
     (re.compile(r"(?<![\w.,$€£])(1[1-9]\d\d|20\d\d)(?![\d,.]\d|\w)"), lambda m, lang: year(int(m.group(1)), lang)),
     # negatives, decimals and cardinals
     (re.compile(rf"(?<![\w.,])[-−](?={_NUM})"), lambda m, lang: WORDS[lang]["minus"] + " "),
-    (re.compile(rf"(?<![\w.,])({_NUM})(?![\w])"), lambda m, lang: _cardinal_or_digits(m.group(1), lang)),
+    (re.compile(r"(?<![\w.,])(\d{1,6})\.?[ºª]"), lambda m, lang: ordinal(int(m.group(1)), lang)),  # 1.º, 2ª
+    (re.compile(rf"(?<![\w.,])({_NUM})(?![\w]|[.,]\d)"), lambda m, lang: _cardinal_or_digits(m.group(1), lang)),
 ]
+
+
+class _Groups:
+    """A match seen through some of its groups (a date's separator group is not a number)."""
+
+    def __init__(self, m: re.Match, keep: tuple[int, ...]):
+        self._m, self._keep = m, keep
+
+    def group(self, i: int = 0) -> str:
+        return self._m.group(self._keep[i - 1] if i else 0)
 
 
 _YEAR_CUES = {"in", "after", "since", "before", "by", "until", "till", "from", "around", "circa", "c.", "ca.",
@@ -405,8 +634,7 @@ _COUNT_AFTER = re.compile(rf"\s+(?!(?:{_NOT_COUNTED})\b)[a-z]")  # "in 1066 vote
 
 def _early_year(m: re.Match, language: str) -> str:
     """Read 1000-1099 as a year after "in", "since", "the year"..., unless a count noun follows."""
-    before = m.string[:m.start()].split()
-    if before and before[-1].lower() in _YEAR_CUES and not _COUNT_AFTER.match(m.string, m.end()):
+    if word_before(m) in _YEAR_CUES and not _COUNT_AFTER.match(m.string, m.end()):
         return year(int(m.group(1)), language)
     return m.group(0)
 
@@ -417,7 +645,9 @@ def _cardinal_or_digits(text: str, language: str) -> str:
     while text and not text[-1].isdigit():
         trailing, text = text[-1] + trailing, text[:-1]
     bare = re.sub(r"[,.]", "", text)
-    if (len(bare) > 1 and bare.startswith("0") and "." not in text) or len(bare) > 15:
+    # A bare run of five or more digits ("90210", "12345678") is a code: counts that long carry commas.
+    code = len(bare) >= 5 and bare == text and not bare.endswith("00")
+    if (len(bare) > 1 and bare.startswith("0") and "." not in text) or len(bare) > 15 or code:
         return digits(bare, language) + trailing
     try:
         return _say(text, language) + trailing

@@ -33,13 +33,16 @@ def _digits(text: str, language: str) -> str:
 
 
 def _word_before(m: re.Match) -> str:
-    words = m.string[:m.start()].split()
+    # A bounded look back: slicing the whole text before every match would be quadratic.
+    words = m.string[max(0, m.start() - 40):m.start()].split()
     return words[-1].lower().strip("(\"'“‘,:") if words else ""
 
 
 def _groups(m: re.Match, language: str) -> str:
     """Any phone number: its digit groups, with a pause between them."""
-    plus = "plus " if m.group(0).startswith("+") else ""
+    from .numbers import WORDS
+
+    plus = WORDS[language]["plus"] + " " if m.group(0).startswith("+") else ""
     return plus + ", ".join(_digits(g, language) for g in re.findall(r"\d+", m.group(0)))
 
 
@@ -57,6 +60,12 @@ def _local(m: re.Match, language: str) -> str:
     return m.group(0)
 
 
+def _extension(m: re.Match, language: str) -> str:
+    from .numbers import WORDS
+
+    return f" {WORDS[language]['ext']} {_digits(m.group(1), language)}"
+
+
 def _emergency(m: re.Match, language: str) -> str:
     if _word_before(m) in _EMERGENCY_BEFORE or _EMERGENCY_AFTER.match(m.string, m.end()):
         return _digits(m.group(0), language)
@@ -67,9 +76,14 @@ PHONE_PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # toll-free: 1-800-555-0199, 1 (888) 555 0123, 800-555-0100
     (re.compile(r"(?<![\w+-])(?P<one>1[\s.-]?)?\(?(?P<area>8(?:00|88|77|66|55|44|33))\)?"
                 r"(?P<rest>[\s.-]\d{3}[\s.-]\d{4})\b"), _toll_free),
+    # an extension after a number's last group: "ext. 4", "x12", "extension 23"
+    (re.compile(r"(?<=\d{4}),? (?:ext\.?|extension|x) ?(\d{1,5})\b"), _extension),
     # +1 202 555 0143, (555) 123-4567, 555-123-4567
     (re.compile(r"(?:\+\d{1,3}[\s-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b"), _groups),
-    (re.compile(r"\+\d{1,3}(?:[\s-]\d{2,4}){2,4}\b"), _groups),
+    # +44 20 7946 0958, +33 1 42 68 53 00, +61 2 9876 5432
+    (re.compile(r"\+\d{1,3}(?:[ .-]\(?\d{1,4}\)?){2,6}(?![\w]|[.,]\d)"), _groups),
+    # national numbers with a trunk zero: 020 7946 0321, 0800 123 4567
+    (re.compile(r"(?<![\w.,+-])0\d{2,4}[ -]\d{3,4}[ -]\d{3,4}(?![\w-]|[.,]\d)"), _groups),
     # 555-0142
     (re.compile(r"(?<![\w.,$€£+-])(\d{3})-(\d{4})(?![\w-]|[.,]\d)"), _local),
     # call 911, a 999 operator

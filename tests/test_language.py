@@ -3,7 +3,7 @@
 import pytest
 
 from listen.errors import SettingsError
-from listen.language import check_language, detect_language
+from listen.language import NORMALISED, check_language, detect_language
 
 PARAGRAPHS = {
     "en": "The United States has reestablished intelligence coordination with Bolivia, nearly 20 years "
@@ -31,14 +31,94 @@ def test_a_supported_html_lang_attribute_wins_over_the_text(hint, expected):
     assert detect_language(PARAGRAPHS["en"], hint=hint) == expected
 
 
-def test_an_unsupported_lang_attribute_falls_back_to_the_text():
+def test_a_lang_attribute_of_another_script_falls_back_to_the_text():
     assert detect_language(PARAGRAPHS["it"], hint="ja") == "it"
+
+
+def test_an_unknown_lang_attribute_falls_back_to_the_text():
+    assert detect_language(PARAGRAPHS["de"], hint="xx-YY") == "de"
+
+
+def test_a_template_lang_en_on_a_russian_article_gives_way_to_its_letters():
+    assert detect_language("В 2019 году компания выросла на 15 процентов.", hint="en") == "ru"
+
+
+@pytest.mark.parametrize(("hint", "expected"), [("ru-RU", "ru"), ("ja", "ja"), ("id-ID", "id"), ("nl", "nl")])
+def test_a_lang_attribute_of_any_language_espeak_speaks_is_used(hint, expected):
+    texts = {"ru": "Москва", "ja": "東京の会議", "id": "Rapat di Jakarta", "nl": "Vergadering in Utrecht"}
+    assert detect_language(texts[expected], hint=hint) == expected
 
 
 def test_text_without_words_is_taken_as_english():
     assert detect_language("12345 !!!") == "en"
 
 
-def test_an_unsupported_language_setting_is_a_settings_error_naming_the_choices():
-    with pytest.raises(SettingsError, match="en, es, de, fr, pt, it"):
-        check_language("ja")
+# Short texts, one or two news sentences: none of them may be taken for English.
+SHORT = {
+    "ru": ["В 2019 году компания выросла.", "Президент подписал закон во вторник."],
+    "uk": ["У 2019 році компанія зросла.", "Президент підписав закон у вівторок."],
+    "be": ["Прэзідэнт падпісаў закон у аўторак."],
+    "sr": ["Председник је потписао закон у уторак."],
+    "el": ["Η συνάντηση έγινε στην Αθήνα.", "Ο πρόεδρος υπέγραψε τον νόμο."],
+    "ar": ["عقد الاجتماع في القاهرة.", "وقع الرئيس القانون يوم الثلاثاء."],
+    "fa": ["رئیس جمهور قانون را امضا کرد و گفت که کار ادامه دارد."],
+    "he": ["הפגישה התקיימה בירושלים."],
+    "hi": ["दिल्ली में बैठक हुई।", "राष्ट्रपति ने मंगलवार को कानून पर हस्ताक्षर किए।"],
+    "bn": ["ঢাকায় বৈঠক হয়েছে।"],
+    "ta": ["சென்னையில் கூட்டம் நடந்தது."],
+    "th": ["การประชุมจัดขึ้นที่กรุงเทพ"],
+    "ja": ["東京で会議が開かれた。", "首相は火曜日に法案に署名した。"],
+    "zh": ["北京今天举行会议。", "总统周二签署了法律。"],
+    "ko": ["서울에서 회의가 열렸다.", "대통령은 화요일에 법안에 서명했다."],
+    "ka": ["თბილისში შეხვედრა გაიმართა."],
+    "hy": ["Երևանում հանդիպում է տեղի ունեցել."],
+    "es": ["El presidente dijo que la economía crece.", "La reunión fue en Madrid con los ministros."],
+    "de": ["Der Präsident sagte, dass die Wirtschaft wächst.", "Die Sitzung fand in Berlin statt."],
+    "fr": ["Le président a dit que l'économie progresse.", "La réunion a eu lieu à Paris avec les ministres."],
+    "pt": ["O presidente disse que a economia não cresce.", "A reunião foi em Lisboa com os ministros."],
+    "it": ["Il presidente ha detto che l'economia cresce.", "La riunione si è svolta a Roma con i ministri."],
+    "nl": ["De president zei dat de economie groeit.", "De vergadering werd in Utrecht gehouden met de ministers."],
+    "pl": ["Prezydent powiedział, że gospodarka rośnie.", "Spotkanie odbyło się w Warszawie z ministrami."],
+    "tr": ["Cumhurbaşkanı ekonominin büyüdüğünü söyledi.", "Toplantı Ankara'da bakanlar ile yapıldı."],
+    "id": ["Presiden mengatakan bahwa ekonomi tumbuh.", "Rapat diadakan di Jakarta dengan para menteri."],
+    "sv": ["Presidenten sa att ekonomin växer.", "Mötet hölls i Stockholm med ministrarna."],
+    "vi": ["Tổng thống nói rằng nền kinh tế đang phát triển.", "Cuộc họp diễn ra tại Hà Nội với các bộ trưởng."],
+    "ro": ["Președintele a spus că economia crește.", "Întâlnirea a avut loc la București cu miniștrii."],
+    "cs": ["Prezident řekl, že ekonomika roste.", "Schůzka se konala v Praze s ministry."],
+}
+
+
+@pytest.mark.parametrize(("language", "text"), [(lang, t) for lang, texts in SHORT.items() for t in texts])
+def test_a_short_text_is_detected_as_its_own_language_and_never_as_english(language, text):
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize("text", [
+    "The president said the economy is growing.",
+    "Apple shares rose 3% on Monday.",
+    "It is a good day in Berlin.",
+    "A man was hurt.",
+    "Police in Madrid said the de facto leader had left.",
+])
+def test_short_english_texts_stay_english(text):
+    assert detect_language(text) == "en"
+
+
+def test_a_few_foreign_letters_in_an_english_text_do_not_change_its_language():
+    assert detect_language("The Kremlin (Кремль) said the talks in Geneva would go on next week.") == "en"
+
+
+@pytest.mark.parametrize("code", ["ru", "ja", "pt-BR", "zh-Hant", "id"])
+def test_every_language_espeak_speaks_is_accepted(code):
+    assert check_language(code) == code.split("-")[0].lower()
+
+
+def test_a_language_espeak_cannot_speak_is_a_settings_error_saying_what_to_use():
+    with pytest.raises(SettingsError, match="ISO 639-1 code such as en, es, de, fr, pt, it"):
+        check_language("klingon")
+
+
+def test_one_list_of_normalised_languages_serves_every_module():
+    from listen import lexicon, normalize, numbers
+
+    assert numbers.LANGUAGES is NORMALISED and normalize.LANGUAGES is NORMALISED and lexicon.LANGUAGES is NORMALISED

@@ -13,10 +13,12 @@ import yaml
 from espeak import phonemes
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from num2words import num2words
 
-from listen.errors import SettingsError
+from listen.language import detect_language
 from listen.lexicon import Lexicon
 from listen.normalize import spell, to_spoken, to_spoken_with_map
+from listen.numbers import MONTHS, UNITS, WORDS
 from listen.textmap import text_range
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "normalization.yaml").read_text(encoding="utf-8"))
@@ -83,9 +85,89 @@ def test_numbers_are_said_in_the_article_language(language, text, expected):
     assert to_spoken(text, language) == expected
 
 
-def test_an_unsupported_language_is_a_settings_error():
-    with pytest.raises(SettingsError, match="use one of"):
-        to_spoken("Hello.", "xx")
+# -- languages without a normaliser: espeak-ng reads them, and no English word is put in -------------
+
+# Every word the English normaliser can put into a sentence: numbers, units, currencies, months, titles...
+# ("euros" is left out: Spanish and Portuguese say it too).
+ENGLISH = (
+    {w for n in list(range(0, 101)) + [1000, 10**6, 10**9, 10**12] for w in re.findall(r"[a-z]+", num2words(n))}
+    | {w for n in range(1, 101) for w in re.findall(r"[a-z]+", num2words(n, to="ordinal"))}
+    | {w for v in WORDS["en"].values() for w in re.findall(r"[a-z]+", v)}
+    | {m.lower() for m in MONTHS["en"]}
+    | {w for pair in UNITS.values() for name in pair for w in re.findall(r"[a-z]+", name.lower())}
+    | {"dollar", "dollars", "cents", "pounds", "pence", "rupees", "yen", "francs", "billion", "million",
+       "quarter", "half", "halves", "oh", "eigh", "per", "times", "by", "slash", "dash", "underscore", "saint",
+       "street", "mister", "hashtag", "equals", "seconds", "extension", "link", "twenty", "hundred"}
+)
+
+
+def english_words_added(sentence: str, spoken: str) -> set[str]:
+    """English words in what is said that the sentence itself does not have."""
+    written = set(re.findall(r"[a-z']+", sentence.lower()))
+    return {w for w in re.findall(r"[a-z']+", spoken.lower()) if w in ENGLISH and w not in written}
+
+
+# A Spanish article with every kind of number the English rules rewrite.
+SPANISH = [
+    "El 3 de marzo de 2021 el Gobierno anunció 1.500 millones de euros para 25.000 viviendas.",
+    "La inflación subió un 3,5 % en 2024, según el INE, y el paro bajó al 11,2 %.",
+    "El vuelo 1549 aterrizó a las 17:30 en Madrid, con 155 pasajeros.",
+    "La entrada cuesta 12,50 € y la gira, $7M en total.",
+    "Llame al +34 912 345 678 o escriba a prensa@ejemplo.es antes del 15.06.2022.",
+    "Más información en www.ejemplo.es/noticias y en ejemplo.org.",
+    "Corrió 5 km en 20 minutos, a 15 km/h, y el G7 lo aplaudió.",
+    "Las cifras de 2Q21 mejoraron y la planta produce 24/7 con 3x4 m de paneles, un 50/50.",
+    "A las 8 p.m. EST del 1.º de mayo, el Dr. García habló 2 1/2 horas sobre la COVID-19.",
+    "El servidor 10.0.0.1 falló; la tarjeta que termina en 4242 fue rechazada el 25-12-2019.",
+    "Los años 90 y la década de 1980 vieron crecer la economía 1,5x; el 23th no existe.",
+]
+# A Russian article: no normaliser, so its numbers reach espeak-ng as written, read in Russian.
+RUSSIAN = [
+    "В 2019 году компания выросла на 15%, а выручка составила 1,5 млрд рублей ($20M).",
+    "Встреча назначена на 3 марта 2021 года в 17:30 по московскому времени (08:45:12 UTC).",
+    "Звоните по телефону +7 495 123-45-67 или пишите на info@example.ru, сайт www.example.ru/news.",
+    "Рейс 1549 вылетел 25.12.2019; карта, оканчивающаяся на 4242, заблокирована, скорость 60 км/ч.",
+    "В 1990-95 годах цены выросли в 3x, а 24/7 работали 9/11 магазинов.",
+]
+
+
+@pytest.mark.parametrize("sentence", SPANISH)
+def test_no_english_word_reaches_the_engine_for_a_spanish_article(sentence):
+    spoken = to_spoken(sentence, "es")
+    assert not english_words_added(sentence, spoken), spoken
+
+
+@pytest.mark.parametrize("sentence", RUSSIAN)
+def test_a_language_without_a_normaliser_passes_through_for_the_engine_to_read(sentence):
+    spoken, spans = to_spoken_with_map(sentence, "ru", Lexicon.default())
+    assert not english_words_added(sentence, spoken), spoken
+    # Numbers stay as written: espeak-ng's Russian voice reads them in Russian.
+    assert re.findall(r"\d+", spoken) == re.findall(r"\d+", sentence)
+    assert_well_formed(sentence, spoken, spans)
+
+
+def test_a_russian_article_is_detected_and_read_without_english():
+    language = detect_language(" ".join(RUSSIAN))
+    assert language == "ru"
+    spoken = " ".join(to_spoken(s, language) for s in RUSSIAN)
+    assert not {"twenty", "nineteen", "dollars", "million"} & set(spoken.split())
+
+
+@pytest.mark.parametrize(("language", "sentence"), [
+    ("ja", "東京で2019年3月3日に会議が開かれ、1,500人が参加した。"),
+    ("ko", "서울에서 2019년 3월 3일에 회의가 열렸다."),
+    ("id", "Pada tahun 2019, pemerintah membangun 1.500 rumah senilai Rp 2,5 miliar."),
+    ("zh", "北京2019年举行会议，有1500人参加。"),
+])
+def test_other_languages_keep_their_numbers_for_the_engine(language, sentence):
+    spoken = to_spoken(sentence, language)
+    assert re.findall(r"\d+", spoken) == re.findall(r"\d+", sentence)
+    assert not english_words_added(sentence, spoken)
+
+
+def test_language_neutral_cleanups_still_apply_without_a_normaliser():
+    spoken = to_spoken("«Мы это сделаем» — сказал он [[вслух]]\u200b.", "ru")
+    assert spoken.split() == ["Мы", "это", "сделаем,", "сказал", "он", "вслух", "."]
 
 
 # -- the map from what is said back to what is written ------------------------------------------
@@ -115,8 +197,24 @@ MAP_CASES = [
     ("Pope Leo XIV spoke.", "fourteenth", "XIV"),
     ("Pope Leo XIV spoke.", "Leo", "Leo"),
     ("World War II ended.", "two", "II"),
-    ("Read it at https://www.example.com/news/1 today.", "link", "https://www.example.com/news/1"),
-    ("Read it at https://www.example.com/news/1 today.", "example.com", "https://www.example.com/news/1"),
+    ("Read it at https://www.example.com/news/1 today.", "example", "https://www.example.com/news/1"),
+    ("Read it at https://www.example.com/news/1 today.", "dot", "https://www.example.com/news/1"),
+    ("Read it at https://www.example.com/news/1 today.", "today", "today"),
+    ("Call +44 20 7946 0958 now.", "plus", "+44 20 7946 0958"),
+    ("Call +44 20 7946 0958 now.", "now", "now"),
+    ("It closed on 15.06.2022 at last.", "June", "15.06.2022"),
+    ("It closed on 15.06.2022 at last.", "last", "last"),
+    ("The deal is worth €1.2B today.", "billion", "€1.2B"),
+    ("The server 10.0.0.1 failed.", "dot", "10.0.0.1"),
+    ("It runs 24/7 now.", "seven", "24/7"),
+    ("Logs go to /var/log/app daily.", "slash", "/var/log/app"),
+    ("Logs go to /var/log/app daily.", "daily", "daily"),
+    ("We meet at 5 p.m. EST today.", "five", "5"),
+    ("We meet at 5 p.m. EST today.", "P", "p.m."),
+    ("We meet at 5 p.m. EST today.", "T", "EST"),
+    ("The room is 3x4 m wide.", "metres", "4 m"),
+    ("The Boeing 737 flew.", "thirty-seven", "737"),
+    ("Adults need 2,000 calories/day now.", "day", "/day"),
     ("Write to jo.doe@example.org now.", "dot", "jo.doe@example.org"),
     ("Dr. Smith lives on Main St. downtown.", "Doctor", "Dr."),
     ("Dr. Smith lives on Main St. downtown.", "Street", "St."),
@@ -188,7 +286,9 @@ def test_maps_work_in_other_languages():
     assert sentence[start:end] == "2024"
 
 
-TOKENS = ["The", "DEA", "U.S.", "$2.00", "€3.5 million", "Jan. 3, 2026", "3/1/2026", "5 p.m.", "17:30", "45%",
+TOKENS = ["The", "DEA", "U.S.", "$2.00", "$7M", "500 CHF", "€12,50", "15.06.2022", "08:45:12", "9.30pm", "EST",
+          "+44 20 7946 0958", "ext. 4", "10.0.0.1", "PIN 0451", "Flight 1549", "G7", "A-1", "5KM", "3x4 m", "1.5x",
+          "/var/log/app", "x.org", "a-b@c.co.uk", "24/7", "9/11", "2th", "3Q19", "44 BC", "1990-95", "/day", "€3.5 million", "Jan. 3, 2026", "3/1/2026", "5 p.m.", "17:30", "45%",
           "12kg", "1990s", "Leo XIV", "World War II", "Dr.", "St.", "Smith", "&", "—", "“quoted”", "e.g.",
           "https://example.com/a", "jo@example.org", "10-20", "1st", "NASA", "and", "said", ",", ";"]
 
@@ -255,10 +355,10 @@ def test_fraction_signs_after_a_whole_number_read_as_a_mixed_number(text, expect
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Go to npr.org/sections/politics now.", "Go to npr.org slash sections slash politics now."),
-        ("Go to https://example.com/world-news.", "Go to link to example.com slash world news."),
-        ("Go to https://example.com/a/b/c today.", "Go to link to example.com today."),
-        ("Go to https://example.com/story-2026.html today.", "Go to link to example.com today."),
+        ("Go to npr.org/sections/politics now.", "Go to npr dot org slash sections slash politics now."),
+        ("Go to https://example.com/world-news.", "Go to example dot com slash world news."),
+        ("Go to https://example.com/a/b/c today.", "Go to example dot com today."),
+        ("Go to https://example.com/story-2026.html today.", "Go to example dot com today."),
         ("Yes and/or no.", "Yes and or no."),
     ],
 )
