@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from listen.config import RenderSettings
 from listen.errors import ListenError
+from listen.lexicon import Lexicon
+from listen.normalize import to_spoken_with_map
 from listen.plaintext import from_text
 from listen.script import build_script
 
@@ -90,3 +93,31 @@ def test_every_sentence_has_something_to_say_and_chunks_fit_the_engine(text):
     for sentence in script.sentences:
         assert sentence.spoken.strip()
         assert all(len(chunk) <= SETTINGS.chunk_chars + 40 for chunk in sentence.chunks)
+
+
+# -- time linear in the input (issue 15): no pattern may rescan a long word from every start ----------
+
+# What an attacker sends: one long word, runs of punctuation, emoji, mixed scripts, and the tokens our
+# rules look at ("St.", "$1", "+1", "A ", "a@"), repeated.
+PIECES = ["a", "ab", "a.", "A.", "1", "1,", "1.", "😀", "aя中😀", "a-", "A ", "St.", "—", " - ", "+1 ", "12 ", "DEA ",
+          "a@", "/a", "1:", "1%", "$1 ", "www.", "A I ", "(", '"', "1x", "Q4 ", "...", "!?", "  ", "\u200b", "e.g.",
+          "U.S.", "10.0.", "#", "&", "°", "½", "’", "[[", "Mr. ", "XIV ", "1st", "-1", "pm", "Jan", "km", "x.org/"]
+LEXICON = Lexicon.default()
+
+
+def _seconds(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):  # the best of three: the machine is shared, noise only ever adds time
+        start = time.perf_counter()
+        to_spoken_with_map(text, "en", LEXICON)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=3).map("".join))
+def test_normalisation_time_grows_linearly_with_the_input(piece):
+    small = piece * (1000 // len(piece) + 1)
+    large = piece * (8 * (1000 // len(piece) + 1))
+    # Eight times the text may take about eight times as long; quadratic work would take sixty-four.
+    assert _seconds(large) < 20 * _seconds(small) + 0.03, piece
