@@ -8,7 +8,8 @@ Normalisation: phoneme agreement on tests/cases/normalization.yaml. espeak-ng tu
 our spoken text and a hand-written reference verbalisation into phonemes
 (`espeak-ng -q -x --ipa`); a case passes when the two phoneme strings are equal after
 spaces are dropped, stress marks are dropped and clause breaks (espeak-ng's line
-breaks) are kept as "|". The raw engine's score is the text as written against the same
+breaks) are kept as "|". A case may name its `language` (default en): its normaliser and its
+espeak-ng voice are used. The raw engine's score is the text as written against the same
 references. A looser figure, similarity ratio >= 0.9 (difflib), is printed beside it.
 
 Held-out sets: `--heldout` evaluates tests/cases/heldout_segmentation.yaml and
@@ -42,9 +43,9 @@ from listen.segment import punkt_sentences, split_sentences  # noqa: E402
 CASES = ROOT / "tests" / "cases"
 
 
-def agree(a: str, b: str) -> tuple[bool, bool]:
-    """Compare two texts by their phonemes: (exact, similar)."""
-    pa, pb = phonemes(a), phonemes(b)
+def agree(a: str, b: str, language: str = "en") -> tuple[bool, bool]:
+    """Compare two texts by their phonemes in a language's voice: (exact, similar)."""
+    pa, pb = phonemes(a, language), phonemes(b, language)
     return pa == pb, difflib.SequenceMatcher(None, pa, pb).ratio() >= 0.9
 
 
@@ -100,12 +101,14 @@ def normalisation(verbose: bool, path: Path = CASES / "normalization.yaml") -> N
     for category, items in cases.items():
         counts = [0, 0, 0, 0]
         for case in items:
-            exact, similar = agree(to_spoken(case["text"]), case["say"])
-            raw_exact, raw_similar = agree(case["text"], case["say"])
+            language = case.get("language", "en")
+            spoken = to_spoken(case["text"], language)
+            exact, similar = agree(spoken, case["say"], language)
+            raw_exact, raw_similar = agree(case["text"], case["say"], language)
             for i, ok in enumerate((exact, similar, raw_exact, raw_similar)):
                 counts[i] += ok
             if verbose and not exact:
-                print(f"    FAIL {to_spoken(case['text'])!r} vs {case['say']!r}")
+                print(f"    FAIL {spoken!r} vs {case['say']!r}")
                 if label(path):
                     print(f"         from {case['text']!r}{'' if similar else '  (ratio < 0.9)'}")
         n = len(items)

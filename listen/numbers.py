@@ -242,8 +242,9 @@ _FRACTIONS = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep",
                 "Oct", "Nov", "Dec"]
-_MONTH_RE = "(?P<month>(?:" + "|".join(sorted({n for m in _MONTH_NAMES for n in (m, m.upper())}, key=len,
-                                               reverse=True)) + r")(?![\w])\.?)"
+_MONTH_RE = "(?P<month>(?:" + "|".join(sorted({n for m in _MONTH_NAMES[:12] for n in (m, m.upper())}, key=len,
+                                               reverse=True)) + ")(?![\\w])|(?:" + "|".join(
+    sorted({n for m in _MONTH_NAMES[12:] for n in (m, m.upper())}, key=len, reverse=True)) + r")(?![\w])\.?)"
 
 
 def _say(value: str, language: str) -> str:
@@ -346,11 +347,12 @@ def _time(m: re.Match, language: str) -> str:
     return spoken
 
 
-def _date_words(day: int, month: int, year_text: str | None, language: str, day_first: bool = False) -> str:
+def _date_words(day: int, month: int, year_text: str | None, language: str, day_first: bool = False,
+                the: str = "the ") -> str:
     """Say a date: "March third, twenty twenty-six", or day first "the third of March, twenty twenty-six"."""
     name = MONTHS[language][month - 1]
     if language == "en":
-        spoken = f"the {ordinal(day)} of {name}" if day_first else f"{name} {ordinal(day)}"
+        spoken = f"{the}{ordinal(day)} of {name}" if day_first else f"{name} {ordinal(day)}"
         return spoken + (f", {year(int(year_text))}" if year_text else "")
     day_words = ordinal(day, language) if (day == 1 and language == "fr") else cardinal(day, language)
     if language == "fr" and day == 1:
@@ -503,6 +505,14 @@ def _era(m: re.Match, language: str) -> str:
         f"{m.group('era2')} {year(int(m.group('n2')), language)}"
 
 
+def _german_day(m: re.Match, language: str) -> str:
+    if language != "de":
+        return m.group(0)
+    said = ordinal(int(m.group(1)), "de")
+    # After "am", "vom", "zum", "bis zum", "seit dem" the ordinal takes its dative ending.
+    return said + "n" if word_before(m) in ("am", "vom", "zum", "dem", "im") else said
+
+
 def _quarter(m: re.Match, language: str) -> str:
     """3Q19: "third quarter twenty nineteen"."""
     return f"{ordinal(int(m.group(1)))} quarter {year(int(_full_year(m.group(2))))}"
@@ -516,9 +526,9 @@ def _ip(m: re.Match, language: str) -> str:
 
 
 # Words after which a number is a code read digit by digit ("card ending in 4242", "PIN 0451", "zip code 02139").
-_CODE_CUES = (r"ending in|ends in|ending|code|codes|zip|zipcode|postcode|postal code|pin|PIN|passcode|password"
-              r"|account(?: number| no\.)?|card number|serial(?: number)?|tracking number|order number"
-              r"|reference number|confirmation number|ID|id number")
+_CODE_CUES = (r"(?i:ending in|ends in|ending|code|codes|zip|zipcode|postcode|postal code|pin|passcode|password"
+              r"|account(?: number| no\.)?|card number|serial(?: number)?|tracking number|order(?: number| no\.)"
+              r"|reference number|confirmation number|id number)|ID")
 _PER = {"s": "second", "sec": "second", "h": "hour", "hr": "hour", "hour": "hour", "d": "day", "day": "day",
         "wk": "week", "week": "week", "mo": "month", "month": "month", "yr": "year", "year": "year",
         "min": "minute", "minute": "minute", "night": "night", "person": "person", "head": "head",
@@ -549,7 +559,9 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en")),
     (re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? (?P<year>1\d{{3}}|20\d\d)\b)?"),
      lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en",
-                                 day_first=True)),
+                                 day_first=True, the="" if word_before(m) == "the" else "the ")),
+    # German days: "am 3. März" is "am dritten März"
+    (re.compile(r"(?<![\w.,])(\d{1,2})\.(?= (?:" + "|".join(MONTHS["de"]) + r")\b)"), _german_day),
     # quarters and eras: 3Q19, 44 BC, AD 79
     (re.compile(r"\b([1-4])Q(\d{2}|\d{4})\b"), _only_en(_quarter)),
     (re.compile(r"\b(?P<n>\d{1,4}) ?(?P<era>BCE|BC|CE|AD|B\.C\.|A\.D\.)(?!\w)|\b(?P<era2>AD|A\.D\.) (?P<n2>\d{1,4})\b"),

@@ -46,6 +46,11 @@ def _groups(m: re.Match, language: str) -> str:
     return plus + ", ".join(_digits(g, language) for g in re.findall(r"\d+", m.group(0)))
 
 
+def _national(m: re.Match, language: str) -> str:
+    """A number with a trunk zero, if it has the nine to eleven digits of one."""
+    return _groups(m, language) if 9 <= sum(c.isdigit() for c in m.group(0)) <= 11 else m.group(0)
+
+
 def _toll_free(m: re.Match, language: str) -> str:
     area, rest = m.group("area"), re.findall(r"\d+", m.group("rest"))
     spoken = _TOLL_FREE.get(area) if language == "en" else None
@@ -81,9 +86,9 @@ PHONE_PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # +1 202 555 0143, (555) 123-4567, 555-123-4567
     (re.compile(r"(?:\+\d{1,3}[\s-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b"), _groups),
     # +44 20 7946 0958, +33 1 42 68 53 00, +61 2 9876 5432
-    (re.compile(r"\+\d{1,3}(?:[ .-]\(?\d{1,4}\)?){2,6}(?![\w]|[.,]\d)"), _groups),
-    # national numbers with a trunk zero: 020 7946 0321, 0800 123 4567
-    (re.compile(r"(?<![\w.,+-])0\d{2,4}[ -]\d{3,4}[ -]\d{3,4}(?![\w-]|[.,]\d)"), _groups),
+    (re.compile(r"\+\d{1,3}(?:[ .-]\(?\d{1,5}\)?){1,6}(?![\w]|[.,]\d)"), _groups),
+    # national numbers with a trunk zero: 020 7946 0321, (020) 7946 0123, 0800 123 4567, 07700 900123
+    (re.compile(r"(?<![\w.,+-])(?:\(0\d{1,4}\)|0\d{2,4})(?:[ -]\d{3,8}){1,2}(?![\w-]|[.,]\d)"), _national),
     # 555-0142
     (re.compile(r"(?<![\w.,$€£+-])(\d{3})-(\d{4})(?![\w-]|[.,]\d)"), _local),
     # call 911, a 999 operator
