@@ -3,6 +3,14 @@
 espeak-ng reads "DEA" as one syllable, "$2.00" as "dollar two point zero zero" and
 pauses after "Dr." and "U.S."; each pass below rewrites one kind of thing into
 plain words it says right. The output is plain text (no SSML) for espeak-ng.
+
+A language without a normaliser of its own (listen/language.py: NORMALISED) gets only
+language-neutral cleanups (quotes, dashes, invisible characters): espeak-ng reads its numbers
+and dates natively, and no English word is ever put into it.
+
+Every pattern here runs in time linear in the sentence: a pattern may start only where a run
+of its characters starts, quantifiers that could rescan a long word are bounded, and a rule
+that looks at the word before a match looks back a bounded stretch (issue 15).
 """
 
 from __future__ import annotations

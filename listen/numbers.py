@@ -373,8 +373,8 @@ def _full_year(y: str) -> str:
 
 def _numeric_date(m: re.Match, language: str) -> str:
     """3/1/2026: month first in English, unless the first number cannot be a month (25-12-2019)."""
-    a, b, y = int(m.group(1)), int(m.group(2)), m.group(3)
-    day_first = language != "en" or a > 12 or m.group(0)[len(m.group(1))] == "."
+    a, b, y = int(m.group("a")), int(m.group("b")), m.group("y")
+    day_first = language != "en" or a > 12 or m.group("sep") == "."  # dots: the European order
     month, day = (b, a) if day_first else (a, b)
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return m.group(0)
@@ -382,10 +382,10 @@ def _numeric_date(m: re.Match, language: str) -> str:
 
 
 def _year_first_date(m: re.Match, language: str) -> str:
-    month, day = int(m.group(2)), int(m.group(3))
+    month, day = int(m.group("a")), int(m.group("b"))
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return m.group(0)
-    return _date_words(day, month, m.group(1), language)
+    return _date_words(day, month, m.group("y"), language)
 
 
 def _fraction(num: int, den: int, language: str) -> str:
@@ -547,11 +547,12 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # IP addresses before anything reads their parts as decimals or dates: 192.168.0.1
     (re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\w|\.\d)"), _ip),
     # dates: 3/1/2026, 25-12-2019, 15.06.2022, 2019/12/31, 2026-01-03, Mar-03-2018
-    (re.compile(r"(?<![\w./-])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\w]|[./-]\d)"), _numeric_date),
-    (re.compile(r"(?<![\w./-])(\d{1,2})([.-])(\d{1,2})\2(\d{4})(?![\w]|[./-]\d)"),
-     lambda m, lang: _numeric_date(_Groups(m, (1, 3, 4)), lang)),
-    (re.compile(r"(?<![\w./-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?![\w]|[./-]\d)"),
-     lambda m, lang: _year_first_date(_Groups(m, (1, 3, 4)), lang)),
+    (re.compile(r"(?<![\w./-])(?P<a>\d{1,2})(?P<sep>/)(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w]|[./-]\d)"),
+     _numeric_date),
+    (re.compile(r"(?<![\w./-])(?P<a>\d{1,2})(?P<sep>[.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?![\w]|[./-]\d)"),
+     _numeric_date),
+    (re.compile(r"(?<![\w./-])(?P<y>\d{4})(?P<sep>[/.-])(?P<a>\d{1,2})(?P=sep)(?P<b>\d{1,2})(?![\w]|[./-]\d)"),
+     _year_first_date),
     (re.compile(rf"\b{_MONTH_RE}-(?P<day>\d{{1,2}})-(?P<year>\d{{4}})\b"),
      lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en")),
     # January 3, 2026 / Jan. 3 / FEB 2, 2019 / 3 January 2026
@@ -625,16 +626,6 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?<![\w.,])(\d{1,6})\.?[ºª]"), lambda m, lang: ordinal(int(m.group(1)), lang)),  # 1.º, 2ª
     (re.compile(rf"(?<![\w.,])({_NUM})(?![\w]|[.,]\d)"), lambda m, lang: _cardinal_or_digits(m.group(1), lang)),
 ]
-
-
-class _Groups:
-    """A match seen through some of its groups (a date's separator group is not a number)."""
-
-    def __init__(self, m: re.Match, keep: tuple[int, ...]):
-        self._m, self._keep = m, keep
-
-    def group(self, i: int = 0) -> str:
-        return self._m.group(self._keep[i - 1] if i else 0)
 
 
 _YEAR_CUES = {"in", "after", "since", "before", "by", "until", "till", "from", "around", "circa", "c.", "ca.",

@@ -113,7 +113,7 @@ def _align(old: str, old_origin: list[Origin], new: str, anchor: int, group: int
     """Map a replacement's characters: whole words kept at either end map as they were, the rest as a whole.
 
     "Leo XIV" -> "Leo the fourteenth" keeps "Leo " and maps "the fourteenth" to "XIV";
-    "5 p.m." -> "five p.m." maps "five" to "5"; "DEA" -> "D E A" maps all of it to "DEA".
+    "St. Paul" -> "Saint Paul" maps "Saint" to "St."; "DEA" -> "D E A" maps all of it to "DEA".
     """
     head = 0
     while head < min(len(old), len(new)) and old[head] == new[head]:
