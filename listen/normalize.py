@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .numbers import LANGUAGES, WORDS, cardinal, ordinal, verbalize_mapped
+from .numbers import LANGUAGES, MONTHS, WORDS, cardinal, ordinal, verbalize_mapped
 from .textmap import MappedText, Span
 
 if TYPE_CHECKING:
@@ -221,12 +221,20 @@ def _phrases(t: MappedText, language: str) -> None:
         t.sub(pattern, long)
 
 
+_WEEKDAYS = {"Mon": "Monday", "Tue": "Tuesday", "Tues": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday",
+             "Thur": "Thursday", "Thurs": "Thursday", "Fri": "Friday", "Sat": "Saturday", "Sun": "Sunday"}
+_WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\.(?=,? (?:" + "|".join(MONTHS["en"]) + r"|\d))")
+
+
 def _titles(t: MappedText, language: str) -> None:
     """Expand titles and name suffixes, and read St. as Saint or Street by context."""
     if language != "en":
         for short, long in TITLES.get(language, {}).items():
             t.sub(rf"\b{re.escape(short)}\.(?=\s)", long)
         return
+
+    # "Tues., Jan. 14": a weekday abbreviation before a date (months are already words here).
+    t.sub(_WEEKDAY_RE, lambda m: _WEEKDAYS[m.group(1)])
 
     def saint_or_street(m: re.Match) -> str:
         after = m.group("after") or ""

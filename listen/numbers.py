@@ -231,6 +231,9 @@ UNITS = {
     "kbps": ("kilobit per second", "kilobits per second"), "Mbps": ("megabit per second", "megabits per second"),
     "Gbps": ("gigabit per second", "gigabits per second"), "KB": ("kilobyte", "kilobytes"),
     "PB": ("petabyte", "petabytes"), "Mb": ("megabit", "megabits"), "Gb": ("gigabit", "gigabits"),
+    "sq. ft": ("square foot", "square feet"), "sq. m": ("square metre", "square metres"),
+    "sq. km": ("square kilometre", "square kilometres"), "sq mi": ("square mile", "square miles"),
+    "sq. mi": ("square mile", "square miles"),
 }
 # Units in capitals ("5KM", "100 MPH") read as the unit they shout; only those that cannot be something else.
 UNITS.update({unit.upper(): UNITS[unit] for unit in ("km", "kg", "kph", "mph", "km/h", "cm", "mm", "ml", "mg",
@@ -318,11 +321,13 @@ def _money(m: re.Match, language: str) -> str:
 
 def _meridiem(m: re.Match, language: str) -> str:
     """"p.m.", "PM", "a.m" after a time: said as letters (espeak pauses after "p.m." before a capital)."""
-    pm = m.group(0).strip()[0] in "pP"
+    pm = m.group("ampm")[0] in "pP"
     if language == "en":
         said = " P M" if pm else " eigh M"
     else:
         said = " p.m." if pm else " a.m."
+    if m.group("dash"):  # "10 a.m.-4 p.m."
+        return f"{said} {WORDS[language]['to']} "
     # The abbreviation's full stop may also end the sentence.
     return said + ("." if m.group(0).endswith(".") and at_end(m) and language == "en" else "")
 
@@ -446,8 +451,8 @@ def _decade(m: re.Match, language: str) -> str:
     return spoken[:-1] + "ies" if spoken.endswith("y") else spoken + "s"
 
 
-def _unit(m: re.Match, language: str) -> str:
-    amount, unit = m.group("amount"), m.group("unit")
+def _unit(m: re.Match, language: str, unit: str = "") -> str:
+    amount, unit = m.group("amount"), unit or m.group("unit")
     spoken = _say(amount, language)
     if m.group("neg"):
         spoken = f"{WORDS[language]['minus']} {spoken}"
@@ -568,10 +573,13 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"\b(?P<n>\d{1,4}) ?(?P<era>BCE|BC|CE|AD|B\.C\.|A\.D\.)(?!\w)|\b(?P<era2>AD|A\.D\.) (?P<n2>\d{1,4})\b"),
      _era),
     # times: 08:45:12, 17:30, 5 p.m., 7:30am, 9.30pm
-    (re.compile(r"(?<=\d)\s?(?:[aApP]\.\s?[mM]\b\.?|[aApP][mM]\b)"), _meridiem),
+    (re.compile(r"(?<=\d)\s?(?P<ampm>[aApP]\.\s?[mM]\b\.?|[aApP][mM]\b)(?P<dash>\s?[-–]\s?(?=\d))?"), _meridiem),
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d):(?P<sec>[0-5]\d)\b(?!:)"), _time),
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3])[:.](?P<min>[0-5]\d)(?= (?:P M|eigh M|[ap]\.m\.))"), _time),
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\b(?!:)"), _time),
+    # scores and ratios: 3:2, 2:1 (a time has two digits of minutes)
+    (re.compile(r"(?<![\w:.,])(\d{1,3}):(\d)(?![\w:]|[.,]\d)"),
+     lambda m, lang: f"{cardinal(m.group(1), lang)} {WORDS[lang]['to']} {cardinal(m.group(2), lang)}"),
     # phone numbers (listen/phones.py): +1 202 555 0143, 1-800-555-0199, 555-0142, call 911
     *PHONE_PASSES,
     # codes read digit by digit or in pairs: card ending in 4242, flight 1549, Boeing 737, G7, F-16, A320
@@ -605,6 +613,10 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      _only_en(lambda m, lang: f" per {_PER[m.group('per').lower()]}")),
     (re.compile(rf"(?<![\w.])(?P<a>{_NUM}) ?[x×] ?(?=\d)"), lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['by']} "),
     (re.compile(rf"(?<![\w.])(?P<a>{_NUM})[x×](?!\w)"), lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['times']}"),
+    # "40C", "104F" (the degree sign left out) and "9.58s"
+    (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})(?P<unit>[CF])\b"),
+     _only_en(lambda m, lang: _unit(m, lang, "°" + m.group("unit")))),
+    (re.compile(r"(?<![\w.])(\d{1,3}\.\d{1,3})s\b"), _only_en(lambda m, lang: f"{_say(m.group(1), lang)} seconds")),
     # measures: 12kg, 5 km/h, 20°C, 5KM, 45 m²
     (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})\s?(?P<unit>{_UNIT_RE})(?![\w/²³])"), _unit),
     # decades: 1980s, the '90s
