@@ -139,7 +139,7 @@ def digits(text: str, language: str = "en") -> str:
 
 # A written number: digits with group and decimal marks. Bounded, so a regex built on it
 # never scans a long run of digits and commas from every start (issue 15: linear time).
-_NUM = r"\d[\d,.]{0,40}\d|\d"
+_NUM = r"(?:\d[\d,.]{0,40}\d|\d)"
 # Symbol or ISO code -> (one, many, one hundredth, many hundredths), English.
 _CURRENCIES = {
     "$": ("dollar", "dollars", "cent", "cents"),
@@ -588,6 +588,11 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"\b(?P<cue>[Ff]light|FLIGHT|Boeing|BOEING|[Rr]oute|Model|model) (?P<n>\d{3,4})\b(?![.,]\d)"),
      _only_en(lambda m, lang: f"{m.group('cue')} {paired(m.group('n'))}")),
     (re.compile(r"(?<![\w-])(?P<letters>[A-Z]{1,3})-?(?P<num>\d{1,4})(?![\w-]|[.,]\d)"), _only_en(_letter_code)),
+    # ranges of money and measures, said once at the end: "$5-$10" and "15-20 cm" are "five to ten ..."
+    (re.compile(rf"(?P<cur>[$€£¥₹])(?P<a>{_NUM})\s?[-–]\s?(?P=cur)?(?=\d)"),
+     lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['to']} {m.group('cur')}"),
+    (re.compile(rf"(?<![\w.-])(?P<a>{_NUM})\s?[-–]\s?(?={_NUM}\s?(?:{_UNIT_RE})(?![\w/²³]))"),
+     lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['to']} "),
     # money: $2.00, $.99, €3.5 million, £1bn, $7M, US$5m, JPY 1,000, 500 CHF, 85¢
     (re.compile(rf"(?:(?P<cur>{_CURRENCY_SYMBOL})\s?|\b(?P<code>{_CODE_RE}) ?)(?P<amount>{_NUM}|\.\d\d(?!\d))"
                 rf"(?:{_MONEY_SCALE})?"), _money),
