@@ -23,27 +23,27 @@ WORDS = {
     "en": {"percent": "percent", "minus": "minus", "to": "to", "and": "and", "point": "point",
            "page": "page", "pages": "pages", "number": "number", "degrees": "degrees", "link": "link to",
            "at": "at", "dot": "dot", "oclock": "o'clock", "oh": "oh", "half": "a half", "over": "over",
-           "seconds": "seconds", "by": "by", "ext": "extension", "plus": "plus", "times": "times"},
+           "seconds": "seconds", "by": "by", "times": "times"},
     "es": {"percent": "por ciento", "minus": "menos", "to": "a", "and": "y", "point": "coma",
            "page": "página", "pages": "páginas", "number": "número", "degrees": "grados", "link": "enlace a",
            "at": "arroba", "dot": "punto", "oclock": "en punto", "oh": "cero", "half": "y medio", "over": "entre",
-           "seconds": "segundos", "by": "por", "ext": "extensión", "plus": "más", "times": "veces"},
+           "seconds": "segundos", "by": "por", "times": "veces"},
     "de": {"percent": "Prozent", "minus": "minus", "to": "bis", "and": "und", "point": "Komma",
            "page": "Seite", "pages": "Seiten", "number": "Nummer", "degrees": "Grad", "link": "Link zu",
            "at": "at", "dot": "Punkt", "oclock": "Uhr", "oh": "null", "half": "einhalb", "over": "durch",
-           "seconds": "Sekunden", "by": "mal", "ext": "Durchwahl", "plus": "plus", "times": "mal"},
+           "seconds": "Sekunden", "by": "mal", "times": "mal"},
     "fr": {"percent": "pour cent", "minus": "moins", "to": "à", "and": "et", "point": "virgule",
            "page": "page", "pages": "pages", "number": "numéro", "degrees": "degrés", "link": "lien vers",
            "at": "arobase", "dot": "point", "oclock": "heures", "oh": "zéro", "half": "et demi", "over": "sur",
-           "seconds": "secondes", "by": "sur", "ext": "poste", "plus": "plus", "times": "fois"},
+           "seconds": "secondes", "by": "sur", "times": "fois"},
     "pt": {"percent": "por cento", "minus": "menos", "to": "a", "and": "e", "point": "vírgula",
            "page": "página", "pages": "páginas", "number": "número", "degrees": "graus", "link": "link para",
            "at": "arroba", "dot": "ponto", "oclock": "horas", "oh": "zero", "half": "e meio", "over": "sobre",
-           "seconds": "segundos", "by": "por", "ext": "ramal", "plus": "mais", "times": "vezes"},
+           "seconds": "segundos", "by": "por", "times": "vezes"},
     "it": {"percent": "per cento", "minus": "meno", "to": "a", "and": "e", "point": "virgola",
            "page": "pagina", "pages": "pagine", "number": "numero", "degrees": "gradi", "link": "link a",
            "at": "chiocciola", "dot": "punto", "oclock": "in punto", "oh": "zero", "half": "e mezzo", "over": "su",
-           "seconds": "secondi", "by": "per", "ext": "interno", "plus": "più", "times": "volte"},
+           "seconds": "secondi", "by": "per", "times": "volte"},
 }
 
 MONTHS = {
@@ -487,9 +487,9 @@ def paired(text: str, language: str = "en") -> str:
 
 def _letter_code(m: re.Match, language: str) -> str:
     """G7, F-16, A320, I-95, A-1: the letters, then the number as a code."""
-    from .normalize import spell  # the one rule for spelled letters ("eigh" for a letter A)
-
-    return f"{spell(m.group('letters'), final=False)} {paired(m.group('num'), language)}"
+    # A number follows, so a letter A is never the last word: "eigh", as normalize.spell says it there.
+    letters = " ".join("eigh" if c == "A" else c for c in m.group("letters"))
+    return f"{letters} {paired(m.group('num'), language)}"
 
 
 _SUFFIX = {1: "st", 2: "nd", 3: "rd"}

@@ -24,6 +24,9 @@ _EMERGENCY_BEFORE = {"call", "calls", "called", "calling", "dial", "dials", "dia
                      "dialling", "ring", "rang", "phoned", "to"}
 _EMERGENCY_AFTER = re.compile(r"\s+(?:call|calls|caller|callers|dispatcher|dispatchers|operator|operators"
                               r"|center|centre|centers|centres|line|lines|system|service|services)\b")
+# Said before a country code and an extension, per language.
+_PLUS = {"en": "plus", "es": "más", "de": "plus", "fr": "plus", "pt": "mais", "it": "più"}
+_EXTENSION = {"en": "extension", "es": "extensión", "de": "Durchwahl", "fr": "poste", "pt": "ramal", "it": "interno"}
 _TOLL_FREE = {"800": "eight hundred"}  # 888, 877, ... are said digit by digit
 
 
@@ -40,9 +43,7 @@ def _word_before(m: re.Match) -> str:
 
 def _groups(m: re.Match, language: str) -> str:
     """Any phone number: its digit groups, with a pause between them."""
-    from .numbers import WORDS
-
-    plus = WORDS[language]["plus"] + " " if m.group(0).startswith("+") else ""
+    plus = _PLUS[language] + " " if m.group(0).startswith("+") else ""
     return plus + ", ".join(_digits(g, language) for g in re.findall(r"\d+", m.group(0)))
 
 
@@ -66,9 +67,7 @@ def _local(m: re.Match, language: str) -> str:
 
 
 def _extension(m: re.Match, language: str) -> str:
-    from .numbers import WORDS
-
-    return f" {WORDS[language]['ext']} {_digits(m.group(1), language)}"
+    return f" {_EXTENSION[language]} {_digits(m.group(1), language)}"
 
 
 def _emergency(m: re.Match, language: str) -> str:
