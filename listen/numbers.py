@@ -685,4 +685,12 @@ def verbalize_numbers(text: str, language: str = "en") -> str:
 def verbalize_mapped(mapped: MappedText, language: str = "en") -> None:
     """Say every number in a mapped text, in place, keeping its map to the original."""
     for pattern, replace in _PASSES:
-        mapped.sub(pattern, lambda m: replace(m, language))  # noqa: B023 (sub calls it at once)
+        mapped.sub(pattern, lambda m: _safely(replace, m, language))  # noqa: B023 (sub calls it at once)
+
+
+def _safely(replace: Callable[[re.Match, str], str], m: re.Match, language: str) -> str:
+    """A match a pass cannot read as a number ("2026-15.06.2022" as a range) is left as written."""
+    try:
+        return replace(m, language)
+    except (ValueError, ArithmeticError, NotImplementedError):
+        return m.group(0)

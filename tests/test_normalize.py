@@ -367,6 +367,13 @@ def test_a_short_path_of_words_is_read_and_a_long_or_coded_one_dropped(text, exp
     assert to_spoken(text) == expected
 
 
+@pytest.mark.parametrize("text", ["It ran 3/1/2026 — 15.06.2022 EST.", "Scores 2026-15.06.2022 and 1.2.3-4.5.6.",
+                                  "Ranges 10-20.30.40 and $1.2.3bn."])
+def test_a_number_no_rule_can_read_is_left_as_written_not_an_error(text):
+    spoken, spans = to_spoken_with_map(text)
+    assert_well_formed(text, spoken, spans)
+
+
 def test_phoneme_input_from_the_lexicon_passes_through_normalisation_untouched():
     # "3" and "'" are phoneme mnemonics here, not a number and a quote.
     lexicon = Lexicon.from_data([{"match": "Byrd", "say": "bird", "phonemes": "b'3:d"}])
