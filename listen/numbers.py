@@ -192,6 +192,7 @@ _SCALES = {
     "milliards": "billion", "Millionen": "million", "Million": "million", "Mio.": "million",
     "Milliarden": "billion", "Mrd.": "billion", "milioni": "million", "miliardi": "billion",
     "milhões": "million", "milhão": "million", "bilhões": "billion",
+    "crore": "crore", "crores": "crore", "cr": "crore", "lakh": "lakh", "lakhs": "lakh",  # Indian English
 }
 _SCALE_RE = "|".join(re.escape(k) for k in sorted(_SCALES, key=len, reverse=True))
 # Capital scale letters count only written against the number ("$7M", "€1.2B"): "$5 M" is not a scale.
@@ -293,8 +294,8 @@ def _money(m: re.Match, language: str) -> str:
         one, many = _CURRENCY_WORDS[language].get(symbol.replace("US", ""), (symbol, symbol))
         words = _say(amount, language)
         if scale:
-            return f"{words} {_SCALE_WORDS[language][_SCALES[scale]]} de {many}" if language in ("es", "pt") \
-                else f"{words} {_SCALE_WORDS[language][_SCALES[scale]]} {many}"
+            scale_word = _SCALE_WORDS[language].get(_SCALES[scale], _SCALES[scale])
+            return f"{words} {scale_word} de {many}" if language in ("es", "pt") else f"{words} {scale_word} {many}"
         whole, sep, cents = amount.rpartition(",") if "," in amount else (amount, "", "")
         if sep and len(cents) == 2 and int(cents):
             units = int(whole.replace(".", "") or 0)
@@ -692,5 +693,5 @@ def _safely(replace: Callable[[re.Match, str], str], m: re.Match, language: str)
     """A match a pass cannot read as a number ("2026-15.06.2022" as a range) is left as written."""
     try:
         return replace(m, language)
-    except (ValueError, ArithmeticError, NotImplementedError):
+    except (ValueError, LookupError, ArithmeticError, NotImplementedError):
         return m.group(0)

@@ -55,7 +55,10 @@ def _national(m: re.Match, language: str) -> str:
 def _toll_free(m: re.Match, language: str) -> str:
     area, rest = m.group("area"), re.findall(r"\d+", m.group("rest"))
     spoken = _TOLL_FREE.get(area) if language == "en" else None
-    head = (_digits("1", language) + " " if m.group("one") else "") + (spoken or _digits(area, language))
+    one = m.group("one") or ""
+    # "1-800-..." runs on as "one eight hundred"; "+1 800 ..." is a country code, a group of its own.
+    country = f"{_PLUS[language]} {_digits('1', language)}, " if one.startswith("+") else ""
+    head = country + (_digits("1", language) + " " if one and not country else "") + (spoken or _digits(area, language))
     return ", ".join([head] + [_digits(g, language) for g in rest])
 
 
@@ -78,7 +81,7 @@ def _emergency(m: re.Match, language: str) -> str:
 
 PHONE_PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # toll-free: 1-800-555-0199, 1 (888) 555 0123, 800-555-0100
-    (re.compile(r"(?<![\w+-])(?P<one>1[\s.-]?)?\(?(?P<area>8(?:00|88|77|66|55|44|33))\)?"
+    (re.compile(r"(?<![\w+-])(?P<one>\+?1[\s.-]?)?\(?(?P<area>8(?:00|88|77|66|55|44|33))\)?"
                 r"(?P<rest>[\s.-]\d{3}[\s.-]\d{4})\b"), _toll_free),
     # an extension after a number's last group: "ext. 4", "x12", "extension 23"
     (re.compile(r"(?<=\d{4}),? (?:ext\.?|extension|x) ?(\d{1,5})\b"), _extension),
