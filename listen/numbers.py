@@ -525,10 +525,11 @@ def _quarter(m: re.Match, language: str) -> str:
 
 
 def _ip(m: re.Match, language: str) -> str:
-    """10.0.0.1: each part digit by digit, "dot" between."""
+    """10.0.0.1 "ten dot zero dot zero dot one"; a part of three digits digit by digit ("one nine two")."""
     if any(int(part) > 255 for part in m.groups()):
         return m.group(0)
-    return f" {WORDS[language]['dot']} ".join(digits(part, language) for part in m.groups())
+    parts = (digits(part, language) if len(part) == 3 else cardinal(int(part), language) for part in m.groups())
+    return f" {WORDS[language]['dot']} ".join(parts)
 
 
 # Words after which a number is a code read digit by digit ("card ending in 4242", "PIN 0451", "zip code 02139").
