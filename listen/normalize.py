@@ -184,7 +184,11 @@ _TLDS = "com|org|net|gov|edu|int|info|io|co|uk|us|eu|de|fr|es|it|pt|br|mx|ar|bo|
 _EXTENSIONS = "pdf|docx?|xlsx?|pptx?|txt|csv|json|xml|html?|jpe?g|png|gif|mp3|mp4|wav|zip|exe|py|js|log|md"
 _SLASH = {"en": "slash", "es": "barra", "de": "Schrägstrich", "fr": "slash", "pt": "barra", "it": "slash"}
 # Marks inside an e-mail's name, said as the reader would spell them out ("." is the language's "dot").
-_MARKS = {".": {}, "_": {"en": "underscore"}, "-": {"en": "dash"}, "+": {"en": "plus"}}
+_MARKS = {".": {},
+          "_": {"en": "underscore", "es": "guion bajo", "de": "Unterstrich", "fr": "tiret bas", "pt": "sublinhado",
+                "it": "trattino basso"},
+          "-": {"en": "dash", "es": "guion", "de": "Bindestrich", "fr": "tiret", "pt": "hífen", "it": "trattino"},
+          "+": {"en": "plus", "es": "más", "de": "plus", "fr": "plus", "pt": "mais", "it": "più"}}
 
 
 def _said_host(host: str, language: str) -> str:

@@ -561,13 +561,13 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?<![\w./-])(?P<y>\d{4})(?P<sep>[/.-])(?P<a>\d{1,2})(?P=sep)(?P<b>\d{1,2})(?![\w]|[./-]\d)"),
      _year_first_date),
     (re.compile(rf"\b{_MONTH_RE}-(?P<day>\d{{1,2}})-(?P<year>\d{{4}})\b"),
-     lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en")),
-    # January 3, 2026 / Jan. 3 / FEB 2, 2019 / 3 January 2026
+     _only_en(lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en"))),
+    # January 3, 2026 / Jan. 3 / FEB 2, 2019 / 3 January 2026 (English month names: English words)
     (re.compile(rf"\b{_MONTH_RE} (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<year>1\d{{3}}|20\d\d)\b)?"),
-     lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en")),
+     _only_en(lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en"))),
     (re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? (?P<year>1\d{{3}}|20\d\d)\b)?"),
-     lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en",
-                                 day_first=True, the="" if word_before(m) == "the" else "the ")),
+     _only_en(lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"),
+                                          "en", day_first=True, the="" if word_before(m) == "the" else "the "))),
     # German days: "am 3. März" is "am dritten März"
     (re.compile(r"(?<![\w.,])(\d{1,2})\.(?= (?:" + "|".join(MONTHS["de"]) + r")\b)"), _german_day),
     # quarters and eras: 3Q19, 44 BC, AD 79
