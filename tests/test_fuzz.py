@@ -121,3 +121,23 @@ def test_normalisation_time_grows_linearly_with_the_input(piece):
     large = piece * (8 * (1000 // len(piece) + 1))
     # Eight times the text may take about eight times as long; quadratic work would take sixty-four.
     assert _seconds(large) < 20 * _seconds(small) + 0.03, piece
+
+
+def _planning_seconds(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        try:
+            script_of(text)
+        except ListenError:
+            pass  # refusing garbage is an answer too; it must come as fast
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES + ["a\n", "Word. ", "\n\n"]), min_size=1, max_size=3).map("".join))
+def test_planning_an_article_takes_time_linear_in_its_length(piece):
+    small = "Headline\n\n" + piece * (1000 // len(piece) + 1)
+    large = "Headline\n\n" + piece * (8 * (1000 // len(piece) + 1))
+    assert _planning_seconds(large) < 20 * _planning_seconds(small) + 0.05, piece
