@@ -61,6 +61,8 @@ SUFFIXES_EN = {"Jr": "Junior", "Sr": "Senior", "Inc": "Incorporated", "Ltd": "Li
 PHRASES_EN = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus", "vs": "versus",
               "approx.": "approximately", "est.": "established", "dept.": "department", "cf.": "compare",
               "et al.": "and others", "a.k.a.": "also known as", "aka": "also known as"}
+# "c. 1850": circa, before a year only (elsewhere "c." is an initial).
+_CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.(?= \d{3,4}\b)")
 TITLES = {
     "es": {"Sr": "señor", "Sra": "señora", "Srta": "señorita", "Dr": "doctor", "Dra": "doctora", "Ud": "usted"},
     "de": {"Dr": "Doktor", "Prof": "Professor", "Hr": "Herr", "Fr": "Frau"},
@@ -120,6 +122,8 @@ def to_spoken_with_map(sentence: str, language: str = "en", lexicon: Lexicon | N
         _neutral_symbols(t)
         return _finish(t)
     _links(t, language)
+    if language == "en":
+        t.sub(_CIRCA, "circa")  # before the year it stands before is said
     verbalize_mapped(t, language)
     t.sub(r"\b([ap]\.m\.)\.", r"\1")  # "9am." became "nine a.m.."
     _phrases(t, language)

@@ -197,7 +197,7 @@ _SCALES = {
 _SCALE_RE = "|".join(re.escape(k) for k in sorted(_SCALES, key=len, reverse=True))
 # Capital scale letters count only written against the number ("$7M", "€1.2B"): "$5 M" is not a scale.
 _UPPER_SCALES = {"K": "thousand", "M": "million", "MN": "million", "Mn": "million", "B": "billion",
-                 "BN": "billion", "Bn": "billion", "TN": "trillion", "Tn": "trillion"}
+                 "BN": "billion", "Bn": "billion", "T": "trillion", "TN": "trillion", "Tn": "trillion"}
 _SCALE_WORDS = {
     "es": {"thousand": "mil", "million": "millones", "billion": "mil millones", "trillion": "billones"},
     "de": {"thousand": "tausend", "million": "Millionen", "billion": "Milliarden", "trillion": "Billionen"},
@@ -409,9 +409,19 @@ def _fraction(num: int, den: int, language: str) -> str:
 _DENOMINATORS = {2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 32, 64, 100}
 
 
+# Words after which "9/20" is a day of a month ("on 9/20"), not a fraction.
+# Names written as a date or a fraction: "after 9/11" is the attacks, "7/11" the shop.
+_SLASHED_NAMES = {(9, 11), (7, 11)}
+_DATE_CUES = {"on", "since", "until", "till", "by", "from", "through", "thru", "before", "after", "dated"}
+
+
 def _slashed(m: re.Match, language: str) -> str:
-    """N/M: a fraction ("3/4"), or two numbers said in turn ("24/7", "9/11"), or "fifty-fifty"."""
+    """N/M: a fraction ("3/4"), a date ("on 9/20"), two numbers said in turn ("24/7", "9/11"), or "fifty-fifty"."""
     num, den = int(m.group(1)), int(m.group(2))
+    if (num, den) in _SLASHED_NAMES:
+        return f"{cardinal(num, language)} {cardinal(den, language)}"
+    if language == "en" and word_before(m) in _DATE_CUES and 1 <= num <= 12 and 1 <= den <= 31:
+        return _date_words(den, num, None, "en")
     if num == den and language == "en":
         return f"{cardinal(num)}-{cardinal(den)}"
     if den == 0 or num > den or den not in _DENOMINATORS:
@@ -580,7 +590,7 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3])[:.](?P<min>[0-5]\d)(?= (?:P M|eigh M|[ap]\.m\.))"), _time),
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\b(?!:)"), _time),
     # scores and ratios: 3:2, 2:1 (a time has two digits of minutes)
-    (re.compile(r"(?<![\w:.,])(\d{1,3}):(\d)(?![\w:]|[.,]\d)"),
+    (re.compile(r"(?<![\w:.,])(\d{1,3}):(\d|\d{3,6})(?![\w:]|[.,]\d)"),
      lambda m, lang: f"{cardinal(m.group(1), lang)} {WORDS[lang]['to']} {cardinal(m.group(2), lang)}"),
     # phone numbers (listen/phones.py): +1 202 555 0143, 1-800-555-0199, 555-0142, call 911
     *PHONE_PASSES,
@@ -626,11 +636,14 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?<![\w.])(\d{1,3}\.\d{1,3})s\b"), _only_en(lambda m, lang: f"{_say(m.group(1), lang)} seconds")),
     # measures: 12kg, 5 km/h, 20°C, 5KM, 45 m²
     (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})\s?(?P<unit>{_UNIT_RE})(?![\w/²³])"), _unit),
+    # round numbers in the plural: "100s of", "1,000s of"
+    (re.compile(r"(?<![\w.,])(100|1,?000|1,?000,?000)s\b"),
+     _only_en(lambda m, lang: {3: "hundreds", 4: "thousands", 5: "thousands"}.get(len(m.group(1)), "millions"))),
     # decades: 1980s, the '90s
     (re.compile(r"(?<![\w.])(?:(?P<century>1\d|20)|['’]?)(?P<decade>\d0)s\b"), _decade),
     # fractions: 2 1/2, 3/4, ½, and numbers around a slash: 24/7, 9/11, 50/50
     (re.compile(r"\b(\d{1,6}) (\d)/(\d{1,2})\b(?!/)"), _mixed),
-    (re.compile(r"(?<![\w/.,])(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)"), _slashed),
+    (re.compile(r"(?<![\w/.,])(\d{1,2})/(\d{1,2})(?:(?:st|nd|rd|th)s?)?(?![\w/]|[.,]\d)"), _slashed),
     (re.compile(r"(?:(?<![\w.,])(\d{1,9})\s?)?([" + "".join(_FRACTIONS) + "])"), lambda m, lang: _vulgar(m, lang)),
     # ordinals: 1st, 22nd, and a wrong suffix: 23th
     (re.compile(r"\b(\d{1,3}(?:,\d{3}){1,4}|\d{1,9})(st|nd|rd|th)\b"), _ordinal),

@@ -52,6 +52,13 @@ def _national(m: re.Match, language: str) -> str:
     return _groups(m, language) if 9 <= sum(c.isdigit() for c in m.group(0)) <= 11 else m.group(0)
 
 
+def _area(one_area: str, language: str) -> str:
+    """The head of a toll-free number: "1800" is "one eight hundred", "1888" "one eight eight eight"."""
+    area = one_area[1:]
+    spoken = _TOLL_FREE.get(area) if language == "en" else None
+    return f"{_digits('1', language)} {spoken or _digits(area, language)}"
+
+
 def _toll_free(m: re.Match, language: str) -> str:
     area, rest = m.group("area"), re.findall(r"\d+", m.group("rest"))
     spoken = _TOLL_FREE.get(area) if language == "en" else None
@@ -83,6 +90,9 @@ PHONE_PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # toll-free: 1-800-555-0199, 1 (888) 555 0123, 800-555-0100
     (re.compile(r"(?<![\w+-])(?P<one>\+?1[\s.-]?)?\(?(?P<area>8(?:00|88|77|66|55|44|33))\)?"
                 r"(?P<rest>[\s.-]\d{3}[\s.-]\d{4})\b"), _toll_free),
+    # a toll-free number spelled in letters: 1-800-FLOWERS
+    (re.compile(r"(?<![\w+-])1-(?P<area>8(?:00|88|77|66|55|44|33))-(?P<word>[A-Z][A-Z-]{2,20})\b"),
+     lambda m, lang: f"{_area('1' + m.group('area'), lang)}, {m.group('word').capitalize()}"),
     # an extension after a number's last group: "ext. 4", "x12", "extension 23"
     (re.compile(r"(?<=\d{4}),? (?:ext\.?|extension|x) ?(\d{1,5})\b"), _extension),
     # +1 202 555 0143, (555) 123-4567, 555-123-4567
