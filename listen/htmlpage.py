@@ -25,7 +25,8 @@ def from_html(
             f"{source or 'The page'} has no article text we can find; give the page of one article "
             "(not a front page, search page or login page), or paste the article's text."
         )
-    lang = language or page_language(tree) or (doc.language if doc else None) or _detect(paragraphs)
+    # The page's lang tag is only a hint: a template's lang="en" on a Russian story loses to the text.
+    lang = language or _detect(paragraphs, page_language(tree) or (doc.language if doc else None))
     extra = {k: v for k, v in (("url", url or ""), ("description", metadata["description"])) if v}
     return Article(
         paragraphs=paragraphs,
@@ -39,9 +40,9 @@ def from_html(
     )
 
 
-def _detect(paragraphs: list[str]) -> str:
-    """Guess the language from the text."""
+def _detect(paragraphs: list[str], hint: str | None) -> str:
+    """Guess the language from the text, with the page's own tag as a hint."""
     try:
-        return detect_language(" ".join(paragraphs)[:5000], None) or ""
+        return detect_language(" ".join(paragraphs)[:5000], hint) or ""
     except Exception:  # detection is a best guess; never fail an article over it
         return ""

@@ -122,3 +122,14 @@ def test_one_list_of_normalised_languages_serves_every_module():
     from listen import lexicon, normalize, numbers
 
     assert numbers.LANGUAGES is NORMALISED and normalize.LANGUAGES is NORMALISED and lexicon.LANGUAGES is NORMALISED
+
+
+def test_a_russian_page_whose_template_says_lang_en_is_read_as_russian():
+    from listen.htmlpage import from_html
+
+    body = "".join(
+        f"<p>В {2019 + i} году городской совет утвердил новый план развития набережной и парков.</p>"
+        for i in range(4)
+    )
+    page = f"<html lang='en'><head><title>Новый план</title></head><body><article><h1>Новый план</h1>{body}</article></body></html>"
+    assert from_html(page).language == "ru"
