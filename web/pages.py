@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from flask import (
     Blueprint,
@@ -19,7 +19,7 @@ from flask import (
 )
 from markupsafe import escape
 
-from listen.errors import NotFoundError, UnsupportedFormatError
+from listen.errors import InputError, NotFoundError, UnsupportedFormatError
 
 from .common import PAGE_CSP, article_urls, cors, describe, find, manager, voices_json
 from .jobs import READY
@@ -30,6 +30,10 @@ STATIC = Path(__file__).parent / "static"
 HEX_COLOUR = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 OUR_PAGE = re.compile(r"^/(?:a|embed)/([0-9a-f]{64})/?$")
 EMBED_SIZE = (600, 240)  # default iframe width and height, in CSS pixels
+COMPACT_MIN_HEIGHT = 150  # the compact player's controls and a line of text
+BAR_HEIGHT = 56  # the one-line bar layout
+BAR_MIN_HEIGHT = 44  # the bar's play button and progress, with no padding left
+MIN_WIDTH = 200
 
 
 @bp.get("/")
@@ -56,9 +60,11 @@ def article(key: str) -> str:
 
 @bp.get("/embed/<key>")
 def embed(key: str) -> Response:
-    """Serve the compact player for iframes on any site, themed by ?accent=&mode=."""
+    """Serve the compact player (or the one-line bar, ?layout=bar) for iframes on any site, themed by ?accent=&mode=."""
     job = find(key)
-    html = render_template("embed.html", article=describe(job), urls=page_urls(key), theme=theme_from(request.args))
+    layout = "bar" if request.args.get("layout") == "bar" else "compact"
+    html = render_template("embed.html", article=describe(job), urls=page_urls(key), theme=theme_from(request.args),
+                           layout=layout)
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PAGE_CSP.format("*")
     return response
@@ -75,9 +81,9 @@ def oembed() -> Response:
     if not match or parts.scheme not in ("http", "https") or parts.netloc.lower() != request.host.lower():
         raise NotFoundError("That URL is not an article page of this server; give the /a/<id> or /embed/<id> URL.")
     job = find(match.group(1))
-    width = _bounded(request.args.get("maxwidth"), EMBED_SIZE[0])
-    height = _bounded(request.args.get("maxheight"), EMBED_SIZE[1])
-    src = url_for("pages.embed", key=job.id, _external=True)
+    layout = "bar" if parse_qs(parts.query).get("layout") == ["bar"] else "compact"
+    width, height, layout = embed_size(request.args.get("maxwidth"), request.args.get("maxheight"), layout)
+    src = url_for("pages.embed", key=job.id, _external=True, **({"layout": "bar"} if layout == "bar" else {}))
     title = job.title or "Untitled article"
     html = (f'<iframe src="{escape(src)}" width="{width}" height="{height}" title="Listen: {escape(title)}" '
             f'style="border:0;max-width:100%" allow="autoplay" loading="lazy"></iframe>')
@@ -111,10 +117,34 @@ def theme_from(args: Any) -> dict[str, str]:
     return {"accent": colour, "mode": mode if mode in ("light", "dark", "auto") else "auto"}
 
 
-def _bounded(raw: str | None, default: int) -> int:
-    """Apply an oEmbed maxwidth/maxheight to a default size (never below a usable minimum)."""
+def embed_size(maxwidth: str | None, maxheight: str | None, layout: str) -> tuple[int, int, str]:
+    """Fit the embed inside an oEmbed consumer's maxwidth/maxheight exactly.
+
+    The compact player needs COMPACT_MIN_HEIGHT; below that the one-line bar is offered,
+    which needs BAR_MIN_HEIGHT. A box smaller than any player is refused, never overflowed.
+    """
+    limit_w = _dimension(maxwidth, "maxwidth")
+    limit_h = _dimension(maxheight, "maxheight")
+    if limit_w is not None and limit_w < MIN_WIDTH:
+        raise InputError(f"maxwidth={limit_w} is narrower than any player; the embed needs at least {MIN_WIDTH} px.")
+    width = min(EMBED_SIZE[0], limit_w) if limit_w is not None else EMBED_SIZE[0]
+    if layout == "compact" and limit_h is not None and limit_h < COMPACT_MIN_HEIGHT:
+        layout = "bar"
+    default_h = BAR_HEIGHT if layout == "bar" else EMBED_SIZE[1]
+    height = min(default_h, limit_h) if limit_h is not None else default_h
+    if height < BAR_MIN_HEIGHT:
+        raise InputError(f"maxheight={height} is lower than any player; the bar layout needs at least {BAR_MIN_HEIGHT} px.")
+    return width, height, layout
+
+
+def _dimension(raw: str | None, name: str) -> int | None:
+    """Read an oEmbed maxwidth/maxheight (a positive whole number of pixels), or None when absent."""
+    if raw in (None, ""):
+        return None
     try:
-        limit = int(raw) if raw else default
+        value = int(raw)
     except ValueError:
-        limit = default
-    return max(120, min(default, limit))
+        raise InputError(f"{name} must be a whole number of pixels, such as 600.") from None
+    if value < 1:
+        raise InputError(f"{name} must be a positive number of pixels.")
+    return value

@@ -119,6 +119,7 @@ class Player {
     this.status = null;
     this.urls = opts.urls || {};
     this.userScrollUntil = 0;
+    this.readerScrolled = false; // the reader scrolled the text panel: do not follow until asked
     this.programmaticScrollUntil = 0;
     this.lastSaved = 0;
     this.dragging = false;
@@ -227,15 +228,27 @@ class Player {
       if (this.status === "ready" && a.error) this.setStatus("The audio could not be loaded. Try the MP3 link.");
     });
     window.addEventListener("pagehide", () => this.savePosition(true));
+    this.onScreen = true;
+    if ("IntersectionObserver" in window) {
+      new IntersectionObserver((entries) => {
+        for (const e of entries) this.onScreen = e.isIntersecting;
+      }).observe(this.root);
+    }
 
     // A user scroll pauses auto-follow; our own scrolls do not.
-    const userScrolled = () => {
+    const userScrolled = (e) => {
       if (Date.now() < this.programmaticScrollUntil) return;
+      // In the text panel (the embed) following stops until the reader asks for it again;
+      // on our own page it waits a few seconds, as the page is the reader's to scroll.
+      if (e.currentTarget === this.text && this.text.scrollHeight > this.text.clientHeight + 1) {
+        this.readerScrolled = true;
+      }
       this.userScrollUntil = Date.now() + FOLLOW_PAUSE_MS;
       const node = this.nodes.get(this.current);
       if (!a.paused && node) {
         const box = node.getBoundingClientRect();
-        this.followBtn.hidden = box.bottom > 0 && box.top < window.innerHeight;
+        const view = this.readerScrolled ? this.text.getBoundingClientRect() : { top: 0, bottom: window.innerHeight };
+        this.followBtn.hidden = box.bottom > view.top && box.top < view.bottom;
       }
     };
     for (const target of [window, this.text]) {
@@ -477,6 +490,7 @@ class Player {
     const s = this.sentences.find((x) => x.index === index);
     if (!s || typeof s.start_ms !== "number") return;
     this.userScrollUntil = 0;
+    this.readerScrolled = false;
     this.followBtn.hidden = true;
     this.seekTo(s.start_ms / 1000 + 0.001);
     this.highlight(index);
@@ -574,13 +588,39 @@ class Player {
   }
 
   reveal(force) {
+    // Follow the sentence by scrolling the text panel itself (the embed), or our own page
+    // when it is the top window; never scrollIntoView, which also scrolls every page that
+    // frames us. A reader who scrolled the text is left where they are until they ask.
     const node = this.nodes.get(this.current);
     if (!node) return;
+    if (!force && this.readerScrolled) {
+      // Offer the way back once the sentence being read has left the reader's view.
+      const box = node.getBoundingClientRect();
+      const view = this.text.getBoundingClientRect();
+      this.followBtn.hidden = box.bottom > view.top && box.top < view.bottom;
+      return;
+    }
     if (!force && (Date.now() < this.userScrollUntil || this.audio.paused)) return;
+    this.readerScrolled = false;
     this.followBtn.hidden = true;
     const reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    this.programmaticScrollUntil = Date.now() + (reduce ? 150 : 900);
-    node.scrollIntoView({ block: this.compact ? "nearest" : "center", behavior: reduce ? "auto" : "smooth" });
+    // A frame scrolled out of the host's view is not animated (Chromium throttles it), so a
+    // smooth scroll would never arrive: jump instead.
+    const behavior = reduce || !this.onScreen ? "auto" : "smooth";
+    const box = node.getBoundingClientRect();
+    const t = this.text;
+    if (t.scrollHeight > t.clientHeight + 1 && getComputedStyle(t).overflowY !== "visible") {
+      const view = t.getBoundingClientRect();
+      const margin = Math.min(24, view.height / 4);
+      if (box.top >= view.top + margin && box.bottom <= view.bottom - margin) return;
+      this.programmaticScrollUntil = Date.now() + (reduce ? 150 : 900);
+      const target = t.scrollTop + (box.top - view.top) - (view.height - box.height) / 3;
+      t.scrollTo({ top: Math.max(0, target), behavior });
+    } else if (window.parent === window && !this.compact) {
+      if (box.top >= 0 && box.bottom <= window.innerHeight) return;
+      this.programmaticScrollUntil = Date.now() + (reduce ? 150 : 900);
+      window.scrollTo({ top: window.scrollY + box.top - (window.innerHeight - box.height) / 2, behavior });
+    }
   }
 
   // ---- memory, media session ------------------------------------------------------------

@@ -1,0 +1,229 @@
+"""The embed and the widget as a publisher uses them, in a real headless Chromium.
+
+Fits at every width from a phone to a desktop column in both colour schemes, never scrolls
+the host page, the one-line bar, and the widget's data-source mode lighting the host's own text.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+waitress = pytest.importorskip("waitress")
+
+from listen.config import Settings  # noqa: E402
+from tests.pageserver import PageServer  # noqa: E402
+from tests.test_browser import ARGS, CHROMIUM, RIVER, shoot, wait_ready  # noqa: E402
+
+if not CHROMIUM.exists():
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+LONG_TITLE = ("Council votes to build the new tram line along the river after a long evening of argument "
+              "in the old chamber")
+SIZES = [(280, 240), (375, 240), (600, 240), (720, 240), (1200, 240)]
+CONTROLS = (".lp-play", ".lp-back", ".lp-fwd", ".lp-speed", ".lp-time", ".lp-seek", ".lp-download")
+BAR_CONTROLS = (".lp-play", ".lp-title", ".lp-time", ".lp-speed", ".lp-seek")
+FILLER = "".join(f"<p>Filler paragraph {i} of the publisher's own long article, to give the page height.</p>"
+                 for i in range(60))
+
+
+def post(app_url: str, text: str, title: str | None = None) -> dict:
+    body = {"text": text, **({"title": title} if title else {})}
+    req = urllib.request.Request(app_url + "/api/v1/articles", data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.load(resp)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    from web import close_app, create_app
+
+    app = create_app(Settings(cache_dir=tmp_path_factory.mktemp("cache"), jobs=2, rate_limit="1000/minute"),
+                     render_sample=False)
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=12)
+    threading.Thread(target=server.run, daemon=True).start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    close_app(app)
+
+
+@pytest.fixture(scope="module")
+def river(app_url) -> dict:
+    return wait_ready(app_url, post(app_url, RIVER, title=LONG_TITLE)["id"])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+BOX_PROBE = """(sels) => sels.map((sel) => {
+  const e = document.querySelector(sel);
+  if (!e) return [sel, null];
+  const r = e.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return [sel, {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height,
+                visible: getComputedStyle(e).visibility !== 'hidden' && getComputedStyle(e).display !== 'none',
+                onTop: !!hit && (hit === e || e.contains(hit) || hit.contains(e))}];
+})"""
+
+
+def assert_fits(pg, width: int, height: int, controls: tuple[str, ...]) -> None:
+    """Every control is inside the frame, on top and of a usable size; nothing overflows."""
+    assert pg.evaluate("document.documentElement.scrollWidth") <= width
+    assert pg.evaluate("document.documentElement.scrollHeight") <= height
+    for sel, box in pg.evaluate(BOX_PROBE, list(controls)):
+        assert box is not None, sel
+        where = (width, height, sel, box)
+        assert box["visible"] and box["onTop"], where
+        assert box["width"] >= 20 and box["height"] >= 8, where
+        assert box["left"] >= 0 and box["right"] <= width + 0.5, where
+        assert box["top"] >= 0 and box["bottom"] <= height + 0.5, where
+
+
+def assert_title_ellipsises(pg, width: int) -> None:
+    title = pg.evaluate("""(() => { const t = document.querySelector('.lp-title'); const s = getComputedStyle(t);
+        return {overflow: s.textOverflow, scroll: t.scrollWidth, client: t.clientWidth,
+                right: t.getBoundingClientRect().right, text: t.textContent}; })()""")
+    assert title["text"] == LONG_TITLE
+    assert title["overflow"] == "ellipsis", title
+    if width <= 720:  # the title is longer than the frame: it is cut with an ellipsis, not wrapped
+        assert title["scroll"] > title["client"], title
+    assert title["right"] <= width + 0.5
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_embed_shows_every_control_from_280_to_1200_pixels_in_either_colour_scheme(browser, app_url, river,
+                                                                                       scheme):
+    context = browser.new_context(viewport={"width": 280, "height": 240}, color_scheme=scheme)
+    pg = context.new_page()
+    try:
+        for width, height in SIZES:
+            pg.set_viewport_size({"width": width, "height": height})
+            pg.goto(f"{app_url}/embed/{river['id']}")
+            pg.wait_for_selector(".lp-s")
+            assert_fits(pg, width, height, CONTROLS)
+            assert_title_ellipsises(pg, width)
+            # The panel spans the frame whatever the title's length.
+            assert pg.evaluate("document.querySelector('.lp-panel').getBoundingClientRect().width") == width
+            # Some article text is visible below the controls.
+            text = pg.evaluate("document.querySelector('.lp-text').getBoundingClientRect().height")
+            assert text >= 40, (width, text)
+            colours = pg.evaluate("[getComputedStyle(document.body).backgroundColor,"
+                                  " getComputedStyle(document.querySelector('.lp-s')).color]")
+            expected_bg = "rgb(22, 21, 19)" if scheme == "dark" else "rgb(251, 250, 247)"
+            assert colours[0] == expected_bg and colours[1] != colours[0]
+            if width in (375, 1200):
+                shoot(pg, f"embed-{width}-{scheme}.png")
+    finally:
+        context.close()
+
+
+def test_the_player_works_in_a_280_pixel_embed(browser, app_url, river):
+    context = browser.new_context(viewport={"width": 280, "height": 240})
+    pg = context.new_page()
+    try:
+        pg.goto(f"{app_url}/embed/{river['id']}")
+        pg.click(".lp-play")
+        pg.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 0.3")
+        pg.click(".lp-fwd")
+        assert pg.evaluate("document.querySelector('.lp-audio').currentTime") > 15
+        pg.select_option(".lp-speed", "1.5")
+        assert pg.evaluate("document.querySelector('.lp-audio').playbackRate") == 1.5
+        assert pg.get_attribute(".lp-download", "href").endswith("/audio.mp3")
+    finally:
+        context.close()
+
+
+def host_page(app_url: str, widget: str, before: str = FILLER[:2000]) -> str:
+    return (f"<!doctype html><html><head><title>Courier</title><style>body{{font:18px/1.5 Georgia,serif;margin:2rem}}"
+            f"</style></head><body><h1>The Courier</h1>{before}{widget}{FILLER}</body></html>")
+
+
+def start_playing_near_the_end(frame, sentences: list[dict]) -> int:
+    """Play from just before the last sentence, as a script (a click would scroll the host to the frame)."""
+    last = sentences[-1]
+    frame.evaluate("(t) => { const a = document.querySelector('.lp-audio'); a.currentTime = t; a.play(); }",
+                   max(0, last["start_ms"] / 1000 - 1.5))
+    return last["index"]
+
+
+def test_playing_in_an_embed_never_scrolls_the_host_page_and_follows_inside_its_own_panel(browser, app_url, river):
+    # The iframe an oEmbed consumer pastes (600x240), in the middle of a long article.
+    oembed = json.load(urllib.request.urlopen(f"{app_url}/oembed?url={app_url}/a/{river['id']}", timeout=10))
+    with PageServer() as host:
+        host.add("/story.html", host_page(app_url, f"<listen-player>{oembed['html']}</listen-player>"))
+        context = browser.new_context(viewport={"width": 900, "height": 700})
+        pg = context.new_page()
+        pg.set_default_timeout(30_000)
+        try:
+            pg.goto(host.url("/story.html"))
+            frame_el = pg.wait_for_selector("listen-player iframe")
+            frame = frame_el.content_frame()
+            frame.wait_for_selector(".lp-s")
+            # The reader has scrolled down to read on: the player is above the window.
+            top = pg.evaluate("document.querySelector('listen-player').getBoundingClientRect().top + scrollY")
+            pg.evaluate(f"window.scrollTo(0, {top + 400})")
+            pg.wait_for_timeout(300)
+            scrolled = pg.evaluate("scrollY")
+            assert scrolled > 500
+            last = start_playing_near_the_end(frame, river["sentences"])
+            positions = []
+            for _ in range(30):
+                positions.append(pg.evaluate("scrollY"))
+                if frame.evaluate("document.querySelector('.lp').dataset.current") == str(last):
+                    break
+                pg.wait_for_timeout(100)
+            frame.wait_for_function(f"() => document.querySelector('.lp').dataset.current === '{last}'")
+            pg.wait_for_timeout(1200)  # a smooth scroll would have finished by now
+            positions.append(pg.evaluate("scrollY"))
+            assert set(positions) == {scrolled}
+            # The text panel followed: it scrolled itself to show the last sentence.
+            shown = frame.evaluate("""(i) => { const t = document.querySelector('.lp-text');
+                const n = document.querySelector(`.lp-s[data-index='${i}']`);
+                const a = t.getBoundingClientRect(), b = n.getBoundingClientRect();
+                return [t.scrollTop, b.top >= a.top - 1 && b.bottom <= a.bottom + 1]; }""", last)
+            assert shown[0] > 0 and shown[1], shown
+            shoot(pg, "embed-host-scrolled.png")
+        finally:
+            context.close()
+
+
+def test_once_the_reader_scrolls_the_text_panel_it_stays_where_they_put_it(browser, app_url, river):
+    context = browser.new_context(viewport={"width": 600, "height": 240})
+    pg = context.new_page()
+    try:
+        pg.goto(f"{app_url}/embed/{river['id']}")
+        pg.wait_for_selector(".lp-s")
+        pg.click(".lp-play")
+        pg.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 0.2")
+        # The reader wheels the text panel down and away from the first sentences.
+        box = pg.evaluate("(() => { const r = document.querySelector('.lp-text').getBoundingClientRect();"
+                          " return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+        pg.mouse.move(*box)
+        pg.mouse.wheel(0, 400)
+        pg.wait_for_function("() => document.querySelector('.lp-text').scrollTop > 0")
+        pg.wait_for_timeout(300)
+        held = pg.evaluate("document.querySelector('.lp-text').scrollTop")
+        current = pg.evaluate("document.querySelector('.lp').dataset.current")
+        pg.evaluate("document.querySelector('.lp-audio').currentTime += 6")
+        pg.wait_for_function(f"() => document.querySelector('.lp').dataset.current !== '{current}'")
+        pg.wait_for_timeout(1200)
+        assert pg.evaluate("document.querySelector('.lp-text').scrollTop") == held
+        # Asking to follow again brings the sentence being read back into view.
+        pg.evaluate("document.querySelector('.lp-text').scrollTop = 0")
+        pg.evaluate("document.querySelector('.lp-text').dispatchEvent(new WheelEvent('wheel'))")
+        pg.evaluate(f"document.querySelector('.lp-audio').currentTime = {river['sentences'][-1]['start_ms'] / 1000}")
+        pg.wait_for_selector(".lp-follow:not([hidden])")
+        pg.click(".lp-follow")
+        pg.wait_for_function("() => document.querySelector('.lp-text').scrollTop > 0")
+    finally:
+        context.close()
