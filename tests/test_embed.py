@@ -227,3 +227,21 @@ def test_once_the_reader_scrolls_the_text_panel_it_stays_where_they_put_it(brows
         pg.wait_for_function("() => document.querySelector('.lp-text').scrollTop > 0")
     finally:
         context.close()
+
+
+def test_a_dead_embed_shows_one_line_that_fits_the_frame(browser, app_url):
+    context = browser.new_context(viewport={"width": 280, "height": 56})
+    pg = context.new_page()
+    try:
+        for width, height in ((280, 56), (600, 240)):
+            pg.set_viewport_size({"width": width, "height": height})
+            response = pg.goto(f"{app_url}/embed/{'e' * 64}")
+            assert response.status == 404
+            line = pg.locator(".embed-error p")
+            assert line.inner_text() == "This audio is no longer available."
+            box = line.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["y"] >= 0 and box["y"] + box["height"] <= height
+            assert box["height"] < 30  # one line
+            assert pg.evaluate("document.documentElement.scrollHeight") <= height
+    finally:
+        context.close()

@@ -76,3 +76,43 @@ def test_oembed_refuses_a_box_no_player_fits_with_a_clear_error(client, key, lim
     response = oembed(client, f"http://localhost/a/{key}", **limits)
     assert response.status_code == 400 and response.is_json
     assert "px" in response.json["error"]["message"] or "pixels" in response.json["error"]["message"]
+
+
+# -- error pages ---------------------------------------------------------------------------------
+
+UNKNOWN = "f" * 64
+
+
+@pytest.mark.parametrize("path", [f"/a/{UNKNOWN}", "/a/not-an-id", "/no/such/page", "/static/missing.css"])
+def test_a_dead_link_shows_a_page_not_json(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "<h1>Not found</h1>" in page and "player.css" in page
+    assert '"error"' not in page and "POST /api" not in page
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+@pytest.mark.parametrize("path", [f"/embed/{UNKNOWN}", "/embed/..%2F..%2Fetc%2Fpasswd", f"/embed/{UNKNOWN}?mode=dark"])
+def test_a_dead_embed_says_in_one_line_that_the_audio_is_gone_and_stays_frameable(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "This audio is no longer available." in page and "embed-body" in page
+    assert "X-Frame-Options" not in response.headers
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
+    assert ("theme-dark" in page) == ("mode=dark" in path)
+
+
+def test_a_wrong_method_on_a_page_answers_a_405_page(client, key):
+    response = client.post(f"/a/{key}")
+    assert response.status_code == 405 and response.mimetype == "text/html"
+    assert "Not allowed" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", [f"/api/v1/articles/{UNKNOWN}", f"/api/v1/articles/{UNKNOWN}/audio.mp3", "/api/v1/nope",
+                                  "/oembed?url=http://localhost/a/" + UNKNOWN])
+def test_the_api_keeps_answering_errors_in_json(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response.is_json
+    assert response.json["error"]["code"] and response.json["error"]["message"]

@@ -1,10 +1,11 @@
-"""The one place that turns errors into JSON responses: `{"error": {"code", "message"}}`."""
+"""The one place that turns errors into responses: JSON `{"error": {"code", "message"}}` for the API,
+a small HTML page in our style for people (article pages, embeds, unknown paths)."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from listen.errors import BusyError, ListenError
@@ -20,8 +21,44 @@ MESSAGES = {
 }
 
 
+# What a person reading a page is told, by status; the API's messages are for developers.
+PAGE_MESSAGES = {
+    404: ("Not found", "There is nothing at this address. The link may be incomplete, or the article was removed."),
+    405: ("Not allowed", "This page cannot be used that way."),
+    413: ("Too large", "That is more than this server accepts at once."),
+    429: ("Too many requests", "Please wait a minute and try again."),
+    500: ("Something went wrong", "Something went wrong on our side; please try again in a moment."),
+    503: ("Busy", "The server is busy; please try again in a minute."),
+}
+JSON_PATHS = ("/api/", "/oembed", "/widget.js", "/feed.xml")
+
+
+def wants_page() -> bool:
+    """Whether a person's browser (not an API client) is asking: anything outside the API."""
+    return not request.path.startswith(JSON_PATHS)
+
+
+def page_response(status: int) -> Response:
+    """Render the error page; the embed gets a single line that fits its frame."""
+    from .pages import theme_from  # the pages module needs this one, not the other way round
+
+    heading, message = PAGE_MESSAGES.get(status) or PAGE_MESSAGES[500 if status >= 500 else 404]
+    if request.path.startswith("/embed/"):
+        line = "This audio is no longer available." if status == 404 else message
+        html = render_template("embed-error.html", message=line, theme=theme_from(request.args))
+    else:
+        html = render_template("error.html", status=status, heading=heading, message=message)
+    response = Response(html, status=status, mimetype="text/html")
+    if request.path.startswith("/embed/"):  # an embed that broke is still framed by other sites
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; base-uri 'none'; frame-ancestors *")
+    return response
+
+
 def error_response(status: int, code: str, message: str) -> Response:
-    """Build the JSON error body every endpoint uses."""
+    """Build the JSON error body every API endpoint uses, or the error page for a person."""
+    if wants_page():
+        return page_response(status)
     response = jsonify({"error": {"code": code, "message": message}})
     response.status_code = status
     keys = current_app.config["LISTEN_SETTINGS"].service.api_keys
