@@ -366,7 +366,7 @@ def test_the_widget_adds_a_player_to_a_host_page_without_touching_its_styles(bro
         widgets = (
             f'<script src="{app_url}/widget.js" data-article-id="{river["id"]}" data-accent="#2a7" async></script>'
         )
-        sourced = f'<script src="{app_url}/widget.js" data-source="#story" data-mode="light" async></script>'
+        sourced = f'<script src="{app_url}/widget.js" data-source="#story" data-mode="light" data-layout="compact" async></script>'
         host.add("/page.html", html.replace("<!--WIDGETS-->", widgets).replace("<!--SOURCED-->", sourced))
         context = browser.new_context(viewport={"width": 900, "height": 900})
         pg = context.new_page()

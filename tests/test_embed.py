@@ -245,3 +245,115 @@ def test_a_dead_embed_shows_one_line_that_fits_the_frame(browser, app_url):
             assert pg.evaluate("document.documentElement.scrollHeight") <= height
     finally:
         context.close()
+
+
+# -- the bar -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_bar_is_one_56_pixel_line_with_play_title_time_speed_and_progress(browser, app_url, river, scheme):
+    context = browser.new_context(viewport={"width": 280, "height": 56}, color_scheme=scheme)
+    pg = context.new_page()
+    try:
+        for width, _ in SIZES:
+            pg.set_viewport_size({"width": width, "height": 56})
+            pg.goto(f"{app_url}/embed/{river['id']}?layout=bar")
+            pg.wait_for_selector(".lp[data-status='ready']")
+            assert_fits(pg, width, 56, BAR_CONTROLS)
+            assert_title_ellipsises(pg, width)
+            # One line: play, title, time and speed share a row; the text is not repeated.
+            rows = pg.evaluate("""['.lp-play', '.lp-title', '.lp-time', '.lp-speed'].map((s) => {
+                const r = document.querySelector(s).getBoundingClientRect(); return [r.top, r.bottom]; })""")
+            assert max(top for top, _ in rows) < min(bottom for _, bottom in rows)
+            assert not pg.is_visible(".lp-text")
+            if width in (375, 1200):
+                shoot(pg, f"bar-{width}-{scheme}.png")
+        pg.click(".lp-play")
+        pg.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 0.3")
+        pg.select_option(".lp-speed", "2")
+        assert pg.evaluate("document.querySelector('.lp-audio').playbackRate") == 2
+    finally:
+        context.close()
+
+
+def test_the_bar_fits_the_height_oembed_answers_for_a_60_pixel_box(browser, app_url, river):
+    data = json.load(urllib.request.urlopen(f"{app_url}/oembed?url={app_url}/a/{river['id']}&maxheight=60&maxwidth=320",
+                                            timeout=10))
+    context = browser.new_context(viewport={"width": data["width"], "height": data["height"]})
+    pg = context.new_page()
+    try:
+        src = data["html"].split('src="')[1].split('"')[0].replace("&amp;", "&")
+        pg.goto(src)
+        pg.wait_for_selector(".lp[data-status='ready']")
+        assert_fits(pg, data["width"], data["height"], BAR_CONTROLS)
+    finally:
+        context.close()
+
+
+STORY = """<div id="story">
+  <p>Tuesday's market is back on the square after a winter away.</p>
+  <p>Twelve stalls sell bread, cheese and vegetables from farms
+     nearby. It opens at <a href="#hours">eight</a>.</p>
+</div>"""
+LAYOUT_PROBE = """() => [...document.querySelectorAll('#story, #story p, #story a, h1')].map((e) => {
+  const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+  return [e.tagName, r.x, r.y, r.width, r.height, s.color, s.backgroundColor, e.innerText]; })"""
+
+
+def test_the_widget_lights_and_seeks_in_the_host_pages_own_text(browser, app_url):
+    widget = f'<script src="{app_url}/widget.js" data-source="#story" data-title="Market day returns" async></script>'
+    page = ("<!doctype html><html><head><title>Courier</title><style>body{font:18px/1.5 Georgia,serif;margin:2rem}"
+            "span{letter-spacing:0}</style></head><body><h1>Market day returns</h1>STORY WIDGET<p>More news.</p></body></html>")
+    with PageServer() as host:
+        host.add("/plain.html", page.replace("STORY", STORY).replace("WIDGET", ""))
+        host.add("/page.html", page.replace("STORY", STORY).replace("WIDGET", widget))
+        context = browser.new_context(viewport={"width": 800, "height": 700})
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        try:
+            pg.goto(host.url("/plain.html"))
+            before = pg.evaluate(LAYOUT_PROBE)
+            pg.goto(host.url("/page.html"))
+            frame = pg.wait_for_selector("listen-player iframe").content_frame()
+            frame.wait_for_selector(".lp[data-status='ready']")
+            pg.wait_for_selector("#story [data-listen-s]", state="attached")
+            # A slim bar, not a second copy of the text.
+            height = pg.evaluate("document.querySelector('listen-player').getBoundingClientRect().height")
+            assert 50 <= height <= 60
+            assert frame.evaluate("document.querySelector('.lp').dataset.layout") == "bar"
+            # The page's own sentences are wrapped, and look exactly as they did.
+            spans = pg.evaluate("[...document.querySelectorAll('#story [data-listen-s]')]"
+                                ".map((s) => [s.dataset.listenS, s.textContent])")
+            texts = {}
+            for index, text in spans:
+                texts[index] = texts.get(index, "") + text
+            joined = [" ".join(t.split()) for t in texts.values()]
+            assert "Tuesday's market is back on the square after a winter away." in joined
+            assert "Twelve stalls sell bread, cheese and vegetables from farms nearby." in joined
+            assert "It opens at eight." in joined  # across the link, in two spans
+            after = pg.evaluate(LAYOUT_PROBE)
+            assert [x[:1] + x[5:] for x in after] == [x[:1] + x[5:] for x in before]  # colours and text
+            shift = after[0][2] - before[0][2]  # everything below the bar moves down by the bar's height
+            for b, a in zip(before, after):  # (split text nodes may shape a hair differently)
+                assert a[0] == b[0] and a[1:5] == pytest.approx([b[1], a[2], b[3], b[4]], abs=0.1)
+                assert a[2] == pytest.approx(b[2], abs=0.1) or a[2] == pytest.approx(b[2] + shift, abs=0.1)
+            # Playing lights the sentence being read in the page itself.
+            frame.evaluate("document.querySelector('.lp-play').click()")
+            pg.wait_for_selector("#story [data-listen-current]")
+            first = pg.get_attribute("#story [data-listen-current]", "data-listen-s")
+            assert pg.evaluate("getComputedStyle(document.querySelector('#story [data-listen-current]'))"
+                               ".backgroundColor") != "rgba(0, 0, 0, 0)"
+            pg.wait_for_function(f"() => document.querySelector('#story [data-listen-current]')"
+                                 f".dataset.listenS !== '{first}'", timeout=30_000)
+            assert pg.locator("#story [data-listen-current]").count() >= 1
+            # Clicking a sentence on the page plays from it.
+            target = next(i for i, t in texts.items() if "opens" in t)
+            pg.click(f"#story [data-listen-s='{target}'] >> nth=0")
+            start = frame.evaluate(f"document.querySelector(\".lp-s[data-index='{target}']\").getAttribute('aria-label')")
+            assert start.startswith("Play from")
+            pg.wait_for_function(f"() => document.querySelector('#story [data-listen-current]').dataset.listenS === '{target}'")
+            assert all(s.get_attribute("data-listen-s") == target
+                       for s in pg.query_selector_all("#story [data-listen-current]"))
+            shoot(pg, "widget-source-bar.png")
+        finally:
+            context.close()

@@ -150,7 +150,7 @@ class Player {
     this.elapsedEl = el("span", { class: "lp-elapsed" }, "0:00");
     this.totalEl = el("span", { class: "lp-total" }, "0:00");
     const time = el("span", { class: "lp-time", "aria-hidden": "true" });
-    time.append(this.elapsedEl, " / ", this.totalEl);
+    time.append(this.elapsedEl, el("span", { class: "lp-sep" }, " / "), this.totalEl);
     this.seek = el("input", { type: "range", class: "lp-seek", min: "0", max: "0", step: "0.1", value: "0", "aria-label": "Seek" });
     this.speed = el("select", { class: "lp-speed", "aria-label": "Playback speed" });
     for (const s of SPEEDS) this.speed.append(el("option", { value: String(s) }, `${s}×`));
@@ -415,6 +415,7 @@ class Player {
     const keep = this.nodes.get(focused) || this.nodes.get(this.current) || this.nodes.values().next().value;
     if (keep) keep.tabIndex = 0;
     if (focused !== null && this.nodes.get(focused)) this.nodes.get(focused).focus({ preventScroll: true });
+    this.root.dispatchEvent(new CustomEvent("listen:sentences", { detail: { sentences: this.sentences } }));
     const cur = this.current;
     this.current = -1;
     this.partNode = null;
@@ -560,6 +561,7 @@ class Player {
     }
     this.current = index;
     this.root.dataset.current = String(index);
+    this.root.dispatchEvent(new CustomEvent("listen:current", { detail: { index } }));
     const node = this.nodes.get(index);
     if (!node) return;
     node.classList.add("lp-current");
@@ -795,6 +797,7 @@ function reportHeight(root) {
     const panel = root.querySelector(".lp-panel");
     const text = root.querySelector(".lp-text");
     let textH = 0;
+    if (root.dataset.layout === "bar") return; // one line, sized by the host
     if (text) {
       for (const p of text.children) textH += p.offsetHeight + 16;
       textH = Math.min(textH + 20, 280);
@@ -812,11 +815,37 @@ function reportHeight(root) {
   soon();
 }
 
+// ---- inside an iframe: let the host page (the widget's data-source mode) follow along -------
+//
+// The frame tells its parent the sentences and which one is being read; the parent may ask
+// to play from a sentence. The article's text is public, so any parent may hear it.
+
+function bridgeToHost(root) {
+  const player = root._listenPlayer;
+  const tell = (msg) => window.parent.postMessage(msg, "*");
+  const sentences = () => player.sentences.map((s) => ({ index: s.index, paragraph: s.paragraph, text: s.text }));
+  root.addEventListener("listen:sentences", () => tell({ type: "listen:sentences", sentences: sentences() }));
+  root.addEventListener("listen:current", (e) => tell({ type: "listen:current", index: e.detail.index }));
+  window.addEventListener("message", (e) => {
+    const d = e.data;
+    if (e.source !== window.parent || !d || typeof d !== "object") return;
+    if (d.type === "listen:seek" && Number.isInteger(d.index)) player.playSentence(d.index);
+    else if (d.type === "listen:hello") {
+      tell({ type: "listen:sentences", sentences: sentences() });
+      tell({ type: "listen:current", index: player.current });
+    }
+  });
+  if (player.sentences.length) tell({ type: "listen:sentences", sentences: sentences() });
+}
+
 for (const form of document.querySelectorAll("form[data-listen-create]")) wireCreateForm(form);
 
 for (const root of document.querySelectorAll("[data-listen-player]")) {
   if (!root.dataset.articleId) continue;
   const init = initialData(root);
   mountPlayer(root, { id: root.dataset.articleId, article: init.article, urls: init.urls, autoplay: root.hasAttribute("data-autoplay") });
-  if (window.parent !== window && root.hasAttribute("data-compact")) reportHeight(root);
+  if (window.parent !== window && root.hasAttribute("data-compact")) {
+    reportHeight(root);
+    bridgeToHost(root);
+  }
 }
