@@ -245,7 +245,9 @@ class Cache:
     def put_rendition(self, key: str, mp3_tmp: Path, timings: dict[str, Any], vtt: str) -> StoredRendition:
         """Move a finished MP3 into place, then its captions, then its timings (written last, as the seal)."""
         mp3, timings_path, vtt_path = self.rendition_paths(key)
-        timings = dict(timings, _file={"size": mp3_tmp.stat().st_size, "sha256": _sha256_file(mp3_tmp)})
+        # _created: when it was rendered (file times move on every read), for the podcast feed's order.
+        timings = dict(timings, _file={"size": mp3_tmp.stat().st_size, "sha256": _sha256_file(mp3_tmp)},
+                       _created=round(time.time(), 3))
         self.move_into_place(mp3_tmp, mp3)
         self.write_atomic(vtt_path, vtt.encode("utf-8"))
         self.write_atomic(timings_path, json.dumps(timings, ensure_ascii=False).encode("utf-8"))

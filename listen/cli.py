@@ -58,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queue", action="store_true", help="let `listen worker` processes render (needs LISTEN_REDIS_URL)")
     p.add_argument("--no-wait", action="store_true", help="with --queue: enqueue, print a summary and return")
 
+    p = sub.add_parser("feed", help="write a podcast feed (RSS) for a folder written by `listen batch`")
+    p.add_argument("folder", type=Path, metavar="DIR", help="the folder of MP3s, timings and captions")
+    p.add_argument("-o", "--output", type=Path, help="the feed to write (default DIR/feed.xml)")
+    p.add_argument("--base-url", required=True, help="the address DIR is served at, e.g. https://example.com/audio/")
+    p.add_argument("--title", help="the podcast's title (default: the folder's name)")
+    p.add_argument("--image", help="the address of the podcast's square cover image")
+
     p = sub.add_parser("serve", parents=[common], help="serve the web player and API")
     p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 8000, or $PORT)")
@@ -302,7 +309,23 @@ def cmd_lexicon(args: argparse.Namespace, settings: Settings) -> int:
     return ExitStatus.OK
 
 
-COMMANDS = {"speak": cmd_speak, "script": cmd_script, "batch": cmd_batch, "serve": cmd_serve,
+def cmd_feed(args: argparse.Namespace, settings: Settings) -> int:
+    from .podcast import folder_feed
+
+    out: Path = args.output or args.folder / "feed.xml"
+    xml = folder_feed(args.folder, args.base_url, title=args.title, image=args.image)
+    _check_output_file(out)
+    try:
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_bytes(xml)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise OutputError(f"Cannot write {out} ({exc.strerror}); choose another path with -o.") from None
+    print(f"Wrote {out} ({xml.count(b'<item>')} episodes)", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"speak": cmd_speak, "script": cmd_script, "batch": cmd_batch, "feed": cmd_feed, "serve": cmd_serve,
             "worker": cmd_worker, "voices": cmd_voices, "cache": cmd_cache, "lexicon": cmd_lexicon}
 
 

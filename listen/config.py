@@ -88,6 +88,9 @@ class ServiceSettings:
     queue_limit: int = 100  # jobs waiting in the queue before new work gets 503
     api_keys: str | None = None  # comma-separated; set: POSTs need one
     rate_limit: str = "60/minute"  # new articles per API key and per client address
+    # Publishing.
+    feed_title: str = "listen"  # the podcast feed's title (GET /feed.xml)
+    feed_image: str | None = None  # the address of the feed's square cover image
 
     def __post_init__(self) -> None:
         if self.engine_workers < 1:

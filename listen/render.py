@@ -264,7 +264,8 @@ class Renderer:
                         progress(Progress(plan.key, total, len(speech), partial, timed, _ms(offset)))
             timed = _timings(plan.script.sentences, speech, offset, chunks)
             timings = {"version": TIMINGS_VERSION, "id": plan.key, "duration_ms": _ms(offset),
-                       "title": plan.script.title, "sentences": timed}
+                       "title": plan.script.title, "source": plan.script.source, "date": plan.script.date,
+                       "language": plan.script.language, "sentences": timed}
             final = self.cache.temp_file(".mp3")
             # The partial file may still be streaming to a listener: tag a copy, never it.
             shutil.copyfile(partial, final)

@@ -19,6 +19,7 @@ from listen.plaintext import decode_text, from_text
 from . import errors
 from .api import bp as api_bp
 from .common import PAGE_CSP
+from .feed import bp as feed_bp
 from .jobs import JobManager
 from .keys import api_key_id, request_api_key
 from .pages import bp as pages_bp
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
 
     app.register_blueprint(api_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(feed_bp)
     _limit_writes(app, settings.service)
     errors.register(app)
     app.after_request(_security_headers)
