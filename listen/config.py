@@ -91,6 +91,9 @@ class ServiceSettings:
     # Publishing.
     feed_title: str = "listen"  # the podcast feed's title (GET /feed.xml)
     feed_image: str | None = None  # the address of the feed's square cover image
+    webhook_url: str | None = None  # POSTed to when an article is ready or failed
+    webhook_secret: str | None = None  # signs each webhook body (X-Listen-Signature: sha256=HMAC)
+    webhook_retry_s: str = "10,30,90,180,300"  # waits before each retry: six tries over about ten minutes
 
     def __post_init__(self) -> None:
         if self.engine_workers < 1:

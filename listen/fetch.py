@@ -144,6 +144,16 @@ def _checked_target(url: str, settings: ServiceSettings) -> tuple[str, str, int,
     return scheme, host, port, addresses[0]
 
 
+def pinned_connection(url: str, settings: Settings) -> tuple[http.client.HTTPConnection, str]:
+    """A connection to the checked address of a URL (the private-address guard), and the path to ask for.
+
+    For our own requests to other servers that are not page fetches (webhooks).
+    """
+    scheme, host, port, address = _checked_target(url, settings)
+    cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+    return cls(host, port, address, settings.fetch_timeout_s), _path_of(url)
+
+
 def _path_of(url: str) -> str:
     parts = urlsplit(url)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

@@ -16,7 +16,7 @@ from listen.config import ServiceSettings, Settings
 from listen.errors import ListenError, SettingsError
 from listen.plaintext import decode_text, from_text
 
-from . import errors
+from . import errors, webhooks
 from .api import bp as api_bp
 from .common import PAGE_CSP
 from .feed import bp as feed_bp
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
     app.register_blueprint(feed_bp)
     _limit_writes(app, settings.service)
     errors.register(app)
+    webhooks.install(app, settings)
     app.after_request(_security_headers)
 
     if start_workers:
@@ -81,6 +82,7 @@ def manager_of(app: Flask) -> JobManager:
 
 def close_app(app: Flask) -> None:
     """Stop the app's renders and engine worker processes."""
+    webhooks.close(app)
     manager_of(app).close()
 
 

@@ -17,6 +17,7 @@ from listen.htmlpage import from_html
 from listen.loader import from_bytes, from_pasted, from_url
 from listen.plaintext import decode_text
 
+from . import webhooks
 from .common import article_urls, cors, describe, find, manager, voices_json
 from .jobs import READY, RENDERING, Job
 from .keys import check_api_key, configured_keys
@@ -37,7 +38,7 @@ def create() -> tuple[Response, int] | Response:
     """Create (or find) the rendition of an article; 202 while it renders, 200 when ready."""
     if request.method == "OPTIONS":
         return _preflight()
-    check_api_key()
+    key = check_api_key()
     fields, upload = _request_fields()
     settings = _settings_for(fields)
     article = _article_from(fields, upload, settings)
@@ -48,6 +49,7 @@ def create() -> tuple[Response, int] | Response:
         if title.strip():
             article.title = " ".join(title.split())[:300]
     job = manager().submit(article, settings)
+    webhooks.on_created(job, key)
     data = {"id": job.id, "status": job.status, **article_urls(job.id)}
     response = jsonify(data) if configured_keys() else cors(jsonify(data))
     response.headers["Location"] = url_for("api.show", key=job.id, _external=True)

@@ -4,16 +4,65 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 
 from flask import current_app, request
 
-from listen.errors import UnauthorizedError
+from listen.errors import SettingsError, UnauthorizedError
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """One entry of LISTEN_API_KEYS: `KEY [webhook=URL] [origin=ORIGIN]...`.
+
+    A key with origins is a public key: it may sit in a web page (the widget's data-key)
+    because it only works for requests from those origins.
+    """
+
+    secret: str
+    webhook: str | None = None
+    origins: tuple[str, ...] = ()
+
+
+def parse_keys(raw: str | None) -> list[ApiKey]:
+    """Read LISTEN_API_KEYS: comma-separated entries, each a key and optional name=value options."""
+    keys = []
+    for entry in (raw or "").split(","):
+        words = entry.split()
+        if not words:
+            continue
+        webhook, origins = None, []
+        for option in words[1:]:
+            name, _, value = option.partition("=")
+            if name == "webhook" and value:
+                webhook = value
+            elif name == "origin" and value:
+                origins.append(value.rstrip("/").lower())
+            else:
+                raise SettingsError(f"LISTEN_API_KEYS: {option!r} is not an option; write each key as "
+                                    "'KEY', 'KEY webhook=https://...' or 'KEY origin=https://site.example'.")
+        keys.append(ApiKey(words[0], webhook, tuple(origins)))
+    return keys
+
+
+def key_entries() -> list[ApiKey]:
+    return parse_keys(current_app.config["LISTEN_SETTINGS"].service.api_keys)
 
 
 def configured_keys() -> list[str]:
     """The API keys this server accepts (none: posting is open)."""
-    raw = current_app.config["LISTEN_SETTINGS"].service.api_keys or ""
-    return [k.strip() for k in raw.split(",") if k.strip()]
+    return [k.secret for k in key_entries()]
+
+
+def request_key_entry() -> ApiKey | None:
+    """The configured key this request carries, if any."""
+    given = request_api_key()
+    if given is None:
+        return None
+    for key in key_entries():
+        if hmac.compare_digest(given.encode(), key.secret.encode()):
+            return key
+    return None
 
 
 def request_api_key() -> str | None:
@@ -30,12 +79,15 @@ def api_key_id() -> str:
     return "key:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-def check_api_key() -> None:
-    """Refuse a write without a configured API key, when keys are configured (off by default)."""
-    keys = configured_keys()
-    if not keys:
-        return
-    given = request_api_key()
-    if given is None or not any(hmac.compare_digest(given.encode(), k.encode()) for k in keys):
+def check_api_key() -> ApiKey | None:
+    """Refuse a write without a configured API key, when keys are configured (off by default).
+
+    Return the key used, whose options (a webhook) apply to the request.
+    """
+    if not key_entries():
+        return None
+    key = request_key_entry()
+    if key is None:
         raise UnauthorizedError("This server needs an API key to create articles; send it as "
                                 "'Authorization: Bearer KEY' or 'X-API-Key: KEY'.")
+    return key

@@ -1,0 +1,123 @@
+"""Webhooks: tell a publisher's server when an article is ready or failed.
+
+A POST of JSON `{"event", "id", "status", "audio_url", "duration", "error"}`, signed with
+HMAC-SHA256 of the exact body (`X-Listen-Signature: sha256=<hex>`, the secret from
+LISTEN_WEBHOOK_SECRET), sent through the same private-address guard as URL fetching, and
+retried with growing waits (LISTEN_WEBHOOK_RETRY_S) while the receiver is down or answers
+an error. Each delivery keeps one id (`X-Listen-Delivery`) across its retries, so a
+receiver can drop a repeat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import json
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from .config import Settings
+from .errors import FetchError, SettingsError
+from .fetch import USER_AGENT, pinned_connection
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Listen-Signature"
+
+
+def sign(body: bytes, secret: str) -> str:
+    """The signature header's value for a body: `sha256=` and the hex HMAC-SHA256."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def retry_delays(settings: Settings) -> list[float]:
+    """The waits before each retry, from LISTEN_WEBHOOK_RETRY_S (seconds, comma-separated)."""
+    try:
+        delays = [float(x) for x in settings.webhook_retry_s.split(",") if x.strip()]
+    except ValueError:
+        delays = []
+    if not delays or any(d < 0 for d in delays):
+        raise SettingsError(f"LISTEN_WEBHOOK_RETRY_S={settings.webhook_retry_s!r} is not a list of waits; "
+                            "write seconds like 10,30,90,180,300.")
+    return delays
+
+
+def check_webhook(url: str, settings: Settings) -> None:
+    """Refuse a webhook URL we would not deliver to, with what to do instead."""
+    if not settings.webhook_secret:
+        raise SettingsError("Webhooks are signed: set LISTEN_WEBHOOK_SECRET to a long random string "
+                            "(and check X-Listen-Signature in your receiver).")
+    try:
+        conn, _ = pinned_connection(url, settings)
+    except FetchError as exc:
+        raise SettingsError(f"The webhook URL {url!r} cannot be used: {exc.message}") from None
+    conn.close()
+
+
+def event(job: dict[str, Any], audio_url: str) -> dict[str, Any]:
+    """The body of a delivery, from the API's view of an article."""
+    status = job.get("status")
+    error = job.get("error")
+    return {"event": f"article.{status}", "id": job.get("id"), "status": status,
+            "audio_url": audio_url if status == "ready" else None,
+            "duration": round(job.get("duration_ms", 0) / 1000, 3) if status == "ready" else None,
+            "error": (error.get("message") if isinstance(error, dict) else error) if status != "ready" else None}
+
+
+def send(url: str, body: bytes, headers: dict[str, str], settings: Settings) -> int:
+    """POST once through the address guard; return the status, or raise FetchError when unreachable."""
+    conn, path = pinned_connection(url, settings)
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read(64 * 1024)
+        return response.status
+    except (OSError, http.client.HTTPException) as exc:
+        raise FetchError(f"webhook {url} unreachable: {exc}") from None
+    finally:
+        conn.close()
+
+
+class Dispatcher:
+    """Delivers webhooks on background threads, retrying each until it succeeds or runs out of tries."""
+
+    def __init__(self, settings: Settings, sender: Callable[[str, bytes, dict[str, str], Settings], int] = send):
+        self.settings = settings
+        self.delays = retry_delays(settings)
+        self.sender = sender
+        self.stopping = threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def deliver(self, url: str, payload: dict[str, Any]) -> threading.Thread:
+        """Start delivering one event; return the thread (tests join it)."""
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
+                   "X-Listen-Event": str(payload.get("event", "")), "X-Listen-Delivery": uuid.uuid4().hex,
+                   SIGNATURE_HEADER: sign(body, self.settings.webhook_secret or "")}
+        thread = threading.Thread(target=self._run, args=(url, body, headers), daemon=True, name="listen-webhook")
+        self.threads = [t for t in self.threads if t.is_alive()] + [thread]
+        thread.start()
+        return thread
+
+    def _run(self, url: str, body: bytes, headers: dict[str, str]) -> bool:
+        tries = 1 + len(self.delays)
+        for attempt in range(tries):
+            if attempt and self.stopping.wait(self.delays[attempt - 1]):
+                return False
+            try:
+                status = self.sender(url, body, headers, self.settings)
+            except FetchError as exc:  # down, refused, or now resolving to a private address
+                log.warning("webhook try %d of %d: %s", attempt + 1, tries, exc.message)
+                continue
+            if 200 <= status < 300:
+                return True
+            log.warning("webhook try %d of %d: %s answered %d", attempt + 1, tries, url, status)
+        log.error("webhook to %s given up after %d tries", url, tries)
+        return False
+
+    def close(self) -> None:
+        self.stopping.set()

@@ -1,0 +1,47 @@
+"""Webhook glue for the web app: which URL an article's events go to, and waiting for its end."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, current_app, url_for
+
+from listen.config import Settings
+from listen.webhooks import Dispatcher, check_webhook, event
+
+from .jobs import RENDERING, Job
+from .keys import ApiKey, parse_keys
+
+WAIT_LIMIT_S = 6 * 3600  # a render that takes longer than this is not waited for
+
+
+def install(app: Flask, settings: Settings) -> None:
+    """Check every configured webhook URL now (a bad one stops the server with a clear error)."""
+    urls = [settings.webhook_url] if settings.webhook_url else []
+    urls += [k.webhook for k in parse_keys(settings.api_keys) if k.webhook]
+    dispatcher = Dispatcher(settings) if urls else None  # reads the retry waits first: no lookups for a typo
+    for url in urls:
+        check_webhook(url, settings)
+    app.extensions["listen_webhooks"] = dispatcher
+
+
+def close(app: Flask) -> None:
+    dispatcher = app.extensions.get("listen_webhooks")
+    if dispatcher is not None:
+        dispatcher.close()
+
+
+def on_created(job: Job, key: ApiKey | None) -> None:
+    """Deliver the article's ready or failed event to the key's webhook, else the server's."""
+    dispatcher: Dispatcher | None = current_app.extensions.get("listen_webhooks")
+    url = (key.webhook if key else None) or current_app.config["LISTEN_SETTINGS"].webhook_url
+    if dispatcher is None or not url:
+        return
+    audio_url = url_for("api.audio", key=job.id, _external=True)
+
+    def wait_then_deliver() -> None:
+        job.wait(WAIT_LIMIT_S)
+        if job.status != RENDERING:
+            dispatcher.deliver(url, event(job.snapshot(), audio_url))
+
+    threading.Thread(target=wait_then_deliver, daemon=True, name="listen-webhook-wait").start()
