@@ -89,6 +89,7 @@ class ServiceSettings:
     api_keys: str | None = None  # comma-separated; set: POSTs need one
     rate_limit: str = "60/minute"  # new articles per API key and per client address
     # Publishing.
+    embed_origins: str | None = None  # comma-separated origins whose pages may create articles; unset: any
     feed_title: str = "listen"  # the podcast feed's title (GET /feed.xml)
     feed_image: str | None = None  # the address of the feed's square cover image
     webhook_url: str | None = None  # POSTed to when an article is ready or failed

@@ -151,3 +151,10 @@ class UnsupportedFormatError(ListenError):
 
     code = "format_not_implemented"
     http_status = 501
+
+
+class ForbiddenOriginError(ListenError):
+    """A page on a site that is not allowed (LISTEN_EMBED_ORIGINS, a public key's origins) asked us to read text."""
+
+    code = "origin_not_allowed"
+    http_status = 403

@@ -17,7 +17,7 @@ from listen.htmlpage import from_html
 from listen.loader import from_bytes, from_pasted, from_url
 from listen.plaintext import decode_text
 
-from . import webhooks
+from . import origins, webhooks
 from .common import article_urls, cors, describe, find, manager, voices_json
 from .jobs import READY, RENDERING, Job
 from .keys import check_api_key, configured_keys
@@ -39,6 +39,7 @@ def create() -> tuple[Response, int] | Response:
     if request.method == "OPTIONS":
         return _preflight()
     key = check_api_key()
+    origins.check_origin(key)
     fields, upload = _request_fields()
     settings = _settings_for(fields)
     article = _article_from(fields, upload, settings)
@@ -51,18 +52,27 @@ def create() -> tuple[Response, int] | Response:
     job = manager().submit(article, settings)
     webhooks.on_created(job, key)
     data = {"id": job.id, "status": job.status, **article_urls(job.id)}
-    response = jsonify(data) if configured_keys() else cors(jsonify(data))
+    response = origins.allow_page(jsonify(data), key)
     response.headers["Location"] = url_for("api.show", key=job.id, _external=True)
     return response, (200 if job.status == READY else 202)
 
 
 def _preflight() -> Response:
-    """Let other sites' pages (the widget) post articles, unless posting needs an API key."""
-    if configured_keys():
-        return Response(status=204)  # keys are for servers, never for pages on other sites
-    response = cors(Response(status=204))
+    """Let other sites' pages (the widget) post articles: any site, those in LISTEN_EMBED_ORIGINS,
+    or with API keys set, only sites with a public key (secret keys are for servers, never pages)."""
+    origin = origins.request_origin()
+    if configured_keys() and not origins.page_may_post(origin):
+        return Response(status=204)
+    # A site left out of LISTEN_EMBED_ORIGINS may still send its POST: the answer, a 403, tells
+    # its page (the widget) why, where a refused preflight would only say "failed to fetch".
+    response = Response(status=204)
+    if origin is not None and (origins.allowed_origins() is not None or configured_keys()):
+        response.headers["Access-Control-Allow-Origin"] = request.headers["Origin"]
+        response.headers["Vary"] = "Origin"
+    else:
+        response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type, X-API-Key"
     response.headers["Access-Control-Max-Age"] = "86400"
     return response
 

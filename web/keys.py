@@ -90,4 +90,8 @@ def check_api_key() -> ApiKey | None:
     if key is None:
         raise UnauthorizedError("This server needs an API key to create articles; send it as "
                                 "'Authorization: Bearer KEY' or 'X-API-Key: KEY'.")
+    if key.origins and not request.headers.get("Origin"):
+        # A public key sits in web pages for anyone to copy: it only works from a browser on its sites.
+        raise UnauthorizedError("This is a public key for the widget on " + ", ".join(key.origins) +
+                                "; a server must use a secret key.")
     return key

@@ -4,7 +4,7 @@
  *   <script src="https://HOST/widget.js" data-article-id="ID" async></script>
  *   <script src="https://HOST/widget.js" data-source="article .body" async></script>
  *
- * Optional: data-title, data-voice, data-rate, data-accent="#b4461e", data-mode="light|dark|auto",
+ * Optional: data-key (a public key bound to this site, when the server needs keys), data-title, data-voice, data-rate, data-accent="#b4461e", data-mode="light|dark|auto",
  * data-layout="bar|compact" (default: bar with data-source, whose text is already on the page;
  * compact, with the text, with data-article-id).
  * The player is an iframe of HOST/embed/<id> inside a shadow root placed right after the
@@ -101,9 +101,12 @@
     if (data("voice")) body.voice = data("voice");
     if (data("rate")) body.rate = Number(data("rate"));
     say("Preparing audio…");
+    var headers = { "Content-Type": "application/json" };
+    // A public key, bound to this site's origin by the server's operator (never a secret key).
+    if (data("key")) headers["X-API-Key"] = data("key");
     fetch(base + "api/v1/articles", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: headers,
       body: JSON.stringify(body),
       credentials: "omit",
     })

@@ -1,0 +1,72 @@
+"""Which web pages may create articles: LISTEN_EMBED_ORIGINS and origin-bound public keys.
+
+Browsers name the page that sends a request in its Origin header; servers send none, and
+are governed by API keys and rate limits instead. Our own pages are always allowed.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, request
+
+from listen.errors import ForbiddenOriginError
+
+from .keys import ApiKey, key_entries
+
+
+def normal(origin: str) -> str:
+    return origin.strip().rstrip("/").lower()
+
+
+def allowed_origins() -> list[str] | None:
+    """The origins in LISTEN_EMBED_ORIGINS, or None when any site may."""
+    raw = current_app.config["LISTEN_SETTINGS"].embed_origins
+    if not raw or raw.strip() == "*":
+        return None
+    return [normal(o) for o in raw.split(",") if o.strip()]
+
+
+def request_origin() -> str | None:
+    """The page's origin, unless it is none or one of our own pages."""
+    origin = request.headers.get("Origin")
+    if not origin or normal(origin) == normal(request.host_url):
+        return None
+    return normal(origin)
+
+
+def check_origin(key: ApiKey | None) -> None:
+    """Refuse a page whose site is not allowed to create articles here."""
+    origin = request_origin()
+    if origin is None:
+        return
+    allowed = allowed_origins()
+    if allowed is not None and origin not in allowed:
+        raise ForbiddenOriginError(f"Pages on {origin} may not create articles on this server; "
+                                   "its operator can add the site to LISTEN_EMBED_ORIGINS.")
+    if key is not None and key.origins and origin not in key.origins:
+        raise ForbiddenOriginError(f"This public key works only on pages of {', '.join(key.origins)}, "
+                                   f"not {origin}.")
+
+
+def page_may_post(origin: str | None) -> bool:
+    """Whether a page on `origin` may post at all: the site is allowed, and with keys, has a public key."""
+    if origin is None:
+        return True
+    allowed = allowed_origins()
+    if allowed is not None and origin not in allowed:
+        return False
+    keys = key_entries()
+    return not keys or any(origin in k.origins for k in keys)
+
+
+def allow_page(response: Response, key: ApiKey | None = None) -> Response:
+    """Let the requesting page read the answer to its POST (CORS), when it may post at all."""
+    origin = request_origin()
+    if not page_may_post(origin) or (key_entries() and (key is None or not key.origins)):
+        return response
+    if origin is not None and (allowed_origins() is not None or key_entries()):
+        response.headers["Access-Control-Allow-Origin"] = request.headers["Origin"]
+        response.headers.add("Vary", "Origin")
+    else:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "Content-Length, Content-Range, Accept-Ranges, ETag"
+    return response
