@@ -144,7 +144,7 @@ def _checked_target(url: str, settings: ServiceSettings) -> tuple[str, str, int,
     return scheme, host, port, addresses[0]
 
 
-def pinned_connection(url: str, settings: Settings) -> tuple[http.client.HTTPConnection, str]:
+def pinned_connection(url: str, settings: ServiceSettings) -> tuple[http.client.HTTPConnection, str]:
     """A connection to the checked address of a URL (the private-address guard), and the path to ask for.
 
     For our own requests to other servers that are not page fetches (webhooks).

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from .config import Settings
+from .config import ServiceSettings
 from .errors import FetchError, SettingsError
 from .fetch import USER_AGENT, pinned_connection
 
@@ -34,7 +34,7 @@ def sign(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
-def retry_delays(settings: Settings) -> list[float]:
+def retry_delays(settings: ServiceSettings) -> list[float]:
     """The waits before each retry, from LISTEN_WEBHOOK_RETRY_S (seconds, comma-separated)."""
     try:
         delays = [float(x) for x in settings.webhook_retry_s.split(",") if x.strip()]
@@ -46,7 +46,7 @@ def retry_delays(settings: Settings) -> list[float]:
     return delays
 
 
-def check_webhook(url: str, settings: Settings) -> None:
+def check_webhook(url: str, settings: ServiceSettings) -> None:
     """Refuse a webhook URL we would not deliver to, with what to do instead."""
     if not settings.webhook_secret:
         raise SettingsError("Webhooks are signed: set LISTEN_WEBHOOK_SECRET to a long random string "
@@ -68,7 +68,7 @@ def event(job: dict[str, Any], audio_url: str) -> dict[str, Any]:
             "error": (error.get("message") if isinstance(error, dict) else error) if status != "ready" else None}
 
 
-def send(url: str, body: bytes, headers: dict[str, str], settings: Settings) -> int:
+def send(url: str, body: bytes, headers: dict[str, str], settings: ServiceSettings) -> int:
     """POST once through the address guard; return the status, or raise FetchError when unreachable."""
     conn, path = pinned_connection(url, settings)
     try:
@@ -85,7 +85,7 @@ def send(url: str, body: bytes, headers: dict[str, str], settings: Settings) -> 
 class Dispatcher:
     """Delivers webhooks on background threads, retrying each until it succeeds or runs out of tries."""
 
-    def __init__(self, settings: Settings, sender: Callable[[str, bytes, dict[str, str], Settings], int] = send):
+    def __init__(self, settings: ServiceSettings, sender: Callable[[str, bytes, dict[str, str], ServiceSettings], int] = send):
         self.settings = settings
         self.delays = retry_delays(settings)
         self.sender = sender

@@ -43,7 +43,7 @@ def post(app_url: str, text: str, title: str | None = None) -> dict:
 def app_url(tmp_path_factory):
     from web import close_app, create_app
 
-    app = create_app(Settings(cache_dir=tmp_path_factory.mktemp("cache"), jobs=2, rate_limit="1000/minute"),
+    app = create_app(Settings.of(cache_dir=tmp_path_factory.mktemp("cache"), engine_workers=2, rate_limit="1000/minute"),
                      render_sample=False)
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=12)
     threading.Thread(target=server.run, daemon=True).start()

@@ -21,7 +21,7 @@ def make(tmp_path):
     apps = []
 
     def make_app(**settings):
-        app = create_app(Settings(cache_dir=tmp_path / "cache", jobs=1, **settings), render_sample=False)
+        app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, **settings), render_sample=False)
         apps.append(app)
         return app.test_client()
 
@@ -86,7 +86,7 @@ def test_a_public_key_works_only_from_pages_of_its_own_sites(make):
 
 def test_an_api_key_entry_with_an_unknown_option_stops_the_server(tmp_path):
     with pytest.raises(SettingsError, match="is not an option"):
-        create_app(Settings(cache_dir=tmp_path, api_keys="k1 origins=https://a.example"), start_workers=False,
+        create_app(Settings.of(cache_dir=tmp_path, api_keys="k1 origins=https://a.example"), start_workers=False,
                    render_sample=False)
 
 
@@ -105,7 +105,7 @@ def test_the_widget_reads_text_on_an_allowed_site_and_explains_a_refusal_elsewhe
     with PageServer() as host:
         allowed = host.url("/story.html")  # http://127.0.0.1:PORT
         refused = host.url("/story.html", host="localhost")  # the same page on another origin
-        app = create_app(Settings(cache_dir=tmp_path / "cache", jobs=1,
+        app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1,
                                   embed_origins=allowed.rsplit("/", 1)[0]), render_sample=False)
         server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
         threading.Thread(target=server.run, daemon=True).start()

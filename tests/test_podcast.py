@@ -59,7 +59,7 @@ def check_episodes(parsed, xml: bytes, get) -> None:
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app(Settings(cache_dir=tmp_path / "cache", jobs=2, allow_private_hosts=True,
+    app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=2, allow_private_hosts=True,
                               feed_title="Lowtown Courier audio", feed_image="https://courier.example/cover.png"),
                      render_sample=False)
     yield app
@@ -114,7 +114,7 @@ def test_a_re_rendered_source_keeps_its_guid_and_the_feed_points_at_its_newest_r
 
 
 def test_a_server_with_no_cover_image_leaves_itunes_image_out(tmp_path):
-    app = create_app(Settings(cache_dir=tmp_path / "cache", jobs=1), start_workers=False, render_sample=False)
+    app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1), start_workers=False, render_sample=False)
     xml = app.test_client().get("/feed.xml").data
     assert ET.fromstring(xml).find(f"channel/{ITUNES}image") is None
     assert feedparser.parse(xml).entries == []

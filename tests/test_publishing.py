@@ -14,7 +14,7 @@ ARTICLE = "Harbour Wall Repaired\n\nThe harbour wall was repaired this week. Boa
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory):
-    app = create_app(Settings(cache_dir=tmp_path_factory.mktemp("publishing-cache"), jobs=2), render_sample=False)
+    app = create_app(Settings.of(cache_dir=tmp_path_factory.mktemp("publishing-cache"), engine_workers=2), render_sample=False)
     yield app
     close_app(app)
 

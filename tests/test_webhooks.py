@@ -77,9 +77,9 @@ def verify(post: dict) -> dict:
 
 
 def make_app(tmp_path, **settings):
-    defaults = {"cache_dir": tmp_path / "cache", "jobs": 2, "webhook_secret": SECRET, "webhook_retry_s": FAST,
+    defaults = {"cache_dir": tmp_path / "cache", "engine_workers": 2, "webhook_secret": SECRET, "webhook_retry_s": FAST,
                 "allow_private_hosts": True}
-    return create_app(Settings(**{**defaults, **settings}), render_sample=False)
+    return create_app(Settings.of(**{**defaults, **settings}), render_sample=False)
 
 
 def test_a_ready_article_is_posted_to_the_webhook_signed_with_the_secret(tmp_path, receiver):
@@ -143,8 +143,8 @@ def test_a_receiver_that_is_down_gets_the_event_once_it_is_back(tmp_path):
 def test_a_receiver_that_never_answers_well_gets_six_tries_then_is_given_up():
     receiver = Receiver(statuses=[500] * 10)
     try:
-        settings = Settings(webhook_secret=SECRET, webhook_retry_s="0.05,0.05,0.05,0.05,0.05", allow_private_hosts=True)
-        thread = Dispatcher(settings).deliver(receiver.url, {"event": "article.ready", "id": "x"})
+        settings = Settings.of(webhook_secret=SECRET, webhook_retry_s="0.05,0.05,0.05,0.05,0.05", allow_private_hosts=True)
+        thread = Dispatcher(settings.service).deliver(receiver.url, {"event": "article.ready", "id": "x"})
         thread.join(10)
         assert not thread.is_alive()
         assert len(receiver.posts) == 6
@@ -155,7 +155,7 @@ def test_a_receiver_that_never_answers_well_gets_six_tries_then_is_given_up():
 def test_the_default_schedule_is_at_least_five_tries_over_about_ten_minutes():
     from listen.webhooks import retry_delays
 
-    delays = retry_delays(Settings())
+    delays = retry_delays(Settings().service)
     assert len(delays) + 1 >= 5
     assert 8 * 60 <= sum(delays) <= 12 * 60
     assert delays == sorted(delays)
@@ -190,7 +190,7 @@ def test_an_api_keys_own_webhook_gets_that_keys_articles(tmp_path, receiver):
 ])
 def test_a_webhook_we_would_not_deliver_to_stops_the_server_with_a_clear_error(tmp_path, settings, message):
     with pytest.raises(SettingsError, match=message):
-        create_app(Settings(cache_dir=tmp_path, jobs=1, **settings), start_workers=False, render_sample=False)
+        create_app(Settings.of(cache_dir=tmp_path, engine_workers=1, **settings), start_workers=False, render_sample=False)
 
 
 def test_a_failed_article_event_carries_the_error_and_no_audio():

@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
     app.register_blueprint(feed_bp)
     _limit_writes(app, settings.service)
     errors.register(app)
-    webhooks.install(app, settings)
+    webhooks.install(app, settings.service)
     app.after_request(_security_headers)
 
     if start_workers:

@@ -20,7 +20,7 @@ MAX_EPISODES = 300
 @bp.get("/feed.xml")
 def feed() -> Response:
     """RSS 2.0 with iTunes and Podcasting 2.0 tags; one episode per source, its newest rendition."""
-    settings = current_app.config["LISTEN_SETTINGS"]
+    settings = current_app.config["LISTEN_SETTINGS"].service
     newest: dict[str, tuple[float, str, dict[str, Any], int]] = {}
     for key, timings, size in _renditions(Path(settings.cache_dir)):
         sid = podcast.source_id(timings, key)

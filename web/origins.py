@@ -19,7 +19,7 @@ def normal(origin: str) -> str:
 
 def allowed_origins() -> list[str] | None:
     """The origins in LISTEN_EMBED_ORIGINS, or None when any site may."""
-    raw = current_app.config["LISTEN_SETTINGS"].embed_origins
+    raw = current_app.config["LISTEN_SETTINGS"].service.embed_origins
     if not raw or raw.strip() == "*":
         return None
     return [normal(o) for o in raw.split(",") if o.strip()]

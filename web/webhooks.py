@@ -6,7 +6,7 @@ import threading
 
 from flask import Flask, current_app, url_for
 
-from listen.config import Settings
+from listen.config import ServiceSettings
 from listen.webhooks import Dispatcher, check_webhook, event
 
 from .jobs import RENDERING, Job
@@ -15,7 +15,7 @@ from .keys import ApiKey, parse_keys
 WAIT_LIMIT_S = 6 * 3600  # a render that takes longer than this is not waited for
 
 
-def install(app: Flask, settings: Settings) -> None:
+def install(app: Flask, settings: ServiceSettings) -> None:
     """Check every configured webhook URL now (a bad one stops the server with a clear error)."""
     urls = [settings.webhook_url] if settings.webhook_url else []
     urls += [k.webhook for k in parse_keys(settings.api_keys) if k.webhook]
@@ -34,7 +34,7 @@ def close(app: Flask) -> None:
 def on_created(job: Job, key: ApiKey | None) -> None:
     """Deliver the article's ready or failed event to the key's webhook, else the server's."""
     dispatcher: Dispatcher | None = current_app.extensions.get("listen_webhooks")
-    url = (key.webhook if key else None) or current_app.config["LISTEN_SETTINGS"].webhook_url
+    url = (key.webhook if key else None) or current_app.config["LISTEN_SETTINGS"].service.webhook_url
     if dispatcher is None or not url:
         return
     audio_url = url_for("api.audio", key=job.id, _external=True)
