@@ -43,6 +43,10 @@ class Page:
     text: str
     content_type: str
     charset: str = "utf-8"
+    # For a conditional GET next time (refresh on edit); not_modified: the page answered 304.
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
 
     @property
     def is_html(self) -> bool:
@@ -159,8 +163,9 @@ def _path_of(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-def _open(url: str, settings: ServiceSettings) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
-    """Send a GET to the checked, pinned address of one URL."""
+def _open(url: str, settings: ServiceSettings,
+          conditions: dict[str, str] | None = None) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    """Send a GET to the checked, pinned address of one URL (conditional, with If-None-Match and the like)."""
     scheme, host, port, address = _checked_target(url, settings)
     cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
     conn = cls(host, port, address, settings.fetch_timeout_s)
@@ -168,6 +173,7 @@ def _open(url: str, settings: ServiceSettings) -> tuple[http.client.HTTPConnecti
         "User-Agent": USER_AGENT,
         "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,application/xml;q=0.8,*/*;q=0.1",
         "Accept-Encoding": "identity",
+        **(conditions or {}),
     }
     try:
         conn.request("GET", _path_of(url), headers=headers)
@@ -249,12 +255,21 @@ def _decode(body: bytes, declared: str | None) -> tuple[str, str]:
         return body.decode("cp1252", errors="replace"), "cp1252"
 
 
-def fetch(url: str, settings: ServiceSettings) -> Page:
-    """Fetch a page safely, following up to five checked redirects."""
+def fetch(url: str, settings: ServiceSettings, etag: str | None = None, last_modified: str | None = None) -> Page:
+    """Fetch a page safely, following up to five checked redirects.
+
+    Given the ETag or Last-Modified of an earlier fetch, ask only for a changed page: an
+    unchanged one comes back as a Page with not_modified set and no text.
+    """
     current = url.strip()
+    conditions = {**({"If-None-Match": etag} if etag else {}),
+                  **({"If-Modified-Since": last_modified} if last_modified else {})}
     for _hop in range(MAX_REDIRECTS + 1):
-        conn, response = _open(current, settings)
+        conn, response = _open(current, settings, conditions)
         try:
+            if response.status == 304 and conditions:
+                return Page(url=current, text="", content_type="", etag=etag, last_modified=last_modified,
+                            not_modified=True)
             if response.status in _REDIRECTS:
                 location = response.headers.get("Location")
                 if not location:
@@ -274,7 +289,8 @@ def fetch(url: str, settings: ServiceSettings) -> Page:
                 )
             body = _read_body(response, current, settings)
             text, charset = _decode(body, declared)
-            return Page(url=current, text=text, content_type=media_type, charset=charset)
+            return Page(url=current, text=text, content_type=media_type, charset=charset,
+                        etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"))
         finally:
             conn.close()
     raise UpstreamError(f"{url} redirected more than {MAX_REDIRECTS} times; give the article's final URL.")

@@ -10,10 +10,10 @@ from typing import BinaryIO
 from .article import Article
 from .config import Settings
 from .errors import InputError, UpstreamError
-from .fetch import fetch
+from .fetch import Page, fetch
 from .plaintext import decode_text, from_text
 
-__all__ = ["address_in", "from_bytes", "from_pasted", "from_url", "load", "looks_like_html"]
+__all__ = ["address_in", "from_bytes", "from_page", "from_pasted", "from_url", "load", "looks_like_html"]
 
 # Comments and an XML declaration a saved page may start with ("<!-- saved from url=... -->").
 _PROLOGUE = re.compile(r"^(?:\s+|<!--.*?-->|<\?xml[^>]*>)+", re.S)
@@ -72,6 +72,11 @@ def from_url(url: str, settings: Settings) -> Article:
         url = page.url
     else:
         page = fetch(url, settings.service)
+    return from_page(page, url, settings)
+
+
+def from_page(page: Page, url: str, settings: Settings) -> Article:
+    """Extract the article of a fetched page (`url` is the address it was asked for, its source)."""
     if page.is_feed:
         raise InputError(f"{url} is a feed or sitemap, not an article; convert its articles with `listen batch {url} -o DIR`.")
     if page.is_html:

@@ -109,7 +109,11 @@ def test_a_re_rendered_source_keeps_its_guid_and_the_feed_points_at_its_newest_r
     after = feedparser.parse(app.test_client().get("/feed.xml").data).entries
     assert len(before) == len(after) == 1
     assert after[0].id == before[0].id
-    assert new in after[0].enclosures[0].href and old in before[0].enclosures[0].href
+    # The enclosure is the source's stable address, which now serves the new rendition.
+    assert after[0].enclosures[0].href == before[0].enclosures[0].href
+    assert "/s/" in after[0].enclosures[0].href
+    served = app.test_client().get(after[0].enclosures[0].href.replace("http://localhost", ""))
+    assert served.headers["ETag"] == f'"{new}"' and len(served.data) == int(after[0].enclosures[0].length)
     assert after[0].link == url
 
 

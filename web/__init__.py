@@ -23,6 +23,7 @@ from .feed import bp as feed_bp
 from .jobs import JobManager
 from .keys import api_key_id, request_api_key
 from .pages import bp as pages_bp
+from .refresh import bp as refresh_bp
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
     app.register_blueprint(api_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(feed_bp)
+    app.register_blueprint(refresh_bp)
     _limit_writes(app, settings.service)
     errors.register(app)
     webhooks.install(app, settings.service)

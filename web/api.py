@@ -13,11 +13,12 @@ from listen.article import Article
 from listen.captions import to_vtt
 from listen.config import Settings
 from listen.errors import InputError, RenderFailedError, SettingsError
+from listen.fetch import fetch
 from listen.htmlpage import from_html
-from listen.loader import from_bytes, from_pasted, from_url
+from listen.loader import from_bytes, from_page, from_pasted, from_url
 from listen.plaintext import decode_text
 
-from . import origins, webhooks
+from . import origins, refresh, webhooks
 from .common import article_urls, cors, describe, find, manager, voices_json
 from .jobs import READY, RENDERING, Job
 from .keys import check_api_key, configured_keys
@@ -51,6 +52,7 @@ def create() -> tuple[Response, int] | Response:
             article.title = " ".join(title.split())[:300]
     job = manager().submit(article, settings)
     webhooks.on_created(job, key)
+    refresh.remember(job, str(fields.get("url") or "").strip(), settings)
     data = {"id": job.id, "status": job.status, **article_urls(job.id)}
     response = origins.allow_page(jsonify(data), key)
     response.headers["Location"] = url_for("api.show", key=job.id, _external=True)
@@ -143,7 +145,12 @@ def _article_from(fields: dict[str, Any], upload: Any, settings: Settings) -> Ar
     if source == "url":
         if len(value) > 2000:
             raise InputError("That URL is too long; give the article's address.")
-        return from_url(value.strip(), settings)
+        url = value.strip()
+        if not re.match(r"^https?://", url, re.I):
+            return from_url(url, settings)  # no scheme: tried over https, then http
+        page = fetch(url, settings.service)
+        refresh.fetched(page)  # its ETag and Last-Modified, for a refresh later
+        return from_page(page, url, settings)
     text = decode_text(value.encode("utf-8", "replace"), f"The {source}", settings.service.max_input_bytes)
     if source == "html":
         return from_html(text, source="", language=settings.render.language)

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, url_for
 
 from listen import podcast
+from listen.sources import Sources
 
 from .common import cors, find
 
@@ -61,9 +62,14 @@ def _renditions(cache_dir: Path) -> list[tuple[str, dict[str, Any], int]]:
 
 def _episode(key: str, timings: dict[str, Any], size: int, created: float) -> podcast.Episode:
     source = str(timings.get("source") or "")
+    sid = podcast.source_id(timings, key)
+    # An article read from a URL has a stable address that follows its refreshes.
+    stable = Sources(Path(current_app.config["LISTEN_SETTINGS"].service.cache_dir)).newest(sid) == key
+    audio_url = url_for("refresh.audio" if stable else "api.audio", _external=True,
+                        **({"sid": sid} if stable else {"key": key}))
     return podcast.Episode(
         guid=podcast.guid_for(timings, key), title=timings.get("title") or "Untitled article",
-        audio_url=url_for("api.audio", key=key, _external=True), length=size,
+        audio_url=audio_url, length=size,
         duration_s=round(int(timings.get("duration_ms", 0)) / 1000),
         published=podcast.published_at(timings, created),
         transcript_url=url_for("api.captions", key=key, _external=True),

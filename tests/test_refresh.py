@@ -1,0 +1,95 @@
+"""Refresh on edit: a URL article fetched again with a conditional GET; only what changed is rendered;
+stable per-source URLs follow the newest rendition while old ones keep working."""
+
+from __future__ import annotations
+
+import pytest
+
+from listen.config import Settings
+from tests.pageserver import PageServer
+from web import close_app, create_app, manager_of
+
+feedparser = pytest.importorskip("feedparser")
+
+PAGE = """<!doctype html><html><head><title>Ferry timetable changes | Lowtown Courier</title></head><body>
+<article><h1>Ferry timetable changes</h1>
+<p>The ferry to the island will run every forty minutes from next week. The first boat leaves at seven.</p>
+<p>{middle}</p>
+<p>Tickets can be bought on board or at the harbour office. Prices stay the same until April.</p>
+</article></body></html>"""
+FIRST = "The council says the change saves money without cutting any sailings."
+EDITED = "The council says the change saves money and adds two evening sailings."
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=2, allow_private_hosts=True),
+                     render_sample=False)
+    yield app
+    close_app(app)
+
+
+def ready(app, key: str):
+    job = manager_of(app).get(key)
+    assert job.wait(90) and job.status == "ready", job.error
+    return job
+
+
+def test_an_edited_page_renders_only_its_changed_sentence_and_the_stable_url_follows(app):
+    client = app.test_client()
+    with PageServer() as site:
+        site.add("/ferry.html", PAGE.format(middle=FIRST), ETag='"v1"', Last_Modified="Mon, 02 Nov 2026 08:00:00 GMT")
+        url = site.url("/ferry.html")
+        made = client.post("/api/v1/articles", json={"url": url}).json
+        old = ready(app, made["id"])
+        # Unchanged: the page is asked for with its validators and answers 304; nothing is rendered.
+        site.add("/ferry.html", b"", status=304)
+        same = client.post(f"/api/v1/articles/{old.id}/refresh")
+        assert same.status_code == 200 and same.json["changed"] is False and same.json["id"] == old.id
+        assert site.requests[-1]["If-None-Match"] == '"v1"'
+        assert site.requests[-1]["If-Modified-Since"] == "Mon, 02 Nov 2026 08:00:00 GMT"
+        # Edited: one sentence differs, and only that sentence goes to the engine.
+        site.add("/ferry.html", PAGE.format(middle=EDITED), ETag='"v2"')
+        edited = client.post(f"/api/v1/articles/{old.id}/refresh")
+        assert edited.status_code in (200, 202) and edited.json["changed"] is True
+        assert edited.json["previous_id"] == old.id and edited.json["id"] != old.id
+        new = ready(app, edited.json["id"])
+        assert new.engine_calls == 1
+        assert any(s["text"] == EDITED for s in new.sentences)
+        # A later refresh asks with the new ETag.
+        site.add("/ferry.html", b"", status=304)
+        assert client.post(f"/api/v1/articles/{old.id}/refresh").json["id"] == new.id
+        assert site.requests[-1]["If-None-Match"] == '"v2"'
+    # The stable URLs name the newest rendition; the old rendition's URLs still work.
+    stable = client.get(edited.json["stable_audio_url"].replace("http://localhost", ""))
+    assert stable.status_code == 200 and stable.data == new.rendition.mp3.read_bytes()
+    assert stable.headers["ETag"] == f'"{new.id}"' and stable.headers["Cache-Control"] == "no-cache"
+    share = client.get(edited.json["stable_page_url"].replace("http://localhost", ""))
+    assert share.status_code == 302 and share.headers["Location"].endswith(f"/a/{new.id}")
+    assert client.get(f"/api/v1/articles/{old.id}/audio.mp3").data == old.rendition.mp3.read_bytes()
+    assert client.get(f"/a/{old.id}").status_code == 200
+    # The feed has one episode for the source, at the stable address, with the new audio's length.
+    (entry,) = feedparser.parse(client.get("/feed.xml").data).entries
+    assert entry.enclosures[0].href == edited.json["stable_audio_url"]
+    assert int(entry.enclosures[0].length) == new.rendition.mp3.stat().st_size
+
+
+def test_refreshing_an_article_made_from_text_says_to_post_the_new_text(app):
+    client = app.test_client()
+    key = client.post("/api/v1/articles", json={"text": "Made From Text\n\nThere is no page to fetch again."}).json["id"]
+    ready(app, key)
+    response = client.post(f"/api/v1/articles/{key}/refresh")
+    assert response.status_code == 400 and "not made from a URL" in response.json["error"]["message"]
+    assert client.post("/api/v1/articles/" + "0" * 64 + "/refresh").status_code == 404
+
+
+def test_a_page_that_is_gone_when_refreshed_leaves_the_article_as_it_was(app):
+    client = app.test_client()
+    with PageServer() as site:
+        site.add("/ferry.html", PAGE.format(middle=FIRST))
+        made = client.post("/api/v1/articles", json={"url": site.url("/ferry.html")}).json
+        ready(app, made["id"])
+        site.add("/ferry.html", b"gone", status=410)
+        response = client.post(f"/api/v1/articles/{made['id']}/refresh")
+    assert response.status_code >= 400 and "410" in response.json["error"]["message"]
+    assert client.get(f"/api/v1/articles/{made['id']}").json["status"] == "ready"

@@ -1,0 +1,107 @@
+"""Refresh on edit: fetch a URL article's page again (a conditional GET) and render what changed;
+stable per-source URLs (/s/<source-id>/...) that always name the newest rendition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, redirect, request, send_file, url_for
+
+from listen.errors import InputError, NotFoundError
+from listen.fetch import Page, fetch
+from listen.loader import from_page
+from listen.queue_worker import settings_from_payload
+from listen.render_queue import payload
+from listen.sources import Sources
+
+from .common import article_urls, cors, find, manager
+from .jobs import READY, Job
+from .keys import check_api_key
+
+bp = Blueprint("refresh", __name__)
+
+
+def sources() -> Sources:
+    return Sources(Path(current_app.config["LISTEN_SETTINGS"].service.cache_dir))
+
+
+def fetched(page: Page) -> None:
+    """Keep the page an article was read from, for remember() to record its validators."""
+    g.listen_page = page
+
+
+def remember(job: Job, article_source: str, settings: Any) -> None:
+    """After a URL article is submitted: record it as its source's newest rendition."""
+    page = g.pop("listen_page", None)
+    if page is None:
+        return
+    sources().remember(article_source, job.id, payload_render(settings), page)
+
+
+def payload_render(settings: Any) -> dict[str, Any]:
+    from listen.article import Article
+
+    return payload(Article(paragraphs=[]), settings)["render"]
+
+
+@bp.post("/api/v1/articles/<key>/refresh")
+def refresh(key: str) -> tuple[Response, int]:
+    """Fetch the article's page again; when its text changed, render the new version."""
+    check_api_key()
+    job = find(key)
+    store = sources()
+    sid = store.of_rendition(job.id)
+    record = store.get(sid) if sid else None
+    if record is None:
+        raise InputError("This article was not made from a URL, so there is nothing to fetch again; "
+                         "post the new text as a new article instead.")
+    base = current_app.config["LISTEN_SETTINGS"]
+    settings = settings_from_payload(record.get("render") or {}, base)
+    etag, last_modified = store.validators(sid)
+    page = fetch(record["url"], settings.service, etag=etag, last_modified=last_modified)
+    previous = store.newest(sid) or job.id
+    if page.not_modified:
+        return _answer(previous, previous, sid, changed=False), 200
+    article = from_page(page, record["url"], settings)
+    fresh = manager().submit(article, settings)
+    store.remember(record["url"], fresh.id, record.get("render") or {}, page)
+    changed = fresh.id != previous
+    return _answer(fresh.id, previous, sid, changed, fresh.status), (202 if changed and fresh.status != READY else 200)
+
+
+def _answer(key: str, previous: str, sid: str, changed: bool, status: str | None = None) -> Response:
+    data = {"id": key, "previous_id": previous, "changed": changed, "status": status or find(key).status,
+            "source_id": sid, "stable_audio_url": url_for("refresh.audio", sid=sid, _external=True),
+            "stable_page_url": url_for("refresh.page", sid=sid, _external=True), **article_urls(key)}
+    return cors(jsonify(data))
+
+
+def _newest(sid: str) -> Job:
+    key = sources().newest(sid)
+    if key is None:
+        raise NotFoundError("No article has that source id.")
+    return find(key)
+
+
+@bp.get("/s/<sid>/audio.mp3")
+def audio(sid: str) -> Response:
+    """The newest rendition's MP3, at a URL that stays the same across refreshes."""
+    job = _newest(sid)
+    if job.status != READY or job.rendition is None:
+        # Still rendering (or failed): the rendition's own URL streams it or explains.
+        return redirect(url_for("api.audio", key=job.id), 302)
+    response = send_file(job.rendition.mp3, mimetype="audio/mpeg", conditional=True, etag=job.id,
+                         last_modified=job.modified)
+    response.headers["Cache-Control"] = "no-cache"  # may change on the next refresh: revalidate
+    return cors(response)
+
+
+@bp.get("/s/<sid>")
+def page(sid: str) -> Response:
+    """The share page of the newest rendition."""
+    response = redirect(url_for("pages.article", key=_newest(sid).id, **request.args), 302)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
