@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, help="folder for the MP3s")
     p.add_argument("--queue", action="store_true", help="let `listen worker` processes render (needs LISTEN_REDIS_URL)")
     p.add_argument("--no-wait", action="store_true", help="with --queue: enqueue, print a summary and return")
+    p.add_argument("--refresh", action="store_true",
+                   help="ask each URL's server whether the page changed (ETag, Last-Modified); re-render only changed ones")
 
     p = sub.add_parser("feed", help="write a podcast feed (RSS) for a folder written by `listen batch`")
     p.add_argument("folder", type=Path, metavar="DIR", help="the folder of MP3s, timings and captions")
@@ -151,7 +153,6 @@ def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     from .feeds import expand_sources
-    from .loader import load
     from .render import Renderer
 
     out_dir: Path = args.output
@@ -166,13 +167,14 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     done = skipped = 0
     names: set[str] = set()
     started = time.monotonic()
+    pages = PageMemory(out_dir)
     with Renderer(settings) as renderer:
         for n, source in enumerate(sources, 1):
             _bar(n - 1, len(sources), source, started)
             try:
                 target = out_dir / (_unique_name(_output_name(source), names) + ".mp3")
-                article = load(source, settings)
-                if _up_to_date(target, renderer.plan(article).key):
+                article = pages.load(source, settings, refresh=args.refresh and target.exists())
+                if article is None or _up_to_date(target, renderer.plan(article).key):
                     skipped += 1
                     continue
                 write_outputs(renderer.render(article), target)
@@ -183,6 +185,35 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     _bar(len(sources), len(sources), "", started)
     print(file=sys.stderr)
     return _summary("rendered", done, skipped, failures, len(sources), started)
+
+
+class PageMemory:
+    """A batch folder's record of each URL's ETag and Last-Modified (`.listen-pages.json`), so
+    `batch --refresh` asks the server whether a page changed instead of fetching it whole."""
+
+    def __init__(self, folder: Path):
+        self.path = folder / ".listen-pages.json"
+        try:
+            self.pages: dict[str, dict[str, str | None]] = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.pages = {}
+
+    def load(self, source: str, settings: Settings, refresh: bool) -> Any:
+        """The article at `source`, or None when a refresh finds its page unchanged."""
+        from .fetch import fetch
+        from .loader import from_page, load
+
+        if not re.match(r"^https?://", source, re.I):
+            return load(source, settings)
+        known = self.pages.get(source, {}) if refresh else {}
+        page = fetch(source, settings.service, etag=known.get("etag"), last_modified=known.get("last_modified"))
+        if page.not_modified:
+            return None
+        self.pages[source] = {"etag": page.etag, "last_modified": page.last_modified}
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text(json.dumps(self.pages, indent=1), "utf-8")
+        os.replace(tmp, self.path)
+        return from_page(page, source, settings)
 
 
 def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait: bool) -> int:

@@ -93,3 +93,26 @@ def test_a_page_that_is_gone_when_refreshed_leaves_the_article_as_it_was(app):
         response = client.post(f"/api/v1/articles/{made['id']}/refresh")
     assert response.status_code >= 400 and "410" in response.json["error"]["message"]
     assert client.get(f"/api/v1/articles/{made['id']}").json["status"] == "ready"
+
+
+def test_batch_refresh_asks_each_page_whether_it_changed_and_re_renders_only_changed_ones(tmp_path, monkeypatch):
+    from tests.conftest import run_cli
+
+    monkeypatch.setenv("LISTEN_ALLOW_PRIVATE_HOSTS", "1")
+    out, cache = tmp_path / "out", str(tmp_path / "cache")
+    with PageServer() as site:
+        site.add("/ferry.html", PAGE.format(middle=FIRST), ETag='"v1"')
+        url = site.url("/ferry.html")
+        assert run_cli("batch", url, "-o", str(out), "--cache-dir", cache).returncode == 0
+        mp3 = out / "ferry.mp3"
+        first = mp3.read_bytes()
+        site.add("/ferry.html", b"", status=304)
+        unchanged = run_cli("batch", url, "-o", str(out), "--cache-dir", cache, "--refresh")
+        assert unchanged.returncode == 0, unchanged.stderr
+        assert site.requests[-1]["If-None-Match"] == '"v1"'
+        assert mp3.read_bytes() == first
+        site.add("/ferry.html", PAGE.format(middle=EDITED), ETag='"v2"')
+        edited = run_cli("batch", url, "-o", str(out), "--cache-dir", cache, "--refresh")
+        assert edited.returncode == 0, edited.stderr
+    assert mp3.read_bytes() != first
+    assert EDITED in (out / "ferry.json").read_text()
