@@ -95,6 +95,7 @@ class ServiceSettings:
     webhook_url: str | None = None  # POSTed to when an article is ready or failed
     webhook_secret: str | None = None  # signs each webhook body (X-Listen-Signature: sha256=HMAC)
     webhook_retry_s: str = "10,30,90,180,300"  # waits before each retry: six tries over about ten minutes
+    stats: bool = True  # count plays and how far people listen (LISTEN_STATS=off: not at all)
 
     def __post_init__(self) -> None:
         if self.engine_workers < 1:

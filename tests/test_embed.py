@@ -357,3 +357,50 @@ def test_the_widget_lights_and_seeks_in_the_host_pages_own_text(browser, app_url
             shoot(pg, "widget-source-bar.png")
         finally:
             context.close()
+
+
+# -- listening stats from the player --------------------------------------------------------------
+
+
+def stats_of(app_url: str, key: str) -> dict:
+    with urllib.request.urlopen(f"{app_url}/api/v1/articles/{key}/stats", timeout=10) as resp:
+        return json.load(resp)["totals"]
+
+
+def test_the_embed_counts_a_play_each_quarter_heard_and_the_speed(browser, app_url, river):
+    before = stats_of(app_url, river["id"])
+    context = browser.new_context(viewport={"width": 600, "height": 240})
+    pg = context.new_page()
+    beacons = []
+    pg.on("request", lambda r: beacons.append(r.url) if r.url.endswith("/beacon") else None)
+    try:
+        pg.goto(f"{app_url}/embed/{river['id']}")
+        pg.wait_for_selector(".lp[data-status='ready']")
+        pg.select_option(".lp-speed", "2")
+        pg.click(".lp-play")
+        pg.wait_for_function("() => document.querySelector('.lp-audio').ended", timeout=60_000)
+        pg.wait_for_timeout(500)
+    finally:
+        context.close()
+    after = stats_of(app_url, river["id"])
+    assert after["plays"] == before["plays"] + 1
+    assert {q: after["heard"][q] - before["heard"][q] for q in ("25", "50", "75", "100")} == \
+        {"25": 1, "50": 1, "75": 1, "100": 1}
+    assert after["speeds"]["2"] == before["speeds"].get("2", 0) + 1
+    assert len(beacons) >= 6  # a play, the speed, four quarters: counts only
+
+
+def test_a_listener_with_global_privacy_control_sends_no_beacon(browser, app_url, river):
+    context = browser.new_context(viewport={"width": 600, "height": 240})
+    context.add_init_script("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})")
+    pg = context.new_page()
+    beacons = []
+    pg.on("request", lambda r: beacons.append(r.url) if r.url.endswith("/beacon") else None)
+    try:
+        pg.goto(f"{app_url}/embed/{river['id']}")
+        pg.click(".lp-play")
+        pg.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 1")
+        pg.wait_for_timeout(300)
+    finally:
+        context.close()
+    assert beacons == []

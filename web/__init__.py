@@ -16,7 +16,7 @@ from listen.config import ServiceSettings, Settings
 from listen.errors import ListenError, SettingsError
 from listen.plaintext import decode_text, from_text
 
-from . import errors, webhooks
+from . import errors, stats, webhooks
 from .api import bp as api_bp
 from .common import PAGE_CSP
 from .feed import bp as feed_bp
@@ -24,6 +24,7 @@ from .jobs import JobManager
 from .keys import api_key_id, request_api_key
 from .pages import bp as pages_bp
 from .refresh import bp as refresh_bp
+from .stats import bp as stats_bp
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +46,11 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
     app.register_blueprint(pages_bp)
     app.register_blueprint(feed_bp)
     app.register_blueprint(refresh_bp)
+    app.register_blueprint(stats_bp)
     _limit_writes(app, settings.service)
     errors.register(app)
     webhooks.install(app, settings.service)
+    stats.install(app, settings.service)
     app.after_request(_security_headers)
 
     if start_workers:
