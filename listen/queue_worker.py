@@ -61,6 +61,9 @@ def render_job(data: dict[str, Any]) -> dict[str, Any]:
             )
         if renderer.cache.get_rendition(plan.key) is None:
             renderer.render_plan(plan, _meta_writer(job, str(local.service.cache_dir)))
+        stored = renderer.cache.get_rendition(plan.key)
+        _webhooks(job, {"id": plan.key, "status": "ready",
+                        "duration_ms": stored.timings.get("duration_ms", 0) if stored else 0}, local)
         return {"id": plan.key}
     except ListenError as exc:
         if job is not None:
@@ -69,7 +72,23 @@ def render_job(data: dict[str, Any]) -> dict[str, Any]:
             if isinstance(exc, (InputError, SettingsError)):
                 _park(job)  # the same input fails the same way every time
             job.save_meta()
+            if not job.retries_left:  # no try left: this failure is final
+                _webhooks(job, {"id": job.id, "status": "failed", "error": exc.message}, local)
         raise
+
+
+def _webhooks(job: Any, outcome: dict[str, Any], local: Settings) -> None:
+    """Queue the webhooks the web processes left for this article (see listen/webhooks.py)."""
+    if job is None:
+        return
+    from .webhooks import enqueue_deliveries, take_subscriptions
+
+    try:
+        owed = take_subscriptions(job.connection, outcome["id"])
+        if owed:
+            enqueue_deliveries(job.connection, owed, outcome, local.service)
+    except Exception:  # a webhook must never fail the render it reports
+        log.exception("could not queue the webhooks of %s", outcome["id"])
 
 
 def _park(job: Any) -> None:

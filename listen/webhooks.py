@@ -68,6 +68,15 @@ def event(job: dict[str, Any], audio_url: str) -> dict[str, Any]:
             "error": (error.get("message") if isinstance(error, dict) else error) if status != "ready" else None}
 
 
+def signed(payload: dict[str, Any], delivery_id: str, settings: ServiceSettings) -> tuple[bytes, dict[str, str]]:
+    """The exact body and the headers of a delivery, signature included."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
+               "X-Listen-Event": str(payload.get("event", "")), "X-Listen-Delivery": delivery_id,
+               SIGNATURE_HEADER: sign(body, settings.webhook_secret or "")}
+    return body, headers
+
+
 def send(url: str, body: bytes, headers: dict[str, str], settings: ServiceSettings) -> int:
     """POST once through the address guard; return the status, or raise FetchError when unreachable."""
     conn, path = pinned_connection(url, settings)
@@ -94,10 +103,7 @@ class Dispatcher:
 
     def deliver(self, url: str, payload: dict[str, Any]) -> threading.Thread:
         """Start delivering one event; return the thread (tests join it)."""
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
-                   "X-Listen-Event": str(payload.get("event", "")), "X-Listen-Delivery": uuid.uuid4().hex,
-                   SIGNATURE_HEADER: sign(body, self.settings.webhook_secret or "")}
+        body, headers = signed(payload, uuid.uuid4().hex, self.settings)
         thread = threading.Thread(target=self._run, args=(url, body, headers), daemon=True, name="listen-webhook")
         self.threads = [t for t in self.threads if t.is_alive()] + [thread]
         thread.start()
@@ -121,3 +127,60 @@ class Dispatcher:
 
     def close(self) -> None:
         self.stopping.set()
+
+
+# -- scaled out: subscriptions in Redis, deliveries as queue jobs the workers retry ----------------
+#
+# Many web processes share one render job per article, so a web process leaves each webhook it
+# owes in a Redis set under the article's id; the queue worker that finishes the render (or
+# fails it for the last time) takes the set and enqueues one delivery job per webhook, which
+# RQ retries with the same waits. A web process restart loses nothing.
+
+HOOKS_KEY = "listen:hooks:"
+HOOKS_TTL_S = 7 * 24 * 3600
+
+
+def subscribe(connection: Any, key: str, url: str, audio_url: str) -> None:
+    """Owe `url` the end of article `key` (its audio at `audio_url`, as the web sees it)."""
+    name = HOOKS_KEY + key
+    connection.sadd(name, json.dumps({"url": url, "audio_url": audio_url}, sort_keys=True))
+    connection.expire(name, HOOKS_TTL_S)
+
+
+def take_subscriptions(connection: Any, key: str) -> list[dict[str, str]]:
+    """Take (and clear) the webhooks owed for an article: exactly one taker gets each."""
+    pipe = connection.pipeline()
+    pipe.smembers(HOOKS_KEY + key)
+    pipe.delete(HOOKS_KEY + key)
+    members, _ = pipe.execute()
+    return [json.loads(m) for m in members]
+
+
+def enqueue_deliveries(connection: Any, subscriptions: list[dict[str, str]], job: dict[str, Any],
+                       settings: ServiceSettings) -> None:
+    """Queue one delivery per webhook owed; RQ retries a failed one after each wait."""
+    import rq
+    from rq import Retry
+    from rq.serializers import JSONSerializer
+
+    from .render_queue import QUEUE_NAME
+
+    waits = [max(1, round(d)) for d in retry_delays(settings)]  # RQ counts whole seconds
+    queue = rq.Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
+    for sub in subscriptions:
+        queue.enqueue_call("listen.webhooks.delivery_job", args=(sub["url"], event(job, sub["audio_url"]),
+                                                                 uuid.uuid4().hex),
+                           retry=Retry(max=len(waits), interval=waits), result_ttl=3600,
+                           failure_ttl=7 * 24 * 3600, description=f"webhook {job.get('id', '')[:12]}")
+
+
+def delivery_job(url: str, payload: dict[str, Any], delivery_id: str) -> int:
+    """One try of a delivery, on a queue worker (its own LISTEN_WEBHOOK_SECRET signs it); raise to retry."""
+    from .config import Settings
+
+    settings = Settings.from_env().service
+    body, headers = signed(payload, delivery_id, settings)
+    status = send(url, body, headers, settings)
+    if not 200 <= status < 300:
+        raise FetchError(f"webhook {url} answered {status}")
+    return status

@@ -199,3 +199,29 @@ def test_a_failed_article_event_carries_the_error_and_no_audio():
     assert body == {"event": "article.failed", "id": "abc", "status": "failed", "audio_url": None,
                     "duration": None, "error": "The engine failed on sentence 3."}
     assert sign(b"{}", "k") == "sha256=" + hmac.new(b"k", b"{}", hashlib.sha256).hexdigest()
+
+
+def test_scaled_out_the_queue_worker_delivers_and_retries_the_webhook(tmp_path, receiver):
+    from tests.redisserver import RedisServer, start_worker, stop_worker
+
+    (tmp_path / "redis").mkdir()
+    redis = RedisServer(tmp_path / "redis").start()
+    cache = tmp_path / "shared-cache"
+    receiver.statuses = [503]  # the first try fails: the queue tries again
+    worker = start_worker(redis.url, cache, env={"LISTEN_WEBHOOK_SECRET": SECRET, "LISTEN_ALLOW_PRIVATE_HOSTS": "1",
+                                                  "LISTEN_WEBHOOK_RETRY_S": "2,2,2,2,2"})
+    app = make_app(tmp_path, cache_dir=cache, redis_url=redis.url, webhook_url=receiver.url,
+                   webhook_retry_s="1,1,1,1,1")
+    try:
+        made = app.test_client().post("/api/v1/articles", json={"text": article_text(2)}).json
+        posts = receiver.wait_for(2, timeout=120)
+        assert [p["status"] for p in posts] == [503, 200]
+        assert posts[0]["headers"]["X-Listen-Delivery"] == posts[1]["headers"]["X-Listen-Delivery"]
+        data = verify(posts[1])
+        assert data["id"] == made["id"] and data["status"] == "ready" and data["duration"] > 0
+        assert data["audio_url"] == made["audio_url"]
+        assert posts[1]["at"] - posts[0]["at"] >= 1  # RQ schedules in whole seconds: 2 s is 1 to 2 s
+    finally:
+        close_app(app)
+        stop_worker(worker)
+        redis.stop()

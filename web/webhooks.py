@@ -7,9 +7,10 @@ import threading
 from flask import Flask, current_app, url_for
 
 from listen.config import ServiceSettings
-from listen.webhooks import Dispatcher, check_webhook, event
+from listen.webhooks import Dispatcher, check_webhook, event, subscribe, take_subscriptions
 
-from .jobs import RENDERING, Job
+from .common import manager
+from .jobs import FAILED, READY, Job
 from .keys import ApiKey, parse_keys
 
 WAIT_LIMIT_S = 6 * 3600  # a render that takes longer than this is not waited for
@@ -38,10 +39,18 @@ def on_created(job: Job, key: ApiKey | None) -> None:
     if dispatcher is None or not url:
         return
     audio_url = url_for("api.audio", key=job.id, _external=True)
+    queue = manager().queue
+    if queue is not None and job.status not in (READY, FAILED):
+        # Scaled out: the worker that finishes the render delivers, with retries in the queue.
+        subscribe(queue.connection, job.id, url, audio_url)
+        finished = manager().get(job.id)
+        if finished is not None and finished.status in (READY, FAILED) and take_subscriptions(queue.connection, job.id):
+            dispatcher.deliver(url, event(finished.snapshot(), audio_url))  # it ended as we subscribed
+        return
 
     def wait_then_deliver() -> None:
         job.wait(WAIT_LIMIT_S)
-        if job.status != RENDERING:
+        if job.status in (READY, FAILED):
             dispatcher.deliver(url, event(job.snapshot(), audio_url))
 
     threading.Thread(target=wait_then_deliver, daemon=True, name="listen-webhook-wait").start()
