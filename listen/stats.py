@@ -97,7 +97,7 @@ class RedisStats:
     def __init__(self, url: str):
         import redis
 
-        self.redis = redis.Redis.from_url(url)
+        self.redis: Any = redis.Redis.from_url(url, decode_responses=True)
 
     def add(self, article: str, metric: str, day: str | None = None) -> None:
         self.redis.hincrby(f"{self.PREFIX}{article}:{day or today()}", metric, 1)
@@ -105,16 +105,16 @@ class RedisStats:
     def daily(self, article: str) -> dict[str, dict[str, int]]:
         days = {}
         for key in self.redis.scan_iter(match=f"{self.PREFIX}{article}:*", count=500):
-            day = key.decode().rsplit(":", 1)[1]
-            days[day] = {k.decode(): int(v) for k, v in self.redis.hgetall(key).items()}
+            day = key.rsplit(":", 1)[1]
+            days[day] = {k: int(v) for k, v in self.redis.hgetall(key).items()}
         return dict(sorted(days.items()))
 
     def totals(self) -> dict[str, dict[str, int]]:
         found: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for key in self.redis.scan_iter(match=f"{self.PREFIX}*", count=500):
-            article = key.decode()[len(self.PREFIX):].rsplit(":", 1)[0]
+            article = key[len(self.PREFIX):].rsplit(":", 1)[0]
             for k, v in self.redis.hgetall(key).items():
-                found[article][k.decode()] += int(v)
+                found[article][k] += int(v)
         return {a: dict(m) for a, m in found.items()}
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, redirect, request, send_file, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, redirect, send_file, url_for
+from flask.typing import ResponseReturnValue
 
 from listen.errors import InputError, NotFoundError
 from listen.fetch import Page, fetch
@@ -53,7 +54,7 @@ def refresh(key: str) -> tuple[Response, int]:
     store = sources()
     sid = store.of_rendition(job.id)
     record = store.get(sid) if sid else None
-    if record is None:
+    if sid is None or record is None:
         raise InputError("This article was not made from a URL, so there is nothing to fetch again; "
                          "post the new text as a new article instead.")
     base = current_app.config["LISTEN_SETTINGS"]
@@ -85,7 +86,7 @@ def _newest(sid: str) -> Job:
 
 
 @bp.get("/s/<sid>/audio.mp3")
-def audio(sid: str) -> Response:
+def audio(sid: str) -> ResponseReturnValue:
     """The newest rendition's MP3, at a URL that stays the same across refreshes."""
     job = _newest(sid)
     if job.status != READY or job.rendition is None:
@@ -98,9 +99,9 @@ def audio(sid: str) -> Response:
 
 
 @bp.get("/s/<sid>")
-def page(sid: str) -> Response:
+def page(sid: str) -> ResponseReturnValue:
     """The share page of the newest rendition."""
-    response = redirect(url_for("pages.article", key=_newest(sid).id, **request.args), 302)
+    response = redirect(url_for("pages.article", key=_newest(sid).id), 302)
     response.headers["Cache-Control"] = "no-cache"
     return response
 
