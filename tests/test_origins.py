@@ -93,7 +93,8 @@ def test_an_api_key_entry_with_an_unknown_option_stops_the_server(tmp_path):
 # -- in a real browser: the widget's data-source mode on an allowed and a refused site ---------------
 
 
-def test_the_widget_reads_text_on_an_allowed_site_and_explains_a_refusal_elsewhere(tmp_path):
+@pytest.mark.parametrize("mode", ["embed origins", "public key"])
+def test_the_widget_reads_text_on_an_allowed_site_and_explains_a_refusal_elsewhere(tmp_path, mode):
     pytest.importorskip("playwright.sync_api")
     waitress = pytest.importorskip("waitress")
     from tests.test_browser import ARGS, CHROMIUM
@@ -105,14 +106,16 @@ def test_the_widget_reads_text_on_an_allowed_site_and_explains_a_refusal_elsewhe
     with PageServer() as host:
         allowed = host.url("/story.html")  # http://127.0.0.1:PORT
         refused = host.url("/story.html", host="localhost")  # the same page on another origin
-        app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1,
-                                  embed_origins=allowed.rsplit("/", 1)[0]), render_sample=False)
+        origin = allowed.rsplit("/", 1)[0]
+        limits = ({"embed_origins": origin} if mode == "embed origins"
+                  else {"api_keys": f"secret-key, pub-key origin={origin}"})
+        app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, **limits), render_sample=False)
         server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
         threading.Thread(target=server.run, daemon=True).start()
         app_url = f"http://127.0.0.1:{server.effective_port}"
         host.add("/story.html", f"""<!doctype html><title>Courier</title><div id="story"><p>The ferry runs again from
             Monday. Tickets cost less than last year.</p></div>
-            <script src="{app_url}/widget.js" data-source="#story" async></script>""")
+            <script src="{app_url}/widget.js" data-source="#story" data-key="pub-key" async></script>""")
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
@@ -120,10 +123,11 @@ def test_the_widget_reads_text_on_an_allowed_site_and_explains_a_refusal_elsewhe
                 page.goto(allowed)
                 page.wait_for_selector("listen-player iframe", timeout=30_000)
                 page.goto(refused)
-                page.wait_for_function("() => { const h = document.querySelector('listen-player');"
+                # Without keys the refusal's reason is readable; with keys, other sites get no CORS at all.
+                said = "may not create articles" if mode == "embed origins" else "could not be prepared"
+                page.wait_for_function("(said) => { const h = document.querySelector('listen-player');"
                                        " const m = h && h.shadowRoot.querySelector('.msg.err');"
-                                       " return m && m.textContent.includes('may not create articles'); }",
-                                       timeout=30_000)
+                                       " return m && m.textContent.includes(said); }", arg=said, timeout=30_000)
                 assert page.locator("listen-player iframe").count() == 0
                 browser.close()
         finally:
