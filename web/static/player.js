@@ -740,7 +740,7 @@ function trackListening(player) {
   };
   const milestones = () => {
     const d = player.duration();
-    if (!(d > 0)) return;
+    if (!(d > 0) || player.status !== "ready") return; // a partial duration would count quarters early
     for (const m of [25, 50, 75, 100]) {
       if (!sent.has(m) && heard >= (d * m) / 100 - (m === 100 ? 1.5 : 0)) {
         sent.add(m);
