@@ -389,7 +389,9 @@ def test_the_widget_adds_a_player_to_a_host_page_without_touching_its_styles(bro
             first = pg.frames[1] if pg.frames[1].url.startswith(app_url) else pg.frames[2]
             first.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 0.5", timeout=30_000)
             sourced_frame = next(f for f in pg.frames if f.url.startswith(app_url) and river["id"] not in f.url)
-            assert "Tuesday's market" in sourced_frame.inner_text(".lp-text")
+            # Its sentences arrive as they render (the headline first): wait for the body's.
+            sourced_frame.wait_for_function("() => document.querySelector('.lp-text').innerText"
+                                            ".includes(\"Tuesday's market\")", timeout=60_000)
             # The embed reports its height by postMessage; wait for the widget to apply it.
             pg.wait_for_function("() => getComputedStyle(document.querySelector('listen-player')"
                                  ".shadowRoot.querySelector('iframe')).height !== '0px'")
