@@ -11,4 +11,6 @@ CHANNELS = 1
 SAMPLE_FORMAT = "s16le-mono"  # the name hashed into chunk keys
 
 # Bump when our own audio processing changes what a chunk's samples are.
-AUDIO_PROCESSING_VERSION = 4  # 4: chunks rendered before the rate fix may be at a wrong rate
+# 4: chunks rendered before the rate fix may be at a wrong rate; 5: chunks rendered after other text
+# carried espeak-ng's state from it (each chunk now starts from the same engine state: its key alone decides)
+AUDIO_PROCESSING_VERSION = 5

@@ -118,10 +118,12 @@ def _render_chunk(task: PieceTask, cache: Cache, sentence: SentenceSpec, key: st
 
 
 def warm_up(_: object) -> None:
-    """Start this worker's engine before the first real task (the first render can be lost).
+    """Start this worker's espeak-ng before the first real task.
 
-    Its audio code is loaded already: the fork server imports it (engine_workers.ENGINE_MODULES).
+    The worker never speaks itself: each chunk is spoken by a child forked from it,
+    from the state this start leaves (engines/pyttsx3_engine.py). Its audio code is
+    loaded already: the fork server imports it (engine_workers.ENGINE_MODULES).
     """
-    from .engines.pyttsx3_engine import worker_engine
+    from .engines.pyttsx3_engine import start_engine
 
-    worker_engine()
+    start_engine()

@@ -57,6 +57,18 @@ def test_each_engine_call_uses_its_own_rate_even_when_rates_alternate():
     assert min(by_rate[120]) > 1.5 * max(by_rate[260])
 
 
+def test_a_chunk_comes_out_the_same_whatever_the_engine_said_before_it():
+    # espeak-ng carries state from one utterance to the next: the same text used to come out
+    # a few milliseconds different after other text, so renditions depended on worker count.
+    same = "The council met on Tuesday to vote on the budget."
+    texts = [same, "A much longer and quite different sentence comes first, with a pause, and more words.", same,
+             "Short one.", same]
+    outcome = run_one("digests_in_turn", texts)  # type: ignore[arg-type]
+    assert outcome.ok, outcome.error
+    first, _, second, _, third = outcome.result
+    assert first == second == third
+
+
 def test_engine_workers_are_forked_with_their_modules_loaded_once_by_a_server():
     # Spawned, each worker would import numpy, pydub, LAME and pyttsx3 itself: a fifth of a second of CPU each.
     outcomes: queue.Queue[TaskOutcome] = queue.Queue()

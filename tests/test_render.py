@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import SHORT_ARTICLE, ffprobe, loudness, silences
+from conftest import SHORT_ARTICLE, ffprobe, loudness, run_cli, silences
 from mutagen.id3 import ID3
 
 import listen.render as render_module
@@ -253,3 +254,16 @@ def test_the_process_that_stitches_pieces_does_not_load_the_audio_libraries():
     code = "import sys, listen.cli, listen.render; print([m for m in ('numpy', 'pydub', 'lameenc') if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_renditions_bytes_are_the_same_whatever_the_number_of_engine_workers(tmp_path):
+    # Same id, different bytes: with --jobs 2 the sample article came out a different MP3 each time.
+    sample = Path(__file__).parent.parent / "web" / "sample-article.txt"
+    digests = set()
+    for jobs in (1, 2, 3):
+        out = tmp_path / f"jobs{jobs}.mp3"
+        result = run_cli("speak", str(sample), "-o", str(out), "--jobs", str(jobs),
+                         "--cache-dir", str(tmp_path / f"cache{jobs}"))
+        assert result.returncode == 0, result.stderr
+        digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
+    assert len(digests) == 1

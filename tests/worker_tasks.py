@@ -38,9 +38,8 @@ def durations_at_rates(rates: list[int]) -> list[float]:
     import tempfile
     import wave
 
-    from listen.engines.pyttsx3_engine import Pyttsx3Engine, worker_engine
+    from listen.engines.pyttsx3_engine import Pyttsx3Engine
 
-    worker_engine()
     engine = Pyttsx3Engine()
     seconds = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -64,3 +63,21 @@ def engine_fails_on_sentence(index: int) -> str:
     from listen.errors import EngineError
 
     raise EngineError("The engine produced only silence.", sentence=index, sentence_text="Silence is golden.")
+
+
+def digests_in_turn(texts: list[str]) -> list[str]:
+    """Render each text in turn in this one worker with the real engine; return each WAV's sha256."""
+    import hashlib
+    import tempfile
+
+    from listen.engines.pyttsx3_engine import Pyttsx3Engine
+
+    engine = Pyttsx3Engine()
+    digests = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, text in enumerate(texts):
+            path = f"{tmp}/{n}.wav"
+            engine.synthesize(text, "gmw/en-us", 170, path)
+            with open(path, "rb") as f:
+                digests.append(hashlib.sha256(f.read()).hexdigest())
+    return digests

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import UTC, datetime
@@ -181,7 +182,7 @@ def audio(key: str) -> Response:
         return cors(response)
     if job.status != READY or job.rendition is None:
         raise RenderFailedError(job.error or "This article could not be rendered; post it again to retry.")
-    return _send_ready(job, job.rendition.mp3, "audio/mpeg")
+    return _send_ready(job, job.rendition.mp3, "audio/mpeg", job.rendition.timings["_file"]["sha256"])
 
 
 @bp.get("/articles/<key>/timings.json")
@@ -197,7 +198,8 @@ def captions(key: str) -> Response:
     """Serve WebVTT captions, one cue per sentence (those so far while rendering)."""
     job = find(key)
     if job.status == READY and job.rendition is not None:
-        return _send_ready(job, job.rendition.vtt, "text/vtt")
+        vtt = job.rendition.vtt
+        return _send_ready(job, vtt, "text/vtt", hashlib.sha256(vtt.read_bytes()).hexdigest())
     response = Response(to_vtt(job.timings()), mimetype="text/vtt")
     return _cacheable(job, response)
 
@@ -210,9 +212,13 @@ def voices() -> Response:
     return response
 
 
-def _send_ready(job: Job, path: Any, mimetype: str) -> Response:
-    """Send a finished file with Range, ETag (the id), Last-Modified and a year of caching."""
-    response = send_file(path, mimetype=mimetype, conditional=True, etag=job.id, max_age=ONE_YEAR,
+def _send_ready(job: Job, path: Any, mimetype: str, digest: str) -> Response:
+    """Send a finished file with Range, ETag, Last-Modified and a year of caching.
+
+    The ETag is the sha256 of the bytes, not the id: a client resuming a download
+    (If-Range) from another server must never get the rest of a different file.
+    """
+    response = send_file(path, mimetype=mimetype, conditional=True, etag=digest, max_age=ONE_YEAR,
                          last_modified=job.modified)
     response.headers["Cache-Control"] = IMMUTABLE
     return cors(response)
@@ -221,7 +227,7 @@ def _send_ready(job: Job, path: Any, mimetype: str) -> Response:
 def _cacheable(job: Job, response: Response) -> Response:
     """Cache a finished resource for good (its URL names its content); never a partial one."""
     if job.status == READY:
-        response.set_etag(job.id)
+        response.set_etag(hashlib.sha256(response.get_data()).hexdigest())
         response.last_modified = datetime.fromtimestamp(job.modified, tz=UTC)
         response.headers["Cache-Control"] = IMMUTABLE
         response.make_conditional(request)  # in place: 304 when the client has it

@@ -1,9 +1,15 @@
-"""pyttsx3 over espeak-ng: the default, offline engine."""
+"""espeak-ng through pyttsx3's binding of it: the default, offline engine.
+
+Voices are listed through pyttsx3's driver; speech is made through the binding
+directly, in synchronous mode, one forked child per chunk (see synthesize).
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+from collections.abc import Callable
 from functools import lru_cache
 from importlib.metadata import version as package_version
 from typing import Any
@@ -21,9 +27,6 @@ DEFAULT_VOICES = {
     "it": "roa/it",
     "nl": "gmw/nl",
 }
-
-_engine: Any = None  # the pyttsx3 engine of this worker process
-
 
 def _espeak_version() -> str:
     # Loading the library to ask its version does not start a synthesiser.
@@ -54,7 +57,7 @@ def _voices_in_child() -> list[Voice]:
 
 class Pyttsx3Engine(Engine):
     name = "pyttsx3"
-    supports_phonemes = True  # turned on in each worker: see worker_engine
+    supports_phonemes = True  # see _speak
 
     @lru_cache(maxsize=1)  # noqa: B019 - one engine object per process
     def version(self) -> str:
@@ -67,85 +70,111 @@ class Pyttsx3Engine(Engine):
         return DEFAULT_VOICES.get(language.split("-")[0].lower(), DEFAULT_VOICES["en"])
 
     def synthesize(self, text: str, voice: str, rate: int, path: str) -> None:
-        engine = worker_engine()
+        """Render text to a WAV file with an espeak-ng that has said nothing since it warmed up.
+
+        espeak-ng keeps synthesiser state from one utterance to the next, so the same
+        text came out some milliseconds different depending on what the worker had
+        said before: a rendition's bytes depended on the number of workers and the
+        order they finished in (issue #15, item 4). So this process starts espeak-ng
+        once and never speaks again itself; each chunk is spoken by a child forked
+        from it, which starts from that same state and exits.
+        """
+        start_engine()
         if os.path.exists(path):
             os.remove(path)
-        engine.setProperty("voice", voice)
-        engine.setProperty("rate", rate)
-        _save(engine, text, path)
+        _in_fresh_child(lambda: _write_wav(path, _speak(text, voice, rate)))
         if not os.path.exists(path):
             raise EngineError(f"espeak-ng wrote no audio for: {text[:60]!r}")
 
 
-def _save(engine: Any, text: str, path: str) -> None:
-    """Render text to a WAV file and return only when espeak-ng is idle again.
+_sample_rate = 0  # set once this process has started espeak-ng
+_samples: list[bytes] = []  # what espeak-ng hands the callback during one synthesis
 
-    Under pyttsx3, espeak-ng runs asynchronously: property changes queue behind a
-    running synthesis, and runAndWait cancels whatever espeak still has queued when
-    it starts. That is how a chunk comes out at the last call's rate, or not at all
-    (DESIGN.md: "queued commands can be dropped"). Waiting for espeak to be idle
-    before and after each call makes voice, rate and file land in order.
+
+def start_engine() -> None:
+    """Start espeak-ng in this process once, and warm it up.
+
+    pyttsx3's driver starts espeak-ng in its asynchronous mode, which runs the
+    synthesis on a thread of its own that a fork would not copy (and its loop has
+    been seen to drop queued commands). Through pyttsx3's binding of the library we
+    start it in synchronous mode: espeak_Synth speaks on the calling thread and
+    returns when done, so a forked child can speak. The warm-up does once, here,
+    what a first synthesis sets up, so every child starts from the same state.
     """
-    from pyttsx3.drivers import _espeak
-
-    _espeak.Synchronize()
-    engine.save_to_file(text, path)
-    engine.runAndWait()
-    _espeak.Synchronize()
-
-
-def _accept_phoneme_input() -> None:
-    """Make espeak-ng read "[[...]]" as phoneme mnemonics, for lexicon `phonemes:` rules.
-
-    pyttsx3's espeak driver calls espeak_Synth without the espeakPHONEMES flag, so the
-    worker wraps the binding it calls. Article text never carries "[[": normalisation
-    breaks it up, and only the lexicon's phoneme rules produce it.
-    """
-    from pyttsx3.drivers import _espeak
-
-    plain = _espeak.Synth
-    if getattr(plain, "listen_phonemes", False):
+    global _sample_rate
+    if _sample_rate:
         return
+    from pyttsx3.drivers import _espeak
 
-    def synth(text: bytes, *args: Any, flags: int = 0, **kwargs: Any) -> Any:
-        return plain(text, *args, flags=flags | _espeak.PHONEMES, **kwargs)
+    rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 0)
+    if rate <= 0:
+        raise EngineError("espeak-ng did not start; check that the libespeak-ng1 package is installed.")
+    _espeak.SetSynthCallback(_collect)
+    _sample_rate = rate
+    _speak("ready", DEFAULT_VOICES["en"], 170)
 
-    synth.listen_phonemes = True  # type: ignore[attr-defined]
-    _espeak.Synth = synth
+
+def _collect(wav: Any, count: int, events: Any) -> int:
+    import ctypes
+
+    if count > 0:
+        _samples.append(ctypes.string_at(wav, count * 2))
+    return 0  # go on
 
 
-def _skip_idle_sleep() -> None:
-    """Shorten the 10 ms nap pyttsx3's espeak loop takes after starting every synthesis.
+def _speak(text: str, voice: str, rate: int) -> bytes:
+    """Synthesise text and return its 16-bit mono samples.
 
-    We wait for espeak-ng ourselves (_save calls espeak_Synchronize), so the nap is
-    only idle time: 10 ms per sentence, a tenth of a second on a typical article.
-    A short nap rather than none, so the loop can never spin.
+    "[[...]]" is read as espeak phoneme mnemonics (the PHONEMES flag), for lexicon
+    `phonemes:` rules; article text never carries "[[" (normalisation breaks it up).
     """
-    import time
-    import types
+    from pyttsx3.drivers import _espeak
 
-    from pyttsx3.drivers import espeak as driver
-
-    driver.time = types.SimpleNamespace(sleep=lambda seconds: time.sleep(min(seconds, 0.0005)))  # type: ignore[attr-defined]
-
-
-def worker_engine() -> Any:
-    """Make this process's engine once, and warm it up.
-
-    The first save_to_file after init has been seen to produce no file, so a
-    throwaway render goes first.
-    """
-    global _engine
-    if _engine is None:
-        import tempfile
-
-        import pyttsx3
-
-        _accept_phoneme_input()
-        _skip_idle_sleep()
-        _engine = pyttsx3.init("espeak")
-        with tempfile.TemporaryDirectory() as tmp:
-            _save(_engine, "ready", os.path.join(tmp, "warmup.wav"))
-    return _engine
+    _samples.clear()
+    if _espeak.SetVoiceByName(voice.encode("utf-8")) != 0:
+        raise EngineError(f"espeak-ng has no voice {voice!r}; run `listen voices` to see the voices there are.")
+    _espeak.SetParameter(_espeak.RATE, rate, 0)
+    if _espeak.Synth(text, flags=_espeak.ENDPAUSE | _espeak.CHARS_UTF8 | _espeak.PHONEMES) != 0:
+        raise EngineError(f"espeak-ng could not read: {text[:60]!r}")
+    return b"".join(_samples)
 
 
+def _write_wav(path: str, samples: bytes) -> None:
+    import wave
+
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(_sample_rate)
+        w.writeframes(samples)
+
+
+def _in_fresh_child(work: Callable[[], None]) -> None:
+    """Run work in a forked child and wait for it; raise EngineError with the child's error if it fails."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read)
+        code = 0
+        try:
+            _die_with_parent()
+            work()
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, whatever it is
+            os.write(write, f"{type(exc).__name__}: {exc}".encode("utf-8", "replace")[:2000])
+            code = 1
+        os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        message = pipe.read().decode("utf-8", "replace")
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise EngineError(message or f"the espeak-ng process died (status {status})")
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this child when the worker dies (a worker that hangs is killed, not its child)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
