@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -118,6 +119,7 @@ def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
     from .engine_workers import start_engine_server
 
     out = _check_output_file(args.output)
+    _refuse_inputs(out, [args.input])
     # The engines' fork server loads its modules on the other core while this process
     # loads the pipeline and reads the article; a cached article never waits for it.
     start_engine_server()
@@ -161,8 +163,9 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         raise OutputError(f"Cannot create {out_dir} ({exc.strerror}); choose another folder with -o.") from None
     sources = expand_sources(args.inputs, settings.service)
+    inputs = [*args.inputs, *sources]
     if args.queue or args.no_wait:
-        return _batch_on_queue(sources, out_dir, settings, wait=not args.no_wait)
+        return _batch_on_queue(sources, out_dir, settings, wait=not args.no_wait, inputs=inputs)
     failures: list[tuple[str, str]] = []
     done = skipped = 0
     names: set[str] = set()
@@ -172,7 +175,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         for n, source in enumerate(sources, 1):
             _bar(n - 1, len(sources), source, started)
             try:
-                target = out_dir / (_unique_name(_output_name(source), names) + ".mp3")
+                target = _refuse_inputs(out_dir / (_unique_name(_output_name(source), names) + ".mp3"), inputs)
                 article = pages.load(source, settings, refresh=args.refresh and target.exists())
                 if article is None or _up_to_date(target, renderer.plan(article).key):
                     skipped += 1
@@ -210,13 +213,11 @@ class PageMemory:
         if page.not_modified:
             return None
         self.pages[source] = {"etag": page.etag, "last_modified": page.last_modified}
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(self.pages, indent=1), "utf-8")
-        os.replace(tmp, self.path)
+        _replace_with(self.path, json.dumps(self.pages, indent=1).encode("utf-8"))  # never through a planted link
         return from_page(page, source, settings)
 
 
-def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait: bool) -> int:
+def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait: bool, inputs: list[str]) -> int:
     """Enqueue every article for `listen worker`; then wait, writing each MP3 as a worker finishes it."""
     from .loader import load
     from .render import Renderer
@@ -252,7 +253,7 @@ def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait:
 
     for source in sources:
         try:
-            target = out_dir / (_unique_name(_output_name(source), names) + ".mp3")
+            target = _refuse_inputs(out_dir / (_unique_name(_output_name(source), names) + ".mp3"), inputs)
             article = load(source, settings)
             plan = renderer.plan(article)
             if _up_to_date(target, plan.key):
@@ -346,10 +347,12 @@ def cmd_feed(args: argparse.Namespace, settings: Settings) -> int:
     out: Path = args.output or args.folder / "feed.xml"
     xml = folder_feed(args.folder, args.base_url, title=args.title, image=args.image)
     _check_output_file(out)
+    # The feed reads each episode's MP3 and timings: it must never replace one of them.
+    episodes = [str(p) for mp3 in args.folder.glob("*.mp3") for p in (mp3, mp3.with_suffix(".json"))]
+    if any(os.path.exists(p) and os.path.samefile(out, p) for p in episodes if out.exists()):
+        raise OutputError(f"Writing {out} would replace an episode the feed lists; choose another path with -o.")
     try:
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_bytes(xml)
-        os.replace(tmp, out)
+        _replace_with(out, xml)
     except OSError as exc:
         raise OutputError(f"Cannot write {out} ({exc.strerror}); choose another path with -o.") from None
     print(f"Wrote {out} ({xml.count(b'<item>')} episodes)", file=sys.stderr)
@@ -375,19 +378,62 @@ def _check_output_file(path: Path) -> Path:
     return path
 
 
+def _outputs(out: Path) -> list[Path]:
+    """The files `speak` writes for an output path: the MP3, its timings and its captions."""
+    return [out, out.with_suffix(".json"), out.with_suffix(".vtt")]
+
+
+def _refuse_inputs(out: Path, inputs: list[str]) -> Path:
+    """Refuse an output whose MP3, timings or captions would replace one of the inputs."""
+    sources = [Path(i) for i in inputs if i != "-" and "://" not in i]
+    for target in _outputs(out):
+        for source in sources:
+            try:
+                same = os.path.samefile(target, source)
+            except (OSError, ValueError):  # one of them does not exist, or cannot be a path
+                continue
+            if same:
+                raise OutputError(
+                    f"Writing {out} would replace the input {source} with {'the MP3' if target == out else target.name}; "
+                    "choose another output name with -o."
+                )
+    return out
+
+
 def write_outputs(rendition: Any, out: Path) -> None:
-    """Copy the MP3, timings and captions beside each other, each through a temp file and a rename."""
-    files = [(rendition.mp3, out), (rendition.vtt, out.with_suffix(".vtt"))]
-    timings_tmp = out.with_name(f".{out.stem}.json.tmp")
+    """Copy the MP3, timings and captions beside each other, each through a temp file and a rename.
+
+    Each temp file gets a random name, created exclusively (O_EXCL) in the target
+    folder, so a file or symlink planted at a guessable name is never written through.
+    """
+    timings = json.dumps(rendition.timings, ensure_ascii=False, indent=1).encode("utf-8")
+    mp3, timings_path, vtt = _outputs(out)
     try:
-        for src, dst in files:
-            tmp = dst.with_name(f".{dst.name}.tmp")
-            shutil.copyfile(src, tmp)
-            os.replace(tmp, dst)
-        timings_tmp.write_text(json.dumps(rendition.timings, ensure_ascii=False, indent=1), "utf-8")
-        os.replace(timings_tmp, out.with_suffix(".json"))
+        _replace_from(mp3, rendition.mp3)
+        _replace_from(vtt, rendition.vtt)
+        _replace_with(timings_path, timings)
     except OSError as exc:
         raise OutputError(f"Cannot write {out} ({exc.strerror}); check the folder and free space.") from None
+
+
+def _replace_from(dst: Path, src: Path) -> None:
+    with open(src, "rb") as f:
+        _replace_with(dst, f)
+
+
+def _replace_with(dst: Path, content: bytes | Any) -> None:
+    """Write bytes (or a file's contents) to a fresh temp file beside dst, then rename it over dst."""
+    fd, name = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
+    try:
+        with os.fdopen(fd, "wb") as tmp:
+            if isinstance(content, bytes):
+                tmp.write(content)
+            else:
+                shutil.copyfileobj(content, tmp)
+        os.replace(name, dst)
+    except BaseException:
+        os.unlink(name)
+        raise
 
 
 def _up_to_date(target: Path, key: str) -> bool:

@@ -11,7 +11,7 @@ from .article import Article
 from .config import Settings
 from .errors import InputError, UpstreamError
 from .fetch import Page, fetch
-from .plaintext import decode_text, from_text
+from .plaintext import decode_text, from_text, too_big
 
 __all__ = ["address_in", "from_bytes", "from_page", "from_pasted", "from_url", "load", "looks_like_html"]
 
@@ -110,7 +110,7 @@ def load(source: str, settings: Settings, stdin: BinaryIO | None = None) -> Arti
         return from_url(source, settings)
     if source == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        data = stream.read(settings.service.max_input_bytes + 1)
+        data = _read_limited(stream, "standard input", settings.service.max_input_bytes)
         return from_bytes(data, "standard input", settings)
     path = Path(source)
     if not path.exists() and address_in(source):
@@ -121,7 +121,25 @@ def load(source: str, settings: Settings, stdin: BinaryIO | None = None) -> Arti
         raise InputError(f"{source} is a folder; give the path of an article file.")
     try:
         with path.open("rb") as f:
-            data = f.read(settings.service.max_input_bytes + 1)
+            data = _read_limited(f, source, settings.service.max_input_bytes)
     except OSError as exc:
         raise InputError(f"{source} cannot be read ({exc.strerror}); check its permissions.") from None
     return from_bytes(data, source, settings)
+
+
+def _read_limited(stream: BinaryIO, name: str, max_bytes: int) -> bytes:
+    """Read a whole input, or say how big it really is when it is over the limit.
+
+    Only the first max_bytes + 1 bytes are kept; the rest is counted (up to a hundred
+    times the limit, so an endless stream still ends) to report its real size.
+    """
+    data = stream.read(max_bytes + 1)
+    if len(data) <= max_bytes:
+        return data
+    size, cap = len(data), 100 * max_bytes
+    while size <= cap:
+        block = stream.read(1 << 20)
+        if not block:
+            raise too_big(name, size, max_bytes)
+        size += len(block)
+    raise too_big(name, cap, max_bytes, more=True)

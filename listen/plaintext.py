@@ -13,14 +13,19 @@ from .language import detect_language
 __all__ = ["decode_text", "from_text"]
 
 
+def too_big(name: str, size: int, max_bytes: int, more: bool = False) -> InputError:
+    """The error for an input over the limit, with its real size."""
+    return InputError(
+        f"{name} is {'more than ' if more else ''}{size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB. "
+        "Split it into smaller articles or raise LISTEN_MAX_INPUT_BYTES."
+    )
+
+
 def decode_text(data: bytes, source: str, max_bytes: int) -> str:
     """Decode an input's bytes to text, refusing what cannot be an article."""
     name = source or "the input"
     if len(data) > max_bytes:
-        raise InputError(
-            f"{name} is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB. "
-            "Split it into smaller articles or raise LISTEN_MAX_INPUT_BYTES."
-        )
+        raise too_big(name, len(data), max_bytes)
     if b"\x00" in data[:65536]:
         raise InputError(f"{name} looks like binary data, not text; give a .txt or .html file.")
     if data.startswith(b"\xef\xbb\xbf"):

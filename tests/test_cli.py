@@ -53,7 +53,7 @@ BAD_INPUTS = {
     "whitespace only": (b"   \n\n\t  \n", "empty"),
     "binary": (bytes(range(256)) * 40, "binary"),
     "invalid utf-8": ("Caf\u00e9 society.".encode("latin-1"), "UTF-8"),
-    "five megabytes": (b"A sentence of text. " * 262144, "limit"),
+    "five megabytes": (b"A sentence of text. " * 262144, "is 5.2 MB; the limit is 2.0 MB"),
 }
 
 
@@ -71,6 +71,69 @@ def test_bad_input_gets_a_one_line_error_and_leaves_the_cache_intact(name, tmp_p
     assert "Traceback" not in err
     assert cache_fingerprint(warm_cache) == before
     assert not (tmp_path / "bad.mp3").exists()
+
+
+def test_standard_input_over_the_limit_is_refused_with_its_real_size(tmp_path):
+    result = run_cli("speak", "-", "-o", str(tmp_path / "big.mp3"), "--cache-dir", str(tmp_path / "c"),
+                     stdin=b"Another line of the article. " * 200000)
+    assert result.returncode != 0
+    assert "standard input is 5.8 MB; the limit is 2.0 MB" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("input_name, output_name", [
+    ("same.txt", "same.txt"),       # the MP3 itself would replace the input
+    ("notes.json", "notes.mp3"),    # the timings would
+    ("notes.vtt", "notes.mp3"),     # the captions would
+    ("story", "story"),             # no suffix at all
+])
+def test_speak_refuses_an_output_that_would_replace_its_input(tmp_path, input_name, output_name):
+    source = tmp_path / input_name
+    source.write_text(SHORT_ARTICLE)
+    result = run_cli("speak", str(source), "-o", str(tmp_path / output_name), "--cache-dir", str(tmp_path / "c"))
+    err = result.stderr.decode()
+    assert result.returncode != 0 and "would replace the input" in err and "-o" in err, err
+    assert source.read_text() == SHORT_ARTICLE
+
+
+def test_speak_refuses_an_output_that_is_its_input_under_another_name(tmp_path):
+    source = tmp_path / "article.txt"
+    source.write_text(SHORT_ARTICLE)
+    (tmp_path / "link.json").symlink_to(source)
+    result = run_cli("speak", str(source), "-o", str(tmp_path / "link.mp3"), "--cache-dir", str(tmp_path / "c"))
+    assert result.returncode != 0 and "would replace the input" in result.stderr.decode()
+    assert source.read_text() == SHORT_ARTICLE
+
+
+def test_batch_refuses_only_the_input_an_output_would_replace(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "story.txt").write_text(SHORT_ARTICLE)  # story.mp3's timings would be story.json
+    (folder / "story.json").write_text(SHORT_ARTICLE.replace("Short", "Second"))
+    result = run_cli("batch", str(folder / "story.txt"), str(folder / "story.json"), "-o", str(folder),
+                     "--cache-dir", str(tmp_path / "c"))
+    err = result.stderr.decode()
+    assert result.returncode == 1 and "would replace the input" in err and "1 rendered" in err, err
+    assert (folder / "story.json").read_text() == SHORT_ARTICLE.replace("Short", "Second")
+    assert (folder / "story.json.mp3").exists() and not (folder / "story.mp3").exists()
+
+
+def test_speak_never_writes_through_a_symlink_planted_in_the_output_folder(tmp_path, warm_cache):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    # The temporary names the CLI used to write through, and the outputs themselves.
+    for name in (".short.mp3.tmp", ".short.vtt.tmp", ".short.json.tmp", "short.mp3", "short.json", "short.vtt"):
+        (out_dir / name).symlink_to(victim)
+    source = tmp_path / "short.txt"
+    result = run_cli("speak", str(source), "-o", str(out_dir / "short.mp3"), "--cache-dir", str(warm_cache))
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text() == "precious"
+    out = out_dir / "short.mp3"
+    assert not out.is_symlink() and out.read_bytes()[:3] == b"ID3"
+    assert json.loads(out.with_suffix(".json").read_text())["sentences"]
+    leftovers = {p.name for p in out_dir.iterdir()} - {"short.mp3", "short.json", "short.vtt"}
+    assert leftovers == {".short.mp3.tmp", ".short.vtt.tmp", ".short.json.tmp"}  # the planted links, untouched
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path):
@@ -180,3 +243,22 @@ def test_every_setting_is_documented_in_the_readme():
     readme = README.read_text("utf-8")
     missing = [name for name in environment_variables() if name not in readme]
     assert not missing, f"undocumented in README.md: {missing}"
+
+
+def test_feed_never_replaces_an_episode_nor_writes_through_a_planted_symlink(tmp_path, warm_cache):
+    folder = tmp_path / "episodes"
+    folder.mkdir()
+    source = tmp_path / "short.txt"
+    assert run_cli("batch", str(source), "-o", str(folder), "--cache-dir", str(warm_cache)).returncode == 0
+    episode = folder / "short.mp3"
+    before = episode.read_bytes()
+    refused = run_cli("feed", str(folder), "-o", str(episode), "--base-url", "https://example.com/audio/")
+    assert refused.returncode != 0 and "would replace an episode" in refused.stderr.decode()
+    assert episode.read_bytes() == before
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (folder / ".feed.xml.tmp").symlink_to(victim)  # the temporary name the feed used to write through
+    made = run_cli("feed", str(folder), "--base-url", "https://example.com/audio/")
+    assert made.returncode == 0, made.stderr
+    assert victim.read_text() == "precious"
+    assert (folder / "feed.xml").read_bytes().startswith(b"<?xml")
