@@ -17,7 +17,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from .config import ServiceSettings
 from .errors import FetchError, UnsafeURLError, UpstreamError
@@ -133,6 +133,7 @@ def _checked_target(url: str, settings: ServiceSettings) -> tuple[str, str, int,
         raise UnsafeURLError(f"Refusing {url!r}: the port is not a number.") from None
     if not host:
         raise UnsafeURLError(f"Refusing {url!r}: it has no host name.")
+    _check_host_name(url, host)
     if parts.username or parts.password:
         raise UnsafeURLError(f"Refusing {url!r}: URLs with a user name or password are not fetched.")
     port = port or (443 if scheme == "https" else 80)
@@ -158,9 +159,39 @@ def pinned_connection(url: str, settings: ServiceSettings) -> tuple[http.client.
     return cls(host, port, address, settings.fetch_timeout_s), _path_of(url)
 
 
+def _check_host_name(url: str, host: str) -> None:
+    """Refuse a host name DNS cannot carry, before the resolver's IDNA codec trips on it.
+
+    A label is at most 63 bytes and a name at most 253 once IDNA-encoded; a lone
+    surrogate cannot be encoded at all. The resolver raises UnicodeError for these.
+    """
+    shown = url if len(url) <= 100 else url[:97] + "..."
+    try:
+        ipaddress.ip_address(host)
+        return
+    except ValueError:
+        pass
+    try:
+        encoded = host.encode("idna")
+    except UnicodeError:
+        encoded = b""
+    labels = encoded.rstrip(b".").split(b".")
+    if not encoded or len(encoded) > 253 or any(not 0 < len(label) <= 63 for label in labels):
+        raise UnsafeURLError(
+            f"Refusing {shown!r}: {host[:60]!r} is not a valid host name (each part at most 63 letters, "
+            "the whole at most 253); check the URL."
+        )
+
+
 def _path_of(url: str) -> str:
+    """The request target, percent-encoded: http.client sends only ASCII (and "Köln" is a fine path).
+
+    Characters already escaped stay as they are; a name the shell gave us as raw
+    bytes (surrogate escapes) goes out as those bytes.
+    """
     parts = urlsplit(url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return quote(target, safe="/?&=%:@!$'()*+,;~-._", errors="surrogateescape")
 
 
 def _open(url: str, settings: ServiceSettings,

@@ -147,6 +147,15 @@ class Lexicon:
         return edits
 
 
+def _is_unicode_text(text: str) -> bool:
+    """Tell whether text is real Unicode: a lone surrogate (from a "\\ud800" escape) cannot be written out."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _rule(entry: object, number: int, source: str) -> Rule:
     """Check one rule entry and build it; errors name the rule and the fix."""
     where = f"{source}, rule {number}"
@@ -163,6 +172,9 @@ def _rule(entry: object, number: int, source: str) -> Rule:
         raise InputError(f"{where} ({match!r}): give `say` (a respelling) or `phonemes`.")
     if (say is not None and not isinstance(say, str)) or (phonemes is not None and not isinstance(phonemes, str)):
         raise InputError(f"{where} ({match!r}): `say` and `phonemes` must be text.")
+    for name, text in (("match", match), ("say", say), ("phonemes", phonemes)):
+        if text is not None and not _is_unicode_text(text):
+            raise InputError(f"{where}: `{name}` holds a lone surrogate (half of a UTF-16 pair); write the character whole.")
     language = entry.get("language")
     if language is not None and language not in LANGUAGES:
         raise InputError(f"{where} ({match!r}): language must be one of {', '.join(LANGUAGES)}, not {language!r}.")

@@ -1,0 +1,163 @@
+"""Hostile input to the API gets a 4xx that says what is wrong, never a 500 (issue #15)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from listen.config import ServiceSettings, Settings
+from listen.errors import InputError, UnsafeURLError
+from listen.fetch import fetch
+from listen.lexicon import Lexicon
+from web import close_app, create_app
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    app = create_app(Settings.of(cache_dir=tmp_path_factory.mktemp("hostile"), engine_workers=1), start_workers=False,
+                     render_sample=False)
+    yield app
+    close_app(app)
+
+
+def post_raw(app, body: str | bytes, content_type: str = "application/json"):
+    return app.test_client().post("/api/v1/articles", data=body, content_type=content_type)
+
+
+def assert_clear_4xx(response, *words: str) -> str:
+    assert 400 <= response.status_code < 500, (response.status_code, response.data[:300])
+    message = response.json["error"]["message"]
+    for word in words:
+        assert word in message, message
+    return message
+
+
+TEXT = "A Headline\n\nOne sentence of the body. Another sentence."
+TEXT_JSON = json.dumps(TEXT)
+LONE_SURROGATES = {
+    "high in the title": '{"text": ' + TEXT_JSON + ', "title": "Breaking \\ud800 news"}',
+    "low in the title": '{"text": ' + TEXT_JSON + ', "title": "\\udfff"}',
+    "in a lexicon say": '{"text": ' + TEXT_JSON + ', "lexicon": [{"match": "Headline", "say": "head \\ud83d line"}]}',
+    "in a lexicon match": '{"text": ' + TEXT_JSON + ', "lexicon": [{"match": "\\udc00", "say": "x"}]}',
+    "in a URL host": '{"url": "http://exa\\ud800mple.com/story"}',
+    "in a URL path": '{"url": "https://news.example/\\ud800"}',
+    "in the text": '{"text": "Headline\\n\\nSome \\ud800 text."}',
+    "in the html": '{"html": "<p>Some \\udbff text.</p>"}',
+    "in a key": '{"text": "Fine text.", "\\ud800": 1}',
+    "in the voice": '{"text": "Fine text.", "voice": "en\\ud800"}',
+}
+
+
+@pytest.mark.parametrize("where", LONE_SURROGATES)
+def test_a_lone_surrogate_anywhere_in_the_body_is_a_400_naming_it(app, where):
+    assert_clear_4xx(post_raw(app, LONE_SURROGATES[where]), "lone surrogate")
+
+
+def test_a_lone_surrogate_in_a_multipart_lexicon_is_a_400(app):
+    rules = '[{"match": "Headline", "say": "\\ud800"}]'
+    response = app.test_client().post("/api/v1/articles", data={"text": TEXT, "lexicon": rules},
+                                      content_type="multipart/form-data")
+    assert_clear_4xx(response, "lone surrogate")
+
+
+def test_a_surrogate_pair_written_as_two_escapes_is_one_real_character_and_accepted(app):
+    body = '{"text": ' + TEXT_JSON + ', "title": "Cheers \\ud83c\\udf7a"}'
+    assert post_raw(app, body).status_code == 202
+
+
+@pytest.mark.parametrize("depth", [100, 1_000, 100_000])
+def test_json_nested_deeply_alone_is_a_400(app, depth):
+    assert_clear_4xx(post_raw(app, "[" * depth + "]" * depth), "nested too deeply")
+
+
+@pytest.mark.parametrize("opener, closer", [("[", "]"), ('{"a":', "}")])
+def test_json_nested_deeply_inside_text_is_a_400(app, opener, closer):
+    body = '{"text": ' + opener * 100_000 + "1" + closer * 100_000 + "}"
+    assert_clear_4xx(post_raw(app, body), "nested too deeply")
+
+
+def test_a_lexicon_nested_deeper_than_rules_go_is_a_400(app):
+    body = {"text": TEXT, "lexicon": [{"match": "Headline", "say": [[[[[[["deep"]]]]]]]}]}
+    assert_clear_4xx(post_raw(app, json.dumps(body)), "nested too deeply")
+
+
+def test_invalid_json_is_a_400_saying_so(app):
+    assert_clear_4xx(post_raw(app, '{"text": "unfinished'), "not valid JSON")
+
+
+HOSTS = {
+    "a 64-character label": "a" * 64 + ".example.com",
+    "a 64-character label at the end": "news." + "b" * 64,
+    "a 1,990-character host": ".".join(["c" * 60] * 32) + "." + "d" * 37,
+    "a 254-character host": ".".join(["e" * 63] * 4) + "ee",
+    "an empty label": "news..example.com",
+    "a lone surrogate": "news\udcff.example.com",
+}
+
+
+@pytest.mark.parametrize("what", HOSTS)
+def test_a_host_name_dns_cannot_carry_is_a_400_from_the_api(app, what):
+    host = HOSTS[what]
+    response = post_raw(app, json.dumps({"url": f"http://{host}/"}))
+    if "\udcff" in host:  # JSON carries it as an escape, refused with the rest of the body
+        assert_clear_4xx(response, "lone surrogate")
+        return
+    assert_clear_4xx(response, "not a valid host name")
+    assert response.json["error"]["code"] == "url_refused"
+
+
+@pytest.mark.parametrize("what", HOSTS)
+def test_a_host_name_dns_cannot_carry_is_refused_before_any_lookup(what, monkeypatch):
+    import listen.fetch as fetch_module
+
+    def no_lookup(host, port):
+        raise AssertionError(f"looked up {host!r}")
+
+    monkeypatch.setattr(fetch_module, "resolve", no_lookup)
+    with pytest.raises(UnsafeURLError, match="not a valid host name"):
+        fetch(f"https://{HOSTS[what]}/", ServiceSettings())
+
+
+def test_a_host_of_63_character_labels_and_253_characters_is_still_looked_up(monkeypatch):
+    import listen.fetch as fetch_module
+
+    looked_up = []
+    monkeypatch.setattr(fetch_module, "resolve", lambda host, port: looked_up.append(host) or ["10.0.0.1"])
+    host = ".".join(["f" * 63] * 3) + "." + "g" * 61
+    assert len(host) == 253
+    with pytest.raises(UnsafeURLError, match="private"):
+        fetch(f"http://{host}/", ServiceSettings())
+    assert looked_up == [host]
+
+
+def test_a_host_given_on_the_command_line_as_raw_bytes_is_refused_not_a_traceback(monkeypatch):
+    # The shell hands Python undecodable bytes as surrogate escapes: "\xff" arrives as "\udcff".
+    with pytest.raises(UnsafeURLError, match="not a valid host name"):
+        fetch("http://bad\udcffhost.example/", ServiceSettings())
+
+
+@pytest.mark.parametrize("field", ["say", "match", "phonemes"])
+def test_a_lexicon_file_with_a_lone_surrogate_is_refused_naming_the_rule(field):
+    rule = {"match": "Cochabamba", "say": "coe cha bamba", field: "bad \ud800 text"}
+    with pytest.raises(InputError, match=f"rule 1: `{field}` holds a lone surrogate"):
+        Lexicon.from_data([rule], source="rules.yaml")
+
+
+def test_a_url_with_letters_beyond_ascii_in_its_path_is_fetched_percent_encoded():
+    from pageserver import PageServer
+
+    with PageServer() as server:
+        server.add("/k%C3%B6ln/caf%C3%A9?q=%C3%BC", "<html><body><p>Guten Tag aus Köln.</p></body></html>")
+        page = fetch(server.url("/köln/café?q=ü"), ServiceSettings(allow_private_hosts=True, fetch_timeout_s=2.0))
+    assert "Köln" in page.text
+    assert server.requests[-1]["path"] == "/k%C3%B6ln/caf%C3%A9?q=%C3%BC"
+
+
+def test_an_already_escaped_url_is_not_escaped_twice():
+    from pageserver import PageServer
+
+    with PageServer() as server:
+        server.add("/a%20b", "<html><body><p>Spaced.</p></body></html>")
+        fetch(server.url("/a%20b"), ServiceSettings(allow_private_hosts=True, fetch_timeout_s=2.0))
+    assert server.requests[-1]["path"] == "/a%20b"
