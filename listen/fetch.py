@@ -16,6 +16,7 @@ import re
 import socket
 import ssl
 import time
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -77,9 +78,7 @@ def check_address(address: str, allow_private: bool = False) -> None:
     `allow_private` admits private and loopback ranges (an intranet CMS), but
     never link-local (cloud metadata at 169.254.169.254), multicast or 0.0.0.0.
     """
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    ip = _embedded_ipv4(ipaddress.ip_address(address.split("%")[0]))
     reason = None
     if ip.is_unspecified:
         reason = "an unspecified address"
@@ -90,11 +89,35 @@ def check_address(address: str, allow_private: bool = False) -> None:
     elif not allow_private:
         if ip.is_loopback:
             reason = "a loopback address"
-        elif not ip.is_global or ip.is_reserved or ip.is_private:
+        elif not ip.is_global or ip.is_reserved or ip.is_private or getattr(ip, "is_site_local", False):
             reason = "a private or reserved address"
     if reason:
+        if str(ip) != address.split("%")[0]:
+            reason = f"an IPv6 form of {ip}, {reason}"
         hint = "" if allow_private else " (set LISTEN_ALLOW_PRIVATE_HOSTS=1 to read an intranet site)"
         raise UnsafeURLError(f"Refusing to fetch from {address}: it is {reason}{hint}.")
+
+
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """Return the IPv4 address an IPv6 one carries, if it carries one, so the IPv4 rules judge it.
+
+    Packets to these reach the IPv4 address inside: ::ffff:10.0.0.1 (mapped),
+    2002:0a00:0001:: (6to4), 64:ff9b::10.0.0.1 (NAT64, RFC 6052 and 8215) and
+    ::10.0.0.1 (the old IPv4-compatible form).
+    """
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return ip
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if any(ip in net for net in _NAT64) or (ip in _IPV4_COMPATIBLE and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -286,6 +309,21 @@ def _decode(body: bytes, declared: str | None) -> tuple[str, str]:
         return body.decode("cp1252", errors="replace"), "cp1252"
 
 
+def _refuse_binary(text: str, url: str, media_type: str) -> None:
+    """Refuse a body that is not text whatever its Content-Type says (an image served as text/html).
+
+    Judged on the decoded text, so a page in UTF-16 (NULs in its bytes) still passes:
+    real pages hold no NULs, few control characters and few undecodable bytes.
+    """
+    sample = text[:65536]
+    odd = sum(1 for ch in sample if ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f"))
+    if "\x00" in sample or odd > max(8, len(sample) // 100):
+        raise FetchError(
+            f"{url} says it is {media_type}, but what it sent is binary data, not text; "
+            "give the URL of an article page."
+        )
+
+
 def fetch(url: str, settings: ServiceSettings, etag: str | None = None, last_modified: str | None = None) -> Page:
     """Fetch a page safely, following up to five checked redirects.
 
@@ -320,6 +358,7 @@ def fetch(url: str, settings: ServiceSettings, etag: str | None = None, last_mod
                 )
             body = _read_body(response, current, settings)
             text, charset = _decode(body, declared)
+            _refuse_binary(text, current, media_type)
             return Page(url=current, text=text, content_type=media_type, charset=charset,
                         etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"))
         finally:

@@ -161,3 +161,143 @@ def test_an_already_escaped_url_is_not_escaped_twice():
         server.add("/a%20b", "<html><body><p>Spaced.</p></body></html>")
         fetch(server.url("/a%20b"), ServiceSettings(allow_private_hosts=True, fetch_timeout_s=2.0))
     assert server.requests[-1]["path"] == "/a%20b"
+
+
+# -- the private-address guard: IPv4 inside IPv6 ---------------------------------------------------
+
+EMBEDDED_PRIVATE = {
+    "6to4 of 10.0.0.1": "2002:a00:1::1",
+    "6to4 of 192.168.1.1": "2002:c0a8:101::",
+    "6to4 of 127.0.0.1": "2002:7f00:1::5",
+    "6to4 of 172.16.5.4": "2002:ac10:504::1",
+    "NAT64 of 10.0.0.1": "64:ff9b::a00:1",
+    "NAT64 of 127.0.0.1, dotted": "64:ff9b::127.0.0.1",
+    "NAT64 of 100.64.0.1": "64:ff9b::6440:1",
+    "local-use NAT64 of 192.168.0.10": "64:ff9b:1::c0a8:a",
+    "IPv4-compatible 10.1.2.3": "::10.1.2.3",
+    "site-local": "fec0::1",
+    "site-local, the top of the range": "feff:ffff::1",
+}
+
+
+@pytest.mark.parametrize("what", EMBEDDED_PRIVATE)
+def test_ipv6_forms_of_private_ipv4_and_site_local_addresses_are_refused(what):
+    from listen.fetch import check_address
+
+    with pytest.raises(UnsafeURLError, match="private|loopback"):
+        check_address(EMBEDDED_PRIVATE[what])
+
+
+@pytest.mark.parametrize("address", ["2002:a9fe:a9fe::1", "64:ff9b::169.254.169.254", "::169.254.169.254",
+                                     "2002:e000:1::"])
+def test_ipv6_forms_of_metadata_and_multicast_addresses_are_refused_even_for_an_intranet(address):
+    from listen.fetch import check_address
+
+    with pytest.raises(UnsafeURLError, match="IPv6 form of"):
+        check_address(address, allow_private=True)
+
+
+@pytest.mark.parametrize("address", ["2002:5db8:d70e::1", "64:ff9b::93.184.215.14", "2606:2800:220:1:248:1893:25c8:1946"])
+def test_ipv6_forms_of_public_ipv4_addresses_still_pass(address):
+    from listen.fetch import check_address
+
+    check_address(address)
+
+
+def test_a_host_resolving_to_a_nat64_form_of_a_private_address_is_refused(monkeypatch):
+    import listen.fetch as fetch_module
+
+    monkeypatch.setattr(fetch_module, "resolve", lambda host, port: ["64:ff9b::a00:5"])
+    with pytest.raises(UnsafeURLError, match="IPv6 form of 10.0.0.5"):
+        fetch("http://intranet-via-dns64.example/", ServiceSettings())
+
+
+# -- pages whose body is not what their type says --------------------------------------------------
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000010000000100806000000") + bytes(range(256)) * 8
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "text/html; charset=utf-8", "text/plain",
+                                          "application/xhtml+xml", "text/html; charset=windows-1252"])
+@pytest.mark.parametrize("body", [PNG, b"GIF89a" + bytes(range(1, 256)) * 30, b"%PDF-1.4\n" + bytes(range(256)) * 20,
+                                  b"<html><body><p>" + bytes(range(128, 256)) * 40 + b"\x00\x01\x02" * 200])
+def test_a_binary_body_served_as_a_page_is_refused_not_read_aloud(content_type, body):
+    from pageserver import PageServer
+
+    from listen.errors import FetchError
+
+    with PageServer() as server:
+        server.add("/photo", body, Content_Type=content_type)
+        with pytest.raises(FetchError, match="binary data, not text"):
+            fetch(server.url("/photo"), ServiceSettings(allow_private_hosts=True, fetch_timeout_s=2.0))
+
+
+GERMAN = "<html><body><p>Ein Straßenfest — café, naïve, ¥ 500.\r\n\tZeile zwei.</p></body></html>"
+JAPANESE = "<html><body><p>東京の天気は晴れです。明日も晴れるでしょう。</p></body></html>"
+
+
+@pytest.mark.parametrize("charset, encoding, text, marker", [
+    ("utf-16", "utf-16", GERMAN, "Straßenfest"),  # NUL bytes in every other byte, yet text
+    ("utf-8", "utf-8", GERMAN, "Straßenfest"),
+    ("windows-1252", "cp1252", GERMAN.replace("¥", "£"), "Straßenfest"),
+    ("shift_jis", "shift_jis", JAPANESE, "東京"),
+    ("utf-8", "utf-8", JAPANESE, "東京"),
+])
+def test_real_pages_in_any_charset_still_pass_the_binary_check(charset, encoding, text, marker):
+    from pageserver import PageServer
+
+    with PageServer() as server:
+        server.add("/page", text.encode(encoding), Content_Type=f"text/html; charset={charset}")
+        page = fetch(server.url("/page"), ServiceSettings(allow_private_hosts=True, fetch_timeout_s=2.0))
+    assert marker in page.text
+
+
+# -- Retry-After only where it means something -----------------------------------------------------
+
+
+@pytest.fixture
+def limited_app(tmp_path):
+    app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, rate_limit="2/minute"), start_workers=False,
+                     render_sample=False)
+    yield app
+    close_app(app)
+
+
+def test_retry_after_is_only_on_the_429_and_says_when_the_window_resets(limited_app):
+    import time
+
+    client = limited_app.test_client()
+    responses = [client.post("/api/v1/articles", json={"text": f"Headline {n}\n\nSome text here."})
+                 for n in range(3)]
+    assert [r.status_code for r in responses] == [202, 202, 429]
+    assert "Retry-After" not in responses[0].headers and "Retry-After" not in responses[1].headers
+    wait = int(responses[2].headers["Retry-After"])
+    assert 0 < wait <= 60
+    assert abs(wait - (int(responses[2].headers["X-RateLimit-Reset"]) - time.time())) <= 2
+    for path in ("/api/v1/voices", "/", f"/api/v1/articles/{responses[0].json['id']}", "/api/v1/articles/" + "0" * 64):
+        assert "Retry-After" not in client.get(path).headers, path
+
+
+def test_a_busy_503_says_retry_after_the_minute_its_message_names(tmp_path):
+    from web import manager_of
+
+    # An hourly limit: the limiter used to stretch the 503's Retry-After to its window's end.
+    app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, rate_limit="5/hour"), start_workers=False,
+                     render_sample=False)
+    manager_of(app).max_pending = 0
+    try:
+        response = app.test_client().post("/api/v1/articles", json={"text": "Headline\n\nSome text here."})
+    finally:
+        close_app(app)
+    assert response.status_code == 503
+    assert "in a minute" in response.json["error"]["message"]
+    assert response.headers["Retry-After"] == "60"
+
+
+def test_errors_other_than_429_and_503_carry_no_retry_after(limited_app):
+    client = limited_app.test_client()
+    for response in (client.post("/api/v1/articles", json={"nothing": 1}),
+                     client.post("/api/v1/articles", data="[" * 5000, content_type="application/json"),
+                     client.delete("/api/v1/articles")):
+        assert response.status_code in (400, 405)
+        assert "Retry-After" not in response.headers

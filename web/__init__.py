@@ -68,6 +68,8 @@ def _limit_writes(app: Flask, settings: ServiceSettings) -> None:
         parse_many(settings.rate_limit)
     except ValueError:
         raise SettingsError(f"LISTEN_RATE_LIMIT={settings.rate_limit!r} is not a rate; write it like 60/minute.") from None
+    # Registered before the limiter's own hook, so it runs after it and has the last word.
+    app.after_request(errors.retry_after_only_where_meant)
     limiter = Limiter(get_remote_address, app=app, storage_uri=settings.redis_url or "memory://",
                       headers_enabled=True, key_prefix="listen-limits",
                       # Redis away: let the request through to the view, whose clear 503 says why.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from listen.errors import BusyError, ListenError
@@ -55,6 +55,10 @@ def page_response(status: int) -> Response:
     return response
 
 
+# The busy messages say "try again in a minute"; Retry-After says the same.
+BUSY_RETRY_AFTER_S = 60
+
+
 def error_response(status: int, code: str, message: str) -> Response:
     """Build the JSON error body every API endpoint uses, or the error page for a person."""
     if wants_page():
@@ -75,7 +79,7 @@ def register(app: Flask) -> None:
     def listen_error(exc: ListenError) -> Response:
         response = error_response(exc.http_status, exc.code, exc.message)
         if isinstance(exc, BusyError):
-            response.headers["Retry-After"] = "30"
+            g.listen_retry_after = str(BUSY_RETRY_AFTER_S)
         if exc.http_status >= 500:
             log.error("%s: %s", exc.code, exc.message)
         return response
@@ -96,3 +100,18 @@ def register(app: Flask) -> None:
     def unexpected(exc: Exception) -> Response:
         log.exception("unhandled error")
         return error_response(500, "internal_error", "Something went wrong on our side; try again.")
+
+
+def retry_after_only_where_meant(response: Response) -> Response:
+    """Keep Retry-After on a 429 (the rate limiter's wait) and a busy 503 (ours), and nowhere else.
+
+    The rate limiter adds its Retry-After to every response on a limited route, a
+    202 included, and stretches ours on a 503 to the end of its window. This runs
+    after it (register it before the limiter) and puts back what the server means.
+    """
+    meant = g.get("listen_retry_after")
+    if response.status_code == 503 and meant:
+        response.headers["Retry-After"] = meant
+    elif response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    return response
