@@ -69,19 +69,41 @@ def test_with_keys_reads_stay_open(keyed_app):
 # -- rate limits ------------------------------------------------------------------------------------
 
 
-def test_posts_are_limited_per_client_address_with_429_and_retry_after(keyed_app):
+def test_posts_without_a_key_are_limited_per_client_address_with_429_and_retry_after(tmp_path):
+    with running_app(tmp_path / "cache", engine_workers=1, start_workers=False, rate_limit="3/minute") as app:
+        client = app.test_client()
+        statuses = [client.post("/api/v1/articles", json=body(), environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code
+                    for _ in range(4)]
+        assert statuses == [202, 202, 202, 429]
+        response = client.post("/api/v1/articles", json=body(), environ_base={"REMOTE_ADDR": "10.0.0.7"})
+        assert response.status_code == 429 and response.json["error"]["code"] == "too_many_requests"
+        assert int(response.headers["Retry-After"]) > 0
+        # Another address is not affected.
+        assert client.post("/api/v1/articles", json=body(), environ_base={"REMOTE_ADDR": "10.0.0.8"}).status_code == 202
+
+
+def test_failed_logins_do_not_use_up_the_budget_of_a_valid_key_from_the_same_address(keyed_app):
     client = keyed_app.test_client()
-    statuses = [client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"},
-                            environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code for _ in range(4)]
-    assert statuses == [202, 202, 202, 429]
-    response = client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "beta-key"},
-                           environ_base={"REMOTE_ADDR": "10.0.0.7"})
-    assert response.status_code == 429 and response.json["error"]["code"] == "too_many_requests"
-    assert int(response.headers["Retry-After"]) > 0
-    # Another address is not affected.
-    other = client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "beta-key"},
-                        environ_base={"REMOTE_ADDR": "10.0.0.8"})
-    assert other.status_code == 202
+    here = {"REMOTE_ADDR": "10.0.0.9"}
+    failed = [client.post("/api/v1/articles", json=body(), headers=headers, environ_base=here).status_code
+              for headers in ({}, {"X-API-Key": "guess-1"}, {"Authorization": "Bearer guess-2"}, {}, {"X-API-Key": "x"})]
+    assert failed == [401, 401, 401, 429, 429]  # guessing is limited per address...
+    keyed = [client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"}, environ_base=here)
+             for _ in range(3)]
+    assert [r.status_code for r in keyed] == [202, 202, 202]  # ...and costs the key nothing
+    assert "Retry-After" not in keyed[-1].headers
+
+
+def test_a_valid_key_is_limited_per_key_only_not_per_address(keyed_app):
+    client = keyed_app.test_client()
+    here = {"REMOTE_ADDR": "10.0.0.10"}
+    alpha = [client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"}, environ_base=here)
+             .status_code for _ in range(4)]
+    assert alpha == [202, 202, 202, 429]
+    # The same address with another valid key has that key's own budget.
+    beta = [client.post("/api/v1/articles", json=body(), headers={"Authorization": "Bearer beta-key"},
+                        environ_base=here).status_code for _ in range(3)]
+    assert beta == [202, 202, 202]
 
 
 def test_posts_are_limited_per_api_key_across_addresses(keyed_app):

@@ -21,7 +21,7 @@ from .api import bp as api_bp
 from .common import PAGE_CSP
 from .feed import bp as feed_bp
 from .jobs import JobManager
-from .keys import api_key_id, request_api_key
+from .keys import api_key_id, has_secret_api_key, has_valid_api_key
 from .pages import bp as pages_bp
 from .refresh import bp as refresh_bp
 from .stats import bp as stats_bp
@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
 
 
 def _limit_writes(app: Flask, settings: ServiceSettings) -> None:
-    """Limit new articles per client address and per API key; counted in Redis when scaled out."""
+    """Limit new articles per valid API key, or else per client address; counted in Redis when scaled out."""
     try:
         parse_many(settings.rate_limit)
     except ValueError:
@@ -76,9 +76,11 @@ def _limit_writes(app: Flask, settings: ServiceSettings) -> None:
                       swallow_errors=True)
     app.extensions["listen_limiter"] = limiter
     view: Any = app.view_functions["api.create"]  # Flask-Limiter's decorators type it loosely
-    view = limiter.limit(settings.rate_limit, methods=["POST"])(view)
+    # A secret key is limited per key only, so failed logins (or anyone else) at the same
+    # address cannot use up its budget; everything else, 401s included, per address.
+    view = limiter.limit(settings.rate_limit, methods=["POST"], exempt_when=has_secret_api_key)(view)
     view = limiter.limit(settings.rate_limit, key_func=api_key_id, methods=["POST"], scope="api-key",
-                         exempt_when=lambda: request_api_key() is None)(view)
+                         exempt_when=lambda: not has_valid_api_key())(view)
     app.view_functions["api.create"] = view
 
 

@@ -79,6 +79,21 @@ def api_key_id() -> str:
     return "key:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
+def has_valid_api_key() -> bool:
+    """Tell whether the request carries one of the configured keys (rate-limited per key)."""
+    return request_key_entry() is not None
+
+
+def has_secret_api_key() -> bool:
+    """Tell whether the request carries a secret key: limited per key only, never per address.
+
+    A public key (with origins) sits in web pages for anyone to copy, so requests with
+    one are limited per address as well, or one visitor could use up its whole budget.
+    """
+    key = request_key_entry()
+    return key is not None and not key.origins
+
+
 def check_api_key() -> ApiKey | None:
     """Refuse a write without a configured API key, when keys are configured (off by default).
 
