@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -141,6 +142,38 @@ class Cache:
 
     def _path(self, kind: str, key: str, suffix: str) -> Path:
         return self.root / kind / key[:2] / f"{key}{suffix}"
+
+    def keyed_id(self, key: str) -> str:
+        """Return a rendition key keyed with this cache's secret: an article id nobody can work out from the text.
+
+        Plain keys are sha256 of the content, so anyone could compute an article's id
+        and read a keyed server's text. With API keys set, ids are an HMAC of the
+        key under a secret made on first use and kept in the cache folder, which
+        every web process and worker of one instance shares.
+        """
+        return hmac.new(self.instance_secret(), key.encode("ascii"), hashlib.sha256).hexdigest()
+
+    def instance_secret(self) -> bytes:
+        """Read this cache's secret, making it on first use (exclusively, so racing processes agree)."""
+        path = self.root / "instance-secret"
+        try:
+            secret = path.read_bytes()
+        except FileNotFoundError:
+            tmp = self.temp_file(".secret")  # mode 0600, as mkstemp makes it
+            try:
+                tmp.write_bytes(os.urandom(32))
+                os.link(tmp, path)  # fails if another process made one first: theirs wins
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise self._write_error(exc) from None
+            finally:
+                tmp.unlink(missing_ok=True)
+            secret = path.read_bytes()
+        if len(secret) != 32:
+            raise CacheError(f"{path} is not a secret this program made; delete it and restart to make a new one "
+                             "(article ids change).")
+        return secret
 
     def write_atomic(self, path: Path, data: bytes) -> None:
         """Write bytes to path through a temp file and a rename, so readers never see half."""

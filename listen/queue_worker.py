@@ -53,6 +53,8 @@ def render_job(data: dict[str, Any]) -> dict[str, Any]:
         settings = settings_from_payload(data["render"], local)
         renderer = Renderer(settings, pool=base.pool)
         plan = renderer.plan(Article(**data["article"]))
+        if job is not None and plan.key != job.id and renderer.cache.keyed_id(plan.key) == job.id:
+            plan.key = job.id  # a keyed server's id (web/jobs.py), under the shared cache's secret
         if job is not None and plan.key != job.id:
             _park(job)  # another try on this worker would compute the same key
             raise QueueError(

@@ -67,6 +67,20 @@ def test_the_web_app_enqueues_and_a_worker_renders_what_any_web_process_can_then
         close_app(other)
 
 
+def test_a_keyed_servers_article_is_rendered_by_a_worker_under_its_keyed_id(redis_url, cache, worker):
+    app = queued_app(redis_url, cache, api_keys="k")
+    try:
+        client = app.test_client()
+        response = client.post("/api/v1/articles", json={"text": article_text(2)}, headers={"X-API-Key": "k"})
+        assert response.status_code == 202
+        key = response.json["id"]
+        data = wait_for(lambda: (d := client.get(f"/api/v1/articles/{key}").json)["status"] in ("ready", "failed") and d)
+        assert data["status"] == "ready", data
+        assert client.get(f"/api/v1/articles/{key}/timings.json").json["id"] == key
+    finally:
+        close_app(app)
+
+
 def test_a_queued_article_streams_its_audio_through_the_web_process(redis_url, cache, worker):
     app = queued_app(redis_url, cache)
     try:

@@ -177,3 +177,70 @@ def test_api_responses_are_nosniff(app, ready_id):
     client = app.test_client()
     for path in (f"/api/v1/articles/{ready_id}", f"/api/v1/articles/{ready_id}/audio.mp3", "/api/v1/nothing"):
         assert client.get(path).headers["X-Content-Type-Options"] == "nosniff", path
+
+
+# -- article ids on a keyed server ------------------------------------------------------------------
+
+
+def plain_id(app, text: str) -> str:
+    """The id anyone can compute from an article's text: its rendition key."""
+    from listen.plaintext import from_text
+    from listen.render import Renderer
+
+    return Renderer(app.config["LISTEN_SETTINGS"]).plan(from_text(text)).key
+
+
+def test_with_keys_the_instance_secret_is_made_in_the_cache_folder_on_first_start(keyed_app):
+    secret = keyed_app.config["LISTEN_SETTINGS"].service.cache_dir / "instance-secret"
+    assert secret.is_file() and len(secret.read_bytes()) == 32
+    assert secret.stat().st_mode & 0o077 == 0  # readable by its owner only
+
+
+def test_with_keys_article_ids_cannot_be_worked_out_from_the_text(keyed_app):
+    import hashlib
+    import hmac
+
+    text = body()["text"]
+    client = keyed_app.test_client()
+    created = client.post("/api/v1/articles", json={"text": text}, headers={"X-API-Key": "alpha-key"})
+    assert created.status_code == 202
+    guessable = plain_id(keyed_app, text)
+    assert created.json["id"] != guessable
+    secret = (keyed_app.config["LISTEN_SETTINGS"].service.cache_dir / "instance-secret").read_bytes()
+    assert created.json["id"] == hmac.new(secret, guessable.encode(), hashlib.sha256).hexdigest()
+    for path in ("", "/timings.json", "/captions.vtt", "/audio.mp3"):
+        assert client.get(f"/api/v1/articles/{guessable}{path}").status_code == 404
+    assert client.get(f"/a/{guessable}").status_code == 404
+    # The same article posted again finds the same (keyed) id.
+    again = client.post("/api/v1/articles", json={"text": text}, headers={"X-API-Key": "beta-key"})
+    assert again.json["id"] == created.json["id"]
+
+
+def test_with_keys_ids_differ_between_instances_and_survive_a_restart(tmp_path):
+    text = body()["text"]
+    ids = []
+    for cache in ("one", "two", "one"):
+        with running_app(tmp_path / cache, engine_workers=1, start_workers=False, api_keys="k") as app:
+            response = app.test_client().post("/api/v1/articles", json={"text": text}, headers={"X-API-Key": "k"})
+            ids.append(response.json["id"])
+    assert ids[0] != ids[1] and ids[0] == ids[2]
+
+
+def test_without_keys_ids_stay_the_content_key_and_no_secret_is_made(app):
+    text = body()["text"]
+    created = app.test_client().post("/api/v1/articles", json={"text": text})
+    assert created.json["id"] == plain_id(app, text)
+    assert not (app.config["LISTEN_SETTINGS"].service.cache_dir / "instance-secret").exists()
+
+
+def test_with_keys_a_rendered_article_is_read_back_by_its_keyed_id(tmp_path):
+    with running_app(tmp_path / "cache", engine_workers=1, api_keys="k") as app:
+        client = app.test_client()
+        key = client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "k"}).json["id"]
+        job = app.extensions["listen"].get(key)
+        assert job.wait(90) and job.status == "ready", job.error
+        assert client.get(f"/api/v1/articles/{key}/timings.json").json["id"] == key
+        audio = client.get(f"/api/v1/articles/{key}/audio.mp3")
+        assert audio.status_code == 200 and audio.data[:3] == b"ID3"
+    with running_app(tmp_path / "cache", engine_workers=1, start_workers=False, api_keys="k") as restarted:
+        assert restarted.test_client().get(f"/api/v1/articles/{key}").json["status"] == "ready"

@@ -203,6 +203,8 @@ class JobManager:
         self.renderers: dict[Settings, Renderer] = {settings: self.base}
         self.renders_started = 0
         self.lock = threading.Lock()
+        if settings.service.api_keys:
+            self.base.cache.instance_secret()  # made on first start, not on the first article
 
     def start(self) -> None:
         """Boot the engine workers now, so the first listener does not wait for them."""
@@ -259,6 +261,8 @@ class JobManager:
         """Start rendering an article unless the same rendition is ready or under way."""
         renderer = self.renderer(settings or self.settings)
         plan = renderer.plan(article)
+        if self.settings.service.api_keys:  # a keyed server: ids must not be computable from the text
+            plan.key = renderer.cache.keyed_id(plan.key)
         if self.queue is not None:
             return self._enqueue(renderer, plan, article)
         with self.lock:
