@@ -87,7 +87,12 @@ class ServiceSettings:
     redis_url: str | None = None  # set: renders go to `listen worker` processes through Redis
     queue_limit: int = 100  # jobs waiting in the queue before new work gets 503
     api_keys: str | None = None  # comma-separated; set: POSTs need one
-    rate_limit: str = "60/minute"  # new articles per API key and per client address
+    rate_limit: str = "60/minute"  # new articles per secret API key, or else per client address
+    # The site's URL as clients see it (behind a proxy); set, absolute URLs come from it, never from Host.
+    public_url: str | None = None
+    # Comma-separated Host values served ("name" for any port, "name:port" for one); default: where
+    # `serve` listens, plus localhost, 127.0.0.1 and [::1]. A request with any other Host gets 400.
+    allowed_hosts: str | None = None
     # Publishing.
     embed_origins: str | None = None  # comma-separated origins whose pages may create articles; unset: any
     feed_title: str = "listen"  # the podcast feed's title (GET /feed.xml)

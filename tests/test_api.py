@@ -18,7 +18,8 @@ from listen.mp3 import id3_size
 from web import close_app, create_app, manager_of
 
 # Private hosts allowed: the URL tests fetch from a page server on loopback.
-APP_SETTINGS = {"allow_private_hosts": True, "fetch_timeout_s": 5}
+# 127.0.0.1 at any port too: one test serves the app with waitress on a free port.
+APP_SETTINGS = {"allow_private_hosts": True, "fetch_timeout_s": 5, "allowed_hosts": "localhost, 127.0.0.1"}
 
 
 def post_ready(client, app, **fields):

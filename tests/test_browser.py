@@ -56,7 +56,8 @@ This line has <script>window.__xss = 1; alert("script ran")</script> in it. And 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     # Many posts from one address in a few seconds: lift the per-address limit for the page tests.
-    with running_app(tmp_path_factory.mktemp("cache"), rate_limit="1000/minute") as app:
+    # Served on a free port of 127.0.0.1, which is not the default allowed host:port.
+    with running_app(tmp_path_factory.mktemp("cache"), rate_limit="1000/minute", allowed_hosts="127.0.0.1") as app:
         server = waitress.create_server(app, host="127.0.0.1", port=0, threads=12)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()

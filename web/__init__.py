@@ -16,7 +16,7 @@ from listen.config import ServiceSettings, Settings
 from listen.errors import ListenError, SettingsError
 from listen.plaintext import decode_text, from_text
 
-from . import errors, stats, webhooks
+from . import errors, hosts, stats, webhooks
 from .api import bp as api_bp
 from .common import PAGE_CSP
 from .feed import bp as feed_bp
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
     """Build the app with one job manager; boot engine workers and render the sample article."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
+    hosts.register(app, settings.service)
     app.config["LISTEN_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.service.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, send_file, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, send_file, stream_with_context
 
 from listen.article import Article
 from listen.captions import to_vtt
@@ -20,7 +20,7 @@ from listen.loader import from_bytes, from_page, from_pasted, from_url
 from listen.plaintext import decode_text
 
 from . import origins, refresh, webhooks
-from .common import article_urls, cors, describe, find, manager, voices_json
+from .common import article_urls, cors, describe, external_url, find, manager, voices_json
 from .jobs import READY, RENDERING, Job
 from .keys import check_api_key, configured_keys
 
@@ -56,7 +56,7 @@ def create() -> tuple[Response, int] | Response:
     refresh.remember(job, str(fields.get("url") or "").strip(), settings)
     data = {"id": job.id, "status": job.status, **article_urls(job.id)}
     response = origins.allow_page(jsonify(data), key)
-    response.headers["Location"] = url_for("api.show", key=job.id, _external=True)
+    response.headers["Location"] = external_url("api.show", key=job.id)
     return response, (200 if job.status == READY else 202)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, url_for
+from flask import Response, current_app, request, url_for
 
 from listen.errors import NotFoundError
 
@@ -19,14 +19,26 @@ def manager() -> JobManager:
     return current_app.extensions["listen"]
 
 
+def external_url(endpoint: str, **values: Any) -> str:
+    """Return an absolute URL for clients: from LISTEN_PUBLIC_URL when set, else from the Host.
+
+    The Host header is the client's to write; web/hosts.py lets through only the
+    allowed ones, so it is never reflected into links, Location or og:url otherwise.
+    """
+    base = current_app.config["LISTEN_SETTINGS"].service.public_url
+    if not base:
+        return url_for(endpoint, _external=True, **values)
+    return base.rstrip("/") + url_for(endpoint, **values)[len(request.script_root):]
+
+
 def article_urls(key: str) -> dict[str, str]:
     """Return the absolute URLs of everything about one article."""
     return {
-        "audio_url": url_for("api.audio", key=key, _external=True),
-        "timings_url": url_for("api.timings", key=key, _external=True),
-        "captions_url": url_for("api.captions", key=key, _external=True),
-        "embed_url": url_for("pages.embed", key=key, _external=True),
-        "page_url": url_for("pages.article", key=key, _external=True),
+        "audio_url": external_url("api.audio", key=key),
+        "timings_url": external_url("api.timings", key=key),
+        "captions_url": external_url("api.captions", key=key),
+        "embed_url": external_url("pages.embed", key=key),
+        "page_url": external_url("pages.article", key=key),
     }
 
 

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, url_for
+from flask import Blueprint, Response, current_app
 
 from listen import podcast
 from listen.sources import Sources
 
-from .common import cors, find
+from .common import cors, external_url, find
 
 bp = Blueprint("feed", __name__)
 
@@ -30,8 +30,8 @@ def feed() -> Response:
             newest[sid] = (created, key, timings, size)
     chosen = sorted(newest.values(), key=lambda x: x[0], reverse=True)[:MAX_EPISODES]
     episodes = [_episode(key, timings, size, created) for created, key, timings, size in chosen]
-    xml = podcast.rss(episodes, title=settings.feed_title, link=url_for("pages.index", _external=True),
-                      feed_url=url_for("feed.feed", _external=True), image=settings.feed_image)
+    xml = podcast.rss(episodes, title=settings.feed_title, link=external_url("pages.index"),
+                      feed_url=external_url("feed.feed"), image=settings.feed_image)
     response = cors(Response(xml, mimetype="application/rss+xml"))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
@@ -65,14 +65,13 @@ def _episode(key: str, timings: dict[str, Any], size: int, created: float) -> po
     sid = podcast.source_id(timings, key)
     # An article read from a URL has a stable address that follows its refreshes.
     stable = Sources(Path(current_app.config["LISTEN_SETTINGS"].service.cache_dir)).newest(sid) == key
-    audio_url = url_for("refresh.audio" if stable else "api.audio", _external=True,
-                        **({"sid": sid} if stable else {"key": key}))
+    audio_url = external_url("refresh.audio" if stable else "api.audio", **({"sid": sid} if stable else {"key": key}))
     return podcast.Episode(
         guid=podcast.guid_for(timings, key), title=timings.get("title") or "Untitled article",
         audio_url=audio_url, length=size,
         duration_s=round(int(timings.get("duration_ms", 0)) / 1000),
         published=podcast.published_at(timings, created),
-        transcript_url=url_for("api.captions", key=key, _external=True),
-        chapters_url=url_for("feed.chapters", key=key, _external=True),
-        link=url_for("pages.article", key=key, _external=True) if not source.startswith("http") else source,
+        transcript_url=external_url("api.captions", key=key),
+        chapters_url=external_url("feed.chapters", key=key),
+        link=external_url("pages.article", key=key) if not source.startswith("http") else source,
         description=podcast.describe(timings), language=str(timings.get("language") or ""))

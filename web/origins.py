@@ -6,6 +6,8 @@ are governed by API keys and rate limits instead. Our own pages are always allow
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Response, current_app, request
 
 from listen.errors import ForbiddenOriginError
@@ -28,9 +30,18 @@ def allowed_origins() -> list[str] | None:
 def request_origin() -> str | None:
     """The page's origin, unless it is none or one of our own pages."""
     origin = request.headers.get("Origin")
-    if not origin or normal(origin) == normal(request.host_url):
+    if not origin or normal(origin) in (normal(request.host_url), our_public_origin()):
         return None
     return normal(origin)
+
+
+def our_public_origin() -> str | None:
+    """The origin of LISTEN_PUBLIC_URL, which our own pages have behind a proxy."""
+    base = current_app.config["LISTEN_SETTINGS"].service.public_url
+    if not base:
+        return None
+    parts = urlsplit(base)
+    return normal(f"{parts.scheme}://{parts.netloc}")
 
 
 def check_origin(key: ApiKey | None) -> None:

@@ -15,13 +15,12 @@ from flask import (
     render_template,
     request,
     send_from_directory,
-    url_for,
 )
 from markupsafe import escape
 
 from listen.errors import InputError, NotFoundError, UnsupportedFormatError
 
-from .common import PAGE_CSP, article_urls, cors, describe, find, manager, voices_json
+from .common import PAGE_CSP, article_urls, cors, describe, external_url, find, manager, voices_json
 from .jobs import READY
 
 bp = Blueprint("pages", __name__)
@@ -77,18 +76,20 @@ def oembed() -> Response:
         raise UnsupportedFormatError("Only format=json is offered.")
     url = request.args.get("url", "")
     parts = urlsplit(url)
-    match = OUR_PAGE.match(parts.path)
-    if not match or parts.scheme not in ("http", "https") or parts.netloc.lower() != request.host.lower():
+    ours = urlsplit(external_url("pages.index"))  # behind LISTEN_PUBLIC_URL, pages may sit under a path
+    prefix = ours.path.rstrip("/")
+    match = OUR_PAGE.match(parts.path[len(prefix):]) if parts.path.startswith(prefix + "/") else None
+    if not match or parts.scheme not in ("http", "https") or parts.netloc.lower() != ours.netloc.lower():
         raise NotFoundError("That URL is not an article page of this server; give the /a/<id> or /embed/<id> URL.")
     job = find(match.group(1))
     layout = "bar" if parse_qs(parts.query).get("layout") == ["bar"] else "compact"
     width, height, layout = embed_size(request.args.get("maxwidth"), request.args.get("maxheight"), layout)
-    src = url_for("pages.embed", key=job.id, _external=True, **({"layout": "bar"} if layout == "bar" else {}))
+    src = external_url("pages.embed", key=job.id, **({"layout": "bar"} if layout == "bar" else {}))
     title = job.title or "Untitled article"
     html = (f'<iframe src="{escape(src)}" width="{width}" height="{height}" title="Listen: {escape(title)}" '
             f'style="border:0;max-width:100%" allow="autoplay" loading="lazy"></iframe>')
     data = {"version": "1.0", "type": "rich", "provider_name": "listen",
-            "provider_url": url_for("pages.index", _external=True), "title": title,
+            "provider_url": external_url("pages.index"), "title": title,
             "html": html, "width": width, "height": height}
     return cors(jsonify(data))
 
@@ -104,7 +105,7 @@ def widget() -> Response:
 def page_urls(key: str) -> dict[str, str]:
     """Absolute URLs a page needs, oEmbed discovery included."""
     urls = article_urls(key)
-    urls["oembed_url"] = url_for("pages.oembed", url=urls["page_url"], format="json", _external=True)
+    urls["oembed_url"] = external_url("pages.oembed", url=urls["page_url"], format="json")
     return urls
 
 

@@ -16,7 +16,7 @@ from listen.queue_worker import settings_from_payload
 from listen.render_queue import payload
 from listen.sources import Sources
 
-from .common import article_urls, cors, find, manager
+from .common import article_urls, cors, external_url, find, manager
 from .jobs import READY, Job
 from .keys import check_api_key
 
@@ -73,8 +73,8 @@ def refresh(key: str) -> tuple[Response, int]:
 
 def _answer(key: str, previous: str, sid: str, changed: bool, status: str | None = None) -> Response:
     data = {"id": key, "previous_id": previous, "changed": changed, "status": status or find(key).status,
-            "source_id": sid, "stable_audio_url": url_for("refresh.audio", sid=sid, _external=True),
-            "stable_page_url": url_for("refresh.page", sid=sid, _external=True), **article_urls(key)}
+            "source_id": sid, "stable_audio_url": external_url("refresh.audio", sid=sid),
+            "stable_page_url": external_url("refresh.page", sid=sid), **article_urls(key)}
     return cors(jsonify(data))
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 
 from listen.config import ServiceSettings
 from listen.webhooks import Dispatcher, check_webhook, event, subscribe, take_subscriptions
 
-from .common import manager
+from .common import external_url, manager
 from .jobs import FAILED, READY, Job
 from .keys import ApiKey, parse_keys
 
@@ -38,7 +38,7 @@ def on_created(job: Job, key: ApiKey | None) -> None:
     url = (key.webhook if key else None) or current_app.config["LISTEN_SETTINGS"].service.webhook_url
     if dispatcher is None or not url:
         return
-    audio_url = url_for("api.audio", key=job.id, _external=True)
+    audio_url = external_url("api.audio", key=job.id)
     queue = manager().queue
     if queue is not None and job.status not in (READY, FAILED):
         # Scaled out: the worker that finishes the render delivers, with retries in the queue.
