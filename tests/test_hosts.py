@@ -40,8 +40,9 @@ def post(app, host: str, scheme: str = "http"):
     return app.test_client().post("/api/v1/articles", json=body(), **as_host(host, scheme))
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1:9999", "127.0.0.1",
-                                  "localhost.evil.example", "8000", "[::1]:8000", "127.0.0.1:8000.evil.example"])
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "10.0.0.5:8000", "192.168.1.20:8000",
+                                  "localhost.evil.example", "8000", "127.0.0.2:8000", "127.0.0.1:8000.evil.example",
+                                  "127.0.0.1.evil.example:8000", ""])
 def test_by_default_a_host_other_than_where_serve_listens_or_localhost_gets_400(default_app, host):
     response = post(default_app, host)
     assert response.status_code == 400, response.data
@@ -52,7 +53,8 @@ def test_by_default_a_host_other_than_where_serve_listens_or_localhost_gets_400(
         assert default_app.test_client().get(path, **as_host(host)).status_code == 400, path
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost", "localhost:8000", "LOCALHOST:5173"])
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost", "localhost:8000", "LOCALHOST:5173", "127.0.0.1:9999",
+                                  "[::1]:8000", "[::1]"])
 def test_by_default_where_serve_listens_and_localhost_are_served_and_used_in_urls(default_app, host):
     response = post(default_app, host)
     assert response.status_code == 202, response.data
@@ -62,10 +64,11 @@ def test_by_default_where_serve_listens_and_localhost_are_served_and_used_in_url
 
 
 def test_serve_on_an_ipv6_address_allows_that_address_and_port(tmp_path):
-    app = make_app(tmp_path, host="::1", port=8123)
+    app = make_app(tmp_path, host="2001:db8::5", port=8123)
     try:
-        assert post(app, "[::1]:8123").status_code == 202
-        assert post(app, "[::1]:8124").status_code == 400
+        assert post(app, "[2001:db8::5]:8123").status_code == 202
+        assert post(app, "[2001:db8::5]:8124").status_code == 400
+        assert post(app, "[2001:db8::6]:8123").status_code == 400
     finally:
         close_app(app)
 
@@ -136,3 +139,41 @@ def test_a_public_url_that_is_not_a_site_url_is_a_settings_error(tmp_path, url):
 def test_public_url_and_allowed_hosts_are_read_from_the_environment():
     settings = Settings.from_env({"LISTEN_PUBLIC_URL": "https://a.example", "LISTEN_ALLOWED_HOSTS": "a.example"})
     assert settings.service.public_url == "https://a.example" and settings.service.allowed_hosts == "a.example"
+
+
+def test_serve_on_every_address_says_how_to_name_the_server_and_answers_loopback_but_not_others(tmp_path):
+    import http.client
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from redisserver import free_port
+
+    port = free_port()
+    env = {**os.environ, "LISTEN_CACHE_DIR": str(tmp_path / "cache"), "LISTEN_JOBS": "1"}
+    env.pop("LISTEN_PUBLIC_URL", None)
+    env.pop("LISTEN_ALLOWED_HOSTS", None)
+    server = subprocess.Popen([sys.executable, "-m", "listen", "serve", "--host", "0.0.0.0", "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    try:
+        lines = [server.stdout.readline() for _ in range(2)]
+        assert "LISTEN_PUBLIC_URL" in lines[1] and f"0.0.0.0:{port}" in lines[1], lines
+
+        def status(host: str) -> int:
+            for _ in range(100):
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                    conn.request("GET", "/api/v1/voices", headers={"Host": host})
+                    return conn.getresponse().status
+                except ConnectionRefusedError:
+                    time.sleep(0.2)
+            raise AssertionError("the server never answered")
+
+        assert status(f"127.0.0.1:{port}") == 200
+        assert status(f"0.0.0.0:{port}") == 200
+        assert status(f"news.example:{port}") == 400
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)

@@ -3,7 +3,7 @@
 Absolute URLs (the API's links, Location, og:url and og:audio) come from
 LISTEN_PUBLIC_URL when it is set. Otherwise they come from the Host header, so
 only the hosts in LISTEN_ALLOWED_HOSTS are served (by default the address
-`serve` listens on, plus localhost), and any other Host gets 400.
+`serve` listens on, plus localhost, 127.0.0.1 and [::1]), and any other Host gets 400.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from flask import Flask, request
 
 from listen.config import ServiceSettings
 from listen.errors import InputError, SettingsError
+
+# Names of this machine that only this machine can use: always safe to answer, at any port.
+LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
 
 
 def register(app: Flask, settings: ServiceSettings) -> None:
@@ -49,7 +52,7 @@ def allowed_hosts(settings: ServiceSettings) -> set[str] | None:
     if settings.public_url:
         return None
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    return {f"{host}:{settings.port}".lower(), "localhost"}
+    return {f"{host}:{settings.port}".lower(), *LOOPBACK}
 
 
 def host_is_allowed(host: str, allowed: set[str]) -> bool:

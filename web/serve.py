@@ -25,6 +25,12 @@ def serve(settings: Settings) -> None:
                            connection_limit=1000, asyncore_use_poll=True)
     host = f"[{settings.service.host}]" if ":" in settings.service.host else settings.service.host
     print(f"listen is serving on http://{host}:{server.effective_port}/  (Ctrl+C stops it)", flush=True)
+    service = settings.service
+    if service.host in ("0.0.0.0", "::") and not (service.public_url or service.allowed_hosts):
+        # Other machines reach us by a name or address we cannot guess; their Host would get 400.
+        print("listen: serving on every address, but answering only Host "
+              f"{host}:{service.port} and loopback names; set LISTEN_PUBLIC_URL (or LISTEN_ALLOWED_HOSTS) "
+              "to the name clients use", flush=True)
     # A service manager stops us with SIGTERM: shut down as cleanly as on Ctrl+C.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
