@@ -301,3 +301,4 @@ def test_errors_other_than_429_and_503_carry_no_retry_after(limited_app):
                      client.delete("/api/v1/articles")):
         assert response.status_code in (400, 405)
         assert "Retry-After" not in response.headers
+

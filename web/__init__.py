@@ -76,6 +76,7 @@ def _limit_writes(app: Flask, settings: ServiceSettings) -> None:
                       # Redis away: let the request through to the view, whose clear 503 says why.
                       swallow_errors=True)
     app.extensions["listen_limiter"] = limiter
+    app.after_request(errors.remember_retry_after)  # runs before the limiter's hook: see retry_after_only_where_meant
     view: Any = app.view_functions["api.create"]  # Flask-Limiter's decorators type it loosely
     # A secret key is limited per key only, so failed logins (or anyone else) at the same
     # address cannot use up its budget; everything else, 401s included, per address.

@@ -79,7 +79,7 @@ def register(app: Flask) -> None:
     def listen_error(exc: ListenError) -> Response:
         response = error_response(exc.http_status, exc.code, exc.message)
         if isinstance(exc, BusyError):
-            g.listen_retry_after = str(BUSY_RETRY_AFTER_S)
+            response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
         if exc.http_status >= 500:
             log.error("%s: %s", exc.code, exc.message)
         return response
@@ -102,8 +102,15 @@ def register(app: Flask) -> None:
         return error_response(500, "internal_error", "Something went wrong on our side; try again.")
 
 
+def remember_retry_after(response: Response) -> Response:
+    """Note the Retry-After our own 503 says, before the rate limiter rewrites it (register it after the limiter)."""
+    if response.status_code == 503 and "Retry-After" in response.headers:
+        g.listen_retry_after = response.headers["Retry-After"]
+    return response
+
+
 def retry_after_only_where_meant(response: Response) -> Response:
-    """Keep Retry-After on a 429 (the rate limiter's wait) and a busy 503 (ours), and nowhere else.
+    """Keep Retry-After on a 429 (the rate limiter's wait) and on our 503s (what they said), and nowhere else.
 
     The rate limiter adds its Retry-After to every response on a limited route, a
     202 included, and stretches ours on a 503 to the end of its window. This runs
