@@ -244,3 +244,19 @@ def test_with_keys_a_rendered_article_is_read_back_by_its_keyed_id(tmp_path):
         assert audio.status_code == 200 and audio.data[:3] == b"ID3"
     with running_app(tmp_path / "cache", engine_workers=1, start_workers=False, api_keys="k") as restarted:
         assert restarted.test_client().get(f"/api/v1/articles/{key}").json["status"] == "ready"
+
+
+def test_a_public_key_is_limited_per_address_too_so_one_visitor_cannot_use_up_its_budget(tmp_path):
+    # A public key sits in a publisher's pages for anyone to copy; a secret key does not.
+    with running_app(tmp_path / "cache", engine_workers=1, start_workers=False, rate_limit="3/minute",
+                     api_keys="secret-key, pub-key origin=https://news.example") as app:
+        client = app.test_client()
+        here = {"REMOTE_ADDR": "10.0.2.1"}
+        page = {"X-API-Key": "pub-key", "Origin": "https://news.example"}
+        assert [client.post("/api/v1/articles", json=body(), headers={}, environ_base=here).status_code
+                for _ in range(3)] == [401, 401, 401]  # this address's budget is spent
+        assert client.post("/api/v1/articles", json=body(), headers=page, environ_base=here).status_code == 429
+        other = {"REMOTE_ADDR": "10.0.2.2"}
+        assert client.post("/api/v1/articles", json=body(), headers=page, environ_base=other).status_code == 202
+        secret = client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "secret-key"}, environ_base=here)
+        assert secret.status_code == 202
