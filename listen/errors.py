@@ -32,9 +32,17 @@ class ListenError(Exception):
     http_status = 400
     exit_code = ExitStatus.ERROR
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, hint: str = ""):
+        """message: what anyone may read; hint: a next step only the operator can take (a setting).
+
+        The CLI's user is the operator and sees both (`message`); the web app shows readers
+        `public` and puts the hint in the server log.
+        """
+        full = f"{message} {hint}" if hint else message
+        super().__init__(full)
+        self.message = full
+        self.public = message
+        self.hint = hint
 
 
 class InputError(ListenError):

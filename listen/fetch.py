@@ -94,8 +94,8 @@ def check_address(address: str, allow_private: bool = False) -> None:
     if reason:
         if str(ip) != address.split("%")[0]:
             reason = f"an IPv6 form of {ip}, {reason}"
-        hint = "" if allow_private else " (set LISTEN_ALLOW_PRIVATE_HOSTS=1 to read an intranet site)"
-        raise UnsafeURLError(f"Refusing to fetch from {address}: it is {reason}{hint}.")
+        hint = "" if allow_private else "Set LISTEN_ALLOW_PRIVATE_HOSTS=1 to read an intranet site."
+        raise UnsafeURLError(f"Refusing to fetch from {address}: it is {reason}.", hint)
 
 
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
@@ -257,7 +257,7 @@ def _read_body(response: http.client.HTTPResponse, url: str, settings: ServiceSe
     limit = settings.max_fetch_bytes
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise FetchError(_too_big(url, limit))
+        raise FetchError(_too_big(url, limit), "Raise LISTEN_MAX_FETCH_BYTES if it really is.")
     # Per-read timeouts alone let a slow drip run forever; a deadline stops it.
     deadline = time.monotonic() + 3 * settings.fetch_timeout_s
     pieces: list[bytes] = []
@@ -269,7 +269,7 @@ def _read_body(response: http.client.HTTPResponse, url: str, settings: ServiceSe
                 break
             size += len(piece)
             if size > limit:
-                raise FetchError(_too_big(url, limit))
+                raise FetchError(_too_big(url, limit), "Raise LISTEN_MAX_FETCH_BYTES if it really is.")
             if time.monotonic() > deadline:
                 raise UpstreamError(f"Cannot fetch {url}: the page took too long to download.")
             pieces.append(piece)
@@ -280,8 +280,7 @@ def _read_body(response: http.client.HTTPResponse, url: str, settings: ServiceSe
 
 def _too_big(url: str, limit: int) -> str:
     return (
-        f"{url} is larger than {limit / 1e6:.1f} MB; that is not an article page. "
-        "Raise LISTEN_MAX_FETCH_BYTES if it really is."
+        f"{url} is larger than {limit / 1e6:.1f} MB; that is not an article page."
     )
 
 

@@ -17,7 +17,8 @@ def too_big(name: str, size: int, max_bytes: int, more: bool = False) -> InputEr
     """The error for an input over the limit, with its real size."""
     return InputError(
         f"{name} is {'more than ' if more else ''}{size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB. "
-        "Split it into smaller articles or raise LISTEN_MAX_INPUT_BYTES."
+        "Split it into smaller articles.",
+        "Or raise LISTEN_MAX_INPUT_BYTES.",
     )
 
 

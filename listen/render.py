@@ -215,6 +215,22 @@ class Renderer:
         self.cache.put_alias(alias, plan.key)
         return rendition
 
+    def sample(self, sentence: str, language: str) -> tuple[bytes, bool]:
+        """Render one sentence in this renderer's voice as MP3 frames, for a voice preview.
+
+        It is cached as a piece like any other (not as a rendition, so it never shows up as an
+        article): a voice is rendered once, then read from the cache. Returns the frames and
+        whether they came from the cache.
+        """
+        plan = self.plan(Article(paragraphs=[sentence], language=language))
+        piece = plan.pieces[0]
+        stored = self.cache.get_piece(piece.key)
+        if stored is not None:
+            return stored[1], True
+        outcomes: queue.Queue[TaskOutcome] = queue.Queue()
+        self.pool.submit(self._task(piece, plan.voice), outcomes)
+        return self._wait_for_piece(piece, outcomes, {})[1], False
+
     def _article_key(self, article: Article) -> str:
         """Key an article and the settings and code that shape its audio, to find its rendition fast.
 

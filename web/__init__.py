@@ -19,12 +19,14 @@ from listen.plaintext import decode_text, from_text
 from . import errors, hosts, stats, webhooks
 from .api import bp as api_bp
 from .common import PAGE_CSP
+from .downloads import bp as downloads_bp
 from .feed import bp as feed_bp
 from .jobs import JobManager
 from .keys import api_key_id, has_secret_api_key, has_valid_api_key
 from .pages import bp as pages_bp
 from .refresh import bp as refresh_bp
 from .stats import bp as stats_bp
+from .voices import bp as voices_bp
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,8 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
     app.register_blueprint(feed_bp)
     app.register_blueprint(refresh_bp)
     app.register_blueprint(stats_bp)
+    app.register_blueprint(downloads_bp)
+    app.register_blueprint(voices_bp)
     _limit_writes(app, settings.service)
     errors.register(app)
     webhooks.install(app, settings.service)

@@ -19,7 +19,7 @@ from listen.htmlpage import from_html
 from listen.loader import from_bytes, from_page, from_pasted, from_url
 from listen.plaintext import decode_text
 
-from . import origins, refresh, webhooks
+from . import downloads, origins, refresh, webhooks
 from .common import article_urls, cors, describe, external_url, find, manager, voices_json
 from .jobs import READY, RENDERING, Job
 from .keys import check_api_key, configured_keys
@@ -216,7 +216,7 @@ def audio(key: str) -> Response:
         response = Response(stream_with_context(job.stream()), mimetype="audio/mpeg")
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Listen-Status"] = RENDERING
-        return cors(response)
+        return cors(downloads.named(response, job))
     if job.status != READY or job.rendition is None:
         raise RenderFailedError(job.error or "This article could not be rendered; post it again to retry.")
     return _send_ready(job, job.rendition.mp3, "audio/mpeg", job.rendition.timings["_file"]["sha256"])
@@ -238,7 +238,7 @@ def captions(key: str) -> Response:
         vtt = job.rendition.vtt
         return _send_ready(job, vtt, "text/vtt", hashlib.sha256(vtt.read_bytes()).hexdigest())
     response = Response(to_vtt(job.timings()), mimetype="text/vtt")
-    return _cacheable(job, response)
+    return _cacheable(job, downloads.named(response, job))
 
 
 @bp.get("/voices")
@@ -246,6 +246,7 @@ def voices() -> Response:
     """List the voices a request may choose from."""
     response = cors(jsonify({"voices": voices_json(), "default_rate": current_app.config["LISTEN_SETTINGS"].render.rate}))
     response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Vary"] = "Accept-Language"  # the reader's language is listed first
     return response
 
 
@@ -258,7 +259,7 @@ def _send_ready(job: Job, path: Any, mimetype: str, digest: str) -> Response:
     response = send_file(path, mimetype=mimetype, conditional=True, etag=digest, max_age=ONE_YEAR,
                          last_modified=job.modified)
     response.headers["Cache-Control"] = IMMUTABLE
-    return cors(response)
+    return cors(downloads.named(response, job))
 
 
 def _cacheable(job: Job, response: Response) -> Response:

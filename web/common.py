@@ -9,6 +9,7 @@ from flask import Response, current_app, request, url_for
 from listen.errors import NotFoundError
 
 from .jobs import Job, JobManager, valid_id
+from .voices import in_menu_order, reader_language
 
 # The pages' Content-Security-Policy; only who may frame them differs ('self', or anyone for embeds).
 PAGE_CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; "
@@ -62,5 +63,8 @@ def cors(response: Response) -> Response:
 
 
 def voices_json() -> list[dict[str, object]]:
-    """The voices a request may choose from, as the API and the page list them."""
-    return [v.to_json() for v in manager().base.engine.voices()]
+    """The voices a request may choose from, as the API and the page list them: the reader's language first."""
+    engine = manager().base.engine
+    language = reader_language()
+    default = engine.default_voice(language) if language else ""
+    return in_menu_order([v.to_json() for v in engine.voices()], language, default)

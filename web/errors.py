@@ -12,12 +12,17 @@ from listen.errors import BusyError, ListenError
 
 log = logging.getLogger(__name__)
 
-# Friendlier words than werkzeug's for the statuses clients meet most.
+# Friendlier words than werkzeug's for the statuses clients meet most. Readers see these
+# (the page shows the API's message), so a step only the operator can take goes to the log.
 MESSAGES = {
     404: "Nothing here; check the article id or the address.",
     405: "That method is not allowed here.",
-    413: "The request body is over the size limit; send a shorter article or raise LISTEN_MAX_BODY_BYTES.",
-    429: "Too many new articles from you for now; wait a little (see Retry-After) or raise LISTEN_RATE_LIMIT.",
+    413: "The request body is over the size limit; send a shorter article.",
+    429: "Too many new articles from you for now; wait a little (see Retry-After) and try again.",
+}
+OPERATOR_HINTS = {
+    413: "Raise LISTEN_MAX_BODY_BYTES to accept larger requests.",
+    429: "Raise LISTEN_RATE_LIMIT if this client should be allowed more.",
 }
 
 
@@ -77,11 +82,13 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(ListenError)
     def listen_error(exc: ListenError) -> Response:
-        response = error_response(exc.http_status, exc.code, exc.message)
+        response = error_response(exc.http_status, exc.code, exc.public)
         if isinstance(exc, BusyError):
             response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
         if exc.http_status >= 500:
             log.error("%s: %s", exc.code, exc.message)
+        elif exc.hint:
+            log.warning("%s %s: %s", request.method, request.path, exc.message)
         return response
 
     @app.errorhandler(HTTPException)
@@ -89,6 +96,8 @@ def register(app: Flask) -> None:
         status = exc.code or 500
         code = (exc.name or "error").lower().replace(" ", "_")
         message = MESSAGES.get(status) or exc.description or exc.name
+        if status in OPERATOR_HINTS:
+            log.warning("%s %s: %s %s", request.method, request.path, message, OPERATOR_HINTS[status])
         response = error_response(status, code, message)
         # Keep what the exception says in headers: Allow on 405, Content-Range on 416.
         for name, value in exc.get_headers():

@@ -375,7 +375,9 @@ class JobManager:
                 job.cond.notify_all()
         except BaseException as exc:  # a failed render must never leave listeners waiting
             if isinstance(exc, ListenError):
-                message = exc.message
+                message = exc.public  # readers see it; a hint for the operator is in the log
+                if exc.hint:
+                    log.warning("render %s failed: %s", job.id, exc.message)
             else:
                 log.exception("render %s failed", job.id)
                 message = f"Rendering failed unexpectedly ({type(exc).__name__}); try again."

@@ -51,8 +51,8 @@ def check_origin(key: ApiKey | None) -> None:
         return
     allowed = allowed_origins()
     if allowed is not None and origin not in allowed:
-        raise ForbiddenOriginError(f"Pages on {origin} may not create articles on this server; "
-                                   "its operator can add the site to LISTEN_EMBED_ORIGINS.")
+        raise ForbiddenOriginError(f"Pages on {origin} may not create articles on this server.",
+                                   "Its operator can add the site to LISTEN_EMBED_ORIGINS.")
     if key is not None and key.origins and origin not in key.origins:
         raise ForbiddenOriginError(f"This public key works only on pages of {', '.join(key.origins)}, "
                                    f"not {origin}.")

@@ -94,6 +94,13 @@ def oembed() -> Response:
     return cors(jsonify(data))
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Serve the icon where browsers look for it by default (our pages also link it)."""
+    response = send_from_directory(STATIC, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
+    return response
+
+
 @bp.get("/widget.js")
 def widget() -> Response:
     """Serve the one-tag widget to any site."""

@@ -1,0 +1,64 @@
+"""The voice menu: voices in the reader's language first, and a short spoken preview of each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+
+from listen.errors import SettingsError
+
+bp = Blueprint("voices", __name__, url_prefix="/api/v1")
+
+# One sentence per language we normalise; a voice of another language reads the English one.
+PREVIEW_SENTENCES = {
+    "en": "This is how I sound when I read an article to you.",
+    "es": "Así es como sueno cuando te leo un artículo.",
+    "de": "So klinge ich, wenn ich dir einen Artikel vorlese.",
+    "fr": "Voici ma voix quand je vous lis un article.",
+    "pt": "É assim que eu soo quando leio um artigo para você.",
+    "it": "Ecco come suono quando ti leggo un articolo.",
+}
+
+
+def primary(tag: str) -> str:
+    """The language of a tag: "en-GB" -> "en"."""
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
+def in_menu_order(voices: list[dict[str, Any]], language: str, default: str = "") -> list[dict[str, Any]]:
+    """Voices of `language` first (the one used by default at their head), then the rest, by name."""
+    want = primary(language) if language else ""
+
+    def order(v: dict[str, Any]) -> tuple[int, int, str]:
+        same = bool(want) and any(primary(str(t)) == want for t in v.get("languages") or [])
+        return (0 if same else 1, 0 if v.get("id") == default else 1, str(v.get("name", "")).lower())
+
+    return sorted(voices, key=order)
+
+
+def reader_language() -> str:
+    """The language to list first: `?language=`, else the reader's browser's first choice."""
+    asked = request.args.get("language", "")
+    if asked:
+        return primary(asked)
+    best = next(iter(request.accept_languages.values()), "")
+    return primary(best) if best else ""
+
+
+@bp.get("/voices/preview.mp3")
+def preview() -> Response:
+    """Say one sentence in a voice (`?voice=ID`): rendered once, then served from the cache."""
+    manager = current_app.extensions["listen"]
+    voice = request.args.get("voice", "")
+    known = {v.id: v for v in manager.base.engine.voices()}
+    if voice not in known:
+        raise SettingsError("Choose a voice id from GET /api/v1/voices, as ?voice=ID.")
+    language = next((primary(t) for t in known[voice].languages if primary(t) in PREVIEW_SENTENCES), "en")
+    renderer = manager.renderer(manager.settings.replace(voice=voice, language=language))
+    frames, cached = renderer.sample(PREVIEW_SENTENCES[language], language)
+    response = Response(frames, mimetype="audio/mpeg")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.headers["X-Listen-Preview"] = "cached" if cached else "rendered"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
