@@ -147,7 +147,8 @@ def test_pasting_text_and_pressing_play_starts_audio_and_time_advances(page, app
     wait_playing_past(page, 1.0)
     page.wait_for_function("() => document.querySelector('.lp-elapsed').textContent !== '0:00'")
     assert page.inner_text(".lp-title") == "A Walk by the Stream"
-    assert page.locator(".lp-download").get_attribute("href").endswith("/audio.mp3")
+    assert page.locator(".lp-download").get_attribute("href").endswith("/audio.mp3?download=1")
+    assert page.locator(".lp-download").get_attribute("download") == "a-walk-by-the-stream.mp3"
     assert page.is_visible("[data-listen-share] a")
     shoot(page, "page.png")
     assert not page.errors
@@ -399,3 +400,173 @@ def test_the_widget_adds_a_player_to_a_host_page_without_touching_its_styles(bro
             shoot(pg, "widget-host.png")
         finally:
             context.close()
+
+
+# -- chapters, captions, transcript, speed, volume, names, phones, addresses -------------------------
+
+
+def paragraph_starts(article: dict) -> list[float]:
+    starts: dict[int, float] = {}
+    for s in article["sentences"]:
+        starts.setdefault(s["paragraph"], s["start_ms"] / 1000)
+    return [starts[p] for p in sorted(starts)]
+
+
+def test_paragraph_buttons_and_the_chapter_list_move_between_paragraphs(page, app_url, river):
+    page.goto(f"{app_url}/a/{river['id']}")
+    page.wait_for_function("() => document.querySelectorAll('.lp-chapters option').length === 3")
+    labels = page.eval_on_selector_all(".lp-chapters option", "os => os.map(o => o.textContent)")
+    assert labels[0] == "0:00 A Walk by the River"
+    assert labels[1].endswith("The path follows the river for…") and labels[2].endswith("In spring the banks are bright…")
+    starts = paragraph_starts(river)
+    page.click(".lp-next")
+    wait_playing_past(page, starts[1])
+    assert audio_time(page) < starts[1] + 2
+    page.click(".lp-next")
+    wait_playing_past(page, starts[2])
+    assert page.input_value(".lp-chapters") == "2"
+    page.click(".lp-prev")  # just after a paragraph starts: the one before
+    page.wait_for_function(f"() => document.querySelector('.lp-audio').currentTime < {starts[2]}")
+    assert audio_time(page) == pytest.approx(starts[1], abs=1.5)
+    page.select_option(".lp-chapters", "2")
+    wait_playing_past(page, starts[2])
+    page.evaluate(f"document.querySelector('.lp-audio').currentTime = {starts[2] + 5}")
+    page.click(".lp-prev")  # well into a paragraph: back to its start
+    page.wait_for_function(f"() => document.querySelector('.lp-audio').currentTime < {starts[2] + 2}")
+    assert audio_time(page) >= starts[2] - 0.1
+    assert not page.errors
+
+
+def test_captions_show_the_sentence_being_read_and_stay_on_after_a_reload(page, app_url, river):
+    page.goto(f"{app_url}/a/{river['id']}")
+    page.wait_for_selector(".lp-s")
+    assert not page.is_visible(".lp-caption")
+    page.click(".lp-cc")
+    assert page.get_attribute(".lp-cc", "aria-pressed") == "true"
+    second = river["sentences"][2]
+    page.click(f".lp-s[data-index='{second['index']}']")
+    page.wait_for_function("(t) => document.querySelector('.lp-caption').textContent === t", arg=second["text"])
+    assert page.is_visible(".lp-caption")
+    page.reload()
+    page.wait_for_selector(".lp-s")
+    assert page.get_attribute(".lp-cc", "aria-pressed") == "true"
+    page.click(".lp-cc")
+    assert not page.is_visible(".lp-caption")
+
+
+def test_downloads_are_named_after_the_title_with_a_transcript_in_text_and_webvtt(page, app_url, river):
+    page.goto(f"{app_url}/a/{river['id']}")
+    page.wait_for_selector(".lp-s")
+    got = {}
+    for sel in (".lp-download", ".lp-transcript", ".lp-vtt"):
+        with page.expect_download() as info:
+            page.click(sel)
+        download = info.value
+        got[download.suggested_filename] = Path(download.path()).read_bytes()
+    assert sorted(got) == ["a-walk-by-the-river.mp3", "a-walk-by-the-river.txt", "a-walk-by-the-river.vtt"]
+    assert got["a-walk-by-the-river.mp3"][:3] == b"ID3"
+    text = got["a-walk-by-the-river.txt"].decode()
+    assert text.startswith("A Walk by the River\n\nThe path follows the river") and "five in the afternoon." in text
+    assert got["a-walk-by-the-river.vtt"].decode().startswith("WEBVTT")
+
+
+def test_speed_goes_from_half_to_three_times(page, app_url, river):
+    page.goto(f"{app_url}/a/{river['id']}")
+    options = page.eval_on_selector_all(".lp-speed option", "os => os.map(o => o.value)")
+    assert options[0] == "0.5" and options[-1] == "3" and "1" in options
+    for rate in ("3", "0.5"):
+        page.select_option(".lp-speed", rate)
+        assert page.evaluate("document.querySelector('.lp-audio').playbackRate") == float(rate)
+
+
+def test_volume_and_mute_drive_the_audio_and_the_volume_is_remembered(page, app_url, river):
+    page.goto(f"{app_url}/a/{river['id']}")
+    page.wait_for_selector(".lp-volume")
+    page.eval_on_selector(".lp-volume", "v => { v.value = '0.4'; v.dispatchEvent(new Event('input', {bubbles: true})); }")
+    assert page.evaluate("document.querySelector('.lp-audio').volume") == pytest.approx(0.4)
+    page.click(".lp-mute")
+    assert page.evaluate("document.querySelector('.lp-audio').muted")
+    assert page.get_attribute(".lp-mute", "aria-label") == "Unmute"
+    page.click(".lp-mute")
+    assert not page.evaluate("document.querySelector('.lp-audio').muted")
+    page.reload()
+    page.wait_for_selector(".lp-volume")
+    assert page.evaluate("document.querySelector('.lp-audio').volume") == pytest.approx(0.4)
+
+
+VISIBLE_TITLES = """(title) => [...document.querySelectorAll('body *')].filter((e) => {
+  if (e.children.length && ![...e.children].every((c) => c.classList.contains('lp-part'))) return false;
+  const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+  return e.textContent.trim() === title && r.width > 2 && r.height > 2 && s.visibility !== 'hidden';
+}).map((e) => e.tagName + '.' + e.className)"""
+
+
+def test_on_a_phone_the_article_page_shows_the_title_once_and_the_sticky_player_a_fifth_of_the_screen(browser, app_url,
+                                                                                                     river):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
+    pg = context.new_page()
+    try:
+        pg.goto(f"{app_url}/a/{river['id']}")
+        pg.wait_for_selector(".lp-s")
+        assert len(pg.evaluate(VISIBLE_TITLES, "A Walk by the River")) == 1
+        assert pg.inner_text("h1") == "A Walk by the River"  # still the page's heading, for screen readers
+        pg.evaluate("window.scrollTo(0, 400)")
+        panel = pg.evaluate("(() => { const r = document.querySelector('.lp-panel').getBoundingClientRect();"
+                            " return [r.top, r.height]; })()")
+        assert panel[0] <= 1 and panel[1] <= 740 / 5, panel  # stuck to the top, and small
+        # The secondary controls wait behind the More button.
+        assert not pg.is_visible(".lp-chapters")
+        pg.click(".lp-more")
+        assert pg.is_visible(".lp-chapters") and pg.get_attribute(".lp-more", "aria-expanded") == "true"
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 360
+        shoot(pg, "article-phone-more.png")
+    finally:
+        context.close()
+
+
+def test_the_home_pages_address_becomes_the_articles_so_a_reload_brings_it_back(page, app_url):
+    page.goto(app_url + "/")
+    page.fill("#text", RIVER.replace("River", "Brook"))
+    page.click("#go")
+    page.wait_for_function("() => location.pathname.startsWith('/a/')")
+    article_id = page.evaluate("location.pathname.split('/')[2]")
+    assert article_id == page.get_attribute(".lp", "data-article-id")
+    page.reload()
+    page.wait_for_selector(".lp-s")
+    assert page.inner_text("h1") == "A Walk by the Brook"
+    assert page.get_attribute(".lp", "data-article-id") == article_id
+    page.go_back()
+    page.wait_for_function("() => location.pathname === '/'")
+    page.wait_for_selector("#text")
+
+
+def test_the_voice_menu_lists_the_readers_language_first_and_plays_a_preview(browser, app_url):
+    context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="es-ES")
+    pg = context.new_page()
+    try:
+        pg.goto(app_url + "/")
+        voices = pg.eval_on_selector_all("#voice option", "os => os.map(o => o.value)")
+        assert voices[0] == "" and voices[1] == "roa/es"
+        pg.select_option("#voice", "roa/it")
+        with pg.expect_response(lambda r: "/voices/preview.mp3" in r.url) as info:
+            pg.click("#voice-preview")
+        assert info.value.status == 200 and "voice=roa%2Fit" in info.value.url
+        pg.wait_for_function("() => document.querySelector('#voice-preview').textContent.includes('Stop')")
+    finally:
+        context.close()
+
+
+def test_a_refused_address_tells_the_reader_why_without_server_settings(page, app_url):
+    page.goto(app_url + "/")
+    page.fill("#text", "http://127.0.0.1:9/story")
+    page.click("#go")
+    page.wait_for_selector(".error:not([hidden])")
+    message = page.inner_text(".error")
+    assert "127.0.0.1" in message and "LISTEN_" not in message
+
+
+def test_the_pages_have_a_favicon(page, app_url):
+    page.goto(app_url + "/")
+    href = page.get_attribute("link[rel=icon]", "href")
+    status = page.evaluate("(h) => fetch(h).then(r => r.status)", href)
+    assert status == 200

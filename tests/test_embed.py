@@ -25,8 +25,11 @@ if not CHROMIUM.exists():
 LONG_TITLE = ("Council votes to build the new tram line along the river after a long evening of argument "
               "in the old chamber")
 SIZES = [(280, 240), (375, 240), (600, 240), (720, 240), (1200, 240)]
-CONTROLS = (".lp-play", ".lp-back", ".lp-fwd", ".lp-speed", ".lp-time", ".lp-seek", ".lp-download")
-BAR_CONTROLS = (".lp-play", ".lp-title", ".lp-time", ".lp-speed", ".lp-seek")
+CONTROLS = (".lp-play", ".lp-back", ".lp-fwd", ".lp-speed", ".lp-time", ".lp-seek", ".lp-download", ".lp-more")
+BAR_CONTROLS = (".lp-play", ".lp-title", ".lp-time", ".lp-speed", ".lp-seek", ".lp-more")
+# Behind the More button: in the compact embed all of them fit; the bar shows what fits and scrolls the rest.
+EXTRAS = (".lp-prev", ".lp-next", ".lp-chapters", ".lp-cc", ".lp-mute", ".lp-volume", ".lp-transcript", ".lp-vtt")
+BAR_EXTRAS = (".lp-prev", ".lp-next")
 FILLER = "".join(f"<p>Filler paragraph {i} of the publisher's own long article, to give the page height.</p>"
                  for i in range(60))
 
@@ -286,6 +289,48 @@ def test_the_bar_fits_the_height_oembed_answers_for_a_60_pixel_box(browser, app_
         pg.goto(src)
         pg.wait_for_selector(".lp[data-status='ready']")
         assert_fits(pg, data["width"], data["height"], BAR_CONTROLS)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("layout", ["compact", "bar"])
+def test_the_secondary_controls_open_behind_a_menu_and_fit_from_280_to_1200_pixels(browser, app_url, river, layout):
+    height = 56 if layout == "bar" else 240
+    context = browser.new_context(viewport={"width": 280, "height": height})
+    pg = context.new_page()
+    try:
+        for width, _ in SIZES:
+            pg.set_viewport_size({"width": width, "height": height})
+            pg.goto(f"{app_url}/embed/{river['id']}" + ("?layout=bar" if layout == "bar" else ""))
+            pg.wait_for_selector(".lp[data-status='ready']")
+            assert not pg.is_visible(".lp-chapters")
+            pg.click(".lp-more")
+            assert pg.get_attribute(".lp-more", "aria-expanded") == "true"
+            assert_fits(pg, width, height, (EXTRAS if layout == "compact" else BAR_EXTRAS) + (".lp-more", ".lp-play"))
+            if width in (280, 720):
+                shoot(pg, f"{layout}-more-{width}.png")
+            # Everything in it works: the next paragraph plays, and the menu closes again.
+            pg.click(".lp-next")
+            pg.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 1")
+            pg.click(".lp-more")
+            assert not pg.is_visible(".lp-next") and pg.is_visible(".lp-speed")
+    finally:
+        context.close()
+
+
+def test_captions_in_the_bar_take_the_titles_place(browser, app_url, river):
+    context = browser.new_context(viewport={"width": 375, "height": 56})
+    pg = context.new_page()
+    try:
+        pg.goto(f"{app_url}/embed/{river['id']}?layout=bar")
+        pg.wait_for_selector(".lp[data-status='ready']")
+        pg.click(".lp-more")
+        pg.click(".lp-cc")
+        pg.click(".lp-more")
+        pg.click(".lp-play")
+        pg.wait_for_function("() => document.querySelector('.lp-caption').textContent.length > 0")
+        assert pg.is_visible(".lp-caption") and not pg.is_visible(".lp-title")
+        assert_fits(pg, 375, 56, (".lp-play", ".lp-caption", ".lp-seek", ".lp-speed", ".lp-more"))
     finally:
         context.close()
 

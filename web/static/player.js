@@ -814,7 +814,10 @@ function buildExtras(p, panel) {
     if (p.audio.volume > 0) p.audio.muted = false;
     store.setItem("listen:volume", String(p.audio.volume));
   });
-  x.muteBtn.addEventListener("click", () => (p.audio.muted = !p.audio.muted));
+  x.muteBtn.addEventListener("click", () => {
+    p.audio.muted = !p.audio.muted;
+    showVolume(p); // volumechange comes a task later
+  });
   p.audio.addEventListener("volumechange", () => showVolume(p));
   showVolume(p);
 
