@@ -141,7 +141,8 @@ def test_the_player_works_in_a_280_pixel_embed(browser, app_url, river):
         assert pg.evaluate("document.querySelector('.lp-audio').currentTime") > 15
         pg.select_option(".lp-speed", "1.5")
         assert pg.evaluate("document.querySelector('.lp-audio').playbackRate") == 1.5
-        assert pg.get_attribute(".lp-download", "href").endswith("/audio.mp3")
+        assert pg.get_attribute(".lp-download", "href").endswith("/audio.mp3?download=1")
+        assert pg.get_attribute(".lp-download", "download").startswith("council-votes-to-build-the-new-tram-line")
     finally:
         context.close()
 

@@ -68,6 +68,7 @@ def test_the_mp3_and_captions_are_named_after_the_title_not_the_id(client, ready
 
 
 def test_the_transcript_is_the_article_text_a_paragraph_a_block(client, ready):
+    assert ready["transcript_url"] == f"http://localhost/api/v1/articles/{ready['id']}/transcript.txt"
     response = client.get(f"/api/v1/articles/{ready['id']}/transcript.txt")
     assert response.mimetype == "text/plain"
     blocks = response.get_data(as_text=True).strip().split("\n\n")
@@ -130,7 +131,7 @@ def test_a_preview_of_an_unknown_voice_says_how_to_choose_one(client):
 
 
 def test_previews_are_not_listed_as_articles(client, app):
-    client.get("/api/v1/voices/preview.mp3?voice=gmw/en")
+    assert client.get("/api/v1/voices/preview.mp3?voice=gmw/en").status_code == 200
     feed = client.get("/feed.xml").get_data(as_text=True)
     assert "This is how I sound" not in feed
 

@@ -38,6 +38,7 @@ def article_urls(key: str) -> dict[str, str]:
         "audio_url": external_url("api.audio", key=key),
         "timings_url": external_url("api.timings", key=key),
         "captions_url": external_url("api.captions", key=key),
+        "transcript_url": external_url("downloads.transcript", key=key),
         "embed_url": external_url("pages.embed", key=key),
         "page_url": external_url("pages.article", key=key),
     }

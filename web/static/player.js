@@ -897,9 +897,9 @@ function nameFiles(p) {
   const saved = (url) => url + (url.includes("?") ? "&" : "?") + "download=1";
   p.download.href = saved(p.audioUrl);
   p.download.setAttribute("download", `${name}.mp3`);
-  p.extras.text.href = saved(base + "/transcript.txt");
+  p.extras.text.href = saved(p.urls.transcript_url || base + "/transcript.txt");
   p.extras.text.setAttribute("download", `${name}.txt`);
-  p.extras.vtt.href = saved(base + "/captions.vtt");
+  p.extras.vtt.href = saved(p.urls.captions_url || base + "/captions.vtt");
   p.extras.vtt.setAttribute("download", `${name}.vtt`);
 }
 
