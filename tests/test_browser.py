@@ -556,6 +556,17 @@ def test_the_voice_menu_lists_the_readers_language_first_and_plays_a_preview(bro
         context.close()
 
 
+def test_pasting_an_article_brings_its_languages_voices_to_the_top(page, app_url):
+    page.goto(app_url + "/")
+    assert page.eval_on_selector_all("#voice option", "os => os.map(o => o.value)")[1] == "gmw/en-us"
+    page.fill("#text", "Die Stadt hat am Dienstag beschlossen, die neue Straßenbahnlinie entlang des Flusses zu "
+                       "bauen. Die Arbeiten beginnen im Frühjahr und dauern zwei Jahre.")
+    page.wait_for_function("() => document.querySelector('#voice').dataset.language === 'de'")
+    options = page.eval_on_selector_all("#voice option", "os => os.map(o => o.value)")
+    assert options[0] == "" and options[1] == "gmw/de"
+    assert page.input_value("#voice") == ""  # the choice is still the reader's
+
+
 def test_a_refused_address_tells_the_reader_why_without_server_settings(page, app_url):
     page.goto(app_url + "/")
     page.fill("#text", "http://127.0.0.1:9/story")

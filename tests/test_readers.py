@@ -110,6 +110,37 @@ def test_the_page_lists_the_readers_language_first(client):
     assert first_voice == "roa/pt", first_voice
 
 
+@pytest.mark.parametrize(("text", "language", "default"), [
+    ("El ayuntamiento aprobó el martes la nueva línea de tranvía, que costará unos dos millones de euros y "
+     "cerrará el puente durante seis semanas.", "es", "roa/es"),
+    ("Die Stadt hat am Dienstag beschlossen, die neue Straßenbahnlinie entlang des Flusses zu bauen, und die "
+     "Arbeiten beginnen im Frühjahr.", "de", "gmw/de"),
+    ("Le conseil municipal a voté mardi soir la construction de la nouvelle ligne de tramway le long du fleuve.",
+     "fr", "roa/fr"),
+    ("A câmara aprovou na terça-feira a nova linha de elétrico, que vai custar cerca de dois milhões de euros.",
+     "pt", "roa/pt"),
+    ("Il consiglio comunale ha approvato martedì la nuova linea del tram lungo il fiume, che costerà due milioni.",
+     "it", "roa/it"),
+    ("Herons stand in the shallows and watch the water for fish, while children race across the bridge.",
+     "en", "gmw/en-us"),
+])
+def test_the_voice_menu_puts_the_articles_language_first(client, text, language, default):
+    # The reader's browser says English; the article decides.
+    answer = client.post("/api/v1/voices/for-text", json={"text": text}, headers={"Accept-Language": "en"}).json
+    assert answer["language"] == language and answer["voice"] == default
+    order = answer["order"]
+    assert order[0] == default and len(order) > 20
+    voices = {v["id"]: v for v in client.get("/api/v1/voices").json["voices"]}
+    assert set(order) == set(voices)
+    same = [voices[i]["languages"][0].split("-")[0] == language for i in order]
+    assert same == sorted(same, reverse=True)  # every voice of the language, then the others
+
+
+def test_ordering_voices_for_nothing_says_what_to_send(client):
+    response = client.post("/api/v1/voices/for-text", json={"text": "  "})
+    assert response.status_code == 400 and '"text"' in response.json["error"]["message"]
+
+
 def test_a_voice_preview_is_spoken_once_then_served_from_the_cache(client, tmp_path):
     first = client.get("/api/v1/voices/preview.mp3?voice=roa/es")
     assert first.status_code == 200, first.data[:200]

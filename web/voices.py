@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
-from listen.errors import SettingsError
+from listen.errors import InputError, SettingsError
+from listen.language import detect_language
 
 bp = Blueprint("voices", __name__, url_prefix="/api/v1")
+
+SAMPLE_CHARS = 5000  # enough words to tell a language; the page sends no more
 
 # One sentence per language we normalise; a voice of another language reads the English one.
 PREVIEW_SENTENCES = {
@@ -62,3 +65,18 @@ def preview() -> Response:
     response.headers["X-Listen-Preview"] = "cached" if cached else "rendered"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@bp.post("/voices/for-text")
+def for_text() -> Response:
+    """Order the voice menu for an article being written: its language first, the voice it would get at the top."""
+    data = request.get_json(silent=True)
+    text = data.get("text") if isinstance(data, dict) else None
+    if not isinstance(text, str) or not text.strip():
+        raise InputError('Send {"text": "..."}: the article, or its first few paragraphs.')
+    manager = current_app.extensions["listen"]
+    engine = manager.base.engine
+    language = detect_language(text[:SAMPLE_CHARS])
+    default = engine.default_voice(language)
+    ordered = in_menu_order([v.to_json() for v in engine.voices()], language, default)
+    return jsonify({"language": language, "voice": default, "order": [v["id"] for v in ordered]})

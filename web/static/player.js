@@ -1126,6 +1126,42 @@ function wireVoicePreview(form) {
   select.addEventListener("change", () => audio.pause());
 }
 
+// Once there is an article in the box, its language's voices move to the top of the menu.
+function wireVoiceOrder(form) {
+  const select = form.querySelector("[name=voice]");
+  const text = form.querySelector("[name=text]");
+  if (!select || !text) return;
+  const root = document.getElementById(form.dataset.player);
+  let timer = 0;
+  let asked = "";
+  const reorder = async () => {
+    const sample = text.value.trim().slice(0, 5000);
+    if (sample.length < 40 || /^\S+$/.test(sample) || sample === asked) return; // an address says no language
+    asked = sample;
+    let answer;
+    try {
+      answer = await getJSON(apiBase(root) + "voices/for-text", {
+        method: "POST", body: JSON.stringify({ text: sample }), headers: { "Content-Type": "application/json" },
+      });
+    } catch (e) {
+      return; // the menu keeps its order
+    }
+    if (sample !== asked) return; // the text changed meanwhile
+    const byId = new Map([...select.options].map((o) => [o.value, o]));
+    for (const id of answer.order) {
+      const option = byId.get(id);
+      if (option) select.append(option); // appending moves it: the menu ends up in the answer's order
+    }
+    const auto = byId.get("");
+    if (auto) select.prepend(auto);
+    select.dataset.language = answer.language;
+  };
+  text.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(reorder, 600);
+  });
+}
+
 // ---- inside an iframe: tell the host (the widget) how tall the player wants to be ------------
 
 function reportHeight(root) {
@@ -1180,6 +1216,7 @@ function bridgeToHost(root) {
 for (const form of document.querySelectorAll("form[data-listen-create]")) {
   wireCreateForm(form);
   wireVoicePreview(form);
+  wireVoiceOrder(form);
 }
 
 for (const root of document.querySelectorAll("[data-listen-player]")) {
