@@ -90,7 +90,7 @@ def test_punkt_has_no_model_for_every_language_but_the_splitter_takes_any():
 
 def _seconds(text: str) -> float:
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):  # the best of five: another process on a shared machine only ever adds time
         started = time.perf_counter()
         split_sentences(text)
         best = min(best, time.perf_counter() - started)
@@ -116,7 +116,7 @@ def _seconds(text: str) -> float:
 def test_segmentation_time_grows_linearly_with_the_input(make):
     # Ten times the text may take about ten times as long; a quadratic step would take a hundred.
     short, long = _seconds(make(10_000)), _seconds(make(100_000))
-    assert long < 30 * max(short, 1e-4), (short, long)
+    assert long < 40 * max(short, 1e-4), (short, long)
 
 
 @pytest.mark.parametrize(
