@@ -201,12 +201,7 @@ class Cache:
             raise self._write_error(exc) from None
 
     def _write_error(self, exc: OSError) -> CacheError:
-        if exc.errno == errno.ENOSPC:
-            return CacheError(
-                f"The disk holding the cache {self.root} is full; free space or run "
-                "`listen cache prune --max-size 500MB`."
-            )
-        return CacheError(f"Cannot write to the cache {self.root} ({exc.strerror}); check its permissions.")
+        return write_error(exc)
 
     # -- chunks --------------------------------------------------------------------
 
@@ -282,8 +277,13 @@ class Cache:
         timings = dict(timings, _file={"size": mp3_tmp.stat().st_size, "sha256": _sha256_file(mp3_tmp)},
                        _created=round(time.time(), 3))
         self.move_into_place(mp3_tmp, mp3)
-        self.write_atomic(vtt_path, vtt.encode("utf-8"))
-        self.write_atomic(timings_path, json.dumps(timings, ensure_ascii=False).encode("utf-8"))
+        try:
+            self.write_atomic(vtt_path, vtt.encode("utf-8"))
+            self.write_atomic(timings_path, json.dumps(timings, ensure_ascii=False).encode("utf-8"))
+        except CacheError:  # a full disk, most likely: an unsealed MP3 would only take up its space
+            for p in (mp3, vtt_path):
+                p.unlink(missing_ok=True)
+            raise
         return StoredRendition(key, mp3, timings_path, vtt_path, timings)
 
     # -- housekeeping -------------------------------------------------------------------
@@ -329,6 +329,15 @@ class Cache:
                 shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
 
 
+def write_error(exc: OSError) -> CacheError:
+    """Say why the cache cannot be written, without its path: the message reaches web clients."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return CacheError("The disk holding the audio cache is full; try again later.",
+                          "Free space on it, or run `listen cache prune --max-size 500MB`.")
+    return CacheError(f"Cannot write to the audio cache ({exc.strerror}).",
+                      "Check the permissions of the cache folder (--cache-dir or LISTEN_CACHE_DIR).")
+
+
 def _read_checked(path: Path, decode: Callable[[bytes], T | None]) -> T | None:
     """Read and decode an entry; a missing one is None, a damaged one is deleted and None,
     a good one is marked as used (for pruning)."""
@@ -345,9 +354,14 @@ def _read_checked(path: Path, decode: Callable[[bytes], T | None]) -> T | None:
 
 
 def _touch(path: Path) -> None:
-    """Mark an entry as just used, for least-recently-used pruning."""
+    """Mark an entry as just used, for least-recently-used pruning (to the minute).
+
+    Not again within a minute: web processes verify a rendition again when its mtime
+    changes, and two of them touching it in turn would each hash it on every request.
+    """
     try:
-        os.utime(path)
+        if path.stat().st_mtime < time.time() - 60:
+            os.utime(path)
     except OSError:
         pass  # a read-only cache still serves; it just cannot track use
 

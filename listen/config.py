@@ -82,6 +82,7 @@ class ServiceSettings:
     max_body_bytes: int = 2_000_000
     allow_private_hosts: bool = False
     fetch_timeout_s: float = 10.0
+    fetch_deadline_s: float = 30.0  # a whole fetch, redirects included: a drip of bytes cannot hold on
     max_fetch_bytes: int = 5_000_000
     # Scaling out and limits.
     redis_url: str | None = None  # set: renders go to `listen worker` processes through Redis
@@ -101,10 +102,17 @@ class ServiceSettings:
     webhook_secret: str | None = None  # signs each webhook body (X-Listen-Signature: sha256=HMAC)
     webhook_retry_s: str = "10,30,90,180,300"  # waits before each retry: six tries over about ten minutes
     stats: bool = True  # count plays and how far people listen (LISTEN_STATS=off: not at all)
+    # Reading (fetching, extracting) and planning posted articles, in processes apart from the request threads.
+    intake_workers: int = 2
+    intake_limit: int = 16  # posts being read or planned at once (running and waiting) before new ones get 503
+    intake_timeout_s: float = 120.0  # one post's reading and planning; past it the process is killed
+    intake_wait_ms: int = 20  # a POST answers at once if its article is planned by then, else 202 with a request id
 
     def __post_init__(self) -> None:
         if self.engine_workers < 1:
             raise SettingsError("jobs must be at least 1; use --jobs 1 for a single worker.")
+        if self.intake_workers < 1 or self.intake_limit < 1:
+            raise SettingsError("intake_workers and intake_limit must be at least 1.")
         if self.queue_limit < 1:
             raise SettingsError("queue_limit must be at least 1; LISTEN_QUEUE_LIMIT=100 is a good start.")
 

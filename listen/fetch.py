@@ -5,7 +5,9 @@ attacker's behalf (SSRF), so every hop is checked: the scheme, the host's
 resolved address (no private, loopback, link-local, multicast or reserved
 targets), and the connection is pinned to the address that was checked, so a
 second DNS answer cannot swap in an internal one (DNS rebinding). Bodies are
-streamed with a size cap and a deadline; only text-like content types pass.
+streamed with a size cap; the whole fetch, redirects included, has one deadline
+(`fetch_deadline_s`), past which its socket is shut, so a server that drips a
+byte at a time cannot hold a reader; only text-like content types pass.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import ipaddress
 import re
 import socket
 import ssl
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -128,7 +131,7 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self._address = address
 
     def connect(self) -> None:
-        self.sock = open_connection(self._address, self.port, self.timeout)
+        self.sock = self.opened = open_connection(self._address, self.port, self.timeout)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -140,7 +143,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._address = address
 
     def connect(self) -> None:
-        sock = open_connection(self._address, self.port, self.timeout)
+        sock = self.opened = open_connection(self._address, self.port, self.timeout)
         self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
 
 
@@ -217,23 +220,64 @@ def _path_of(url: str) -> str:
     return quote(target, safe="/?&=%:@!$'()*+,;~-._", errors="surrogateescape")
 
 
-def _open(url: str, settings: ServiceSettings,
-          conditions: dict[str, str] | None = None) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
-    """Send a GET to the checked, pinned address of one URL (conditional, with If-None-Match and the like)."""
+class _Deadline:
+    """The time a whole fetch may take; it shuts the socket of a connection still open past it.
+
+    Per-read timeouts alone restart with every byte, so a server that drips a byte a
+    second (in its headers or its body) would hold the reader for ever.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.expired = False
+
+    def left(self) -> float:
+        return max(0.05, self.end - time.monotonic())
+
+    def guard(self, conn: http.client.HTTPConnection) -> threading.Timer:
+        def cut() -> None:
+            self.expired = True
+            # The socket as opened: http.client hands it to the response (conn.sock is then None).
+            sock = getattr(conn, "opened", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+        timer = threading.Timer(self.end - time.monotonic(), cut)
+        timer.daemon = True
+        timer.start()
+        return timer
+
+    def error(self, url: str) -> UpstreamError:
+        return UpstreamError(f"Cannot fetch {url}: the site did not send the page within {self.seconds:g} s. "
+                             "Check that the site is up, or paste the article's text.")
+
+
+def _open(url: str, settings: ServiceSettings, deadline: _Deadline, conditions: dict[str, str] | None = None,
+          ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse, threading.Timer]:
+    """Send a GET to the checked, pinned address of one URL, guarded by the fetch's deadline
+    (conditional, with If-None-Match and the like)."""
     scheme, host, port, address = _checked_target(url, settings)
     cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-    conn = cls(host, port, address, settings.fetch_timeout_s)
+    conn = cls(host, port, address, min(settings.fetch_timeout_s, deadline.left()))
     headers = {
         "User-Agent": USER_AGENT,
         "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,application/xml;q=0.8,*/*;q=0.1",
         "Accept-Encoding": "identity",
         **(conditions or {}),
     }
+    timer = deadline.guard(conn)
     try:
         conn.request("GET", _path_of(url), headers=headers)
-        return conn, conn.getresponse()
+        return conn, conn.getresponse(), timer
     except (OSError, http.client.HTTPException) as exc:
+        timer.cancel()
         conn.close()
+        if deadline.expired:
+            raise deadline.error(url) from None
         raise UpstreamError(f"Cannot fetch {url}: {_describe(exc)}. Check that the site is up.") from None
 
 
@@ -252,14 +296,12 @@ def _content_type(response: http.client.HTTPResponse) -> tuple[str, str | None]:
     return media_type, charset
 
 
-def _read_body(response: http.client.HTTPResponse, url: str, settings: ServiceSettings) -> bytes:
+def _read_body(response: http.client.HTTPResponse, url: str, settings: ServiceSettings, deadline: _Deadline) -> bytes:
     """Read the body in pieces, stopping at the size cap or the deadline."""
     limit = settings.max_fetch_bytes
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise FetchError(_too_big(url, limit), "Raise LISTEN_MAX_FETCH_BYTES if it really is.")
-    # Per-read timeouts alone let a slow drip run forever; a deadline stops it.
-    deadline = time.monotonic() + 3 * settings.fetch_timeout_s
     pieces: list[bytes] = []
     size = 0
     try:
@@ -270,11 +312,13 @@ def _read_body(response: http.client.HTTPResponse, url: str, settings: ServiceSe
             size += len(piece)
             if size > limit:
                 raise FetchError(_too_big(url, limit), "Raise LISTEN_MAX_FETCH_BYTES if it really is.")
-            if time.monotonic() > deadline:
-                raise UpstreamError(f"Cannot fetch {url}: the page took too long to download.")
             pieces.append(piece)
     except (OSError, http.client.HTTPException) as exc:
+        if deadline.expired:
+            raise deadline.error(url) from None
         raise UpstreamError(f"Cannot fetch {url}: {_describe(exc)}. Check that the site is up.") from None
+    if deadline.expired:  # the socket was shut mid-body: what came is not the whole page
+        raise deadline.error(url)
     return b"".join(pieces)
 
 
@@ -332,8 +376,11 @@ def fetch(url: str, settings: ServiceSettings, etag: str | None = None, last_mod
     current = url.strip()
     conditions = {**({"If-None-Match": etag} if etag else {}),
                   **({"If-Modified-Since": last_modified} if last_modified else {})}
+    deadline = _Deadline(settings.fetch_deadline_s)
     for _hop in range(MAX_REDIRECTS + 1):
-        conn, response = _open(current, settings, conditions)
+        if deadline.expired or time.monotonic() >= deadline.end:
+            raise deadline.error(current)
+        conn, response, timer = _open(current, settings, deadline, conditions)
         try:
             if response.status == 304 and conditions:
                 return Page(url=current, text="", content_type="", etag=etag, last_modified=last_modified,
@@ -355,11 +402,12 @@ def fetch(url: str, settings: ServiceSettings, etag: str | None = None, last_mod
                     f"{current} is {media_type or 'of unknown type'}, not a web page; "
                     "give the URL of an HTML article (or a plain-text file)."
                 )
-            body = _read_body(response, current, settings)
+            body = _read_body(response, current, settings, deadline)
             text, charset = _decode(body, declared)
             _refuse_binary(text, current, media_type)
             return Page(url=current, text=text, content_type=media_type, charset=charset,
                         etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"))
         finally:
+            timer.cancel()
             conn.close()
     raise UpstreamError(f"{url} redirected more than {MAX_REDIRECTS} times; give the article's final URL.")

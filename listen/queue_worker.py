@@ -15,8 +15,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+import redis
 import rq
 from rq import get_current_job
+from rq.exceptions import StopRequested
 from rq.serializers import JSONSerializer
 
 from .article import Article
@@ -113,7 +115,11 @@ def _meta_writer(job: Any, cache_root: str) -> Any:
             partial=os.path.relpath(p.partial_mp3, cache_root) if p.partial_mp3 else None,
             sealed=p.done >= p.total, worker=socket.gethostname(),
         )
-        job.save_meta()
+        try:
+            job.save_meta()
+        except REDIS_AWAY as exc:  # the render goes on; the next piece's progress tries again
+            last[0] = 0.0
+            log.warning("progress not saved, Redis is away: %s", exc)
 
     return write
 
@@ -128,14 +134,70 @@ def run_worker(settings: Settings, burst: bool = False, name: str | None = None,
     _worker.update(settings=settings, renderer=renderer)
     worker_class = _worker_class(heartbeat_s)
     queue = rq.Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
-    worker = worker_class([queue], connection=connection, serializer=JSONSerializer, name=name,
-                          worker_ttl=max(20, int(heartbeat_s * 4)), maintenance_interval=max(5, int(heartbeat_s * 2)))
     renderer.start()
+    pause = 1.0
     try:
-        worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+        # RQ's worker quits its loop on any Redis error outside waiting for a job (saving a
+        # result, its heartbeat, maintenance): ride out an outage by starting it again once
+        # Redis answers. The job it had stays in RQ's started registry; when its heartbeats
+        # have stopped, RQ's clean-up (this worker's or a web process's) puts it back on the queue.
+        while True:
+            worker = worker_class([queue], connection=connection, serializer=JSONSerializer, name=name,
+                                  worker_ttl=max(20, int(heartbeat_s * 4)),
+                                  maintenance_interval=max(5, int(heartbeat_s * 2)))
+            started = time.monotonic()
+            try:
+                worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+            except REDIS_AWAY as exc:  # raised while it was tearing down
+                log.warning("worker %s lost Redis: %s", worker.name, exc)
+            if _stopping(worker) or (burst and _queue_done(queue)):
+                break
+            pause = 1.0 if time.monotonic() - started > 60 else min(pause * 2, 10.0)
+            if not _wait_for_redis(connection, worker, pause):
+                break
+            log.warning("worker %s: Redis answers again; going on", worker.name)
     finally:
         renderer.close()
     return ExitStatus.OK
+
+
+REDIS_AWAY: tuple[type[Exception], ...] = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
+def _stopping(worker: Any) -> bool:
+    """Tell whether the worker was asked to stop (SIGTERM, Ctrl+C), busy or not."""
+    return bool(worker._stop_requested or getattr(worker, "_shutdown_requested_date", None))
+
+
+def _queue_done(queue: Any) -> bool:
+    """Tell whether a burst worker has nothing left (a Redis error means it may have)."""
+    try:
+        return queue.count == 0 and queue.started_job_registry.count == 0
+    except REDIS_AWAY:
+        return False
+
+
+def _wait_for_redis(connection: Any, worker: Any, pause: float) -> bool:
+    """Wait (with backoff) until Redis answers, then retire the old worker's entry; False if stopped meanwhile."""
+    delay = pause
+    try:
+        while True:
+            time.sleep(delay)
+            if _stopping(worker):
+                return False
+            try:
+                connection.ping()
+                break
+            except REDIS_AWAY as exc:
+                log.warning("Redis is away (%s); trying again in %.0f s", exc, min(delay * 2, 10.0))
+                delay = min(delay * 2, 10.0)
+        try:
+            worker.register_death()  # its name may be used again
+        except REDIS_AWAY:
+            return True  # gone again: the next round waits once more
+    except (KeyboardInterrupt, StopRequested):
+        return False
+    return True
 
 
 def _worker_class(heartbeat_s: float) -> Any:

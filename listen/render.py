@@ -21,7 +21,7 @@ from typing import Any
 
 from .article import Article
 from .audio_format import AUDIO_PROCESSING_VERSION, SAMPLE_FORMAT, SAMPLE_RATE
-from .cache import Cache, StoredRendition, cache_key
+from .cache import Cache, StoredRendition, cache_key, write_error
 from .captions import to_vtt
 from .chunks import PieceTask, SentenceSpec
 from .config import Settings
@@ -260,7 +260,11 @@ class Renderer:
                 submitted.add(piece.key)
                 self.pool.submit(self._task(piece, plan.voice), outcomes)
         finished: dict[str, TaskOutcome] = {}
-        partial = self.cache.temp_file(".mp3")
+        try:
+            partial = self.cache.temp_file(".mp3")
+        except OSError as exc:
+            raise write_error(exc) from None
+        final: Path | None = None
         speech: list[tuple[int, int]] = []  # each sentence's speech, in samples of the decoded MP3
         chunks: list[list[tuple[int, int]]] = []  # and each of its chunks' speech
         offset = 0
@@ -287,8 +291,14 @@ class Renderer:
             shutil.copyfile(partial, final)
             write_id3(final, self._tags(plan.script), _chapters(timed, _ms(offset)))
             stored = self.cache.put_rendition(plan.key, final, timings, to_vtt(timings))
+            final = None  # moved into place
+        except OSError as exc:  # the partial or final MP3 could not be written: most likely a full disk
+            raise write_error(exc) from None
         finally:
+            # A failed render leaves nothing behind, so a full disk frees itself.
             partial.unlink(missing_ok=True)
+            if final is not None:
+                final.unlink(missing_ok=True)
         return _rendition(
             stored, pieces_rendered=len(finished), script=plan.script,
             chunks_rendered=sum(o.result["engine_calls"] for o in finished.values()),

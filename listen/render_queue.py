@@ -160,6 +160,12 @@ class RenderQueue:
         info = {"status": status, **meta}
         if status == FAILED and not meta.get("error"):
             info["error"] = "Rendering failed on a worker; post the article again to retry."
+        tried = self.retries - job.retries_left if job.retries_left is not None else 0
+        if status == QUEUED and tried > 0 and not meta.get("error"):
+            # Its worker stopped (killed, its machine lost, or it lost Redis) mid-render: RQ's
+            # clean-up failed that try and queued the job again. Say so, rather than "rendering".
+            info["error"] = (f"The worker rendering this article stopped; it is queued again "
+                             f"(try {tried + 1} of {self.retries + 1}).")
         return info
 
     def requeue_abandoned(self) -> None:

@@ -65,9 +65,12 @@ def renderer(settings: Settings, _workers):
 def running_app(cache_dir: Path, *, start_workers: bool = True, **fields) -> Iterator[Flask]:
     """A web app on its own cache, without the sample article, closed afterwards.
 
-    `fields` are settings by name (two engine workers unless given).
+    `fields` are settings by name (two engine workers unless given). A post waits up to 30 s
+    for its article to be planned, so most tests see the rendition's id at once; tests of the
+    intake pool itself set intake_wait_ms.
     """
-    app = create_app(Settings.of(cache_dir=cache_dir, **{"engine_workers": 2, **fields}), start_workers=start_workers,
+    defaults = {"engine_workers": 2, "intake_workers": 1, "intake_wait_ms": 30000}
+    app = create_app(Settings.of(cache_dir=cache_dir, **{**defaults, **fields}), start_workers=start_workers,
                      render_sample=False)
     try:
         yield app

@@ -32,19 +32,20 @@ def free_port() -> int:
 
 
 class RedisServer:
-    """Start, stop and restart a throwaway redis-server (no persistence) in a folder."""
+    """Start, stop and restart a throwaway redis-server in a folder (no persistence unless aof)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, aof: bool = False):
         if shutil.which("redis-server") is None:
             pytest.skip("redis-server is not installed (apt-get install redis-server, or `make test`)")
         self.folder = folder
+        self.aof = aof  # append-only file on, as the README asks of production Redis: a restart keeps the queue
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
 
     def start(self) -> RedisServer:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes" if self.aof else "no",
              "--dir", str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10

@@ -324,7 +324,7 @@ def test_posting_a_url_reads_the_article_on_that_page(client, app):
 
 
 def test_a_url_on_a_private_address_is_refused_with_a_400(tmp_path: Path):
-    strict = create_app(Settings.of(cache_dir=tmp_path), start_workers=False, render_sample=False)
+    strict = create_app(Settings.of(cache_dir=tmp_path, intake_wait_ms=30000), start_workers=False, render_sample=False)
     try:
         response = strict.test_client().post("/api/v1/articles", json={"url": "http://127.0.0.1:9/x"})
         assert assert_json_error(response, 400)["code"] == "url_refused"

@@ -10,19 +10,21 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from conftest import article_text as unique_article
 from conftest import running_app
-from redisserver import start_worker, stop_worker, wait_for
+from redisserver import RedisServer, start_worker, stop_worker, wait_for
 
 from listen.cache import decode_wav, unseal
 from listen.config import Settings
 from listen.errors import CacheError, ListenError
+from listen.mp3 import id3_size
 from listen.plaintext import from_text
 from listen.render import Renderer
-from listen.render_queue import READY, RENDERING, RenderQueue
+from listen.render_queue import QUEUED, READY, RENDERING, RenderQueue
 from web import manager_of
 
 
@@ -53,6 +55,9 @@ def test_a_worker_killed_mid_render_has_its_job_completed_by_another(redis_url, 
         assert info["done"] < info["total"], "the kill must land mid-render"
         os.kill(first.pid, signal.SIGKILL)
         first.wait(10)
+        # With no worker left, the job is not "rendering" for ever: its try is failed and retried.
+        retried = wait_for(lambda: "queued again" in ((i := queue.status(key)).get("error") or "") and i, timeout=60)
+        assert retried["status"] == QUEUED and "try 2 of 4" in retried["error"]
         second = start_worker(redis_url, cache, heartbeat_s=1, name="second", log=tmp_path / "second.log")
         # Watching the job (as a web process does) puts it back on the queue once the heartbeats stop.
         wait_for(lambda: queue.status(key)["status"] == READY, timeout=120)
@@ -99,13 +104,86 @@ def test_a_damaged_rendition_in_the_shared_cache_is_not_served_and_a_new_post_re
     job = manager_of(app).get(key)
     assert job.wait(90) and job.status == READY
     mp3 = job.rendition.mp3
-    mp3.write_bytes(mp3.read_bytes()[:500])
+    good = mp3.read_bytes()
+    mp3.write_bytes(good[:500])
+    # This web process knows what the rendition was made of: a worker renders it again, and
+    # the listener gets the stream of it meanwhile, never the damaged file.
     audio = client.get(f"/api/v1/articles/{key}/audio.mp3")
-    assert audio.status_code == 409 and "post the article again" in audio.json["error"]["message"]
-    assert client.post("/api/v1/articles", json={"text": text}).status_code == 202
+    assert audio.status_code == 200 and audio.headers["Cache-Control"] == "no-store"
+    assert audio.data in (good, good[id3_size(good):])  # the stream starts in the new file if it is done
     job = manager_of(app).get(key)
     assert job.wait(90) and job.status == READY
-    assert len(client.get(f"/api/v1/articles/{key}/audio.mp3").data) > 500
+    assert client.get(f"/api/v1/articles/{key}/audio.mp3").data == good
+    # Damaged again, and posted again: rendered again.
+    mp3.write_bytes(good[:500])
+    assert client.post("/api/v1/articles", json={"text": text}).status_code in (200, 202)
+    job = manager_of(app).get(key)
+    assert job.wait(90) and job.status == READY
+    assert client.get(f"/api/v1/articles/{key}/audio.mp3").data == good
+
+
+# -- damaged renditions in one process -------------------------------------------------------------
+
+
+def flip_bytes(path: Path) -> None:
+    """Flip a run of bytes in the middle of a file, keeping its size."""
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 64] = bytes(b ^ 0xFF for b in data[middle : middle + 64])
+    path.write_bytes(bytes(data))
+
+
+def truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
+
+
+@pytest.mark.parametrize("damage", [flip_bytes, truncate], ids=["flipped", "truncated"])
+def test_a_damaged_rendition_is_never_served_and_is_rendered_again(damage, tmp_path):
+    with running_app(tmp_path / "cache") as app:
+        client = app.test_client()
+        key = client.post("/api/v1/articles", json={"text": article_text(3)}).json["id"]
+        job = manager_of(app).get(key)
+        assert job.wait(120) and job.status == READY, job.error
+        good = job.rendition.mp3.read_bytes()
+        url = f"/api/v1/articles/{key}/audio.mp3"
+        assert client.get(url).data == good
+        damage(job.rendition.mp3)
+        damaged = job.rendition.mp3.read_bytes()
+        # A Range request as a player resumes, then a whole GET: each gets the stream of the
+        # new render (never the damaged bytes, never a year of caching), or 503 with Retry-After.
+        for headers in ({"Range": "bytes=0-"}, {}):
+            response = client.get(url, headers=headers)
+            assert response.status_code in (200, 503)
+            if response.status_code == 503:
+                assert int(response.headers["Retry-After"]) > 0
+            else:  # the new render's stream: its frames, or the whole new file once it is done
+                assert response.data != damaged and response.data in (good, good[id3_size(good):])
+        job = manager_of(app).get(key)
+        assert job.wait(120) and job.status == READY, job.error
+        served = client.get(url)
+        assert served.status_code == 200 and served.data == good
+        assert client.get(url, headers={"Range": "bytes=0-99"}).data == good[:100]
+
+
+def test_after_a_restart_a_damaged_rendition_is_not_served_and_posting_the_article_again_renders_it(tmp_path):
+    cache, text = tmp_path / "cache", article_text(2)
+    with running_app(cache) as app:
+        key = app.test_client().post("/api/v1/articles", json={"text": text}).json["id"]
+        job = manager_of(app).get(key)
+        assert job.wait(120) and job.status == READY, job.error
+        mp3, good = job.rendition.mp3, job.rendition.mp3.read_bytes()
+    flip_bytes(mp3)
+    with running_app(cache) as app:
+        client = app.test_client()
+        # Checked against its digest before this process serves it first: deleted, not served.
+        response = client.get(f"/api/v1/articles/{key}/audio.mp3")
+        assert response.status_code == 404 and "POST" in response.json["error"]["message"]
+        assert not mp3.exists()
+        again = client.post("/api/v1/articles", json={"text": text})
+        assert again.json["id"] == key
+        job = manager_of(app).get(key)
+        assert job.wait(120) and job.status == READY
+        assert client.get(f"/api/v1/articles/{key}/audio.mp3").data == good
 
 
 # -- engines and disks ----------------------------------------------------------------------------
@@ -169,3 +247,80 @@ def test_a_full_disk_gives_a_cache_error_that_says_the_disk_is_full(tiny_disk):
     error = render_on_a_full_disk(tiny_disk)
     assert isinstance(error, CacheError), f"{type(error).__name__}: {error.message}"
     assert "full" in error.message and "prune" in error.message
+
+
+def test_on_a_full_disk_the_web_job_fails_saying_so_and_leaves_nothing_behind(tiny_disk):
+    with running_app(tiny_disk, engine_workers=1, chunk_timeout_s=3) as app:
+        client = app.test_client()
+        posted = client.post("/api/v1/articles", json={"text": article_text(8)})
+        key = posted.json["id"]
+        job = manager_of(app).get(key)
+        assert job.wait(120) and job.status == "failed"
+        error = client.get(f"/api/v1/articles/{key}").json["error"]
+        assert "disk" in error and "full" in error, error
+        assert str(tiny_disk) not in error and "/" not in error.replace("/api", ""), "no server paths"
+        audio = client.get(f"/api/v1/articles/{key}/audio.mp3")
+        assert audio.status_code != 200 and audio.json["error"]["message"] == error
+        assert not list((tiny_disk / "renditions").rglob("*.mp3")), "an unsealed MP3 left behind"
+        assert [p.name for p in (tiny_disk / "tmp").iterdir()] == [], "partial files of the failed render"
+
+
+def fill(disk: Path) -> None:
+    """Fill a file system to the last byte."""
+    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(fd, b"\0" * 4096):
+            pass
+    except OSError:
+        pass  # full
+    finally:
+        os.close(fd)
+
+
+def test_an_audio_get_while_a_render_fails_is_never_200_with_no_bytes(tiny_disk):
+    with running_app(tiny_disk, engine_workers=1, chunk_timeout_s=3) as app:
+        fill(tiny_disk)  # not even the headline's audio fits: the render fails before any byte
+        client = app.test_client()
+        key = client.post("/api/v1/articles", json={"text": article_text(8)}).json["id"]
+        audio = client.get(f"/api/v1/articles/{key}/audio.mp3")  # asked at once, while it renders
+        assert audio.status_code != 200, f"{len(audio.data)} bytes with a 200"
+        assert "full" in audio.json["error"]["message"]
+
+
+# -- a Redis outage under busy workers --------------------------------------------------------------
+
+
+def test_two_busy_workers_ride_out_a_minute_without_redis_and_every_article_becomes_ready(tmp_path):
+    (tmp_path / "redis").mkdir()
+    server = RedisServer(tmp_path / "redis", aof=True).start()
+    cache = tmp_path / "cache"
+    settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=server.url)
+    workers = [start_worker(server.url, cache, heartbeat_s=1, name=f"busy-{n}", log=tmp_path / f"worker-{n}.log")
+               for n in range(2)]
+    try:
+        queue = RenderQueue(settings)
+        keys = [enqueue(settings, 30)[1] for _ in range(4)]
+
+        def both_busy() -> bool:
+            states = [queue.status(k) or {} for k in keys]
+            return sum(1 for i in states if i.get("status") == RENDERING and i.get("done", 0) >= 1) == 2
+
+        wait_for(both_busy, timeout=120, every=0.1)
+        queue.close()
+        server.stop()  # mid-render, both workers busy
+        time.sleep(65)
+        assert [w.poll() for w in workers] == [None, None], "a worker exited while Redis was away"
+        server.start()  # the same port and folder: the append-only file brings the queue back
+        queue = RenderQueue(settings)
+        wait_for(lambda: all(queue.status(k)["status"] == READY for k in keys), timeout=400, every=1)
+        renderer = Renderer(settings)
+        assert all(renderer.cache.get_rendition(k) is not None for k in keys)
+        assert [w.poll() for w in workers] == [None, None], "a worker exited after Redis came back"
+        queue.close()
+        for w in workers:  # and SIGTERM still stops them
+            w.send_signal(signal.SIGTERM)
+        assert [w.wait(30) for w in workers] == [0, 0]
+    finally:
+        for w in workers:
+            stop_worker(w)
+        server.stop()

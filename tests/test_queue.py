@@ -40,7 +40,8 @@ def impatient_worker(redis_url, cache, tmp_path):
 
 
 def queued_app(redis_url: str, cache: Path, **settings):
-    return create_app(Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url, **settings), render_sample=False)
+    return create_app(Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url, intake_wait_ms=30000, **settings),
+                      render_sample=False)
 
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -23,8 +23,8 @@ EDITED = "The council says the change saves money and adds two evening sailings.
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=2, allow_private_hosts=True),
-                     render_sample=False)
+    app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=2, allow_private_hosts=True,
+                                 intake_wait_ms=30000), render_sample=False)  # posts answer with the rendition's id
     yield app
     close_app(app)
 

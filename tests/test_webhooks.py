@@ -78,7 +78,7 @@ def verify(post: dict) -> dict:
 
 def make_app(tmp_path, **settings):
     defaults = {"cache_dir": tmp_path / "cache", "engine_workers": 2, "webhook_secret": SECRET, "webhook_retry_s": FAST,
-                "allow_private_hosts": True}
+                "allow_private_hosts": True, "intake_wait_ms": 30000}  # posts answer with the rendition's id
     return create_app(Settings.of(**{**defaults, **settings}), render_sample=False)
 
 

@@ -18,6 +18,7 @@ from listen.plaintext import decode_text, from_text
 
 from . import errors, hosts, stats, webhooks
 from .api import bp as api_bp
+from .api import record_source
 from .common import PAGE_CSP
 from .downloads import bp as downloads_bp
 from .feed import bp as feed_bp
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
     app.config["MAX_CONTENT_LENGTH"] = settings.service.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     manager = JobManager(settings)
+    manager.on_planned.append(record_source)  # a URL article's page, for refresh on edit
     app.extensions["listen"] = manager
     app.extensions["listen_sample_id"] = None
 

@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
+import secrets
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, send_file, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    copy_current_request_context,
+    current_app,
+    jsonify,
+    request,
+    send_file,
+    stream_with_context,
+)
 
-from listen.article import Article
 from listen.captions import to_vtt
 from listen.config import Settings
 from listen.errors import InputError, RenderFailedError, SettingsError
-from listen.fetch import fetch
-from listen.htmlpage import from_html
-from listen.loader import from_bytes, from_page, from_pasted, from_url
-from listen.plaintext import decode_text
+from listen.sources import Sources
 
 from . import downloads, origins, refresh, webhooks
 from .common import article_urls, cors, describe, external_url, find, manager, voices_json
-from .jobs import READY, RENDERING, Job
+from .intake import Planned, Submission
+from .jobs import READY, RENDERING, Job, PendingJob
 from .keys import check_api_key, configured_keys
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -44,20 +55,41 @@ def create() -> tuple[Response, int] | Response:
     origins.check_origin(key)
     fields, upload = _request_fields()
     settings = _settings_for(fields)
-    article = _article_from(fields, upload, settings)
     title = fields.get("title")
-    if title is not None:
-        if not isinstance(title, str):
-            raise InputError('"title" must be a string.')
-        if title.strip():
-            article.title = " ".join(title.split())[:300]
-    job = manager().submit(article, settings)
-    webhooks.on_created(job, key)
-    refresh.remember(job, str(fields.get("url") or "").strip(), settings)
+    if title is not None and not isinstance(title, str):
+        raise InputError('"title" must be a string.')
+    # Reading and planning happen in the intake pool: a long text or a slow page never holds this thread.
+    job = manager().accept(_submission(fields, upload, settings, title))
+    _when_planned(job, lambda planned: webhooks.on_created(planned, key))
     data = {"id": job.id, "status": job.status, **article_urls(job.id)}
     response = origins.allow_page(jsonify(data), key)
     response.headers["Location"] = external_url("api.show", key=job.id)
     return response, (200 if job.status == READY else 202)
+
+
+def _when_planned(job: Job, then: Callable[[Job], None]) -> None:
+    """Run `then` with the rendition's job: now if the post is planned, else once it is.
+
+    Later runs on a thread of its own with a copy of this request's context (for its URLs).
+    """
+    if not isinstance(job, PendingJob):
+        then(job)
+        return
+    wait_s = manager().settings.service.intake_timeout_s + 30
+
+    @copy_current_request_context
+    def later() -> None:
+        job.settled(wait_s)
+        then(job.target if job.target is not None else job)
+
+    threading.Thread(target=later, daemon=True, name="listen-after-planning").start()
+
+
+def record_source(sub: Submission, job: Job, planned: Planned) -> None:
+    """After a URL article is planned: record it as its source's newest rendition (for refresh)."""
+    if planned.page is not None:
+        Sources(Path(sub.settings.service.cache_dir)).remember(sub.value, job.id, refresh.payload_render(sub.settings),
+                                                               planned.page)
 
 
 def _preflight() -> Response:
@@ -164,8 +196,8 @@ def _settings_for(fields: dict[str, Any]) -> Settings:
     return base.replace(**changes)
 
 
-def _article_from(fields: dict[str, Any], upload: Any, settings: Settings) -> Article:
-    """Build the article from whichever one of text, html, url or an uploaded file was sent."""
+def _submission(fields: dict[str, Any], upload: Any, settings: Settings, title: str | None) -> Submission:
+    """Check which one of text, html, url or an uploaded file was sent; read nothing yet."""
     given = [name for name in SOURCES if fields.get(name) not in (None, "")]
     if upload is not None and upload.filename:
         given.append("file")
@@ -175,25 +207,16 @@ def _article_from(fields: dict[str, Any], upload: Any, settings: Settings) -> Ar
     source = given[0]
     if source == "file":
         data = upload.read(settings.service.max_input_bytes + 1)
-        name = upload.filename or "upload"
-        return from_bytes(data, name, settings)
+        return Submission("file", data, settings, name=upload.filename or "upload", title=title)
     value = fields[source]
     if not isinstance(value, str):
         raise InputError(f'"{source}" must be a string.')
     if source == "url":
         if len(value) > 2000:
             raise InputError("That URL is too long; give the article's address.")
-        url = value.strip()
-        if not re.match(r"^https?://", url, re.I):
-            return from_url(url, settings)  # no scheme: tried over https, then http
-        page = fetch(url, settings.service)
-        refresh.fetched(page)  # its ETag and Last-Modified, for a refresh later
-        return from_page(page, url, settings)
-    text = decode_text(value.encode("utf-8", "replace"), f"The {source}", settings.service.max_input_bytes)
-    if source == "html":
-        return from_html(text, source="", language=settings.render.language)
-    # Readers paste what they have into the one box: an article's text, a page's HTML source, or an address.
-    return from_pasted(text, settings)
+        # A page may change between posts: each post of a URL reads it again, under its own request id.
+        return Submission("url", value.strip(), settings, title=title, nonce=secrets.token_hex(16))
+    return Submission(source, value, settings, title=title)
 
 
 # -- reading articles -----------------------------------------------------------------------------
@@ -213,7 +236,16 @@ def audio(key: str) -> Response:
     """Serve the MP3: a growing stream while rendering; with Range, ETag and caching when ready."""
     job = find(key)
     if job.status == RENDERING:
-        response = Response(stream_with_context(job.stream()), mimetype="audio/mpeg")
+        stream = job.stream()
+        # Wait for the first bytes before answering 200: a render that fails first must not
+        # look like a finished article with no audio.
+        first = next(stream, b"")
+        if not first:
+            job = find(key)
+            if job.status == READY and job.rendition is not None:
+                return _send_ready(job, job.rendition.mp3, "audio/mpeg")
+            raise RenderFailedError(job.error or "This article could not be rendered; post it again to retry.")
+        response = Response(stream_with_context(itertools.chain([first], stream)), mimetype="audio/mpeg")
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Listen-Status"] = RENDERING
         return cors(downloads.named(response, job))

@@ -10,6 +10,7 @@ and a finished rendition is found again in the cache by its id after a restart.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -17,7 +18,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from listen.lexicon import Lexicon
 from listen.mp3 import id3_size
 from listen.render import TIMINGS_VERSION, Plan, Progress, Renderer
 from listen.render_queue import FAILED, QUEUED, READY, RENDERING, RenderQueue
+
+from .intake import IntakePool, Outline, Planned, Submission
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,8 @@ class Job:
         # Set once the last piece is in the partial file: streams then stop reading it and
         # carry on in the finished file, which is the same frames behind an ID3 tag.
         self.sealed = False
+        # The rendition's files as last verified against their digest: (size, mtime) of each.
+        self.stamp: tuple[tuple[int, int], ...] | None = None
         self.cond = threading.Condition()
 
     @classmethod
@@ -70,6 +75,7 @@ class Job:
 
     def _finish(self, stored: StoredRendition) -> None:
         self.rendition = stored
+        self.stamp = stamp_of(stored)
         try:
             self.modified = stored.mp3.stat().st_mtime
         except OSError:
@@ -188,6 +194,96 @@ class Job:
                 yield chunk
 
 
+class PendingJob(Job):
+    """A posted article being read and planned: it becomes its rendition's job once planned.
+
+    Its id is the request's; the rendition's id (its key) is known only after planning.
+    """
+
+    def __init__(self, key: str, title: str = ""):
+        self.target: Job | None = None
+        super().__init__(key, title)
+        self.failure: ListenError | None = None
+
+    # Once planned, the request's job speaks for its rendition's, its id included.
+    @property  # type: ignore[override]
+    def id(self) -> str:
+        return self.target.id if self.target is not None else self._id
+
+    @id.setter
+    def id(self, value: str) -> None:
+        self._id = value
+
+    @property  # type: ignore[override]
+    def status(self) -> str:
+        return self.target.status if self.target is not None else self._status
+
+    @status.setter
+    def status(self, value: str) -> None:
+        self._status = value
+
+    @property  # type: ignore[override]
+    def error(self) -> str | None:
+        return self.target.error if self.target is not None else self._error
+
+    @error.setter
+    def error(self, value: str | None) -> None:
+        self._error = value
+
+    @property  # type: ignore[override]
+    def rendition(self) -> StoredRendition | None:
+        return self.target.rendition if self.target is not None else self._rendition
+
+    @rendition.setter
+    def rendition(self, value: StoredRendition | None) -> None:
+        self._rendition = value
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.target.snapshot() if self.target is not None else super().snapshot()
+
+    def timings(self) -> dict[str, Any]:
+        return self.target.timings() if self.target is not None else super().timings()
+
+    def settle(self, target: Job | None, failure: ListenError | None = None) -> None:
+        """Hand over to the rendition's job, or fail with the reader's error."""
+        with self.cond:
+            if target is not None:
+                self.target = target
+            else:
+                self.failure = failure
+                self._status, self._error = FAILED, failure.public if failure else "Reading this article failed."
+                if failure is not None and failure.hint:  # a step only the operator can take: the log's
+                    log.warning("article %s: %s", self._id, failure.message)
+            self.cond.notify_all()
+
+    def settled(self, timeout: float) -> bool:
+        """Wait up to timeout for planning to end; tell whether it has."""
+        end = time.monotonic() + timeout
+        with self.cond:
+            while self.target is None and self._status == RENDERING:
+                left = end - time.monotonic()
+                if left <= 0:
+                    return False
+                self.cond.wait(left)
+        return True
+
+    def wait(self, timeout: float | None = None) -> bool:
+        end = None if timeout is None else time.monotonic() + timeout
+        while not self.settled(1.0 if end is None else max(0.0, min(1.0, end - time.monotonic()))):
+            if end is not None and time.monotonic() >= end:
+                return False
+        if self.target is None:
+            return True
+        return self.target.wait(None if end is None else max(0.0, end - time.monotonic()))
+
+    def stream(self, poll_s: float = 0.02, block: int = 64 * 1024) -> Iterator[bytes]:
+        """Wait for the plan, then stream the rendition's audio as it renders."""
+        while not self.settled(1.0):
+            pass
+        if self.target is not None:
+            yield from self.target.stream(poll_s, block)
+
+
 class JobManager:
     """Render articles in the background: one job per id, a bounded queue, shared engine workers."""
 
@@ -202,17 +298,25 @@ class JobManager:
         self.jobs: OrderedDict[str, Job] = OrderedDict()
         self.renderers: dict[Settings, Renderer] = {settings: self.base}
         self.renders_started = 0
+        # Posted articles are read and planned in these processes, never in a request thread.
+        self.intake = IntakePool(settings.service)
+        # What each rendition was made from, so a damaged one can be rendered again.
+        self.sources: OrderedDict[str, Submission] = OrderedDict()
+        # Called (on an intake thread) when a post is planned and its rendition's job started.
+        self.on_planned: list[Callable[[Submission, Job, Planned], None]] = []
         self.lock = threading.Lock()
         if settings.service.api_keys:
             self.base.cache.instance_secret()  # made on first start, not on the first article
 
     def start(self) -> None:
-        """Boot the engine workers now, so the first listener does not wait for them."""
+        """Boot the engine workers and planner processes now, so the first listener does not wait."""
         if self.queue is None:
             self.base.start()
+        self.intake.start()
 
     def close(self) -> None:
         """Stop taking work, let running renders end, then stop the engine workers."""
+        self.intake.close()
         self.executor.shutdown(wait=True, cancel_futures=True)
         for job in list(self.jobs.values()):
             if job.status == RENDERING:  # cancelled before it started: release its listeners
@@ -257,14 +361,94 @@ class JobManager:
 
     # -- jobs -----------------------------------------------------------------------------------
 
+    def accept(self, sub: Submission) -> Job:
+        """Take a posted article: its job at once, the reading and planning done in the intake pool.
+
+        A small article planned within `intake_wait_ms` gets its rendition's job (or its
+        error) as before; a longer one gets a job under the request's id, which becomes the
+        rendition's job once planned.
+        """
+        key = sub.key()
+        if self.settings.service.api_keys:  # as a rendition's id: not computable from the text
+            key = self.base.cache.keyed_id(key)
+        if sub.source != "url":  # a page may have changed since: a URL is read again
+            known = self.base.cache.get_alias(key)
+            job = self.get(known) if known else None
+            if job is not None and job.status != FAILED:
+                return job
+        with self.lock:
+            current = self.jobs.get(key)
+            underway = isinstance(current, PendingJob) and _running(current)
+            pending = current if isinstance(current, PendingJob) and underway else PendingJob(key)
+            if not underway:
+                self._remember(pending)
+        if not underway:
+            self._read(sub, pending)
+        if pending.settled(self.settings.service.intake_wait_ms / 1000):
+            if pending.target is not None:
+                return pending.target
+            assert pending.failure is not None
+            raise pending.failure
+        return pending
+
+    def _read(self, sub: Submission, pending: PendingJob) -> None:
+        """Hand a submission to the intake pool; a full pool is a BusyError (503)."""
+        try:
+            self.intake.submit(sub, lambda result: self._planned(sub, pending, result))
+        except BusyError:
+            with self.lock:
+                if self.jobs.get(pending.id) is pending:
+                    del self.jobs[pending.id]
+            raise
+
+    def _planned(self, sub: Submission, pending: PendingJob, result: Planned | ListenError) -> None:
+        """Start rendering what the intake pool planned (on one of its threads)."""
+        if isinstance(result, ListenError):
+            pending.settle(None, result)
+            return
+        try:
+            job = self._start(self.renderer(sub.settings), result.outline, result.article, result.plan)
+        except ListenError as exc:
+            pending.settle(None, exc)
+            return
+        if pending.id != job.id:
+            try:  # the request's id finds the rendition from any web process, and after a restart
+                self.base.cache.put_alias(pending.id, job.id)
+            except ListenError as exc:  # the job's own error will say more; this process still knows
+                log.warning("request %s: %s", pending.id, exc.message)
+        for hook in self.on_planned:
+            try:
+                hook(sub, job, result)
+            except Exception:  # noqa: BLE001 - a side record must not lose the render
+                log.exception("after planning %s", job.id)
+        pending.settle(job)
+        with self.lock:
+            if pending._id == job.id and self.jobs.get(job.id) is pending:
+                del self.jobs[job.id]  # rendered again under its own id: the new job answers for it
+
     def submit(self, article: Article, settings: Settings | None = None) -> Job:
-        """Start rendering an article unless the same rendition is ready or under way."""
+        """Start rendering an article unless the same rendition is ready or under way (plans here)."""
         renderer = self.renderer(settings or self.settings)
         plan = renderer.plan(article)
+        return self._start(renderer, Outline.of(plan), article, plan)
+
+    def _start(self, renderer: Renderer, outline: Outline, article: Article, plan: Plan | None) -> Job:
+        """Start rendering a planned article unless the same rendition is ready or under way.
+
+        With queue workers, the outline is enough; in this process the plan is rendered.
+        """
         if self.settings.service.api_keys:  # a keyed server: ids must not be computable from the text
-            plan.key = renderer.cache.keyed_id(plan.key)
+            outline = dataclasses.replace(outline, key=renderer.cache.keyed_id(outline.key))
+            if plan is not None:
+                plan.key = outline.key
+        with self.lock:
+            self.sources[outline.key] = Submission("article", article, renderer.settings)
+            self.sources.move_to_end(outline.key)
+            while len(self.sources) > self.keep_finished:
+                self.sources.popitem(last=False)
         if self.queue is not None:
-            return self._enqueue(renderer, plan, article)
+            return self._enqueue(renderer, outline, article)
+        assert plan is not None, "a render in this process needs its plan"
         with self.lock:
             job = self._live(plan.key)
             if job is not None:
@@ -278,7 +462,7 @@ class JobManager:
                 job = Job.from_stored(stored)
                 self._remember(job)
                 return job
-            pending = sum(1 for j in self.jobs.values() if j.status == RENDERING)
+            pending = sum(1 for j in self.jobs.values() if _running(j) and not isinstance(j, PendingJob))
             if pending >= self.max_pending:
                 raise BusyError(f"{pending} articles are already being read aloud; try again in a minute.")
             job = Job(plan.key, plan.script.title)
@@ -292,16 +476,20 @@ class JobManager:
         """Find a job by id, in memory or (after a restart) finished in the cache."""
         if not valid_id(key):
             return None
-        if self.queue is not None:
-            return self._queued(key)
         with self.lock:
             job = self.jobs.get(key)
+        if isinstance(job, PendingJob):
+            return job if job.target is None else self.get(job.target.id)
+        if self.queue is not None:
+            return self._queued(key)
         # Check the files outside the lock: every audio request passes here.
-        if job is not None and (job.status != READY or _intact(job)):
+        if job is not None and job.status != READY:
             return job
+        if job is not None:
+            return job if self._verified(job) else self._render_again(job)
         stored = self.base.cache.get_rendition(key)
         if stored is None:
-            return None
+            return self._aliased(key)
         job = Job.from_stored(stored)
         with self.lock:
             current = self.jobs.get(key)
@@ -310,19 +498,17 @@ class JobManager:
             self._remember(job)
         return job
 
-    def _enqueue(self, renderer: Renderer, plan: Plan, article: Article) -> Job:
+    def _enqueue(self, renderer: Renderer, outline: Outline, article: Article) -> Job:
         """Hand a render to the queue's workers, unless it is done or already queued anywhere."""
         assert self.queue is not None
-        stored = renderer.cache.get_rendition(plan.key)
+        stored = renderer.cache.get_rendition(outline.key)
         if stored is not None:
             return Job.from_stored(stored)
-        sentences = plan.script.sentences
-        if self.queue.submit(plan.key, article, renderer.settings, plan.script.title, len(sentences),
-                             sum(len(s.chunks) for s in sentences)):
+        if self.queue.submit(outline.key, article, renderer.settings, outline.title, outline.sentences, outline.chunks):
             with self.lock:
                 self.renders_started += 1
-        job = QueuedJob(plan.key, self)
-        job.title, job.total = plan.script.title, len(plan.script.sentences)
+        job = QueuedJob(outline.key, self)
+        job.title, job.total = outline.title, outline.sentences
         job.refresh(force=True)
         return job
 
@@ -331,10 +517,10 @@ class JobManager:
         assert self.queue is not None
         with self.lock:
             known = self.jobs.get(key)
-        # A finished rendition never changes: no need to hash it again; check its files
-        # outside the lock, since every audio request passes here.
-        if known is not None and known.status == READY and _intact(known):
-            return known
+        # Hash a finished rendition again only when its files change; check them outside
+        # the lock, since every audio request passes here.
+        if known is not None and known.status == READY:
+            return known if self._verified(known) else self._render_again(known)
         stored = self.base.cache.get_rendition(key)
         if stored is not None:
             job = Job.from_stored(stored)
@@ -343,7 +529,11 @@ class JobManager:
             return job
         info = self.queue.status(key)
         if info is None:
-            return None
+            return self._aliased(key)
+        if info["status"] == READY:  # finished, but its files are damaged or gone
+            again = self._render_again(Job(key, info.get("title", "")))
+            if again is not None:
+                return again
         job = QueuedJob(key, self)
         job.apply(info)
         return job
@@ -351,15 +541,55 @@ class JobManager:
     def _live(self, key: str) -> Job | None:
         """Return the job for a key if it is rendering, or ready with its files intact (lock held)."""
         job = self.jobs.get(key)
-        if job is not None and (job.status == RENDERING or (job.status == READY and _intact(job))):
+        if job is None or isinstance(job, PendingJob):
+            return None
+        if job.status == RENDERING or (job.status == READY and stamp_of(job.rendition) == job.stamp):
             self.jobs.move_to_end(key)
             return job
         return None
 
+    def _verified(self, job: Job) -> bool:
+        """Tell whether a ready job's files are as verified; files that changed are hashed again.
+
+        A rendition is checked against its digest before this process first serves it and
+        whenever the size or modification time of one of its files changes; a damaged one
+        is deleted by the cache, never served.
+        """
+        if job.stamp is not None and stamp_of(job.rendition) == job.stamp:
+            return True
+        stored = self.base.cache.get_rendition(job.id)
+        if stored is None:
+            return False
+        with job.cond:
+            job.rendition, job.stamp = stored, stamp_of(stored)
+        return True
+
+    def _render_again(self, job: Job) -> Job | None:
+        """Render a damaged (or vanished) rendition again from what it was made of, if known."""
+        with self.lock:
+            if self.jobs.get(job.id) is job:
+                del self.jobs[job.id]
+            sub = self.sources.get(job.id)
+            current = self.jobs.get(job.id)
+            if current is not None:
+                return current  # another request found it damaged first
+            if sub is None:
+                return None  # made before this process started: posting it again renders it
+            log.warning("rendition %s is damaged or gone; rendering it again", job.id)
+            pending = PendingJob(job.id, job.title)
+            self._remember(pending)
+        self._read(sub, pending)
+        return pending
+
+    def _aliased(self, key: str) -> Job | None:
+        """Find a rendition by the id of the request that made it (answered before it was planned)."""
+        target = self.base.cache.get_alias(key)
+        return self.get(target) if target and target != key else None
+
     def _remember(self, job: Job) -> None:
         self.jobs[job.id] = job
         self.jobs.move_to_end(job.id)
-        finished = [k for k, j in self.jobs.items() if j.status != RENDERING]
+        finished = [k for k, j in self.jobs.items() if not _running(j)]
         for k in finished[: max(0, len(finished) - self.keep_finished)]:
             del self.jobs[k]
 
@@ -419,6 +649,7 @@ class QueuedJob(Job):
             if state in (QUEUED, RENDERING):
                 assert info is not None
                 self.title = info.get("title") or self.title
+                self.error = info.get("error")  # a try that failed, and is being retried
                 self.done, self.total = info.get("done", 0), info.get("total", self.total)
                 if "sentences" in info:
                     self.sentences = info["sentences"]
@@ -454,7 +685,19 @@ class QueuedJob(Job):
         return super().timings()
 
 
-def _intact(job: Job) -> bool:
-    """Tell whether a ready job's files are still in the cache (pruning may have removed them)."""
-    r = job.rendition
-    return r is not None and r.mp3.exists() and r.timings_path.exists() and r.vtt.exists()
+def _running(job: Job) -> bool:
+    """Tell whether a job is still at work (a planned request hands over to its rendition's job)."""
+    if isinstance(job, PendingJob):
+        return job.target is None and job._status == RENDERING
+    return job.status == RENDERING
+
+
+def stamp_of(rendition: StoredRendition | None) -> tuple[tuple[int, int], ...] | None:
+    """The size and modification time of a rendition's files, or None if one is missing."""
+    if rendition is None:
+        return None
+    try:
+        stats = [p.stat() for p in (rendition.mp3, rendition.timings_path, rendition.vtt)]
+    except OSError:
+        return None
+    return tuple((st.st_size, st.st_mtime_ns) for st in stats)

@@ -52,13 +52,15 @@ def beacon(key: str) -> Response:
     response.headers["Cache-Control"] = "no-store"
     if stats is None or _opted_out():
         return response
-    if not valid_id(key) or manager().get(key) is None:
+    job = manager().get(key) if valid_id(key) else None
+    if job is None:
         find(key)  # the usual 404
     try:
         data = json.loads(request.get_data(cache=False, as_text=True)[:500] or "null")
     except ValueError:
         raise InputError('A beacon is a JSON object like {"event": "play"}.') from None
-    stats.add(key, metric_of(data))
+    # Counted under the rendition's id: a post answered before planning has a request id that leads to it.
+    stats.add(job.id if job is not None else key, metric_of(data))
     return response
 
 
