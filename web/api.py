@@ -243,7 +243,7 @@ def audio(key: str) -> Response:
         if not first:
             job = find(key)
             if job.status == READY and job.rendition is not None:
-                return _send_ready(job, job.rendition.mp3, "audio/mpeg")
+                return _send_ready(job, job.rendition.mp3, "audio/mpeg", job.rendition.timings["_file"]["sha256"])
             raise RenderFailedError(job.error or "This article could not be rendered; post it again to retry.")
         response = Response(stream_with_context(itertools.chain([first], stream)), mimetype="audio/mpeg")
         response.headers["Cache-Control"] = "no-store"
