@@ -176,7 +176,13 @@ class RenderQueue:
 
     @property
     def length(self) -> int:
-        return self.queue.count
+        """Count the jobs waiting for a worker."""
+        import redis
+
+        try:
+            return int(self.queue.count)
+        except redis.RedisError as exc:
+            raise QueueError(f"Redis failed ({exc}); check that redis-server is running, then try again.") from None
 
     def workers(self) -> int:
         """Count the workers listening on the queue."""

@@ -171,12 +171,21 @@ def test_a_post_answered_before_planning_gets_an_id_that_leads_to_its_rendition(
 
 def test_an_error_found_after_the_answer_is_the_jobs_error(tmp_path):
     with running_app(tmp_path / "cache", intake_wait_ms=0) as app:
-        posted = app.test_client().post("/api/v1/articles", json={"url": "http://127.0.0.1:9/x"})
+        # A name that does not resolve: only fetching finds out, in the intake pool.
+        posted = app.test_client().post("/api/v1/articles", json={"url": "http://no-such-host.invalid/story"})
         assert posted.status_code == 202
         job = manager_of(app).get(posted.json["id"])
         assert job.wait(60) and job.status == "failed"
         shown = app.test_client().get(f"/api/v1/articles/{posted.json['id']}").json
-        assert shown["status"] == "failed" and "LISTEN_ALLOW_PRIVATE_HOSTS" in shown["error"]
+        assert shown["status"] == "failed" and "Cannot resolve the host" in shown["error"]
+
+
+def test_a_url_that_can_never_be_fetched_is_refused_at_once(tmp_path):
+    with running_app(tmp_path / "cache", intake_wait_ms=0) as app:
+        client = app.test_client()
+        for url in ("http://127.0.0.1:9/x", "ftp://example.com/story", "http://" + "a" * 64 + ".example.com/"):
+            response = client.post("/api/v1/articles", json={"url": url})
+            assert response.status_code == 400 and response.json["error"]["code"] == "url_refused", url
 
 
 # -- item 5: slow inputs in a bounded pool, with deadlines ------------------------------------------

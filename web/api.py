@@ -27,6 +27,7 @@ from flask import (
 from listen.captions import to_vtt
 from listen.config import Settings
 from listen.errors import InputError, RenderFailedError, SettingsError
+from listen.fetch import check_url
 from listen.sources import Sources
 
 from . import downloads, origins, refresh, webhooks
@@ -214,8 +215,11 @@ def _submission(fields: dict[str, Any], upload: Any, settings: Settings, title: 
     if source == "url":
         if len(value) > 2000:
             raise InputError("That URL is too long; give the article's address.")
+        url = value.strip()
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", url):
+            check_url(url, settings.service)  # a URL that can never be fetched is a 400 now, not a failed job
         # A page may change between posts: each post of a URL reads it again, under its own request id.
-        return Submission("url", value.strip(), settings, title=title, nonce=secrets.token_hex(16))
+        return Submission("url", url, settings, title=title, nonce=secrets.token_hex(16))
     return Submission(source, value, settings, title=title)
 
 

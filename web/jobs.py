@@ -368,6 +368,7 @@ class JobManager:
         error) as before; a longer one gets a job under the request's id, which becomes the
         rendition's job once planned.
         """
+        self._check_room()
         key = sub.key()
         if self.settings.service.api_keys:  # as a rendition's id: not computable from the text
             key = self.base.cache.keyed_id(key)
@@ -390,6 +391,18 @@ class JobManager:
             assert pending.failure is not None
             raise pending.failure
         return pending
+
+    def _check_room(self) -> None:
+        """Refuse a post at once when the renders waiting already fill the queue (BusyError, 503)."""
+        if self.queue is not None:
+            waiting = self.queue.length
+            if waiting >= self.settings.service.queue_limit:
+                raise BusyError(f"{waiting} articles are waiting for a worker; try again in a minute.")
+            return
+        with self.lock:
+            pending = sum(1 for j in self.jobs.values() if _running(j) and not isinstance(j, PendingJob))
+        if pending >= self.max_pending:
+            raise BusyError(f"{pending} articles are already being read aloud; try again in a minute.")
 
     def _read(self, sub: Submission, pending: PendingJob) -> None:
         """Hand a submission to the intake pool; a full pool is a BusyError (503)."""
