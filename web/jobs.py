@@ -29,8 +29,9 @@ from listen.config import Settings
 from listen.errors import BusyError, InputError, ListenError
 from listen.lexicon import Lexicon
 from listen.mp3 import id3_size
+from listen.queue_worker import settings_from_payload
 from listen.render import TIMINGS_VERSION, Plan, Progress, Renderer
-from listen.render_queue import FAILED, QUEUED, READY, RENDERING, RenderQueue
+from listen.render_queue import FAILED, QUEUED, READY, RENDERING, RenderQueue, payload
 
 from .intake import IntakePool, Outline, Planned, Submission
 
@@ -459,6 +460,7 @@ class JobManager:
             self.sources.move_to_end(outline.key)
             while len(self.sources) > self.keep_finished:
                 self.sources.popitem(last=False)
+        self._keep_source(outline.key, article, renderer.settings)
         if self.queue is not None:
             return self._enqueue(renderer, outline, article)
         assert plan is not None, "a render in this process needs its plan"
@@ -500,9 +502,11 @@ class JobManager:
             return job
         if job is not None:
             return job if self._verified(job) else self._render_again(job)
+        present = self.base.cache.rendition_paths(key)[1].exists()
         stored = self.base.cache.get_rendition(key)
         if stored is None:
-            return self._aliased(key)
+            # Files there but failing their digest (now deleted): damaged, so rendered again.
+            return self._render_again(Job(key)) if present else self._aliased(key)
         job = Job.from_stored(stored)
         with self.lock:
             current = self.jobs.get(key)
@@ -534,6 +538,7 @@ class JobManager:
         # the lock, since every audio request passes here.
         if known is not None and known.status == READY:
             return known if self._verified(known) else self._render_again(known)
+        present = self.base.cache.rendition_paths(key)[1].exists()
         stored = self.base.cache.get_rendition(key)
         if stored is not None:
             job = Job.from_stored(stored)
@@ -541,8 +546,8 @@ class JobManager:
                 self._remember(job)
             return job
         info = self.queue.status(key)
-        if info is None:
-            return self._aliased(key)
+        if info is None:  # Redis forgot it (a finished job's record expires): damaged files say it was ours
+            return self._render_again(Job(key)) if present else self._aliased(key)
         if info["status"] == READY:  # finished, but its files are damaged or gone
             again = self._render_again(Job(key, info.get("title", "")))
             if again is not None:
@@ -577,17 +582,38 @@ class JobManager:
             job.rendition, job.stamp = stored, stamp_of(stored)
         return True
 
+    def _source_path(self, key: str) -> Path:
+        return self.base.cache.root / "articles" / key[:2] / f"{key}.json"
+
+    def _keep_source(self, key: str, article: Article, settings: Settings) -> None:
+        """Keep what a rendition is made of in the cache, so any process can render it again if damaged."""
+        path = self._source_path(key)
+        if path.exists():
+            return
+        try:
+            self.base.cache.write_atomic(path, json.dumps(payload(article, settings), ensure_ascii=False).encode())
+        except ListenError as exc:  # a full disk: the render will say so; only a repair is lost
+            log.warning("article %s not kept for repairs: %s", key, exc.message)
+
+    def _kept_source(self, key: str) -> Submission | None:
+        """What a rendition was made of, as an earlier process (or another) kept it."""
+        try:
+            data = json.loads(self._source_path(key).read_text("utf-8"))
+            return Submission("article", Article(**data["article"]), settings_from_payload(data["render"], self.settings))
+        except (OSError, ValueError, KeyError, TypeError, ListenError):
+            return None
+
     def _render_again(self, job: Job) -> Job | None:
         """Render a damaged (or vanished) rendition again from what it was made of, if known."""
+        sub = self.sources.get(job.id) or self._kept_source(job.id)
         with self.lock:
             if self.jobs.get(job.id) is job:
                 del self.jobs[job.id]
-            sub = self.sources.get(job.id)
             current = self.jobs.get(job.id)
             if current is not None:
                 return current  # another request found it damaged first
             if sub is None:
-                return None  # made before this process started: posting it again renders it
+                return None  # its article is unknown here: posting it again renders it
             log.warning("rendition %s is damaged or gone; rendering it again", job.id)
             pending = PendingJob(job.id, job.title)
             self._remember(pending)
