@@ -243,7 +243,7 @@ class Renderer:
         lexicon = self.settings.render.lexicon
         rules = hashlib.sha256(Path(lexicon).read_bytes()).hexdigest() if lexicon and Path(lexicon).is_file() else None
         return cache_key(kind="article", article=asdict(article), settings=asdict(self.settings.render), lexicon=rules,
-                         engine=self.engine.version(), code=_script_code_fingerprint())
+                         engine=self.engine.version(), code=script_code_fingerprint())
 
     def render_plan(self, plan: Plan, progress: Callable[[Progress], None] | None = None,
                     outcomes: queue.Queue[TaskOutcome] | None = None, submitted: set[str] | None = None) -> Rendition:
@@ -373,7 +373,7 @@ class Renderer:
 
 
 @lru_cache(maxsize=1)
-def _script_code_fingerprint() -> str:
+def script_code_fingerprint() -> str:
     """Hash the code and data that turn an article into a script, so an upgrade misses the fast path."""
     here = Path(__file__).parent
     digest = hashlib.sha256()

@@ -17,7 +17,7 @@ from listen.errors import InputError
 from listen.htmlpage import from_html
 from listen.loader import from_pasted, load
 from listen.plaintext import from_text
-from web.api import _article_from
+from web.intake import Submission, read
 
 PAGES = Path(__file__).parent / "pages"
 NAMES = sorted(p.stem for p in PAGES.glob("*.html") if (PAGES / f"{p.stem}.txt").exists())
@@ -663,7 +663,7 @@ def test_an_address_without_a_scheme_on_the_command_line_is_fetched_not_opened_a
 
 @pytest.mark.parametrize("pasted", [_DOCUMENT, "news.example:{port}/harbour"])
 def test_the_web_form_reads_pasted_html_and_bare_addresses_like_the_command_line(news_site, pasted):
-    article = _article_from({"text": pasted.format(port=news_site.port)}, None, Settings.of(fetch_timeout_s=2.0))
+    article, _ = read(Submission("text", pasted.format(port=news_site.port), Settings.of(fetch_timeout_s=2.0)))
     assert article.title == "Harbour wall finished early"
     assert article.paragraphs == _PARAS
 

@@ -31,7 +31,7 @@ from listen.config import ServiceSettings, Settings
 from listen.engines import get_engine
 from listen.errors import BusyError, InputError, ListenError
 from listen.fetch import Page, fetch
-from listen.render import Plan, Renderer, _script_code_fingerprint
+from listen.render import Plan, Renderer, script_code_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class Submission:
         return cache_key(kind="request", source=self.source, value=value, name=self.name, title=self.title,
                          nonce=self.nonce,
                          settings=asdict(self.settings.render), lexicon=rules,
-                         engine=get_engine(self.settings.render.engine).version(), code=_script_code_fingerprint())
+                         engine=get_engine(self.settings.render.engine).version(), code=script_code_fingerprint())
 
 
 @dataclass(frozen=True)
