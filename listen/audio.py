@@ -7,8 +7,6 @@ article's PCM in memory. Encoding and tagging live in listen/mp3.py.
 
 from __future__ import annotations
 
-import wave
-
 import numpy as np
 from pydub import AudioSegment
 from pydub.silence import detect_leading_silence
@@ -23,26 +21,10 @@ SILENCE_THRESHOLD_DBFS = -45.0
 ENCODER_LOUDNESS_LOSS_LU = 0.4
 
 
-def read_engine_wav(path: str, text: str, rate_wpm: int) -> np.ndarray:
-    """Read the engine's WAV and refuse anything that cannot be the text spoken."""
-    try:
-        with wave.open(path, "rb") as w:
-            if w.getnchannels() != 1 or w.getsampwidth() != 2:
-                raise EngineError(f"The engine wrote {w.getnchannels()}-channel {8 * w.getsampwidth()}-bit audio; expected 16-bit mono.")
-            rate, frames = w.getframerate(), w.readframes(w.getnframes())
-    except (wave.Error, EOFError) as exc:
-        raise EngineError(f"The engine wrote a broken WAV file ({exc}).") from None
-    samples = np.frombuffer(frames, dtype="<i2")
-    if rate != SAMPLE_RATE:
-        raise EngineError(f"The engine wrote {rate} Hz audio; expected {SAMPLE_RATE} Hz.")
-    if samples.size == 0:
-        raise EngineError("The engine wrote an empty WAV file.")
-    check_plausible(samples, text, rate_wpm)
-    return samples
-
-
 def check_plausible(samples: np.ndarray, text: str, rate_wpm: int) -> None:
     """Refuse audio that is silent, or far too short or long for the words in the text."""
+    if samples.size == 0:
+        raise EngineError("The engine produced no audio.")
     peak = int(np.abs(samples.astype(np.int32)).max())
     if peak < 32768 * 10 ** (SILENCE_THRESHOLD_DBFS / 20):
         raise EngineError("The engine produced only silence.")

@@ -13,8 +13,6 @@ workers' fork server loads them once, ahead of any task).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,33 +95,25 @@ def render_piece(task: PieceTask) -> dict[str, Any]:
 
 
 def _render_chunk(task: PieceTask, cache: Cache, sentence: SentenceSpec, key: str, text: str) -> np.ndarray:
-    from .audio import process_chunk, read_engine_wav
-    from .engines import get_engine
+    from .audio import check_plausible, process_chunk
+    from .engines import get_engine, to_pipeline_rate
 
-    # The engine writes to the system's temp folder, not the cache: pyttsx3 swallows a
-    # write error (a full disk) in a callback, and the worker would only hang.
-    fd, name = tempfile.mkstemp(suffix=".wav", prefix="listen-")
-    os.close(fd)
-    tmp = Path(name)
     try:
-        get_engine(task.engine).synthesize(text, task.voice, task.rate, str(tmp))
-        samples = read_engine_wav(str(tmp), text, task.rate)
+        spoken = to_pipeline_rate(get_engine(task.engine).synthesize(text, task.voice, task.rate))
+        check_plausible(spoken.samples, text, task.rate)
     except ListenError as exc:
         raise EngineError(exc.message, sentence=sentence.index, sentence_text=sentence.text) from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    processed = process_chunk(samples, task.loudness_lufs, task.true_peak_db, task.fade_ms)
+    processed = process_chunk(spoken.samples, task.loudness_lufs, task.true_peak_db, task.fade_ms)
     cache.put_chunk(key, processed)
     return processed
 
 
 def warm_up(_: object) -> None:
-    """Start this worker's espeak-ng before the first real task.
+    """Start this worker's engine before the first real task (the first render can be lost).
 
-    The worker never speaks itself: each chunk is spoken by a child forked from it,
-    from the state this start leaves (engines/pyttsx3_engine.py). Its audio code is
-    loaded already: the fork server imports it (engine_workers.ENGINE_MODULES).
+    Its modules are loaded already: the fork server imports them (engine_workers.ENGINE_MODULES).
+    Another engine a task names loads on that task.
     """
-    from .engines.pyttsx3_engine import start_engine
+    from .engines import get_engine
 
-    start_engine()
+    get_engine("pyttsx3").load()

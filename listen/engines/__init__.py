@@ -1,17 +1,30 @@
-"""Speech engines: an interface, a registry, and voice lookup.
+"""Speech engines: one interface, a registry, voice lookup and the pipeline's one sample format.
 
-An Engine object is cheap to make in any process; only `synthesize` touches the
-real engine and must run in a worker process (see listen/engine_workers.py).
+An Engine object is cheap to make in any process: listing voices, versions and
+defaults never starts a synthesiser. Only `load` and `synthesize` touch the real
+engine, and they run in worker processes (listen/engine_workers.py), once per process.
+
+A third engine is one module here with a class implementing Engine, and one line
+in ENGINES.
 """
 
 from __future__ import annotations
 
+import importlib
+import re
 from abc import ABC, abstractmethod
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
+from ..audio_format import SAMPLE_RATE as PIPELINE_SAMPLE_RATE
 from ..errors import SettingsError
 
-__all__ = ["Engine", "Voice", "get_engine", "ENGINES"]
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["Engine", "Voice", "Synthesis", "WordTiming", "get_engine", "engine_for", "ENGINES",
+           "PIPELINE_SAMPLE_RATE", "to_pipeline_rate", "resample"]
+
 
 
 @dataclass(frozen=True)
@@ -22,66 +35,196 @@ class Voice:
     name: str
     languages: tuple[str, ...]
     gender: str = ""
+    neural: bool = False
+    engine: str = ""
+
+    @property
+    def label(self) -> str:
+        """What a person picks from: "Joe (US English, natural)"; espeak voices by their own name."""
+        if not self.neural:
+            return self.name
+        return f"{self.name} ({_describe_language(self.languages[0] if self.languages else '')}, natural)"
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["languages"] = list(self.languages)
+        data["label"] = self.label
         return data
+
+
+@dataclass(frozen=True)
+class WordTiming:
+    """Where one word of the text given to `synthesize` is spoken.
+
+    start/end are character offsets into that text; start_sample/end_sample are
+    sample offsets into the returned samples.
+    """
+
+    start: int
+    end: int
+    start_sample: int
+    end_sample: int
+
+
+@dataclass
+class Synthesis:
+    """One engine call's output: int16 mono samples at sample_rate, and word timings if known."""
+
+    samples: np.ndarray
+    sample_rate: int
+    words: list[WordTiming] | None = field(default=None)
 
 
 class Engine(ABC):
     """What the pipeline needs from a speech engine."""
 
     name: str
-    # Whether the engine reads "[[...]]" as espeak phoneme mnemonics (lexicon `phonemes:` rules).
-    supports_phonemes: bool = False
+    # The phoneme alphabet "[[...]]" blocks in the text are read in: "espeak" mnemonics,
+    # "ipa", or None when the engine takes no phoneme input (lexicon rules then use `say`).
+    phoneme_alphabet: str | None = None
+    # Modules the workers' fork server imports once (none may start an engine or a thread).
+    preload: tuple[str, ...] = ()
+
+    @property
+    def supports_phonemes(self) -> bool:
+        """Whether lexicon `phonemes:` rules (espeak mnemonics) reach this engine as they are."""
+        return self.phoneme_alphabet == "espeak"
 
     @abstractmethod
-    def version(self) -> str:
-        """Return a string that changes whenever the engine's output could change."""
+    def version(self, voice: str | None = None) -> str:
+        """A string that changes whenever the engine's output for this voice could change."""
 
     @abstractmethod
     def voices(self) -> list[Voice]:
         """List the voices this engine offers."""
 
     @abstractmethod
-    def default_voice(self, language: str) -> str:
-        """Return the voice id to use for a language when none is chosen."""
+    def default_voice(self, language: str) -> str | None:
+        """The voice id for a language when none is chosen, or None if the engine has none for it."""
 
     @abstractmethod
-    def synthesize(self, text: str, voice: str, rate: int, path: str) -> None:
-        """Render text to a WAV file at path (runs inside a worker process)."""
+    def load(self) -> None:
+        """Start the engine in this worker process (once; later calls return at once)."""
+
+    @abstractmethod
+    def synthesize(self, text: str, voice: str, rate_wpm: int) -> Synthesis:
+        """Speak text with a voice at a speed in words per minute (runs inside a worker process)."""
 
     def resolve_voice(self, voice: str | None, language: str) -> str:
         """Turn a voice id, name or language tag into a voice id, or explain the choices."""
         if not voice:
-            return self.default_voice(language)
+            found = self.default_voice(language)
+            if found is None:
+                raise SettingsError(f"The {self.name} engine has no voice for language {language!r}; "
+                                    "pick another engine or a voice from `listen voices`.")
+            return found
         wanted = voice.strip().lower()
         voices = self.voices()
         for v in voices:
-            if wanted in (v.id.lower(), v.name.lower()):
+            if wanted in (v.id.lower(), v.name.lower(), v.label.lower()):
                 return v.id
         for v in voices:
             if wanted in (lang.lower() for lang in v.languages):
                 return v.id
         raise SettingsError(
-            f"Unknown voice {voice!r}; run `listen voices` to see the {len(voices)} voices there are."
+            f"Unknown voice {voice!r} for the {self.name} engine; "
+            f"run `listen voices` to see the {len(voices)} voices there are."
         )
 
 
+# Registered engines, preferred first: the first with a voice for a language reads it by default.
+ENGINES = {"piper": "listen.engines.piper_engine:PiperEngine", "pyttsx3": "listen.engines.pyttsx3_engine:Pyttsx3Engine"}
+_made: dict[str, Engine] = {}
+
+
 def get_engine(name: str = "pyttsx3") -> Engine:
-    """Return the engine registered under a name."""
-    try:
-        factory = ENGINES[name]
-    except KeyError:
-        raise SettingsError(f"Unknown engine {name!r}; choose one of {', '.join(ENGINES)}.") from None
-    return factory()
+    """Return the engine registered under a name (one object per process)."""
+    if name not in _made:
+        try:
+            module, _, cls = ENGINES[name].partition(":")
+        except KeyError:
+            raise SettingsError(f"Unknown engine {name!r}; choose one of {', '.join(ENGINES)}.") from None
+        _made[name] = getattr(importlib.import_module(module), cls)()
+    return _made[name]
 
 
-def _pyttsx3() -> Engine:
-    from .pyttsx3_engine import Pyttsx3Engine
+def engine_for(language: str, name: str | None = None) -> Engine:
+    """The engine to read a language with: the one named, or the first registered that has a voice for it."""
+    if name:
+        return get_engine(name)
+    for candidate in ENGINES:
+        engine = get_engine(candidate)
+        if engine.default_voice(language) is not None:
+            return engine
+    return get_engine("pyttsx3")
 
-    return Pyttsx3Engine()
+
+def all_preloads() -> tuple[str, ...]:
+    """The modules every registered engine's workers want imported ahead of the fork."""
+    out: list[str] = []
+    for name in ENGINES:
+        out += [m for m in get_engine(name).preload if m not in out]
+    return tuple(out)
 
 
-ENGINES = {"pyttsx3": _pyttsx3}
+_WORD = re.compile(r"\[\[.*?\]\]|\S+")
+
+
+def snap_to_words(text: str, timings: list[WordTiming]) -> list[WordTiming]:
+    """Widen each timing to the whole written token it starts in, merging timings of one token.
+
+    An engine's word may cover part of a token (espeak-ng counts inside "[[...]]" phoneme
+    input) or stop short of its punctuation; a player highlights whole tokens.
+    """
+    tokens = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    out: list[WordTiming] = []
+    for t in timings:
+        span = next(((a, b) for a, b in tokens if t.start < b), None)
+        if span is None:
+            continue
+        if out and out[-1].start == span[0]:
+            out[-1] = WordTiming(span[0], span[1], out[-1].start_sample, max(out[-1].end_sample, t.end_sample))
+        else:
+            out.append(WordTiming(span[0], span[1], t.start_sample, t.end_sample))
+    return out
+
+
+# -- one sample format -----------------------------------------------------------------------------
+
+
+def resample(samples: np.ndarray, source_rate: int, target_rate: int) -> np.ndarray:
+    """Change a chunk's sample rate by FFT (band-limited, so no aliasing; chunks are seconds long)."""
+    import numpy as np
+
+    if source_rate == target_rate or samples.size == 0:
+        return samples
+    n = samples.size
+    m = max(1, round(n * target_rate / source_rate))
+    spectrum = np.fft.rfft(samples.astype(np.float64))
+    keep = min(spectrum.size, m // 2 + 1)
+    out = np.fft.irfft(spectrum[:keep], m) * (m / n)
+    return np.clip(np.round(out), -32768, 32767).astype("<i2")
+
+
+def to_pipeline_rate(synthesis: Synthesis) -> Synthesis:
+    """Bring an engine's output to the pipeline's sample rate, word timings with it."""
+    rate = synthesis.sample_rate
+    if rate == PIPELINE_SAMPLE_RATE:
+        return synthesis
+    scale = PIPELINE_SAMPLE_RATE / rate
+    words = None if synthesis.words is None else [
+        WordTiming(w.start, w.end, round(w.start_sample * scale), round(w.end_sample * scale)) for w in synthesis.words
+    ]
+    return Synthesis(resample(synthesis.samples, rate, PIPELINE_SAMPLE_RATE), PIPELINE_SAMPLE_RATE, words)
+
+
+_LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "de": "German", "fr": "French", "pt": "Portuguese",
+                   "it": "Italian", "nl": "Dutch"}
+_REGION_NAMES = {"us": "US", "gb": "British", "au": "Australian", "br": "Brazilian", "mx": "Mexican"}
+
+
+def _describe_language(tag: str) -> str:
+    """"en-us" -> "US English"; "de" -> "German"; anything else as it is."""
+    family, _, region = tag.replace("_", "-").lower().partition("-")
+    language = _LANGUAGE_NAMES.get(family, tag)
+    return f"{_REGION_NAMES.get(region, region.upper())} {language}".strip() if region else language

@@ -1,4 +1,4 @@
-"""espeak-ng through pyttsx3's binding of it: the default, offline engine.
+"""espeak-ng through pyttsx3's binding of it: every language espeak-ng knows, the fastest engine.
 
 Voices are listed through pyttsx3's driver; speech is made through the binding
 directly, in synchronous mode, one forked child per chunk (see synthesize).
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import sys
 from collections.abc import Callable
 from functools import lru_cache
@@ -15,7 +16,7 @@ from importlib.metadata import version as package_version
 from typing import Any
 
 from ..errors import EngineError
-from . import Engine, Voice
+from . import Engine, Synthesis, Voice, WordTiming, snap_to_words
 
 # Our pick of espeak-ng voice per language; users choose others with --voice.
 DEFAULT_VOICES = {
@@ -27,6 +28,7 @@ DEFAULT_VOICES = {
     "it": "roa/it",
     "nl": "gmw/nl",
 }
+
 
 def _espeak_version() -> str:
     # Loading the library to ask its version does not start a synthesiser.
@@ -52,43 +54,58 @@ def _voices_in_child() -> list[Voice]:
     # A child process, so this process never owns an engine (one per process, one thread).
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         raw = pool.apply(_list_voices)
-    return [Voice(r["id"], r["name"], tuple(r["languages"]), r["gender"]) for r in raw]
+    return [Voice(r["id"], r["name"], tuple(r["languages"]), r["gender"], engine="pyttsx3") for r in raw]
 
 
 class Pyttsx3Engine(Engine):
     name = "pyttsx3"
-    supports_phonemes = True  # see _speak
+    phoneme_alphabet = "espeak"  # "[[...]]" is read as espeak-ng mnemonics: see _speak
+    preload = ("listen.engines.pyttsx3_engine", "pyttsx3", "pyttsx3.drivers.espeak")
 
     @lru_cache(maxsize=1)  # noqa: B019 - one engine object per process
-    def version(self) -> str:
+    def _version(self) -> str:
         return f"pyttsx3-{package_version('pyttsx3')}+espeak-ng-{_espeak_version()}"
+
+    def version(self, voice: str | None = None) -> str:
+        # espeak-ng voices are data inside espeak-ng: its version covers them.
+        return self._version()
 
     def voices(self) -> list[Voice]:
         return _voices_in_child()
 
-    def default_voice(self, language: str) -> str:
+    def default_voice(self, language: str) -> str | None:
+        # espeak-ng speaks more languages than we list; English is the fallback it always has.
         return DEFAULT_VOICES.get(language.split("-")[0].lower(), DEFAULT_VOICES["en"])
 
-    def synthesize(self, text: str, voice: str, rate: int, path: str) -> None:
-        """Render text to a WAV file with an espeak-ng that has said nothing since it warmed up.
+    def load(self) -> None:
+        start_engine()
+
+    def synthesize(self, text: str, voice: str, rate_wpm: int) -> Synthesis:
+        """Speak text with an espeak-ng that has said nothing since it warmed up.
 
         espeak-ng keeps synthesiser state from one utterance to the next, so the same
         text came out some milliseconds different depending on what the worker had
         said before: a rendition's bytes depended on the number of workers and the
         order they finished in (issue #15, item 4). So this process starts espeak-ng
         once and never speaks again itself; each chunk is spoken by a child forked
-        from it, which starts from that same state and exits.
+        from it, which starts from that same state, hands back its samples and word
+        events, and exits.
         """
+        import numpy as np
+
         start_engine()
-        if os.path.exists(path):
-            os.remove(path)
-        _in_fresh_child(lambda: _write_wav(path, _speak(text, voice, rate)))
-        if not os.path.exists(path):
+        samples, events = _in_fresh_child(lambda: _speak(text, voice, rate_wpm))
+        if not samples:
             raise EngineError(f"espeak-ng wrote no audio for: {text[:60]!r}")
+        audio = np.frombuffer(samples, dtype="<i2").copy()
+        words = _words(events, audio.size, _sample_rate)
+        return Synthesis(audio, _sample_rate, snap_to_words(text, words) if words else None)
 
 
 _sample_rate = 0  # set once this process has started espeak-ng
 _samples: list[bytes] = []  # what espeak-ng hands the callback during one synthesis
+# espeak-ng's word events during one synthesis: (text offset, length, audio ms).
+_word_events: list[tuple[int, int, int]] = []
 
 
 def start_engine() -> None:
@@ -115,15 +132,24 @@ def start_engine() -> None:
 
 
 def _collect(wav: Any, count: int, events: Any) -> int:
+    """Keep the samples, and each word's text position and audio position (espeak-ng's word events)."""
     import ctypes
+
+    from pyttsx3.drivers import _espeak
 
     if count > 0:
         _samples.append(ctypes.string_at(wav, count * 2))
+    i = 0
+    while events[i].type != _espeak.EVENT_LIST_TERMINATED:
+        if events[i].type == _espeak.EVENT_WORD:
+            # text_position counts characters from 1.
+            _word_events.append((events[i].text_position - 1, events[i].length, events[i].audio_position))
+        i += 1
     return 0  # go on
 
 
-def _speak(text: str, voice: str, rate: int) -> bytes:
-    """Synthesise text and return its 16-bit mono samples.
+def _speak(text: str, voice: str, rate: int) -> tuple[bytes, list[tuple[int, int, int]]]:
+    """Synthesise text and return its 16-bit mono samples and word events.
 
     "[[...]]" is read as espeak phoneme mnemonics (the PHONEMES flag), for lexicon
     `phonemes:` rules; article text never carries "[[" (normalisation breaks it up).
@@ -131,26 +157,29 @@ def _speak(text: str, voice: str, rate: int) -> bytes:
     from pyttsx3.drivers import _espeak
 
     _samples.clear()
+    _word_events.clear()
     if _espeak.SetVoiceByName(voice.encode("utf-8")) != 0:
         raise EngineError(f"espeak-ng has no voice {voice!r}; run `listen voices` to see the voices there are.")
     _espeak.SetParameter(_espeak.RATE, rate, 0)
     if _espeak.Synth(text, flags=_espeak.ENDPAUSE | _espeak.CHARS_UTF8 | _espeak.PHONEMES) != 0:
         raise EngineError(f"espeak-ng could not read: {text[:60]!r}")
-    return b"".join(_samples)
+    return b"".join(_samples), list(_word_events)
 
 
-def _write_wav(path: str, samples: bytes) -> None:
-    import wave
+def _words(events: list[tuple[int, int, int]], total: int, rate: int) -> list[WordTiming] | None:
+    """Turn espeak-ng's word events into word timings: a word lasts until the next one starts.
 
-    with wave.open(path, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(_sample_rate)
-        w.writeframes(samples)
+    The last word ends where the audio does (its trailing silence is trimmed later).
+    """
+    if not events:
+        return None
+    starts = [min(total, round(ms * rate / 1000)) for _, _, ms in events]
+    ends = starts[1:] + [total]
+    return [WordTiming(at, at + length, a, max(a, b)) for (at, length, _), a, b in zip(events, starts, ends)]
 
 
-def _in_fresh_child(work: Callable[[], None]) -> None:
-    """Run work in a forked child and wait for it; raise EngineError with the child's error if it fails."""
+def _in_fresh_child(work: Callable[[], Any]) -> Any:
+    """Run work in a forked child and return what it returns; raise EngineError with the child's error if it fails."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
@@ -158,17 +187,24 @@ def _in_fresh_child(work: Callable[[], None]) -> None:
         code = 0
         try:
             _die_with_parent()
-            work()
+            result = pickle.dumps(("ok", work()))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, whatever it is
-            os.write(write, f"{type(exc).__name__}: {exc}".encode("utf-8", "replace")[:2000])
+            result = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"[:2000]))
             code = 1
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(result)
         os._exit(code)
     os.close(write)
     with os.fdopen(read, "rb") as pipe:
-        message = pipe.read().decode("utf-8", "replace")
+        raw = pipe.read()
     _, status = os.waitpid(pid, 0)
-    if status != 0:
-        raise EngineError(message or f"the espeak-ng process died (status {status})")
+    try:
+        kind, value = pickle.loads(raw)
+    except Exception:  # noqa: BLE001 - a child that died mid-write
+        kind, value = "error", ""
+    if status != 0 or kind != "ok":
+        raise EngineError(value or f"the espeak-ng process died (status {status})")
+    return value
 
 
 def _die_with_parent() -> None:

