@@ -45,15 +45,29 @@ def to_segment(samples: np.ndarray) -> AudioSegment:
                         channels=CHANNELS)
 
 
-def process_chunk(samples: np.ndarray, target_lufs: float, true_peak_db: float, fade_ms: int) -> np.ndarray:
-    """Trim silence at both ends, level, and fade the edges of one engine chunk."""
+def speech_bounds(samples: np.ndarray) -> tuple[int, int]:
+    """Where a chunk's speech starts and ends, in samples: its silence at both ends trimmed.
+
+    A few ms are kept either side so consonant onsets and releases are not clipped.
+    """
     segment = to_segment(samples)
     start = detect_leading_silence(segment, silence_threshold=SILENCE_THRESHOLD_DBFS, chunk_size=5)
     end = len(segment) - detect_leading_silence(segment.reverse(), silence_threshold=SILENCE_THRESHOLD_DBFS, chunk_size=5)
-    # Keep a few ms either side so consonant onsets and releases are not clipped.
-    segment = segment[max(0, start - 10) : min(len(segment), end + 20)]
+    # Milliseconds to samples as pydub slices (truncating), so the trim is what it always was.
+    return (min(samples.size, int(max(0, start - 10) * SAMPLE_RATE / 1000)),
+            min(samples.size, int(min(len(segment), end + 20) * SAMPLE_RATE / 1000)))
+
+
+def process_chunk(samples: np.ndarray, target_lufs: float, true_peak_db: float, fade_ms: int) -> np.ndarray:
+    """Trim silence at both ends (speech_bounds), level, and fade the edges of one engine chunk."""
+    start, end = speech_bounds(samples)
+    return level_and_fade(samples[start:end], target_lufs, true_peak_db, fade_ms)
+
+
+def level_and_fade(samples: np.ndarray, target_lufs: float, true_peak_db: float, fade_ms: int) -> np.ndarray:
+    """Level a trimmed chunk to the loudness target under the peak ceiling, and fade its edges."""
     # float64: numpy's FFTs run faster on it than on float32.
-    x = np.array(segment.get_array_of_samples(), dtype=np.float64) / 32768.0
+    x = samples.astype(np.float64) / 32768.0
     # Leave a little headroom under the ceiling for the MP3 encoder's overshoot.
     x = level(x, target_lufs + ENCODER_LOUDNESS_LOSS_LU, true_peak_db - 1.0)
     leveled = (np.clip(x, -1.0, 32767 / 32768) * 32768).astype("<i2")

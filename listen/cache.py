@@ -45,22 +45,31 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def encode_wav(samples: np.ndarray, rate: int) -> bytes:
-    """Make a 16-bit mono WAV whose trailing 'lsum' chunk holds the sha256 of its samples."""
+def encode_wav(samples: np.ndarray, rate: int, words: list[list[int]] | None = None) -> bytes:
+    """Make a 16-bit mono WAV whose trailing 'lsum' chunk holds the sha256 of its samples.
+
+    Word timings, when the engine gave them, go in an 'lwrd' chunk (JSON: [spoken start,
+    spoken end, start sample, end sample] per word) that the sha256 covers too.
+    """
     data = samples.astype("<i2").tobytes()
     fmt = struct.pack("<HHIIHH", 1, 1, rate, rate * 2, 2, 16)
-    digest = hashlib.sha256(data).digest()
-    body = (
-        b"WAVE"
-        + b"fmt " + struct.pack("<I", len(fmt)) + fmt
-        + b"data" + struct.pack("<I", len(data)) + data
-        + b"lsum" + struct.pack("<I", len(digest)) + digest
-    )
+    extra = b"" if words is None else json.dumps(words, separators=(",", ":")).encode("ascii")
+    digest = hashlib.sha256(data + extra).digest()
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data
+    if words is not None:
+        body += b"lwrd" + struct.pack("<I", len(extra)) + extra + (b"\0" if len(extra) & 1 else b"")
+    body += b"lsum" + struct.pack("<I", len(digest)) + digest
     return b"RIFF" + struct.pack("<I", len(body)) + body
 
 
 def decode_wav(raw: bytes) -> tuple[np.ndarray, int] | None:
     """Return (samples, rate) from encode_wav's bytes, or None if anything is off."""
+    decoded = decode_chunk(raw)
+    return None if decoded is None else (decoded[0], decoded[1])
+
+
+def decode_chunk(raw: bytes) -> tuple[np.ndarray, int, list[list[int]] | None] | None:
+    """Return (samples, rate, word timings or None) from encode_wav's bytes, or None if anything is off."""
     if len(raw) < 12 or raw[:4] != b"RIFF" or raw[8:12] != b"WAVE":
         return None
     if struct.unpack("<I", raw[4:8])[0] != len(raw) - 8:
@@ -74,17 +83,18 @@ def decode_wav(raw: bytes) -> tuple[np.ndarray, int] | None:
     fmt, data, digest = chunks.get(b"fmt "), chunks.get(b"data"), chunks.get(b"lsum")
     if fmt is None or data is None or digest is None or len(fmt) < 16:
         return None
+    extra = chunks.get(b"lwrd", b"")
     channels, rate, bits = struct.unpack("<H", fmt[2:4])[0], struct.unpack("<I", fmt[4:8])[0], struct.unpack("<H", fmt[14:16])[0]
-    if channels != 1 or bits != 16 or not data or hashlib.sha256(data).digest() != digest:
+    if channels != 1 or bits != 16 or not data or hashlib.sha256(data + extra).digest() != digest:
         return None
     import numpy as np  # only engine workers read chunk audio; the stitching process never loads numpy
 
-    return np.frombuffer(data, dtype="<i2"), rate
+    return np.frombuffer(data, dtype="<i2"), rate, json.loads(extra) if extra else None
 
 
-def _samples_at_our_rate(raw: bytes) -> np.ndarray | None:
-    decoded = decode_wav(raw)
-    return decoded[0] if decoded is not None and decoded[1] == SAMPLE_RATE else None
+def _chunk_at_our_rate(raw: bytes) -> tuple[np.ndarray, list[list[int]] | None] | None:
+    decoded = decode_chunk(raw)
+    return (decoded[0], decoded[2]) if decoded is not None and decoded[1] == SAMPLE_RATE else None
 
 
 _SEAL_MAGIC = b"LSTN1"
@@ -208,12 +218,12 @@ class Cache:
     def chunk_path(self, key: str) -> Path:
         return self._path("chunks", key, ".wav")
 
-    def get_chunk(self, key: str) -> np.ndarray | None:
-        """Return a chunk's samples, or None if missing; a corrupt entry is deleted."""
-        return _read_checked(self.chunk_path(key), _samples_at_our_rate)
+    def get_chunk(self, key: str) -> tuple[np.ndarray, list[list[int]] | None] | None:
+        """Return a chunk's samples and word timings, or None if missing; a corrupt entry is deleted."""
+        return _read_checked(self.chunk_path(key), _chunk_at_our_rate)
 
-    def put_chunk(self, key: str, samples: np.ndarray) -> None:
-        self.write_atomic(self.chunk_path(key), encode_wav(samples, SAMPLE_RATE))
+    def put_chunk(self, key: str, samples: np.ndarray, words: list[list[int]] | None = None) -> None:
+        self.write_atomic(self.chunk_path(key), encode_wav(samples, SAMPLE_RATE, words))
 
     # -- pieces: encoded MP3 runs of sentences, sealed with their layout ---------------------------
 

@@ -56,7 +56,9 @@ def render_piece(task: PieceTask) -> dict[str, Any]:
     """Render missing chunks, lay the piece out with its pauses, encode and cache it.
 
     Returns the layout (MP3 frames, each sentence's speech as sample offsets into the
-    piece's PCM, and each of its chunks' speech likewise) plus how many engine calls it took.
+    piece's PCM, each of its chunks' speech likewise, and each chunk's words as [spoken
+    start, spoken end, start sample, end sample] in the chunk's text and the piece's PCM,
+    where the engine said where its words fall) plus how many engine calls it took.
     """
     # The audio stack loads in engine workers only (their fork server preloads it), never in the planner.
     import numpy as np
@@ -69,6 +71,7 @@ def render_piece(task: PieceTask) -> dict[str, Any]:
     position = audio[0].size
     speech: list[list[int]] = []
     chunks: list[list[list[int]]] = []  # per sentence, each of its chunks' [start, end]
+    words: list[list[list[list[int]]]] = []  # per sentence, per chunk, its words (empty: not known)
     calls = 0
     for n, sentence in enumerate(task.sentences):
         if n > 0:
@@ -76,26 +79,32 @@ def render_piece(task: PieceTask) -> dict[str, Any]:
             position += audio[-1].size
         start = position
         chunks.append([])
+        words.append([])
         for m, (key, text) in enumerate(sentence.chunks):
             if m > 0:
                 audio.append(silence(task.clause_pause_ms))
                 position += audio[-1].size
-            samples = cache.get_chunk(key)
-            if samples is None:
-                samples = _render_chunk(task, cache, sentence, key, text)
+            cached = cache.get_chunk(key)
+            if cached is None:
+                cached = _render_chunk(task, cache, sentence, key, text)
                 calls += 1
+            samples, timed = cached
             audio.append(samples)
             chunks[-1].append([position, position + samples.size])
+            words[-1].append([[a, b, position + s0, position + s1] for a, b, s0, s1 in timed or []])
             position += samples.size
         speech.append([start, position])
     mp3 = encode_mp3(np.concatenate(audio).tobytes(), task.bitrate_kbps, task.quality)
-    layout = {"frames": count_frames(mp3), "pcm_samples": position, "speech": speech, "chunks": chunks}
+    layout = {"frames": count_frames(mp3), "pcm_samples": position, "speech": speech, "chunks": chunks,
+              "words": words}
     cache.put_piece(task.key, layout, mp3)
     return {**layout, "engine_calls": calls}
 
 
-def _render_chunk(task: PieceTask, cache: Cache, sentence: SentenceSpec, key: str, text: str) -> np.ndarray:
-    from .audio import check_plausible, process_chunk
+def _render_chunk(task: PieceTask, cache: Cache, sentence: SentenceSpec, key: str,
+                  text: str) -> tuple[np.ndarray, list[list[int]] | None]:
+    """Have the engine say one chunk, check it, trim, level and cache it with its word timings."""
+    from .audio import check_plausible, level_and_fade, speech_bounds
     from .engines import get_engine, to_pipeline_rate
 
     try:
@@ -103,9 +112,16 @@ def _render_chunk(task: PieceTask, cache: Cache, sentence: SentenceSpec, key: st
         check_plausible(spoken.samples, text, task.rate)
     except ListenError as exc:
         raise EngineError(exc.message, sentence=sentence.index, sentence_text=sentence.text) from None
-    processed = process_chunk(spoken.samples, task.loudness_lufs, task.true_peak_db, task.fade_ms)
-    cache.put_chunk(key, processed)
-    return processed
+    cut, end = speech_bounds(spoken.samples)
+    processed = level_and_fade(spoken.samples[cut:end], task.loudness_lufs, task.true_peak_db, task.fade_ms)
+    words = None
+    if spoken.words:
+        # Word positions move with the silence trimmed off the front (levelling and
+        # fading keep every sample where it is).
+        words = [[w.start, w.end, min(max(0, w.start_sample - cut), processed.size),
+                  min(max(0, w.end_sample - cut), processed.size)] for w in spoken.words]
+    cache.put_chunk(key, processed, words)
+    return processed, words
 
 
 def warm_up(_: object) -> None:

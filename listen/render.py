@@ -30,9 +30,10 @@ from .engines import Engine, get_engine
 from .errors import CacheError, EngineError
 from .mp3 import DECODER_OFFSET, SAMPLES_PER_FRAME, write_id3
 from .script import INTRO, Script, Sentence, iter_sentences, script_language, script_of
+from .textmap import text_range
 
 TIMINGS_VERSION = 1
-PIECE_VERSION = 2  # bump when the layout or encoding of pieces changes (2: chunk offsets)
+PIECE_VERSION = 3  # bump when the layout or encoding of pieces changes (2: chunk offsets, 3: words)
 SENTENCES_PER_PIECE = 6
 MAX_CHAPTERS = 255
 
@@ -132,7 +133,7 @@ class Renderer:
     def _chunk_key(self, text: str, voice: str) -> str:
         s = self.settings.render
         return cache_key(
-            kind="chunk", engine=self.engine.name, engine_version=self.engine.version(), voice=voice,
+            kind="chunk", engine=self.engine.name, engine_version=self.engine.version(voice), voice=voice,
             rate=s.rate, text=text, sample_rate=SAMPLE_RATE, sample_format=SAMPLE_FORMAT,
             processing=AUDIO_PROCESSING_VERSION, loudness=s.loudness_lufs, true_peak=s.true_peak_db,
             fade_ms=s.fade_ms,
@@ -267,6 +268,7 @@ class Renderer:
         final: Path | None = None
         speech: list[tuple[int, int]] = []  # each sentence's speech, in samples of the decoded MP3
         chunks: list[list[tuple[int, int]]] = []  # and each of its chunks' speech
+        words: list[list[list[list[int]]]] = []  # and each chunk's words, where the engine timed them
         offset = 0
         total = len(plan.script.sentences)
         try:
@@ -278,11 +280,13 @@ class Renderer:
                     at = offset + DECODER_OFFSET
                     speech += [(at + a, at + b) for a, b in layout["speech"]]
                     chunks += [[(at + a, at + b) for a, b in sentence] for sentence in layout["chunks"]]
+                    words += [[[[a, b, at + s0, at + s1] for a, b, s0, s1 in chunk] for chunk in sentence]
+                              for sentence in layout["words"]]
                     offset += layout["frames"] * SAMPLES_PER_FRAME
                     if progress:
-                        timed = _timings(plan.script.sentences, speech, offset, chunks)
+                        timed = _timings(plan.script.sentences, speech, offset, chunks, words)
                         progress(Progress(plan.key, total, len(speech), partial, timed, _ms(offset)))
-            timed = _timings(plan.script.sentences, speech, offset, chunks)
+            timed = _timings(plan.script.sentences, speech, offset, chunks, words)
             timings = {"version": TIMINGS_VERSION, "id": plan.key, "duration_ms": _ms(offset),
                        "title": plan.script.title, "source": plan.script.source, "date": plan.script.date,
                        "language": plan.script.language, "sentences": timed}
@@ -404,11 +408,13 @@ def _quote(text: str) -> str:
 
 
 def _timings(sentences: list[Sentence], speech: list[tuple[int, int]], end: int,
-             chunks: list[list[tuple[int, int]]]) -> list[dict[str, Any]]:
+             chunks: list[list[tuple[int, int]]], words: list[list[list[list[int]]]]) -> list[dict[str, Any]]:
     """Time each sentence from its speech; a boundary sits mid-pause, so sentences tile the audio.
 
     A sentence the engine read in several chunks also gets "parts": each chunk's time
     (tiling the sentence's the same way) and the stretch of its text that chunk says.
+    Where the engine timed its words, a sentence gets "words": each word's time and the
+    stretch of the sentence's text it stands for.
     """
     timed = []
     for i, (a, b) in enumerate(speech):
@@ -419,8 +425,34 @@ def _timings(sentences: list[Sentence], speech: list[tuple[int, int]], end: int,
                  "text": s.text, "spoken": s.spoken}
         if len(chunks[i]) > 1:
             entry["parts"] = _parts(s, chunks[i], start, stop)
+        timed_words = _words(s, words[i], start, stop)
+        if timed_words:
+            entry["words"] = timed_words
         timed.append(entry)
     return timed
+
+
+def _words(sentence: Sentence, chunks: list[list[list[int]]], start: int, stop: int) -> list[dict[str, int]]:
+    """Each timed word of a sentence, mapped from what is said to what is written (listen/textmap.py).
+
+    Words the engine timed in a chunk's spoken text are moved to the sentence's spoken
+    text, then to its written text; words that stand for one written token together
+    ("two dollars" for "$2.00") become one entry. Times come from the real samples
+    (trim and pauses included, as sentence times), kept inside the sentence's time.
+    """
+    out: list[dict[str, int]] = []
+    for at, chunk in zip(sentence.chunk_offsets(), chunks):
+        for a, b, s0, s1 in chunk:
+            found = text_range(sentence.map, at + a, at + b)
+            if found is None or found[1] <= found[0]:
+                continue
+            begin, finish = _ms(min(max(s0, start), stop)), _ms(min(max(s1, start), stop))
+            if out and found[0] < out[-1]["text_end"]:  # the same written token as the word before
+                out[-1]["end_ms"] = max(out[-1]["end_ms"], finish)
+                out[-1]["text_end"] = max(out[-1]["text_end"], found[1])
+                continue
+            out.append({"start_ms": begin, "end_ms": max(begin, finish), "text_start": found[0], "text_end": found[1]})
+    return out
 
 
 def _parts(sentence: Sentence, chunks: list[tuple[int, int]], start: int, stop: int) -> list[dict[str, int]]:

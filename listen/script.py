@@ -34,18 +34,23 @@ class Sentence:
     chunks: list[str] = field(default_factory=list)
     map: list[list[int]] = field(default_factory=list)
 
+    def chunk_offsets(self) -> list[int]:
+        """Where each chunk starts in `spoken` (chunks are stripped stretches of it, in order)."""
+        offsets, pos = [], 0
+        for chunk in self.chunks:
+            at = self.spoken.find(chunk, pos)
+            at = pos if at < 0 else at
+            offsets.append(at)
+            pos = at + len(chunk)
+        return offsets
+
     def chunk_ranges(self) -> list[tuple[int, int]]:
         """The stretch of `text` each chunk says, so a player can light the chunk being heard.
 
         The stretches tile the text in order; a chunk that starts inside a rewritten token
         ("January third" split from "twenty twenty-six") leaves that token to the chunk before.
         """
-        starts, pos = [], 0
-        for chunk in self.chunks:
-            at = self.spoken.find(chunk, pos)
-            at = pos if at < 0 else at
-            starts.append(_text_at(self.map, at, len(self.text)))
-            pos = at + len(chunk)
+        starts = [_text_at(self.map, at, len(self.text)) for at in self.chunk_offsets()]
         if not starts:
             return []
         starts[0] = 0
@@ -173,7 +178,16 @@ def _map_to(text: str, said: str, spans: list[tuple[int, int, int, int]]) -> lis
     """Move a map of `said` (the text stripped, perhaps with a full stop added) onto `text` itself."""
     lead = 0 if said == text else len(text) - len(text.lstrip())
     end = len(text)
-    return [[s0, s1, min(a + lead, end), min(b + lead, end)] for s0, s1, a, b in spans]
+    out = []
+    for s0, s1, a, b in spans:
+        a, b = a + lead, b + lead
+        if s1 - s0 == b - a and a < end < b:
+            # Said as written up to the added full stop: keep the words character for
+            # character (word timings need that), and map the stop to the text's end.
+            out += [[s0, s0 + end - a, a, end], [s0 + end - a, s1, end, end]]
+        else:
+            out.append([s0, s1, min(a, end), min(b, end)])
+    return out
 
 
 def _text_at(spans: list[list[int]], at: int, end: int) -> int:

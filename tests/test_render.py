@@ -188,7 +188,7 @@ def long(renderer):
 
 def test_sentences_read_in_one_chunk_keep_exactly_the_timings_keys(short):
     for s in short.timings["sentences"]:
-        assert set(s) == {"index", "paragraph", "start_ms", "end_ms", "text", "spoken"}
+        assert set(s) == {"index", "paragraph", "start_ms", "end_ms", "text", "spoken", "words"}
 
 
 def test_a_long_sentence_has_timed_parts_that_tile_it_and_its_text(long, renderer):

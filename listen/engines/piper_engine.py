@@ -51,10 +51,9 @@ class PiperEngine(Engine):
 
     def version(self, voice: str | None = None) -> str:
         base = f"piper-tts-{package_version('piper-tts')}+onnxruntime-{package_version('onnxruntime')}"
-        if voice is None:
-            return base
-        files = voice_files(voice)
-        return f"{base}+{voice}+model-{_sha256(files[0])}+config-{_sha256(files[1])}"
+        if voice is None:  # any voice it may pick: every voice's files
+            return "+".join([base] + [_files_digest(v.id) for v in self.voices()])
+        return f"{base}+{_files_digest(voice)}"
 
     def voices(self) -> list[Voice]:
         found = [_voice(BUNDLED, *_bundled_files())]
@@ -194,6 +193,11 @@ def _sha256_of(path: str, size: int, mtime: float) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _files_digest(voice: str) -> str:
+    model, config = voice_files(voice)
+    return f"{voice}+model-{_sha256(model)}+config-{_sha256(config)}"
 
 
 def _sha256(path: Path) -> str:
