@@ -191,7 +191,7 @@ def test_the_part_being_spoken_is_lit_within_a_long_sentence_and_moves_on(page, 
     assert page.inner_text(node) == sentence["text"]  # the parts put together are the sentence, as written
     assert page.locator(f"{node} .lp-part").count() == len(parts)
     lit = f"{node}.lp-current .lp-part-current"
-    page.click(node)
+    page.click(node, position={"x": 4, "y": 6})  # its first word: a click on a word plays from that word
     page.wait_for_selector(lit)
     assert page.text_content(lit) == sentence["text"][parts[0]["text_start"]:parts[0]["text_end"]]
     # Jump to just before the second part: the light moves on to it as the audio plays into it.
@@ -204,6 +204,34 @@ def test_the_part_being_spoken_is_lit_within_a_long_sentence_and_moves_on(page, 
     assert page.locator(".lp-part-current").count() == 1
     assert page.get_attribute(".lp-s.lp-current", "data-index") == str(sentence["index"])
     shoot(page, "long-sentence-part.png")
+    assert not page.errors
+
+
+def test_the_word_being_spoken_is_lit_and_clicking_a_word_plays_from_it(page, app_url, river):
+    sentence = next(s for s in river["sentences"] if s["text"].startswith("In spring"))
+    words = sentence["words"]
+    texts = [sentence["text"][w["text_start"]:w["text_end"]] for w in words]
+    assert len(words) >= 6
+    page.goto(f"{app_url}/a/{river['id']}")
+    node = f".lp-s[data-index='{sentence['index']}']"
+    page.wait_for_selector(node)
+    assert page.inner_text(node) == sentence["text"]  # the word spans and the text between are the sentence
+    assert page.locator(f"{node} .lp-w").count() == len(words)
+    page.evaluate("window.__seeks = []; const a = document.querySelector('.lp-audio');"
+                  " a.addEventListener('seeked', () => window.__seeks.push(a.currentTime * 1000))")
+    page.click(f"{node} .lp-w >> nth=3")
+    page.wait_for_function("window.__seeks.length > 0")
+    assert abs(page.evaluate("window.__seeks[0]") - words[3]["start_ms"]) < 20
+    lit = f"{node}.lp-current .lp-w-current"
+    page.wait_for_selector(lit)
+    assert page.text_content(lit) in texts[3:6]
+    # As the audio plays on, the light moves from word to word.
+    page.wait_for_function(
+        "([sel, text]) => { const n = document.querySelector(sel); return n && n.textContent === text; }",
+        arg=[lit, texts[6]],
+    )
+    assert page.locator(".lp-w-current").count() == 1
+    shoot(page, "word-highlight.png")
     assert not page.errors
 
 

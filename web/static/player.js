@@ -115,6 +115,7 @@ class Player {
     this.nodes = new Map(); // sentence index -> span
     this.current = -1;
     this.partNode = null; // the lit part of a long sentence, if any
+    this.wordNode = null; // the lit word of the current sentence, if its words are timed
     this.durationMs = 0;
     this.status = null;
     this.urls = opts.urls || {};
@@ -207,7 +208,10 @@ class Player {
     });
     this.text.addEventListener("click", (e) => {
       const s = e.target.closest && e.target.closest(".lp-s");
-      if (s) this.playSentence(Number(s.dataset.index));
+      if (!s) return;
+      const w = e.target.closest(".lp-w");
+      if (w) this.playSentence(Number(s.dataset.index), Number(w.dataset.start));
+      else this.playSentence(Number(s.dataset.index));
     });
     this.text.addEventListener("keydown", (e) => this.sentenceKeys(e));
 
@@ -421,6 +425,7 @@ class Player {
     const cur = this.current;
     this.current = -1;
     this.partNode = null;
+    this.wordNode = null;
     this.highlight(cur >= 0 ? cur : -1);
     this.tick();
   }
@@ -489,13 +494,15 @@ class Player {
     this.seekTo(this.audio.currentTime + delta);
   }
 
-  playSentence(index) {
+  playSentence(index, fromMs) {
+    // From the sentence's start, or from a word in it (a click on a timed word).
     const s = this.sentences.find((x) => x.index === index);
     if (!s || typeof s.start_ms !== "number") return;
     this.userScrollUntil = 0;
     this.readerScrolled = false;
     this.followBtn.hidden = true;
-    this.seekTo(s.start_ms / 1000 + 0.001);
+    const at = Number.isFinite(fromMs) && fromMs >= s.start_ms ? fromMs : s.start_ms;
+    this.seekTo(at / 1000 + 0.001);
     this.highlight(index);
     this.play();
   }
@@ -539,6 +546,7 @@ class Player {
     this.seek.setAttribute("aria-valuetext", `${formatTime(t)} of ${formatTime(this.duration())}`);
     this.highlight(this.sentenceAt(t * 1000));
     this.highlightPart(t * 1000);
+    this.highlightWord(t * 1000);
     this.savePosition(false);
     this.positionState();
   }
@@ -589,6 +597,22 @@ class Player {
     if (this.partNode) this.partNode.classList.remove("lp-part-current");
     this.partNode = part;
     if (part) part.classList.add("lp-part-current");
+  }
+
+  highlightWord(ms) {
+    // Inside the current sentence, light the word being spoken: the last word that has started.
+    const node = this.nodes.get(this.current);
+    let word = null;
+    if (node) {
+      for (const w of node.querySelectorAll(".lp-w")) {
+        if (Number(w.dataset.start) <= ms + 30) word = w;
+        else break;
+      }
+    }
+    if (word === this.wordNode) return;
+    if (this.wordNode) this.wordNode.classList.remove("lp-w-current");
+    this.wordNode = word;
+    if (word) word.classList.add("lp-w-current");
   }
 
   reveal(force) {
@@ -903,19 +927,52 @@ function nameFiles(p) {
   p.extras.vtt.setAttribute("download", `${name}.vtt`);
 }
 
-/** A sentence's text as nodes: one span per timed part when it has parts, else the text alone. */
+/** A sentence's text as nodes: one span per timed part (long sentences), one per timed word inside. */
 function textPieces(s) {
-  const parts = Array.isArray(s.parts) ? s.parts : [];
   // Offsets count code points (Python's str); JS strings count UTF-16 units.
   const chars = Array.from(s.text);
+  const words = timedWords(s, chars);
+  const parts = Array.isArray(s.parts) ? s.parts : [];
   let at = 0;
   const ok = parts.length > 1 && parts.every((p) => {
     const good = Number.isInteger(p.text_start) && p.text_start === at && Number.isInteger(p.text_end) && p.text_end >= at && typeof p.start_ms === "number";
     at = p.text_end;
     return good;
   }) && at === chars.length;
-  if (!ok) return [s.text];
-  return parts.map((p) => el("span", { class: "lp-part", "data-start": String(p.start_ms) }, chars.slice(p.text_start, p.text_end).join("")));
+  if (!ok) return wordNodes(words, chars, 0, chars.length);
+  return parts.map((p) => {
+    const span = el("span", { class: "lp-part", "data-start": String(p.start_ms) });
+    span.append(...wordNodes(words, chars, p.text_start, p.text_end));
+    return span;
+  });
+}
+
+/** A sentence's timed words, checked (in order, inside the text, timed); none if any is off. */
+function timedWords(s, chars) {
+  const words = Array.isArray(s.words) ? s.words : [];
+  let at = 0;
+  const ok = words.every((w) => {
+    const good = Number.isInteger(w.text_start) && Number.isInteger(w.text_end) && w.text_start >= at
+      && w.text_end > w.text_start && w.text_end <= chars.length && typeof w.start_ms === "number";
+    at = w.text_end;
+    return good;
+  });
+  return ok ? words : [];
+}
+
+/** The text from..to as plain text and one span per timed word that starts in it. */
+function wordNodes(words, chars, from, to) {
+  const nodes = [];
+  let at = from;
+  for (const w of words) {
+    if (w.text_start < from || w.text_start >= to) continue;
+    const end = Math.min(w.text_end, to);
+    if (w.text_start > at) nodes.push(chars.slice(at, w.text_start).join(""));
+    nodes.push(el("span", { class: "lp-w", "data-start": String(w.start_ms) }, chars.slice(w.text_start, end).join("")));
+    at = end;
+  }
+  if (at < to || !nodes.length) nodes.push(chars.slice(at, to).join(""));
+  return nodes;
 }
 
 /** Mount a player on a root element; opts: {id, urls, article (initial data), autoplay}. */
