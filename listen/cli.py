@@ -15,12 +15,14 @@ from types import SimpleNamespace
 from typing import Any
 
 from .config import Settings, debug_enabled
+from .engines import ENGINES
 from .errors import ExitStatus, ListenError, OutputError
 
 EXAMPLES = """examples:
   listen speak article.txt -o article.mp3
   curl -s https://example.com/story | listen speak - -o story.mp3 --voice en-gb --rate 190
   listen script article.txt --json
+  listen speak article.txt -o article.mp3 --engine pyttsx3
   listen batch articles/*.txt -o out/ --jobs 2
   listen cache prune --max-size 500MB
 """
@@ -38,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--cache-dir", type=Path, help="cache folder (default audio_cache/ or $LISTEN_CACHE_DIR)")
 
     voice = argparse.ArgumentParser(add_help=False)
-    voice.add_argument("--voice", help="voice id, name or language tag (see `listen voices`)")
+    voice.add_argument("--engine", choices=list(ENGINES),
+                       help="speech engine (default: piper where it has a voice for the language, else pyttsx3)")
+    voice.add_argument("--voice", help="voice id, name or language tag (see `listen voices`), or a Piper PATH.onnx")
     voice.add_argument("--rate", type=int, help="speed in words per minute (80-450, default 170)")
     voice.add_argument("--language", help="article language, e.g. en, es (default: detect)")
     voice.add_argument("--lexicon", type=Path, help="pronunciation rules file (YAML or JSON)")
@@ -92,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("text")
     test.add_argument("--lexicon", type=Path, help="pronunciation rules file (YAML or JSON)")
     test.add_argument("--language", help="language of the text (default en)")
+    test.add_argument("--engine", choices=list(ENGINES), help="the engine whose phoneme input to show (default: as for speak)")
     return parser
 
 
@@ -99,6 +104,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     """Environment first, then the flags that were given."""
     return Settings.from_env(
         cache_dir=getattr(args, "cache_dir", None),
+        engine=getattr(args, "engine", None),
         voice=getattr(args, "voice", None),
         rate=getattr(args, "rate", None),
         language=getattr(args, "language", None),
@@ -137,13 +143,12 @@ def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
-    from .engines import get_engine
     from .loader import load
-    from .script import build_script
+    from .script import build_script, script_language
 
-    phonemes = get_engine().supports_phonemes
     for source in args.inputs:
-        script = build_script(load(source, settings), settings.render, phonemes=phonemes)
+        article = load(source, settings)
+        script = build_script(article, settings.render, phonemes=_alphabet(settings, script_language(article, settings.render)))
         if args.json:
             print(json.dumps(script.to_json(), ensure_ascii=False))
         else:
@@ -306,13 +311,12 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
-    from .engines import get_engine
+    from .engines import all_voices
 
-    engine = get_engine()
-    for v in engine.voices():
+    for v in all_voices():  # neural voices first
         if args.language and not any(lang.lower().startswith(args.language.lower()) for lang in v.languages):
             continue
-        print(f"{v.id:28} {v.name:40} {','.join(v.languages)}")
+        print(f"{v.id:28} {v.label:40} {','.join(v.languages):12} {v.engine}")
     return ExitStatus.OK
 
 
@@ -331,12 +335,11 @@ def cmd_cache(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_lexicon(args: argparse.Namespace, settings: Settings) -> int:
-    from .engines import get_engine
     from .normalize import to_spoken_with_map
     from .script import load_lexicon
 
     language = settings.render.language or "en"
-    spoken, _ = to_spoken_with_map(args.text, language, load_lexicon(settings.render), get_engine().supports_phonemes)
+    spoken, _ = to_spoken_with_map(args.text, language, load_lexicon(settings.render), _alphabet(settings, language))
     print(spoken)
     return ExitStatus.OK
 
@@ -357,6 +360,14 @@ def cmd_feed(args: argparse.Namespace, settings: Settings) -> int:
         raise OutputError(f"Cannot write {out} ({exc.strerror}); choose another path with -o.") from None
     print(f"Wrote {out} ({xml.count(b'<item>')} episodes)", file=sys.stderr)
     return 0
+
+
+def _alphabet(settings: Settings, language: str) -> str | None:
+    """The phoneme alphabet of the engine that would read this language with these settings."""
+    from .engines import choose_speaker, get_engine
+
+    s = settings.render
+    return get_engine(choose_speaker(language, s.engine, s.voice).engine).phoneme_alphabet
 
 
 COMMANDS = {"speak": cmd_speak, "script": cmd_script, "batch": cmd_batch, "feed": cmd_feed, "serve": cmd_serve,

@@ -35,7 +35,9 @@ def _default_engine_workers() -> int:
 class RenderSettings:
     """What shapes the audio: hashed into keys, sent in queue jobs."""
 
-    engine: str = "pyttsx3"
+    # None: the neural engine (Piper) where it has a voice for the article's language,
+    # pyttsx3 (espeak-ng) elsewhere; or one engine by name for every article.
+    engine: str | None = None
     # Voice: None picks the engine's default voice for the article's language.
     voice: str | None = None
     rate: int = 170  # words per minute
@@ -57,7 +59,7 @@ class RenderSettings:
     lexicon: Path | None = None
 
     def __post_init__(self) -> None:
-        if self.engine not in ENGINES:
+        if self.engine is not None and self.engine not in ENGINES:
             raise SettingsError(f"Unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}.")
         if not MIN_RATE <= self.rate <= MAX_RATE:
             raise SettingsError(
@@ -107,8 +109,14 @@ class ServiceSettings:
     intake_limit: int = 16  # posts being read or planned at once (running and waiting) before new ones get 503
     intake_timeout_s: float = 120.0  # one post's reading and planning; past it the process is killed
     intake_wait_ms: int = 20  # a POST answers at once if its article is planned by then, else 202 with a request id
+    # Engines on this machine.
+    piper_voices: Path | None = None  # a folder of extra Piper voices (NAME.onnx + NAME.onnx.json)
+    piper_threads: int = 1  # onnxruntime threads per engine worker (one worker per core is faster)
+    data_dir: Path | None = None  # files listen derives once (patched voice models); None: the XDG data folder
 
     def __post_init__(self) -> None:
+        if self.piper_threads < 1:
+            raise SettingsError("piper_threads must be at least 1; LISTEN_PIPER_THREADS=1 suits one worker per core.")
         if self.engine_workers < 1:
             raise SettingsError("jobs must be at least 1; use --jobs 1 for a single worker.")
         if self.intake_workers < 1 or self.intake_limit < 1:
@@ -163,6 +171,19 @@ class Settings:
             values["port"] = int(port)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls.of(**values)
+
+
+def service_from_env() -> ServiceSettings:
+    """The service settings from the environment alone: what an engine in a worker process reads."""
+    return Settings.from_env().service
+
+
+def data_dir(service: ServiceSettings) -> Path:
+    """Where listen keeps files it derives once: LISTEN_DATA_DIR, else $XDG_DATA_HOME/listen (~/.local/share)."""
+    if service.data_dir is not None:
+        return service.data_dir
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "listen"
 
 
 def environment_variables() -> list[str]:

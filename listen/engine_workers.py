@@ -20,6 +20,7 @@ from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from typing import Any
 
+from .engines import all_preloads
 from .errors import ListenError
 
 _STOP = None
@@ -208,8 +209,7 @@ class WorkerPool:
 # What engine workers import: loaded once by the fork server, they cost a worker nothing
 # (imported by each spawned worker, they cost each a fifth of a second of CPU). None of
 # them starts an engine; each worker starts its own after the fork (chunks.warm_up).
-ENGINE_MODULES = ("listen.chunks", "listen.audio", "listen.mp3", "lameenc", "listen.engines.pyttsx3_engine",
-                  "listen.engines.piper_engine", "pyttsx3", "pyttsx3.drivers.espeak", "onnxruntime", "piper.voice")
+ENGINE_MODULES = ("listen.chunks", "listen.audio", "listen.mp3", "lameenc") + all_preloads()
 
 
 def start_engine_server() -> None:

@@ -5,12 +5,15 @@ A rules file is YAML or JSON, either a list of rules or {"rules": [...]}. Each r
     match: Cochabamba          # a word or phrase (whole words), or a regex with `regex: true`
     say: cocha-bahmba          # a respelling espeak-ng reads right
     phonemes: k,otS@b'amb@     # espeak-ng phoneme mnemonics, for engines that accept [[...]]
+    ipa: kˌotʃəbˈæmbə          # or IPA, for engines that read IPA (Piper)
     language: en               # optional: only when reading this language
     case_sensitive: false      # optional, default false
 
-Phonemes are used when the engine takes phoneme input (the pyttsx3 engine turns on
-espeak-ng's "[[...]]" input in its workers); otherwise `say` is used, and a rule with
-only `phonemes` leaves the word as written.
+Phonemes are used when the engine takes phoneme input in their alphabet: pyttsx3
+reads espeak mnemonics (its workers turn on espeak-ng's "[[...]]" input), Piper reads
+IPA, and gets a rule's `phonemes` as the IPA espeak-ng itself gives for them when the
+rule has no `ipa`. Otherwise `say` is used, and a rule with only phonemes leaves the
+word as written.
 
 There is no fingerprint: the audio cache keys on the final spoken text, so a changed rule
 re-renders exactly the sentences whose spoken text it changes.
@@ -31,7 +34,9 @@ from .language import NORMALISED as LANGUAGES
 
 __all__ = ["Lexicon", "Rule"]
 
-_KEYS = {"match", "say", "phonemes", "language", "case_sensitive", "regex"}
+_KEYS = {"match", "say", "phonemes", "ipa", "language", "case_sensitive", "regex"}
+# The espeak-ng voice whose phoneme table turns a rule's mnemonics into IPA, per language.
+_ESPEAK_VOICES = {"en": "en-us"}
 
 
 # libyaml's loader when PyYAML was built with it: ten times faster on the starter lexicon.
@@ -45,6 +50,7 @@ class Rule:
     match: str
     say: str | None = None
     phonemes: str | None = None
+    ipa: str | None = None
     language: str | None = None
     case_sensitive: bool = False
     regex: bool = False
@@ -54,11 +60,27 @@ class Rule:
         source = self.match if self.regex else r"(?<!\w)" + re.escape(self.match) + r"(?!\w)"
         return re.compile(source, 0 if self.case_sensitive else re.IGNORECASE)
 
-    def replacement(self, phonemes: bool) -> str:
-        """Say what replaces a match: the respelling, or [[phonemes]] for engines that take them."""
-        if phonemes and self.phonemes:
+    def replacement(self, phonemes: bool | str | None, language: str = "en") -> str:
+        """Say what replaces a match: [[phonemes]] in the engine's alphabet if the rule has them, or the respelling.
+
+        `phonemes` is the engine's phoneme alphabet: "espeak" (or True), "ipa", or None.
+        """
+        alphabet = "espeak" if phonemes is True else phonemes or None
+        if alphabet == "espeak" and self.phonemes:
             return f"[[{self.phonemes}]]"
+        if alphabet == "ipa" and self.ipa:
+            return f"[[{self.ipa}]]"
+        if alphabet == "ipa" and self.phonemes:
+            from .engines.ipa import espeak_to_ipa
+
+            return f"[[{espeak_to_ipa(self.phonemes, _ESPEAK_VOICES.get(language, language))}]]"
         return self.say if self.say is not None else ""
+
+    def speaks_in(self, phonemes: bool | str | None) -> bool:
+        """Whether the rule has anything to say to an engine with this phoneme alphabet."""
+        alphabet = "espeak" if phonemes is True else phonemes or None
+        return self.say is not None or (alphabet == "espeak" and bool(self.phonemes)) \
+            or (alphabet == "ipa" and bool(self.phonemes or self.ipa))
 
 
 class Lexicon:
@@ -113,7 +135,7 @@ class Lexicon:
         kept = [r for r in self.rules if (r.match.lower(), r.language) not in replaced]
         return Lexicon(list(other.rules) + kept)
 
-    def apply(self, text: str, language: str = "en", phonemes: bool = False) -> str:
+    def apply(self, text: str, language: str = "en", phonemes: bool | str | None = False) -> str:
         """Rewrite every match in one pass: a replacement is never matched again."""
         out, pos = [], 0
         for start, end, said in self.edits(text, language, phonemes):
@@ -122,7 +144,8 @@ class Lexicon:
         out.append(text[pos:])
         return "".join(out)
 
-    def edits(self, text: str, language: str = "en", phonemes: bool = False) -> list[tuple[int, int, str]]:
+    def edits(self, text: str, language: str = "en",
+              phonemes: bool | str | None = False) -> list[tuple[int, int, str]]:
         """Say where the rules rewrite a text: (start, end, replacement), in order, never overlapping.
 
         Normalisation applies these itself, so it can map the spoken words back to the text.
@@ -140,9 +163,10 @@ class Lexicon:
         for start, _, _, end, rule, m in found:
             if start < pos:
                 continue
-            if rule.say is None and not (phonemes and rule.phonemes):
-                continue  # a phonemes-only rule, and an engine without phoneme input: say it as written
-            edits.append((start, end, m.expand(rule.replacement(phonemes)) if rule.regex else rule.replacement(phonemes)))
+            if not rule.speaks_in(phonemes):
+                continue  # a phonemes-only rule, and an engine without that phoneme input: say it as written
+            said = rule.replacement(phonemes, language)
+            edits.append((start, end, m.expand(said) if rule.regex else said))
             pos = end
         return edits
 
@@ -167,12 +191,14 @@ def _rule(entry: object, number: int, source: str) -> Rule:
     match = entry.get("match")
     if not isinstance(match, str) or not match.strip():
         raise InputError(f"{where}: `match` must be a non-empty word, phrase or regex.")
-    say, phonemes = entry.get("say"), entry.get("phonemes")
-    if say is None and phonemes is None:
-        raise InputError(f"{where} ({match!r}): give `say` (a respelling) or `phonemes`.")
-    if (say is not None and not isinstance(say, str)) or (phonemes is not None and not isinstance(phonemes, str)):
-        raise InputError(f"{where} ({match!r}): `say` and `phonemes` must be text.")
-    for name, text in (("match", match), ("say", say), ("phonemes", phonemes)):
+    say, phonemes, ipa = entry.get("say"), entry.get("phonemes"), entry.get("ipa")
+    if say is None and phonemes is None and ipa is None:
+        raise InputError(f"{where} ({match!r}): give `say` (a respelling), `phonemes` or `ipa`.")
+    if any(value is not None and not isinstance(value, str) for value in (say, phonemes, ipa)):
+        raise InputError(f"{where} ({match!r}): `say`, `phonemes` and `ipa` must be text.")
+    if any("[[" in value or "]]" in value for value in (phonemes or "", ipa or "")):
+        raise InputError(f"{where} ({match!r}): give phonemes without [[ ]]; listen adds them.")
+    for name, text in (("match", match), ("say", say), ("phonemes", phonemes), ("ipa", ipa)):
         if text is not None and not _is_unicode_text(text):
             raise InputError(f"{where}: `{name}` holds a lone surrogate (half of a UTF-16 pair); write the character whole.")
     language = entry.get("language")
@@ -181,7 +207,7 @@ def _rule(entry: object, number: int, source: str) -> Rule:
     for flag in ("case_sensitive", "regex"):
         if not isinstance(entry.get(flag, False), bool):
             raise InputError(f"{where} ({match!r}): `{flag}` must be true or false.")
-    rule = Rule(match=match, say=say, phonemes=phonemes, language=language,
+    rule = Rule(match=match, say=say, phonemes=phonemes, ipa=ipa, language=language,
                 case_sensitive=entry.get("case_sensitive", False), regex=entry.get("regex", False))
     try:
         rule.pattern()

@@ -102,7 +102,7 @@ def to_spoken(sentence: str, language: str = "en") -> str:
 
 
 def to_spoken_with_map(sentence: str, language: str = "en", lexicon: Lexicon | None = None,
-                       phonemes: bool = False) -> tuple[str, list[Span]]:
+                       phonemes: bool | str | None = False) -> tuple[str, list[Span]]:
     """Say a sentence (after the lexicon's rules, if given) and map the result back to it.
 
     The spans (spoken_start, spoken_end, text_start, text_end) cover the spoken text in

@@ -26,7 +26,7 @@ from .captions import to_vtt
 from .chunks import PieceTask, SentenceSpec
 from .config import Settings
 from .engine_workers import TaskOutcome, WorkerPool, engine_pool
-from .engines import Engine, get_engine
+from .engines import ENGINES, Speaker, choose_speaker, get_engine
 from .errors import CacheError, EngineError
 from .mp3 import DECODER_OFFSET, SAMPLES_PER_FRAME, write_id3
 from .script import INTRO, Script, Sentence, iter_sentences, script_language, script_of
@@ -53,7 +53,7 @@ class Plan:
     """What a render will produce and from which cached pieces."""
 
     script: Script
-    voice: str
+    speaker: Speaker  # the engine and voice that read it
     pieces: list[Piece]
     key: str  # the rendition's key, also the article's id on the web
 
@@ -97,49 +97,55 @@ class Renderer:
         """
         self.settings = settings
         self.cache = Cache(settings.service.cache_dir)
-        self.engine: Engine = get_engine(settings.render.engine)
         self._pool = pool
         self._owns_pool = pool is None
 
     # -- planning ------------------------------------------------------------------------------
 
-    def plan(self, article: Article, on_piece: Callable[[Piece, str], None] | None = None) -> Plan:
+    def plan(self, article: Article, on_piece: Callable[[Piece, Speaker], None] | None = None) -> Plan:
         """Work out the script and every cache key without rendering anything.
 
-        on_piece(piece, voice) hears of each piece as soon as its key is known, so a
+        on_piece(piece, speaker) hears of each piece as soon as its key is known, so a
         caller can start rendering it while the rest of the script is worked out.
         """
-        language = script_language(article, self.settings.render)
-        voice = self.engine.resolve_voice(self.settings.render.voice, language)
+        speaker = self.speaker(article)
+        alphabet = get_engine(speaker.engine).phoneme_alphabet
         sentences: list[Sentence] = []
         pieces: list[Piece] = []
-        for sentence in iter_sentences(article, self.settings.render, phonemes=self.engine.supports_phonemes):
-            closed = self._place(pieces, sentences[-1] if sentences else None, sentence, voice)
+        for sentence in iter_sentences(article, self.settings.render, phonemes=alphabet):
+            closed = self._place(pieces, sentences[-1] if sentences else None, sentence, speaker)
             sentences.append(sentence)
             if closed is not None and on_piece:
-                on_piece(closed, voice)
+                on_piece(closed, speaker)
         if len(pieces) > 1:  # the first piece was handed over when it was made
             self._seal(pieces[-1])
             if on_piece:
-                on_piece(pieces[-1], voice)
+                on_piece(pieces[-1], speaker)
         script = script_of(article, self.settings.render, sentences)
         key = cache_key(
             kind="rendition", version=TIMINGS_VERSION, pieces=[p.key for p in pieces],
             sentences=[[s.paragraph, s.text] for s in script.sentences],
             tags=[script.title, script.byline, script.site_name, script.date, script.source],
         )
-        return Plan(script, voice, pieces, key)
+        return Plan(script, speaker, pieces, key)
 
-    def _chunk_key(self, text: str, voice: str) -> str:
+    def speaker(self, article: Article) -> Speaker:
+        """The engine and voice for an article: as set, or Piper where it has a voice for the language."""
         s = self.settings.render
+        return choose_speaker(script_language(article, s), s.engine, s.voice)
+
+    def _chunk_key(self, text: str, speaker: Speaker) -> str:
+        s = self.settings.render
+        engine = get_engine(speaker.engine)
         return cache_key(
-            kind="chunk", engine=self.engine.name, engine_version=self.engine.version(voice), voice=voice,
+            kind="chunk", engine=engine.name, engine_version=engine.version(speaker.voice), voice=speaker.voice,
             rate=s.rate, text=text, sample_rate=SAMPLE_RATE, sample_format=SAMPLE_FORMAT,
             processing=AUDIO_PROCESSING_VERSION, loudness=s.loudness_lufs, true_peak=s.true_peak_db,
             fade_ms=s.fade_ms,
         )
 
-    def _place(self, pieces: list[Piece], before: Sentence | None, sentence: Sentence, voice: str) -> Piece | None:
+    def _place(self, pieces: list[Piece], before: Sentence | None, sentence: Sentence,
+               speaker: Speaker) -> Piece | None:
         """Add a sentence to the last piece or start a new one; return the piece this closes, if any.
 
         A piece is a paragraph, or a few of its sentences at a time. The first piece is
@@ -147,7 +153,7 @@ class Renderer:
         the headline renders while the rest of the script is worked out (NLTK alone takes
         a quarter of a second to load) and a listener hears something as soon as possible.
         """
-        keys = [self._chunk_key(text, voice) for text in sentence.chunks]
+        keys = [self._chunk_key(text, speaker) for text in sentence.chunks]
         if not pieces:
             pieces.append(Piece("", 0, [sentence], [keys]))
             self._seal(pieces[0])
@@ -195,7 +201,7 @@ class Renderer:
         outcomes: queue.Queue[TaskOutcome] = queue.Queue()
         submitted: set[str] = set()
 
-        def start_piece(piece: Piece, voice: str) -> None:
+        def start_piece(piece: Piece, speaker: Speaker) -> None:
             # A piece on disk is read and checked once, by render_plan, which renders it
             # after all if it turns out damaged.
             if piece.key in submitted or self.cache.piece_path(piece.key).exists():
@@ -205,7 +211,7 @@ class Renderer:
                 # worker. Boot them now, while NLTK loads, not when the second piece is queued.
                 self.start()
             submitted.add(piece.key)
-            self.pool.submit(self._task(piece, voice), outcomes)
+            self.pool.submit(self._task(piece, speaker), outcomes)
 
         plan = self.plan(article, on_piece=start_piece)
         stored = self.cache.get_rendition(plan.key)
@@ -244,7 +250,8 @@ class Renderer:
         lexicon = self.settings.render.lexicon
         rules = hashlib.sha256(Path(lexicon).read_bytes()).hexdigest() if lexicon and Path(lexicon).is_file() else None
         return cache_key(kind="article", article=asdict(article), settings=asdict(self.settings.render), lexicon=rules,
-                         engine=self.engine.version(), code=script_code_fingerprint())
+                         engines={name: get_engine(name).version() for name in ENGINES},
+                         code=script_code_fingerprint())
 
     def render_plan(self, plan: Plan, progress: Callable[[Progress], None] | None = None,
                     outcomes: queue.Queue[TaskOutcome] | None = None, submitted: set[str] | None = None) -> Rendition:
@@ -259,7 +266,7 @@ class Renderer:
         for piece in plan.pieces:
             if piece.key not in submitted and cached[piece.key] is None:
                 submitted.add(piece.key)
-                self.pool.submit(self._task(piece, plan.voice), outcomes)
+                self.pool.submit(self._task(piece, plan.speaker), outcomes)
         finished: dict[str, TaskOutcome] = {}
         try:
             partial = self.cache.temp_file(".mp3")
@@ -309,15 +316,15 @@ class Renderer:
             engine_calls=sum(o.result["engine_calls"] + o.attempts - 1 for o in finished.values()),
         )
 
-    def _task(self, piece: Piece, voice: str) -> PieceTask:
+    def _task(self, piece: Piece, speaker: Speaker) -> PieceTask:
         s = self.settings.render
         sentences = tuple(
             SentenceSpec(x.index, x.text, tuple(zip(keys, x.chunks))) for x, keys in zip(piece.sentences, piece.chunk_keys)
         )
         chunks = sum(len(k) for k in piece.chunk_keys)
         return PieceTask(
-            piece.key, piece.lead_pause_ms, sentences, s.sentence_pause_ms, s.clause_pause_ms, voice, s.rate,
-            self.engine.name, str(self.cache.root), s.loudness_lufs, s.true_peak_db, s.fade_ms, s.bitrate_kbps,
+            piece.key, piece.lead_pause_ms, sentences, s.sentence_pause_ms, s.clause_pause_ms, speaker.voice, s.rate,
+            speaker.engine, str(self.cache.root), s.loudness_lufs, s.true_peak_db, s.fade_ms, s.bitrate_kbps,
             s.mp3_compression_level, timeout=self.settings.service.chunk_timeout_s * chunks,
         )
 

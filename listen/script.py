@@ -93,11 +93,12 @@ class Script:
 
 
 def build_script(article: Article, settings: RenderSettings, lexicon: Lexicon | None = None,
-                 phonemes: bool = False) -> Script:
+                 phonemes: bool | str | None = False) -> Script:
     """Turn an article into sentences with spoken forms and engine chunks.
 
-    With phonemes (the engine reads espeak phoneme input), lexicon rules that give
-    `phonemes` are said as "[[...]]"; otherwise their `say` respelling is used.
+    `phonemes` is the engine's phoneme alphabet ("espeak" or True, "ipa", or None):
+    lexicon rules with phonemes in it are said as "[[...]]"; otherwise their `say`
+    respelling is used.
     """
     return script_of(article, settings, list(iter_sentences(article, settings, lexicon, phonemes)))
 
@@ -120,7 +121,7 @@ def script_of(article: Article, settings: RenderSettings, sentences: list[Senten
 
 
 def iter_sentences(article: Article, settings: RenderSettings, lexicon: Lexicon | None = None,
-                   phonemes: bool = False) -> Iterator[Sentence]:
+                   phonemes: bool | str | None = False) -> Iterator[Sentence]:
     """Yield the script's sentences one by one, so rendering can start before the last is said."""
     # Imported here: NLTK alone costs ~0.3 s, and finding an unchanged article's
     # rendition (render.py's fast path) needs this module's types, not its work.

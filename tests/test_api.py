@@ -140,7 +140,7 @@ def test_a_ready_article_reports_status_duration_and_timed_sentences(client, rea
     assert data["duration_ms"] > 1000
     first, last = data["sentences"][0], data["sentences"][-1]
     assert first["start_ms"] == 0 and last["end_ms"] == data["duration_ms"]
-    assert set(first) == {"index", "paragraph", "start_ms", "end_ms", "text", "spoken"}
+    assert set(first) == {"index", "paragraph", "start_ms", "end_ms", "text", "spoken", "words"}
 
 
 def test_audio_streams_while_rendering_and_matches_the_finished_file(client, app):
@@ -230,6 +230,28 @@ def test_voices_are_listed(client):
     voices = client.get("/api/v1/voices").json["voices"]
     assert any(v["id"] == "gmw/en-us" for v in voices)
     assert {"id", "name", "languages"} <= set(voices[0])
+
+
+def test_voices_list_the_natural_voices_first_and_mark_them(client):
+    voices = client.get("/api/v1/voices").json["voices"]
+    assert voices[0]["id"] == "en_US-joe-medium" and voices[0]["neural"] and voices[0]["engine"] == "piper"
+    assert voices[0]["label"] == "Joe (US English, natural)"
+    assert any(v["engine"] == "pyttsx3" and not v["neural"] for v in voices)
+
+
+def test_the_engine_field_picks_the_engine_and_gives_another_id(client):
+    text = {"text": "Library Hours\n\nThe library now opens at nine on Sundays."}
+    default = client.post("/api/v1/articles", json=text).json["id"]
+    assert client.post("/api/v1/articles", json=dict(text, engine="piper")).json["id"] == default
+    assert client.post("/api/v1/articles", json=dict(text, engine="pyttsx3")).json["id"] != default
+    bad = client.post("/api/v1/articles", json=dict(text, engine="festival"))
+    assert bad.status_code == 400 and "piper" in bad.json["error"]["message"]
+
+
+def test_the_page_menu_offers_the_natural_voices_first(client):
+    page = client.get("/").get_data(as_text=True)
+    menu = page[page.index('id="voice"'):page.index("</select>", page.index('id="voice"'))]
+    assert menu.index("Joe (US English, natural)") < menu.index("gmw/en-us")
 
 
 # -- bad input ------------------------------------------------------------------------------------

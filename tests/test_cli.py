@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def test_speak_writes_the_mp3_with_timings_and_captions_beside_it(tmp_path, warm
     assert out.read_bytes()[:3] == b"ID3"
     timings = json.loads(out.with_suffix(".json").read_text())
     assert set(timings) >= {"version", "duration_ms", "title", "sentences"}
-    assert set(timings["sentences"][0]) == {"index", "paragraph", "start_ms", "end_ms", "text", "spoken"}
+    assert set(timings["sentences"][0]) == {"index", "paragraph", "start_ms", "end_ms", "text", "spoken", "words"}
     assert out.with_suffix(".vtt").read_text().startswith("WEBVTT")
 
 
@@ -173,6 +174,66 @@ def test_voices_lists_the_engines_voices():
     lines = result.stdout.decode().splitlines()
     assert result.returncode == 0
     assert any(line.startswith("gmw/en-us") for line in lines)
+
+
+def test_voices_lists_the_natural_voices_first_and_marks_them():
+    lines = run_cli("voices").stdout.decode().splitlines()
+    assert lines[0].startswith("en_US-joe-medium") and "Joe (US English, natural)" in lines[0]
+    assert lines[0].split()[-1] == "piper"
+    espeak = [line for line in lines if line.split()[-1] == "pyttsx3"]
+    assert espeak and not any("natural" in line for line in espeak)
+
+
+def rendition_id(tmp_path: Path, text: str, *flags: str) -> str:
+    article = tmp_path / "article.txt"
+    article.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.mp3"
+    result = run_cli("speak", str(article), "-o", str(out), "--cache-dir", str(tmp_path / "c"), *flags)
+    assert result.returncode == 0, result.stderr
+    return json.loads(out.with_suffix(".json").read_text())["id"]
+
+
+def test_english_is_read_by_the_neural_voice_unless_another_engine_is_chosen(tmp_path):
+    text = "Rail Strike Ends\n\nTrains ran again on Monday after a week of strikes.\n"
+    default = rendition_id(tmp_path, text)
+    assert default == rendition_id(tmp_path, text, "--engine", "piper")
+    assert default != rendition_id(tmp_path, text, "--engine", "pyttsx3")
+
+
+def test_a_language_without_a_neural_voice_is_read_by_espeak_without_being_asked(tmp_path):
+    text = "Bahn saniert Strecken\n\nDie Bahn will im Sommer viele Strecken sanieren.\n"
+    assert rendition_id(tmp_path, text, "--language", "de") == \
+        rendition_id(tmp_path, text, "--language", "de", "--engine", "pyttsx3")
+
+
+def test_the_engine_can_be_chosen_with_listen_engine(tmp_path, monkeypatch):
+    text = "Ferry Timetable Changes\n\nThe morning ferry will leave ten minutes earlier.\n"
+    chosen = rendition_id(tmp_path, text, "--engine", "pyttsx3")
+    monkeypatch.setenv("LISTEN_ENGINE", "pyttsx3")
+    assert rendition_id(tmp_path, text) == chosen
+    monkeypatch.setenv("LISTEN_ENGINE", "festival")
+    article = tmp_path / "article.txt"
+    bad = run_cli("speak", str(article), "-o", str(tmp_path / "x.mp3"), "--cache-dir", str(tmp_path / "c"))
+    assert bad.returncode == 2 and "festival" in bad.stderr.decode() and "piper" in bad.stderr.decode()
+
+
+def test_a_missing_piper_voice_file_is_a_clear_error_naming_it(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Hello there.")
+    missing = tmp_path / "voices" / "nobody.onnx"
+    result = run_cli("speak", str(article), "-o", str(tmp_path / "a.mp3"), "--voice", str(missing),
+                     "--cache-dir", str(tmp_path / "c"))
+    assert result.returncode == 2 and str(missing) in result.stderr.decode()
+    assert "Traceback" not in result.stderr.decode()
+
+
+def test_lexicon_test_shows_the_phonemes_each_engine_is_given(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("- match: Cochabamba\n  phonemes: \"k,otS@b'amb@\"\n", encoding="utf-8")
+    args = ("lexicon", "test", "In Cochabamba today.", "--lexicon", str(rules))
+    assert run_cli(*args, "--engine", "pyttsx3").stdout.decode().strip() == "In [[k,otS@b'amb@]] today."
+    neural = run_cli(*args).stdout.decode().strip()
+    assert unicodedata.normalize("NFC", neural) == "In [[kˌotʃəbˈæmbə]] today."
 
 
 def test_script_prints_one_json_line_per_input(tmp_path):

@@ -6,6 +6,7 @@ import hashlib
 import json
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -217,14 +218,31 @@ def test_part_boundaries_lie_in_the_pauses_between_clauses(long):
 def test_a_lexicon_phoneme_rule_is_spoken_as_phonemes(renderer, settings, tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text("- match: Zyxwv\n  phonemes: \"h@l'oU\"\n", encoding="utf-8")
-    with_rule = Renderer(settings.replace(lexicon=rules), pool=renderer.pool)
+    espeak = settings.replace(engine="pyttsx3")  # espeak-ng reads the mnemonics themselves
+    with_rule = Renderer(espeak.replace(lexicon=rules), pool=renderer.pool)
     said = with_rule.render(from_text("Zyxwv."))
     assert said.script.sentences[0].spoken == "[[h@l'oU]]."
-    hello = renderer.render(from_text("Hello.")).timings["duration_ms"]
-    bracketed = renderer.render(from_text("h at l apostrophe o U.")).timings["duration_ms"]
+    plain = Renderer(espeak, pool=renderer.pool)
+    hello = plain.render(from_text("Hello.")).timings["duration_ms"]
+    bracketed = plain.render(from_text("h at l apostrophe o U.")).timings["duration_ms"]
     # Read as phonemes it sounds like "hello"; read as text it would take far longer.
     assert abs(said.timings["duration_ms"] - hello) < 0.3 * hello
     assert said.timings["duration_ms"] < 0.6 * bracketed
+
+
+@pytest.mark.parametrize("rule", ["phonemes: \"k,0nsta#ntI2n'oUp@L\"", "ipa: \"kˌɑːnstɐntɪnˈoʊpəl\""])
+def test_a_lexicon_phoneme_rule_reaches_the_neural_voice_as_ipa(renderer, settings, tmp_path, rule):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(f"- match: Bo\n  {rule}\n", encoding="utf-8")
+    with_rule = Renderer(settings.replace(lexicon=rules), pool=renderer.pool)
+    said = with_rule.render(from_text("Bo."))
+    # The IPA espeak-ng gives for the mnemonics (decomposed, as piper reads IPA).
+    assert unicodedata.normalize("NFC", said.script.sentences[0].spoken) == "[[kˌɑːnstɐntɪnˈoʊpəl]]."
+    word = renderer.render(from_text("Constantinople.")).timings["duration_ms"]
+    as_written = renderer.render(from_text("Bo.")).timings["duration_ms"]
+    # Read as phonemes it sounds like the word they spell, far longer than "Bo".
+    assert abs(said.timings["duration_ms"] - word) < 0.25 * word
+    assert as_written < 0.6 * said.timings["duration_ms"]
 
 
 def test_the_headline_goes_to_the_engine_before_the_body_is_worked_out(renderer, monkeypatch):

@@ -26,8 +26,8 @@ AFTER_COMMA = {"When the storm passed": "residents", "After a long debate": "law
 def rendered(request, tmp_path_factory):
     from listen.config import Settings
 
-    settings = Settings(cache_dir=tmp_path_factory.mktemp("cache"), jobs=2)
-    with Renderer(settings, engine=request.param) as renderer:
+    settings = Settings.of(cache_dir=tmp_path_factory.mktemp("cache"), engine_workers=2, engine=request.param)
+    with Renderer(settings) as renderer:
         rendition = renderer.render(from_text(ARTICLE, "storm.txt"))
     pcm = subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(rendition.mp3), "-f", "s16le", "-ac", "1",
                           "-ar", "22050", "-"], capture_output=True, check=True).stdout

@@ -13,6 +13,7 @@ from flask_limiter.util import get_remote_address
 from limits import parse_many
 
 from listen.config import ServiceSettings, Settings
+from listen.engines import all_voices
 from listen.errors import ListenError, SettingsError
 from listen.plaintext import decode_text, from_text
 
@@ -105,7 +106,7 @@ def close_app(app: Flask) -> None:
 
 def _warm_voices(manager: JobManager) -> None:
     try:
-        manager.base.engine.voices()
+        all_voices()
     except Exception:  # the page will try again and report it
         log.warning("could not list voices", exc_info=True)
 

@@ -26,6 +26,7 @@ from flask import (
 
 from listen.captions import to_vtt
 from listen.config import Settings
+from listen.engines import ENGINES
 from listen.errors import InputError, RenderFailedError, SettingsError
 from listen.fetch import check_url
 from listen.sources import Sources
@@ -168,9 +169,14 @@ def _check_json(data: Any, what: str) -> None:
 
 
 def _settings_for(fields: dict[str, Any]) -> Settings:
-    """Apply the request's voice, rate, language and lexicon to the server's settings."""
+    """Apply the request's engine, voice, rate, language and lexicon to the server's settings."""
     base: Settings = current_app.config["LISTEN_SETTINGS"]
     changes: dict[str, Any] = {}
+    engine = fields.get("engine")
+    if engine not in (None, ""):
+        if engine not in ENGINES:
+            raise SettingsError(f'"engine" must be one of {", ".join(ENGINES)}, or left out to choose by language.')
+        changes["engine"] = engine
     voice = fields.get("voice")
     if voice not in (None, ""):
         if not isinstance(voice, str) or len(voice) > 100:

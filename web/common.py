@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response, current_app, request, url_for
 
+from listen.engines import all_voices, choose_speaker
 from listen.errors import NotFoundError
 
 from .jobs import Job, JobManager, valid_id
@@ -64,8 +65,11 @@ def cors(response: Response) -> Response:
 
 
 def voices_json() -> list[dict[str, object]]:
-    """The voices a request may choose from, as the API and the page list them: the reader's language first."""
-    engine = manager().base.engine
+    """The voices a request may choose from, as the API and the page list them.
+
+    The reader's language first (its default voice at the head), the natural voices
+    first within each group.
+    """
     language = reader_language()
-    default = engine.default_voice(language) if language else ""
-    return in_menu_order([v.to_json() for v in engine.voices()], language, default)
+    default = choose_speaker(language).voice if language else ""
+    return in_menu_order([v.to_json() for v in all_voices()], language, default)

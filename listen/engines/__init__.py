@@ -22,7 +22,7 @@ from ..errors import SettingsError
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["Engine", "Voice", "Synthesis", "WordTiming", "get_engine", "engine_for", "ENGINES",
+__all__ = ["Engine", "Voice", "Synthesis", "WordTiming", "Speaker", "get_engine", "choose_speaker", "all_voices", "ENGINES",
            "PIPELINE_SAMPLE_RATE", "to_pipeline_rate", "resample"]
 
 
@@ -148,15 +148,35 @@ def get_engine(name: str = "pyttsx3") -> Engine:
     return _made[name]
 
 
-def engine_for(language: str, name: str | None = None) -> Engine:
-    """The engine to read a language with: the one named, or the first registered that has a voice for it."""
-    if name:
-        return get_engine(name)
-    for candidate in ENGINES:
-        engine = get_engine(candidate)
-        if engine.default_voice(language) is not None:
-            return engine
-    return get_engine("pyttsx3")
+@dataclass(frozen=True)
+class Speaker:
+    """Who reads an article: an engine's name and one of its voice ids."""
+
+    engine: str
+    voice: str
+
+
+def choose_speaker(language: str, engine: str | None = None, voice: str | None = None) -> Speaker:
+    """Pick the engine and voice for an article.
+
+    An engine named is used; otherwise the first registered engine (the neural one
+    first) that has the voice asked for or, with none asked for, a voice for the
+    article's language: an English article is read by Piper, a German one by espeak-ng.
+    """
+    if engine:
+        return Speaker(engine, get_engine(engine).resolve_voice(voice, language))
+    for name in ENGINES:
+        candidate = get_engine(name)
+        if voice:
+            try:
+                return Speaker(name, candidate.resolve_voice(voice, language))
+            except SettingsError:
+                continue
+        elif candidate.default_voice(language) is not None:
+            return Speaker(name, candidate.resolve_voice(None, language))
+    if voice and voice.strip().lower().endswith(".onnx"):
+        get_engine("piper").resolve_voice(voice, language)  # says which file is missing or broken
+    raise SettingsError(f"Unknown voice {voice!r}; run `listen voices` to see the voices there are.")
 
 
 def all_preloads() -> tuple[str, ...]:
@@ -165,6 +185,11 @@ def all_preloads() -> tuple[str, ...]:
     for name in ENGINES:
         out += [m for m in get_engine(name).preload if m not in out]
     return tuple(out)
+
+
+def all_voices() -> list[Voice]:
+    """Every engine's voices, in the engines' order of preference: the neural voices first."""
+    return [v for name in ENGINES for v in get_engine(name).voices()]
 
 
 _WORD = re.compile(r"\[\[.*?\]\]|\S+")

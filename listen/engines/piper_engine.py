@@ -47,7 +47,7 @@ _loaded: dict[str, Any] = {}  # voice id -> PiperVoice, in this worker process
 class PiperEngine(Engine):
     name = "piper"
     phoneme_alphabet = "ipa"  # piper reads "[[...]]" as IPA phonemes
-    preload = ("numpy", "onnxruntime", "piper.voice", "piper.config")
+    preload = ("listen.engines.piper_engine", "numpy", "onnxruntime", "piper.voice", "piper.config")
 
     def version(self, voice: str | None = None) -> str:
         base = f"piper-tts-{package_version('piper-tts')}+onnxruntime-{package_version('onnxruntime')}"
@@ -57,7 +57,7 @@ class PiperEngine(Engine):
 
     def voices(self) -> list[Voice]:
         found = [_voice(BUNDLED, *_bundled_files())]
-        folder = os.environ.get("LISTEN_PIPER_VOICES")
+        folder = _service().piper_voices
         if folder:
             for model in sorted(Path(folder).glob("*.onnx")):
                 if Path(f"{model}.json").is_file() and model.stem != BUNDLED:
@@ -143,7 +143,7 @@ def voice_files(voice: str) -> tuple[Path, Path]:
         model = Path(voice)
         config = Path(f"{voice}.json")
     else:
-        folder = os.environ.get("LISTEN_PIPER_VOICES")
+        folder = _service().piper_voices
         model = Path(folder or ".") / f"{voice}.onnx"
         if not folder or not model.is_file():
             raise SettingsError(f"No Piper voice {voice!r}; put {voice}.onnx and {voice}.onnx.json in the folder "
@@ -208,12 +208,11 @@ def _sha256(path: Path) -> str:
 # -- loading (worker processes) ----------------------------------------------------------------------
 
 
-def data_dir() -> Path:
-    """Where listen keeps files it derives once (patched voice models): LISTEN_DATA_DIR or the XDG data folder."""
-    if os.environ.get("LISTEN_DATA_DIR"):
-        return Path(os.environ["LISTEN_DATA_DIR"])
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(base) / "listen"
+def _service() -> Any:
+    """This machine's service settings (voices folder, threads, data folder), read where the engine runs."""
+    from ..config import service_from_env
+
+    return service_from_env()
 
 
 def aligned_model(model: Path) -> Path | bytes:
@@ -227,7 +226,9 @@ def aligned_model(model: Path) -> Path | bytes:
     import onnx
     from piper.patch_voice_with_alignment import add_alignment_output
 
-    target = data_dir() / "piper" / f"{_sha256(model)}.aligned.onnx"
+    from ..config import data_dir
+
+    target = data_dir(_service()) / "piper" / f"{_sha256(model)}.aligned.onnx"
     if target.is_file():
         return target
     patched = onnx.load(str(model))
@@ -257,7 +258,7 @@ def _piper_voice(voice: str) -> Any:
     options = onnxruntime.SessionOptions()
     # One worker per core, one thread each, is the default (see README, "Speed"):
     # onnxruntime's own thread pool would otherwise fight the other workers for the cores.
-    options.intra_op_num_threads = int(os.environ.get("LISTEN_PIPER_THREADS") or 1)
+    options.intra_op_num_threads = _service().piper_threads
     options.inter_op_num_threads = 1
     source = aligned_model(model)
     try:
