@@ -58,7 +58,8 @@ def main(argv: list[str]) -> None:
             for name in ("pyttsx3", "piper"):
                 print(f"{name:8} at {rate} wpm: {measured_wpm(name, rate, texts):6.1f} wpm measured")
         return
-    for rate, _ in piper_engine.ESPEAK_PACE:
+    for nominal, _ in piper_engine.ESPEAK_PACE:
+        rate = int(nominal)
         print(f"espeak-ng nominal {rate:3}: {measured_wpm('pyttsx3', rate, texts):6.1f} wpm measured")
     for scale, _ in piper_engine.PIPER_PACE:
         piper_engine.length_scale = lambda _rate, s=scale: s  # type: ignore[assignment]

@@ -29,7 +29,7 @@ BUNDLED = "en_US-joe-medium"
 # Pace calibration (bench/rate_calibration.py: the seed article's first 14 chunks, 323
 # words, each trimmed as the pipeline trims it; words / seconds of speech, pauses at
 # commas included). espeak-ng speaks a nominal rate at these measured words a minute...
-ESPEAK_PACE = [(80, 81.0), (120, 114.3), (170, 160.7), (250, 229.6), (350, 305.0), (450, 400.3)]
+ESPEAK_PACE = [(80.0, 81.0), (120.0, 114.3), (170.0, 160.7), (250.0, 229.6), (350.0, 305.0), (450.0, 400.3)]
 # ...and Joe at these length scales at these. A rate maps to the length scale at which
 # Piper speaks as many words a minute as espeak-ng does at that rate, so 170 wpm is one
 # pace on both engines. Piper cannot go faster than about 320 wpm: below 0.3 the voice
@@ -313,9 +313,9 @@ def _word_timings(text: str, phonemes: list[tuple[str, int, int]], phonemize: An
     last: dict[int, int] = {}
     for a, b, size in matcher.get_matching_blocks():
         for k in range(size):
-            word = owner[b + k]
-            first.setdefault(word, a + k)
-            last[word] = a + k
+            n = owner[b + k]
+            first.setdefault(n, a + k)
+            last[n] = a + k
     timings = []
     previous = 0
     for n in sorted(first):
