@@ -130,6 +130,9 @@ def burst(port: int, articles: int, naive: float, tmp: Path) -> None:
 
 
 def main() -> int:
+    # These figures are espeak-ng's against the naive espeak-ng pipeline: pin the engine
+    # (bench/piper_bench.py measures the neural one against naive Piper).
+    os.environ.setdefault("LISTEN_ENGINE", "pyttsx3")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--requests", type=int, default=5, help="Range requests per client")

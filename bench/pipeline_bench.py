@@ -94,6 +94,9 @@ def paired(fn, naive, repeat: int) -> tuple[float, float, float]:
 
 
 def main() -> None:
+    # These figures are espeak-ng's against the naive espeak-ng pipeline: pin the engine
+    # (bench/piper_bench.py measures the neural one against naive Piper).
+    os.environ.setdefault("LISTEN_ENGINE", "pyttsx3")
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-long", action="store_true")

@@ -81,6 +81,9 @@ def start_server(port: int, cache: Path) -> subprocess.Popen:
 
 
 def main() -> int:
+    # These figures are espeak-ng's against the naive espeak-ng pipeline: pin the engine
+    # (bench/piper_bench.py measures the neural one against naive Piper).
+    os.environ.setdefault("LISTEN_ENGINE", "pyttsx3")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
