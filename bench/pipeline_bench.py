@@ -40,14 +40,18 @@ def speak(text: Path, cache: Path, out: Path) -> float:
     return timed([*LISTEN, "speak", str(text), "-o", str(out), "--cache-dir", str(cache)], cwd=ROOT)
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KB."""
+def tree_rss_kb(pid: int, field: str = "VmRSS", source: str = "status") -> int:
+    """Resident memory of a process and all its descendants, in KB.
+
+    VmRSS (from status) counts pages shared by forked processes once in each; Pss (from
+    smaps_rollup) divides each shared page among the processes that share it.
+    """
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
+            status = Path(f"/proc/{p}/{source}").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith(field + ":")))
             for task in Path(f"/proc/{p}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, StopIteration, ValueError):
@@ -55,16 +59,21 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
-def speak_with_peak_rss(text: Path, cache: Path, out: Path) -> tuple[float, int, int]:
-    """Run `listen speak`; return wall time, peak tree RSS and peak RSS of the CLI process alone."""
+def speak_with_peak_rss(text: Path, cache: Path, out: Path, pss: list[int] | None = None) -> tuple[float, int, int]:
+    """Run `listen speak`; return wall time, peak tree RSS and peak RSS of the CLI process alone.
+
+    Given a list, `pss` gets the peak proportional set size of the tree appended.
+    """
     start = time.perf_counter()
     proc = subprocess.Popen([*LISTEN, "speak", str(text), "-o", str(out), "--cache-dir", str(cache)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = [0]
+    peak = [0, 0]
 
     def sample() -> None:
         while proc.poll() is None:
             peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+            if pss is not None:
+                peak[1] = max(peak[1], tree_rss_kb(proc.pid, "Pss", "smaps_rollup"))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample)
@@ -72,6 +81,8 @@ def speak_with_peak_rss(text: Path, cache: Path, out: Path) -> tuple[float, int,
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     sampler.join()
+    if pss is not None:
+        pss.append(peak[1])
     if proc.returncode != 0:
         raise SystemExit(f"listen speak failed on {text}")
     return time.perf_counter() - start, peak[0], usage.ru_maxrss

@@ -27,11 +27,11 @@ from common import SEED
 
 
 def chunks() -> list[str]:
-    from listen.article import from_text
     from listen.config import Settings
+    from listen.plaintext import from_text
     from listen.script import build_script
 
-    script = build_script(from_text(SEED.read_text(), str(SEED)), Settings())
+    script = build_script(from_text(SEED.read_text(), str(SEED)), Settings().render)
     return [c for s in script.sentences[:14] for c in s.chunks][:14]
 
 

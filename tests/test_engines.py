@@ -211,3 +211,22 @@ def test_word_timings_cover_the_words_in_order_on_every_engine(engine):
     # Engines may fold a little word into its neighbour ("of the"), never lose many.
     assert len(found) >= 0.8 * len(SENTENCE.split()), found
     assert found[0] == "The" and found[-1] == "evening"
+
+
+LONG = ("After a long evening of argument in the old council chamber, where residents had queued since the "
+        "afternoon to speak, the members voted to build the new tram line along the river; the work, which will "
+        "close the bridge for six weeks, begins next spring.")
+
+
+def test_piper_reads_a_long_chunk_in_clause_sized_inferences_with_every_word_timed():
+    from listen.engines.piper_engine import MAX_INFERENCE_CHARS, _segments
+
+    segments = _segments(LONG, MAX_INFERENCE_CHARS)
+    assert len(segments) > 1 and all(LONG[at:at + len(s)] == s for at, s in segments)
+    assert all(len(s) <= MAX_INFERENCE_CHARS for _, s in segments)
+    out = speak(get_engine("piper"), LONG)
+    found = [LONG[w.start:w.end].strip(".,;") for w in out.words]
+    assert len(found) >= 0.9 * len(LONG.split()), found
+    assert found[0] == "After" and found[-1] == "spring"
+    starts = [w.start_sample for w in out.words]
+    assert starts == sorted(starts) and starts[-1] < out.samples.size

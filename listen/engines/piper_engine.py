@@ -40,6 +40,9 @@ MIN_LENGTH_SCALE, MAX_LENGTH_SCALE = 0.3, 3.0
 # marks, punctuation, spaces, and combining accents (piper splits IPA into code points).
 _UNTIMED = set("ˈˌːˑ")
 _TOKEN = re.compile(r"\[\[.*?\]\]|\S+")
+# Where a long chunk may be cut for inference: after a clause's punctuation, outside "[[...]]".
+_CLAUSE_BREAK = re.compile(r"(\[\[.*?\]\])|(?<=[,;:])\s+")
+MAX_INFERENCE_CHARS = 160
 
 _loaded: dict[str, Any] = {}  # voice id -> PiperVoice, in this worker process
 
@@ -88,23 +91,52 @@ class PiperEngine(Engine):
         from piper import SynthesisConfig
 
         model = _piper_voice(voice)
-        scale = model.config.length_scale * length_scale(rate_wpm)
-        parts, phonemes = [], []
+        config = SynthesisConfig(length_scale=model.config.length_scale * length_scale(rate_wpm))
+        parts: list[Any] = []
+        words: list[WordTiming] | None = []
         offset = 0
-        for chunk in model.synthesize(text, SynthesisConfig(length_scale=scale), include_alignments=True):
-            samples = chunk.audio_int16_array
-            if chunk.phoneme_alignments:
-                at = offset
-                for a in chunk.phoneme_alignments:
-                    phonemes.append((a.phoneme, at, at + int(a.num_samples)))
-                    at += int(a.num_samples)
-            parts.append(samples)
-            offset += samples.size
+        for at, segment in _segments(text, MAX_INFERENCE_CHARS):
+            phonemes = []
+            start = offset
+            for chunk in model.synthesize(segment, config, include_alignments=True):
+                if chunk.phoneme_alignments:
+                    pos = offset
+                    for a in chunk.phoneme_alignments:
+                        phonemes.append((a.phoneme, pos, pos + int(a.num_samples)))
+                        pos += int(a.num_samples)
+                parts.append(chunk.audio_int16_array)
+                offset += chunk.audio_int16_array.size
+            timed = _word_timings(segment, phonemes, _phonemizer(model)) if phonemes else None
+            if words is not None and timed is not None and offset > start:
+                words += [WordTiming(w.start + at, w.end + at, w.start_sample, w.end_sample) for w in timed]
+            else:
+                words = None  # one segment without alignments: no word timings rather than a gap
         if not parts:
             raise EngineError(f"Piper said nothing for: {text[:60]!r}")
-        samples = np.concatenate(parts).astype("<i2")
-        words = _word_timings(text, phonemes, _phonemizer(model)) if phonemes else None
-        return Synthesis(samples, model.config.sample_rate, words)
+        return Synthesis(np.concatenate(parts).astype("<i2"), model.config.sample_rate, words or None)
+
+
+def _segments(text: str, limit: int) -> list[tuple[int, str]]:
+    """Cut a long text at clause breaks into stretches of at most `limit` characters, with their offsets.
+
+    Each stretch is one inference: onnxruntime's buffers grow with the audio one call
+    makes (about 1.3 MB per character), so this bounds a worker's memory whatever the
+    chunk. A clause longer than the limit stays whole; phoneme input is never cut.
+    """
+    cuts = [m.end() for m in _CLAUSE_BREAK.finditer(text) if not m.group(1)]
+    out: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        fits = [c for c in cuts if start < c <= start + limit]
+        if not fits:
+            later = [c for c in cuts if c > start + limit]
+            if not later:
+                break
+            fits = later[:1]
+        out.append((start, text[start:fits[-1]].rstrip()))
+        start = fits[-1]
+    out.append((start, text[start:]))
+    return [(at, segment) for at, segment in out if segment.strip()]
 
 
 def length_scale(rate_wpm: float) -> float:
@@ -260,6 +292,9 @@ def _piper_voice(voice: str) -> Any:
     # onnxruntime's own thread pool would otherwise fight the other workers for the cores.
     options.intra_op_num_threads = _service().piper_threads
     options.inter_op_num_threads = 1
+    # Memory patterns are planned and kept per input shape, and every chunk has its own
+    # length: with them a worker grew by 300 MB over 70 chunks; without, it stays flat.
+    options.enable_mem_pattern = False
     source = aligned_model(model)
     try:
         session = onnxruntime.InferenceSession(source if isinstance(source, bytes) else str(source),
