@@ -124,14 +124,14 @@ def _render_chunk(task: PieceTask, cache: Cache, sentence: SentenceSpec, key: st
     return processed, words
 
 
-def warm_up(_: object) -> None:
+def warm_up(engines: tuple[str, ...] | None) -> None:
     """Start this worker's engines before the first real task (the first render can be lost).
 
-    Their modules are loaded already: the fork server imports them (engine_workers.ENGINE_MODULES).
-    Every engine starts, so the first sentence of any article waits for none: Piper's
-    bundled voice costs a worker about a second and 110 MB, espeak-ng next to nothing.
+    Their modules are loaded already: the fork server imports them (engine_workers.engine_modules).
+    Only the engines the renderer will use start (a pyttsx3-only service never pays for
+    Piper's voice: about a second and 160 MB a worker); another a task names starts on that task.
     """
     from .engines import ENGINES, get_engine
 
-    for name in ENGINES:
+    for name in engines or tuple(ENGINES):
         get_engine(name).load()

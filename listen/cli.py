@@ -128,7 +128,7 @@ def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
     _refuse_inputs(out, [args.input])
     # The engines' fork server loads its modules on the other core while this process
     # loads the pipeline and reads the article; a cached article never waits for it.
-    start_engine_server()
+    start_engine_server((settings.render.engine,) if settings.render.engine else tuple(ENGINES))
     from .loader import load
     from .render import Renderer
 

@@ -20,7 +20,7 @@ from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from typing import Any
 
-from .engines import all_preloads
+from .engines import ENGINES, all_preloads
 from .errors import ListenError
 
 _STOP = None
@@ -48,13 +48,13 @@ def _resolve(path: str) -> Callable[[Any], Any]:
     return getattr(importlib.import_module(module), name)
 
 
-def _worker_main(conn: Connection, handler_path: str, initializer_path: str | None) -> None:
+def _worker_main(conn: Connection, handler_path: str, initializer_path: str | None, initializer_arg: Any) -> None:
     """Run tasks from the pipe until told to stop; the engine lives in this process only."""
     # Engines print progress to stdout; the parent's stdout may be the CLI's output.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115
     os.dup2(sys.stdout.fileno(), 1)
     if initializer_path:
-        _resolve(initializer_path)(None)
+        _resolve(initializer_path)(initializer_arg)
     handler = _resolve(handler_path)
     while True:
         try:
@@ -89,7 +89,8 @@ class _Slot:
             self.kill()
             parent, child = self.pool.context.Pipe()
             self.process = self.pool.context.Process(
-                target=_worker_main, args=(child, self.pool.handler, self.pool.initializer), daemon=True
+                target=_worker_main, args=(child, self.pool.handler, self.pool.initializer, self.pool.initializer_arg),
+                daemon=True
             )
             self.process.start()
             child.close()
@@ -138,11 +139,13 @@ class WorkerPool:
         initializer: str | None = None,
         retries: int = 1,
         preload: tuple[str, ...] = (),
+        initializer_arg: Any = None,
     ):
         """Workers are spawned afresh or, given modules to `preload`, forked from a server process
         that imported them once: each spawned worker would import them all again itself."""
         self.handler = handler
         self.initializer = initializer
+        self.initializer_arg = initializer_arg
         self.timeout = timeout
         self.retries = retries
         self.context: Any = multiprocessing.get_context("forkserver" if preload else "spawn")
@@ -209,16 +212,25 @@ class WorkerPool:
 # What engine workers import: loaded once by the fork server, they cost a worker nothing
 # (imported by each spawned worker, they cost each a fifth of a second of CPU). None of
 # them starts an engine; each worker starts its own after the fork (chunks.warm_up).
-ENGINE_MODULES = ("listen.chunks", "listen.audio", "listen.mp3", "lameenc") + all_preloads()
+AUDIO_MODULES = ("listen.chunks", "listen.audio", "listen.mp3", "lameenc")
+ENGINE_MODULES = AUDIO_MODULES + all_preloads()
 
 
-def start_engine_server() -> None:
+def engine_modules(engines: tuple[str, ...]) -> tuple[str, ...]:
+    """The audio code and what these engines preload (engines.Engine.preload)."""
+    return AUDIO_MODULES + all_preloads(engines)
+
+
+def start_engine_server(engines: tuple[str, ...] = tuple(ENGINES)) -> None:
     """Start the engine workers' fork server now, without waiting for it to load its modules."""
-    multiprocessing.get_context("forkserver").set_forkserver_preload(list(ENGINE_MODULES))
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(engine_modules(engines)))
     forkserver.ensure_running()
 
 
-def engine_pool(size: int, timeout: float) -> WorkerPool:
-    """Make the pool of engine workers that render pieces (listen/chunks.py)."""
+def engine_pool(size: int, timeout: float, engines: tuple[str, ...] = tuple(ENGINES)) -> WorkerPool:
+    """Make the pool of engine workers that render pieces (listen/chunks.py), with these engines started.
+
+    A task for another engine still works: its worker starts that engine on the task.
+    """
     return WorkerPool("listen.chunks:render_piece", size=size, timeout=timeout, initializer="listen.chunks:warm_up",
-                      preload=ENGINE_MODULES)
+                      initializer_arg=engines, preload=engine_modules(engines))

@@ -129,6 +129,11 @@ class Renderer:
         )
         return Plan(script, speaker, pieces, key)
 
+    def engines(self) -> tuple[str, ...]:
+        """The engines this renderer may use: the one set, or every engine (the choice is by language)."""
+        engine = self.settings.render.engine
+        return (engine,) if engine else tuple(ENGINES)
+
     def speaker(self, article: Article) -> Speaker:
         """The engine and voice for an article: as set, or Piper where it has a voice for the language."""
         s = self.settings.render
@@ -364,7 +369,8 @@ class Renderer:
     @property
     def pool(self) -> WorkerPool:
         if self._pool is None:
-            self._pool = engine_pool(self.settings.service.engine_workers, self.settings.service.chunk_timeout_s)
+            service = self.settings.service
+            self._pool = engine_pool(service.engine_workers, service.chunk_timeout_s, engines=self.engines())
         return self._pool
 
     def start(self, workers: int | None = None) -> None:

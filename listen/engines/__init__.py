@@ -179,10 +179,10 @@ def choose_speaker(language: str, engine: str | None = None, voice: str | None =
     raise SettingsError(f"Unknown voice {voice!r}; run `listen voices` to see the voices there are.")
 
 
-def all_preloads() -> tuple[str, ...]:
-    """The modules every registered engine's workers want imported ahead of the fork."""
+def all_preloads(engines: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The modules these engines' workers (every registered engine's by default) want imported ahead of the fork."""
     out: list[str] = []
-    for name in ENGINES:
+    for name in ENGINES if engines is None else engines:
         out += [m for m in get_engine(name).preload if m not in out]
     return tuple(out)
 
