@@ -240,7 +240,7 @@ class Renderer:
         if stored is not None:
             return stored[1], True
         outcomes: queue.Queue[TaskOutcome] = queue.Queue()
-        self.pool.submit(self._task(piece, plan.voice), outcomes)
+        self.pool.submit(self._task(piece, plan.speaker), outcomes)
         return self._wait_for_piece(piece, outcomes, {})[1], False
 
     def _article_key(self, article: Article) -> str:

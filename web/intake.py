@@ -28,7 +28,7 @@ from listen import errors as listen_errors
 from listen.article import Article
 from listen.cache import cache_key
 from listen.config import ServiceSettings, Settings
-from listen.engines import get_engine
+from listen.engines import ENGINES, get_engine
 from listen.errors import BusyError, InputError, ListenError
 from listen.fetch import Page, fetch
 from listen.render import Plan, Renderer, script_code_fingerprint
@@ -65,7 +65,7 @@ class Submission:
         return cache_key(kind="request", source=self.source, value=value, name=self.name, title=self.title,
                          nonce=self.nonce,
                          settings=asdict(self.settings.render), lexicon=rules,
-                         engine=get_engine(self.settings.render.engine).version(), code=script_code_fingerprint())
+                         engines={name: get_engine(name).version() for name in ENGINES}, code=script_code_fingerprint())
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from listen.engines import all_voices, choose_speaker
 from listen.errors import InputError, SettingsError
 from listen.language import detect_language
 
@@ -55,7 +56,7 @@ def preview() -> Response:
     """Say one sentence in a voice (`?voice=ID`): rendered once, then served from the cache."""
     manager = current_app.extensions["listen"]
     voice = request.args.get("voice", "")
-    known = {v.id: v for v in manager.base.engine.voices()}
+    known = {v.id: v for v in all_voices()}
     if voice not in known:
         raise SettingsError("Choose a voice id from GET /api/v1/voices, as ?voice=ID.")
     language = next((primary(t) for t in known[voice].languages if primary(t) in PREVIEW_SENTENCES), "en")
@@ -75,9 +76,7 @@ def for_text() -> Response:
     text = data.get("text") if isinstance(data, dict) else None
     if not isinstance(text, str) or not text.strip():
         raise InputError('Send {"text": "..."}: the article, or its first few paragraphs.')
-    manager = current_app.extensions["listen"]
-    engine = manager.base.engine
     language = detect_language(text[:SAMPLE_CHARS])
-    default = engine.default_voice(language)
-    ordered = in_menu_order([v.to_json() for v in engine.voices()], language, default)
+    default = choose_speaker(language).voice
+    ordered = in_menu_order([v.to_json() for v in all_voices()], language, default)
     return jsonify({"language": language, "voice": default, "order": [v["id"] for v in ordered]})
