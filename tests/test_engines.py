@@ -230,3 +230,12 @@ def test_piper_reads_a_long_chunk_in_clause_sized_inferences_with_every_word_tim
     assert found[0] == "After" and found[-1] == "spring"
     starts = [w.start_sample for w in out.words]
     assert starts == sorted(starts) and starts[-1] < out.samples.size
+
+
+def test_a_chunk_comes_out_the_same_whatever_the_engine_said_before_it(engine):
+    # Same key, same bytes: Piper's noise is fixed in listen's copy of the model, and
+    # espeak-ng speaks each chunk in a child forked from one warmed-up state.
+    same = "The council met on Tuesday to vote on the budget."
+    first = speak(engine, same).samples
+    speak(engine, "A much longer and quite different sentence comes first, with a pause, and more words.")
+    assert np.array_equal(first, speak(engine, same).samples)

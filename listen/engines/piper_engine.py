@@ -53,7 +53,8 @@ class PiperEngine(Engine):
     preload = ("listen.engines.piper_engine", "numpy", "onnxruntime", "piper.voice", "piper.config")
 
     def version(self, voice: str | None = None) -> str:
-        base = f"piper-tts-{package_version('piper-tts')}+onnxruntime-{package_version('onnxruntime')}"
+        base = (f"piper-tts-{package_version('piper-tts')}+onnxruntime-{package_version('onnxruntime')}"
+                f"+model-patch-{MODEL_PATCH_VERSION}")
         if voice is None:  # any voice it may pick: every voice's files
             return "+".join([base] + [_files_digest(v.id) for v in self.voices()])
         return f"{base}+{_files_digest(voice)}"
@@ -272,8 +273,23 @@ def _service() -> Any:
     return service_from_env()
 
 
+# Bump when the copy of a voice model listen makes changes (2: fixed noise).
+MODEL_PATCH_VERSION = 2
+# The fixed noise table: channels x frames. Piper's voices draw noise of 192 channels (the
+# flow) and 2 (the duration predictor), one frame per 256 samples: 16,384 frames is 190 s
+# of speech for one inference, far more than the longest chunk.
+NOISE_SHAPE = (1, 192, 16384)
+
+
 def aligned_model(model: Path) -> Path | bytes:
-    """A copy of a voice model that also outputs each phoneme's length in samples, made once.
+    """listen's copy of a voice model, made once: with phoneme alignments, and noise that is fixed.
+
+    - piper's `patch_voice_with_alignment` marks the tensor of each phoneme's length in
+      samples as an output: word timings come from it.
+    - The model draws random noise (RandomNormalLike) on every call, so the same text came
+      out different each time, and an article's bytes with it. Each of those draws is
+      replaced by a slice of one table of normal noise (seeded, stored in the model), cut
+      to the shape the draw would have had: the same chunk key gives the same samples.
 
     Written beside nothing of the voice's own (it may be read-only, in site-packages):
     under the data folder, named by the model's sha256, through a temporary file and a
@@ -285,14 +301,15 @@ def aligned_model(model: Path) -> Path | bytes:
 
     from ..config import data_dir
 
-    target = data_dir(_service()) / "piper" / f"{_sha256(model)}.aligned.onnx"
+    target = data_dir(_service()) / "piper" / f"{_sha256(model)}.listen{MODEL_PATCH_VERSION}.onnx"
     if target.is_file():
         return target
     patched = onnx.load(str(model))
     try:
         add_alignment_output(patched)
     except ValueError:
-        return model  # already patched, or a model without the tensor: use it as it is
+        pass  # already patched, or a model without the tensor: no word timings from it
+    _fix_noise(patched)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
@@ -301,6 +318,27 @@ def aligned_model(model: Path) -> Path | bytes:
         return target
     except OSError:
         return patched.SerializeToString()
+
+
+def _fix_noise(model: Any) -> None:
+    """Replace each RandomNormalLike(x) with Slice(NOISE, 0, Shape(x)): the same noise on every call."""
+    import numpy as np
+    from onnx import helper, numpy_helper
+
+    graph = model.graph
+    draws = [n for n in graph.node if n.op_type == "RandomNormalLike"]
+    if not draws:
+        return
+    noise = np.random.default_rng(20261129).standard_normal(NOISE_SHAPE).astype(np.float32)
+    graph.initializer.append(numpy_helper.from_array(noise, "listen_noise"))
+    graph.initializer.append(numpy_helper.from_array(np.zeros(3, dtype=np.int64), "listen_noise_starts"))
+    for n, node in enumerate(draws):
+        shape = f"listen_noise_shape_{n}"
+        at = list(graph.node).index(node)
+        graph.node.remove(node)
+        graph.node.insert(at, helper.make_node("Shape", [node.input[0]], [shape], name=f"listen_noise_shape_{n}"))
+        graph.node.insert(at + 1, helper.make_node("Slice", ["listen_noise", "listen_noise_starts", shape],
+                                                   [node.output[0]], name=f"listen_noise_{n}"))
 
 
 def _piper_voice(voice: str) -> Any:
