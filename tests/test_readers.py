@@ -91,7 +91,7 @@ def test_a_transcript_keeps_paragraphs_apart_and_the_headline_alone():
 
 @pytest.mark.parametrize(("accept", "first", "default"), [
     ("es-ES,es;q=0.9,en;q=0.5", "es", "roa/es"), ("de", "de", "gmw/de"), ("fr-CA", "fr", "roa/fr"),
-    ("en-GB,en;q=0.8", "en", "gmw/en-us"), ("pt-BR", "pt", "roa/pt"),
+    ("en-GB,en;q=0.8", "en", "en_US-joe-medium"), ("pt-BR", "pt", "roa/pt"),  # English: the natural voice
 ])
 def test_voices_list_the_readers_language_first_then_by_name(client, accept, first, default):
     voices = client.get("/api/v1/voices", headers={"Accept-Language": accept}).json["voices"]
@@ -122,7 +122,7 @@ def test_the_page_lists_the_readers_language_first(client):
     ("Il consiglio comunale ha approvato martedì la nuova linea del tram lungo il fiume, che costerà due milioni.",
      "it", "roa/it"),
     ("Herons stand in the shallows and watch the water for fish, while children race across the bridge.",
-     "en", "gmw/en-us"),
+     "en", "en_US-joe-medium"),  # English is read by the natural voice
 ])
 def test_the_voice_menu_puts_the_articles_language_first(client, text, language, default):
     # The reader's browser says English; the article decides.

@@ -23,12 +23,11 @@ AFTER_COMMA = {"When the storm passed": "residents", "After a long debate": "law
 
 
 @pytest.fixture(scope="module", params=list(ENGINES))
-def rendered(request, tmp_path_factory):
+def rendered(request, tmp_path_factory, _workers):
     from listen.config import Settings
 
     settings = Settings.of(cache_dir=tmp_path_factory.mktemp("cache"), engine_workers=2, engine=request.param)
-    with Renderer(settings) as renderer:
-        rendition = renderer.render(from_text(ARTICLE, "storm.txt"))
+    rendition = Renderer(settings, pool=_workers).render(from_text(ARTICLE, "storm.txt"))
     pcm = subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(rendition.mp3), "-f", "s16le", "-ac", "1",
                           "-ar", "22050", "-"], capture_output=True, check=True).stdout
     return rendition, np.frombuffer(pcm, dtype="<i2")

@@ -31,12 +31,17 @@ def primary(tag: str) -> str:
 
 
 def in_menu_order(voices: list[dict[str, Any]], language: str, default: str = "") -> list[dict[str, Any]]:
-    """Voices of `language` first (the one used by default at their head), then the rest; natural voices first, then by name."""
+    """Voices of `language` first (the one used by default at their head), then the rest, by name.
+
+    Natural (neural) voices come first among the language's voices, and first of all when
+    no language is known.
+    """
     want = primary(language) if language else ""
 
     def order(v: dict[str, Any]) -> tuple[int, int, int, str]:
         same = bool(want) and any(primary(str(t)) == want for t in v.get("languages") or [])
-        return (0 if same else 1, 0 if v.get("id") == default else 1, 0 if v.get("neural") else 1,
+        natural = bool(v.get("neural")) and (same or not want)
+        return (0 if same else 1, 0 if v.get("id") == default else 1, 0 if natural else 1,
                 str(v.get("name", "")).lower())
 
     return sorted(voices, key=order)
