@@ -221,7 +221,9 @@ def test_the_word_being_spoken_is_lit_and_clicking_a_word_plays_from_it(page, ap
                   " a.addEventListener('seeked', () => window.__seeks.push(a.currentTime * 1000))")
     page.click(f"{node} .lp-w >> nth=3")
     page.wait_for_function("window.__seeks.length > 0")
-    assert abs(page.evaluate("window.__seeks[0]") - words[3]["start_ms"]) < 20
+    # The click's seek lands on the word's start (the page may have made a seek of its own before it).
+    assert any(abs(ms - words[3]["start_ms"]) < 20 for ms in page.evaluate("window.__seeks")), \
+        (page.evaluate("window.__seeks"), words[3]["start_ms"])
     lit = f"{node}.lp-current .lp-w-current"
     page.wait_for_selector(lit)
     assert page.text_content(lit) in texts[3:6]
@@ -523,7 +525,7 @@ def test_volume_and_mute_drive_the_audio_and_the_volume_is_remembered(page, app_
 
 
 VISIBLE_TITLES = """(title) => [...document.querySelectorAll('body *')].filter((e) => {
-  if (e.children.length && ![...e.children].every((c) => c.classList.contains('lp-part'))) return false;
+  if (e.children.length && ![...e.children].every((c) => c.classList.contains('lp-part') || c.classList.contains('lp-w'))) return false;
   const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
   return e.textContent.trim() === title && r.width > 2 && r.height > 2 && s.visibility !== 'hidden';
 }).map((e) => e.tagName + '.' + e.className)"""
