@@ -16,7 +16,7 @@ from typing import Any
 
 from .config import Settings, debug_enabled
 from .engines import ENGINES
-from .errors import ExitStatus, ListenError, OutputError
+from .errors import ExitStatus, ListenError, NotFoundError, OutputError, from_os_error
 
 EXAMPLES = """examples:
   listen speak article.txt -o article.mp3
@@ -37,7 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--cache-dir", type=Path, help="cache folder (default audio_cache/ or $LISTEN_CACHE_DIR)")
+    # SUPPRESS: a sub-command repeats this option, and its default must not overwrite a
+    # --cache-dir given before it (`listen cache --cache-dir X stats` means X).
+    common.add_argument("--cache-dir", type=Path, default=argparse.SUPPRESS,
+                        help="cache folder (default audio_cache/ or $LISTEN_CACHE_DIR)")
 
     voice = argparse.ArgumentParser(add_help=False)
     voice.add_argument("--engine", choices=list(ENGINES),
@@ -88,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     cache_sub = p.add_subparsers(dest="cache_command", required=True, metavar="ACTION")
     cache_sub.add_parser("stats", parents=[common], help="entries and size")
     prune = cache_sub.add_parser("prune", parents=[common], help="evict least recently used entries")
-    prune.add_argument("--max-size", required=True, help="size to shrink to, e.g. 500MB")
+    prune.add_argument("--max-size", required=True, help="size to shrink to, with a unit: 500MB, 2GB")
+    prune.add_argument("--dry-run", action="store_true", help="list what would be deleted, delete nothing")
 
     p = sub.add_parser("lexicon", parents=[common], help="pronunciation rules")
     lex_sub = p.add_subparsers(dest="lexicon_command", required=True, metavar="ACTION")
@@ -143,23 +147,66 @@ def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
+    from .language import NORMALISED, primary_tag
     from .loader import load
     from .script import build_script, script_language
 
+    failures: list[ListenError] = []
     for source in args.inputs:
-        article = load(source, settings)
-        script = build_script(article, settings.render, phonemes=_alphabet(settings, script_language(article, settings.render)))
+        # One input that fails must not stop the others: say why, in its place, and go on.
+        try:
+            article = load(source, settings)
+            script = build_script(article, settings.render,
+                                  phonemes=_alphabet(settings, script_language(article, settings.render)))
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one line; see _input_error
+            error = _input_error(exc)
+            failures.append(error)
+            if args.json:
+                print(json.dumps({"source": source, "error": {"code": error.code, "message": error.message}},
+                                 ensure_ascii=False), flush=True)
+            else:
+                print(f"listen: {source}: {error.message}", file=sys.stderr, flush=True)
+            continue
+        language = script.language
+        normalised = primary_tag(language) in NORMALISED
+        _say_language(source, language, given=bool(settings.render.language), normalised=normalised)
         if args.json:
-            print(json.dumps(script.to_json(), ensure_ascii=False))
+            print(json.dumps({**script.to_json(), "normalised": normalised}, ensure_ascii=False), flush=True)
         else:
             for sentence in script.sentences:
                 for chunk in sentence.chunks:
                     print(chunk)
-    return ExitStatus.OK
+    if not failures:
+        return ExitStatus.OK
+    if len(args.inputs) == 1:
+        return failures[0].exit_code
+    return ExitStatus.ERROR
+
+
+def _say_language(source: str, language: str, given: bool, normalised: bool) -> None:
+    """Tell on stderr which language an input is read in, and who reads its numbers and dates."""
+    how = "as given" if given else "detected"
+    reading = ("numbers, dates and symbols said by our normaliser" if normalised else
+               f"no normaliser for {language}: the engine's own {language} reading of numbers, dates and symbols "
+               "is used")
+    print(f"listen: {source}: language {language} ({how}); {reading}", file=sys.stderr, flush=True)
+
+
+def _input_error(exc: BaseException) -> ListenError:
+    """Turn what went wrong with one input of many into a ListenError to report in its place."""
+    if isinstance(exc, ListenError):
+        return exc
+    if isinstance(exc, OSError):
+        return from_os_error(exc)
+    if isinstance(exc, Exception) and not debug_enabled():
+        return ListenError(f"internal error: {type(exc).__name__}: {exc}. Please report it; "
+                           "run again with LISTEN_DEBUG=1 for the details.")
+    raise exc
 
 
 def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     from .feeds import expand_sources
+    from .naming import output_names
     from .render import Renderer
 
     out_dir: Path = args.output
@@ -169,29 +216,28 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         raise OutputError(f"Cannot create {out_dir} ({exc.strerror}); choose another folder with -o.") from None
     sources = expand_sources(args.inputs, settings.service)
     inputs = [*args.inputs, *sources]
+    names = output_names(sources)
     if args.queue or args.no_wait:
-        return _batch_on_queue(sources, out_dir, settings, wait=not args.no_wait, inputs=inputs)
+        return _batch_on_queue(sources, names, out_dir, settings, wait=not args.no_wait, inputs=inputs)
     failures: list[tuple[str, str]] = []
     done = skipped = 0
-    names: set[str] = set()
     started = time.monotonic()
     pages = PageMemory(out_dir)
     with Renderer(settings) as renderer:
-        for n, source in enumerate(sources, 1):
-            _bar(n - 1, len(sources), source, started)
+        for n, source in enumerate(sources):
+            _bar(n, len(sources), source, started)
             try:
-                target = _refuse_inputs(out_dir / (_unique_name(_output_name(source), names) + ".mp3"), inputs)
+                target = _refuse_inputs(out_dir / (names[source] + ".mp3"), inputs)
                 article = pages.load(source, settings, refresh=args.refresh and target.exists())
                 if article is None or _up_to_date(target, renderer.plan(article).key):
                     skipped += 1
                     continue
-                write_outputs(renderer.render(article), target)
+                inside = _article_progress(n, len(sources), source, started)
+                write_outputs(renderer.render(article, progress=inside), target)
                 done += 1
-            except ListenError as exc:
-                failures.append((source, exc.message))
-                print(f"\nlisten: {source}: {exc.message}", file=sys.stderr)
+            except Exception as exc:  # noqa: BLE001 - one failing input never stops the batch
+                failures.append(_failed(source, _input_error(exc).message))
     _bar(len(sources), len(sources), "", started)
-    print(file=sys.stderr)
     return _summary("rendered", done, skipped, failures, len(sources), started)
 
 
@@ -222,7 +268,16 @@ class PageMemory:
         return from_page(page, source, settings)
 
 
-def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait: bool, inputs: list[str]) -> int:
+def _failed(source: str, message: str) -> tuple[str, str]:
+    """Report a failed input, once, as it happens (the summary counts it)."""
+    if sys.stderr.isatty():
+        print("\r" + " " * 100 + "\r", end="", file=sys.stderr)
+    print(f"listen: failed: {source}: {message}", file=sys.stderr, flush=True)
+    return source, message
+
+
+def _batch_on_queue(sources: list[str], names: dict[str, str], out_dir: Path, settings: Settings, wait: bool,
+                    inputs: list[str]) -> int:
     """Enqueue every article for `listen worker`; then wait, writing each MP3 as a worker finishes it."""
     from .loader import load
     from .render import Renderer
@@ -235,7 +290,6 @@ def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait:
     pending: dict[str, tuple[str, Path]] = {}
     failures: list[tuple[str, str]] = []
     done = skipped = 0
-    names: set[str] = set()
     started = time.monotonic()
 
     def collect(block: bool) -> None:
@@ -248,7 +302,8 @@ def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait:
                 write_outputs(SimpleNamespace(mp3=stored.mp3, vtt=stored.vtt, timings=stored.public_timings()), target)
                 done += 1
             elif info["status"] in (READY, FAILED):
-                failures.append((source, info.get("error") or "lost from the queue (was Redis restarted?); run again"))
+                failures.append(_failed(source, info.get("error") or "lost from the queue (was Redis restarted?); "
+                                        "run again"))
             else:
                 continue
             del pending[key]
@@ -258,7 +313,7 @@ def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait:
 
     for source in sources:
         try:
-            target = _refuse_inputs(out_dir / (_unique_name(_output_name(source), names) + ".mp3"), inputs)
+            target = _refuse_inputs(out_dir / (names[source] + ".mp3"), inputs)
             article = load(source, settings)
             plan = renderer.plan(article)
             if _up_to_date(target, plan.key):
@@ -269,9 +324,8 @@ def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait:
             queue.submit(plan.key, article, settings, plan.script.title, len(plan.script.sentences),
                          sum(len(x.chunks) for x in plan.script.sentences))
             pending[plan.key] = (source, target)
-        except ListenError as exc:
-            failures.append((source, exc.message))
-            print(f"\nlisten: {source}: {exc.message}", file=sys.stderr)
+        except Exception as exc:  # noqa: BLE001 - one failing input never stops the batch
+            failures.append(_failed(source, _input_error(exc).message))
     if not wait:
         print(f"{len(pending)} queued, {skipped} already up to date, {len(failures)} failed of {len(sources)}; "
               f"{queue.length} jobs waiting for `listen worker`", file=sys.stderr)
@@ -281,17 +335,16 @@ def _batch_on_queue(sources: list[str], out_dir: Path, settings: Settings, wait:
               file=sys.stderr)
     while pending:
         collect(block=True)
-    print(file=sys.stderr)
     return _summary("rendered by workers", done, skipped, failures, len(sources), started)
 
 
 def _summary(verb: str, done: int, skipped: int, failures: list[tuple[str, str]], total: int,
              started: float) -> int:
-    """Print a batch's summary and each failure's reason; the exit code is 1 if any failed."""
+    """Print a batch's counts (each failure was reported as it happened); the exit code is 1 if any failed."""
+    if sys.stderr.isatty():
+        print(file=sys.stderr)  # end the progress line
     print(f"{done} {verb}, {skipped} already up to date, {len(failures)} failed "
           f"of {total} in {time.monotonic() - started:.1f} s", file=sys.stderr)
-    for source, message in failures:
-        print(f"  failed: {source}: {message}", file=sys.stderr)
     return ExitStatus.ERROR if failures else ExitStatus.OK
 
 
@@ -323,14 +376,26 @@ def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_cache(args: argparse.Namespace, settings: Settings) -> int:
     from .cache import Cache, parse_size
 
-    cache = Cache(settings.service.cache_dir)
+    root = settings.service.cache_dir
+    # Looking at or pruning a cache must never create one: a mistyped path is an error, not an empty cache.
+    if not (root / "chunks").is_dir():
+        raise NotFoundError(f"There is no cache at {root.absolute()}; give the folder with --cache-dir "
+                            "(or LISTEN_CACHE_DIR).")
     if args.cache_command == "stats":
+        cache = Cache(root)
         stats = cache.stats()
         print(f"{stats['root']}: {stats['chunks']} chunks, {stats['pieces']} pieces, {stats['renditions']} renditions, "
               f"{stats['bytes'] / 1e6:.1f} MB")
+        return ExitStatus.OK
+    limit = parse_size(args.max_size, unit_required=True)
+    cache = Cache(root)
+    removed, freed = cache.prune(limit, dry_run=args.dry_run)
+    left = cache.stats()["bytes"]
+    if args.dry_run:
+        print(f"Would remove {removed} entries ({freed / 1e6:.1f} MB), leaving {(left - freed) / 1e6:.1f} MB; "
+              "nothing was deleted")
     else:
-        removed, freed = cache.prune(parse_size(args.max_size))
-        print(f"Removed {removed} entries ({freed / 1e6:.1f} MB); {cache.stats()['bytes'] / 1e6:.1f} MB left")
+        print(f"Removed {removed} entries ({freed / 1e6:.1f} MB); {left / 1e6:.1f} MB left")
     return ExitStatus.OK
 
 
@@ -454,23 +519,6 @@ def _up_to_date(target: Path, key: str) -> bool:
         return False
 
 
-def _output_name(source: str) -> str:
-    if source == "-":
-        return "stdin"
-    name = re.sub(r"^[a-z]+://", "", source.rstrip("/"))
-    name = name.rsplit("/", 1)[-1] if "/" in name else name
-    name = re.sub(r"\.(txt|html?|md)$", "", name, flags=re.I)
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")[:80] or "article"
-
-
-def _unique_name(name: str, taken: set[str]) -> str:
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate, n = f"{name}-{n}", n + 1
-    taken.add(candidate)
-    return candidate
-
-
 # -- progress -----------------------------------------------------------------------------------------
 
 
@@ -484,11 +532,25 @@ def _progress_line(p: Any) -> None:
         print(file=sys.stderr)
 
 
-def _bar(done: int, total: int, label: str, started: float) -> None:
+def _article_progress(n: int, total: int, source: str, started: float) -> Any:
+    """On a terminal, show the sentences done inside the article being rendered; elsewhere nothing."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(p: Any) -> None:
+        _bar(n, total, source, started, inside=f"{p.done}/{p.total} sentences")
+
+    return show
+
+
+def _bar(done: int, total: int, label: str, started: float, inside: str = "") -> None:
+    """Show a batch's progress: redrawn in place on a terminal, a line per input started elsewhere."""
     width = 30
     filled = int(width * done / total) if total else width
     elapsed = time.monotonic() - started
     line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {elapsed:5.0f}s {label[-40:]}"
+    if inside:
+        line += f" ({inside})"
     if sys.stderr.isatty():
         print("\r" + line.ljust(100), end="", file=sys.stderr, flush=True)
     elif label:
@@ -512,6 +574,12 @@ def main(argv: list[str] | None = None) -> int:
         return ExitStatus.INTERRUPTED
     except BrokenPipeError:
         return ExitStatus.OK
+    except OSError as exc:  # the machine refused (a port, a permission, a full disk): say so, not "a bug"
+        if debug_enabled():
+            raise
+        error = from_os_error(exc)
+        print(f"listen: error: {error.message}", file=sys.stderr)
+        return error.exit_code
     except Exception as exc:  # a bug of ours: say so in one line, full trace only on request
         if debug_enabled():
             raise

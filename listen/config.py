@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from .cache import parse_size
 from .engines import ENGINES
 from .errors import SettingsError
 
@@ -75,6 +76,8 @@ class ServiceSettings:
     """Where and how the service runs: never part of a key, never sent with a job."""
 
     cache_dir: Path = Path("audio_cache")
+    # The server prunes least recently used entries to stay under this ("2GB"); None: no limit.
+    cache_max_size: str | None = None
     engine_workers: int = field(default_factory=_default_engine_workers, metadata={"env": "LISTEN_JOBS"})
     chunk_timeout_s: float = 30.0
     max_input_bytes: int = 2_000_000
@@ -123,6 +126,18 @@ class ServiceSettings:
             raise SettingsError("intake_workers and intake_limit must be at least 1.")
         if self.queue_limit < 1:
             raise SettingsError("queue_limit must be at least 1; LISTEN_QUEUE_LIMIT=100 is a good start.")
+        if self.cache_max_size is not None:
+            try:
+                self.cache_max_bytes  # noqa: B018 - parsed now, so a bad value stops start-up, not a prune
+            except SettingsError as exc:
+                raise SettingsError(f"LISTEN_CACHE_MAX_SIZE: {exc.message}") from None
+
+    @property
+    def cache_max_bytes(self) -> int | None:
+        """LISTEN_CACHE_MAX_SIZE in bytes, or None for no limit."""
+        if self.cache_max_size is None:
+            return None
+        return parse_size(self.cache_max_size, unit_required=True)
 
 
 _RENDER_FIELDS = frozenset(f.name for f in fields(RenderSettings))

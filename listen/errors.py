@@ -6,6 +6,7 @@ exactly one place: `exit_code` (an ExitStatus) for the shell, `http_status` and 
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -21,6 +22,7 @@ class ExitStatus(IntEnum):
     OUTPUT_FAILED = 6
     BUSY = 7
     QUEUE_FAILED = 8
+    SYSTEM_FAILED = 71  # the machine refused: a port in use, a permission, a missing folder, a full disk (EX_OSERR)
     INTERNAL_ERROR = 70  # a bug of ours (EX_SOFTWARE)
     INTERRUPTED = 130  # Ctrl+C (128 + SIGINT)
 
@@ -166,3 +168,39 @@ class ForbiddenOriginError(ListenError):
 
     code = "origin_not_allowed"
     http_status = 403
+
+
+class SystemProblemError(ListenError):
+    """The machine refused something the user can fix: a port in use, a permission, a missing folder, a full disk."""
+
+    code = "system_problem"
+    http_status = 500
+    exit_code = ExitStatus.SYSTEM_FAILED
+
+
+def from_os_error(exc: OSError) -> SystemProblemError:
+    """Say in one line what an OSError means and what to do next (the CLI's last resort for them)."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    what = exc.filename or "that path"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        message = f"Permission denied{where}; choose a file or folder you can use, or fix its permissions."
+    elif exc.errno == errno.ENOENT:
+        message = f"{what} does not exist; check the path, or create the folder first."
+    elif exc.errno == errno.ENOTDIR:
+        message = f"A part of {what} is a file, not a folder; check the path."
+    elif exc.errno == errno.EISDIR:
+        message = f"{what} is a folder; give a file name inside it."
+    elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        message = (f"The disk is full{where}; free some space, or shrink the cache with "
+                   "`listen cache prune --max-size 500MB`.")
+    elif exc.errno == errno.EROFS:
+        message = f"{what} is on a read-only file system; choose a place you can write."
+    elif exc.errno in (errno.EMFILE, errno.ENFILE):
+        message = "Too many open files; raise the limit (`ulimit -n 4096`) or use fewer --jobs."
+    elif exc.errno == errno.ENOMEM:
+        message = "Out of memory; close other programs or use fewer --jobs."
+    elif exc.errno == errno.EADDRINUSE:
+        message = "The address is in use by another program; choose another port with --port."
+    else:
+        message = f"{exc.strerror or exc}{where}; check the path, its permissions and free space."
+    return SystemProblemError(message)

@@ -74,6 +74,39 @@ def write_id3(path: Path, tags: dict[str, str], chapters: list[tuple[int, int, s
         id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                      sub_frames=[TIT2(encoding=3, text="Paragraphs")]))
     id3.save(str(path), v2_version=4)
+    _chapters_in_time_order(path)
+
+
+def _syncsafe(raw: bytes) -> int:
+    return (raw[0] << 21) | (raw[1] << 14) | (raw[2] << 7) | raw[3]
+
+
+def _chapters_in_time_order(path: Path) -> None:
+    """Put the tag's CHAP frames in time order, in place.
+
+    mutagen stores frames by size (then by id), so chapters come out in the order of their
+    titles' lengths; players that read frames in file order list them that way.
+    """
+    with open(path, "r+b") as f:
+        head = f.read(10)
+        size = id3_size(head) or 0
+        tag = head + f.read(size - 10)
+        frames: list[bytes] = []
+        pos = 10
+        while pos + 10 <= len(tag) and tag[pos:pos + 4].strip(b"\0"):
+            end = pos + 10 + _syncsafe(tag[pos + 4:pos + 8])
+            frames.append(tag[pos:end])
+            pos = end
+        chapters = [fr for fr in frames if fr.startswith(b"CHAP")]
+
+        def start_ms(frame: bytes) -> int:
+            at = frame.index(b"\0", 10) + 1  # after the element id
+            return int.from_bytes(frame[at:at + 4], "big")
+
+        ordered = iter(sorted(chapters, key=start_ms))
+        body = b"".join(next(ordered) if fr.startswith(b"CHAP") else fr for fr in frames)
+        f.seek(10)
+        f.write(body)  # the same frames, the same length: the padding and the audio stay where they were
 
 
 def id3_size(head: bytes) -> int | None:

@@ -265,6 +265,13 @@ class Renderer:
         Pieces already submitted (their keys in `submitted`, results to `outcomes`) are not
         submitted again.
         """
+        # Pruning (the server's, in this process) must not delete what this render is about to read.
+        keys = [plan.key] + [p.key for p in plan.pieces] + [k for p in plan.pieces for ks in p.chunk_keys for k in ks]
+        with self.cache.using(keys):
+            return self._render_plan(plan, progress, outcomes, submitted)
+
+    def _render_plan(self, plan: Plan, progress: Callable[[Progress], None] | None,
+                     outcomes: queue.Queue[TaskOutcome] | None, submitted: set[str] | None) -> Rendition:
         outcomes = outcomes if outcomes is not None else queue.Queue()
         submitted = submitted if submitted is not None else set()
         cached = {p.key: None if p.key in submitted else self.cache.get_piece(p.key) for p in plan.pieces}

@@ -108,14 +108,14 @@ def test_speak_refuses_an_output_that_is_its_input_under_another_name(tmp_path):
 def test_batch_refuses_only_the_input_an_output_would_replace(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()
-    (folder / "story.txt").write_text(SHORT_ARTICLE)  # story.mp3's timings would be story.json
-    (folder / "story.json").write_text(SHORT_ARTICLE.replace("Short", "Second"))
-    result = run_cli("batch", str(folder / "story.txt"), str(folder / "story.json"), "-o", str(folder),
+    (folder / "report.txt").write_text(SHORT_ARTICLE)  # report.mp3's timings would be report.json
+    (folder / "report.json").write_text(SHORT_ARTICLE.replace("Short", "Second"))
+    result = run_cli("batch", str(folder / "report.txt"), str(folder / "report.json"), "-o", str(folder),
                      "--cache-dir", str(tmp_path / "c"))
     err = result.stderr.decode()
     assert result.returncode == 1 and "would replace the input" in err and "1 rendered" in err, err
-    assert (folder / "story.json").read_text() == SHORT_ARTICLE.replace("Short", "Second")
-    assert (folder / "story.json.mp3").exists() and not (folder / "story.mp3").exists()
+    assert (folder / "report.json").read_text() == SHORT_ARTICLE.replace("Short", "Second")
+    assert (folder / "report-json.mp3").exists() and not (folder / "report.mp3").exists()
 
 
 def test_speak_never_writes_through_a_symlink_planted_in_the_output_folder(tmp_path, warm_cache):
@@ -149,7 +149,7 @@ def test_an_unwritable_output_path_fails_before_any_work(tmp_path):
     result = run_cli("speak", str(article), "-o", str(tmp_path / "no" / "such" / "dir.mp3"), "--cache-dir", str(tmp_path / "c"))
     assert result.returncode != 0
     assert "does not exist" in result.stderr.decode()
-    assert not list((tmp_path / "c").rglob("*.wav")) if (tmp_path / "c").exists() else True
+    assert not list((tmp_path / "c").rglob("*.flac")) if (tmp_path / "c").exists() else True
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
@@ -273,7 +273,7 @@ def test_batch_continues_past_a_failure_exits_non_zero_and_skips_finished_work(t
 def test_cache_stats_and_prune_evict_least_recently_used_first(tmp_path, warm_cache):
     stats = run_cli("cache", "stats", "--cache-dir", str(warm_cache)).stdout.decode()
     assert re.search(r"\d+ chunks, \d+ pieces, 1 renditions", stats)
-    chunks = sorted(warm_cache.rglob("*.wav"))
+    chunks = sorted(warm_cache.rglob("*.flac"))
     for n, chunk in enumerate(chunks):
         os.utime(chunk, (1_000_000 + n, 1_000_000 + n))  # chunk 0 is the least recently used
     recent = sum(p.stat().st_size for kind in ("renditions", "pieces") for p in (warm_cache / kind).rglob("*.*"))

@@ -18,7 +18,7 @@ from conftest import article_text as unique_article
 from conftest import running_app
 from redisserver import RedisServer, start_worker, stop_worker, wait_for
 
-from listen.cache import decode_wav, unseal
+from listen.cache import decode_chunk, unseal
 from listen.config import Settings
 from listen.errors import CacheError, ListenError
 from listen.mp3 import id3_size
@@ -244,8 +244,8 @@ def render_on_a_full_disk(cache: Path) -> ListenError:
 
 def test_a_full_disk_fails_the_render_and_leaves_no_corrupt_entry(tiny_disk):
     render_on_a_full_disk(tiny_disk)
-    for path in (tiny_disk / "chunks").rglob("*.wav"):
-        assert decode_wav(path.read_bytes()) is not None, f"corrupt chunk left behind: {path}"
+    for path in (tiny_disk / "chunks").rglob("*.flac"):
+        assert decode_chunk(path.read_bytes()) is not None, f"corrupt chunk left behind: {path}"
     for path in (tiny_disk / "pieces").rglob("*.piece"):
         assert unseal(path.read_bytes()) is not None, f"corrupt piece left behind: {path}"
     assert not list((tiny_disk / "renditions").rglob("*.mp3"))

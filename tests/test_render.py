@@ -126,7 +126,7 @@ def test_editing_one_sentence_rerenders_exactly_one_chunk(renderer, short):
 
 
 def test_a_truncated_cached_chunk_is_rendered_again_not_served(renderer, short):
-    chunks = sorted(Path(renderer.cache.root, "chunks").rglob("*.wav"))
+    chunks = sorted(Path(renderer.cache.root, "chunks").rglob("*.flac"))
     victim = chunks[0]
     victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 2])
     for stored in [*Path(renderer.cache.root, "renditions").rglob("*.json"), *Path(renderer.cache.root, "pieces").rglob("*")]:

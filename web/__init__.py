@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse_many
@@ -86,11 +86,18 @@ def _limit_writes(app: Flask, settings: ServiceSettings) -> None:
     app.after_request(errors.remember_retry_after)  # runs before the limiter's hook: see retry_after_only_where_meant
     view: Any = app.view_functions["api.create"]  # Flask-Limiter's decorators type it loosely
     # A secret key is limited per key only, so failed logins (or anyone else) at the same
-    # address cannot use up its budget; everything else, 401s included, per address.
-    view = limiter.limit(settings.rate_limit, methods=["POST"], exempt_when=has_secret_api_key)(view)
+    # address cannot use up its budget; everything else, 401s included, per address. Only
+    # posts that count are deducted: an empty or invalid one (any other 4xx) uses up nothing.
+    view = limiter.limit(settings.rate_limit, methods=["POST"], exempt_when=has_secret_api_key,
+                         deduct_when=_counted)(view)
     view = limiter.limit(settings.rate_limit, key_func=api_key_id, methods=["POST"], scope="api-key",
-                         exempt_when=lambda: not has_valid_api_key())(view)
+                         exempt_when=lambda: not has_valid_api_key(), deduct_when=_counted)(view)
     app.view_functions["api.create"] = view
+
+
+def _counted(response: Response) -> bool:
+    """Tell whether a post counts against the rate limit: an article created or found, or a failed login."""
+    return response.status_code < 400 or response.status_code == 401
 
 
 def manager_of(app: Flask) -> JobManager:

@@ -236,9 +236,19 @@ def _submission(fields: dict[str, Any], upload: Any, settings: Settings, title: 
 def show(key: str) -> Response:
     """Return an article's status, progress, title, duration and sentence timings."""
     job = find(key)
-    response = cors(jsonify(describe(job)))
+    response = cors(jsonify(describe(job, _since())))
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+def _since() -> int | None:
+    """Read ?since=N: the client has sentences 0 to N-1 and wants only the rest."""
+    raw = request.args.get("since")
+    if raw is None:
+        return None
+    if not raw.isdigit():
+        raise InputError("since must be a whole number: how many sentences you already have (0 for all).")
+    return int(raw)
 
 
 @bp.get("/articles/<key>/audio.mp3")
@@ -246,7 +256,7 @@ def audio(key: str) -> Response:
     """Serve the MP3: a growing stream while rendering; with Range, ETag and caching when ready."""
     job = find(key)
     if job.status == RENDERING:
-        stream = job.stream()
+        stream = manager().stream(job)  # keeps its rendition from being pruned meanwhile
         # Wait for the first bytes before answering 200: a render that fails first must not
         # look like a finished article with no audio.
         first = next(stream, b"")

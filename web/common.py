@@ -45,9 +45,9 @@ def article_urls(key: str) -> dict[str, str]:
     }
 
 
-def describe(job: Job) -> dict[str, Any]:
-    """The API's view of an article: status, progress, timings so far and its URLs."""
-    return {**job.snapshot(), **article_urls(job.id)}
+def describe(job: Job, since: int | None = None) -> dict[str, Any]:
+    """The API's view of an article: status, progress, timings so far (from `since` on) and its URLs."""
+    return {**job.snapshot(since), **article_urls(job.id)}
 
 
 def find(key: str) -> Job:

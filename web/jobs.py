@@ -112,8 +112,12 @@ class Job:
             return {"version": TIMINGS_VERSION, "id": self.id, "duration_ms": self.duration_ms, "title": self.title,
                     "sentences": [dict(s) for s in self.sentences[: self.done]]}
 
-    def snapshot(self) -> dict[str, Any]:
-        """Describe the job for the API."""
+    def snapshot(self, since: int | None = None) -> dict[str, Any]:
+        """Describe the job for the API; with `since`, only the sentences from that index on.
+
+        A player polling a long article asks for what it lacks: sending every sentence so far on
+        every poll came to megabytes over a 20,000-word article.
+        """
         with self.cond:
             data: dict[str, Any] = {
                 "id": self.id,
@@ -121,8 +125,10 @@ class Job:
                 "progress": self.progress,
                 "title": self.title,
                 "duration_ms": self.duration_ms,
-                "sentences": [dict(s) for s in self.sentences[: self.done]],
+                "sentences": [dict(s) for s in self.sentences[since or 0 : self.done]],
             }
+            if since is not None:
+                data["since"] = since
             if self.error:
                 data["error"] = self.error
             return data
@@ -239,8 +245,8 @@ class PendingJob(Job):
     def rendition(self, value: StoredRendition | None) -> None:
         self._rendition = value
 
-    def snapshot(self) -> dict[str, Any]:
-        return self.target.snapshot() if self.target is not None else super().snapshot()
+    def snapshot(self, since: int | None = None) -> dict[str, Any]:
+        return self.target.snapshot(since) if self.target is not None else super().snapshot(since)
 
     def timings(self) -> dict[str, Any]:
         return self.target.timings() if self.target is not None else super().timings()
@@ -308,15 +314,61 @@ class JobManager:
         self.lock = threading.Lock()
         if settings.service.api_keys:
             self.base.cache.instance_secret()  # made on first start, not on the first article
+        # Keeping the cache under LISTEN_CACHE_MAX_SIZE: a thread prunes after renders finish.
+        self.trim_wanted = threading.Event()
+        self.trimmer: threading.Thread | None = None
+        self.closing = False
 
     def start(self) -> None:
-        """Boot the engine workers and planner processes now, so the first listener does not wait."""
+        """Boot the engine workers and planner processes now, so the first listener does not wait; start the trimmer."""
         if self.queue is None:
             self.base.start()
         self.intake.start()
+        if self.settings.service.cache_max_bytes is not None and self.trimmer is None:
+            self.trimmer = threading.Thread(target=self._trim_loop, name="listen-cache-trim", daemon=True)
+            self.trimmer.start()
+            self.trim_wanted.set()  # the cache may be over the limit already
+
+    # -- the cache's size ---------------------------------------------------------------------------
+
+    TRIM_EVERY_S = 300.0  # also prune now and then: queue workers elsewhere fill the cache too
+    TRIM_GAP_S = 5.0  # at most one walk of the cache this often, however many renders finish
+    # Entries used this recently stay: a queue worker in another process may be reading them,
+    # and its pins (Cache.using) are not visible here. This process's renders and streams pin theirs.
+    TRIM_IDLE_S = 60.0
+
+    def trim_cache(self) -> tuple[int, int]:
+        """Prune least recently used entries until the cache is under LISTEN_CACHE_MAX_SIZE."""
+        limit = self.settings.service.cache_max_bytes
+        if limit is None:
+            return 0, 0
+        removed, freed = self.base.cache.prune(limit, min_idle_s=self.TRIM_IDLE_S)
+        if removed:
+            log.info("cache over %s: removed %d least recently used entries (%.1f MB)",
+                     self.settings.service.cache_max_size, removed, freed / 1e6)
+        return removed, freed
+
+    def _trim_loop(self) -> None:
+        while not self.closing:
+            self.trim_wanted.wait(self.TRIM_EVERY_S)
+            if self.closing:
+                return
+            self.trim_wanted.clear()
+            try:
+                self.trim_cache()
+            except Exception:  # a failed prune must not stop the next one; the disk-full errors say why
+                log.exception("pruning the cache failed")
+            time.sleep(self.TRIM_GAP_S)
+
+    def stream(self, job: Job) -> Iterator[bytes]:
+        """Stream a job's audio, keeping its rendition from being pruned meanwhile."""
+        with self.base.cache.using([job.id]):
+            yield from job.stream()
 
     def close(self) -> None:
         """Stop taking work, let running renders end, then stop the engine workers."""
+        self.closing = True
+        self.trim_wanted.set()
         self.intake.close()
         self.executor.shutdown(wait=True, cancel_futures=True)
         for job in list(self.jobs.values()):
@@ -654,6 +706,8 @@ class JobManager:
                 job.status = FAILED
                 job.error = message
                 job.cond.notify_all()
+        finally:
+            self.trim_wanted.set()  # a render adds to the cache, finished or not
 
 
 class QueuedJob(Job):
@@ -715,9 +769,9 @@ class QueuedJob(Job):
         self.cond.wait(min(timeout, self.POLL_S) if timeout is not None else self.POLL_S)
         self.refresh()
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self, since: int | None = None) -> dict[str, Any]:
         self.refresh()
-        return super().snapshot()
+        return super().snapshot(since)
 
     def timings(self) -> dict[str, Any]:
         self.refresh()

@@ -62,7 +62,10 @@ def embed(key: str) -> Response:
     """Serve the compact player (or the one-line bar, ?layout=bar) for iframes on any site, themed by ?accent=&mode=."""
     job = find(key)
     layout = "bar" if request.args.get("layout") == "bar" else "compact"
-    html = render_template("embed.html", article=describe(job), urls=page_urls(key), theme=theme_from(request.args),
+    # No timings in the page: a long article's come to hundreds of KB. The player fetches them
+    # (timings.json, cached for good once the article is ready).
+    article = {k: v for k, v in describe(job).items() if k != "sentences"}
+    html = render_template("embed.html", article=article, urls=page_urls(key), theme=theme_from(request.args),
                            layout=layout)
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PAGE_CSP.format("*")

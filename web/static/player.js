@@ -302,6 +302,16 @@ class Player {
     this.id = data.id || this.id;
     this.root.dataset.articleId = this.id;
     const base = this.api + "articles/" + encodeURIComponent(this.id);
+    if (!Array.isArray(data.sentences) && data.status === "ready") {
+      // The embed page leaves the timings out (a long article's are hundreds of KB): fetch
+      // them from timings.json, which the browser caches for good. A render in progress polls.
+      try {
+        const t = await getJSON(this.urls.timings_url || data.timings_url || base + "/timings.json");
+        data = { ...data, sentences: t.sentences };
+      } catch (e) {
+        /* the audio still plays; the text stays empty */
+      }
+    }
     this.audioUrl = this.urls.audio_url || data.audio_url || base + "/audio.mp3";
     this.download.href = this.audioUrl;
     this.update(data);
@@ -322,7 +332,13 @@ class Player {
       await new Promise((r) => setTimeout(r, POLL_MS));
       let data;
       try {
-        data = await getJSON(this.api + "articles/" + encodeURIComponent(this.id));
+        // Only the sentences we lack: every poll sending all of them came to megabytes on a long article.
+        // The last one we have again: its end moves to mid-pause once the next one is timed.
+        const since = Math.max(0, this.sentences.length - 1);
+        data = await getJSON(this.api + "articles/" + encodeURIComponent(this.id) + "?since=" + since);
+        if (Array.isArray(data.sentences) && typeof data.since === "number") {
+          data = { ...data, sentences: this.sentences.slice(0, data.since).concat(data.sentences) };
+        }
       } catch (e) {
         if (e.status && e.status < 500) {
           this.setStatus(e.message);
