@@ -90,6 +90,21 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def make_app(tmp_path):
+    """Make web apps with given service or render settings, each on this test's cache; close them after."""
+    apps = []
+
+    def make(**fields):
+        app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, **fields), render_sample=False)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        close_app(app)
+
+
 @pytest.fixture(scope="module")
 def redis_server(tmp_path_factory):
     """A real redis-server for the test module (tests may stop and start it)."""

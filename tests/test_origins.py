@@ -17,17 +17,8 @@ EVIL = "https://evil.example"
 
 
 @pytest.fixture
-def make(tmp_path):
-    apps = []
-
-    def make_app(**settings):
-        app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, **settings), render_sample=False)
-        apps.append(app)
-        return app.test_client()
-
-    yield make_app
-    for app in apps:
-        close_app(app)
+def make(make_app):
+    return lambda **fields: make_app(**fields).test_client()
 
 
 def post(client, origin: str | None = None, key: str | None = None):

@@ -12,24 +12,15 @@ from listen.errors import InputError
 from listen.stats import RedisStats, SQLiteStats, metric_of
 from tests.conftest import article_text
 from tests.redisserver import RedisServer
-from web import close_app, create_app, manager_of
+from web import manager_of
 
 AGENT = "UniqueListenerAgent/7.3"
 ADDRESS = "203.0.113.77"
 
 
 @pytest.fixture
-def make(tmp_path):
-    apps = []
-
-    def make_app(**settings):
-        app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, **settings), render_sample=False)
-        apps.append(app)
-        return app
-
-    yield make_app
-    for app in apps:
-        close_app(app)
+def make(make_app):
+    return make_app
 
 
 def ready_article(app) -> str:
