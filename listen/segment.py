@@ -496,10 +496,7 @@ class _Splitter:
 
     def _common_word_then_lower_case(self, i: int) -> bool:
         """A capitalised common word followed by a lower-case one: the start of a clause, not a name."""
-        if self.tokenizer is None:
-            return False
-        flags = self.tokenizer._params.ortho_context.get(self._word(i).strip(",;:").lower(), 0)
-        return bool(flags & _ORTHO_LC) and self._word(i + 1)[:1].islower()
+        return bool(self._flags(self._word(i).strip(",;:")) & _ORTHO_LC) and self._word(i + 1)[:1].islower()
 
     def _after_time(self, cand: _Candidate) -> bool:
         """'at 9 a.m. Crowds' ends; 'a.m. Eastern', 'a.m. Monday', 'a.m. Mr. Santos' and 'At 9 a.m. Maria' go on."""
@@ -529,23 +526,23 @@ class _Splitter:
             return len(before) > 3 and before not in NAME_PRECEDERS
         # A capitalised word also used in lower case ("League", "Mark"): a kind, unless a name follows
         # ("League C. Fans" ends; "Mark E. Smith" goes on).
-        params = self.tokenizer._params if self.tokenizer else None
-        common = bool(params and params.ortho_context.get(before.lower(), 0) & _ORTHO_LC)
-        return common and not self._is_name(cand.next_word)
+        return bool(self._flags(before) & _ORTHO_LC) and not self._is_name(cand.next_word)
 
     def _common(self, word: str) -> bool:
         """A word Punkt's model has seen in lower case ("Engineers", "Plan")."""
-        if self.tokenizer is None:
-            return False
-        return bool(self.tokenizer._params.ortho_context.get(word.strip(",;:.\"'").lower(), 0) & _ORTHO_LC)
+        return bool(self._flags(word.strip(",;:.\"'")) & _ORTHO_LC)
 
     def _is_name(self, word: str) -> bool:
         """A capitalised word Punkt's model has seen only capitalised ("Maria", "Britain")."""
         bare = word.strip(",;:.\"'")
-        if not bare[:1].isupper() or bare.lower() in SENTENCE_STARTERS_EN or self.tokenizer is None:
+        if not bare[:1].isupper() or bare.lower() in SENTENCE_STARTERS_EN:
             return False
-        flags = self.tokenizer._params.ortho_context.get(bare.lower(), 0)
+        flags = self._flags(bare)
         return bool(flags & _ORTHO_UC) and not flags & _ORTHO_LC
+
+    def _flags(self, word: str) -> int:
+        """Punkt's record of the cases it has seen a word in (0 with no model)."""
+        return self.tokenizer._params.ortho_context.get(word.lower(), 0) if self.tokenizer else 0
 
 
 def _title(word: str) -> bool:
