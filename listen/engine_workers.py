@@ -122,7 +122,7 @@ class _Slot:
                 self.kill()
                 return "error", f"the engine did not finish within {timeout:g} s"
             return self.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):  # BrokenPipeError is an OSError
             code = self.process.exitcode if self.process else None
             self.kill()
             return "error", f"the engine process died (exit code {code})"

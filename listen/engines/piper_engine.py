@@ -13,7 +13,6 @@ the model's sha256, and every worker loads that copy.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import os
 import re
@@ -22,6 +21,7 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
+from ..cache import _sha256_file
 from ..errors import EngineError, SettingsError
 from . import Engine, Synthesis, Voice, WordTiming
 
@@ -237,12 +237,9 @@ def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
     entry = known.get(path) if isinstance(known, dict) else None
     if isinstance(entry, list) and entry[:2] == stamp and len(entry) == 3:
         return str(entry[2])
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
+    digest = _sha256_file(Path(path))
     known = known if isinstance(known, dict) else {}
-    known[path] = stamp + [digest.hexdigest()]
+    known[path] = stamp + [digest]
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
         tmp = store.with_name(f"digests.{os.getpid()}.tmp")
@@ -250,7 +247,7 @@ def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
         os.replace(tmp, store)
     except OSError:
         pass  # a read-only data folder: hash again next time
-    return digest.hexdigest()
+    return digest
 
 
 def _files_digest(voice: str) -> str:
