@@ -307,11 +307,10 @@ def _same(a: str, b: str) -> bool:
 
 def plain(text: str) -> str:
     """Lower-case words of a text, without punctuation: for comparing lines."""
-    return _plain(text)
-
-
-def _plain(text: str) -> str:
     return re.sub(r"\W+", " ", text).strip().lower()
+
+
+_plain = plain  # the name used in this module, where "plain" is also a local
 
 
 def _is_heading_repeat(line: str, title: str, description: str, authors: list[str]) -> bool:
