@@ -20,18 +20,15 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-from common import ROOT, stop  # bench/ is on sys.path when run as a script
+from common import DripServer, start_server, stop  # bench/ is on sys.path when run as a script
 from web_bench import free_port
 
 PHASE_S = 120  # no loop runs longer than this
@@ -51,19 +48,6 @@ def call(port: int, method: str, path: str, body: dict | None = None,
     took = time.perf_counter() - start
     conn.close()
     return response.status, dict(response.getheaders()), content, took
-
-
-def serve(port: int, cache: Path, **env: str) -> subprocess.Popen:
-    environ = dict(os.environ, PYTHONPATH=str(ROOT), **env)
-    proc = subprocess.Popen([sys.executable, "-m", "listen", "serve", "--port", str(port), "--cache-dir", str(cache)],
-                            cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if "serving" not in line:
-        proc.kill()
-        raise RuntimeError(f"the server did not start: {line}{proc.stdout.read()}")
-    threading.Thread(target=proc.stdout.read, daemon=True).start()  # drain its log
-    return proc
 
 
 def ready_article(port: int, text: str) -> str:
@@ -128,41 +112,10 @@ def huge_posts(port: int) -> None:
 # -- part 2 ------------------------------------------------------------------------------------------
 
 
-class Drip:
-    """A page that sends one byte a second (headers and all), on loopback."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.stopped = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
-
-    def _drip(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                conn.recv(65536)
-                for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + b"<p>slow</p>" * 100:
-                    if self.stopped.wait(1.0):
-                        return
-                    conn.sendall(bytes([byte]))
-            except OSError:
-                return
-
-    def close(self) -> None:
-        self.stopped.set()
-        self.sock.close()
-
-
 def slow_pages(port: int, ready: str) -> None:
-    drip = Drip()
+    # The whole answer, headers and all, one byte a second.
+    drip = DripServer("headers", every_s=1.0, head=b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n",
+                      body=b"<p>slow</p>" * 100)
     try:
         answers: list[tuple[int, dict[str, str], bytes, float]] = []
         for n in range(40):
@@ -233,7 +186,7 @@ def main() -> int:
                "The last paragraph is short. It ends now.\n"
 
         port = free_port()
-        server = serve(port, cache)
+        server = start_server(port, cache)
         try:
             if "3" in items:
                 print("item 3: a damaged rendition (one process)")
@@ -250,7 +203,7 @@ def main() -> int:
                                   "--appendonly", "no", "--dir", str(tmp)], stdout=subprocess.DEVNULL)
         port = free_port()
         time.sleep(0.5)
-        server = serve(port, cache, LISTEN_REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        server = start_server(port, cache, LISTEN_REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
                        LISTEN_ALLOW_PRIVATE_HOSTS="1", LISTEN_FETCH_DEADLINE_S="20", LISTEN_INTAKE_TIMEOUT_S="60")
         try:
             if "1" in items:

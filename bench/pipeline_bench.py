@@ -104,6 +104,30 @@ def paired(fn, naive, repeat: int) -> tuple[float, float, float]:
     return statistics.median(ours), statistics.median(base), statistics.median(ratios)
 
 
+def edited_runs(speak, work: Path, repeat: int):
+    """A run that speaks the seed with one sentence edited (a new edit each call) into work/cache."""
+    edits = [SEED.read_text("utf-8").replace("a thriving center", f"a thriving hub number {n}") for n in range(repeat)]
+
+    def edited() -> float:
+        path = work / "edited.txt"
+        path.write_text(edits.pop(), "utf-8")
+        return speak(path, work / "cache", work / "edited.mp3")
+
+    return edited
+
+
+def long_article(work: Path, words_wanted: int) -> tuple[Path, int]:
+    """The seed body repeated, each copy worded a little differently so no sentence's audio is reused."""
+    lines = SEED.read_text("utf-8").splitlines()
+    body = [line for line in lines[2:] if line.strip() and not line.startswith(("Fact Checker", "Verify"))][:17]
+    per_copy = sum(len(line.split()) for line in body)
+    copies = -(-words_wanted // per_copy)
+    text = [f"In part {n + 1}, {p[0].lower()}{p[1:]}" for n in range(copies) for p in body]
+    path = work / f"long-{words_wanted}.txt"
+    path.write_text("\n".join([lines[1]] + text) + "\n", "utf-8")
+    return path, sum(len(p.split()) for p in text)
+
+
 def main() -> None:
     # These figures are espeak-ng's against the naive espeak-ng pipeline: pin the engine
     # (bench/piper_bench.py measures the neural one against naive Piper).
@@ -124,13 +148,7 @@ def main() -> None:
         def again() -> float:
             return speak(SEED, work / "cache", work / "out.mp3")
 
-        edited_text = SEED.read_text("utf-8")
-        edits = [edited_text.replace("a thriving center", f"a thriving hub number {n}") for n in range(args.repeat)]
-
-        def edited() -> float:
-            path = work / "edited.txt"
-            path.write_text(edits.pop(), "utf-8")
-            return speak(path, work / "cache", work / "edited.mp3")
+        edited = edited_runs(speak, work, args.repeat)
 
         print(f"each figure: the median of {args.repeat} runs, each right after a run of the naive pipeline "
               "(espeak-ng -w + ffmpeg -b:a 64k) on the seed article")
@@ -140,15 +158,7 @@ def main() -> None:
             print(f"{name:22} {seconds:6.2f} s against naive {base:5.2f} s: {ratio:5.2f}x  (target <= {target}x) "
                   f"{'ok' if ratio <= target else 'MISSED'}")
         if not args.skip_long:
-            lines = SEED.read_text("utf-8").splitlines()
-            body = [line for line in lines[2:] if line.strip() and not line.startswith(("Fact Checker", "Verify"))][:17]
-            long_text = work / "long.txt"
-            per_copy = sum(len(line.split()) for line in body)
-            copies = -(-19_000 // per_copy)
-            # Each copy is worded a little differently, so no sentence's audio can be reused.
-            copies_text = [f"In part {n + 1}, {p[0].lower()}{p[1:]}" for n in range(copies) for p in body]
-            long_text.write_text("\n".join([lines[1]] + copies_text) + "\n", "utf-8")
-            words = sum(len(p.split()) for p in copies_text)
+            long_text, words = long_article(work, 19_000)
             seconds, tree_kb, cli_kb = speak_with_peak_rss(long_text, work / "cache-long", work / "long.mp3")
             print(f"long article ({words} words): {seconds:.1f} s; peak RSS {tree_kb / 1024:.0f} MB for the whole "
                   f"process tree, {cli_kb / 1024:.0f} MB for the CLI process (target < 300 MB)")

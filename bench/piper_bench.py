@@ -30,8 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, SEED, stop  # bench/ is on sys.path when run as a script
-from pipeline_bench import LISTEN, paired, speak_with_peak_rss, timed
+from common import ROOT, SEED, start_server, stop  # bench/ is on sys.path when run as a script
+from pipeline_bench import LISTEN, edited_runs, long_article, paired, speak_with_peak_rss, timed
 from web_bench import first_audio_bytes, free_port, wait_until_ready
 
 
@@ -59,25 +59,10 @@ def speak(text: Path, cache: Path, out: Path, jobs: int = 2, threads: int = 1) -
                   "--jobs", str(jobs)], cwd=ROOT, env=env)
 
 
-def long_article(work: Path, words_wanted: int) -> tuple[Path, int]:
-    """The seed body repeated, each copy worded a little differently so no sentence's audio is reused."""
-    lines = SEED.read_text("utf-8").splitlines()
-    body = [line for line in lines[2:] if line.strip() and not line.startswith(("Fact Checker", "Verify"))][:17]
-    per_copy = sum(len(line.split()) for line in body)
-    copies = -(-words_wanted // per_copy)
-    text = [f"In part {n + 1}, {p[0].lower()}{p[1:]}" for n in range(copies) for p in body]
-    path = work / f"long-{words_wanted}.txt"
-    path.write_text("\n".join([lines[1]] + text) + "\n", "utf-8")
-    return path, sum(len(p.split()) for p in text)
-
-
 def web_first_bytes(work: Path, naive: float, runs: int) -> None:
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), LISTEN_ENGINE="piper")
-    server = subprocess.Popen([*LISTEN, "serve", "--port", str(port), "--cache-dir", str(work / "cache-web")],
-                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = start_server(port, work / "cache-web", LISTEN_ENGINE="piper")
     try:
-        assert server.stdout is not None and "serving" in server.stdout.readline()
         text = SEED.read_text("utf-8")
         wait_until_ready(port, text)
         firsts = [first_audio_bytes(port, text, rate=175 + 5 * n)[0] for n in range(runs)]
@@ -114,13 +99,7 @@ def main() -> None:
         def again() -> float:
             return speak(SEED, work / "cache", work / "out.mp3")
 
-        edits = [SEED.read_text("utf-8").replace("a thriving center", f"a thriving hub number {n}")
-                 for n in range(args.repeat)]
-
-        def edited() -> float:
-            path = work / "edited.txt"
-            path.write_text(edits.pop(), "utf-8")
-            return speak(path, work / "cache", work / "edited.mp3")
+        edited = edited_runs(speak, work, args.repeat)
 
         print(f"each figure: the median of {args.repeat} runs, each right after a run of the naive neural "
               "pipeline (python -m piper + ffmpeg -b:a 64k) on the seed article, voice en_US-joe-medium")

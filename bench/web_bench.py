@@ -15,13 +15,12 @@ import json
 import os
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, SEED, naive_seconds, stop  # bench/ is on sys.path when run as a script
+from common import SEED, naive_seconds, start_server, stop  # bench/ is on sys.path when run as a script
 
 
 def free_port() -> int:
@@ -66,18 +65,6 @@ def wait_until_ready(port: int, text: str, timeout: float = 300) -> str:
             return json.loads(data)["id"]
         time.sleep(0.2)
     raise TimeoutError("the article never became ready")
-
-
-def start_server(port: int, cache: Path) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "listen", "serve", "--port", str(port), "--cache-dir", str(cache)],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if "serving" not in line:
-        proc.kill()
-        raise RuntimeError(f"the server did not start: {line}{proc.stdout.read()}")
-    return proc
 
 
 def main() -> int:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ import pytest
 from conftest import article_text, running_app
 from redisserver import wait_for
 
+from bench.common import DripServer
 from listen.config import ServiceSettings
 from listen.errors import UpstreamError
 from listen.fetch import fetch
@@ -25,48 +25,6 @@ from web import manager_of
 from web.jobs import PendingJob
 
 # -- helpers -----------------------------------------------------------------------------------------
-
-
-class DripServer:
-    """A page server on loopback that sends its answer one byte every `every_s` seconds."""
-
-    def __init__(self, where: str = "body", every_s: float = 0.5):
-        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Padding: " + b"x" * 400 + b"\r\n\r\n"
-        body = b"One slow sentence after another. " * 20
-        # In the headers, the whole answer drips; in the body, the headers come at once.
-        self.at_once, self.drip = (b"", head + body) if where == "headers" else (head, body)
-        self.every_s = every_s
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.stopped = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def url(self, path: str = "/slow") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def _accept(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                conn.recv(65536)
-                conn.sendall(self.at_once)
-                for byte in self.drip:
-                    if self.stopped.wait(self.every_s):
-                        return
-                    conn.sendall(bytes([byte]))
-            except OSError:
-                return
-
-    def close(self) -> None:
-        self.stopped.set()
-        self.sock.close()
 
 
 @pytest.fixture
