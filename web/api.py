@@ -103,11 +103,7 @@ def _preflight() -> Response:
     # A site left out of LISTEN_EMBED_ORIGINS may still send its POST: the answer, a 403, tells
     # its page (the widget) why, where a refused preflight would only say "failed to fetch".
     response = Response(status=204)
-    if origin is not None and (origins.allowed_origins() is not None or configured_keys()):
-        response.headers["Access-Control-Allow-Origin"] = request.headers["Origin"]
-        response.headers["Vary"] = "Origin"
-    else:
-        response.headers["Access-Control-Allow-Origin"] = "*"
+    origins.allow_origin(response, origin)
     response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Content-Type, X-API-Key"
     response.headers["Access-Control-Max-Age"] = "86400"

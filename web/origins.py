@@ -74,10 +74,15 @@ def allow_page(response: Response, key: ApiKey | None = None) -> Response:
     origin = request_origin()
     if not page_may_post(origin) or (key_entries() and (key is None or not key.origins)):
         return response
+    allow_origin(response, origin)
+    response.headers["Access-Control-Expose-Headers"] = "Content-Length, Content-Range, Accept-Ranges, ETag"
+    return response
+
+
+def allow_origin(response: Response, origin: str | None) -> None:
+    """Name who may read the answer: the page's own origin where sites are restricted, else anyone."""
     if origin is not None and (allowed_origins() is not None or key_entries()):
         response.headers["Access-Control-Allow-Origin"] = request.headers["Origin"]
         response.headers.add("Vary", "Origin")
     else:
         response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "Content-Length, Content-Range, Accept-Ranges, ETag"
-    return response
