@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, redirect, send_file, url_for
+from flask import Blueprint, Response, current_app, jsonify, redirect, send_file, url_for
 from flask.typing import ResponseReturnValue
 
 from listen.errors import InputError, NotFoundError
-from listen.fetch import Page, fetch
+from listen.fetch import fetch
 from listen.loader import from_page
 from listen.queue_worker import settings_from_payload
 from listen.render_queue import payload
@@ -25,19 +25,6 @@ bp = Blueprint("refresh", __name__)
 
 def sources() -> Sources:
     return Sources(Path(current_app.config["LISTEN_SETTINGS"].service.cache_dir))
-
-
-def fetched(page: Page) -> None:
-    """Keep the page an article was read from, for remember() to record its validators."""
-    g.listen_page = page
-
-
-def remember(job: Job, article_source: str, settings: Any) -> None:
-    """After a URL article is submitted: record it as its source's newest rendition."""
-    page = g.pop("listen_page", None)
-    if page is None:
-        return
-    sources().remember(article_source, job.id, payload_render(settings), page)
 
 
 def payload_render(settings: Any) -> dict[str, Any]:
