@@ -13,7 +13,6 @@ from listen.errors import InputError, UnauthorizedError
 from listen.stats import RedisStats, SQLiteStats, Store, metric_of, summary
 
 from .common import find, manager
-from .jobs import valid_id
 from .keys import key_entries, request_key_entry
 
 bp = Blueprint("stats", __name__)
@@ -52,15 +51,13 @@ def beacon(key: str) -> Response:
     response.headers["Cache-Control"] = "no-store"
     if stats is None or _opted_out():
         return response
-    job = manager().get(key) if valid_id(key) else None
-    if job is None:
-        find(key)  # the usual 404
+    job = find(key)
     try:
         data = json.loads(request.get_data(cache=False, as_text=True)[:500] or "null")
     except ValueError:
         raise InputError('A beacon is a JSON object like {"event": "play"}.') from None
     # Counted under the rendition's id: a post answered before planning has a request id that leads to it.
-    stats.add(job.id if job is not None else key, metric_of(data))
+    stats.add(job.id, metric_of(data))
     return response
 
 
