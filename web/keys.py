@@ -56,8 +56,12 @@ def configured_keys() -> list[str]:
 
 def request_key_entry() -> ApiKey | None:
     """The configured key this request carries, if any."""
-    given = request_api_key()
-    if given is None:
+    return key_entry_for(request_api_key())
+
+
+def key_entry_for(given: str | None) -> ApiKey | None:
+    """The configured key whose secret this is, compared in constant time; None for none or no match."""
+    if not given:
         return None
     for key in key_entries():
         if hmac.compare_digest(given.encode(), key.secret.encode()):

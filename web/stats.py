@@ -13,7 +13,7 @@ from listen.errors import InputError, UnauthorizedError
 from listen.stats import RedisStats, SQLiteStats, Store, metric_of, summary
 
 from .common import find, manager
-from .keys import key_entries, request_key_entry
+from .keys import key_entries, key_entry_for, request_key_entry
 
 bp = Blueprint("stats", __name__)
 
@@ -72,8 +72,7 @@ def _check_reader() -> None:
 
 
 def _query_key() -> Any:
-    given = request.args.get("key", "")
-    return next((k for k in key_entries() if given and k.secret == given), None)
+    return key_entry_for(request.args.get("key", ""))
 
 
 def _stats_or_off() -> Store:
