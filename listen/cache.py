@@ -45,7 +45,7 @@ def cache_key(**parts: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _sha256_file(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -279,7 +279,7 @@ class Cache:
         try:
             timings = json.loads(timings_path.read_text("utf-8"))
             stored = timings["_file"]
-            ok = mp3.stat().st_size == stored["size"] and _sha256_file(mp3) == stored["sha256"] and vtt.exists()
+            ok = mp3.stat().st_size == stored["size"] and sha256_file(mp3) == stored["sha256"] and vtt.exists()
         except (OSError, ValueError, KeyError, TypeError):
             ok = False
         if not ok:
@@ -295,7 +295,7 @@ class Cache:
         """Move a finished MP3 into place, then its captions, then its timings (written last, as the seal)."""
         mp3, timings_path, vtt_path = self.rendition_paths(key)
         # _created: when it was rendered (file times move on every read), for the podcast feed's order.
-        timings = dict(timings, _file={"size": mp3_tmp.stat().st_size, "sha256": _sha256_file(mp3_tmp)},
+        timings = dict(timings, _file={"size": mp3_tmp.stat().st_size, "sha256": sha256_file(mp3_tmp)},
                        _created=round(time.time(), 3))
         self.move_into_place(mp3_tmp, mp3)
         try:

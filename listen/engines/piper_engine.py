@@ -21,7 +21,7 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
-from ..cache import _sha256_file
+from ..cache import sha256_file
 from ..errors import EngineError, SettingsError
 from . import Engine, Synthesis, Voice, WordTiming
 
@@ -237,7 +237,7 @@ def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
     entry = known.get(path) if isinstance(known, dict) else None
     if isinstance(entry, list) and entry[:2] == stamp and len(entry) == 3:
         return str(entry[2])
-    digest = _sha256_file(Path(path))
+    digest = sha256_file(Path(path))
     known = known if isinstance(known, dict) else {}
     known[path] = stamp + [digest]
     try:
