@@ -58,6 +58,21 @@ def renderer(settings: Settings, _workers):
     yield Renderer(settings, pool=_workers)  # the workers are stateless: every job names its own cache
 
 
+@contextmanager
+def tmpfs(mount: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of `size` (as mount's -o size=) at a new directory `mount`, unmounted afterwards.
+
+    Skips the test where it cannot be mounted (it needs root)."""
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
 # -- web apps and Redis --------------------------------------------------------------------------
 
 

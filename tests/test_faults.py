@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 from conftest import article_text as unique_article
-from conftest import running_app
+from conftest import running_app, tmpfs
 from redisserver import RedisServer, start_worker, stop_worker, wait_for
 
 from listen.cache import decode_chunk, unseal
@@ -222,13 +221,8 @@ def test_an_engine_process_killed_mid_render_has_its_chunks_retried(tmp_path):
 @pytest.fixture
 def tiny_disk(tmp_path):
     """A 200 KB tmpfs for the cache: a few seconds of audio fill it."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
+    with tmpfs(tmp_path / "tiny", "200k") as mount:
+        yield mount
 
 
 def render_on_a_full_disk(cache: Path) -> ListenError:

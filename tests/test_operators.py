@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SHORT_ARTICLE, article_text, run_cli, running_app
+from conftest import SHORT_ARTICLE, article_text, run_cli, running_app, tmpfs
 from mutagen.id3 import ID3
 from pageserver import PageServer
 
@@ -401,13 +401,8 @@ def test_serve_on_a_port_in_use_says_so_and_how_to_choose_another(tmp_path):
 @pytest.fixture
 def small_mount(tmp_path):
     """A tmpfs we can fill or make read-only (needs root, as the full-disk tests)."""
-    mount = tmp_path / "mnt"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
+    with tmpfs(tmp_path / "mnt", "4m") as mount:
+        yield mount
 
 
 def test_a_read_only_cache_is_a_one_line_cause_and_next_step_not_an_internal_error(tmp_path, small_mount):
