@@ -220,7 +220,7 @@ def test_the_word_being_spoken_is_lit_and_clicking_a_word_plays_from_it(page, ap
     page.evaluate("window.__seeks = []; const a = document.querySelector('.lp-audio');"
                   " a.addEventListener('seeked', () => window.__seeks.push(a.currentTime * 1000))")
     page.click(f"{node} .lp-w >> nth=3")
-    page.wait_for_function("window.__seeks.length > 0")
+    page.wait_for_function("() => window.__seeks.length > 0")  # a function: an expression is eval()ed, which the CSP blocks
     # The click's seek lands on the word's start (the page may have made a seek of its own before it),
     # give or take one MP3 frame (576 samples, 26 ms at 22,050 Hz), where Chromium may settle.
     assert any(abs(ms - words[3]["start_ms"]) <= 27 for ms in page.evaluate("window.__seeks")), \

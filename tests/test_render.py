@@ -285,3 +285,20 @@ def test_a_renditions_bytes_are_the_same_whatever_the_number_of_engine_workers(t
         assert result.returncode == 0, result.stderr
         digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
     assert len(digests) == 1
+
+
+def test_an_articles_last_pieces_are_queued_longest_first_the_rest_in_reading_order(settings):
+    from listen.render import queue_order
+
+    paragraphs = [" ".join(["Word"] * (3 + (7 * n) % 11)) + "." for n in range(12)]
+    plan = Renderer(settings).plan(from_text("A Headline\n\n" + "\n\n".join(paragraphs)))
+    ordered = queue_order(plan.pieces, 6)
+    assert ordered[:-6] == plan.pieces[:-6]  # the headline first: the listener's first audio
+    sizes = [sum(len(s.text) for s in p.sentences) for p in ordered[-6:]]
+    assert sizes == sorted(sizes, reverse=True) and sizes != [sum(len(s.text) for s in p.sentences)
+                                                              for p in plan.pieces[-6:]]
+    assert sorted(p.key for p in ordered) == sorted(p.key for p in plan.pieces)
+    # The headline and the pieces after it, what a listener hears first, always go in order.
+    assert queue_order(plan.pieces[:7], 6) == plan.pieces[:7]
+    assert queue_order(plan.pieces[7:9], 6, queued_before=7) == sorted(plan.pieces[7:9], key=lambda p: -sum(
+        len(s.text) for s in p.sentences))
