@@ -68,9 +68,11 @@ def speak_with_peak_rss(text: Path, cache: Path, out: Path, pss: list[int] | Non
     proc = subprocess.Popen([*LISTEN, "speak", str(text), "-o", str(out), "--cache-dir", str(cache)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = [0, 0]
+    ended = threading.Event()
 
     def sample() -> None:
-        while proc.poll() is None:
+        # Not proc.poll(): it would reap the process before os.wait4 can read its usage.
+        while not ended.is_set():
             peak[0] = max(peak[0], tree_rss_kb(proc.pid))
             if pss is not None:
                 peak[1] = max(peak[1], tree_rss_kb(proc.pid, "Pss", "smaps_rollup"))
@@ -79,6 +81,7 @@ def speak_with_peak_rss(text: Path, cache: Path, out: Path, pss: list[int] | Non
     sampler = threading.Thread(target=sample)
     sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
+    ended.set()
     proc.returncode = os.waitstatus_to_exitcode(status)
     sampler.join()
     if pss is not None:

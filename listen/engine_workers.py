@@ -213,7 +213,6 @@ class WorkerPool:
 # (imported by each spawned worker, they cost each a fifth of a second of CPU). None of
 # them starts an engine; each worker starts its own after the fork (chunks.warm_up).
 AUDIO_MODULES = ("listen.chunks", "listen.audio", "listen.mp3", "lameenc", "soundfile")
-ENGINE_MODULES = AUDIO_MODULES + all_preloads()
 
 
 def engine_modules(engines: tuple[str, ...]) -> tuple[str, ...]:

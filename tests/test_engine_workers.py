@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import queue
 
-from listen.engine_workers import ENGINE_MODULES, TaskOutcome, WorkerPool
+from listen.engine_workers import TaskOutcome, WorkerPool, engine_modules
+from listen.engines import ENGINES
 from listen.errors import EngineError
 
 
@@ -72,11 +73,12 @@ def test_a_chunk_comes_out_the_same_whatever_the_engine_said_before_it():
 def test_engine_workers_are_forked_with_their_modules_loaded_once_by_a_server():
     # Spawned, each worker would import numpy, pydub, LAME and pyttsx3 itself: a fifth of a second of CPU each.
     outcomes: queue.Queue[TaskOutcome] = queue.Queue()
-    with WorkerPool("worker_tasks:where_from", size=2, timeout=30, preload=ENGINE_MODULES) as pool:
+    every_engine = engine_modules(tuple(ENGINES))
+    with WorkerPool("worker_tasks:where_from", size=2, timeout=30, preload=every_engine) as pool:
         for _ in range(2):
-            pool.submit(list(ENGINE_MODULES), outcomes)
+            pool.submit(list(every_engine), outcomes)
         results = [outcomes.get(timeout=120) for _ in range(2)]
     assert all(r.ok for r in results)
     for parent, loaded in (r.result for r in results):
         assert parent != os.getpid(), "forked by the server, not by this process"
-        assert loaded == list(ENGINE_MODULES)
+        assert loaded == list(every_engine)

@@ -22,7 +22,7 @@ from listen.config import ServiceSettings
 from listen.errors import UpstreamError
 from listen.fetch import fetch
 from web import manager_of
-from web.jobs import PendingJob
+from web.job import PendingJob
 
 # -- helpers -----------------------------------------------------------------------------------------
 

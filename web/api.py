@@ -34,7 +34,7 @@ from listen.sources import Sources
 from . import downloads, origins, refresh, webhooks
 from .common import article_urls, cors, describe, external_url, find, manager, voices_json
 from .intake import Planned, Submission
-from .jobs import READY, RENDERING, Job, PendingJob
+from .job import READY, RENDERING, Job, PendingJob
 from .keys import check_api_key, configured_keys
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -9,7 +9,8 @@ from flask import Response, current_app, request, url_for
 from listen.engines import all_voices, choose_speaker
 from listen.errors import NotFoundError
 
-from .jobs import Job, JobManager, valid_id
+from .job import Job, valid_id
+from .jobs import JobManager
 from .voices import in_menu_order, reader_language
 
 # The pages' Content-Security-Policy; only who may frame them differs ('self', or anyone for embeds).

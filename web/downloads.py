@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from .common import cors, find
-from .jobs import READY, Job
+from .job import READY, Job
 
 bp = Blueprint("downloads", __name__, url_prefix="/api/v1")
 

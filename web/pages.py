@@ -21,7 +21,7 @@ from markupsafe import escape
 from listen.errors import InputError, NotFoundError, UnsupportedFormatError
 
 from .common import PAGE_CSP, article_urls, cors, describe, external_url, find, manager, voices_json
-from .jobs import READY
+from .job import READY
 
 bp = Blueprint("pages", __name__)
 

@@ -17,7 +17,7 @@ from listen.render_queue import payload
 from listen.sources import Sources
 
 from .common import article_urls, cors, external_url, find, manager
-from .jobs import READY, Job
+from .job import READY, Job
 from .keys import check_api_key
 
 bp = Blueprint("refresh", __name__)

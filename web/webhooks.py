@@ -10,7 +10,7 @@ from listen.config import ServiceSettings
 from listen.webhooks import Dispatcher, check_webhook, event, subscribe, take_subscriptions
 
 from .common import external_url, manager
-from .jobs import FAILED, READY, Job
+from .job import FAILED, READY, Job
 from .keys import ApiKey, parse_keys
 
 WAIT_LIMIT_S = 6 * 3600  # a render that takes longer than this is not waited for
