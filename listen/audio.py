@@ -66,7 +66,7 @@ def process_chunk(samples: np.ndarray, target_lufs: float, true_peak_db: float, 
 
 def level_and_fade(samples: np.ndarray, target_lufs: float, true_peak_db: float, fade_ms: int) -> np.ndarray:
     """Level a trimmed chunk to the loudness target under the peak ceiling, and fade its edges."""
-    # float64: numpy's FFTs run faster on it than on float32.
+    # float64: the levelling's FIR filters run as fast on it as on float32 (measured), with the precision.
     x = samples.astype(np.float64) / 32768.0
     # Leave a little headroom under the ceiling for the MP3 encoder's overshoot.
     x = level(x, target_lufs + ENCODER_LOUDNESS_LOSS_LU, true_peak_db - 1.0)
