@@ -291,3 +291,19 @@ def test_piper_keeps_one_patched_copy_of_a_voice_and_loads_it_again(tmp_path, mo
     assert not any(n.op_type == "RandomNormalLike" for n in saved.graph.node)
     made = copy.stat().st_mtime_ns
     assert piper_engine.aligned_model(model) == copy and copy.stat().st_mtime_ns == made  # not made again
+
+
+def test_piper_patches_the_voice_in_memory_when_the_data_folder_cannot_be_written(tmp_path, monkeypatch):
+    import onnxruntime
+
+    from listen.engines import piper_engine
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    monkeypatch.setenv("LISTEN_DATA_DIR", str(blocker))
+    model, _ = piper_engine.voice_files(piper_engine.BUNDLED)
+    copy = piper_engine.aligned_model(model)
+    assert isinstance(copy, bytes)
+    session = onnxruntime.InferenceSession(copy, providers=["CPUExecutionProvider"])
+    assert len(session.get_outputs()) == 2  # the audio and each phoneme's length: word timings still work
+    assert blocker.read_text() == "a file where the data folder should be"

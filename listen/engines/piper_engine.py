@@ -12,6 +12,7 @@ the model's sha256, and every worker loads that copy.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
@@ -325,8 +326,9 @@ def aligned_model(model: Path) -> Path | bytes:
     except OSError:
         return patched.SerializeToString()
     finally:
-        raw.unlink(missing_ok=True)
-        optimised.unlink(missing_ok=True)
+        for leftover in (raw, optimised):
+            with contextlib.suppress(OSError):  # not there, or no folder to look in
+                leftover.unlink()
     for older in folder.glob(f"{digest}.listen*.onnx"):
         if older != target:
             older.unlink(missing_ok=True)  # an earlier copy of this voice: 75 MB nobody loads again
