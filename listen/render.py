@@ -112,10 +112,11 @@ class Renderer:
         """
         speaker = self.speaker(article)
         alphabet = get_engine(speaker.engine).phoneme_alphabet
+        chunk_key = self._chunk_keyer(speaker)
         sentences: list[Sentence] = []
         pieces: list[Piece] = []
         for sentence in iter_sentences(article, self.settings.render, phonemes=alphabet):
-            closed = self._place(pieces, sentences[-1] if sentences else None, sentence, speaker)
+            closed = self._place(pieces, sentences[-1] if sentences else None, sentence, chunk_key)
             sentences.append(sentence)
             if closed is not None and on_piece:
                 on_piece(closed, speaker)
@@ -141,18 +142,25 @@ class Renderer:
         s = self.settings.render
         return choose_speaker(script_language(article, s), s.engine, s.voice)
 
-    def _chunk_key(self, text: str, speaker: Speaker) -> str:
+    def _chunk_keyer(self, speaker: Speaker) -> Callable[[str], str]:
+        """Key a chunk by its text and all else that shapes its audio, for one plan.
+
+        The engine's version is worked out once: for a Piper voice it reads the voice's
+        config and checks its files (0.75 ms), which a 10,000-word article would
+        otherwise pay for each of its 500 chunks.
+        """
         s = self.settings.render
         engine = get_engine(speaker.engine)
-        return cache_key(
+        fixed = dict(
             kind="chunk", engine=engine.name, engine_version=engine.version(speaker.voice), voice=speaker.voice,
-            rate=s.rate, text=text, sample_rate=SAMPLE_RATE, sample_format=SAMPLE_FORMAT,
+            rate=s.rate, sample_rate=SAMPLE_RATE, sample_format=SAMPLE_FORMAT,
             processing=AUDIO_PROCESSING_VERSION, loudness=s.loudness_lufs, true_peak=s.true_peak_db,
             fade_ms=s.fade_ms,
         )
+        return lambda text: cache_key(text=text, **fixed)
 
     def _place(self, pieces: list[Piece], before: Sentence | None, sentence: Sentence,
-               speaker: Speaker) -> Piece | None:
+               chunk_key: Callable[[str], str]) -> Piece | None:
         """Add a sentence to the last piece or start a new one; return the piece this closes, if any.
 
         A piece is a paragraph, or a few of its sentences at a time. The first piece is
@@ -160,7 +168,7 @@ class Renderer:
         the headline renders while the rest of the script is worked out (NLTK alone takes
         a quarter of a second to load) and a listener hears something as soon as possible.
         """
-        keys = [self._chunk_key(text, speaker) for text in sentence.chunks]
+        keys = [chunk_key(text) for text in sentence.chunks]
         if not pieces:
             pieces.append(Piece("", 0, [sentence], [keys]))
             self._seal(pieces[0])
@@ -213,7 +221,7 @@ class Renderer:
         def start_piece(piece: Piece, speaker: Speaker) -> None:
             # A piece on disk is read and checked once, by render_plan, which renders it
             # after all if it turns out damaged.
-            if piece.key in submitted or any(h.key == piece.key for h in held) or self.cache.piece_path(piece.key).exists():
+            if piece.key in submitted or self.cache.piece_path(piece.key).exists():
                 return
             if piece.sentences[0].index == 0:
                 # No audio for the headline: most likely a new article, with work for every
@@ -223,7 +231,7 @@ class Renderer:
             # The first pieces a listener hears go at once; later ones wait until `tail` newer
             # ones are known, since only the article's last `tail` pieces are queued by size.
             if len(submitted) <= tail or len(held) > tail:
-                self._submit([held.pop(0)], speaker, outcomes, submitted, in_order=True)
+                self._submit([held.pop(0)], speaker, outcomes, submitted)
 
         plan = self.plan(article, on_piece=start_piece)
         self._submit(held, plan.speaker, outcomes, submitted, queued_before=len(submitted))
@@ -337,7 +345,7 @@ class Renderer:
         return TAIL_PIECES_PER_WORKER * self.settings.service.engine_workers
 
     def _submit(self, pieces: list[Piece], speaker: Speaker, outcomes: queue.Queue[TaskOutcome],
-                submitted: set[str], queued_before: int = 0, in_order: bool = False) -> None:
+                submitted: set[str], queued_before: int = 0) -> None:
         """Queue pieces for the workers in reading order; the article's last few longest first.
 
         In reading order, the stitcher can append each piece as it comes. But a long piece
@@ -349,8 +357,7 @@ class Renderer:
         """
         # A paragraph that appears twice is one piece: rendered once.
         pieces = list({p.key: p for p in pieces if p.key not in submitted}.values())
-        order = pieces if in_order else queue_order(pieces, self._tail_size(), queued_before)
-        for piece in order:
+        for piece in queue_order(pieces, self._tail_size(), queued_before):
             submitted.add(piece.key)
             self.pool.submit(self._task(piece, speaker), outcomes)
 

@@ -17,7 +17,7 @@ from redisserver import RedisServer
 
 from listen.config import Settings
 from listen.render import Renderer
-from web import close_app, create_app
+from web import close_app, create_app, manager_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed-article.txt"
@@ -118,6 +118,26 @@ def make_app(tmp_path):
     yield make
     for app in apps:
         close_app(app)
+
+
+def post_ready(client, app, **fields) -> dict:
+    """POST an article with these fields and wait until it is ready; return the response's JSON."""
+    response = client.post("/api/v1/articles", json=fields)
+    assert response.status_code in (200, 202), response.json
+    job = manager_of(app).get(response.json["id"])
+    assert job.wait(60) and job.status == "ready", job.error
+    return response.json
+
+
+@pytest.fixture
+def warm_cache(tmp_path):
+    """A cache that already holds a rendered article."""
+    cache = tmp_path / "cache"
+    article = tmp_path / "short.txt"
+    article.write_text(SHORT_ARTICLE)
+    result = run_cli("speak", str(article), "-o", str(tmp_path / "short.mp3"), "--cache-dir", str(cache))
+    assert result.returncode == 0, result.stderr
+    return cache
 
 
 @pytest.fixture(scope="module")

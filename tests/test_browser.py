@@ -10,6 +10,7 @@ import json
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -106,17 +107,27 @@ def browser():
         b.close()
 
 
+@contextmanager
+def browser_page(browser, timeout: float | None = None, **options):
+    """A page in a browser context of its own (viewport, colour scheme, locale...), closed after use."""
+    context = browser.new_context(**options)
+    try:
+        pg = context.new_page()
+        if timeout:
+            pg.set_default_timeout(timeout)
+        yield pg
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 800})
-    pg = context.new_page()
-    pg.set_default_timeout(20_000)
-    pg.dialogs = []
-    pg.errors = []
-    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    yield pg
-    context.close()
+    with browser_page(browser, viewport={"width": 1100, "height": 800}, timeout=20_000) as pg:
+        pg.dialogs = []
+        pg.errors = []
+        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+        yield pg
 
 
 def shoot(page, name: str) -> None:
@@ -338,17 +349,13 @@ def test_article_page_has_open_graph_and_oembed_discovery(page, app_url, river):
 
 
 def test_the_page_fits_a_360_pixel_screen(browser, app_url, river):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, reduced_motion="reduce", color_scheme="dark")
-    pg = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": 360, "height": 740}, reduced_motion="reduce", color_scheme="dark") as pg:
         for path in ("/", f"/a/{river['id']}"):
             pg.goto(app_url + path)
             pg.wait_for_load_state("networkidle")
             assert pg.evaluate("document.documentElement.scrollWidth") <= 360, path
         pg.wait_for_selector(".lp-s")
         shoot(pg, "article-360-dark.png")
-    finally:
-        context.close()
 
 
 def test_article_text_is_shown_literally_and_never_runs(page, app_url):
@@ -401,10 +408,7 @@ def test_the_widget_adds_a_player_to_a_host_page_without_touching_its_styles(bro
         )
         sourced = f'<script src="{app_url}/widget.js" data-source="#story" data-mode="light" data-layout="compact" async></script>'
         host.add("/page.html", html.replace("<!--WIDGETS-->", widgets).replace("<!--SOURCED-->", sourced))
-        context = browser.new_context(viewport={"width": 900, "height": 900})
-        pg = context.new_page()
-        pg.set_default_timeout(30_000)
-        try:
+        with browser_page(browser, viewport={"width": 900, "height": 900}, timeout=30_000) as pg:
             pg.goto(host.url("/plain.html"))
             before = pg.evaluate(HOST_CSS_PROBE)
             pg.goto(host.url("/page.html"))
@@ -429,8 +433,6 @@ def test_the_widget_adds_a_player_to_a_host_page_without_touching_its_styles(bro
             pg.wait_for_function("() => getComputedStyle(document.querySelector('listen-player')"
                                  ".shadowRoot.querySelector('iframe')).height !== '0px'")
             shoot(pg, "widget-host.png")
-        finally:
-            context.close()
 
 
 # -- chapters, captions, transcript, speed, volume, names, phones, addresses -------------------------
@@ -534,9 +536,7 @@ VISIBLE_TITLES = """(title) => [...document.querySelectorAll('body *')].filter((
 
 def test_on_a_phone_the_article_page_shows_the_title_once_and_the_sticky_player_a_fifth_of_the_screen(browser, app_url,
                                                                                                      river):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
-    pg = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True) as pg:
         pg.goto(f"{app_url}/a/{river['id']}")
         pg.wait_for_selector(".lp-s")
         assert len(pg.evaluate(VISIBLE_TITLES, "A Walk by the River")) == 1
@@ -551,8 +551,6 @@ def test_on_a_phone_the_article_page_shows_the_title_once_and_the_sticky_player_
         assert pg.is_visible(".lp-chapters") and pg.get_attribute(".lp-more", "aria-expanded") == "true"
         assert pg.evaluate("document.documentElement.scrollWidth") <= 360
         shoot(pg, "article-phone-more.png")
-    finally:
-        context.close()
 
 
 def test_the_home_pages_address_becomes_the_articles_so_a_reload_brings_it_back(page, app_url):
@@ -572,9 +570,7 @@ def test_the_home_pages_address_becomes_the_articles_so_a_reload_brings_it_back(
 
 
 def test_the_voice_menu_lists_the_readers_language_first_and_plays_a_preview(browser, app_url):
-    context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="es-ES")
-    pg = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": 1100, "height": 800}, locale="es-ES") as pg:
         pg.goto(app_url + "/")
         voices = pg.eval_on_selector_all("#voice option", "os => os.map(o => o.value)")
         assert voices[0] == "" and voices[1] == "roa/es"
@@ -583,8 +579,6 @@ def test_the_voice_menu_lists_the_readers_language_first_and_plays_a_preview(bro
             pg.click("#voice-preview")
         assert info.value.status == 200 and "voice=roa%2Fit" in info.value.url
         pg.wait_for_function("() => document.querySelector('#voice-preview').textContent.includes('Stop')")
-    finally:
-        context.close()
 
 
 def test_pasting_an_article_brings_its_languages_voices_to_the_top(page, app_url):

@@ -22,17 +22,6 @@ def cache_fingerprint(cache: Path) -> dict[str, str]:
             for p in cache.rglob("*") if p.is_file() and "tmp" not in p.parts}
 
 
-@pytest.fixture
-def warm_cache(tmp_path):
-    """A cache that already holds a rendered article."""
-    cache = tmp_path / "cache"
-    article = tmp_path / "short.txt"
-    article.write_text(SHORT_ARTICLE)
-    result = run_cli("speak", str(article), "-o", str(tmp_path / "short.mp3"), "--cache-dir", str(cache))
-    assert result.returncode == 0, result.stderr
-    return cache
-
-
 def test_speak_writes_the_mp3_with_timings_and_captions_beside_it(tmp_path, warm_cache):
     out = tmp_path / "short.mp3"
     assert out.read_bytes()[:3] == b"ID3"

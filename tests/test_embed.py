@@ -17,7 +17,7 @@ waitress = pytest.importorskip("waitress")
 
 from listen.config import Settings  # noqa: E402
 from tests.pageserver import PageServer  # noqa: E402
-from tests.test_browser import ARGS, CHROMIUM, RIVER, shoot, wait_ready  # noqa: E402
+from tests.test_browser import ARGS, CHROMIUM, RIVER, browser_page, shoot, wait_ready  # noqa: E402
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
@@ -106,9 +106,7 @@ def assert_title_ellipsises(pg, width: int) -> None:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_embed_shows_every_control_from_280_to_1200_pixels_in_either_colour_scheme(browser, app_url, river,
                                                                                        scheme):
-    context = browser.new_context(viewport={"width": 280, "height": 240}, color_scheme=scheme)
-    pg = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": 280, "height": 240}, color_scheme=scheme) as pg:
         for width, height in SIZES:
             pg.set_viewport_size({"width": width, "height": height})
             pg.goto(f"{app_url}/embed/{river['id']}")
@@ -126,14 +124,10 @@ def test_the_embed_shows_every_control_from_280_to_1200_pixels_in_either_colour_
             assert colours[0] == expected_bg and colours[1] != colours[0]
             if width in (375, 1200):
                 shoot(pg, f"embed-{width}-{scheme}.png")
-    finally:
-        context.close()
 
 
 def test_the_player_works_in_a_280_pixel_embed(browser, app_url, river):
-    context = browser.new_context(viewport={"width": 280, "height": 240})
-    pg = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": 280, "height": 240}) as pg:
         pg.goto(f"{app_url}/embed/{river['id']}")
         pg.click(".lp-play")
         pg.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 0.3")
@@ -143,8 +137,6 @@ def test_the_player_works_in_a_280_pixel_embed(browser, app_url, river):
         assert pg.evaluate("document.querySelector('.lp-audio').playbackRate") == 1.5
         assert pg.get_attribute(".lp-download", "href").endswith("/audio.mp3?download=1")
         assert pg.get_attribute(".lp-download", "download").startswith("council-votes-to-build-the-new-tram-line")
-    finally:
-        context.close()
 
 
 def host_page(app_url: str, widget: str, before: str = FILLER[:2000]) -> str:
@@ -165,10 +157,7 @@ def test_playing_in_an_embed_never_scrolls_the_host_page_and_follows_inside_its_
     oembed = json.load(urllib.request.urlopen(f"{app_url}/oembed?url={app_url}/a/{river['id']}", timeout=10))
     with PageServer() as host:
         host.add("/story.html", host_page(app_url, f"<listen-player>{oembed['html']}</listen-player>"))
-        context = browser.new_context(viewport={"width": 900, "height": 700})
-        pg = context.new_page()
-        pg.set_default_timeout(30_000)
-        try:
+        with browser_page(browser, viewport={"width": 900, "height": 700}, timeout=30_000) as pg:
             pg.goto(host.url("/story.html"))
             frame_el = pg.wait_for_selector("listen-player iframe")
             frame = frame_el.content_frame()
@@ -197,14 +186,10 @@ def test_playing_in_an_embed_never_scrolls_the_host_page_and_follows_inside_its_
                 return [t.scrollTop, b.top >= a.top - 1 && b.bottom <= a.bottom + 1]; }""", last)
             assert shown[0] > 0 and shown[1], shown
             shoot(pg, "embed-host-scrolled.png")
-        finally:
-            context.close()
 
 
 def test_once_the_reader_scrolls_the_text_panel_it_stays_where_they_put_it(browser, app_url, river):
-    context = browser.new_context(viewport={"width": 600, "height": 240})
-    pg = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": 600, "height": 240}) as pg:
         pg.goto(f"{app_url}/embed/{river['id']}")
         pg.wait_for_selector(".lp-s")
         pg.click(".lp-play")
@@ -229,14 +214,10 @@ def test_once_the_reader_scrolls_the_text_panel_it_stays_where_they_put_it(brows
         pg.wait_for_selector(".lp-follow:not([hidden])")
         pg.click(".lp-follow")
         pg.wait_for_function("() => document.querySelector('.lp-text').scrollTop > 0")
-    finally:
-        context.close()
 
 
 def test_a_dead_embed_shows_one_line_that_fits_the_frame(browser, app_url):
-    context = browser.new_context(viewport={"width": 280, "height": 56})
-    pg = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": 280, "height": 56}) as pg:
         for width, height in ((280, 56), (600, 240)):
             pg.set_viewport_size({"width": width, "height": height})
             response = pg.goto(f"{app_url}/embed/{'e' * 64}")
@@ -247,8 +228,6 @@ def test_a_dead_embed_shows_one_line_that_fits_the_frame(browser, app_url):
             assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["y"] >= 0 and box["y"] + box["height"] <= height
             assert box["height"] < 30  # one line
             assert pg.evaluate("document.documentElement.scrollHeight") <= height
-    finally:
-        context.close()
 
 
 # -- the bar -------------------------------------------------------------------------------------
@@ -256,9 +235,7 @@ def test_a_dead_embed_shows_one_line_that_fits_the_frame(browser, app_url):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_bar_is_one_56_pixel_line_with_play_title_time_speed_and_progress(browser, app_url, river, scheme):
-    context = browser.new_context(viewport={"width": 280, "height": 56}, color_scheme=scheme)
-    pg = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": 280, "height": 56}, color_scheme=scheme) as pg:
         for width, _ in SIZES:
             pg.set_viewport_size({"width": width, "height": 56})
             pg.goto(f"{app_url}/embed/{river['id']}?layout=bar")
@@ -276,30 +253,22 @@ def test_the_bar_is_one_56_pixel_line_with_play_title_time_speed_and_progress(br
         pg.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 0.3")
         pg.select_option(".lp-speed", "2")
         assert pg.evaluate("document.querySelector('.lp-audio').playbackRate") == 2
-    finally:
-        context.close()
 
 
 def test_the_bar_fits_the_height_oembed_answers_for_a_60_pixel_box(browser, app_url, river):
     data = json.load(urllib.request.urlopen(f"{app_url}/oembed?url={app_url}/a/{river['id']}&maxheight=60&maxwidth=320",
                                             timeout=10))
-    context = browser.new_context(viewport={"width": data["width"], "height": data["height"]})
-    pg = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": data["width"], "height": data["height"]}) as pg:
         src = data["html"].split('src="')[1].split('"')[0].replace("&amp;", "&")
         pg.goto(src)
         pg.wait_for_selector(".lp[data-status='ready']")
         assert_fits(pg, data["width"], data["height"], BAR_CONTROLS)
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("layout", ["compact", "bar"])
 def test_the_secondary_controls_open_behind_a_menu_and_fit_from_280_to_1200_pixels(browser, app_url, river, layout):
     height = 56 if layout == "bar" else 240
-    context = browser.new_context(viewport={"width": 280, "height": height})
-    pg = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": 280, "height": height}) as pg:
         for width, _ in SIZES:
             pg.set_viewport_size({"width": width, "height": height})
             pg.goto(f"{app_url}/embed/{river['id']}" + ("?layout=bar" if layout == "bar" else ""))
@@ -315,14 +284,10 @@ def test_the_secondary_controls_open_behind_a_menu_and_fit_from_280_to_1200_pixe
             pg.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 1")
             pg.click(".lp-more")
             assert not pg.is_visible(".lp-next") and pg.is_visible(".lp-speed")
-    finally:
-        context.close()
 
 
 def test_captions_in_the_bar_take_the_titles_place(browser, app_url, river):
-    context = browser.new_context(viewport={"width": 375, "height": 56})
-    pg = context.new_page()
-    try:
+    with browser_page(browser, viewport={"width": 375, "height": 56}) as pg:
         pg.goto(f"{app_url}/embed/{river['id']}?layout=bar")
         pg.wait_for_selector(".lp[data-status='ready']")
         pg.click(".lp-more")
@@ -332,8 +297,6 @@ def test_captions_in_the_bar_take_the_titles_place(browser, app_url, river):
         pg.wait_for_function("() => document.querySelector('.lp-caption').textContent.length > 0")
         assert pg.is_visible(".lp-caption") and not pg.is_visible(".lp-title")
         assert_fits(pg, 375, 56, (".lp-play", ".lp-caption", ".lp-seek", ".lp-speed", ".lp-more"))
-    finally:
-        context.close()
 
 
 STORY = """<div id="story">
@@ -353,10 +316,7 @@ def test_the_widget_lights_and_seeks_in_the_host_pages_own_text(browser, app_url
     with PageServer() as host:
         host.add("/plain.html", page.replace("STORY", STORY).replace("WIDGET", ""))
         host.add("/page.html", page.replace("STORY", STORY).replace("WIDGET", widget))
-        context = browser.new_context(viewport={"width": 800, "height": 700})
-        pg = context.new_page()
-        pg.set_default_timeout(60_000)
-        try:
+        with browser_page(browser, viewport={"width": 800, "height": 700}, timeout=60_000) as pg:
             pg.goto(host.url("/plain.html"))
             before = pg.evaluate(LAYOUT_PROBE)
             pg.goto(host.url("/page.html"))
@@ -401,8 +361,6 @@ def test_the_widget_lights_and_seeks_in_the_host_pages_own_text(browser, app_url
             assert all(s.get_attribute("data-listen-s") == target
                        for s in pg.query_selector_all("#story [data-listen-current]"))
             shoot(pg, "widget-source-bar.png")
-        finally:
-            context.close()
 
 
 # -- listening stats from the player --------------------------------------------------------------
@@ -415,19 +373,15 @@ def stats_of(app_url: str, key: str) -> dict:
 
 def test_the_embed_counts_a_play_each_quarter_heard_and_the_speed(browser, app_url, river):
     before = stats_of(app_url, river["id"])
-    context = browser.new_context(viewport={"width": 600, "height": 240})
-    pg = context.new_page()
     beacons = []
-    pg.on("request", lambda r: beacons.append(r.url) if r.url.endswith("/beacon") else None)
-    try:
+    with browser_page(browser, viewport={"width": 600, "height": 240}) as pg:
+        pg.on("request", lambda r: beacons.append(r.url) if r.url.endswith("/beacon") else None)
         pg.goto(f"{app_url}/embed/{river['id']}")
         pg.wait_for_selector(".lp[data-status='ready']")
         pg.select_option(".lp-speed", "2")
         pg.click(".lp-play")
         pg.wait_for_function("() => document.querySelector('.lp-audio').ended", timeout=60_000)
         pg.wait_for_timeout(500)
-    finally:
-        context.close()
     after = stats_of(app_url, river["id"])
     assert after["plays"] == before["plays"] + 1
     assert {q: after["heard"][q] - before["heard"][q] for q in ("25", "50", "75", "100")} == \
@@ -437,16 +391,12 @@ def test_the_embed_counts_a_play_each_quarter_heard_and_the_speed(browser, app_u
 
 
 def test_a_listener_with_global_privacy_control_sends_no_beacon(browser, app_url, river):
-    context = browser.new_context(viewport={"width": 600, "height": 240})
-    context.add_init_script("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})")
-    pg = context.new_page()
     beacons = []
-    pg.on("request", lambda r: beacons.append(r.url) if r.url.endswith("/beacon") else None)
-    try:
+    with browser_page(browser, viewport={"width": 600, "height": 240}) as pg:
+        pg.add_init_script("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})")
+        pg.on("request", lambda r: beacons.append(r.url) if r.url.endswith("/beacon") else None)
         pg.goto(f"{app_url}/embed/{river['id']}")
         pg.click(".lp-play")
         pg.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 1")
         pg.wait_for_timeout(300)
-    finally:
-        context.close()
     assert beacons == []

@@ -241,7 +241,7 @@ def test_a_chunk_comes_out_the_same_whatever_the_engine_said_before_it(engine):
     assert np.array_equal(first, speak(engine, same).samples)
 
 
-def _run_decoder_test_model(model, phoneme_ids):
+def _speak_phoneme_ids(model, phoneme_ids):
     import onnxruntime
 
     session = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
@@ -266,7 +266,7 @@ def test_piper_runs_its_decoder_in_2d_and_says_the_same_samples():
     weights = {w.name: w for w in two_d.graph.initializer}
     assert convolutions and all(len(weights[n.input[1]].dims) == 4 for n in convolutions)
     ids = [1, 0, 20, 0, 31, 0, 27, 0, 3, 0, 14, 0, 2]  # ^ and $ around a few phonemes, with pads
-    before, after = _run_decoder_test_model(one_d, ids), _run_decoder_test_model(two_d, ids)
+    before, after = _speak_phoneme_ids(one_d, ids), _speak_phoneme_ids(two_d, ids)
     assert before.size == after.size > 1000
     assert np.abs(before - after).max() < 1e-4
 

@@ -34,17 +34,6 @@ def run_listen(*args: str, env: dict[str, str] | None = None, cwd: Path | None =
                           env={**os.environ, **(env or {})})
 
 
-@pytest.fixture
-def warm(tmp_path) -> Path:
-    """A cache holding one rendered article."""
-    cache = tmp_path / "cache"
-    article = tmp_path / "short.txt"
-    article.write_text(SHORT_ARTICLE)
-    done = run_cli("speak", str(article), "-o", str(tmp_path / "short.mp3"), "--cache-dir", str(cache))
-    assert done.returncode == 0, done.stderr
-    return cache
-
-
 def story(title: str, sentence: str) -> str:
     return f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>" \
            f"<p>{sentence} It is a short story for the test.</p></article></body></html>"
@@ -205,15 +194,15 @@ def test_batch_on_a_terminal_shows_the_sentences_done_inside_an_article(tmp_path
 # -- the cache commands (#14 item 8) ------------------------------------------------------------------
 
 
-def test_cache_commands_use_the_cache_dir_given_before_the_action_and_create_nothing(tmp_path, warm):
+def test_cache_commands_use_the_cache_dir_given_before_the_action_and_create_nothing(tmp_path, warm_cache):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    stats = run_cli("cache", "--cache-dir", str(warm), "stats", cwd=elsewhere)
+    stats = run_cli("cache", "--cache-dir", str(warm_cache), "stats", cwd=elsewhere)
     assert stats.returncode == 0, stats.stderr
-    assert stats.stdout.decode().startswith(str(warm)) and "1 renditions" in stats.stdout.decode()
-    pruned = run_cli("cache", "--cache-dir", str(warm), "prune", "--max-size", "1B", cwd=elsewhere)
+    assert stats.stdout.decode().startswith(str(warm_cache)) and "1 renditions" in stats.stdout.decode()
+    pruned = run_cli("cache", "--cache-dir", str(warm_cache), "prune", "--max-size", "1B", cwd=elsewhere)
     assert pruned.returncode == 0, pruned.stderr
-    assert not list(warm.rglob("*.mp3"))
+    assert not list(warm_cache.rglob("*.mp3"))
     assert list(elsewhere.iterdir()) == []  # no ./audio_cache made on the way
 
 
@@ -224,20 +213,20 @@ def test_cache_commands_on_a_folder_that_is_no_cache_say_so_and_create_nothing(t
     assert not (tmp_path / "typo").exists()
 
 
-def test_prune_without_a_unit_is_refused_and_deletes_nothing(tmp_path, warm):
-    before = sorted(p for p in warm.rglob("*") if p.is_file())
-    result = run_cli("cache", "prune", "--max-size", "500", "--cache-dir", str(warm))
+def test_prune_without_a_unit_is_refused_and_deletes_nothing(tmp_path, warm_cache):
+    before = sorted(p for p in warm_cache.rglob("*") if p.is_file())
+    result = run_cli("cache", "prune", "--max-size", "500", "--cache-dir", str(warm_cache))
     assert result.returncode == 2
     assert "500MB" in result.stderr.decode()
-    assert sorted(p for p in warm.rglob("*") if p.is_file()) == before
+    assert sorted(p for p in warm_cache.rglob("*") if p.is_file()) == before
 
 
-def test_prune_dry_run_counts_what_would_go_and_deletes_nothing(tmp_path, warm):
-    before = sorted(p for p in warm.rglob("*") if p.is_file())
-    result = run_cli("cache", "prune", "--max-size", "1KB", "--dry-run", "--cache-dir", str(warm))
+def test_prune_dry_run_counts_what_would_go_and_deletes_nothing(tmp_path, warm_cache):
+    before = sorted(p for p in warm_cache.rglob("*") if p.is_file())
+    result = run_cli("cache", "prune", "--max-size", "1KB", "--dry-run", "--cache-dir", str(warm_cache))
     assert result.returncode == 0, result.stderr
     assert re.match(r"Would remove [1-9]\d* entries", result.stdout.decode())
-    assert sorted(p for p in warm.rglob("*") if p.is_file()) == before
+    assert sorted(p for p in warm_cache.rglob("*") if p.is_file()) == before
 
 
 @pytest.mark.parametrize(("text", "size"), [("500MB", 500_000_000), ("2GB", 2_000_000_000), ("1024B", 1024),

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import post_ready
 
 from listen.config import Settings
 from web import close_app, create_app, manager_of
@@ -20,10 +21,7 @@ EVIL_TEXT = ('<script>alert("title")</script> Evil Headline\n\n'
 @pytest.fixture(scope="module")
 def evil(app):
     """The id of a finished article whose text is full of markup."""
-    key = app.test_client().post("/api/v1/articles", json={"text": EVIL_TEXT}).json["id"]
-    job = manager_of(app).get(key)
-    assert job.wait(60) and job.status == "ready", job.error
-    return key
+    return post_ready(app.test_client(), app, text=EVIL_TEXT)["id"]
 
 
 def test_the_page_lists_voices_and_carries_security_headers(client):
@@ -138,9 +136,7 @@ def test_a_relative_cache_folder_serves_audio_from_the_working_directory(tmp_pat
     app = create_app(Settings.of(cache_dir=Path("audio_cache"), engine_workers=1), render_sample=False)
     try:
         client = app.test_client()
-        key = client.post("/api/v1/articles", json={"text": "A relative cache still works."}).json["id"]
-        job = manager_of(app).get(key)
-        assert job.wait(60) and job.status == "ready", job.error
+        key = post_ready(client, app, text="A relative cache still works.")["id"]
         audio = client.get(f"/api/v1/articles/{key}/audio.mp3")
         assert audio.status_code == 200
         assert audio.data[:3] == b"ID3"

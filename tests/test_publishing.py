@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import post_ready
 
 from listen.config import Settings
-from web import close_app, create_app, manager_of
+from web import close_app, create_app
 
 ARTICLE = "Harbour Wall Repaired\n\nThe harbour wall was repaired this week. Boats can moor there again.\n"
 
@@ -19,17 +20,9 @@ def app(tmp_path_factory: pytest.TempPathFactory):
     close_app(app)
 
 
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 @pytest.fixture(scope="module")
 def key(app):
-    key = app.test_client().post("/api/v1/articles", json={"text": ARTICLE}).json["id"]
-    job = manager_of(app).get(key)
-    assert job.wait(60) and job.status == "ready", job.error
-    return key
+    return post_ready(app.test_client(), app, text=ARTICLE)["id"]
 
 
 def oembed(client, url: str, **limits):

@@ -7,10 +7,10 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import ffprobe, run_cli
+from conftest import ffprobe, post_ready, run_cli
 
 from listen.config import Settings
-from web import close_app, create_app, manager_of
+from web import close_app, create_app
 from web.downloads import slug, transcript_text
 
 ARTICLE = """US resumes drug intelligence cooperation
@@ -21,14 +21,6 @@ The United States will again share drug intelligence with the government, offici
 
 Talks had stalled for a year. Both sides called the deal a fresh start.
 """
-
-
-def post_ready(client, app, **fields) -> dict:
-    response = client.post("/api/v1/articles", json=fields)
-    assert response.status_code in (200, 202), response.json
-    job = manager_of(app).get(response.json["id"])
-    assert job.wait(60) and job.status == "ready", job.error
-    return response.json
 
 
 @pytest.fixture(scope="module")
