@@ -61,7 +61,7 @@ def kind(folder: Path, name: str) -> str:
 
 
 def ours(html: str) -> str:
-    from listen.htmlpage import from_html
+    from listen.reading.htmlpage import from_html
 
     return "\n\n".join(from_html(html).paragraphs)
 

@@ -28,15 +28,15 @@ from common import SEED
 
 def chunks() -> list[str]:
     from listen.config import Settings
-    from listen.plaintext import from_text
-    from listen.script import build_script
+    from listen.reading.plaintext import from_text
+    from listen.text.script import build_script
 
     script = build_script(from_text(SEED.read_text(), str(SEED)), Settings().render)
     return [c for s in script.sentences[:14] for c in s.chunks][:14]
 
 
 def measured_wpm(engine_name: str, rate: int, texts: list[str]) -> float:
-    from listen.audio import process_chunk
+    from listen.audio.chunk import process_chunk
     from listen.engines import get_engine, to_pipeline_rate
 
     engine = get_engine(engine_name)

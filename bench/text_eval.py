@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from espeak import phonemes  # noqa: E402
 
 from listen.errors import ListenError  # noqa: E402
-from listen.normalize import to_spoken  # noqa: E402
-from listen.segment import punkt_sentences, split_sentences  # noqa: E402
+from listen.text.normalize import to_spoken  # noqa: E402
+from listen.text.segment import punkt_sentences, split_sentences  # noqa: E402
 
 CASES = ROOT / "tests" / "cases"
 

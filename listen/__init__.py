@@ -1,10 +1,14 @@
 """listen: read articles aloud with an offline engine; cached, stitched, timed MP3s.
 
-The pipeline, one module per stage: loader (plaintext, htmlpage, fetch) -> article
-(Article) -> script (Script) -> chunks (chunk audio and pieces, in engine workers) ->
-render (Rendition: MP3, timings, captions). README.md's layout section has the whole
-tree and a glossary. Names are imported on first use, so engine worker processes that
-need only `listen.chunks` do not pay for NLTK and the rest at start-up.
+The pipeline, one subpackage per stage:
+
+    reading  (input -> Article)  ->  text  (Article -> Script)  ->  render  (Script -> Rendition,
+    through engines and audio in engine worker processes, kept in cache)  ->  delivery
+    (cli, the web app in web/, queue for scaling out, publish for feeds and webhooks)
+
+docs/architecture.md has the whole tree and a glossary. Names are imported on first use,
+so engine worker processes that need only `listen.render.pieces` do not pay for NLTK and
+the rest at start-up.
 """
 
 from __future__ import annotations
@@ -15,18 +19,18 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Article": "article",
-    "from_html": "htmlpage",
-    "from_text": "plaintext",
-    "from_url": "loader",
-    "load": "loader",
-    "Settings": "config",
-    "ListenError": "errors",
-    "Rendition": "render",
-    "Renderer": "render",
-    "Script": "script",
-    "Sentence": "script",
-    "build_script": "script",
+    "Article": "listen.article",
+    "from_html": "listen.reading.htmlpage",
+    "from_text": "listen.reading.plaintext",
+    "from_url": "listen.reading.loader",
+    "load": "listen.reading.loader",
+    "Settings": "listen.config",
+    "ListenError": "listen.errors",
+    "Rendition": "listen.render.renderer",
+    "Renderer": "listen.render.renderer",
+    "Script": "listen.text.script",
+    "Sentence": "listen.text.script",
+    "build_script": "listen.text.script",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -34,5 +38,5 @@ __all__ = sorted(_EXPORTS)
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
-        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'listen' has no attribute {name!r}")

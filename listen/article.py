@@ -1,8 +1,8 @@
 """The Article model: what a page says, without its furniture.
 
-Reading one lives beside it, one module per kind of input: plaintext.py (plain
-text), htmlpage.py (an HTML page), and loader.py (choosing between a path, a URL and
-standard input, and between text and HTML).
+It sits at the top of the package because every stage after reading takes it: the
+text side, the renderer and the queue's payload. Reading one is listen/reading/'s job,
+one module per kind of input.
 """
 
 from __future__ import annotations

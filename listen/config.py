@@ -20,9 +20,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .cache import parse_size
-from .engines import ENGINES
-from .errors import SettingsError
+from listen.cache.store import parse_size
+from listen.engines import ENGINES
+from listen.errors import SettingsError
 
 MIN_RATE = 80
 MAX_RATE = 450

@@ -1,6 +1,6 @@
 """One hierarchy of errors whose messages tell the user what to do next.
 
-The CLI (listen/cli.py) and the web app (web/errors.py) each translate these in
+The CLI (listen/cli/main.py) and the web app (web/errors.py) each translate these in
 exactly one place: `exit_code` (an ExitStatus) for the shell, `http_status` and `code` for HTTP.
 """
 

@@ -16,7 +16,7 @@ from flask import Flask
 from redisserver import RedisServer
 
 from listen.config import Settings
-from listen.render import Renderer
+from listen.render.renderer import Renderer
 from web import close_app, create_app, manager_of
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -79,7 +79,7 @@ def start_worker(redis_url: str, cache_dir: Path, *extra: str, heartbeat_s: floa
     if heartbeat_s is None:
         command = [sys.executable, "-m", "listen", "worker", *extra]
     else:
-        code = ("import sys; from listen.config import Settings; from listen.queue_worker import run_worker; "
+        code = ("import sys; from listen.config import Settings; from listen.queue.worker import run_worker; "
                 f"sys.exit(run_worker(Settings.from_env(), name={name or None!r}, heartbeat_s={heartbeat_s}))")
         command = [sys.executable, "-c", code]
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it

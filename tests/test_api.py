@@ -13,8 +13,8 @@ import pytest
 from conftest import article_text
 from pageserver import PageServer
 
+from listen.audio.mp3 import id3_size
 from listen.config import Settings
-from listen.mp3 import id3_size
 from web import close_app, create_app, manager_of
 
 # Private hosts allowed: the URL tests fetch from a page server on loopback.

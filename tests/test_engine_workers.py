@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import queue
 
-from listen.engine_workers import TaskOutcome, WorkerPool, engine_modules
 from listen.engines import ENGINES
 from listen.errors import EngineError
+from listen.render.workers import TaskOutcome, WorkerPool, engine_modules
 
 
 def run_one(handler: str, task: str, timeout: float = 30) -> TaskOutcome:

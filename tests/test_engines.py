@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pytest
 
-from listen.audio import process_chunk
+from listen.audio.chunk import process_chunk
 from listen.engines import ENGINES, PIPELINE_SAMPLE_RATE, Synthesis, get_engine, resample, to_pipeline_rate
 from listen.engines.ipa import espeak_to_ipa
 from listen.errors import SettingsError

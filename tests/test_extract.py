@@ -9,14 +9,14 @@ import pytest
 from conftest import SEED
 from pageserver import PageServer
 
-import listen.fetch as fetch_module
+import listen.reading.fetch as fetch_module
 from bench import extraction_eval as evaluation
-from listen import boilerplate
 from listen.config import Settings
 from listen.errors import InputError
-from listen.htmlpage import from_html
-from listen.loader import from_pasted, load
-from listen.plaintext import from_text
+from listen.reading import boilerplate
+from listen.reading.htmlpage import from_html
+from listen.reading.loader import from_pasted, load
+from listen.reading.plaintext import from_text
 from web.intake import Submission, read
 
 PAGES = Path(__file__).parent / "pages"
@@ -139,7 +139,7 @@ def test_the_plain_text_seed_article_still_reads_headline_first_without_furnitur
 
 
 def test_readability_gives_the_body_when_trafilatura_finds_nothing(monkeypatch):
-    import listen.htmlpage as htmlpage
+    import listen.reading.htmlpage as htmlpage
 
     monkeypatch.setattr(htmlpage, "trafilatura_doc", lambda tree, url: None)
     html, expected, meta = page("legacy-ferry-timetable")

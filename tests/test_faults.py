@@ -17,13 +17,13 @@ from conftest import article_text as unique_article
 from conftest import running_app, tmpfs
 from redisserver import RedisServer, start_worker, stop_worker, wait_for
 
-from listen.cache import decode_chunk, unseal
+from listen.audio.mp3 import id3_size
+from listen.cache.store import decode_chunk, unseal
 from listen.config import Settings
 from listen.errors import CacheError, ListenError
-from listen.mp3 import id3_size
-from listen.plaintext import from_text
-from listen.render import Renderer
-from listen.render_queue import QUEUED, READY, RENDERING, RenderQueue
+from listen.queue.client import QUEUED, READY, RENDERING, RenderQueue
+from listen.reading.plaintext import from_text
+from listen.render.renderer import Renderer
 from web import manager_of
 
 

@@ -6,7 +6,7 @@ import pytest
 from pageserver import PageServer
 
 from listen.config import ServiceSettings
-from listen.feeds import expand_sources, urls_in_feed
+from listen.reading.article_urls import expand_sources, urls_in_feed
 
 SETTINGS = ServiceSettings(allow_private_hosts=True, fetch_timeout_s=2.0)
 

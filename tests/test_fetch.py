@@ -7,10 +7,10 @@ import socket
 import pytest
 from pageserver import PageServer
 
-from listen import fetch as fetch_module
 from listen.config import ServiceSettings
 from listen.errors import FetchError, UnsafeURLError, UpstreamError
-from listen.fetch import USER_AGENT, check_address, fetch
+from listen.reading import fetch as fetch_module
+from listen.reading.fetch import USER_AGENT, check_address, fetch
 
 PAGE = "<html><head><title>T</title></head><body><p>Hello, reader — café.</p></body></html>"
 # A public-looking address that the tests route to the local server.
@@ -240,7 +240,7 @@ def test_an_article_url_is_fetched_and_its_article_extracted(server, open_settin
     from pathlib import Path
 
     from listen.config import Settings
-    from listen.loader import from_url
+    from listen.reading.loader import from_url
 
     pages = Path(__file__).parent / "pages"
     server.add("/news/tram", (pages / "gazette-tram-extension.html").read_bytes())

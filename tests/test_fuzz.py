@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from listen.config import RenderSettings
 from listen.errors import ListenError
-from listen.lexicon import Lexicon
-from listen.normalize import to_spoken_with_map
-from listen.plaintext import from_text
-from listen.script import build_script
+from listen.reading.plaintext import from_text
+from listen.text.lexicon import Lexicon
+from listen.text.normalize import to_spoken_with_map
+from listen.text.script import build_script
 
 SETTINGS = RenderSettings(language="en")
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

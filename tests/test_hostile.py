@@ -8,8 +8,8 @@ import pytest
 
 from listen.config import ServiceSettings, Settings
 from listen.errors import InputError, UnsafeURLError
-from listen.fetch import fetch
-from listen.lexicon import Lexicon
+from listen.reading.fetch import fetch
+from listen.text.lexicon import Lexicon
 from web import close_app, create_app
 
 
@@ -109,7 +109,7 @@ def test_a_host_name_dns_cannot_carry_is_a_400_from_the_api(app, what):
 
 @pytest.mark.parametrize("what", HOSTS)
 def test_a_host_name_dns_cannot_carry_is_refused_before_any_lookup(what, monkeypatch):
-    import listen.fetch as fetch_module
+    import listen.reading.fetch as fetch_module
 
     def no_lookup(host, port):
         raise AssertionError(f"looked up {host!r}")
@@ -120,7 +120,7 @@ def test_a_host_name_dns_cannot_carry_is_refused_before_any_lookup(what, monkeyp
 
 
 def test_a_host_of_63_character_labels_and_253_characters_is_still_looked_up(monkeypatch):
-    import listen.fetch as fetch_module
+    import listen.reading.fetch as fetch_module
 
     looked_up = []
     monkeypatch.setattr(fetch_module, "resolve", lambda host, port: looked_up.append(host) or ["10.0.0.1"])
@@ -182,7 +182,7 @@ EMBEDDED_PRIVATE = {
 
 @pytest.mark.parametrize("what", EMBEDDED_PRIVATE)
 def test_ipv6_forms_of_private_ipv4_and_site_local_addresses_are_refused(what):
-    from listen.fetch import check_address
+    from listen.reading.fetch import check_address
 
     with pytest.raises(UnsafeURLError, match="private|loopback"):
         check_address(EMBEDDED_PRIVATE[what])
@@ -191,7 +191,7 @@ def test_ipv6_forms_of_private_ipv4_and_site_local_addresses_are_refused(what):
 @pytest.mark.parametrize("address", ["2002:a9fe:a9fe::1", "64:ff9b::169.254.169.254", "::169.254.169.254",
                                      "2002:e000:1::"])
 def test_ipv6_forms_of_metadata_and_multicast_addresses_are_refused_even_for_an_intranet(address):
-    from listen.fetch import check_address
+    from listen.reading.fetch import check_address
 
     with pytest.raises(UnsafeURLError, match="IPv6 form of"):
         check_address(address, allow_private=True)
@@ -199,13 +199,13 @@ def test_ipv6_forms_of_metadata_and_multicast_addresses_are_refused_even_for_an_
 
 @pytest.mark.parametrize("address", ["2002:5db8:d70e::1", "64:ff9b::93.184.215.14", "2606:2800:220:1:248:1893:25c8:1946"])
 def test_ipv6_forms_of_public_ipv4_addresses_still_pass(address):
-    from listen.fetch import check_address
+    from listen.reading.fetch import check_address
 
     check_address(address)
 
 
 def test_a_host_resolving_to_a_nat64_form_of_a_private_address_is_refused(monkeypatch):
-    import listen.fetch as fetch_module
+    import listen.reading.fetch as fetch_module
 
     monkeypatch.setattr(fetch_module, "resolve", lambda host, port: ["64:ff9b::a00:5"])
     with pytest.raises(UnsafeURLError, match="IPv6 form of 10.0.0.5"):

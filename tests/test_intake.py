@@ -20,7 +20,7 @@ from redisserver import wait_for
 from bench.common import DripServer
 from listen.config import ServiceSettings
 from listen.errors import UpstreamError
-from listen.fetch import fetch
+from listen.reading.fetch import fetch
 from web import manager_of
 from web.job import PendingJob
 

@@ -3,7 +3,7 @@
 import pytest
 
 from listen.errors import SettingsError
-from listen.language import NORMALISED, check_language, detect_language
+from listen.text.language import NORMALISED, check_language, detect_language
 
 PARAGRAPHS = {
     "en": "The United States has reestablished intelligence coordination with Bolivia, nearly 20 years "
@@ -119,13 +119,13 @@ def test_a_language_espeak_cannot_speak_is_a_settings_error_saying_what_to_use()
 
 
 def test_one_list_of_normalised_languages_serves_every_module():
-    from listen import lexicon, normalize, numbers
+    from listen.text import lexicon, normalize, numbers
 
     assert numbers.LANGUAGES is NORMALISED and normalize.LANGUAGES is NORMALISED and lexicon.LANGUAGES is NORMALISED
 
 
 def test_a_russian_page_whose_template_says_lang_en_is_read_as_russian():
-    from listen.htmlpage import from_html
+    from listen.reading.htmlpage import from_html
 
     body = "".join(
         f"<p>В {2019 + i} году городской совет утвердил новый план развития набережной и парков.</p>"

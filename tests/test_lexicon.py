@@ -5,9 +5,9 @@ import json
 import pytest
 
 from listen.errors import InputError
-from listen.lexicon import Lexicon
-from listen.normalize import to_spoken
-from listen.segment import split_sentences
+from listen.text.lexicon import Lexicon
+from listen.text.normalize import to_spoken
+from listen.text.segment import split_sentences
 
 SEED_PARAGRAPH = (
     "Daniel Foote, a retired U.S. diplomat who previously worked on counternarcotics policy in Bolivia, "

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from conftest import loudness
 
-from listen.audio_format import SAMPLE_RATE
+from listen.audio.format import SAMPLE_RATE
+from listen.audio.loudness import _oversampled_peaks, integrated_loudness, level
 from listen.engines import ENGINES
-from listen.loudness import _oversampled_peaks, integrated_loudness, level
-from listen.plaintext import from_text
-from listen.render import Renderer
+from listen.reading.plaintext import from_text
+from listen.render.renderer import Renderer
 
 
 def sine(freq: float, amplitude: float, seconds: float = 3.0) -> np.ndarray:

@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from num2words import num2words
 
-from listen.language import detect_language
-from listen.lexicon import Lexicon
-from listen.normalize import spell, to_spoken, to_spoken_with_map
-from listen.numbers import MONTHS, UNITS, WORDS
-from listen.textmap import text_range
+from listen.text.language import detect_language
+from listen.text.lexicon import Lexicon
+from listen.text.normalize import spell, to_spoken, to_spoken_with_map
+from listen.text.numbers import MONTHS, UNITS, WORDS
+from listen.text.textmap import text_range
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "normalization.yaml").read_text(encoding="utf-8"))
 

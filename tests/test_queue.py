@@ -13,9 +13,9 @@ from conftest import article_text
 from redisserver import start_worker, stop_worker, wait_for
 
 from listen.config import Settings
-from listen.plaintext import from_text
-from listen.render import Renderer
-from listen.render_queue import FAILED, READY, RenderQueue
+from listen.queue.client import FAILED, READY, RenderQueue
+from listen.reading.plaintext import from_text
+from listen.render.renderer import Renderer
 from web import close_app, create_app, manager_of
 
 

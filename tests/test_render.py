@@ -13,12 +13,12 @@ import pytest
 from conftest import SHORT_ARTICLE, ffprobe, loudness, run_cli, silences
 from mutagen.id3 import ID3
 
-import listen.render as render_module
-from listen.captions import parse_vtt
+import listen.render.renderer as render_module
 from listen.config import Settings
 from listen.errors import EngineError
-from listen.plaintext import from_text
-from listen.render import Renderer
+from listen.reading.plaintext import from_text
+from listen.render.captions import parse_vtt
+from listen.render.renderer import Renderer
 
 
 @pytest.fixture
@@ -269,7 +269,7 @@ def test_the_headline_goes_to_the_engine_before_the_body_is_worked_out(renderer,
 
 def test_the_process_that_stitches_pieces_does_not_load_the_audio_libraries():
     # numpy, pydub and the encoder live in the engine workers; the CLI process only joins bytes.
-    code = "import sys, listen.cli, listen.render; print([m for m in ('numpy', 'pydub', 'lameenc') if m in sys.modules])"
+    code = "import sys, listen.cli.main, listen.render.renderer; print([m for m in ('numpy', 'pydub', 'lameenc') if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -288,7 +288,7 @@ def test_a_renditions_bytes_are_the_same_whatever_the_number_of_engine_workers(t
 
 
 def test_an_articles_last_pieces_are_queued_longest_first_the_rest_in_reading_order(settings):
-    from listen.render import queue_order
+    from listen.render.renderer import queue_order
 
     paragraphs = [" ".join(["Word"] * (3 + (7 * n) % 11)) + "." for n in range(12)]
     plan = Renderer(settings).plan(from_text("A Headline\n\n" + "\n\n".join(paragraphs)))

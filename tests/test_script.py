@@ -7,8 +7,8 @@ import re
 from conftest import SEED
 
 from listen.config import RenderSettings
-from listen.plaintext import from_text
-from listen.script import INTRO, build_script, split_for_engine
+from listen.reading.plaintext import from_text
+from listen.text.script import INTRO, build_script, split_for_engine
 
 
 def seed_script():

@@ -184,8 +184,8 @@ def test_api_responses_are_nosniff(app, ready_id):
 
 def plain_id(app, text: str) -> str:
     """The id anyone can compute from an article's text: its rendition key."""
-    from listen.plaintext import from_text
-    from listen.render import Renderer
+    from listen.reading.plaintext import from_text
+    from listen.render.renderer import Renderer
 
     return Renderer(app.config["LISTEN_SETTINGS"]).plan(from_text(text)).key
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from listen.errors import SettingsError
-from listen.segment import punkt_sentences, split_sentences
+from listen.text.segment import punkt_sentences, split_sentences
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "segmentation.yaml").read_text(encoding="utf-8"))
 
@@ -151,8 +151,8 @@ def _in_a_fresh_python(code: str) -> str:
 def test_punkt_loads_without_the_rest_of_nltk():
     # `import nltk` loads nearly all of NLTK and numpy: a quarter of a second before every cold render.
     loaded = _in_a_fresh_python(
-        "import sys, listen.segment\n"
-        "listen.segment.split_sentences('Mr. Smith left. He came back.')\n"
+        "import sys, listen.text.segment\n"
+        "listen.text.segment.split_sentences('Mr. Smith left. He came back.')\n"
         "print([m for m in ('nltk.text', 'nltk.parse', 'nltk.corpus', 'numpy') if m in sys.modules])"
     )
     assert loaded == "[]"
@@ -160,7 +160,7 @@ def test_punkt_loads_without_the_rest_of_nltk():
 
 def test_the_rest_of_nltk_still_loads_when_asked_for():
     out = _in_a_fresh_python(
-        "import listen.segment, nltk\n"
+        "import listen.text.segment, nltk\n"
         "print(nltk.word_tokenize('Hello, world.', preserve_line=True), nltk.tokenize.punkt.PunktSentenceTokenizer.__name__)"
     )
     assert out == "['Hello', ',', 'world', '.'] PunktSentenceTokenizer"

@@ -9,7 +9,7 @@ import pytest
 
 from listen.config import Settings
 from listen.errors import InputError
-from listen.stats import RedisStats, SQLiteStats, metric_of
+from listen.publish.stats import RedisStats, SQLiteStats, metric_of
 from tests.conftest import article_text
 from tests.redisserver import RedisServer
 from web import manager_of

@@ -14,7 +14,7 @@ import pytest
 
 from listen.config import Settings
 from listen.errors import SettingsError
-from listen.webhooks import Dispatcher, event, sign
+from listen.publish.webhooks import Dispatcher, event, sign
 from tests.conftest import article_text
 from web import close_app, create_app, manager_of
 
@@ -153,7 +153,7 @@ def test_a_receiver_that_never_answers_well_gets_six_tries_then_is_given_up():
 
 
 def test_the_default_schedule_is_at_least_five_tries_over_about_ten_minutes():
-    from listen.webhooks import retry_delays
+    from listen.publish.webhooks import retry_delays
 
     delays = retry_delays(Settings().service)
     assert len(delays) + 1 >= 5

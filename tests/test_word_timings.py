@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from listen.engines import ENGINES
-from listen.plaintext import from_text
-from listen.render import Renderer
+from listen.reading.plaintext import from_text
+from listen.render.renderer import Renderer
 
 ARTICLE = """Storm Clears, Residents Return
 

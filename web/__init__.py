@@ -15,7 +15,7 @@ from limits import parse_many
 from listen.config import ServiceSettings, Settings
 from listen.engines import all_voices
 from listen.errors import ListenError, SettingsError
-from listen.plaintext import decode_text, from_text
+from listen.reading.plaintext import decode_text, from_text
 
 from . import errors, hosts, stats, webhooks
 from .api import bp as api_bp

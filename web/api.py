@@ -24,12 +24,12 @@ from flask import (
     stream_with_context,
 )
 
-from listen.captions import to_vtt
 from listen.config import Settings
 from listen.engines import ENGINES
 from listen.errors import InputError, RenderFailedError, SettingsError
-from listen.fetch import check_url
-from listen.sources import Sources
+from listen.publish.sources import Sources
+from listen.reading.fetch import check_url
+from listen.render.captions import to_vtt
 
 from . import downloads, origins, refresh, webhooks
 from .common import article_urls, cors, describe, external_url, find, manager, voices_json

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app
 
-from listen import podcast
-from listen.sources import Sources
+from listen.publish import podcast
+from listen.publish.sources import Sources
 
 from .common import cors, external_url, find
 

@@ -26,12 +26,12 @@ from typing import Any
 
 from listen import errors as listen_errors
 from listen.article import Article
-from listen.cache import cache_key
+from listen.cache.store import cache_key
 from listen.config import ServiceSettings, Settings
 from listen.engines import ENGINES, get_engine
 from listen.errors import BusyError, InputError, ListenError
-from listen.fetch import Page, fetch
-from listen.render import Plan, Renderer, script_code_fingerprint
+from listen.reading.fetch import Page, fetch
+from listen.render.renderer import Plan, Renderer, script_code_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +102,9 @@ def read(sub: Submission) -> tuple[Article, Page | None]:
 
     A URL with its scheme also gives the fetched page's validators, for a refresh later.
     """
-    from listen.htmlpage import from_html
-    from listen.loader import from_bytes, from_page, from_pasted, from_url
-    from listen.plaintext import decode_text
+    from listen.reading.htmlpage import from_html
+    from listen.reading.loader import from_bytes, from_page, from_pasted, from_url
+    from listen.reading.plaintext import decode_text
 
     settings = sub.settings
     page = None
@@ -163,8 +163,8 @@ class Failure:
 
 def _warm() -> None:
     """Import the readers and the sentence splitter as the process starts, not on the first post."""
-    import listen.htmlpage  # noqa: F401
-    from listen.segment import split_sentences
+    import listen.reading.htmlpage  # noqa: F401
+    from listen.text.segment import split_sentences
 
     split_sentences("Warm up. The tokenizer loads now.")
 

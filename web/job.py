@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from listen.cache import StoredRendition
+from listen.audio.mp3 import id3_size
+from listen.cache.store import StoredRendition
 from listen.errors import ListenError
-from listen.mp3 import id3_size
-from listen.render import TIMINGS_VERSION, Progress
-from listen.render_queue import FAILED, QUEUED, READY, RENDERING
+from listen.queue.client import FAILED, QUEUED, READY, RENDERING
+from listen.render.renderer import TIMINGS_VERSION, Progress
 
 if TYPE_CHECKING:
     from .jobs import JobManager

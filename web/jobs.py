@@ -1,7 +1,7 @@
 """The web app's jobs: background renders, one per rendition id, single-flight, bounded (web/job.py: a job).
 
 Without Redis a job renders on a small thread pool in this process; with Redis it is
-a queue job (listen/render_queue.py) that a queue worker renders, and this process
+a queue job (listen/queue/client.py) that a queue worker renders, and this process
 reads its status back. In-process, the chunks themselves go to the renderer's
 engine worker processes, which every job shares. Each job keeps what a listener
 needs while it runs (progress, sentences timed so far, the growing partial MP3),
@@ -22,13 +22,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from listen.article import Article
-from listen.cache import StoredRendition
+from listen.cache.store import StoredRendition
 from listen.config import Settings
 from listen.errors import BusyError, InputError, ListenError
-from listen.lexicon import Lexicon
-from listen.queue_worker import settings_from_payload
-from listen.render import Plan, Renderer
-from listen.render_queue import FAILED, READY, RENDERING, RenderQueue, payload
+from listen.queue.client import FAILED, READY, RENDERING, RenderQueue, payload
+from listen.queue.worker import settings_from_payload
+from listen.render.renderer import Plan, Renderer
+from listen.text.lexicon import Lexicon
 
 from .intake import IntakePool, Outline, Planned, Submission
 from .job import Job, PendingJob, QueuedJob, stamp_of, still_running, valid_id

@@ -10,11 +10,11 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, send_file
 from flask.typing import ResponseReturnValue
 
 from listen.errors import InputError, NotFoundError
-from listen.fetch import fetch
-from listen.loader import from_page
-from listen.queue_worker import settings_from_payload
-from listen.render_queue import payload
-from listen.sources import Sources
+from listen.publish.sources import Sources
+from listen.queue.client import payload
+from listen.queue.worker import settings_from_payload
+from listen.reading.fetch import fetch
+from listen.reading.loader import from_page
 
 from .common import article_urls, cors, external_url, find, manager
 from .job import READY, Job

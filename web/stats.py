@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 
 from listen.config import ServiceSettings
 from listen.errors import InputError, UnauthorizedError
-from listen.stats import RedisStats, SQLiteStats, Store, metric_of, summary
+from listen.publish.stats import RedisStats, SQLiteStats, Store, metric_of, summary
 
 from .common import find, manager
 from .keys import key_entries, key_entry_for, request_key_entry

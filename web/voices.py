@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from listen.engines import all_voices, choose_speaker
 from listen.errors import InputError, SettingsError
-from listen.language import detect_language
+from listen.text.language import detect_language
 
 bp = Blueprint("voices", __name__, url_prefix="/api/v1")
 

@@ -7,7 +7,7 @@ import threading
 from flask import Flask, current_app
 
 from listen.config import ServiceSettings
-from listen.webhooks import Dispatcher, check_webhook, event, subscribe, take_subscriptions
+from listen.publish.webhooks import Dispatcher, check_webhook, event, subscribe, take_subscriptions
 
 from .common import external_url, manager
 from .job import FAILED, READY, Job

@@ -2,7 +2,7 @@
 
 An Engine object is cheap to make in any process: listing voices, versions and
 defaults never starts a synthesiser. Only `load` and `synthesize` touch the real
-engine, and they run in worker processes (listen/engine_workers.py), once per process.
+engine, and they run in worker processes (listen/render/workers.py), once per process.
 
 A third engine is one module here with a class implementing Engine, and one line
 in ENGINES.
@@ -16,8 +16,8 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
-from ..audio_format import SAMPLE_RATE as PIPELINE_SAMPLE_RATE
-from ..errors import SettingsError
+from listen.audio.format import SAMPLE_RATE as PIPELINE_SAMPLE_RATE
+from listen.errors import SettingsError
 
 if TYPE_CHECKING:
     import numpy as np

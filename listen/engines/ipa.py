@@ -11,7 +11,7 @@ import subprocess
 import unicodedata
 from functools import lru_cache
 
-from ..errors import InputError
+from listen.errors import InputError
 
 
 @lru_cache(maxsize=1024)

@@ -22,9 +22,9 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
-from ..cache import sha256_file
-from ..errors import EngineError, SettingsError
-from . import Engine, Synthesis, Voice, WordTiming
+from listen.cache.store import sha256_file
+from listen.engines import Engine, Synthesis, Voice, WordTiming
+from listen.errors import EngineError, SettingsError
 
 BUNDLED = "en_US-joe-medium"
 # Pace calibration (bench/rate_calibration.py: the seed article's first 14 chunks, 323
@@ -227,7 +227,7 @@ def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
     Every `listen speak` keys its article with the voices' digests; hashing the 63 MB
     bundled model costs a tenth of a second, which an unchanged article should not pay.
     """
-    from ..config import data_dir
+    from listen.config import data_dir
 
     store = data_dir(_service()) / "piper" / "digests.json"
     stamp = [size, mtime_ns]
@@ -266,7 +266,7 @@ def _sha256(path: Path) -> str:
 
 def _service() -> Any:
     """This machine's service settings (voices folder, threads, data folder), read where the engine runs."""
-    from ..config import service_from_env
+    from listen.config import service_from_env
 
     return service_from_env()
 
@@ -301,7 +301,7 @@ def aligned_model(model: Path) -> Path | bytes:
     import onnxruntime
     from piper.patch_voice_with_alignment import add_alignment_output
 
-    from ..config import data_dir
+    from listen.config import data_dir
 
     folder = data_dir(_service()) / "piper"
     digest = _sha256(model)

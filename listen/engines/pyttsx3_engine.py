@@ -15,8 +15,8 @@ from functools import lru_cache
 from importlib.metadata import version as package_version
 from typing import Any
 
-from ..errors import EngineError
-from . import Engine, Synthesis, Voice, WordTiming, snap_to_words
+from listen.engines import Engine, Synthesis, Voice, WordTiming, snap_to_words
+from listen.errors import EngineError
 
 # Our pick of espeak-ng voice per language; users choose others with --voice.
 DEFAULT_VOICES = {

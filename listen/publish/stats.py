@@ -1,0 +1,137 @@
+"""Listening stats, privacy-first: daily counts per article, and nothing about the listener.
+
+A beacon from the player says "play", "heard 25/50/75/100 %" or "speed 1.5"; we add one to
+that day's count for that article. No cookie, no IP address, no user agent, no time of day
+is kept: a count cannot be traced back to anyone. SQLite by default (one UPSERT per beacon,
+WAL mode), Redis hashes when scaled out (one HINCRBY).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Protocol
+
+from listen.errors import InputError
+
+EVENTS = {"play", "heard", "speed"}
+MILESTONES = {25, 50, 75, 100}
+SPEEDS = {0.75, 1.0, 1.25, 1.5, 1.75, 2.0}
+DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def metric_of(beacon: Any) -> str:
+    """The one counter a beacon adds to, or InputError for anything else (nothing free-form is kept)."""
+    if not isinstance(beacon, dict) or beacon.get("event") not in EVENTS:
+        raise InputError('A beacon is {"event": "play"}, {"event": "heard", "value": 25|50|75|100} '
+                         'or {"event": "speed", "value": 0.75 to 2}.')
+    event, value = beacon["event"], beacon.get("value")
+    if event == "play":
+        return "play"
+    if event == "heard" and value in MILESTONES and not isinstance(value, bool):
+        return f"heard{int(value)}"
+    if event == "speed" and isinstance(value, (int, float)) and not isinstance(value, bool) and float(value) in SPEEDS:
+        return f"speed{float(value):g}"
+    raise InputError(f"That {event} beacon's value is not one we count.")
+
+
+def today() -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime())
+
+
+class Store(Protocol):
+    def add(self, article: str, metric: str, day: str | None = None) -> None: ...
+    def daily(self, article: str) -> dict[str, dict[str, int]]: ...
+    def totals(self) -> dict[str, dict[str, int]]: ...
+
+
+class SQLiteStats:
+    """Counts in one SQLite file in the cache folder: (article, day, metric) -> count."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.local = threading.local()
+        with self._db() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS counts (article TEXT NOT NULL, day TEXT NOT NULL, "
+                       "metric TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (article, day, metric)) WITHOUT ROWID")
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self.local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+            # WAL and NORMAL sync: a write is an append to the log, not a wait for the disk.
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self.local.db = db
+        return db
+
+    def add(self, article: str, metric: str, day: str | None = None) -> None:
+        self._db().execute("INSERT INTO counts VALUES (?, ?, ?, 1) ON CONFLICT (article, day, metric) "
+                           "DO UPDATE SET n = n + 1", (article, day or today(), metric))
+
+    def daily(self, article: str) -> dict[str, dict[str, int]]:
+        rows = self._db().execute("SELECT day, metric, n FROM counts WHERE article = ? ORDER BY day", (article,))
+        days: dict[str, dict[str, int]] = defaultdict(dict)
+        for day, metric, n in rows:
+            days[day][metric] = n
+        return dict(days)
+
+    def totals(self) -> dict[str, dict[str, int]]:
+        rows = self._db().execute("SELECT article, metric, SUM(n) FROM counts GROUP BY article, metric")
+        found: dict[str, dict[str, int]] = defaultdict(dict)
+        for article, metric, n in rows:
+            found[article][metric] = n
+        return dict(found)
+
+
+class RedisStats:
+    """Counts in Redis, shared by every web process: a hash per article and day."""
+
+    PREFIX = "listen:stats:"
+
+    def __init__(self, url: str):
+        import redis
+
+        self.redis: Any = redis.Redis.from_url(url, decode_responses=True)
+
+    def add(self, article: str, metric: str, day: str | None = None) -> None:
+        self.redis.hincrby(f"{self.PREFIX}{article}:{day or today()}", metric, 1)
+
+    def daily(self, article: str) -> dict[str, dict[str, int]]:
+        days = {}
+        for key in self.redis.scan_iter(match=f"{self.PREFIX}{article}:*", count=500):
+            day = key.rsplit(":", 1)[1]
+            days[day] = {k: int(v) for k, v in self.redis.hgetall(key).items()}
+        return dict(sorted(days.items()))
+
+    def totals(self) -> dict[str, dict[str, int]]:
+        found: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for key in self.redis.scan_iter(match=f"{self.PREFIX}*", count=500):
+            article = key[len(self.PREFIX):].rsplit(":", 1)[0]
+            for k, v in self.redis.hgetall(key).items():
+                found[article][k] += int(v)
+        return {a: dict(m) for a, m in found.items()}
+
+
+def summary(days: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """The API's view: per day plays, how many heard each quarter, speeds; and the totals."""
+    out = []
+    totals: dict[str, int] = defaultdict(int)
+    for day, metrics in sorted(days.items()):
+        out.append(_describe(day, metrics))
+        for k, v in metrics.items():
+            totals[k] += v
+    return {"days": out, "totals": {k: v for k, v in _describe("", totals).items() if k != "day"}}
+
+
+def _describe(day: str, metrics: dict[str, int]) -> dict[str, Any]:
+    plays = metrics.get("play", 0)
+    heard = {str(m): metrics.get(f"heard{m}", 0) for m in sorted(MILESTONES)}
+    return {"day": day, "plays": plays, "heard": heard,
+            "completion": round(heard["100"] / plays, 3) if plays else 0.0,
+            "speeds": {k[5:]: v for k, v in sorted(metrics.items()) if k.startswith("speed")}}

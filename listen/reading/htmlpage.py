@@ -1,0 +1,48 @@
+"""Reading an HTML page's article: its metadata (metadata.py) and its body (extract.py)."""
+
+from __future__ import annotations
+
+from listen.article import Article
+from listen.errors import InputError
+from listen.reading.extract import body_paragraphs, header_texts, parse_page, trafilatura_doc
+from listen.reading.metadata import page_language, page_metadata
+from listen.text.language import detect_language
+
+__all__ = ["from_html"]
+
+
+def from_html(
+    html: str, source: str = "", url: str | None = None, language: str | None = None
+) -> Article:
+    """Extract title, byline, date, site name, language and body paragraphs from a page."""
+    tree = parse_page(html, source)
+    doc = trafilatura_doc(tree, url)
+    metadata = page_metadata(tree, doc)
+    metadata["headlines"], metadata["standfirst"] = header_texts(tree, metadata["title"], metadata["descriptions"])
+    paragraphs = body_paragraphs(tree, doc, metadata)
+    if not paragraphs:
+        raise InputError(
+            f"{source or 'The page'} has no article text we can find; give the page of one article "
+            "(not a front page, search page or login page), or paste the article's text."
+        )
+    # The page's lang tag is only a hint: a template's lang="en" on a Russian story loses to the text.
+    lang = language or _detect(paragraphs, page_language(tree) or (doc.language if doc else None))
+    extra = {k: v for k, v in (("url", url or ""), ("description", metadata["description"])) if v}
+    return Article(
+        paragraphs=paragraphs,
+        title=metadata["title"],
+        byline=metadata["byline"],
+        date=metadata["date"],
+        site_name=metadata["site_name"],
+        language=lang or "en",
+        source=source or url or "",
+        extra=extra,
+    )
+
+
+def _detect(paragraphs: list[str], hint: str | None) -> str:
+    """Guess the language from the text, with the page's own tag as a hint."""
+    try:
+        return detect_language(" ".join(paragraphs)[:5000], hint) or ""
+    except Exception:  # detection is a best guess; never fail an article over it
+        return ""

@@ -1,0 +1,137 @@
+"""Chunk audio and encoded pieces, made inside engine worker processes.
+
+A chunk is one engine call: rendered, checked, trimmed, levelled and cached as
+PCM. A piece is a run of up to a few sentences of one paragraph, with its pauses,
+encoded to MP3 frames and cached with its layout; a rendition is its pieces end to
+end, so editing one sentence re-encodes one piece, not the article.
+`render_piece` runs in an engine worker (listen/render/workers.py), which owns the engine.
+
+The main process builds PieceTasks and never touches samples, so this module
+imports numpy, pydub and the engine only inside the functions workers run (the
+workers' fork server loads them once, ahead of any task).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from listen.cache.store import Cache
+from listen.errors import EngineError, ListenError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+@dataclass(frozen=True)
+class SentenceSpec:
+    index: int
+    text: str
+    chunks: tuple[tuple[str, str], ...]  # (chunk key, spoken text)
+
+
+@dataclass(frozen=True)
+class PieceTask:
+    """Everything a worker needs to make one piece and cache it under its key."""
+
+    key: str
+    lead_pause_ms: int
+    sentences: tuple[SentenceSpec, ...]
+    sentence_pause_ms: int
+    clause_pause_ms: int
+    voice: str
+    rate: int
+    engine: str
+    cache_dir: str
+    loudness_lufs: float
+    true_peak_db: float
+    fade_ms: int
+    bitrate_kbps: int
+    quality: int
+    timeout: float
+
+
+def render_piece(task: PieceTask) -> dict[str, Any]:
+    """Render missing chunks, lay the piece out with its pauses, encode and cache it.
+
+    Returns the layout (MP3 frames, each sentence's speech as sample offsets into the
+    piece's PCM, each of its chunks' speech likewise, and each chunk's words as [spoken
+    start, spoken end, start sample, end sample] in the chunk's text and the piece's PCM,
+    where the engine said where its words fall) plus how many engine calls it took.
+    """
+    # The audio stack loads in engine workers only (their fork server preloads it), never in the planner.
+    import numpy as np
+
+    from listen.audio.chunk import silence
+    from listen.audio.mp3 import count_frames, encode_mp3
+
+    cache = Cache(Path(task.cache_dir))
+    audio = [silence(task.lead_pause_ms)]
+    position = audio[0].size
+    speech: list[list[int]] = []
+    chunks: list[list[list[int]]] = []  # per sentence, each of its chunks' [start, end]
+    words: list[list[list[list[int]]]] = []  # per sentence, per chunk, its words (empty: not known)
+    calls = 0
+    for n, sentence in enumerate(task.sentences):
+        if n > 0:
+            audio.append(silence(task.sentence_pause_ms))
+            position += audio[-1].size
+        start = position
+        chunks.append([])
+        words.append([])
+        for m, (key, text) in enumerate(sentence.chunks):
+            if m > 0:
+                audio.append(silence(task.clause_pause_ms))
+                position += audio[-1].size
+            cached = cache.get_chunk(key)
+            if cached is None:
+                cached = _render_chunk(task, cache, sentence, key, text)
+                calls += 1
+            samples, timed = cached
+            audio.append(samples)
+            chunks[-1].append([position, position + samples.size])
+            words[-1].append([[a, b, position + s0, position + s1] for a, b, s0, s1 in timed or []])
+            position += samples.size
+        speech.append([start, position])
+    mp3 = encode_mp3(np.concatenate(audio).tobytes(), task.bitrate_kbps, task.quality)
+    layout = {"frames": count_frames(mp3), "pcm_samples": position, "speech": speech, "chunks": chunks,
+              "words": words}
+    cache.put_piece(task.key, layout, mp3)
+    return {**layout, "engine_calls": calls}
+
+
+def _render_chunk(task: PieceTask, cache: Cache, sentence: SentenceSpec, key: str,
+                  text: str) -> tuple[np.ndarray, list[list[int]] | None]:
+    """Have the engine say one chunk, check it, trim, level and cache it with its word timings."""
+    from listen.audio.chunk import check_plausible, level_and_fade, speech_bounds
+    from listen.engines import get_engine, to_pipeline_rate
+
+    try:
+        spoken = to_pipeline_rate(get_engine(task.engine).synthesize(text, task.voice, task.rate))
+        check_plausible(spoken.samples, text, task.rate)
+    except ListenError as exc:
+        raise EngineError(exc.message, sentence=sentence.index, sentence_text=sentence.text) from None
+    cut, end = speech_bounds(spoken.samples)
+    processed = level_and_fade(spoken.samples[cut:end], task.loudness_lufs, task.true_peak_db, task.fade_ms)
+    words = None
+    if spoken.words:
+        # Word positions move with the silence trimmed off the front (levelling and
+        # fading keep every sample where it is).
+        words = [[w.start, w.end, min(max(0, w.start_sample - cut), processed.size),
+                  min(max(0, w.end_sample - cut), processed.size)] for w in spoken.words]
+    cache.put_chunk(key, processed, words)
+    return processed, words
+
+
+def warm_up(engines: tuple[str, ...] | None) -> None:
+    """Start this worker's engines before the first real task (the first render can be lost).
+
+    Their modules are loaded already: the fork server imports them (engine_workers.engine_modules).
+    Only the engines the renderer will use start (a pyttsx3-only service never pays for
+    Piper's voice: about a second and 160 MB a worker); another a task names starts on that task.
+    """
+    from listen.engines import ENGINES, get_engine
+
+    for name in engines or tuple(ENGINES):
+        get_engine(name).load()

