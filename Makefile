@@ -39,7 +39,7 @@ $(BIN)/python:
 
 # Reinstall only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[test]"
+	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $@
 
 venv: system $(VENV)/.installed

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from listen import __version__
 from listen.config import Settings, debug_enabled
 from listen.engines import ENGINES
 from listen.errors import ExitStatus, ListenError, NotFoundError, OutputError, from_os_error
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="listen", description="Read articles aloud: text, HTML or URL in; MP3, timings and captions out.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version="listen 0.1.0")
+    parser.add_argument("--version", action="version", version=f"listen {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
