@@ -12,10 +12,6 @@ from pathlib import Path
 import pytest
 from conftest import SEED, SHORT_ARTICLE, run_cli
 
-from listen.cli.main import build_parser
-
-README = Path(__file__).parent.parent / "README.md"
-
 
 def cache_fingerprint(cache: Path) -> dict[str, str]:
     return {str(p.relative_to(cache)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -271,28 +267,6 @@ def test_cache_stats_and_prune_evict_least_recently_used_first(tmp_path, warm_ca
     assert result.returncode == 0, result.stderr
     assert [c.exists() for c in chunks] == [False] * (len(chunks) - 1) + [True]
     assert len(list((warm_cache / "renditions").rglob("*.mp3"))) == 1
-
-
-def test_every_cli_option_is_documented_in_the_readme():
-    readme = README.read_text("utf-8")
-    parser = build_parser()
-    missing = []
-    for name, sub in parser._subparsers._group_actions[0].choices.items():
-        if f"listen {name}" not in readme:
-            missing.append(f"listen {name}")
-        for action in sub._actions:
-            for option in action.option_strings:
-                if option.startswith("--") and option != "--help" and option not in readme:
-                    missing.append(f"{name} {option}")
-    assert not missing, f"undocumented in README.md: {missing}"
-
-
-def test_every_setting_is_documented_in_the_readme():
-    from listen.config import environment_variables
-
-    readme = README.read_text("utf-8")
-    missing = [name for name in environment_variables() if name not in readme]
-    assert not missing, f"undocumented in README.md: {missing}"
 
 
 def test_feed_never_replaces_an_episode_nor_writes_through_a_planted_symlink(tmp_path, warm_cache):
