@@ -110,10 +110,8 @@ def _repeated_short_texts(tree: etree._Element) -> set[str]:
 
 _LINK_LINE_WORDS = 6
 
-
 # Below this many words a result is thin enough to prefer another reading that finds more.
 _FEW_WORDS = 30
-
 
 # A page that shows fewer words than this may keep the rest of its story in a script.
 _BLOB_REACH = 250
@@ -203,7 +201,6 @@ def _readability_paragraphs(tree: etree._Element) -> list[str]:
 
 
 _LINE_TAGS = frozenset(["p", "br", "li", "h2", "h3", "h4", "h5", "dd", "dt"])
-
 
 _INLINE = frozenset(
     "a b i em strong span font small u sup sub abbr time p h2 h3 h4 h5 li ul ol br cite q mark dd dt dl".split()

@@ -22,19 +22,17 @@ __all__ = ["clean_page", "drop_furniture", "is_media_box", "lists_headings"]
 # Class and id tokens are matched as whole words of the attribute, so "ad" does not hit "header".
 _FURNITURE_SET = frozenset(word_list("listen.reading", "furniture_tokens.txt"))
 
-
 _FURNITURE_TAGS = frozenset(["figure", "figcaption", "nav", "form", "aside", "noscript", "button"])
 
 
 # Controls whose box is a widget (newsletter sign-up, reader callout), not the article.
 _SIGN_UP = re.compile(r"sign ?up|subscribe|register|join|send|submit", re.I)
 
-
 _WIDGET_MAX_WORDS = 60
 
 
 def clean_page(tree: etree._Element) -> etree._Element:
-    """Fix up a page copy for trafilatura: drop sign-up boxes, keep post headings."""
+    """Clean a page copy for trafilatura: drop widgets, furniture and contents lists; keep post headings."""
     _drop_widgets(tree)
     drop_furniture(tree)
     # trafilatura throws away every <header>; inside an article a header without the
@@ -117,7 +115,6 @@ def _holds_story(element: etree._Element) -> bool:
 
 # Words in a block's class, id or data attributes that name a video or player box.
 _MEDIA_WORDS = frozenset(word_list("listen.reading", "media_words.txt"))
-
 
 _MEDIA_BOX_MAX_WORDS = 60
 

@@ -14,7 +14,6 @@ from listen.reading.page_tree import LIST_MARK, heading_texts
 
 __all__ = ["header_texts", "restore_headings"]
 
-
 _STANDFIRST_HINT = re.compile(
     r"sub-?head|dek|standfirst|summary|description|excerpt|lede|lead|intro|teaser|subtitle|strapline|chapo|deck",
     re.I,
@@ -131,7 +130,6 @@ def _heading_key(text: str) -> str:
 
 
 _NUMBERING = re.compile(r"^\s*(?:[-•*]|\(?\d{1,3}[.):]|\d{1,3}\s*[-–—]|[IVXivx]{1,5}[.)]|[A-Za-z][.)])\s+")
-
 
 _SUBHEADINGS = "//body//*[self::h2 or self::h3][not(ancestor::aside or ancestor::nav or ancestor::footer or ancestor::figure or ancestor::form)]"
 

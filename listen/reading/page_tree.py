@@ -1,4 +1,8 @@
-"""An HTML page's tree: HTML text in, a parsed lxml tree out, and the little readings of it every extraction step shares (lines, word counts, headings)."""
+"""An HTML page's tree: HTML text in, a parsed lxml tree out.
+
+Also the small readings of a tree or text that every extraction step shares:
+lines, word counts, the page's headings.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from listen.errors import InputError
 __all__ = ["LIST_MARK", "PARSER", "copy_tree", "heading_texts", "parse_page", "split_lines", "total_words", "word_count"]
 
 LIST_MARK = re.compile(r"^\s*(?:[-•*]|\d{1,2}[.)])\s+")
+PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
 
 
 def parse_page(html: str, source: str) -> etree._Element:
@@ -28,23 +33,24 @@ def parse_page(html: str, source: str) -> etree._Element:
     return tree
 
 
-PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
-
-
 def copy_tree(tree: etree._Element) -> etree._Element:
+    """Return a copy of a page's tree to edit."""
     # trafilatura edits the tree it is given; we still need the original.
     return lxml.html.document_fromstring(etree.tostring(tree), parser=PARSER)
 
 
 def heading_texts(tree: etree._Element) -> set[str]:
+    """Return the texts of the page's h2-h4 headings, lower case."""
     return {" ".join(h.text_content().split()).lower() for h in tree.xpath("//body//*[self::h2 or self::h3 or self::h4]")}
 
 
 def word_count(element: etree._Element) -> int:
+    """Count the words in an element's text."""
     return len(element.text_content().split())
 
 
 def total_words(paragraphs: list[str]) -> int:
+    """Count the words in paragraphs."""
     return sum(len(p.split()) for p in paragraphs)
 
 
