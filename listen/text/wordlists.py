@@ -17,7 +17,7 @@ __all__ = ["word_list", "word_table"]
 @cache
 def word_list(package: str, name: str) -> tuple[str, ...]:
     """Return the entries of a package's data/<name>, one per line, in file order."""
-    text = resources.files(package).joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files(package).joinpath(f"data/{name}").read_text(encoding="utf-8")
     return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
@@ -26,5 +26,5 @@ def word_table(package: str, name: str) -> Any:
     """Return a package's data/<name> YAML table, every scalar in it a string."""
     import yaml
 
-    text = resources.files(package).joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files(package).joinpath(f"data/{name}").read_text(encoding="utf-8")
     return yaml.load(text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
