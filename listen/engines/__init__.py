@@ -133,7 +133,7 @@ class Engine(ABC):
 
 
 # Registered engines, preferred first: the first with a voice for a language reads it by default.
-ENGINES = {"piper": "listen.engines.piper_engine:PiperEngine", "pyttsx3": "listen.engines.pyttsx3_engine:Pyttsx3Engine"}
+ENGINES = {"piper": "listen.engines.piper.engine:PiperEngine", "pyttsx3": "listen.engines.pyttsx3_engine:Pyttsx3Engine"}
 _made: dict[str, Engine] = {}
 
 

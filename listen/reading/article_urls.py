@@ -1,4 +1,5 @@
-"""Expand batch inputs: files of URLs, sitemaps and RSS/Atom feeds become article URLs."""
+"""Article URLs from batch inputs: a batch's inputs in; out, the articles to read, with files of
+URLs, sitemaps and RSS/Atom feeds replaced by the article URLs they list."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from listen.config import ServiceSettings
 from listen.errors import FetchError
 from listen.reading.fetch import fetch
 
-__all__ = ["expand_sources", "urls_in_feed"]
+__all__ = ["article_urls", "expand_sources", "urls_in_feed"]
 
 MAX_URLS = 10_000
 MAX_SITEMAP_DEPTH = 2
@@ -26,7 +27,7 @@ _PARSER = etree.XMLParser(
 )
 
 
-def expand_sources(inputs: list[str], settings: ServiceSettings) -> list[str]:
+def article_urls(inputs: list[str], settings: ServiceSettings) -> list[str]:
     """Return the articles to convert: inputs with URL lists, sitemaps and feeds expanded.
 
     Anything that is not a list of URLs, a sitemap or a feed passes through
@@ -36,12 +37,15 @@ def expand_sources(inputs: list[str], settings: ServiceSettings) -> list[str]:
     for item in inputs:
         if _is_url_list(item):
             for url in _read_url_list(Path(item)):
-                out.extend(_expand_url(url, settings, depth=0))
+                out.extend(_article_urls_at(url, settings, depth=0))
         elif _URL_RE.match(item.strip()):
-            out.extend(_expand_url(item.strip(), settings, depth=0))
+            out.extend(_article_urls_at(item.strip(), settings, depth=0))
         else:
             out.append(item)
     return list(dict.fromkeys(out))[:MAX_URLS]
+
+
+expand_sources = article_urls  # the earlier name, still used by the `batch` command
 
 
 def _is_url_list(item: str) -> bool:
@@ -66,7 +70,7 @@ def _read_url_list(path: Path) -> list[str]:
     return lines
 
 
-def _expand_url(url: str, settings: ServiceSettings, depth: int) -> list[str]:
+def _article_urls_at(url: str, settings: ServiceSettings, depth: int) -> list[str]:
     """Fetch a feed-like URL and return its article URLs; else return the URL itself."""
     parts = urlsplit(url)
     if not _FEEDISH_RE.search(f"{parts.path}?{parts.query}"):
@@ -79,7 +83,7 @@ def _expand_url(url: str, settings: ServiceSettings, depth: int) -> list[str]:
     if kind == "sitemapindex" and depth < MAX_SITEMAP_DEPTH:
         expanded: list[str] = []
         for child in urls:
-            expanded.extend(_expand_url(child, settings, depth + 1) if _FEEDISH_RE.search(child) else [child])
+            expanded.extend(_article_urls_at(child, settings, depth + 1) if _FEEDISH_RE.search(child) else [child])
         return expanded
     return urls if kind else [url]
 

@@ -1,11 +1,17 @@
-"""Reading an HTML page's article: its metadata (metadata.py) and its body (extract.py)."""
+"""Reading an HTML page's article: the page's HTML in, an Article out.
+
+The metadata comes from metadata.py, the headline texts and standfirst from headings.py,
+and the body from body.py (which cleans a copy of the page and chooses among the readings).
+"""
 
 from __future__ import annotations
 
 from listen.article import Article
 from listen.errors import InputError
-from listen.reading.extract import body_paragraphs, header_texts, parse_page, trafilatura_doc
+from listen.reading.body import body_paragraphs, trafilatura_doc
+from listen.reading.headings import header_texts
 from listen.reading.metadata import page_language, page_metadata
+from listen.reading.page_tree import parse_page
 from listen.text.language import detect_language
 
 __all__ = ["from_html"]

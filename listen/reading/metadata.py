@@ -1,7 +1,7 @@
 """Page metadata: an HTML page's title, byline, site name, date, description and language.
 
 Read from the page's meta tags and markup, and from trafilatura's findings; the
-body is extract.py's business.
+body is body.py's business.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 from lxml import etree
 
 from listen.reading import boilerplate
+from listen.text.months import spellings_of_month
 
 __all__ = ["TITLE_SEPARATORS", "first_text", "meta_content", "page_language", "page_metadata"]
 
@@ -74,29 +75,12 @@ def _stated_date(date: str, tree: etree._Element) -> str:
         return date
     year, month = date[:4], int(date[5:7])
     page = etree.tostring(tree, encoding="unicode").lower()
-    names = "|".join(_MONTH_NAMES[month - 1].split())
+    names = "|".join(spellings_of_month(month))
     stated = (
         rf"{year}-{month:02d}-01|{year}/{month:02d}/01|\b0?1[./]0?{month}[./]{year}|\b0?{month}/0?1/{year}"
         rf"|\b0?1(st|er|\.)?\s+(de\s+)?({names})\w*\.?,?\s+(de\s+)?{year}|\b({names})\w*\.?\s+0?1(st)?,?\s+{year}"
     )
     return date if re.search(stated, page) else ""
-
-
-# Month names in the languages we read, January first: for matching a stated date.
-_MONTH_NAMES = [
-    "jan januar janvier enero gennaio janeiro",
-    "feb februar février fevrier febrero febbraio fevereiro",
-    "mar märz maerz mars marzo março",
-    "apr april avril abril aprile",
-    "may mai mayo maggio maio",
-    "jun juni juin junio giugno junho",
-    "jul juli juillet julio luglio julho",
-    "aug august août aout agosto",
-    "sep september septembre septiembre setiembre settembre setembro",
-    "oct oktober octobre octubre ottobre outubro",
-    "nov november novembre noviembre novembro",
-    "dec dezember décembre decembre diciembre dicembre dezembro",
-]
 
 
 def meta_content(tree: etree._Element, name: str) -> str:

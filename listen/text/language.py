@@ -16,6 +16,7 @@ import re
 from collections import Counter
 
 from listen.errors import SettingsError
+from listen.text.wordlists import word_table
 
 __all__ = ["NORMALISED", "SUPPORTED", "LANGUAGES", "detect_language", "check_language", "primary_tag"]
 
@@ -32,45 +33,8 @@ LANGUAGES = NORMALISED + (
     "sv", "sw", "ta", "te", "th", "tk", "tn", "tr", "tt", "ug", "uk", "ur", "uz", "vi", "zh", "yue", "cmn",
 )
 
-# Frequent function words, chosen to tell apart the close pairs (es/pt/it, fr/it, nl/de, da/no/sv, id/ms).
-STOP_WORDS = {
-    "en": "the of and to in is was that for it with as on be by this are from have has had not but "
-          "they which were will would their there been who its an at he she we said",
-    "es": "el la los las de del que y en un una es por con para no se su al lo como más pero sus "
-          "le ya fue este esta ha muy también hasta desde está son entre cuando sin sobre ser",
-    "de": "der die das und ist nicht ein eine zu den von mit sich des auf für im dem auch es an "
-          "als wird nach bei aus wie hat noch oder sind werden wurde über einer vor zum zur in",
-    "fr": "le la les de des du et est un une que qui pour dans en pas sur au aux par avec il elle "
-          "ce se sont ont été mais plus cette ou leur nous vous être comme tout dit "
-          "l d qu n c j",  # the elided "l'", "d'", "qu'" of "l'économie", "d'un", "qu'il"
-    "pt": "o a os as de do da dos das que e em um uma é não para com por no na nos nas se ao mais "
-          "foi como mas são pelo pela também seu sua ser está há já entre quando",
-    "it": "il lo la gli le di del della dei delle che e è un una per non con sono da dal nel nella "
-          "si al alla ma come più anche questo questa ha essere stato era ci",
-    "nl": "de het een en van in is dat op te zijn met voor niet aan er om ook als bij door naar maar "
-          "uit nog wordt werd worden heeft hebben deze dit wat kan zal was",
-    "pl": "i w na z się nie do że to jest o jak po od za przez oraz dla jego jej są był była było "
-          "ale czy tak także już tylko roku przed może które który która",
-    "tr": "ve bir bu da de için ile olarak çok daha gibi ama olan en kadar sonra ya mı değil her "
-          "tarafından ise göre yılında oldu olduğunu üzerinde şu",
-    "id": "yang dan di ke dari ini itu dengan untuk pada adalah dalam tidak akan juga oleh atau "
-          "bahwa karena telah sudah bisa ada mereka kami kita saya tahun para sebagai secara antara",
-    "sv": "och att det som en på är av för med till den har inte om ett var jag men från vid så kan "
-          "efter också sig sina eller skulle när där nu i",
-    "da": "og at det som en på er af for med til den har ikke om et var jeg men fra ved så kan "
-          "efter også sig sine eller skulle når der nu blev havde i",
-    "no": "og at det som en på er av for med til den har ikke om et var jeg men fra ved så kan "
-          "etter også seg sine eller skulle når der nå ble hadde i",
-    "fi": "ja on ei se että oli hän mutta kun niin myös ovat tai kuin mukaan vuonna sekä jo olla "
-          "joka jonka ole hänen",
-    "cs": "a v se na je že to s z do o jako by ale pro jsou byl byla bylo tak také jeho jejich "
-          "který která které podle není při",
-    "ro": "și în de la cu a pe din că nu este o un mai pentru sunt fost care ce se au acest această "
-          "după sau lui",
-    "hu": "a az és hogy nem is egy meg van már de csak volt még ezt mint kell lesz után által "
-          "pedig vagy szerint",
-    "vi": "và của là có trong không được cho những các một người này với đã để khi cũng đến từ",
-}
+# Frequent function words per language, chosen to tell apart the close pairs (data/stop_words.yaml).
+STOP_WORDS: dict[str, str] = word_table("listen.text", "stop_words.yaml")
 _WORDS = {lang: set(words.split()) for lang, words in STOP_WORDS.items()}
 # Letters few of the languages use: a tie-breaker for short texts (shared ones count for each).
 _MARKERS = {"es": "ñ¿¡", "de": "ßäöü", "fr": "çèêëœ", "pt": "ãõ", "it": "ì", "pl": "ąęłńśźż", "tr": "ğışİöü",

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from num2words import num2words
 
 from listen.text.language import NORMALISED as LANGUAGES
+from listen.text.months import MONTHS, abbreviations
 from listen.text.phones import PHONE_PASSES
 from listen.text.textmap import MappedText
 
@@ -44,21 +45,6 @@ WORDS = {
            "page": "pagina", "pages": "pagine", "number": "numero", "degrees": "gradi", "link": "link a",
            "at": "chiocciola", "dot": "punto", "oclock": "in punto", "oh": "zero", "half": "e mezzo", "over": "su",
            "seconds": "secondi", "by": "per", "times": "volte"},
-}
-
-MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"],
-    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-           "octubre", "noviembre", "diciembre"],
-    "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-           "Oktober", "November", "Dezember"],
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre"],
-    "pt": ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro",
-           "outubro", "novembro", "dezembro"],
-    "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
-           "ottobre", "novembre", "dicembre"],
 }
 
 # num2words names Portuguese "pt" (European); Brazilian news is the bulk, so prefer pt_BR.
@@ -243,12 +229,9 @@ UNITS.update({"Km": UNITS["km"], "Kg": UNITS["kg"], "KMH": UNITS["km/h"], "Kbps"
               "MBPS": UNITS["Mbps"], "GBPS": UNITS["Gbps"]})
 _FRACTIONS = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅛": (1, 8)}
 # Months as news writes them: "March", "MARCH", "Mar", "Mar.", "MAR", "Sept." (not "may" or "mar" in lower case).
-_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep",
-                "Oct", "Nov", "Dec"]
-_MONTH_RE = "(?P<month>(?:" + "|".join(sorted({n for m in _MONTH_NAMES[:12] for n in (m, m.upper())}, key=len,
+_MONTH_RE = "(?P<month>(?:" + "|".join(sorted({n for m in MONTHS["en"] for n in (m, m.upper())}, key=len,
                                                reverse=True)) + ")(?![\\w])|(?:" + "|".join(
-    sorted({n for m in _MONTH_NAMES[12:] for n in (m, m.upper())}, key=len, reverse=True)) + r")(?![\w])\.?)"
+    sorted({n for m in abbreviations("en") for n in (m, m.upper())}, key=len, reverse=True)) + r")(?![\w])\.?)"
 
 
 def _say(value: str, language: str) -> str:

@@ -29,6 +29,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from listen.errors import SettingsError
+from listen.text.months import abbreviations as month_abbreviations
+from listen.text.months import spellings as month_spellings
+from listen.text.wordlists import word_table
 
 
 class _DeferredPackage(types.ModuleType):
@@ -87,107 +90,30 @@ PUNKT_MODELS = {
     "fi": "finnish", "et": "estonian", "ml": "malayalam",
 }
 
+# The splitter's word tables are data: data/sentence_words.yaml says what each one is for.
+# English month names and abbreviations come from the one month table (data/months.yaml).
+_TABLES = word_table("listen.text", "sentence_words.yaml")
+_ENGLISH_MONTHS = {form.lower() for forms in month_spellings("en") for form in forms}
+
 # Abbreviations the pretrained models miss (lower case, without the final dot).
-EXTRA_ABBREVIATIONS = {
-    "en": {
-        "e.g", "i.e", "etc", "vs", "approx", "dept", "fig", "no", "nos", "pp", "p", "mt", "gov", "sgt",
-        "capt", "cmdr", "rev", "hon", "st", "ave", "blvd", "e.u", "a.m", "p.m", "jr", "sr", "inc", "ltd",
-        "corp", "co", "prof", "dr", "mr", "mrs", "ms", "gen", "sen", "rep", "lt", "col", "cf", "al",
-        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-        # References and addresses: "Vol. 2", "Ch. 7", "Sec. 230", "Eq. 4", "Ph.D. candidate".
-        "vol", "vols", "ch", "chap", "sec", "art", "eq", "eqs", "ref", "refs", "ed", "eds", "trans", "ph.d",
-        "rd", "ft", "fwy", "hwy", "ste", "apt", "bros", "adm", "maj", "cpl", "pvt", "supt", "pres", "messrs",
-        # Ranks and offices before a name: "Det. Sgt. Ray Mullins", "Atty. Gen. Bonta", "Fr. Doyle".
-        "det", "insp", "atty", "fr", "msgr", "mmes", "gens", "sens", "reps", "govs", "cdr", "brig", "pfc",
-        # Units and spans before a number: "4 lbs. 3 oz.", "Mon. to Fri.".
-        "lb", "lbs", "oz", "yd", "yds", "sq", "hr", "hrs", "yr", "yrs", "wk", "wks", "mo", "mos",
-        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
-    },
-    "es": {"sr", "sra", "srta", "dr", "dra", "ud", "uds", "etc", "pág", "núm", "ee.uu", "p.ej", "d", "dña"},
-    "de": {"z.b", "bzw", "usw", "etc", "dr", "prof", "nr", "s", "vgl", "ca", "d.h", "u.a", "mio", "mrd"},
-    "fr": {"m", "mme", "mlle", "dr", "etc", "p", "n°", "av", "cf"},
-    "pt": {"sr", "sra", "dr", "dra", "etc", "p", "pág", "n.º"},
-    "it": {"sig", "sig.ra", "dott", "prof", "ecc", "pag", "p"},
-    "ru": {"г", "гг", "т", "е", "д", "ул", "им", "см", "т.е", "т.д", "т.п", "млн", "млрд", "тыс", "руб",
-           "проф", "акад", "др", "пр", "стр", "ср"},
-    "pl": {"prof", "dr", "inż", "mgr", "np", "tzw", "ul", "godz", "r", "ok", "m.in"},
-}
+EXTRA_ABBREVIATIONS = {language: set(words) for language, words in _TABLES["extra_abbreviations"].items()}
+EXTRA_ABBREVIATIONS["en"] |= {form.lower() for form in month_abbreviations("en")}
 
-# Titles and ranks before a name, in the languages we have rules for: after them a capital is the name.
-TITLE_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "sr", "sra", "srta", "dra", "dña", "lic", "ing", "hr", "fr", "m", "mme",
-    "mlle", "me", "pr", "sig", "dott", "avv", "dhr", "mevr", "mgr", "inż", "проф", "акад", "им", "г", "ул",
-}
-# English ranks and offices (words in other languages: Swedish "maj" is May, Spanish "col" cabbage).
-TITLES_EN = TITLE_ABBREVIATIONS | {
-    "gov", "sen", "rep", "gen", "capt", "lt", "sgt", "rev", "det", "insp", "supt", "adm", "col", "maj",
-    "cmdr", "pres", "atty", "hon", "st", "messrs", "mmes",
-}
-# Abbreviations that stand before a number in many languages: "art. 14", "Nr. 5", "núm. 3", "S. 12".
-NUMBER_ABBREVIATIONS = {
-    "art", "arts", "nr", "no", "núm", "n", "p", "pp", "pág", "págs", "vol", "cap", "fig", "tel", "s", "ss",
-    "abs", "bd", "kap", "chap", "par", "sec", "str", "№",
-}
-# Abbreviations that often end a sentence: after them a capital opens a new one ("..., etc. Nobody").
-SENTENCE_FINAL_ABBREVIATIONS = {"etc", "usw", "ecc", "usf"}
+TITLE_ABBREVIATIONS = set(_TABLES["title_abbreviations"])
+TITLES_EN = TITLE_ABBREVIATIONS | set(_TABLES["english_titles"])
+NUMBER_ABBREVIATIONS = set(_TABLES["number_abbreviations"])
+SENTENCE_FINAL_ABBREVIATIONS = set(_TABLES["sentence_final_abbreviations"])
 
-# Words that, capitalised after "U.S." or "Inc.", nearly always open a new sentence.
-# Anything else capitalised there ("U.S. Secretary", "p.m. Eastern") is taken as a name.
-SENTENCE_STARTERS_EN = {
-    "a", "after", "all", "also", "an", "and", "as", "at", "before", "both", "but", "by", "during",
-    "each", "for", "from", "he", "her", "here", "his", "how", "i", "if", "in", "it", "its", "last",
-    "many", "meanwhile", "most", "my", "next", "no", "nobody", "not", "nothing", "now", "officials",
-    "on", "one", "or", "our", "she", "so", "some", "still", "that", "the", "their", "then", "there",
-    "these", "they", "this", "those", "to", "today", "until", "we", "what", "when", "where", "which",
-    "while", "who", "why", "with", "yes", "yet", "you", "your", "however", "although", "since",
-    "tickets", "shares", "analysts", "critics", "experts", "police", "sales",
-}
+SENTENCE_STARTERS_EN = set(_TABLES["english_sentence_starters"])
 
-# Names written with a "!" that is not the end of a sentence.
-EXCLAIMED_NAMES = {"yahoo!", "jeopardy!", "wham!", "oklahoma!", "mamma mia!", "panic!"}
-# Capitalised words that go on such a name ("Yahoo! News"); any other capital after it opens a sentence.
-EXCLAIMED_NAME_PARTS = {
-    "news", "finance", "mail", "sports", "japan", "answers", "music", "groups", "search", "messenger",
-    "games", "weather", "travel", "shopping", "autos", "health", "entertainment", "lifestyle", "tech",
-    "inc", "inc.",
-}
-# After "a.m." or "p.m." a capitalised word opens a new sentence unless it says when or where.
-TIME_QUALIFIERS = {
-    "eastern", "pacific", "central", "mountain", "atlantic", "greenwich", "local", "universal", "coordinated",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "gmt", "utc", "bst", "cet", "cest", "eet", "ist", "jst", "aest", "hkt", "sgt", "msk", "et", "pt", "ct", "mt",
-    "est", "edt", "pst", "pdt", "cst", "cdt", "mst", "mdt", "akst", "hst", "z", "zulu",
-}
-# A sentence that is only a time phrase ("At 9 a.m.", "Shortly after 11 p.m.") cannot end there.
-TIME_PREPOSITIONS = {"at", "by", "around", "about", "after", "before", "until", "till", "from", "since",
-                     "shortly", "just", "soon", "early", "late", "sometime", "starting", "beginning"}
-# Abbreviations ending a company's or a street's name: a clause may start right after them.
-BUSINESS_AND_STREET = {"inc", "corp", "ltd", "co", "llc", "plc", "bros", "st", "ave", "blvd", "rd"}
-# Words a single capital letter names a kind of: "vitamin D.", "Plan B.", "Terminal C." (not an initial).
-LETTER_DESIGNATIONS = {
-    "vitamin", "hepatitis", "plan", "grade", "type", "group", "category", "class", "zone", "terminal",
-    "gate", "exhibit", "annex", "appendix", "schedule", "option", "block", "wing", "pier", "level", "tier",
-    "division", "league", "phase", "stage", "row", "floor", "building", "unit", "platoon", "company",
-    "route", "track", "channel", "series", "model", "size", "part", "section", "article", "chapter",
-    "figure", "table", "form", "lot", "room", "hall", "area", "sector", "cohort", "batch", "concourse",
-    "hangar", "lane", "box", "point", "ward", "bay", "blood", "strain", "variant", "influenza", "flu",
-}
-# Lower-case words a name often follows: "with J. Smith", "starring M. Ryan".
-NAME_PRECEDERS = {
-    "with", "from", "like", "than", "about", "after", "before", "under", "into", "upon", "named", "called",
-    "including", "against", "between", "among", "featuring", "starring", "said", "says", "told", "wrote",
-    "author", "poet", "novelist", "writer", "singer", "actor", "actress", "director", "judge", "player",
-}
-# Verbs of saying: '"Why not?" Smith asked.' is one sentence, the quote and who said it.
-SPEECH_VERBS = {
-    "said", "says", "asked", "asks", "added", "adds", "told", "tells", "replied", "replies", "wrote", "writes",
-    "shouted", "cried", "insisted", "explained", "noted", "continued", "recalled", "warned", "declared",
-    "demanded", "wondered", "answered", "exclaimed", "laughed", "whispered", "screamed", "yelled",
-    "countered", "argued", "admitted", "conceded", "snapped", "joked", "shot",
-}
+EXCLAIMED_NAMES = set(_TABLES["exclaimed_names"])
+EXCLAIMED_NAME_PARTS = set(_TABLES["exclaimed_name_parts"])
+TIME_QUALIFIERS = set(_TABLES["time_qualifiers"]) | _ENGLISH_MONTHS
+TIME_PREPOSITIONS = set(_TABLES["time_prepositions"])
+BUSINESS_AND_STREET = set(_TABLES["business_and_street"])
+LETTER_DESIGNATIONS = set(_TABLES["letter_designations"])
+NAME_PRECEDERS = set(_TABLES["name_preceders"])
+SPEECH_VERBS = set(_TABLES["speech_verbs"])
 
 # Marks that can end a sentence before a space: Latin, Devanagari and Bengali dandas, Arabic and
 # Urdu, Armenian, Ethiopic, Burmese and Khmer full stops.
@@ -210,13 +136,8 @@ SHORT_ABBREVIATION = re.compile(r"^[^\W\d_]{1,3}\.$")  # "EE.", "UU.", "z.", "B.
 LABEL = re.compile(r"^(?:[" + BULLETS + r"]\s*)?(?:[^\W\d_]+\s+)?\d+[.)]$")  # "• Step 3." heading an item
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
          "xi": 11, "xii": 12}
-# Words after which "(b)" or "2)" is named, not opening an item: "section 2 (a)", "(a) or (b)".
-REFERENCE_WORDS = {
-    "section", "sections", "paragraph", "paragraphs", "clause", "clauses", "article", "articles", "item",
-    "items", "subsection", "rule", "rules", "point", "points", "option", "options", "question", "questions",
-    "part", "parts", "step", "steps", "chose", "choose", "than",
-}
-CONJUNCTIONS = {"and", "or", "nor", "to", "through", "&", "-", "–", "und", "oder", "et", "ou", "y", "o", "e"}
+REFERENCE_WORDS = set(_TABLES["reference_words"])
+CONJUNCTIONS = set(_TABLES["conjunctions"])
 WORD = re.compile(r"\S+")
 _ORTHO_LC = (1 << 4) | (1 << 5) | (1 << 6)  # Punkt: seen in lower case (sentence start, middle, unknown)
 _ORTHO_UC = (1 << 1) | (1 << 2) | (1 << 3)

@@ -1,0 +1,182 @@
+"""The Piper engine: text, a voice and a pace in, samples and word timings out (in a worker process).
+
+Word timings come from the model itself (see patched_model and word_timings). A long
+chunk is spoken in clause-sized inferences, and a pace in words per minute is turned
+into Piper's length scale so that 170 wpm is one pace on every engine.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Any
+
+from listen.engines import Engine, Synthesis, Voice, WordTiming
+from listen.engines.piper.patched_model import MODEL_PATCH_VERSION, aligned_model, session
+from listen.engines.piper.voices import (
+    BUNDLED,
+    files_digest,
+    installed_voices,
+    read_config,
+    service_settings,
+    voice_files,
+)
+from listen.engines.piper.word_timings import word_timings
+from listen.errors import EngineError
+
+__all__ = ["PiperEngine", "BUNDLED", "MAX_INFERENCE_CHARS", "length_scale"]
+
+# Pace calibration (bench/rate_calibration.py: the seed article's first 14 chunks, 323
+# words, each trimmed as the pipeline trims it; words / seconds of speech, pauses at
+# commas included). espeak-ng speaks a nominal rate at these measured words a minute...
+ESPEAK_PACE = [(80.0, 81.0), (120.0, 114.3), (170.0, 160.7), (250.0, 229.6), (350.0, 305.0), (450.0, 400.3)]
+# ...and Joe at these length scales at these. A rate maps to the length scale at which
+# Piper speaks as many words a minute as espeak-ng does at that rate, so 170 wpm is one
+# pace on both engines. Piper cannot go faster than about 320 wpm: below 0.3 the voice
+# turns to mush, so faster rates are clamped there.
+PIPER_PACE = [(0.3, 318.7), (0.4, 283.8), (0.5, 254.6), (0.7, 209.4), (1.0, 161.6), (1.4, 126.2), (1.8, 101.1)]
+MIN_LENGTH_SCALE, MAX_LENGTH_SCALE = 0.3, 3.0
+# Where a long chunk may be cut for inference: after a clause's punctuation, outside "[[...]]".
+_CLAUSE_BREAK = re.compile(r"(\[\[.*?\]\])|(?<=[,;:])\s+")
+MAX_INFERENCE_CHARS = 160
+
+_loaded: dict[str, Any] = {}  # voice id -> PiperVoice, in this worker process
+
+
+class PiperEngine(Engine):
+    name = "piper"
+    phoneme_alphabet = "ipa"  # piper reads "[[...]]" as IPA phonemes
+    preload = ("listen.engines.piper.engine", "numpy", "onnxruntime", "piper.voice", "piper.config")
+
+    def version(self, voice: str | None = None) -> str:
+        base = (f"piper-tts-{package_version('piper-tts')}+onnxruntime-{package_version('onnxruntime')}"
+                f"+model-patch-{MODEL_PATCH_VERSION}")
+        if voice is None:  # any voice it may pick: every voice's files
+            return "+".join([base] + [files_digest(v.id) for v in self.voices()])
+        return f"{base}+{files_digest(voice)}"
+
+    def voices(self) -> list[Voice]:
+        return installed_voices()
+
+    def default_voice(self, language: str) -> str | None:
+        family = language.replace("_", "-").split("-")[0].lower()
+        for v in self.voices():
+            if any(lang.split("-")[0] == family for lang in v.languages):
+                return v.id
+        return None
+
+    def resolve_voice(self, voice: str | None, language: str) -> str:
+        if voice and voice.strip().lower().endswith(".onnx"):
+            voice_files(voice.strip())  # a clear error now if the file is missing or broken
+            return str(Path(voice.strip()).resolve())
+        return super().resolve_voice(voice, language)
+
+    def load(self) -> None:
+        _piper_voice(BUNDLED)
+
+    def synthesize(self, text: str, voice: str, rate_wpm: int) -> Synthesis:
+        import numpy as np
+        from piper import SynthesisConfig
+
+        model = _piper_voice(voice)
+        config = SynthesisConfig(length_scale=model.config.length_scale * length_scale(rate_wpm))
+        parts: list[Any] = []
+        words: list[WordTiming] | None = []
+        offset = 0
+        for at, segment in _segments(text, MAX_INFERENCE_CHARS):
+            phonemes = []
+            start = offset
+            for chunk in model.synthesize(segment, config, include_alignments=True):
+                if chunk.phoneme_alignments:
+                    pos = offset
+                    for a in chunk.phoneme_alignments:
+                        phonemes.append((a.phoneme, pos, pos + int(a.num_samples)))
+                        pos += int(a.num_samples)
+                parts.append(chunk.audio_int16_array)
+                offset += chunk.audio_int16_array.size
+            timed = word_timings(segment, phonemes, _phonemizer(voice)) if phonemes else None
+            if words is not None and timed is not None and offset > start:
+                words += [WordTiming(w.start + at, w.end + at, w.start_sample, w.end_sample) for w in timed]
+            else:
+                words = None  # one segment without alignments: no word timings rather than a gap
+        if not parts:
+            raise EngineError(f"Piper said nothing for: {text[:60]!r}")
+        return Synthesis(np.concatenate(parts).astype("<i2"), model.config.sample_rate, words or None)
+
+
+def _segments(text: str, limit: int) -> list[tuple[int, str]]:
+    """Cut a long text at clause breaks into stretches of at most `limit` characters, with their offsets.
+
+    Each stretch is one inference: onnxruntime's buffers grow with the audio one call
+    makes (about 1.3 MB per character), so this bounds a worker's memory whatever the
+    chunk. A clause longer than the limit stays whole; phoneme input is never cut.
+    """
+    cuts = [m.end() for m in _CLAUSE_BREAK.finditer(text) if not m.group(1)]
+    out: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        fits = [c for c in cuts if start < c <= start + limit]
+        if not fits:
+            later = [c for c in cuts if c > start + limit]
+            if not later:
+                break
+            fits = later[:1]
+        out.append((start, text[start:fits[-1]].rstrip()))
+        start = fits[-1]
+    out.append((start, text[start:]))
+    return [(at, segment) for at, segment in out if segment.strip()]
+
+
+def length_scale(rate_wpm: float) -> float:
+    """Piper's length scale for a pace in words per minute (see ESPEAK_PACE and PIPER_PACE)."""
+    target = _interpolate(ESPEAK_PACE, rate_wpm)
+    # PIPER_PACE runs from fast to slow: read it as pace -> scale, in ascending pace.
+    scale = _interpolate([(wpm, ls) for ls, wpm in reversed(PIPER_PACE)], target)
+    return min(MAX_LENGTH_SCALE, max(MIN_LENGTH_SCALE, scale))
+
+
+def _interpolate(points: list[tuple[float, float]], x: float) -> float:
+    """Piecewise linear in log-log between measured points, extended along the end segments."""
+    import math
+
+    logs = [(math.log(a), math.log(b)) for a, b in points]
+    lx = math.log(x)
+    n = next((i for i in range(1, len(logs) - 1) if lx < logs[i][0]), len(logs) - 1)
+    (x0, y0), (x1, y1) = logs[n - 1], logs[n]
+    return math.exp(y0 + (lx - x0) * (y1 - y0) / (x1 - x0))
+
+
+def _piper_voice(voice: str) -> Any:
+    """Load a voice once per worker process, with its alignment output, on PIPER_THREADS threads."""
+    if voice in _loaded:
+        return _loaded[voice]
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
+    model, config = voice_files(voice)
+    options = onnxruntime.SessionOptions()
+    # One worker per core, one thread each, is the default (see README, "Speed"):
+    # onnxruntime's own thread pool would otherwise fight the other workers for the cores.
+    options.intra_op_num_threads = service_settings().piper_threads
+    options.inter_op_num_threads = 1
+    # Memory patterns are planned and kept per input shape, and every chunk has its own
+    # length: with them a worker grew by 300 MB over 70 chunks; without, it stays flat.
+    options.enable_mem_pattern = False
+    loaded = session(aligned_model(model), options, voice_model=model)
+    _loaded[voice] = PiperVoice(session=loaded, config=PiperConfig.from_dict(read_config(config)))
+    return _loaded[voice]
+
+
+@lru_cache(maxsize=8)
+def _phonemizer(voice: str) -> Any:
+    """Phonemise one word the way piper does the whole text (its own espeak-ng, the voice's language)."""
+    model = _piper_voice(voice)
+
+    @lru_cache(maxsize=4096)  # an article says "the" hundreds of times; espeak-ng is asked once
+    def phonemes(word: str) -> str:
+        return "".join("".join(sentence) for sentence in model.phonemize(word))
+
+    return phonemes

@@ -1,0 +1,64 @@
+"""An HTML page's tree: HTML text in, a parsed lxml tree out.
+
+Also the small readings of a tree or text that every extraction step shares:
+lines, word counts, the page's headings.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from listen.errors import InputError
+
+__all__ = ["LIST_MARK", "PARSER", "copy_tree", "heading_texts", "parse_page", "split_lines", "total_words", "word_count"]
+
+LIST_MARK = re.compile(r"^\s*(?:[-•*]|\d{1,2}[.)])\s+")
+PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+
+
+def parse_page(html: str, source: str) -> etree._Element:
+    """Parse HTML leniently; refuse input that has no document in it."""
+    if not html or not html.strip():
+        raise InputError(f"{source or 'The page'} is empty; give an HTML page with an article in it.")
+    try:
+        # lxml refuses str with an encoding declaration; bytes let it honour the meta tag.
+        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=PARSER)
+    except (etree.ParserError, ValueError):
+        tree = None
+    if tree is None:
+        raise InputError(f"{source or 'The page'} is not readable HTML; save the page again and retry.")
+    return tree
+
+
+def copy_tree(tree: etree._Element) -> etree._Element:
+    """Return a copy of a page's tree to edit."""
+    # trafilatura edits the tree it is given; we still need the original.
+    return lxml.html.document_fromstring(etree.tostring(tree), parser=PARSER)
+
+
+def heading_texts(tree: etree._Element) -> set[str]:
+    """Return the texts of the page's h2-h4 headings, lower case."""
+    return {" ".join(h.text_content().split()).lower() for h in tree.xpath("//body//*[self::h2 or self::h3 or self::h4]")}
+
+
+def word_count(element: etree._Element) -> int:
+    """Count the words in an element's text."""
+    return len(element.text_content().split())
+
+
+def total_words(paragraphs: list[str]) -> int:
+    """Count the words in paragraphs."""
+    return sum(len(p.split()) for p in paragraphs)
+
+
+def split_lines(text: str) -> list[str]:
+    """Split extracted text into paragraphs, dropping list bullets and blank lines."""
+    out = []
+    for line in text.split("\n"):
+        line = " ".join(LIST_MARK.sub("", line).split())
+        if line:
+            out.append(line)
+    return out
