@@ -30,7 +30,8 @@ bp = Blueprint("pages", __name__)
 STATIC = Path(__file__).parent / "static"
 # The player's ES modules need a JavaScript type (nosniff is on); a system mime.types may say otherwise.
 mimetypes.add_type("text/javascript", ".js")
-MODULE_IMPORT = re.compile(r'^import\b[^"\n]*"\./([\w-]+\.js)";', re.MULTILINE)
+# import/export ... from "./name.js", over one line or several; only relative imports of our own modules.
+MODULE_IMPORT = re.compile(r'^(?:import|export)\b[^;"]*?"\./([\w-]+\.js)"', re.MULTILINE)
 HEX_COLOUR = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 OUR_PAGE = re.compile(r"^/(?:a|embed)/([0-9a-f]{64})/?$")
 EMBED_SIZE = (600, 240)  # default iframe width and height, in CSS pixels
