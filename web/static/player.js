@@ -1,6 +1,7 @@
-// The player itself: the main controls, loading and polling an article, the text lit sentence
-// by sentence and word by word, and the remembered position. Framework-free, for the page,
-// /a/<id> and /embed/<id>; each page's entry module (home.js, article.js, embed.js) starts it.
+// The player itself: its main controls, loading and polling an article, playback, and the
+// remembered position; it puts together the text (text.js, highlight.js, follow.js), the more
+// controls (more.js), the shortcuts, the media session and the beacons. Framework-free, for
+// the page, /a/<id> and /embed/<id>; each page's entry module (home.js, article.js, embed.js) starts it.
 //
 // Markup: <div data-listen-player data-article-id="ID" data-api="https://host/api/v1/"></div>
 // startPlayers() mounts the roots with an article id; the home page calls mountPlayer() after a POST.
