@@ -130,6 +130,19 @@ def test_widget_js_is_served_as_javascript_to_any_site(client):
     assert len(response.data) < 15_000
 
 
+def test_each_page_loads_only_the_player_modules_it_uses_served_as_javascript(client, evil):
+    loaded = {}
+    for path in ("/", f"/a/{evil}", f"/embed/{evil}"):
+        page = client.get(path).get_data(as_text=True)
+        loaded[path] = re.findall(r'<(?:script type="module" src|link rel="modulepreload" href)="/static/([\w-]+\.js)"', page)
+    assert "form.js" in loaded["/"] and "frame.js" not in loaded["/"]
+    assert "form.js" not in loaded[f"/embed/{evil}"] and "frame.js" in loaded[f"/embed/{evil}"]
+    assert {"form.js", "frame.js"}.isdisjoint(loaded[f"/a/{evil}"])
+    for name in set().union(*loaded.values()):
+        response = client.get(f"/static/{name}")
+        assert response.status_code == 200 and response.mimetype == "text/javascript", name
+
+
 def test_a_relative_cache_folder_serves_audio_from_the_working_directory(tmp_path, monkeypatch):
     # `make run` uses the default, relative audio_cache/: it must mean the folder we run in.
     monkeypatch.chdir(tmp_path)

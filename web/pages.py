@@ -1,8 +1,10 @@
-"""The HTML side: the page, an article's page, the embeddable player, oEmbed and widget.js."""
+"""The HTML side: the page, an article's page, the embeddable player, oEmbed, widget.js, and which player modules a page loads."""
 
 from __future__ import annotations
 
+import mimetypes
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -26,6 +28,10 @@ from .job import READY
 bp = Blueprint("pages", __name__)
 
 STATIC = Path(__file__).parent / "static"
+# The player's ES modules need a JavaScript type (nosniff is on); a system mime.types may say otherwise.
+mimetypes.add_type("text/javascript", ".js")
+# import/export ... from "./name.js", over one line or several; only relative imports of our own modules.
+MODULE_IMPORT = re.compile(r'^(?:import|export)\b[^;"]*?"\./([\w-]+\.js)"', re.MULTILINE)
 HEX_COLOUR = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 OUR_PAGE = re.compile(r"^/(?:a|embed)/([0-9a-f]{64})/?$")
 EMBED_SIZE = (600, 240)  # default iframe width and height, in CSS pixels
@@ -110,6 +116,18 @@ def widget() -> Response:
     response = send_from_directory(STATIC, "widget.js", mimetype="text/javascript", max_age=3600)
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     return cors(response)
+
+
+@bp.app_template_global()
+@cache
+def module_imports(entry: str) -> tuple[str, ...]:
+    """List the static modules a page's entry module imports, directly or not, for <link rel=modulepreload>."""
+    found = [entry]
+    for name in found:  # grows as it goes: a breadth-first walk
+        for imported in MODULE_IMPORT.findall((STATIC / name).read_text(encoding="utf-8")):
+            if imported not in found:
+                found.append(imported)
+    return tuple(found[1:])
 
 
 def page_urls(key: str) -> dict[str, str]:
