@@ -57,10 +57,11 @@ class Job:
     @classmethod
     def from_stored(cls, stored: StoredRendition) -> Job:
         job = cls(stored.key, stored.timings.get("title", ""))
-        job._finish(stored)
+        job.finish(stored)
         return job
 
-    def _finish(self, stored: StoredRendition) -> None:
+    def finish(self, stored: StoredRendition) -> None:
+        """Take the finished rendition (lock held by the caller, unless no one else can see the job yet)."""
         self.rendition = stored
         self.stamp = stamp_of(stored)
         try:
@@ -207,6 +208,11 @@ class PendingJob(Job):
     def id(self, value: str) -> None:
         self._id = value
 
+    @property
+    def request_id(self) -> str:
+        """The id it was posted under, which stays the same once planned."""
+        return self._id
+
     @property  # type: ignore[override]
     def status(self) -> str:
         return self.target.status if self.target is not None else self._status
@@ -321,7 +327,7 @@ class QueuedJob(Job):
             else:
                 stored = self.cache.get_rendition(self.id)
                 if stored is not None:
-                    self._finish(stored)
+                    self.finish(stored)
                 elif state == READY:
                     self.status, self.error = FAILED, (
                         "A worker finished this article but its audio is not in this server's cache (pruned, "

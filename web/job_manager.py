@@ -178,7 +178,7 @@ class JobManager:
                 log.exception("after planning %s", job.id)
         pending.settle(job)
         with self.lock:
-            if pending._id == job.id and self.jobs.get(job.id) is pending:
+            if pending.request_id == job.id and self.jobs.get(job.id) is pending:
                 del self.jobs[job.id]  # rendered again under its own id: the new job answers for it
 
     def submit(self, article: Article, settings: Settings | None = None) -> Job:
@@ -360,7 +360,7 @@ class JobManager:
                                      json.loads(rendition.timings_path.read_text("utf-8")))
             with job.cond:
                 job.engine_calls = rendition.engine_calls
-                job._finish(stored)
+                job.finish(stored)
                 job.cond.notify_all()
         except BaseException as exc:  # a failed render must never leave listeners waiting
             if isinstance(exc, ListenError):
