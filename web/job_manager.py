@@ -55,7 +55,7 @@ class JobManager:
         # Posted articles are read and planned in these processes, never in a request thread.
         self.intake = IntakePool(settings.service)
         # What each rendition was made of, so a damaged one can be rendered again.
-        self.records = ArticleRecords(self.cache, settings, keep_finished)
+        self.article_records = ArticleRecords(self.cache, settings, keep_finished)
         # Called (on an intake thread) when a post is planned and its rendition's job started.
         self.on_planned: list[Callable[[Submission, Job, Planned], None]] = []
         self.lock = threading.Lock()
@@ -196,7 +196,7 @@ class JobManager:
             outline = dataclasses.replace(outline, rendition_id=renderer.cache.keyed_id(outline.rendition_id))
             if plan is not None:
                 plan.key = outline.rendition_id
-        self.records.add(outline.rendition_id, article, renderer.settings)
+        self.article_records.add(outline.rendition_id, article, renderer.settings)
         if self.queue is not None:
             return self._enqueue(renderer, outline, article)
         assert plan is not None, "a render in this process needs its plan"
@@ -324,7 +324,7 @@ class JobManager:
 
     def _render_again(self, job: Job) -> Job | None:
         """Render a damaged (or vanished) rendition again from what it was made of, if known."""
-        record = self.records.find(job.id)
+        record = self.article_records.find(job.id)
         with self.lock:
             if self.jobs.get(job.id) is job:
                 del self.jobs[job.id]

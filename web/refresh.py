@@ -30,6 +30,7 @@ def source_records() -> Sources:
 
 
 def payload_render(settings: Any) -> dict[str, Any]:
+    """The render settings as a queued job carries them (an inline lexicon named within the cache)."""
     from listen.article import Article
 
     return payload(Article(paragraphs=[]), settings)["render"]
