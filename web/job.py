@@ -191,7 +191,7 @@ class Job:
 class PendingJob(Job):
     """A posted article being read and planned: it becomes its rendition's job once planned.
 
-    Its id is the request's; the rendition's id (its key) is known only after planning.
+    Its id is the request's; the rendition's id is known only after planning.
     """
 
     def __init__(self, request_id: str, title: str = ""):
