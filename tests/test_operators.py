@@ -307,8 +307,8 @@ def test_the_server_keeps_the_cache_under_its_limit_least_recently_used_first(tm
         used = cache.stats()["bytes"]
         old_bytes = sum(p.stat().st_size for p in old_files)
         limit = used - old_bytes // 2
-        manager.settings = manager.settings.replace(cache_max_size=f"{limit}B")
-        removed, _ = manager.trim_cache()
+        manager.trimmer.settings = manager.settings.replace(cache_max_size=f"{limit}B").service
+        removed, _ = manager.trimmer.trim()
         assert removed > 0
         assert cache.stats()["bytes"] <= limit
         assert all(p.exists() for p in new_files)  # the recently used article stays whole
@@ -324,12 +324,12 @@ def test_pruning_never_deletes_what_a_render_or_a_stream_is_using(tmp_path):
         manager = app.extensions["listen"]
         job = manager.submit(from_text(article_text(3)))
         assert job.wait(120) and job.status == "ready"
-        manager.settings = manager.settings.replace(cache_max_size="1B")
+        manager.trimmer.settings = manager.settings.replace(cache_max_size="1B").service
         _age(cache_dir, 3600)
         stream = manager.stream(job)
         first = next(stream)  # a listener is part way through the audio
         assert first
-        manager.trim_cache()
+        manager.trimmer.trim()
         assert job.rendition.mp3.exists() and job.rendition.timings_path.exists()
         assert not list(cache_dir.rglob("*.flac"))  # everything else went: the limit is one byte
         rest = b"".join(stream)
@@ -340,9 +340,9 @@ def test_pruning_never_deletes_what_a_render_or_a_stream_is_using(tmp_path):
         _age(cache_dir, 3600)
         keys = [p.stem for p in cache_dir.rglob("*") if p.suffix in (".flac", ".piece")]
         with Cache(cache_dir).using(keys):
-            manager.trim_cache()
+            manager.trimmer.trim()
             assert sorted(p.stem for p in cache_dir.rglob("*") if p.suffix in (".flac", ".piece")) == sorted(keys)
-        manager.trim_cache()
+        manager.trimmer.trim()
         assert not job.rendition.mp3.exists() and not list(cache_dir.rglob("*.flac"))  # once unused, they go
         assert not list((cache_dir / "articles").rglob("*.json"))  # and the records of their articles
 
@@ -351,8 +351,8 @@ def test_the_server_prunes_by_itself_after_a_render(tmp_path):
     cache_dir = tmp_path / "cache"
     with running_app(cache_dir, cache_max_size="1KB") as app:
         manager = app.extensions["listen"]
-        manager.TRIM_IDLE_S = 0  # no queue workers elsewhere here: only pins protect entries
-        manager.TRIM_GAP_S = 0.1
+        manager.trimmer.idle_s = 0  # no queue workers elsewhere here: only pins protect entries
+        manager.trimmer.gap_s = 0.1
         job = manager.submit(from_text(article_text(3)))
         assert job.wait(120) and job.status == "ready"
         end = time.monotonic() + 20

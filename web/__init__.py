@@ -19,14 +19,14 @@ from listen.reading.plaintext import decode_text, from_text
 
 from . import errors, hosts, stats, webhooks
 from .api import bp as api_bp
-from .api import record_source
 from .common import PAGE_CSP
 from .downloads import bp as downloads_bp
 from .feed import bp as feed_bp
-from .jobs import JobManager
+from .job_manager import JobManager
 from .keys import api_key_id, has_secret_api_key, has_valid_api_key
 from .pages import bp as pages_bp
 from .refresh import bp as refresh_bp
+from .refresh import update_source_record
 from .stats import bp as stats_bp
 from .voices import bp as voices_bp
 
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True, 
     app.config["MAX_CONTENT_LENGTH"] = settings.service.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     manager = JobManager(settings)
-    manager.on_planned.append(record_source)  # a URL article's page, for refresh on edit
+    manager.on_planned.append(update_source_record)  # a URL article's page, for refresh on edit
     app.extensions["listen"] = manager
     app.extensions["listen_sample_id"] = None
 

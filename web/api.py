@@ -10,7 +10,6 @@ import secrets
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -27,22 +26,22 @@ from flask import (
 from listen.config import Settings
 from listen.engines import ENGINES
 from listen.errors import InputError, RenderFailedError, SettingsError
-from listen.publish.sources import Sources
 from listen.reading.fetch import check_url
 from listen.render.captions import to_vtt
 
-from . import downloads, origins, refresh, webhooks
+from . import downloads, origins, webhooks
 from .common import article_urls, cors, describe, external_url, find, manager, voices_json
-from .intake import Planned, Submission
+from .intake import Submission
 from .job import READY, RENDERING, Job, PendingJob
 from .keys import check_api_key, configured_keys
+from .lexicons import store_inline_lexicon
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 ONE_YEAR = 31536000
 IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-SOURCES = ("text", "html", "url")
+INPUT_KINDS = ("text", "html", "url")  # what a post may carry, besides a file
 
 
 # -- creating articles ----------------------------------------------------------------------------
@@ -53,8 +52,8 @@ def create() -> tuple[Response, int] | Response:
     """Create (or find) the rendition of an article; 202 while it renders, 200 when ready."""
     if request.method == "OPTIONS":
         return _preflight()
-    key = check_api_key()
-    origins.check_origin(key)
+    api_key = check_api_key()
+    origins.check_origin(api_key)
     fields, upload = _request_fields()
     settings = _settings_for(fields)
     title = fields.get("title")
@@ -62,9 +61,9 @@ def create() -> tuple[Response, int] | Response:
         raise InputError('"title" must be a string.')
     # Reading and planning happen in the intake pool: a long text or a slow page never holds this thread.
     job = manager().accept(_submission(fields, upload, settings, title))
-    _when_planned(job, lambda planned: webhooks.on_created(planned, key))
+    _when_planned(job, lambda planned: webhooks.on_created(planned, api_key))
     data = {"id": job.id, "status": job.status, **article_urls(job.id)}
-    response = origins.allow_page(jsonify(data), key)
+    response = origins.allow_page(jsonify(data), api_key)
     response.headers["Location"] = external_url("api.show", key=job.id)
     return response, (200 if job.status == READY else 202)
 
@@ -85,13 +84,6 @@ def _when_planned(job: Job, then: Callable[[Job], None]) -> None:
         then(job.target if job.target is not None else job)
 
     threading.Thread(target=later, daemon=True, name="listen-after-planning").start()
-
-
-def record_source(sub: Submission, job: Job, planned: Planned) -> None:
-    """After a URL article is planned: record it as its source's newest rendition (for refresh)."""
-    if planned.page is not None:
-        Sources(Path(sub.settings.service.cache_dir)).remember(sub.value, job.id, refresh.payload_render(sub.settings),
-                                                               planned.page)
 
 
 def _preflight() -> Response:
@@ -195,26 +187,26 @@ def _settings_for(fields: dict[str, Any]) -> Settings:
     if lexicon not in (None, "", []):
         if isinstance(lexicon, str):  # a multipart field carries JSON text
             lexicon = parse_json(lexicon, what='"lexicon"')
-        changes["lexicon"] = manager().inline_lexicon(lexicon)
+        changes["lexicon"] = store_inline_lexicon(lexicon, manager().cache)
     return base.replace(**changes)
 
 
 def _submission(fields: dict[str, Any], upload: Any, settings: Settings, title: str | None) -> Submission:
     """Check which one of text, html, url or an uploaded file was sent; read nothing yet."""
-    given = [name for name in SOURCES if fields.get(name) not in (None, "")]
+    given = [kind for kind in INPUT_KINDS if fields.get(kind) not in (None, "")]
     if upload is not None and upload.filename:
         given.append("file")
     if len(given) != 1:
         what = "none" if not given else " and ".join(given)
         raise InputError(f'Send exactly one of "text", "html", "url" or a file (got {what}).')
-    source = given[0]
-    if source == "file":
+    kind = given[0]
+    if kind == "file":
         data = upload.read(settings.service.max_input_bytes + 1)
         return Submission("file", data, settings, name=upload.filename or "upload", title=title)
-    value = fields[source]
+    value = fields[kind]
     if not isinstance(value, str):
-        raise InputError(f'"{source}" must be a string.')
-    if source == "url":
+        raise InputError(f'"{kind}" must be a string.')
+    if kind == "url":
         if len(value) > 2000:
             raise InputError("That URL is too long; give the article's address.")
         url = value.strip()
@@ -222,7 +214,7 @@ def _submission(fields: dict[str, Any], upload: Any, settings: Settings, title: 
             check_url(url, settings.service)  # a URL that can never be fetched is a 400 now, not a failed job
         # A page may change between posts: each post of a URL reads it again, under its own request id.
         return Submission("url", url, settings, title=title, nonce=secrets.token_hex(16))
-    return Submission(source, value, settings, title=title)
+    return Submission(kind, value, settings, title=title)
 
 
 # -- reading articles -----------------------------------------------------------------------------

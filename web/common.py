@@ -10,7 +10,7 @@ from listen.engines import all_voices, choose_speaker
 from listen.errors import NotFoundError
 
 from .job import Job, valid_id
-from .jobs import JobManager
+from .job_manager import JobManager
 from .voices import in_menu_order, reader_language
 
 # The pages' Content-Security-Policy; only who may frame them differs ('self', or anyone for embeds).
@@ -34,15 +34,18 @@ def external_url(endpoint: str, **values: Any) -> str:
     return base.rstrip("/") + url_for(endpoint, **values)[len(request.script_root):]
 
 
-def article_urls(key: str) -> dict[str, str]:
-    """Return the absolute URLs of everything about one article."""
+def article_urls(article_id: str) -> dict[str, str]:
+    """Return the absolute URLs of everything about one article.
+
+    Routes name an article's id (its rendition id, or the request id that leads to it) `key`.
+    """
     return {
-        "audio_url": external_url("api.audio", key=key),
-        "timings_url": external_url("api.timings", key=key),
-        "captions_url": external_url("api.captions", key=key),
-        "transcript_url": external_url("downloads.transcript", key=key),
-        "embed_url": external_url("pages.embed", key=key),
-        "page_url": external_url("pages.article", key=key),
+        "audio_url": external_url("api.audio", key=article_id),
+        "timings_url": external_url("api.timings", key=article_id),
+        "captions_url": external_url("api.captions", key=article_id),
+        "transcript_url": external_url("downloads.transcript", key=article_id),
+        "embed_url": external_url("pages.embed", key=article_id),
+        "page_url": external_url("pages.article", key=article_id),
     }
 
 
@@ -51,9 +54,9 @@ def describe(job: Job, since: int | None = None) -> dict[str, Any]:
     return {**job.snapshot(since), **article_urls(job.id)}
 
 
-def find(key: str) -> Job:
+def find(article_id: str) -> Job:
     """Return the job for an id, or a 404 without touching the file system for a bad id."""
-    job = manager().get(key) if valid_id(key) else None
+    job = manager().get(article_id) if valid_id(article_id) else None
     if job is None:
         raise NotFoundError("No article has that id; create it with POST /api/v1/articles.")
     return job

@@ -9,9 +9,9 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 
 from listen.publish import podcast
-from listen.publish.sources import Sources
 
 from .common import cors, external_url, find
+from .refresh import source_records
 
 bp = Blueprint("feed", __name__)
 
@@ -23,13 +23,13 @@ def feed() -> Response:
     """RSS 2.0 with iTunes and Podcasting 2.0 tags; one episode per source, its newest rendition."""
     settings = current_app.config["LISTEN_SETTINGS"].service
     newest: dict[str, tuple[float, str, dict[str, Any], int]] = {}
-    for key, timings, size in _renditions(Path(settings.cache_dir)):
-        sid = podcast.source_id(timings, key)
+    for rendition_id, timings, size in _renditions(Path(settings.cache_dir)):
+        sid = podcast.source_id(timings, rendition_id)
         created = float(timings.get("_created") or 0)
         if sid not in newest or created > newest[sid][0]:
-            newest[sid] = (created, key, timings, size)
+            newest[sid] = (created, rendition_id, timings, size)
     chosen = sorted(newest.values(), key=lambda x: x[0], reverse=True)[:MAX_EPISODES]
-    episodes = [_episode(key, timings, size, created) for created, key, timings, size in chosen]
+    episodes = [_episode(rendition_id, timings, size, created) for created, rendition_id, timings, size in chosen]
     xml = podcast.rss(episodes, title=settings.feed_title, link=external_url("pages.index"),
                       feed_url=external_url("feed.feed"), image=settings.feed_image)
     response = cors(Response(xml, mimetype="application/rss+xml"))
@@ -48,7 +48,7 @@ def chapters(key: str) -> Response:
 
 
 def _renditions(cache_dir: Path) -> list[tuple[str, dict[str, Any], int]]:
-    """Every finished rendition in the cache: its key, timings and MP3 size (unreadable ones skipped)."""
+    """Every finished rendition in the cache: its id, timings and MP3 size (unreadable ones skipped)."""
     found = []
     for path in (cache_dir.absolute() / "renditions").rglob("*.json"):
         try:
@@ -60,18 +60,18 @@ def _renditions(cache_dir: Path) -> list[tuple[str, dict[str, Any], int]]:
     return found
 
 
-def _episode(key: str, timings: dict[str, Any], size: int, created: float) -> podcast.Episode:
+def _episode(rendition_id: str, timings: dict[str, Any], size: int, created: float) -> podcast.Episode:
     source = str(timings.get("source") or "")
-    sid = podcast.source_id(timings, key)
-    # An article read from a URL has a stable address that follows its refreshes.
-    stable = Sources(Path(current_app.config["LISTEN_SETTINGS"].service.cache_dir)).newest(sid) == key
-    audio_url = external_url("refresh.audio" if stable else "api.audio", **({"sid": sid} if stable else {"key": key}))
+    sid = podcast.source_id(timings, rendition_id)
+    # An article read from a URL has a stable address that follows its refreshes (its source record's).
+    stable = source_records().newest(sid) == rendition_id
+    audio_url = external_url("refresh.audio", sid=sid) if stable else external_url("api.audio", key=rendition_id)
     return podcast.Episode(
-        guid=podcast.guid_for(timings, key), title=timings.get("title") or "Untitled article",
+        guid=podcast.guid_for(timings, rendition_id), title=timings.get("title") or "Untitled article",
         audio_url=audio_url, length=size,
         duration_s=round(int(timings.get("duration_ms", 0)) / 1000),
         published=podcast.published_at(timings, created),
-        transcript_url=external_url("api.captions", key=key),
-        chapters_url=external_url("feed.chapters", key=key),
-        link=external_url("pages.article", key=key) if not source.startswith("http") else source,
+        transcript_url=external_url("api.captions", key=rendition_id),
+        chapters_url=external_url("feed.chapters", key=rendition_id),
+        link=external_url("pages.article", key=rendition_id) if not source.startswith("http") else source,
         description=podcast.describe(timings), language=str(timings.get("language") or ""))

@@ -1,5 +1,9 @@
 """Reading and planning posted articles in processes apart from the threads that serve requests.
 
+In: a Submission (what a POST carries: its input kind, the text, HTML, URL or file, and the
+render settings). Out: a Planned article (the Article, its outline and plan), or the error
+that says why it cannot be read, handed to a callback on a thread of this process.
+
 Fetching a URL, extracting a page and planning a script (segmenting and normalising every
 sentence) take time that grows with the input, and in a request thread they held the
 interpreter while every other request waited. Here a bounded pool of processes does that
@@ -31,6 +35,8 @@ from listen.config import ServiceSettings, Settings
 from listen.engines import ENGINES, get_engine
 from listen.errors import BusyError, InputError, ListenError
 from listen.reading.fetch import Page, fetch
+from listen.reading.loader import from_bytes, from_html_text, from_page, from_pasted, from_url
+from listen.reading.plaintext import decode_text
 from listen.render.renderer import Plan, Renderer, script_code_fingerprint
 
 log = logging.getLogger(__name__)
@@ -40,15 +46,15 @@ log = logging.getLogger(__name__)
 class Submission:
     """What a POST asked for, before anything is read: the work the intake pool does."""
 
-    source: str  # "text", "html", "url", "file", or "article" (already read: a render again)
+    kind: str  # the input kind: "text", "html", "url", "file", or "article" (already read: a render again)
     value: Any  # str for text, html and url; bytes for a file; an Article
     settings: Settings
     name: str = ""  # an uploaded file's name
     title: str | None = None  # the request's own title, overriding the article's
     nonce: str = ""  # set for a URL: each post reads the page again
 
-    def key(self) -> str:
-        """Key the request: the same input and render settings give the same request id.
+    def request_id(self) -> str:
+        """Name the request: the same input and render settings give the same request id.
 
         A URL's page may change between posts, so its request is keyed by the post too
         (`nonce`, given by the caller); text, HTML and files are keyed by their bytes.
@@ -62,7 +68,8 @@ class Submission:
             value = sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
         lexicon = self.settings.render.lexicon
         rules = sha256(Path(lexicon).read_bytes()).hexdigest() if lexicon and Path(lexicon).is_file() else None
-        return cache_key(kind="request", source=self.source, value=value, name=self.name, title=self.title,
+        # "source" here is the input kind, under the name request ids have always hashed it by.
+        return cache_key(kind="request", source=self.kind, value=value, name=self.name, title=self.title,
                          nonce=self.nonce,
                          settings=asdict(self.settings.render), lexicon=rules,
                          engines={name: get_engine(name).version() for name in ENGINES}, code=script_code_fingerprint())
@@ -70,9 +77,9 @@ class Submission:
 
 @dataclass(frozen=True)
 class Outline:
-    """What the queue needs of a plan: its key (the rendition's id), title and size."""
+    """What the queue needs of a plan: the rendition's id (its cache key, or keyed id), title and size."""
 
-    key: str
+    rendition_id: str
     title: str
     sentences: int
     chunks: int
@@ -100,28 +107,25 @@ class Planned:
 def read(sub: Submission) -> tuple[Article, Page | None]:
     """Read the article a submission names (fetching, decoding and extracting as needed).
 
-    A URL with its scheme also gives the fetched page's validators, for a refresh later.
+    The readers are the command line's (listen/reading/loader.py). A URL with its scheme
+    also gives the fetched page's validators, for a refresh later.
     """
-    from listen.reading.htmlpage import from_html
-    from listen.reading.loader import from_bytes, from_page, from_pasted, from_url
-    from listen.reading.plaintext import decode_text
-
     settings = sub.settings
     page = None
-    if sub.source == "article":
+    if sub.kind == "article":
         article = sub.value
-    elif sub.source == "file":
+    elif sub.kind == "file":
         article = from_bytes(sub.value, sub.name or "upload", settings)
-    elif sub.source == "url" and not re.match(r"^https?://", sub.value, re.I):
+    elif sub.kind == "url" and not re.match(r"^https?://", sub.value, re.I):
         article = from_url(sub.value, settings)  # no scheme: tried over https, then http
-    elif sub.source == "url":
+    elif sub.kind == "url":
         fetched = fetch(sub.value, settings.service)
         article = from_page(fetched, sub.value, settings)
         page = dataclasses.replace(fetched, text="")
     else:
-        text = decode_text(sub.value.encode("utf-8", "replace"), f"The {sub.source}", settings.service.max_input_bytes)
-        if sub.source == "html":
-            article = from_html(text, source="", language=settings.render.language)
+        text = decode_text(sub.value.encode("utf-8", "replace"), f"The {sub.kind}", settings.service.max_input_bytes)
+        if sub.kind == "html":
+            article = from_html_text(text, settings)
         else:
             # Readers paste what they have into the one box: an article's text, a page's HTML, or an address.
             article = from_pasted(text, settings)

@@ -1,6 +1,6 @@
 """A web job: one rendition as a listener sees it while it renders, once ready, or failed.
 
-A Job renders in this process (web/jobs.py runs it); a PendingJob is a posted article
+A Job renders in this process (web/job_manager.py runs it); a PendingJob is a posted article
 still being read and planned, which hands over to its rendition's job; a QueuedJob is
 rendered by a queue worker, maybe on another machine, and reads its state from Redis.
 """
@@ -13,16 +13,13 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from listen.audio.mp3 import id3_size
-from listen.cache.store import StoredRendition
+from listen.cache.store import Cache, StoredRendition
 from listen.errors import ListenError
-from listen.queue.client import FAILED, QUEUED, READY, RENDERING
+from listen.queue.client import FAILED, QUEUED, READY, RENDERING, RenderQueue
 from listen.render.renderer import TIMINGS_VERSION, Progress
-
-if TYPE_CHECKING:
-    from .jobs import JobManager
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +34,8 @@ def valid_id(text: str) -> bool:
 class Job:
     """One rendition: rendering, ready or failed, with what a listener can use so far."""
 
-    def __init__(self, key: str, title: str = ""):
-        self.id = key
+    def __init__(self, job_id: str, title: str = ""):
+        self.id = job_id
         self.title = title
         self.status = RENDERING
         self.done = 0
@@ -60,10 +57,11 @@ class Job:
     @classmethod
     def from_stored(cls, stored: StoredRendition) -> Job:
         job = cls(stored.key, stored.timings.get("title", ""))
-        job._finish(stored)
+        job.finish(stored)
         return job
 
-    def _finish(self, stored: StoredRendition) -> None:
+    def finish(self, stored: StoredRendition) -> None:
+        """Take the finished rendition (lock held by the caller, unless no one else can see the job yet)."""
         self.rendition = stored
         self.stamp = stamp_of(stored)
         try:
@@ -193,12 +191,12 @@ class Job:
 class PendingJob(Job):
     """A posted article being read and planned: it becomes its rendition's job once planned.
 
-    Its id is the request's; the rendition's id (its key) is known only after planning.
+    Its id is the request's; the rendition's id is known only after planning.
     """
 
-    def __init__(self, key: str, title: str = ""):
+    def __init__(self, request_id: str, title: str = ""):
         self.target: Job | None = None
-        super().__init__(key, title)
+        super().__init__(request_id, title)
         self.failure: ListenError | None = None
 
     # Once planned, the request's job speaks for its rendition's, its id included.
@@ -209,6 +207,11 @@ class PendingJob(Job):
     @id.setter
     def id(self, value: str) -> None:
         self._id = value
+
+    @property
+    def request_id(self) -> str:
+        """The id it was posted under, which stays the same once planned."""
+        return self._id
 
     @property  # type: ignore[override]
     def status(self) -> str:
@@ -285,9 +288,10 @@ class QueuedJob(Job):
 
     POLL_S = 0.25
 
-    def __init__(self, key: str, manager: JobManager):
-        super().__init__(key)
-        self.manager = manager
+    def __init__(self, job_id: str, queue: RenderQueue, cache: Cache):
+        super().__init__(job_id)
+        self.queue = queue
+        self.cache = cache  # shared with the workers: where a finished rendition is found
         self.checked = 0.0
 
     def refresh(self, force: bool = False) -> None:
@@ -296,9 +300,8 @@ class QueuedJob(Job):
         if self.status != RENDERING or (not force and now - self.checked < self.POLL_S):
             return
         self.checked = now
-        assert self.manager.queue is not None
         try:
-            info = self.manager.queue.status(self.id)
+            info = self.queue.status(self.id)
         except ListenError as exc:  # Redis away for a moment: keep what we knew, say so in the log
             log.warning("job %s: %s", self.id, exc.message)
             return
@@ -306,7 +309,6 @@ class QueuedJob(Job):
 
     def apply(self, info: dict[str, Any] | None) -> None:
         """Take a status from the queue: progress while rendering, the cached files when ready."""
-        cache = self.manager.base.cache
         with self.cond:
             state = info["status"] if info else None
             if state in (QUEUED, RENDERING):
@@ -319,13 +321,13 @@ class QueuedJob(Job):
                     self.duration_ms = info.get("duration_ms", 0)
                     self.sealed = bool(info.get("sealed"))
                     if info.get("partial") and self.partial is None:
-                        self.partial = cache.root / info["partial"]
+                        self.partial = self.cache.root / info["partial"]
             elif state == FAILED:
                 self.status, self.error = FAILED, (info or {}).get("error")
             else:
-                stored = cache.get_rendition(self.id)
+                stored = self.cache.get_rendition(self.id)
                 if stored is not None:
-                    self._finish(stored)
+                    self.finish(stored)
                 elif state == READY:
                     self.status, self.error = FAILED, (
                         "A worker finished this article but its audio is not in this server's cache (pruned, "

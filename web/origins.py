@@ -44,7 +44,7 @@ def our_public_origin() -> str | None:
     return normal(f"{parts.scheme}://{parts.netloc}")
 
 
-def check_origin(key: ApiKey | None) -> None:
+def check_origin(api_key: ApiKey | None) -> None:
     """Refuse a page whose site is not allowed to create articles here."""
     origin = request_origin()
     if origin is None:
@@ -53,8 +53,8 @@ def check_origin(key: ApiKey | None) -> None:
     if allowed is not None and origin not in allowed:
         raise ForbiddenOriginError(f"Pages on {origin} may not create articles on this server.",
                                    "Its operator can add the site to LISTEN_EMBED_ORIGINS.")
-    if key is not None and key.origins and origin not in key.origins:
-        raise ForbiddenOriginError(f"This public key works only on pages of {', '.join(key.origins)}, "
+    if api_key is not None and api_key.origins and origin not in api_key.origins:
+        raise ForbiddenOriginError(f"This public key works only on pages of {', '.join(api_key.origins)}, "
                                    f"not {origin}.")
 
 
@@ -69,10 +69,10 @@ def page_may_post(origin: str | None) -> bool:
     return not keys or any(origin in k.origins for k in keys)
 
 
-def allow_page(response: Response, key: ApiKey | None = None) -> Response:
+def allow_page(response: Response, api_key: ApiKey | None = None) -> Response:
     """Let the requesting page read the answer to its POST (CORS), when it may post at all."""
     origin = request_origin()
-    if not page_may_post(origin) or (key_entries() and (key is None or not key.origins)):
+    if not page_may_post(origin) or (key_entries() and (api_key is None or not api_key.origins)):
         return response
     allow_origin(response, origin)
     response.headers["Access-Control-Expose-Headers"] = "Content-Length, Content-Range, Accept-Ranges, ETag"

@@ -51,9 +51,9 @@ def index() -> str:
 
 def sample_id() -> str | None:
     """Return the sample article's id once it is ready to play."""
-    key = current_app.extensions.get("listen_sample_id")
-    job = manager().get(key) if key else None
-    return key if job is not None and job.status == READY else None
+    sample = current_app.extensions.get("listen_sample_id")
+    job = manager().get(sample) if sample else None
+    return sample if job is not None and job.status == READY else None
 
 
 @bp.get("/a/<key>")
@@ -130,9 +130,9 @@ def module_imports(entry: str) -> tuple[str, ...]:
     return tuple(found[1:])
 
 
-def page_urls(key: str) -> dict[str, str]:
+def page_urls(article_id: str) -> dict[str, str]:
     """Absolute URLs a page needs, oEmbed discovery included."""
-    urls = article_urls(key)
+    urls = article_urls(article_id)
     urls["oembed_url"] = external_url("pages.oembed", url=urls["page_url"], format="json")
     return urls
 

@@ -65,13 +65,13 @@ def _check_reader() -> None:
     """With API keys set, stats are for their holders (a secret key; public keys sit in pages)."""
     if not key_entries():
         return
-    key = request_key_entry() or _query_key()
-    if key is None or key.origins:
+    api_key = request_key_entry() or _query_api_key()
+    if api_key is None or api_key.origins:
         raise UnauthorizedError("Stats need an API key on this server; send 'Authorization: Bearer KEY' "
                                 "(or open /stats?key=KEY).")
 
 
-def _query_key() -> Any:
+def _query_api_key() -> Any:
     return key_entry_for(request.args.get("key", ""))
 
 

@@ -32,10 +32,10 @@ def close(app: Flask) -> None:
         dispatcher.close()
 
 
-def on_created(job: Job, key: ApiKey | None) -> None:
+def on_created(job: Job, api_key: ApiKey | None) -> None:
     """Deliver the article's ready or failed event to the key's webhook, else the server's."""
     dispatcher: Dispatcher | None = current_app.extensions.get("listen_webhooks")
-    url = (key.webhook if key else None) or current_app.config["LISTEN_SETTINGS"].service.webhook_url
+    url = (api_key.webhook if api_key else None) or current_app.config["LISTEN_SETTINGS"].service.webhook_url
     if dispatcher is None or not url:
         return
     audio_url = external_url("api.audio", key=job.id)

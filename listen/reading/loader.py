@@ -13,7 +13,8 @@ from listen.errors import InputError, UpstreamError
 from listen.reading.fetch import Page, fetch
 from listen.reading.plaintext import decode_text, from_text, too_big
 
-__all__ = ["address_in", "from_bytes", "from_page", "from_pasted", "from_url", "load", "looks_like_html"]
+__all__ = ["address_in", "from_bytes", "from_html_text", "from_page", "from_pasted", "from_url", "load",
+           "looks_like_html"]
 
 # Comments and an XML declaration a saved page may start with ("<!-- saved from url=... -->").
 _PROLOGUE = re.compile(r"^(?:\s+|<!--.*?-->|<\?xml[^>]*>)+", re.S)
@@ -102,6 +103,13 @@ def from_pasted(text: str, settings: Settings, source: str = "") -> Article:
 
         return from_html(text, source=source, language=settings.render.language)
     return from_text(text, source=source, language=settings.render.language)
+
+
+def from_html_text(text: str, settings: Settings, source: str = "") -> Article:
+    """Read an article from HTML given as text: no sniffing, the caller knows it is HTML."""
+    from listen.reading.htmlpage import from_html  # as in from_url: only HTML pays for the HTML readers
+
+    return from_html(text, source=source, language=settings.render.language)
 
 
 def load(source: str, settings: Settings, stdin: BinaryIO | None = None) -> Article:

@@ -1,35 +1,36 @@
-"""The web app's jobs: background renders, one per rendition id, single-flight, bounded (web/job.py: a job).
+"""The web app's job manager: background renders, one job per rendition id, single-flight, bounded.
 
+In: posted articles (Submissions, read and planned in the intake pool) and Articles. Out: Jobs
+(web/job.py) that a listener follows, found again by id, in memory or in the cache.
 Without Redis a job renders on a small thread pool in this process; with Redis it is
 a queue job (listen/queue/client.py) that a queue worker renders, and this process
 reads its status back. In-process, the chunks themselves go to the renderer's
 engine worker processes, which every job shares. Each job keeps what a listener
 needs while it runs (progress, sentences timed so far, the growing partial MP3),
 and a finished rendition is found again in the cache by its id after a restart.
+Beside it: the cache's size (web/cache_trimmer.py) and what each rendition was made of
+(web/article_records.py), so a damaged one is rendered again.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from listen.article import Article
 from listen.cache.store import StoredRendition
 from listen.config import Settings
-from listen.errors import BusyError, InputError, ListenError
-from listen.queue.client import FAILED, READY, RENDERING, RenderQueue, payload
-from listen.queue.worker import settings_from_payload
+from listen.errors import BusyError, ListenError
+from listen.queue.client import FAILED, READY, RENDERING, RenderQueue
 from listen.render.renderer import Plan, Renderer
-from listen.text.lexicon import Lexicon
 
+from .article_records import ArticleRecords
+from .cache_trimmer import CacheTrimmer
 from .intake import IntakePool, Outline, Planned, Submission
 from .job import Job, PendingJob, QueuedJob, stamp_of, still_running, valid_id
 
@@ -42,6 +43,7 @@ class JobManager:
     def __init__(self, settings: Settings, threads: int = 2, max_pending: int | None = None, keep_finished: int = 512):
         self.settings = settings
         self.base = Renderer(settings)
+        self.cache = self.base.cache
         self.max_pending = settings.service.queue_limit if max_pending is None else max_pending
         # With Redis, `listen worker` processes render and this process only enqueues and reports.
         self.queue: RenderQueue | None = RenderQueue(settings) if settings.service.redis_url else None
@@ -52,68 +54,30 @@ class JobManager:
         self.renders_started = 0
         # Posted articles are read and planned in these processes, never in a request thread.
         self.intake = IntakePool(settings.service)
-        # What each rendition was made from, so a damaged one can be rendered again.
-        self.sources: OrderedDict[str, Submission] = OrderedDict()
+        # What each rendition was made of, so a damaged one can be rendered again.
+        self.article_records = ArticleRecords(self.cache, settings, keep_finished)
         # Called (on an intake thread) when a post is planned and its rendition's job started.
         self.on_planned: list[Callable[[Submission, Job, Planned], None]] = []
         self.lock = threading.Lock()
         if settings.service.api_keys:
-            self.base.cache.instance_secret()  # made on first start, not on the first article
-        # Keeping the cache under LISTEN_CACHE_MAX_SIZE: a thread prunes after renders finish.
-        self.trim_wanted = threading.Event()
-        self.trimmer: threading.Thread | None = None
-        self.closing = False
+            self.cache.instance_secret()  # made on first start, not on the first article
+        self.trimmer = CacheTrimmer(self.cache, settings.service)
 
     def start(self) -> None:
         """Boot the engine workers and planner processes now, so the first listener does not wait; start the trimmer."""
         if self.queue is None:
             self.base.start()
         self.intake.start()
-        if self.settings.service.cache_max_bytes is not None and self.trimmer is None:
-            self.trimmer = threading.Thread(target=self._trim_loop, name="listen-cache-trim", daemon=True)
-            self.trimmer.start()
-            self.trim_wanted.set()  # the cache may be over the limit already
-
-    # -- the cache's size ---------------------------------------------------------------------------
-
-    TRIM_EVERY_S = 300.0  # also prune now and then: queue workers elsewhere fill the cache too
-    TRIM_GAP_S = 5.0  # at most one walk of the cache this often, however many renders finish
-    # Entries used this recently stay: a queue worker in another process may be reading them,
-    # and its pins (Cache.using) are not visible here. This process's renders and streams pin theirs.
-    TRIM_IDLE_S = 60.0
-
-    def trim_cache(self) -> tuple[int, int]:
-        """Prune least recently used entries until the cache is under LISTEN_CACHE_MAX_SIZE."""
-        limit = self.settings.service.cache_max_bytes
-        if limit is None:
-            return 0, 0
-        removed, freed = self.base.cache.prune(limit, min_idle_s=self.TRIM_IDLE_S)
-        if removed:
-            log.info("cache over %s: removed %d least recently used entries (%.1f MB)",
-                     self.settings.service.cache_max_size, removed, freed / 1e6)
-        return removed, freed
-
-    def _trim_loop(self) -> None:
-        while not self.closing:
-            self.trim_wanted.wait(self.TRIM_EVERY_S)
-            if self.closing:
-                return
-            self.trim_wanted.clear()
-            try:
-                self.trim_cache()
-            except Exception:  # a failed prune must not stop the next one; the disk-full errors say why
-                log.exception("pruning the cache failed")
-            time.sleep(self.TRIM_GAP_S)
+        self.trimmer.start()
 
     def stream(self, job: Job) -> Iterator[bytes]:
         """Stream a job's audio, keeping its rendition from being pruned meanwhile."""
-        with self.base.cache.using([job.id]):
+        with self.cache.using([job.id]):
             yield from job.stream()
 
     def close(self) -> None:
         """Stop taking work, let running renders end, then stop the engine workers."""
-        self.closing = True
-        self.trim_wanted.set()
+        self.trimmer.close()
         self.intake.close()
         self.executor.shutdown(wait=True, cancel_futures=True)
         for job in list(self.jobs.values()):
@@ -124,8 +88,6 @@ class JobManager:
         self.base.close()
         if self.queue is not None:
             self.queue.close()
-
-    # -- per-request settings -------------------------------------------------------------------
 
     def renderer(self, settings: Settings) -> Renderer:
         """Return a renderer for these settings that shares the one pool of engine workers."""
@@ -139,25 +101,7 @@ class JobManager:
                 self.renderers[settings] = r
             return r
 
-    def inline_lexicon(self, rules: object) -> Path:
-        """Check inline lexicon rules and store them by content, for settings.lexicon to name."""
-        if not isinstance(rules, (list, dict)):
-            raise InputError('"lexicon" must be a list of rules such as [{"match": "DEA", "say": "D E A"}].')
-        entries = rules.get("rules", rules) if isinstance(rules, dict) else rules
-        if isinstance(entries, list):
-            if len(entries) > 500:
-                raise InputError("An inline lexicon may have at most 500 rules; keep the rest in a lexicon file.")
-            # A user's regex runs on our threads: a catastrophic one would hang them.
-            if any(isinstance(e, dict) and e.get("regex") for e in entries):
-                raise InputError("Inline lexicon rules cannot be regular expressions; use plain words or phrases.")
-        Lexicon.from_data(rules, source="lexicon")  # raises InputError saying what is wrong
-        raw = json.dumps(rules, sort_keys=True, ensure_ascii=False).encode("utf-8")
-        path = self.base.cache.root / "lexicons" / f"{hashlib.sha256(raw).hexdigest()}.json"
-        if not path.exists():
-            self.base.cache.write_atomic(path, raw)
-        return path
-
-    # -- jobs -----------------------------------------------------------------------------------
+    # -- taking articles ------------------------------------------------------------------------
 
     def accept(self, sub: Submission) -> Job:
         """Take a posted article: its job at once, the reading and planning done in the intake pool.
@@ -167,18 +111,18 @@ class JobManager:
         rendition's job once planned.
         """
         self._check_room()
-        key = sub.key()
+        request_id = sub.request_id()
         if self.settings.service.api_keys:  # as a rendition's id: not computable from the text
-            key = self.base.cache.keyed_id(key)
-        if sub.source != "url":  # a page may have changed since: a URL is read again
-            known = self.base.cache.get_alias(key)
+            request_id = self.cache.keyed_id(request_id)
+        if sub.kind != "url":  # a page may have changed since: a URL is read again
+            known = self.cache.get_alias(request_id)
             job = self.get(known) if known else None
             if job is not None and job.status != FAILED:
                 return job
         with self.lock:
-            current = self.jobs.get(key)
+            current = self.jobs.get(request_id)
             underway = isinstance(current, PendingJob) and still_running(current)
-            pending = current if isinstance(current, PendingJob) and underway else PendingJob(key)
+            pending = current if isinstance(current, PendingJob) and underway else PendingJob(request_id)
             if not underway:
                 self._remember(pending)
         if not underway:
@@ -224,7 +168,7 @@ class JobManager:
             return
         if pending.id != job.id:
             try:  # the request's id finds the rendition from any web process, and after a restart
-                self.base.cache.put_alias(pending.id, job.id)
+                self.cache.put_alias(pending.id, job.id)
             except ListenError as exc:  # the job's own error will say more; this process still knows
                 log.warning("request %s: %s", pending.id, exc.message)
         for hook in self.on_planned:
@@ -234,7 +178,7 @@ class JobManager:
                 log.exception("after planning %s", job.id)
         pending.settle(job)
         with self.lock:
-            if pending._id == job.id and self.jobs.get(job.id) is pending:
+            if pending.request_id == job.id and self.jobs.get(job.id) is pending:
                 del self.jobs[job.id]  # rendered again under its own id: the new job answers for it
 
     def submit(self, article: Article, settings: Settings | None = None) -> Job:
@@ -249,25 +193,21 @@ class JobManager:
         With queue workers, the outline is enough; in this process the plan is rendered.
         """
         if self.settings.service.api_keys:  # a keyed server: ids must not be computable from the text
-            outline = dataclasses.replace(outline, key=renderer.cache.keyed_id(outline.key))
+            outline = dataclasses.replace(outline, rendition_id=renderer.cache.keyed_id(outline.rendition_id))
             if plan is not None:
-                plan.key = outline.key
-        with self.lock:
-            self.sources[outline.key] = Submission("article", article, renderer.settings)
-            self.sources.move_to_end(outline.key)
-            while len(self.sources) > self.keep_finished:
-                self.sources.popitem(last=False)
-        self._keep_source(outline.key, article, renderer.settings)
+                plan.key = outline.rendition_id
+        self.article_records.add(outline.rendition_id, article, renderer.settings)
         if self.queue is not None:
             return self._enqueue(renderer, outline, article)
         assert plan is not None, "a render in this process needs its plan"
+        rendition_id = outline.rendition_id
         with self.lock:
-            job = self._live(plan.key)
+            job = self._live(rendition_id)
             if job is not None:
                 return job
-        stored = renderer.cache.get_rendition(plan.key)
+        stored = renderer.cache.get_rendition(rendition_id)
         with self.lock:
-            job = self._live(plan.key)
+            job = self._live(rendition_id)
             if job is not None:
                 return job  # another request started (or even finished) it while we looked in the cache
             if stored is not None:
@@ -277,36 +217,38 @@ class JobManager:
             pending = sum(1 for j in self.jobs.values() if still_running(j) and not isinstance(j, PendingJob))
             if pending >= self.max_pending:
                 raise BusyError(f"{pending} articles are already being read aloud; try again in a minute.")
-            job = Job(plan.key, plan.script.title)
+            job = Job(rendition_id, plan.script.title)
             job.total = len(plan.script.sentences)
             self._remember(job)
             self.renders_started += 1
         self.executor.submit(self._run, renderer, plan, job)
         return job
 
-    def get(self, key: str) -> Job | None:
-        """Find a job by id, in memory or (after a restart) finished in the cache."""
-        if not valid_id(key):
+    # -- finding jobs ---------------------------------------------------------------------------
+
+    def get(self, job_id: str) -> Job | None:
+        """Find a job by id (a rendition's or a request's), in memory or (after a restart) finished in the cache."""
+        if not valid_id(job_id):
             return None
         with self.lock:
-            job = self.jobs.get(key)
+            job = self.jobs.get(job_id)
         if isinstance(job, PendingJob):
             return job if job.target is None else self.get(job.target.id)
         if self.queue is not None:
-            return self._queued(key)
+            return self._queued(job_id)
         # Check the files outside the lock: every audio request passes here.
         if job is not None and job.status != READY:
             return job
         if job is not None:
             return job if self._verified(job) else self._render_again(job)
-        present = self.base.cache.rendition_paths(key)[1].exists()
-        stored = self.base.cache.get_rendition(key)
+        present = self.cache.rendition_paths(job_id)[1].exists()
+        stored = self.cache.get_rendition(job_id)
         if stored is None:
             # Files there but failing their digest (now deleted): damaged, so rendered again.
-            return self._render_again(Job(key)) if present else self._aliased(key)
+            return self._render_again(Job(job_id)) if present else self._aliased(job_id)
         job = Job.from_stored(stored)
         with self.lock:
-            current = self.jobs.get(key)
+            current = self.jobs.get(job_id)
             if current is not None and current.status == RENDERING:
                 return current
             self._remember(job)
@@ -315,51 +257,52 @@ class JobManager:
     def _enqueue(self, renderer: Renderer, outline: Outline, article: Article) -> Job:
         """Hand a render to the queue's workers, unless it is done or already queued anywhere."""
         assert self.queue is not None
-        stored = renderer.cache.get_rendition(outline.key)
+        stored = renderer.cache.get_rendition(outline.rendition_id)
         if stored is not None:
             return Job.from_stored(stored)
-        if self.queue.submit(outline.key, article, renderer.settings, outline.title, outline.sentences, outline.chunks):
+        if self.queue.submit(outline.rendition_id, article, renderer.settings, outline.title, outline.sentences,
+                             outline.chunks):
             with self.lock:
                 self.renders_started += 1
-        job = QueuedJob(outline.key, self)
+        job = QueuedJob(outline.rendition_id, self.queue, self.cache)
         job.title, job.total = outline.title, outline.sentences
         job.refresh(force=True)
         return job
 
-    def _queued(self, key: str) -> Job | None:
+    def _queued(self, job_id: str) -> Job | None:
         """Find a job in the shared cache (finished) or in Redis (queued, rendering, failed)."""
         assert self.queue is not None
         with self.lock:
-            known = self.jobs.get(key)
+            known = self.jobs.get(job_id)
         # Hash a finished rendition again only when its files change; check them outside
         # the lock, since every audio request passes here.
         if known is not None and known.status == READY:
             return known if self._verified(known) else self._render_again(known)
-        present = self.base.cache.rendition_paths(key)[1].exists()
-        stored = self.base.cache.get_rendition(key)
+        present = self.cache.rendition_paths(job_id)[1].exists()
+        stored = self.cache.get_rendition(job_id)
         if stored is not None:
             job = Job.from_stored(stored)
             with self.lock:
                 self._remember(job)
             return job
-        info = self.queue.status(key)
+        info = self.queue.status(job_id)
         if info is None:  # Redis forgot it (a finished job's record expires): damaged files say it was ours
-            return self._render_again(Job(key)) if present else self._aliased(key)
+            return self._render_again(Job(job_id)) if present else self._aliased(job_id)
         if info["status"] == READY:  # finished, but its files are damaged or gone
-            again = self._render_again(Job(key, info.get("title", "")))
+            again = self._render_again(Job(job_id, info.get("title", "")))
             if again is not None:
                 return again
-        job = QueuedJob(key, self)
+        job = QueuedJob(job_id, self.queue, self.cache)
         job.apply(info)
         return job
 
-    def _live(self, key: str) -> Job | None:
-        """Return the job for a key if it is rendering, or ready with its files intact (lock held)."""
-        job = self.jobs.get(key)
+    def _live(self, rendition_id: str) -> Job | None:
+        """Return the job of a rendition if it is rendering, or ready with its files intact (lock held)."""
+        job = self.jobs.get(rendition_id)
         if job is None or isinstance(job, PendingJob):
             return None
         if job.status == RENDERING or (job.status == READY and stamp_of(job.rendition) == job.stamp):
-            self.jobs.move_to_end(key)
+            self.jobs.move_to_end(rendition_id)
             return job
         return None
 
@@ -372,55 +315,35 @@ class JobManager:
         """
         if job.stamp is not None and stamp_of(job.rendition) == job.stamp:
             return True
-        stored = self.base.cache.get_rendition(job.id)
+        stored = self.cache.get_rendition(job.id)
         if stored is None:
             return False
         with job.cond:
             job.rendition, job.stamp = stored, stamp_of(stored)
         return True
 
-    def _source_path(self, key: str) -> Path:
-        return self.base.cache.root / "articles" / key[:2] / f"{key}.json"
-
-    def _keep_source(self, key: str, article: Article, settings: Settings) -> None:
-        """Keep what a rendition is made of in the cache, so any process can render it again if damaged."""
-        path = self._source_path(key)
-        if path.exists():
-            return
-        try:
-            self.base.cache.write_atomic(path, json.dumps(payload(article, settings), ensure_ascii=False).encode())
-        except ListenError as exc:  # a full disk: the render will say so; only a repair is lost
-            log.warning("article %s not kept for repairs: %s", key, exc.message)
-
-    def _kept_source(self, key: str) -> Submission | None:
-        """What a rendition was made of, as an earlier process (or another) kept it."""
-        try:
-            data = json.loads(self._source_path(key).read_text("utf-8"))
-            return Submission("article", Article(**data["article"]), settings_from_payload(data["render"], self.settings))
-        except (OSError, ValueError, KeyError, TypeError, ListenError):
-            return None
-
     def _render_again(self, job: Job) -> Job | None:
         """Render a damaged (or vanished) rendition again from what it was made of, if known."""
-        sub = self.sources.get(job.id) or self._kept_source(job.id)
+        record = self.article_records.find(job.id)
         with self.lock:
             if self.jobs.get(job.id) is job:
                 del self.jobs[job.id]
             current = self.jobs.get(job.id)
             if current is not None:
                 return current  # another request found it damaged first
-            if sub is None:
+            if record is None:
                 return None  # its article is unknown here: posting it again renders it
             log.warning("rendition %s is damaged or gone; rendering it again", job.id)
             pending = PendingJob(job.id, job.title)
             self._remember(pending)
-        self._read(sub, pending)
+        article, settings = record
+        self._read(Submission("article", article, settings), pending)
         return pending
 
-    def _aliased(self, key: str) -> Job | None:
+    def _aliased(self, request_id: str) -> Job | None:
         """Find a rendition by the id of the request that made it (answered before it was planned)."""
-        target = self.base.cache.get_alias(key)
-        return self.get(target) if target and target != key else None
+        target = self.cache.get_alias(request_id)
+        return self.get(target) if target and target != request_id else None
 
     def _remember(self, job: Job) -> None:
         self.jobs[job.id] = job
@@ -437,7 +360,7 @@ class JobManager:
                                      json.loads(rendition.timings_path.read_text("utf-8")))
             with job.cond:
                 job.engine_calls = rendition.engine_calls
-                job._finish(stored)
+                job.finish(stored)
                 job.cond.notify_all()
         except BaseException as exc:  # a failed render must never leave listeners waiting
             if isinstance(exc, ListenError):
@@ -452,4 +375,4 @@ class JobManager:
                 job.error = message
                 job.cond.notify_all()
         finally:
-            self.trim_wanted.set()  # a render adds to the cache, finished or not
+            self.trimmer.ask()  # a render adds to the cache, finished or not
