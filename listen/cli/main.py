@@ -375,7 +375,8 @@ def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_cache(args: argparse.Namespace, settings: Settings) -> int:
-    from listen.cache.store import Cache, parse_size
+    from listen.cache.store import Cache
+    from listen.config import parse_size
 
     root = settings.service.cache_dir
     # Looking at or pruning a cache must never create one: a mistyped path is an error, not an empty cache.

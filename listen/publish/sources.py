@@ -9,11 +9,11 @@ miss the chunk cache. Old renditions stay where they are, so their URLs keep wor
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
 
+from listen.files import write_atomic
 from listen.publish.podcast import source_id as _source_id
 from listen.reading.fetch import Page
 
@@ -69,6 +69,4 @@ class Sources:
         return record["renditions"][-1]["id"] if record else None
 
     def _write(self, path: Path, text: str) -> None:
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, "utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, text)
