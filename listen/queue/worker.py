@@ -6,13 +6,11 @@ it renders one job at a time, reporting progress in the job's meta for any web p
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import socket
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import redis
@@ -23,25 +21,13 @@ from rq.exceptions import StopRequested
 from rq.serializers import JSONSerializer
 from rq.utils import import_attribute
 
-from listen.article import Article
-from listen.config import RenderSettings, Settings
+from listen.config import Settings
 from listen.errors import ExitStatus, InputError, ListenError, QueueError, SettingsError
-from listen.queue.client import HEARTBEAT_S, IN_CACHE, QUEUE_NAME, connect
+from listen.queue.client import HEARTBEAT_S, QUEUE_NAME, connect
+from listen.queue.payload import article_from_payload, settings_from_payload
 from listen.render.renderer import Renderer
 
 log = logging.getLogger(__name__)
-
-
-def settings_from_payload(data: dict[str, Any], local: Settings) -> Settings:
-    """Rebuild a job's settings on a worker: the job's render settings, this worker's service settings."""
-    known = {f.name for f in dataclasses.fields(RenderSettings)}
-    fields = {k: v for k, v in data.items() if k in known}
-    lexicon = fields.get("lexicon")
-    if isinstance(lexicon, str):
-        cache_dir = local.service.cache_dir
-        fields["lexicon"] = cache_dir / lexicon[len(IN_CACHE):] if lexicon.startswith(IN_CACHE) else Path(lexicon)
-    return Settings(RenderSettings(**fields), local.service)
-
 
 
 _worker: dict[str, Any] = {}  # this worker process's settings and renderer (one engine pool per process)
@@ -56,7 +42,7 @@ def render_job(data: dict[str, Any]) -> dict[str, Any]:
     try:
         settings = settings_from_payload(data["render"], local)
         renderer = Renderer(settings, pool=base.pool)
-        plan = renderer.plan(Article(**data["article"]))
+        plan = renderer.plan(article_from_payload(data))
         if job is not None and plan.key != job.id and renderer.cache.keyed_id(plan.key) == job.id:
             plan.key = job.id  # a keyed server's id (web/jobs.py), under the shared cache's secret
         if job is not None and plan.key != job.id:
