@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED, SHORT_ARTICLE, run_cli
 
-from listen.cli.main import build_parser
+from listen.cli.parser import build_parser
 
 README = Path(__file__).parent.parent / "README.md"
 

@@ -414,7 +414,7 @@ def test_a_read_only_cache_is_a_one_line_cause_and_next_step_not_an_internal_err
 def test_an_os_error_that_reaches_the_command_line_is_one_line_with_a_next_step(tmp_path, monkeypatch, capsys):
     import errno
 
-    from listen.cli.main import main as cli
+    from listen.cli import main as cli
 
     def fails(*_args: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x"))

@@ -269,7 +269,9 @@ def test_the_headline_goes_to_the_engine_before_the_body_is_worked_out(renderer,
 
 def test_the_process_that_stitches_pieces_does_not_load_the_audio_libraries():
     # numpy, pydub and the encoder live in the engine workers; the CLI process only joins bytes.
-    code = "import sys, listen.cli.main, listen.render.renderer; print([m for m in ('numpy', 'pydub', 'lameenc') if m in sys.modules])"
+    code = ("import sys, listen.cli.main, listen.render.renderer, listen.render.plan, listen.cache.store, "
+            "listen.queue.client; print([m for m in ('numpy', 'pydub', 'lameenc', 'onnxruntime', 'soundfile') "
+            "if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
