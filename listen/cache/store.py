@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from listen.audio.flac import Samples, decode_chunk_at_pipeline_rate, encode_chunk
-from listen.audio.format import SAMPLE_RATE
 from listen.errors import CacheError
 from listen.files import write_atomic
 
@@ -166,17 +164,27 @@ class Cache:
     def _write_error(self, exc: OSError) -> CacheError:
         return write_error(exc)
 
+    def read_checked(self, path: Path, decode: Callable[[bytes], T | None]) -> T | None:
+        """Read and decode an entry; a missing one is None, a damaged one is deleted and None,
+        a good one is marked as used (for pruning)."""
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        decoded = decode(raw)
+        if decoded is None:
+            path.unlink(missing_ok=True)
+            return None
+        _touch(path)
+        return decoded
+
     # -- chunks --------------------------------------------------------------------
 
     def chunk_path(self, key: str) -> Path:
         return self._path("chunks", key, ".flac")
 
-    def get_chunk(self, key: str) -> tuple[Samples, list[list[int]] | None] | None:
-        """Return a chunk's samples and word timings, or None if missing; a corrupt entry is deleted."""
-        return _read_checked(self.chunk_path(key), decode_chunk_at_pipeline_rate)
-
-    def put_chunk(self, key: str, samples: Samples, words: list[list[int]] | None = None) -> None:
-        self.write_atomic(self.chunk_path(key), encode_chunk(samples, SAMPLE_RATE, words))
+    # Reading and writing a chunk's audio is listen/cache/chunks.py's: only engine workers do it,
+    # and it needs numpy and libsndfile, which the process that plans and stitches never loads.
 
     # -- pieces: encoded MP3 runs of sentences, sealed with their layout ---------------------------
 
@@ -185,7 +193,7 @@ class Cache:
 
     def get_piece(self, key: str) -> tuple[dict[str, Any], bytes] | None:
         """Return a piece's layout and MP3 bytes, or None if missing; a corrupt entry is deleted."""
-        opened = _read_checked(self.piece_path(key), unseal)
+        opened = self.read_checked(self.piece_path(key), unseal)
         if opened is None:
             return None
         header, payload = opened
@@ -342,21 +350,6 @@ def write_error(exc: OSError) -> CacheError:
                           "Choose a writable folder with --cache-dir or LISTEN_CACHE_DIR, or fix its permissions.")
     return CacheError(f"Cannot write to the audio cache ({exc.strerror}).",
                       "Check the permissions of the cache folder (--cache-dir or LISTEN_CACHE_DIR).")
-
-
-def _read_checked(path: Path, decode: Callable[[bytes], T | None]) -> T | None:
-    """Read and decode an entry; a missing one is None, a damaged one is deleted and None,
-    a good one is marked as used (for pruning)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    decoded = decode(raw)
-    if decoded is None:
-        path.unlink(missing_ok=True)
-        return None
-    _touch(path)
-    return decoded
 
 
 def _touch(path: Path) -> None:

@@ -11,17 +11,18 @@ import os
 import socket
 import threading
 import time
+import uuid
 from typing import Any
 
 import redis
 import rq
 import rq.job
-from rq import get_current_job
+from rq import Retry, get_current_job
 from rq.exceptions import StopRequested
 from rq.serializers import JSONSerializer
 from rq.utils import import_attribute
 
-from listen.config import Settings
+from listen.config import ServiceSettings, Settings
 from listen.errors import ExitStatus, InputError, ListenError, QueueError, SettingsError
 from listen.queue.client import HEARTBEAT_S, QUEUE_NAME, connect
 from listen.queue.payload import article_from_payload, settings_from_payload
@@ -73,7 +74,7 @@ def _webhooks(job: Any, outcome: dict[str, Any], local: Settings) -> None:
     """Queue the webhooks the web processes left for this article (see listen/publish/webhooks.py)."""
     if job is None:
         return
-    from listen.publish.webhooks import enqueue_deliveries, take_subscriptions
+    from listen.publish.webhooks import take_subscriptions
 
     try:
         owed = take_subscriptions(job.connection, outcome["id"])
@@ -81,6 +82,20 @@ def _webhooks(job: Any, outcome: dict[str, Any], local: Settings) -> None:
             enqueue_deliveries(job.connection, owed, outcome, local.service)
     except Exception:  # a webhook must never fail the render it reports
         log.exception("could not queue the webhooks of %s", outcome["id"])
+
+
+def enqueue_deliveries(connection: Any, subscriptions: list[dict[str, str]], job: dict[str, Any],
+                       settings: ServiceSettings) -> None:
+    """Queue one delivery per webhook owed (listen/publish/webhooks.py); RQ retries a failed one after each wait."""
+    from listen.publish.webhooks import event, retry_delays
+
+    waits = [max(1, round(d)) for d in retry_delays(settings)]  # RQ counts whole seconds
+    queue = rq.Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
+    for sub in subscriptions:
+        queue.enqueue_call("listen.publish.webhooks.delivery_job", args=(sub["url"], event(job, sub["audio_url"]),
+                                                                 uuid.uuid4().hex),
+                           retry=Retry(max=len(waits), interval=waits), result_ttl=3600,
+                           failure_ttl=7 * 24 * 3600, description=f"webhook {job.get('id', '')[:12]}")
 
 
 def _park(job: Any) -> None:

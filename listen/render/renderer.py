@@ -24,9 +24,9 @@ from listen.config import Settings
 from listen.engines import ENGINES, Speaker
 from listen.errors import CacheError, EngineError
 from listen.render.captions import to_vtt
-from listen.render.pieces import PieceTask, SentenceSpec
 from listen.render.plan import Piece, Plan, article_key, make_plan, queue_order, speaker_for
 from listen.render.plan import script_code_fingerprint as script_code_fingerprint
+from listen.render.tasks import PieceTask, SentenceSpec
 from listen.render.timings import TIMINGS_VERSION as TIMINGS_VERSION
 from listen.render.timings import Timeline, chapters
 from listen.render.workers import TaskOutcome, WorkerPool, engine_pool
