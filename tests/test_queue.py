@@ -177,14 +177,18 @@ def test_a_job_queued_under_the_previous_releases_module_path_is_rendered_by_a_b
 
     from listen.queue.client import QUEUE_NAME, connect
     from listen.queue.payload import payload
-    from listen.queue.worker import run_worker
 
     settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url, engine="pyttsx3")
     article = from_text(article_text(1))
     key = Renderer(settings).plan(article).key
     queue = rq.Queue(QUEUE_NAME, connection=connect(redis_url), serializer=JSONSerializer)
     job = queue.enqueue_call("listen.queue_worker.render_job", args=(payload(article, settings),), job_id=key)
-    assert run_worker(settings, burst=True) == 0
+    # In a process of its own: its engine workers' fork server must not outlive it in this one.
+    code = ("import sys; from listen.config import Settings; from listen.queue.worker import run_worker; "
+            "sys.exit(run_worker(Settings.from_env(), burst=True))")
+    env = {**os.environ, "LISTEN_REDIS_URL": redis_url, "LISTEN_CACHE_DIR": str(cache), "LISTEN_JOBS": "1"}
+    worker = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=300)
+    assert worker.returncode == 0, worker.stderr.decode()
     job.refresh()
     assert job.get_status(refresh=True) == "finished", job.exc_info
     assert job.return_value() == {"id": key}
