@@ -100,7 +100,7 @@ def _render_chunk(task: PieceTask, cache: Cache, sentence: SentenceSpec, key: st
 def warm_up(engines: tuple[str, ...] | None) -> None:
     """Start this worker's engines before the first real task (the first render can be lost).
 
-    Their modules are loaded already: the fork server imports them (engine_workers.engine_modules).
+    Their modules are loaded already: the fork server imports them (workers.engine_modules).
     Only the engines the renderer will use start (a pyttsx3-only service never pays for
     Piper's voice: about a second and 160 MB a worker); another a task names starts on that task.
     """
