@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=4, help="how many saved pages' texts to add to the seed")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from listen.cache.store import decode_chunk
+    from listen.audio.flac import decode_chunk
 
     inputs = [SEED] + [ROOT / "tests" / "pages" / f"{name}.txt" for name in PAGES[: args.pages]]
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,5 +1,9 @@
 """Settings in two frozen parts; the only module that reads the environment.
 
+The environment and overrides go in; frozen Settings come out (and the engine names and
+size parsing they check against). It imports nothing from the package but listen.errors,
+so every stage can read settings without pulling in another.
+
 - RenderSettings: everything that shapes the audio. It is hashed into cache keys and
   sent with queued jobs, so a worker renders exactly what was asked for.
 - ServiceSettings: where and how the service runs (cache folder, engine workers,
@@ -20,12 +24,13 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from listen.cache.store import parse_size
-from listen.engines import ENGINES
 from listen.errors import SettingsError
 
 MIN_RATE = 80
 MAX_RATE = 450
+
+# The speech engines, by name (listen/engines implements each; the order is the order they are listed in).
+ENGINE_NAMES = ("piper", "pyttsx3")
 
 
 def _default_engine_workers() -> int:
@@ -60,8 +65,8 @@ class RenderSettings:
     lexicon: Path | None = None
 
     def __post_init__(self) -> None:
-        if self.engine is not None and self.engine not in ENGINES:
-            raise SettingsError(f"Unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}.")
+        if self.engine is not None and self.engine not in ENGINE_NAMES:
+            raise SettingsError(f"Unknown engine {self.engine!r}; choose one of {', '.join(ENGINE_NAMES)}.")
         if not MIN_RATE <= self.rate <= MAX_RATE:
             raise SettingsError(
                 f"Rate {self.rate} words per minute is out of range; "
@@ -210,6 +215,25 @@ def debug_enabled(environ: Mapping[str, str] | None = None) -> bool:
     """LISTEN_DEBUG=1: show a full traceback for an internal error."""
     environ = os.environ if environ is None else environ
     return bool(environ.get("LISTEN_DEBUG"))
+
+
+def parse_size(text: str, unit_required: bool = False) -> int:
+    """Parse '500MB', '2G', '1024B' into bytes; a bare number is refused when unit_required."""
+    units = {"": 1, "B": 1, "K": 10**3, "KB": 10**3, "M": 10**6, "MB": 10**6, "G": 10**9, "GB": 10**9,
+             "T": 10**12, "TB": 10**12, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+    s = text.strip().upper().replace(" ", "")
+    number = s.rstrip("KMGTIB")
+    unit = s[len(number):]
+    try:
+        value = float(number)
+    except ValueError:
+        value = -1
+    if value < 0 or unit not in units:
+        raise SettingsError(f"Cannot read size {text!r}; write it like 500MB or 2GB.")
+    if unit_required and not unit:
+        # "500" has deleted a whole cache when read as 500 bytes: the unit must be said.
+        raise SettingsError(f"Give {text!r} a unit, such as {number}MB or {number}GB (1024B for bytes).")
+    return int(value * units[unit])
 
 
 def _env_name(f: dataclasses.Field[Any]) -> str:

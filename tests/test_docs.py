@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from listen.cli.main import build_parser
+from listen.cli.parser import build_parser
 from listen.config import environment_variables
 
 ROOT = Path(__file__).parent.parent

@@ -17,8 +17,9 @@ from conftest import article_text as unique_article
 from conftest import running_app, tmpfs
 from redisserver import RedisServer, start_worker, stop_worker, wait_for
 
+from listen.audio.flac import decode_chunk
 from listen.audio.mp3 import id3_size
-from listen.cache.store import decode_chunk, unseal
+from listen.cache.store import unseal
 from listen.config import Settings
 from listen.errors import CacheError, ListenError
 from listen.queue.client import QUEUED, READY, RENDERING, RenderQueue

@@ -21,9 +21,11 @@ from conftest import SHORT_ARTICLE, article_text, run_cli, running_app, tmpfs
 from mutagen.id3 import ID3
 from pageserver import PageServer
 
+from listen.audio.flac import decode_chunk
 from listen.audio.mp3 import write_id3
-from listen.cache.store import Cache, decode_chunk, parse_size
+from listen.cache.store import Cache
 from listen.cli.naming import output_names
+from listen.config import parse_size
 from listen.errors import SettingsError
 from listen.reading.plaintext import from_text
 
@@ -412,7 +414,7 @@ def test_a_read_only_cache_is_a_one_line_cause_and_next_step_not_an_internal_err
 def test_an_os_error_that_reaches_the_command_line_is_one_line_with_a_next_step(tmp_path, monkeypatch, capsys):
     import errno
 
-    from listen.cli.main import main as cli
+    from listen.cli import main as cli
 
     def fails(*_args: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x"))
@@ -534,7 +536,7 @@ def test_the_player_polls_only_for_new_sentences_and_ends_with_every_one(tmp_pat
 def test_a_flac_chunk_keeps_word_timings_under_the_same_sha256():
     import numpy as np
 
-    from listen.cache.store import encode_chunk
+    from listen.audio.flac import encode_chunk
 
     samples = (np.sin(np.arange(22050) / 7) * 9000).astype("<i2")
     words = [[0, 5, 0, 9000], [6, 11, 9800, 21000]]

@@ -167,3 +167,45 @@ def test_batch_queue_without_redis_says_what_to_set(tmp_path):
     path.write_text(article_text())
     result = run_cli("batch", str(path), "-o", str(tmp_path / "out"), "--queue", env={"LISTEN_REDIS_URL": ""})
     assert result.returncode != 0 and b"LISTEN_REDIS_URL" in result.stderr
+
+
+def test_a_job_queued_under_the_previous_releases_module_path_is_rendered_by_a_burst_worker(redis_url, cache):
+    # Jobs name their function; those a release before the packages by stage queued name
+    # listen.queue_worker.render_job, a module that is gone. They must still render.
+    import rq
+    from rq.serializers import JSONSerializer
+
+    from listen.queue.client import QUEUE_NAME, connect
+    from listen.queue.payload import payload
+
+    settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url, engine="pyttsx3")
+    article = from_text(article_text(1))
+    key = Renderer(settings).plan(article).key
+    queue = rq.Queue(QUEUE_NAME, connection=connect(redis_url), serializer=JSONSerializer)
+    job = queue.enqueue_call("listen.queue_worker.render_job", args=(payload(article, settings),), job_id=key)
+    # In a process of its own: its engine workers' fork server must not outlive it in this one.
+    code = ("import sys; from listen.config import Settings; from listen.queue.worker import run_worker; "
+            "sys.exit(run_worker(Settings.from_env(), burst=True))")
+    env = {**os.environ, "LISTEN_REDIS_URL": redis_url, "LISTEN_CACHE_DIR": str(cache), "LISTEN_JOBS": "1"}
+    worker = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=300)
+    assert worker.returncode == 0, worker.stderr.decode()
+    job.refresh()
+    assert job.get_status(refresh=True) == "finished", job.exc_info
+    assert job.return_value() == {"id": key}
+    assert Renderer(settings).cache.get_rendition(key) is not None
+
+
+def test_a_payload_decodes_to_the_article_and_render_settings_it_encoded(tmp_path):
+    from listen.queue.payload import article_from_payload, payload, settings_from_payload
+
+    lexicon = tmp_path / "cache" / "lexicons" / "mine.yaml"
+    sent = Settings.of(cache_dir=tmp_path / "cache", rate=200, engine="pyttsx3", lexicon=lexicon)
+    article = from_text(article_text(2))
+    data = json.loads(json.dumps(payload(article, sent)))  # as it travels: JSON
+    assert data["render"]["lexicon"] == "@cache/lexicons/mine.yaml"  # the worker may mount the cache elsewhere
+    local = Settings.of(cache_dir=tmp_path / "elsewhere", engine_workers=3)
+    got = settings_from_payload(data["render"], local)
+    assert got.render == Settings.of(rate=200, engine="pyttsx3", lexicon=tmp_path / "elsewhere" / "lexicons" /
+                                     "mine.yaml").render
+    assert got.service == local.service
+    assert article_from_payload(data) == article

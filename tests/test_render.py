@@ -13,7 +13,7 @@ import pytest
 from conftest import SHORT_ARTICLE, ffprobe, loudness, run_cli, silences
 from mutagen.id3 import ID3
 
-import listen.render.renderer as render_module
+import listen.render.plan as plan_module
 from listen.config import Settings
 from listen.errors import EngineError
 from listen.reading.plaintext import from_text
@@ -248,14 +248,14 @@ def test_a_lexicon_phoneme_rule_reaches_the_neural_voice_as_ipa(renderer, settin
 def test_the_headline_goes_to_the_engine_before_the_body_is_worked_out(renderer, monkeypatch):
     # The body needs NLTK and the rest of the script; the headline's audio need not wait for them.
     events: list[tuple[str, int]] = []
-    real = render_module.iter_sentences
+    real = plan_module.iter_sentences
 
     def recorded(*args, **kwargs):
         for sentence in real(*args, **kwargs):
             events.append(("sentence", sentence.index))
             yield sentence
 
-    monkeypatch.setattr(render_module, "iter_sentences", recorded)
+    monkeypatch.setattr(plan_module, "iter_sentences", recorded)
     handed: list[str] = []
 
     def on_piece(piece, voice) -> None:
@@ -269,7 +269,9 @@ def test_the_headline_goes_to_the_engine_before_the_body_is_worked_out(renderer,
 
 def test_the_process_that_stitches_pieces_does_not_load_the_audio_libraries():
     # numpy, pydub and the encoder live in the engine workers; the CLI process only joins bytes.
-    code = "import sys, listen.cli.main, listen.render.renderer; print([m for m in ('numpy', 'pydub', 'lameenc') if m in sys.modules])"
+    code = ("import sys, listen.cli.main, listen.render.renderer, listen.render.plan, listen.cache.store, "
+            "listen.queue.client; print([m for m in ('numpy', 'pydub', 'lameenc', 'onnxruntime', 'soundfile') "
+            "if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -288,7 +290,7 @@ def test_a_renditions_bytes_are_the_same_whatever_the_number_of_engine_workers(t
 
 
 def test_an_articles_last_pieces_are_queued_longest_first_the_rest_in_reading_order(settings):
-    from listen.render.renderer import queue_order
+    from listen.render.plan import queue_order
 
     paragraphs = [" ".join(["Word"] * (3 + (7 * n) % 11)) + "." for n in range(12)]
     plan = Renderer(settings).plan(from_text("A Headline\n\n" + "\n\n".join(paragraphs)))
@@ -302,3 +304,40 @@ def test_an_articles_last_pieces_are_queued_longest_first_the_rest_in_reading_or
     assert queue_order(plan.pieces[:7], 6) == plan.pieces[:7]
     assert queue_order(plan.pieces[7:9], 6, queued_before=7) == sorted(plan.pieces[7:9], key=lambda p: -sum(
         len(s.text) for s in p.sentences))
+
+
+def test_the_script_fingerprint_covers_every_file_of_the_text_packages_and_refuses_an_empty_one(tmp_path):
+    # A list of file names silently hashed nothing after the move into packages: it names whole
+    # packages now, and any change to any file in them (code or data) must show.
+    import shutil
+
+    from listen.render.plan import SCRIPT_CODE, code_fingerprint, script_code_fingerprint
+
+    repository = Path(__file__).parent.parent
+    assert "listen/text" in SCRIPT_CODE
+    assert script_code_fingerprint() == code_fingerprint(SCRIPT_CODE, repository)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for part in SCRIPT_CODE:
+        source, copy = repository / part, tmp_path / part
+        if source.is_dir():
+            shutil.copytree(source, copy, ignore=ignore)
+        else:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, copy)
+    before = code_fingerprint(SCRIPT_CODE, tmp_path)
+    text_files = [p for p in sorted((tmp_path / "listen" / "text").rglob("*")) if p.is_file()]
+    assert any(p.suffix != ".py" for p in text_files), "the text side's data files count too"
+    for path in text_files:
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        assert code_fingerprint(SCRIPT_CODE, tmp_path) != before, f"a change to {path.name} went unnoticed"
+        path.write_bytes(original)
+    assert code_fingerprint(SCRIPT_CODE, tmp_path) == before
+    (tmp_path / "listen" / "text" / "new_rules.py").write_text("RULES = []\n")
+    assert code_fingerprint(SCRIPT_CODE, tmp_path) != before, "a file added to the package counts"
+    shutil.rmtree(tmp_path / "listen" / "text")
+    with pytest.raises(RuntimeError, match="listen/text"):
+        code_fingerprint(SCRIPT_CODE, tmp_path)  # missing
+    (tmp_path / "listen" / "text").mkdir()
+    with pytest.raises(RuntimeError, match="holds no files"):
+        code_fingerprint(SCRIPT_CODE, tmp_path)  # empty

@@ -18,8 +18,7 @@ from listen.article import Article
 from listen.cache.store import Cache
 from listen.config import Settings
 from listen.errors import ListenError
-from listen.queue.client import payload
-from listen.queue.worker import settings_from_payload
+from listen.queue.payload import article_from_payload, payload, settings_from_payload
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +59,6 @@ class ArticleRecords:
             return found
         try:
             data = json.loads(self.path(rendition_id).read_text("utf-8"))
-            return Article(**data["article"]), settings_from_payload(data["render"], self.server_settings)
+            return article_from_payload(data), settings_from_payload(data["render"], self.server_settings)
         except (OSError, ValueError, KeyError, TypeError, ListenError):
             return None

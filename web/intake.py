@@ -37,7 +37,8 @@ from listen.errors import BusyError, InputError, ListenError
 from listen.reading.fetch import Page, fetch
 from listen.reading.loader import from_bytes, from_html_text, from_page, from_pasted, from_url
 from listen.reading.plaintext import decode_text
-from listen.render.renderer import Plan, Renderer, script_code_fingerprint
+from listen.render.plan import Plan, script_code_fingerprint
+from listen.render.renderer import Renderer
 
 log = logging.getLogger(__name__)
 

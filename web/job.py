@@ -19,7 +19,8 @@ from listen.audio.mp3 import id3_size
 from listen.cache.store import Cache, StoredRendition
 from listen.errors import ListenError
 from listen.queue.client import FAILED, QUEUED, READY, RENDERING, RenderQueue
-from listen.render.renderer import TIMINGS_VERSION, Progress
+from listen.render.renderer import Progress
+from listen.render.timings import TIMINGS_VERSION
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,8 @@ from listen.cache.store import StoredRendition
 from listen.config import Settings
 from listen.errors import BusyError, ListenError
 from listen.queue.client import FAILED, READY, RENDERING, RenderQueue
-from listen.render.renderer import Plan, Renderer
+from listen.render.plan import Plan
+from listen.render.renderer import Renderer
 
 from .article_records import ArticleRecords
 from .cache_trimmer import CacheTrimmer

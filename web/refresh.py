@@ -11,8 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from listen.errors import InputError, NotFoundError
 from listen.publish.sources import Sources
-from listen.queue.client import payload
-from listen.queue.worker import settings_from_payload
+from listen.queue.payload import payload, settings_from_payload
 from listen.reading.fetch import fetch
 from listen.reading.loader import from_page
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import hmac
-import io
 import json
 import os
 import shutil
@@ -23,13 +22,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-from listen.audio.format import SAMPLE_RATE
-from listen.errors import CacheError, SettingsError
-
-if TYPE_CHECKING:  # numpy loads only where chunk audio is read (in the engine workers): it is
-    import numpy as np  # 65 ms of start-up that the process stitching bytes does not need
+from listen.errors import CacheError
+from listen.files import write_atomic
 
 T = TypeVar("T")
 
@@ -51,58 +47,6 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def encode_chunk(samples: np.ndarray, rate: int, words: list[list[int]] | None = None) -> bytes:
-    """Compress 16-bit mono samples losslessly as FLAC, with their sha256 (and word timings) in its comment.
-
-    FLAC holds the same samples in about two thirds of a WAV's bytes. The comment is JSON:
-    {"sha256": hex digest of the 16-bit little-endian samples followed by the words' JSON,
-    "words": [[spoken start, spoken end, start sample, end sample], ...] when the engine gave
-    them}, so a read checks the very samples it decoded, not just the container.
-    """
-    import soundfile  # libsndfile loads in engine workers only: the stitching process never reads samples
-
-    data = samples.astype("<i2")
-    comment: dict[str, Any] = {"sha256": _chunk_digest(data.tobytes(), words)}
-    if words is not None:
-        comment["words"] = words
-    buffer = io.BytesIO()
-    # FLAC level 7: 0.62 of the WAV's bytes on the seed's speech, at about 0.5 ms of an engine
-    # worker's time per second of audio (level 8 saves 0.3% more for half as much time again).
-    with soundfile.SoundFile(buffer, "w", rate, 1, "PCM_16", format="FLAC", compression_level=0.875) as f:
-        f.comment = json.dumps(comment, separators=(",", ":"))
-        f.write(data)
-    return buffer.getvalue()
-
-
-def decode_chunk(raw: bytes) -> tuple[np.ndarray, int, list[list[int]] | None] | None:
-    """Return (samples, rate, word timings or None) from encode_chunk's bytes, or None if anything is off."""
-    import soundfile  # see encode_chunk
-
-    try:
-        with soundfile.SoundFile(io.BytesIO(raw)) as f:
-            if f.format != "FLAC" or f.channels != 1 or f.subtype != "PCM_16":
-                return None
-            comment = json.loads(f.comment or "{}")
-            samples = f.read(dtype="int16").astype("<i2", copy=False)
-            rate = f.samplerate
-        words = comment.get("words")
-        if not samples.size or comment.get("sha256") != _chunk_digest(samples.tobytes(), words):
-            return None
-    except (soundfile.LibsndfileError, RuntimeError, ValueError, TypeError, AttributeError):
-        return None
-    return samples, rate, words
-
-
-def _chunk_digest(data: bytes, words: list[list[int]] | None) -> str:
-    extra = b"" if words is None else json.dumps(words, separators=(",", ":")).encode("ascii")
-    return hashlib.sha256(data + extra).hexdigest()
-
-
-def _chunk_at_our_rate(raw: bytes) -> tuple[np.ndarray, list[list[int]] | None] | None:
-    decoded = decode_chunk(raw)
-    return (decoded[0], decoded[2]) if decoded is not None and decoded[1] == SAMPLE_RATE else None
 
 
 _SEAL_MAGIC = b"LSTN1"
@@ -194,14 +138,10 @@ class Cache:
         return secret
 
     def write_atomic(self, path: Path, data: bytes) -> None:
-        """Write bytes to path through a temp file and a rename, so readers never see half."""
-        tmp = self.temp_file(path.suffix)
+        """Write bytes to path through a temp file (in tmp/) and a rename, so readers never see half."""
         try:
-            with open(tmp, "wb") as f:
-                f.write(data)
-            self.move_into_place(tmp, path)
+            write_atomic(path, data, temp_dir=self.root / "tmp")
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise self._write_error(exc) from None
 
     def temp_file(self, suffix: str) -> Path:
@@ -224,17 +164,27 @@ class Cache:
     def _write_error(self, exc: OSError) -> CacheError:
         return write_error(exc)
 
+    def read_checked(self, path: Path, decode: Callable[[bytes], T | None]) -> T | None:
+        """Read and decode an entry; a missing one is None, a damaged one is deleted and None,
+        a good one is marked as used (for pruning)."""
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        decoded = decode(raw)
+        if decoded is None:
+            path.unlink(missing_ok=True)
+            return None
+        _touch(path)
+        return decoded
+
     # -- chunks --------------------------------------------------------------------
 
     def chunk_path(self, key: str) -> Path:
         return self._path("chunks", key, ".flac")
 
-    def get_chunk(self, key: str) -> tuple[np.ndarray, list[list[int]] | None] | None:
-        """Return a chunk's samples and word timings, or None if missing; a corrupt entry is deleted."""
-        return _read_checked(self.chunk_path(key), _chunk_at_our_rate)
-
-    def put_chunk(self, key: str, samples: np.ndarray, words: list[list[int]] | None = None) -> None:
-        self.write_atomic(self.chunk_path(key), encode_chunk(samples, SAMPLE_RATE, words))
+    # Reading and writing a chunk's audio is listen/cache/chunks.py's: only engine workers do it,
+    # and it needs numpy and libsndfile, which the process that plans and stitches never loads.
 
     # -- pieces: encoded MP3 runs of sentences, sealed with their layout ---------------------------
 
@@ -243,7 +193,7 @@ class Cache:
 
     def get_piece(self, key: str) -> tuple[dict[str, Any], bytes] | None:
         """Return a piece's layout and MP3 bytes, or None if missing; a corrupt entry is deleted."""
-        opened = _read_checked(self.piece_path(key), unseal)
+        opened = self.read_checked(self.piece_path(key), unseal)
         if opened is None:
             return None
         header, payload = opened
@@ -402,21 +352,6 @@ def write_error(exc: OSError) -> CacheError:
                       "Check the permissions of the cache folder (--cache-dir or LISTEN_CACHE_DIR).")
 
 
-def _read_checked(path: Path, decode: Callable[[bytes], T | None]) -> T | None:
-    """Read and decode an entry; a missing one is None, a damaged one is deleted and None,
-    a good one is marked as used (for pruning)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    decoded = decode(raw)
-    if decoded is None:
-        path.unlink(missing_ok=True)
-        return None
-    _touch(path)
-    return decoded
-
-
 def _touch(path: Path) -> None:
     """Mark an entry as just used, for least-recently-used pruning (to the minute).
 
@@ -428,22 +363,3 @@ def _touch(path: Path) -> None:
             os.utime(path)
     except OSError:
         pass  # a read-only cache still serves; it just cannot track use
-
-
-def parse_size(text: str, unit_required: bool = False) -> int:
-    """Parse '500MB', '2G', '1024B' into bytes; a bare number is refused when unit_required."""
-    units = {"": 1, "B": 1, "K": 10**3, "KB": 10**3, "M": 10**6, "MB": 10**6, "G": 10**9, "GB": 10**9,
-             "T": 10**12, "TB": 10**12, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
-    s = text.strip().upper().replace(" ", "")
-    number = s.rstrip("KMGTIB")
-    unit = s[len(number):]
-    try:
-        value = float(number)
-    except ValueError:
-        value = -1
-    if value < 0 or unit not in units:
-        raise SettingsError(f"Cannot read size {text!r}; write it like 500MB or 2GB.")
-    if unit_required and not unit:
-        # "500" has deleted a whole cache when read as 500 bytes: the unit must be said.
-        raise SettingsError(f"Give {text!r} a unit, such as {number}MB or {number}GB (1024B for bytes).")
-    return int(value * units[unit])

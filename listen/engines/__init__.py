@@ -4,8 +4,8 @@ An Engine object is cheap to make in any process: listing voices, versions and
 defaults never starts a synthesiser. Only `load` and `synthesize` touch the real
 engine, and they run in worker processes (listen/render/workers.py), once per process.
 
-A third engine is one module here with a class implementing Engine, and one line
-in ENGINES.
+A third engine is one module here with a class implementing Engine, its name in
+listen.config.ENGINE_NAMES and where it lives in _CLASSES.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from listen.audio.format import SAMPLE_RATE as PIPELINE_SAMPLE_RATE
+from listen.config import ENGINE_NAMES
 from listen.errors import SettingsError
 
 if TYPE_CHECKING:
@@ -132,8 +133,10 @@ class Engine(ABC):
         )
 
 
-# Registered engines, preferred first: the first with a voice for a language reads it by default.
-ENGINES = {"piper": "listen.engines.piper.engine:PiperEngine", "pyttsx3": "listen.engines.pyttsx3_engine:Pyttsx3Engine"}
+# Where each engine is implemented. Which engines there are, preferred first, is config's
+# ENGINE_NAMES (settings check against it): the first with a voice for a language reads it by default.
+_CLASSES = {"piper": "listen.engines.piper.engine:PiperEngine", "pyttsx3": "listen.engines.pyttsx3_engine:Pyttsx3Engine"}
+ENGINES = {name: _CLASSES[name] for name in ENGINE_NAMES}
 _made: dict[str, Engine] = {}
 
 

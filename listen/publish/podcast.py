@@ -61,9 +61,10 @@ def guid_for(timings: dict[str, Any], fallback: str) -> str:
 
 def chapters(timings: dict[str, Any]) -> dict[str, Any]:
     """Podcasting 2.0 JSON chapters: the MP3's own chapters, one per paragraph."""
-    from listen.render.renderer import _chapters  # the one rule for the ID3 table of contents too
+    # The one rule for the MP3's ID3 table of contents too.
+    from listen.render.timings import chapters as id3_chapters
 
-    entries = _chapters(timings.get("sentences", []), int(timings.get("duration_ms", 0)))
+    entries = id3_chapters(timings.get("sentences", []), int(timings.get("duration_ms", 0)))
     return {"version": "1.2.0",
             "chapters": [{"startTime": round(start / 1000, 3), "endTime": round(end / 1000, 3), "title": title}
                          for start, end, title in entries]}

@@ -1,6 +1,10 @@
 """Articles read from a URL, remembered by source: their renditions, newest last, the render
 settings they were made with, and the page's ETag and Last-Modified for a conditional GET.
 
+In: a URL, the rendition made from it and the fetched Page. Out: JSON records in the cache
+folder, and PageValidators, the one way the package remembers a page's ETag and
+Last-Modified (`listen batch --refresh` keeps them in its output folder the same way).
+
 Kept in the cache folder (`sources/`), so every web process sharing the cache sees them.
 A refresh renders the page again with the same settings: only the sentences that changed
 miss the chunk cache. Old renditions stay where they are, so their URLs keep working.
@@ -9,18 +13,41 @@ miss the chunk cache. Old renditions stay where they are, so their URLs keep wor
 from __future__ import annotations
 
 import json
-import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from listen.config import ServiceSettings
+from listen.files import write_atomic
 from listen.publish.podcast import source_id as _source_id
-from listen.reading.fetch import Page
+from listen.reading.fetch import Page, fetch
 
 
 def source_id(url: str) -> str:
     """The stable id of a source URL (the podcast feed's guid uses the same one)."""
     return _source_id({"source": url}, url)
+
+
+class PageValidators(NamedTuple):
+    """A page's ETag and Last-Modified from its last fetch: sent back, an unchanged page answers 304."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @classmethod
+    def of(cls, page: Page) -> PageValidators:
+        """The validators a fetched page came with."""
+        return cls(page.etag, page.last_modified)
+
+    @classmethod
+    def read(cls, record: Mapping[str, Any]) -> PageValidators:
+        """The validators kept in a record (a JSON object with "etag" and "last_modified"), if any."""
+        return cls(record.get("etag"), record.get("last_modified"))
+
+    def fetch(self, url: str, settings: ServiceSettings) -> Page:
+        """Fetch `url`, asking only for a changed page: an unchanged one comes back with not_modified set."""
+        return fetch(url, settings, etag=self.etag, last_modified=self.last_modified)
 
 
 class Sources:
@@ -53,22 +80,20 @@ class Sources:
         record["url"] = url
         record["render"] = render
         if page is not None and not page.not_modified:
-            record["etag"], record["last_modified"] = page.etag, page.last_modified
+            record.update(PageValidators.of(page)._asdict())
         renditions = [r for r in record["renditions"] if r["id"] != key]
         record["renditions"] = [*renditions, {"id": key, "at": round(time.time(), 3)}]
         self._write(self.root / "by-rendition" / key, sid)
         self._write(self.root / f"{sid}.json", json.dumps(record, ensure_ascii=False))
         return sid
 
-    def validators(self, sid: str) -> tuple[str | None, str | None]:
-        record = self.get(sid) or {}
-        return record.get("etag"), record.get("last_modified")
+    def validators(self, sid: str) -> PageValidators:
+        """The page's ETag and Last-Modified when it was last fetched (unpacks as a pair)."""
+        return PageValidators.read(self.get(sid) or {})
 
     def newest(self, sid: str) -> str | None:
         record = self.get(sid)
         return record["renditions"][-1]["id"] if record else None
 
     def _write(self, path: Path, text: str) -> None:
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, "utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, text)

@@ -156,24 +156,6 @@ def take_subscriptions(connection: Any, key: str) -> list[dict[str, str]]:
     return [json.loads(m) for m in members]
 
 
-def enqueue_deliveries(connection: Any, subscriptions: list[dict[str, str]], job: dict[str, Any],
-                       settings: ServiceSettings) -> None:
-    """Queue one delivery per webhook owed; RQ retries a failed one after each wait."""
-    import rq
-    from rq import Retry
-    from rq.serializers import JSONSerializer
-
-    from listen.queue.client import QUEUE_NAME
-
-    waits = [max(1, round(d)) for d in retry_delays(settings)]  # RQ counts whole seconds
-    queue = rq.Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
-    for sub in subscriptions:
-        queue.enqueue_call("listen.publish.webhooks.delivery_job", args=(sub["url"], event(job, sub["audio_url"]),
-                                                                 uuid.uuid4().hex),
-                           retry=Retry(max=len(waits), interval=waits), result_ttl=3600,
-                           failure_ttl=7 * 24 * 3600, description=f"webhook {job.get('id', '')[:12]}")
-
-
 def delivery_job(url: str, payload: dict[str, Any], delivery_id: str) -> int:
     """One try of a delivery, on a queue worker (its own LISTEN_WEBHOOK_SECRET signs it); raise to retry."""
     from listen.config import Settings

@@ -1,7 +1,7 @@
 """The Redis queue's client side: enqueue a render and read its status back (RQ over Redis).
 
-The web app and `listen batch --queue` enqueue here; `listen worker` renders
-(listen/queue/worker.py).
+The web app and `listen batch --queue` enqueue here (the job's payload is made by
+listen/queue/payload.py); `listen worker` renders (listen/queue/worker.py).
 
 A job's id is its rendition key, so identical requests from any process share one
 job (single-flight), a finished job is found again in the shared cache, and a
@@ -11,16 +11,15 @@ Redis (never pickles), so any web process can report on any job.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from listen.article import Article
 from listen.config import Settings
 from listen.errors import BusyError, QueueError
+from listen.queue.payload import payload
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +42,9 @@ class JobStatus(StrEnum):
 
 QUEUED, RENDERING, READY, FAILED = JobStatus.QUEUED, JobStatus.RENDERING, JobStatus.READY, JobStatus.FAILED
 
-IN_CACHE = "@cache/"  # a lexicon stored in the shared cache, named relative to its root
-
-
 def load_rq() -> Any:
     """Import RQ (and redis) on first use: the one-process web app and the CLI never need them,
-    so this module imports them only inside functions (queue_worker.py, which only `listen
+    so this module imports them only inside functions (worker.py, which only `listen
     worker` loads, imports them at the top)."""
     try:
         import redis  # noqa: F401
@@ -69,22 +65,6 @@ def connect(url: str) -> Any:
     except (redis.RedisError, ValueError) as exc:
         raise QueueError(f"Cannot reach Redis at {url} ({exc}); start redis-server or fix LISTEN_REDIS_URL.") from None
     return connection
-
-
-def payload(article: Article, settings: Settings) -> dict[str, Any]:
-    """Describe a render as JSON: the article, and the render settings that shape its audio.
-
-    What a worker renders with comes from the request; where and how (its cache folder,
-    its engine workers) from the worker's own service settings.
-    """
-    render = dataclasses.asdict(settings.render)
-    lexicon = render["lexicon"]
-    if lexicon is not None:
-        path = Path(lexicon).resolve()
-        root = Path(settings.service.cache_dir).resolve()
-        # An inline lexicon lives in the shared cache, which a worker may mount elsewhere.
-        render["lexicon"] = IN_CACHE + str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-    return {"article": dataclasses.asdict(article), "render": render}
 
 
 class RenderQueue:

@@ -6,42 +6,29 @@ it renders one job at a time, reporting progress in the job's meta for any web p
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import socket
 import threading
 import time
-from pathlib import Path
+import uuid
 from typing import Any
 
 import redis
 import rq
 import rq.job
-from rq import get_current_job
+from rq import Retry, get_current_job
 from rq.exceptions import StopRequested
 from rq.serializers import JSONSerializer
 from rq.utils import import_attribute
 
-from listen.article import Article
-from listen.config import RenderSettings, Settings
+from listen.config import ServiceSettings, Settings
 from listen.errors import ExitStatus, InputError, ListenError, QueueError, SettingsError
-from listen.queue.client import HEARTBEAT_S, IN_CACHE, QUEUE_NAME, connect
+from listen.queue.client import HEARTBEAT_S, QUEUE_NAME, connect
+from listen.queue.payload import article_from_payload, settings_from_payload
 from listen.render.renderer import Renderer
 
 log = logging.getLogger(__name__)
-
-
-def settings_from_payload(data: dict[str, Any], local: Settings) -> Settings:
-    """Rebuild a job's settings on a worker: the job's render settings, this worker's service settings."""
-    known = {f.name for f in dataclasses.fields(RenderSettings)}
-    fields = {k: v for k, v in data.items() if k in known}
-    lexicon = fields.get("lexicon")
-    if isinstance(lexicon, str):
-        cache_dir = local.service.cache_dir
-        fields["lexicon"] = cache_dir / lexicon[len(IN_CACHE):] if lexicon.startswith(IN_CACHE) else Path(lexicon)
-    return Settings(RenderSettings(**fields), local.service)
-
 
 
 _worker: dict[str, Any] = {}  # this worker process's settings and renderer (one engine pool per process)
@@ -56,7 +43,7 @@ def render_job(data: dict[str, Any]) -> dict[str, Any]:
     try:
         settings = settings_from_payload(data["render"], local)
         renderer = Renderer(settings, pool=base.pool)
-        plan = renderer.plan(Article(**data["article"]))
+        plan = renderer.plan(article_from_payload(data))
         if job is not None and plan.key != job.id and renderer.cache.keyed_id(plan.key) == job.id:
             plan.key = job.id  # a keyed server's id (web/jobs.py), under the shared cache's secret
         if job is not None and plan.key != job.id:
@@ -87,7 +74,7 @@ def _webhooks(job: Any, outcome: dict[str, Any], local: Settings) -> None:
     """Queue the webhooks the web processes left for this article (see listen/publish/webhooks.py)."""
     if job is None:
         return
-    from listen.publish.webhooks import enqueue_deliveries, take_subscriptions
+    from listen.publish.webhooks import take_subscriptions
 
     try:
         owed = take_subscriptions(job.connection, outcome["id"])
@@ -95,6 +82,20 @@ def _webhooks(job: Any, outcome: dict[str, Any], local: Settings) -> None:
             enqueue_deliveries(job.connection, owed, outcome, local.service)
     except Exception:  # a webhook must never fail the render it reports
         log.exception("could not queue the webhooks of %s", outcome["id"])
+
+
+def enqueue_deliveries(connection: Any, subscriptions: list[dict[str, str]], job: dict[str, Any],
+                       settings: ServiceSettings) -> None:
+    """Queue one delivery per webhook owed (listen/publish/webhooks.py); RQ retries a failed one after each wait."""
+    from listen.publish.webhooks import event, retry_delays
+
+    waits = [max(1, round(d)) for d in retry_delays(settings)]  # RQ counts whole seconds
+    queue = rq.Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
+    for sub in subscriptions:
+        queue.enqueue_call("listen.publish.webhooks.delivery_job", args=(sub["url"], event(job, sub["audio_url"]),
+                                                                 uuid.uuid4().hex),
+                           retry=Retry(max=len(waits), interval=waits), result_ttl=3600,
+                           failure_ttl=7 * 24 * 3600, description=f"webhook {job.get('id', '')[:12]}")
 
 
 def _park(job: Any) -> None:

@@ -6,50 +6,23 @@ encoded to MP3 frames and cached with its layout; a rendition is its pieces end 
 end, so editing one sentence re-encodes one piece, not the article.
 `render_piece` runs in an engine worker (listen/render/workers.py), which owns the engine.
 
-The main process builds PieceTasks and never touches samples, so this module
+The main process builds PieceTasks (listen/render/tasks.py) and never touches samples, so this module
 imports numpy, pydub and the engine only inside the functions workers run (the
 workers' fork server loads them once, ahead of any task).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from listen.cache.chunks import get_chunk, put_chunk
 from listen.cache.store import Cache
 from listen.errors import EngineError, ListenError
+from listen.render.tasks import PieceTask, SentenceSpec
 
 if TYPE_CHECKING:
     import numpy as np
-
-
-@dataclass(frozen=True)
-class SentenceSpec:
-    index: int
-    text: str
-    chunks: tuple[tuple[str, str], ...]  # (chunk key, spoken text)
-
-
-@dataclass(frozen=True)
-class PieceTask:
-    """Everything a worker needs to make one piece and cache it under its key."""
-
-    key: str
-    lead_pause_ms: int
-    sentences: tuple[SentenceSpec, ...]
-    sentence_pause_ms: int
-    clause_pause_ms: int
-    voice: str
-    rate: int
-    engine: str
-    cache_dir: str
-    loudness_lufs: float
-    true_peak_db: float
-    fade_ms: int
-    bitrate_kbps: int
-    quality: int
-    timeout: float
 
 
 def render_piece(task: PieceTask) -> dict[str, Any]:
@@ -84,7 +57,7 @@ def render_piece(task: PieceTask) -> dict[str, Any]:
             if m > 0:
                 audio.append(silence(task.clause_pause_ms))
                 position += audio[-1].size
-            cached = cache.get_chunk(key)
+            cached = get_chunk(cache, key)
             if cached is None:
                 cached = _render_chunk(task, cache, sentence, key, text)
                 calls += 1
@@ -120,14 +93,14 @@ def _render_chunk(task: PieceTask, cache: Cache, sentence: SentenceSpec, key: st
         # fading keep every sample where it is).
         words = [[w.start, w.end, min(max(0, w.start_sample - cut), processed.size),
                   min(max(0, w.end_sample - cut), processed.size)] for w in spoken.words]
-    cache.put_chunk(key, processed, words)
+    put_chunk(cache, key, processed, words)
     return processed, words
 
 
 def warm_up(engines: tuple[str, ...] | None) -> None:
     """Start this worker's engines before the first real task (the first render can be lost).
 
-    Their modules are loaded already: the fork server imports them (engine_workers.engine_modules).
+    Their modules are loaded already: the fork server imports them (workers.engine_modules).
     Only the engines the renderer will use start (a pyttsx3-only service never pays for
     Piper's voice: about a second and 160 MB a worker); another a task names starts on that task.
     """

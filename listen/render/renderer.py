@@ -1,7 +1,7 @@
-"""The pipeline: Article -> Script -> cached pieces -> one tagged MP3 with timings and captions.
+"""The Renderer: an Article in; a Rendition (one tagged MP3 with its timings and captions, cached) out.
 
-Sentences are grouped into pieces (a few sentences of one paragraph). Engine
-workers (listen/render/workers.py) render each piece's missing chunks and encode the
+A plan (listen/render/plan.py) groups the script's sentences into pieces (a few
+sentences of one paragraph) and keys each. Engine workers (listen/render/workers.py) render each piece's missing chunks and encode the
 piece (listen/render/pieces.py), one task per piece; the stitcher
 appends pieces to the output in order as they arrive, so memory stays flat
 however long the article is, a partial MP3 can be played while the rest renders,
@@ -10,54 +10,28 @@ and editing one sentence re-renders one chunk and re-encodes one piece.
 
 from __future__ import annotations
 
-import hashlib
 import queue
 import shutil
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from listen.article import Article
-from listen.audio.format import AUDIO_PROCESSING_VERSION, SAMPLE_FORMAT, SAMPLE_RATE
-from listen.audio.mp3 import DECODER_OFFSET, SAMPLES_PER_FRAME, write_id3
-from listen.cache.store import Cache, StoredRendition, cache_key, write_error
+from listen.audio.mp3 import write_id3
+from listen.cache.store import Cache, StoredRendition, write_error
 from listen.config import Settings
-from listen.engines import ENGINES, Speaker, choose_speaker, get_engine
+from listen.engines import ENGINES, Speaker
 from listen.errors import CacheError, EngineError
 from listen.render.captions import to_vtt
-from listen.render.pieces import PieceTask, SentenceSpec
+from listen.render.plan import Piece, Plan, article_key, make_plan, queue_order, speaker_for
+from listen.render.tasks import PieceTask, SentenceSpec
+from listen.render.timings import Timeline, chapters
 from listen.render.workers import TaskOutcome, WorkerPool, engine_pool
-from listen.text.script import INTRO, Script, Sentence, iter_sentences, script_language, script_of
-from listen.text.textmap import text_range
+from listen.text.script import Script
 
-TIMINGS_VERSION = 1
-PIECE_VERSION = 3  # bump when the layout or encoding of pieces changes (2: chunk offsets, 3: words)
-SENTENCES_PER_PIECE = 6
-MAX_CHAPTERS = 255
 # How many of an article's last pieces are queued longest first, per engine worker (see Renderer._submit).
 TAIL_PIECES_PER_WORKER = 3
-
-
-@dataclass
-class Piece:
-    """A run of sentences encoded together, and the pause before it."""
-
-    key: str
-    lead_pause_ms: int
-    sentences: list[Sentence]
-    chunk_keys: list[list[str]]
-
-
-@dataclass
-class Plan:
-    """What a render will produce and from which cached pieces."""
-
-    script: Script
-    speaker: Speaker  # the engine and voice that read it
-    pieces: list[Piece]
-    key: str  # the rendition's key, also the article's id on the web
 
 
 @dataclass
@@ -102,35 +76,11 @@ class Renderer:
         self._pool = pool
         self._owns_pool = pool is None
 
-    # -- planning ------------------------------------------------------------------------------
+    # -- planning (listen/render/plan.py) -----------------------------------------------------
 
     def plan(self, article: Article, on_piece: Callable[[Piece, Speaker], None] | None = None) -> Plan:
-        """Work out the script and every cache key without rendering anything.
-
-        on_piece(piece, speaker) hears of each piece as soon as its key is known, so a
-        caller can start rendering it while the rest of the script is worked out.
-        """
-        speaker = self.speaker(article)
-        alphabet = get_engine(speaker.engine).phoneme_alphabet
-        chunk_key = self._chunk_keyer(speaker)
-        sentences: list[Sentence] = []
-        pieces: list[Piece] = []
-        for sentence in iter_sentences(article, self.settings.render, phonemes=alphabet):
-            closed = self._place(pieces, sentences[-1] if sentences else None, sentence, chunk_key)
-            sentences.append(sentence)
-            if closed is not None and on_piece:
-                on_piece(closed, speaker)
-        if len(pieces) > 1:  # the first piece was handed over when it was made
-            self._seal(pieces[-1])
-            if on_piece:
-                on_piece(pieces[-1], speaker)
-        script = script_of(article, self.settings.render, sentences)
-        key = cache_key(
-            kind="rendition", version=TIMINGS_VERSION, pieces=[p.key for p in pieces],
-            sentences=[[s.paragraph, s.text] for s in script.sentences],
-            tags=[script.title, script.byline, script.site_name, script.date, script.source],
-        )
-        return Plan(script, speaker, pieces, key)
+        """Work out the script and every cache key without rendering anything (see plan.make_plan)."""
+        return make_plan(article, self.settings.render, on_piece)
 
     def engines(self) -> tuple[str, ...]:
         """The engines this renderer may use: the one set, or every engine (the choice is by language)."""
@@ -139,75 +89,13 @@ class Renderer:
 
     def speaker(self, article: Article) -> Speaker:
         """The engine and voice for an article: as set, or Piper where it has a voice for the language."""
-        s = self.settings.render
-        return choose_speaker(script_language(article, s), s.engine, s.voice)
-
-    def _chunk_keyer(self, speaker: Speaker) -> Callable[[str], str]:
-        """Key a chunk by its text and all else that shapes its audio, for one plan.
-
-        The engine's version is worked out once: for a Piper voice it reads the voice's
-        config and checks its files (0.75 ms), which a 10,000-word article would
-        otherwise pay for each of its 500 chunks.
-        """
-        s = self.settings.render
-        engine = get_engine(speaker.engine)
-        fixed = dict(
-            kind="chunk", engine=engine.name, engine_version=engine.version(speaker.voice), voice=speaker.voice,
-            rate=s.rate, sample_rate=SAMPLE_RATE, sample_format=SAMPLE_FORMAT,
-            processing=AUDIO_PROCESSING_VERSION, loudness=s.loudness_lufs, true_peak=s.true_peak_db,
-            fade_ms=s.fade_ms,
-        )
-        return lambda text: cache_key(text=text, **fixed)
-
-    def _place(self, pieces: list[Piece], before: Sentence | None, sentence: Sentence,
-               chunk_key: Callable[[str], str]) -> Piece | None:
-        """Add a sentence to the last piece or start a new one; return the piece this closes, if any.
-
-        A piece is a paragraph, or a few of its sentences at a time. The first piece is
-        one sentence, complete as soon as it is made: it goes to the engine at once, so
-        the headline renders while the rest of the script is worked out (NLTK alone takes
-        a quarter of a second to load) and a listener hears something as soon as possible.
-        """
-        keys = [chunk_key(text) for text in sentence.chunks]
-        if not pieces:
-            pieces.append(Piece("", 0, [sentence], [keys]))
-            self._seal(pieces[0])
-            return pieces[0]
-        current = pieces[-1]
-        if before and before.paragraph == sentence.paragraph \
-                and len(current.sentences) < SENTENCES_PER_PIECE and len(pieces) > 1:
-            current.sentences.append(sentence)
-            current.chunk_keys.append(keys)
-            return None
-        lead = 0 if before is None else self._pause_ms(before, sentence)
-        pieces.append(Piece("", lead, [sentence], [keys]))
-        if len(pieces) == 2:
-            return None  # the piece before is the first, handed over already
-        self._seal(current)
-        return current
-
-    def _seal(self, piece: Piece) -> None:
-        """Give a finished piece its key."""
-        s = self.settings.render
-        piece.key = cache_key(
-            kind="piece", version=PIECE_VERSION, lead=piece.lead_pause_ms, chunks=piece.chunk_keys,
-            pauses=[s.sentence_pause_ms, s.clause_pause_ms], bitrate=s.bitrate_kbps,
-            quality=s.mp3_compression_level,
-        )
-
-    def _pause_ms(self, before: Sentence, after: Sentence) -> int:
-        s = self.settings.render
-        if before.paragraph == INTRO and after.paragraph != INTRO:
-            return s.title_pause_ms
-        if before.paragraph != after.paragraph:
-            return s.paragraph_pause_ms
-        return s.sentence_pause_ms
+        return speaker_for(article, self.settings.render)
 
     # -- rendering -----------------------------------------------------------------------------
 
     def render(self, article: Article, progress: Callable[[Progress], None] | None = None) -> Rendition:
         """Render an article, reusing cached pieces and chunks, or a cached rendition if there is one."""
-        alias = self._article_key(article)
+        alias = article_key(article, self.settings.render)
         known = self.cache.get_alias(alias)
         stored = self.cache.get_rendition(known) if known else None
         if stored is not None:
@@ -259,21 +147,6 @@ class Renderer:
         self.pool.submit(self._task(piece, plan.speaker), outcomes)
         return self._wait_for_piece(piece, outcomes, {})[1], False
 
-    def _article_key(self, article: Article) -> str:
-        """Key an article and the settings and code that shape its audio, to find its rendition fast.
-
-        Only the render settings count: how the service runs (engine workers, port, limits)
-        never changes the audio, so it must not miss this shortcut.
-
-        Working out a script imports NLTK and normalises every sentence; an unchanged
-        article should not pay for that just to learn that its audio is ready.
-        """
-        lexicon = self.settings.render.lexicon
-        rules = hashlib.sha256(Path(lexicon).read_bytes()).hexdigest() if lexicon and Path(lexicon).is_file() else None
-        return cache_key(kind="article", article=asdict(article), settings=asdict(self.settings.render), lexicon=rules,
-                         engines={name: get_engine(name).version() for name in ENGINES},
-                         code=script_code_fingerprint())
-
     def render_plan(self, plan: Plan, progress: Callable[[Progress], None] | None = None,
                     outcomes: queue.Queue[TaskOutcome] | None = None, submitted: set[str] | None = None) -> Rendition:
         """Render a plan made by `plan()`: missing pieces on the workers, then stitch and tag.
@@ -298,10 +171,7 @@ class Renderer:
         except OSError as exc:
             raise write_error(exc) from None
         final: Path | None = None
-        speech: list[tuple[int, int]] = []  # each sentence's speech, in samples of the decoded MP3
-        chunks: list[list[tuple[int, int]]] = []  # and each of its chunks' speech
-        words: list[list[list[list[int]]]] = []  # and each chunk's words, where the engine timed them
-        offset = 0
+        timeline = Timeline(plan.script.sentences)
         total = len(plan.script.sentences)
         try:
             with open(partial, "ab") as out:
@@ -309,23 +179,15 @@ class Renderer:
                     layout, mp3 = cached[piece.key] or self._wait_for_piece(piece, outcomes, finished)
                     out.write(mp3)
                     out.flush()
-                    at = offset + DECODER_OFFSET
-                    speech += [(at + a, at + b) for a, b in layout["speech"]]
-                    chunks += [[(at + a, at + b) for a, b in sentence] for sentence in layout["chunks"]]
-                    words += [[[[a, b, at + s0, at + s1] for a, b, s0, s1 in chunk] for chunk in sentence]
-                              for sentence in layout["words"]]
-                    offset += layout["frames"] * SAMPLES_PER_FRAME
+                    timeline.add_piece(layout)
                     if progress:
-                        timed = _timings(plan.script.sentences, speech, offset, chunks, words)
-                        progress(Progress(plan.key, total, len(speech), partial, timed, _ms(offset)))
-            timed = _timings(plan.script.sentences, speech, offset, chunks, words)
-            timings = {"version": TIMINGS_VERSION, "id": plan.key, "duration_ms": _ms(offset),
-                       "title": plan.script.title, "source": plan.script.source, "date": plan.script.date,
-                       "language": plan.script.language, "sentences": timed}
+                        progress(Progress(plan.key, total, timeline.done, partial, timeline.timed_sentences(),
+                                          timeline.duration_ms))
+            timings = timeline.document(plan.key, plan.script)
             final = self.cache.temp_file(".mp3")
             # The partial file may still be streaming to a listener: tag a copy, never it.
             shutil.copyfile(partial, final)
-            write_id3(final, self._tags(plan.script), _chapters(timed, _ms(offset)))
+            write_id3(final, self._tags(plan.script), chapters(timings["sentences"], timings["duration_ms"]))
             stored = self.cache.put_rendition(plan.key, final, timings, to_vtt(timings))
             final = None  # moved into place
         except OSError as exc:  # the partial or final MP3 could not be written: most likely a full disk
@@ -429,51 +291,6 @@ class Renderer:
         self.close()
 
 
-# What turns an article into a script: whole packages and modules, so a file added or moved
-# inside them is covered without anyone editing a list of names.
-SCRIPT_CODE = ("listen/article.py", "listen/text", "listen/render")
-
-
-@lru_cache(maxsize=1)
-def script_code_fingerprint() -> str:
-    """Hash the code and data that turn an article into a script, so an upgrade misses the fast path."""
-    root = Path(__file__).resolve().parents[2]
-    digest = hashlib.sha256()
-    for part in SCRIPT_CODE:
-        for path in _source_files(root / part):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def _source_files(path: Path) -> list[Path]:
-    """The .py and data files of a module or package, in a stable order; a missing one is a packaging bug."""
-    if path.is_file():
-        return [path]
-    files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
-    if not files:
-        raise RuntimeError(f"{path} holds no files: the script fingerprint would hash nothing")
-    return files
-
-
-def queue_order(pieces: list[Piece], tail: int, queued_before: int = 0) -> list[Piece]:
-    """Pieces in reading order, except the last `tail`: longest first (see Renderer._submit).
-
-    The first tail + 1 pieces of a render (counting `queued_before`, those queued already)
-    stay in reading order whatever the article's length: they are what a listener hears first.
-    """
-    start = max(tail + 1 - queued_before, len(pieces) - tail, 0)
-    return pieces[:start] + sorted(pieces[start:], key=_piece_size, reverse=True)
-
-
-def _piece_size(piece: Piece) -> int:
-    """How much an engine has to say for a piece: its work, roughly."""
-    return sum(len(text) for sentence in piece.sentences for text in sentence.chunks)
-
-
-def _ms(samples: int) -> int:
-    return round(samples * 1000 / SAMPLE_RATE)
-
-
 def _describe(piece: Piece, outcome: TaskOutcome | None = None) -> str:
     """Name the sentence at fault: the engine's error carries it; a hang names the piece's sentences."""
     exc = outcome.exception if outcome else None
@@ -487,74 +304,6 @@ def _describe(piece: Piece, outcome: TaskOutcome | None = None) -> str:
 
 def _quote(text: str) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
-
-
-def _timings(sentences: list[Sentence], speech: list[tuple[int, int]], end: int,
-             chunks: list[list[tuple[int, int]]], words: list[list[list[list[int]]]]) -> list[dict[str, Any]]:
-    """Time each sentence from its speech; a boundary sits mid-pause, so sentences tile the audio.
-
-    A sentence the engine read in several chunks also gets "parts": each chunk's time
-    (tiling the sentence's the same way) and the stretch of its text that chunk says.
-    Where the engine timed its words, a sentence gets "words": each word's time and the
-    stretch of the sentence's text it stands for.
-    """
-    timed = []
-    for i, (a, b) in enumerate(speech):
-        start = 0 if i == 0 else (speech[i - 1][1] + a) // 2
-        stop = end if i + 1 == len(speech) else (b + speech[i + 1][0]) // 2
-        s = sentences[i]
-        entry = {"index": s.index, "paragraph": s.paragraph, "start_ms": _ms(start), "end_ms": _ms(stop),
-                 "text": s.text, "spoken": s.spoken}
-        if len(chunks[i]) > 1:
-            entry["parts"] = _parts(s, chunks[i], start, stop)
-        timed_words = _words(s, words[i], start, stop)
-        if timed_words:
-            entry["words"] = timed_words
-        timed.append(entry)
-    return timed
-
-
-def _words(sentence: Sentence, chunks: list[list[list[int]]], start: int, stop: int) -> list[dict[str, int]]:
-    """Each timed word of a sentence, mapped from what is said to what is written (listen/text/textmap.py).
-
-    Words the engine timed in a chunk's spoken text are moved to the sentence's spoken
-    text, then to its written text; words that stand for one written token together
-    ("two dollars" for "$2.00") become one entry. Times come from the real samples
-    (trim and pauses included, as sentence times), kept inside the sentence's time.
-    """
-    out: list[dict[str, int]] = []
-    for at, chunk in zip(sentence.chunk_offsets(), chunks):
-        for a, b, s0, s1 in chunk:
-            found = text_range(sentence.map, at + a, at + b)
-            if found is None or found[1] <= found[0]:
-                continue
-            begin, finish = _ms(min(max(s0, start), stop)), _ms(min(max(s1, start), stop))
-            if out and found[0] < out[-1]["text_end"]:  # the same written token as the word before
-                out[-1]["end_ms"] = max(out[-1]["end_ms"], finish)
-                out[-1]["text_end"] = max(out[-1]["text_end"], found[1])
-                continue
-            out.append({"start_ms": begin, "end_ms": max(begin, finish), "text_start": found[0], "text_end": found[1]})
-    return out
-
-
-def _parts(sentence: Sentence, chunks: list[tuple[int, int]], start: int, stop: int) -> list[dict[str, int]]:
-    """Time each chunk of a long sentence, with the text it says; boundaries sit mid-pause."""
-    bounds = [start] + [(before[1] + after[0]) // 2 for before, after in zip(chunks, chunks[1:])] + [stop]
-    return [{"start_ms": _ms(bounds[n]), "end_ms": _ms(bounds[n + 1]), "text_start": a, "text_end": b}
-            for n, (a, b) in enumerate(sentence.chunk_ranges())]
-
-
-def _chapters(timed: list[dict[str, Any]], duration_ms: int) -> list[tuple[int, int, str]]:
-    """One chapter per paragraph (the intro is one too), titled with its first words."""
-    starts: list[tuple[int, str]] = []
-    for i, s in enumerate(timed):
-        if i == 0 or s["paragraph"] != timed[i - 1]["paragraph"]:
-            words = s["text"].split()
-            starts.append((s["start_ms"], " ".join(words[:8]) + (" …" if len(words) > 8 else "")))
-    # An ID3 table of contents holds at most 255 entries: in longer articles, every n-th paragraph.
-    starts = starts[:: -(-len(starts) // MAX_CHAPTERS)]
-    return [(start, starts[n + 1][0] if n + 1 < len(starts) else duration_ms, title)
-            for n, (start, title) in enumerate(starts)]
 
 
 def _rendition(stored: StoredRendition, **extra: Any) -> Rendition:

@@ -211,7 +211,7 @@ class WorkerPool:
 
 # What engine workers import: loaded once by the fork server, they cost a worker nothing
 # (imported by each spawned worker, they cost each a fifth of a second of CPU). None of
-# them starts an engine; each worker starts its own after the fork (chunks.warm_up).
+# them starts an engine; each worker starts its own after the fork (pieces.warm_up).
 AUDIO_MODULES = ("listen.render.pieces", "listen.audio.chunk", "listen.audio.mp3", "lameenc", "soundfile")
 
 

@@ -1,0 +1,99 @@
+"""Running a service and looking after it: `listen serve`, `worker`, `voices`, `cache`, `lexicon` and `feed`.
+
+Arguments and Settings in; a running server or queue worker, a listing, a pruned cache
+or a podcast feed out. `serve` is the only place the library imports the web app, and
+only when that command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from listen.cli.output import check_output_file
+from listen.cli.speak import phoneme_alphabet
+from listen.config import Settings, parse_size
+from listen.errors import ExitStatus, ListenError, NotFoundError, OutputError
+from listen.files import write_atomic
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        from web.serve import serve
+    except ImportError as exc:
+        raise ListenError(f"The web app is not installed ({exc}); run `make run`.") from None
+    serve(settings)
+    return ExitStatus.OK
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from listen.queue.worker import run_worker
+
+    return run_worker(settings, burst=args.burst, name=args.name)
+
+
+def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
+    from listen.engines import all_voices
+
+    for v in all_voices():  # neural voices first
+        if args.language and not any(lang.lower().startswith(args.language.lower()) for lang in v.languages):
+            continue
+        print(f"{v.id:28} {v.label:40} {','.join(v.languages):12} {v.engine}")
+    return ExitStatus.OK
+
+
+def cmd_cache(args: argparse.Namespace, settings: Settings) -> int:
+    from listen.cache.store import Cache
+
+    root = settings.service.cache_dir
+    # Looking at or pruning a cache must never create one: a mistyped path is an error, not an empty cache.
+    if not (root / "chunks").is_dir():
+        raise NotFoundError(f"There is no cache at {root.absolute()}; give the folder with --cache-dir "
+                            "(or LISTEN_CACHE_DIR).")
+    if args.cache_command == "stats":
+        cache = Cache(root)
+        stats = cache.stats()
+        print(f"{stats['root']}: {stats['chunks']} chunks, {stats['pieces']} pieces, {stats['renditions']} renditions, "
+              f"{stats['bytes'] / 1e6:.1f} MB")
+        return ExitStatus.OK
+    limit = parse_size(args.max_size, unit_required=True)
+    cache = Cache(root)
+    removed, freed = cache.prune(limit, dry_run=args.dry_run)
+    left = cache.stats()["bytes"]
+    if args.dry_run:
+        print(f"Would remove {removed} entries ({freed / 1e6:.1f} MB), leaving {(left - freed) / 1e6:.1f} MB; "
+              "nothing was deleted")
+    else:
+        print(f"Removed {removed} entries ({freed / 1e6:.1f} MB); {left / 1e6:.1f} MB left")
+    return ExitStatus.OK
+
+
+def cmd_lexicon(args: argparse.Namespace, settings: Settings) -> int:
+    from listen.text.normalize import to_spoken_with_map
+    from listen.text.script import load_lexicon
+
+    language = settings.render.language or "en"
+    spoken, _ = to_spoken_with_map(args.text, language, load_lexicon(settings.render),
+                                   phoneme_alphabet(settings, language))
+    print(spoken)
+    return ExitStatus.OK
+
+
+def cmd_feed(args: argparse.Namespace, settings: Settings) -> int:
+    from listen.publish.podcast import folder_feed
+
+    out: Path = args.output or args.folder / "feed.xml"
+    xml = folder_feed(args.folder, args.base_url, title=args.title, image=args.image)
+    check_output_file(out)
+    # The feed reads each episode's MP3 and timings: it must never replace one of them.
+    episodes = [str(p) for mp3 in args.folder.glob("*.mp3") for p in (mp3, mp3.with_suffix(".json"))]
+    if any(os.path.exists(p) and os.path.samefile(out, p) for p in episodes if out.exists()):
+        raise OutputError(f"Writing {out} would replace an episode the feed lists; choose another path with -o.")
+    try:
+        write_atomic(out, xml)
+    except OSError as exc:
+        raise OutputError(f"Cannot write {out} ({exc.strerror}); choose another path with -o.") from None
+    print(f"Wrote {out} ({xml.count(b'<item>')} episodes)", file=sys.stderr)
+    return ExitStatus.OK

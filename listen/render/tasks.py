@@ -1,0 +1,40 @@
+"""A piece task: what the renderer hands an engine worker, as plain data both sides import.
+
+In: a piece's sentences with their chunk keys and spoken texts, its pauses, voice, rate,
+engine, cache folder and encoding settings. The worker (listen/render/pieces.py) makes
+the piece from it and caches it under the task's key. Nothing here loads audio code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SentenceSpec:
+    """One sentence of a piece: its index in the script, its text, and its chunks."""
+
+    index: int
+    text: str
+    chunks: tuple[tuple[str, str], ...]  # (chunk key, spoken text)
+
+
+@dataclass(frozen=True)
+class PieceTask:
+    """Everything a worker needs to make one piece and cache it under its key."""
+
+    key: str
+    lead_pause_ms: int
+    sentences: tuple[SentenceSpec, ...]
+    sentence_pause_ms: int
+    clause_pause_ms: int
+    voice: str
+    rate: int
+    engine: str
+    cache_dir: str
+    loudness_lufs: float
+    true_peak_db: float
+    fade_ms: int
+    bitrate_kbps: int
+    quality: int
+    timeout: float
