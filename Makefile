@@ -47,9 +47,11 @@ venv: system $(VENV)/.installed
 bench: venv
 	$(BIN)/python bench/pipeline_bench.py
 
+# ruff (rules and format), mypy, and the layering contracts in pyproject.toml (import-linter).
 lint: venv
 	$(BIN)/ruff check listen web tests bench
 	$(BIN)/mypy listen web
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -68,7 +68,8 @@ def test_speech_measures_as_ffmpeg_ebur128_measures_it(voice, tmp_path):
 
 def test_neural_speech_measures_as_ffmpeg_ebur128_measures_it(tmp_path):
     # Piper's spectrum is not espeak-ng's (more low end, breath noise): the FIR must read it right too.
-    from listen.engines import get_engine, to_pipeline_rate
+    from listen.engines import get_engine
+    from listen.engines.pipeline_rate import to_pipeline_rate
 
     piper = get_engine("piper")
     out = to_pipeline_rate(piper.synthesize("The committee met on Tuesday to discuss the budget, and several "

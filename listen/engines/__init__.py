@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = ["Engine", "Voice", "Synthesis", "WordTiming", "Speaker", "get_engine", "choose_speaker", "all_voices", "ENGINES",
-           "PIPELINE_SAMPLE_RATE", "to_pipeline_rate", "resample"]
+           "PIPELINE_SAMPLE_RATE"]
 
 
 
@@ -215,35 +215,6 @@ def snap_to_words(text: str, timings: list[WordTiming]) -> list[WordTiming]:
         else:
             out.append(WordTiming(span[0], span[1], t.start_sample, t.end_sample))
     return out
-
-
-# -- one sample format -----------------------------------------------------------------------------
-
-
-def resample(samples: np.ndarray, source_rate: int, target_rate: int) -> np.ndarray:
-    """Change a chunk's sample rate by FFT (band-limited, so no aliasing; chunks are seconds long)."""
-    import numpy as np
-
-    if source_rate == target_rate or samples.size == 0:
-        return samples
-    n = samples.size
-    m = max(1, round(n * target_rate / source_rate))
-    spectrum = np.fft.rfft(samples.astype(np.float64))
-    keep = min(spectrum.size, m // 2 + 1)
-    out = np.fft.irfft(spectrum[:keep], m) * (m / n)
-    return np.clip(np.round(out), -32768, 32767).astype("<i2")
-
-
-def to_pipeline_rate(synthesis: Synthesis) -> Synthesis:
-    """Bring an engine's output to the pipeline's sample rate, word timings with it."""
-    rate = synthesis.sample_rate
-    if rate == PIPELINE_SAMPLE_RATE:
-        return synthesis
-    scale = PIPELINE_SAMPLE_RATE / rate
-    words = None if synthesis.words is None else [
-        WordTiming(w.start, w.end, round(w.start_sample * scale), round(w.end_sample * scale)) for w in synthesis.words
-    ]
-    return Synthesis(resample(synthesis.samples, rate, PIPELINE_SAMPLE_RATE), PIPELINE_SAMPLE_RATE, words)
 
 
 _LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "de": "German", "fr": "French", "pt": "Portuguese",

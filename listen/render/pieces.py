@@ -78,7 +78,8 @@ def _render_chunk(task: PieceTask, cache: Cache, sentence: SentenceSpec, key: st
                   text: str) -> tuple[np.ndarray, list[list[int]] | None]:
     """Have the engine say one chunk, check it, trim, level and cache it with its word timings."""
     from listen.audio.chunk import check_plausible, level_and_fade, speech_bounds
-    from listen.engines import get_engine, to_pipeline_rate
+    from listen.engines import get_engine
+    from listen.engines.pipeline_rate import to_pipeline_rate
 
     try:
         spoken = to_pipeline_rate(get_engine(task.engine).synthesize(text, task.voice, task.rate))

@@ -71,7 +71,7 @@ class Rule:
         if alphabet == "ipa" and self.ipa:
             return f"[[{self.ipa}]]"
         if alphabet == "ipa" and self.phonemes:
-            from listen.engines.ipa import espeak_to_ipa
+            from listen.text.ipa import espeak_to_ipa
 
             return f"[[{espeak_to_ipa(self.phonemes, _ESPEAK_VOICES.get(language, language))}]]"
         return self.say if self.say is not None else ""
