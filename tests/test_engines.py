@@ -17,8 +17,8 @@ import pytest
 from listen.audio.chunk import process_chunk
 from listen.engines import ENGINES, PIPELINE_SAMPLE_RATE, Synthesis, get_engine
 from listen.engines.pipeline_rate import resample, to_pipeline_rate
-from listen.text.ipa import espeak_to_ipa
 from listen.errors import SettingsError
+from listen.text.ipa import espeak_to_ipa
 
 SENTENCE = "The council approved the new budget after a long debate on Tuesday evening."
 
