@@ -207,7 +207,7 @@ def data_dir(service: ServiceSettings) -> Path:
 
 
 def environment_variables() -> list[str]:
-    """Every LISTEN_* variable a setting is read from (the README documents each)."""
+    """Every LISTEN_* variable a setting is read from (docs/configuration.md documents each)."""
     return [_env_name(f) for part in (RenderSettings, ServiceSettings) for f in fields(part)]
 
 

@@ -3,7 +3,7 @@
 Both sides live here so they cannot drift apart: the web app and `listen batch --queue`
 encode, `listen worker` decodes. What a worker renders with comes from the payload (the
 request's render settings); where and how (its cache folder, its engine workers) from the
-worker's own service settings. Payloads are stored in Redis and in the cache (web/jobs.py):
+worker's own service settings. Payloads are stored in Redis and in the cache (web/article_records.py):
 one written by an earlier release must still decode.
 """
 

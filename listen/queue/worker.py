@@ -45,7 +45,7 @@ def render_job(data: dict[str, Any]) -> dict[str, Any]:
         renderer = Renderer(settings, pool=base.pool)
         plan = renderer.plan(article_from_payload(data))
         if job is not None and plan.key != job.id and renderer.cache.keyed_id(plan.key) == job.id:
-            plan.key = job.id  # a keyed server's id (web/jobs.py), under the shared cache's secret
+            plan.key = job.id  # a keyed server's id (web/job_manager.py), under the shared cache's secret
         if job is not None and plan.key != job.id:
             _park(job)  # another try on this worker would compute the same key
             raise QueueError(

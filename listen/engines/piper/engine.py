@@ -158,7 +158,7 @@ def _piper_voice(voice: str) -> Any:
 
     model, config = voice_files(voice)
     options = onnxruntime.SessionOptions()
-    # One worker per core, one thread each, is the default (see README, "Speed"):
+    # One worker per core, one thread each, is the default (see docs/benchmarks.md):
     # onnxruntime's own thread pool would otherwise fight the other workers for the cores.
     options.intra_op_num_threads = service_settings().piper_threads
     options.inter_op_num_threads = 1
