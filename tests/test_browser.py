@@ -20,7 +20,7 @@ waitress = pytest.importorskip("waitress")
 
 from conftest import running_app  # noqa: E402
 
-from tests.pageserver import PageServer  # noqa: E402
+from support.pages import PageServer  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -54,16 +54,30 @@ This line has <script>window.__xss = 1; alert("script ran")</script> in it. And 
 # -- the app and the browser ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+@contextmanager
+def served_app(cache: Path):
+    """The app on a cache, served by waitress; yields its base URL."""
     # Many posts from one address in a few seconds: lift the per-address limit for the page tests.
     # Served on a free port of 127.0.0.1, which is not the default allowed host:port.
-    with running_app(tmp_path_factory.mktemp("cache"), rate_limit="1000/minute", allowed_hosts="127.0.0.1") as app:
+    with running_app(cache, rate_limit="1000/minute", allowed_hosts="127.0.0.1") as app:
         server = waitress.create_server(app, host="127.0.0.1", port=0, threads=12)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         yield f"http://127.0.0.1:{server.effective_port}"
         server.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    with served_app(tmp_path_factory.mktemp("cache")) as url:
+        yield url
+
+
+@pytest.fixture
+def real_app_url(tmp_path):
+    """An app of its own for a test marked `engine`: it renders with the real engines."""
+    with served_app(tmp_path / "cache") as url:
+        yield url
 
 
 def post_article(app_url: str, text: str) -> dict:
@@ -150,7 +164,9 @@ def wait_playing_past(page, seconds: float, root: str = ".lp") -> None:
 # -- the page ------------------------------------------------------------------------------------
 
 
-def test_pasting_text_and_pressing_play_starts_audio_and_time_advances(page, app_url):
+@pytest.mark.engine  # one play test end to end with the real engine
+def test_pasting_text_and_pressing_play_starts_audio_and_time_advances(page, real_app_url):
+    app_url = real_app_url
     page.goto(app_url + "/")
     page.fill("#text", RIVER.replace("River", "Stream"))  # new content: plays while it renders
     page.click("#go")

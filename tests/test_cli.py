@@ -22,6 +22,7 @@ def cache_fingerprint(cache: Path) -> dict[str, str]:
             for p in cache.rglob("*") if p.is_file() and "tmp" not in p.parts}
 
 
+@pytest.mark.engine  # one CLI speak end to end with the real engine
 def test_speak_writes_the_mp3_with_timings_and_captions_beside_it(tmp_path, warm_cache):
     out = tmp_path / "short.mp3"
     assert out.read_bytes()[:3] == b"ID3"

@@ -19,6 +19,8 @@ from listen.engines import ENGINES, PIPELINE_SAMPLE_RATE, Synthesis, get_engine,
 from listen.engines.ipa import espeak_to_ipa
 from listen.errors import SettingsError
 
+pytestmark = pytest.mark.engine
+
 SENTENCE = "The council approved the new budget after a long debate on Tuesday evening."
 
 

@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 from conftest import SHORT_ARTICLE, article_text, run_cli, running_app, tmpfs
 from mutagen.id3 import ID3
-from pageserver import PageServer
 
 from listen.audio.mp3 import write_id3
 from listen.cache.store import Cache, decode_chunk, parse_size
 from listen.cli.naming import output_names
 from listen.errors import SettingsError
 from listen.reading.plaintext import from_text
+from support.pages import PageServer
 
 
 def run_listen(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -492,6 +492,7 @@ def test_id3_chapter_frames_are_stored_in_time_order(tmp_path):
 # -- the player polls for what is new, in a real Chromium (#14 item 11) -----------------------------------
 
 
+@pytest.mark.browser
 def test_the_player_polls_only_for_new_sentences_and_ends_with_every_one(tmp_path):
     playwright_api = pytest.importorskip("playwright.sync_api")
     waitress = pytest.importorskip("waitress")

@@ -11,6 +11,7 @@ in ENGINES.
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
@@ -134,6 +135,11 @@ class Engine(ABC):
 
 # Registered engines, preferred first: the first with a voice for a language reads it by default.
 ENGINES = {"piper": "listen.engines.piper_engine:PiperEngine", "pyttsx3": "listen.engines.pyttsx3_engine:Pyttsx3Engine"}
+# The test suite's hook, not a setting: LISTEN_TEST_ENGINES="piper=module:Class,..." stands other classes
+# in for engines by name (support/fake_engine.py's quick fakes). It is read here, at import, so the
+# processes a test starts (engine workers, `listen` commands) see the same registry as the test.
+ENGINES.update({name: path for name, _, path in (e.partition("=") for e in os.environ.get("LISTEN_TEST_ENGINES", "").split(","))
+                if path})
 _made: dict[str, Engine] = {}
 
 
