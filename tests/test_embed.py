@@ -16,7 +16,7 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 waitress = pytest.importorskip("waitress")
 
 from listen.config import Settings  # noqa: E402
-from tests.pageserver import PageServer  # noqa: E402
+from support.pages import PageServer  # noqa: E402
 from tests.test_browser import ARGS, CHROMIUM, RIVER, browser_page, shoot, wait_ready  # noqa: E402
 
 if not CHROMIUM.exists():

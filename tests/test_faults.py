@@ -293,6 +293,7 @@ def test_an_audio_get_while_a_render_fails_is_never_200_with_no_bytes(tiny_disk)
 # -- a Redis outage under busy workers --------------------------------------------------------------
 
 
+@pytest.mark.redis
 def test_two_busy_workers_ride_out_a_minute_without_redis_and_every_article_becomes_ready(tmp_path):
     (tmp_path / "redis").mkdir()
     server = RedisServer(tmp_path / "redis", aof=True).start()

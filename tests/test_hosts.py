@@ -149,7 +149,7 @@ def test_serve_on_every_address_says_how_to_name_the_server_and_answers_loopback
     import sys
     import time
 
-    from redisserver import free_port
+    from support.ports import free_port
 
     port = free_port()
     env = {**os.environ, "LISTEN_CACHE_DIR": str(tmp_path / "cache"), "LISTEN_JOBS": "1"}

@@ -17,10 +17,10 @@ import pytest
 from conftest import article_text, running_app
 from redisserver import wait_for
 
-from bench.common import DripServer
 from listen.config import ServiceSettings
 from listen.errors import UpstreamError
 from listen.reading.fetch import fetch
+from support.pages import DripServer
 from web import manager_of
 from web.job import PendingJob
 

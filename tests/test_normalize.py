@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from espeak import phonemes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from num2words import num2words
@@ -20,6 +19,7 @@ from listen.text.lexicon import Lexicon
 from listen.text.normalize import spell, to_spoken, to_spoken_with_map
 from listen.text.numbers import MONTHS, UNITS, WORDS
 from listen.text.textmap import text_range
+from support.espeak import phonemes
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "normalization.yaml").read_text(encoding="utf-8"))
 

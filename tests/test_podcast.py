@@ -13,8 +13,8 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from listen.config import Settings
+from support.pages import PageServer
 from tests.conftest import article_text, run_cli
-from tests.pageserver import PageServer
 from web import close_app, create_app, manager_of
 
 feedparser = pytest.importorskip("feedparser")

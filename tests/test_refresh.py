@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from listen.config import Settings
-from tests.pageserver import PageServer
+from support.pages import PageServer
 from web import close_app, create_app, manager_of
 
 feedparser = pytest.importorskip("feedparser")

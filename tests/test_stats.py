@@ -151,6 +151,7 @@ def test_counts_add_up_under_concurrent_beacons(tmp_path):
     assert store.daily("k") == {"2026-11-29": {"play": 800}}
 
 
+@pytest.mark.redis
 def test_counts_are_kept_in_redis_when_scaled_out(tmp_path):
     (tmp_path / "redis").mkdir()
     server = RedisServer(tmp_path / "redis").start()

@@ -201,6 +201,7 @@ def test_a_failed_article_event_carries_the_error_and_no_audio():
     assert sign(b"{}", "k") == "sha256=" + hmac.new(b"k", b"{}", hashlib.sha256).hexdigest()
 
 
+@pytest.mark.redis
 def test_scaled_out_the_queue_worker_delivers_and_retries_the_webhook(tmp_path, receiver):
     from tests.redisserver import RedisServer, start_worker, stop_worker
 
