@@ -52,7 +52,7 @@ bench: venv
 	$(BIN)/python bench/pipeline_bench.py
 
 lint: venv
-	$(BIN)/ruff check listen web tests bench
+	$(BIN)/ruff check listen web tests bench support
 	$(BIN)/mypy listen web
 
 clean:
