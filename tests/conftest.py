@@ -91,7 +91,7 @@ def real_engine_pool(size: int, timeout: float, engines: tuple[str, ...] | None 
 def real_engines() -> Iterator[None]:
     """The real engines in this process, in the processes it starts, and in the renderers' new worker pools."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("LISTEN_TEST_ENGINES")
+        mp.delenv("LISTEN_TEST_ENGINES", raising=False)  # nested: a module and its test may both ask
         for name, path in fake_engine.REAL.items():
             mp.setitem(engines.ENGINES, name, path)
         mp.setattr(engines, "_made", {})
@@ -102,7 +102,7 @@ def real_engines() -> Iterator[None]:
 @pytest.fixture(scope="module", autouse=True)
 def _real_engines_for_module(request):
     """A module marked `engine` (pytestmark) renders with the real engines throughout, module fixtures included."""
-    if any(m.name == "engine" for m in getattr(request.module, "pytestmark", [])):
+    if request.node.get_closest_marker("engine"):  # the node is the module here
         with real_engines():
             yield
     else:
