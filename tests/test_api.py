@@ -49,6 +49,7 @@ def assert_json_error(response, status: int) -> dict:
 # -- creating -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_posting_text_returns_202_with_an_id_and_urls(client):
     response = client.post("/api/v1/articles", json={"text": article_text()})
     assert response.status_code == 202
@@ -144,6 +145,7 @@ def test_a_ready_article_reports_status_duration_and_timed_sentences(client, rea
 
 
 @pytest.mark.engine
+@pytest.mark.slow
 def test_an_article_renders_end_to_end_with_the_real_engine(tmp_path: Path):
     # The other tests render with the fake engines; this one has an app of its own with the real ones.
     with running_app(tmp_path / "cache", **APP_SETTINGS) as app:

@@ -19,6 +19,7 @@ def run_one(handler: str, task: str, timeout: float = 30) -> TaskOutcome:
         return outcomes.get(timeout=120)
 
 
+@pytest.mark.slow
 def test_a_hung_worker_is_killed_and_the_task_retried_on_a_fresh_process(tmp_path):
     outcome = run_one("hang_first_time", str(tmp_path / "marker"), timeout=3)
     assert outcome.ok

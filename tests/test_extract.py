@@ -67,6 +67,7 @@ def test_paragraphs_are_whole_and_in_page_order():
     assert from_html(html).paragraphs == expected.strip().split("\n\n")
 
 
+@pytest.mark.slow
 def test_our_extraction_scores_at_least_as_well_as_trafilatura_alone():
     ours = [evaluation.f1(evaluation.ours(h), e) for _, h, e in evaluation.pages()]
     alone = [evaluation.f1(evaluation.trafilatura_alone(h), e) for _, h, e in evaluation.pages()]

@@ -68,6 +68,7 @@ def test_speech_measures_as_ffmpeg_ebur128_measures_it(voice, tmp_path):
 
 
 @pytest.mark.engine
+@pytest.mark.slow
 def test_neural_speech_measures_as_ffmpeg_ebur128_measures_it(tmp_path):
     # Piper's spectrum is not espeak-ng's (more low end, breath noise): the FIR must read it right too.
     from listen.engines import get_engine, to_pipeline_rate
@@ -95,6 +96,7 @@ Fishing boats may still land their catch at the old quay. A notice with the new 
 
 @pytest.mark.engine
 @pytest.mark.parametrize("engine", list(ENGINES))
+@pytest.mark.slow
 def test_every_engines_mp3_is_minus_16_lufs_with_true_peak_at_most_minus_1_dbtp(renderer, settings, engine):
     rendition = Renderer(settings.replace(engine=engine), pool=renderer.pool).render(from_text(ARTICLE))
     integrated, peak = loudness(rendition.mp3)

@@ -294,6 +294,7 @@ TOKENS = ["The", "DEA", "U.S.", "$2.00", "$7M", "500 CHF", "€12,50", "15.06.20
           "https://example.com/a", "jo@example.org", "10-20", "1st", "NASA", "and", "said", ",", ";"]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=14), st.sampled_from([".", "", "!"]))
 def test_any_mix_of_tokens_gives_a_well_formed_map(tokens, end):

@@ -42,6 +42,7 @@ def story(title: str, sentence: str) -> str:
 # -- batch output names (#14 item 7) ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_batch_outputs_are_named_from_their_source_whatever_the_order_of_the_feed(tmp_path):
     with PageServer() as pages:
         pages.add("/2026/harbour/index.html", story("Harbour reopens", "The harbour opened again on Monday."))
@@ -120,6 +121,7 @@ def test_script_plain_goes_on_past_a_failing_input_and_exits_non_zero(tmp_path):
     assert re.search(r"missing\.txt: .+", result.stderr.decode())
 
 
+@pytest.mark.slow
 def test_script_says_which_language_it_detected_and_whose_reading_is_used(tmp_path):
     spanish = tmp_path / "es.txt"
     spanish.write_text("El puerto reabre\n\nEl puerto de la ciudad abrió de nuevo el lunes después de las obras. "
@@ -150,6 +152,7 @@ def test_script_says_the_engine_reads_a_language_we_have_no_normaliser_for(tmp_p
         in result.stderr.decode()
 
 
+@pytest.mark.slow
 def test_batch_without_a_terminal_reports_each_failure_once_and_counts_that_add_up(tmp_path):
     good, empty = tmp_path / "good.txt", tmp_path / "empty.txt"
     good.write_text(SHORT_ARTICLE)
@@ -165,6 +168,7 @@ def test_batch_without_a_terminal_reports_each_failure_once_and_counts_that_add_
     assert "1 rendered, 0 already up to date, 2 failed of 3" in err
 
 
+@pytest.mark.slow
 def test_batch_on_a_terminal_shows_the_sentences_done_inside_an_article(tmp_path):
     article = tmp_path / "long.txt"
     article.write_text(article_text(sentences=30))
@@ -194,6 +198,7 @@ def test_batch_on_a_terminal_shows_the_sentences_done_inside_an_article(tmp_path
 # -- the cache commands (#14 item 8) ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cache_commands_use_the_cache_dir_given_before_the_action_and_create_nothing(tmp_path, warm_cache):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -213,6 +218,7 @@ def test_cache_commands_on_a_folder_that_is_no_cache_say_so_and_create_nothing(t
     assert not (tmp_path / "typo").exists()
 
 
+@pytest.mark.slow
 def test_prune_without_a_unit_is_refused_and_deletes_nothing(tmp_path, warm_cache):
     before = sorted(p for p in warm_cache.rglob("*") if p.is_file())
     result = run_cli("cache", "prune", "--max-size", "500", "--cache-dir", str(warm_cache))
@@ -221,6 +227,7 @@ def test_prune_without_a_unit_is_refused_and_deletes_nothing(tmp_path, warm_cach
     assert sorted(p for p in warm_cache.rglob("*") if p.is_file()) == before
 
 
+@pytest.mark.slow
 def test_prune_dry_run_counts_what_would_go_and_deletes_nothing(tmp_path, warm_cache):
     before = sorted(p for p in warm_cache.rglob("*") if p.is_file())
     result = run_cli("cache", "prune", "--max-size", "1KB", "--dry-run", "--cache-dir", str(warm_cache))
@@ -347,6 +354,7 @@ def test_pruning_never_deletes_what_a_render_or_a_stream_is_using(tmp_path):
         assert not list((cache_dir / "articles").rglob("*.json"))  # and the records of their articles
 
 
+@pytest.mark.slow
 def test_the_server_prunes_by_itself_after_a_render(tmp_path):
     cache_dir = tmp_path / "cache"
     with running_app(cache_dir, cache_max_size="1KB") as app:
@@ -371,6 +379,7 @@ def test_a_cache_limit_without_a_unit_stops_start_up_with_a_clear_error():
 # -- errors from the machine (#14 item 10) ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_serve_on_a_port_in_use_says_so_and_how_to_choose_another(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -394,6 +403,7 @@ def small_mount(tmp_path):
         yield mount
 
 
+@pytest.mark.slow
 def test_a_read_only_cache_is_a_one_line_cause_and_next_step_not_an_internal_error(tmp_path, small_mount):
     article = tmp_path / "a.txt"
     article.write_text(SHORT_ARTICLE)
@@ -427,6 +437,7 @@ def test_an_os_error_that_reaches_the_command_line_is_one_line_with_a_next_step(
 # -- the API under load (#14 item 11) -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_invalid_or_empty_posts_do_not_use_up_the_rate_limit_and_a_202_has_no_retry_after(tmp_path):
     with running_app(tmp_path / "cache", rate_limit="5/minute") as app:
         client = app.test_client()
@@ -441,6 +452,7 @@ def test_invalid_or_empty_posts_do_not_use_up_the_rate_limit_and_a_202_has_no_re
         assert refused.status_code == 429 and "Retry-After" in refused.headers
 
 
+@pytest.mark.slow
 def test_polling_with_since_returns_only_the_sentences_from_there_on(client):
     made = client.post("/api/v1/articles", json={"text": article_text(8)}).get_json()
     end = time.monotonic() + 120
@@ -455,6 +467,7 @@ def test_polling_with_since_returns_only_the_sentences_from_there_on(client):
     assert client.get(f"/api/v1/articles/{made['id']}?since=-1").status_code == 400
 
 
+@pytest.mark.slow
 def test_the_embed_page_of_a_long_article_does_not_inline_its_timings(client):
     sentences = 200
     made = client.post("/api/v1/articles", json={"text": article_text(sentences)}).get_json()
@@ -493,6 +506,7 @@ def test_id3_chapter_frames_are_stored_in_time_order(tmp_path):
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_the_player_polls_only_for_new_sentences_and_ends_with_every_one(tmp_path):
     playwright_api = pytest.importorskip("playwright.sync_api")
     waitress = pytest.importorskip("waitress")

@@ -87,6 +87,7 @@ def test_an_api_key_entry_with_an_unknown_option_stops_the_server(tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("mode", ["embed origins", "public key"])
+@pytest.mark.slow
 def test_the_widget_reads_text_on_an_allowed_site_and_explains_a_refusal_elsewhere(tmp_path, mode):
     pytest.importorskip("playwright.sync_api")
     waitress = pytest.importorskip("waitress")

@@ -36,6 +36,7 @@ def test_output_is_cbr_64_kbps_mono_mp3_at_22050_hz(short):
 
 
 @pytest.mark.engine
+@pytest.mark.slow
 def test_loudness_is_minus_16_lufs_with_true_peak_at_most_minus_1_dbtp(short):
     integrated, peak = loudness(short.mp3)
     assert -17.0 <= integrated <= -15.0
@@ -278,6 +279,7 @@ def test_the_process_that_stitches_pieces_does_not_load_the_audio_libraries():
 
 
 @pytest.mark.engine
+@pytest.mark.slow
 def test_a_renditions_bytes_are_the_same_whatever_the_number_of_engine_workers(tmp_path):
     # Same id, different bytes: with --jobs 2 the sample article came out a different MP3 each time.
     sample = Path(__file__).parent.parent / "web" / "sample-article.txt"

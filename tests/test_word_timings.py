@@ -39,6 +39,7 @@ def words_of(sentence):
     return [sentence["text"][w["text_start"]:w["text_end"]] for w in sentence["words"]]
 
 
+@pytest.mark.slow
 def test_every_sentence_has_its_words_in_order_inside_its_time(rendered):
     rendition, _ = rendered
     for s in rendition.timings["sentences"]:
