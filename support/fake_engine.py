@@ -23,8 +23,7 @@ from listen.engines import PIPELINE_SAMPLE_RATE as RATE
 from listen.engines import Engine, Synthesis, Voice, WordTiming
 
 FAKE_VERSION = "fake-engine-1"
-# The value of LISTEN_TEST_ENGINES that stands the fakes in for every real engine.
-REGISTRY = "piper=support.fake_engine:FakePiper,pyttsx3=support.fake_engine:FakeEspeak"
+# What the fakes stand in for (tests/conftest.py sets LISTEN_TEST_ENGINES before listen is imported).
 REAL = {"piper": "listen.engines.piper_engine:PiperEngine", "pyttsx3": "listen.engines.pyttsx3_engine:Pyttsx3Engine"}
 
 _TOKEN = re.compile(r"\[\[.*?\]\]|\S+")
