@@ -1,19 +1,23 @@
 # Two commands set everything up on a fresh Debian/Ubuntu machine:
 #   make run    install what is missing, then serve http://127.0.0.1:8000 (PORT overrides)
-#   make test   install what is missing, then run the whole test suite
+#   make test   install what is missing, then run the whole test suite (what CI runs)
+#   make test-fast  the quick verdict while working: leaves out the slow and browser tests
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 SYSTEM_PACKAGES := espeak-ng ffmpeg chromium redis-server
 
-.PHONY: run test system venv bench lint clean
+.PHONY: run test test-fast system venv bench lint clean
 
 run: venv
 	$(BIN)/listen serve --host 127.0.0.1 --port $(PORT)
 
 test: venv
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
+
+test-fast: venv
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 # System packages: installed with apt-get when missing (as root, or with sudo).
 system:
@@ -49,7 +53,7 @@ bench: venv
 
 # ruff (rules and format), mypy, and the layering contracts in pyproject.toml (import-linter).
 lint: venv
-	$(BIN)/ruff check listen web tests bench
+	$(BIN)/ruff check listen web tests bench support
 	$(BIN)/mypy listen web
 	$(BIN)/lint-imports
 

@@ -1,10 +1,9 @@
 """What the benchmarks share: the naive pipeline they compare against, starting a real `listen serve`,
-a dripping page server (the tests use it too), and stopping what they start."""
+and stopping what they start. What tests use too (ports, Redis, page servers) is in support/."""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -12,6 +11,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The benchmarks run as scripts (bench/ on sys.path): the repository root makes support/ and listen importable.
+sys.path.insert(0, str(ROOT))
 SEED = ROOT / "tests" / "fixtures" / "seed-article.txt"
 
 
@@ -45,46 +46,3 @@ def start_server(port: int, cache: Path, **env: str) -> subprocess.Popen:
         raise RuntimeError(f"the server did not start: {line}{proc.stdout.read()}")
     threading.Thread(target=proc.stdout.read, daemon=True).start()  # drain its log
     return proc
-
-
-class DripServer:
-    """A page server on loopback that sends its answer one byte every `every_s` seconds."""
-
-    HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Padding: " + b"x" * 400 + b"\r\n\r\n"
-    BODY = b"One slow sentence after another. " * 20
-
-    def __init__(self, where: str = "body", every_s: float = 0.5, head: bytes = HEAD, body: bytes = BODY):
-        # In the headers, the whole answer drips; in the body, the headers come at once.
-        self.at_once, self.drip = (b"", head + body) if where == "headers" else (head, body)
-        self.every_s = every_s
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.stopped = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def url(self, path: str = "/slow") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def _accept(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                conn.recv(65536)
-                conn.sendall(self.at_once)
-                for byte in self.drip:
-                    if self.stopped.wait(self.every_s):
-                        return
-                    conn.sendall(bytes([byte]))
-            except OSError:
-                return
-
-    def close(self) -> None:
-        self.stopped.set()
-        self.sock.close()

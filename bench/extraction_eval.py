@@ -11,75 +11,14 @@ with --pages tests/pages-heldout for an estimate that was not tuned on.
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import statistics
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PAGES = ROOT / "tests" / "pages"
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-N = 4
-
-
-def ngrams(text: str, n: int = N) -> Counter:
-    """Count the word n-grams of a text, ignoring case and punctuation."""
-    words = re.findall(r"\w+", text.lower())
-    return Counter(tuple(words[i : i + n]) for i in range(max(0, len(words) - n + 1)))
-
-
-def f1(extracted: str, expected: str) -> float:
-    """Return the word-4-gram F1 of an extracted body against the expected one."""
-    got, want = ngrams(extracted), ngrams(expected)
-    overlap = sum((got & want).values())
-    if not overlap:
-        return 0.0
-    precision = overlap / sum(got.values())
-    recall = overlap / sum(want.values())
-    return 2 * precision * recall / (precision + recall)
-
-
-def pages(folder: Path = PAGES) -> list[tuple[str, str, str]]:
-    """Return (name, html, expected body) for every saved page in a folder."""
-    return [
-        (p.stem, p.read_text(encoding="utf-8"), (folder / f"{p.stem}.txt").read_text(encoding="utf-8"))
-        for p in sorted(folder.glob("*.html"))
-        if (folder / f"{p.stem}.txt").exists()
-    ]
-
-
-def kind(folder: Path, name: str) -> str:
-    """The page's kind from NAME.json, for figures per kind."""
-    meta = folder / f"{name}.json"
-    if meta.exists():
-        return json.loads(meta.read_text(encoding="utf-8")).get("kind", "classic article")
-    return "classic article"
-
-
-def ours(html: str) -> str:
-    from listen.reading.htmlpage import from_html
-
-    return "\n\n".join(from_html(html).paragraphs)
-
-
-def ours_or_refused(html: str) -> str | None:
-    """Our body, or None when we refuse the page (it then scores 0)."""
-    from listen.errors import ListenError
-
-    try:
-        return ours(html)
-    except ListenError:
-        return None
-
-
-def trafilatura_alone(html: str) -> str:
-    import trafilatura
-
-    return trafilatura.extract(html, include_comments=False, include_tables=False) or ""
+from support.extraction import PAGES, f1, kind, ours_or_refused, pages, trafilatura_alone  # noqa: E402
 
 
 def main() -> None:

@@ -22,14 +22,16 @@ import http.client
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import DripServer, start_server, stop  # bench/ is on sys.path when run as a script
-from web_bench import free_port
+from common import start_server, stop  # bench/ is on sys.path when run as a script
+
+from support.pages import DripServer
+from support.ports import free_port
+from support.redis import RedisServer
 
 PHASE_S = 120  # no loop runs longer than this
 PLANNING_S = 90  # how long to watch one huge post being planned
@@ -198,12 +200,9 @@ def main() -> int:
         if redis_server is None:
             print("items 1 and 5 skipped: redis-server is not installed")
             return 0
-        redis_port = free_port()
-        redis = subprocess.Popen([redis_server, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-                                  "--appendonly", "no", "--dir", str(tmp)], stdout=subprocess.DEVNULL)
+        redis = RedisServer(tmp).start()
         port = free_port()
-        time.sleep(0.5)
-        server = start_server(port, cache, LISTEN_REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        server = start_server(port, cache, LISTEN_REDIS_URL=redis.url,
                        LISTEN_ALLOW_PRIVATE_HOSTS="1", LISTEN_FETCH_DEADLINE_S="20", LISTEN_INTAKE_TIMEOUT_S="60")
         try:
             if "1" in items:
@@ -214,7 +213,7 @@ def main() -> int:
                 slow_pages(port, ready)
         finally:
             stop(server)
-            stop(redis)
+            redis.stop()
     return 0
 
 

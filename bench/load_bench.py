@@ -27,7 +27,10 @@ import time
 from pathlib import Path
 
 from common import ROOT, SEED, naive_seconds, stop  # bench/ is on sys.path when run as a script
-from web_bench import free_port, request, start_server, wait_until_ready
+from web_bench import request, start_server, wait_until_ready
+
+from support.ports import free_port
+from support.redis import RedisServer
 
 DEADLINE_S = 600  # no phase may run longer than this
 
@@ -143,17 +146,14 @@ def main() -> int:
         tmp = Path(tmpdir)
         naive = statistics.median(naive_seconds(SEED, tmp) for _ in range(3))
         print(f"naive pipeline (espeak-ng -w + ffmpeg 64k), seed article: {naive:.3f} s")
-        children: list[subprocess.Popen] = []
+        children: list[subprocess.Popen] = []  # queue workers
+        redis = None
         if args.queue:
             if not shutil.which("redis-server"):
                 print("redis-server is not installed; run without --queue")
                 return 1
-            redis_port = free_port()
-            children.append(subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
-                                              "--save", "", "--appendonly", "no", "--dir", str(tmp)],
-                                             stdout=subprocess.DEVNULL))
-            time.sleep(0.5)
-            os.environ["LISTEN_REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+            redis = RedisServer(tmp).start()
+            os.environ["LISTEN_REDIS_URL"] = redis.url
             for _ in range(2):
                 children.append(subprocess.Popen(
                     [sys.executable, "-m", "listen", "worker", "--jobs", "1", "--cache-dir", str(tmp / "cache")],
@@ -166,12 +166,14 @@ def main() -> int:
             burst(port, args.articles, naive, tmp)
         finally:
             stop(server)
-            for child in reversed(children):  # workers (with their engines) first, then Redis
-                os.killpg(child.pid, signal.SIGTERM) if child is not children[0] else child.terminate()
+            for child in children:  # workers (with their engines) first, then Redis
+                os.killpg(child.pid, signal.SIGTERM)
                 try:
                     child.wait(15)
                 except subprocess.TimeoutExpired:
                     child.kill()
+            if redis is not None:
+                redis.stop()
     return 0
 
 

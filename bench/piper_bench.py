@@ -33,7 +33,9 @@ from pathlib import Path
 
 from common import ROOT, SEED, start_server, stop  # bench/ is on sys.path when run as a script
 from pipeline_bench import LISTEN, edited_runs, long_article, paired, speak_with_peak_rss, timed
-from web_bench import first_audio_bytes, free_port, wait_until_ready
+from web_bench import first_audio_bytes, wait_until_ready
+
+from support.ports import free_port
 
 
 def model_files() -> tuple[Path, Path]:

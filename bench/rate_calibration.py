@@ -37,7 +37,8 @@ def chunks() -> list[str]:
 
 def measured_wpm(engine_name: str, rate: int, texts: list[str]) -> float:
     from listen.audio.chunk import process_chunk
-    from listen.engines import get_engine, to_pipeline_rate
+    from listen.engines import get_engine
+    from listen.engines.pipeline_rate import to_pipeline_rate
 
     engine = get_engine(engine_name)
     voice = engine.default_voice("en")

@@ -41,7 +41,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         report("SQLite (WAL)", timed(SQLiteStats(Path(folder) / "stats.sqlite3")))
         if shutil.which("redis-server"):
-            from tests.redisserver import RedisServer
+            from support.redis import RedisServer
 
             server = RedisServer(Path(folder)).start()
             try:

@@ -32,13 +32,11 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from espeak import phonemes  # noqa: E402
 
 from listen.errors import ListenError  # noqa: E402
 from listen.text.normalize import to_spoken  # noqa: E402
 from listen.text.segment import punkt_sentences, split_sentences  # noqa: E402
+from support.espeak import phonemes  # noqa: E402
 
 CASES = ROOT / "tests" / "cases"
 

@@ -13,7 +13,6 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -22,11 +21,7 @@ from pathlib import Path
 
 from common import SEED, naive_seconds, start_server, stop  # bench/ is on sys.path when run as a script
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from support.ports import free_port
 
 
 def request(port: int, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:

@@ -211,6 +211,16 @@ def environment_variables() -> list[str]:
     return [_env_name(f) for part in (RenderSettings, ServiceSettings) for f in fields(part)]
 
 
+def engine_stand_ins(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Return the test suite's stand-in engine classes by name, from LISTEN_TEST_ENGINES="name=module:Class,...".
+
+    Not a setting (users never set it): the tests' quick fake engines reach every process they start through it.
+    """
+    raw = (os.environ if environ is None else environ).get("LISTEN_TEST_ENGINES", "")
+    pairs = (entry.partition("=") for entry in raw.split(","))
+    return {name.strip(): path.strip() for name, _, path in pairs if name.strip() in ENGINE_NAMES and path.strip()}
+
+
 def debug_enabled(environ: Mapping[str, str] | None = None) -> bool:
     """LISTEN_DEBUG=1: show a full traceback for an internal error."""
     environ = os.environ if environ is None else environ

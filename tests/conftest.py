@@ -1,9 +1,15 @@
-"""Shared fixtures: a fresh cache per test, one set of engine workers per session, web apps, Redis, audio probes."""
+"""Shared fixtures: a fresh cache per test, one set of engine workers per session, web apps, Redis, audio probes.
+
+Engines: every test renders with the quick fake engines (support/fake_engine.py) standing in for
+Piper and espeak-ng under their own names, in this process and in every process it starts;
+a test or module marked `engine` renders with the real ones (see _real_engines).
+"""
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -11,13 +17,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-from flask import Flask
-from redisserver import RedisServer
+ROOT = Path(__file__).resolve().parent.parent
+# Before listen is imported, here and in every process the tests start (engine workers, `listen`
+# commands, queue workers): they read the engine registry from it, and import support/ by the path.
+os.environ["LISTEN_TEST_ENGINES"] = "piper=support.fake_engine:FakePiper,pyttsx3=support.fake_engine:FakeEspeak"
+os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
 
-from listen.config import Settings
-from listen.render.renderer import Renderer
-from web import close_app, create_app, manager_of
+import pytest  # noqa: E402
+from flask import Flask  # noqa: E402
+from redisserver import RedisServer  # noqa: E402
+
+from listen import engines  # noqa: E402
+from listen.config import Settings  # noqa: E402
+from listen.render import renderer as renderer_module  # noqa: E402
+from listen.render.renderer import Renderer  # noqa: E402
+from listen.render.workers import WorkerPool, engine_modules, start_engine_server  # noqa: E402
+from support import fake_engine  # noqa: E402
+from web import close_app, create_app, manager_of  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed-article.txt"
@@ -45,6 +61,64 @@ def settings(tmp_path: Path) -> Settings:
     return Settings.of(cache_dir=tmp_path / "cache", engine_workers=2)
 
 
+# -- engines -------------------------------------------------------------------------------------
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Start the engine workers' fork server now, so it (and every worker forked from it) has the fakes."""
+    assert engines.ENGINES["piper"] == "support.fake_engine:FakePiper", "listen was imported before conftest"
+    start_engine_server()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests by what they start: a headless browser, a real redis-server."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
+        if names & {"redis_server", "redis_url"}:
+            item.add_marker(pytest.mark.redis)
+
+
+def real_engine_pool(size: int, timeout: float, names: tuple[str, ...] | None = None) -> WorkerPool:
+    """listen.render.workers.engine_pool, but each worker puts the real engines back before it starts them."""
+    return WorkerPool("listen.render.pieces:render_piece", size=size, timeout=timeout,
+                      initializer="support.fake_engine:real_warm_up", initializer_arg=names,
+                      preload=engine_modules(()))  # the fork server is the session's: the real engines load in each worker
+
+
+@contextmanager
+def real_engines() -> Iterator[None]:
+    """The real engines in this process, in the processes it starts, and in the renderers' new worker pools."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("LISTEN_TEST_ENGINES", raising=False)  # nested: a module and its test may both ask
+        for name, path in fake_engine.REAL.items():
+            mp.setitem(engines.ENGINES, name, path)
+        mp.setattr(engines, "_made", {})
+        mp.setattr(renderer_module, "engine_pool", real_engine_pool)
+        yield
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _real_engines_for_module(request):
+    """A module marked `engine` (pytestmark) renders with the real engines throughout, module fixtures included."""
+    if request.node.get_closest_marker("engine"):  # the node is the module here
+        with real_engines():
+            yield
+    else:
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _real_engines(request):
+    """A test marked `engine` renders with the real engines: its subject is the audio itself."""
+    if request.node.get_closest_marker("engine"):
+        with real_engines():
+            yield
+    else:
+        yield
+
+
 @pytest.fixture(scope="session")
 def _workers(tmp_path_factory):
     """One renderer's worker processes, shared: booting engines for every test would be slow."""
@@ -53,9 +127,18 @@ def _workers(tmp_path_factory):
     renderer.close()
 
 
+@pytest.fixture(scope="session")
+def _real_workers():
+    """Worker processes with the real engines, shared by the tests marked `engine`."""
+    with real_engine_pool(2, Settings.of().service.chunk_timeout_s) as pool:
+        yield pool
+
+
 @pytest.fixture
-def renderer(settings: Settings, _workers):
-    yield Renderer(settings, pool=_workers)  # the workers are stateless: every job names its own cache
+def renderer(request, settings: Settings):
+    # The workers are stateless: every job names its own cache.
+    pool = request.getfixturevalue("_real_workers" if request.node.get_closest_marker("engine") else "_workers")
+    yield Renderer(settings, pool=pool)
 
 
 @contextmanager

@@ -1,17 +1,17 @@
-"""A real redis-server on a free loopback port, and `listen worker` processes, for the queue tests."""
+"""`listen worker` processes for the queue tests, and the real redis-server they share (support/redis.py)."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+import support.redis
 
 
 def wait_for(predicate, timeout: float = 90, every: float = 0.2):
@@ -25,50 +25,14 @@ def wait_for(predicate, timeout: float = 90, every: float = 0.2):
     raise AssertionError("timed out")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class RedisServer:
-    """Start, stop and restart a throwaway redis-server in a folder (no persistence unless aof)."""
+class RedisServer(support.redis.RedisServer):
+    """support.redis.RedisServer, skipping the test where redis-server is not installed."""
 
     def __init__(self, folder: Path, aof: bool = False):
-        if shutil.which("redis-server") is None:
-            pytest.skip("redis-server is not installed (apt-get install redis-server, or `make test`)")
-        self.folder = folder
-        self.aof = aof  # append-only file on, as the README asks of production Redis: a restart keeps the queue
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> RedisServer:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes" if self.aof else "no",
-             "--dir", str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
-                    s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
-                        return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(10)
-            self.process = None
-
-    def flush(self) -> None:
-        import redis
-
-        redis.Redis.from_url(self.url).flushall()
+        try:
+            super().__init__(folder, aof)
+        except support.redis.RedisMissing as exc:
+            pytest.skip(str(exc))
 
 
 def start_worker(redis_url: str, cache_dir: Path, *extra: str, heartbeat_s: float | None = None,

@@ -10,11 +10,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import article_text
-from pageserver import PageServer
+from conftest import article_text, running_app
 
 from listen.audio.mp3 import id3_size
 from listen.config import Settings
+from support.pages import PageServer
 from web import close_app, create_app, manager_of
 
 # Private hosts allowed: the URL tests fetch from a page server on loopback.
@@ -49,6 +49,7 @@ def assert_json_error(response, status: int) -> dict:
 # -- creating -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_posting_text_returns_202_with_an_id_and_urls(client):
     response = client.post("/api/v1/articles", json={"text": article_text()})
     assert response.status_code == 202
@@ -141,6 +142,21 @@ def test_a_ready_article_reports_status_duration_and_timed_sentences(client, rea
     first, last = data["sentences"][0], data["sentences"][-1]
     assert first["start_ms"] == 0 and last["end_ms"] == data["duration_ms"]
     assert set(first) == {"index", "paragraph", "start_ms", "end_ms", "text", "spoken", "words"}
+
+
+@pytest.mark.engine
+@pytest.mark.slow
+def test_an_article_renders_end_to_end_with_the_real_engine(tmp_path: Path):
+    # The other tests render with the fake engines; this one has an app of its own with the real ones.
+    with running_app(tmp_path / "cache", **APP_SETTINGS) as app:
+        client = app.test_client()
+        posted = post_ready(client, app, text=article_text())
+        data = client.get(f"/api/v1/articles/{posted['id']}").json
+        assert data["status"] == "ready" and data["duration_ms"] > 1000
+        assert any(s["words"] for s in data["sentences"])
+        audio = client.get(f"/api/v1/articles/{posted['id']}/audio.mp3")
+        assert audio.status_code == 200 and audio.mimetype == "audio/mpeg"
+        assert len(audio.data) > 0.9 * 8000 * data["duration_ms"] / 1000  # 64 kb/s all through
 
 
 def test_audio_streams_while_rendering_and_matches_the_finished_file(client, app):

@@ -20,7 +20,7 @@ waitress = pytest.importorskip("waitress")
 
 from conftest import running_app  # noqa: E402
 
-from tests.pageserver import PageServer  # noqa: E402
+from support.pages import PageServer  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -54,16 +54,30 @@ This line has <script>window.__xss = 1; alert("script ran")</script> in it. And 
 # -- the app and the browser ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+@contextmanager
+def served_app(cache: Path):
+    """The app on a cache, served by waitress; yields its base URL."""
     # Many posts from one address in a few seconds: lift the per-address limit for the page tests.
     # Served on a free port of 127.0.0.1, which is not the default allowed host:port.
-    with running_app(tmp_path_factory.mktemp("cache"), rate_limit="1000/minute", allowed_hosts="127.0.0.1") as app:
+    with running_app(cache, rate_limit="1000/minute", allowed_hosts="127.0.0.1") as app:
         server = waitress.create_server(app, host="127.0.0.1", port=0, threads=12)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         yield f"http://127.0.0.1:{server.effective_port}"
         server.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    with served_app(tmp_path_factory.mktemp("cache")) as url:
+        yield url
+
+
+@pytest.fixture
+def real_app_url(tmp_path):
+    """An app of its own for a test marked `engine`: it renders with the real engines."""
+    with served_app(tmp_path / "cache") as url:
+        yield url
 
 
 def post_article(app_url: str, text: str) -> dict:
@@ -150,7 +164,10 @@ def wait_playing_past(page, seconds: float, root: str = ".lp") -> None:
 # -- the page ------------------------------------------------------------------------------------
 
 
-def test_pasting_text_and_pressing_play_starts_audio_and_time_advances(page, app_url):
+@pytest.mark.engine  # one play test end to end with the real engine
+@pytest.mark.slow
+def test_pasting_text_and_pressing_play_starts_audio_and_time_advances(page, real_app_url):
+    app_url = real_app_url
     page.goto(app_url + "/")
     page.fill("#text", RIVER.replace("River", "Stream"))  # new content: plays while it renders
     page.click("#go")
@@ -165,6 +182,7 @@ def test_pasting_text_and_pressing_play_starts_audio_and_time_advances(page, app
     assert not page.errors
 
 
+@pytest.mark.slow
 def test_playback_starts_while_rendering_then_switches_to_the_finished_file(page, app_url):
     page.goto(app_url + "/")
     page.fill("#text", RIVER.replace("river", "canal"))
@@ -180,6 +198,7 @@ def test_playback_starts_while_rendering_then_switches_to_the_finished_file(page
     assert page.locator(".lp-s").count() == 6  # the title and five sentences, all shown
 
 
+@pytest.mark.slow
 def test_the_highlight_moves_to_the_next_sentence(page, app_url, river):
     page.goto(f"{app_url}/a/{river['id']}")
     page.click(".lp-play")
@@ -192,6 +211,7 @@ def test_the_highlight_moves_to_the_next_sentence(page, app_url, river):
     assert page.get_attribute(".lp-s.lp-current", "aria-current") == "true"
 
 
+@pytest.mark.slow
 def test_the_part_being_spoken_is_lit_within_a_long_sentence_and_moves_on(page, app_url, long_article):
     sentence = next(s for s in long_article["sentences"] if len(s["text"]) > 300)
     parts = sentence["parts"]
@@ -218,6 +238,7 @@ def test_the_part_being_spoken_is_lit_within_a_long_sentence_and_moves_on(page, 
     assert not page.errors
 
 
+@pytest.mark.slow
 def test_the_word_being_spoken_is_lit_and_clicking_a_word_plays_from_it(page, app_url, river):
     sentence = next(s for s in river["sentences"] if s["text"].startswith("In spring"))
     words = sentence["words"]
@@ -249,6 +270,7 @@ def test_the_word_being_spoken_is_lit_and_clicking_a_word_plays_from_it(page, ap
     assert not page.errors
 
 
+@pytest.mark.slow
 def test_clicking_a_sentence_plays_from_it(page, app_url, river):
     page.goto(f"{app_url}/a/{river['id']}")
     last = river["sentences"][-1]
@@ -258,6 +280,7 @@ def test_clicking_a_sentence_plays_from_it(page, app_url, river):
     assert page.get_attribute(".lp-s.lp-current", "data-index") == str(last["index"])
 
 
+@pytest.mark.slow
 def test_speed_changes_playback_rate_and_is_remembered_after_reload(page, app_url, river):
     page.goto(f"{app_url}/a/{river['id']}")
     page.select_option(".lp-speed", "1.5")
@@ -271,6 +294,7 @@ def test_speed_changes_playback_rate_and_is_remembered_after_reload(page, app_ur
     assert page.evaluate("document.querySelector('.lp-audio').playbackRate") == 1.5
 
 
+@pytest.mark.slow
 def test_space_toggles_play_and_arrows_skip_fifteen_seconds(page, app_url, river):
     page.goto(f"{app_url}/a/{river['id']}")
     page.wait_for_selector(".lp-s")
@@ -293,6 +317,7 @@ def test_space_toggles_play_and_arrows_skip_fifteen_seconds(page, app_url, river
     assert page.input_value("#text") == "a k "
 
 
+@pytest.mark.slow
 def test_every_control_is_reachable_by_tab_and_labelled(page, app_url, river):
     page.goto(f"{app_url}/a/{river['id']}")
     page.wait_for_selector(".lp-s")
@@ -315,6 +340,7 @@ def test_every_control_is_reachable_by_tab_and_labelled(page, app_url, river):
     page.wait_for_function(f"() => document.querySelector('.lp-s.lp-current').dataset.index === '{index}'")
 
 
+@pytest.mark.slow
 def test_position_is_remembered_and_offered_for_resume(page, app_url, river):
     page.goto(f"{app_url}/a/{river['id']}")
     page.click(".lp-play")
@@ -329,6 +355,7 @@ def test_position_is_remembered_and_offered_for_resume(page, app_url, river):
     wait_playing_past(page, 9)
 
 
+@pytest.mark.slow
 def test_media_session_gets_the_title_and_position(page, app_url, river):
     page.goto(f"{app_url}/a/{river['id']}")
     page.click(".lp-play")
@@ -348,6 +375,7 @@ def test_article_page_has_open_graph_and_oembed_discovery(page, app_url, river):
     assert "/oembed?" in page.get_attribute("link[type='application/json+oembed']", "href")
 
 
+@pytest.mark.slow
 def test_the_page_fits_a_360_pixel_screen(browser, app_url, river):
     with browser_page(browser, viewport={"width": 360, "height": 740}, reduced_motion="reduce", color_scheme="dark") as pg:
         for path in ("/", f"/a/{river['id']}"):
@@ -358,6 +386,7 @@ def test_the_page_fits_a_360_pixel_screen(browser, app_url, river):
         shoot(pg, "article-360-dark.png")
 
 
+@pytest.mark.slow
 def test_article_text_is_shown_literally_and_never_runs(page, app_url):
     page.goto(app_url + "/")
     page.fill("#text", XSS)
@@ -379,6 +408,7 @@ def test_article_text_is_shown_literally_and_never_runs(page, app_url):
 # -- the embed and the widget --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_embed_plays_and_takes_its_theme(page, app_url, river):
     page.set_viewport_size({"width": 600, "height": 240})
     page.goto(f"{app_url}/embed/{river['id']}?accent=%23c0ffee&mode=dark")
@@ -399,6 +429,7 @@ HOST_CSS_PROBE = """() => {
 }"""
 
 
+@pytest.mark.slow
 def test_the_widget_adds_a_player_to_a_host_page_without_touching_its_styles(browser, app_url, river):
     html = HOST_PAGE.read_text()
     with PageServer() as host:
@@ -445,6 +476,7 @@ def paragraph_starts(article: dict) -> list[float]:
     return [starts[p] for p in sorted(starts)]
 
 
+@pytest.mark.slow
 def test_paragraph_buttons_and_the_chapter_list_move_between_paragraphs(page, app_url, river):
     page.goto(f"{app_url}/a/{river['id']}")
     page.wait_for_function("() => document.querySelectorAll('.lp-chapters option').length === 3")
@@ -470,6 +502,7 @@ def test_paragraph_buttons_and_the_chapter_list_move_between_paragraphs(page, ap
     assert not page.errors
 
 
+@pytest.mark.slow
 def test_captions_show_the_sentence_being_read_and_stay_on_after_a_reload(page, app_url, river):
     page.goto(f"{app_url}/a/{river['id']}")
     page.wait_for_selector(".lp-s")
@@ -487,6 +520,7 @@ def test_captions_show_the_sentence_being_read_and_stay_on_after_a_reload(page, 
     assert not page.is_visible(".lp-caption")
 
 
+@pytest.mark.slow
 def test_downloads_are_named_after_the_title_with_a_transcript_in_text_and_webvtt(page, app_url, river):
     page.goto(f"{app_url}/a/{river['id']}")
     page.wait_for_selector(".lp-s")
@@ -503,6 +537,7 @@ def test_downloads_are_named_after_the_title_with_a_transcript_in_text_and_webvt
     assert got["a-walk-by-the-river.vtt"].decode().startswith("WEBVTT")
 
 
+@pytest.mark.slow
 def test_speed_goes_from_half_to_three_times(page, app_url, river):
     page.goto(f"{app_url}/a/{river['id']}")
     options = page.eval_on_selector_all(".lp-speed option", "os => os.map(o => o.value)")
@@ -512,6 +547,7 @@ def test_speed_goes_from_half_to_three_times(page, app_url, river):
         assert page.evaluate("document.querySelector('.lp-audio').playbackRate") == float(rate)
 
 
+@pytest.mark.slow
 def test_volume_and_mute_drive_the_audio_and_the_volume_is_remembered(page, app_url, river):
     page.goto(f"{app_url}/a/{river['id']}")
     page.wait_for_selector(".lp-volume")
@@ -534,6 +570,7 @@ VISIBLE_TITLES = """(title) => [...document.querySelectorAll('body *')].filter((
 }).map((e) => e.tagName + '.' + e.className)"""
 
 
+@pytest.mark.slow
 def test_on_a_phone_the_article_page_shows_the_title_once_and_the_sticky_player_a_fifth_of_the_screen(browser, app_url,
                                                                                                      river):
     with browser_page(browser, viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True) as pg:
@@ -553,6 +590,7 @@ def test_on_a_phone_the_article_page_shows_the_title_once_and_the_sticky_player_
         shoot(pg, "article-phone-more.png")
 
 
+@pytest.mark.slow
 def test_the_home_pages_address_becomes_the_articles_so_a_reload_brings_it_back(page, app_url):
     page.goto(app_url + "/")
     page.fill("#text", RIVER.replace("River", "Brook"))
@@ -569,6 +607,7 @@ def test_the_home_pages_address_becomes_the_articles_so_a_reload_brings_it_back(
     page.wait_for_selector("#text")
 
 
+@pytest.mark.slow
 def test_the_voice_menu_lists_the_readers_language_first_and_plays_a_preview(browser, app_url):
     with browser_page(browser, viewport={"width": 1100, "height": 800}, locale="es-ES") as pg:
         pg.goto(app_url + "/")
@@ -581,6 +620,7 @@ def test_the_voice_menu_lists_the_readers_language_first_and_plays_a_preview(bro
         pg.wait_for_function("() => document.querySelector('#voice-preview').textContent.includes('Stop')")
 
 
+@pytest.mark.slow
 def test_pasting_an_article_brings_its_languages_voices_to_the_top(page, app_url):
     page.goto(app_url + "/")
     # An English reader's menu starts with the natural English voice, which "Automatic" picks.
@@ -593,6 +633,7 @@ def test_pasting_an_article_brings_its_languages_voices_to_the_top(page, app_url
     assert page.input_value("#voice") == ""  # the choice is still the reader's
 
 
+@pytest.mark.slow
 def test_a_refused_address_tells_the_reader_why_without_server_settings(page, app_url):
     page.goto(app_url + "/")
     page.fill("#text", "http://127.0.0.1:9/story")
@@ -602,6 +643,7 @@ def test_a_refused_address_tells_the_reader_why_without_server_settings(page, ap
     assert "127.0.0.1" in message and "LISTEN_" not in message
 
 
+@pytest.mark.slow
 def test_the_pages_have_a_favicon(page, app_url):
     page.goto(app_url + "/")
     href = page.get_attribute("link[rel=icon]", "href")

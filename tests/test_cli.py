@@ -18,6 +18,8 @@ def cache_fingerprint(cache: Path) -> dict[str, str]:
             for p in cache.rglob("*") if p.is_file() and "tmp" not in p.parts}
 
 
+@pytest.mark.engine  # one CLI speak end to end with the real engine
+@pytest.mark.slow
 def test_speak_writes_the_mp3_with_timings_and_captions_beside_it(tmp_path, warm_cache):
     out = tmp_path / "short.mp3"
     assert out.read_bytes()[:3] == b"ID3"
@@ -27,6 +29,7 @@ def test_speak_writes_the_mp3_with_timings_and_captions_beside_it(tmp_path, warm
     assert out.with_suffix(".vtt").read_text().startswith("WEBVTT")
 
 
+@pytest.mark.slow
 def test_speak_reads_standard_input(tmp_path, warm_cache):
     out = tmp_path / "stdin.mp3"
     result = run_cli("speak", "-", "-o", str(out), "--cache-dir", str(warm_cache), stdin=SHORT_ARTICLE.encode())
@@ -44,6 +47,7 @@ BAD_INPUTS = {
 
 
 @pytest.mark.parametrize("name", BAD_INPUTS)
+@pytest.mark.slow
 def test_bad_input_gets_a_one_line_error_and_leaves_the_cache_intact(name, tmp_path, warm_cache):
     data, words = BAD_INPUTS[name]
     before = cache_fingerprint(warm_cache)
@@ -90,6 +94,7 @@ def test_speak_refuses_an_output_that_is_its_input_under_another_name(tmp_path):
     assert source.read_text() == SHORT_ARTICLE
 
 
+@pytest.mark.slow
 def test_batch_refuses_only_the_input_an_output_would_replace(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()
@@ -103,6 +108,7 @@ def test_batch_refuses_only_the_input_an_output_would_replace(tmp_path):
     assert (folder / "report-json.mp3").exists() and not (folder / "report.mp3").exists()
 
 
+@pytest.mark.slow
 def test_speak_never_writes_through_a_symlink_planted_in_the_output_folder(tmp_path, warm_cache):
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
@@ -145,6 +151,7 @@ def test_a_read_only_output_folder_is_a_clear_error(tmp_path):
     assert result.returncode != 0 and "Cannot write" in result.stderr.decode()
 
 
+@pytest.mark.slow
 def test_an_unknown_voice_and_an_out_of_range_rate_are_clear_errors(tmp_path):
     article = tmp_path / "a.txt"
     article.write_text("Hello there.")
@@ -178,6 +185,7 @@ def rendition_id(tmp_path: Path, text: str, *flags: str) -> str:
     return json.loads(out.with_suffix(".json").read_text())["id"]
 
 
+@pytest.mark.slow
 def test_english_is_read_by_the_neural_voice_unless_another_engine_is_chosen(tmp_path):
     text = "Rail Strike Ends\n\nTrains ran again on Monday after a week of strikes.\n"
     default = rendition_id(tmp_path, text)
@@ -185,12 +193,14 @@ def test_english_is_read_by_the_neural_voice_unless_another_engine_is_chosen(tmp
     assert default != rendition_id(tmp_path, text, "--engine", "pyttsx3")
 
 
+@pytest.mark.slow
 def test_a_language_without_a_neural_voice_is_read_by_espeak_without_being_asked(tmp_path):
     text = "Bahn saniert Strecken\n\nDie Bahn will im Sommer viele Strecken sanieren.\n"
     assert rendition_id(tmp_path, text, "--language", "de") == \
         rendition_id(tmp_path, text, "--language", "de", "--engine", "pyttsx3")
 
 
+@pytest.mark.slow
 def test_the_engine_can_be_chosen_with_listen_engine(tmp_path, monkeypatch):
     text = "Ferry Timetable Changes\n\nThe morning ferry will leave ten minutes earlier.\n"
     chosen = rendition_id(tmp_path, text, "--engine", "pyttsx3")
@@ -238,6 +248,7 @@ def test_script_prints_one_spoken_chunk_per_line():
     assert all(len(line) <= 300 for line in lines)
 
 
+@pytest.mark.slow
 def test_batch_continues_past_a_failure_exits_non_zero_and_skips_finished_work(tmp_path):
     good, empty = tmp_path / "good.txt", tmp_path / "empty.txt"
     good.write_text(SHORT_ARTICLE)
@@ -255,6 +266,7 @@ def test_batch_continues_past_a_failure_exits_non_zero_and_skips_finished_work(t
     assert (out / "good.mp3").stat().st_mtime_ns == good_mtime
 
 
+@pytest.mark.slow
 def test_cache_stats_and_prune_evict_least_recently_used_first(tmp_path, warm_cache):
     stats = run_cli("cache", "stats", "--cache-dir", str(warm_cache)).stdout.decode()
     assert re.search(r"\d+ chunks, \d+ pieces, 1 renditions", stats)
@@ -269,6 +281,7 @@ def test_cache_stats_and_prune_evict_least_recently_used_first(tmp_path, warm_ca
     assert len(list((warm_cache / "renditions").rglob("*.mp3"))) == 1
 
 
+@pytest.mark.slow
 def test_feed_never_replaces_an_episode_nor_writes_through_a_planted_symlink(tmp_path, warm_cache):
     folder = tmp_path / "episodes"
     folder.mkdir()

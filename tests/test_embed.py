@@ -16,7 +16,7 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 waitress = pytest.importorskip("waitress")
 
 from listen.config import Settings  # noqa: E402
-from tests.pageserver import PageServer  # noqa: E402
+from support.pages import PageServer  # noqa: E402
 from tests.test_browser import ARGS, CHROMIUM, RIVER, browser_page, shoot, wait_ready  # noqa: E402
 
 if not CHROMIUM.exists():
@@ -104,6 +104,7 @@ def assert_title_ellipsises(pg, width: int) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.slow
 def test_the_embed_shows_every_control_from_280_to_1200_pixels_in_either_colour_scheme(browser, app_url, river,
                                                                                        scheme):
     with browser_page(browser, viewport={"width": 280, "height": 240}, color_scheme=scheme) as pg:
@@ -126,6 +127,7 @@ def test_the_embed_shows_every_control_from_280_to_1200_pixels_in_either_colour_
                 shoot(pg, f"embed-{width}-{scheme}.png")
 
 
+@pytest.mark.slow
 def test_the_player_works_in_a_280_pixel_embed(browser, app_url, river):
     with browser_page(browser, viewport={"width": 280, "height": 240}) as pg:
         pg.goto(f"{app_url}/embed/{river['id']}")
@@ -152,6 +154,7 @@ def start_playing_near_the_end(frame, sentences: list[dict]) -> int:
     return last["index"]
 
 
+@pytest.mark.slow
 def test_playing_in_an_embed_never_scrolls_the_host_page_and_follows_inside_its_own_panel(browser, app_url, river):
     # The iframe an oEmbed consumer pastes (600x240), in the middle of a long article.
     oembed = json.load(urllib.request.urlopen(f"{app_url}/oembed?url={app_url}/a/{river['id']}", timeout=10))
@@ -188,6 +191,7 @@ def test_playing_in_an_embed_never_scrolls_the_host_page_and_follows_inside_its_
             shoot(pg, "embed-host-scrolled.png")
 
 
+@pytest.mark.slow
 def test_once_the_reader_scrolls_the_text_panel_it_stays_where_they_put_it(browser, app_url, river):
     with browser_page(browser, viewport={"width": 600, "height": 240}) as pg:
         pg.goto(f"{app_url}/embed/{river['id']}")
@@ -216,6 +220,7 @@ def test_once_the_reader_scrolls_the_text_panel_it_stays_where_they_put_it(brows
         pg.wait_for_function("() => document.querySelector('.lp-text').scrollTop > 0")
 
 
+@pytest.mark.slow
 def test_a_dead_embed_shows_one_line_that_fits_the_frame(browser, app_url):
     with browser_page(browser, viewport={"width": 280, "height": 56}) as pg:
         for width, height in ((280, 56), (600, 240)):
@@ -234,6 +239,7 @@ def test_a_dead_embed_shows_one_line_that_fits_the_frame(browser, app_url):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.slow
 def test_the_bar_is_one_56_pixel_line_with_play_title_time_speed_and_progress(browser, app_url, river, scheme):
     with browser_page(browser, viewport={"width": 280, "height": 56}, color_scheme=scheme) as pg:
         for width, _ in SIZES:
@@ -266,6 +272,7 @@ def test_the_bar_fits_the_height_oembed_answers_for_a_60_pixel_box(browser, app_
 
 
 @pytest.mark.parametrize("layout", ["compact", "bar"])
+@pytest.mark.slow
 def test_the_secondary_controls_open_behind_a_menu_and_fit_from_280_to_1200_pixels(browser, app_url, river, layout):
     height = 56 if layout == "bar" else 240
     with browser_page(browser, viewport={"width": 280, "height": height}) as pg:
@@ -286,6 +293,7 @@ def test_the_secondary_controls_open_behind_a_menu_and_fit_from_280_to_1200_pixe
             assert not pg.is_visible(".lp-next") and pg.is_visible(".lp-speed")
 
 
+@pytest.mark.slow
 def test_captions_in_the_bar_take_the_titles_place(browser, app_url, river):
     with browser_page(browser, viewport={"width": 375, "height": 56}) as pg:
         pg.goto(f"{app_url}/embed/{river['id']}?layout=bar")
@@ -309,6 +317,7 @@ LAYOUT_PROBE = """() => [...document.querySelectorAll('#story, #story p, #story 
   return [e.tagName, r.x, r.y, r.width, r.height, s.color, s.backgroundColor, e.innerText]; })"""
 
 
+@pytest.mark.slow
 def test_the_widget_lights_and_seeks_in_the_host_pages_own_text(browser, app_url):
     widget = f'<script src="{app_url}/widget.js" data-source="#story" data-title="Market day returns" async></script>'
     page = ("<!doctype html><html><head><title>Courier</title><style>body{font:18px/1.5 Georgia,serif;margin:2rem}"
@@ -371,6 +380,7 @@ def stats_of(app_url: str, key: str) -> dict:
         return json.load(resp)["totals"]
 
 
+@pytest.mark.slow
 def test_the_embed_counts_a_play_each_quarter_heard_and_the_speed(browser, app_url, river):
     before = stats_of(app_url, river["id"])
     beacons = []
@@ -390,6 +400,7 @@ def test_the_embed_counts_a_play_each_quarter_heard_and_the_speed(browser, app_u
     assert len(beacons) >= 6  # a play, the speed, four quarters: counts only
 
 
+@pytest.mark.slow
 def test_a_listener_with_global_privacy_control_sends_no_beacon(browser, app_url, river):
     beacons = []
     with browser_page(browser, viewport={"width": 600, "height": 240}) as pg:

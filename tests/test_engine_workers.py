@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import queue
 
+import pytest
+
 from listen.engines import ENGINES
 from listen.errors import EngineError
 from listen.render.workers import TaskOutcome, WorkerPool, engine_modules
@@ -17,6 +19,7 @@ def run_one(handler: str, task: str, timeout: float = 30) -> TaskOutcome:
         return outcomes.get(timeout=120)
 
 
+@pytest.mark.slow
 def test_a_hung_worker_is_killed_and_the_task_retried_on_a_fresh_process(tmp_path):
     outcome = run_one("hang_first_time", str(tmp_path / "marker"), timeout=3)
     assert outcome.ok
@@ -46,6 +49,7 @@ def test_an_engine_error_reaches_the_parent_with_the_sentence_it_failed_on():
     assert outcome.exception.message == "The engine produced only silence."
 
 
+@pytest.mark.engine
 def test_each_engine_call_uses_its_own_rate_even_when_rates_alternate():
     # espeak-ng under pyttsx3 is asynchronous; a rate change used to land on the wrong call.
     rates = [120, 260, 120, 260, 170, 120]
@@ -58,6 +62,7 @@ def test_each_engine_call_uses_its_own_rate_even_when_rates_alternate():
     assert min(by_rate[120]) > 1.5 * max(by_rate[260])
 
 
+@pytest.mark.engine
 def test_a_chunk_comes_out_the_same_whatever_the_engine_said_before_it():
     # espeak-ng carries state from one utterance to the next: the same text used to come out
     # a few milliseconds different after other text, so renditions depended on worker count.

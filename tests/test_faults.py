@@ -44,6 +44,7 @@ def enqueue(settings: Settings, sentences: int) -> tuple[RenderQueue, str]:
 # -- queue workers ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_render_has_its_job_completed_by_another(redis_url, tmp_path):
     cache = tmp_path / "cache"
     settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url)
@@ -81,6 +82,7 @@ def queued_app(redis_url, tmp_path):
             stop_worker(worker)
 
 
+@pytest.mark.slow
 def test_workers_and_web_processes_reconnect_after_a_redis_restart(redis_server, queued_app):
     app, worker = queued_app
     client = app.test_client()
@@ -96,6 +98,7 @@ def test_workers_and_web_processes_reconnect_after_a_redis_restart(redis_server,
     assert worker.poll() is None
 
 
+@pytest.mark.slow
 def test_a_damaged_rendition_in_the_shared_cache_is_not_served_and_a_new_post_renders_it(queued_app):
     app, _ = queued_app
     client = app.test_client()
@@ -138,6 +141,7 @@ def truncate(path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", [flip_bytes, truncate], ids=["flipped", "truncated"])
+@pytest.mark.slow
 def test_a_damaged_rendition_is_never_served_and_is_rendered_again(damage, tmp_path):
     with running_app(tmp_path / "cache") as app:
         client = app.test_client()
@@ -165,6 +169,7 @@ def test_a_damaged_rendition_is_never_served_and_is_rendered_again(damage, tmp_p
         assert client.get(url, headers={"Range": "bytes=0-99"}).data == good[:100]
 
 
+@pytest.mark.slow
 def test_after_a_restart_a_damaged_rendition_is_not_served_and_is_rendered_again(tmp_path):
     cache, text = tmp_path / "cache", article_text(2)
     with running_app(cache) as app:
@@ -253,6 +258,7 @@ def test_a_full_disk_gives_a_cache_error_that_says_the_disk_is_full(tiny_disk):
     assert "full" in error.message and "prune" in error.message
 
 
+@pytest.mark.slow
 def test_on_a_full_disk_the_web_job_fails_saying_so_and_leaves_nothing_behind(tiny_disk):
     with running_app(tiny_disk, engine_workers=1, chunk_timeout_s=3) as app:
         client = app.test_client()
@@ -281,6 +287,7 @@ def fill(disk: Path) -> None:
         os.close(fd)
 
 
+@pytest.mark.slow
 def test_an_audio_get_while_a_render_fails_is_never_200_with_no_bytes(tiny_disk):
     with running_app(tiny_disk, engine_workers=1, chunk_timeout_s=3) as app:
         fill(tiny_disk)  # not even the headline's audio fits: the render fails before any byte
@@ -294,6 +301,8 @@ def test_an_audio_get_while_a_render_fails_is_never_200_with_no_bytes(tiny_disk)
 # -- a Redis outage under busy workers --------------------------------------------------------------
 
 
+@pytest.mark.redis
+@pytest.mark.slow
 def test_two_busy_workers_ride_out_a_minute_without_redis_and_every_article_becomes_ready(tmp_path):
     (tmp_path / "redis").mkdir()
     server = RedisServer(tmp_path / "redis", aof=True).start()

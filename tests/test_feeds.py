@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from pageserver import PageServer
 
 from listen.config import ServiceSettings
 from listen.reading.article_urls import expand_sources, urls_in_feed
+from support.pages import PageServer
 
 SETTINGS = ServiceSettings(allow_private_hosts=True, fetch_timeout_s=2.0)
 

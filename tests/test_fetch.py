@@ -5,12 +5,12 @@ from __future__ import annotations
 import socket
 
 import pytest
-from pageserver import PageServer
 
 from listen.config import ServiceSettings
 from listen.errors import FetchError, UnsafeURLError, UpstreamError
 from listen.reading import fetch as fetch_module
 from listen.reading.fetch import USER_AGENT, check_address, fetch
+from support.pages import PageServer
 
 PAGE = "<html><head><title>T</title></head><body><p>Hello, reader — café.</p></body></html>"
 # A public-looking address that the tests route to the local server.

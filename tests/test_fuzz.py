@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,8 @@ from listen.reading.plaintext import from_text
 from listen.text.lexicon import Lexicon
 from listen.text.normalize import to_spoken_with_map
 from listen.text.script import build_script
+
+pytestmark = pytest.mark.slow  # hypothesis: many examples each, and timing ratios
 
 SETTINGS = RenderSettings(language="en")
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

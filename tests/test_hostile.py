@@ -145,7 +145,7 @@ def test_a_lexicon_file_with_a_lone_surrogate_is_refused_naming_the_rule(field):
 
 
 def test_a_url_with_letters_beyond_ascii_in_its_path_is_fetched_percent_encoded():
-    from pageserver import PageServer
+    from support.pages import PageServer
 
     with PageServer() as server:
         server.add("/k%C3%B6ln/caf%C3%A9?q=%C3%BC", "<html><body><p>Guten Tag aus Köln.</p></body></html>")
@@ -155,7 +155,7 @@ def test_a_url_with_letters_beyond_ascii_in_its_path_is_fetched_percent_encoded(
 
 
 def test_an_already_escaped_url_is_not_escaped_twice():
-    from pageserver import PageServer
+    from support.pages import PageServer
 
     with PageServer() as server:
         server.add("/a%20b", "<html><body><p>Spaced.</p></body></html>")
@@ -222,9 +222,8 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000010000000100806000000"
 @pytest.mark.parametrize("body", [PNG, b"GIF89a" + bytes(range(1, 256)) * 30, b"%PDF-1.4\n" + bytes(range(256)) * 20,
                                   b"<html><body><p>" + bytes(range(128, 256)) * 40 + b"\x00\x01\x02" * 200])
 def test_a_binary_body_served_as_a_page_is_refused_not_read_aloud(content_type, body):
-    from pageserver import PageServer
-
     from listen.errors import FetchError
+    from support.pages import PageServer
 
     with PageServer() as server:
         server.add("/photo", body, Content_Type=content_type)
@@ -244,7 +243,7 @@ JAPANESE = "<html><body><p>東京の天気は晴れです。明日も晴れる�
     ("utf-8", "utf-8", JAPANESE, "東京"),
 ])
 def test_real_pages_in_any_charset_still_pass_the_binary_check(charset, encoding, text, marker):
-    from pageserver import PageServer
+    from support.pages import PageServer
 
     with PageServer() as server:
         server.add("/page", text.encode(encoding), Content_Type=f"text/html; charset={charset}")

@@ -17,10 +17,10 @@ import pytest
 from conftest import article_text, running_app
 from redisserver import wait_for
 
-from bench.common import DripServer
 from listen.config import ServiceSettings
 from listen.errors import UpstreamError
 from listen.reading.fetch import fetch
+from support.pages import DripServer
 from web import manager_of
 from web.job import PendingJob
 
@@ -106,6 +106,7 @@ def test_a_two_megabyte_post_is_accepted_at_once_and_other_requests_answer_while
         assert slowest < 2.0, f"a GET took {slowest:.2f} s while the article was planned"
 
 
+@pytest.mark.slow
 def test_a_post_answered_before_planning_gets_an_id_that_leads_to_its_rendition(tmp_path):
     text = article_text(3)
     cache = tmp_path / "cache"
@@ -127,6 +128,7 @@ def test_a_post_answered_before_planning_gets_an_id_that_leads_to_its_rendition(
         assert restarted.test_client().get(f"/api/v1/articles/{request_id}").json["id"] == shown["id"]
 
 
+@pytest.mark.slow
 def test_an_error_found_after_the_answer_is_the_jobs_error(tmp_path):
     with running_app(tmp_path / "cache", intake_wait_ms=0) as app:
         # A name that does not resolve: only fetching finds out, in the intake pool.
@@ -150,6 +152,7 @@ def test_a_url_that_can_never_be_fetched_is_refused_at_once(tmp_path):
 
 
 @pytest.mark.parametrize("where", ["headers", "body"])
+@pytest.mark.slow
 def test_a_page_that_drips_a_byte_at_a_time_is_cut_off_at_the_fetch_deadline(where):
     server = DripServer(where, every_s=0.2)  # 1,100 bytes at 5 a second: minutes without a deadline
     try:
@@ -162,6 +165,7 @@ def test_a_page_that_drips_a_byte_at_a_time_is_cut_off_at_the_fetch_deadline(whe
         server.close()
 
 
+@pytest.mark.slow
 def test_when_the_intake_pool_is_full_posts_get_503_and_audio_pages_and_status_keep_answering(drip, tmp_path):
     with running_app(tmp_path / "cache", intake_workers=1, intake_limit=2, intake_wait_ms=0,
                      allow_private_hosts=True, fetch_deadline_s=120) as app:
@@ -182,6 +186,7 @@ def test_when_the_intake_pool_is_full_posts_get_503_and_audio_pages_and_status_k
             assert client.get(f"/api/v1/articles/{r.json['id']}").json["status"] == "rendering"
 
 
+@pytest.mark.slow
 def test_a_post_past_its_reading_deadline_is_stopped_and_the_next_post_is_read(drip, tmp_path):
     with running_app(tmp_path / "cache", intake_workers=1, intake_wait_ms=0, allow_private_hosts=True,
                      fetch_deadline_s=120, intake_timeout_s=2) as app:

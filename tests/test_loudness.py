@@ -53,6 +53,7 @@ def test_the_peak_estimate_finds_a_peak_between_samples():
     assert _oversampled_peaks(x)[20:-20].max() > 0.95
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize("voice", ["en-us", "en-us+f3", "de"])
 def test_speech_measures_as_ffmpeg_ebur128_measures_it(voice, tmp_path):
     # Our K-weighting is a short FIR fitted to the filter; on real speech, low and high
@@ -66,6 +67,8 @@ def test_speech_measures_as_ffmpeg_ebur128_measures_it(voice, tmp_path):
     assert integrated_loudness(x) == pytest.approx(loudness(wav)[0], abs=0.3)
 
 
+@pytest.mark.engine
+@pytest.mark.slow
 def test_neural_speech_measures_as_ffmpeg_ebur128_measures_it(tmp_path):
     # Piper's spectrum is not espeak-ng's (more low end, breath noise): the FIR must read it right too.
     from listen.engines import get_engine
@@ -92,7 +95,9 @@ Fishing boats may still land their catch at the old quay. A notice with the new 
 """
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize("engine", list(ENGINES))
+@pytest.mark.slow
 def test_every_engines_mp3_is_minus_16_lufs_with_true_peak_at_most_minus_1_dbtp(renderer, settings, engine):
     rendition = Renderer(settings.replace(engine=engine), pool=renderer.pool).render(from_text(ARTICLE))
     integrated, peak = loudness(rendition.mp3)

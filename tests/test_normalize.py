@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from espeak import phonemes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from num2words import num2words
@@ -20,6 +19,7 @@ from listen.text.lexicon import Lexicon
 from listen.text.normalize import spell, to_spoken, to_spoken_with_map
 from listen.text.numbers import MONTHS, UNITS, WORDS
 from listen.text.textmap import text_range
+from support.espeak import phonemes
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "normalization.yaml").read_text(encoding="utf-8"))
 
@@ -294,6 +294,7 @@ TOKENS = ["The", "DEA", "U.S.", "$2.00", "$7M", "500 CHF", "€12,50", "15.06.20
           "https://example.com/a", "jo@example.org", "10-20", "1st", "NASA", "and", "said", ",", ";"]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=14), st.sampled_from([".", "", "!"]))
 def test_any_mix_of_tokens_gives_a_well_formed_map(tokens, end):

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 from conftest import SHORT_ARTICLE, article_text, run_cli, running_app, tmpfs
 from mutagen.id3 import ID3
-from pageserver import PageServer
 
 from listen.audio.flac import decode_chunk
 from listen.audio.mp3 import write_id3
@@ -28,6 +27,7 @@ from listen.cli.naming import output_names
 from listen.config import parse_size
 from listen.errors import SettingsError
 from listen.reading.plaintext import from_text
+from support.pages import PageServer
 
 
 def run_listen(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -44,6 +44,7 @@ def story(title: str, sentence: str) -> str:
 # -- batch output names (#14 item 7) ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_batch_outputs_are_named_from_their_source_whatever_the_order_of_the_feed(tmp_path):
     with PageServer() as pages:
         pages.add("/2026/harbour/index.html", story("Harbour reopens", "The harbour opened again on Monday."))
@@ -122,6 +123,7 @@ def test_script_plain_goes_on_past_a_failing_input_and_exits_non_zero(tmp_path):
     assert re.search(r"missing\.txt: .+", result.stderr.decode())
 
 
+@pytest.mark.slow
 def test_script_says_which_language_it_detected_and_whose_reading_is_used(tmp_path):
     spanish = tmp_path / "es.txt"
     spanish.write_text("El puerto reabre\n\nEl puerto de la ciudad abrió de nuevo el lunes después de las obras. "
@@ -152,6 +154,7 @@ def test_script_says_the_engine_reads_a_language_we_have_no_normaliser_for(tmp_p
         in result.stderr.decode()
 
 
+@pytest.mark.slow
 def test_batch_without_a_terminal_reports_each_failure_once_and_counts_that_add_up(tmp_path):
     good, empty = tmp_path / "good.txt", tmp_path / "empty.txt"
     good.write_text(SHORT_ARTICLE)
@@ -167,6 +170,7 @@ def test_batch_without_a_terminal_reports_each_failure_once_and_counts_that_add_
     assert "1 rendered, 0 already up to date, 2 failed of 3" in err
 
 
+@pytest.mark.slow
 def test_batch_on_a_terminal_shows_the_sentences_done_inside_an_article(tmp_path):
     article = tmp_path / "long.txt"
     article.write_text(article_text(sentences=30))
@@ -196,6 +200,7 @@ def test_batch_on_a_terminal_shows_the_sentences_done_inside_an_article(tmp_path
 # -- the cache commands (#14 item 8) ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cache_commands_use_the_cache_dir_given_before_the_action_and_create_nothing(tmp_path, warm_cache):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -215,6 +220,7 @@ def test_cache_commands_on_a_folder_that_is_no_cache_say_so_and_create_nothing(t
     assert not (tmp_path / "typo").exists()
 
 
+@pytest.mark.slow
 def test_prune_without_a_unit_is_refused_and_deletes_nothing(tmp_path, warm_cache):
     before = sorted(p for p in warm_cache.rglob("*") if p.is_file())
     result = run_cli("cache", "prune", "--max-size", "500", "--cache-dir", str(warm_cache))
@@ -223,6 +229,7 @@ def test_prune_without_a_unit_is_refused_and_deletes_nothing(tmp_path, warm_cach
     assert sorted(p for p in warm_cache.rglob("*") if p.is_file()) == before
 
 
+@pytest.mark.slow
 def test_prune_dry_run_counts_what_would_go_and_deletes_nothing(tmp_path, warm_cache):
     before = sorted(p for p in warm_cache.rglob("*") if p.is_file())
     result = run_cli("cache", "prune", "--max-size", "1KB", "--dry-run", "--cache-dir", str(warm_cache))
@@ -349,6 +356,7 @@ def test_pruning_never_deletes_what_a_render_or_a_stream_is_using(tmp_path):
         assert not list((cache_dir / "articles").rglob("*.json"))  # and the records of their articles
 
 
+@pytest.mark.slow
 def test_the_server_prunes_by_itself_after_a_render(tmp_path):
     cache_dir = tmp_path / "cache"
     with running_app(cache_dir, cache_max_size="1KB") as app:
@@ -373,6 +381,7 @@ def test_a_cache_limit_without_a_unit_stops_start_up_with_a_clear_error():
 # -- errors from the machine (#14 item 10) ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_serve_on_a_port_in_use_says_so_and_how_to_choose_another(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -396,6 +405,7 @@ def small_mount(tmp_path):
         yield mount
 
 
+@pytest.mark.slow
 def test_a_read_only_cache_is_a_one_line_cause_and_next_step_not_an_internal_error(tmp_path, small_mount):
     article = tmp_path / "a.txt"
     article.write_text(SHORT_ARTICLE)
@@ -429,6 +439,7 @@ def test_an_os_error_that_reaches_the_command_line_is_one_line_with_a_next_step(
 # -- the API under load (#14 item 11) -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_invalid_or_empty_posts_do_not_use_up_the_rate_limit_and_a_202_has_no_retry_after(tmp_path):
     with running_app(tmp_path / "cache", rate_limit="5/minute") as app:
         client = app.test_client()
@@ -443,6 +454,7 @@ def test_invalid_or_empty_posts_do_not_use_up_the_rate_limit_and_a_202_has_no_re
         assert refused.status_code == 429 and "Retry-After" in refused.headers
 
 
+@pytest.mark.slow
 def test_polling_with_since_returns_only_the_sentences_from_there_on(client):
     made = client.post("/api/v1/articles", json={"text": article_text(8)}).get_json()
     end = time.monotonic() + 120
@@ -457,6 +469,7 @@ def test_polling_with_since_returns_only_the_sentences_from_there_on(client):
     assert client.get(f"/api/v1/articles/{made['id']}?since=-1").status_code == 400
 
 
+@pytest.mark.slow
 def test_the_embed_page_of_a_long_article_does_not_inline_its_timings(client):
     sentences = 200
     made = client.post("/api/v1/articles", json={"text": article_text(sentences)}).get_json()
@@ -494,6 +507,8 @@ def test_id3_chapter_frames_are_stored_in_time_order(tmp_path):
 # -- the player polls for what is new, in a real Chromium (#14 item 11) -----------------------------------
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_the_player_polls_only_for_new_sentences_and_ends_with_every_one(tmp_path):
     playwright_api = pytest.importorskip("playwright.sync_api")
     waitress = pytest.importorskip("waitress")

@@ -8,8 +8,8 @@ import pytest
 
 from listen.config import Settings
 from listen.errors import SettingsError
+from support.pages import PageServer
 from tests.conftest import article_text
-from tests.pageserver import PageServer
 from web import close_app, create_app
 
 NEWS = "https://news.example"
@@ -85,7 +85,9 @@ def test_an_api_key_entry_with_an_unknown_option_stops_the_server(tmp_path):
 # -- in a real browser: the widget's data-source mode on an allowed and a refused site ---------------
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("mode", ["embed origins", "public key"])
+@pytest.mark.slow
 def test_the_widget_reads_text_on_an_allowed_site_and_explains_a_refusal_elsewhere(tmp_path, mode):
     pytest.importorskip("playwright.sync_api")
     waitress = pytest.importorskip("waitress")

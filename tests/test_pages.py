@@ -32,6 +32,7 @@ def test_the_page_lists_voices_and_carries_security_headers(client):
     assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
 
 
+@pytest.mark.slow
 def test_the_page_offers_the_sample_article_once_it_is_ready(tmp_path):
     app = create_app(Settings.of(cache_dir=tmp_path, engine_workers=2))
     try:
@@ -43,6 +44,7 @@ def test_the_page_offers_the_sample_article_once_it_is_ready(tmp_path):
         close_app(app)
 
 
+@pytest.mark.slow
 def test_article_text_is_escaped_on_the_article_page(client, evil):
     page = client.get(f"/a/{evil}").get_data(as_text=True)
     assert "<script>alert" not in page and "<script>document" not in page
@@ -143,6 +145,7 @@ def test_each_page_loads_only_the_player_modules_it_uses_served_as_javascript(cl
         assert response.status_code == 200 and response.mimetype == "text/javascript", name
 
 
+@pytest.mark.slow
 def test_a_relative_cache_folder_serves_audio_from_the_working_directory(tmp_path, monkeypatch):
     # `make run` uses the default, relative audio_cache/: it must mean the folder we run in.
     monkeypatch.chdir(tmp_path)

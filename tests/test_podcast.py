@@ -13,8 +13,8 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from listen.config import Settings
+from support.pages import PageServer
 from tests.conftest import article_text, run_cli
-from tests.pageserver import PageServer
 from web import close_app, create_app, manager_of
 
 feedparser = pytest.importorskip("feedparser")
@@ -81,6 +81,7 @@ def client_get(client):
     return get
 
 
+@pytest.mark.slow
 def test_the_feed_lists_every_article_newest_first_with_working_enclosures_transcripts_and_chapters(app):
     first = post_ready(app, text=article_text(3))
     second = post_ready(app, text="Second Headline\n\nOne paragraph here. It has two sentences.\n\nAnd another paragraph.")
@@ -97,6 +98,7 @@ def test_the_feed_lists_every_article_newest_first_with_working_enclosures_trans
     assert len(chapters) == 3  # the headline, then the two paragraphs
 
 
+@pytest.mark.slow
 def test_a_re_rendered_source_keeps_its_guid_and_the_feed_points_at_its_newest_rendition(app):
     with PageServer() as site:
         site.add("/bridge.html", STORY_PAGE.format(second="Traffic is light."))
@@ -148,6 +150,7 @@ def url_get(url: str):
         return resp.status, resp.headers, resp.read()
 
 
+@pytest.mark.slow
 def test_listen_feed_writes_a_feed_for_a_batch_folder_that_podcast_apps_can_read(tmp_path, folder_server):
     out, base = folder_server
     cache = str(tmp_path / "cache")

@@ -50,6 +50,7 @@ def iframe_size(html: str) -> tuple[int, int, str]:
     ({"maxheight": 50}, (600, 50), "bar"),
     ({"maxheight": 44}, (600, 44), "bar"),
 ])
+@pytest.mark.slow
 def test_oembed_answers_a_size_within_maxwidth_and_maxheight(client, key, limits, size, layout):
     data = oembed(client, f"http://localhost/a/{key}", **limits).json
     assert (data["width"], data["height"]) == size

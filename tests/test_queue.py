@@ -49,6 +49,7 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
                           env={**os.environ, **env})
 
 
+@pytest.mark.slow
 def test_the_web_app_enqueues_and_a_worker_renders_what_any_web_process_can_then_report(redis_url, cache, worker):
     app, other = queued_app(redis_url, cache), queued_app(redis_url, cache)
     try:
@@ -68,6 +69,7 @@ def test_the_web_app_enqueues_and_a_worker_renders_what_any_web_process_can_then
         close_app(other)
 
 
+@pytest.mark.slow
 def test_a_keyed_servers_article_is_rendered_by_a_worker_under_its_keyed_id(redis_url, cache, worker):
     app = queued_app(redis_url, cache, api_keys="k")
     try:
@@ -82,6 +84,7 @@ def test_a_keyed_servers_article_is_rendered_by_a_worker_under_its_keyed_id(redi
         close_app(app)
 
 
+@pytest.mark.slow
 def test_a_queued_article_streams_its_audio_through_the_web_process(redis_url, cache, worker):
     app = queued_app(redis_url, cache)
     try:
@@ -95,6 +98,7 @@ def test_a_queued_article_streams_its_audio_through_the_web_process(redis_url, c
         close_app(app)
 
 
+@pytest.mark.slow
 def test_identical_posts_from_two_web_processes_make_one_job(redis_url, cache):
     app, other = queued_app(redis_url, cache), queued_app(redis_url, cache)
     try:
@@ -109,6 +113,7 @@ def test_identical_posts_from_two_web_processes_make_one_job(redis_url, cache):
         close_app(other)
 
 
+@pytest.mark.slow
 def test_a_full_queue_answers_503_with_retry_after(redis_url, cache):
     app = queued_app(redis_url, cache, queue_limit=2)
     try:
@@ -122,6 +127,7 @@ def test_a_full_queue_answers_503_with_retry_after(redis_url, cache):
         close_app(app)
 
 
+@pytest.mark.slow
 def test_a_job_that_keeps_failing_is_retried_with_backoff_then_parked_with_its_error(redis_url, cache,
                                                                                     impatient_worker):
     settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url)
@@ -137,6 +143,7 @@ def test_a_job_that_keeps_failing_is_retried_with_backoff_then_parked_with_its_e
     assert queue.status(plan.key)["status"] in ("queued", "rendering")
 
 
+@pytest.mark.slow
 def test_batch_queue_waits_for_the_workers_and_writes_every_output(redis_url, cache, worker, tmp_path):
     inputs = []
     for n in range(3):

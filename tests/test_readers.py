@@ -49,6 +49,7 @@ def test_a_title_becomes_a_short_readable_file_name(title, name):
     assert len(slug(title)) <= 60
 
 
+@pytest.mark.slow
 def test_the_mp3_and_captions_are_named_after_the_title_not_the_id(client, ready):
     for path, ext in (("audio.mp3", "mp3"), ("captions.vtt", "vtt"), ("transcript.txt", "txt")):
         response = client.get(f"/api/v1/articles/{ready['id']}/{path}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from listen.config import Settings
-from tests.pageserver import PageServer
+from support.pages import PageServer
 from web import close_app, create_app, manager_of
 
 feedparser = pytest.importorskip("feedparser")
@@ -35,6 +35,7 @@ def ready(app, key: str):
     return job
 
 
+@pytest.mark.slow
 def test_an_edited_page_renders_only_its_changed_sentence_and_the_stable_url_follows(app):
     client = app.test_client()
     with PageServer() as site:
@@ -74,6 +75,7 @@ def test_an_edited_page_renders_only_its_changed_sentence_and_the_stable_url_fol
     assert int(entry.enclosures[0].length) == new.rendition.mp3.stat().st_size
 
 
+@pytest.mark.slow
 def test_refreshing_an_article_made_from_text_says_to_post_the_new_text(app):
     client = app.test_client()
     key = client.post("/api/v1/articles", json={"text": "Made From Text\n\nThere is no page to fetch again."}).json["id"]
@@ -83,6 +85,7 @@ def test_refreshing_an_article_made_from_text_says_to_post_the_new_text(app):
     assert client.post("/api/v1/articles/" + "0" * 64 + "/refresh").status_code == 404
 
 
+@pytest.mark.slow
 def test_a_page_that_is_gone_when_refreshed_leaves_the_article_as_it_was(app):
     client = app.test_client()
     with PageServer() as site:
@@ -95,6 +98,7 @@ def test_a_page_that_is_gone_when_refreshed_leaves_the_article_as_it_was(app):
     assert client.get(f"/api/v1/articles/{made['id']}").json["status"] == "ready"
 
 
+@pytest.mark.slow
 def test_batch_refresh_asks_each_page_whether_it_changed_and_re_renders_only_changed_ones(tmp_path, monkeypatch):
     from tests.conftest import run_cli
 

@@ -35,6 +35,8 @@ def test_output_is_cbr_64_kbps_mono_mp3_at_22050_hz(short):
     assert int(stream["bit_rate"]) == 64000
 
 
+@pytest.mark.engine
+@pytest.mark.slow
 def test_loudness_is_minus_16_lufs_with_true_peak_at_most_minus_1_dbtp(short):
     integrated, peak = loudness(short.mp3)
     assert -17.0 <= integrated <= -15.0
@@ -215,6 +217,7 @@ def test_part_boundaries_lie_in_the_pauses_between_clauses(long):
         assert any(start - 0.02 <= t <= end + 0.02 for start, end in pauses), (t, pauses)
 
 
+@pytest.mark.engine
 def test_a_lexicon_phoneme_rule_is_spoken_as_phonemes(renderer, settings, tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text("- match: Zyxwv\n  phonemes: \"h@l'oU\"\n", encoding="utf-8")
@@ -230,6 +233,7 @@ def test_a_lexicon_phoneme_rule_is_spoken_as_phonemes(renderer, settings, tmp_pa
     assert said.timings["duration_ms"] < 0.6 * bracketed
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize("rule", ["phonemes: \"k,0nsta#ntI2n'oUp@L\"", "ipa: \"kˌɑːnstɐntɪnˈoʊpəl\""])
 def test_a_lexicon_phoneme_rule_reaches_the_neural_voice_as_ipa(renderer, settings, tmp_path, rule):
     rules = tmp_path / "rules.yaml"
@@ -276,6 +280,8 @@ def test_the_process_that_stitches_pieces_does_not_load_the_audio_libraries():
     assert out.strip() == "[]"
 
 
+@pytest.mark.engine
+@pytest.mark.slow
 def test_a_renditions_bytes_are_the_same_whatever_the_number_of_engine_workers(tmp_path):
     # Same id, different bytes: with --jobs 2 the sample article came out a different MP3 each time.
     sample = Path(__file__).parent.parent / "web" / "sample-article.txt"

@@ -40,6 +40,7 @@ def ready_id(app):
 # -- API keys -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_without_configured_keys_anyone_may_post(app):
     assert app.test_client().post("/api/v1/articles", json=body()).status_code == 202
 
@@ -51,6 +52,7 @@ def test_with_keys_a_post_without_one_gets_401_saying_how_to_send_it(keyed_app):
     assert "Authorization: Bearer" in response.json["error"]["message"]
 
 
+@pytest.mark.slow
 def test_with_keys_a_wrong_key_is_refused_and_a_right_one_in_either_header_accepted(keyed_app):
     client = keyed_app.test_client()
     assert client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "gamma"}).status_code == 401
@@ -59,6 +61,7 @@ def test_with_keys_a_wrong_key_is_refused_and_a_right_one_in_either_header_accep
     assert response.status_code == 202
 
 
+@pytest.mark.slow
 def test_with_keys_reads_stay_open(keyed_app):
     client = keyed_app.test_client()
     key = client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"}).json["id"]
@@ -69,6 +72,7 @@ def test_with_keys_reads_stay_open(keyed_app):
 # -- rate limits ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_posts_without_a_key_are_limited_per_client_address_with_429_and_retry_after(tmp_path):
     with running_app(tmp_path / "cache", engine_workers=1, start_workers=False, rate_limit="3/minute") as app:
         client = app.test_client()
@@ -82,6 +86,7 @@ def test_posts_without_a_key_are_limited_per_client_address_with_429_and_retry_a
         assert client.post("/api/v1/articles", json=body(), environ_base={"REMOTE_ADDR": "10.0.0.8"}).status_code == 202
 
 
+@pytest.mark.slow
 def test_failed_logins_do_not_use_up_the_budget_of_a_valid_key_from_the_same_address(keyed_app):
     client = keyed_app.test_client()
     here = {"REMOTE_ADDR": "10.0.0.9"}
@@ -94,6 +99,7 @@ def test_failed_logins_do_not_use_up_the_budget_of_a_valid_key_from_the_same_add
     assert "Retry-After" not in keyed[-1].headers
 
 
+@pytest.mark.slow
 def test_a_valid_key_is_limited_per_key_only_not_per_address(keyed_app):
     client = keyed_app.test_client()
     here = {"REMOTE_ADDR": "10.0.0.10"}
@@ -106,6 +112,7 @@ def test_a_valid_key_is_limited_per_key_only_not_per_address(keyed_app):
     assert beta == [202, 202, 202]
 
 
+@pytest.mark.slow
 def test_posts_are_limited_per_api_key_across_addresses(keyed_app):
     client = keyed_app.test_client()
     statuses = [client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"},
@@ -113,6 +120,7 @@ def test_posts_are_limited_per_api_key_across_addresses(keyed_app):
     assert statuses == [202, 202, 202, 429]
 
 
+@pytest.mark.slow
 def test_reads_are_not_rate_limited(keyed_app):
     client = keyed_app.test_client()
     key = client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "beta-key"}).json["id"]
@@ -141,6 +149,7 @@ def test_pages_carry_no_cors_header(app, ready_id):
         assert "Access-Control-Allow-Origin" not in client.get(path).headers, path
 
 
+@pytest.mark.slow
 def test_with_keys_posting_is_not_open_to_other_sites_pages(keyed_app):
     client = keyed_app.test_client()
     preflight = client.options("/api/v1/articles", headers={"Origin": "https://elsewhere.example",
@@ -196,6 +205,7 @@ def test_with_keys_the_instance_secret_is_made_in_the_cache_folder_on_first_star
     assert secret.stat().st_mode & 0o077 == 0  # readable by its owner only
 
 
+@pytest.mark.slow
 def test_with_keys_article_ids_cannot_be_worked_out_from_the_text(keyed_app):
     import hashlib
     import hmac
@@ -216,6 +226,7 @@ def test_with_keys_article_ids_cannot_be_worked_out_from_the_text(keyed_app):
     assert again.json["id"] == created.json["id"]
 
 
+@pytest.mark.slow
 def test_with_keys_ids_differ_between_instances_and_survive_a_restart(tmp_path):
     text = body()["text"]
     ids = []
@@ -233,6 +244,7 @@ def test_without_keys_ids_stay_the_content_key_and_no_secret_is_made(app):
     assert not (app.config["LISTEN_SETTINGS"].service.cache_dir / "instance-secret").exists()
 
 
+@pytest.mark.slow
 def test_with_keys_a_rendered_article_is_read_back_by_its_keyed_id(tmp_path):
     with running_app(tmp_path / "cache", engine_workers=1, api_keys="k") as app:
         client = app.test_client()
@@ -246,6 +258,7 @@ def test_with_keys_a_rendered_article_is_read_back_by_its_keyed_id(tmp_path):
         assert restarted.test_client().get(f"/api/v1/articles/{key}").json["status"] == "ready"
 
 
+@pytest.mark.slow
 def test_a_public_key_is_limited_per_address_too_so_one_visitor_cannot_use_up_its_budget(tmp_path):
     # A public key sits in a publisher's pages for anyone to copy; a secret key does not.
     with running_app(tmp_path / "cache", engine_workers=1, start_workers=False, rate_limit="3/minute",

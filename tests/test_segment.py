@@ -113,6 +113,7 @@ def _seconds(text: str) -> float:
     ids=["long-word", "dots", "marks", "dots-and-quotes", "spaced-dots", "abbreviations", "list-markers",
          "joined-ellipses", "cjk"],
 )
+@pytest.mark.slow
 def test_segmentation_time_grows_linearly_with_the_input(make):
     # Ten times the text may take about ten times as long; a quadratic step would take a hundred.
     short, long = _seconds(make(10_000)), _seconds(make(100_000))

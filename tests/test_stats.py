@@ -35,6 +35,7 @@ def beacon(client, key: str, body, **headers):
                        headers={"User-Agent": AGENT, **headers}, environ_base={"REMOTE_ADDR": ADDRESS})
 
 
+@pytest.mark.slow
 def test_beacons_become_daily_counts_per_article(make):
     app = make()
     client = app.test_client()
@@ -50,6 +51,7 @@ def test_beacons_become_daily_counts_per_article(make):
     assert data["totals"]["plays"] == 2
 
 
+@pytest.mark.slow
 def test_nothing_about_the_listener_is_stored(make, tmp_path):
     app = make()
     key = ready_article(app)
@@ -66,6 +68,7 @@ def test_nothing_about_the_listener_is_stored(make, tmp_path):
 
 
 @pytest.mark.parametrize("header", [{"DNT": "1"}, {"Sec-GPC": "1"}])
+@pytest.mark.slow
 def test_do_not_track_and_global_privacy_control_are_honoured(make, header):
     app = make()
     key = ready_article(app)
@@ -73,6 +76,7 @@ def test_do_not_track_and_global_privacy_control_are_honoured(make, header):
     assert app.test_client().get(f"/api/v1/articles/{key}/stats").json["days"] == []
 
 
+@pytest.mark.slow
 def test_stats_off_counts_nothing_and_the_players_send_nothing(make):
     app = make(stats=False)
     client = app.test_client()
@@ -85,6 +89,7 @@ def test_stats_off_counts_nothing_and_the_players_send_nothing(make):
     assert Settings.from_env({"LISTEN_STATS": "off"}).service.stats is False
 
 
+@pytest.mark.slow
 def test_players_are_marked_to_send_beacons_when_stats_are_on(make):
     app = make()
     key = ready_article(app)
@@ -94,6 +99,7 @@ def test_players_are_marked_to_send_beacons_when_stats_are_on(make):
 
 @pytest.mark.parametrize("body", ['{"event": "click"}', '{"event": "heard", "value": 33}', '{"event": "speed", "value": 9}',
                                   '{"event": "heard", "value": true}', "not json", "[]", '{"event": "play", "ip": 1}'])
+@pytest.mark.slow
 def test_a_beacon_we_do_not_count_is_refused_or_reduced_to_its_counter(make, body):
     app = make()
     key = ready_article(app)
@@ -110,6 +116,7 @@ def test_a_beacon_for_an_unknown_article_is_a_404(make):
     assert beacon(app.test_client(), "../etc", {"event": "play"}).status_code == 404
 
 
+@pytest.mark.slow
 def test_with_api_keys_stats_need_a_secret_key(make):
     app = make(api_keys="secret-1, pub-1 origin=https://news.example")
     client = app.test_client()
@@ -124,6 +131,7 @@ def test_with_api_keys_stats_need_a_secret_key(make):
     assert page.status_code == 200 and "1 plays" in page.get_data(as_text=True)
 
 
+@pytest.mark.slow
 def test_the_stats_page_charts_plays_and_completion_per_day(make):
     app = make()
     client = app.test_client()
@@ -151,6 +159,7 @@ def test_counts_add_up_under_concurrent_beacons(tmp_path):
     assert store.daily("k") == {"2026-11-29": {"play": 800}}
 
 
+@pytest.mark.redis
 def test_counts_are_kept_in_redis_when_scaled_out(tmp_path):
     (tmp_path / "redis").mkdir()
     server = RedisServer(tmp_path / "redis").start()

@@ -82,6 +82,7 @@ def make_app(tmp_path, **settings):
     return create_app(Settings.of(**{**defaults, **settings}), render_sample=False)
 
 
+@pytest.mark.slow
 def test_a_ready_article_is_posted_to_the_webhook_signed_with_the_secret(tmp_path, receiver):
     app = make_app(tmp_path, webhook_url=receiver.url)
     try:
@@ -104,6 +105,7 @@ def test_a_ready_article_is_posted_to_the_webhook_signed_with_the_secret(tmp_pat
         close_app(app)
 
 
+@pytest.mark.slow
 def test_a_webhook_that_fails_is_retried_with_growing_waits_under_one_delivery_id(tmp_path):
     receiver = Receiver(statuses=[500, 503, 502])
     app = make_app(tmp_path, webhook_url=receiver.url)
@@ -121,6 +123,7 @@ def test_a_webhook_that_fails_is_retried_with_growing_waits_under_one_delivery_i
         receiver.close()
 
 
+@pytest.mark.slow
 def test_a_receiver_that_is_down_gets_the_event_once_it_is_back(tmp_path):
     with socket.socket() as s:  # a free port with nobody listening on it yet
         s.bind(("127.0.0.1", 0))
@@ -161,6 +164,7 @@ def test_the_default_schedule_is_at_least_five_tries_over_about_ten_minutes():
     assert delays == sorted(delays)
 
 
+@pytest.mark.slow
 def test_an_api_keys_own_webhook_gets_that_keys_articles(tmp_path, receiver):
     other = Receiver()
     app = make_app(tmp_path, webhook_url=other.url, api_keys=f"server-key, publisher-key webhook={receiver.url}")
@@ -201,6 +205,8 @@ def test_a_failed_article_event_carries_the_error_and_no_audio():
     assert sign(b"{}", "k") == "sha256=" + hmac.new(b"k", b"{}", hashlib.sha256).hexdigest()
 
 
+@pytest.mark.redis
+@pytest.mark.slow
 def test_scaled_out_the_queue_worker_delivers_and_retries_the_webhook(tmp_path, receiver):
     from tests.redisserver import RedisServer, start_worker, stop_worker
 

@@ -18,16 +18,18 @@ When the storm passed, residents returned to their homes. The council paid $2.50
 
 After a long debate, lawmakers approved the plan on Tuesday.
 """
+pytestmark = pytest.mark.engine
+
 # Each sentence's word after a comma, whose start the pause at the comma must hold.
 AFTER_COMMA = {"When the storm passed": "residents", "After a long debate": "lawmakers"}
 
 
 @pytest.fixture(scope="module", params=list(ENGINES))
-def rendered(request, tmp_path_factory, _workers):
+def rendered(request, tmp_path_factory, _real_workers):
     from listen.config import Settings
 
     settings = Settings.of(cache_dir=tmp_path_factory.mktemp("cache"), engine_workers=2, engine=request.param)
-    rendition = Renderer(settings, pool=_workers).render(from_text(ARTICLE, "storm.txt"))
+    rendition = Renderer(settings, pool=_real_workers).render(from_text(ARTICLE, "storm.txt"))
     pcm = subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(rendition.mp3), "-f", "s16le", "-ac", "1",
                           "-ar", "22050", "-"], capture_output=True, check=True).stdout
     return rendition, np.frombuffer(pcm, dtype="<i2")
@@ -37,6 +39,7 @@ def words_of(sentence):
     return [sentence["text"][w["text_start"]:w["text_end"]] for w in sentence["words"]]
 
 
+@pytest.mark.slow
 def test_every_sentence_has_its_words_in_order_inside_its_time(rendered):
     rendition, _ = rendered
     for s in rendition.timings["sentences"]:

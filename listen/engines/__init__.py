@@ -5,7 +5,7 @@ defaults never starts a synthesiser. Only `load` and `synthesize` touch the real
 engine, and they run in worker processes (listen/render/workers.py), once per process.
 
 A third engine is one module here with a class implementing Engine, its name in
-listen.config.ENGINE_NAMES and where it lives in _CLASSES.
+listen.config.ENGINE_NAMES and where it lives in ENGINE_CLASSES.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from listen.audio.format import SAMPLE_RATE as PIPELINE_SAMPLE_RATE
-from listen.config import ENGINE_NAMES
+from listen.config import ENGINE_NAMES, engine_stand_ins
 from listen.errors import SettingsError
 
 if TYPE_CHECKING:
@@ -135,8 +135,12 @@ class Engine(ABC):
 
 # Where each engine is implemented. Which engines there are, preferred first, is config's
 # ENGINE_NAMES (settings check against it): the first with a voice for a language reads it by default.
-_CLASSES = {"piper": "listen.engines.piper.engine:PiperEngine", "pyttsx3": "listen.engines.pyttsx3_engine:Pyttsx3Engine"}
-ENGINES = {name: _CLASSES[name] for name in ENGINE_NAMES}
+ENGINE_CLASSES = {"piper": "listen.engines.piper.engine:PiperEngine", "pyttsx3": "listen.engines.pyttsx3_engine:Pyttsx3Engine"}
+ENGINES = {name: ENGINE_CLASSES[name] for name in ENGINE_NAMES}
+# The test suite's hook, not a setting: stand-in classes for engines by name (support/fake_engine.py's
+# quick fakes), from LISTEN_TEST_ENGINES. Read at import, so the processes a test starts (engine
+# workers, `listen` commands, queue workers) see the same registry as the test.
+ENGINES.update(engine_stand_ins())
 _made: dict[str, Engine] = {}
 
 

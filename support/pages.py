@@ -1,7 +1,12 @@
-"""A local HTTP server that serves saved pages to the fetching tests."""
+"""Local HTTP servers on loopback for the fetching tests and the benchmarks.
+
+PageServer serves canned pages (body, status, headers) and records the requests it gets;
+DripServer sends its answer one byte at a time, as a slow or hostile site would.
+"""
 
 from __future__ import annotations
 
+import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -67,3 +72,46 @@ class PageServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class DripServer:
+    """A page server on loopback that sends its answer one byte every `every_s` seconds."""
+
+    HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Padding: " + b"x" * 400 + b"\r\n\r\n"
+    BODY = b"One slow sentence after another. " * 20
+
+    def __init__(self, where: str = "body", every_s: float = 0.5, head: bytes = HEAD, body: bytes = BODY):
+        # In the headers, the whole answer drips; in the body, the headers come at once.
+        self.at_once, self.drip = (b"", head + body) if where == "headers" else (head, body)
+        self.every_s = every_s
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.stopped = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def url(self, path: str = "/slow") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(self.at_once)
+                for byte in self.drip:
+                    if self.stopped.wait(self.every_s):
+                        return
+                    conn.sendall(bytes([byte]))
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.sock.close()
