@@ -80,10 +80,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.redis)
 
 
-def real_engine_pool(size: int, timeout: float, names: tuple[str, ...] | None = None) -> WorkerPool:
+def real_engine_pool(size: int, timeout: float, engines: tuple[str, ...] | None = None) -> WorkerPool:  # engine_pool's signature
     """listen.render.workers.engine_pool, but each worker puts the real engines back before it starts them."""
     return WorkerPool("listen.render.pieces:render_piece", size=size, timeout=timeout,
-                      initializer="support.fake_engine:real_warm_up", initializer_arg=names,
+                      initializer="support.fake_engine:real_warm_up", initializer_arg=engines,
                       preload=engine_modules(()))  # the fork server is the session's: the real engines load in each worker
 
 
