@@ -180,6 +180,7 @@ def _serve(conn: Any) -> None:
     # cores that answer requests and render audio.
     os.nice(10)
     _warm()
+    conn.send(READY)  # the deadline of the first post starts now, not while this process boots
     renderers: dict[Settings, Renderer] = {}
     while True:
         try:
@@ -205,6 +206,11 @@ def _serve(conn: Any) -> None:
 
 
 Done = Callable[[Planned | ListenError], None]
+
+READY = "ready"
+# How long a new planner process may take to start and warm up, on a busy machine. It is not
+# part of any post's reading deadline: a post's deadline counts reading and planning only.
+STARTUP_S = 120.0
 
 
 class IntakePool:
@@ -266,7 +272,7 @@ class IntakePool:
         child.close()
         self.processes.append(process)
         _ALL.add(process)
-        return process, parent
+        return process, _Planner(parent)
 
     def _retire(self, process: Any, conn: Any) -> None:
         conn.close()
@@ -298,6 +304,8 @@ class IntakePool:
             except _Overdue:
                 self._retire(process, conn)
                 process = None
+                if not self.closed:  # its replacement warms up now, before the next post arrives
+                    process, conn = self._spawn()
                 result = InputError(f"Reading this article took more than {self.timeout_s:.0f} s and was stopped; "
                                     "send a shorter article, or its text instead of its URL.")
             except (OSError, EOFError, ValueError) as exc:  # the process died under it
@@ -314,7 +322,8 @@ class IntakePool:
         if process is not None:
             self._retire(process, conn)
 
-    def _one(self, process: Any, conn: Any, sub: Submission) -> Planned | ListenError:
+    def _one(self, process: Any, conn: _Planner, sub: Submission) -> Planned | ListenError:
+        conn.wait_ready()
         conn.send(sub)
         if not conn.poll(self.timeout_s):
             raise _Overdue
@@ -336,4 +345,32 @@ def _stop_all() -> None:
 
 class _Overdue(Exception):
     """A planner process ran past the deadline and was killed."""
+
+
+class _Planner:
+    """The pipe to one planner process, which says READY once it has started and warmed up."""
+
+    def __init__(self, conn: Any):
+        self.conn = conn
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        """Wait for the process's READY; EOFError if it died or never got there."""
+        if self.ready:
+            return
+        if not self.conn.poll(STARTUP_S) or self.conn.recv() != READY:
+            raise EOFError("the planner process did not start")
+        self.ready = True
+
+    def send(self, obj: Any) -> None:
+        self.conn.send(obj)
+
+    def poll(self, timeout: float) -> bool:
+        return bool(self.conn.poll(timeout))
+
+    def recv(self) -> Any:
+        return self.conn.recv()
+
+    def close(self) -> None:
+        self.conn.close()
 
