@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from support.extraction import PAGES, f1, kind, ours_or_refused, pages, trafilatura_alone  # noqa: E402
+from support.extraction import PAGES, f1, kind, ours_or_refused, pages, trafilatura_alone
 
 
 def main() -> None:

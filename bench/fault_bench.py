@@ -54,7 +54,7 @@ def call(port: int, method: str, path: str, body: dict | None = None,
 
 def ready_article(port: int, text: str) -> str:
     """Post an article and wait until it is ready; return its id."""
-    status, _, body, _ = call(port, "POST", "/api/v1/articles", {"text": text})
+    _status, _, body, _ = call(port, "POST", "/api/v1/articles", {"text": text})
     key = json.loads(body)["id"]
     end = time.monotonic() + PHASE_S
     while time.monotonic() < end:

@@ -37,7 +37,7 @@ DEADLINE_S = 600  # no phase may run longer than this
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def range_client(port: int, path: str, size: int, requests: int, latencies: list[float], errors: list[str],

@@ -127,7 +127,7 @@ def long_article(work: Path, words_wanted: int) -> tuple[Path, int]:
     copies = -(-words_wanted // per_copy)
     text = [f"In part {n + 1}, {p[0].lower()}{p[1:]}" for n in range(copies) for p in body]
     path = work / f"long-{words_wanted}.txt"
-    path.write_text("\n".join([lines[1]] + text) + "\n", "utf-8")
+    path.write_text("\n".join([lines[1], *text]) + "\n", "utf-8")
     return path, sum(len(p.split()) for p in text)
 
 

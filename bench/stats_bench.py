@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from listen.publish.stats import RedisStats, SQLiteStats  # noqa: E402
+from listen.publish.stats import RedisStats, SQLiteStats
 
 N = 5000
 METRICS = ("play", "heard25", "heard50", "speed1.5")

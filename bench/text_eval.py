@@ -112,7 +112,7 @@ def normalisation(verbose: bool, path: Path = CASES / "normalization.yaml") -> N
         n = len(items)
         print(f"  {category:<16} {counts[0]:>2}/{n:<2} {counts[0] / n:5.0%}; {counts[1] / n:5.0%}"
               f"   raw {counts[2] / n:5.0%}; {counts[3] / n:5.0%}")
-        total = [t + c for t, c in zip(total, counts + [n], strict=True)]
+        total = [t + c for t, c in zip(total, [*counts, n], strict=True)]
     n = total[4]
     print(f"  {'ALL':<16} {total[0]:>2}/{n:<2} {total[0] / n:5.0%}; {total[1] / n:5.0%}"
           f"   raw {total[2] / n:5.0%}; {total[3] / n:5.0%}")

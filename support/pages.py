@@ -32,7 +32,7 @@ class PageServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:  # http.server's naming
                 server.requests.append({"path": self.path, **{k: v for k, v in self.headers.items()}})
                 route = server.routes.get(self.path, Route(b"not found", 404, {"Content-Type": "text/plain"}))
                 self.send_response(route.status)

@@ -138,7 +138,7 @@ def _real_workers():
 def renderer(request, settings: Settings):
     # The workers are stateless: every job names its own cache.
     pool = request.getfixturevalue("_real_workers" if request.node.get_closest_marker("engine") else "_workers")
-    yield Renderer(settings, pool=pool)
+    return Renderer(settings, pool=pool)
 
 
 @contextmanager
@@ -208,7 +208,8 @@ def post_ready(client, app, **fields) -> dict:
     response = client.post("/api/v1/articles", json=fields)
     assert response.status_code in (200, 202), response.json
     job = manager_of(app).get(response.json["id"])
-    assert job.wait(60) and job.status == "ready", job.error
+    assert job.wait(60), job.error
+    assert job.status == "ready", job.error
     return response.json
 
 

@@ -42,7 +42,8 @@ def assert_json_error(response, status: int) -> dict:
     assert response.status_code == status, response.data[:300]
     assert response.is_json
     error = response.json["error"]
-    assert error["code"] and error["message"]
+    assert error["code"]
+    assert error["message"]
     return error
 
 
@@ -54,9 +55,11 @@ def test_posting_text_returns_202_with_an_id_and_urls(client):
     response = client.post("/api/v1/articles", json={"text": article_text()})
     assert response.status_code == 202
     data = response.json
-    assert len(data["id"]) == 64 and data["status"] == "rendering"
+    assert len(data["id"]) == 64
+    assert data["status"] == "rendering"
     for name in ("audio_url", "timings_url", "captions_url", "embed_url"):
-        assert data[name].startswith("http://localhost/") and data["id"] in data[name]
+        assert data[name].startswith("http://localhost/")
+        assert data["id"] in data[name]
 
 
 def test_same_content_and_settings_give_the_same_id_and_no_new_work(client, app):
@@ -65,7 +68,8 @@ def test_same_content_and_settings_give_the_same_id_and_no_new_work(client, app)
     started = manager_of(app).renders_started
     again = client.post("/api/v1/articles", json={"text": text})
     assert again.status_code == 200
-    assert again.json["id"] == first["id"] and again.json["status"] == "ready"
+    assert again.json["id"] == first["id"]
+    assert again.json["status"] == "ready"
     assert manager_of(app).renders_started == started
 
 
@@ -92,10 +96,12 @@ def test_concurrent_identical_posts_render_once(app):
         t.start()
     for t in threads:
         t.join()
-    assert len(ids) == 6 and len(set(ids)) == 1, ids
+    assert len(ids) == 6, ids
+    assert len(set(ids)) == 1, ids
     assert manager.renders_started == started + 1
     job = manager.get(ids[0])
-    assert job.wait(60) and job.status == "ready", job.error
+    assert job.wait(60), job.error
+    assert job.status == "ready", job.error
     assert job.engine_calls == len(job.sentences), "every chunk should be rendered exactly once"
 
 
@@ -120,7 +126,8 @@ def test_an_uploaded_html_file_is_extracted(client, app):
                          content_type="multipart/form-data")
     assert upload.status_code in (200, 202), upload.json
     job = manager_of(app).get(upload.json["id"])
-    assert job.wait(60) and job.status == "ready"
+    assert job.wait(60)
+    assert job.status == "ready"
     assert any("says very little" in s["text"] for s in job.sentences)
 
 
@@ -136,11 +143,13 @@ def test_an_inline_lexicon_changes_what_is_spoken(client, app):
 
 def test_a_ready_article_reports_status_duration_and_timed_sentences(client, ready):
     data = client.get(f"/api/v1/articles/{ready['id']}").json
-    assert data["status"] == "ready" and data["progress"] == 1.0
+    assert data["status"] == "ready"
+    assert data["progress"] == 1.0
     assert data["title"].startswith("Test Headline Number")
     assert data["duration_ms"] > 1000
     first, last = data["sentences"][0], data["sentences"][-1]
-    assert first["start_ms"] == 0 and last["end_ms"] == data["duration_ms"]
+    assert first["start_ms"] == 0
+    assert last["end_ms"] == data["duration_ms"]
     assert set(first) == {"index", "paragraph", "start_ms", "end_ms", "text", "spoken", "words"}
 
 
@@ -152,10 +161,12 @@ def test_an_article_renders_end_to_end_with_the_real_engine(tmp_path: Path):
         client = app.test_client()
         posted = post_ready(client, app, text=article_text())
         data = client.get(f"/api/v1/articles/{posted['id']}").json
-        assert data["status"] == "ready" and data["duration_ms"] > 1000
+        assert data["status"] == "ready"
+        assert data["duration_ms"] > 1000
         assert any(s["words"] for s in data["sentences"])
         audio = client.get(f"/api/v1/articles/{posted['id']}/audio.mp3")
-        assert audio.status_code == 200 and audio.mimetype == "audio/mpeg"
+        assert audio.status_code == 200
+        assert audio.mimetype == "audio/mpeg"
         assert len(audio.data) > 0.9 * 8000 * data["duration_ms"] / 1000  # 64 kb/s all through
 
 
@@ -164,12 +175,14 @@ def test_audio_streams_while_rendering_and_matches_the_finished_file(client, app
     key = response.json["id"]
     job = manager_of(app).get(key)
     audio = client.get(f"/api/v1/articles/{key}/audio.mp3", buffered=False)
-    assert audio.status_code == 200 and audio.mimetype == "audio/mpeg"
+    assert audio.status_code == 200
+    assert audio.mimetype == "audio/mpeg"
     assert audio.headers["Access-Control-Allow-Origin"] == "*"
     chunks = iter(audio.response)
     first = next(chunks)
     assert job.done < job.total, "the first bytes should come before the render ends"
-    assert first[0] == 0xFF and first[1] & 0xE0 == 0xE0  # an MP3 frame, not a tag
+    assert first[0] == 0xFF
+    assert first[1] & 0xE0 == 0xE0  # an MP3 frame, not a tag
     streamed = first + b"".join(chunks)
     assert job.status == "ready"
     final = client.get(f"/api/v1/articles/{key}/audio.mp3").data
@@ -200,36 +213,42 @@ def test_finished_audio_is_cacheable_forever_and_revalidates_to_304(client, read
     response = client.get(url)
     # The ETag is the bytes' digest, so a resumed download (If-Range) never joins two different files.
     assert response.headers["ETag"] == f'"{hashlib.sha256(response.data).hexdigest()}"'
-    assert "immutable" in response.headers["Cache-Control"] and "max-age=31536000" in response.headers["Cache-Control"]
+    assert "immutable" in response.headers["Cache-Control"]
+    assert "max-age=31536000" in response.headers["Cache-Control"]
     assert response.headers["Last-Modified"]
     again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
-    assert again.status_code == 304 and again.data == b""
+    assert again.status_code == 304
+    assert again.data == b""
 
 
 def test_head_gives_the_headers_without_a_body(client, ready):
     response = client.head(f"/api/v1/articles/{ready['id']}/audio.mp3")
-    assert response.status_code == 200 and response.data == b""
+    assert response.status_code == 200
+    assert response.data == b""
     assert int(response.headers["Content-Length"]) > 1000
 
 
-@pytest.mark.parametrize("path, mimetype", [("audio.mp3", "audio/mpeg"), ("timings.json", "application/json"),
+@pytest.mark.parametrize(("path", "mimetype"), [("audio.mp3", "audio/mpeg"), ("timings.json", "application/json"),
                                             ("captions.vtt", "text/vtt")])
 def test_audio_timings_and_captions_allow_any_origin(client, ready, path, mimetype):
     response = client.get(f"/api/v1/articles/{ready['id']}/{path}")
-    assert response.status_code == 200 and response.mimetype == mimetype
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
 def test_timings_leave_out_the_caches_private_keys(client, ready):
     timings = client.get(f"/api/v1/articles/{ready['id']}/timings.json").json
-    assert timings["version"] == 1 and timings["sentences"]
+    assert timings["version"] == 1
+    assert timings["sentences"]
     assert not [k for k in timings if k.startswith("_")]
 
 
 def test_captions_have_one_cue_per_sentence(client, ready):
     vtt = client.get(f"/api/v1/articles/{ready['id']}/captions.vtt").get_data(as_text=True)
     sentences = client.get(f"/api/v1/articles/{ready['id']}").json["sentences"]
-    assert vtt.startswith("WEBVTT") and vtt.count(" --> ") == len(sentences)
+    assert vtt.startswith("WEBVTT")
+    assert vtt.count(" --> ") == len(sentences)
 
 
 def test_a_finished_article_is_found_by_id_after_a_restart(app, ready):
@@ -237,7 +256,8 @@ def test_a_finished_article_is_found_by_id_after_a_restart(app, ready):
     fresh = create_app(settings, start_workers=False, render_sample=False)
     try:
         data = fresh.test_client().get(f"/api/v1/articles/{ready['id']}").json
-        assert data["status"] == "ready" and data["sentences"]
+        assert data["status"] == "ready"
+        assert data["sentences"]
     finally:
         close_app(fresh)
 
@@ -250,7 +270,9 @@ def test_voices_are_listed(client):
 
 def test_voices_list_the_natural_voices_first_and_mark_them(client):
     voices = client.get("/api/v1/voices").json["voices"]
-    assert voices[0]["id"] == "en_US-joe-medium" and voices[0]["neural"] and voices[0]["engine"] == "piper"
+    assert voices[0]["id"] == "en_US-joe-medium"
+    assert voices[0]["neural"]
+    assert voices[0]["engine"] == "piper"
     assert voices[0]["label"] == "Joe (US English, natural)"
     assert any(v["engine"] == "pyttsx3" and not v["neural"] for v in voices)
 
@@ -261,7 +283,8 @@ def test_the_engine_field_picks_the_engine_and_gives_another_id(client):
     assert client.post("/api/v1/articles", json=dict(text, engine="piper")).json["id"] == default
     assert client.post("/api/v1/articles", json=dict(text, engine="pyttsx3")).json["id"] != default
     bad = client.post("/api/v1/articles", json=dict(text, engine="festival"))
-    assert bad.status_code == 400 and "piper" in bad.json["error"]["message"]
+    assert bad.status_code == 400
+    assert "piper" in bad.json["error"]["message"]
 
 
 def test_the_page_menu_offers_the_natural_voices_first(client):
@@ -357,7 +380,8 @@ def test_posting_a_url_reads_the_article_on_that_page(client, app):
         response = client.post("/api/v1/articles", json={"url": server.url("/story")})
         assert response.status_code in (200, 202), response.json
         job = manager_of(app).get(response.json["id"])
-        assert job.wait(60) and job.status == "ready", job.error
+        assert job.wait(60), job.error
+        assert job.status == "ready", job.error
     assert any("came over HTTP" in s["text"] for s in job.sentences)
 
 
@@ -383,12 +407,15 @@ def test_a_real_server_streams_audio_with_chunked_transfer_before_the_render_end
         key = json.loads(conn.getresponse().read())["id"]
         conn.request("GET", f"/api/v1/articles/{key}/audio.mp3")
         response = conn.getresponse()
-        assert response.status == 200 and response.getheader("Transfer-Encoding") == "chunked"
+        assert response.status == 200
+        assert response.getheader("Transfer-Encoding") == "chunked"
         first = response.read1(65536)
         job = manager_of(app).get(key)
-        assert first and job.done < job.total
+        assert first
+        assert job.done < job.total
         body = first + response.read()
-        assert job.status == "ready" and len(body) == job.rendition.mp3.stat().st_size - id3_size(
+        assert job.status == "ready"
+        assert len(body) == job.rendition.mp3.stat().st_size - id3_size(
             job.rendition.mp3.read_bytes()[:10])
         conn.close()
     finally:

@@ -56,7 +56,8 @@ def test_bad_input_gets_a_one_line_error_and_leaves_the_cache_intact(name, tmp_p
     result = run_cli("speak", str(path), "-o", str(tmp_path / "bad.mp3"), "--cache-dir", str(warm_cache))
     err = result.stderr.decode()
     assert result.returncode != 0
-    assert err.count("\n") == 1 and err.startswith("listen: error:"), err
+    assert err.count("\n") == 1, err
+    assert err.startswith("listen: error:"), err
     assert words in err
     assert "Traceback" not in err
     assert cache_fingerprint(warm_cache) == before
@@ -70,7 +71,7 @@ def test_standard_input_over_the_limit_is_refused_with_its_real_size(tmp_path):
     assert "standard input is 5.8 MB; the limit is 2.0 MB" in result.stderr.decode()
 
 
-@pytest.mark.parametrize("input_name, output_name", [
+@pytest.mark.parametrize(("input_name", "output_name"), [
     ("same.txt", "same.txt"),       # the MP3 itself would replace the input
     ("notes.json", "notes.mp3"),    # the timings would
     ("notes.vtt", "notes.mp3"),     # the captions would
@@ -81,7 +82,9 @@ def test_speak_refuses_an_output_that_would_replace_its_input(tmp_path, input_na
     source.write_text(SHORT_ARTICLE)
     result = run_cli("speak", str(source), "-o", str(tmp_path / output_name), "--cache-dir", str(tmp_path / "c"))
     err = result.stderr.decode()
-    assert result.returncode != 0 and "would replace the input" in err and "-o" in err, err
+    assert result.returncode != 0, err
+    assert "would replace the input" in err, err
+    assert "-o" in err, err
     assert source.read_text() == SHORT_ARTICLE
 
 
@@ -90,7 +93,8 @@ def test_speak_refuses_an_output_that_is_its_input_under_another_name(tmp_path):
     source.write_text(SHORT_ARTICLE)
     (tmp_path / "link.json").symlink_to(source)
     result = run_cli("speak", str(source), "-o", str(tmp_path / "link.mp3"), "--cache-dir", str(tmp_path / "c"))
-    assert result.returncode != 0 and "would replace the input" in result.stderr.decode()
+    assert result.returncode != 0
+    assert "would replace the input" in result.stderr.decode()
     assert source.read_text() == SHORT_ARTICLE
 
 
@@ -103,9 +107,12 @@ def test_batch_refuses_only_the_input_an_output_would_replace(tmp_path):
     result = run_cli("batch", str(folder / "report.txt"), str(folder / "report.json"), "-o", str(folder),
                      "--cache-dir", str(tmp_path / "c"))
     err = result.stderr.decode()
-    assert result.returncode == 1 and "would replace the input" in err and "1 rendered" in err, err
+    assert result.returncode == 1, err
+    assert "would replace the input" in err, err
+    assert "1 rendered" in err, err
     assert (folder / "report.json").read_text() == SHORT_ARTICLE.replace("Short", "Second")
-    assert (folder / "report-json.mp3").exists() and not (folder / "report.mp3").exists()
+    assert (folder / "report-json.mp3").exists()
+    assert not (folder / "report.mp3").exists()
 
 
 @pytest.mark.slow
@@ -122,7 +129,8 @@ def test_speak_never_writes_through_a_symlink_planted_in_the_output_folder(tmp_p
     assert result.returncode == 0, result.stderr
     assert victim.read_text() == "precious"
     out = out_dir / "short.mp3"
-    assert not out.is_symlink() and out.read_bytes()[:3] == b"ID3"
+    assert not out.is_symlink()
+    assert out.read_bytes()[:3] == b"ID3"
     assert json.loads(out.with_suffix(".json").read_text())["sentences"]
     leftovers = {p.name for p in out_dir.iterdir()} - {"short.mp3", "short.json", "short.vtt"}
     assert leftovers == {".short.mp3.tmp", ".short.vtt.tmp", ".short.json.tmp"}  # the planted links, untouched
@@ -148,7 +156,8 @@ def test_a_read_only_output_folder_is_a_clear_error(tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir(mode=0o500)
     result = run_cli("speak", str(SEED), "-o", str(folder / "x.mp3"), "--cache-dir", str(tmp_path / "c"))
-    assert result.returncode != 0 and "Cannot write" in result.stderr.decode()
+    assert result.returncode != 0
+    assert "Cannot write" in result.stderr.decode()
 
 
 @pytest.mark.slow
@@ -156,9 +165,11 @@ def test_an_unknown_voice_and_an_out_of_range_rate_are_clear_errors(tmp_path):
     article = tmp_path / "a.txt"
     article.write_text("Hello there.")
     voice = run_cli("speak", str(article), "-o", str(tmp_path / "a.mp3"), "--voice", "no-such-voice", "--cache-dir", str(tmp_path / "c"))
-    assert voice.returncode == 2 and "listen voices" in voice.stderr.decode()
+    assert voice.returncode == 2
+    assert "listen voices" in voice.stderr.decode()
     rate = run_cli("speak", str(article), "-o", str(tmp_path / "a.mp3"), "--rate", "2000", "--cache-dir", str(tmp_path / "c"))
-    assert rate.returncode == 2 and "80 to 450" in rate.stderr.decode()
+    assert rate.returncode == 2
+    assert "80 to 450" in rate.stderr.decode()
 
 
 def test_voices_lists_the_engines_voices():
@@ -170,10 +181,12 @@ def test_voices_lists_the_engines_voices():
 
 def test_voices_lists_the_natural_voices_first_and_marks_them():
     lines = run_cli("voices").stdout.decode().splitlines()
-    assert lines[0].startswith("en_US-joe-medium") and "Joe (US English, natural)" in lines[0]
+    assert lines[0].startswith("en_US-joe-medium")
+    assert "Joe (US English, natural)" in lines[0]
     assert lines[0].split()[-1] == "piper"
     espeak = [line for line in lines if line.split()[-1] == "pyttsx3"]
-    assert espeak and not any("natural" in line for line in espeak)
+    assert espeak
+    assert not any("natural" in line for line in espeak)
 
 
 def rendition_id(tmp_path: Path, text: str, *flags: str) -> str:
@@ -209,7 +222,9 @@ def test_the_engine_can_be_chosen_with_listen_engine(tmp_path, monkeypatch):
     monkeypatch.setenv("LISTEN_ENGINE", "festival")
     article = tmp_path / "article.txt"
     bad = run_cli("speak", str(article), "-o", str(tmp_path / "x.mp3"), "--cache-dir", str(tmp_path / "c"))
-    assert bad.returncode == 2 and "festival" in bad.stderr.decode() and "piper" in bad.stderr.decode()
+    assert bad.returncode == 2
+    assert "festival" in bad.stderr.decode()
+    assert "piper" in bad.stderr.decode()
 
 
 def test_a_missing_piper_voice_file_is_a_clear_error_naming_it(tmp_path):
@@ -218,7 +233,8 @@ def test_a_missing_piper_voice_file_is_a_clear_error_naming_it(tmp_path):
     missing = tmp_path / "voices" / "nobody.onnx"
     result = run_cli("speak", str(article), "-o", str(tmp_path / "a.mp3"), "--voice", str(missing),
                      "--cache-dir", str(tmp_path / "c"))
-    assert result.returncode == 2 and str(missing) in result.stderr.decode()
+    assert result.returncode == 2
+    assert str(missing) in result.stderr.decode()
     assert "Traceback" not in result.stderr.decode()
 
 
@@ -258,7 +274,9 @@ def test_batch_continues_past_a_failure_exits_non_zero_and_skips_finished_work(t
     assert first.returncode == 1
     assert (out / "good.mp3").exists()
     err = first.stderr.decode()
-    assert "1 rendered" in err and "1 failed" in err and "empty.txt" in err
+    assert "1 rendered" in err
+    assert "1 failed" in err
+    assert "empty.txt" in err
     good_mtime = (out / "good.mp3").stat().st_mtime_ns
     second = run_cli("batch", str(good), "-o", str(out), "--cache-dir", str(cache))
     assert second.returncode == 0
@@ -290,7 +308,8 @@ def test_feed_never_replaces_an_episode_nor_writes_through_a_planted_symlink(tmp
     episode = folder / "short.mp3"
     before = episode.read_bytes()
     refused = run_cli("feed", str(folder), "-o", str(episode), "--base-url", "https://example.com/audio/")
-    assert refused.returncode != 0 and "would replace an episode" in refused.stderr.decode()
+    assert refused.returncode != 0
+    assert "would replace an episode" in refused.stderr.decode()
     assert episode.read_bytes() == before
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")

@@ -86,10 +86,14 @@ def assert_fits(pg, width: int, height: int, controls: tuple[str, ...]) -> None:
     for sel, box in pg.evaluate(BOX_PROBE, list(controls)):
         assert box is not None, sel
         where = (width, height, sel, box)
-        assert box["visible"] and box["onTop"], where
-        assert box["width"] >= 20 and box["height"] >= 8, where
-        assert box["left"] >= 0 and box["right"] <= width + 0.5, where
-        assert box["top"] >= 0 and box["bottom"] <= height + 0.5, where
+        assert box["visible"], where
+        assert box["onTop"], where
+        assert box["width"] >= 20, where
+        assert box["height"] >= 8, where
+        assert box["left"] >= 0, where
+        assert box["right"] <= width + 0.5, where
+        assert box["top"] >= 0, where
+        assert box["bottom"] <= height + 0.5, where
 
 
 def assert_title_ellipsises(pg, width: int) -> None:
@@ -122,7 +126,8 @@ def test_the_embed_shows_every_control_from_280_to_1200_pixels_in_either_colour_
             colours = pg.evaluate("[getComputedStyle(document.body).backgroundColor,"
                                   " getComputedStyle(document.querySelector('.lp-s')).color]")
             expected_bg = "rgb(22, 21, 19)" if scheme == "dark" else "rgb(251, 250, 247)"
-            assert colours[0] == expected_bg and colours[1] != colours[0]
+            assert colours[0] == expected_bg
+            assert colours[1] != colours[0]
             if width in (375, 1200):
                 shoot(pg, f"embed-{width}-{scheme}.png")
 
@@ -187,7 +192,8 @@ def test_playing_in_an_embed_never_scrolls_the_host_page_and_follows_inside_its_
                 const n = document.querySelector(`.lp-s[data-index='${i}']`);
                 const a = t.getBoundingClientRect(), b = n.getBoundingClientRect();
                 return [t.scrollTop, b.top >= a.top - 1 && b.bottom <= a.bottom + 1]; }""", last)
-            assert shown[0] > 0 and shown[1], shown
+            assert shown[0] > 0, shown
+            assert shown[1], shown
             shoot(pg, "embed-host-scrolled.png")
 
 
@@ -230,7 +236,10 @@ def test_a_dead_embed_shows_one_line_that_fits_the_frame(browser, app_url):
             line = pg.locator(".embed-error p")
             assert line.inner_text() == "This audio is no longer available."
             box = line.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["y"] >= 0 and box["y"] + box["height"] <= height
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= width
+            assert box["y"] >= 0
+            assert box["y"] + box["height"] <= height
             assert box["height"] < 30  # one line
             assert pg.evaluate("document.documentElement.scrollHeight") <= height
 
@@ -290,7 +299,8 @@ def test_the_secondary_controls_open_behind_a_menu_and_fit_from_280_to_1200_pixe
             pg.click(".lp-next")
             pg.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 1")
             pg.click(".lp-more")
-            assert not pg.is_visible(".lp-next") and pg.is_visible(".lp-speed")
+            assert not pg.is_visible(".lp-next")
+            assert pg.is_visible(".lp-speed")
 
 
 @pytest.mark.slow
@@ -303,7 +313,8 @@ def test_captions_in_the_bar_take_the_titles_place(browser, app_url, river):
         pg.click(".lp-more")
         pg.click(".lp-play")
         pg.wait_for_function("() => document.querySelector('.lp-caption').textContent.length > 0")
-        assert pg.is_visible(".lp-caption") and not pg.is_visible(".lp-title")
+        assert pg.is_visible(".lp-caption")
+        assert not pg.is_visible(".lp-title")
         assert_fits(pg, 375, 56, (".lp-play", ".lp-caption", ".lp-seek", ".lp-speed", ".lp-more"))
 
 
@@ -350,7 +361,8 @@ def test_the_widget_lights_and_seeks_in_the_host_pages_own_text(browser, app_url
             assert [x[:1] + x[5:] for x in after] == [x[:1] + x[5:] for x in before]  # colours and text
             shift = after[0][2] - before[0][2]  # everything below the bar moves down by the bar's height
             for b, a in zip(before, after):  # (split text nodes may shape a hair differently)
-                assert a[0] == b[0] and a[1:5] == pytest.approx([b[1], a[2], b[3], b[4]], abs=0.1)
+                assert a[0] == b[0]
+                assert a[1:5] == pytest.approx([b[1], a[2], b[3], b[4]], abs=0.1)
                 assert a[2] == pytest.approx(b[2], abs=0.1) or a[2] == pytest.approx(b[2] + shift, abs=0.1)
             # Playing lights the sentence being read in the page itself.
             frame.evaluate("document.querySelector('.lp-play').click()")

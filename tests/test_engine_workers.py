@@ -43,9 +43,11 @@ def test_a_task_that_fails_twice_reports_its_error():
 
 def test_an_engine_error_reaches_the_parent_with_the_sentence_it_failed_on():
     outcome = run_one("engine_fails_on_sentence", 7)  # type: ignore[arg-type]
-    assert not outcome.ok and outcome.attempts == 2
+    assert not outcome.ok
+    assert outcome.attempts == 2
     assert isinstance(outcome.exception, EngineError)
-    assert outcome.exception.sentence == 7 and outcome.exception.sentence_text == "Silence is golden."
+    assert outcome.exception.sentence == 7
+    assert outcome.exception.sentence_text == "Silence is golden."
     assert outcome.exception.message == "The engine produced only silence."
 
 

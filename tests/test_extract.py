@@ -135,8 +135,10 @@ def test_the_plain_text_seed_article_still_reads_headline_first_without_furnitur
     assert article.paragraphs[0].startswith("The United States has reestablished")
     assert article.paragraphs[-1].startswith("The scope of the DEA’s renewed presence")
     assert "Listen to the article" not in body
-    assert "Fact Checker" not in body and "Disinformation Commission" not in body
-    assert "Comments" not in body and "thaw in US-Bolivia" not in body
+    assert "Fact Checker" not in body
+    assert "Disinformation Commission" not in body
+    assert "Comments" not in body
+    assert "thaw in US-Bolivia" not in body
 
 
 def test_readability_gives_the_body_when_trafilatura_finds_nothing(monkeypatch):
@@ -203,7 +205,8 @@ def test_a_sign_up_box_inside_the_body_is_dropped_whatever_its_class():
         "".join(f"<p>{p}</p>" for p in _PARAS[:3]) + box + "".join(f"<p>{p}</p>" for p in _PARAS[3:])
     )
     body = "\n".join(from_html(html).paragraphs)
-    assert "inbox" not in body and "morning email" not in body
+    assert "inbox" not in body
+    assert "morning email" not in body
     assert _PARAS[5] in body
 
 
@@ -362,7 +365,8 @@ def test_a_small_video_block_inside_the_body_is_dropped():
         "".join(f"<p>{p}</p>" for p in _PARAS[:3]) + video + "".join(f"<p>{p}</p>" for p in _PARAS[3:])
     )
     body = "\n".join(_body(html))
-    assert "Cranes" not in body and "Drone pictures" not in body
+    assert "Cranes" not in body
+    assert "Drone pictures" not in body
     assert body == "\n".join(_PARAS)
 
 
@@ -380,7 +384,7 @@ def test_a_long_block_named_media_is_the_article_and_stays():
     ],
 )
 def test_body_sentences_like_closing_furniture_stay(line):
-    html = _story("".join(f"<p>{p}</p>" for p in _PARAS + [line]))
+    html = _story("".join(f"<p>{p}</p>" for p in [*_PARAS, line]))
     assert _body(html)[-1] == line
 
 
@@ -461,7 +465,8 @@ def test_a_live_blog_kept_in_json_ld_is_read_post_by_post_with_headings():
 def test_a_short_or_oddly_built_page_with_text_is_read_not_refused(markup):
     html = _shell("", markup.format(*_PARAS))
     body = _body(html)
-    assert _PARAS[0] in body and _PARAS[1] in body
+    assert _PARAS[0] in body
+    assert _PARAS[1] in body
     assert not any("Home" in p or "Print" in p or "finished earlyParagraph" in p for p in body)
     assert "Harbour wall finished early" not in body
 
@@ -523,7 +528,7 @@ _BODY = (
 
 
 @pytest.mark.parametrize(
-    "header, byline, date",
+    ("header", "byline", "date"),
     [
         ("Harbour reopens after repairs\nBy Sam Reporter", "Sam Reporter", ""),
         ("Harbour reopens after repairs\nBY SAM REPORTER AND JO PIKE", "SAM REPORTER AND JO PIKE", ""),
@@ -576,7 +581,7 @@ def test_a_copyright_year_is_never_turned_into_a_publication_date(footer):
 
 
 @pytest.mark.parametrize(
-    "head, body",
+    ("head", "body"),
     [
         ("<meta property='article:published_time' content='2024-01-01T09:30:00Z'>", ""),
         ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"datePublished\": \"2024-01-01\"}</script>", ""),

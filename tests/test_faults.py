@@ -58,7 +58,8 @@ def test_a_worker_killed_mid_render_has_its_job_completed_by_another(redis_url, 
         first.wait(10)
         # With no worker left, the job is not "rendering" for ever: its try is failed and retried.
         retried = wait_for(lambda: "queued again" in ((i := queue.status(key)).get("error") or "") and i, timeout=60)
-        assert retried["status"] == QUEUED and "try 2 of 4" in retried["error"]
+        assert retried["status"] == QUEUED
+        assert "try 2 of 4" in retried["error"]
         second = start_worker(redis_url, cache, heartbeat_s=1, name="second", log=tmp_path / "second.log")
         # Watching the job (as a web process does) puts it back on the queue once the heartbeats stop.
         wait_for(lambda: queue.status(key)["status"] == READY, timeout=120)
@@ -94,7 +95,8 @@ def test_workers_and_web_processes_reconnect_after_a_redis_restart(redis_server,
     response = client.post("/api/v1/articles", json={"text": article_text(1)})
     assert response.status_code == 202, response.json
     job = manager_of(app).get(response.json["id"])
-    assert job.wait(90) and job.status == READY, job.error
+    assert job.wait(90), job.error
+    assert job.status == READY, job.error
     assert worker.poll() is None
 
 
@@ -105,23 +107,27 @@ def test_a_damaged_rendition_in_the_shared_cache_is_not_served_and_a_new_post_re
     text = article_text(1)
     key = client.post("/api/v1/articles", json={"text": text}).json["id"]
     job = manager_of(app).get(key)
-    assert job.wait(90) and job.status == READY
+    assert job.wait(90)
+    assert job.status == READY
     mp3 = job.rendition.mp3
     good = mp3.read_bytes()
     mp3.write_bytes(good[:500])
     # This web process knows what the rendition was made of: a worker renders it again, and
     # the listener gets the stream of it meanwhile, never the damaged file.
     audio = client.get(f"/api/v1/articles/{key}/audio.mp3")
-    assert audio.status_code == 200 and audio.headers["Cache-Control"] == "no-store"
+    assert audio.status_code == 200
+    assert audio.headers["Cache-Control"] == "no-store"
     assert audio.data in (good, good[id3_size(good):])  # the stream starts in the new file if it is done
     job = manager_of(app).get(key)
-    assert job.wait(90) and job.status == READY
+    assert job.wait(90)
+    assert job.status == READY
     assert client.get(f"/api/v1/articles/{key}/audio.mp3").data == good
     # Damaged again, and posted again: rendered again.
     mp3.write_bytes(good[:500])
     assert client.post("/api/v1/articles", json={"text": text}).status_code in (200, 202)
     job = manager_of(app).get(key)
-    assert job.wait(90) and job.status == READY
+    assert job.wait(90)
+    assert job.status == READY
     assert client.get(f"/api/v1/articles/{key}/audio.mp3").data == good
 
 
@@ -147,7 +153,8 @@ def test_a_damaged_rendition_is_never_served_and_is_rendered_again(damage, tmp_p
         client = app.test_client()
         key = client.post("/api/v1/articles", json={"text": article_text(3)}).json["id"]
         job = manager_of(app).get(key)
-        assert job.wait(120) and job.status == READY, job.error
+        assert job.wait(120), job.error
+        assert job.status == READY, job.error
         good = job.rendition.mp3.read_bytes()
         url = f"/api/v1/articles/{key}/audio.mp3"
         assert client.get(url).data == good
@@ -161,11 +168,14 @@ def test_a_damaged_rendition_is_never_served_and_is_rendered_again(damage, tmp_p
             if response.status_code == 503:
                 assert int(response.headers["Retry-After"]) > 0
             else:  # the new render's stream: its frames, or the whole new file once it is done
-                assert response.data != damaged and response.data in (good, good[id3_size(good):])
+                assert response.data != damaged
+                assert response.data in (good, good[id3_size(good):])
         job = manager_of(app).get(key)
-        assert job.wait(120) and job.status == READY, job.error
+        assert job.wait(120), job.error
+        assert job.status == READY, job.error
         served = client.get(url)
-        assert served.status_code == 200 and served.data == good
+        assert served.status_code == 200
+        assert served.data == good
         assert client.get(url, headers={"Range": "bytes=0-99"}).data == good[:100]
 
 
@@ -175,7 +185,8 @@ def test_after_a_restart_a_damaged_rendition_is_not_served_and_is_rendered_again
     with running_app(cache) as app:
         key = app.test_client().post("/api/v1/articles", json={"text": text}).json["id"]
         job = manager_of(app).get(key)
-        assert job.wait(120) and job.status == READY, job.error
+        assert job.wait(120), job.error
+        assert job.status == READY, job.error
         mp3, good = job.rendition.mp3, job.rendition.mp3.read_bytes()
     flip_bytes(mp3)
     damaged = mp3.read_bytes()
@@ -187,16 +198,19 @@ def test_after_a_restart_a_damaged_rendition_is_not_served_and_is_rendered_again
         assert response.status_code in (200, 503)
         if response.status_code == 200:
             assert response.headers["Cache-Control"] == "no-store"
-            assert response.data != damaged and response.data in (good, good[id3_size(good):])
+            assert response.data != damaged
+            assert response.data in (good, good[id3_size(good):])
         job = manager_of(app).get(key)
-        assert job.wait(120) and job.status == READY, job.error
+        assert job.wait(120), job.error
+        assert job.status == READY, job.error
         assert client.get(f"/api/v1/articles/{key}/audio.mp3").data == good
     flip_bytes(mp3)
     with running_app(cache) as app:  # and posting the article again renders it too
         client = app.test_client()
         assert client.post("/api/v1/articles", json={"text": text}).json["id"] == key
         job = manager_of(app).get(key)
-        assert job.wait(120) and job.status == READY
+        assert job.wait(120)
+        assert job.status == READY
         assert client.get(f"/api/v1/articles/{key}/audio.mp3").data == good
 
 
@@ -217,7 +231,8 @@ def test_an_engine_process_killed_mid_render_has_its_chunks_retried(tmp_path):
     try:
         renderer.start()
         rendition = renderer.render(from_text(article_text(8)), progress=kill_the_engine)
-        assert killed and renderer.pool.slots[0].process.pid != killed[0]
+        assert killed
+        assert renderer.pool.slots[0].process.pid != killed[0]
         assert len(rendition.timings["sentences"]) == 9
         assert rendition.engine_calls > rendition.chunks_rendered, "the killed piece was tried again"
     finally:
@@ -255,7 +270,8 @@ def test_a_full_disk_fails_the_render_and_leaves_no_corrupt_entry(tiny_disk):
 def test_a_full_disk_gives_a_cache_error_that_says_the_disk_is_full(tiny_disk):
     error = render_on_a_full_disk(tiny_disk)
     assert isinstance(error, CacheError), f"{type(error).__name__}: {error.message}"
-    assert "full" in error.message and "prune" in error.message
+    assert "full" in error.message
+    assert "prune" in error.message
 
 
 @pytest.mark.slow
@@ -265,12 +281,16 @@ def test_on_a_full_disk_the_web_job_fails_saying_so_and_leaves_nothing_behind(ti
         posted = client.post("/api/v1/articles", json={"text": article_text(8)})
         key = posted.json["id"]
         job = manager_of(app).get(key)
-        assert job.wait(120) and job.status == "failed"
+        assert job.wait(120)
+        assert job.status == "failed"
         error = client.get(f"/api/v1/articles/{key}").json["error"]
-        assert "disk" in error and "full" in error, error
-        assert str(tiny_disk) not in error and "/" not in error.replace("/api", ""), "no server paths"
+        assert "disk" in error, error
+        assert "full" in error, error
+        assert str(tiny_disk) not in error, "no server paths"
+        assert "/" not in error.replace("/api", ""), "no server paths"
         audio = client.get(f"/api/v1/articles/{key}/audio.mp3")
-        assert audio.status_code != 200 and audio.json["error"]["message"] == error
+        assert audio.status_code != 200
+        assert audio.json["error"]["message"] == error
         assert not list((tiny_disk / "renditions").rglob("*.mp3")), "an unsealed MP3 left behind"
         assert [p.name for p in (tiny_disk / "tmp").iterdir()] == [], "partial files of the failed render"
 

@@ -84,7 +84,8 @@ def test_fetch_honours_a_meta_charset_when_the_header_has_none(server, open_sett
 def test_fetch_accepts_plain_text_and_says_it_is_not_html(server, open_settings):
     server.add("/t.txt", "Just text.", Content_Type="text/plain; charset=utf-8")
     page = fetch(server.url("/t.txt"), open_settings)
-    assert page.text == "Just text." and not page.is_html
+    assert page.text == "Just text."
+    assert not page.is_html
 
 
 def test_fetch_follows_redirects_and_reports_the_final_url(server, open_settings):

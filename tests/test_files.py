@@ -26,7 +26,7 @@ def test_write_atomic_copies_a_stream(tmp_path: Path) -> None:
 def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
     target = tmp_path / "a.txt"
     target.write_text("old")
-    with pytest.raises(RuntimeError), replacing(target) as tmp:
+    with pytest.raises(RuntimeError), replacing(target) as tmp:  # noqa: PT012 - the raise must abandon a half-done write
         tmp.write_text("half")
         raise RuntimeError("disk gone")
     assert target.read_text() == "old"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 
@@ -57,19 +58,18 @@ def test_any_text_gives_a_script_or_a_listen_error_and_nothing_else(text):
     try:
         script = script_of(text)
     except ListenError as exc:
-        assert exc.message
+        assert exc.message  # noqa: PT017 - an error is allowed, not expected: pytest.raises does not fit
         return
     for sentence in script.sentences:
-        assert sentence.spoken.strip() and all(chunk.strip() for chunk in sentence.chunks)
+        assert sentence.spoken.strip()
+        assert all(chunk.strip() for chunk in sentence.chunks)
 
 
 @FUZZ
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300).map(lambda s: "Headline\n\n" + s))
 def test_any_body_under_a_headline_gives_a_script_or_a_listen_error(text):
-    try:
+    with contextlib.suppress(ListenError):
         script_of(text)
-    except ListenError:
-        pass
 
 
 @FUZZ
@@ -130,16 +130,14 @@ def _planning_seconds(text: str) -> float:
     best = float("inf")
     for _ in range(3):
         start = time.perf_counter()
-        try:
+        with contextlib.suppress(ListenError):  # refusing garbage is an answer too; it must come as fast
             script_of(text)
-        except ListenError:
-            pass  # refusing garbage is an answer too; it must come as fast
         best = min(best, time.perf_counter() - start)
     return best
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(PIECES + ["a\n", "Word. ", "\n\n"]), min_size=1, max_size=3).map("".join))
+@given(st.lists(st.sampled_from([*PIECES, "a\n", "Word. ", "\n\n"]), min_size=1, max_size=3).map("".join))
 def test_planning_an_article_takes_time_linear_in_its_length(piece):
     small = "Headline\n\n" + piece * (1000 // len(piece) + 1)
     large = "Headline\n\n" + piece * (8 * (1000 // len(piece) + 1))

@@ -71,7 +71,7 @@ def test_json_nested_deeply_alone_is_a_400(app, depth):
     assert_clear_4xx(post_raw(app, "[" * depth + "]" * depth), "nested too deeply")
 
 
-@pytest.mark.parametrize("opener, closer", [("[", "]"), ('{"a":', "}")])
+@pytest.mark.parametrize(("opener", "closer"), [("[", "]"), ('{"a":', "}")])
 def test_json_nested_deeply_inside_text_is_a_400(app, opener, closer):
     body = '{"text": ' + opener * 100_000 + "1" + closer * 100_000 + "}"
     assert_clear_4xx(post_raw(app, body), "nested too deeply")
@@ -184,7 +184,7 @@ EMBEDDED_PRIVATE = {
 def test_ipv6_forms_of_private_ipv4_and_site_local_addresses_are_refused(what):
     from listen.reading.fetch import check_address
 
-    with pytest.raises(UnsafeURLError, match="private|loopback"):
+    with pytest.raises(UnsafeURLError, match=r"private|loopback"):
         check_address(EMBEDDED_PRIVATE[what])
 
 
@@ -208,7 +208,7 @@ def test_a_host_resolving_to_a_nat64_form_of_a_private_address_is_refused(monkey
     import listen.reading.fetch as fetch_module
 
     monkeypatch.setattr(fetch_module, "resolve", lambda host, port: ["64:ff9b::a00:5"])
-    with pytest.raises(UnsafeURLError, match="IPv6 form of 10.0.0.5"):
+    with pytest.raises(UnsafeURLError, match=r"IPv6 form of 10\.0\.0\.5"):
         fetch("http://intranet-via-dns64.example/", ServiceSettings())
 
 
@@ -235,7 +235,7 @@ GERMAN = "<html><body><p>Ein Straßenfest — café, naïve, ¥ 500.\r\n\tZeile 
 JAPANESE = "<html><body><p>東京の天気は晴れです。明日も晴れるでしょう。</p></body></html>"
 
 
-@pytest.mark.parametrize("charset, encoding, text, marker", [
+@pytest.mark.parametrize(("charset", "encoding", "text", "marker"), [
     ("utf-16", "utf-16", GERMAN, "Straßenfest"),  # NUL bytes in every other byte, yet text
     ("utf-8", "utf-8", GERMAN, "Straßenfest"),
     ("windows-1252", "cp1252", GERMAN.replace("¥", "£"), "Straßenfest"),
@@ -269,7 +269,8 @@ def test_retry_after_is_only_on_the_429_and_says_when_the_window_resets(limited_
     responses = [client.post("/api/v1/articles", json={"text": f"Headline {n}\n\nSome text here."})
                  for n in range(3)]
     assert [r.status_code for r in responses] == [202, 202, 429]
-    assert "Retry-After" not in responses[0].headers and "Retry-After" not in responses[1].headers
+    assert "Retry-After" not in responses[0].headers
+    assert "Retry-After" not in responses[1].headers
     wait = int(responses[2].headers["Retry-After"])
     assert 0 < wait <= 60
     assert abs(wait - (int(responses[2].headers["X-RateLimit-Reset"]) - time.time())) <= 2

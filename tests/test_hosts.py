@@ -47,7 +47,8 @@ def test_by_default_a_host_other_than_where_serve_listens_or_localhost_gets_400(
     response = post(default_app, host)
     assert response.status_code == 400, response.data
     message = response.json["error"]["message"]
-    assert "LISTEN_ALLOWED_HOSTS" in message and "LISTEN_PUBLIC_URL" in message
+    assert "LISTEN_ALLOWED_HOSTS" in message
+    assert "LISTEN_PUBLIC_URL" in message
     assert "evil" not in response.headers.get("Location", "")
     for path in ("/", "/api/v1/voices", "/widget.js", "/a/" + "0" * 64):
         assert default_app.test_client().get(path, **as_host(host)).status_code == 400, path
@@ -138,7 +139,8 @@ def test_a_public_url_that_is_not_a_site_url_is_a_settings_error(tmp_path, url):
 
 def test_public_url_and_allowed_hosts_are_read_from_the_environment():
     settings = Settings.from_env({"LISTEN_PUBLIC_URL": "https://a.example", "LISTEN_ALLOWED_HOSTS": "a.example"})
-    assert settings.service.public_url == "https://a.example" and settings.service.allowed_hosts == "a.example"
+    assert settings.service.public_url == "https://a.example"
+    assert settings.service.allowed_hosts == "a.example"
 
 
 @pytest.mark.slow
@@ -160,7 +162,8 @@ def test_serve_on_every_address_says_how_to_name_the_server_and_answers_loopback
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
     try:
         lines = [server.stdout.readline() for _ in range(2)]
-        assert "LISTEN_PUBLIC_URL" in lines[1] and f"0.0.0.0:{port}" in lines[1], lines
+        assert "LISTEN_PUBLIC_URL" in lines[1], lines
+        assert f"0.0.0.0:{port}" in lines[1], lines
 
         def status(host: str) -> int:
             deadline = time.monotonic() + 120  # only a server that never starts takes this long, however busy the machine

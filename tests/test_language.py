@@ -121,7 +121,9 @@ def test_a_language_espeak_cannot_speak_is_a_settings_error_saying_what_to_use()
 def test_one_list_of_normalised_languages_serves_every_module():
     from listen.text import lexicon, normalize, numbers
 
-    assert numbers.LANGUAGES is NORMALISED and normalize.LANGUAGES is NORMALISED and lexicon.LANGUAGES is NORMALISED
+    assert numbers.LANGUAGES is NORMALISED
+    assert normalize.LANGUAGES is NORMALISED
+    assert lexicon.LANGUAGES is NORMALISED
 
 
 def test_a_russian_page_whose_template_says_lang_en_is_read_as_russian():

@@ -41,8 +41,10 @@ def test_starter_lexicon_respells_the_seed_articles_names_and_acronyms(text, exp
 def test_seed_article_script_reads_dea_as_letters_and_us_without_a_break():
     sentences = speak(SEED_PARAGRAPH, Lexicon.default())
     assert len(sentences) == 2
-    assert "D E A's return" in sentences[0] and "having the D E eigh back there" in sentences[0]
-    assert "a retired U S diplomat" in sentences[0] and sentences[0].endswith("for the U S.")
+    assert "D E A's return" in sentences[0]
+    assert "having the D E eigh back there" in sentences[0]
+    assert "a retired U S diplomat" in sentences[0]
+    assert sentences[0].endswith("for the U S.")
     assert "keeping the U S safe" in sentences[1]
 
 

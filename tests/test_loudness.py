@@ -21,7 +21,7 @@ def sine(freq: float, amplitude: float, seconds: float = 3.0) -> np.ndarray:
     return (amplitude * np.sin(2 * np.pi * freq * t)).astype(np.float32)
 
 
-@pytest.mark.parametrize("amplitude, expected", [(1.0, -3.01), (0.1, -23.01)])
+@pytest.mark.parametrize(("amplitude", "expected"), [(1.0, -3.01), (0.1, -23.01)])
 def test_a_1_khz_sine_measures_as_bs1770_says(amplitude, expected):
     # BS.1770: a full-scale 1 kHz sine in one channel reads -3.01 LKFS.
     assert integrated_loudness(sine(1000, amplitude)) == pytest.approx(expected, abs=0.1)

@@ -5,6 +5,7 @@ judged by phoneme agreement: espeak-ng's phonemes for to_spoken(text) against th
 hand-written reference, ignoring word spacing and stress, keeping clause breaks.
 """
 
+import itertools
 import re
 from pathlib import Path
 
@@ -68,7 +69,8 @@ def test_spelled_letter_a_is_never_read_as_the_article():
 
 def test_output_is_plain_text_without_markup():
     spoken = to_spoken("<speak>Costs $5 & 10% at 5 p.m.</speak>")
-    assert "<" not in spoken and ">" not in spoken
+    assert "<" not in spoken
+    assert ">" not in spoken
 
 
 @pytest.mark.parametrize(
@@ -91,7 +93,7 @@ def test_numbers_are_said_in_the_article_language(language, text, expected):
 # Every word the English normaliser can put into a sentence: numbers, units, currencies, months, titles...
 # ("euros" is left out: Spanish and Portuguese say it too).
 ENGLISH = (
-    {w for n in list(range(0, 101)) + [1000, 10**6, 10**9, 10**12] for w in re.findall(r"[a-z]+", num2words(n))}
+    {w for n in [*list(range(0, 101)), 1000, 10 ** 6, 10 ** 9, 10 ** 12] for w in re.findall(r"[a-z]+", num2words(n))}
     | {w for n in range(1, 101) for w in re.findall(r"[a-z]+", num2words(n, to="ordinal"))}
     | {w for v in WORDS["en"].values() for w in re.findall(r"[a-z]+", v)}
     | {m.lower() for m in MONTHS["en"]}
@@ -241,12 +243,14 @@ def written_for(sentence: str, word: str, lexicon=None) -> str:
 
 def assert_well_formed(sentence: str, spoken: str, spans: list) -> None:
     """Spans cover the spoken text in order, and are monotonic and apart in the sentence."""
-    assert spans[0][0] == 0 and spans[-1][1] == len(spoken)
-    for before, after in zip(spans, spans[1:]):
+    assert spans[0][0] == 0
+    assert spans[-1][1] == len(spoken)
+    for before, after in itertools.pairwise(spans):
         assert before[1] == after[0]  # no gap, no overlap in what is said
         assert before[3] <= after[2]  # in order and apart in what is written
     for s0, s1, a, b in spans:
-        assert s0 < s1 and 0 <= a <= b <= len(sentence)
+        assert s0 < s1
+        assert 0 <= a <= b <= len(sentence)
 
 
 @pytest.mark.parametrize(("sentence", "word", "written"), MAP_CASES)
@@ -383,9 +387,11 @@ def test_phoneme_input_from_the_lexicon_passes_through_normalisation_untouched()
     assert "three votes" in spoken
     start = spoken.index("[[")
     mapped = [(ts, te) for ss, se, ts, te in spans if ss <= start < se]
-    assert mapped and "Senator Byrd won 3 votes."[mapped[0][0] : mapped[0][1]] == "Byrd"
+    assert mapped
+    assert "Senator Byrd won 3 votes."[mapped[0][0] : mapped[0][1]] == "Byrd"
 
 
 def test_an_articles_own_double_brackets_never_reach_the_engine_as_phonemes():
     spoken = to_spoken("The wiki markup [[Bolivia]] stayed in the text.")
-    assert "[[" not in spoken and "]]" not in spoken
+    assert "[[" not in spoken
+    assert "]]" not in spoken

@@ -107,10 +107,12 @@ def test_script_json_prints_one_line_per_input_in_order_with_an_error_for_a_fail
     assert result.returncode != 0
     records = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert [r["source"] for r in records] == [str(good), str(missing), str(empty), str(other)]
-    assert records[0]["title"] == "A Short Test Headline" and records[3]["title"] == "Another Headline"
+    assert records[0]["title"] == "A Short Test Headline"
+    assert records[3]["title"] == "Another Headline"
     for failed in (records[1], records[2]):
         assert set(failed) == {"source", "error"}
-        assert failed["error"]["code"] == "bad_input" and failed["error"]["message"]
+        assert failed["error"]["code"] == "bad_input"
+        assert failed["error"]["message"]
     assert "missing.txt" in records[1]["error"]["message"] or "not" in records[1]["error"]["message"]
 
 
@@ -131,7 +133,8 @@ def test_script_says_which_language_it_detected_and_whose_reading_is_used(tmp_pa
     result = run_cli("script", str(spanish), "--json")
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
-    assert record["language"] == "es" and record["normalised"] is True
+    assert record["language"] == "es"
+    assert record["normalised"] is True
     assert re.search(r"es\.txt: language es \(detected\); numbers, dates and symbols said by our normaliser",
                      result.stderr.decode())
     given = run_cli("script", str(spanish), "--language", "es")
@@ -149,7 +152,8 @@ def test_script_says_the_engine_reads_a_language_we_have_no_normaliser_for(tmp_p
     result = run_cli("script", str(article), "--json")
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
-    assert record["language"] == language and record["normalised"] is False
+    assert record["language"] == language
+    assert record["normalised"] is False
     assert f"language {language} (detected); no normaliser for {language}: the engine's own {language} reading" \
         in result.stderr.decode()
 
@@ -193,7 +197,8 @@ def test_batch_on_a_terminal_shows_the_sentences_done_inside_an_article(tmp_path
     assert process.wait(timeout=60) == 0
     os.close(master)
     inside = [int(n) for n in re.findall(rb"\((\d+)/31 sentences\)", seen)]
-    assert inside and inside[-1] == 31
+    assert inside
+    assert inside[-1] == 31
     assert len(set(inside)) > 1  # it moved while the article rendered
 
 
@@ -206,7 +211,8 @@ def test_cache_commands_use_the_cache_dir_given_before_the_action_and_create_not
     elsewhere.mkdir()
     stats = run_cli("cache", "--cache-dir", str(warm_cache), "stats", cwd=elsewhere)
     assert stats.returncode == 0, stats.stderr
-    assert stats.stdout.decode().startswith(str(warm_cache)) and "1 renditions" in stats.stdout.decode()
+    assert stats.stdout.decode().startswith(str(warm_cache))
+    assert "1 renditions" in stats.stdout.decode()
     pruned = run_cli("cache", "--cache-dir", str(warm_cache), "prune", "--max-size", "1B", cwd=elsewhere)
     assert pruned.returncode == 0, pruned.stderr
     assert not list(warm_cache.rglob("*.mp3"))
@@ -256,11 +262,13 @@ def test_sizes_without_a_unit_or_unreadable_are_refused(text):
 def test_chunks_are_stored_as_flac_in_about_two_thirds_of_the_bytes_of_their_samples(renderer):
     renderer.render(from_text(SHORT_ARTICLE))
     chunks = sorted(Path(renderer.cache.root, "chunks").rglob("*.*"))
-    assert chunks and all(p.suffix == ".flac" and p.read_bytes()[:4] == b"fLaC" for p in chunks)
+    assert chunks
+    assert all(p.suffix == ".flac" and p.read_bytes()[:4] == b"fLaC" for p in chunks)
     pcm_bytes = 0
     for path in chunks:
         samples, rate, _ = decode_chunk(path.read_bytes())
-        assert rate == 22050 and samples.dtype.itemsize == 2
+        assert rate == 22050
+        assert samples.dtype.itemsize == 2
         pcm_bytes += samples.size * 2
     assert sum(p.stat().st_size for p in chunks) < 0.72 * pcm_bytes  # a WAV is a little over 1.0
 
@@ -306,11 +314,13 @@ def test_the_server_keeps_the_cache_under_its_limit_least_recently_used_first(tm
     with running_app(cache_dir) as app:
         manager = app.extensions["listen"]
         old = manager.submit(from_text(article_text(4)))
-        assert old.wait(120) and old.status == "ready"
+        assert old.wait(120)
+        assert old.status == "ready"
         _age(cache_dir, 3600)
         old_files = entry_files(cache_dir)
         new = manager.submit(from_text(article_text(4)))
-        assert new.wait(120) and new.status == "ready"
+        assert new.wait(120)
+        assert new.status == "ready"
         new_files = entry_files(cache_dir) - old_files
         cache = Cache(cache_dir)
         used = cache.stats()["bytes"]
@@ -332,27 +342,31 @@ def test_pruning_never_deletes_what_a_render_or_a_stream_is_using(tmp_path):
     with running_app(cache_dir) as app:
         manager = app.extensions["listen"]
         job = manager.submit(from_text(article_text(3)))
-        assert job.wait(120) and job.status == "ready"
+        assert job.wait(120)
+        assert job.status == "ready"
         manager.trimmer.settings = manager.settings.replace(cache_max_size="1B").service
         _age(cache_dir, 3600)
         stream = manager.stream(job)
         first = next(stream)  # a listener is part way through the audio
         assert first
         manager.trimmer.trim()
-        assert job.rendition.mp3.exists() and job.rendition.timings_path.exists()
+        assert job.rendition.mp3.exists()
+        assert job.rendition.timings_path.exists()
         assert not list(cache_dir.rglob("*.flac"))  # everything else went: the limit is one byte
         rest = b"".join(stream)
         assert first + rest == job.rendition.mp3.read_bytes()
         # A render pins its pieces and chunks the same way.
         other = manager.submit(from_text(article_text(2)))
-        assert other.wait(120) and other.status == "ready"
+        assert other.wait(120)
+        assert other.status == "ready"
         _age(cache_dir, 3600)
         keys = [p.stem for p in cache_dir.rglob("*") if p.suffix in (".flac", ".piece")]
         with Cache(cache_dir).using(keys):
             manager.trimmer.trim()
             assert sorted(p.stem for p in cache_dir.rglob("*") if p.suffix in (".flac", ".piece")) == sorted(keys)
         manager.trimmer.trim()
-        assert not job.rendition.mp3.exists() and not list(cache_dir.rglob("*.flac"))  # once unused, they go
+        assert not job.rendition.mp3.exists()
+        assert not list(cache_dir.rglob("*.flac"))  # once unused, they go
         assert not list((cache_dir / "articles").rglob("*.json"))  # and the records of their articles
 
 
@@ -364,7 +378,8 @@ def test_the_server_prunes_by_itself_after_a_render(tmp_path):
         manager.trimmer.idle_s = 0  # no queue workers elsewhere here: only pins protect entries
         manager.trimmer.gap_s = 0.1
         job = manager.submit(from_text(article_text(3)))
-        assert job.wait(120) and job.status == "ready"
+        assert job.wait(120)
+        assert job.status == "ready"
         end = time.monotonic() + 20
         while time.monotonic() < end and Cache(cache_dir).stats()["bytes"] > 1000:
             time.sleep(0.2)
@@ -393,7 +408,8 @@ def test_serve_on_a_port_in_use_says_so_and_how_to_choose_another(tmp_path):
     err = result.stderr.decode().strip()
     assert result.returncode == 71
     assert len(err.splitlines()) == 1
-    assert f"Port {port} on 127.0.0.1 is in use" in err and "--port" in err
+    assert f"Port {port} on 127.0.0.1 is in use" in err
+    assert "--port" in err
     assert "internal error" not in err
     assert took < 20  # said before any engine boots
 
@@ -417,8 +433,10 @@ def test_a_read_only_cache_is_a_one_line_cause_and_next_step_not_an_internal_err
         result = run_cli(*args, "--cache-dir", str(cache))
         err = result.stderr.decode().strip()
         assert result.returncode == 5, err
-        assert len(err.splitlines()) == 1 and "internal error" not in err
-        assert "Read-only file system" in err and "--cache-dir" in err
+        assert len(err.splitlines()) == 1
+        assert "internal error" not in err
+        assert "Read-only file system" in err
+        assert "--cache-dir" in err
 
 
 def test_an_os_error_that_reaches_the_command_line_is_one_line_with_a_next_step(tmp_path, monkeypatch, capsys):
@@ -432,7 +450,8 @@ def test_an_os_error_that_reaches_the_command_line_is_one_line_with_a_next_step(
     monkeypatch.setitem(cli.COMMANDS, "voices", fails)
     assert cli.main(["voices"]) == 71
     err = capsys.readouterr().err.strip()
-    assert err.startswith("listen: error: The disk is full") and "listen cache prune" in err
+    assert err.startswith("listen: error: The disk is full")
+    assert "listen cache prune" in err
     assert len(err.splitlines()) == 1
 
 
@@ -451,7 +470,8 @@ def test_invalid_or_empty_posts_do_not_use_up_the_rate_limit_and_a_202_has_no_re
         for _ in range(4):
             client.post("/api/v1/articles", json={"text": article_text(1)})
         refused = client.post("/api/v1/articles", json={"text": article_text(1)})
-        assert refused.status_code == 429 and "Retry-After" in refused.headers
+        assert refused.status_code == 429
+        assert "Retry-After" in refused.headers
 
 
 @pytest.mark.slow
@@ -479,7 +499,8 @@ def test_the_embed_page_of_a_long_article_does_not_inline_its_timings(client):
         time.sleep(0.3)
     timings = client.get(f"/api/v1/articles/{made['id']}/timings.json").get_data()
     page = client.get(f"/embed/{made['id']}").get_data(as_text=True)
-    assert "Sentence 150 of article" not in page and "start_ms" not in page
+    assert "Sentence 150 of article" not in page
+    assert "start_ms" not in page
     assert len(page) < 5000 < len(timings)
 
 
@@ -501,7 +522,8 @@ def test_id3_chapter_frames_are_stored_in_time_order(tmp_path):
     assert starts == [c[0] for c in chapters]
     tag = ID3(mp3)
     assert [c.start_time for c in tag.getall("CHAP")] == sorted(c.start_time for c in tag.getall("CHAP"))
-    assert str(tag["TIT2"]) == "T" and mp3.read_bytes()[-204:] == b"\xff\xf3\x84\xc4" + bytes(200)
+    assert str(tag["TIT2"]) == "T"
+    assert mp3.read_bytes()[-204:] == b"\xff\xf3\x84\xc4" + bytes(200)
 
 
 # -- the player polls for what is new, in a real Chromium (#14 item 11) -----------------------------------
@@ -529,7 +551,7 @@ def test_the_player_polls_only_for_new_sentences_and_ends_with_every_one(tmp_pat
                 page = browser.new_page()
                 polls: list[tuple[str, int]] = []
 
-                def record(response):  # noqa: ANN001 - Playwright's Response
+                def record(response):  # a Playwright Response
                     if response.url.split("?")[0].endswith(f"/api/v1/articles/{made['id']}"):
                         polls.append((response.url, len(response.json()["sentences"])))
 
@@ -557,8 +579,11 @@ def test_a_flac_chunk_keeps_word_timings_under_the_same_sha256():
     words = [[0, 5, 0, 9000], [6, 11, 9800, 21000]]
     raw = encode_chunk(samples, 22050, words)
     back, rate, got = decode_chunk(raw)
-    assert rate == 22050 and got == words and np.array_equal(back, samples)
+    assert rate == 22050
+    assert got == words
+    assert np.array_equal(back, samples)
     assert decode_chunk(encode_chunk(samples, 22050))[2] is None
     forged = raw.replace(b"[6,11,9800,21000]", b"[6,11,9900,21000]")
-    assert len(forged) == len(raw) and forged != raw
+    assert len(forged) == len(raw)
+    assert forged != raw
     assert decode_chunk(forged) is None  # the words are under the digest too

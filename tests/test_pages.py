@@ -26,7 +26,8 @@ def evil(app):
 
 def test_the_page_lists_voices_and_carries_security_headers(client):
     response = client.get("/")
-    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
     assert "gmw/en-us" in response.get_data(as_text=True)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
@@ -37,7 +38,8 @@ def test_the_page_offers_the_sample_article_once_it_is_ready(tmp_path):
     app = create_app(Settings.of(cache_dir=tmp_path, engine_workers=2))
     try:
         key = app.extensions["listen_sample_id"]
-        assert key and manager_of(app).get(key).wait(120)
+        assert key
+        assert manager_of(app).get(key).wait(120)
         page = app.test_client().get("/").get_data(as_text=True)
         assert f'data-article-id="{key}"' in page
     finally:
@@ -47,7 +49,8 @@ def test_the_page_offers_the_sample_article_once_it_is_ready(tmp_path):
 @pytest.mark.slow
 def test_article_text_is_escaped_on_the_article_page(client, evil):
     page = client.get(f"/a/{evil}").get_data(as_text=True)
-    assert "<script>alert" not in page and "<script>document" not in page
+    assert "<script>alert" not in page
+    assert "<script>document" not in page
     assert "<img src=x" not in page
     assert "&lt;script&gt;alert" in page  # the title, shown as text
     # Apart from our own module script and JSON data blocks, no script tags at all.
@@ -57,7 +60,8 @@ def test_article_text_is_escaped_on_the_article_page(client, evil):
 
 def test_article_text_is_escaped_in_the_embed(client, evil):
     page = client.get(f"/embed/{evil}").get_data(as_text=True)
-    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "<script>alert" not in page
+    assert "<img src=x" not in page
 
 
 def test_the_article_page_has_oembed_discovery_and_open_graph_audio(client, evil):
@@ -82,13 +86,15 @@ def test_other_pages_cannot_be_framed_by_other_sites(client, evil):
 
 def test_the_embed_takes_a_valid_accent_colour_and_mode(client, evil):
     page = client.get(f"/embed/{evil}?accent=FF8800&mode=dark").get_data(as_text=True)
-    assert "#ff8800" in page and "theme-dark" in page
+    assert "#ff8800" in page
+    assert "theme-dark" in page
 
 
 def test_the_embed_ignores_an_accent_that_is_not_a_colour(client, evil):
     page = client.get(f"/embed/{evil}", query_string={"accent": "red;}</style><script>alert(42)</script>",
                                                     "mode": "<b>"}).get_data(as_text=True)
-    assert "alert(42)" not in page and "#0b6bcb" in page
+    assert "alert(42)" not in page
+    assert "#0b6bcb" in page
 
 
 def test_oembed_describes_an_article_page_as_a_rich_iframe(client, evil):
@@ -96,10 +102,14 @@ def test_oembed_describes_an_article_page_as_a_rich_iframe(client, evil):
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     data = response.json
-    assert data["version"] == "1.0" and data["type"] == "rich" and data["provider_name"] == "listen"
-    assert data["width"] == 400 and data["height"] > 0
+    assert data["version"] == "1.0"
+    assert data["type"] == "rich"
+    assert data["provider_name"] == "listen"
+    assert data["width"] == 400
+    assert data["height"] > 0
     assert data["html"].startswith(f'<iframe src="http://localhost/embed/{evil}"')
-    assert "<script>" not in data["html"] and "&lt;script&gt;" in data["html"]  # the title, escaped
+    assert "<script>" not in data["html"]
+    assert "&lt;script&gt;" in data["html"]  # the title, escaped
 
 
 def test_oembed_accepts_an_embed_url_too(client, evil):
@@ -110,12 +120,14 @@ def test_oembed_accepts_an_embed_url_too(client, evil):
                                  "http://localhost/a/" + "0" * 64, "javascript:alert(1)", ""])
 def test_oembed_refuses_urls_that_are_not_our_articles(client, evil, url):
     response = client.get("/oembed", query_string={"url": url.format(id=evil)})
-    assert response.status_code == 404 and response.json["error"]["code"]
+    assert response.status_code == 404
+    assert response.json["error"]["code"]
 
 
 def test_oembed_xml_is_not_implemented(client, evil):
     response = client.get("/oembed", query_string={"url": f"http://localhost/a/{evil}", "format": "xml"})
-    assert response.status_code == 501 and response.is_json
+    assert response.status_code == 501
+    assert response.is_json
 
 
 def test_unknown_article_pages_get_404(client):
@@ -127,7 +139,8 @@ def test_widget_js_is_served_as_javascript_to_any_site(client):
     if not (STATIC / "widget.js").exists():
         pytest.skip("web/static/widget.js is not written yet")
     response = client.get("/widget.js")
-    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert len(response.data) < 15_000
 
@@ -137,12 +150,15 @@ def test_each_page_loads_only_the_player_modules_it_uses_served_as_javascript(cl
     for path in ("/", f"/a/{evil}", f"/embed/{evil}"):
         page = client.get(path).get_data(as_text=True)
         loaded[path] = re.findall(r'<(?:script type="module" src|link rel="modulepreload" href)="/static/([\w-]+\.js)"', page)
-    assert "form.js" in loaded["/"] and "frame.js" not in loaded["/"]
-    assert "form.js" not in loaded[f"/embed/{evil}"] and "frame.js" in loaded[f"/embed/{evil}"]
+    assert "form.js" in loaded["/"]
+    assert "frame.js" not in loaded["/"]
+    assert "form.js" not in loaded[f"/embed/{evil}"]
+    assert "frame.js" in loaded[f"/embed/{evil}"]
     assert {"form.js", "frame.js"}.isdisjoint(loaded[f"/a/{evil}"])
     for name in set().union(*loaded.values()):
         response = client.get(f"/static/{name}")
-        assert response.status_code == 200 and response.mimetype == "text/javascript", name
+        assert response.status_code == 200, name
+        assert response.mimetype == "text/javascript", name
 
 
 @pytest.mark.slow

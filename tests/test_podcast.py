@@ -38,19 +38,28 @@ def check_episodes(parsed, xml: bytes, get) -> None:
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "rss20"
     for entry, tags in zip(parsed.entries, podcast_tags(xml), strict=True):
-        assert entry.title and entry.id.startswith("listen:") and entry.guidislink is False
+        assert entry.title
+        assert entry.id.startswith("listen:")
+        assert entry.guidislink is False
         (enclosure,) = entry.enclosures
         assert enclosure.type == "audio/mpeg"
-        status, headers, body = get(enclosure.href)
-        assert status == 200 and body[:3] == b"ID3" and len(body) == int(enclosure.length)
+        status, _headers, body = get(enclosure.href)
+        assert status == 200
+        assert body[:3] == b"ID3"
+        assert len(body) == int(enclosure.length)
         assert int(entry.itunes_duration) > 0
-        status, headers, body = get(tags["transcript"]["url"])
-        assert status == 200 and tags["transcript"]["type"] == "text/vtt" and body.startswith(b"WEBVTT")
-        status, headers, body = get(tags["chapters"]["url"])
-        assert status == 200 and tags["chapters"]["type"] == "application/json+chapters"
+        status, _headers, body = get(tags["transcript"]["url"])
+        assert status == 200
+        assert tags["transcript"]["type"] == "text/vtt"
+        assert body.startswith(b"WEBVTT")
+        status, _headers, body = get(tags["chapters"]["url"])
+        assert status == 200
+        assert tags["chapters"]["type"] == "application/json+chapters"
         chapters = json.loads(body)["chapters"]
         starts = [c["startTime"] for c in chapters]
-        assert starts[0] == 0 and starts == sorted(starts) and all(c["title"] for c in chapters)
+        assert starts[0] == 0
+        assert starts == sorted(starts)
+        assert all(c["title"] for c in chapters)
         assert starts[-1] < int(entry.itunes_duration)
 
 
@@ -70,7 +79,8 @@ def post_ready(app, **body) -> str:
     response = app.test_client().post("/api/v1/articles", json=body)
     assert response.status_code in (200, 202), response.json
     job = manager_of(app).get(response.json["id"])
-    assert job.wait(90) and job.status == "ready", job.error
+    assert job.wait(90), job.error
+    assert job.status == "ready", job.error
     return job.id
 
 
@@ -87,7 +97,8 @@ def test_the_feed_lists_every_article_newest_first_with_working_enclosures_trans
     second = post_ready(app, text="Second Headline\n\nOne paragraph here. It has two sentences.\n\nAnd another paragraph.")
     client = app.test_client()
     response = client.get("/feed.xml")
-    assert response.status_code == 200 and response.mimetype == "application/rss+xml"
+    assert response.status_code == 200
+    assert response.mimetype == "application/rss+xml"
     parsed = feedparser.parse(response.data)
     assert parsed.feed.title == "Lowtown Courier audio"
     assert parsed.feed.image.href == "https://courier.example/cover.png"
@@ -115,7 +126,8 @@ def test_a_re_rendered_source_keeps_its_guid_and_the_feed_points_at_its_newest_r
     assert after[0].enclosures[0].href == before[0].enclosures[0].href
     assert "/s/" in after[0].enclosures[0].href
     served = app.test_client().get(after[0].enclosures[0].href.replace("http://localhost", ""))
-    assert served.headers["ETag"] == f'"{new}"' and len(served.data) == int(after[0].enclosures[0].length)
+    assert served.headers["ETag"] == f'"{new}"'
+    assert len(served.data) == int(after[0].enclosures[0].length)
     assert after[0].link == url
 
 
@@ -163,7 +175,8 @@ def test_listen_feed_writes_a_feed_for_a_batch_folder_that_podcast_apps_can_read
     assert made.returncode == 0, made.stderr
     xml = (out / "feed.xml").read_bytes()
     parsed = feedparser.parse(url_get(base + "feed.xml")[2])
-    assert parsed.feed.title == "Courier" and len(parsed.entries) == 2
+    assert parsed.feed.title == "Courier"
+    assert len(parsed.entries) == 2
     check_episodes(parsed, xml, url_get)
     guid = next(e.id for e in parsed.entries if e.title == "Harbour Wall Repaired")
     # Edit the article and render the folder again: the same source keeps its guid.

@@ -57,18 +57,21 @@ def test_oembed_answers_a_size_within_maxwidth_and_maxheight(client, key, limits
     width, height, src = iframe_size(data["html"])
     assert (width, height) == size
     assert ("layout=bar" in src) == (layout == "bar")
-    assert width <= limits.get("maxwidth", 10_000) and height <= limits.get("maxheight", 10_000)
+    assert width <= limits.get("maxwidth", 10_000)
+    assert height <= limits.get("maxheight", 10_000)
 
 
 def test_oembed_of_a_bar_embed_url_answers_the_bar(client, key):
     data = oembed(client, f"http://localhost/embed/{key}?layout=bar").json
-    assert data["height"] == 56 and "layout=bar" in data["html"]
+    assert data["height"] == 56
+    assert "layout=bar" in data["html"]
 
 
 @pytest.mark.parametrize("limits", [{"maxheight": 30}, {"maxwidth": 100}, {"maxwidth": "wide"}, {"maxheight": -5}])
 def test_oembed_refuses_a_box_no_player_fits_with_a_clear_error(client, key, limits):
     response = oembed(client, f"http://localhost/a/{key}", **limits)
-    assert response.status_code == 400 and response.is_json
+    assert response.status_code == 400
+    assert response.is_json
     assert "px" in response.json["error"]["message"] or "pixels" in response.json["error"]["message"]
 
 
@@ -80,19 +83,24 @@ UNKNOWN = "f" * 64
 @pytest.mark.parametrize("path", [f"/a/{UNKNOWN}", "/a/not-an-id", "/no/such/page", "/static/missing.css"])
 def test_a_dead_link_shows_a_page_not_json(client, path):
     response = client.get(path)
-    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
-    assert "<h1>Not found</h1>" in page and "player.css" in page
-    assert '"error"' not in page and "POST /api" not in page
+    assert "<h1>Not found</h1>" in page
+    assert "player.css" in page
+    assert '"error"' not in page
+    assert "POST /api" not in page
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
 
 
 @pytest.mark.parametrize("path", [f"/embed/{UNKNOWN}", "/embed/..%2F..%2Fetc%2Fpasswd", f"/embed/{UNKNOWN}?mode=dark"])
 def test_a_dead_embed_says_in_one_line_that_the_audio_is_gone_and_stays_frameable(client, path):
     response = client.get(path)
-    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
-    assert "This audio is no longer available." in page and "embed-body" in page
+    assert "This audio is no longer available." in page
+    assert "embed-body" in page
     assert "X-Frame-Options" not in response.headers
     assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
     assert ("theme-dark" in page) == ("mode=dark" in path)
@@ -100,7 +108,8 @@ def test_a_dead_embed_says_in_one_line_that_the_audio_is_gone_and_stays_frameabl
 
 def test_a_wrong_method_on_a_page_answers_a_405_page(client, key):
     response = client.post(f"/a/{key}")
-    assert response.status_code == 405 and response.mimetype == "text/html"
+    assert response.status_code == 405
+    assert response.mimetype == "text/html"
     assert "Not allowed" in response.get_data(as_text=True)
 
 
@@ -108,5 +117,7 @@ def test_a_wrong_method_on_a_page_answers_a_405_page(client, key):
                                   "/oembed?url=http://localhost/a/" + UNKNOWN])
 def test_the_api_keeps_answering_errors_in_json(client, path):
     response = client.get(path)
-    assert response.status_code == 404 and response.is_json
-    assert response.json["error"]["code"] and response.json["error"]["message"]
+    assert response.status_code == 404
+    assert response.is_json
+    assert response.json["error"]["code"]
+    assert response.json["error"]["message"]

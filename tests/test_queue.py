@@ -61,9 +61,11 @@ def test_the_web_app_enqueues_and_a_worker_renders_what_any_web_process_can_then
         client = other.test_client()
         assert client.get(f"/api/v1/articles/{key}").json["status"] in ("rendering", "ready")
         data = wait_for(lambda: (d := client.get(f"/api/v1/articles/{key}").json)["status"] == "ready" and d)
-        assert data["progress"] == 1.0 and len(data["sentences"]) == 4  # the headline and three sentences
+        assert data["progress"] == 1.0
+        assert len(data["sentences"]) == 4  # the headline and three sentences
         audio = client.get(f"/api/v1/articles/{key}/audio.mp3", headers={"Range": "bytes=0-99"})
-        assert audio.status_code == 206 and len(audio.data) == 100
+        assert audio.status_code == 206
+        assert len(audio.data) == 100
     finally:
         close_app(app)
         close_app(other)
@@ -93,7 +95,8 @@ def test_a_queued_article_streams_its_audio_through_the_web_process(redis_url, c
         body = client.get(f"/api/v1/articles/{key}/audio.mp3").data  # follows the render to its end
         final = manager_of(app).get(key)
         assert final.status == READY
-        assert len(body) > 1000 and body[-200:] == final.rendition.mp3.read_bytes()[-200:]
+        assert len(body) > 1000
+        assert body[-200:] == final.rendition.mp3.read_bytes()[-200:]
     finally:
         close_app(app)
 
@@ -122,7 +125,8 @@ def test_a_full_queue_answers_503_with_retry_after(redis_url, cache):
             assert client.post("/api/v1/articles", json={"text": article_text()}).status_code == 202
         response = client.post("/api/v1/articles", json={"text": article_text()})
         assert response.status_code == 503
-        assert response.headers["Retry-After"] and response.json["error"]["code"] == "busy"
+        assert response.headers["Retry-After"]
+        assert response.json["error"]["code"] == "busy"
     finally:
         close_app(app)
 
@@ -136,7 +140,8 @@ def test_a_job_that_keeps_failing_is_retried_with_backoff_then_parked_with_its_e
     assert queue.submit(plan.key, article, settings, plan.script.title, 2, 2)
     info = wait_for(lambda: (i := queue.status(plan.key))["status"] == FAILED and i, timeout=120)
     assert info["tries"] == 3, "the first try and two retries"
-    assert "after 2 tries" in info["error"] and "sentence" in info["error"]
+    assert "after 2 tries" in info["error"]
+    assert "sentence" in info["error"]
     assert plan.key in queue.queue.failed_job_registry.get_job_ids()
     # Posting a parked job again starts it afresh.
     assert queue.submit(plan.key, article, settings, plan.script.title, 2, 2) is True
@@ -156,7 +161,8 @@ def test_batch_queue_waits_for_the_workers_and_writes_every_output(redis_url, ca
     assert b"3 rendered by workers" in result.stderr
     for n in range(3):
         timings = json.loads((tmp_path / "out" / f"article-{n}.json").read_text())
-        assert timings["duration_ms"] > 1000 and (tmp_path / "out" / f"article-{n}.mp3").stat().st_size > 1000
+        assert timings["duration_ms"] > 1000
+        assert (tmp_path / "out" / f"article-{n}.mp3").stat().st_size > 1000
 
 
 def test_batch_no_wait_enqueues_and_returns_with_a_summary(redis_url, cache, tmp_path):
@@ -166,14 +172,16 @@ def test_batch_no_wait_enqueues_and_returns_with_a_summary(redis_url, cache, tmp
     result = run_cli("batch", str(path), "-o", str(tmp_path / "out"), "--queue", "--no-wait",
                      "--cache-dir", str(cache), env=env)
     assert result.returncode == 0, result.stderr.decode()
-    assert b"1 queued" in result.stderr and b"1 jobs waiting" in result.stderr
+    assert b"1 queued" in result.stderr
+    assert b"1 jobs waiting" in result.stderr
 
 
 def test_batch_queue_without_redis_says_what_to_set(tmp_path):
     path = tmp_path / "one.txt"
     path.write_text(article_text())
     result = run_cli("batch", str(path), "-o", str(tmp_path / "out"), "--queue", env={"LISTEN_REDIS_URL": ""})
-    assert result.returncode != 0 and b"LISTEN_REDIS_URL" in result.stderr
+    assert result.returncode != 0
+    assert b"LISTEN_REDIS_URL" in result.stderr
 
 
 def test_a_job_queued_under_the_previous_releases_module_path_is_rendered_by_a_burst_worker(redis_url, cache):

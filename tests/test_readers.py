@@ -92,7 +92,8 @@ def test_voices_list_the_readers_language_first_then_by_name(client, accept, fir
     langs = [v["languages"][0].split("-")[0] for v in voices]
     same = [n for n, lang in enumerate(langs) if lang == first]
     assert same == list(range(len(same))), (first, langs[:10])  # all of them, at the top
-    assert len(same) >= 1 and voices[0]["id"] == default  # the voice "Automatic" would pick heads them
+    assert len(same) >= 1
+    assert voices[0]["id"] == default  # the voice "Automatic" would pick heads them
     rest = [v["name"].lower() for v in voices[len(same):]]
     assert rest == sorted(rest)
 
@@ -120,9 +121,11 @@ def test_the_page_lists_the_readers_language_first(client):
 def test_the_voice_menu_puts_the_articles_language_first(client, text, language, default):
     # The reader's browser says English; the article decides.
     answer = client.post("/api/v1/voices/for-text", json={"text": text}, headers={"Accept-Language": "en"}).json
-    assert answer["language"] == language and answer["voice"] == default
+    assert answer["language"] == language
+    assert answer["voice"] == default
     order = answer["order"]
-    assert order[0] == default and len(order) > 20
+    assert order[0] == default
+    assert len(order) > 20
     voices = {v["id"]: v for v in client.get("/api/v1/voices").json["voices"]}
     assert set(order) == set(voices)
     same = [voices[i]["languages"][0].split("-")[0] == language for i in order]
@@ -131,27 +134,32 @@ def test_the_voice_menu_puts_the_articles_language_first(client, text, language,
 
 def test_ordering_voices_for_nothing_says_what_to_send(client):
     response = client.post("/api/v1/voices/for-text", json={"text": "  "})
-    assert response.status_code == 400 and '"text"' in response.json["error"]["message"]
+    assert response.status_code == 400
+    assert '"text"' in response.json["error"]["message"]
 
 
 def test_a_voice_preview_is_spoken_once_then_served_from_the_cache(client, tmp_path):
     first = client.get("/api/v1/voices/preview.mp3?voice=roa/es")
     assert first.status_code == 200, first.data[:200]
-    assert first.mimetype == "audio/mpeg" and first.headers["X-Listen-Preview"] == "rendered"
+    assert first.mimetype == "audio/mpeg"
+    assert first.headers["X-Listen-Preview"] == "rendered"
     again = client.get("/api/v1/voices/preview.mp3?voice=roa/es")
-    assert again.headers["X-Listen-Preview"] == "cached" and again.data == first.data
+    assert again.headers["X-Listen-Preview"] == "cached"
+    assert again.data == first.data
     mp3 = tmp_path / "preview.mp3"
     mp3.write_bytes(first.data)
     seconds = float(ffprobe(mp3)["format"]["duration"])
     assert 1.0 < seconds < 8.0
     # Another voice says it in its own words and sound.
     other = client.get("/api/v1/voices/preview.mp3?voice=gmw/en")
-    assert other.headers["X-Listen-Preview"] == "rendered" and other.data != first.data
+    assert other.headers["X-Listen-Preview"] == "rendered"
+    assert other.data != first.data
 
 
 def test_a_preview_of_an_unknown_voice_says_how_to_choose_one(client):
     response = client.get("/api/v1/voices/preview.mp3?voice=nope")
-    assert response.status_code == 400 and "/api/v1/voices" in response.json["error"]["message"]
+    assert response.status_code == 400
+    assert "/api/v1/voices" in response.json["error"]["message"]
 
 
 def test_previews_are_not_listed_as_articles(client, app):
@@ -169,7 +177,8 @@ def test_a_private_address_is_refused_in_words_for_readers_and_the_setting_is_lo
         with caplog.at_level(logging.WARNING):
             response = app.test_client().post("/api/v1/articles", json={"url": "http://127.0.0.1:9/x"})
         message = response.json["error"]["message"]
-        assert response.status_code == 400 and "127.0.0.1" in message
+        assert response.status_code == 400
+        assert "127.0.0.1" in message
         assert "LISTEN_" not in message
         assert "LISTEN_ALLOW_PRIVATE_HOSTS=1" in caplog.text
     finally:
@@ -184,7 +193,8 @@ def test_the_rate_limit_answer_tells_readers_to_wait_and_logs_the_setting(tmp_pa
         with caplog.at_level(logging.WARNING):
             response = client.post("/api/v1/articles", json={"text": "Another short article."})
         assert response.status_code == 429
-        assert "wait" in response.json["error"]["message"] and "LISTEN_" not in response.json["error"]["message"]
+        assert "wait" in response.json["error"]["message"]
+        assert "LISTEN_" not in response.json["error"]["message"]
         assert "LISTEN_RATE_LIMIT" in caplog.text
     finally:
         close_app(app)
@@ -195,7 +205,8 @@ def test_a_body_over_the_limit_tells_readers_to_send_less_and_logs_the_setting(t
     try:
         with caplog.at_level(logging.WARNING):
             response = app.test_client().post("/api/v1/articles", json={"text": "word " * 1000})
-        assert response.status_code == 413 and "LISTEN_" not in response.json["error"]["message"]
+        assert response.status_code == 413
+        assert "LISTEN_" not in response.json["error"]["message"]
         assert "LISTEN_MAX_BODY_BYTES" in caplog.text
     finally:
         close_app(app)
@@ -205,7 +216,8 @@ def test_the_command_line_still_tells_the_operator_which_setting_to_change(tmp_p
     big = tmp_path / "big.txt"
     big.write_text("Word. " * 400_000)
     done = run_cli("script", str(big))
-    assert done.returncode != 0 and b"LISTEN_MAX_INPUT_BYTES" in done.stderr
+    assert done.returncode != 0
+    assert b"LISTEN_MAX_INPUT_BYTES" in done.stderr
 
 
 # -- the favicon ----------------------------------------------------------------------------------
@@ -215,6 +227,8 @@ def test_every_page_links_a_favicon_that_is_served(client):
     for path in ("/", "/nowhere"):
         assert 'rel="icon"' in client.get(path).get_data(as_text=True)
     icon = client.get("/static/favicon.svg")
-    assert icon.status_code == 200 and icon.data.startswith(b"<svg")
+    assert icon.status_code == 200
+    assert icon.data.startswith(b"<svg")
     fallback = client.get("/favicon.ico")
-    assert fallback.status_code == 200 and fallback.mimetype == "image/svg+xml"
+    assert fallback.status_code == 200
+    assert fallback.mimetype == "image/svg+xml"

@@ -31,7 +31,8 @@ def app(tmp_path):
 
 def ready(app, key: str):
     job = manager_of(app).get(key)
-    assert job.wait(90) and job.status == "ready", job.error
+    assert job.wait(90), job.error
+    assert job.status == "ready", job.error
     return job
 
 
@@ -46,14 +47,18 @@ def test_an_edited_page_renders_only_its_changed_sentence_and_the_stable_url_fol
         # Unchanged: the page is asked for with its validators and answers 304; nothing is rendered.
         site.add("/ferry.html", b"", status=304)
         same = client.post(f"/api/v1/articles/{old.id}/refresh")
-        assert same.status_code == 200 and same.json["changed"] is False and same.json["id"] == old.id
+        assert same.status_code == 200
+        assert same.json["changed"] is False
+        assert same.json["id"] == old.id
         assert site.requests[-1]["If-None-Match"] == '"v1"'
         assert site.requests[-1]["If-Modified-Since"] == "Mon, 02 Nov 2026 08:00:00 GMT"
         # Edited: one sentence differs, and only that sentence goes to the engine.
         site.add("/ferry.html", PAGE.format(middle=EDITED), ETag='"v2"')
         edited = client.post(f"/api/v1/articles/{old.id}/refresh")
-        assert edited.status_code in (200, 202) and edited.json["changed"] is True
-        assert edited.json["previous_id"] == old.id and edited.json["id"] != old.id
+        assert edited.status_code in (200, 202)
+        assert edited.json["changed"] is True
+        assert edited.json["previous_id"] == old.id
+        assert edited.json["id"] != old.id
         new = ready(app, edited.json["id"])
         assert new.engine_calls == 1
         assert any(s["text"] == EDITED for s in new.sentences)
@@ -63,10 +68,13 @@ def test_an_edited_page_renders_only_its_changed_sentence_and_the_stable_url_fol
         assert site.requests[-1]["If-None-Match"] == '"v2"'
     # The stable URLs name the newest rendition; the old rendition's URLs still work.
     stable = client.get(edited.json["stable_audio_url"].replace("http://localhost", ""))
-    assert stable.status_code == 200 and stable.data == new.rendition.mp3.read_bytes()
-    assert stable.headers["ETag"] == f'"{new.id}"' and stable.headers["Cache-Control"] == "no-cache"
+    assert stable.status_code == 200
+    assert stable.data == new.rendition.mp3.read_bytes()
+    assert stable.headers["ETag"] == f'"{new.id}"'
+    assert stable.headers["Cache-Control"] == "no-cache"
     share = client.get(edited.json["stable_page_url"].replace("http://localhost", ""))
-    assert share.status_code == 302 and share.headers["Location"].endswith(f"/a/{new.id}")
+    assert share.status_code == 302
+    assert share.headers["Location"].endswith(f"/a/{new.id}")
     assert client.get(f"/api/v1/articles/{old.id}/audio.mp3").data == old.rendition.mp3.read_bytes()
     assert client.get(f"/a/{old.id}").status_code == 200
     # The feed has one episode for the source, at the stable address, with the new audio's length.
@@ -81,7 +89,8 @@ def test_refreshing_an_article_made_from_text_says_to_post_the_new_text(app):
     key = client.post("/api/v1/articles", json={"text": "Made From Text\n\nThere is no page to fetch again."}).json["id"]
     ready(app, key)
     response = client.post(f"/api/v1/articles/{key}/refresh")
-    assert response.status_code == 400 and "not made from a URL" in response.json["error"]["message"]
+    assert response.status_code == 400
+    assert "not made from a URL" in response.json["error"]["message"]
     assert client.post("/api/v1/articles/" + "0" * 64 + "/refresh").status_code == 404
 
 
@@ -94,7 +103,8 @@ def test_a_page_that_is_gone_when_refreshed_leaves_the_article_as_it_was(app):
         ready(app, made["id"])
         site.add("/ferry.html", b"gone", status=410)
         response = client.post(f"/api/v1/articles/{made['id']}/refresh")
-    assert response.status_code >= 400 and "410" in response.json["error"]["message"]
+    assert response.status_code >= 400
+    assert "410" in response.json["error"]["message"]
     assert client.get(f"/api/v1/articles/{made['id']}").json["status"] == "ready"
 
 

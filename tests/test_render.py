@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import subprocess
 import sys
@@ -53,7 +54,7 @@ def test_sentences_tile_the_audio_in_order(short):
     assert [s["index"] for s in sentences] == list(range(len(sentences)))
     assert sentences[0]["start_ms"] == 0
     assert sentences[-1]["end_ms"] == short.timings["duration_ms"]
-    for before, after in zip(sentences, sentences[1:]):
+    for before, after in itertools.pairwise(sentences):
         assert before["end_ms"] == after["start_ms"]
         assert after["start_ms"] > before["start_ms"]
 
@@ -73,7 +74,7 @@ def test_pause_after_headline_and_between_paragraphs_is_longer_than_between_sent
         return next(end - start for start, end in pauses if start <= ms / 1000 <= end)
 
     kinds = {"headline": [], "paragraph": [], "sentence": []}
-    for before, after in zip(sentences, sentences[1:]):
+    for before, after in itertools.pairwise(sentences):
         kind = "headline" if before["paragraph"] == -1 else "paragraph" if before["paragraph"] != after["paragraph"] else "sentence"
         kinds[kind].append(pause_at(after["start_ms"]))
     assert min(kinds["headline"]) > max(kinds["paragraph"]) > max(kinds["sentence"])
@@ -115,7 +116,8 @@ def test_an_unchanged_article_is_found_by_its_alias_whatever_the_engine_workers_
     for service in ({"engine_workers": 1}, {"engine_workers": 3, "host": "0.0.0.0", "port": 9000},
                     {"chunk_timeout_s": 60.0, "queue_limit": 5, "max_input_bytes": 10_000}):
         again = Renderer(settings.replace(**service), pool=renderer.pool).render(from_text(SHORT_ARTICLE))
-        assert again.from_cache and again.engine_calls == 0
+        assert again.from_cache
+        assert again.engine_calls == 0
         assert again.key == short.key
 
 
@@ -170,9 +172,9 @@ def test_voice_and_rate_change_the_audio(renderer, settings):
 
 def test_a_chunk_that_keeps_failing_fails_the_render_naming_the_sentence(tmp_path):
     # A timeout no engine can meet: every try is killed, so the render must fail loudly.
-    with Renderer(Settings.of(cache_dir=tmp_path, engine_workers=1, chunk_timeout_s=0.001)) as r:
-        with pytest.raises(EngineError, match=r"sentence 1 .*'Nothing renders in time\.'"):
-            r.render(from_text("Nothing renders in time."))
+    with (Renderer(Settings.of(cache_dir=tmp_path, engine_workers=1, chunk_timeout_s=0.001)) as r,
+          pytest.raises(EngineError, match=r"sentence 1 .*'Nothing renders in time\.'")):
+        r.render(from_text("Nothing renders in time."))
     assert not list(Path(tmp_path, "renditions").rglob("*.mp3"))
 
 
@@ -199,9 +201,11 @@ def test_a_long_sentence_has_timed_parts_that_tile_it_and_its_text(long, rendere
     chunks = next(s for s in long.script.sentences if s.text == LONG_SENTENCE).chunks
     parts = sentence["parts"]
     assert len(parts) == len(chunks) > 1
-    assert parts[0]["start_ms"] == sentence["start_ms"] and parts[-1]["end_ms"] == sentence["end_ms"]
-    assert parts[0]["text_start"] == 0 and parts[-1]["text_end"] == len(LONG_SENTENCE)
-    for before, after in zip(parts, parts[1:]):
+    assert parts[0]["start_ms"] == sentence["start_ms"]
+    assert parts[-1]["end_ms"] == sentence["end_ms"]
+    assert parts[0]["text_start"] == 0
+    assert parts[-1]["text_end"] == len(LONG_SENTENCE)
+    for before, after in itertools.pairwise(parts):
         assert before["end_ms"] == after["start_ms"] > before["start_ms"]
         assert before["text_end"] == after["text_start"] > before["text_start"]
     assert "parts" not in long.timings["sentences"][-1]  # "A short one follows."
@@ -303,7 +307,8 @@ def test_an_articles_last_pieces_are_queued_longest_first_the_rest_in_reading_or
     ordered = queue_order(plan.pieces, 6)
     assert ordered[:-6] == plan.pieces[:-6]  # the headline first: the listener's first audio
     sizes = [sum(len(s.text) for s in p.sentences) for p in ordered[-6:]]
-    assert sizes == sorted(sizes, reverse=True) and sizes != [sum(len(s.text) for s in p.sentences)
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes != [sum(len(s.text) for s in p.sentences)
                                                               for p in plan.pieces[-6:]]
     assert sorted(p.key for p in ordered) == sorted(p.key for p in plan.pieces)
     # The headline and the pieces after it, what a listener hears first, always go in order.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from conftest import SEED
@@ -111,15 +112,18 @@ LONG = (
 
 def test_every_sentence_keeps_a_map_from_its_spoken_form_to_its_text():
     for s in seed_script().sentences:
-        assert s.map[0][0] == 0 and s.map[-1][1] == len(s.spoken)
+        assert s.map[0][0] == 0
+        assert s.map[-1][1] == len(s.spoken)
         for before, after in zip(s.map, s.map[1:]):
-            assert before[1] == after[0] and before[3] <= after[2]
+            assert before[1] == after[0]
+            assert before[3] <= after[2]
         assert all(0 <= a <= b <= len(s.text) for _, _, a, b in s.map)
 
 
 def test_the_headline_map_stays_inside_the_headline_despite_its_added_full_stop():
     headline = seed_script().sentences[0]
-    assert headline.spoken.endswith(".") and not headline.text.endswith(".")
+    assert headline.spoken.endswith(".")
+    assert not headline.text.endswith(".")
     assert headline.map[-1][3] == len(headline.text)
 
 
@@ -128,8 +132,9 @@ def test_each_engine_chunk_of_a_long_sentence_maps_to_the_text_it_says():
     ranges = sentence.chunk_ranges()
     assert len(ranges) == len(sentence.chunks) > 2
     # The stretches tile the text, in order.
-    assert ranges[0][0] == 0 and ranges[-1][1] == len(sentence.text)
-    assert all(a[1] == b[0] and a[0] < a[1] for a, b in zip(ranges, ranges[1:]))
+    assert ranges[0][0] == 0
+    assert ranges[-1][1] == len(sentence.text)
+    assert all(a[1] == b[0] and a[0] < a[1] for a, b in itertools.pairwise(ranges))
     written = [sentence.text[a:b] for a, b in ranges]
     assert written[0].startswith("The council met on Jan.")
     assert any(w.startswith("all reviewed; the vote, held at 5 p.m.") for w in written)

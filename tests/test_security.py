@@ -80,7 +80,8 @@ def test_posts_without_a_key_are_limited_per_client_address_with_429_and_retry_a
                     for _ in range(4)]
         assert statuses == [202, 202, 202, 429]
         response = client.post("/api/v1/articles", json=body(), environ_base={"REMOTE_ADDR": "10.0.0.7"})
-        assert response.status_code == 429 and response.json["error"]["code"] == "too_many_requests"
+        assert response.status_code == 429
+        assert response.json["error"]["code"] == "too_many_requests"
         assert int(response.headers["Retry-After"]) > 0
         # Another address is not affected.
         assert client.post("/api/v1/articles", json=body(), environ_base={"REMOTE_ADDR": "10.0.0.8"}).status_code == 202
@@ -169,7 +170,9 @@ def test_pages_have_a_csp_that_forbids_framing_by_others_and_nosniff(app, ready_
     for path in ("/", f"/a/{ready_id}"):
         headers = client.get(path).headers
         csp = headers["Content-Security-Policy"]
-        assert "frame-ancestors 'self'" in csp and "script-src 'self'" in csp and "default-src 'self'" in csp
+        assert "frame-ancestors 'self'" in csp
+        assert "script-src 'self'" in csp
+        assert "default-src 'self'" in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["X-Frame-Options"] == "SAMEORIGIN"
 
@@ -177,7 +180,8 @@ def test_pages_have_a_csp_that_forbids_framing_by_others_and_nosniff(app, ready_
 def test_the_embed_may_be_framed_by_any_site_but_keeps_its_csp(app, ready_id):
     headers = app.test_client().get(f"/embed/{ready_id}").headers
     csp = headers["Content-Security-Policy"]
-    assert "frame-ancestors *" in csp and "script-src 'self'" in csp
+    assert "frame-ancestors *" in csp
+    assert "script-src 'self'" in csp
     assert "X-Frame-Options" not in headers
     assert headers["X-Content-Type-Options"] == "nosniff"
 
@@ -201,7 +205,8 @@ def plain_id(app, text: str) -> str:
 
 def test_with_keys_the_instance_secret_is_made_in_the_cache_folder_on_first_start(keyed_app):
     secret = keyed_app.config["LISTEN_SETTINGS"].service.cache_dir / "instance-secret"
-    assert secret.is_file() and len(secret.read_bytes()) == 32
+    assert secret.is_file()
+    assert len(secret.read_bytes()) == 32
     assert secret.stat().st_mode & 0o077 == 0  # readable by its owner only
 
 
@@ -234,7 +239,8 @@ def test_with_keys_ids_differ_between_instances_and_survive_a_restart(tmp_path):
         with running_app(tmp_path / cache, engine_workers=1, start_workers=False, api_keys="k") as app:
             response = app.test_client().post("/api/v1/articles", json={"text": text}, headers={"X-API-Key": "k"})
             ids.append(response.json["id"])
-    assert ids[0] != ids[1] and ids[0] == ids[2]
+    assert ids[0] != ids[1]
+    assert ids[0] == ids[2]
 
 
 def test_without_keys_ids_stay_the_content_key_and_no_secret_is_made(app):
@@ -250,10 +256,12 @@ def test_with_keys_a_rendered_article_is_read_back_by_its_keyed_id(tmp_path):
         client = app.test_client()
         key = client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "k"}).json["id"]
         job = app.extensions["listen"].get(key)
-        assert job.wait(90) and job.status == "ready", job.error
+        assert job.wait(90), job.error
+        assert job.status == "ready", job.error
         assert client.get(f"/api/v1/articles/{key}/timings.json").json["id"] == key
         audio = client.get(f"/api/v1/articles/{key}/audio.mp3")
-        assert audio.status_code == 200 and audio.data[:3] == b"ID3"
+        assert audio.status_code == 200
+        assert audio.data[:3] == b"ID3"
     with running_app(tmp_path / "cache", engine_workers=1, start_workers=False, api_keys="k") as restarted:
         assert restarted.test_client().get(f"/api/v1/articles/{key}").json["status"] == "ready"
 

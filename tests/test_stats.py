@@ -43,11 +43,14 @@ def test_beacons_become_daily_counts_per_article(make):
     for body in ({"event": "play"}, {"event": "play"}, {"event": "speed", "value": 1.5}, {"event": "heard", "value": 25},
                  {"event": "heard", "value": 50}, {"event": "heard", "value": 100}):
         response = beacon(client, key, body)
-        assert response.status_code == 204 and "Set-Cookie" not in response.headers
+        assert response.status_code == 204
+        assert "Set-Cookie" not in response.headers
     data = client.get(f"/api/v1/articles/{key}/stats").json
     (day,) = data["days"]
-    assert day["plays"] == 2 and day["heard"] == {"25": 1, "50": 1, "75": 0, "100": 1}
-    assert day["speeds"] == {"1.5": 1} and day["completion"] == 0.5
+    assert day["plays"] == 2
+    assert day["heard"] == {"25": 1, "50": 1, "75": 0, "100": 1}
+    assert day["speeds"] == {"1.5": 1}
+    assert day["completion"] == 0.5
     assert data["totals"]["plays"] == 2
 
 
@@ -83,7 +86,8 @@ def test_stats_off_counts_nothing_and_the_players_send_nothing(make):
     key = ready_article(app)
     assert beacon(client, key, {"event": "play"}).status_code == 204
     response = client.get(f"/api/v1/articles/{key}/stats")
-    assert response.status_code == 400 and "LISTEN_STATS=off" in response.json["error"]["message"]
+    assert response.status_code == 400
+    assert "LISTEN_STATS=off" in response.json["error"]["message"]
     for path in (f"/a/{key}", f"/embed/{key}", "/"):
         assert "data-stats" not in client.get(path).get_data(as_text=True)
     assert Settings.from_env({"LISTEN_STATS": "off"}).service.stats is False
@@ -107,7 +111,8 @@ def test_a_beacon_we_do_not_count_is_refused_or_reduced_to_its_counter(make, bod
     if body == '{"event": "play", "ip": 1}':  # extra fields are dropped, never stored
         assert response.status_code == 204
     else:
-        assert response.status_code == 400 and response.json["error"]["message"]
+        assert response.status_code == 400
+        assert response.json["error"]["message"]
 
 
 def test_a_beacon_for_an_unknown_article_is_a_404(make):
@@ -128,7 +133,8 @@ def test_with_api_keys_stats_need_a_secret_key(make):
     assert client.get(f"/api/v1/articles/{key}/stats", headers={"X-API-Key": "secret-1"}).json["totals"]["plays"] == 1
     assert client.get("/stats").status_code == 401
     page = client.get("/stats?key=secret-1")
-    assert page.status_code == 200 and "1 plays" in page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "1 plays" in page.get_data(as_text=True)
 
 
 @pytest.mark.slow
@@ -143,8 +149,10 @@ def test_the_stats_page_charts_plays_and_completion_per_day(make):
         for _ in range(done):
             store.add(key, "heard100", day)
     page = client.get("/stats").get_data(as_text=True)
-    assert "6 plays" in page and "3 heard to the end (50%)" in page
-    assert page.count('class="plays"') == 2 and page.count('class="done"') == 2
+    assert "6 plays" in page
+    assert "3 heard to the end (50%)" in page
+    assert page.count('class="plays"') == 2
+    assert page.count('class="done"') == 2
     assert "2026-11-27: 4 plays, 1 to the end" in page
 
 
@@ -171,7 +179,8 @@ def test_counts_are_kept_in_redis_when_scaled_out(tmp_path):
         store.add("k2", "play", "2026-11-30")
         assert store.daily("k1") == {"2026-11-29": {"play": 2, "heard25": 1, "speed1.25": 1},
                                      "2026-11-30": {"play": 1}}
-        assert store.totals()["k1"]["play"] == 3 and store.totals()["k2"] == {"play": 1}
+        assert store.totals()["k1"]["play"] == 3
+        assert store.totals()["k2"] == {"play": 1}
     finally:
         server.stop()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import socket
 import threading
@@ -32,7 +33,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:  # http.server's naming
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 with receiver.arrived:  # recorded before answering, so the sender never outruns the record
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
@@ -90,8 +91,11 @@ def test_a_ready_article_is_posted_to_the_webhook_signed_with_the_secret(tmp_pat
         made = client.post("/api/v1/articles", json={"text": article_text(2)}).json
         (post,) = receiver.wait_for(1)
         data = verify(post)
-        assert post["path"] == "/hooks/listen" and post["headers"]["Content-Type"] == "application/json"
-        assert data["event"] == "article.ready" and data["id"] == made["id"] and data["status"] == "ready"
+        assert post["path"] == "/hooks/listen"
+        assert post["headers"]["Content-Type"] == "application/json"
+        assert data["event"] == "article.ready"
+        assert data["id"] == made["id"]
+        assert data["status"] == "ready"
         assert data["error"] is None
         job = manager_of(app).get(made["id"])
         assert data["duration"] == pytest.approx(job.duration_ms / 1000)
@@ -116,8 +120,10 @@ def test_a_webhook_that_fails_is_retried_with_growing_waits_under_one_delivery_i
         assert [p["status"] for p in posts] == [500, 503, 502, 200]  # and no more once it succeeded
         assert len({p["headers"]["X-Listen-Delivery"] for p in posts}) == 1
         assert len({p["body"] for p in posts}) == 1
-        gaps = [b["at"] - a["at"] for a, b in zip(posts, posts[1:])]
-        assert gaps[0] >= 0.18 and gaps[1] >= 0.18 and gaps[2] >= 0.28
+        gaps = [b["at"] - a["at"] for a, b in itertools.pairwise(posts)]
+        assert gaps[0] >= 0.18
+        assert gaps[1] >= 0.18
+        assert gaps[2] >= 0.28
     finally:
         close_app(app)
         receiver.close()
@@ -224,7 +230,9 @@ def test_scaled_out_the_queue_worker_delivers_and_retries_the_webhook(tmp_path, 
         assert [p["status"] for p in posts] == [503, 200]
         assert posts[0]["headers"]["X-Listen-Delivery"] == posts[1]["headers"]["X-Listen-Delivery"]
         data = verify(posts[1])
-        assert data["id"] == made["id"] and data["status"] == "ready" and data["duration"] > 0
+        assert data["id"] == made["id"]
+        assert data["status"] == "ready"
+        assert data["duration"] > 0
         assert data["audio_url"] == made["audio_url"]
         assert posts[1]["at"] - posts[0]["at"] >= 1  # RQ schedules in whole seconds: 2 s is 1 to 2 s
     finally:

@@ -51,7 +51,8 @@ def test_every_sentence_has_its_words_in_order_inside_its_time(rendered):
             assert 0 <= w["text_start"] < w["text_end"] <= len(s["text"])
         # Each entry is whole written words: it starts and ends at a word's edge.
         for text in words_of(s):
-            assert text == text.strip() and re.fullmatch(r"\S+(?: \S+)*", text), text
+            assert text == text.strip(), text
+            assert re.fullmatch(r"\S+(?: \S+)*", text), text
 
 
 def test_a_rewritten_token_is_one_word_that_covers_what_is_written(rendered):
@@ -59,7 +60,8 @@ def test_a_rewritten_token_is_one_word_that_covers_what_is_written(rendered):
     paid = next(s for s in rendition.timings["sentences"] if "$2.50" in s["text"])
     assert "$2.50" in words_of(paid)
     headline = rendition.timings["sentences"][0]
-    assert words_of(headline)[0] == "Storm" and words_of(headline)[-1] == "Return"
+    assert words_of(headline)[0] == "Storm"
+    assert words_of(headline)[-1] == "Return"
 
 
 def quiet_stretches(pcm: np.ndarray, start_ms: int, end_ms: int) -> list[tuple[float, float]]:
@@ -67,7 +69,7 @@ def quiet_stretches(pcm: np.ndarray, start_ms: int, end_ms: int) -> list[tuple[f
     frames = pcm[start_ms * 22050 // 1000: end_ms * 22050 // 1000]
     frames = frames[: frames.size // 220 * 220].astype(np.float64).reshape(-1, 220)
     level = np.sqrt(np.mean(frames**2, axis=1)) + 1e-9
-    quiet = list(20 * np.log10(level / level.max()) < -40) + [False]
+    quiet = [*list(20 * np.log10(level / level.max()) < -40), False]
     found, begin = [], None
     for i, q in enumerate(quiet):
         if q and begin is None:
@@ -79,7 +81,7 @@ def quiet_stretches(pcm: np.ndarray, start_ms: int, end_ms: int) -> list[tuple[f
     return found
 
 
-@pytest.mark.parametrize("opening, word", AFTER_COMMA.items())
+@pytest.mark.parametrize(("opening", "word"), AFTER_COMMA.items())
 def test_a_word_after_a_comma_starts_where_the_mp3s_pause_ends(rendered, opening, word):
     rendition, pcm = rendered
     sentence = next(s for s in rendition.timings["sentences"] if s["text"].startswith(opening))

@@ -125,11 +125,8 @@ def read(sub: Submission) -> tuple[Article, Page | None]:
         page = dataclasses.replace(fetched, text="")
     else:
         text = decode_text(sub.value.encode("utf-8", "replace"), f"The {sub.kind}", settings.service.max_input_bytes)
-        if sub.kind == "html":
-            article = from_html_text(text, settings)
-        else:
-            # Readers paste what they have into the one box: an article's text, a page's HTML, or an address.
-            article = from_pasted(text, settings)
+        # from_pasted: readers paste what they have into the one box: an article's text, a page's HTML, or an address.
+        article = from_html_text(text, settings) if sub.kind == "html" else from_pasted(text, settings)
     if sub.title and sub.title.strip():
         article.title = " ".join(sub.title.split())[:300]
     return article, page
@@ -195,7 +192,7 @@ def _serve(conn: Any) -> None:
             result: Planned | Failure = read_and_plan(sub, renderer)
         except ListenError as exc:
             result = Failure.of(exc)
-        except Exception as exc:  # noqa: BLE001 - reported to the poster; the process carries on
+        except Exception as exc:  # reported to the poster; the process carries on
             logging.getLogger(__name__).exception("reading an article failed")
             result = Failure("ListenError", f"Reading this article failed unexpectedly ({type(exc).__name__}); "
                                             "check it is an article, then try again.")
@@ -317,7 +314,7 @@ class IntakePool:
                 self.in_hand -= 1
             try:
                 done(result)
-            except Exception:  # noqa: BLE001 - a broken callback must not stop this thread
+            except Exception:  # a broken callback must not stop this thread
                 log.exception("after reading an article")
         if process is not None:
             self._retire(process, conn)

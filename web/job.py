@@ -7,6 +7,7 @@ rendered by a queue worker, maybe on another machine, and reads its state from R
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -65,10 +66,8 @@ class Job:
         """Take the finished rendition (lock held by the caller, unless no one else can see the job yet)."""
         self.rendition = stored
         self.stamp = stamp_of(stored)
-        try:
+        with contextlib.suppress(OSError):
             self.modified = stored.mp3.stat().st_mtime
-        except OSError:
-            pass
         self.sentences = stored.timings.get("sentences", [])
         self.duration_ms = stored.timings.get("duration_ms", 0)
         self.title = stored.timings.get("title", self.title)

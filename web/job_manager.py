@@ -175,7 +175,7 @@ class JobManager:
         for hook in self.on_planned:
             try:
                 hook(sub, job, result)
-            except Exception:  # noqa: BLE001 - a side record must not lose the render
+            except Exception:  # a side record must not lose the render
                 log.exception("after planning %s", job.id)
         pending.settle(job)
         with self.lock:

@@ -76,4 +76,4 @@ def level_and_fade(samples: np.ndarray, target_lufs: float, true_peak_db: float,
 
 
 def silence(ms: int) -> np.ndarray:
-    return np.zeros(int(round(SAMPLE_RATE * ms / 1000)), dtype="<i2")
+    return np.zeros(round(SAMPLE_RATE * ms / 1000), dtype="<i2")

@@ -141,7 +141,7 @@ def level(x: np.ndarray, target_lufs: float, ceiling_db: float, context_ms: int 
     closely enough), and the final gain is applied to the samples once.
     """
     energies = _block_sums(np.square(k_weighted(x), dtype=np.float64))
-    context = np.zeros(int(round(context_ms / 1000 * SAMPLE_RATE / BLOCK)))
+    context = np.zeros(round(context_ms / 1000 * SAMPLE_RATE / BLOCK))
     energies = np.concatenate([context, energies, context])
     block_peaks = _block_maxima(_oversampled_peaks(x))
     first = _gated_block_loudness(energies)

@@ -55,7 +55,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
                 inside = article_progress(n, len(sources), source, started)
                 write_outputs(renderer.render(article, progress=inside), target)
                 done += 1
-            except Exception as exc:  # noqa: BLE001 - one failing input never stops the batch
+            except Exception as exc:  # one failing input never stops the batch
                 failures.append(failed(source, input_error(exc).message))
     bar(len(sources), len(sources), "", started)
     summary("rendered", done, skipped, failures, len(sources), started)
@@ -137,7 +137,7 @@ def _batch_on_queue(sources: list[str], names: dict[str, str], out_dir: Path, se
             queue.submit(plan.key, article, settings, plan.script.title, len(plan.script.sentences),
                          sum(len(x.chunks) for x in plan.script.sentences))
             pending[plan.key] = (source, target)
-        except Exception as exc:  # noqa: BLE001 - one failing input never stops the batch
+        except Exception as exc:  # one failing input never stops the batch
             failures.append(failed(source, input_error(exc).message))
     if not wait:
         print(f"{len(pending)} queued, {skipped} already up to date, {len(failures)} failed of {len(sources)}; "

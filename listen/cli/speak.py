@@ -50,7 +50,7 @@ def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
             article = load(source, settings)
             script = build_script(article, settings.render,
                                   phonemes=phoneme_alphabet(settings, script_language(article, settings.render)))
-        except Exception as exc:  # noqa: BLE001 - every failure becomes one line; see input_error
+        except Exception as exc:  # every failure becomes one line; see input_error
             error = input_error(exc)
             failures.append(error)
             if args.json:

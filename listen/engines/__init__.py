@@ -23,8 +23,18 @@ from listen.errors import SettingsError
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["Engine", "Voice", "Synthesis", "WordTiming", "Speaker", "get_engine", "choose_speaker", "all_voices", "ENGINES",
-           "PIPELINE_SAMPLE_RATE"]
+__all__ = [
+    "ENGINES",
+    "PIPELINE_SAMPLE_RATE",
+    "Engine",
+    "Speaker",
+    "Synthesis",
+    "Voice",
+    "WordTiming",
+    "all_voices",
+    "choose_speaker",
+    "get_engine",
+]
 
 
 

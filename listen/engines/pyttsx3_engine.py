@@ -174,7 +174,7 @@ def _words(events: list[tuple[int, int, int]], total: int, rate: int) -> list[Wo
     if not events:
         return None
     starts = [min(total, round(ms * rate / 1000)) for _, _, ms in events]
-    ends = starts[1:] + [total]
+    ends = [*starts[1:], total]
     return [WordTiming(at, at + length, a, max(a, b)) for (at, length, _), a, b in zip(events, starts, ends)]
 
 
@@ -188,7 +188,7 @@ def _in_fresh_child(work: Callable[[], Any]) -> Any:
         try:
             _die_with_parent()
             result = pickle.dumps(("ok", work()))
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent, whatever it is
+        except BaseException as exc:  # reported to the parent, whatever it is
             result = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"[:2000]))
             code = 1
         with os.fdopen(write, "wb") as pipe:
@@ -200,7 +200,7 @@ def _in_fresh_child(work: Callable[[], Any]) -> Any:
     _, status = os.waitpid(pid, 0)
     try:
         kind, value = pickle.loads(raw)
-    except Exception:  # noqa: BLE001 - a child that died mid-write
+    except Exception:  # a child that died mid-write
         kind, value = "error", ""
     if status != 0 or kind != "ok":
         raise EngineError(value or f"the espeak-ng process died (status {status})")

@@ -203,7 +203,7 @@ def _readability_paragraphs(tree: etree._Element) -> list[str]:
 _LINE_TAGS = frozenset(["p", "br", "li", "h2", "h3", "h4", "h5", "dd", "dt"])
 
 _INLINE = frozenset(
-    "a b i em strong span font small u sup sub abbr time p h2 h3 h4 h5 li ul ol br cite q mark dd dt dl".split()
+    ["a", "b", "i", "em", "strong", "span", "font", "small", "u", "sup", "sub", "abbr", "time", "p", "h2", "h3", "h4", "h5", "li", "ul", "ol", "br", "cite", "q", "mark", "dd", "dt", "dl"]
 )
 
 

@@ -4,6 +4,7 @@ story a script keeps in its page-state JSON, as text with paragraphs on lines.""
 from __future__ import annotations
 
 import html as html_lib
+import itertools
 import json
 import re
 from typing import Any
@@ -84,7 +85,7 @@ def split_like(body: str, guides: list[str]) -> list[str]:
         if at >= 0:
             cuts.update((at, at + len(guide)))
     edges = sorted(cuts)
-    return [p for p in (" ".join(body[a:b].split()) for a, b in zip(edges, edges[1:])) if p]
+    return [p for p in (" ".join(body[a:b].split()) for a, b in itertools.pairwise(edges)) if p]
 
 
 # Script blobs ---------------------------------------------------------------

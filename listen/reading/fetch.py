@@ -12,6 +12,7 @@ byte at a time cannot hold a reader; only text-like content types pass.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import re
@@ -26,7 +27,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from listen.config import ServiceSettings
 from listen.errors import FetchError, UnsafeURLError, UpstreamError
 
-__all__ = ["Page", "fetch", "check_address", "check_url", "resolve", "open_connection", "USER_AGENT"]
+__all__ = ["USER_AGENT", "Page", "check_address", "check_url", "fetch", "open_connection", "resolve"]
 
 USER_AGENT = "listen/0.1 (+self-hosted article reader)"
 MAX_REDIRECTS = 5
@@ -166,10 +167,8 @@ def check_url(url: str, settings: ServiceSettings) -> tuple[str, str, int]:
     _check_host_name(url, host)
     if parts.username or parts.password:
         raise UnsafeURLError(f"Refusing {url!r}: URLs with a user name or password are not fetched.")
-    try:
+    with contextlib.suppress(ValueError):  # a name: its addresses are checked once it is resolved
         check_address(str(ipaddress.ip_address(host)), settings.allow_private_hosts)
-    except ValueError:
-        pass  # a name: its addresses are checked once it is resolved
     return scheme, host, port or (443 if scheme == "https" else 80)
 
 
@@ -254,10 +253,8 @@ class _Deadline:
             # The socket as opened: http.client hands it to the response (conn.sock is then None).
             sock = getattr(conn, "opened", None)
             if sock is not None:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
         timer = threading.Timer(self.end - time.monotonic(), cut)
         timer.daemon = True

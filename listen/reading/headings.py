@@ -111,7 +111,7 @@ def restore_headings(paragraphs: list[str], tree: etree._Element) -> list[str]:
         if at is not None and (at == 0 or _heading_key(paragraphs[at - 1]) != key):
             inserts.append((at, text))
     for at, text in sorted(inserts, reverse=True):
-        paragraphs = paragraphs[:at] + [text] + paragraphs[at:]
+        paragraphs = [*paragraphs[:at], text, *paragraphs[at:]]
     return paragraphs
 
 

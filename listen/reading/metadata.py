@@ -149,7 +149,7 @@ def _byline_from_text(tree: etree._Element) -> list[str]:
 
 def page_language(tree: etree._Element) -> str:
     """Read the page's declared language ("en-GB" -> "en")."""
-    for value in tree.xpath("/html/@lang | /html/@xml:lang") + [meta_content(tree, "og:locale")]:
+    for value in [*tree.xpath("/html/@lang | /html/@xml:lang"), meta_content(tree, "og:locale")]:
         code = str(value).strip().replace("_", "-").split("-")[0].lower()
         if re.fullmatch(r"[a-z]{2,3}", code):
             return code

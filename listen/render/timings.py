@@ -8,6 +8,7 @@ really holds, never from estimates. Also the ID3 chapters, one per paragraph.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from listen.audio.format import SAMPLE_RATE
@@ -113,7 +114,7 @@ def _words(sentence: Sentence, chunks: list[list[list[int]]], start: int, stop: 
 
 def _parts(sentence: Sentence, chunks: list[tuple[int, int]], start: int, stop: int) -> list[dict[str, int]]:
     """Time each chunk of a long sentence, with the text it says; boundaries sit mid-pause."""
-    bounds = [start] + [(before[1] + after[0]) // 2 for before, after in zip(chunks, chunks[1:])] + [stop]
+    bounds = [start] + [(before[1] + after[0]) // 2 for before, after in itertools.pairwise(chunks)] + [stop]
     return [{"start_ms": ms(bounds[n]), "end_ms": ms(bounds[n + 1]), "text_start": a, "text_end": b}
             for n, (a, b) in enumerate(sentence.chunk_ranges())]
 

@@ -18,20 +18,14 @@ from collections import Counter
 from listen.errors import SettingsError
 from listen.text.wordlists import word_table
 
-__all__ = ["NORMALISED", "SUPPORTED", "LANGUAGES", "detect_language", "check_language", "primary_tag"]
+__all__ = ["LANGUAGES", "NORMALISED", "SUPPORTED", "check_language", "detect_language", "primary_tag"]
 
 # Languages with a normaliser of their own (listen/text/normalize.py, listen/text/numbers.py).
 NORMALISED = ("en", "es", "de", "fr", "pt", "it")
 SUPPORTED = NORMALISED  # the name older callers use
 
 # Languages espeak-ng speaks (its `--voices` list, by ISO 639 code): the ones we accept and detect.
-LANGUAGES = NORMALISED + (
-    "af", "am", "an", "ar", "as", "az", "ba", "be", "bg", "bn", "bs", "ca", "cs", "cv", "cy", "da", "el", "eo",
-    "et", "eu", "fa", "fi", "ga", "gd", "gn", "gu", "he", "hi", "hr", "ht", "hu", "hy", "ia", "id", "io", "is",
-    "ja", "ka", "kk", "kl", "kn", "ko", "ku", "ky", "la", "lb", "lt", "lv", "mi", "mk", "ml", "mr", "ms", "mt",
-    "my", "nb", "ne", "nl", "no", "om", "or", "pa", "pl", "qu", "ro", "ru", "sd", "si", "sk", "sl", "sq", "sr",
-    "sv", "sw", "ta", "te", "th", "tk", "tn", "tr", "tt", "ug", "uk", "ur", "uz", "vi", "zh", "yue", "cmn",
-)
+LANGUAGES = (*NORMALISED, "af", "am", "an", "ar", "as", "az", "ba", "be", "bg", "bn", "bs", "ca", "cs", "cv", "cy", "da", "el", "eo", "et", "eu", "fa", "fi", "ga", "gd", "gn", "gu", "he", "hi", "hr", "ht", "hu", "hy", "ia", "id", "io", "is", "ja", "ka", "kk", "kl", "kn", "ko", "ku", "ky", "la", "lb", "lt", "lv", "mi", "mk", "ml", "mr", "ms", "mt", "my", "nb", "ne", "nl", "no", "om", "or", "pa", "pl", "qu", "ro", "ru", "sd", "si", "sk", "sl", "sq", "sr", "sv", "sw", "ta", "te", "th", "tk", "tn", "tr", "tt", "ug", "uk", "ur", "uz", "vi", "zh", "yue", "cmn")
 
 # Frequent function words per language, chosen to tell apart the close pairs (data/stop_words.yaml).
 STOP_WORDS: dict[str, str] = word_table("listen.text", "stop_words.yaml")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from listen.text.wordlists import word_table
 
-__all__ = ["MONTHS", "spellings", "abbreviations", "spellings_of_month"]
+__all__ = ["MONTHS", "abbreviations", "spellings", "spellings_of_month"]
 
 _TABLE: dict[str, list[list[str]]] = word_table("listen.text", "months.yaml")
 

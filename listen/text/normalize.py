@@ -24,7 +24,7 @@ from listen.text.textmap import MappedText, Span
 if TYPE_CHECKING:
     from listen.text.lexicon import Lexicon
 
-__all__ = ["to_spoken", "to_spoken_with_map", "spell", "ACRONYM_WORDS", "LANGUAGES"]
+__all__ = ["ACRONYM_WORDS", "LANGUAGES", "spell", "to_spoken", "to_spoken_with_map"]
 
 # All-capital words read as words, whatever the pronounceability rule says.
 ACRONYM_WORDS = {
@@ -379,7 +379,7 @@ def _symbols(t: MappedText, language: str) -> None:
     """Say the symbols a reader says (&, @, #, °, +, =) and drop the rest."""
     words = WORDS[language]
     t.sub(r"\s*&\s*", f" {words['and']} ")
-    t.sub(r"#(?=[A-Za-z])", "hashtag " if language == "en" else "hashtag ")
+    t.sub(r"#(?=[A-Za-z])", "hashtag ")
     t.sub(r"\s*@\s*", f" {words['at']} ")
     t.sub(r"\s*°", f" {words['degrees']}")
     t.sub(r"\s*%", f" {words['percent']}")

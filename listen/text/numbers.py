@@ -16,8 +16,19 @@ from listen.text.months import MONTHS, abbreviations
 from listen.text.phones import PHONE_PASSES
 from listen.text.textmap import MappedText
 
-__all__ = ["LANGUAGES", "WORDS", "MONTHS", "cardinal", "ordinal", "year", "decimal", "digits", "parse_number",
-           "verbalize_numbers", "verbalize_mapped"]
+__all__ = [
+    "LANGUAGES",
+    "MONTHS",
+    "WORDS",
+    "cardinal",
+    "decimal",
+    "digits",
+    "ordinal",
+    "parse_number",
+    "verbalize_mapped",
+    "verbalize_numbers",
+    "year",
+]
 
 # Words spoken around numbers, per language.
 WORDS = {
@@ -306,10 +317,7 @@ def _money(m: re.Match, language: str) -> str:
 def _meridiem(m: re.Match, language: str) -> str:
     """"p.m.", "PM", "a.m" after a time: said as letters (espeak pauses after "p.m." before a capital)."""
     pm = m.group("ampm")[0] in "pP"
-    if language == "en":
-        said = " P M" if pm else " eigh M"
-    else:
-        said = " p.m." if pm else " a.m."
+    said = (" P M" if pm else " eigh M") if language == "en" else (" p.m." if pm else " a.m.")
     if m.group("dash"):  # "10 a.m.-4 p.m."
         return f"{said} {WORDS[language]['to']} "
     # The abbreviation's full stop may also end the sentence.
@@ -347,10 +355,7 @@ def _date_words(day: int, month: int, year_text: str | None, language: str, day_
     if language == "fr" and day == 1:
         day_words = "premier"
     joiner = {"es": " de ", "pt": " de ", "de": ". ", "fr": " ", "it": " "}[language]
-    if language == "de":
-        spoken = f"{ordinal(day, 'de')} {name}"
-    else:
-        spoken = f"{day_words}{joiner}{name}"
+    spoken = f"{ordinal(day, 'de')} {name}" if language == "de" else f"{day_words}{joiner}{name}"
     if year_text:
         spoken += (" de " if language in ("es", "pt") else " ") + year(int(year_text), language)
     return spoken
@@ -436,10 +441,7 @@ def _vulgar(m: re.Match, language: str) -> str:
 
 def _decade(m: re.Match, language: str) -> str:
     century, decade = m.group("century"), m.group("decade")
-    if century:
-        spoken = year(int(century + decade), language)
-    else:
-        spoken = cardinal(int(decade), language)
+    spoken = year(int(century + decade), language) if century else cardinal(int(decade), language)
     if language != "en":
         return spoken
     return spoken[:-1] + "ies" if spoken.endswith("y") else spoken + "s"

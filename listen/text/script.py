@@ -56,7 +56,7 @@ class Sentence:
         starts[0] = 0
         for i in range(1, len(starts)):
             starts[i] = max(starts[i], starts[i - 1])
-        return list(zip(starts, starts[1:] + [len(self.text)]))
+        return list(zip(starts, [*starts[1:], len(self.text)]))
 
 
 @dataclass

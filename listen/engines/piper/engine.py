@@ -26,7 +26,7 @@ from listen.engines.piper.voices import (
 from listen.engines.piper.word_timings import word_timings
 from listen.errors import EngineError
 
-__all__ = ["PiperEngine", "BUNDLED", "MAX_INFERENCE_CHARS", "length_scale"]
+__all__ = ["BUNDLED", "MAX_INFERENCE_CHARS", "PiperEngine", "length_scale"]
 
 # Pace calibration (bench/rate_calibration.py: the seed article's first 14 chunks, 323
 # words, each trimmed as the pipeline trims it; words / seconds of speech, pauses at

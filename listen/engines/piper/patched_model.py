@@ -54,10 +54,8 @@ def aligned_model(model: Path) -> Path | bytes:
     if target.is_file():
         return target
     patched = onnx.load(str(model))
-    try:
+    with contextlib.suppress(ValueError):  # already patched, or a model without the tensor: no word timings from it
         add_alignment_output(patched)
-    except ValueError:
-        pass  # already patched, or a model without the tensor: no word timings from it
     _fix_noise(patched)
     _decoder_2d(patched)
     # The unoptimised model onnxruntime reads from; only the optimised one is renamed into place.

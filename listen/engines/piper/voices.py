@@ -131,7 +131,7 @@ def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
         return str(entry[2])
     digest = sha256_file(Path(path))
     known = known if isinstance(known, dict) else {}
-    known[path] = stamp + [digest]
+    known[path] = [*stamp, digest]
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(store, json.dumps(known))
