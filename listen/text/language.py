@@ -25,16 +25,23 @@ NORMALISED = ("en", "es", "de", "fr", "pt", "it")
 SUPPORTED = NORMALISED  # the name older callers use
 
 # Languages espeak-ng speaks (its `--voices` list, by ISO 639 code): the ones we accept and detect.
-LANGUAGES = (*NORMALISED, "af", "am", "an", "ar", "as", "az", "ba", "be", "bg", "bn", "bs", "ca", "cs", "cv", "cy", "da", "el", "eo", "et", "eu", "fa", "fi", "ga", "gd", "gn", "gu", "he", "hi", "hr", "ht", "hu", "hy", "ia", "id", "io", "is", "ja", "ka", "kk", "kl", "kn", "ko", "ku", "ky", "la", "lb", "lt", "lv", "mi", "mk", "ml", "mr", "ms", "mt", "my", "nb", "ne", "nl", "no", "om", "or", "pa", "pl", "qu", "ro", "ru", "sd", "si", "sk", "sl", "sq", "sr", "sv", "sw", "ta", "te", "th", "tk", "tn", "tr", "tt", "ug", "uk", "ur", "uz", "vi", "zh", "yue", "cmn")
+LANGUAGES = (*NORMALISED, *"""
+af am an ar as az ba be bg bn bs ca cs cv cy da el eo et eu fa fi ga gd gn gu he hi hr ht hu hy ia
+id io is ja ka kk kl kn ko ku ky la lb lt lv mi mk ml mr ms mt my nb ne nl no om or pa pl qu ro ru
+sd si sk sl sq sr sv sw ta te th tk tn tr tt ug uk ur uz vi zh yue cmn
+""".split())
 
 # Frequent function words per language, chosen to tell apart the close pairs (data/stop_words.yaml).
 STOP_WORDS: dict[str, str] = word_table("listen.text", "stop_words.yaml")
 _WORDS = {lang: set(words.split()) for lang, words in STOP_WORDS.items()}
 # Letters few of the languages use: a tie-breaker for short texts (shared ones count for each).
+# fmt: off
 _MARKERS = {"es": "ñ¿¡", "de": "ßäöü", "fr": "çèêëœ", "pt": "ãõ", "it": "ì", "pl": "ąęłńśźż", "tr": "ğışİöü",
             "ro": "ășțâî", "cs": "ěřůčšž", "hu": "őű", "vi": "ơưđạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ",
             "sv": "åäö", "da": "æøå", "no": "æøå", "nl": "ĳ"}
+# fmt: on
 # Scripts that name their language: (first, last code point, language).
+# fmt: off
 _SCRIPTS = [
     (0x0370, 0x03FF, "el"), (0x0400, 0x04FF, "ru"), (0x0530, 0x058F, "hy"), (0x0590, 0x05FF, "he"),
     (0x0600, 0x06FF, "ar"), (0x0900, 0x097F, "hi"), (0x0980, 0x09FF, "bn"), (0x0A00, 0x0A7F, "pa"),
@@ -43,11 +50,14 @@ _SCRIPTS = [
     (0x1000, 0x109F, "my"), (0x10A0, 0x10FF, "ka"), (0x1100, 0x11FF, "ko"), (0x1200, 0x137F, "am"),
     (0x3040, 0x30FF, "ja"), (0x3130, 0x318F, "ko"), (0x4E00, 0x9FFF, "zh"), (0xAC00, 0xD7AF, "ko"),
 ]
+# fmt: on
 # Within a script, letters that point to one of its other languages.
+# fmt: off
 _SCRIPT_MARKERS = {
     "ru": {"be": "ў", "uk": "іїєґ", "sr": "ђјљњћџ", "mk": "ѓќѕ", "bg": "ѝ"},
     "ar": {"fa": "پچژگی", "ur": "ٹڈڑںےھ"},
 }
+# fmt: on
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _TEXT_LIMIT = 5000  # characters looked at: a few paragraphs decide, and the work stays bounded
 

@@ -27,28 +27,33 @@ if TYPE_CHECKING:
 __all__ = ["ACRONYM_WORDS", "LANGUAGES", "spell", "to_spoken", "to_spoken_with_map"]
 
 # All-capital words read as words, whatever the pronounceability rule says.
+# fmt: off
 ACRONYM_WORDS = {
     "NASA", "NATO", "UNESCO", "UNICEF", "OPEC", "FIFA", "UEFA", "AIDS", "COVID", "NAFTA", "ASEAN",
     "INTERPOL", "SWAT", "ICE", "ISIS", "SARS", "MERS", "FEMA", "DARPA", "CERN", "LASER", "RADAR",
     "SCUBA", "GIF", "OSHA", "MERCOSUR", "ALBA", "FARC", "ELN", "EFTA", "EURO", "TASS", "ANSA",
     "UNAMA", "UNHCR", "MAGA", "NIMBY", "SEAL", "SEALS", "CAT", "PIN", "OK",
 }
+# fmt: on
 # Respellings for those of them espeak-ng says wrong as written ("Unesco" as "un-esco").
 ACRONYM_SAY = {"UNESCO": "Yoonesco", "FEMA": "Feema", "UEFA": "Yoo-aifa", "COVID": "Kohvid"}
 # ...and these are spelled out even though they look pronounceable.
 ACRONYM_LETTERS = {"DEA", "USA", "FBI", "CIA", "IMF", "EU", "UN", "UK", "US", "CEO", "NGO", "BBC", "CNN",
                    "AP", "AFP", "OAS", "OECD", "NYPD", "LAPD", "IRS", "NBA", "NFL", "GOP", "DOJ", "WHO"}
 # Time zones are said as letters, never as words ("CEST" is not "sest").
+# fmt: off
 TIME_ZONES = {"UTC", "GMT", "BST", "IST", "CET", "CEST", "EET", "EEST", "MSK", "EST", "EDT", "CST",
               "CDT", "MST", "MDT", "PST", "PDT", "AKST", "AKDT", "HST", "ADT", "NST", "NDT", "ET", "CT", "MT",
               "PT", "AEST", "AEDT", "ACST", "ACDT", "AWST", "NZST", "NZDT", "JST", "KST", "HKT", "SGT", "WIB", "SAST",
               "WAT", "EAT", "BRT"}
+# fmt: on
 ACRONYM_LETTERS |= TIME_ZONES
 # Onsets English words may start with; an acronym starting otherwise is spelled ("NCAA").
 _ONSETS = {"bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "pl", "pr", "sc", "sh", "sk", "sl",
            "sm", "sn", "sp", "st", "sw", "th", "tr", "tw", "wh", "wr", "kn", "ph", "qu"}
 _VOWELS = set("AEIOUY")
 
+# fmt: off
 TITLES_EN = {
     "Dr": "Doctor", "Mr": "Mister", "Mrs": "Missiz", "Ms": "Miz", "Prof": "Professor", "Gen": "General",
     "Sen": "Senator", "Rep": "Representative", "Gov": "Governor", "Lt": "Lieutenant", "Col": "Colonel",
@@ -56,13 +61,17 @@ TITLES_EN = {
     "Rev": "Reverend", "Hon": "Honourable", "Pres": "President", "Supt": "Superintendent",
     "Mt": "Mount", "Ft": "Fort", "Messrs": "Messieurs",
 }
+# fmt: on
 SUFFIXES_EN = {"Jr": "Junior", "Sr": "Senior", "Inc": "Incorporated", "Ltd": "Limited", "Corp": "Corporation",
                "Co": "Company", "Bros": "Brothers", "Ave": "Avenue", "Blvd": "Boulevard", "Rd": "Road"}
+# fmt: off
 PHRASES_EN = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus", "vs": "versus",
               "approx.": "approximately", "est.": "established", "dept.": "department", "cf.": "compare",
               "et al.": "and others", "a.k.a.": "also known as", "aka": "also known as"}
+# fmt: on
 # "c. 1850": circa, before a year only (elsewhere "c." is an initial).
 _CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.(?= \d{3,4}\b)")
+# fmt: off
 TITLES = {
     "es": {"Sr": "señor", "Sra": "señora", "Srta": "señorita", "Dr": "doctor", "Dra": "doctora", "Ud": "usted"},
     "de": {"Dr": "Doktor", "Prof": "Professor", "Hr": "Herr", "Fr": "Frau"},
@@ -70,6 +79,8 @@ TITLES = {
     "pt": {"Sr": "senhor", "Sra": "senhora", "Dr": "doutor", "Dra": "doutora"},
     "it": {"Sig": "signor", "Sig.ra": "signora", "Dott": "dottor", "Prof": "professor"},
 }
+# fmt: on
+# fmt: off
 PHRASES = {
     "es": {"etc.": "etcétera", "p. ej.": "por ejemplo", "EE.UU.": "Estados Unidos", "EE. UU.": "Estados Unidos"},
     "de": {"z.B.": "zum Beispiel", "z. B.": "zum Beispiel", "usw.": "und so weiter", "bzw.": "beziehungsweise",
@@ -78,11 +89,15 @@ PHRASES = {
     "pt": {"etc.": "etcétera", "p. ex.": "por exemplo", "EUA": "Estados Unidos"},
     "it": {"ecc.": "eccetera", "ad es.": "ad esempio"},
 }
+# fmt: on
 
 # Roman numerals after these words are counted ("World War two"); after a ruler's name, ranked.
+# fmt: off
 _ROMAN_CARDINAL_AFTER = {"War", "Bowl", "Chapter", "Part", "Volume", "Vol", "Act", "Phase", "Episode",
                          "Article", "Title", "Class", "Type", "Stage", "Level", "Book", "Round", "Section",
                          "Schedule", "Grade", "Category", "Apollo", "Vatican", "Rocky"}
+# fmt: on
+# fmt: off
 _REGNAL_NAMES = {
     "Leo", "John", "Paul", "Benedict", "Pius", "Gregory", "Innocent", "Clement", "Urban", "Boniface", "Sixtus",
     "Henry", "Edward", "George", "William", "Charles", "Elizabeth", "Louis", "Richard", "James", "Mary",
@@ -92,6 +107,7 @@ _REGNAL_NAMES = {
     "Stephen", "Anne", "Victoria", "Wilhelm", "Friedrich", "Ludwig", "Otto", "Pedro", "João", "Manuel", "Henri",
     "Léon", "Jean", "Pie", "Benoît", "León", "Juan Pablo", "Pablo", "Benedicto",
 }
+# fmt: on
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _ROMAN = re.compile(r"^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 
@@ -188,11 +204,13 @@ _TLDS = "com|org|net|gov|edu|int|info|io|co|uk|us|eu|de|fr|es|it|pt|br|mx|ar|bo|
 _EXTENSIONS = "pdf|docx?|xlsx?|pptx?|txt|csv|json|xml|html?|jpe?g|png|gif|mp3|mp4|wav|zip|exe|py|js|log|md"
 _SLASH = {"en": "slash", "es": "barra", "de": "Schrägstrich", "fr": "slash", "pt": "barra", "it": "slash"}
 # Marks inside an e-mail's name, said as the reader would spell them out ("." is the language's "dot").
+# fmt: off
 _MARKS = {".": {},
           "_": {"en": "underscore", "es": "guion bajo", "de": "Unterstrich", "fr": "tiret bas", "pt": "sublinhado",
                 "it": "trattino basso"},
           "-": {"en": "dash", "es": "guion", "de": "Bindestrich", "fr": "tiret", "pt": "hífen", "it": "trattino"},
           "+": {"en": "plus", "es": "más", "de": "plus", "fr": "plus", "pt": "mais", "it": "più"}}
+# fmt: on
 
 
 def _said_host(host: str, language: str) -> str:

@@ -16,6 +16,7 @@ from listen.text.months import MONTHS, abbreviations
 from listen.text.phones import PHONE_PASSES
 from listen.text.textmap import MappedText
 
+# fmt: off
 __all__ = [
     "LANGUAGES",
     "MONTHS",
@@ -29,8 +30,10 @@ __all__ = [
     "verbalize_numbers",
     "year",
 ]
+# fmt: on
 
 # Words spoken around numbers, per language.
+# fmt: off
 WORDS = {
     "en": {"percent": "percent", "minus": "minus", "to": "to", "and": "and", "point": "point",
            "page": "page", "pages": "pages", "number": "number", "degrees": "degrees", "link": "link to",
@@ -57,6 +60,7 @@ WORDS = {
            "at": "chiocciola", "dot": "punto", "oclock": "in punto", "oh": "zero", "half": "e mezzo", "over": "su",
            "seconds": "secondi", "by": "per", "times": "volte"},
 }
+# fmt: on
 
 # num2words names Portuguese "pt" (European); Brazilian news is the bulk, so prefer pt_BR.
 _N2W_LANG = {"pt": "pt_BR"}
@@ -138,6 +142,7 @@ def digits(text: str, language: str = "en") -> str:
 # never scans a long run of digits and commas from every start (issue 15: linear time).
 _NUM = r"(?:\d[\d,.]{0,40}\d|\d)"
 # Symbol or ISO code -> (one, many, one hundredth, many hundredths), English.
+# fmt: off
 _CURRENCIES = {
     "$": ("dollar", "dollars", "cent", "cents"),
     "US$": ("dollar", "dollars", "cent", "cents"),
@@ -156,13 +161,16 @@ _CURRENCIES = {
     "₺": ("lira", "lira", "kurus", "kurus"), "₦": ("naira", "naira", "kobo", "kobo"),
     "₱": ("peso", "pesos", "centavo", "centavos"), "₪": ("shekel", "shekels", "agora", "agorot"),
 }
+# fmt: on
 # ISO 4217 codes, before or after the amount ("JPY 1,000", "500 CHF"), as the symbol they stand for.
+# fmt: off
 _CODES = {
     "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CAD": "C$", "AUD": "A$", "NZD": "NZ$",
     "HKD": "HK$", "SGD": "S$", "BRL": "R$", "KRW": "₩", "RUB": "₽", "TRY": "₺", "NGN": "₦",
     "ILS": "₪", "CHF": "CHF", "CNY": "CNY", "RMB": "CNY", "SEK": "SEK", "NOK": "NOK", "DKK": "DKK",
     "MXN": "MXN", "ZAR": "ZAR", "PLN": "PLN",
 }
+# fmt: on
 _CURRENCIES.update({
     "CHF": ("Swiss franc", "Swiss francs", "centime", "centimes"),
     "CNY": ("yuan", "yuan", "fen", "fen"),
@@ -173,6 +181,7 @@ _CURRENCIES.update({
     "ZAR": ("rand", "rand", "cent", "cents"),
     "PLN": ("zloty", "zloty", "grosz", "groszy"),
 })
+# fmt: off
 _CURRENCY_WORDS = {
     "es": {"$": ("dólar", "dólares"), "€": ("euro", "euros"), "£": ("libra", "libras")},
     "de": {"$": ("Dollar", "Dollar"), "€": ("Euro", "Euro"), "£": ("Pfund", "Pfund")},
@@ -180,7 +189,9 @@ _CURRENCY_WORDS = {
     "pt": {"$": ("dólar", "dólares"), "€": ("euro", "euros"), "£": ("libra", "libras")},
     "it": {"$": ("dollaro", "dollari"), "€": ("euro", "euro"), "£": ("sterlina", "sterline")},
 }
+# fmt: on
 _CENTS = {"es": "céntimos", "de": "Cent", "fr": "centimes", "pt": "cêntimos", "it": "centesimi"}
+# fmt: off
 _SCALES = {
     "thousand": "thousand", "k": "thousand", "million": "million", "m": "million", "mn": "million",
     "mln": "million", "billion": "billion", "bn": "billion", "b": "billion", "trillion": "trillion",
@@ -191,10 +202,12 @@ _SCALES = {
     "milhões": "million", "milhão": "million", "bilhões": "billion",
     "crore": "crore", "crores": "crore", "cr": "crore", "lakh": "lakh", "lakhs": "lakh",  # Indian English
 }
+# fmt: on
 _SCALE_RE = "|".join(re.escape(k) for k in sorted(_SCALES, key=len, reverse=True))
 # Capital scale letters count only written against the number ("$7M", "€1.2B"): "$5 M" is not a scale.
 _UPPER_SCALES = {"K": "thousand", "M": "million", "MN": "million", "Mn": "million", "B": "billion",
                  "BN": "billion", "Bn": "billion", "T": "trillion", "TN": "trillion", "Tn": "trillion"}
+# fmt: off
 _SCALE_WORDS = {
     "es": {"thousand": "mil", "million": "millones", "billion": "mil millones", "trillion": "billones"},
     "de": {"thousand": "tausend", "million": "Millionen", "billion": "Milliarden", "trillion": "Billionen"},
@@ -202,7 +215,9 @@ _SCALE_WORDS = {
     "pt": {"thousand": "mil", "million": "milhões", "billion": "bilhões", "trillion": "trilhões"},
     "it": {"thousand": "mila", "million": "milioni", "billion": "miliardi", "trillion": "bilioni"},
 }
+# fmt: on
 # Unit symbol -> (singular, plural), English; other languages keep the symbol's own reading.
+# fmt: off
 UNITS = {
     "km/h": ("kilometre per hour", "kilometres per hour"), "kph": ("kilometre per hour", "kilometres per hour"),
     "mph": ("mile per hour", "miles per hour"), "m/s": ("metre per second", "metres per second"),
@@ -233,6 +248,7 @@ UNITS = {
     "sq. km": ("square kilometre", "square kilometres"), "sq mi": ("square mile", "square miles"),
     "sq. mi": ("square mile", "square miles"),
 }
+# fmt: on
 # Units in capitals ("5KM", "100 MPH") read as the unit they shout; only those that cannot be something else.
 UNITS.update({unit.upper(): UNITS[unit] for unit in ("km", "kg", "kph", "mph", "km/h", "cm", "mm", "ml", "mg",
                                                       "lbs", "lb", "oz", "kcal", "kWh")})
@@ -531,12 +547,14 @@ def _ip(m: re.Match, language: str) -> str:
 _CODE_CUES = (r"(?i:ending in|ends in|ending|code|codes|zip|zipcode|postcode|postal code|pin|passcode|password"
               r"|account(?: number| no\.)?|card number|serial(?: number)?|tracking number|order(?: number| no\.)"
               r"|reference number|confirmation number|id number)|ID")
+# fmt: off
 _PER = {"s": "second", "sec": "second", "h": "hour", "hr": "hour", "hour": "hour", "d": "day", "day": "day",
         "wk": "week", "week": "week", "mo": "month", "month": "month", "yr": "year", "year": "year",
         "min": "minute", "minute": "minute", "night": "night", "person": "person", "head": "head",
         "capita": "capita", "kg": "kilogram", "km": "kilometre", "mile": "mile", "l": "litre", "litre": "litre",
         "liter": "liter", "gallon": "gallon", "gal": "gallon", "share": "share", "barrel": "barrel",
         "bbl": "barrel", "tonne": "tonne", "ton": "ton", "unit": "unit", "dose": "dose"}
+# fmt: on
 _PER_RE = "|".join(sorted(_PER, key=len, reverse=True))
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _CURRENCY_SYMBOL = r"US\$|NZ\$|HK\$|C\$|A\$|S\$|R\$|(?<![\w])Rs\.?(?=\s?\d)|[$€£¥₹₩₽₺₦₱₪]"
@@ -545,6 +563,7 @@ _MONEY_SCALE = rf"(?:(?P<uscale>{'|'.join(sorted(_UPPER_SCALES, key=len, reverse
                rf"|\s?(?P<scale>{_SCALE_RE})(?!\w))"
 
 # (pattern, replacement) in the order they must run: the specific before the general.
+# fmt: off
 _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # IP addresses before anything reads their parts as decimals or dates: 192.168.0.1
     (re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\w|\.\d)"), _ip),
@@ -643,6 +662,7 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?<![\w.,])(\d{1,6})\.?[ºª]"), lambda m, lang: ordinal(int(m.group(1)), lang)),  # 1.º, 2ª
     (re.compile(rf"(?<![\w.,])({_NUM})(?![\w]|[.,]\d)"), lambda m, lang: _cardinal_or_digits(m.group(1), lang)),
 ]
+# fmt: on
 
 
 _YEAR_CUES = {"in", "after", "since", "before", "by", "until", "till", "from", "around", "circa", "c.", "ca.",

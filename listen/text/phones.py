@@ -16,9 +16,11 @@ from num2words import num2words
 __all__ = ["PHONE_PASSES"]
 
 # Words after which "555-1234" is a number to ring rather than a range.
+# fmt: off
 _PHONE_CUES = {"call", "calls", "called", "calling", "dial", "dials", "dialed", "dialled", "dialing", "dialling",
                "phone", "phoned", "telephone", "tel", "tel.", "fax", "text", "hotline", "helpline", "line",
                "number", "reach", "contact", "ring", "at"}
+# fmt: on
 # Before an emergency number: "call 911"; after it: "a 911 call", "999 operators".
 _EMERGENCY_BEFORE = {"call", "calls", "called", "calling", "dial", "dials", "dialed", "dialled", "dialing",
                      "dialling", "ring", "rang", "phoned", "to"}
@@ -86,6 +88,7 @@ def _emergency(m: re.Match, language: str) -> str:
     return m.group(0)
 
 
+# fmt: off
 PHONE_PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # toll-free: 1-800-555-0199, 1 (888) 555 0123, 800-555-0100
     (re.compile(r"(?<![\w+-])(?P<one>\+?1[\s.-]?)?\(?(?P<area>8(?:00|88|77|66|55|44|33))\)?"
@@ -106,3 +109,4 @@ PHONE_PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # call 911, a 999 operator
     (re.compile(r"(?<![\w.,$€£+-])(?:911|999|112)(?![\w-]|[.,]\d)"), _emergency),
 ]
+# fmt: on

