@@ -21,7 +21,9 @@ def naive_seconds(text_path: Path, tmp: Path) -> float:
     wav, mp3 = tmp / "naive.wav", tmp / "naive.mp3"
     start = time.perf_counter()
     subprocess.run(["espeak-ng", "-w", str(wav), "-f", str(text_path)], check=True)
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-b:a", "64k", str(mp3)], check=True)
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-b:a", "64k", str(mp3)], check=True
+    )
     return time.perf_counter() - start
 
 
@@ -37,8 +39,14 @@ def stop(process: subprocess.Popen, timeout: float = 15) -> None:
 def start_server(port: int, cache: Path, **env: str) -> subprocess.Popen:
     """Start `listen serve` on loopback, wait for its "serving" line, then drain its log in a thread."""
     environ = dict(os.environ, PYTHONPATH=str(ROOT), **env)
-    proc = subprocess.Popen([sys.executable, "-m", "listen", "serve", "--port", str(port), "--cache-dir", str(cache)],
-                            cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "listen", "serve", "--port", str(port), "--cache-dir", str(cache)],
+        cwd=ROOT,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     if "serving" not in line:

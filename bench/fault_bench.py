@@ -37,8 +37,9 @@ PHASE_S = 120  # no loop runs longer than this
 PLANNING_S = 90  # how long to watch one huge post being planned
 
 
-def call(port: int, method: str, path: str, body: dict | None = None,
-         headers: dict | None = None) -> tuple[int, dict[str, str], bytes, float]:
+def call(
+    port: int, method: str, path: str, body: dict | None = None, headers: dict | None = None
+) -> tuple[int, dict[str, str], bytes, float]:
     """One request: status, headers, body and seconds taken."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=PHASE_S)
     data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
@@ -74,7 +75,9 @@ def latencies(values: list[float]) -> str:
         return "none"
     ordered = sorted(values)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    return f"{len(values)} requests, p50 {ms(statistics.median(values))}, p99 {ms(p99)}, max {ms(ordered[-1])}"
+    return (
+        f"{len(values)} requests, p50 {ms(statistics.median(values))}, p99 {ms(p99)}, max {ms(ordered[-1])}"
+    )
 
 
 # -- part 1 ------------------------------------------------------------------------------------------
@@ -85,7 +88,7 @@ def big_texts() -> dict[str, str]:
     return {
         "1.9 MB of prose": "A Very Long Article\n\n" + sentence * (1_900_000 // len(sentence)),
         "1.9 MB single word": "a" * 1_900_000,
-        "470,000 emoji": "\U0001F600" * 470_000,
+        "470,000 emoji": "\U0001f600" * 470_000,
     }
 
 
@@ -105,10 +108,15 @@ def huge_posts(port: int) -> None:
                     planned_after = time.monotonic() - began
                     break
         waited = time.monotonic() - began
-        planned = f"planned in {planned_after:.1f} s" if planned_after is not None else \
-            f"still planning when the GETs stopped, {waited:.1f} s after the POST"
-        print(f"  {name}: POST answered {status} in {ms(took)}; {planned}; GET /api/v1/voices meanwhile: "
-              f"{latencies(gets)}")
+        planned = (
+            f"planned in {planned_after:.1f} s"
+            if planned_after is not None
+            else f"still planning when the GETs stopped, {waited:.1f} s after the POST"
+        )
+        print(
+            f"  {name}: POST answered {status} in {ms(took)}; {planned}; GET /api/v1/voices meanwhile: "
+            f"{latencies(gets)}"
+        )
 
 
 # -- part 2 ------------------------------------------------------------------------------------------
@@ -116,21 +124,33 @@ def huge_posts(port: int) -> None:
 
 def slow_pages(port: int, ready: str) -> None:
     # The whole answer, headers and all, one byte a second.
-    drip = DripServer("headers", every_s=1.0, head=b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n",
-                      body=b"<p>slow</p>" * 100)
+    drip = DripServer(
+        "headers",
+        every_s=1.0,
+        head=b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n",
+        body=b"<p>slow</p>" * 100,
+    )
     try:
         answers: list[tuple[int, dict[str, str], bytes, float]] = []
         for n in range(40):
-            answers.append(call(port, "POST", "/api/v1/articles", {"url": f"http://127.0.0.1:{drip.port}/{n}"}))
+            answers.append(
+                call(port, "POST", "/api/v1/articles", {"url": f"http://127.0.0.1:{drip.port}/{n}"})
+            )
         taken = [json.loads(a[2])["id"] for a in answers if a[0] == 202]
         refused = [a for a in answers if a[0] == 503]
         retry = sorted({a[1].get("Retry-After", "none") for a in refused})
-        print(f"  40 posts of a drip URL: {len(taken)} taken (202), {len(refused)} refused with 503 "
-              f"(Retry-After {', '.join(retry) or '-'}), others {len(answers) - len(taken) - len(refused)}; "
-              f"POSTs answered in at most {ms(max(a[3] for a in answers))}")
+        print(
+            f"  40 posts of a drip URL: {len(taken)} taken (202), {len(refused)} refused with 503 "
+            f"(Retry-After {', '.join(retry) or '-'}), others {len(answers) - len(taken) - len(refused)}; "
+            f"POSTs answered in at most {ms(max(a[3] for a in answers))}"
+        )
         audio, pages, status = [], [], []
         for _ in range(30):
-            audio.append(call(port, "GET", f"/api/v1/articles/{ready}/audio.mp3", headers={"Range": "bytes=0-65535"})[3])
+            audio.append(
+                call(port, "GET", f"/api/v1/articles/{ready}/audio.mp3", headers={"Range": "bytes=0-65535"})[
+                    3
+                ]
+            )
             pages.append(call(port, "GET", f"/a/{ready}")[3])
             status.append(call(port, "GET", f"/api/v1/articles/{taken[0]}")[3])
         print(f"  meanwhile, Range GETs of a ready MP3: {latencies(audio)}")
@@ -144,7 +164,9 @@ def slow_pages(port: int, ready: str) -> None:
                 error = shown.get("error", "")
                 break
             time.sleep(0.5)
-        print(f"  the first drip post failed {time.monotonic() - began:.1f} s after the figures above: {error!r}")
+        print(
+            f"  the first drip post failed {time.monotonic() - began:.1f} s after the figures above: {error!r}"
+        )
     finally:
         drip.close()
 
@@ -162,17 +184,19 @@ def damaged_audio(port: int, cache: Path, text: str) -> None:
         raw = bytearray(mp3.read_bytes())
         if name.startswith("64"):
             middle = len(raw) // 2
-            raw[middle:middle + 64] = bytes(b ^ 0xFF for b in raw[middle:middle + 64])
+            raw[middle : middle + 64] = bytes(b ^ 0xFF for b in raw[middle : middle + 64])
         else:
             raw = raw[: len(raw) // 3]
         mp3.write_bytes(bytes(raw))
         status, headers, body, took = call(port, "GET", path)
-        ok = body in (good, good[good.find(b"\xff\xf3"):])
+        ok = body in (good, good[good.find(b"\xff\xf3") :])
         damaged_served += body == bytes(raw)
         status2, _, body2, took2 = call(port, "GET", path)
-        print(f"  {name}: next GET {status} ({headers.get('Cache-Control')}) in {ms(took)}, "
-              f"{len(body):,} bytes, {'the new render' if ok else 'NOT the good audio'}; "
-              f"then {status2} in {ms(took2)}, {'identical to the original' if body2 == good else 'DIFFERENT'}")
+        print(
+            f"  {name}: next GET {status} ({headers.get('Cache-Control')}) in {ms(took)}, "
+            f"{len(body):,} bytes, {'the new render' if ok else 'NOT the good audio'}; "
+            f"then {status2} in {ms(took2)}, {'identical to the original' if body2 == good else 'DIFFERENT'}"
+        )
     print(f"  damaged bytes served: {damaged_served} of 2 GETs")
 
 
@@ -184,8 +208,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         cache = tmp / "cache"
-        text = "A Damaged Article\n\nIts first paragraph has two sentences. Here is the second one.\n\n" \
-               "The last paragraph is short. It ends now.\n"
+        text = (
+            "A Damaged Article\n\nIts first paragraph has two sentences. Here is the second one.\n\n"
+            "The last paragraph is short. It ends now.\n"
+        )
 
         port = free_port()
         server = start_server(port, cache)
@@ -202,8 +228,14 @@ def main() -> int:
             return 0
         redis = RedisServer(tmp).start()
         port = free_port()
-        server = start_server(port, cache, LISTEN_REDIS_URL=redis.url,
-                       LISTEN_ALLOW_PRIVATE_HOSTS="1", LISTEN_FETCH_DEADLINE_S="20", LISTEN_INTAKE_TIMEOUT_S="60")
+        server = start_server(
+            port,
+            cache,
+            LISTEN_REDIS_URL=redis.url,
+            LISTEN_ALLOW_PRIVATE_HOSTS="1",
+            LISTEN_FETCH_DEADLINE_S="20",
+            LISTEN_INTAKE_TIMEOUT_S="60",
+        )
         try:
             if "1" in items:
                 print("item 1: huge posts (planned in the intake pool; enqueued, not rendered)")

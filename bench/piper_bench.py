@@ -50,16 +50,38 @@ def naive_piper_seconds(text_path: Path, tmp: Path) -> float:
     wav, mp3 = tmp / "naive.wav", tmp / "naive.mp3"
     start = time.perf_counter()
     with open(text_path, "rb") as text:
-        subprocess.run([sys.executable, "-m", "piper", "-m", str(model), "-c", str(config), "-f", str(wav)],
-                       stdin=text, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-b:a", "64k", str(mp3)], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "piper", "-m", str(model), "-c", str(config), "-f", str(wav)],
+            stdin=text,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), "-b:a", "64k", str(mp3)], check=True
+    )
     return time.perf_counter() - start
 
 
 def speak(text: Path, cache: Path, out: Path, jobs: int = 2, threads: int = 1) -> float:
     env = dict(os.environ, LISTEN_PIPER_THREADS=str(threads))
-    return timed([*LISTEN, "speak", str(text), "-o", str(out), "--cache-dir", str(cache), "--engine", "piper",
-                  "--jobs", str(jobs)], cwd=ROOT, env=env)
+    return timed(
+        [
+            *LISTEN,
+            "speak",
+            str(text),
+            "-o",
+            str(out),
+            "--cache-dir",
+            str(cache),
+            "--engine",
+            "piper",
+            "--jobs",
+            str(jobs),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
 
 
 def web_first_bytes(work: Path, naive: float, runs: int) -> None:
@@ -70,8 +92,10 @@ def web_first_bytes(work: Path, naive: float, runs: int) -> None:
         wait_until_ready(port, text)
         firsts = [first_audio_bytes(port, text, rate=175 + 5 * n)[0] for n in range(runs)]
         first = statistics.median(firsts)
-        print(f"POST -> first audio bytes (never-seen article): {first * 1000:.0f} ms = {first / naive:.3f}x naive "
-              f"(target <= 0.05x: {'ok' if first <= 0.05 * naive else 'MISSED'})")
+        print(
+            f"POST -> first audio bytes (never-seen article): {first * 1000:.0f} ms = {first / naive:.3f}x naive "
+            f"(target <= 0.05x: {'ok' if first <= 0.05 * naive else 'MISSED'})"
+        )
     finally:
         stop(server)
 
@@ -82,6 +106,7 @@ def other_articles(paths: list[Path], repeat: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="listen-piper-bench-"))
     try:
         for path in paths:
+
             def cold(path: Path = path) -> float:
                 shutil.rmtree(work / "cache", ignore_errors=True)
                 return speak(path, work / "cache", work / "out.mp3")
@@ -91,19 +116,28 @@ def other_articles(paths: list[Path], repeat: int) -> None:
 
             seconds, base, ratio = paired(cold, naive, repeat)
             words = len(path.read_text("utf-8").split())
-            print(f"{path.name:40} {words:5} words: cold {seconds:6.2f} s against naive {base:6.2f} s = {ratio:.3f}x")
+            print(
+                f"{path.name:40} {words:5} words: cold {seconds:6.2f} s against naive {base:6.2f} s = {ratio:.3f}x"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--skip-long", action="store_true")
     parser.add_argument("--skip-web", action="store_true")
     parser.add_argument("--only-long", action="store_true", help="just the memory of long articles")
-    parser.add_argument("--articles", nargs="+", type=Path, metavar="TEXT",
-                        help="instead: cold pairs on these texts (the naive pipeline reads the same file)")
+    parser.add_argument(
+        "--articles",
+        nargs="+",
+        type=Path,
+        metavar="TEXT",
+        help="instead: cold pairs on these texts (the naive pipeline reads the same file)",
+    )
     args = parser.parse_args()
     if args.articles:
         other_articles(args.articles, args.repeat)
@@ -129,15 +163,26 @@ def main() -> None:
 
         edited = edited_runs(speak, work, args.repeat)
 
-        print(f"each figure: the median of {args.repeat} runs, each right after a run of the naive neural "
-              "pipeline (python -m piper + ffmpeg -b:a 64k) on the seed article, voice en_US-joe-medium")
-        pairs = () if args.only_long else (
-            ("cold, 2 workers x 1 thread", cold, 0.6), ("cold, 1 worker x 2 threads", cold_threads, 0.6),
-            ("one sentence edited", edited, 0.1), ("unchanged again", again, 0.05))
+        print(
+            f"each figure: the median of {args.repeat} runs, each right after a run of the naive neural "
+            "pipeline (python -m piper + ffmpeg -b:a 64k) on the seed article, voice en_US-joe-medium"
+        )
+        pairs = (
+            ()
+            if args.only_long
+            else (
+                ("cold, 2 workers x 1 thread", cold, 0.6),
+                ("cold, 1 worker x 2 threads", cold_threads, 0.6),
+                ("one sentence edited", edited, 0.1),
+                ("unchanged again", again, 0.05),
+            )
+        )
         for name, fn, target in pairs:
             seconds, base, ratio = paired(fn, naive, args.repeat)
-            print(f"{name:28} {seconds:6.2f} s against naive {base:5.2f} s: {ratio:5.3f}x  (target <= {target}x) "
-                  f"{'ok' if ratio <= target else 'MISSED'}")
+            print(
+                f"{name:28} {seconds:6.2f} s against naive {base:5.2f} s: {ratio:5.3f}x  (target <= {target}x) "
+                f"{'ok' if ratio <= target else 'MISSED'}"
+            )
         if not (args.skip_web or args.only_long):
             web_first_bytes(work, statistics.median(naive_runs), args.repeat)
         if not args.skip_long:
@@ -147,16 +192,19 @@ def main() -> None:
                 os.environ["LISTEN_ENGINE"] = "piper"
                 try:
                     pss: list[int] = []
-                    seconds, tree_kb, cli_kb = speak_with_peak_rss(path, work / f"cache-long-{wanted}",
-                                                                   work / "long.mp3", pss)
+                    seconds, tree_kb, cli_kb = speak_with_peak_rss(
+                        path, work / f"cache-long-{wanted}", work / "long.mp3", pss
+                    )
                 finally:
                     if env_before is None:
                         os.environ.pop("LISTEN_ENGINE")
                     else:
                         os.environ["LISTEN_ENGINE"] = env_before
-                print(f"long article ({words} words): {seconds:.1f} s; peak memory of the whole process tree "
-                      f"{tree_kb / 1024:.0f} MB RSS summed, {pss[0] / 1024:.0f} MB PSS summed (shared pages once); "
-                      f"{cli_kb / 1024:.0f} MB for the CLI process (target < 1200 MB)")
+                print(
+                    f"long article ({words} words): {seconds:.1f} s; peak memory of the whole process tree "
+                    f"{tree_kb / 1024:.0f} MB RSS summed, {pss[0] / 1024:.0f} MB PSS summed (shared pages once); "
+                    f"{cli_kb / 1024:.0f} MB for the CLI process (target < 1200 MB)"
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -33,8 +33,10 @@ def timed(store) -> list[float]:
 def report(name: str, times: list[float]) -> None:
     times.sort()
     p99 = times[int(len(times) * 0.99)]
-    print(f"{name}: {N} writes, median {statistics.median(times):.3f} ms, p99 {p99:.3f} ms, max {times[-1]:.2f} ms "
-          f"(target < 1 ms: {'met' if p99 < 1 else 'NOT met'})")
+    print(
+        f"{name}: {N} writes, median {statistics.median(times):.3f} ms, p99 {p99:.3f} ms, max {times[-1]:.2f} ms "
+        f"(target < 1 ms: {'met' if p99 < 1 else 'NOT met'})"
+    )
 
 
 def main() -> None:

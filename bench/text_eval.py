@@ -79,7 +79,9 @@ def segmentation(verbose: bool, path: Path = CASES / "segmentation.yaml") -> Non
                 print(f"    FAIL {case['text']!r} -> {got}")
                 if label(path):
                     print(f"         expected {expect}")
-        print(f"  {category:<18} {ours:>2}/{len(items):<2} {ours / len(items):6.0%}   raw {raw / len(items):6.0%}")
+        print(
+            f"  {category:<18} {ours:>2}/{len(items):<2} {ours / len(items):6.0%}   raw {raw / len(items):6.0%}"
+        )
         total, ours_ok, raw_ok = total + len(items), ours_ok + ours, raw_ok + raw
     print(f"  {'ALL':<18} {ours_ok:>2}/{total:<2} {ours_ok / total:6.0%}   raw {raw_ok / total:6.0%}\n")
 
@@ -94,7 +96,9 @@ def _or_none(split: Callable[[str, str], list[str]], text: str, language: str) -
 
 def normalisation(verbose: bool, path: Path = CASES / "normalization.yaml") -> None:
     cases = yaml.safe_load(path.read_text(encoding="utf-8"))
-    print(f"Normalisation: phoneme agreement with the reference (exact; ratio>=0.9) / raw engine{label(path)}")
+    print(
+        f"Normalisation: phoneme agreement with the reference (exact; ratio>=0.9) / raw engine{label(path)}"
+    )
     total = [0, 0, 0, 0, 0]
     for category, items in cases.items():
         counts = [0, 0, 0, 0]
@@ -110,12 +114,16 @@ def normalisation(verbose: bool, path: Path = CASES / "normalization.yaml") -> N
                 if label(path):
                     print(f"         from {case['text']!r}{'' if similar else '  (ratio < 0.9)'}")
         n = len(items)
-        print(f"  {category:<16} {counts[0]:>2}/{n:<2} {counts[0] / n:5.0%}; {counts[1] / n:5.0%}"
-              f"   raw {counts[2] / n:5.0%}; {counts[3] / n:5.0%}")
+        print(
+            f"  {category:<16} {counts[0]:>2}/{n:<2} {counts[0] / n:5.0%}; {counts[1] / n:5.0%}"
+            f"   raw {counts[2] / n:5.0%}; {counts[3] / n:5.0%}"
+        )
         total = [t + c for t, c in zip(total, [*counts, n], strict=True)]
     n = total[4]
-    print(f"  {'ALL':<16} {total[0]:>2}/{n:<2} {total[0] / n:5.0%}; {total[1] / n:5.0%}"
-          f"   raw {total[2] / n:5.0%}; {total[3] / n:5.0%}")
+    print(
+        f"  {'ALL':<16} {total[0]:>2}/{n:<2} {total[0] / n:5.0%}; {total[1] / n:5.0%}"
+        f"   raw {total[2] / n:5.0%}; {total[3] / n:5.0%}"
+    )
 
 
 if __name__ == "__main__":
@@ -124,7 +132,9 @@ if __name__ == "__main__":
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--heldout", action="store_true", help="evaluate the held-out case files")
     which.add_argument("--cases", metavar="DIR_OR_PREFIX", help="evaluate other case files")
-    parser.add_argument("--only", choices=("segmentation", "normalisation"), help="run one of the two evaluations")
+    parser.add_argument(
+        "--only", choices=("segmentation", "normalisation"), help="run one of the two evaluations"
+    )
     args = parser.parse_args()
     seg_path, norm_path = case_files(str(CASES / "heldout_") if args.heldout else args.cases)
     if args.only != "normalisation":

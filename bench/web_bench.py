@@ -89,13 +89,19 @@ def main() -> int:
                 first_s, full_s, size = first_audio_bytes(port, text, rate=175 + 5 * n)
                 firsts.append(first_s)
                 fulls.append(full_s)
-                print(f"  cold run {n + 1}: first audio bytes {first_s * 1000:.0f} ms, whole stream "
-                      f"{full_s:.2f} s ({size / 1000:.0f} kB)")
+                print(
+                    f"  cold run {n + 1}: first audio bytes {first_s * 1000:.0f} ms, whole stream "
+                    f"{full_s:.2f} s ({size / 1000:.0f} kB)"
+                )
             first = statistics.median(firsts)
-            print(f"POST -> first audio bytes (never-seen article): {first * 1000:.0f} ms = {first / naive:.3f}x naive "
-                  f"(target <= 0.1x: {'ok' if first <= 0.1 * naive else 'MISSED'})")
-            print(f"POST -> whole streamed MP3: {statistics.median(fulls):.2f} s = "
-                  f"{statistics.median(fulls) / naive:.2f}x naive")
+            print(
+                f"POST -> first audio bytes (never-seen article): {first * 1000:.0f} ms = {first / naive:.3f}x naive "
+                f"(target <= 0.1x: {'ok' if first <= 0.1 * naive else 'MISSED'})"
+            )
+            print(
+                f"POST -> whole streamed MP3: {statistics.median(fulls):.2f} s = "
+                f"{statistics.median(fulls) / naive:.2f}x naive"
+            )
 
             cached = []
             for _ in range(20):
@@ -105,8 +111,10 @@ def main() -> int:
                 assert status == 200
                 assert len(data) > 10_000
             hot = statistics.median(cached)
-            print(f"cached audio GET ({len(data) / 1000:.0f} kB, median of 20): {hot * 1000:.1f} ms = "
-                  f"{hot / naive:.4f}x naive (target <= 0.02x: {'ok' if hot <= 0.02 * naive else 'MISSED'})")
+            print(
+                f"cached audio GET ({len(data) / 1000:.0f} kB, median of 20): {hot * 1000:.1f} ms = "
+                f"{hot / naive:.4f}x naive (target <= 0.02x: {'ok' if hot <= 0.02 * naive else 'MISSED'})"
+            )
         finally:
             stop(server)
     return 0

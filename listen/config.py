@@ -114,17 +114,25 @@ class ServiceSettings:
     stats: bool = True  # count plays and how far people listen (LISTEN_STATS=off: not at all)
     # Reading (fetching, extracting) and planning posted articles, in processes apart from the request threads.
     intake_workers: int = 2
-    intake_limit: int = 16  # posts being read or planned at once (running and waiting) before new ones get 503
+    intake_limit: int = (
+        16  # posts being read or planned at once (running and waiting) before new ones get 503
+    )
     intake_timeout_s: float = 120.0  # one post's reading and planning; past it the process is killed
-    intake_wait_ms: int = 20  # a POST answers at once if its article is planned by then, else 202 with a request id
+    intake_wait_ms: int = (
+        20  # a POST answers at once if its article is planned by then, else 202 with a request id
+    )
     # Engines on this machine.
     piper_voices: Path | None = None  # a folder of extra Piper voices (NAME.onnx + NAME.onnx.json)
     piper_threads: int = 1  # onnxruntime threads per engine worker (one worker per core is faster)
-    data_dir: Path | None = None  # files listen derives once (patched voice models); None: the XDG data folder
+    data_dir: Path | None = (
+        None  # files listen derives once (patched voice models); None: the XDG data folder
+    )
 
     def __post_init__(self) -> None:
         if self.piper_threads < 1:
-            raise SettingsError("piper_threads must be at least 1; LISTEN_PIPER_THREADS=1 suits one worker per core.")
+            raise SettingsError(
+                "piper_threads must be at least 1; LISTEN_PIPER_THREADS=1 suits one worker per core."
+            )
         if self.engine_workers < 1:
             raise SettingsError("jobs must be at least 1; use --jobs 1 for a single worker.")
         if self.intake_workers < 1 or self.intake_limit < 1:
@@ -218,7 +226,9 @@ def engine_stand_ins(environ: Mapping[str, str] | None = None) -> dict[str, str]
     """
     raw = (os.environ if environ is None else environ).get("LISTEN_TEST_ENGINES", "")
     pairs = (entry.partition("=") for entry in raw.split(","))
-    return {name.strip(): path.strip() for name, _, path in pairs if name.strip() in ENGINE_NAMES and path.strip()}
+    return {
+        name.strip(): path.strip() for name, _, path in pairs if name.strip() in ENGINE_NAMES and path.strip()
+    }
 
 
 def debug_enabled(environ: Mapping[str, str] | None = None) -> bool:
@@ -229,11 +239,25 @@ def debug_enabled(environ: Mapping[str, str] | None = None) -> bool:
 
 def parse_size(text: str, unit_required: bool = False) -> int:
     """Parse '500MB', '2G', '1024B' into bytes; a bare number is refused when unit_required."""
-    units = {"": 1, "B": 1, "K": 10**3, "KB": 10**3, "M": 10**6, "MB": 10**6, "G": 10**9, "GB": 10**9,
-             "T": 10**12, "TB": 10**12, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+    units = {
+        "": 1,
+        "B": 1,
+        "K": 10**3,
+        "KB": 10**3,
+        "M": 10**6,
+        "MB": 10**6,
+        "G": 10**9,
+        "GB": 10**9,
+        "T": 10**12,
+        "TB": 10**12,
+        "KIB": 2**10,
+        "MIB": 2**20,
+        "GIB": 2**30,
+        "TIB": 2**40,
+    }
     s = text.strip().upper().replace(" ", "")
     number = s.rstrip("KMGTIB")
-    unit = s[len(number):]
+    unit = s[len(number) :]
     try:
         value = float(number)
     except ValueError:

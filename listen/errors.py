@@ -22,7 +22,9 @@ class ExitStatus(IntEnum):
     OUTPUT_FAILED = 6
     BUSY = 7
     QUEUE_FAILED = 8
-    SYSTEM_FAILED = 71  # the machine refused: a port in use, a permission, a missing folder, a full disk (EX_OSERR)
+    SYSTEM_FAILED = (
+        71  # the machine refused: a port in use, a permission, a missing folder, a full disk (EX_OSERR)
+    )
     INTERNAL_ERROR = 70  # a bug of ours (EX_SOFTWARE)
     INTERRUPTED = 130  # Ctrl+C (128 + SIGINT)
 
@@ -191,8 +193,10 @@ def from_os_error(exc: OSError) -> SystemProblemError:
     elif exc.errno == errno.EISDIR:
         message = f"{what} is a folder; give a file name inside it."
     elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        message = (f"The disk is full{where}; free some space, or shrink the cache with "
-                   "`listen cache prune --max-size 500MB`.")
+        message = (
+            f"The disk is full{where}; free some space, or shrink the cache with "
+            "`listen cache prune --max-size 500MB`."
+        )
     elif exc.errno == errno.EROFS:
         message = f"{what} is on a read-only file system; choose a place you can write."
     elif exc.errno in (errno.EMFILE, errno.ENFILE):

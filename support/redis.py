@@ -26,7 +26,9 @@ class RedisServer:
         if shutil.which("redis-server") is None:
             raise RedisMissing("redis-server is not installed (apt-get install redis-server, or `make test`)")
         self.folder = folder
-        self.aof = aof  # append-only file on, as the README asks of production Redis: a restart keeps the queue
+        self.aof = (
+            aof  # append-only file on, as the README asks of production Redis: a restart keeps the queue
+        )
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
@@ -34,8 +36,21 @@ class RedisServer:
     def start(self, timeout: float = 10) -> RedisServer:
         """Start the server and return once it answers PING."""
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes" if self.aof else "no",
-             "--dir", str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "yes" if self.aof else "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -20,7 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Before listen is imported, here and in every process the tests start (engine workers, `listen`
 # commands, queue workers): they read the engine registry from it, and import support/ by the path.
-os.environ["LISTEN_TEST_ENGINES"] = "piper=support.fake_engine:FakePiper,pyttsx3=support.fake_engine:FakeEspeak"
+os.environ["LISTEN_TEST_ENGINES"] = (
+    "piper=support.fake_engine:FakePiper,pyttsx3=support.fake_engine:FakeEspeak"
+)
 os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
 
 import pytest  # noqa: E402
@@ -80,11 +82,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.redis)
 
 
-def real_engine_pool(size: int, timeout: float, engines: tuple[str, ...] | None = None) -> WorkerPool:  # engine_pool's signature
+def real_engine_pool(
+    size: int, timeout: float, engines: tuple[str, ...] | None = None
+) -> WorkerPool:  # engine_pool's signature
     """listen.render.workers.engine_pool, but each worker puts the real engines back before it starts them."""
-    return WorkerPool("listen.render.pieces:render_piece", size=size, timeout=timeout,
-                      initializer="support.fake_engine:real_warm_up", initializer_arg=engines,
-                      preload=engine_modules(()))  # the fork server is the session's: the real engines load in each worker
+    return WorkerPool(
+        "listen.render.pieces:render_piece",
+        size=size,
+        timeout=timeout,
+        initializer="support.fake_engine:real_warm_up",
+        initializer_arg=engines,
+        preload=engine_modules(()),
+    )  # the fork server is the session's: the real engines load in each worker
 
 
 @contextmanager
@@ -137,7 +146,9 @@ def _real_workers():
 @pytest.fixture
 def renderer(request, settings: Settings):
     # The workers are stateless: every job names its own cache.
-    pool = request.getfixturevalue("_real_workers" if request.node.get_closest_marker("engine") else "_workers")
+    pool = request.getfixturevalue(
+        "_real_workers" if request.node.get_closest_marker("engine") else "_workers"
+    )
     return Renderer(settings, pool=pool)
 
 
@@ -147,7 +158,9 @@ def tmpfs(mount: Path, size: str) -> Iterator[Path]:
 
     Skips the test where it cannot be mounted (it needs root)."""
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
     try:
@@ -168,8 +181,11 @@ def running_app(cache_dir: Path, *, start_workers: bool = True, **fields) -> Ite
     intake pool itself set intake_wait_ms.
     """
     defaults = {"engine_workers": 2, "intake_workers": 1, "intake_wait_ms": 30000}
-    app = create_app(Settings.of(cache_dir=cache_dir, **{**defaults, **fields}), start_workers=start_workers,
-                     render_sample=False)
+    app = create_app(
+        Settings.of(cache_dir=cache_dir, **{**defaults, **fields}),
+        start_workers=start_workers,
+        render_sample=False,
+    )
     try:
         yield app
     finally:
@@ -179,7 +195,9 @@ def running_app(cache_dir: Path, *, start_workers: bool = True, **fields) -> Ite
 @pytest.fixture(scope="module")
 def app(request, tmp_path_factory):
     """One web app per test module; the module's APP_SETTINGS (settings by name) adjusts it."""
-    with running_app(tmp_path_factory.mktemp("web-cache"), **getattr(request.module, "APP_SETTINGS", {})) as app:
+    with running_app(
+        tmp_path_factory.mktemp("web-cache"), **getattr(request.module, "APP_SETTINGS", {})
+    ) as app:
         yield app
 
 
@@ -194,7 +212,9 @@ def make_app(tmp_path):
     apps = []
 
     def make(**fields):
-        app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, **fields), render_sample=False)
+        app = create_app(
+            Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, **fields), render_sample=False
+        )
         apps.append(app)
         return app
 
@@ -250,8 +270,20 @@ def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> 
 
 def ffprobe(path: Path) -> dict:
     out = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-show_chapters", "-of", "json", str(path)],
-        capture_output=True, check=True, text=True,
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_streams",
+            "-show_format",
+            "-show_chapters",
+            "-of",
+            "json",
+            str(path),
+        ],
+        capture_output=True,
+        check=True,
+        text=True,
     ).stdout
     return json.loads(out)
 
@@ -259,10 +291,22 @@ def ffprobe(path: Path) -> dict:
 def loudness(path: Path) -> tuple[float, float]:
     """Integrated loudness (LUFS) and true peak (dBTP), by ffmpeg's ebur128 filter."""
     err = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true:framelog=verbose",
-         "-f", "null", "-"], capture_output=True, text=True,
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-af",
+            "ebur128=peak=true:framelog=verbose",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
     ).stderr
-    summary = err[err.rindex("Summary:"):]
+    summary = err[err.rindex("Summary:") :]
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
     peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
     return integrated, peak
@@ -271,8 +315,20 @@ def loudness(path: Path) -> tuple[float, float]:
 def silences(path: Path, noise_db: int = -45, min_s: float = 0.2) -> list[tuple[float, float]]:
     """Pauses in the audio as (start_s, end_s), by ffmpeg's silencedetect filter."""
     err = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", f"silencedetect=noise={noise_db}dB:d={min_s}",
-         "-f", "null", "-"], capture_output=True, text=True,
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-af",
+            f"silencedetect=noise={noise_db}dB:d={min_s}",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
     ).stderr
     starts = [float(x) for x in re.findall(r"silence_start: (-?[\d.]+)", err)]
     ends = [float(x) for x in re.findall(r"silence_end: ([\d.]+)", err)]

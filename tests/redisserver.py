@@ -36,16 +36,30 @@ class RedisServer(support.redis.RedisServer):
             pytest.skip(str(exc))
 
 
-def start_worker(redis_url: str, cache_dir: Path, *extra: str, heartbeat_s: float | None = None,
-                 log: Path | None = None, name: str = "", env: dict[str, str] | None = None) -> subprocess.Popen:
+def start_worker(
+    redis_url: str,
+    cache_dir: Path,
+    *extra: str,
+    heartbeat_s: float | None = None,
+    log: Path | None = None,
+    name: str = "",
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen:
     """Start a `listen worker` (or, for a short heartbeat, the same worker through Python) in a child process."""
-    env = {**os.environ, "LISTEN_REDIS_URL": redis_url, "LISTEN_CACHE_DIR": str(cache_dir), "LISTEN_JOBS": "1",
-           **(env or {})}
+    env = {
+        **os.environ,
+        "LISTEN_REDIS_URL": redis_url,
+        "LISTEN_CACHE_DIR": str(cache_dir),
+        "LISTEN_JOBS": "1",
+        **(env or {}),
+    }
     if heartbeat_s is None:
         command = [sys.executable, "-m", "listen", "worker", *extra]
     else:
-        code = ("import sys; from listen.config import Settings; from listen.queue.worker import run_worker; "
-                f"sys.exit(run_worker(Settings.from_env(), name={name or None!r}, heartbeat_s={heartbeat_s}))")
+        code = (
+            "import sys; from listen.config import Settings; from listen.queue.worker import run_worker; "
+            f"sys.exit(run_worker(Settings.from_env(), name={name or None!r}, heartbeat_s={heartbeat_s}))"
+        )
         command = [sys.executable, "-c", code]
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it
     return subprocess.Popen(command, env=env, stdout=out, stderr=out, start_new_session=True)

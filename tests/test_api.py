@@ -112,18 +112,24 @@ def test_a_title_field_overrides_the_articles_title(client, app):
 
 def test_an_uploaded_text_file_is_read_like_posted_text(client, app):
     text = article_text()
-    upload = client.post("/api/v1/articles", data={"file": (io.BytesIO(text.encode()), "story.txt")},
-                         content_type="multipart/form-data")
+    upload = client.post(
+        "/api/v1/articles",
+        data={"file": (io.BytesIO(text.encode()), "story.txt")},
+        content_type="multipart/form-data",
+    )
     assert upload.status_code in (200, 202)
     data = client.get(f"/api/v1/articles/{upload.json['id']}").json
     assert data["title"] == text.splitlines()[0]
 
 
 def test_an_uploaded_html_file_is_extracted(client, app):
-    page = b"<html><head><title>Page</title></head><body><article><h1>An Uploaded Page Headline</h1>" \
-           b"<p>The body of the uploaded page is one paragraph long, and it says very little.</p></article></body></html>"
-    upload = client.post("/api/v1/articles", data={"file": (io.BytesIO(page), "page.html")},
-                         content_type="multipart/form-data")
+    page = (
+        b"<html><head><title>Page</title></head><body><article><h1>An Uploaded Page Headline</h1>"
+        b"<p>The body of the uploaded page is one paragraph long, and it says very little.</p></article></body></html>"
+    )
+    upload = client.post(
+        "/api/v1/articles", data={"file": (io.BytesIO(page), "page.html")}, content_type="multipart/form-data"
+    )
     assert upload.status_code in (200, 202), upload.json
     job = manager_of(app).get(upload.json["id"])
     assert job.wait(60)
@@ -188,7 +194,7 @@ def test_audio_streams_while_rendering_and_matches_the_finished_file(client, app
     final = client.get(f"/api/v1/articles/{key}/audio.mp3").data
     audio_start = id3_size(final)
     assert len(streamed) == len(final) - audio_start
-    assert streamed[2000:] == final[audio_start + 2000:]  # only the Xing header is rewritten at the end
+    assert streamed[2000:] == final[audio_start + 2000 :]  # only the Xing header is rewritten at the end
 
 
 def test_a_range_request_gets_206_with_content_range(client, ready):
@@ -228,8 +234,10 @@ def test_head_gives_the_headers_without_a_body(client, ready):
     assert int(response.headers["Content-Length"]) > 1000
 
 
-@pytest.mark.parametrize(("path", "mimetype"), [("audio.mp3", "audio/mpeg"), ("timings.json", "application/json"),
-                                            ("captions.vtt", "text/vtt")])
+@pytest.mark.parametrize(
+    ("path", "mimetype"),
+    [("audio.mp3", "audio/mpeg"), ("timings.json", "application/json"), ("captions.vtt", "text/vtt")],
+)
 def test_audio_timings_and_captions_allow_any_origin(client, ready, path, mimetype):
     response = client.get(f"/api/v1/articles/{ready['id']}/{path}")
     assert response.status_code == 200
@@ -289,39 +297,66 @@ def test_the_engine_field_picks_the_engine_and_gives_another_id(client):
 
 def test_the_page_menu_offers_the_natural_voices_first(client):
     page = client.get("/").get_data(as_text=True)
-    menu = page[page.index('id="voice"'):page.index("</select>", page.index('id="voice"'))]
+    menu = page[page.index('id="voice"') : page.index("</select>", page.index('id="voice"'))]
     assert menu.index("Joe (US English, natural)") < menu.index("gmw/en-us")
 
 
 # -- bad input ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"data": "{not json", "content_type": "application/json"},
-    {"data": "just some text", "content_type": "text/plain"},
-    {"json": ["a", "list"]},
-    {"json": {"text": "   \n  "}},
-    {"json": {"text": 42}},
-    {"json": {}},
-    {"json": {"text": "Both given here.", "html": "<p>Both</p>"}},
-    {"json": {"text": "\x00\x01\x02 binary"}},
-    {"json": {"text": "A fine article.", "lexicon": "not rules"}},
-    {"json": {"text": "A fine article.", "lexicon": [{"match": "(a+)+$", "say": "x", "regex": True}]}},
-], ids=["bad-json", "not-json", "json-list", "blank-text", "text-not-string", "no-source", "two-sources",
-        "binary", "bad-lexicon", "regex-lexicon"])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"data": "{not json", "content_type": "application/json"},
+        {"data": "just some text", "content_type": "text/plain"},
+        {"json": ["a", "list"]},
+        {"json": {"text": "   \n  "}},
+        {"json": {"text": 42}},
+        {"json": {}},
+        {"json": {"text": "Both given here.", "html": "<p>Both</p>"}},
+        {"json": {"text": "\x00\x01\x02 binary"}},
+        {"json": {"text": "A fine article.", "lexicon": "not rules"}},
+        {"json": {"text": "A fine article.", "lexicon": [{"match": "(a+)+$", "say": "x", "regex": True}]}},
+    ],
+    ids=[
+        "bad-json",
+        "not-json",
+        "json-list",
+        "blank-text",
+        "text-not-string",
+        "no-source",
+        "two-sources",
+        "binary",
+        "bad-lexicon",
+        "regex-lexicon",
+    ],
+)
 def test_unusable_bodies_get_a_400_json_error(client, kwargs):
     assert_json_error(client.post("/api/v1/articles", **kwargs), 400)
 
 
-@pytest.mark.parametrize("fields", [{"voice": "klingon-imperial"}, {"rate": 5}, {"rate": 9000}, {"rate": "fast"},
-                                    {"rate": True}, {"language": "<script>"}])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"voice": "klingon-imperial"},
+        {"rate": 5},
+        {"rate": 9000},
+        {"rate": "fast"},
+        {"rate": True},
+        {"language": "<script>"},
+    ],
+)
 def test_unknown_voices_and_bad_rates_get_a_400_json_error(client, fields):
-    error = assert_json_error(client.post("/api/v1/articles", json={"text": "A fine article.", **fields}), 400)
+    error = assert_json_error(
+        client.post("/api/v1/articles", json={"text": "A fine article.", **fields}), 400
+    )
     assert error["code"] == "bad_setting"
 
 
 def test_a_body_over_the_limit_gets_a_413_json_error(tmp_path: Path):
-    small = create_app(Settings.of(cache_dir=tmp_path, max_body_bytes=1000), start_workers=False, render_sample=False)
+    small = create_app(
+        Settings.of(cache_dir=tmp_path, max_body_bytes=1000), start_workers=False, render_sample=False
+    )
     try:
         response = small.test_client().post("/api/v1/articles", json={"text": "word " * 1000})
         assert_json_error(response, 413)
@@ -329,16 +364,19 @@ def test_a_body_over_the_limit_gets_a_413_json_error(tmp_path: Path):
         close_app(small)
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/articles/" + "0" * 64,
-    "/api/v1/articles/" + "0" * 64 + "/audio.mp3",
-    "/api/v1/articles/nothex/timings.json",
-    "/api/v1/articles/..%2F..%2Fetc/audio.mp3",
-    "/api/v1/articles/..%2F..%2F..%2Fetc%2Fpasswd",
-    "/api/v1/articles/../../etc/passwd",
-    "/api/v1/articles/" + "A" * 64 + "/captions.vtt",
-    "/api/v1/articles/%00/audio.mp3",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/articles/" + "0" * 64,
+        "/api/v1/articles/" + "0" * 64 + "/audio.mp3",
+        "/api/v1/articles/nothex/timings.json",
+        "/api/v1/articles/..%2F..%2Fetc/audio.mp3",
+        "/api/v1/articles/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/api/v1/articles/../../etc/passwd",
+        "/api/v1/articles/" + "A" * 64 + "/captions.vtt",
+        "/api/v1/articles/%00/audio.mp3",
+    ],
+)
 def test_unknown_ids_and_path_tricks_get_a_404_json_error(client, path):
     assert_json_error(client.get(path), 404)
 
@@ -360,9 +398,14 @@ def test_the_server_refuses_work_when_its_queue_is_full(app):
 
 
 def test_other_sites_may_post_articles_after_a_preflight(client):
-    response = client.options("/api/v1/articles", headers={
-        "Origin": "https://publisher.example", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "Content-Type"})
+    response = client.options(
+        "/api/v1/articles",
+        headers={
+            "Origin": "https://publisher.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+    )
     assert response.status_code in (200, 204)
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
@@ -386,7 +429,9 @@ def test_posting_a_url_reads_the_article_on_that_page(client, app):
 
 
 def test_a_url_on_a_private_address_is_refused_with_a_400(tmp_path: Path):
-    strict = create_app(Settings.of(cache_dir=tmp_path, intake_wait_ms=30000), start_workers=False, render_sample=False)
+    strict = create_app(
+        Settings.of(cache_dir=tmp_path, intake_wait_ms=30000), start_workers=False, render_sample=False
+    )
     try:
         response = strict.test_client().post("/api/v1/articles", json={"url": "http://127.0.0.1:9/x"})
         assert assert_json_error(response, 400)["code"] == "url_refused"
@@ -402,8 +447,12 @@ def test_a_real_server_streams_audio_with_chunked_transfer_before_the_render_end
     thread.start()
     try:
         conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=60)
-        conn.request("POST", "/api/v1/articles", body=json.dumps({"text": article_text(12)}),
-                     headers={"Content-Type": "application/json"})
+        conn.request(
+            "POST",
+            "/api/v1/articles",
+            body=json.dumps({"text": article_text(12)}),
+            headers={"Content-Type": "application/json"},
+        )
         key = json.loads(conn.getresponse().read())["id"]
         conn.request("GET", f"/api/v1/articles/{key}/audio.mp3")
         response = conn.getresponse()
@@ -415,8 +464,7 @@ def test_a_real_server_streams_audio_with_chunked_transfer_before_the_render_end
         assert job.done < job.total
         body = first + response.read()
         assert job.status == "ready"
-        assert len(body) == job.rendition.mp3.stat().st_size - id3_size(
-            job.rendition.mp3.read_bytes()[:10])
+        assert len(body) == job.rendition.mp3.stat().st_size - id3_size(job.rendition.mp3.read_bytes()[:10])
         conn.close()
     finally:
         server.close()

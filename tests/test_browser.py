@@ -26,8 +26,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 HOST_PAGE = Path(__file__).parent / "fixtures" / "widget-host.html"
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
 ]
 
 if not CHROMIUM.exists():
@@ -82,7 +87,9 @@ def real_app_url(tmp_path):
 
 def post_article(app_url: str, text: str) -> dict:
     req = urllib.request.Request(
-        app_url + "/api/v1/articles", data=json.dumps({"text": text}).encode(), method="POST",
+        app_url + "/api/v1/articles",
+        data=json.dumps({"text": text}).encode(),
+        method="POST",
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(req, timeout=30) as resp:
@@ -157,7 +164,8 @@ def wait_playing_past(page, seconds: float, root: str = ".lp") -> None:
     page.wait_for_function(
         "([root, t]) => { const a = document.querySelector(root + ' .lp-audio');"
         " return a && !a.paused && a.currentTime > t; }",
-        arg=[root, seconds], timeout=30_000,
+        arg=[root, seconds],
+        timeout=30_000,
     )
 
 
@@ -204,7 +212,9 @@ def test_the_highlight_moves_to_the_next_sentence(page, app_url, river):
     page.click(".lp-play")
     page.wait_for_selector(".lp-s.lp-current")
     first = int(page.get_attribute(".lp-s.lp-current", "data-index"))
-    page.wait_for_function(f"() => +document.querySelector('.lp-s.lp-current').dataset.index > {first}", timeout=30_000)
+    page.wait_for_function(
+        f"() => +document.querySelector('.lp-s.lp-current').dataset.index > {first}", timeout=30_000
+    )
     nxt = int(page.get_attribute(".lp-s.lp-current", "data-index"))
     assert nxt == first + 1
     assert page.locator(".lp-current").count() == 1
@@ -224,13 +234,13 @@ def test_the_part_being_spoken_is_lit_within_a_long_sentence_and_moves_on(page, 
     lit = f"{node}.lp-current .lp-part-current"
     page.click(node, position={"x": 4, "y": 6})  # its first word: a click on a word plays from that word
     page.wait_for_selector(lit)
-    assert page.text_content(lit) == sentence["text"][parts[0]["text_start"]:parts[0]["text_end"]]
+    assert page.text_content(lit) == sentence["text"][parts[0]["text_start"] : parts[0]["text_end"]]
     # Jump to just before the second part: the light moves on to it as the audio plays into it.
     page.evaluate(f"document.querySelector('.lp-audio').currentTime = {parts[1]['start_ms'] / 1000 - 1.0}")
     wait_playing_past(page, parts[1]["start_ms"] / 1000 + 0.3)
     page.wait_for_function(
         "([sel, text]) => { const n = document.querySelector(sel); return n && n.textContent === text; }",
-        arg=[lit, sentence["text"][parts[1]["text_start"]:parts[1]["text_end"]]],
+        arg=[lit, sentence["text"][parts[1]["text_start"] : parts[1]["text_end"]]],
     )
     assert page.locator(".lp-part-current").count() == 1
     assert page.get_attribute(".lp-s.lp-current", "data-index") == str(sentence["index"])
@@ -242,21 +252,27 @@ def test_the_part_being_spoken_is_lit_within_a_long_sentence_and_moves_on(page, 
 def test_the_word_being_spoken_is_lit_and_clicking_a_word_plays_from_it(page, app_url, river):
     sentence = next(s for s in river["sentences"] if s["text"].startswith("In spring"))
     words = sentence["words"]
-    texts = [sentence["text"][w["text_start"]:w["text_end"]] for w in words]
+    texts = [sentence["text"][w["text_start"] : w["text_end"]] for w in words]
     assert len(words) >= 6
     page.goto(f"{app_url}/a/{river['id']}")
     node = f".lp-s[data-index='{sentence['index']}']"
     page.wait_for_selector(node)
     assert page.inner_text(node) == sentence["text"]  # the word spans and the text between are the sentence
     assert page.locator(f"{node} .lp-w").count() == len(words)
-    page.evaluate("window.__seeks = []; const a = document.querySelector('.lp-audio');"
-                  " a.addEventListener('seeked', () => window.__seeks.push(a.currentTime * 1000))")
+    page.evaluate(
+        "window.__seeks = []; const a = document.querySelector('.lp-audio');"
+        " a.addEventListener('seeked', () => window.__seeks.push(a.currentTime * 1000))"
+    )
     page.click(f"{node} .lp-w >> nth=3")
-    page.wait_for_function("() => window.__seeks.length > 0")  # a function: an expression is eval()ed, which the CSP blocks
+    page.wait_for_function(
+        "() => window.__seeks.length > 0"
+    )  # a function: an expression is eval()ed, which the CSP blocks
     # The click's seek lands on the word's start (the page may have made a seek of its own before it),
     # give or take one MP3 frame (576 samples, 26 ms at 22,050 Hz), where Chromium may settle.
-    assert any(abs(ms - words[3]["start_ms"]) <= 27 for ms in page.evaluate("window.__seeks")), \
-        (page.evaluate("window.__seeks"), words[3]["start_ms"])
+    assert any(abs(ms - words[3]["start_ms"]) <= 27 for ms in page.evaluate("window.__seeks")), (
+        page.evaluate("window.__seeks"),
+        words[3]["start_ms"],
+    )
     lit = f"{node}.lp-current .lp-w-current"
     page.wait_for_selector(lit)
     assert page.text_content(lit) in texts[3:6]
@@ -324,9 +340,11 @@ def test_every_control_is_reachable_by_tab_and_labelled(page, app_url, river):
     seen = []
     for _ in range(25):
         page.keyboard.press("Tab")
-        seen.append(page.evaluate(
-            "(() => { const e = document.activeElement; return [e.className, e.getAttribute('aria-label') || e.textContent]; })()"
-        ))
+        seen.append(
+            page.evaluate(
+                "(() => { const e = document.activeElement; return [e.className, e.getAttribute('aria-label') || e.textContent]; })()"
+            )
+        )
     classes = " ".join(c for c, _ in seen)
     for control in ("lp-back", "lp-play", "lp-fwd", "lp-speed", "lp-download", "lp-seek", "lp-s"):
         assert control in classes, (control, seen)
@@ -377,7 +395,9 @@ def test_article_page_has_open_graph_and_oembed_discovery(page, app_url, river):
 
 @pytest.mark.slow
 def test_the_page_fits_a_360_pixel_screen(browser, app_url, river):
-    with browser_page(browser, viewport={"width": 360, "height": 740}, reduced_motion="reduce", color_scheme="dark") as pg:
+    with browser_page(
+        browser, viewport={"width": 360, "height": 740}, reduced_motion="reduce", color_scheme="dark"
+    ) as pg:
         for path in ("/", f"/a/{river['id']}"):
             pg.goto(app_url + path)
             pg.wait_for_load_state("networkidle")
@@ -413,7 +433,10 @@ def test_article_text_is_shown_literally_and_never_runs(page, app_url):
 def test_the_embed_plays_and_takes_its_theme(page, app_url, river):
     page.set_viewport_size({"width": 600, "height": 240})
     page.goto(f"{app_url}/embed/{river['id']}?accent=%23c0ffee&mode=dark")
-    assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--lp-accent').trim()") == "#c0ffee"
+    assert (
+        page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--lp-accent').trim()")
+        == "#c0ffee"
+    )
     assert page.evaluate("document.documentElement.classList.contains('theme-dark')")
     page.click(".lp-play")
     wait_playing_past(page, 1.0)
@@ -435,9 +458,7 @@ def test_the_widget_adds_a_player_to_a_host_page_without_touching_its_styles(bro
     html = HOST_PAGE.read_text()
     with PageServer() as host:
         host.add("/plain.html", html.replace("<!--WIDGETS-->", ""))
-        widgets = (
-            f'<script src="{app_url}/widget.js" data-article-id="{river["id"]}" data-accent="#2a7" async></script>'
-        )
+        widgets = f'<script src="{app_url}/widget.js" data-article-id="{river["id"]}" data-accent="#2a7" async></script>'
         sourced = f'<script src="{app_url}/widget.js" data-source="#story" data-mode="light" data-layout="compact" async></script>'
         host.add("/page.html", html.replace("<!--WIDGETS-->", widgets).replace("<!--SOURCED-->", sourced))
         with browser_page(browser, viewport={"width": 900, "height": 900}, timeout=30_000) as pg:
@@ -450,20 +471,31 @@ def test_the_widget_adds_a_player_to_a_host_page_without_touching_its_styles(bro
             after = pg.evaluate(HOST_CSS_PROBE)
             assert after == before
             # Both players sit right after their script tags and play.
-            assert pg.evaluate("document.querySelector('script[data-article-id]').nextElementSibling.tagName") == "LISTEN-PLAYER"
+            assert (
+                pg.evaluate("document.querySelector('script[data-article-id]').nextElementSibling.tagName")
+                == "LISTEN-PLAYER"
+            )
             for n in range(2):
                 frame = pg.frame_locator("listen-player iframe").nth(n)
                 frame.locator(".lp-s").first.wait_for(timeout=60_000)
                 frame.locator(".lp-play").click()
             first = pg.frames[1] if pg.frames[1].url.startswith(app_url) else pg.frames[2]
-            first.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 0.5", timeout=30_000)
-            sourced_frame = next(f for f in pg.frames if f.url.startswith(app_url) and river["id"] not in f.url)
+            first.wait_for_function(
+                "() => document.querySelector('.lp-audio').currentTime > 0.5", timeout=30_000
+            )
+            sourced_frame = next(
+                f for f in pg.frames if f.url.startswith(app_url) and river["id"] not in f.url
+            )
             # Its sentences arrive as they render (the headline first): wait for the body's.
-            sourced_frame.wait_for_function("() => document.querySelector('.lp-text').innerText"
-                                            ".includes(\"Tuesday's market\")", timeout=60_000)
+            sourced_frame.wait_for_function(
+                "() => document.querySelector('.lp-text').innerText.includes(\"Tuesday's market\")",
+                timeout=60_000,
+            )
             # The embed reports its height by postMessage; wait for the widget to apply it.
-            pg.wait_for_function("() => getComputedStyle(document.querySelector('listen-player')"
-                                 ".shadowRoot.querySelector('iframe')).height !== '0px'")
+            pg.wait_for_function(
+                "() => getComputedStyle(document.querySelector('listen-player')"
+                ".shadowRoot.querySelector('iframe')).height !== '0px'"
+            )
             shoot(pg, "widget-host.png")
 
 
@@ -513,7 +545,9 @@ def test_captions_show_the_sentence_being_read_and_stay_on_after_a_reload(page, 
     assert page.get_attribute(".lp-cc", "aria-pressed") == "true"
     second = river["sentences"][2]
     page.click(f".lp-s[data-index='{second['index']}']")
-    page.wait_for_function("(t) => document.querySelector('.lp-caption').textContent === t", arg=second["text"])
+    page.wait_for_function(
+        "(t) => document.querySelector('.lp-caption').textContent === t", arg=second["text"]
+    )
     assert page.is_visible(".lp-caption")
     page.reload()
     page.wait_for_selector(".lp-s")
@@ -556,7 +590,9 @@ def test_speed_goes_from_half_to_three_times(page, app_url, river):
 def test_volume_and_mute_drive_the_audio_and_the_volume_is_remembered(page, app_url, river):
     page.goto(f"{app_url}/a/{river['id']}")
     page.wait_for_selector(".lp-volume")
-    page.eval_on_selector(".lp-volume", "v => { v.value = '0.4'; v.dispatchEvent(new Event('input', {bubbles: true})); }")
+    page.eval_on_selector(
+        ".lp-volume", "v => { v.value = '0.4'; v.dispatchEvent(new Event('input', {bubbles: true})); }"
+    )
     assert page.evaluate("document.querySelector('.lp-audio').volume") == pytest.approx(0.4)
     page.click(".lp-mute")
     assert page.evaluate("document.querySelector('.lp-audio').muted")
@@ -576,16 +612,19 @@ VISIBLE_TITLES = """(title) => [...document.querySelectorAll('body *')].filter((
 
 
 @pytest.mark.slow
-def test_on_a_phone_the_article_page_shows_the_title_once_and_the_sticky_player_a_fifth_of_the_screen(browser, app_url,
-                                                                                                     river):
+def test_on_a_phone_the_article_page_shows_the_title_once_and_the_sticky_player_a_fifth_of_the_screen(
+    browser, app_url, river
+):
     with browser_page(browser, viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True) as pg:
         pg.goto(f"{app_url}/a/{river['id']}")
         pg.wait_for_selector(".lp-s")
         assert len(pg.evaluate(VISIBLE_TITLES, "A Walk by the River")) == 1
         assert pg.inner_text("h1") == "A Walk by the River"  # still the page's heading, for screen readers
         pg.evaluate("window.scrollTo(0, 400)")
-        panel = pg.evaluate("(() => { const r = document.querySelector('.lp-panel').getBoundingClientRect();"
-                            " return [r.top, r.height]; })()")
+        panel = pg.evaluate(
+            "(() => { const r = document.querySelector('.lp-panel').getBoundingClientRect();"
+            " return [r.top, r.height]; })()"
+        )
         assert panel[0] <= 1, panel
         assert panel[1] <= 740 / 5, panel  # stuck to the top, and small
         # The secondary controls wait behind the More button.
@@ -634,8 +673,11 @@ def test_pasting_an_article_brings_its_languages_voices_to_the_top(page, app_url
     page.goto(app_url + "/")
     # An English reader's menu starts with the natural English voice, which "Automatic" picks.
     assert page.eval_on_selector_all("#voice option", "os => os.map(o => o.value)")[1] == "en_US-joe-medium"
-    page.fill("#text", "Die Stadt hat am Dienstag beschlossen, die neue Straßenbahnlinie entlang des Flusses zu "
-                       "bauen. Die Arbeiten beginnen im Frühjahr und dauern zwei Jahre.")
+    page.fill(
+        "#text",
+        "Die Stadt hat am Dienstag beschlossen, die neue Straßenbahnlinie entlang des Flusses zu "
+        "bauen. Die Arbeiten beginnen im Frühjahr und dauern zwei Jahre.",
+    )
     page.wait_for_function("() => document.querySelector('#voice').dataset.language === 'de'")
     options = page.eval_on_selector_all("#voice option", "os => os.map(o => o.value)")
     assert options[0] == ""

@@ -14,8 +14,11 @@ from conftest import SEED, SHORT_ARTICLE, run_cli
 
 
 def cache_fingerprint(cache: Path) -> dict[str, str]:
-    return {str(p.relative_to(cache)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in cache.rglob("*") if p.is_file() and "tmp" not in p.parts}
+    return {
+        str(p.relative_to(cache)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in cache.rglob("*")
+        if p.is_file() and "tmp" not in p.parts
+    }
 
 
 @pytest.mark.engine  # one CLI speak end to end with the real engine
@@ -25,14 +28,24 @@ def test_speak_writes_the_mp3_with_timings_and_captions_beside_it(tmp_path, warm
     assert out.read_bytes()[:3] == b"ID3"
     timings = json.loads(out.with_suffix(".json").read_text())
     assert set(timings) >= {"version", "duration_ms", "title", "sentences"}
-    assert set(timings["sentences"][0]) == {"index", "paragraph", "start_ms", "end_ms", "text", "spoken", "words"}
+    assert set(timings["sentences"][0]) == {
+        "index",
+        "paragraph",
+        "start_ms",
+        "end_ms",
+        "text",
+        "spoken",
+        "words",
+    }
     assert out.with_suffix(".vtt").read_text().startswith("WEBVTT")
 
 
 @pytest.mark.slow
 def test_speak_reads_standard_input(tmp_path, warm_cache):
     out = tmp_path / "stdin.mp3"
-    result = run_cli("speak", "-", "-o", str(out), "--cache-dir", str(warm_cache), stdin=SHORT_ARTICLE.encode())
+    result = run_cli(
+        "speak", "-", "-o", str(out), "--cache-dir", str(warm_cache), stdin=SHORT_ARTICLE.encode()
+    )
     assert result.returncode == 0, result.stderr
     assert "0 chunks rendered" in result.stderr.decode()  # same text: all from the cache
 
@@ -65,22 +78,34 @@ def test_bad_input_gets_a_one_line_error_and_leaves_the_cache_intact(name, tmp_p
 
 
 def test_standard_input_over_the_limit_is_refused_with_its_real_size(tmp_path):
-    result = run_cli("speak", "-", "-o", str(tmp_path / "big.mp3"), "--cache-dir", str(tmp_path / "c"),
-                     stdin=b"Another line of the article. " * 200000)
+    result = run_cli(
+        "speak",
+        "-",
+        "-o",
+        str(tmp_path / "big.mp3"),
+        "--cache-dir",
+        str(tmp_path / "c"),
+        stdin=b"Another line of the article. " * 200000,
+    )
     assert result.returncode != 0
     assert "standard input is 5.8 MB; the limit is 2.0 MB" in result.stderr.decode()
 
 
-@pytest.mark.parametrize(("input_name", "output_name"), [
-    ("same.txt", "same.txt"),       # the MP3 itself would replace the input
-    ("notes.json", "notes.mp3"),    # the timings would
-    ("notes.vtt", "notes.mp3"),     # the captions would
-    ("story", "story"),             # no suffix at all
-])
+@pytest.mark.parametrize(
+    ("input_name", "output_name"),
+    [
+        ("same.txt", "same.txt"),  # the MP3 itself would replace the input
+        ("notes.json", "notes.mp3"),  # the timings would
+        ("notes.vtt", "notes.mp3"),  # the captions would
+        ("story", "story"),  # no suffix at all
+    ],
+)
 def test_speak_refuses_an_output_that_would_replace_its_input(tmp_path, input_name, output_name):
     source = tmp_path / input_name
     source.write_text(SHORT_ARTICLE)
-    result = run_cli("speak", str(source), "-o", str(tmp_path / output_name), "--cache-dir", str(tmp_path / "c"))
+    result = run_cli(
+        "speak", str(source), "-o", str(tmp_path / output_name), "--cache-dir", str(tmp_path / "c")
+    )
     err = result.stderr.decode()
     assert result.returncode != 0, err
     assert "would replace the input" in err, err
@@ -92,7 +117,9 @@ def test_speak_refuses_an_output_that_is_its_input_under_another_name(tmp_path):
     source = tmp_path / "article.txt"
     source.write_text(SHORT_ARTICLE)
     (tmp_path / "link.json").symlink_to(source)
-    result = run_cli("speak", str(source), "-o", str(tmp_path / "link.mp3"), "--cache-dir", str(tmp_path / "c"))
+    result = run_cli(
+        "speak", str(source), "-o", str(tmp_path / "link.mp3"), "--cache-dir", str(tmp_path / "c")
+    )
     assert result.returncode != 0
     assert "would replace the input" in result.stderr.decode()
     assert source.read_text() == SHORT_ARTICLE
@@ -104,8 +131,15 @@ def test_batch_refuses_only_the_input_an_output_would_replace(tmp_path):
     folder.mkdir()
     (folder / "report.txt").write_text(SHORT_ARTICLE)  # report.mp3's timings would be report.json
     (folder / "report.json").write_text(SHORT_ARTICLE.replace("Short", "Second"))
-    result = run_cli("batch", str(folder / "report.txt"), str(folder / "report.json"), "-o", str(folder),
-                     "--cache-dir", str(tmp_path / "c"))
+    result = run_cli(
+        "batch",
+        str(folder / "report.txt"),
+        str(folder / "report.json"),
+        "-o",
+        str(folder),
+        "--cache-dir",
+        str(tmp_path / "c"),
+    )
     err = result.stderr.decode()
     assert result.returncode == 1, err
     assert "would replace the input" in err, err
@@ -122,7 +156,14 @@ def test_speak_never_writes_through_a_symlink_planted_in_the_output_folder(tmp_p
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     # The temporary names the CLI used to write through, and the outputs themselves.
-    for name in (".short.mp3.tmp", ".short.vtt.tmp", ".short.json.tmp", "short.mp3", "short.json", "short.vtt"):
+    for name in (
+        ".short.mp3.tmp",
+        ".short.vtt.tmp",
+        ".short.json.tmp",
+        "short.mp3",
+        "short.json",
+        "short.vtt",
+    ):
         (out_dir / name).symlink_to(victim)
     source = tmp_path / "short.txt"
     result = run_cli("speak", str(source), "-o", str(out_dir / "short.mp3"), "--cache-dir", str(warm_cache))
@@ -133,11 +174,17 @@ def test_speak_never_writes_through_a_symlink_planted_in_the_output_folder(tmp_p
     assert out.read_bytes()[:3] == b"ID3"
     assert json.loads(out.with_suffix(".json").read_text())["sentences"]
     leftovers = {p.name for p in out_dir.iterdir()} - {"short.mp3", "short.json", "short.vtt"}
-    assert leftovers == {".short.mp3.tmp", ".short.vtt.tmp", ".short.json.tmp"}  # the planted links, untouched
+    assert leftovers == {
+        ".short.mp3.tmp",
+        ".short.vtt.tmp",
+        ".short.json.tmp",
+    }  # the planted links, untouched
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path):
-    result = run_cli("speak", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "x.mp3"), "--cache-dir", str(tmp_path / "c"))
+    result = run_cli(
+        "speak", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "x.mp3"), "--cache-dir", str(tmp_path / "c")
+    )
     assert result.returncode == 2
     assert "does not exist" in result.stderr.decode()
 
@@ -145,7 +192,14 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 def test_an_unwritable_output_path_fails_before_any_work(tmp_path):
     article = tmp_path / "a.txt"
     article.write_text(SHORT_ARTICLE)
-    result = run_cli("speak", str(article), "-o", str(tmp_path / "no" / "such" / "dir.mp3"), "--cache-dir", str(tmp_path / "c"))
+    result = run_cli(
+        "speak",
+        str(article),
+        "-o",
+        str(tmp_path / "no" / "such" / "dir.mp3"),
+        "--cache-dir",
+        str(tmp_path / "c"),
+    )
     assert result.returncode != 0
     assert "does not exist" in result.stderr.decode()
     assert not list((tmp_path / "c").rglob("*.flac")) if (tmp_path / "c").exists() else True
@@ -164,10 +218,28 @@ def test_a_read_only_output_folder_is_a_clear_error(tmp_path):
 def test_an_unknown_voice_and_an_out_of_range_rate_are_clear_errors(tmp_path):
     article = tmp_path / "a.txt"
     article.write_text("Hello there.")
-    voice = run_cli("speak", str(article), "-o", str(tmp_path / "a.mp3"), "--voice", "no-such-voice", "--cache-dir", str(tmp_path / "c"))
+    voice = run_cli(
+        "speak",
+        str(article),
+        "-o",
+        str(tmp_path / "a.mp3"),
+        "--voice",
+        "no-such-voice",
+        "--cache-dir",
+        str(tmp_path / "c"),
+    )
     assert voice.returncode == 2
     assert "listen voices" in voice.stderr.decode()
-    rate = run_cli("speak", str(article), "-o", str(tmp_path / "a.mp3"), "--rate", "2000", "--cache-dir", str(tmp_path / "c"))
+    rate = run_cli(
+        "speak",
+        str(article),
+        "-o",
+        str(tmp_path / "a.mp3"),
+        "--rate",
+        "2000",
+        "--cache-dir",
+        str(tmp_path / "c"),
+    )
     assert rate.returncode == 2
     assert "80 to 450" in rate.stderr.decode()
 
@@ -209,8 +281,9 @@ def test_english_is_read_by_the_neural_voice_unless_another_engine_is_chosen(tmp
 @pytest.mark.slow
 def test_a_language_without_a_neural_voice_is_read_by_espeak_without_being_asked(tmp_path):
     text = "Bahn saniert Strecken\n\nDie Bahn will im Sommer viele Strecken sanieren.\n"
-    assert rendition_id(tmp_path, text, "--language", "de") == \
-        rendition_id(tmp_path, text, "--language", "de", "--engine", "pyttsx3")
+    assert rendition_id(tmp_path, text, "--language", "de") == rendition_id(
+        tmp_path, text, "--language", "de", "--engine", "pyttsx3"
+    )
 
 
 @pytest.mark.slow
@@ -231,8 +304,16 @@ def test_a_missing_piper_voice_file_is_a_clear_error_naming_it(tmp_path):
     article = tmp_path / "a.txt"
     article.write_text("Hello there.")
     missing = tmp_path / "voices" / "nobody.onnx"
-    result = run_cli("speak", str(article), "-o", str(tmp_path / "a.mp3"), "--voice", str(missing),
-                     "--cache-dir", str(tmp_path / "c"))
+    result = run_cli(
+        "speak",
+        str(article),
+        "-o",
+        str(tmp_path / "a.mp3"),
+        "--voice",
+        str(missing),
+        "--cache-dir",
+        str(tmp_path / "c"),
+    )
     assert result.returncode == 2
     assert str(missing) in result.stderr.decode()
     assert "Traceback" not in result.stderr.decode()
@@ -240,7 +321,7 @@ def test_a_missing_piper_voice_file_is_a_clear_error_naming_it(tmp_path):
 
 def test_lexicon_test_shows_the_phonemes_each_engine_is_given(tmp_path):
     rules = tmp_path / "rules.yaml"
-    rules.write_text("- match: Cochabamba\n  phonemes: \"k,otS@b'amb@\"\n", encoding="utf-8")
+    rules.write_text('- match: Cochabamba\n  phonemes: "k,otS@b\'amb@"\n', encoding="utf-8")
     args = ("lexicon", "test", "In Cochabamba today.", "--lexicon", str(rules))
     assert run_cli(*args, "--engine", "pyttsx3").stdout.decode().strip() == "In [[k,otS@b'amb@]] today."
     neural = run_cli(*args).stdout.decode().strip()
@@ -253,7 +334,9 @@ def test_script_prints_one_json_line_per_input(tmp_path):
     result = run_cli("script", str(SEED), str(other), "--json")
     records = [json.loads(line) for line in result.stdout.decode().splitlines()]
     assert [r["title"] for r in records] == [
-        "US Resumes Drug Intelligence Cooperation with Bolivia After Two-Decade Hiatus", "A Short Test Headline"]
+        "US Resumes Drug Intelligence Cooperation with Bolivia After Two-Decade Hiatus",
+        "A Short Test Headline",
+    ]
     assert records[1]["paragraphs"][1]["sentences"][1] == {"text": "It ends here.", "spoken": "It ends here."}
 
 
@@ -291,7 +374,9 @@ def test_cache_stats_and_prune_evict_least_recently_used_first(tmp_path, warm_ca
     chunks = sorted(warm_cache.rglob("*.flac"))
     for n, chunk in enumerate(chunks):
         os.utime(chunk, (1_000_000 + n, 1_000_000 + n))  # chunk 0 is the least recently used
-    recent = sum(p.stat().st_size for kind in ("renditions", "pieces") for p in (warm_cache / kind).rglob("*.*"))
+    recent = sum(
+        p.stat().st_size for kind in ("renditions", "pieces") for p in (warm_cache / kind).rglob("*.*")
+    )
     keep = recent + chunks[-1].stat().st_size + 10  # the newest: rendition, pieces and the last chunk
     result = run_cli("cache", "prune", "--max-size", f"{keep}B", "--cache-dir", str(warm_cache))
     assert result.returncode == 0, result.stderr

@@ -22,22 +22,48 @@ from tests.test_browser import ARGS, CHROMIUM, RIVER, browser_page, shoot, wait_
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
-LONG_TITLE = ("Council votes to build the new tram line along the river after a long evening of argument "
-              "in the old chamber")
+LONG_TITLE = (
+    "Council votes to build the new tram line along the river after a long evening of argument "
+    "in the old chamber"
+)
 SIZES = [(280, 240), (375, 240), (600, 240), (720, 240), (1200, 240)]
-CONTROLS = (".lp-play", ".lp-back", ".lp-fwd", ".lp-speed", ".lp-time", ".lp-seek", ".lp-download", ".lp-more")
+CONTROLS = (
+    ".lp-play",
+    ".lp-back",
+    ".lp-fwd",
+    ".lp-speed",
+    ".lp-time",
+    ".lp-seek",
+    ".lp-download",
+    ".lp-more",
+)
 BAR_CONTROLS = (".lp-play", ".lp-title", ".lp-time", ".lp-speed", ".lp-seek", ".lp-more")
 # Behind the More button: in the compact embed all of them fit; the bar shows what fits and scrolls the rest.
-EXTRAS = (".lp-prev", ".lp-next", ".lp-chapters", ".lp-cc", ".lp-mute", ".lp-volume", ".lp-transcript", ".lp-vtt")
+EXTRAS = (
+    ".lp-prev",
+    ".lp-next",
+    ".lp-chapters",
+    ".lp-cc",
+    ".lp-mute",
+    ".lp-volume",
+    ".lp-transcript",
+    ".lp-vtt",
+)
 BAR_EXTRAS = (".lp-prev", ".lp-next")
-FILLER = "".join(f"<p>Filler paragraph {i} of the publisher's own long article, to give the page height.</p>"
-                 for i in range(60))
+FILLER = "".join(
+    f"<p>Filler paragraph {i} of the publisher's own long article, to give the page height.</p>"
+    for i in range(60)
+)
 
 
 def post(app_url: str, text: str, title: str | None = None) -> dict:
     body = {"text": text, **({"title": title} if title else {})}
-    req = urllib.request.Request(app_url + "/api/v1/articles", data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        app_url + "/api/v1/articles",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=30) as resp:
         return json.load(resp)
 
@@ -46,8 +72,10 @@ def post(app_url: str, text: str, title: str | None = None) -> dict:
 def app_url(tmp_path_factory):
     from web import close_app, create_app
 
-    app = create_app(Settings.of(cache_dir=tmp_path_factory.mktemp("cache"), engine_workers=2, rate_limit="1000/minute"),
-                     render_sample=False)
+    app = create_app(
+        Settings.of(cache_dir=tmp_path_factory.mktemp("cache"), engine_workers=2, rate_limit="1000/minute"),
+        render_sample=False,
+    )
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=12)
     threading.Thread(target=server.run, daemon=True).start()
     yield f"http://127.0.0.1:{server.effective_port}"
@@ -109,8 +137,9 @@ def assert_title_ellipsises(pg, width: int) -> None:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.slow
-def test_the_embed_shows_every_control_from_280_to_1200_pixels_in_either_colour_scheme(browser, app_url, river,
-                                                                                       scheme):
+def test_the_embed_shows_every_control_from_280_to_1200_pixels_in_either_colour_scheme(
+    browser, app_url, river, scheme
+):
     with browser_page(browser, viewport={"width": 280, "height": 240}, color_scheme=scheme) as pg:
         for width, height in SIZES:
             pg.set_viewport_size({"width": width, "height": height})
@@ -123,8 +152,10 @@ def test_the_embed_shows_every_control_from_280_to_1200_pixels_in_either_colour_
             # Some article text is visible below the controls.
             text = pg.evaluate("document.querySelector('.lp-text').getBoundingClientRect().height")
             assert text >= 40, (width, text)
-            colours = pg.evaluate("[getComputedStyle(document.body).backgroundColor,"
-                                  " getComputedStyle(document.querySelector('.lp-s')).color]")
+            colours = pg.evaluate(
+                "[getComputedStyle(document.body).backgroundColor,"
+                " getComputedStyle(document.querySelector('.lp-s')).color]"
+            )
             expected_bg = "rgb(22, 21, 19)" if scheme == "dark" else "rgb(251, 250, 247)"
             assert colours[0] == expected_bg
             assert colours[1] != colours[0]
@@ -143,24 +174,32 @@ def test_the_player_works_in_a_280_pixel_embed(browser, app_url, river):
         pg.select_option(".lp-speed", "1.5")
         assert pg.evaluate("document.querySelector('.lp-audio').playbackRate") == 1.5
         assert pg.get_attribute(".lp-download", "href").endswith("/audio.mp3?download=1")
-        assert pg.get_attribute(".lp-download", "download").startswith("council-votes-to-build-the-new-tram-line")
+        assert pg.get_attribute(".lp-download", "download").startswith(
+            "council-votes-to-build-the-new-tram-line"
+        )
 
 
 def host_page(app_url: str, widget: str, before: str = FILLER[:2000]) -> str:
-    return (f"<!doctype html><html><head><title>Courier</title><style>body{{font:18px/1.5 Georgia,serif;margin:2rem}}"
-            f"</style></head><body><h1>The Courier</h1>{before}{widget}{FILLER}</body></html>")
+    return (
+        f"<!doctype html><html><head><title>Courier</title><style>body{{font:18px/1.5 Georgia,serif;margin:2rem}}"
+        f"</style></head><body><h1>The Courier</h1>{before}{widget}{FILLER}</body></html>"
+    )
 
 
 def start_playing_near_the_end(frame, sentences: list[dict]) -> int:
     """Play from just before the last sentence, as a script (a click would scroll the host to the frame)."""
     last = sentences[-1]
-    frame.evaluate("(t) => { const a = document.querySelector('.lp-audio'); a.currentTime = t; a.play(); }",
-                   max(0, last["start_ms"] / 1000 - 1.5))
+    frame.evaluate(
+        "(t) => { const a = document.querySelector('.lp-audio'); a.currentTime = t; a.play(); }",
+        max(0, last["start_ms"] / 1000 - 1.5),
+    )
     return last["index"]
 
 
 @pytest.mark.slow
-def test_playing_in_an_embed_never_scrolls_the_host_page_and_follows_inside_its_own_panel(browser, app_url, river):
+def test_playing_in_an_embed_never_scrolls_the_host_page_and_follows_inside_its_own_panel(
+    browser, app_url, river
+):
     # The iframe an oEmbed consumer pastes (600x240), in the middle of a long article.
     oembed = json.load(urllib.request.urlopen(f"{app_url}/oembed?url={app_url}/a/{river['id']}", timeout=10))
     with PageServer() as host:
@@ -188,10 +227,13 @@ def test_playing_in_an_embed_never_scrolls_the_host_page_and_follows_inside_its_
             positions.append(pg.evaluate("scrollY"))
             assert set(positions) == {scrolled}
             # The text panel followed: it scrolled itself to show the last sentence.
-            shown = frame.evaluate("""(i) => { const t = document.querySelector('.lp-text');
+            shown = frame.evaluate(
+                """(i) => { const t = document.querySelector('.lp-text');
                 const n = document.querySelector(`.lp-s[data-index='${i}']`);
                 const a = t.getBoundingClientRect(), b = n.getBoundingClientRect();
-                return [t.scrollTop, b.top >= a.top - 1 && b.bottom <= a.bottom + 1]; }""", last)
+                return [t.scrollTop, b.top >= a.top - 1 && b.bottom <= a.bottom + 1]; }""",
+                last,
+            )
             assert shown[0] > 0, shown
             assert shown[1], shown
             shoot(pg, "embed-host-scrolled.png")
@@ -205,8 +247,10 @@ def test_once_the_reader_scrolls_the_text_panel_it_stays_where_they_put_it(brows
         pg.click(".lp-play")
         pg.wait_for_function("() => document.querySelector('.lp-audio').currentTime > 0.2")
         # The reader wheels the text panel down and away from the first sentences.
-        box = pg.evaluate("(() => { const r = document.querySelector('.lp-text').getBoundingClientRect();"
-                          " return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+        box = pg.evaluate(
+            "(() => { const r = document.querySelector('.lp-text').getBoundingClientRect();"
+            " return [r.left + r.width / 2, r.top + r.height / 2]; })()"
+        )
         pg.mouse.move(*box)
         pg.mouse.wheel(0, 400)
         pg.wait_for_function("() => document.querySelector('.lp-text').scrollTop > 0")
@@ -220,7 +264,9 @@ def test_once_the_reader_scrolls_the_text_panel_it_stays_where_they_put_it(brows
         # Asking to follow again brings the sentence being read back into view.
         pg.evaluate("document.querySelector('.lp-text').scrollTop = 0")
         pg.evaluate("document.querySelector('.lp-text').dispatchEvent(new WheelEvent('wheel'))")
-        pg.evaluate(f"document.querySelector('.lp-audio').currentTime = {river['sentences'][-1]['start_ms'] / 1000}")
+        pg.evaluate(
+            f"document.querySelector('.lp-audio').currentTime = {river['sentences'][-1]['start_ms'] / 1000}"
+        )
         pg.wait_for_selector(".lp-follow:not([hidden])")
         pg.click(".lp-follow")
         pg.wait_for_function("() => document.querySelector('.lp-text').scrollTop > 0")
@@ -249,7 +295,9 @@ def test_a_dead_embed_shows_one_line_that_fits_the_frame(browser, app_url):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.slow
-def test_the_bar_is_one_56_pixel_line_with_play_title_time_speed_and_progress(browser, app_url, river, scheme):
+def test_the_bar_is_one_56_pixel_line_with_play_title_time_speed_and_progress(
+    browser, app_url, river, scheme
+):
     with browser_page(browser, viewport={"width": 280, "height": 56}, color_scheme=scheme) as pg:
         for width, _ in SIZES:
             pg.set_viewport_size({"width": width, "height": 56})
@@ -271,8 +319,11 @@ def test_the_bar_is_one_56_pixel_line_with_play_title_time_speed_and_progress(br
 
 
 def test_the_bar_fits_the_height_oembed_answers_for_a_60_pixel_box(browser, app_url, river):
-    data = json.load(urllib.request.urlopen(f"{app_url}/oembed?url={app_url}/a/{river['id']}&maxheight=60&maxwidth=320",
-                                            timeout=10))
+    data = json.load(
+        urllib.request.urlopen(
+            f"{app_url}/oembed?url={app_url}/a/{river['id']}&maxheight=60&maxwidth=320", timeout=10
+        )
+    )
     with browser_page(browser, viewport={"width": data["width"], "height": data["height"]}) as pg:
         src = data["html"].split('src="')[1].split('"')[0].replace("&amp;", "&")
         pg.goto(src)
@@ -282,7 +333,9 @@ def test_the_bar_fits_the_height_oembed_answers_for_a_60_pixel_box(browser, app_
 
 @pytest.mark.parametrize("layout", ["compact", "bar"])
 @pytest.mark.slow
-def test_the_secondary_controls_open_behind_a_menu_and_fit_from_280_to_1200_pixels(browser, app_url, river, layout):
+def test_the_secondary_controls_open_behind_a_menu_and_fit_from_280_to_1200_pixels(
+    browser, app_url, river, layout
+):
     height = 56 if layout == "bar" else 240
     with browser_page(browser, viewport={"width": 280, "height": height}) as pg:
         for width, _ in SIZES:
@@ -292,7 +345,9 @@ def test_the_secondary_controls_open_behind_a_menu_and_fit_from_280_to_1200_pixe
             assert not pg.is_visible(".lp-chapters")
             pg.click(".lp-more")
             assert pg.get_attribute(".lp-more", "aria-expanded") == "true"
-            assert_fits(pg, width, height, (EXTRAS if layout == "compact" else BAR_EXTRAS) + (".lp-more", ".lp-play"))
+            assert_fits(
+                pg, width, height, (EXTRAS if layout == "compact" else BAR_EXTRAS) + (".lp-more", ".lp-play")
+            )
             if width in (280, 720):
                 shoot(pg, f"{layout}-more-{width}.png")
             # Everything in it works: the next paragraph plays, and the menu closes again.
@@ -331,8 +386,10 @@ LAYOUT_PROBE = """() => [...document.querySelectorAll('#story, #story p, #story 
 @pytest.mark.slow
 def test_the_widget_lights_and_seeks_in_the_host_pages_own_text(browser, app_url):
     widget = f'<script src="{app_url}/widget.js" data-source="#story" data-title="Market day returns" async></script>'
-    page = ("<!doctype html><html><head><title>Courier</title><style>body{font:18px/1.5 Georgia,serif;margin:2rem}"
-            "span{letter-spacing:0}</style></head><body><h1>Market day returns</h1>STORY WIDGET<p>More news.</p></body></html>")
+    page = (
+        "<!doctype html><html><head><title>Courier</title><style>body{font:18px/1.5 Georgia,serif;margin:2rem}"
+        "span{letter-spacing:0}</style></head><body><h1>Market day returns</h1>STORY WIDGET<p>More news.</p></body></html>"
+    )
     with PageServer() as host:
         host.add("/plain.html", page.replace("STORY", STORY).replace("WIDGET", ""))
         host.add("/page.html", page.replace("STORY", STORY).replace("WIDGET", widget))
@@ -348,8 +405,10 @@ def test_the_widget_lights_and_seeks_in_the_host_pages_own_text(browser, app_url
             assert 50 <= height <= 60
             assert frame.evaluate("document.querySelector('.lp').dataset.layout") == "bar"
             # The page's own sentences are wrapped, and look exactly as they did.
-            spans = pg.evaluate("[...document.querySelectorAll('#story [data-listen-s]')]"
-                                ".map((s) => [s.dataset.listenS, s.textContent])")
+            spans = pg.evaluate(
+                "[...document.querySelectorAll('#story [data-listen-s]')]"
+                ".map((s) => [s.dataset.listenS, s.textContent])"
+            )
             texts = {}
             for index, text in spans:
                 texts[index] = texts.get(index, "") + text
@@ -368,19 +427,31 @@ def test_the_widget_lights_and_seeks_in_the_host_pages_own_text(browser, app_url
             frame.evaluate("document.querySelector('.lp-play').click()")
             pg.wait_for_selector("#story [data-listen-current]")
             first = pg.get_attribute("#story [data-listen-current]", "data-listen-s")
-            assert pg.evaluate("getComputedStyle(document.querySelector('#story [data-listen-current]'))"
-                               ".backgroundColor") != "rgba(0, 0, 0, 0)"
-            pg.wait_for_function(f"() => document.querySelector('#story [data-listen-current]')"
-                                 f".dataset.listenS !== '{first}'", timeout=30_000)
+            assert (
+                pg.evaluate(
+                    "getComputedStyle(document.querySelector('#story [data-listen-current]')).backgroundColor"
+                )
+                != "rgba(0, 0, 0, 0)"
+            )
+            pg.wait_for_function(
+                f"() => document.querySelector('#story [data-listen-current]').dataset.listenS !== '{first}'",
+                timeout=30_000,
+            )
             assert pg.locator("#story [data-listen-current]").count() >= 1
             # Clicking a sentence on the page plays from it.
             target = next(i for i, t in texts.items() if "opens" in t)
             pg.click(f"#story [data-listen-s='{target}'] >> nth=0")
-            start = frame.evaluate(f"document.querySelector(\".lp-s[data-index='{target}']\").getAttribute('aria-label')")
+            start = frame.evaluate(
+                f"document.querySelector(\".lp-s[data-index='{target}']\").getAttribute('aria-label')"
+            )
             assert start.startswith("Play from")
-            pg.wait_for_function(f"() => document.querySelector('#story [data-listen-current]').dataset.listenS === '{target}'")
-            assert all(s.get_attribute("data-listen-s") == target
-                       for s in pg.query_selector_all("#story [data-listen-current]"))
+            pg.wait_for_function(
+                f"() => document.querySelector('#story [data-listen-current]').dataset.listenS === '{target}'"
+            )
+            assert all(
+                s.get_attribute("data-listen-s") == target
+                for s in pg.query_selector_all("#story [data-listen-current]")
+            )
             shoot(pg, "widget-source-bar.png")
 
 
@@ -406,8 +477,12 @@ def test_the_embed_counts_a_play_each_quarter_heard_and_the_speed(browser, app_u
         pg.wait_for_timeout(500)
     after = stats_of(app_url, river["id"])
     assert after["plays"] == before["plays"] + 1
-    assert {q: after["heard"][q] - before["heard"][q] for q in ("25", "50", "75", "100")} == \
-        {"25": 1, "50": 1, "75": 1, "100": 1}
+    assert {q: after["heard"][q] - before["heard"][q] for q in ("25", "50", "75", "100")} == {
+        "25": 1,
+        "50": 1,
+        "75": 1,
+        "100": 1,
+    }
     assert after["speeds"]["2"] == before["speeds"].get("2", 0) + 1
     assert len(beacons) >= 6  # a play, the speed, four quarters: counts only
 
@@ -416,7 +491,9 @@ def test_the_embed_counts_a_play_each_quarter_heard_and_the_speed(browser, app_u
 def test_a_listener_with_global_privacy_control_sends_no_beacon(browser, app_url, river):
     beacons = []
     with browser_page(browser, viewport={"width": 600, "height": 240}) as pg:
-        pg.add_init_script("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})")
+        pg.add_init_script(
+            "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})"
+        )
         pg.on("request", lambda r: beacons.append(r.url) if r.url.endswith("/beacon") else None)
         pg.goto(f"{app_url}/embed/{river['id']}")
         pg.click(".lp-play")

@@ -69,8 +69,13 @@ def test_a_chunk_comes_out_the_same_whatever_the_engine_said_before_it():
     # espeak-ng carries state from one utterance to the next: the same text used to come out
     # a few milliseconds different after other text, so renditions depended on worker count.
     same = "The council met on Tuesday to vote on the budget."
-    texts = [same, "A much longer and quite different sentence comes first, with a pause, and more words.", same,
-             "Short one.", same]
+    texts = [
+        same,
+        "A much longer and quite different sentence comes first, with a pause, and more words.",
+        same,
+        "Short one.",
+        same,
+    ]
     outcome = run_one("digests_in_turn", texts)  # type: ignore[arg-type]
     assert outcome.ok, outcome.error
     first, _, second, _, third = outcome.result

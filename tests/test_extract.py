@@ -402,21 +402,31 @@ def _shell(head: str, body: str = "<div id='root'></div>", scripts: str = "") ->
     "state",
     [
         # Next.js: blocks of a story in __NEXT_DATA__.
-        lambda paras: "<script id='__NEXT_DATA__' type='application/json'>"
-        + json.dumps({"props": {"pageProps": {"story": {"blocks": [{"type": "p", "text": p} for p in paras]}}}})
-        + "</script>",
+        lambda paras: (
+            "<script id='__NEXT_DATA__' type='application/json'>"
+            + json.dumps(
+                {"props": {"pageProps": {"story": {"blocks": [{"type": "p", "text": p} for p in paras]}}}}
+            )
+            + "</script>"
+        ),
         # Arc: content elements in Fusion.globalContent, assigned inside a script.
-        lambda paras: "<script>window.Fusion=window.Fusion||{};Fusion.globalContent="
-        + json.dumps({"content_elements": [{"type": "text", "content": f"<b></b>{p}"} for p in paras]})
-        + ";Fusion.spa=false;</script>",
+        lambda paras: (
+            "<script>window.Fusion=window.Fusion||{};Fusion.globalContent="
+            + json.dumps({"content_elements": [{"type": "text", "content": f"<b></b>{p}"} for p in paras]})
+            + ";Fusion.spa=false;</script>"
+        ),
         # State parsed from a JSON string at run time.
-        lambda paras: "<script>window.__INITIAL_STATE__ = JSON.parse("
-        + json.dumps(json.dumps({"article": {"paragraphs": paras}}))
-        + ");</script>",
+        lambda paras: (
+            "<script>window.__INITIAL_STATE__ = JSON.parse("
+            + json.dumps(json.dumps({"article": {"paragraphs": paras}}))
+            + ");</script>"
+        ),
         # Rich-text nodes: each paragraph's text one level further down.
-        lambda paras: "<script type='application/json'>"
-        + json.dumps({"doc": {"content": [{"content": [{"value": p}]} for p in paras]}})
-        + "</script>",
+        lambda paras: (
+            "<script type='application/json'>"
+            + json.dumps({"doc": {"content": [{"content": [{"value": p}]} for p in paras]}})
+            + "</script>"
+        ),
     ],
 )
 def test_a_story_kept_only_in_the_page_script_state_is_read(state):
@@ -427,7 +437,12 @@ def test_a_story_kept_only_in_the_page_script_state_is_read(state):
 def test_captions_and_teasers_in_script_state_stay_out_of_the_story():
     data = {
         "story": {"elements": [{"type": "text", "content": p} for p in _PARAS]},
-        "related": [{"headline": "Pier to close for the winter season", "description": "Repairs to the pier will take months to finish."}],
+        "related": [
+            {
+                "headline": "Pier to close for the winter season",
+                "description": "Repairs to the pier will take months to finish.",
+            }
+        ],
         "image": {"caption": "The new wall at high tide on Tuesday, seen from the beach."},
     }
     html = _shell("", scripts=f"<script type='application/json'>{json.dumps(data)}</script>")
@@ -436,9 +451,18 @@ def test_captions_and_teasers_in_script_state_stay_out_of_the_story():
 
 
 def test_a_live_blog_kept_in_json_ld_is_read_post_by_post_with_headings():
-    posts = [("Wall complete", _PARAS[0]), ("Budget confirmed", _PARAS[1]), ("Work began in March", _PARAS[2])]
-    ld = {"@type": "LiveBlogPosting", "liveBlogUpdate": [{"@type": "BlogPosting", "headline": h, "articleBody": b} for h, b in posts]}
-    html = _shell(f"<script type='application/ld+json'>{json.dumps(ld)}</script>", "<main><h1>Harbour wall</h1></main>")
+    posts = [
+        ("Wall complete", _PARAS[0]),
+        ("Budget confirmed", _PARAS[1]),
+        ("Work began in March", _PARAS[2]),
+    ]
+    ld = {
+        "@type": "LiveBlogPosting",
+        "liveBlogUpdate": [{"@type": "BlogPosting", "headline": h, "articleBody": b} for h, b in posts],
+    }
+    html = _shell(
+        f"<script type='application/ld+json'>{json.dumps(ld)}</script>", "<main><h1>Harbour wall</h1></main>"
+    )
     assert _body(html) == [part for post in posts for part in post]
 
 
@@ -473,14 +497,17 @@ def test_a_short_or_oddly_built_page_with_text_is_read_not_refused(markup):
 
 def test_a_story_stream_in_a_list_keeps_each_post_heading_apart_from_its_text():
     posts = "".join(
-        f"<li><article><header><h3>Update {i}</h3></header><p>{p}</p></article></li>" for i, p in enumerate(_PARAS[:4])
+        f"<li><article><header><h3>Update {i}</h3></header><p>{p}</p></article></li>"
+        for i, p in enumerate(_PARAS[:4])
     )
     body = _body(_story(f"<ol class='stream'>{posts}</ol>"))
     assert body == [part for i, p in enumerate(_PARAS[:4]) for part in (f"Update {i}", p)]
 
 
 def test_a_summary_box_that_repeats_the_post_headings_is_left_out():
-    summary = "<div class='summary'><h2>Summary</h2><ul><li>Crane arrives</li><li>Last block lifted</li></ul></div>"
+    summary = (
+        "<div class='summary'><h2>Summary</h2><ul><li>Crane arrives</li><li>Last block lifted</li></ul></div>"
+    )
     posts = f"<h2>Crane arrives</h2><p>{_PARAS[0]}</p><p>{_PARAS[1]}</p><h2>Last block lifted</h2><p>{_PARAS[2]}</p><p>{_PARAS[3]}</p>"
     assert _body(_story(summary + posts)) == ["Crane arrives", *_PARAS[:2], "Last block lifted", *_PARAS[2:4]]
 
@@ -533,8 +560,11 @@ _BODY = (
         ("Harbour reopens after repairs\nBy Sam Reporter", "Sam Reporter", ""),
         ("Harbour reopens after repairs\nBY SAM REPORTER AND JO PIKE", "SAM REPORTER AND JO PIKE", ""),
         ("Harbour reopens after repairs\nBy Sam Reporter\n12 March 2024", "Sam Reporter", "2024-03-12"),
-        ("Harbour reopens after repairs\nBy Sam Reporter, Harbour Correspondent\nTuesday 12 March 2024",
-         "Sam Reporter, Harbour Correspondent", "2024-03-12"),
+        (
+            "Harbour reopens after repairs\nBy Sam Reporter, Harbour Correspondent\nTuesday 12 March 2024",
+            "Sam Reporter, Harbour Correspondent",
+            "2024-03-12",
+        ),
         ("Harbour reopens after repairs\nMarch 12, 2024\nBy Sam Reporter", "Sam Reporter", "2024-03-12"),
         ("Harbour reopens after repairs\nPublished: 2024-03-12", "", "2024-03-12"),
         ("Harbour reopens after repairs\nWritten by Sam Reporter", "Sam Reporter", ""),
@@ -573,10 +603,16 @@ def test_a_hard_wrapped_paragraph_with_a_line_starting_with_by_is_still_one_para
 
 @pytest.mark.parametrize(
     "footer",
-    ["Copyright 2024 Harbour News", "© 2023 Harbour News Ltd. All rights reserved.", "(c) 2022-2024 Harbour News"],
+    [
+        "Copyright 2024 Harbour News",
+        "© 2023 Harbour News Ltd. All rights reserved.",
+        "(c) 2022-2024 Harbour News",
+    ],
 )
 def test_a_copyright_year_is_never_turned_into_a_publication_date(footer):
-    html = _story("".join(f"<p>{p}</p>" for p in _PARAS)).replace("</body>", f"<footer><p>{footer}</p></footer></body>")
+    html = _story("".join(f"<p>{p}</p>" for p in _PARAS)).replace(
+        "</body>", f"<footer><p>{footer}</p></footer></body>"
+    )
     assert from_html(html).date == ""
 
 
@@ -584,7 +620,10 @@ def test_a_copyright_year_is_never_turned_into_a_publication_date(footer):
     ("head", "body"),
     [
         ("<meta property='article:published_time' content='2024-01-01T09:30:00Z'>", ""),
-        ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"datePublished\": \"2024-01-01\"}</script>", ""),
+        (
+            '<script type=\'application/ld+json\'>{"@type": "NewsArticle", "datePublished": "2024-01-01"}</script>',
+            "",
+        ),
         ("", "<time datetime='2024-01-01T08:00:00Z'>1 January 2024</time>"),
         ("", "<p class='dateline'>Published 1 January 2024</p>"),
     ],
@@ -643,25 +682,31 @@ def test_text_that_mentions_an_address_or_a_tag_is_read_as_text(text):
 def news_site(monkeypatch):
     """A saved article served at any host under news.example, through a local server."""
 
-
     with PageServer() as server:
         server.add("/harbour", _DOCUMENT.encode("utf-8"))
         real_open = fetch_module.open_connection
         monkeypatch.setattr(fetch_module, "resolve", lambda host, port: ["93.184.216.34"])
         monkeypatch.setattr(
-            fetch_module, "open_connection", lambda address, port, timeout: real_open("127.0.0.1", port, timeout)
+            fetch_module,
+            "open_connection",
+            lambda address, port, timeout: real_open("127.0.0.1", port, timeout),
         )
         yield server
 
 
-@pytest.mark.parametrize("address", ["news.example:{port}/harbour", "www.news.example:{port}/harbour", "  news.example:{port}/harbour\n"])
+@pytest.mark.parametrize(
+    "address",
+    ["news.example:{port}/harbour", "www.news.example:{port}/harbour", "  news.example:{port}/harbour\n"],
+)
 def test_a_pasted_address_without_a_scheme_is_fetched(news_site, address):
     article = from_pasted(address.format(port=news_site.port), Settings.of(fetch_timeout_s=2.0))
     assert article.paragraphs == _PARAS
     assert news_site.requests[-1]["path"] == "/harbour"
 
 
-def test_an_address_without_a_scheme_on_the_command_line_is_fetched_not_opened_as_a_file(news_site, tmp_path, monkeypatch):
+def test_an_address_without_a_scheme_on_the_command_line_is_fetched_not_opened_as_a_file(
+    news_site, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     article = load(f"www.news.example:{news_site.port}/harbour", Settings.of(fetch_timeout_s=2.0))
     assert article.title == "Harbour wall finished early"
@@ -669,13 +714,18 @@ def test_an_address_without_a_scheme_on_the_command_line_is_fetched_not_opened_a
 
 @pytest.mark.parametrize("pasted", [_DOCUMENT, "news.example:{port}/harbour"])
 def test_the_web_form_reads_pasted_html_and_bare_addresses_like_the_command_line(news_site, pasted):
-    article, _ = read(Submission("text", pasted.format(port=news_site.port), Settings.of(fetch_timeout_s=2.0)))
+    article, _ = read(
+        Submission("text", pasted.format(port=news_site.port), Settings.of(fetch_timeout_s=2.0))
+    )
     assert article.title == "Harbour wall finished early"
     assert article.paragraphs == _PARAS
 
 
 def test_an_author_name_on_every_live_blog_post_is_not_read_out():
-    posts = "".join(f"<div class='post'><p class='who'>{name}</p><p>{p}</p></div>" for name, p in zip(["Amira Khan", "Joe Marsh"] * 2, _PARAS[:4]))
+    posts = "".join(
+        f"<div class='post'><p class='who'>{name}</p><p>{p}</p></div>"
+        for name, p in zip(["Amira Khan", "Joe Marsh"] * 2, _PARAS[:4])
+    )
     assert _body(_story(posts)) == _PARAS[:4]
 
 

@@ -36,8 +36,14 @@ def article_text(sentences: int) -> str:
 def enqueue(settings: Settings, sentences: int) -> tuple[RenderQueue, str]:
     queue = RenderQueue(settings)
     plan = Renderer(settings).plan(article := from_text(article_text(sentences)))
-    assert queue.submit(plan.key, article, settings, plan.script.title, len(plan.script.sentences),
-                        sum(len(s.chunks) for s in plan.script.sentences))
+    assert queue.submit(
+        plan.key,
+        article,
+        settings,
+        plan.script.title,
+        len(plan.script.sentences),
+        sum(len(s.chunks) for s in plan.script.sentences),
+    )
     return queue, plan.key
 
 
@@ -52,12 +58,16 @@ def test_a_worker_killed_mid_render_has_its_job_completed_by_another(redis_url, 
     second = None
     try:
         queue, key = enqueue(settings, 12)
-        info = wait_for(lambda: (i := queue.status(key))["status"] == RENDERING and i.get("done", 0) >= 1 and i)
+        info = wait_for(
+            lambda: (i := queue.status(key))["status"] == RENDERING and i.get("done", 0) >= 1 and i
+        )
         assert info["done"] < info["total"], "the kill must land mid-render"
         os.kill(first.pid, signal.SIGKILL)
         first.wait(10)
         # With no worker left, the job is not "rendering" for ever: its try is failed and retried.
-        retried = wait_for(lambda: "queued again" in ((i := queue.status(key)).get("error") or "") and i, timeout=60)
+        retried = wait_for(
+            lambda: "queued again" in ((i := queue.status(key)).get("error") or "") and i, timeout=60
+        )
         assert retried["status"] == QUEUED
         assert "try 2 of 4" in retried["error"]
         second = start_worker(redis_url, cache, heartbeat_s=1, name="second", log=tmp_path / "second.log")
@@ -117,7 +127,7 @@ def test_a_damaged_rendition_in_the_shared_cache_is_not_served_and_a_new_post_re
     audio = client.get(f"/api/v1/articles/{key}/audio.mp3")
     assert audio.status_code == 200
     assert audio.headers["Cache-Control"] == "no-store"
-    assert audio.data in (good, good[id3_size(good):])  # the stream starts in the new file if it is done
+    assert audio.data in (good, good[id3_size(good) :])  # the stream starts in the new file if it is done
     job = manager_of(app).get(key)
     assert job.wait(90)
     assert job.status == READY
@@ -169,7 +179,7 @@ def test_a_damaged_rendition_is_never_served_and_is_rendered_again(damage, tmp_p
                 assert int(response.headers["Retry-After"]) > 0
             else:  # the new render's stream: its frames, or the whole new file once it is done
                 assert response.data != damaged
-                assert response.data in (good, good[id3_size(good):])
+                assert response.data in (good, good[id3_size(good) :])
         job = manager_of(app).get(key)
         assert job.wait(120), job.error
         assert job.status == READY, job.error
@@ -199,7 +209,7 @@ def test_after_a_restart_a_damaged_rendition_is_not_served_and_is_rendered_again
         if response.status_code == 200:
             assert response.headers["Cache-Control"] == "no-store"
             assert response.data != damaged
-            assert response.data in (good, good[id3_size(good):])
+            assert response.data in (good, good[id3_size(good) :])
         job = manager_of(app).get(key)
         assert job.wait(120), job.error
         assert job.status == READY, job.error
@@ -328,8 +338,10 @@ def test_two_busy_workers_ride_out_a_minute_without_redis_and_every_article_beco
     server = RedisServer(tmp_path / "redis", aof=True).start()
     cache = tmp_path / "cache"
     settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=server.url)
-    workers = [start_worker(server.url, cache, heartbeat_s=1, name=f"busy-{n}", log=tmp_path / f"worker-{n}.log")
-               for n in range(2)]
+    workers = [
+        start_worker(server.url, cache, heartbeat_s=1, name=f"busy-{n}", log=tmp_path / f"worker-{n}.log")
+        for n in range(2)
+    ]
     try:
         queue = RenderQueue(settings)
         keys = [enqueue(settings, 30)[1] for _ in range(4)]

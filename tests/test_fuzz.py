@@ -23,9 +23,38 @@ SETTINGS = RenderSettings(language="en")
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Plain news words: none of them is page furniture ("Comments", "Share", "Listen") that ends or trims an article.
-WORDS = ["river", "council", "bridge", "water", "morning", "market", "teachers", "station", "garden", "ferry",
-         "votes", "harbour", "winter", "budget", "library", "street", "museum", "hospital", "tram", "north",
-         "Maria", "Lopez", "Oslo", "Lima", "Kenya", "Quebec", "policy", "reform", "season", "record"]
+WORDS = [
+    "river",
+    "council",
+    "bridge",
+    "water",
+    "morning",
+    "market",
+    "teachers",
+    "station",
+    "garden",
+    "ferry",
+    "votes",
+    "harbour",
+    "winter",
+    "budget",
+    "library",
+    "street",
+    "museum",
+    "hospital",
+    "tram",
+    "north",
+    "Maria",
+    "Lopez",
+    "Oslo",
+    "Lima",
+    "Kenya",
+    "Quebec",
+    "policy",
+    "reform",
+    "season",
+    "record",
+]
 NUMBERS = st.integers(0, 99999).map(str) | st.sampled_from(["3.5", "12,000", "1998", "42%", "$7", "7th"])
 WORD = st.sampled_from(WORDS) | NUMBERS
 
@@ -102,9 +131,57 @@ def test_every_sentence_has_something_to_say_and_chunks_fit_the_engine(text):
 
 # What an attacker sends: one long word, runs of punctuation, emoji, mixed scripts, and the tokens our
 # rules look at ("St.", "$1", "+1", "A ", "a@"), repeated.
-PIECES = ["a", "ab", "a.", "A.", "1", "1,", "1.", "😀", "aя中😀", "a-", "A ", "St.", "—", " - ", "+1 ", "12 ", "DEA ",
-          "a@", "/a", "1:", "1%", "$1 ", "www.", "A I ", "(", '"', "1x", "Q4 ", "...", "!?", "  ", "\u200b", "e.g.",
-          "U.S.", "10.0.", "#", "&", "°", "½", "’", "[[", "Mr. ", "XIV ", "1st", "-1", "pm", "Jan", "km", "x.org/"]
+PIECES = [
+    "a",
+    "ab",
+    "a.",
+    "A.",
+    "1",
+    "1,",
+    "1.",
+    "😀",
+    "aя中😀",
+    "a-",
+    "A ",
+    "St.",
+    "—",
+    " - ",
+    "+1 ",
+    "12 ",
+    "DEA ",
+    "a@",
+    "/a",
+    "1:",
+    "1%",
+    "$1 ",
+    "www.",
+    "A I ",
+    "(",
+    '"',
+    "1x",
+    "Q4 ",
+    "...",
+    "!?",
+    "  ",
+    "\u200b",
+    "e.g.",
+    "U.S.",
+    "10.0.",
+    "#",
+    "&",
+    "°",
+    "½",
+    "’",
+    "[[",
+    "Mr. ",
+    "XIV ",
+    "1st",
+    "-1",
+    "pm",
+    "Jan",
+    "km",
+    "x.org/",
+]
 LEXICON = Lexicon.default()
 
 

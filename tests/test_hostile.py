@@ -15,8 +15,11 @@ from web import close_app, create_app
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    app = create_app(Settings.of(cache_dir=tmp_path_factory.mktemp("hostile"), engine_workers=1), start_workers=False,
-                     render_sample=False)
+    app = create_app(
+        Settings.of(cache_dir=tmp_path_factory.mktemp("hostile"), engine_workers=1),
+        start_workers=False,
+        render_sample=False,
+    )
     yield app
     close_app(app)
 
@@ -38,7 +41,9 @@ TEXT_JSON = json.dumps(TEXT)
 LONE_SURROGATES = {
     "high in the title": '{"text": ' + TEXT_JSON + ', "title": "Breaking \\ud800 news"}',
     "low in the title": '{"text": ' + TEXT_JSON + ', "title": "\\udfff"}',
-    "in a lexicon say": '{"text": ' + TEXT_JSON + ', "lexicon": [{"match": "Headline", "say": "head \\ud83d line"}]}',
+    "in a lexicon say": '{"text": '
+    + TEXT_JSON
+    + ', "lexicon": [{"match": "Headline", "say": "head \\ud83d line"}]}',
     "in a lexicon match": '{"text": ' + TEXT_JSON + ', "lexicon": [{"match": "\\udc00", "say": "x"}]}',
     "in a URL host": '{"url": "http://exa\\ud800mple.com/story"}',
     "in a URL path": '{"url": "https://news.example/\\ud800"}',
@@ -56,8 +61,9 @@ def test_a_lone_surrogate_anywhere_in_the_body_is_a_400_naming_it(app, where):
 
 def test_a_lone_surrogate_in_a_multipart_lexicon_is_a_400(app):
     rules = '[{"match": "Headline", "say": "\\ud800"}]'
-    response = app.test_client().post("/api/v1/articles", data={"text": TEXT, "lexicon": rules},
-                                      content_type="multipart/form-data")
+    response = app.test_client().post(
+        "/api/v1/articles", data={"text": TEXT, "lexicon": rules}, content_type="multipart/form-data"
+    )
     assert_clear_4xx(response, "lone surrogate")
 
 
@@ -149,7 +155,9 @@ def test_a_url_with_letters_beyond_ascii_in_its_path_is_fetched_percent_encoded(
 
     with PageServer() as server:
         server.add("/k%C3%B6ln/caf%C3%A9?q=%C3%BC", "<html><body><p>Guten Tag aus Köln.</p></body></html>")
-        page = fetch(server.url("/köln/café?q=ü"), ServiceSettings(allow_private_hosts=True, fetch_timeout_s=2.0))
+        page = fetch(
+            server.url("/köln/café?q=ü"), ServiceSettings(allow_private_hosts=True, fetch_timeout_s=2.0)
+        )
     assert "Köln" in page.text
     assert server.requests[-1]["path"] == "/k%C3%B6ln/caf%C3%A9?q=%C3%BC"
 
@@ -188,8 +196,9 @@ def test_ipv6_forms_of_private_ipv4_and_site_local_addresses_are_refused(what):
         check_address(EMBEDDED_PRIVATE[what])
 
 
-@pytest.mark.parametrize("address", ["2002:a9fe:a9fe::1", "64:ff9b::169.254.169.254", "::169.254.169.254",
-                                     "2002:e000:1::"])
+@pytest.mark.parametrize(
+    "address", ["2002:a9fe:a9fe::1", "64:ff9b::169.254.169.254", "::169.254.169.254", "2002:e000:1::"]
+)
 def test_ipv6_forms_of_metadata_and_multicast_addresses_are_refused_even_for_an_intranet(address):
     from listen.reading.fetch import check_address
 
@@ -197,7 +206,9 @@ def test_ipv6_forms_of_metadata_and_multicast_addresses_are_refused_even_for_an_
         check_address(address, allow_private=True)
 
 
-@pytest.mark.parametrize("address", ["2002:5db8:d70e::1", "64:ff9b::93.184.215.14", "2606:2800:220:1:248:1893:25c8:1946"])
+@pytest.mark.parametrize(
+    "address", ["2002:5db8:d70e::1", "64:ff9b::93.184.215.14", "2606:2800:220:1:248:1893:25c8:1946"]
+)
 def test_ipv6_forms_of_public_ipv4_addresses_still_pass(address):
     from listen.reading.fetch import check_address
 
@@ -217,10 +228,25 @@ def test_a_host_resolving_to_a_nat64_form_of_a_private_address_is_refused(monkey
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000010000000100806000000") + bytes(range(256)) * 8
 
 
-@pytest.mark.parametrize("content_type", ["text/html", "text/html; charset=utf-8", "text/plain",
-                                          "application/xhtml+xml", "text/html; charset=windows-1252"])
-@pytest.mark.parametrize("body", [PNG, b"GIF89a" + bytes(range(1, 256)) * 30, b"%PDF-1.4\n" + bytes(range(256)) * 20,
-                                  b"<html><body><p>" + bytes(range(128, 256)) * 40 + b"\x00\x01\x02" * 200])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/html",
+        "text/html; charset=utf-8",
+        "text/plain",
+        "application/xhtml+xml",
+        "text/html; charset=windows-1252",
+    ],
+)
+@pytest.mark.parametrize(
+    "body",
+    [
+        PNG,
+        b"GIF89a" + bytes(range(1, 256)) * 30,
+        b"%PDF-1.4\n" + bytes(range(256)) * 20,
+        b"<html><body><p>" + bytes(range(128, 256)) * 40 + b"\x00\x01\x02" * 200,
+    ],
+)
 def test_a_binary_body_served_as_a_page_is_refused_not_read_aloud(content_type, body):
     from listen.errors import FetchError
     from support.pages import PageServer
@@ -235,13 +261,16 @@ GERMAN = "<html><body><p>Ein Straßenfest — café, naïve, ¥ 500.\r\n\tZeile 
 JAPANESE = "<html><body><p>東京の天気は晴れです。明日も晴れるでしょう。</p></body></html>"
 
 
-@pytest.mark.parametrize(("charset", "encoding", "text", "marker"), [
-    ("utf-16", "utf-16", GERMAN, "Straßenfest"),  # NUL bytes in every other byte, yet text
-    ("utf-8", "utf-8", GERMAN, "Straßenfest"),
-    ("windows-1252", "cp1252", GERMAN.replace("¥", "£"), "Straßenfest"),
-    ("shift_jis", "shift_jis", JAPANESE, "東京"),
-    ("utf-8", "utf-8", JAPANESE, "東京"),
-])
+@pytest.mark.parametrize(
+    ("charset", "encoding", "text", "marker"),
+    [
+        ("utf-16", "utf-16", GERMAN, "Straßenfest"),  # NUL bytes in every other byte, yet text
+        ("utf-8", "utf-8", GERMAN, "Straßenfest"),
+        ("windows-1252", "cp1252", GERMAN.replace("¥", "£"), "Straßenfest"),
+        ("shift_jis", "shift_jis", JAPANESE, "東京"),
+        ("utf-8", "utf-8", JAPANESE, "東京"),
+    ],
+)
 def test_real_pages_in_any_charset_still_pass_the_binary_check(charset, encoding, text, marker):
     from support.pages import PageServer
 
@@ -256,8 +285,11 @@ def test_real_pages_in_any_charset_still_pass_the_binary_check(charset, encoding
 
 @pytest.fixture
 def limited_app(tmp_path):
-    app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, rate_limit="2/minute"), start_workers=False,
-                     render_sample=False)
+    app = create_app(
+        Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, rate_limit="2/minute"),
+        start_workers=False,
+        render_sample=False,
+    )
     yield app
     close_app(app)
 
@@ -266,15 +298,21 @@ def test_retry_after_is_only_on_the_429_and_says_when_the_window_resets(limited_
     import time
 
     client = limited_app.test_client()
-    responses = [client.post("/api/v1/articles", json={"text": f"Headline {n}\n\nSome text here."})
-                 for n in range(3)]
+    responses = [
+        client.post("/api/v1/articles", json={"text": f"Headline {n}\n\nSome text here."}) for n in range(3)
+    ]
     assert [r.status_code for r in responses] == [202, 202, 429]
     assert "Retry-After" not in responses[0].headers
     assert "Retry-After" not in responses[1].headers
     wait = int(responses[2].headers["Retry-After"])
     assert 0 < wait <= 60
     assert abs(wait - (int(responses[2].headers["X-RateLimit-Reset"]) - time.time())) <= 2
-    for path in ("/api/v1/voices", "/", f"/api/v1/articles/{responses[0].json['id']}", "/api/v1/articles/" + "0" * 64):
+    for path in (
+        "/api/v1/voices",
+        "/",
+        f"/api/v1/articles/{responses[0].json['id']}",
+        "/api/v1/articles/" + "0" * 64,
+    ):
         assert "Retry-After" not in client.get(path).headers, path
 
 
@@ -282,8 +320,11 @@ def test_a_busy_503_says_retry_after_the_minute_its_message_names(tmp_path):
     from web import manager_of
 
     # An hourly limit: the limiter used to stretch the 503's Retry-After to its window's end.
-    app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, rate_limit="5/hour"), start_workers=False,
-                     render_sample=False)
+    app = create_app(
+        Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, rate_limit="5/hour"),
+        start_workers=False,
+        render_sample=False,
+    )
     manager_of(app).max_pending = 0
     try:
         response = app.test_client().post("/api/v1/articles", json={"text": "Headline\n\nSome text here."})
@@ -296,9 +337,10 @@ def test_a_busy_503_says_retry_after_the_minute_its_message_names(tmp_path):
 
 def test_errors_other_than_429_and_503_carry_no_retry_after(limited_app):
     client = limited_app.test_client()
-    for response in (client.post("/api/v1/articles", json={"nothing": 1}),
-                     client.post("/api/v1/articles", data="[" * 5000, content_type="application/json"),
-                     client.delete("/api/v1/articles")):
+    for response in (
+        client.post("/api/v1/articles", json={"nothing": 1}),
+        client.post("/api/v1/articles", data="[" * 5000, content_type="application/json"),
+        client.delete("/api/v1/articles"),
+    ):
         assert response.status_code in (400, 405)
         assert "Retry-After" not in response.headers
-

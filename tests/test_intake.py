@@ -72,11 +72,13 @@ def request(port: int, method: str, path: str, body: dict | None = None) -> tupl
 def two_megabytes(kind: str) -> str:
     """Nearly the largest text a post may carry, in the shapes that made planning slow."""
     if kind == "prose":
-        sentence = "On 3 March 2024 Dr. Smith of St. Mary's paid $2.50 for 12 km of U.S. road (about 7.5 mi). "
+        sentence = (
+            "On 3 March 2024 Dr. Smith of St. Mary's paid $2.50 for 12 km of U.S. road (about 7.5 mi). "
+        )
         return "A Very Long Article\n\n" + sentence * (1_900_000 // len(sentence))
     if kind == "one word":
         return "a" * 1_900_000
-    return "\U0001F600" * 470_000  # emoji: four bytes each
+    return "\U0001f600" * 470_000  # emoji: four bytes each
 
 
 # -- item 1: planning never in the request thread --------------------------------------------------
@@ -84,7 +86,8 @@ def two_megabytes(kind: str) -> str:
 
 @pytest.mark.parametrize("kind", ["prose", "one word", "emoji"])
 def test_a_two_megabyte_post_is_accepted_at_once_and_other_requests_answer_while_it_is_planned(
-        kind, redis_url, tmp_path):
+    kind, redis_url, tmp_path
+):
     # Queued (no worker): the plan is enqueued, never rendered, so the test ends when planning does.
     with running_app(tmp_path / "cache", redis_url=redis_url, intake_wait_ms=50) as app, serving(app) as port:
         status, _, body, took = request(port, "POST", "/api/v1/articles", {"text": two_megabytes(kind)})
@@ -154,7 +157,11 @@ def test_an_error_found_after_the_answer_is_the_jobs_error(tmp_path):
 def test_a_url_that_can_never_be_fetched_is_refused_at_once(tmp_path):
     with running_app(tmp_path / "cache", intake_wait_ms=0) as app:
         client = app.test_client()
-        for url in ("http://127.0.0.1:9/x", "ftp://example.com/story", "http://" + "a" * 64 + ".example.com/"):
+        for url in (
+            "http://127.0.0.1:9/x",
+            "ftp://example.com/story",
+            "http://" + "a" * 64 + ".example.com/",
+        ):
             response = client.post("/api/v1/articles", json={"url": url})
             assert response.status_code == 400, url
             assert response.json["error"]["code"] == "url_refused", url
@@ -179,8 +186,14 @@ def test_a_page_that_drips_a_byte_at_a_time_is_cut_off_at_the_fetch_deadline(whe
 
 @pytest.mark.slow
 def test_when_the_intake_pool_is_full_posts_get_503_and_audio_pages_and_status_keep_answering(drip, tmp_path):
-    with running_app(tmp_path / "cache", intake_workers=1, intake_limit=2, intake_wait_ms=0,
-                     allow_private_hosts=True, fetch_deadline_s=120) as app:
+    with running_app(
+        tmp_path / "cache",
+        intake_workers=1,
+        intake_limit=2,
+        intake_wait_ms=0,
+        allow_private_hosts=True,
+        fetch_deadline_s=120,
+    ) as app:
         client = app.test_client()
         ready = client.post("/api/v1/articles", json={"text": article_text(2)}).json["id"]
         assert manager_of(app).get(ready).wait(120)
@@ -193,7 +206,10 @@ def test_when_the_intake_pool_is_full_posts_get_503_and_audio_pages_and_status_k
         audio = client.get(f"/api/v1/articles/{ready}/audio.mp3")
         assert audio.status_code == 200
         assert audio.data[:3] == b"ID3"
-        assert client.get(f"/api/v1/articles/{ready}/audio.mp3", headers={"Range": "bytes=0-99"}).status_code == 206
+        assert (
+            client.get(f"/api/v1/articles/{ready}/audio.mp3", headers={"Range": "bytes=0-99"}).status_code
+            == 206
+        )
         assert client.get(f"/a/{ready}").status_code == 200
         assert client.get("/").status_code == 200
         for r in slow:
@@ -202,8 +218,14 @@ def test_when_the_intake_pool_is_full_posts_get_503_and_audio_pages_and_status_k
 
 @pytest.mark.slow
 def test_a_post_past_its_reading_deadline_is_stopped_and_the_next_post_is_read(drip, tmp_path):
-    with running_app(tmp_path / "cache", intake_workers=1, intake_wait_ms=0, allow_private_hosts=True,
-                     fetch_deadline_s=120, intake_timeout_s=2) as app:
+    with running_app(
+        tmp_path / "cache",
+        intake_workers=1,
+        intake_wait_ms=0,
+        allow_private_hosts=True,
+        fetch_deadline_s=120,
+        intake_timeout_s=2,
+    ) as app:
         client = app.test_client()
         slow = manager_of(app).get(client.post("/api/v1/articles", json={"url": drip.url()}).json["id"])
         assert slow.wait(60)

@@ -7,17 +7,17 @@ from listen.text.language import NORMALISED, check_language, detect_language
 
 PARAGRAPHS = {
     "en": "The United States has reestablished intelligence coordination with Bolivia, nearly 20 years "
-          "after Morales expelled the agents. There is a lot of intelligence they can provide us.",
+    "after Morales expelled the agents. There is a lot of intelligence they can provide us.",
     "es": "Estados Unidos restableció la cooperación de inteligencia con Bolivia, casi veinte años después "
-          "de que Morales expulsara a los agentes. Hay mucha inteligencia que nos pueden dar.",
+    "de que Morales expulsara a los agentes. Hay mucha inteligencia que nos pueden dar.",
     "de": "Die Vereinigten Staaten haben die Zusammenarbeit mit Bolivien wieder aufgenommen, fast zwanzig "
-          "Jahre nachdem Morales die Agenten ausgewiesen hatte. Es gibt viele Informationen.",
+    "Jahre nachdem Morales die Agenten ausgewiesen hatte. Es gibt viele Informationen.",
     "fr": "Les États-Unis ont rétabli la coopération avec la Bolivie, près de vingt ans après que Morales "
-          "a expulsé les agents. Il y a beaucoup de renseignements qu'ils peuvent nous fournir.",
+    "a expulsé les agents. Il y a beaucoup de renseignements qu'ils peuvent nous fournir.",
     "pt": "Os Estados Unidos restabeleceram a cooperação com a Bolívia, quase vinte anos depois que Morales "
-          "expulsou os agentes. Há muita inteligência que eles podem nos fornecer.",
+    "expulsou os agentes. Há muita inteligência que eles podem nos fornecer.",
     "it": "Gli Stati Uniti hanno ristabilito la cooperazione con la Bolivia, quasi vent'anni dopo che Morales "
-          "ha espulso gli agenti. Ci sono molte informazioni che possono darci.",
+    "ha espulso gli agenti. Ci sono molte informazioni che possono darci.",
 }
 
 
@@ -26,7 +26,9 @@ def test_each_supported_language_is_detected_from_its_text(language):
     assert detect_language(PARAGRAPHS[language]) == language
 
 
-@pytest.mark.parametrize(("hint", "expected"), [("es-ES", "es"), ("pt_BR", "pt"), ("DE", "de"), ("fr-CA", "fr")])
+@pytest.mark.parametrize(
+    ("hint", "expected"), [("es-ES", "es"), ("pt_BR", "pt"), ("DE", "de"), ("fr-CA", "fr")]
+)
 def test_a_supported_html_lang_attribute_wins_over_the_text(hint, expected):
     assert detect_language(PARAGRAPHS["en"], hint=hint) == expected
 
@@ -74,15 +76,24 @@ SHORT = {
     "hy": ["Երևանում հանդիպում է տեղի ունեցել."],
     "es": ["El presidente dijo que la economía crece.", "La reunión fue en Madrid con los ministros."],
     "de": ["Der Präsident sagte, dass die Wirtschaft wächst.", "Die Sitzung fand in Berlin statt."],
-    "fr": ["Le président a dit que l'économie progresse.", "La réunion a eu lieu à Paris avec les ministres."],
+    "fr": [
+        "Le président a dit que l'économie progresse.",
+        "La réunion a eu lieu à Paris avec les ministres.",
+    ],
     "pt": ["O presidente disse que a economia não cresce.", "A reunião foi em Lisboa com os ministros."],
     "it": ["Il presidente ha detto che l'economia cresce.", "La riunione si è svolta a Roma con i ministri."],
-    "nl": ["De president zei dat de economie groeit.", "De vergadering werd in Utrecht gehouden met de ministers."],
+    "nl": [
+        "De president zei dat de economie groeit.",
+        "De vergadering werd in Utrecht gehouden met de ministers.",
+    ],
     "pl": ["Prezydent powiedział, że gospodarka rośnie.", "Spotkanie odbyło się w Warszawie z ministrami."],
     "tr": ["Cumhurbaşkanı ekonominin büyüdüğünü söyledi.", "Toplantı Ankara'da bakanlar ile yapıldı."],
     "id": ["Presiden mengatakan bahwa ekonomi tumbuh.", "Rapat diadakan di Jakarta dengan para menteri."],
     "sv": ["Presidenten sa att ekonomin växer.", "Mötet hölls i Stockholm med ministrarna."],
-    "vi": ["Tổng thống nói rằng nền kinh tế đang phát triển.", "Cuộc họp diễn ra tại Hà Nội với các bộ trưởng."],
+    "vi": [
+        "Tổng thống nói rằng nền kinh tế đang phát triển.",
+        "Cuộc họp diễn ra tại Hà Nội với các bộ trưởng.",
+    ],
     "ro": ["Președintele a spus că economia crește.", "Întâlnirea a avut loc la București cu miniștrii."],
     "cs": ["Prezident řekl, že ekonomika roste.", "Schůzka se konala v Praze s ministry."],
 }
@@ -93,13 +104,16 @@ def test_a_short_text_is_detected_as_its_own_language_and_never_as_english(langu
     assert detect_language(text) == language
 
 
-@pytest.mark.parametrize("text", [
-    "The president said the economy is growing.",
-    "Apple shares rose 3% on Monday.",
-    "It is a good day in Berlin.",
-    "A man was hurt.",
-    "Police in Madrid said the de facto leader had left.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The president said the economy is growing.",
+        "Apple shares rose 3% on Monday.",
+        "It is a good day in Berlin.",
+        "A man was hurt.",
+        "Police in Madrid said the de facto leader had left.",
+    ],
+)
 def test_short_english_texts_stay_english(text):
     assert detect_language(text) == "en"
 

@@ -62,10 +62,17 @@ def test_a_publishers_rules_win_over_the_starter_lexicon(tmp_path):
 
 def test_json_rules_with_regex_and_case_sensitivity(tmp_path):
     path = tmp_path / "rules.json"
-    path.write_text(json.dumps({"rules": [
-        {"match": r"\bCOVID-(\d+)", "say": r"covid \1", "regex": True},
-        {"match": "WHO", "say": "W H O", "case_sensitive": True},
-    ]}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "rules": [
+                    {"match": r"\bCOVID-(\d+)", "say": r"covid \1", "regex": True},
+                    {"match": "WHO", "say": "W H O", "case_sensitive": True},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     lexicon = Lexicon.load(path)
     assert lexicon.apply("WHO said who had COVID-19", "en") == "W H O said who had covid 19"
 

@@ -75,8 +75,13 @@ def test_neural_speech_measures_as_ffmpeg_ebur128_measures_it(tmp_path):
     from listen.engines.pipeline_rate import to_pipeline_rate
 
     piper = get_engine("piper")
-    out = to_pipeline_rate(piper.synthesize("The committee met on Tuesday to discuss the budget, and several "
-                                            "members raised concerns.", piper.default_voice("en"), 170))
+    out = to_pipeline_rate(
+        piper.synthesize(
+            "The committee met on Tuesday to discuss the budget, and several members raised concerns.",
+            piper.default_voice("en"),
+            170,
+        )
+    )
     wav = tmp_path / "speech.wav"
     with wave.open(str(wav), "wb") as w:
         w.setnchannels(1)

@@ -30,15 +30,24 @@ from listen.reading.plaintext import from_text
 from support.pages import PageServer
 
 
-def run_listen(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run_listen(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     """Run the real `listen` command with extra environment variables."""
-    return subprocess.run([sys.executable, "-m", "listen", *args], capture_output=True, cwd=cwd, timeout=300,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "listen", *args],
+        capture_output=True,
+        cwd=cwd,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def story(title: str, sentence: str) -> str:
-    return f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>" \
-           f"<p>{sentence} It is a short story for the test.</p></article></body></html>"
+    return (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+        f"<p>{sentence} It is a short story for the test.</p></article></body></html>"
+    )
 
 
 # -- batch output names (#14 item 7) ------------------------------------------------------------------
@@ -50,7 +59,9 @@ def test_batch_outputs_are_named_from_their_source_whatever_the_order_of_the_fee
         pages.add("/2026/harbour/index.html", story("Harbour reopens", "The harbour opened again on Monday."))
         pages.add("/2026/bridge/index.html", story("Bridge closes", "The old bridge closed for repairs."))
         pages.add("/2026/school/index.html", story("School wins", "The school won the regional final."))
-        harbour, bridge, school = (pages.url(f"/2026/{n}/index.html") for n in ("harbour", "bridge", "school"))
+        harbour, bridge, school = (
+            pages.url(f"/2026/{n}/index.html") for n in ("harbour", "bridge", "school")
+        )
         out, cache = tmp_path / "out", tmp_path / "cache"
         env = {"LISTEN_ALLOW_PRIVATE_HOSTS": "1"}
         first = run_listen("batch", harbour, bridge, "-o", str(out), "--cache-dir", str(cache), env=env)
@@ -58,7 +69,9 @@ def test_batch_outputs_are_named_from_their_source_whatever_the_order_of_the_fee
         assert sorted(p.name for p in out.glob("*.mp3")) == ["bridge.mp3", "harbour.mp3"]
         written = {p.name: p.stat().st_mtime_ns for p in out.glob("*.mp3")}
         # The feed gains a new first item: nothing already written changes name or is rewritten.
-        second = run_listen("batch", school, bridge, harbour, "-o", str(out), "--cache-dir", str(cache), env=env)
+        second = run_listen(
+            "batch", school, bridge, harbour, "-o", str(out), "--cache-dir", str(cache), env=env
+        )
         assert second.returncode == 0, second.stderr
         assert "1 rendered, 2 already up to date, 0 failed of 3" in second.stderr.decode()
         assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.mp3") if p.name in written} == written
@@ -67,8 +80,13 @@ def test_batch_outputs_are_named_from_their_source_whatever_the_order_of_the_fee
 
 
 def test_colliding_names_each_get_a_hash_of_their_address_and_no_order_takes_the_plain_name():
-    sources = ["https://a.example/2026/harbour/index.html", "https://b.example/harbour/", "feeds/harbour.txt",
-               "https://a.example/sport/match-report/", "https://c.example/news/index.html"]
+    sources = [
+        "https://a.example/2026/harbour/index.html",
+        "https://b.example/harbour/",
+        "feeds/harbour.txt",
+        "https://a.example/sport/match-report/",
+        "https://c.example/news/index.html",
+    ]
     names = output_names(sources)
     for _ in range(10):
         assert output_names(random.sample(sources, len(sources))) == names
@@ -79,16 +97,19 @@ def test_colliding_names_each_get_a_hash_of_their_address_and_no_order_takes_the
     assert len(set(names.values())) == len(sources)
 
 
-@pytest.mark.parametrize(("source", "name"), [
-    ("https://news.example/2026/05/bolivia-dea-cooperation/index.html", "bolivia-dea-cooperation"),
-    ("https://www.example.com/", "example-com"),
-    ("https://example.org/story/123456", "story-123456"),
-    ("https://example.org/article.php?id=42", "article-id-42"),
-    ("https://example.org/world/europe/amp", "europe"),
-    ("articles/My Report (final).txt", "my-report-final"),
-    ("/srv/archive/2024/Harbour.HTML", "harbour"),
-    ("-", "stdin"),
-])
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        ("https://news.example/2026/05/bolivia-dea-cooperation/index.html", "bolivia-dea-cooperation"),
+        ("https://www.example.com/", "example-com"),
+        ("https://example.org/story/123456", "story-123456"),
+        ("https://example.org/article.php?id=42", "article-id-42"),
+        ("https://example.org/world/europe/amp", "europe"),
+        ("articles/My Report (final).txt", "my-report-final"),
+        ("/srv/archive/2024/Harbour.HTML", "harbour"),
+        ("-", "stdin"),
+    ],
+)
 def test_an_output_name_is_a_slug_of_the_most_telling_part_of_the_source(source, name):
     assert output_names([source]) == {source: name}
 
@@ -128,24 +149,34 @@ def test_script_plain_goes_on_past_a_failing_input_and_exits_non_zero(tmp_path):
 @pytest.mark.slow
 def test_script_says_which_language_it_detected_and_whose_reading_is_used(tmp_path):
     spanish = tmp_path / "es.txt"
-    spanish.write_text("El puerto reabre\n\nEl puerto de la ciudad abrió de nuevo el lunes después de las obras. "
-                       "Los barcos de pesca volvieron por la mañana y los vecinos lo celebraron en la plaza.\n")
+    spanish.write_text(
+        "El puerto reabre\n\nEl puerto de la ciudad abrió de nuevo el lunes después de las obras. "
+        "Los barcos de pesca volvieron por la mañana y los vecinos lo celebraron en la plaza.\n"
+    )
     result = run_cli("script", str(spanish), "--json")
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
     assert record["language"] == "es"
     assert record["normalised"] is True
-    assert re.search(r"es\.txt: language es \(detected\); numbers, dates and symbols said by our normaliser",
-                     result.stderr.decode())
+    assert re.search(
+        r"es\.txt: language es \(detected\); numbers, dates and symbols said by our normaliser",
+        result.stderr.decode(),
+    )
     given = run_cli("script", str(spanish), "--language", "es")
     assert "language es (as given)" in given.stderr.decode()
 
 
-@pytest.mark.parametrize(("language", "text"), [
-    ("ru", "Порт снова открыт\n\nВ 2019 году порт закрыли на ремонт. В понедельник он снова открылся.\n"),
-    ("id", "Pelabuhan dibuka kembali\n\nPelabuhan yang ditutup untuk perbaikan itu dibuka lagi pada hari Senin, "
-           "dan para nelayan sudah kembali bekerja dengan kapal mereka.\n"),
-])
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ru", "Порт снова открыт\n\nВ 2019 году порт закрыли на ремонт. В понедельник он снова открылся.\n"),
+        (
+            "id",
+            "Pelabuhan dibuka kembali\n\nPelabuhan yang ditutup untuk perbaikan itu dibuka lagi pada hari Senin, "
+            "dan para nelayan sudah kembali bekerja dengan kapal mereka.\n",
+        ),
+    ],
+)
 def test_script_says_the_engine_reads_a_language_we_have_no_normaliser_for(tmp_path, language, text):
     article = tmp_path / f"{language}.txt"
     article.write_text(text, "utf-8")
@@ -154,8 +185,10 @@ def test_script_says_the_engine_reads_a_language_we_have_no_normaliser_for(tmp_p
     record = json.loads(result.stdout)
     assert record["language"] == language
     assert record["normalised"] is False
-    assert f"language {language} (detected); no normaliser for {language}: the engine's own {language} reading" \
+    assert (
+        f"language {language} (detected); no normaliser for {language}: the engine's own {language} reading"
         in result.stderr.decode()
+    )
 
 
 @pytest.mark.slow
@@ -164,8 +197,16 @@ def test_batch_without_a_terminal_reports_each_failure_once_and_counts_that_add_
     good.write_text(SHORT_ARTICLE)
     empty.write_text("  ")
     missing = tmp_path / "missing.txt"
-    result = run_cli("batch", str(empty), str(good), str(missing), "-o", str(tmp_path / "out"),
-                     "--cache-dir", str(tmp_path / "cache"))
+    result = run_cli(
+        "batch",
+        str(empty),
+        str(good),
+        str(missing),
+        "-o",
+        str(tmp_path / "out"),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+    )
     err = result.stderr.decode()
     assert result.returncode == 1
     reports = [line for line in err.splitlines() if not line.startswith("[")]  # not the progress lines
@@ -179,8 +220,21 @@ def test_batch_on_a_terminal_shows_the_sentences_done_inside_an_article(tmp_path
     article = tmp_path / "long.txt"
     article.write_text(article_text(sentences=30))
     master, slave = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "listen", "batch", str(article), "-o", str(tmp_path / "out"),
-                                "--cache-dir", str(tmp_path / "cache")], stderr=slave, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "listen",
+            "batch",
+            str(article),
+            "-o",
+            str(tmp_path / "out"),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
+        stderr=slave,
+        stdout=subprocess.DEVNULL,
+    )
     os.close(slave)
     seen = b""
     while True:
@@ -244,8 +298,16 @@ def test_prune_dry_run_counts_what_would_go_and_deletes_nothing(tmp_path, warm_c
     assert sorted(p for p in warm_cache.rglob("*") if p.is_file()) == before
 
 
-@pytest.mark.parametrize(("text", "size"), [("500MB", 500_000_000), ("2GB", 2_000_000_000), ("1024B", 1024),
-                                            ("1.5 GiB", int(1.5 * 2**30)), ("10kb", 10_000)])
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("500MB", 500_000_000),
+        ("2GB", 2_000_000_000),
+        ("1024B", 1024),
+        ("1.5 GiB", int(1.5 * 2**30)),
+        ("10kb", 10_000),
+    ],
+)
 def test_sizes_with_a_unit_are_read(text, size):
     assert parse_size(text, unit_required=True) == size
 
@@ -289,7 +351,10 @@ def test_a_flac_chunk_whose_samples_no_longer_match_their_sha256_is_rendered_aga
         f.write(np.asarray(changed))
     victim.write_bytes(buffer.getvalue())
     assert decode_chunk(victim.read_bytes()) is None
-    for stored in [*Path(renderer.cache.root, "renditions").rglob("*"), *Path(renderer.cache.root, "pieces").rglob("*")]:
+    for stored in [
+        *Path(renderer.cache.root, "renditions").rglob("*"),
+        *Path(renderer.cache.root, "pieces").rglob("*"),
+    ]:
         if stored.is_file():
             stored.unlink()
     again = renderer.render(from_text(SHORT_ARTICLE))
@@ -306,7 +371,9 @@ def _age(root: Path, seconds: float) -> None:
 
 
 def entry_files(cache: Path) -> set[Path]:
-    return {p for kind in ("chunks", "pieces", "renditions") for p in (cache / kind).rglob("*") if p.is_file()}
+    return {
+        p for kind in ("chunks", "pieces", "renditions") for p in (cache / kind).rglob("*") if p.is_file()
+    }
 
 
 def test_the_server_keeps_the_cache_under_its_limit_least_recently_used_first(tmp_path):
@@ -363,7 +430,9 @@ def test_pruning_never_deletes_what_a_render_or_a_stream_is_using(tmp_path):
         keys = [p.stem for p in cache_dir.rglob("*") if p.suffix in (".flac", ".piece")]
         with Cache(cache_dir).using(keys):
             manager.trimmer.trim()
-            assert sorted(p.stem for p in cache_dir.rglob("*") if p.suffix in (".flac", ".piece")) == sorted(keys)
+            assert sorted(p.stem for p in cache_dir.rglob("*") if p.suffix in (".flac", ".piece")) == sorted(
+                keys
+            )
         manager.trimmer.trim()
         assert not job.rendition.mp3.exists()
         assert not list(cache_dir.rglob("*.flac"))  # once unused, they go
@@ -426,10 +495,16 @@ def test_a_read_only_cache_is_a_one_line_cause_and_next_step_not_an_internal_err
     article = tmp_path / "a.txt"
     article.write_text(SHORT_ARTICLE)
     cache = small_mount / "cache"
-    assert run_cli("speak", str(article), "-o", str(tmp_path / "a.mp3"), "--cache-dir", str(cache)).returncode == 0
+    assert (
+        run_cli("speak", str(article), "-o", str(tmp_path / "a.mp3"), "--cache-dir", str(cache)).returncode
+        == 0
+    )
     subprocess.run(["mount", "-o", "remount,ro", str(small_mount)], check=True)
     article.write_text(SHORT_ARTICLE + "\nA new paragraph needs new audio.\n")
-    for args in (["speak", str(article), "-o", str(tmp_path / "b.mp3")], ["cache", "prune", "--max-size", "1KB"]):
+    for args in (
+        ["speak", str(article), "-o", str(tmp_path / "b.mp3")],
+        ["cache", "prune", "--max-size", "1KB"],
+    ):
         result = run_cli(*args, "--cache-dir", str(cache))
         err = result.stderr.decode().strip()
         assert result.returncode == 5, err
@@ -439,7 +514,9 @@ def test_a_read_only_cache_is_a_one_line_cause_and_next_step_not_an_internal_err
         assert "--cache-dir" in err
 
 
-def test_an_os_error_that_reaches_the_command_line_is_one_line_with_a_next_step(tmp_path, monkeypatch, capsys):
+def test_an_os_error_that_reaches_the_command_line_is_one_line_with_a_next_step(
+    tmp_path, monkeypatch, capsys
+):
     import errno
 
     from listen.cli import main as cli
@@ -462,7 +539,14 @@ def test_an_os_error_that_reaches_the_command_line_is_one_line_with_a_next_step(
 def test_invalid_or_empty_posts_do_not_use_up_the_rate_limit_and_a_202_has_no_retry_after(tmp_path):
     with running_app(tmp_path / "cache", rate_limit="5/minute") as app:
         client = app.test_client()
-        for body in ({}, {"text": ""}, {"text": "   "}, {"url": "ftp://example.com/x"}, {"text": 5}, {"voice": "x"}) * 2:
+        for body in (
+            {},
+            {"text": ""},
+            {"text": "   "},
+            {"url": "ftp://example.com/x"},
+            {"text": 5},
+            {"voice": "x"},
+        ) * 2:
             assert 400 <= client.post("/api/v1/articles", json=body).status_code < 500
         made = client.post("/api/v1/articles", json={"text": article_text(2)})
         assert made.status_code == 202, made.get_json()
@@ -510,15 +594,23 @@ def test_the_embed_page_of_a_long_article_does_not_inline_its_timings(client):
 def test_id3_chapter_frames_are_stored_in_time_order(tmp_path):
     mp3 = tmp_path / "a.mp3"
     mp3.write_bytes(b"\xff\xf3\x84\xc4" + bytes(200))
-    titles = ["A long first paragraph title", "Short", "Medium title", "x", "Another long paragraph title here",
-              "Mid", "Tiny", "A title of middling size"] * 3
+    titles = [
+        "A long first paragraph title",
+        "Short",
+        "Medium title",
+        "x",
+        "Another long paragraph title here",
+        "Mid",
+        "Tiny",
+        "A title of middling size",
+    ] * 3
     chapters = [(n * 1000, (n + 1) * 1000, t) for n, t in enumerate(titles)]
     write_id3(mp3, {"title": "T"}, chapters)
     raw = mp3.read_bytes()
     starts = []
     for match in re.finditer(rb"CHAP.{6}ch\d+\x00", raw, re.S):
         at = match.end()
-        starts.append(int.from_bytes(raw[at:at + 4], "big"))
+        starts.append(int.from_bytes(raw[at : at + 4], "big"))
     assert starts == [c[0] for c in chapters]
     tag = ID3(mp3)
     assert [c.start_time for c in tag.getall("CHAP")] == sorted(c.start_time for c in tag.getall("CHAP"))
@@ -544,10 +636,13 @@ def test_the_player_polls_only_for_new_sentences_and_ends_with_every_one(tmp_pat
         threading.Thread(target=server.run, daemon=True).start()
         base = f"http://127.0.0.1:{server.effective_port}"
         try:
-            made = app.test_client().post("/api/v1/articles", json={"text": article_text(sentences)}).get_json()
+            made = (
+                app.test_client().post("/api/v1/articles", json={"text": article_text(sentences)}).get_json()
+            )
             with playwright_api.sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                            args=["--no-sandbox", "--disable-gpu"])
+                browser = p.chromium.launch(
+                    executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox", "--disable-gpu"]
+                )
                 page = browser.new_page()
                 polls: list[tuple[str, int]] = []
 
@@ -557,10 +652,14 @@ def test_the_player_polls_only_for_new_sentences_and_ends_with_every_one(tmp_pat
 
                 page.on("response", record)
                 page.goto(f"{base}/a/{made['id']}")
-                page.wait_for_function("() => document.querySelector('[data-listen-player]').dataset.status === 'ready'",
-                                       timeout=120_000)
+                page.wait_for_function(
+                    "() => document.querySelector('[data-listen-player]').dataset.status === 'ready'",
+                    timeout=120_000,
+                )
                 total = sentences + 1  # and the headline
-                page.wait_for_function(f"() => document.querySelectorAll('.lp-s:not(.lp-pending)').length === {total}")
+                page.wait_for_function(
+                    f"() => document.querySelectorAll('.lp-s:not(.lp-pending)').length === {total}"
+                )
                 browser.close()
         finally:
             server.close()

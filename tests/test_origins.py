@@ -27,8 +27,14 @@ def post(client, origin: str | None = None, key: str | None = None):
 
 
 def preflight(client, origin: str):
-    return client.options("/api/v1/articles", headers={"Origin": origin, "Access-Control-Request-Method": "POST",
-                                                       "Access-Control-Request-Headers": "content-type, x-api-key"})
+    return client.options(
+        "/api/v1/articles",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, x-api-key",
+        },
+    )
 
 
 def test_by_default_any_sites_page_may_create_articles(make):
@@ -85,8 +91,11 @@ def test_a_public_key_works_only_from_pages_of_its_own_sites(make):
 
 def test_an_api_key_entry_with_an_unknown_option_stops_the_server(tmp_path):
     with pytest.raises(SettingsError, match="is not an option"):
-        create_app(Settings.of(cache_dir=tmp_path, api_keys="k1 origins=https://a.example"), start_workers=False,
-                   render_sample=False)
+        create_app(
+            Settings.of(cache_dir=tmp_path, api_keys="k1 origins=https://a.example"),
+            start_workers=False,
+            render_sample=False,
+        )
 
 
 # -- in a real browser: the widget's data-source mode on an allowed and a refused site ---------------
@@ -108,15 +117,23 @@ def test_the_widget_reads_text_on_an_allowed_site_and_explains_a_refusal_elsewhe
         allowed = host.url("/story.html")  # http://127.0.0.1:PORT
         refused = host.url("/story.html", host="localhost")  # the same page on another origin
         origin = allowed.rsplit("/", 1)[0]
-        limits = ({"embed_origins": origin} if mode == "embed origins"
-                  else {"api_keys": f"secret-key, pub-key origin={origin}"})
-        app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, **limits), render_sample=False)
+        limits = (
+            {"embed_origins": origin}
+            if mode == "embed origins"
+            else {"api_keys": f"secret-key, pub-key origin={origin}"}
+        )
+        app = create_app(
+            Settings.of(cache_dir=tmp_path / "cache", engine_workers=1, **limits), render_sample=False
+        )
         server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
         threading.Thread(target=server.run, daemon=True).start()
         app_url = f"http://127.0.0.1:{server.effective_port}"
-        host.add("/story.html", f"""<!doctype html><title>Courier</title><div id="story"><p>The ferry runs again from
+        host.add(
+            "/story.html",
+            f"""<!doctype html><title>Courier</title><div id="story"><p>The ferry runs again from
             Monday. Tickets cost less than last year.</p></div>
-            <script src="{app_url}/widget.js" data-source="#story" data-key="pub-key" async></script>""")
+            <script src="{app_url}/widget.js" data-source="#story" data-key="pub-key" async></script>""",
+        )
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
@@ -126,9 +143,13 @@ def test_the_widget_reads_text_on_an_allowed_site_and_explains_a_refusal_elsewhe
                 page.goto(refused)
                 # Without keys the refusal's reason is readable; with keys, other sites get no CORS at all.
                 said = "may not create articles" if mode == "embed origins" else "could not be prepared"
-                page.wait_for_function("(said) => { const h = document.querySelector('listen-player');"
-                                       " const m = h && h.shadowRoot.querySelector('.msg.err');"
-                                       " return m && m.textContent.includes(said); }", arg=said, timeout=30_000)
+                page.wait_for_function(
+                    "(said) => { const h = document.querySelector('listen-player');"
+                    " const m = h && h.shadowRoot.querySelector('.msg.err');"
+                    " return m && m.textContent.includes(said); }",
+                    arg=said,
+                    timeout=30_000,
+                )
                 assert page.locator("listen-player iframe").count() == 0
                 browser.close()
         finally:

@@ -13,9 +13,11 @@ from listen.config import Settings
 from web import close_app, create_app, manager_of
 from web.pages import STATIC
 
-EVIL_TEXT = ('<script>alert("title")</script> Evil Headline\n\n'
-             '<img src=x onerror=alert(1)> This body sentence tries to run code. '
-             'So does <script>document.title="pwned"</script> this one.\n')
+EVIL_TEXT = (
+    '<script>alert("title")</script> Evil Headline\n\n'
+    "<img src=x onerror=alert(1)> This body sentence tries to run code. "
+    'So does <script>document.title="pwned"</script> this one.\n'
+)
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +93,9 @@ def test_the_embed_takes_a_valid_accent_colour_and_mode(client, evil):
 
 
 def test_the_embed_ignores_an_accent_that_is_not_a_colour(client, evil):
-    page = client.get(f"/embed/{evil}", query_string={"accent": "red;}</style><script>alert(42)</script>",
-                                                    "mode": "<b>"}).get_data(as_text=True)
+    page = client.get(
+        f"/embed/{evil}", query_string={"accent": "red;}</style><script>alert(42)</script>", "mode": "<b>"}
+    ).get_data(as_text=True)
     assert "alert(42)" not in page
     assert "#0b6bcb" in page
 
@@ -116,8 +119,16 @@ def test_oembed_accepts_an_embed_url_too(client, evil):
     assert client.get("/oembed", query_string={"url": f"http://localhost/embed/{evil}"}).status_code == 200
 
 
-@pytest.mark.parametrize("url", ["https://elsewhere.example/a/{id}", "http://localhost/other/{id}",
-                                 "http://localhost/a/" + "0" * 64, "javascript:alert(1)", ""])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://elsewhere.example/a/{id}",
+        "http://localhost/other/{id}",
+        "http://localhost/a/" + "0" * 64,
+        "javascript:alert(1)",
+        "",
+    ],
+)
 def test_oembed_refuses_urls_that_are_not_our_articles(client, evil, url):
     response = client.get("/oembed", query_string={"url": url.format(id=evil)})
     assert response.status_code == 404
@@ -149,7 +160,9 @@ def test_each_page_loads_only_the_player_modules_it_uses_served_as_javascript(cl
     loaded = {}
     for path in ("/", f"/a/{evil}", f"/embed/{evil}"):
         page = client.get(path).get_data(as_text=True)
-        loaded[path] = re.findall(r'<(?:script type="module" src|link rel="modulepreload" href)="/static/([\w-]+\.js)"', page)
+        loaded[path] = re.findall(
+            r'<(?:script type="module" src|link rel="modulepreload" href)="/static/([\w-]+\.js)"', page
+        )
     assert "form.js" in loaded["/"]
     assert "frame.js" not in loaded["/"]
     assert "form.js" not in loaded[f"/embed/{evil}"]

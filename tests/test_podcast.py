@@ -29,8 +29,13 @@ STORY_PAGE = """<!doctype html><html><head><title>Bridge reopens | Lowtown Couri
 def podcast_tags(xml: bytes) -> list[dict[str, dict[str, str]]]:
     """The Podcasting 2.0 tags of each item, as feedparser leaves their attributes out."""
     items = ET.fromstring(xml).iter("item")
-    return [{"transcript": item.find(PODCAST + "transcript").attrib, "chapters": item.find(PODCAST + "chapters").attrib}
-            for item in items]
+    return [
+        {
+            "transcript": item.find(PODCAST + "transcript").attrib,
+            "chapters": item.find(PODCAST + "chapters").attrib,
+        }
+        for item in items
+    ]
 
 
 def check_episodes(parsed, xml: bytes, get) -> None:
@@ -68,9 +73,16 @@ def check_episodes(parsed, xml: bytes, get) -> None:
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=2, allow_private_hosts=True,
-                              feed_title="Lowtown Courier audio", feed_image="https://courier.example/cover.png"),
-                     render_sample=False)
+    app = create_app(
+        Settings.of(
+            cache_dir=tmp_path / "cache",
+            engine_workers=2,
+            allow_private_hosts=True,
+            feed_title="Lowtown Courier audio",
+            feed_image="https://courier.example/cover.png",
+        ),
+        render_sample=False,
+    )
     yield app
     close_app(app)
 
@@ -88,13 +100,16 @@ def client_get(client):
     def get(url: str):
         response = client.get(url.replace("http://localhost", ""))
         return response.status_code, response.headers, response.get_data()
+
     return get
 
 
 @pytest.mark.slow
 def test_the_feed_lists_every_article_newest_first_with_working_enclosures_transcripts_and_chapters(app):
     first = post_ready(app, text=article_text(3))
-    second = post_ready(app, text="Second Headline\n\nOne paragraph here. It has two sentences.\n\nAnd another paragraph.")
+    second = post_ready(
+        app, text="Second Headline\n\nOne paragraph here. It has two sentences.\n\nAnd another paragraph."
+    )
     client = app.test_client()
     response = client.get("/feed.xml")
     assert response.status_code == 200
@@ -116,7 +131,9 @@ def test_a_re_rendered_source_keeps_its_guid_and_the_feed_points_at_its_newest_r
         url = site.url("/bridge.html")
         old = post_ready(app, url=url)
         before = feedparser.parse(app.test_client().get("/feed.xml").data).entries
-        site.add("/bridge.html", STORY_PAGE.format(second="Traffic was light in the morning but heavy by five."))
+        site.add(
+            "/bridge.html", STORY_PAGE.format(second="Traffic was light in the morning but heavy by five.")
+        )
         new = post_ready(app, url=url)
     assert new != old
     after = feedparser.parse(app.test_client().get("/feed.xml").data).entries
@@ -132,7 +149,9 @@ def test_a_re_rendered_source_keeps_its_guid_and_the_feed_points_at_its_newest_r
 
 
 def test_a_server_with_no_cover_image_leaves_itunes_image_out(tmp_path):
-    app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=1), start_workers=False, render_sample=False)
+    app = create_app(
+        Settings.of(cache_dir=tmp_path / "cache", engine_workers=1), start_workers=False, render_sample=False
+    )
     xml = app.test_client().get("/feed.xml").data
     assert ET.fromstring(xml).find(f"channel/{ITUNES}image") is None
     assert feedparser.parse(xml).entries == []
@@ -166,10 +185,21 @@ def url_get(url: str):
 def test_listen_feed_writes_a_feed_for_a_batch_folder_that_podcast_apps_can_read(tmp_path, folder_server):
     out, base = folder_server
     cache = str(tmp_path / "cache")
-    (tmp_path / "harbour.txt").write_text("Harbour Wall Repaired\n\nThe wall was repaired. Boats moor again.\n")
+    (tmp_path / "harbour.txt").write_text(
+        "Harbour Wall Repaired\n\nThe wall was repaired. Boats moor again.\n"
+    )
     (tmp_path / "market.txt").write_text(article_text(2))
-    batch = run_cli("batch", str(tmp_path / "harbour.txt"), str(tmp_path / "market.txt"), "-o", str(out),
-                    "--cache-dir", cache, "--jobs", "2")
+    batch = run_cli(
+        "batch",
+        str(tmp_path / "harbour.txt"),
+        str(tmp_path / "market.txt"),
+        "-o",
+        str(out),
+        "--cache-dir",
+        cache,
+        "--jobs",
+        "2",
+    )
     assert batch.returncode == 0, batch.stderr
     made = run_cli("feed", str(out), "-o", str(out / "feed.xml"), "--base-url", base, "--title", "Courier")
     assert made.returncode == 0, made.stderr
@@ -180,20 +210,27 @@ def test_listen_feed_writes_a_feed_for_a_batch_folder_that_podcast_apps_can_read
     check_episodes(parsed, xml, url_get)
     guid = next(e.id for e in parsed.entries if e.title == "Harbour Wall Repaired")
     # Edit the article and render the folder again: the same source keeps its guid.
-    (tmp_path / "harbour.txt").write_text("Harbour Wall Repaired\n\nThe wall was repaired on Friday. Boats moor again.\n")
-    assert run_cli("batch", str(tmp_path / "harbour.txt"), "-o", str(out), "--cache-dir", cache).returncode == 0
+    (tmp_path / "harbour.txt").write_text(
+        "Harbour Wall Repaired\n\nThe wall was repaired on Friday. Boats moor again.\n"
+    )
+    assert (
+        run_cli("batch", str(tmp_path / "harbour.txt"), "-o", str(out), "--cache-dir", cache).returncode == 0
+    )
     assert run_cli("feed", str(out), "--base-url", base).returncode == 0
     again = feedparser.parse((out / "feed.xml").read_bytes())
     assert next(e.id for e in again.entries if e.title == "Harbour Wall Repaired") == guid
     assert "Friday" in next(e.description for e in again.entries if e.id == guid)
 
 
-@pytest.mark.parametrize(("setup", "args", "message"), [
-    ("empty", ["--base-url", "https://example.com/audio/"], "No renditions in"),
-    ("mp3 only", ["--base-url", "https://example.com/audio/"], "No renditions in"),
-    ("empty", ["--base-url", "example.com/audio"], "--base-url must be"),
-    ("missing", ["--base-url", "https://example.com/audio/"], "is not a folder"),
-])
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        ("empty", ["--base-url", "https://example.com/audio/"], "No renditions in"),
+        ("mp3 only", ["--base-url", "https://example.com/audio/"], "No renditions in"),
+        ("empty", ["--base-url", "example.com/audio"], "--base-url must be"),
+        ("missing", ["--base-url", "https://example.com/audio/"], "is not a folder"),
+    ],
+)
 def test_listen_feed_explains_a_folder_it_cannot_make_a_feed_of(tmp_path, setup, args, message):
     folder = tmp_path / "out"
     if setup != "missing":

@@ -15,7 +15,10 @@ ARTICLE = "Harbour Wall Repaired\n\nThe harbour wall was repaired this week. Boa
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory):
-    app = create_app(Settings.of(cache_dir=tmp_path_factory.mktemp("publishing-cache"), engine_workers=2), render_sample=False)
+    app = create_app(
+        Settings.of(cache_dir=tmp_path_factory.mktemp("publishing-cache"), engine_workers=2),
+        render_sample=False,
+    )
     yield app
     close_app(app)
 
@@ -38,18 +41,21 @@ def iframe_size(html: str) -> tuple[int, int, str]:
 # -- oEmbed sizes --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("limits", "size", "layout"), [
-    ({}, (600, 240), "compact"),
-    ({"maxwidth": 350}, (350, 240), "compact"),
-    ({"maxwidth": 350, "maxheight": 200}, (350, 200), "compact"),
-    ({"maxwidth": 1000, "maxheight": 1000}, (600, 240), "compact"),
-    ({"maxheight": 150}, (600, 150), "compact"),
-    ({"maxheight": 149}, (600, 56), "bar"),
-    ({"maxheight": 100}, (600, 56), "bar"),
-    ({"maxheight": 60, "maxwidth": 320}, (320, 56), "bar"),
-    ({"maxheight": 50}, (600, 50), "bar"),
-    ({"maxheight": 44}, (600, 44), "bar"),
-])
+@pytest.mark.parametrize(
+    ("limits", "size", "layout"),
+    [
+        ({}, (600, 240), "compact"),
+        ({"maxwidth": 350}, (350, 240), "compact"),
+        ({"maxwidth": 350, "maxheight": 200}, (350, 200), "compact"),
+        ({"maxwidth": 1000, "maxheight": 1000}, (600, 240), "compact"),
+        ({"maxheight": 150}, (600, 150), "compact"),
+        ({"maxheight": 149}, (600, 56), "bar"),
+        ({"maxheight": 100}, (600, 56), "bar"),
+        ({"maxheight": 60, "maxwidth": 320}, (320, 56), "bar"),
+        ({"maxheight": 50}, (600, 50), "bar"),
+        ({"maxheight": 44}, (600, 44), "bar"),
+    ],
+)
 @pytest.mark.slow
 def test_oembed_answers_a_size_within_maxwidth_and_maxheight(client, key, limits, size, layout):
     data = oembed(client, f"http://localhost/a/{key}", **limits).json
@@ -67,7 +73,9 @@ def test_oembed_of_a_bar_embed_url_answers_the_bar(client, key):
     assert "layout=bar" in data["html"]
 
 
-@pytest.mark.parametrize("limits", [{"maxheight": 30}, {"maxwidth": 100}, {"maxwidth": "wide"}, {"maxheight": -5}])
+@pytest.mark.parametrize(
+    "limits", [{"maxheight": 30}, {"maxwidth": 100}, {"maxwidth": "wide"}, {"maxheight": -5}]
+)
 def test_oembed_refuses_a_box_no_player_fits_with_a_clear_error(client, key, limits):
     response = oembed(client, f"http://localhost/a/{key}", **limits)
     assert response.status_code == 400
@@ -93,7 +101,9 @@ def test_a_dead_link_shows_a_page_not_json(client, path):
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
 
 
-@pytest.mark.parametrize("path", [f"/embed/{UNKNOWN}", "/embed/..%2F..%2Fetc%2Fpasswd", f"/embed/{UNKNOWN}?mode=dark"])
+@pytest.mark.parametrize(
+    "path", [f"/embed/{UNKNOWN}", "/embed/..%2F..%2Fetc%2Fpasswd", f"/embed/{UNKNOWN}?mode=dark"]
+)
 def test_a_dead_embed_says_in_one_line_that_the_audio_is_gone_and_stays_frameable(client, path):
     response = client.get(path)
     assert response.status_code == 404
@@ -113,8 +123,15 @@ def test_a_wrong_method_on_a_page_answers_a_405_page(client, key):
     assert "Not allowed" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", [f"/api/v1/articles/{UNKNOWN}", f"/api/v1/articles/{UNKNOWN}/audio.mp3", "/api/v1/nope",
-                                  "/oembed?url=http://localhost/a/" + UNKNOWN])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/articles/{UNKNOWN}",
+        f"/api/v1/articles/{UNKNOWN}/audio.mp3",
+        "/api/v1/nope",
+        "/oembed?url=http://localhost/a/" + UNKNOWN,
+    ],
+)
 def test_the_api_keeps_answering_errors_in_json(client, path):
     response = client.get(path)
     assert response.status_code == 404

@@ -34,23 +34,30 @@ def worker(redis_url, cache, tmp_path):
 @pytest.fixture
 def impatient_worker(redis_url, cache, tmp_path):
     """A worker whose engine timeout is far too short for any sentence: every try fails as a broken engine would."""
-    process = start_worker(redis_url, cache, log=tmp_path / "worker.log", env={"LISTEN_CHUNK_TIMEOUT_S": "0.001"})
+    process = start_worker(
+        redis_url, cache, log=tmp_path / "worker.log", env={"LISTEN_CHUNK_TIMEOUT_S": "0.001"}
+    )
     yield process
     stop_worker(process)
 
 
 def queued_app(redis_url: str, cache: Path, **settings):
-    return create_app(Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url, intake_wait_ms=30000, **settings),
-                      render_sample=False)
+    return create_app(
+        Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url, intake_wait_ms=30000, **settings),
+        render_sample=False,
+    )
 
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "listen", *args], capture_output=True, timeout=300,
-                          env={**os.environ, **env})
+    return subprocess.run(
+        [sys.executable, "-m", "listen", *args], capture_output=True, timeout=300, env={**os.environ, **env}
+    )
 
 
 @pytest.mark.slow
-def test_the_web_app_enqueues_and_a_worker_renders_what_any_web_process_can_then_report(redis_url, cache, worker):
+def test_the_web_app_enqueues_and_a_worker_renders_what_any_web_process_can_then_report(
+    redis_url, cache, worker
+):
     app, other = queued_app(redis_url, cache), queued_app(redis_url, cache)
     try:
         response = app.test_client().post("/api/v1/articles", json={"text": article_text(3)})
@@ -79,7 +86,9 @@ def test_a_keyed_servers_article_is_rendered_by_a_worker_under_its_keyed_id(redi
         response = client.post("/api/v1/articles", json={"text": article_text(2)}, headers={"X-API-Key": "k"})
         assert response.status_code == 202
         key = response.json["id"]
-        data = wait_for(lambda: (d := client.get(f"/api/v1/articles/{key}").json)["status"] in ("ready", "failed") and d)
+        data = wait_for(
+            lambda: (d := client.get(f"/api/v1/articles/{key}").json)["status"] in ("ready", "failed") and d
+        )
         assert data["status"] == "ready", data
         assert client.get(f"/api/v1/articles/{key}/timings.json").json["id"] == key
     finally:
@@ -132,8 +141,9 @@ def test_a_full_queue_answers_503_with_retry_after(redis_url, cache):
 
 
 @pytest.mark.slow
-def test_a_job_that_keeps_failing_is_retried_with_backoff_then_parked_with_its_error(redis_url, cache,
-                                                                                    impatient_worker):
+def test_a_job_that_keeps_failing_is_retried_with_backoff_then_parked_with_its_error(
+    redis_url, cache, impatient_worker
+):
     settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url)
     queue = RenderQueue(settings, retries=2, backoff=(1,))
     plan = Renderer(settings).plan(article := from_text(article_text(1)))
@@ -156,7 +166,9 @@ def test_batch_queue_waits_for_the_workers_and_writes_every_output(redis_url, ca
         path.write_text(article_text())
         inputs.append(str(path))
     env = {"LISTEN_REDIS_URL": redis_url}
-    result = run_cli("batch", *inputs, "-o", str(tmp_path / "out"), "--queue", "--cache-dir", str(cache), env=env)
+    result = run_cli(
+        "batch", *inputs, "-o", str(tmp_path / "out"), "--queue", "--cache-dir", str(cache), env=env
+    )
     assert result.returncode == 0, result.stderr.decode()
     assert b"3 rendered by workers" in result.stderr
     for n in range(3):
@@ -169,8 +181,17 @@ def test_batch_no_wait_enqueues_and_returns_with_a_summary(redis_url, cache, tmp
     path = tmp_path / "one.txt"
     path.write_text(article_text())
     env = {"LISTEN_REDIS_URL": redis_url}
-    result = run_cli("batch", str(path), "-o", str(tmp_path / "out"), "--queue", "--no-wait",
-                     "--cache-dir", str(cache), env=env)
+    result = run_cli(
+        "batch",
+        str(path),
+        "-o",
+        str(tmp_path / "out"),
+        "--queue",
+        "--no-wait",
+        "--cache-dir",
+        str(cache),
+        env=env,
+    )
     assert result.returncode == 0, result.stderr.decode()
     assert b"1 queued" in result.stderr
     assert b"1 jobs waiting" in result.stderr
@@ -199,8 +220,10 @@ def test_a_job_queued_under_the_previous_releases_module_path_is_rendered_by_a_b
     queue = rq.Queue(QUEUE_NAME, connection=connect(redis_url), serializer=JSONSerializer)
     job = queue.enqueue_call("listen.queue_worker.render_job", args=(payload(article, settings),), job_id=key)
     # In a process of its own: its engine workers' fork server must not outlive it in this one.
-    code = ("import sys; from listen.config import Settings; from listen.queue.worker import run_worker; "
-            "sys.exit(run_worker(Settings.from_env(), burst=True))")
+    code = (
+        "import sys; from listen.config import Settings; from listen.queue.worker import run_worker; "
+        "sys.exit(run_worker(Settings.from_env(), burst=True))"
+    )
     env = {**os.environ, "LISTEN_REDIS_URL": redis_url, "LISTEN_CACHE_DIR": str(cache), "LISTEN_JOBS": "1"}
     worker = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=300)
     assert worker.returncode == 0, worker.stderr.decode()
@@ -217,10 +240,16 @@ def test_a_payload_decodes_to_the_article_and_render_settings_it_encoded(tmp_pat
     sent = Settings.of(cache_dir=tmp_path / "cache", rate=200, engine="pyttsx3", lexicon=lexicon)
     article = from_text(article_text(2))
     data = json.loads(json.dumps(payload(article, sent)))  # as it travels: JSON
-    assert data["render"]["lexicon"] == "@cache/lexicons/mine.yaml"  # the worker may mount the cache elsewhere
+    assert (
+        data["render"]["lexicon"] == "@cache/lexicons/mine.yaml"
+    )  # the worker may mount the cache elsewhere
     local = Settings.of(cache_dir=tmp_path / "elsewhere", engine_workers=3)
     got = settings_from_payload(data["render"], local)
-    assert got.render == Settings.of(rate=200, engine="pyttsx3", lexicon=tmp_path / "elsewhere" / "lexicons" /
-                                     "mine.yaml").render
+    assert (
+        got.render
+        == Settings.of(
+            rate=200, engine="pyttsx3", lexicon=tmp_path / "elsewhere" / "lexicons" / "mine.yaml"
+        ).render
+    )
     assert got.service == local.service
     assert article_from_payload(data) == article

@@ -31,19 +31,24 @@ def ready(app) -> dict:
 # -- downloads named after the title --------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("title", "name"), [
-    ("US resumes drug intelligence cooperation", "us-resumes-drug-intelligence-cooperation"),
-    ("Tuesday's market is back", "tuesdays-market-is-back"),
-    ("Évora: café reopens — at last!", "evora-cafe-reopens-at-last"),
-    ("  $2.5 million for 3 bridges (and a tram)  ", "2-5-million-for-3-bridges-and-a-tram"),
-    ("Søren and Æsa in Łódź", "soren-and-aesa-in-lodz"),
-    ("Ein Überblick über Straßenbahnen", "ein-uberblick-uber-strassenbahnen"),
-    ("", "article"),
-    ("!!! ???", "article"),
-    ("東京", "article"),
-    ("A very long headline that goes on and on about the council and the tram line along the river",
-     "a-very-long-headline-that-goes-on-and-on-about-the-council"),
-])
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("US resumes drug intelligence cooperation", "us-resumes-drug-intelligence-cooperation"),
+        ("Tuesday's market is back", "tuesdays-market-is-back"),
+        ("Évora: café reopens — at last!", "evora-cafe-reopens-at-last"),
+        ("  $2.5 million for 3 bridges (and a tram)  ", "2-5-million-for-3-bridges-and-a-tram"),
+        ("Søren and Æsa in Łódź", "soren-and-aesa-in-lodz"),
+        ("Ein Überblick über Straßenbahnen", "ein-uberblick-uber-strassenbahnen"),
+        ("", "article"),
+        ("!!! ???", "article"),
+        ("東京", "article"),
+        (
+            "A very long headline that goes on and on about the council and the tram line along the river",
+            "a-very-long-headline-that-goes-on-and-on-about-the-council",
+        ),
+    ],
+)
 def test_a_title_becomes_a_short_readable_file_name(title, name):
     assert slug(title) == name
     assert len(slug(title)) <= 60
@@ -54,7 +59,10 @@ def test_the_mp3_and_captions_are_named_after_the_title_not_the_id(client, ready
     for path, ext in (("audio.mp3", "mp3"), ("captions.vtt", "vtt"), ("transcript.txt", "txt")):
         response = client.get(f"/api/v1/articles/{ready['id']}/{path}")
         assert response.status_code == 200
-        assert response.headers["Content-Disposition"] == f'inline; filename="us-resumes-drug-intelligence-cooperation.{ext}"'
+        assert (
+            response.headers["Content-Disposition"]
+            == f'inline; filename="us-resumes-drug-intelligence-cooperation.{ext}"'
+        )
         saved = client.get(f"/api/v1/articles/{ready['id']}/{path}?download=1")
         assert saved.headers["Content-Disposition"].startswith("attachment; ")
         assert ready["id"] not in saved.headers["Content-Disposition"]
@@ -71,21 +79,31 @@ def test_the_transcript_is_the_article_text_a_paragraph_a_block(client, ready):
 
 
 def test_a_transcript_keeps_paragraphs_apart_and_the_headline_alone():
-    timings = {"sentences": [
-        {"index": 0, "paragraph": -1, "text": "Title"}, {"index": 1, "paragraph": -1, "text": "By Ann."},
-        {"index": 3, "paragraph": 1, "text": "Two."}, {"index": 2, "paragraph": 0, "text": "One."},
-        {"index": 4, "paragraph": 1, "text": "Three."},
-    ]}
+    timings = {
+        "sentences": [
+            {"index": 0, "paragraph": -1, "text": "Title"},
+            {"index": 1, "paragraph": -1, "text": "By Ann."},
+            {"index": 3, "paragraph": 1, "text": "Two."},
+            {"index": 2, "paragraph": 0, "text": "One."},
+            {"index": 4, "paragraph": 1, "text": "Three."},
+        ]
+    }
     assert transcript_text(timings) == "Title\n\nBy Ann.\n\nOne.\n\nTwo. Three.\n"
 
 
 # -- the voice menu -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("accept", "first", "default"), [
-    ("es-ES,es;q=0.9,en;q=0.5", "es", "roa/es"), ("de", "de", "gmw/de"), ("fr-CA", "fr", "roa/fr"),
-    ("en-GB,en;q=0.8", "en", "en_US-joe-medium"), ("pt-BR", "pt", "roa/pt"),  # English: the natural voice
-])
+@pytest.mark.parametrize(
+    ("accept", "first", "default"),
+    [
+        ("es-ES,es;q=0.9,en;q=0.5", "es", "roa/es"),
+        ("de", "de", "gmw/de"),
+        ("fr-CA", "fr", "roa/fr"),
+        ("en-GB,en;q=0.8", "en", "en_US-joe-medium"),
+        ("pt-BR", "pt", "roa/pt"),  # English: the natural voice
+    ],
+)
 def test_voices_list_the_readers_language_first_then_by_name(client, accept, first, default):
     voices = client.get("/api/v1/voices", headers={"Accept-Language": accept}).json["voices"]
     assert len(voices) > 20
@@ -94,7 +112,7 @@ def test_voices_list_the_readers_language_first_then_by_name(client, accept, fir
     assert same == list(range(len(same))), (first, langs[:10])  # all of them, at the top
     assert len(same) >= 1
     assert voices[0]["id"] == default  # the voice "Automatic" would pick heads them
-    rest = [v["name"].lower() for v in voices[len(same):]]
+    rest = [v["name"].lower() for v in voices[len(same) :]]
     assert rest == sorted(rest)
 
 
@@ -104,23 +122,48 @@ def test_the_page_lists_the_readers_language_first(client):
     assert first_voice == "roa/pt", first_voice
 
 
-@pytest.mark.parametrize(("text", "language", "default"), [
-    ("El ayuntamiento aprobó el martes la nueva línea de tranvía, que costará unos dos millones de euros y "
-     "cerrará el puente durante seis semanas.", "es", "roa/es"),
-    ("Die Stadt hat am Dienstag beschlossen, die neue Straßenbahnlinie entlang des Flusses zu bauen, und die "
-     "Arbeiten beginnen im Frühjahr.", "de", "gmw/de"),
-    ("Le conseil municipal a voté mardi soir la construction de la nouvelle ligne de tramway le long du fleuve.",
-     "fr", "roa/fr"),
-    ("A câmara aprovou na terça-feira a nova linha de elétrico, que vai custar cerca de dois milhões de euros.",
-     "pt", "roa/pt"),
-    ("Il consiglio comunale ha approvato martedì la nuova linea del tram lungo il fiume, che costerà due milioni.",
-     "it", "roa/it"),
-    ("Herons stand in the shallows and watch the water for fish, while children race across the bridge.",
-     "en", "en_US-joe-medium"),  # English is read by the natural voice
-])
+@pytest.mark.parametrize(
+    ("text", "language", "default"),
+    [
+        (
+            "El ayuntamiento aprobó el martes la nueva línea de tranvía, que costará unos dos millones de euros y "
+            "cerrará el puente durante seis semanas.",
+            "es",
+            "roa/es",
+        ),
+        (
+            "Die Stadt hat am Dienstag beschlossen, die neue Straßenbahnlinie entlang des Flusses zu bauen, und die "
+            "Arbeiten beginnen im Frühjahr.",
+            "de",
+            "gmw/de",
+        ),
+        (
+            "Le conseil municipal a voté mardi soir la construction de la nouvelle ligne de tramway le long du fleuve.",
+            "fr",
+            "roa/fr",
+        ),
+        (
+            "A câmara aprovou na terça-feira a nova linha de elétrico, que vai custar cerca de dois milhões de euros.",
+            "pt",
+            "roa/pt",
+        ),
+        (
+            "Il consiglio comunale ha approvato martedì la nuova linea del tram lungo il fiume, che costerà due milioni.",
+            "it",
+            "roa/it",
+        ),
+        (
+            "Herons stand in the shallows and watch the water for fish, while children race across the bridge.",
+            "en",
+            "en_US-joe-medium",
+        ),  # English is read by the natural voice
+    ],
+)
 def test_the_voice_menu_puts_the_articles_language_first(client, text, language, default):
     # The reader's browser says English; the article decides.
-    answer = client.post("/api/v1/voices/for-text", json={"text": text}, headers={"Accept-Language": "en"}).json
+    answer = client.post(
+        "/api/v1/voices/for-text", json={"text": text}, headers={"Accept-Language": "en"}
+    ).json
     assert answer["language"] == language
     assert answer["voice"] == default
     order = answer["order"]
@@ -186,7 +229,9 @@ def test_a_private_address_is_refused_in_words_for_readers_and_the_setting_is_lo
 
 
 def test_the_rate_limit_answer_tells_readers_to_wait_and_logs_the_setting(tmp_path: Path, caplog):
-    app = create_app(Settings.of(cache_dir=tmp_path, rate_limit="1/minute"), start_workers=False, render_sample=False)
+    app = create_app(
+        Settings.of(cache_dir=tmp_path, rate_limit="1/minute"), start_workers=False, render_sample=False
+    )
     try:
         client = app.test_client()
         client.post("/api/v1/articles", json={"text": "One short article."})
@@ -201,7 +246,9 @@ def test_the_rate_limit_answer_tells_readers_to_wait_and_logs_the_setting(tmp_pa
 
 
 def test_a_body_over_the_limit_tells_readers_to_send_less_and_logs_the_setting(tmp_path: Path, caplog):
-    app = create_app(Settings.of(cache_dir=tmp_path, max_body_bytes=1000), start_workers=False, render_sample=False)
+    app = create_app(
+        Settings.of(cache_dir=tmp_path, max_body_bytes=1000), start_workers=False, render_sample=False
+    )
     try:
         with caplog.at_level(logging.WARNING):
             response = app.test_client().post("/api/v1/articles", json={"text": "word " * 1000})

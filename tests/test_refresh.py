@@ -23,8 +23,12 @@ EDITED = "The council says the change saves money and adds two evening sailings.
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app(Settings.of(cache_dir=tmp_path / "cache", engine_workers=2, allow_private_hosts=True,
-                                 intake_wait_ms=30000), render_sample=False)  # posts answer with the rendition's id
+    app = create_app(
+        Settings.of(
+            cache_dir=tmp_path / "cache", engine_workers=2, allow_private_hosts=True, intake_wait_ms=30000
+        ),
+        render_sample=False,
+    )  # posts answer with the rendition's id
     yield app
     close_app(app)
 
@@ -40,7 +44,12 @@ def ready(app, key: str):
 def test_an_edited_page_renders_only_its_changed_sentence_and_the_stable_url_follows(app):
     client = app.test_client()
     with PageServer() as site:
-        site.add("/ferry.html", PAGE.format(middle=FIRST), ETag='"v1"', Last_Modified="Mon, 02 Nov 2026 08:00:00 GMT")
+        site.add(
+            "/ferry.html",
+            PAGE.format(middle=FIRST),
+            ETag='"v1"',
+            Last_Modified="Mon, 02 Nov 2026 08:00:00 GMT",
+        )
         url = site.url("/ferry.html")
         made = client.post("/api/v1/articles", json={"url": url}).json
         old = ready(app, made["id"])
@@ -86,7 +95,9 @@ def test_an_edited_page_renders_only_its_changed_sentence_and_the_stable_url_fol
 @pytest.mark.slow
 def test_refreshing_an_article_made_from_text_says_to_post_the_new_text(app):
     client = app.test_client()
-    key = client.post("/api/v1/articles", json={"text": "Made From Text\n\nThere is no page to fetch again."}).json["id"]
+    key = client.post(
+        "/api/v1/articles", json={"text": "Made From Text\n\nThere is no page to fetch again."}
+    ).json["id"]
     ready(app, key)
     response = client.post(f"/api/v1/articles/{key}/refresh")
     assert response.status_code == 400
@@ -109,7 +120,9 @@ def test_a_page_that_is_gone_when_refreshed_leaves_the_article_as_it_was(app):
 
 
 @pytest.mark.slow
-def test_batch_refresh_asks_each_page_whether_it_changed_and_re_renders_only_changed_ones(tmp_path, monkeypatch):
+def test_batch_refresh_asks_each_page_whether_it_changed_and_re_renders_only_changed_ones(
+    tmp_path, monkeypatch
+):
     from tests.conftest import run_cli
 
     monkeypatch.setenv("LISTEN_ALLOW_PRIVATE_HOSTS", "1")

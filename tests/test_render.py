@@ -75,7 +75,13 @@ def test_pause_after_headline_and_between_paragraphs_is_longer_than_between_sent
 
     kinds = {"headline": [], "paragraph": [], "sentence": []}
     for before, after in itertools.pairwise(sentences):
-        kind = "headline" if before["paragraph"] == -1 else "paragraph" if before["paragraph"] != after["paragraph"] else "sentence"
+        kind = (
+            "headline"
+            if before["paragraph"] == -1
+            else "paragraph"
+            if before["paragraph"] != after["paragraph"]
+            else "sentence"
+        )
         kinds[kind].append(pause_at(after["start_ms"]))
     assert min(kinds["headline"]) > max(kinds["paragraph"]) > max(kinds["sentence"])
     assert 0.25 < max(kinds["sentence"]) < 0.5
@@ -105,16 +111,20 @@ def test_rerunning_an_unchanged_article_renders_nothing(renderer, short):
     assert again.mp3.read_bytes() == short.mp3.read_bytes()
 
 
-def test_an_unchanged_article_is_found_by_its_alias_whatever_the_engine_workers_or_port(renderer, settings, short,
-                                                                                       monkeypatch):
+def test_an_unchanged_article_is_found_by_its_alias_whatever_the_engine_workers_or_port(
+    renderer, settings, short, monkeypatch
+):
     # `short` was rendered with two engine workers on port 8000; how the service runs never
     # changes the audio, so the article's alias must find it without working out the script.
     def no_planning(*args, **kwargs):
         raise AssertionError("the script was worked out again: the article's alias missed")
 
     monkeypatch.setattr(Renderer, "plan", no_planning)
-    for service in ({"engine_workers": 1}, {"engine_workers": 3, "host": "0.0.0.0", "port": 9000},
-                    {"chunk_timeout_s": 60.0, "queue_limit": 5, "max_input_bytes": 10_000}):
+    for service in (
+        {"engine_workers": 1},
+        {"engine_workers": 3, "host": "0.0.0.0", "port": 9000},
+        {"chunk_timeout_s": 60.0, "queue_limit": 5, "max_input_bytes": 10_000},
+    ):
         again = Renderer(settings.replace(**service), pool=renderer.pool).render(from_text(SHORT_ARTICLE))
         assert again.from_cache
         assert again.engine_calls == 0
@@ -133,7 +143,10 @@ def test_a_truncated_cached_chunk_is_rendered_again_not_served(renderer, short):
     chunks = sorted(Path(renderer.cache.root, "chunks").rglob("*.flac"))
     victim = chunks[0]
     victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 2])
-    for stored in [*Path(renderer.cache.root, "renditions").rglob("*.json"), *Path(renderer.cache.root, "pieces").rglob("*")]:
+    for stored in [
+        *Path(renderer.cache.root, "renditions").rglob("*.json"),
+        *Path(renderer.cache.root, "pieces").rglob("*"),
+    ]:
         stored.unlink() if stored.is_file() else None  # force a re-encode, which must notice the damaged chunk
     again = renderer.render(from_text(SHORT_ARTICLE))
     assert again.chunks_rendered == 1
@@ -172,8 +185,10 @@ def test_voice_and_rate_change_the_audio(renderer, settings):
 
 def test_a_chunk_that_keeps_failing_fails_the_render_naming_the_sentence(tmp_path):
     # A timeout no engine can meet: every try is killed, so the render must fail loudly.
-    with (Renderer(Settings.of(cache_dir=tmp_path, engine_workers=1, chunk_timeout_s=0.001)) as r,
-          pytest.raises(EngineError, match=r"sentence 1 .*'Nothing renders in time\.'")):
+    with (
+        Renderer(Settings.of(cache_dir=tmp_path, engine_workers=1, chunk_timeout_s=0.001)) as r,
+        pytest.raises(EngineError, match=r"sentence 1 .*'Nothing renders in time\.'"),
+    ):
         r.render(from_text("Nothing renders in time."))
     assert not list(Path(tmp_path, "renditions").rglob("*.mp3"))
 
@@ -210,7 +225,9 @@ def test_a_long_sentence_has_timed_parts_that_tile_it_and_its_text(long, rendere
         assert before["text_end"] == after["text_start"] > before["text_start"]
     assert "parts" not in long.timings["sentences"][-1]  # "A short one follows."
     # Each part's text ends where its chunk does, at a clause break.
-    assert all(LONG_SENTENCE[p["text_start"]:p["text_end"]].rstrip().endswith((",", ";")) for p in parts[:-1])
+    assert all(
+        LONG_SENTENCE[p["text_start"] : p["text_end"]].rstrip().endswith((",", ";")) for p in parts[:-1]
+    )
 
 
 def test_part_boundaries_lie_in_the_pauses_between_clauses(long):
@@ -224,7 +241,7 @@ def test_part_boundaries_lie_in_the_pauses_between_clauses(long):
 @pytest.mark.engine
 def test_a_lexicon_phoneme_rule_is_spoken_as_phonemes(renderer, settings, tmp_path):
     rules = tmp_path / "rules.yaml"
-    rules.write_text("- match: Zyxwv\n  phonemes: \"h@l'oU\"\n", encoding="utf-8")
+    rules.write_text('- match: Zyxwv\n  phonemes: "h@l\'oU"\n', encoding="utf-8")
     espeak = settings.replace(engine="pyttsx3")  # espeak-ng reads the mnemonics themselves
     with_rule = Renderer(espeak.replace(lexicon=rules), pool=renderer.pool)
     said = with_rule.render(from_text("Zyxwv."))
@@ -238,7 +255,7 @@ def test_a_lexicon_phoneme_rule_is_spoken_as_phonemes(renderer, settings, tmp_pa
 
 
 @pytest.mark.engine
-@pytest.mark.parametrize("rule", ["phonemes: \"k,0nsta#ntI2n'oUp@L\"", "ipa: \"kˌɑːnstɐntɪnˈoʊpəl\""])
+@pytest.mark.parametrize("rule", ['phonemes: "k,0nsta#ntI2n\'oUp@L"', 'ipa: "kˌɑːnstɐntɪnˈoʊpəl"'])
 def test_a_lexicon_phoneme_rule_reaches_the_neural_voice_as_ipa(renderer, settings, tmp_path, rule):
     rules = tmp_path / "rules.yaml"
     rules.write_text(f"- match: Bo\n  {rule}\n", encoding="utf-8")
@@ -277,9 +294,11 @@ def test_the_headline_goes_to_the_engine_before_the_body_is_worked_out(renderer,
 
 def test_the_process_that_stitches_pieces_does_not_load_the_audio_libraries():
     # numpy, pydub and the encoder live in the engine workers; the CLI process only joins bytes.
-    code = ("import sys, listen.cli.main, listen.render.renderer, listen.render.plan, listen.cache.store, "
-            "listen.queue.client; print([m for m in ('numpy', 'pydub', 'lameenc', 'onnxruntime', 'soundfile') "
-            "if m in sys.modules])")
+    code = (
+        "import sys, listen.cli.main, listen.render.renderer, listen.render.plan, listen.cache.store, "
+        "listen.queue.client; print([m for m in ('numpy', 'pydub', 'lameenc', 'onnxruntime', 'soundfile') "
+        "if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -292,8 +311,16 @@ def test_a_renditions_bytes_are_the_same_whatever_the_number_of_engine_workers(t
     digests = set()
     for jobs in (1, 2, 3):
         out = tmp_path / f"jobs{jobs}.mp3"
-        result = run_cli("speak", str(sample), "-o", str(out), "--jobs", str(jobs),
-                         "--cache-dir", str(tmp_path / f"cache{jobs}"))
+        result = run_cli(
+            "speak",
+            str(sample),
+            "-o",
+            str(out),
+            "--jobs",
+            str(jobs),
+            "--cache-dir",
+            str(tmp_path / f"cache{jobs}"),
+        )
         assert result.returncode == 0, result.stderr
         digests.add(hashlib.sha256(out.read_bytes()).hexdigest())
     assert len(digests) == 1
@@ -308,13 +335,13 @@ def test_an_articles_last_pieces_are_queued_longest_first_the_rest_in_reading_or
     assert ordered[:-6] == plan.pieces[:-6]  # the headline first: the listener's first audio
     sizes = [sum(len(s.text) for s in p.sentences) for p in ordered[-6:]]
     assert sizes == sorted(sizes, reverse=True)
-    assert sizes != [sum(len(s.text) for s in p.sentences)
-                                                              for p in plan.pieces[-6:]]
+    assert sizes != [sum(len(s.text) for s in p.sentences) for p in plan.pieces[-6:]]
     assert sorted(p.key for p in ordered) == sorted(p.key for p in plan.pieces)
     # The headline and the pieces after it, what a listener hears first, always go in order.
     assert queue_order(plan.pieces[:7], 6) == plan.pieces[:7]
-    assert queue_order(plan.pieces[7:9], 6, queued_before=7) == sorted(plan.pieces[7:9], key=lambda p: -sum(
-        len(s.text) for s in p.sentences))
+    assert queue_order(plan.pieces[7:9], 6, queued_before=7) == sorted(
+        plan.pieces[7:9], key=lambda p: -sum(len(s.text) for s in p.sentences)
+    )
 
 
 def test_the_script_fingerprint_covers_every_file_of_the_text_packages_and_refuses_an_empty_one(tmp_path):

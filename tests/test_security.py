@@ -24,8 +24,13 @@ APP_SETTINGS = {"engine_workers": 1, "start_workers": False}
 
 @pytest.fixture
 def keyed_app(tmp_path):
-    with running_app(tmp_path / "cache", engine_workers=1, start_workers=False, api_keys="alpha-key, beta-key",
-                     rate_limit="3/minute") as app:
+    with running_app(
+        tmp_path / "cache",
+        engine_workers=1,
+        start_workers=False,
+        api_keys="alpha-key, beta-key",
+        rate_limit="3/minute",
+    ) as app:
         yield app
 
 
@@ -76,26 +81,41 @@ def test_with_keys_reads_stay_open(keyed_app):
 def test_posts_without_a_key_are_limited_per_client_address_with_429_and_retry_after(tmp_path):
     with running_app(tmp_path / "cache", engine_workers=1, start_workers=False, rate_limit="3/minute") as app:
         client = app.test_client()
-        statuses = [client.post("/api/v1/articles", json=body(), environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code
-                    for _ in range(4)]
+        statuses = [
+            client.post("/api/v1/articles", json=body(), environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code
+            for _ in range(4)
+        ]
         assert statuses == [202, 202, 202, 429]
         response = client.post("/api/v1/articles", json=body(), environ_base={"REMOTE_ADDR": "10.0.0.7"})
         assert response.status_code == 429
         assert response.json["error"]["code"] == "too_many_requests"
         assert int(response.headers["Retry-After"]) > 0
         # Another address is not affected.
-        assert client.post("/api/v1/articles", json=body(), environ_base={"REMOTE_ADDR": "10.0.0.8"}).status_code == 202
+        assert (
+            client.post("/api/v1/articles", json=body(), environ_base={"REMOTE_ADDR": "10.0.0.8"}).status_code
+            == 202
+        )
 
 
 @pytest.mark.slow
 def test_failed_logins_do_not_use_up_the_budget_of_a_valid_key_from_the_same_address(keyed_app):
     client = keyed_app.test_client()
     here = {"REMOTE_ADDR": "10.0.0.9"}
-    failed = [client.post("/api/v1/articles", json=body(), headers=headers, environ_base=here).status_code
-              for headers in ({}, {"X-API-Key": "guess-1"}, {"Authorization": "Bearer guess-2"}, {}, {"X-API-Key": "x"})]
+    failed = [
+        client.post("/api/v1/articles", json=body(), headers=headers, environ_base=here).status_code
+        for headers in (
+            {},
+            {"X-API-Key": "guess-1"},
+            {"Authorization": "Bearer guess-2"},
+            {},
+            {"X-API-Key": "x"},
+        )
+    ]
     assert failed == [401, 401, 401, 429, 429]  # guessing is limited per address...
-    keyed = [client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"}, environ_base=here)
-             for _ in range(3)]
+    keyed = [
+        client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"}, environ_base=here)
+        for _ in range(3)
+    ]
     assert [r.status_code for r in keyed] == [202, 202, 202]  # ...and costs the key nothing
     assert "Retry-After" not in keyed[-1].headers
 
@@ -104,20 +124,35 @@ def test_failed_logins_do_not_use_up_the_budget_of_a_valid_key_from_the_same_add
 def test_a_valid_key_is_limited_per_key_only_not_per_address(keyed_app):
     client = keyed_app.test_client()
     here = {"REMOTE_ADDR": "10.0.0.10"}
-    alpha = [client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"}, environ_base=here)
-             .status_code for _ in range(4)]
+    alpha = [
+        client.post(
+            "/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"}, environ_base=here
+        ).status_code
+        for _ in range(4)
+    ]
     assert alpha == [202, 202, 202, 429]
     # The same address with another valid key has that key's own budget.
-    beta = [client.post("/api/v1/articles", json=body(), headers={"Authorization": "Bearer beta-key"},
-                        environ_base=here).status_code for _ in range(3)]
+    beta = [
+        client.post(
+            "/api/v1/articles", json=body(), headers={"Authorization": "Bearer beta-key"}, environ_base=here
+        ).status_code
+        for _ in range(3)
+    ]
     assert beta == [202, 202, 202]
 
 
 @pytest.mark.slow
 def test_posts_are_limited_per_api_key_across_addresses(keyed_app):
     client = keyed_app.test_client()
-    statuses = [client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"},
-                            environ_base={"REMOTE_ADDR": f"10.0.1.{n}"}).status_code for n in range(4)]
+    statuses = [
+        client.post(
+            "/api/v1/articles",
+            json=body(),
+            headers={"X-API-Key": "alpha-key"},
+            environ_base={"REMOTE_ADDR": f"10.0.1.{n}"},
+        ).status_code
+        for n in range(4)
+    ]
     assert statuses == [202, 202, 202, 429]
 
 
@@ -130,7 +165,9 @@ def test_reads_are_not_rate_limited(keyed_app):
 
 def test_a_rate_limit_that_is_not_a_rate_is_a_settings_error(tmp_path):
     with pytest.raises(SettingsError, match="60/minute"):
-        create_app(Settings.of(cache_dir=tmp_path, rate_limit="lots"), start_workers=False, render_sample=False)
+        create_app(
+            Settings.of(cache_dir=tmp_path, rate_limit="lots"), start_workers=False, render_sample=False
+        )
 
 
 # -- CORS -----------------------------------------------------------------------------------------
@@ -138,9 +175,14 @@ def test_a_rate_limit_that_is_not_a_rate_is_a_settings_error(tmp_path):
 
 def test_cors_is_on_the_read_endpoints_meant_for_embedding(app, ready_id):
     client = app.test_client()
-    for path in (f"/api/v1/articles/{ready_id}", f"/api/v1/articles/{ready_id}/audio.mp3",
-                 f"/api/v1/articles/{ready_id}/timings.json", f"/api/v1/articles/{ready_id}/captions.vtt",
-                 f"/oembed?url=http://localhost/a/{ready_id}", "/widget.js"):
+    for path in (
+        f"/api/v1/articles/{ready_id}",
+        f"/api/v1/articles/{ready_id}/audio.mp3",
+        f"/api/v1/articles/{ready_id}/timings.json",
+        f"/api/v1/articles/{ready_id}/captions.vtt",
+        f"/oembed?url=http://localhost/a/{ready_id}",
+        "/widget.js",
+    ):
         assert client.get(path).headers.get("Access-Control-Allow-Origin") == "*", path
 
 
@@ -153,8 +195,10 @@ def test_pages_carry_no_cors_header(app, ready_id):
 @pytest.mark.slow
 def test_with_keys_posting_is_not_open_to_other_sites_pages(keyed_app):
     client = keyed_app.test_client()
-    preflight = client.options("/api/v1/articles", headers={"Origin": "https://elsewhere.example",
-                                                            "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        "/api/v1/articles",
+        headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST"},
+    )
     assert "Access-Control-Allow-Origin" not in preflight.headers
     response = client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "alpha-key"})
     assert "Access-Control-Allow-Origin" not in response.headers
@@ -237,7 +281,9 @@ def test_with_keys_ids_differ_between_instances_and_survive_a_restart(tmp_path):
     ids = []
     for cache in ("one", "two", "one"):
         with running_app(tmp_path / cache, engine_workers=1, start_workers=False, api_keys="k") as app:
-            response = app.test_client().post("/api/v1/articles", json={"text": text}, headers={"X-API-Key": "k"})
+            response = app.test_client().post(
+                "/api/v1/articles", json={"text": text}, headers={"X-API-Key": "k"}
+            )
             ids.append(response.json["id"])
     assert ids[0] != ids[1]
     assert ids[0] == ids[2]
@@ -269,15 +315,28 @@ def test_with_keys_a_rendered_article_is_read_back_by_its_keyed_id(tmp_path):
 @pytest.mark.slow
 def test_a_public_key_is_limited_per_address_too_so_one_visitor_cannot_use_up_its_budget(tmp_path):
     # A public key sits in a publisher's pages for anyone to copy; a secret key does not.
-    with running_app(tmp_path / "cache", engine_workers=1, start_workers=False, rate_limit="3/minute",
-                     api_keys="secret-key, pub-key origin=https://news.example") as app:
+    with running_app(
+        tmp_path / "cache",
+        engine_workers=1,
+        start_workers=False,
+        rate_limit="3/minute",
+        api_keys="secret-key, pub-key origin=https://news.example",
+    ) as app:
         client = app.test_client()
         here = {"REMOTE_ADDR": "10.0.2.1"}
         page = {"X-API-Key": "pub-key", "Origin": "https://news.example"}
-        assert [client.post("/api/v1/articles", json=body(), headers={}, environ_base=here).status_code
-                for _ in range(3)] == [401, 401, 401]  # this address's budget is spent
-        assert client.post("/api/v1/articles", json=body(), headers=page, environ_base=here).status_code == 429
+        assert [
+            client.post("/api/v1/articles", json=body(), headers={}, environ_base=here).status_code
+            for _ in range(3)
+        ] == [401, 401, 401]  # this address's budget is spent
+        assert (
+            client.post("/api/v1/articles", json=body(), headers=page, environ_base=here).status_code == 429
+        )
         other = {"REMOTE_ADDR": "10.0.2.2"}
-        assert client.post("/api/v1/articles", json=body(), headers=page, environ_base=other).status_code == 202
-        secret = client.post("/api/v1/articles", json=body(), headers={"X-API-Key": "secret-key"}, environ_base=here)
+        assert (
+            client.post("/api/v1/articles", json=body(), headers=page, environ_base=other).status_code == 202
+        )
+        secret = client.post(
+            "/api/v1/articles", json=body(), headers={"X-API-Key": "secret-key"}, environ_base=here
+        )
         assert secret.status_code == 202

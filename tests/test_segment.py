@@ -103,15 +103,24 @@ def _seconds(text: str) -> float:
         lambda n: "x" * n,  # one enormous word
         lambda n: "." * n,  # a run of dots
         lambda n: "!?" * (n // 2),
-        lambda n: "Word" + "." * n + "\"" * n + " Next.",
+        lambda n: "Word" + "." * n + '"' * n + " Next.",
         lambda n: ". " * (n // 2),  # a spaced ellipsis without end
         lambda n: "a.\n" * (n // 3),
         lambda n: "1) x y z 2) x y z • " * (n // 20),
         lambda n: "Ab..." * (n // 5),  # ellipses run into words
         lambda n: "字。!?" * (n // 4),  # CJK full stops with no spaces
     ],
-    ids=["long-word", "dots", "marks", "dots-and-quotes", "spaced-dots", "abbreviations", "list-markers",
-         "joined-ellipses", "cjk"],
+    ids=[
+        "long-word",
+        "dots",
+        "marks",
+        "dots-and-quotes",
+        "spaced-dots",
+        "abbreviations",
+        "list-markers",
+        "joined-ellipses",
+        "cjk",
+    ],
 )
 @pytest.mark.slow
 def test_segmentation_time_grows_linearly_with_the_input(make):
@@ -125,7 +134,10 @@ def test_segmentation_time_grows_linearly_with_the_input(make):
     [
         ("Trading halts at 4 p.m. Brokers then settle.", ["Trading halts at 4 p.m.", "Brokers then settle."]),
         ("Trading halts at 4 p.m. EST on weekdays.", ["Trading halts at 4 p.m. EST on weekdays."]),
-        ("The vote opens at 7 a.m. November 4 in most states.", ["The vote opens at 7 a.m. November 4 in most states."]),
+        (
+            "The vote opens at 7 a.m. November 4 in most states.",
+            ["The vote opens at 7 a.m. November 4 in most states."],
+        ),
         ("The vote opens at 7 a.m. Central time.", ["The vote opens at 7 a.m. Central time."]),
     ],
 )
@@ -136,17 +148,23 @@ def test_a_time_ends_a_sentence_unless_a_zone_day_or_month_follows(text, expecte
 def test_an_exclaimed_name_ends_a_sentence_before_a_capital_that_is_not_part_of_it():
     assert split_sentences("Ads ran on Yahoo! Sports all week.") == ["Ads ran on Yahoo! Sports all week."]
     assert split_sentences("The offer came from Yahoo! Rivals scoffed.") == [
-        "The offer came from Yahoo!", "Rivals scoffed."]
+        "The offer came from Yahoo!",
+        "Rivals scoffed.",
+    ]
 
 
-@pytest.mark.parametrize("abbreviation", ["Vol.", "Vols.", "Ch.", "Sec.", "Art.", "Eq.", "Ref.", "Ed.", "Eds."])
+@pytest.mark.parametrize(
+    "abbreviation", ["Vol.", "Vols.", "Ch.", "Sec.", "Art.", "Eq.", "Ref.", "Ed.", "Eds."]
+)
 def test_reference_abbreviations_before_a_number_stay_inside_the_sentence(abbreviation):
     text = f"See {abbreviation} 12 of the report for the details."
     assert split_sentences(text) == [text]
 
 
 def _in_a_fresh_python(code: str) -> str:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def test_punkt_loads_without_the_rest_of_nltk():

@@ -31,8 +31,13 @@ def ready_article(app) -> str:
 
 def beacon(client, key: str, body, **headers):
     data = body if isinstance(body, str) else json.dumps(body)
-    return client.post(f"/api/v1/articles/{key}/beacon", data=data, content_type="text/plain;charset=UTF-8",
-                       headers={"User-Agent": AGENT, **headers}, environ_base={"REMOTE_ADDR": ADDRESS})
+    return client.post(
+        f"/api/v1/articles/{key}/beacon",
+        data=data,
+        content_type="text/plain;charset=UTF-8",
+        headers={"User-Agent": AGENT, **headers},
+        environ_base={"REMOTE_ADDR": ADDRESS},
+    )
 
 
 @pytest.mark.slow
@@ -40,8 +45,14 @@ def test_beacons_become_daily_counts_per_article(make):
     app = make()
     client = app.test_client()
     key = ready_article(app)
-    for body in ({"event": "play"}, {"event": "play"}, {"event": "speed", "value": 1.5}, {"event": "heard", "value": 25},
-                 {"event": "heard", "value": 50}, {"event": "heard", "value": 100}):
+    for body in (
+        {"event": "play"},
+        {"event": "play"},
+        {"event": "speed", "value": 1.5},
+        {"event": "heard", "value": 25},
+        {"event": "heard", "value": 50},
+        {"event": "heard", "value": 100},
+    ):
         response = beacon(client, key, body)
         assert response.status_code == 204
         assert "Set-Cookie" not in response.headers
@@ -66,7 +77,10 @@ def test_nothing_about_the_listener_is_stored(make, tmp_path):
         assert trace.encode() not in stored  # ...and no address, browser or page
     import sqlite3
 
-    columns = [row[1] for row in sqlite3.connect(tmp_path / "cache" / "stats.sqlite3").execute("PRAGMA table_info(counts)")]
+    columns = [
+        row[1]
+        for row in sqlite3.connect(tmp_path / "cache" / "stats.sqlite3").execute("PRAGMA table_info(counts)")
+    ]
     assert columns == ["article", "day", "metric", "n"]
 
 
@@ -101,8 +115,18 @@ def test_players_are_marked_to_send_beacons_when_stats_are_on(make):
         assert "data-stats" in app.test_client().get(path).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("body", ['{"event": "click"}', '{"event": "heard", "value": 33}', '{"event": "speed", "value": 9}',
-                                  '{"event": "heard", "value": true}', "not json", "[]", '{"event": "play", "ip": 1}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"event": "click"}',
+        '{"event": "heard", "value": 33}',
+        '{"event": "speed", "value": 9}',
+        '{"event": "heard", "value": true}',
+        "not json",
+        "[]",
+        '{"event": "play", "ip": 1}',
+    ],
+)
 @pytest.mark.slow
 def test_a_beacon_we_do_not_count_is_refused_or_reduced_to_its_counter(make, body):
     app = make()
@@ -125,12 +149,17 @@ def test_a_beacon_for_an_unknown_article_is_a_404(make):
 def test_with_api_keys_stats_need_a_secret_key(make):
     app = make(api_keys="secret-1, pub-1 origin=https://news.example")
     client = app.test_client()
-    key = client.post("/api/v1/articles", json={"text": article_text(1)}, headers={"X-API-Key": "secret-1"}).json["id"]
+    key = client.post(
+        "/api/v1/articles", json={"text": article_text(1)}, headers={"X-API-Key": "secret-1"}
+    ).json["id"]
     assert manager_of(app).get(key).wait(60)
     beacon(client, key, {"event": "play"})  # listeners need no key
     assert client.get(f"/api/v1/articles/{key}/stats").status_code == 401
     assert client.get(f"/api/v1/articles/{key}/stats", headers={"X-API-Key": "pub-1"}).status_code == 401
-    assert client.get(f"/api/v1/articles/{key}/stats", headers={"X-API-Key": "secret-1"}).json["totals"]["plays"] == 1
+    assert (
+        client.get(f"/api/v1/articles/{key}/stats", headers={"X-API-Key": "secret-1"}).json["totals"]["plays"]
+        == 1
+    )
     assert client.get("/stats").status_code == 401
     page = client.get("/stats?key=secret-1")
     assert page.status_code == 200
@@ -158,8 +187,10 @@ def test_the_stats_page_charts_plays_and_completion_per_day(make):
 
 def test_counts_add_up_under_concurrent_beacons(tmp_path):
     store = SQLiteStats(tmp_path / "stats.sqlite3")
-    threads = [threading.Thread(target=lambda: [store.add("k", "play", "2026-11-29") for _ in range(200)])
-               for _ in range(4)]
+    threads = [
+        threading.Thread(target=lambda: [store.add("k", "play", "2026-11-29") for _ in range(200)])
+        for _ in range(4)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -177,17 +208,25 @@ def test_counts_are_kept_in_redis_when_scaled_out(tmp_path):
             store.add("k1", metric, "2026-11-29")
         store.add("k1", "play", "2026-11-30")
         store.add("k2", "play", "2026-11-30")
-        assert store.daily("k1") == {"2026-11-29": {"play": 2, "heard25": 1, "speed1.25": 1},
-                                     "2026-11-30": {"play": 1}}
+        assert store.daily("k1") == {
+            "2026-11-29": {"play": 2, "heard25": 1, "speed1.25": 1},
+            "2026-11-30": {"play": 1},
+        }
         assert store.totals()["k1"]["play"] == 3
         assert store.totals()["k2"] == {"play": 1}
     finally:
         server.stop()
 
 
-@pytest.mark.parametrize(("beacon_body", "metric"), [({"event": "play"}, "play"), ({"event": "heard", "value": 75}, "heard75"),
-                                                     ({"event": "speed", "value": 2}, "speed2"),
-                                                     ({"event": "speed", "value": 0.75}, "speed0.75")])
+@pytest.mark.parametrize(
+    ("beacon_body", "metric"),
+    [
+        ({"event": "play"}, "play"),
+        ({"event": "heard", "value": 75}, "heard75"),
+        ({"event": "speed", "value": 2}, "speed2"),
+        ({"event": "speed", "value": 0.75}, "speed0.75"),
+    ],
+)
 def test_each_beacon_names_one_counter(beacon_body, metric):
     assert metric_of(beacon_body) == metric
     with pytest.raises(InputError):

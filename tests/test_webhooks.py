@@ -37,8 +37,15 @@ class Receiver:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 with receiver.arrived:  # recorded before answering, so the sender never outruns the record
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
-                    receiver.posts.append({"path": self.path, "headers": dict(self.headers), "body": body,
-                                           "at": time.monotonic(), "status": status})
+                    receiver.posts.append(
+                        {
+                            "path": self.path,
+                            "headers": dict(self.headers),
+                            "body": body,
+                            "at": time.monotonic(),
+                            "status": status,
+                        }
+                    )
                     receiver.arrived.notify_all()
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
@@ -78,8 +85,14 @@ def verify(post: dict) -> dict:
 
 
 def make_app(tmp_path, **settings):
-    defaults = {"cache_dir": tmp_path / "cache", "engine_workers": 2, "webhook_secret": SECRET, "webhook_retry_s": FAST,
-                "allow_private_hosts": True, "intake_wait_ms": 30000}  # posts answer with the rendition's id
+    defaults = {
+        "cache_dir": tmp_path / "cache",
+        "engine_workers": 2,
+        "webhook_secret": SECRET,
+        "webhook_retry_s": FAST,
+        "allow_private_hosts": True,
+        "intake_wait_ms": 30000,
+    }  # posts answer with the rendition's id
     return create_app(Settings.of(**{**defaults, **settings}), render_sample=False)
 
 
@@ -134,7 +147,9 @@ def test_a_receiver_that_is_down_gets_the_event_once_it_is_back(tmp_path):
     with socket.socket() as s:  # a free port with nobody listening on it yet
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    app = make_app(tmp_path, webhook_url=f"http://127.0.0.1:{port}/hooks/listen", webhook_retry_s="0.5,0.5,0.5,1,1")
+    app = make_app(
+        tmp_path, webhook_url=f"http://127.0.0.1:{port}/hooks/listen", webhook_retry_s="0.5,0.5,0.5,1,1"
+    )
     receiver = None
     try:
         made = app.test_client().post("/api/v1/articles", json={"text": article_text(1)}).json
@@ -152,7 +167,9 @@ def test_a_receiver_that_is_down_gets_the_event_once_it_is_back(tmp_path):
 def test_a_receiver_that_never_answers_well_gets_six_tries_then_is_given_up():
     receiver = Receiver(statuses=[500] * 10)
     try:
-        settings = Settings.of(webhook_secret=SECRET, webhook_retry_s="0.05,0.05,0.05,0.05,0.05", allow_private_hosts=True)
+        settings = Settings.of(
+            webhook_secret=SECRET, webhook_retry_s="0.05,0.05,0.05,0.05,0.05", allow_private_hosts=True
+        )
         thread = Dispatcher(settings.service).deliver(receiver.url, {"event": "article.ready", "id": "x"})
         thread.join(10)
         assert not thread.is_alive()
@@ -173,11 +190,16 @@ def test_the_default_schedule_is_at_least_five_tries_over_about_ten_minutes():
 @pytest.mark.slow
 def test_an_api_keys_own_webhook_gets_that_keys_articles(tmp_path, receiver):
     other = Receiver()
-    app = make_app(tmp_path, webhook_url=other.url, api_keys=f"server-key, publisher-key webhook={receiver.url}")
+    app = make_app(
+        tmp_path, webhook_url=other.url, api_keys=f"server-key, publisher-key webhook={receiver.url}"
+    )
     try:
         client = app.test_client()
-        made = client.post("/api/v1/articles", json={"text": article_text(1)},
-                           headers={"Authorization": "Bearer publisher-key"}).json
+        made = client.post(
+            "/api/v1/articles",
+            json={"text": article_text(1)},
+            headers={"Authorization": "Bearer publisher-key"},
+        ).json
         (post,) = receiver.wait_for(1)
         assert verify(post)["id"] == made["id"]
         time.sleep(0.5)
@@ -187,27 +209,50 @@ def test_an_api_keys_own_webhook_gets_that_keys_articles(tmp_path, receiver):
         other.close()
 
 
-@pytest.mark.parametrize(("settings", "message"), [
-    ({"webhook_url": "http://127.0.0.1:9/hook", "webhook_secret": SECRET}, "loopback address"),
-    ({"webhook_url": "http://10.1.2.3/hook", "webhook_secret": SECRET}, "private"),
-    ({"webhook_url": "http://169.254.169.254/latest", "webhook_secret": SECRET, "allow_private_hosts": True},
-     "link-local"),
-    ({"webhook_url": "ftp://example.com/hook", "webhook_secret": SECRET}, "only http and https"),
-    ({"webhook_url": "https://example.com/hook"}, "LISTEN_WEBHOOK_SECRET"),
-    ({"api_keys": "k1 webhook=http://192.168.1.5/hook", "webhook_secret": SECRET}, "private"),
-    ({"webhook_url": "https://example.com/hook", "webhook_secret": SECRET, "webhook_retry_s": "soon"},
-     "LISTEN_WEBHOOK_RETRY_S"),
-])
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"webhook_url": "http://127.0.0.1:9/hook", "webhook_secret": SECRET}, "loopback address"),
+        ({"webhook_url": "http://10.1.2.3/hook", "webhook_secret": SECRET}, "private"),
+        (
+            {
+                "webhook_url": "http://169.254.169.254/latest",
+                "webhook_secret": SECRET,
+                "allow_private_hosts": True,
+            },
+            "link-local",
+        ),
+        ({"webhook_url": "ftp://example.com/hook", "webhook_secret": SECRET}, "only http and https"),
+        ({"webhook_url": "https://example.com/hook"}, "LISTEN_WEBHOOK_SECRET"),
+        ({"api_keys": "k1 webhook=http://192.168.1.5/hook", "webhook_secret": SECRET}, "private"),
+        (
+            {"webhook_url": "https://example.com/hook", "webhook_secret": SECRET, "webhook_retry_s": "soon"},
+            "LISTEN_WEBHOOK_RETRY_S",
+        ),
+    ],
+)
 def test_a_webhook_we_would_not_deliver_to_stops_the_server_with_a_clear_error(tmp_path, settings, message):
     with pytest.raises(SettingsError, match=message):
-        create_app(Settings.of(cache_dir=tmp_path, engine_workers=1, **settings), start_workers=False, render_sample=False)
+        create_app(
+            Settings.of(cache_dir=tmp_path, engine_workers=1, **settings),
+            start_workers=False,
+            render_sample=False,
+        )
 
 
 def test_a_failed_article_event_carries_the_error_and_no_audio():
-    body = event({"id": "abc", "status": "failed", "error": "The engine failed on sentence 3.", "duration_ms": 0},
-                 "http://h/a.mp3")
-    assert body == {"event": "article.failed", "id": "abc", "status": "failed", "audio_url": None,
-                    "duration": None, "error": "The engine failed on sentence 3."}
+    body = event(
+        {"id": "abc", "status": "failed", "error": "The engine failed on sentence 3.", "duration_ms": 0},
+        "http://h/a.mp3",
+    )
+    assert body == {
+        "event": "article.failed",
+        "id": "abc",
+        "status": "failed",
+        "audio_url": None,
+        "duration": None,
+        "error": "The engine failed on sentence 3.",
+    }
     assert sign(b"{}", "k") == "sha256=" + hmac.new(b"k", b"{}", hashlib.sha256).hexdigest()
 
 
@@ -220,10 +265,18 @@ def test_scaled_out_the_queue_worker_delivers_and_retries_the_webhook(tmp_path, 
     redis = RedisServer(tmp_path / "redis").start()
     cache = tmp_path / "shared-cache"
     receiver.statuses = [503]  # the first try fails: the queue tries again
-    worker = start_worker(redis.url, cache, env={"LISTEN_WEBHOOK_SECRET": SECRET, "LISTEN_ALLOW_PRIVATE_HOSTS": "1",
-                                                  "LISTEN_WEBHOOK_RETRY_S": "2,2,2,2,2"})
-    app = make_app(tmp_path, cache_dir=cache, redis_url=redis.url, webhook_url=receiver.url,
-                   webhook_retry_s="1,1,1,1,1")
+    worker = start_worker(
+        redis.url,
+        cache,
+        env={
+            "LISTEN_WEBHOOK_SECRET": SECRET,
+            "LISTEN_ALLOW_PRIVATE_HOSTS": "1",
+            "LISTEN_WEBHOOK_RETRY_S": "2,2,2,2,2",
+        },
+    )
+    app = make_app(
+        tmp_path, cache_dir=cache, redis_url=redis.url, webhook_url=receiver.url, webhook_retry_s="1,1,1,1,1"
+    )
     try:
         made = app.test_client().post("/api/v1/articles", json={"text": article_text(2)}).json
         posts = receiver.wait_for(2, timeout=120)

@@ -30,13 +30,29 @@ def rendered(request, tmp_path_factory, _real_workers):
 
     settings = Settings.of(cache_dir=tmp_path_factory.mktemp("cache"), engine_workers=2, engine=request.param)
     rendition = Renderer(settings, pool=_real_workers).render(from_text(ARTICLE, "storm.txt"))
-    pcm = subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(rendition.mp3), "-f", "s16le", "-ac", "1",
-                          "-ar", "22050", "-"], capture_output=True, check=True).stdout
+    pcm = subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-i",
+            str(rendition.mp3),
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            "22050",
+            "-",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     return rendition, np.frombuffer(pcm, dtype="<i2")
 
 
 def words_of(sentence):
-    return [sentence["text"][w["text_start"]:w["text_end"]] for w in sentence["words"]]
+    return [sentence["text"][w["text_start"] : w["text_end"]] for w in sentence["words"]]
 
 
 @pytest.mark.slow
@@ -66,7 +82,7 @@ def test_a_rewritten_token_is_one_word_that_covers_what_is_written(rendered):
 
 def quiet_stretches(pcm: np.ndarray, start_ms: int, end_ms: int) -> list[tuple[float, float]]:
     """Pauses (10 ms frames 40 dB under the loudest) longer than 60 ms inside a stretch of the audio, in ms."""
-    frames = pcm[start_ms * 22050 // 1000: end_ms * 22050 // 1000]
+    frames = pcm[start_ms * 22050 // 1000 : end_ms * 22050 // 1000]
     frames = frames[: frames.size // 220 * 220].astype(np.float64).reshape(-1, 220)
     level = np.sqrt(np.mean(frames**2, axis=1)) + 1e-9
     quiet = [*list(20 * np.log10(level / level.max()) < -40), False]

@@ -67,4 +67,7 @@ def digests_in_turn(texts: list[str]) -> list[str]:
     from listen.engines import get_engine
 
     engine = get_engine("pyttsx3")
-    return [hashlib.sha256(engine.synthesize(text, "gmw/en-us", 170).samples.tobytes()).hexdigest() for text in texts]
+    return [
+        hashlib.sha256(engine.synthesize(text, "gmw/en-us", 170).samples.tobytes()).hexdigest()
+        for text in texts
+    ]

@@ -35,7 +35,9 @@ log = logging.getLogger(__name__)
 SAMPLE_ARTICLE = Path(__file__).parent / "sample-article.txt"
 
 
-def create_app(settings: Settings | None = None, *, start_workers: bool = True, render_sample: bool = True) -> Flask:
+def create_app(
+    settings: Settings | None = None, *, start_workers: bool = True, render_sample: bool = True
+) -> Flask:
     """Build the app with one job manager; boot engine workers and render the sample article."""
     settings = settings or Settings.from_env()
     app = Flask(__name__)
@@ -75,23 +77,39 @@ def _limit_writes(app: Flask, settings: ServiceSettings) -> None:
     try:
         parse_many(settings.rate_limit)
     except ValueError:
-        raise SettingsError(f"LISTEN_RATE_LIMIT={settings.rate_limit!r} is not a rate; write it like 60/minute.") from None
+        raise SettingsError(
+            f"LISTEN_RATE_LIMIT={settings.rate_limit!r} is not a rate; write it like 60/minute."
+        ) from None
     # Registered before the limiter's own hook, so it runs after it and has the last word.
     app.after_request(errors.retry_after_only_where_meant)
-    limiter = Limiter(get_remote_address, app=app, storage_uri=settings.redis_url or "memory://",
-                      headers_enabled=True, key_prefix="listen-limits",
-                      # Redis away: let the request through to the view, whose clear 503 says why.
-                      swallow_errors=True)
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=settings.redis_url or "memory://",
+        headers_enabled=True,
+        key_prefix="listen-limits",
+        # Redis away: let the request through to the view, whose clear 503 says why.
+        swallow_errors=True,
+    )
     app.extensions["listen_limiter"] = limiter
-    app.after_request(errors.remember_retry_after)  # runs before the limiter's hook: see retry_after_only_where_meant
+    app.after_request(
+        errors.remember_retry_after
+    )  # runs before the limiter's hook: see retry_after_only_where_meant
     view: Any = app.view_functions["api.create"]  # Flask-Limiter's decorators type it loosely
     # A secret key is limited per key only, so failed logins (or anyone else) at the same
     # address cannot use up its budget; everything else, 401s included, per address. Only
     # posts that count are deducted: an empty or invalid one (any other 4xx) uses up nothing.
-    view = limiter.limit(settings.rate_limit, methods=["POST"], exempt_when=has_secret_api_key,
-                         deduct_when=_counted)(view)
-    view = limiter.limit(settings.rate_limit, key_func=api_key_id, methods=["POST"], scope="api-key",
-                         exempt_when=lambda: not has_valid_api_key(), deduct_when=_counted)(view)
+    view = limiter.limit(
+        settings.rate_limit, methods=["POST"], exempt_when=has_secret_api_key, deduct_when=_counted
+    )(view)
+    view = limiter.limit(
+        settings.rate_limit,
+        key_func=api_key_id,
+        methods=["POST"],
+        scope="api-key",
+        exempt_when=lambda: not has_valid_api_key(),
+        deduct_when=_counted,
+    )(view)
     app.view_functions["api.create"] = view
 
 
@@ -121,7 +139,9 @@ def _warm_voices(manager: JobManager) -> None:
 def _render_sample(app: Flask, manager: JobManager) -> None:
     """Start the sample article rendering so the page has something to play."""
     try:
-        text = decode_text(SAMPLE_ARTICLE.read_bytes(), "sample article", manager.settings.service.max_input_bytes)
+        text = decode_text(
+            SAMPLE_ARTICLE.read_bytes(), "sample article", manager.settings.service.max_input_bytes
+        )
         job = manager.submit(from_text(text, source="sample article"))
         app.extensions["listen_sample_id"] = job.id
     except (OSError, ListenError) as exc:

@@ -108,8 +108,10 @@ def _request_fields() -> tuple[dict[str, Any], Any]:
         fields: dict[str, Any] = {k: v for k, v in request.form.items()}
         return fields, request.files.get("file")
     if not request.is_json:
-        raise InputError('Send a JSON body (Content-Type: application/json) like {"text": "..."}, '
-                         "or a multipart form with a file.")
+        raise InputError(
+            'Send a JSON body (Content-Type: application/json) like {"text": "..."}, '
+            "or a multipart form with a file."
+        )
     data = parse_json(request.get_data(cache=True))
     if not isinstance(data, dict):
         raise InputError('The body is not a JSON object; send one like {"text": "Your article..."}.')
@@ -129,7 +131,9 @@ def parse_json(raw: bytes | str, what: str = "The body") -> Any:
     try:
         data = json.loads(raw)
     except RecursionError:
-        raise InputError(f"{what} is nested too deeply; send a flat JSON object like {{\"text\": \"...\"}}.") from None
+        raise InputError(
+            f'{what} is nested too deeply; send a flat JSON object like {{"text": "..."}}.'
+        ) from None
     except ValueError as exc:
         raise InputError(f"{what} is not valid JSON ({exc}).") from None
     _check_json(data, what)
@@ -142,7 +146,7 @@ def _check_json(data: Any, what: str) -> None:
     while stack:
         value, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            raise InputError(f"{what} is nested too deeply; send a flat JSON object like {{\"text\": \"...\"}}.")
+            raise InputError(f'{what} is nested too deeply; send a flat JSON object like {{"text": "..."}}.')
         if isinstance(value, dict):
             stack.extend((k, depth + 1) for k in value)
             stack.extend((v, depth + 1) for v in value.values())
@@ -152,8 +156,10 @@ def _check_json(data: Any, what: str) -> None:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError as exc:
-                raise InputError(f"{what} holds a lone surrogate (\\u{ord(value[exc.start]):04x}), half of a "
-                                 "UTF-16 pair; send whole characters.") from None
+                raise InputError(
+                    f"{what} holds a lone surrogate (\\u{ord(value[exc.start]):04x}), half of a "
+                    "UTF-16 pair; send whole characters."
+                ) from None
 
 
 def _settings_for(fields: dict[str, Any]) -> Settings:
@@ -163,7 +169,9 @@ def _settings_for(fields: dict[str, Any]) -> Settings:
     engine = fields.get("engine")
     if engine not in (None, ""):
         if engine not in ENGINES:
-            raise SettingsError(f'"engine" must be one of {", ".join(ENGINES)}, or left out to choose by language.')
+            raise SettingsError(
+                f'"engine" must be one of {", ".join(ENGINES)}, or left out to choose by language.'
+            )
         changes["engine"] = engine
     voice = fields.get("voice")
     if voice not in (None, ""):
@@ -251,8 +259,12 @@ def audio(key: str) -> Response:
         if not first:
             job = find(key)
             if job.status == READY and job.rendition is not None:
-                return _send_ready(job, job.rendition.mp3, "audio/mpeg", job.rendition.timings["_file"]["sha256"])
-            raise RenderFailedError(job.error or "This article could not be rendered; post it again to retry.")
+                return _send_ready(
+                    job, job.rendition.mp3, "audio/mpeg", job.rendition.timings["_file"]["sha256"]
+                )
+            raise RenderFailedError(
+                job.error or "This article could not be rendered; post it again to retry."
+            )
         response = Response(stream_with_context(itertools.chain([first], stream)), mimetype="audio/mpeg")
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Listen-Status"] = RENDERING
@@ -284,7 +296,9 @@ def captions(key: str) -> Response:
 @bp.get("/voices")
 def voices() -> Response:
     """List the voices a request may choose from."""
-    response = cors(jsonify({"voices": voices_json(), "default_rate": current_app.config["LISTEN_SETTINGS"].render.rate}))
+    response = cors(
+        jsonify({"voices": voices_json(), "default_rate": current_app.config["LISTEN_SETTINGS"].render.rate})
+    )
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Vary"] = "Accept-Language"  # the reader's language is listed first
     return response
@@ -296,8 +310,9 @@ def _send_ready(job: Job, path: Any, mimetype: str, digest: str) -> Response:
     The ETag is the sha256 of the bytes, not the id: a client resuming a download
     (If-Range) from another server must never get the rest of a different file.
     """
-    response = send_file(path, mimetype=mimetype, conditional=True, etag=digest, max_age=ONE_YEAR,
-                         last_modified=job.modified)
+    response = send_file(
+        path, mimetype=mimetype, conditional=True, etag=digest, max_age=ONE_YEAR, last_modified=job.modified
+    )
     response.headers["Cache-Control"] = IMMUTABLE
     return cors(downloads.named(response, job))
 

@@ -57,8 +57,12 @@ class CacheTrimmer:
             return 0, 0
         removed, freed = self.cache.prune(limit, min_idle_s=self.idle_s)
         if removed:
-            log.info("cache over %s: removed %d least recently used entries (%.1f MB)",
-                     self.settings.cache_max_size, removed, freed / 1e6)
+            log.info(
+                "cache over %s: removed %d least recently used entries (%.1f MB)",
+                self.settings.cache_max_size,
+                removed,
+                freed / 1e6,
+            )
         return removed, freed
 
     def _loop(self) -> None:

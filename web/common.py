@@ -14,8 +14,10 @@ from .job_manager import JobManager
 from .voices import in_menu_order, reader_language
 
 # The pages' Content-Security-Policy; only who may frame them differs ('self', or anyone for embeds).
-PAGE_CSP = ("default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors {}")
+PAGE_CSP = (
+    "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors {}"
+)
 
 
 def manager() -> JobManager:
@@ -31,7 +33,7 @@ def external_url(endpoint: str, **values: Any) -> str:
     base = current_app.config["LISTEN_SETTINGS"].service.public_url
     if not base:
         return url_for(endpoint, _external=True, **values)
-    return base.rstrip("/") + url_for(endpoint, **values)[len(request.script_root):]
+    return base.rstrip("/") + url_for(endpoint, **values)[len(request.script_root) :]
 
 
 def article_urls(article_id: str) -> dict[str, str]:

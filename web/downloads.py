@@ -15,15 +15,33 @@ bp = Blueprint("downloads", __name__, url_prefix="/api/v1")
 
 MAX_SLUG = 60
 # Letters NFKD does not split into a base letter and an accent.
-FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L",
-                      "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ı": "i"})
+FOLD = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "þ": "th",
+        "Þ": "TH",
+        "ı": "i",
+    }
+)
 EXTENSIONS = {"audio/mpeg": "mp3", "text/vtt": "vtt", "text/plain": "txt"}
 
 
 def slug(title: str) -> str:
     """Turn a title into a file name people recognise: "US resumes drug intelligence cooperation" ->
     "us-resumes-drug-intelligence-cooperation"; accents folded, cut at a word, "article" when nothing is left."""
-    text = unicodedata.normalize("NFKD", title.translate(FOLD)).encode("ascii", "ignore").decode("ascii").lower()
+    text = (
+        unicodedata.normalize("NFKD", title.translate(FOLD)).encode("ascii", "ignore").decode("ascii").lower()
+    )
     text = re.sub(r"['’`]", "", text)  # "Tuesday's" is one word, not "tuesday-s"
     words = re.findall(r"[a-z0-9]+", text)
     name = ""
@@ -48,7 +66,9 @@ def transcript(key: str) -> Response:
     """Serve the article's text, a paragraph a line, as a download named after its title."""
     job = find(key)
     response = Response(transcript_text(job.timings()), mimetype="text/plain")
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if job.status == READY else "no-store"
+    response.headers["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if job.status == READY else "no-store"
+    )
     return cors(named(response, job))
 
 

@@ -28,7 +28,10 @@ OPERATOR_HINTS = {
 
 # What a person reading a page is told, by status; the API's messages are for developers.
 PAGE_MESSAGES = {
-    404: ("Not found", "There is nothing at this address. The link may be incomplete, or the article was removed."),
+    404: (
+        "Not found",
+        "There is nothing at this address. The link may be incomplete, or the article was removed.",
+    ),
     405: ("Not allowed", "This page cannot be used that way."),
     413: ("Too large", "That is more than this server accepts at once."),
     429: ("Too many requests", "Please wait a minute and try again."),
@@ -56,7 +59,8 @@ def page_response(status: int) -> Response:
     response = Response(html, status=status, mimetype="text/html")
     if request.path.startswith("/embed/"):  # an embed that broke is still framed by other sites
         response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; style-src 'self' 'unsafe-inline'; base-uri 'none'; frame-ancestors *")
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; base-uri 'none'; frame-ancestors *"
+        )
     return response
 
 

@@ -29,9 +29,16 @@ def feed() -> Response:
         if sid not in newest or created > newest[sid][0]:
             newest[sid] = (created, rendition_id, timings, size)
     chosen = sorted(newest.values(), key=lambda x: x[0], reverse=True)[:MAX_EPISODES]
-    episodes = [_episode(rendition_id, timings, size, created) for created, rendition_id, timings, size in chosen]
-    xml = podcast.rss(episodes, title=settings.feed_title, link=external_url("pages.index"),
-                      feed_url=external_url("feed.feed"), image=settings.feed_image)
+    episodes = [
+        _episode(rendition_id, timings, size, created) for created, rendition_id, timings, size in chosen
+    ]
+    xml = podcast.rss(
+        episodes,
+        title=settings.feed_title,
+        link=external_url("pages.index"),
+        feed_url=external_url("feed.feed"),
+        image=settings.feed_image,
+    )
     response = cors(Response(xml, mimetype="application/rss+xml"))
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
@@ -41,8 +48,12 @@ def feed() -> Response:
 def chapters(key: str) -> Response:
     """Podcasting 2.0 JSON chapters, one per paragraph, as in the MP3's own table of contents."""
     job = find(key)
-    response = cors(Response(json.dumps(podcast.chapters(job.timings()), ensure_ascii=False),
-                             mimetype="application/json+chapters"))
+    response = cors(
+        Response(
+            json.dumps(podcast.chapters(job.timings()), ensure_ascii=False),
+            mimetype="application/json+chapters",
+        )
+    )
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
 
@@ -65,13 +76,19 @@ def _episode(rendition_id: str, timings: dict[str, Any], size: int, created: flo
     sid = podcast.source_id(timings, rendition_id)
     # An article read from a URL has a stable address that follows its refreshes (its source record's).
     stable = source_records().newest(sid) == rendition_id
-    audio_url = external_url("refresh.audio", sid=sid) if stable else external_url("api.audio", key=rendition_id)
+    audio_url = (
+        external_url("refresh.audio", sid=sid) if stable else external_url("api.audio", key=rendition_id)
+    )
     return podcast.Episode(
-        guid=podcast.guid_for(timings, rendition_id), title=timings.get("title") or "Untitled article",
-        audio_url=audio_url, length=size,
+        guid=podcast.guid_for(timings, rendition_id),
+        title=timings.get("title") or "Untitled article",
+        audio_url=audio_url,
+        length=size,
         duration_s=round(int(timings.get("duration_ms", 0)) / 1000),
         published=podcast.published_at(timings, created),
         transcript_url=external_url("api.captions", key=rendition_id),
         chapters_url=external_url("feed.chapters", key=rendition_id),
         link=external_url("pages.article", key=rendition_id) if not source.startswith("http") else source,
-        description=podcast.describe(timings), language=str(timings.get("language") or ""))
+        description=podcast.describe(timings),
+        language=str(timings.get("language") or ""),
+    )

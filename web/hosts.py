@@ -41,8 +41,10 @@ def check_public_url(url: str | None) -> None:
         return
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise SettingsError(f"LISTEN_PUBLIC_URL={url!r} is not a site URL; write it like https://listen.example.org "
-                            "(or with a path, https://example.org/listen).")
+        raise SettingsError(
+            f"LISTEN_PUBLIC_URL={url!r} is not a site URL; write it like https://listen.example.org "
+            "(or with a path, https://example.org/listen)."
+        )
 
 
 def allowed_hosts(settings: ServiceSettings) -> set[str] | None:

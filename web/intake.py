@@ -68,12 +68,22 @@ class Submission:
         elif isinstance(value, str) and len(value) > 4096:
             value = sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
         lexicon = self.settings.render.lexicon
-        rules = sha256(Path(lexicon).read_bytes()).hexdigest() if lexicon and Path(lexicon).is_file() else None
+        rules = (
+            sha256(Path(lexicon).read_bytes()).hexdigest() if lexicon and Path(lexicon).is_file() else None
+        )
         # "source" here is the input kind, under the name request ids have always hashed it by.
-        return cache_key(kind="request", source=self.kind, value=value, name=self.name, title=self.title,
-                         nonce=self.nonce,
-                         settings=asdict(self.settings.render), lexicon=rules,
-                         engines={name: get_engine(name).version() for name in ENGINES}, code=script_code_fingerprint())
+        return cache_key(
+            kind="request",
+            source=self.kind,
+            value=value,
+            name=self.name,
+            title=self.title,
+            nonce=self.nonce,
+            settings=asdict(self.settings.render),
+            lexicon=rules,
+            engines={name: get_engine(name).version() for name in ENGINES},
+            code=script_code_fingerprint(),
+        )
 
 
 @dataclass(frozen=True)
@@ -87,8 +97,12 @@ class Outline:
 
     @classmethod
     def of(cls, plan: Plan) -> Outline:
-        return cls(plan.key, plan.script.title, len(plan.script.sentences),
-                   sum(len(s.chunks) for s in plan.script.sentences))
+        return cls(
+            plan.key,
+            plan.script.title,
+            len(plan.script.sentences),
+            sum(len(s.chunks) for s in plan.script.sentences),
+        )
 
 
 @dataclass
@@ -124,7 +138,9 @@ def read(sub: Submission) -> tuple[Article, Page | None]:
         article = from_page(fetched, sub.value, settings)
         page = dataclasses.replace(fetched, text="")
     else:
-        text = decode_text(sub.value.encode("utf-8", "replace"), f"The {sub.kind}", settings.service.max_input_bytes)
+        text = decode_text(
+            sub.value.encode("utf-8", "replace"), f"The {sub.kind}", settings.service.max_input_bytes
+        )
         # from_pasted: readers paste what they have into the one box: an article's text, a page's HTML, or an address.
         article = from_html_text(text, settings) if sub.kind == "html" else from_pasted(text, settings)
     if sub.title and sub.title.strip():
@@ -194,8 +210,11 @@ def _serve(conn: Any) -> None:
             result = Failure.of(exc)
         except Exception as exc:  # reported to the poster; the process carries on
             logging.getLogger(__name__).exception("reading an article failed")
-            result = Failure("ListenError", f"Reading this article failed unexpectedly ({type(exc).__name__}); "
-                                            "check it is an article, then try again.")
+            result = Failure(
+                "ListenError",
+                f"Reading this article failed unexpectedly ({type(exc).__name__}); "
+                "check it is an article, then try again.",
+            )
         try:
             conn.send(result)
         except (OSError, ValueError):
@@ -303,8 +322,10 @@ class IntakePool:
                 process = None
                 if not self.closed:  # its replacement warms up now, before the next post arrives
                     process, conn = self._spawn()
-                result = InputError(f"Reading this article took more than {self.timeout_s:.0f} s and was stopped; "
-                                    "send a shorter article, or its text instead of its URL.")
+                result = InputError(
+                    f"Reading this article took more than {self.timeout_s:.0f} s and was stopped; "
+                    "send a shorter article, or its text instead of its URL."
+                )
             except (OSError, EOFError, ValueError) as exc:  # the process died under it
                 if process is not None:
                     self._retire(process, conn)
@@ -370,4 +391,3 @@ class _Planner:
 
     def close(self) -> None:
         self.conn.close()
-

@@ -96,8 +96,13 @@ class Job:
         with self.cond:
             if self.rendition is not None:
                 return self.rendition.public_timings()
-            return {"version": TIMINGS_VERSION, "id": self.id, "duration_ms": self.duration_ms, "title": self.title,
-                    "sentences": [dict(s) for s in self.sentences[: self.done]]}
+            return {
+                "version": TIMINGS_VERSION,
+                "id": self.id,
+                "duration_ms": self.duration_ms,
+                "title": self.title,
+                "sentences": [dict(s) for s in self.sentences[: self.done]],
+            }
 
     def snapshot(self, since: int | None = None) -> dict[str, Any]:
         """Describe the job for the API; with `since`, only the sentences from that index on.
@@ -250,7 +255,10 @@ class PendingJob(Job):
                 self.target = target
             else:
                 self.failure = failure
-                self._status, self._error = FAILED, failure.public if failure else "Reading this article failed."
+                self._status, self._error = (
+                    FAILED,
+                    failure.public if failure else "Reading this article failed.",
+                )
                 if failure is not None and failure.hint:  # a step only the operator can take: the log's
                     log.warning("article %s: %s", self._id, failure.message)
             self.cond.notify_all()
@@ -329,12 +337,20 @@ class QueuedJob(Job):
                 if stored is not None:
                     self.finish(stored)
                 elif state == READY:
-                    self.status, self.error = FAILED, (
-                        "A worker finished this article but its audio is not in this server's cache (pruned, "
-                        "damaged, or the workers use another cache folder); post the article again.")
+                    self.status, self.error = (
+                        FAILED,
+                        (
+                            "A worker finished this article but its audio is not in this server's cache (pruned, "
+                            "damaged, or the workers use another cache folder); post the article again."
+                        ),
+                    )
                 else:
-                    self.status, self.error = FAILED, (
-                        "The queue lost this job (was Redis restarted without persistence?); post the article again.")
+                    self.status, self.error = (
+                        FAILED,
+                        (
+                            "The queue lost this job (was Redis restarted without persistence?); post the article again."
+                        ),
+                    )
             self.cond.notify_all()
 
     def _idle(self, timeout: float | None) -> None:

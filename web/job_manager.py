@@ -41,7 +41,9 @@ log = logging.getLogger(__name__)
 class JobManager:
     """Render articles in the background: one job per id, a bounded queue, shared engine workers."""
 
-    def __init__(self, settings: Settings, threads: int = 2, max_pending: int | None = None, keep_finished: int = 512):
+    def __init__(
+        self, settings: Settings, threads: int = 2, max_pending: int | None = None, keep_finished: int = 512
+    ):
         self.settings = settings
         self.base = Renderer(settings)
         self.cache = self.base.cache
@@ -84,7 +86,10 @@ class JobManager:
         for job in list(self.jobs.values()):
             if job.status == RENDERING:  # cancelled before it started: release its listeners
                 with job.cond:
-                    job.status, job.error = FAILED, "The server stopped before this article was rendered; post it again."
+                    job.status, job.error = (
+                        FAILED,
+                        "The server stopped before this article was rendered; post it again.",
+                    )
                     job.cond.notify_all()
         self.base.close()
         if self.queue is not None:
@@ -261,8 +266,9 @@ class JobManager:
         stored = renderer.cache.get_rendition(outline.rendition_id)
         if stored is not None:
             return Job.from_stored(stored)
-        if self.queue.submit(outline.rendition_id, article, renderer.settings, outline.title, outline.sentences,
-                             outline.chunks):
+        if self.queue.submit(
+            outline.rendition_id, article, renderer.settings, outline.title, outline.sentences, outline.chunks
+        ):
             with self.lock:
                 self.renders_started += 1
         job = QueuedJob(outline.rendition_id, self.queue, self.cache)
@@ -357,8 +363,13 @@ class JobManager:
         try:
             # The plan is already made (it gave the id); planning again would delay first audio.
             rendition = renderer.render_plan(plan, job.on_progress)
-            stored = StoredRendition(rendition.key, rendition.mp3, rendition.timings_path, rendition.vtt,
-                                     json.loads(rendition.timings_path.read_text("utf-8")))
+            stored = StoredRendition(
+                rendition.key,
+                rendition.mp3,
+                rendition.timings_path,
+                rendition.vtt,
+                json.loads(rendition.timings_path.read_text("utf-8")),
+            )
             with job.cond:
                 job.engine_calls = rendition.engine_calls
                 job.finish(stored)

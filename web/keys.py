@@ -39,8 +39,10 @@ def parse_keys(raw: str | None) -> list[ApiKey]:
             elif name == "origin" and value:
                 origins.append(value.rstrip("/").lower())
             else:
-                raise SettingsError(f"LISTEN_API_KEYS: {option!r} is not an option; write each key as "
-                                    "'KEY', 'KEY webhook=https://...' or 'KEY origin=https://site.example'.")
+                raise SettingsError(
+                    f"LISTEN_API_KEYS: {option!r} is not an option; write each key as "
+                    "'KEY', 'KEY webhook=https://...' or 'KEY origin=https://site.example'."
+                )
         keys.append(ApiKey(words[0], webhook, tuple(origins)))
     return keys
 
@@ -107,10 +109,15 @@ def check_api_key() -> ApiKey | None:
         return None
     key = request_key_entry()
     if key is None:
-        raise UnauthorizedError("This server needs an API key to create articles; send it as "
-                                "'Authorization: Bearer KEY' or 'X-API-Key: KEY'.")
+        raise UnauthorizedError(
+            "This server needs an API key to create articles; send it as "
+            "'Authorization: Bearer KEY' or 'X-API-Key: KEY'."
+        )
     if key.origins and not request.headers.get("Origin"):
         # A public key sits in web pages for anyone to copy: it only works from a browser on its sites.
-        raise UnauthorizedError("This is a public key for the widget on " + ", ".join(key.origins) +
-                                "; a server must use a secret key.")
+        raise UnauthorizedError(
+            "This is a public key for the widget on "
+            + ", ".join(key.origins)
+            + "; a server must use a secret key."
+        )
     return key

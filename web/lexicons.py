@@ -25,10 +25,14 @@ def store_inline_lexicon(rules: object, cache: Cache) -> Path:
     entries = rules.get("rules", rules) if isinstance(rules, dict) else rules
     if isinstance(entries, list):
         if len(entries) > MAX_RULES:
-            raise InputError(f"An inline lexicon may have at most {MAX_RULES} rules; keep the rest in a lexicon file.")
+            raise InputError(
+                f"An inline lexicon may have at most {MAX_RULES} rules; keep the rest in a lexicon file."
+            )
         # A user's regex runs on our threads: a catastrophic one would hang them.
         if any(isinstance(e, dict) and e.get("regex") for e in entries):
-            raise InputError("Inline lexicon rules cannot be regular expressions; use plain words or phrases.")
+            raise InputError(
+                "Inline lexicon rules cannot be regular expressions; use plain words or phrases."
+            )
     Lexicon.from_data(rules, source="lexicon")  # raises InputError saying what is wrong
     raw = json.dumps(rules, sort_keys=True, ensure_ascii=False).encode("utf-8")
     path = cache.root / "lexicons" / f"{hashlib.sha256(raw).hexdigest()}.json"

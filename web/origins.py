@@ -51,11 +51,14 @@ def check_origin(api_key: ApiKey | None) -> None:
         return
     allowed = allowed_origins()
     if allowed is not None and origin not in allowed:
-        raise ForbiddenOriginError(f"Pages on {origin} may not create articles on this server.",
-                                   "Its operator can add the site to LISTEN_EMBED_ORIGINS.")
+        raise ForbiddenOriginError(
+            f"Pages on {origin} may not create articles on this server.",
+            "Its operator can add the site to LISTEN_EMBED_ORIGINS.",
+        )
     if api_key is not None and api_key.origins and origin not in api_key.origins:
-        raise ForbiddenOriginError(f"This public key works only on pages of {', '.join(api_key.origins)}, "
-                                   f"not {origin}.")
+        raise ForbiddenOriginError(
+            f"This public key works only on pages of {', '.join(api_key.origins)}, not {origin}."
+        )
 
 
 def page_may_post(origin: str | None) -> bool:

@@ -45,8 +45,13 @@ MIN_WIDTH = 200
 def index() -> str:
     """Serve the page where anyone can paste an article and listen to it."""
     settings = current_app.config["LISTEN_SETTINGS"]
-    return render_template("index.html", voices=voices_json(), default_rate=settings.render.rate,
-                           max_body_bytes=settings.service.max_body_bytes, sample_id=sample_id())
+    return render_template(
+        "index.html",
+        voices=voices_json(),
+        default_rate=settings.render.rate,
+        max_body_bytes=settings.service.max_body_bytes,
+        sample_id=sample_id(),
+    )
 
 
 def sample_id() -> str | None:
@@ -71,8 +76,9 @@ def embed(key: str) -> Response:
     # No timings in the page: a long article's come to hundreds of KB. The player fetches them
     # (timings.json, cached for good once the article is ready).
     article = {k: v for k, v in describe(job).items() if k != "sentences"}
-    html = render_template("embed.html", article=article, urls=page_urls(key), theme=theme_from(request.args),
-                           layout=layout)
+    html = render_template(
+        "embed.html", article=article, urls=page_urls(key), theme=theme_from(request.args), layout=layout
+    )
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PAGE_CSP.format("*")
     return response
@@ -87,19 +93,30 @@ def oembed() -> Response:
     parts = urlsplit(url)
     ours = urlsplit(external_url("pages.index"))  # behind LISTEN_PUBLIC_URL, pages may sit under a path
     prefix = ours.path.rstrip("/")
-    match = OUR_PAGE.match(parts.path[len(prefix):]) if parts.path.startswith(prefix + "/") else None
+    match = OUR_PAGE.match(parts.path[len(prefix) :]) if parts.path.startswith(prefix + "/") else None
     if not match or parts.scheme not in ("http", "https") or parts.netloc.lower() != ours.netloc.lower():
-        raise NotFoundError("That URL is not an article page of this server; give the /a/<id> or /embed/<id> URL.")
+        raise NotFoundError(
+            "That URL is not an article page of this server; give the /a/<id> or /embed/<id> URL."
+        )
     job = find(match.group(1))
     layout = "bar" if parse_qs(parts.query).get("layout") == ["bar"] else "compact"
     width, height, layout = embed_size(request.args.get("maxwidth"), request.args.get("maxheight"), layout)
     src = external_url("pages.embed", key=job.id, **({"layout": "bar"} if layout == "bar" else {}))
     title = job.title or "Untitled article"
-    html = (f'<iframe src="{escape(src)}" width="{width}" height="{height}" title="Listen: {escape(title)}" '
-            f'style="border:0;max-width:100%" allow="autoplay" loading="lazy"></iframe>')
-    data = {"version": "1.0", "type": "rich", "provider_name": "listen",
-            "provider_url": external_url("pages.index"), "title": title,
-            "html": html, "width": width, "height": height}
+    html = (
+        f'<iframe src="{escape(src)}" width="{width}" height="{height}" title="Listen: {escape(title)}" '
+        f'style="border:0;max-width:100%" allow="autoplay" loading="lazy"></iframe>'
+    )
+    data = {
+        "version": "1.0",
+        "type": "rich",
+        "provider_name": "listen",
+        "provider_url": external_url("pages.index"),
+        "title": title,
+        "html": html,
+        "width": width,
+        "height": height,
+    }
     return cors(jsonify(data))
 
 
@@ -155,14 +172,18 @@ def embed_size(maxwidth: str | None, maxheight: str | None, layout: str) -> tupl
     limit_w = _dimension(maxwidth, "maxwidth")
     limit_h = _dimension(maxheight, "maxheight")
     if limit_w is not None and limit_w < MIN_WIDTH:
-        raise InputError(f"maxwidth={limit_w} is narrower than any player; the embed needs at least {MIN_WIDTH} px.")
+        raise InputError(
+            f"maxwidth={limit_w} is narrower than any player; the embed needs at least {MIN_WIDTH} px."
+        )
     width = min(EMBED_SIZE[0], limit_w) if limit_w is not None else EMBED_SIZE[0]
     if layout == "compact" and limit_h is not None and limit_h < COMPACT_MIN_HEIGHT:
         layout = "bar"
     default_h = BAR_HEIGHT if layout == "bar" else EMBED_SIZE[1]
     height = min(default_h, limit_h) if limit_h is not None else default_h
     if height < BAR_MIN_HEIGHT:
-        raise InputError(f"maxheight={height} is lower than any player; the bar layout needs at least {BAR_MIN_HEIGHT} px.")
+        raise InputError(
+            f"maxheight={height} is lower than any player; the bar layout needs at least {BAR_MIN_HEIGHT} px."
+        )
     return width, height, layout
 
 

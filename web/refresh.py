@@ -41,8 +41,9 @@ def update_source_record(sub: Submission, job: Job, planned: Planned) -> None:
     Called on an intake thread, outside any request: the cache folder is the submission's.
     """
     if planned.page is not None:
-        Sources(Path(sub.settings.service.cache_dir)).remember(sub.value, job.id, payload_render(sub.settings),
-                                                               planned.page)
+        Sources(Path(sub.settings.service.cache_dir)).remember(
+            sub.value, job.id, payload_render(sub.settings), planned.page
+        )
 
 
 @bp.post("/api/v1/articles/<key>/refresh")
@@ -54,8 +55,10 @@ def refresh(key: str) -> tuple[Response, int]:
     sid = records.of_rendition(job.id)
     record = records.get(sid) if sid else None
     if sid is None or record is None:
-        raise InputError("This article was not made from a URL, so there is nothing to fetch again; "
-                         "post the new text as a new article instead.")
+        raise InputError(
+            "This article was not made from a URL, so there is nothing to fetch again; "
+            "post the new text as a new article instead."
+        )
     base = current_app.config["LISTEN_SETTINGS"]
     settings = settings_from_payload(record.get("render") or {}, base)
     etag, last_modified = records.validators(sid)
@@ -67,14 +70,22 @@ def refresh(key: str) -> tuple[Response, int]:
     fresh = manager().submit(article, settings)
     records.remember(record["url"], fresh.id, record.get("render") or {}, page)
     changed = fresh.id != previous
-    return _answer(fresh.id, previous, sid, changed, fresh.status), (202 if changed and fresh.status != READY else 200)
+    return _answer(fresh.id, previous, sid, changed, fresh.status), (
+        202 if changed and fresh.status != READY else 200
+    )
 
 
 def _answer(rendition_id: str, previous: str, sid: str, changed: bool, status: str | None = None) -> Response:
-    data = {"id": rendition_id, "previous_id": previous, "changed": changed,
-            "status": status or find(rendition_id).status,
-            "source_id": sid, "stable_audio_url": external_url("refresh.audio", sid=sid),
-            "stable_page_url": external_url("refresh.page", sid=sid), **article_urls(rendition_id)}
+    data = {
+        "id": rendition_id,
+        "previous_id": previous,
+        "changed": changed,
+        "status": status or find(rendition_id).status,
+        "source_id": sid,
+        "stable_audio_url": external_url("refresh.audio", sid=sid),
+        "stable_page_url": external_url("refresh.page", sid=sid),
+        **article_urls(rendition_id),
+    }
     return cors(jsonify(data))
 
 
@@ -92,8 +103,9 @@ def audio(sid: str) -> ResponseReturnValue:
     if job.status != READY or job.rendition is None:
         # Still rendering (or failed): the rendition's own URL streams it or explains.
         return redirect(url_for("api.audio", key=job.id), 302)
-    response = send_file(job.rendition.mp3, mimetype="audio/mpeg", conditional=True, etag=job.id,
-                         last_modified=job.modified)
+    response = send_file(
+        job.rendition.mp3, mimetype="audio/mpeg", conditional=True, etag=job.id, last_modified=job.modified
+    )
     response.headers["Cache-Control"] = "no-cache"  # may change on the next refresh: revalidate
     return cors(response)
 
@@ -104,5 +116,3 @@ def page(sid: str) -> ResponseReturnValue:
     response = redirect(url_for("pages.article", key=_newest(sid).id), 302)
     response.headers["Cache-Control"] = "no-cache"
     return response
-
-

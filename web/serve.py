@@ -27,8 +27,15 @@ def serve(settings: Settings) -> None:
     # many (waitress's default 100 makes the 101st wait), on poll() rather than select().
     # Bind before booting engines and rendering the sample: a port in use is said at once.
     try:
-        server = create_server(app, host=settings.service.host, port=settings.service.port, threads=32,
-                               ident="listen", connection_limit=1000, asyncore_use_poll=True)
+        server = create_server(
+            app,
+            host=settings.service.host,
+            port=settings.service.port,
+            threads=32,
+            ident="listen",
+            connection_limit=1000,
+            asyncore_use_poll=True,
+        )
     except OSError as exc:
         raise _bind_error(exc, settings.service.host, settings.service.port) from None
     host = f"[{settings.service.host}]" if ":" in settings.service.host else settings.service.host
@@ -40,9 +47,12 @@ def serve(settings: Settings) -> None:
         service = settings.service
         if service.host in ("0.0.0.0", "::") and not (service.public_url or service.allowed_hosts):
             # Other machines reach us by a name or address we cannot guess; their Host would get 400.
-            print("listen: serving on every address, but answering only Host "
-                  f"{host}:{service.port} and loopback names; set LISTEN_PUBLIC_URL (or LISTEN_ALLOWED_HOSTS) "
-                  "to the name clients use", flush=True)
+            print(
+                "listen: serving on every address, but answering only Host "
+                f"{host}:{service.port} and loopback names; set LISTEN_PUBLIC_URL (or LISTEN_ALLOWED_HOSTS) "
+                "to the name clients use",
+                flush=True,
+            )
         server.run()
     except KeyboardInterrupt:
         pass
@@ -65,14 +75,21 @@ class _Deferred:
 def _bind_error(exc: OSError, host: str, port: int) -> SystemProblemError:
     """Say why we cannot listen on host:port, and what to do instead."""
     if exc.errno == errno.EADDRINUSE:
-        return SystemProblemError(f"Port {port} on {host} is in use (another `listen serve`?); choose another "
-                                  f"with --port {port + 1 if port < 65535 else 8000} or PORT=..., or stop "
-                                  "the program using it.")
+        return SystemProblemError(
+            f"Port {port} on {host} is in use (another `listen serve`?); choose another "
+            f"with --port {port + 1 if port < 65535 else 8000} or PORT=..., or stop "
+            "the program using it."
+        )
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return SystemProblemError(f"Port {port} needs administrator rights; choose a port from 1024 up "
-                                  "with --port, such as --port 8000.")
+        return SystemProblemError(
+            f"Port {port} needs administrator rights; choose a port from 1024 up "
+            "with --port, such as --port 8000."
+        )
     if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
-        return SystemProblemError(f"{host} is not an address of this machine; use --host 127.0.0.1 (this "
-                                  "machine only) or --host 0.0.0.0 (every network).")
-    return SystemProblemError(f"Cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --host "
-                              "or --port.")
+        return SystemProblemError(
+            f"{host} is not an address of this machine; use --host 127.0.0.1 (this "
+            "machine only) or --host 0.0.0.0 (every network)."
+        )
+    return SystemProblemError(
+        f"Cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --host or --port."
+    )

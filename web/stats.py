@@ -23,8 +23,11 @@ DAYS_SHOWN = 30
 def install(app: Flask, settings: ServiceSettings) -> None:
     store: Store | None = None
     if settings.stats:
-        store = RedisStats(settings.redis_url) if settings.redis_url else SQLiteStats(
-            Path(settings.cache_dir).absolute() / "stats.sqlite3")
+        store = (
+            RedisStats(settings.redis_url)
+            if settings.redis_url
+            else SQLiteStats(Path(settings.cache_dir).absolute() / "stats.sqlite3")
+        )
     app.extensions["listen_stats"] = store
 
 
@@ -67,8 +70,9 @@ def _check_reader() -> None:
         return
     api_key = request_key_entry() or _query_api_key()
     if api_key is None or api_key.origins:
-        raise UnauthorizedError("Stats need an API key on this server; send 'Authorization: Bearer KEY' "
-                                "(or open /stats?key=KEY).")
+        raise UnauthorizedError(
+            "Stats need an API key on this server; send 'Authorization: Bearer KEY' (or open /stats?key=KEY)."
+        )
 
 
 def _query_api_key() -> Any:
@@ -103,8 +107,14 @@ def page() -> str:
     for article in sorted(totals, key=lambda a: -totals[a].get("play", 0)):
         job = manager().get(article)
         days = summary(stats.daily(article))
-        rows.append({"id": article, "title": (job.title if job else "") or "Untitled article",
-                     "totals": days["totals"], "chart": _chart(days["days"][-DAYS_SHOWN:])})
+        rows.append(
+            {
+                "id": article,
+                "title": (job.title if job else "") or "Untitled article",
+                "totals": days["totals"],
+                "chart": _chart(days["days"][-DAYS_SHOWN:]),
+            }
+        )
     return render_template("stats.html", rows=rows)
 
 
@@ -112,7 +122,15 @@ def _chart(days: list[dict[str, Any]]) -> dict[str, Any]:
     """Bars for an inline SVG: plays per day, with the part heard to the end drawn inside."""
     top = max([d["plays"] for d in days] + [1])
     width = 12
-    bars = [{"x": i * (width + 4), "day": d["day"], "plays": d["plays"], "done": d["heard"]["100"],
-             "h": round(60 * d["plays"] / top, 1), "dh": round(60 * min(d["heard"]["100"], d["plays"]) / top, 1)}
-            for i, d in enumerate(days)]
+    bars = [
+        {
+            "x": i * (width + 4),
+            "day": d["day"],
+            "plays": d["plays"],
+            "done": d["heard"]["100"],
+            "h": round(60 * d["plays"] / top, 1),
+            "dh": round(60 * min(d["heard"]["100"], d["plays"]) / top, 1),
+        }
+        for i, d in enumerate(days)
+    ]
     return {"bars": bars, "width": max(1, len(bars)) * (width + 4), "bar": width}

@@ -41,8 +41,12 @@ def in_menu_order(voices: list[dict[str, Any]], language: str, default: str = ""
     def order(v: dict[str, Any]) -> tuple[int, int, int, str]:
         same = bool(want) and any(primary(str(t)) == want for t in v.get("languages") or [])
         natural = bool(v.get("neural")) and (same or not want)
-        return (0 if same else 1, 0 if v.get("id") == default else 1, 0 if natural else 1,
-                str(v.get("name", "")).lower())
+        return (
+            0 if same else 1,
+            0 if v.get("id") == default else 1,
+            0 if natural else 1,
+            str(v.get("name", "")).lower(),
+        )
 
     return sorted(voices, key=order)
 

@@ -44,7 +44,11 @@ def on_created(job: Job, api_key: ApiKey | None) -> None:
         # Scaled out: the worker that finishes the render delivers, with retries in the queue.
         subscribe(queue.connection, job.id, url, audio_url)
         finished = manager().get(job.id)
-        if finished is not None and finished.status in (READY, FAILED) and take_subscriptions(queue.connection, job.id):
+        if (
+            finished is not None
+            and finished.status in (READY, FAILED)
+            and take_subscriptions(queue.connection, job.id)
+        ):
             dispatcher.deliver(url, event(finished.snapshot(), audio_url))  # it ended as we subscribed
         return
 

@@ -41,8 +41,12 @@ def check_plausible(samples: np.ndarray, text: str, rate_wpm: int) -> None:
 
 
 def to_segment(samples: np.ndarray) -> AudioSegment:
-    return AudioSegment(data=samples.astype("<i2").tobytes(), sample_width=SAMPLE_WIDTH, frame_rate=SAMPLE_RATE,
-                        channels=CHANNELS)
+    return AudioSegment(
+        data=samples.astype("<i2").tobytes(),
+        sample_width=SAMPLE_WIDTH,
+        frame_rate=SAMPLE_RATE,
+        channels=CHANNELS,
+    )
 
 
 def speech_bounds(samples: np.ndarray) -> tuple[int, int]:
@@ -52,10 +56,14 @@ def speech_bounds(samples: np.ndarray) -> tuple[int, int]:
     """
     segment = to_segment(samples)
     start = detect_leading_silence(segment, silence_threshold=SILENCE_THRESHOLD_DBFS, chunk_size=5)
-    end = len(segment) - detect_leading_silence(segment.reverse(), silence_threshold=SILENCE_THRESHOLD_DBFS, chunk_size=5)
+    end = len(segment) - detect_leading_silence(
+        segment.reverse(), silence_threshold=SILENCE_THRESHOLD_DBFS, chunk_size=5
+    )
     # Milliseconds to samples as pydub slices (truncating), so the trim is what it always was.
-    return (min(samples.size, int(max(0, start - 10) * SAMPLE_RATE / 1000)),
-            min(samples.size, int(min(len(segment), end + 20) * SAMPLE_RATE / 1000)))
+    return (
+        min(samples.size, int(max(0, start - 10) * SAMPLE_RATE / 1000)),
+        min(samples.size, int(min(len(segment), end + 20) * SAMPLE_RATE / 1000)),
+    )
 
 
 def process_chunk(samples: np.ndarray, target_lufs: float, true_peak_db: float, fade_ms: int) -> np.ndarray:

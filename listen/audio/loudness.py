@@ -29,10 +29,16 @@ def _k_weighting_table(rate: int, points: int = 8193) -> np.ndarray:
     alpha = np.sin(w0) / (2 * q)
     cos, root = np.cos(w0), 2 * np.sqrt(big_a) * alpha
     shelf = biquad(
-        [big_a * ((big_a + 1) + (big_a - 1) * cos + root), -2 * big_a * ((big_a - 1) + (big_a + 1) * cos),
-         big_a * ((big_a + 1) + (big_a - 1) * cos - root)],
-        [(big_a + 1) - (big_a - 1) * cos + root, 2 * ((big_a - 1) - (big_a + 1) * cos),
-         (big_a + 1) - (big_a - 1) * cos - root],
+        [
+            big_a * ((big_a + 1) + (big_a - 1) * cos + root),
+            -2 * big_a * ((big_a - 1) + (big_a + 1) * cos),
+            big_a * ((big_a + 1) + (big_a - 1) * cos - root),
+        ],
+        [
+            (big_a + 1) - (big_a - 1) * cos + root,
+            2 * ((big_a - 1) - (big_a + 1) * cos),
+            (big_a + 1) - (big_a - 1) * cos - root,
+        ],
     )
     w0 = 2 * np.pi * 38.0 / rate
     alpha, cos = np.sin(w0) / (2 * 0.5), np.cos(w0)

@@ -69,10 +69,20 @@ def write_id3(path: Path, tags: dict[str, str], chapters: list[tuple[int, int, s
     ids = []
     for n, (start, end, title) in enumerate(chapters):
         ids.append(f"ch{n}")
-        id3.add(CHAP(element_id=f"ch{n}", start_time=start, end_time=end, sub_frames=[TIT2(encoding=3, text=title)]))
+        id3.add(
+            CHAP(
+                element_id=f"ch{n}", start_time=start, end_time=end, sub_frames=[TIT2(encoding=3, text=title)]
+            )
+        )
     if ids:
-        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
-                     sub_frames=[TIT2(encoding=3, text="Paragraphs")]))
+        id3.add(
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[TIT2(encoding=3, text="Paragraphs")],
+            )
+        )
     id3.save(str(path), v2_version=4)
     _chapters_in_time_order(path)
 
@@ -93,15 +103,15 @@ def _chapters_in_time_order(path: Path) -> None:
         tag = head + f.read(size - 10)
         frames: list[bytes] = []
         pos = 10
-        while pos + 10 <= len(tag) and tag[pos:pos + 4].strip(b"\0"):
-            end = pos + 10 + _syncsafe(tag[pos + 4:pos + 8])
+        while pos + 10 <= len(tag) and tag[pos : pos + 4].strip(b"\0"):
+            end = pos + 10 + _syncsafe(tag[pos + 4 : pos + 8])
             frames.append(tag[pos:end])
             pos = end
         chapters = [fr for fr in frames if fr.startswith(b"CHAP")]
 
         def start_ms(frame: bytes) -> int:
             at = frame.index(b"\0", 10) + 1  # after the element id
-            return int.from_bytes(frame[at:at + 4], "big")
+            return int.from_bytes(frame[at : at + 4], "big")
 
         ordered = iter(sorted(chapters, key=start_ms))
         body = b"".join(next(ordered) if fr.startswith(b"CHAP") else fr for fr in frames)

@@ -34,7 +34,6 @@ _IN_USE: dict[Path, Counter[str]] = {}
 _IN_USE_LOCK = threading.Lock()
 
 
-
 def cache_key(**parts: Any) -> str:
     """Hash the canonical JSON of everything that determines an output's bytes."""
     canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
@@ -133,8 +132,10 @@ class Cache:
                 tmp.unlink(missing_ok=True)
             secret = path.read_bytes()
         if len(secret) != 32:
-            raise CacheError(f"{path} is not a secret this program made; delete it and restart to make a new one "
-                             "(article ids change).")
+            raise CacheError(
+                f"{path} is not a secret this program made; delete it and restart to make a new one "
+                "(article ids change)."
+            )
         return secret
 
     def write_atomic(self, path: Path, data: bytes) -> None:
@@ -229,7 +230,9 @@ class Cache:
         try:
             timings = json.loads(timings_path.read_text("utf-8"))
             stored = timings["_file"]
-            ok = mp3.stat().st_size == stored["size"] and sha256_file(mp3) == stored["sha256"] and vtt.exists()
+            ok = (
+                mp3.stat().st_size == stored["size"] and sha256_file(mp3) == stored["sha256"] and vtt.exists()
+            )
         except (OSError, ValueError, KeyError, TypeError):
             ok = False
         if not ok:
@@ -245,8 +248,11 @@ class Cache:
         """Move a finished MP3 into place, then its captions, then its timings (written last, as the seal)."""
         mp3, timings_path, vtt_path = self.rendition_paths(key)
         # _created: when it was rendered (file times move on every read), for the podcast feed's order.
-        timings = dict(timings, _file={"size": mp3_tmp.stat().st_size, "sha256": sha256_file(mp3_tmp)},
-                       _created=round(time.time(), 3))
+        timings = dict(
+            timings,
+            _file={"size": mp3_tmp.stat().st_size, "sha256": sha256_file(mp3_tmp)},
+            _created=round(time.time(), 3),
+        )
         self.move_into_place(mp3_tmp, mp3)
         try:
             self.write_atomic(vtt_path, vtt.encode("utf-8"))
@@ -279,8 +285,11 @@ class Cache:
     def _entries(self) -> list[tuple[float, int, list[Path]]]:
         """List entries as (last use, bytes, files); a rendition's files go together."""
         entries: list[tuple[float, int, list[Path]]] = []
-        singles = [*(self.root / "chunks").rglob("*.flac"), *(self.root / "pieces").rglob("*.piece"),
-                   *(self.root / "chunks").rglob("*.wav")]  # .wav: chunks of older releases, never read now
+        singles = [
+            *(self.root / "chunks").rglob("*.flac"),
+            *(self.root / "pieces").rglob("*.piece"),
+            *(self.root / "chunks").rglob("*.wav"),
+        ]  # .wav: chunks of older releases, never read now
         for path in singles:
             try:
                 st = path.stat()
@@ -297,8 +306,10 @@ class Cache:
         return entries
 
     def stats(self) -> dict[str, Any]:
-        count = {kind: len(list((self.root / kind).rglob(pattern)))
-                 for kind, pattern in (("chunks", "*.flac"), ("pieces", "*.piece"), ("renditions", "*.json"))}
+        count = {
+            kind: len(list((self.root / kind).rglob(pattern)))
+            for kind, pattern in (("chunks", "*.flac"), ("pieces", "*.piece"), ("renditions", "*.json"))
+        }
         return {"root": str(self.root), **count, "bytes": sum(e[1] for e in self._entries())}
 
     def prune(self, max_bytes: int, dry_run: bool = False, min_idle_s: float = 0) -> tuple[int, int]:
@@ -343,13 +354,19 @@ class Cache:
 def write_error(exc: OSError) -> CacheError:
     """Say why the cache cannot be written, without its path: the message reaches web clients."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return CacheError("The disk holding the audio cache is full; try again later.",
-                          "Free space on it, or run `listen cache prune --max-size 500MB`.")
+        return CacheError(
+            "The disk holding the audio cache is full; try again later.",
+            "Free space on it, or run `listen cache prune --max-size 500MB`.",
+        )
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return CacheError(f"Cannot write to the audio cache ({exc.strerror}).",
-                          "Choose a writable folder with --cache-dir or LISTEN_CACHE_DIR, or fix its permissions.")
-    return CacheError(f"Cannot write to the audio cache ({exc.strerror}).",
-                      "Check the permissions of the cache folder (--cache-dir or LISTEN_CACHE_DIR).")
+        return CacheError(
+            f"Cannot write to the audio cache ({exc.strerror}).",
+            "Choose a writable folder with --cache-dir or LISTEN_CACHE_DIR, or fix its permissions.",
+        )
+    return CacheError(
+        f"Cannot write to the audio cache ({exc.strerror}).",
+        "Check the permissions of the cache folder (--cache-dir or LISTEN_CACHE_DIR).",
+    )
 
 
 def _touch(path: Path) -> None:

@@ -33,7 +33,9 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"Cannot create {out_dir} ({exc.strerror}); choose another folder with -o.") from None
+        raise OutputError(
+            f"Cannot create {out_dir} ({exc.strerror}); choose another folder with -o."
+        ) from None
     sources = expand_sources(args.inputs, settings.service)
     inputs = [*args.inputs, *sources]
     names = output_names(sources)
@@ -85,19 +87,29 @@ class PageMemory:
         if page.not_modified:
             return None
         self.pages[source] = PageValidators.of(page)._asdict()
-        write_atomic(self.path, json.dumps(self.pages, indent=1))  # a fresh temp file: never through a planted link
+        write_atomic(
+            self.path, json.dumps(self.pages, indent=1)
+        )  # a fresh temp file: never through a planted link
         return from_page(page, source, settings)
 
 
-def _batch_on_queue(sources: list[str], names: dict[str, str], out_dir: Path, settings: Settings, wait: bool,
-                    inputs: list[str]) -> int:
+def _batch_on_queue(
+    sources: list[str],
+    names: dict[str, str],
+    out_dir: Path,
+    settings: Settings,
+    wait: bool,
+    inputs: list[str],
+) -> int:
     """Enqueue every article for `listen worker`; then wait, writing each MP3 as a worker finishes it."""
     from listen.queue.client import FAILED, READY, QueueError, RenderQueue
     from listen.reading.loader import load
     from listen.render.renderer import Renderer
 
     if not settings.service.redis_url:
-        raise QueueError("--queue needs LISTEN_REDIS_URL (e.g. redis://127.0.0.1:6379/0), shared with the workers.")
+        raise QueueError(
+            "--queue needs LISTEN_REDIS_URL (e.g. redis://127.0.0.1:6379/0), shared with the workers."
+        )
     queue = RenderQueue(settings)
     renderer = Renderer(settings)  # plans only: the workers render
     pending: dict[str, tuple[str, Path]] = {}
@@ -112,11 +124,16 @@ def _batch_on_queue(sources: list[str], names: dict[str, str], out_dir: Path, se
             info = queue.status(key) or {"status": READY}
             stored = renderer.cache.get_rendition(key) if info["status"] == READY else None
             if stored is not None:
-                write_outputs(SimpleNamespace(mp3=stored.mp3, vtt=stored.vtt, timings=stored.public_timings()), target)
+                write_outputs(
+                    SimpleNamespace(mp3=stored.mp3, vtt=stored.vtt, timings=stored.public_timings()), target
+                )
                 done += 1
             elif info["status"] in (READY, FAILED):
-                failures.append(failed(source, info.get("error") or "lost from the queue (was Redis restarted?); "
-                                        "run again"))
+                failures.append(
+                    failed(
+                        source, info.get("error") or "lost from the queue (was Redis restarted?); run again"
+                    )
+                )
             else:
                 continue
             del pending[key]
@@ -134,21 +151,30 @@ def _batch_on_queue(sources: list[str], names: dict[str, str], out_dir: Path, se
                 continue
             while wait and queue.length >= settings.service.queue_limit:  # a back catalogue waits its turn
                 collect(block=True)
-            queue.submit(plan.key, article, settings, plan.script.title, len(plan.script.sentences),
-                         sum(len(x.chunks) for x in plan.script.sentences))
+            queue.submit(
+                plan.key,
+                article,
+                settings,
+                plan.script.title,
+                len(plan.script.sentences),
+                sum(len(x.chunks) for x in plan.script.sentences),
+            )
             pending[plan.key] = (source, target)
         except Exception as exc:  # one failing input never stops the batch
             failures.append(failed(source, input_error(exc).message))
     if not wait:
-        print(f"{len(pending)} queued, {skipped} already up to date, {len(failures)} failed of {len(sources)}; "
-              f"{queue.length} jobs waiting for `listen worker`", file=sys.stderr)
+        print(
+            f"{len(pending)} queued, {skipped} already up to date, {len(failures)} failed of {len(sources)}; "
+            f"{queue.length} jobs waiting for `listen worker`",
+            file=sys.stderr,
+        )
         return ExitStatus.ERROR if failures else ExitStatus.OK
     if pending and not queue.workers():
-        print("listen: no worker is listening yet; start `listen worker` where the cache folder is shared",
-              file=sys.stderr)
+        print(
+            "listen: no worker is listening yet; start `listen worker` where the cache folder is shared",
+            file=sys.stderr,
+        )
     while pending:
         collect(block=True)
     summary("rendered by workers", done, skipped, failures, len(sources), started)
     return ExitStatus.ERROR if failures else ExitStatus.OK
-
-

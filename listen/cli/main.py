@@ -17,8 +17,17 @@ from listen.cli.speak import cmd_script, cmd_speak
 from listen.config import debug_enabled
 from listen.errors import ExitStatus, ListenError, from_os_error
 
-COMMANDS = {"speak": cmd_speak, "script": cmd_script, "batch": cmd_batch, "feed": cmd_feed, "serve": cmd_serve,
-            "worker": cmd_worker, "voices": cmd_voices, "cache": cmd_cache, "lexicon": cmd_lexicon}
+COMMANDS = {
+    "speak": cmd_speak,
+    "script": cmd_script,
+    "batch": cmd_batch,
+    "feed": cmd_feed,
+    "serve": cmd_serve,
+    "worker": cmd_worker,
+    "voices": cmd_voices,
+    "cache": cmd_cache,
+    "lexicon": cmd_lexicon,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,8 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours: say so in one line, full trace only on request
         if debug_enabled():
             raise
-        print(f"listen: internal error: {type(exc).__name__}: {exc}. Please report it; "
-              "run again with LISTEN_DEBUG=1 for the details.", file=sys.stderr)
+        print(
+            f"listen: internal error: {type(exc).__name__}: {exc}. Please report it; "
+            "run again with LISTEN_DEBUG=1 for the details.",
+            file=sys.stderr,
+        )
         return ExitStatus.INTERNAL_ERROR
 
 

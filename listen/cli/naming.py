@@ -13,8 +13,25 @@ from collections import Counter
 __all__ = ["output_names"]
 
 # Last path parts that say nothing about the story: `/2026/bolivia/index.html` is "bolivia".
-_GENERIC_PARTS = {"index", "default", "home", "main", "article", "story", "post", "amp", "print", "content", "page",
-                  "view", "feed", "rss", "news", "en", "www"}
+_GENERIC_PARTS = {
+    "index",
+    "default",
+    "home",
+    "main",
+    "article",
+    "story",
+    "post",
+    "amp",
+    "print",
+    "content",
+    "page",
+    "view",
+    "feed",
+    "rss",
+    "news",
+    "en",
+    "www",
+}
 _EXTENSIONS = re.compile(r"\.(txt|html?|shtml|php|aspx?|jsp|md|xml)$", re.I)
 
 
@@ -26,8 +43,10 @@ def output_names(sources: list[str]) -> dict[str, str]:
     """
     slugs = {source: _slug(source) for source in dict.fromkeys(sources)}
     counts = Counter(slugs.values())
-    return {source: slug if counts[slug] == 1 else f"{slug}-{hashlib.sha256(source.encode()).hexdigest()[:8]}"
-            for source, slug in slugs.items()}
+    return {
+        source: slug if counts[slug] == 1 else f"{slug}-{hashlib.sha256(source.encode()).hexdigest()[:8]}"
+        for source, slug in slugs.items()
+    }
 
 
 def _slug(source: str) -> str:
@@ -41,7 +60,10 @@ def _slug(source: str) -> str:
         host, path, query = "", source, ""
     parts = [_EXTENSIONS.sub("", p) for p in re.split(r"[/\\]+", path) if p and p not in (".", "..")]
     if query and (not parts or _slugify(parts[-1]) in _GENERIC_PARTS):  # /article.php?id=42, /?p=42
-        return _slugify(f"{parts[-1] if parts else host.removeprefix('www.')}-{query}")[:80].strip("-") or "article"
+        return (
+            _slugify(f"{parts[-1] if parts else host.removeprefix('www.')}-{query}")[:80].strip("-")
+            or "article"
+        )
     while parts and _slugify(parts[-1]) in _GENERIC_PARTS | {""}:
         parts.pop()
     name = parts[-1] if parts else ""

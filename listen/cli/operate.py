@@ -50,21 +50,26 @@ def cmd_cache(args: argparse.Namespace, settings: Settings) -> int:
     root = settings.service.cache_dir
     # Looking at or pruning a cache must never create one: a mistyped path is an error, not an empty cache.
     if not (root / "chunks").is_dir():
-        raise NotFoundError(f"There is no cache at {root.absolute()}; give the folder with --cache-dir "
-                            "(or LISTEN_CACHE_DIR).")
+        raise NotFoundError(
+            f"There is no cache at {root.absolute()}; give the folder with --cache-dir (or LISTEN_CACHE_DIR)."
+        )
     if args.cache_command == "stats":
         cache = Cache(root)
         stats = cache.stats()
-        print(f"{stats['root']}: {stats['chunks']} chunks, {stats['pieces']} pieces, {stats['renditions']} renditions, "
-              f"{stats['bytes'] / 1e6:.1f} MB")
+        print(
+            f"{stats['root']}: {stats['chunks']} chunks, {stats['pieces']} pieces, {stats['renditions']} renditions, "
+            f"{stats['bytes'] / 1e6:.1f} MB"
+        )
         return ExitStatus.OK
     limit = parse_size(args.max_size, unit_required=True)
     cache = Cache(root)
     removed, freed = cache.prune(limit, dry_run=args.dry_run)
     left = cache.stats()["bytes"]
     if args.dry_run:
-        print(f"Would remove {removed} entries ({freed / 1e6:.1f} MB), leaving {(left - freed) / 1e6:.1f} MB; "
-              "nothing was deleted")
+        print(
+            f"Would remove {removed} entries ({freed / 1e6:.1f} MB), leaving {(left - freed) / 1e6:.1f} MB; "
+            "nothing was deleted"
+        )
     else:
         print(f"Removed {removed} entries ({freed / 1e6:.1f} MB); {left / 1e6:.1f} MB left")
     return ExitStatus.OK
@@ -75,8 +80,9 @@ def cmd_lexicon(args: argparse.Namespace, settings: Settings) -> int:
     from listen.text.script import load_lexicon
 
     language = settings.render.language or "en"
-    spoken, _ = to_spoken_with_map(args.text, language, load_lexicon(settings.render),
-                                   phoneme_alphabet(settings, language))
+    spoken, _ = to_spoken_with_map(
+        args.text, language, load_lexicon(settings.render), phoneme_alphabet(settings, language)
+    )
     print(spoken)
     return ExitStatus.OK
 
@@ -90,7 +96,9 @@ def cmd_feed(args: argparse.Namespace, settings: Settings) -> int:
     # The feed reads each episode's MP3 and timings: it must never replace one of them.
     episodes = [str(p) for mp3 in args.folder.glob("*.mp3") for p in (mp3, mp3.with_suffix(".json"))]
     if any(os.path.exists(p) and os.path.samefile(out, p) for p in episodes if out.exists()):
-        raise OutputError(f"Writing {out} would replace an episode the feed lists; choose another path with -o.")
+        raise OutputError(
+            f"Writing {out} would replace an episode the feed lists; choose another path with -o."
+        )
     try:
         write_atomic(out, xml)
     except OSError as exc:

@@ -26,8 +26,10 @@ EXAMPLES = """examples:
 def build_parser() -> argparse.ArgumentParser:
     """Declare every command and flag of `listen`."""
     parser = argparse.ArgumentParser(
-        prog="listen", description="Read articles aloud: text, HTML or URL in; MP3, timings and captions out.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="listen",
+        description="Read articles aloud: text, HTML or URL in; MP3, timings and captions out.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"listen {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -35,39 +37,63 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a sub-command repeats this option, and its default must not overwrite a
     # --cache-dir given before it (`listen cache --cache-dir X stats` means X).
-    common.add_argument("--cache-dir", type=Path, default=argparse.SUPPRESS,
-                        help="cache folder (default audio_cache/ or $LISTEN_CACHE_DIR)")
+    common.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="cache folder (default audio_cache/ or $LISTEN_CACHE_DIR)",
+    )
 
     voice = argparse.ArgumentParser(add_help=False)
-    voice.add_argument("--engine", choices=list(ENGINE_NAMES),
-                       help="speech engine (default: piper where it has a voice for the language, else pyttsx3)")
-    voice.add_argument("--voice", help="voice id, name or language tag (see `listen voices`), or a Piper PATH.onnx")
+    voice.add_argument(
+        "--engine",
+        choices=list(ENGINE_NAMES),
+        help="speech engine (default: piper where it has a voice for the language, else pyttsx3)",
+    )
+    voice.add_argument(
+        "--voice", help="voice id, name or language tag (see `listen voices`), or a Piper PATH.onnx"
+    )
     voice.add_argument("--rate", type=int, help="speed in words per minute (80-450, default 170)")
     voice.add_argument("--language", help="article language, e.g. en, es (default: detect)")
     voice.add_argument("--lexicon", type=Path, help="pronunciation rules file (YAML or JSON)")
-    voice.add_argument("--no-intro", action="store_true", help="read the headline only, not 'By ...' and site/date")
+    voice.add_argument(
+        "--no-intro", action="store_true", help="read the headline only, not 'By ...' and site/date"
+    )
     voice.add_argument("--jobs", type=int, help="engine worker processes (default: one per core)")
 
-    p = sub.add_parser("speak", parents=[common, voice], help="render one article to OUT.mp3 (+ .json timings, .vtt captions)")
+    p = sub.add_parser(
+        "speak",
+        parents=[common, voice],
+        help="render one article to OUT.mp3 (+ .json timings, .vtt captions)",
+    )
     p.add_argument("input", help="a text or HTML file, a URL, or - for standard input")
     p.add_argument("-o", "--output", type=Path, required=True, help="the MP3 to write")
 
-    p = sub.add_parser("script", parents=[common, voice], help="print what the engine will be given, without rendering")
+    p = sub.add_parser(
+        "script", parents=[common, voice], help="print what the engine will be given, without rendering"
+    )
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.add_argument("--json", action="store_true", help="one JSON object per input per line")
 
     p = sub.add_parser("batch", parents=[common, voice], help="render many articles into a folder")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, URLs, files of URLs, sitemaps or feeds")
     p.add_argument("-o", "--output", type=Path, required=True, help="folder for the MP3s")
-    p.add_argument("--queue", action="store_true", help="let `listen worker` processes render (needs LISTEN_REDIS_URL)")
+    p.add_argument(
+        "--queue", action="store_true", help="let `listen worker` processes render (needs LISTEN_REDIS_URL)"
+    )
     p.add_argument("--no-wait", action="store_true", help="with --queue: enqueue, print a summary and return")
-    p.add_argument("--refresh", action="store_true",
-                   help="ask each URL's server whether the page changed (ETag, Last-Modified); re-render only changed ones")
+    p.add_argument(
+        "--refresh",
+        action="store_true",
+        help="ask each URL's server whether the page changed (ETag, Last-Modified); re-render only changed ones",
+    )
 
     p = sub.add_parser("feed", help="write a podcast feed (RSS) for a folder written by `listen batch`")
     p.add_argument("folder", type=Path, metavar="DIR", help="the folder of MP3s, timings and captions")
     p.add_argument("-o", "--output", type=Path, help="the feed to write (default DIR/feed.xml)")
-    p.add_argument("--base-url", required=True, help="the address DIR is served at, e.g. https://example.com/audio/")
+    p.add_argument(
+        "--base-url", required=True, help="the address DIR is served at, e.g. https://example.com/audio/"
+    )
     p.add_argument("--title", help="the podcast's title (default: the folder's name)")
     p.add_argument("--image", help="the address of the podcast's square cover image")
 
@@ -96,7 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("text")
     test.add_argument("--lexicon", type=Path, help="pronunciation rules file (YAML or JSON)")
     test.add_argument("--language", help="language of the text (default en)")
-    test.add_argument("--engine", choices=list(ENGINE_NAMES), help="the engine whose phoneme input to show (default: as for speak)")
+    test.add_argument(
+        "--engine",
+        choices=list(ENGINE_NAMES),
+        help="the engine whose phoneme input to show (default: as for speak)",
+    )
     return parser
 
 
@@ -114,5 +144,3 @@ def settings_from(args: argparse.Namespace) -> Settings:
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
     )
-
-

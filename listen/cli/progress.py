@@ -23,7 +23,9 @@ def clock(seconds: float) -> str:
 
 def progress_line(p: Any) -> None:
     """Show one render's sentences done (a Progress from the Renderer), redrawn in place."""
-    print(f"\rrendering {p.done}/{p.total} sentences ({clock(p.duration_ms / 1000)})", end="", file=sys.stderr)
+    print(
+        f"\rrendering {p.done}/{p.total} sentences ({clock(p.duration_ms / 1000)})", end="", file=sys.stderr
+    )
     if p.done == p.total:
         print(file=sys.stderr)
 
@@ -60,8 +62,10 @@ def input_error(exc: BaseException) -> ListenError:
     if isinstance(exc, OSError):
         return from_os_error(exc)
     if isinstance(exc, Exception) and not debug_enabled():
-        return ListenError(f"internal error: {type(exc).__name__}: {exc}. Please report it; "
-                           "run again with LISTEN_DEBUG=1 for the details.")
+        return ListenError(
+            f"internal error: {type(exc).__name__}: {exc}. Please report it; "
+            "run again with LISTEN_DEBUG=1 for the details."
+        )
     raise exc
 
 
@@ -73,10 +77,14 @@ def failed(source: str, message: str) -> tuple[str, str]:
     return source, message
 
 
-def summary(verb: str, done: int, skipped: int, failures: list[tuple[str, str]], total: int,
-            started: float) -> None:
+def summary(
+    verb: str, done: int, skipped: int, failures: list[tuple[str, str]], total: int, started: float
+) -> None:
     """Print a batch's counts (each failure was reported as it happened)."""
     if sys.stderr.isatty():
         print(file=sys.stderr)  # end the progress line
-    print(f"{done} {verb}, {skipped} already up to date, {len(failures)} failed "
-          f"of {total} in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    print(
+        f"{done} {verb}, {skipped} already up to date, {len(failures)} failed "
+        f"of {total} in {time.monotonic() - started:.1f} s",
+        file=sys.stderr,
+    )

@@ -33,8 +33,11 @@ def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
         rendition = renderer.render(article, progress=progress_line if sys.stderr.isatty() else None)
     write_outputs(rendition, out)
     seconds = rendition.timings["duration_ms"] / 1000
-    print(f"Wrote {out} ({clock(seconds)}, {len(rendition.timings['sentences'])} sentences; "
-          f"{rendition.chunks_rendered} chunks rendered, {rendition.pieces_rendered} pieces encoded)", file=sys.stderr)
+    print(
+        f"Wrote {out} ({clock(seconds)}, {len(rendition.timings['sentences'])} sentences; "
+        f"{rendition.chunks_rendered} chunks rendered, {rendition.pieces_rendered} pieces encoded)",
+        file=sys.stderr,
+    )
     return ExitStatus.OK
 
 
@@ -48,14 +51,22 @@ def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
         # One input that fails must not stop the others: say why, in its place, and go on.
         try:
             article = load(source, settings)
-            script = build_script(article, settings.render,
-                                  phonemes=phoneme_alphabet(settings, script_language(article, settings.render)))
+            script = build_script(
+                article,
+                settings.render,
+                phonemes=phoneme_alphabet(settings, script_language(article, settings.render)),
+            )
         except Exception as exc:  # every failure becomes one line; see input_error
             error = input_error(exc)
             failures.append(error)
             if args.json:
-                print(json.dumps({"source": source, "error": {"code": error.code, "message": error.message}},
-                                 ensure_ascii=False), flush=True)
+                print(
+                    json.dumps(
+                        {"source": source, "error": {"code": error.code, "message": error.message}},
+                        ensure_ascii=False,
+                    ),
+                    flush=True,
+                )
             else:
                 print(f"listen: {source}: {error.message}", file=sys.stderr, flush=True)
             continue
@@ -78,9 +89,12 @@ def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
 def _say_language(source: str, language: str, given: bool, normalised: bool) -> None:
     """Tell on stderr which language an input is read in, and who reads its numbers and dates."""
     how = "as given" if given else "detected"
-    reading = ("numbers, dates and symbols said by our normaliser" if normalised else
-               f"no normaliser for {language}: the engine's own {language} reading of numbers, dates and symbols "
-               "is used")
+    reading = (
+        "numbers, dates and symbols said by our normaliser"
+        if normalised
+        else f"no normaliser for {language}: the engine's own {language} reading of numbers, dates and symbols "
+        "is used"
+    )
     print(f"listen: {source}: language {language} ({how}); {reading}", file=sys.stderr, flush=True)
 
 

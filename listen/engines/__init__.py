@@ -37,7 +37,6 @@ __all__ = [
 ]
 
 
-
 @dataclass(frozen=True)
 class Voice:
     """A voice an engine offers."""
@@ -126,8 +125,10 @@ class Engine(ABC):
         if not voice:
             found = self.default_voice(language)
             if found is None:
-                raise SettingsError(f"The {self.name} engine has no voice for language {language!r}; "
-                                    "pick another engine or a voice from `listen voices`.")
+                raise SettingsError(
+                    f"The {self.name} engine has no voice for language {language!r}; "
+                    "pick another engine or a voice from `listen voices`."
+                )
             return found
         wanted = voice.strip().lower()
         voices = self.voices()
@@ -145,7 +146,10 @@ class Engine(ABC):
 
 # Where each engine is implemented. Which engines there are, preferred first, is config's
 # ENGINE_NAMES (settings check against it): the first with a voice for a language reads it by default.
-ENGINE_CLASSES = {"piper": "listen.engines.piper.engine:PiperEngine", "pyttsx3": "listen.engines.pyttsx3_engine:Pyttsx3Engine"}
+ENGINE_CLASSES = {
+    "piper": "listen.engines.piper.engine:PiperEngine",
+    "pyttsx3": "listen.engines.pyttsx3_engine:Pyttsx3Engine",
+}
 ENGINES = {name: ENGINE_CLASSES[name] for name in ENGINE_NAMES}
 # The test suite's hook, not a setting: stand-in classes for engines by name (support/fake_engine.py's
 # quick fakes), from LISTEN_TEST_ENGINES. Read at import, so the processes a test starts (engine
@@ -225,19 +229,28 @@ def snap_to_words(text: str, timings: list[WordTiming]) -> list[WordTiming]:
         if span is None:
             continue
         if out and out[-1].start == span[0]:
-            out[-1] = WordTiming(span[0], span[1], out[-1].start_sample, max(out[-1].end_sample, t.end_sample))
+            out[-1] = WordTiming(
+                span[0], span[1], out[-1].start_sample, max(out[-1].end_sample, t.end_sample)
+            )
         else:
             out.append(WordTiming(span[0], span[1], t.start_sample, t.end_sample))
     return out
 
 
-_LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "de": "German", "fr": "French", "pt": "Portuguese",
-                   "it": "Italian", "nl": "Dutch"}
+_LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Spanish",
+    "de": "German",
+    "fr": "French",
+    "pt": "Portuguese",
+    "it": "Italian",
+    "nl": "Dutch",
+}
 _REGION_NAMES = {"us": "US", "gb": "British", "au": "Australian", "br": "Brazilian", "mx": "Mexican"}
 
 
 def _describe_language(tag: str) -> str:
-    """"en-us" -> "US English"; "de" -> "German"; anything else as it is."""
+    """ "en-us" -> "US English"; "de" -> "German"; anything else as it is."""
     family, _, region = tag.replace("_", "-").lower().partition("-")
     language = _LANGUAGE_NAMES.get(family, tag)
     return f"{_REGION_NAMES.get(region, region.upper())} {language}".strip() if region else language

@@ -30,7 +30,12 @@ def to_pipeline_rate(synthesis: Synthesis) -> Synthesis:
     if rate == PIPELINE_SAMPLE_RATE:
         return synthesis
     scale = PIPELINE_SAMPLE_RATE / rate
-    words = None if synthesis.words is None else [
-        WordTiming(w.start, w.end, round(w.start_sample * scale), round(w.end_sample * scale)) for w in synthesis.words
-    ]
+    words = (
+        None
+        if synthesis.words is None
+        else [
+            WordTiming(w.start, w.end, round(w.start_sample * scale), round(w.end_sample * scale))
+            for w in synthesis.words
+        ]
+    )
     return Synthesis(resample(synthesis.samples, rate, PIPELINE_SAMPLE_RATE), PIPELINE_SAMPLE_RATE, words)

@@ -159,7 +159,9 @@ def _speak(text: str, voice: str, rate: int) -> tuple[bytes, list[tuple[int, int
     _samples.clear()
     _word_events.clear()
     if _espeak.SetVoiceByName(voice.encode("utf-8")) != 0:
-        raise EngineError(f"espeak-ng has no voice {voice!r}; run `listen voices` to see the voices there are.")
+        raise EngineError(
+            f"espeak-ng has no voice {voice!r}; run `listen voices` to see the voices there are."
+        )
     _espeak.SetParameter(_espeak.RATE, rate, 0)
     if _espeak.Synth(text, flags=_espeak.ENDPAUSE | _espeak.CHARS_UTF8 | _espeak.PHONEMES) != 0:
         raise EngineError(f"espeak-ng could not read: {text[:60]!r}")

@@ -65,9 +65,13 @@ def chapters(timings: dict[str, Any]) -> dict[str, Any]:
     from listen.render.timings import chapters as id3_chapters
 
     entries = id3_chapters(timings.get("sentences", []), int(timings.get("duration_ms", 0)))
-    return {"version": "1.2.0",
-            "chapters": [{"startTime": round(start / 1000, 3), "endTime": round(end / 1000, 3), "title": title}
-                         for start, end, title in entries]}
+    return {
+        "version": "1.2.0",
+        "chapters": [
+            {"startTime": round(start / 1000, 3), "endTime": round(end / 1000, 3), "title": title}
+            for start, end, title in entries
+        ],
+    }
 
 
 def describe(timings: dict[str, Any], limit: int = 400) -> str:
@@ -96,8 +100,16 @@ def published_at(timings: dict[str, Any], fallback: float) -> float:
     return float(timings.get("_created") or fallback)
 
 
-def rss(episodes: Iterable[Episode], *, title: str, link: str, feed_url: str, description: str = "",
-        image: str | None = None, language: str = "en") -> bytes:
+def rss(
+    episodes: Iterable[Episode],
+    *,
+    title: str,
+    link: str,
+    feed_url: str,
+    description: str = "",
+    image: str | None = None,
+    language: str = "en",
+) -> bytes:
     """Build the RSS 2.0 document, newest episode first."""
     items = sorted(episodes, key=lambda e: e.published, reverse=True)
     root = ET.Element("rss", {"version": "2.0"})
@@ -107,8 +119,9 @@ def rss(episodes: Iterable[Episode], *, title: str, link: str, feed_url: str, de
     _text(channel, "description", description or f"Articles from {title}, read aloud.")
     _text(channel, "language", language)
     _text(channel, "generator", "listen")
-    ET.SubElement(channel, f"{{{ATOM}}}link", {"href": feed_url, "rel": "self",
-                                                                   "type": "application/rss+xml"})
+    ET.SubElement(
+        channel, f"{{{ATOM}}}link", {"href": feed_url, "rel": "self", "type": "application/rss+xml"}
+    )
     if items:
         _text(channel, "lastBuildDate", formatdate(items[0].published, usegmt=True))
     _text(channel, f"{{{ITUNES}}}author", title)
@@ -132,9 +145,14 @@ def rss(episodes: Iterable[Episode], *, title: str, link: str, feed_url: str, de
         ET.SubElement(item, "enclosure", {"url": e.audio_url, "length": str(e.length), "type": "audio/mpeg"})
         _text(item, f"{{{ITUNES}}}duration", str(e.duration_s))
         _text(item, f"{{{ITUNES}}}episodeType", "full")
-        ET.SubElement(item, f"{{{PODCAST}}}transcript", {"url": e.transcript_url, "type": "text/vtt",
-                                                         **({"language": e.language} if e.language else {})})
-        ET.SubElement(item, f"{{{PODCAST}}}chapters", {"url": e.chapters_url, "type": "application/json+chapters"})
+        ET.SubElement(
+            item,
+            f"{{{PODCAST}}}transcript",
+            {"url": e.transcript_url, "type": "text/vtt", **({"language": e.language} if e.language else {})},
+        )
+        ET.SubElement(
+            item, f"{{{PODCAST}}}chapters", {"url": e.chapters_url, "type": "application/json+chapters"}
+        )
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
@@ -152,8 +170,10 @@ def folder_feed(folder: Path, base_url: str, title: str | None = None, image: st
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder; give the folder `listen batch -o DIR` wrote.")
     if not base_url.startswith(("http://", "https://")):
-        raise InputError("--base-url must be the http(s) address the folder is served at, "
-                         "such as https://example.com/audio/.")
+        raise InputError(
+            "--base-url must be the http(s) address the folder is served at, "
+            "such as https://example.com/audio/."
+        )
     base = base_url if base_url.endswith("/") else base_url + "/"
     episodes = []
     for mp3 in sorted(folder.glob("*.mp3")):
@@ -168,22 +188,36 @@ def folder_feed(folder: Path, base_url: str, title: str | None = None, image: st
         chapters_path = mp3.with_name(mp3.stem + ".chapters.json")
         chapters_path.write_text(json.dumps(chapters(timings), ensure_ascii=False, indent=1), "utf-8")
         source = str(timings.get("source") or "")
-        episodes.append(Episode(
-            guid=guid_for(timings, mp3.stem), title=timings.get("title") or mp3.stem,
-            audio_url=base + quote(mp3.name), length=length,
-            duration_s=round(int(timings.get("duration_ms", 0)) / 1000),
-            published=published_at(timings, mp3.stat().st_mtime),
-            transcript_url=base + quote(vtt.name), chapters_url=base + quote(chapters_path.name),
-            link=source if source.startswith(("http://", "https://")) else "",
-            description=describe(timings), language=str(timings.get("language") or "")))
+        episodes.append(
+            Episode(
+                guid=guid_for(timings, mp3.stem),
+                title=timings.get("title") or mp3.stem,
+                audio_url=base + quote(mp3.name),
+                length=length,
+                duration_s=round(int(timings.get("duration_ms", 0)) / 1000),
+                published=published_at(timings, mp3.stat().st_mtime),
+                transcript_url=base + quote(vtt.name),
+                chapters_url=base + quote(chapters_path.name),
+                link=source if source.startswith(("http://", "https://")) else "",
+                description=describe(timings),
+                language=str(timings.get("language") or ""),
+            )
+        )
     if not episodes:
-        raise InputError(f"No renditions in {folder} (an MP3 with its .json timings and .vtt captions); "
-                         f"render some with `listen batch INPUT... -o {folder}` first.")
-    return rss(episodes, title=title or folder.resolve().name, link=base, feed_url=base + "feed.xml",
-               image=image, language=_common_language(episodes))
+        raise InputError(
+            f"No renditions in {folder} (an MP3 with its .json timings and .vtt captions); "
+            f"render some with `listen batch INPUT... -o {folder}` first."
+        )
+    return rss(
+        episodes,
+        title=title or folder.resolve().name,
+        link=base,
+        feed_url=base + "feed.xml",
+        image=image,
+        language=_common_language(episodes),
+    )
 
 
 def _common_language(episodes: list[Episode]) -> str:
     langs = [e.language for e in episodes if e.language]
     return max(set(langs), key=langs.count) if langs else "en"
-

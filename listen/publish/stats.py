@@ -27,14 +27,21 @@ DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def metric_of(beacon: Any) -> str:
     """The one counter a beacon adds to, or InputError for anything else (nothing free-form is kept)."""
     if not isinstance(beacon, dict) or beacon.get("event") not in EVENTS:
-        raise InputError('A beacon is {"event": "play"}, {"event": "heard", "value": 25|50|75|100} '
-                         'or {"event": "speed", "value": 0.75 to 2}.')
+        raise InputError(
+            'A beacon is {"event": "play"}, {"event": "heard", "value": 25|50|75|100} '
+            'or {"event": "speed", "value": 0.75 to 2}.'
+        )
     event, value = beacon["event"], beacon.get("value")
     if event == "play":
         return "play"
     if event == "heard" and value in MILESTONES and not isinstance(value, bool):
         return f"heard{int(value)}"
-    if event == "speed" and isinstance(value, (int, float)) and not isinstance(value, bool) and float(value) in SPEEDS:
+    if (
+        event == "speed"
+        and isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and float(value) in SPEEDS
+    ):
         return f"speed{float(value):g}"
     raise InputError(f"That {event} beacon's value is not one we count.")
 
@@ -57,8 +64,10 @@ class SQLiteStats:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.local = threading.local()
         with self._db() as db:
-            db.execute("CREATE TABLE IF NOT EXISTS counts (article TEXT NOT NULL, day TEXT NOT NULL, "
-                       "metric TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (article, day, metric)) WITHOUT ROWID")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS counts (article TEXT NOT NULL, day TEXT NOT NULL, "
+                "metric TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (article, day, metric)) WITHOUT ROWID"
+            )
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self.local, "db", None)
@@ -71,11 +80,16 @@ class SQLiteStats:
         return db
 
     def add(self, article: str, metric: str, day: str | None = None) -> None:
-        self._db().execute("INSERT INTO counts VALUES (?, ?, ?, 1) ON CONFLICT (article, day, metric) "
-                           "DO UPDATE SET n = n + 1", (article, day or today(), metric))
+        self._db().execute(
+            "INSERT INTO counts VALUES (?, ?, ?, 1) ON CONFLICT (article, day, metric) "
+            "DO UPDATE SET n = n + 1",
+            (article, day or today(), metric),
+        )
 
     def daily(self, article: str) -> dict[str, dict[str, int]]:
-        rows = self._db().execute("SELECT day, metric, n FROM counts WHERE article = ? ORDER BY day", (article,))
+        rows = self._db().execute(
+            "SELECT day, metric, n FROM counts WHERE article = ? ORDER BY day", (article,)
+        )
         days: dict[str, dict[str, int]] = defaultdict(dict)
         for day, metric, n in rows:
             days[day][metric] = n
@@ -112,7 +126,7 @@ class RedisStats:
     def totals(self) -> dict[str, dict[str, int]]:
         found: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for key in self.redis.scan_iter(match=f"{self.PREFIX}*", count=500):
-            article = key[len(self.PREFIX):].rsplit(":", 1)[0]
+            article = key[len(self.PREFIX) :].rsplit(":", 1)[0]
             for k, v in self.redis.hgetall(key).items():
                 found[article][k] += int(v)
         return {a: dict(m) for a, m in found.items()}
@@ -132,6 +146,10 @@ def summary(days: dict[str, dict[str, int]]) -> dict[str, Any]:
 def _describe(day: str, metrics: dict[str, int]) -> dict[str, Any]:
     plays = metrics.get("play", 0)
     heard = {str(m): metrics.get(f"heard{m}", 0) for m in sorted(MILESTONES)}
-    return {"day": day, "plays": plays, "heard": heard,
-            "completion": round(heard["100"] / plays, 3) if plays else 0.0,
-            "speeds": {k[5:]: v for k, v in sorted(metrics.items()) if k.startswith("speed")}}
+    return {
+        "day": day,
+        "plays": plays,
+        "heard": heard,
+        "completion": round(heard["100"] / plays, 3) if plays else 0.0,
+        "speeds": {k[5:]: v for k, v in sorted(metrics.items()) if k.startswith("speed")},
+    }

@@ -41,16 +41,20 @@ def retry_delays(settings: ServiceSettings) -> list[float]:
     except ValueError:
         delays = []
     if not delays or any(d < 0 for d in delays):
-        raise SettingsError(f"LISTEN_WEBHOOK_RETRY_S={settings.webhook_retry_s!r} is not a list of waits; "
-                            "write seconds like 10,30,90,180,300.")
+        raise SettingsError(
+            f"LISTEN_WEBHOOK_RETRY_S={settings.webhook_retry_s!r} is not a list of waits; "
+            "write seconds like 10,30,90,180,300."
+        )
     return delays
 
 
 def check_webhook(url: str, settings: ServiceSettings) -> None:
     """Refuse a webhook URL we would not deliver to, with what to do instead."""
     if not settings.webhook_secret:
-        raise SettingsError("Webhooks are signed: set LISTEN_WEBHOOK_SECRET to a long random string "
-                            "(and check X-Listen-Signature in your receiver).")
+        raise SettingsError(
+            "Webhooks are signed: set LISTEN_WEBHOOK_SECRET to a long random string "
+            "(and check X-Listen-Signature in your receiver)."
+        )
     try:
         conn, _ = pinned_connection(url, settings)
     except FetchError as exc:
@@ -62,18 +66,28 @@ def event(job: dict[str, Any], audio_url: str) -> dict[str, Any]:
     """The body of a delivery, from the API's view of an article."""
     status = job.get("status")
     error = job.get("error")
-    return {"event": f"article.{status}", "id": job.get("id"), "status": status,
-            "audio_url": audio_url if status == "ready" else None,
-            "duration": round(job.get("duration_ms", 0) / 1000, 3) if status == "ready" else None,
-            "error": (error.get("message") if isinstance(error, dict) else error) if status != "ready" else None}
+    return {
+        "event": f"article.{status}",
+        "id": job.get("id"),
+        "status": status,
+        "audio_url": audio_url if status == "ready" else None,
+        "duration": round(job.get("duration_ms", 0) / 1000, 3) if status == "ready" else None,
+        "error": (error.get("message") if isinstance(error, dict) else error) if status != "ready" else None,
+    }
 
 
-def signed(payload: dict[str, Any], delivery_id: str, settings: ServiceSettings) -> tuple[bytes, dict[str, str]]:
+def signed(
+    payload: dict[str, Any], delivery_id: str, settings: ServiceSettings
+) -> tuple[bytes, dict[str, str]]:
     """The exact body and the headers of a delivery, signature included."""
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
-               "X-Listen-Event": str(payload.get("event", "")), "X-Listen-Delivery": delivery_id,
-               SIGNATURE_HEADER: sign(body, settings.webhook_secret or "")}
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Listen-Event": str(payload.get("event", "")),
+        "X-Listen-Delivery": delivery_id,
+        SIGNATURE_HEADER: sign(body, settings.webhook_secret or ""),
+    }
     return body, headers
 
 
@@ -94,7 +108,11 @@ def send(url: str, body: bytes, headers: dict[str, str], settings: ServiceSettin
 class Dispatcher:
     """Delivers webhooks on background threads, retrying each until it succeeds or runs out of tries."""
 
-    def __init__(self, settings: ServiceSettings, sender: Callable[[str, bytes, dict[str, str], ServiceSettings], int] = send):
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        sender: Callable[[str, bytes, dict[str, str], ServiceSettings], int] = send,
+    ):
         self.settings = settings
         self.delays = retry_delays(settings)
         self.sender = sender
@@ -104,7 +122,9 @@ class Dispatcher:
     def deliver(self, url: str, payload: dict[str, Any]) -> threading.Thread:
         """Start delivering one event; return the thread (tests join it)."""
         body, headers = signed(payload, uuid.uuid4().hex, self.settings)
-        thread = threading.Thread(target=self._run, args=(url, body, headers), daemon=True, name="listen-webhook")
+        thread = threading.Thread(
+            target=self._run, args=(url, body, headers), daemon=True, name="listen-webhook"
+        )
         self.threads = [t for t in self.threads if t.is_alive()] + [thread]
         thread.start()
         return thread

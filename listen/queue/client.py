@@ -42,6 +42,7 @@ class JobStatus(StrEnum):
 
 QUEUED, RENDERING, READY, FAILED = JobStatus.QUEUED, JobStatus.RENDERING, JobStatus.READY, JobStatus.FAILED
 
+
 def load_rq() -> Any:
     """Import RQ (and redis) on first use: the one-process web app and the CLI never need them,
     so this module imports them only inside functions (worker.py, which only `listen
@@ -50,7 +51,9 @@ def load_rq() -> Any:
         import redis  # noqa: F401
         import rq
     except ImportError as exc:
-        raise QueueError(f"Queue workers need the redis and rq packages ({exc}); run `pip install redis rq`.") from None
+        raise QueueError(
+            f"Queue workers need the redis and rq packages ({exc}); run `pip install redis rq`."
+        ) from None
     return rq
 
 
@@ -63,7 +66,9 @@ def connect(url: str) -> Any:
         connection = redis.Redis.from_url(url, socket_connect_timeout=5, health_check_interval=30)
         connection.ping()
     except (redis.RedisError, ValueError) as exc:
-        raise QueueError(f"Cannot reach Redis at {url} ({exc}); start redis-server or fix LISTEN_REDIS_URL.") from None
+        raise QueueError(
+            f"Cannot reach Redis at {url} ({exc}); start redis-server or fix LISTEN_REDIS_URL."
+        ) from None
     return connection
 
 
@@ -90,8 +95,15 @@ class RenderQueue:
         except NoSuchJobError:
             return None
 
-    def submit(self, key: str, article: Article, settings: Settings, title: str = "", sentences: int = 0,
-               chunks: int = 0) -> bool:
+    def submit(
+        self,
+        key: str,
+        article: Article,
+        settings: Settings,
+        title: str = "",
+        sentences: int = 0,
+        chunks: int = 0,
+    ) -> bool:
         """Enqueue a render unless a job with this key is queued or running; tell whether it was enqueued."""
         import redis
         from rq import Retry
@@ -112,8 +124,12 @@ class RenderQueue:
                 if job is not None:
                     job.delete()  # a finished job whose audio was pruned, or a failed one posted again
                 self.queue.enqueue_call(
-                    "listen.queue.worker.render_job", args=(payload(article, settings),), job_id=key,
-                    timeout=_job_timeout(settings, chunks), result_ttl=RESULT_TTL_S, failure_ttl=FAILURE_TTL_S,
+                    "listen.queue.worker.render_job",
+                    args=(payload(article, settings),),
+                    job_id=key,
+                    timeout=_job_timeout(settings, chunks),
+                    result_ttl=RESULT_TTL_S,
+                    failure_ttl=FAILURE_TTL_S,
                     retry=Retry(max=self.retries, interval=self.backoff) if self.retries else None,
                     meta={"title": title, "total": sentences, "done": 0},
                     description=f"render {title[:60]!r}",
@@ -121,7 +137,9 @@ class RenderQueue:
             finally:
                 self.connection.delete(f"listen:claim:{key}")
         except redis.RedisError as exc:
-            raise QueueError(f"Redis failed ({exc}); check that redis-server is running, then try again.") from None
+            raise QueueError(
+                f"Redis failed ({exc}); check that redis-server is running, then try again."
+            ) from None
         return True
 
     def status(self, key: str) -> dict[str, Any] | None:
@@ -136,7 +154,9 @@ class RenderQueue:
             status = status_of(job)
             meta = job.get_meta(refresh=False) or {}
         except redis.RedisError as exc:
-            raise QueueError(f"Redis failed ({exc}); check that redis-server is running, then try again.") from None
+            raise QueueError(
+                f"Redis failed ({exc}); check that redis-server is running, then try again."
+            ) from None
         info = {"status": status, **meta}
         if status == FAILED and not meta.get("error"):
             info["error"] = "Rendering failed on a worker; post the article again to retry."
@@ -144,8 +164,10 @@ class RenderQueue:
         if status == QUEUED and tried > 0 and not meta.get("error"):
             # Its worker stopped (killed, its machine lost, or it lost Redis) mid-render: RQ's
             # clean-up failed that try and queued the job again. Say so, rather than "rendering".
-            info["error"] = (f"The worker rendering this article stopped; it is queued again "
-                             f"(try {tried + 1} of {self.retries + 1}).")
+            info["error"] = (
+                f"The worker rendering this article stopped; it is queued again "
+                f"(try {tried + 1} of {self.retries + 1})."
+            )
         return info
 
     def requeue_abandoned(self) -> None:
@@ -162,7 +184,9 @@ class RenderQueue:
         try:
             return int(self.queue.count)
         except redis.RedisError as exc:
-            raise QueueError(f"Redis failed ({exc}); check that redis-server is running, then try again.") from None
+            raise QueueError(
+                f"Redis failed ({exc}); check that redis-server is running, then try again."
+            ) from None
 
     def workers(self) -> int:
         """Count the workers listening on the queue."""

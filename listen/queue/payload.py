@@ -38,7 +38,9 @@ def settings_from_payload(data: dict[str, Any], local: Settings) -> Settings:
     lexicon = fields.get("lexicon")
     if isinstance(lexicon, str):
         cache_dir = local.service.cache_dir
-        fields["lexicon"] = cache_dir / lexicon[len(IN_CACHE):] if lexicon.startswith(IN_CACHE) else Path(lexicon)
+        fields["lexicon"] = (
+            cache_dir / lexicon[len(IN_CACHE) :] if lexicon.startswith(IN_CACHE) else Path(lexicon)
+        )
     return Settings(RenderSettings(**fields), local.service)
 
 

@@ -55,8 +55,15 @@ def render_job(data: dict[str, Any]) -> dict[str, Any]:
         if renderer.cache.get_rendition(plan.key) is None:
             renderer.render_plan(plan, _meta_writer(job, str(local.service.cache_dir)))
         stored = renderer.cache.get_rendition(plan.key)
-        _webhooks(job, {"id": plan.key, "status": "ready",
-                        "duration_ms": stored.timings.get("duration_ms", 0) if stored else 0}, local)
+        _webhooks(
+            job,
+            {
+                "id": plan.key,
+                "status": "ready",
+                "duration_ms": stored.timings.get("duration_ms", 0) if stored else 0,
+            },
+            local,
+        )
         return {"id": plan.key}
     except ListenError as exc:
         if job is not None:
@@ -84,18 +91,23 @@ def _webhooks(job: Any, outcome: dict[str, Any], local: Settings) -> None:
         log.exception("could not queue the webhooks of %s", outcome["id"])
 
 
-def enqueue_deliveries(connection: Any, subscriptions: list[dict[str, str]], job: dict[str, Any],
-                       settings: ServiceSettings) -> None:
+def enqueue_deliveries(
+    connection: Any, subscriptions: list[dict[str, str]], job: dict[str, Any], settings: ServiceSettings
+) -> None:
     """Queue one delivery per webhook owed (listen/publish/webhooks.py); RQ retries a failed one after each wait."""
     from listen.publish.webhooks import event, retry_delays
 
     waits = [max(1, round(d)) for d in retry_delays(settings)]  # RQ counts whole seconds
     queue = rq.Queue(QUEUE_NAME, connection=connection, serializer=JSONSerializer)
     for sub in subscriptions:
-        queue.enqueue_call("listen.publish.webhooks.delivery_job", args=(sub["url"], event(job, sub["audio_url"]),
-                                                                 uuid.uuid4().hex),
-                           retry=Retry(max=len(waits), interval=waits), result_ttl=3600,
-                           failure_ttl=7 * 24 * 3600, description=f"webhook {job.get('id', '')[:12]}")
+        queue.enqueue_call(
+            "listen.publish.webhooks.delivery_job",
+            args=(sub["url"], event(job, sub["audio_url"]), uuid.uuid4().hex),
+            retry=Retry(max=len(waits), interval=waits),
+            result_ttl=3600,
+            failure_ttl=7 * 24 * 3600,
+            description=f"webhook {job.get('id', '')[:12]}",
+        )
 
 
 def _park(job: Any) -> None:
@@ -114,9 +126,13 @@ def _meta_writer(job: Any, cache_root: str) -> Any:
             return
         last[0] = now
         job.meta.update(
-            done=p.done, total=p.total, duration_ms=p.duration_ms, sentences=p.sentences[: p.done],
+            done=p.done,
+            total=p.total,
+            duration_ms=p.duration_ms,
+            sentences=p.sentences[: p.done],
             partial=os.path.relpath(p.partial_mp3, cache_root) if p.partial_mp3 else None,
-            sealed=p.done >= p.total, worker=socket.gethostname(),
+            sealed=p.done >= p.total,
+            worker=socket.gethostname(),
         )
         try:
             job.save_meta()
@@ -127,11 +143,14 @@ def _meta_writer(job: Any, cache_root: str) -> Any:
     return write
 
 
-def run_worker(settings: Settings, burst: bool = False, name: str | None = None,
-               heartbeat_s: float = HEARTBEAT_S) -> int:
+def run_worker(
+    settings: Settings, burst: bool = False, name: str | None = None, heartbeat_s: float = HEARTBEAT_S
+) -> int:
     """Render queued jobs until stopped (or, with burst, until the queue is empty)."""
     if not settings.service.redis_url:
-        raise QueueError("Set LISTEN_REDIS_URL (e.g. redis://127.0.0.1:6379/0) so the worker knows where the queue is.")
+        raise QueueError(
+            "Set LISTEN_REDIS_URL (e.g. redis://127.0.0.1:6379/0) so the worker knows where the queue is."
+        )
     connection = connect(settings.service.redis_url)
     renderer = Renderer(settings)
     _worker.update(settings=settings, renderer=renderer)
@@ -145,9 +164,14 @@ def run_worker(settings: Settings, burst: bool = False, name: str | None = None,
         # Redis answers. The job it had stays in RQ's started registry; when its heartbeats
         # have stopped, RQ's clean-up (this worker's or a web process's) puts it back on the queue.
         while True:
-            worker = worker_class([queue], connection=connection, serializer=JSONSerializer, name=name,
-                                  worker_ttl=max(20, int(heartbeat_s * 4)),
-                                  maintenance_interval=max(5, int(heartbeat_s * 2)))
+            worker = worker_class(
+                [queue],
+                connection=connection,
+                serializer=JSONSerializer,
+                name=name,
+                worker_ttl=max(20, int(heartbeat_s * 4)),
+                maintenance_interval=max(5, int(heartbeat_s * 2)),
+            )
             started = time.monotonic()
             try:
                 worker.work(burst=burst, with_scheduler=True, logging_level="INFO")

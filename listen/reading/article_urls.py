@@ -83,7 +83,9 @@ def _article_urls_at(url: str, settings: ServiceSettings, depth: int) -> list[st
     if kind == "sitemapindex" and depth < MAX_SITEMAP_DEPTH:
         expanded: list[str] = []
         for child in urls:
-            expanded.extend(_article_urls_at(child, settings, depth + 1) if _FEEDISH_RE.search(child) else [child])
+            expanded.extend(
+                _article_urls_at(child, settings, depth + 1) if _FEEDISH_RE.search(child) else [child]
+            )
         return expanded
     return urls if kind else [url]
 

@@ -100,7 +100,9 @@ def _repeated_short_texts(tree: etree._Element) -> set[str]:
     """
     seen: set[str] = set()
     repeated: set[str] = set()
-    for element in tree.xpath("//body//*[self::p or self::span or self::div or self::a][string-length(normalize-space()) < 40]"):
+    for element in tree.xpath(
+        "//body//*[self::p or self::span or self::div or self::a][string-length(normalize-space()) < 40]"
+    ):
         text = " ".join(element.text_content().split())
         if text in seen:
             repeated.add(text)
@@ -173,7 +175,11 @@ def _resplit(paragraphs: list[str], tree: etree._Element) -> list[str]:
         inside = [g for g in guides if len(g) < len(paragraph) and g in paragraph]
         # A long line, or one that holds two of the page's paragraphs, was glued together.
         glued = len(paragraph.split()) > 100 or len(inside) >= 2
-        out.extend(split_like(paragraph, inside) if glued and len(paragraph.split()) > _SHORT_PARAGRAPH else [paragraph])
+        out.extend(
+            split_like(paragraph, inside)
+            if glued and len(paragraph.split()) > _SHORT_PARAGRAPH
+            else [paragraph]
+        )
     return out
 
 
@@ -203,7 +209,36 @@ def _readability_paragraphs(tree: etree._Element) -> list[str]:
 _LINE_TAGS = frozenset(["p", "br", "li", "h2", "h3", "h4", "h5", "dd", "dt"])
 
 _INLINE = frozenset(
-    ["a", "b", "i", "em", "strong", "span", "font", "small", "u", "sup", "sub", "abbr", "time", "p", "h2", "h3", "h4", "h5", "li", "ul", "ol", "br", "cite", "q", "mark", "dd", "dt", "dl"]
+    [
+        "a",
+        "b",
+        "i",
+        "em",
+        "strong",
+        "span",
+        "font",
+        "small",
+        "u",
+        "sup",
+        "sub",
+        "abbr",
+        "time",
+        "p",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "li",
+        "ul",
+        "ol",
+        "br",
+        "cite",
+        "q",
+        "mark",
+        "dd",
+        "dt",
+        "dl",
+    ]
 )
 
 

@@ -13,7 +13,11 @@ from listen.text.months import MONTHS, spellings
 from listen.text.wordlists import word_list
 
 # An English month, written out or abbreviated: "March", "Sept.", "jan".
-_MONTH = "(" + "|".join(sorted({f.lower() for forms in spellings("en") for f in forms}, key=lambda f: (-len(f), f))) + r")\.?"
+_MONTH = (
+    "("
+    + "|".join(sorted({f.lower() for forms in spellings("en") for f in forms}, key=lambda f: (-len(f), f)))
+    + r")\.?"
+)
 
 _DATE_LINE = (
     r"((published|updated|posted|first published)( on)?\s*:?\s*)?((mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
@@ -30,11 +34,15 @@ def _patterns(name: str) -> str:
 
 # Lines dropped wherever they stand (data/labels.txt), a date line on its own among them:
 # "Tuesday 12 March 2024", "March 5, 2024, 10:42 a.m.", "12/03/2024".
-_LABEL_RE = re.compile(r"^\s*(?:" + _patterns("labels.txt") + "|" + _DATE_LINE + r")\s*[.:!]?\s*$", re.IGNORECASE)
+_LABEL_RE = re.compile(
+    r"^\s*(?:" + _patterns("labels.txt") + "|" + _DATE_LINE + r")\s*[.:!]?\s*$", re.IGNORECASE
+)
 # Section headers: the article body ends where one starts.
 _TAIL_RE = re.compile(r"^\s*(?:" + _patterns("tail_markers.txt") + r")\s*[.:!]?\s*$", re.IGNORECASE)
 # Sign-offs after which a page's closing furniture starts, when they come late.
-_LATE_TAIL_RE = re.compile(r"^\s*(?:" + _patterns("late_tail_markers.txt") + r")\s*[.:!?]?\s*$", re.IGNORECASE)
+_LATE_TAIL_RE = re.compile(
+    r"^\s*(?:" + _patterns("late_tail_markers.txt") + r")\s*[.:!?]?\s*$", re.IGNORECASE
+)
 
 # Phrases that make a short paragraph furniture wherever they stand in it.
 _FURNITURE_PHRASE_RE = re.compile(_patterns("furniture_phrases.txt"), re.IGNORECASE)
@@ -164,7 +172,11 @@ def _is_variant(line: str, headline: str) -> bool:
 
 # "Periodista de la sección de Sociedad, ...", "Reporter covering housing for ...":
 # a closing note that starts with the author's job, not with a name.
-_JOB_TITLES = r"(senior |staff |chief |political |science |freelance |contributing )?(" + _patterns("job_titles.txt") + ")"
+_JOB_TITLES = (
+    r"(senior |staff |chief |political |science |freelance |contributing )?("
+    + _patterns("job_titles.txt")
+    + ")"
+)
 _JOB_BIO_RE = re.compile(
     r"^"
     + _JOB_TITLES

@@ -148,7 +148,9 @@ def _prose_group(data: Any) -> list[str]:
                 items.setdefault(path[:at], set()).add(step)
     groups: dict[tuple, list[str]] = {}
     for path, text in found:
-        lists = [path[:at] for at, step in enumerate(path) if isinstance(step, int) and len(items[path[:at]]) > 1]
+        lists = [
+            path[:at] for at, step in enumerate(path) if isinstance(step, int) and len(items[path[:at]]) > 1
+        ]
         groups.setdefault(lists[-1] if lists else path, []).append(text)
     return max(groups.values(), key=lambda g: sum(len(s.split()) for s in g), default=[])
 
@@ -169,4 +171,8 @@ def _prose_strings(data: Any, path: tuple, key: str = ""):
 
 def _is_prose(text: str) -> bool:
     words = text.split()
-    return len(words) >= 6 and "://" not in text[:40] and bool(re.search(r"[.!?…:”\"’)]$", text) or len(words) >= 15)
+    return (
+        len(words) >= 6
+        and "://" not in text[:40]
+        and bool(re.search(r"[.!?…:”\"’)]$", text) or len(words) >= 15)
+    )

@@ -106,7 +106,9 @@ _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1:
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
-def _embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+def _embedded_ipv4(
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     """Return the IPv4 address an IPv6 one carries, if it carries one, so the IPv4 rules judge it.
 
     Packets to these reach the IPv4 address inside: ::ffff:10.0.0.1 (mapped),
@@ -262,12 +264,18 @@ class _Deadline:
         return timer
 
     def error(self, url: str) -> UpstreamError:
-        return UpstreamError(f"Cannot fetch {url}: the site did not send the page within {self.seconds:g} s. "
-                             "Check that the site is up, or paste the article's text.")
+        return UpstreamError(
+            f"Cannot fetch {url}: the site did not send the page within {self.seconds:g} s. "
+            "Check that the site is up, or paste the article's text."
+        )
 
 
-def _open(url: str, settings: ServiceSettings, deadline: _Deadline, conditions: dict[str, str] | None = None,
-          ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse, threading.Timer]:
+def _open(
+    url: str,
+    settings: ServiceSettings,
+    deadline: _Deadline,
+    conditions: dict[str, str] | None = None,
+) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse, threading.Timer]:
     """Send a GET to the checked, pinned address of one URL, guarded by the fetch's deadline
     (conditional, with If-None-Match and the like)."""
     scheme, host, port, address = _checked_target(url, settings)
@@ -306,7 +314,9 @@ def _content_type(response: http.client.HTTPResponse) -> tuple[str, str | None]:
     return media_type, charset
 
 
-def _read_body(response: http.client.HTTPResponse, url: str, settings: ServiceSettings, deadline: _Deadline) -> bytes:
+def _read_body(
+    response: http.client.HTTPResponse, url: str, settings: ServiceSettings, deadline: _Deadline
+) -> bytes:
     """Read the body in pieces, stopping at the size cap or the deadline."""
     limit = settings.max_fetch_bytes
     declared = response.headers.get("Content-Length", "")
@@ -333,9 +343,7 @@ def _read_body(response: http.client.HTTPResponse, url: str, settings: ServiceSe
 
 
 def _too_big(url: str, limit: int) -> str:
-    return (
-        f"{url} is larger than {limit / 1e6:.1f} MB; that is not an article page."
-    )
+    return f"{url} is larger than {limit / 1e6:.1f} MB; that is not an article page."
 
 
 def _sniffed_charset(body: bytes) -> str | None:
@@ -369,7 +377,9 @@ def _refuse_binary(text: str, url: str, media_type: str) -> None:
     real pages hold no NULs, few control characters and few undecodable bytes.
     """
     sample = text[:65536]
-    odd = sum(1 for ch in sample if ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f"))
+    odd = sum(
+        1 for ch in sample if ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    )
     if "\x00" in sample or odd > max(8, len(sample) // 100):
         raise FetchError(
             f"{url} says it is {media_type}, but what it sent is binary data, not text; "
@@ -377,15 +387,19 @@ def _refuse_binary(text: str, url: str, media_type: str) -> None:
         )
 
 
-def fetch(url: str, settings: ServiceSettings, etag: str | None = None, last_modified: str | None = None) -> Page:
+def fetch(
+    url: str, settings: ServiceSettings, etag: str | None = None, last_modified: str | None = None
+) -> Page:
     """Fetch a page safely, following up to five checked redirects.
 
     Given the ETag or Last-Modified of an earlier fetch, ask only for a changed page: an
     unchanged one comes back as a Page with not_modified set and no text.
     """
     current = url.strip()
-    conditions = {**({"If-None-Match": etag} if etag else {}),
-                  **({"If-Modified-Since": last_modified} if last_modified else {})}
+    conditions = {
+        **({"If-None-Match": etag} if etag else {}),
+        **({"If-Modified-Since": last_modified} if last_modified else {}),
+    }
     deadline = _Deadline(settings.fetch_deadline_s)
     for _hop in range(MAX_REDIRECTS + 1):
         if deadline.expired or time.monotonic() >= deadline.end:
@@ -393,8 +407,14 @@ def fetch(url: str, settings: ServiceSettings, etag: str | None = None, last_mod
         conn, response, timer = _open(current, settings, deadline, conditions)
         try:
             if response.status == 304 and conditions:
-                return Page(url=current, text="", content_type="", etag=etag, last_modified=last_modified,
-                            not_modified=True)
+                return Page(
+                    url=current,
+                    text="",
+                    content_type="",
+                    etag=etag,
+                    last_modified=last_modified,
+                    not_modified=True,
+                )
             if response.status in _REDIRECTS:
                 location = response.headers.get("Location")
                 if not location:
@@ -415,8 +435,14 @@ def fetch(url: str, settings: ServiceSettings, etag: str | None = None, last_mod
             body = _read_body(response, current, settings, deadline)
             text, charset = _decode(body, declared)
             _refuse_binary(text, current, media_type)
-            return Page(url=current, text=text, content_type=media_type, charset=charset,
-                        etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"))
+            return Page(
+                url=current,
+                text=text,
+                content_type=media_type,
+                charset=charset,
+                etag=response.headers.get("ETag"),
+                last_modified=response.headers.get("Last-Modified"),
+            )
         finally:
             timer.cancel()
             conn.close()

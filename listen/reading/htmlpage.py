@@ -17,14 +17,14 @@ from listen.text.language import detect_language
 __all__ = ["from_html"]
 
 
-def from_html(
-    html: str, source: str = "", url: str | None = None, language: str | None = None
-) -> Article:
+def from_html(html: str, source: str = "", url: str | None = None, language: str | None = None) -> Article:
     """Extract title, byline, date, site name, language and body paragraphs from a page."""
     tree = parse_page(html, source)
     doc = trafilatura_doc(tree, url)
     metadata = page_metadata(tree, doc)
-    metadata["headlines"], metadata["standfirst"] = header_texts(tree, metadata["title"], metadata["descriptions"])
+    metadata["headlines"], metadata["standfirst"] = header_texts(
+        tree, metadata["title"], metadata["descriptions"]
+    )
     paragraphs = body_paragraphs(tree, doc, metadata)
     if not paragraphs:
         raise InputError(

@@ -13,8 +13,16 @@ from listen.errors import InputError, UpstreamError
 from listen.reading.fetch import Page, fetch
 from listen.reading.plaintext import decode_text, from_text, too_big
 
-__all__ = ["address_in", "from_bytes", "from_html_text", "from_page", "from_pasted", "from_url", "load",
-           "looks_like_html"]
+__all__ = [
+    "address_in",
+    "from_bytes",
+    "from_html_text",
+    "from_page",
+    "from_pasted",
+    "from_url",
+    "load",
+    "looks_like_html",
+]
 
 # Comments and an XML declaration a saved page may start with ("<!-- saved from url=... -->").
 _PROLOGUE = re.compile(r"^(?:\s+|<!--.*?-->|<\?xml[^>]*>)+", re.S)
@@ -32,7 +40,9 @@ def looks_like_html(text: str) -> bool:
         return True
     if re.search(r"<(html|head|body)[\s>]", head):
         return True
-    blocks = re.findall(r"</?(?:p|div|article|section|main|h[1-6]|ul|ol|li|br|span|a|figure|header|table)[\s/>]", head)
+    blocks = re.findall(
+        r"</?(?:p|div|article|section|main|h[1-6]|ul|ol|li|br|span|a|figure|header|table)[\s/>]", head
+    )
     return head.startswith("<") and len(blocks) >= 3
 
 
@@ -79,7 +89,9 @@ def from_url(url: str, settings: Settings) -> Article:
 def from_page(page: Page, url: str, settings: Settings) -> Article:
     """Extract the article of a fetched page (`url` is the address it was asked for, its source)."""
     if page.is_feed:
-        raise InputError(f"{url} is a feed or sitemap, not an article; convert its articles with `listen batch {url} -o DIR`.")
+        raise InputError(
+            f"{url} is a feed or sitemap, not an article; convert its articles with `listen batch {url} -o DIR`."
+        )
     if page.is_html:
         # trafilatura, lxml and readability take a third of a second to import; text never needs them.
         from listen.reading.htmlpage import from_html

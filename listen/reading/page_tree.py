@@ -13,7 +13,16 @@ from lxml import etree
 
 from listen.errors import InputError
 
-__all__ = ["LIST_MARK", "PARSER", "copy_tree", "heading_texts", "parse_page", "split_lines", "total_words", "word_count"]
+__all__ = [
+    "LIST_MARK",
+    "PARSER",
+    "copy_tree",
+    "heading_texts",
+    "parse_page",
+    "split_lines",
+    "total_words",
+    "word_count",
+]
 
 LIST_MARK = re.compile(r"^\s*(?:[-•*]|\d{1,2}[.)])\s+")
 PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
@@ -41,7 +50,10 @@ def copy_tree(tree: etree._Element) -> etree._Element:
 
 def heading_texts(tree: etree._Element) -> set[str]:
     """Return the texts of the page's h2-h4 headings, lower case."""
-    return {" ".join(h.text_content().split()).lower() for h in tree.xpath("//body//*[self::h2 or self::h3 or self::h4]")}
+    return {
+        " ".join(h.text_content().split()).lower()
+        for h in tree.xpath("//body//*[self::h2 or self::h3 or self::h4]")
+    }
 
 
 def word_count(element: etree._Element) -> int:

@@ -144,4 +144,3 @@ def from_text(text: str, source: str = "", language: str | None = None) -> Artic
 
 # How many lines from the top a date line counts as the article's own date.
 _HEADER_LINES = 4
-

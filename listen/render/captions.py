@@ -24,7 +24,12 @@ def to_vtt(timings: dict[str, Any]) -> str:
     if timings.get("title"):
         lines[0] = "WEBVTT - " + " ".join(str(timings["title"]).split()).replace("-->", "→")
     for s in timings["sentences"]:
-        lines += [f"s{s['index']}", f"{_timestamp(s['start_ms'])} --> {_timestamp(s['end_ms'])}", _escape(s["text"]), ""]
+        lines += [
+            f"s{s['index']}",
+            f"{_timestamp(s['start_ms'])} --> {_timestamp(s['end_ms'])}",
+            _escape(s["text"]),
+            "",
+        ]
     return "\n".join(lines)
 
 

@@ -68,14 +68,20 @@ def render_piece(task: PieceTask) -> dict[str, Any]:
             position += samples.size
         speech.append([start, position])
     mp3 = encode_mp3(np.concatenate(audio).tobytes(), task.bitrate_kbps, task.quality)
-    layout = {"frames": count_frames(mp3), "pcm_samples": position, "speech": speech, "chunks": chunks,
-              "words": words}
+    layout = {
+        "frames": count_frames(mp3),
+        "pcm_samples": position,
+        "speech": speech,
+        "chunks": chunks,
+        "words": words,
+    }
     cache.put_piece(task.key, layout, mp3)
     return {**layout, "engine_calls": calls}
 
 
-def _render_chunk(task: PieceTask, cache: Cache, sentence: SentenceSpec, key: str,
-                  text: str) -> tuple[np.ndarray, list[list[int]] | None]:
+def _render_chunk(
+    task: PieceTask, cache: Cache, sentence: SentenceSpec, key: str, text: str
+) -> tuple[np.ndarray, list[list[int]] | None]:
     """Have the engine say one chunk, check it, trim, level and cache it with its word timings."""
     from listen.audio.chunk import check_plausible, level_and_fade, speech_bounds
     from listen.engines import get_engine
@@ -92,8 +98,15 @@ def _render_chunk(task: PieceTask, cache: Cache, sentence: SentenceSpec, key: st
     if spoken.words:
         # Word positions move with the silence trimmed off the front (levelling and
         # fading keep every sample where it is).
-        words = [[w.start, w.end, min(max(0, w.start_sample - cut), processed.size),
-                  min(max(0, w.end_sample - cut), processed.size)] for w in spoken.words]
+        words = [
+            [
+                w.start,
+                w.end,
+                min(max(0, w.start_sample - cut), processed.size),
+                min(max(0, w.end_sample - cut), processed.size),
+            ]
+            for w in spoken.words
+        ]
     put_chunk(cache, key, processed, words)
     return processed, words
 

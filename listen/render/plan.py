@@ -50,8 +50,9 @@ class Plan:
     key: str  # the rendition's key, also the article's id on the web
 
 
-def make_plan(article: Article, settings: RenderSettings,
-              on_piece: Callable[[Piece, Speaker], None] | None = None) -> Plan:
+def make_plan(
+    article: Article, settings: RenderSettings, on_piece: Callable[[Piece, Speaker], None] | None = None
+) -> Plan:
     """Work out the script and every cache key without rendering anything.
 
     on_piece(piece, speaker) hears of each piece as soon as its key is known, so a
@@ -73,7 +74,9 @@ def make_plan(article: Article, settings: RenderSettings,
             on_piece(pieces[-1], speaker)
     script = script_of(article, settings, sentences)
     key = cache_key(
-        kind="rendition", version=TIMINGS_VERSION, pieces=[p.key for p in pieces],
+        kind="rendition",
+        version=TIMINGS_VERSION,
+        pieces=[p.key for p in pieces],
         sentences=[[s.paragraph, s.text] for s in script.sentences],
         tags=[script.title, script.byline, script.site_name, script.date, script.source],
     )
@@ -95,10 +98,19 @@ def article_key(article: Article, settings: RenderSettings) -> str:
     article should not pay for that just to learn that its audio is ready.
     """
     lexicon = settings.lexicon
-    rules = hashlib.sha256(Path(lexicon).read_bytes()).hexdigest() if lexicon and Path(lexicon).is_file() else None
-    return cache_key(kind="article", article=asdict(article), settings=asdict(settings), lexicon=rules,
-                     engines={name: get_engine(name).version() for name in ENGINES},
-                     code=script_code_fingerprint())
+    rules = (
+        hashlib.sha256(Path(lexicon).read_bytes()).hexdigest()
+        if lexicon and Path(lexicon).is_file()
+        else None
+    )
+    return cache_key(
+        kind="article",
+        article=asdict(article),
+        settings=asdict(settings),
+        lexicon=rules,
+        engines={name: get_engine(name).version() for name in ENGINES},
+        code=script_code_fingerprint(),
+    )
 
 
 def _chunk_keyer(settings: RenderSettings, speaker: Speaker) -> Callable[[str], str]:
@@ -111,16 +123,28 @@ def _chunk_keyer(settings: RenderSettings, speaker: Speaker) -> Callable[[str], 
     s = settings
     engine = get_engine(speaker.engine)
     fixed = dict(
-        kind="chunk", engine=engine.name, engine_version=engine.version(speaker.voice), voice=speaker.voice,
-        rate=s.rate, sample_rate=SAMPLE_RATE, sample_format=SAMPLE_FORMAT,
-        processing=AUDIO_PROCESSING_VERSION, loudness=s.loudness_lufs, true_peak=s.true_peak_db,
+        kind="chunk",
+        engine=engine.name,
+        engine_version=engine.version(speaker.voice),
+        voice=speaker.voice,
+        rate=s.rate,
+        sample_rate=SAMPLE_RATE,
+        sample_format=SAMPLE_FORMAT,
+        processing=AUDIO_PROCESSING_VERSION,
+        loudness=s.loudness_lufs,
+        true_peak=s.true_peak_db,
         fade_ms=s.fade_ms,
     )
     return lambda text: cache_key(text=text, **fixed)
 
 
-def _place(settings: RenderSettings, pieces: list[Piece], before: Sentence | None, sentence: Sentence,
-           chunk_key: Callable[[str], str]) -> Piece | None:
+def _place(
+    settings: RenderSettings,
+    pieces: list[Piece],
+    before: Sentence | None,
+    sentence: Sentence,
+    chunk_key: Callable[[str], str],
+) -> Piece | None:
     """Add a sentence to the last piece or start a new one; return the piece this closes, if any.
 
     A piece is a paragraph, or a few of its sentences at a time. The first piece is
@@ -134,8 +158,12 @@ def _place(settings: RenderSettings, pieces: list[Piece], before: Sentence | Non
         _seal(settings, pieces[0])
         return pieces[0]
     current = pieces[-1]
-    if before and before.paragraph == sentence.paragraph \
-            and len(current.sentences) < SENTENCES_PER_PIECE and len(pieces) > 1:
+    if (
+        before
+        and before.paragraph == sentence.paragraph
+        and len(current.sentences) < SENTENCES_PER_PIECE
+        and len(pieces) > 1
+    ):
         current.sentences.append(sentence)
         current.chunk_keys.append(keys)
         return None
@@ -150,8 +178,12 @@ def _place(settings: RenderSettings, pieces: list[Piece], before: Sentence | Non
 def _seal(settings: RenderSettings, piece: Piece) -> None:
     """Give a finished piece its key."""
     piece.key = cache_key(
-        kind="piece", version=PIECE_VERSION, lead=piece.lead_pause_ms, chunks=piece.chunk_keys,
-        pauses=[settings.sentence_pause_ms, settings.clause_pause_ms], bitrate=settings.bitrate_kbps,
+        kind="piece",
+        version=PIECE_VERSION,
+        lead=piece.lead_pause_ms,
+        chunks=piece.chunk_keys,
+        pauses=[settings.sentence_pause_ms, settings.clause_pause_ms],
+        bitrate=settings.bitrate_kbps,
         quality=settings.mp3_compression_level,
     )
 
@@ -203,7 +235,9 @@ def _source_files(path: Path) -> list[Path]:
     """The .py and data files of a module or package, in a stable order; a missing one is a packaging bug."""
     if path.is_file():
         return [path]
-    files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    files = sorted(
+        p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    )
     if not files:
         raise RuntimeError(f"{path} is missing or holds no files: the script fingerprint would hash nothing")
     return files

@@ -147,20 +147,34 @@ class Renderer:
         self.pool.submit(self._task(piece, plan.speaker), outcomes)
         return self._wait_for_piece(piece, outcomes, {})[1], False
 
-    def render_plan(self, plan: Plan, progress: Callable[[Progress], None] | None = None,
-                    outcomes: queue.Queue[TaskOutcome] | None = None, submitted: set[str] | None = None) -> Rendition:
+    def render_plan(
+        self,
+        plan: Plan,
+        progress: Callable[[Progress], None] | None = None,
+        outcomes: queue.Queue[TaskOutcome] | None = None,
+        submitted: set[str] | None = None,
+    ) -> Rendition:
         """Render a plan made by `plan()`: missing pieces on the workers, then stitch and tag.
 
         Pieces already submitted (their keys in `submitted`, results to `outcomes`) are not
         submitted again.
         """
         # Pruning (the server's, in this process) must not delete what this render is about to read.
-        keys = [plan.key] + [p.key for p in plan.pieces] + [k for p in plan.pieces for ks in p.chunk_keys for k in ks]
+        keys = (
+            [plan.key]
+            + [p.key for p in plan.pieces]
+            + [k for p in plan.pieces for ks in p.chunk_keys for k in ks]
+        )
         with self.cache.using(keys):
             return self._render_plan(plan, progress, outcomes, submitted)
 
-    def _render_plan(self, plan: Plan, progress: Callable[[Progress], None] | None,
-                     outcomes: queue.Queue[TaskOutcome] | None, submitted: set[str] | None) -> Rendition:
+    def _render_plan(
+        self,
+        plan: Plan,
+        progress: Callable[[Progress], None] | None,
+        outcomes: queue.Queue[TaskOutcome] | None,
+        submitted: set[str] | None,
+    ) -> Rendition:
         outcomes = outcomes if outcomes is not None else queue.Queue()
         submitted = submitted if submitted is not None else set()
         cached = {p.key: None if p.key in submitted else self.cache.get_piece(p.key) for p in plan.pieces}
@@ -181,8 +195,16 @@ class Renderer:
                     out.flush()
                     timeline.add_piece(layout)
                     if progress:
-                        progress(Progress(plan.key, total, timeline.done, partial, timeline.timed_sentences(),
-                                          timeline.duration_ms))
+                        progress(
+                            Progress(
+                                plan.key,
+                                total,
+                                timeline.done,
+                                partial,
+                                timeline.timed_sentences(),
+                                timeline.duration_ms,
+                            )
+                        )
             timings = timeline.document(plan.key, plan.script)
             final = self.cache.temp_file(".mp3")
             # The partial file may still be streaming to a listener: tag a copy, never it.
@@ -198,7 +220,9 @@ class Renderer:
             if final is not None:
                 final.unlink(missing_ok=True)
         return _rendition(
-            stored, pieces_rendered=len(finished), script=plan.script,
+            stored,
+            pieces_rendered=len(finished),
+            script=plan.script,
             chunks_rendered=sum(o.result["engine_calls"] for o in finished.values()),
             engine_calls=sum(o.result["engine_calls"] + o.attempts - 1 for o in finished.values()),
         )
@@ -206,8 +230,14 @@ class Renderer:
     def _tail_size(self) -> int:
         return TAIL_PIECES_PER_WORKER * self.settings.service.engine_workers
 
-    def _submit(self, pieces: list[Piece], speaker: Speaker, outcomes: queue.Queue[TaskOutcome],
-                submitted: set[str], queued_before: int = 0) -> None:
+    def _submit(
+        self,
+        pieces: list[Piece],
+        speaker: Speaker,
+        outcomes: queue.Queue[TaskOutcome],
+        submitted: set[str],
+        queued_before: int = 0,
+    ) -> None:
         """Queue pieces for the workers in reading order; the article's last few longest first.
 
         In reading order, the stitcher can append each piece as it comes. But a long piece
@@ -226,17 +256,31 @@ class Renderer:
     def _task(self, piece: Piece, speaker: Speaker) -> PieceTask:
         s = self.settings.render
         sentences = tuple(
-            SentenceSpec(x.index, x.text, tuple(zip(keys, x.chunks))) for x, keys in zip(piece.sentences, piece.chunk_keys)
+            SentenceSpec(x.index, x.text, tuple(zip(keys, x.chunks)))
+            for x, keys in zip(piece.sentences, piece.chunk_keys)
         )
         chunks = sum(len(k) for k in piece.chunk_keys)
         return PieceTask(
-            piece.key, piece.lead_pause_ms, sentences, s.sentence_pause_ms, s.clause_pause_ms, speaker.voice, s.rate,
-            speaker.engine, str(self.cache.root), s.loudness_lufs, s.true_peak_db, s.fade_ms, s.bitrate_kbps,
-            s.mp3_compression_level, timeout=self.settings.service.chunk_timeout_s * chunks,
+            piece.key,
+            piece.lead_pause_ms,
+            sentences,
+            s.sentence_pause_ms,
+            s.clause_pause_ms,
+            speaker.voice,
+            s.rate,
+            speaker.engine,
+            str(self.cache.root),
+            s.loudness_lufs,
+            s.true_peak_db,
+            s.fade_ms,
+            s.bitrate_kbps,
+            s.mp3_compression_level,
+            timeout=self.settings.service.chunk_timeout_s * chunks,
         )
 
-    def _wait_for_piece(self, piece: Piece, outcomes: queue.Queue[TaskOutcome],
-                        finished: dict[str, TaskOutcome]) -> tuple[dict[str, Any], bytes]:
+    def _wait_for_piece(
+        self, piece: Piece, outcomes: queue.Queue[TaskOutcome], finished: dict[str, TaskOutcome]
+    ) -> tuple[dict[str, Any], bytes]:
         while piece.key not in finished:
             outcome = outcomes.get()
             finished[outcome.task.key] = outcome
@@ -263,7 +307,9 @@ class Renderer:
             "artist": script.byline or script.site_name,
             "album": script.site_name or "listen",
             "date": script.date[:10] if script.date else "",
-            "comment": f"Read aloud by listen from {script.source}" if script.source else "Read aloud by listen",
+            "comment": f"Read aloud by listen from {script.source}"
+            if script.source
+            else "Read aloud by listen",
         }
 
     # -- workers -------------------------------------------------------------------------------
@@ -297,7 +343,9 @@ def _describe(piece: Piece, outcome: TaskOutcome | None = None) -> str:
     if isinstance(exc, EngineError) and exc.sentence is not None:
         return f"sentence {exc.sentence + 1} ({_quote(exc.sentence_text)}): {exc.message}"
     first, last = piece.sentences[0], piece.sentences[-1]
-    where = f"sentence {first.index + 1}" if first is last else f"sentences {first.index + 1}-{last.index + 1}"
+    where = (
+        f"sentence {first.index + 1}" if first is last else f"sentences {first.index + 1}-{last.index + 1}"
+    )
     error = outcome.error if outcome else ""
     return f"{where} ({_quote(first.text)})" + (f": {error}" if error else "")
 
@@ -307,4 +355,6 @@ def _quote(text: str) -> str:
 
 
 def _rendition(stored: StoredRendition, **extra: Any) -> Rendition:
-    return Rendition(stored.key, stored.mp3, stored.vtt, stored.timings_path, stored.public_timings(), **extra)
+    return Rendition(
+        stored.key, stored.mp3, stored.vtt, stored.timings_path, stored.public_timings(), **extra
+    )

@@ -35,8 +35,10 @@ class Timeline:
         at = self.end + DECODER_OFFSET
         self.speech += [(at + a, at + b) for a, b in layout["speech"]]
         self.chunks += [[(at + a, at + b) for a, b in sentence] for sentence in layout["chunks"]]
-        self.words += [[[[a, b, at + s0, at + s1] for a, b, s0, s1 in chunk] for chunk in sentence]
-                       for sentence in layout["words"]]
+        self.words += [
+            [[[a, b, at + s0, at + s1] for a, b, s0, s1 in chunk] for chunk in sentence]
+            for sentence in layout["words"]
+        ]
         self.end += layout["frames"] * SAMPLES_PER_FRAME
 
     @property
@@ -54,9 +56,16 @@ class Timeline:
 
     def document(self, key: str, script: Script) -> dict[str, Any]:
         """The whole timings JSON of a finished rendition."""
-        return {"version": TIMINGS_VERSION, "id": key, "duration_ms": self.duration_ms,
-                "title": script.title, "source": script.source, "date": script.date,
-                "language": script.language, "sentences": self.timed_sentences()}
+        return {
+            "version": TIMINGS_VERSION,
+            "id": key,
+            "duration_ms": self.duration_ms,
+            "title": script.title,
+            "source": script.source,
+            "date": script.date,
+            "language": script.language,
+            "sentences": self.timed_sentences(),
+        }
 
 
 def ms(samples: int) -> int:
@@ -64,8 +73,13 @@ def ms(samples: int) -> int:
     return round(samples * 1000 / SAMPLE_RATE)
 
 
-def sentence_timings(sentences: list[Sentence], speech: list[tuple[int, int]], end: int,
-                     chunks: list[list[tuple[int, int]]], words: list[list[list[list[int]]]]) -> list[dict[str, Any]]:
+def sentence_timings(
+    sentences: list[Sentence],
+    speech: list[tuple[int, int]],
+    end: int,
+    chunks: list[list[tuple[int, int]]],
+    words: list[list[list[list[int]]]],
+) -> list[dict[str, Any]]:
     """Time each sentence from its speech; a boundary sits mid-pause, so sentences tile the audio.
 
     A sentence the engine read in several chunks also gets "parts": each chunk's time
@@ -78,8 +92,14 @@ def sentence_timings(sentences: list[Sentence], speech: list[tuple[int, int]], e
         start = 0 if i == 0 else (speech[i - 1][1] + a) // 2
         stop = end if i + 1 == len(speech) else (b + speech[i + 1][0]) // 2
         s = sentences[i]
-        entry = {"index": s.index, "paragraph": s.paragraph, "start_ms": ms(start), "end_ms": ms(stop),
-                 "text": s.text, "spoken": s.spoken}
+        entry = {
+            "index": s.index,
+            "paragraph": s.paragraph,
+            "start_ms": ms(start),
+            "end_ms": ms(stop),
+            "text": s.text,
+            "spoken": s.spoken,
+        }
         if len(chunks[i]) > 1:
             entry["parts"] = _parts(s, chunks[i], start, stop)
         timed_words = _words(s, words[i], start, stop)
@@ -108,15 +128,24 @@ def _words(sentence: Sentence, chunks: list[list[list[int]]], start: int, stop: 
                 out[-1]["end_ms"] = max(out[-1]["end_ms"], finish)
                 out[-1]["text_end"] = max(out[-1]["text_end"], found[1])
                 continue
-            out.append({"start_ms": begin, "end_ms": max(begin, finish), "text_start": found[0], "text_end": found[1]})
+            out.append(
+                {
+                    "start_ms": begin,
+                    "end_ms": max(begin, finish),
+                    "text_start": found[0],
+                    "text_end": found[1],
+                }
+            )
     return out
 
 
 def _parts(sentence: Sentence, chunks: list[tuple[int, int]], start: int, stop: int) -> list[dict[str, int]]:
     """Time each chunk of a long sentence, with the text it says; boundaries sit mid-pause."""
     bounds = [start] + [(before[1] + after[0]) // 2 for before, after in itertools.pairwise(chunks)] + [stop]
-    return [{"start_ms": ms(bounds[n]), "end_ms": ms(bounds[n + 1]), "text_start": a, "text_end": b}
-            for n, (a, b) in enumerate(sentence.chunk_ranges())]
+    return [
+        {"start_ms": ms(bounds[n]), "end_ms": ms(bounds[n + 1]), "text_start": a, "text_end": b}
+        for n, (a, b) in enumerate(sentence.chunk_ranges())
+    ]
 
 
 def chapters(timed: list[dict[str, Any]], duration_ms: int) -> list[tuple[int, int, str]]:
@@ -128,5 +157,7 @@ def chapters(timed: list[dict[str, Any]], duration_ms: int) -> list[tuple[int, i
             starts.append((s["start_ms"], " ".join(words[:8]) + (" …" if len(words) > 8 else "")))
     # An ID3 table of contents holds at most 255 entries: in longer articles, every n-th paragraph.
     starts = starts[:: -(-len(starts) // MAX_CHAPTERS)]
-    return [(start, starts[n + 1][0] if n + 1 < len(starts) else duration_ms, title)
-            for n, (start, title) in enumerate(starts)]
+    return [
+        (start, starts[n + 1][0] if n + 1 < len(starts) else duration_ms, title)
+        for n, (start, title) in enumerate(starts)
+    ]

@@ -48,7 +48,9 @@ def _resolve(path: str) -> Callable[[Any], Any]:
     return getattr(importlib.import_module(module), name)
 
 
-def _worker_main(conn: Connection, handler_path: str, initializer_path: str | None, initializer_arg: Any) -> None:
+def _worker_main(
+    conn: Connection, handler_path: str, initializer_path: str | None, initializer_arg: Any
+) -> None:
     """Run tasks from the pipe until told to stop; the engine lives in this process only."""
     # Engines print progress to stdout; the parent's stdout may be the CLI's output.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115
@@ -89,8 +91,9 @@ class _Slot:
             self.kill()
             parent, child = self.pool.context.Pipe()
             self.process = self.pool.context.Process(
-                target=_worker_main, args=(child, self.pool.handler, self.pool.initializer, self.pool.initializer_arg),
-                daemon=True
+                target=_worker_main,
+                args=(child, self.pool.handler, self.pool.initializer, self.pool.initializer_arg),
+                daemon=True,
             )
             self.process.start()
             child.close()
@@ -231,5 +234,11 @@ def engine_pool(size: int, timeout: float, engines: tuple[str, ...] = tuple(ENGI
 
     A task for another engine still works: its worker starts that engine on the task.
     """
-    return WorkerPool("listen.render.pieces:render_piece", size=size, timeout=timeout, initializer="listen.render.pieces:warm_up",
-                      initializer_arg=engines, preload=engine_modules(engines))
+    return WorkerPool(
+        "listen.render.pieces:render_piece",
+        size=size,
+        timeout=timeout,
+        initializer="listen.render.pieces:warm_up",
+        initializer_arg=engines,
+        preload=engine_modules(engines),
+    )

@@ -18,11 +18,18 @@ from listen.errors import InputError
 def espeak_to_ipa(mnemonics: str, voice: str = "en-us") -> str:
     """Ask espeak-ng (`--ipa` on "[[mnemonics]]") for the IPA of phoneme mnemonics in a voice's phoneme table."""
     try:
-        out = subprocess.run(["espeak-ng", "-q", "--ipa", "-v", voice, f"[[{mnemonics}]]"],
-                             capture_output=True, text=True, check=True, timeout=30).stdout
+        out = subprocess.run(
+            ["espeak-ng", "-q", "--ipa", "-v", voice, f"[[{mnemonics}]]"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout
     except (OSError, subprocess.SubprocessError) as exc:
-        raise InputError(f"Could not turn phonemes {mnemonics!r} into IPA with espeak-ng ({exc}); "
-                         "is espeak-ng installed? Or give the rule `ipa:` instead.") from None
+        raise InputError(
+            f"Could not turn phonemes {mnemonics!r} into IPA with espeak-ng ({exc}); "
+            "is espeak-ng installed? Or give the rule `ipa:` instead."
+        ) from None
     ipa = " ".join(out.split())
     if not ipa:
         raise InputError(f"espeak-ng gives no sound for phonemes {mnemonics!r}; check the rule's mnemonics.")

@@ -25,11 +25,14 @@ NORMALISED = ("en", "es", "de", "fr", "pt", "it")
 SUPPORTED = NORMALISED  # the name older callers use
 
 # Languages espeak-ng speaks (its `--voices` list, by ISO 639 code): the ones we accept and detect.
-LANGUAGES = (*NORMALISED, *"""
+LANGUAGES = (
+    *NORMALISED,
+    *"""
 af am an ar as az ba be bg bn bs ca cs cv cy da el eo et eu fa fi ga gd gn gu he hi hr ht hu hy ia
 id io is ja ka kk kl kn ko ku ky la lb lt lv mi mk ml mr ms mt my nb ne nl no om or pa pl qu ro ru
 sd si sk sl sq sr sv sw ta te th tk tn tr tt ug uk ur uz vi zh yue cmn
-""".split())
+""".split(),
+)
 
 # Frequent function words per language, chosen to tell apart the close pairs (data/stop_words.yaml).
 STOP_WORDS: dict[str, str] = word_table("listen.text", "stop_words.yaml")

@@ -79,8 +79,11 @@ class Rule:
     def speaks_in(self, phonemes: bool | str | None) -> bool:
         """Whether the rule has anything to say to an engine with this phoneme alphabet."""
         alphabet = "espeak" if phonemes is True else phonemes or None
-        return self.say is not None or (alphabet == "espeak" and bool(self.phonemes)) \
+        return (
+            self.say is not None
+            or (alphabet == "espeak" and bool(self.phonemes))
             or (alphabet == "ipa" and bool(self.phonemes or self.ipa))
+        )
 
 
 class Lexicon:
@@ -109,7 +112,9 @@ class Lexicon:
         try:
             data = json.loads(raw) if path.suffix.lower() == ".json" else yaml.load(raw, Loader=_YAML_LOADER)
         except (json.JSONDecodeError, yaml.YAMLError) as exc:
-            raise InputError(f"Lexicon file {path} is not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}") from None
+            raise InputError(
+                f"Lexicon file {path} is not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}"
+            ) from None
         return cls.from_data(data, source=str(path))
 
     @classmethod
@@ -120,7 +125,9 @@ class Lexicon:
         if data is None:
             data = []
         if not isinstance(data, list):
-            raise InputError(f"{source}: expected a list of rules (or {{rules: [...]}}), got {type(data).__name__}.")
+            raise InputError(
+                f"{source}: expected a list of rules (or {{rules: [...]}}), got {type(data).__name__}."
+            )
         return cls([_rule(entry, i + 1, source) for i, entry in enumerate(data)])
 
     @classmethod
@@ -144,8 +151,9 @@ class Lexicon:
         out.append(text[pos:])
         return "".join(out)
 
-    def edits(self, text: str, language: str = "en",
-              phonemes: bool | str | None = False) -> list[tuple[int, int, str]]:
+    def edits(
+        self, text: str, language: str = "en", phonemes: bool | str | None = False
+    ) -> list[tuple[int, int, str]]:
         """Say where the rules rewrite a text: (start, end, replacement), in order, never overlapping.
 
         Normalisation applies these itself, so it can map the spoken words back to the text.
@@ -187,7 +195,9 @@ def _rule(entry: object, number: int, source: str) -> Rule:
         raise InputError(f"{where}: each rule must be a mapping like {{match: DEA, say: D E A}}.")
     unknown = set(entry) - _KEYS
     if unknown:
-        raise InputError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(_KEYS))}.")
+        raise InputError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(_KEYS))}."
+        )
     match = entry.get("match")
     if not isinstance(match, str) or not match.strip():
         raise InputError(f"{where}: `match` must be a non-empty word, phrase or regex.")
@@ -200,17 +210,30 @@ def _rule(entry: object, number: int, source: str) -> Rule:
         raise InputError(f"{where} ({match!r}): give phonemes without [[ ]]; listen adds them.")
     for name, text in (("match", match), ("say", say), ("phonemes", phonemes), ("ipa", ipa)):
         if text is not None and not _is_unicode_text(text):
-            raise InputError(f"{where}: `{name}` holds a lone surrogate (half of a UTF-16 pair); write the character whole.")
+            raise InputError(
+                f"{where}: `{name}` holds a lone surrogate (half of a UTF-16 pair); write the character whole."
+            )
     language = entry.get("language")
     if language is not None and language not in LANGUAGES:
-        raise InputError(f"{where} ({match!r}): language must be one of {', '.join(LANGUAGES)}, not {language!r}.")
+        raise InputError(
+            f"{where} ({match!r}): language must be one of {', '.join(LANGUAGES)}, not {language!r}."
+        )
     for flag in ("case_sensitive", "regex"):
         if not isinstance(entry.get(flag, False), bool):
             raise InputError(f"{where} ({match!r}): `{flag}` must be true or false.")
-    rule = Rule(match=match, say=say, phonemes=phonemes, ipa=ipa, language=language,
-                case_sensitive=entry.get("case_sensitive", False), regex=entry.get("regex", False))
+    rule = Rule(
+        match=match,
+        say=say,
+        phonemes=phonemes,
+        ipa=ipa,
+        language=language,
+        case_sensitive=entry.get("case_sensitive", False),
+        regex=entry.get("regex", False),
+    )
     try:
         rule.pattern()
     except re.error as exc:
-        raise InputError(f"{where}: {match!r} is not a valid regex ({exc}); escape special characters.") from None
+        raise InputError(
+            f"{where}: {match!r} is not a valid regex ({exc}); escape special characters."
+        ) from None
     return rule

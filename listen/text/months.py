@@ -13,7 +13,9 @@ __all__ = ["MONTHS", "abbreviations", "spellings", "spellings_of_month"]
 _TABLE: dict[str, list[list[str]]] = word_table("listen.text", "months.yaml")
 
 # Each language's month names, January first, as written in running text.
-MONTHS: dict[str, list[str]] = {language: [forms[0] for forms in months] for language, months in _TABLE.items()}
+MONTHS: dict[str, list[str]] = {
+    language: [forms[0] for forms in months] for language, months in _TABLE.items()
+}
 
 
 def spellings(language: str) -> list[list[str]]:

@@ -38,8 +38,33 @@ ACRONYM_WORDS = {
 # Respellings for those of them espeak-ng says wrong as written ("Unesco" as "un-esco").
 ACRONYM_SAY = {"UNESCO": "Yoonesco", "FEMA": "Feema", "UEFA": "Yoo-aifa", "COVID": "Kohvid"}
 # ...and these are spelled out even though they look pronounceable.
-ACRONYM_LETTERS = {"DEA", "USA", "FBI", "CIA", "IMF", "EU", "UN", "UK", "US", "CEO", "NGO", "BBC", "CNN",
-                   "AP", "AFP", "OAS", "OECD", "NYPD", "LAPD", "IRS", "NBA", "NFL", "GOP", "DOJ", "WHO"}
+ACRONYM_LETTERS = {
+    "DEA",
+    "USA",
+    "FBI",
+    "CIA",
+    "IMF",
+    "EU",
+    "UN",
+    "UK",
+    "US",
+    "CEO",
+    "NGO",
+    "BBC",
+    "CNN",
+    "AP",
+    "AFP",
+    "OAS",
+    "OECD",
+    "NYPD",
+    "LAPD",
+    "IRS",
+    "NBA",
+    "NFL",
+    "GOP",
+    "DOJ",
+    "WHO",
+}
 # Time zones are said as letters, never as words ("CEST" is not "sest").
 # fmt: off
 TIME_ZONES = {"UTC", "GMT", "BST", "IST", "CET", "CEST", "EET", "EEST", "MSK", "EST", "EDT", "CST",
@@ -49,8 +74,37 @@ TIME_ZONES = {"UTC", "GMT", "BST", "IST", "CET", "CEST", "EET", "EEST", "MSK", "
 # fmt: on
 ACRONYM_LETTERS |= TIME_ZONES
 # Onsets English words may start with; an acronym starting otherwise is spelled ("NCAA").
-_ONSETS = {"bl", "br", "ch", "cl", "cr", "dr", "fl", "fr", "gl", "gr", "pl", "pr", "sc", "sh", "sk", "sl",
-           "sm", "sn", "sp", "st", "sw", "th", "tr", "tw", "wh", "wr", "kn", "ph", "qu"}
+_ONSETS = {
+    "bl",
+    "br",
+    "ch",
+    "cl",
+    "cr",
+    "dr",
+    "fl",
+    "fr",
+    "gl",
+    "gr",
+    "pl",
+    "pr",
+    "sc",
+    "sh",
+    "sk",
+    "sl",
+    "sm",
+    "sn",
+    "sp",
+    "st",
+    "sw",
+    "th",
+    "tr",
+    "tw",
+    "wh",
+    "wr",
+    "kn",
+    "ph",
+    "qu",
+}
 _VOWELS = set("AEIOUY")
 
 # fmt: off
@@ -62,8 +116,18 @@ TITLES_EN = {
     "Mt": "Mount", "Ft": "Fort", "Messrs": "Messieurs",
 }
 # fmt: on
-SUFFIXES_EN = {"Jr": "Junior", "Sr": "Senior", "Inc": "Incorporated", "Ltd": "Limited", "Corp": "Corporation",
-               "Co": "Company", "Bros": "Brothers", "Ave": "Avenue", "Blvd": "Boulevard", "Rd": "Road"}
+SUFFIXES_EN = {
+    "Jr": "Junior",
+    "Sr": "Senior",
+    "Inc": "Incorporated",
+    "Ltd": "Limited",
+    "Corp": "Corporation",
+    "Co": "Company",
+    "Bros": "Brothers",
+    "Ave": "Avenue",
+    "Blvd": "Boulevard",
+    "Rd": "Road",
+}
 # fmt: off
 PHRASES_EN = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus", "vs": "versus",
               "approx.": "approximately", "est.": "established", "dept.": "department", "cf.": "compare",
@@ -117,8 +181,9 @@ def to_spoken(sentence: str, language: str = "en") -> str:
     return to_spoken_with_map(sentence, language)[0]
 
 
-def to_spoken_with_map(sentence: str, language: str = "en", lexicon: Lexicon | None = None,
-                       phonemes: bool | str | None = False) -> tuple[str, list[Span]]:
+def to_spoken_with_map(
+    sentence: str, language: str = "en", lexicon: Lexicon | None = None, phonemes: bool | str | None = False
+) -> tuple[str, list[Span]]:
     """Say a sentence (after the lexicon's rules, if given) and map the result back to it.
 
     The spans (spoken_start, spoken_end, text_start, text_end) cover the spoken text in
@@ -193,11 +258,16 @@ def _links(t: MappedText, language: str) -> None:
     t.sub(r"(?<![\w.+-])([\w.+-]{1,64})@([\w-]{1,63}(?:\.[\w-]{1,63}){1,8})", email)
     t.sub(r"(?:https?://|www\.)\S*[^\s.,;:!?)\"'”’]", url)
     # A bare domain, with or without a path: "bbc.co.uk/news", "example.org".
-    t.sub(rf"(?<![\w@/.-])(?:[A-Za-z\d][A-Za-z\d-]{{0,62}}\.){{1,6}}(?:{_TLDS})(?:/\S*[^\s.,;:!?)\"'”’])?(?![\w/]|\.\w)",
-          url)
+    t.sub(
+        rf"(?<![\w@/.-])(?:[A-Za-z\d][A-Za-z\d-]{{0,62}}\.){{1,6}}(?:{_TLDS})(?:/\S*[^\s.,;:!?)\"'”’])?(?![\w/]|\.\w)",
+        url,
+    )
     # File paths: "/var/log/app", "docs/notes.txt".
-    t.sub(rf"(?<![\w./:])(?:/[A-Za-z_](?:[\w.-]{{0,40}}\w)?){{2,8}}(?![\w/])|(?<![\w./:@-])[A-Za-z_][\w-]{{0,40}}"
-          rf"(?:/[\w-]{{1,40}}){{0,6}}/[\w-]{{1,40}}\.(?:{_EXTENSIONS})(?![\w/])", lambda m: _said_file(m.group(0), language))
+    t.sub(
+        rf"(?<![\w./:])(?:/[A-Za-z_](?:[\w.-]{{0,40}}\w)?){{2,8}}(?![\w/])|(?<![\w./:@-])[A-Za-z_][\w-]{{0,40}}"
+        rf"(?:/[\w-]{{1,40}}){{0,6}}/[\w-]{{1,40}}\.(?:{_EXTENSIONS})(?![\w/])",
+        lambda m: _said_file(m.group(0), language),
+    )
 
 
 _TLDS = "com|org|net|gov|edu|int|info|io|co|uk|us|eu|de|fr|es|it|pt|br|mx|ar|bo|cl|pe|ca|au|in|jp|cn|ru|tv|me|ly|ai|news"
@@ -247,8 +317,18 @@ def _phrases(t: MappedText, language: str) -> None:
         t.sub(pattern, long)
 
 
-_WEEKDAYS = {"Mon": "Monday", "Tue": "Tuesday", "Tues": "Tuesday", "Wed": "Wednesday", "Thu": "Thursday",
-             "Thur": "Thursday", "Thurs": "Thursday", "Fri": "Friday", "Sat": "Saturday", "Sun": "Sunday"}
+_WEEKDAYS = {
+    "Mon": "Monday",
+    "Tue": "Tuesday",
+    "Tues": "Tuesday",
+    "Wed": "Wednesday",
+    "Thu": "Thursday",
+    "Thur": "Thursday",
+    "Thurs": "Thursday",
+    "Fri": "Friday",
+    "Sat": "Saturday",
+    "Sun": "Sunday",
+}
 _WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\.(?=,? (?:" + "|".join(MONTHS["en"]) + r"|\d))")
 
 
@@ -265,7 +345,7 @@ def _titles(t: MappedText, language: str) -> None:
     def saint_or_street(m: re.Match) -> str:
         after = m.group("after") or ""
         # The word before, looked up in a bounded window: "(\S+\s)?\bSt\." rescanned whole words (issue 15).
-        before = m.string[max(0, m.start() - 40):m.start()].split()
+        before = m.string[max(0, m.start() - 40) : m.start()].split()
         if after[:1].isupper() and not (before and before[-1][:1].isdigit()):
             return f"Saint {after}"
         end = "" if after else "."  # the abbreviation's dot was also the sentence's
@@ -321,8 +401,11 @@ def _pronounceable(word: str) -> bool:
         if consonant_run > 2:
             return False
     double_vowel = re.search(r"([aeiou])\1", lower) or re.search(r"[aeiou]{3}", lower)
-    return not double_vowel and not (lower[-1] not in "aeiouy" and lower[-2] not in "aeiouy"
-                                     and lower[-2:] not in {"rs", "rn", "rd", "ld", "nd", "nt", "st", "ps", "ks", "ts", "ns", "ms", "ls"})
+    return not double_vowel and not (
+        lower[-1] not in "aeiouy"
+        and lower[-2] not in "aeiouy"
+        and lower[-2:] not in {"rs", "rn", "rd", "ld", "nd", "nt", "st", "ps", "ks", "ts", "ns", "ms", "ls"}
+    )
 
 
 def _acronyms(t: MappedText) -> None:
@@ -353,7 +436,10 @@ def _letter_runs(t: MappedText) -> None:
 
     # Runs start only where a run starts (not after "X "), and are bounded: linear in the text.
     start = r"(?<![\w'])(?<![A-Z] )"
-    t.sub(rf"{start}(?:[A-Z] ){{1,15}}[A-Z](?![\w'])(?<=A)|{start}(?:[A-Z] ){{0,15}}A(?: [A-Z]){{1,15}}(?![\w'])", replace)
+    t.sub(
+        rf"{start}(?:[A-Z] ){{1,15}}[A-Z](?![\w'])(?<=A)|{start}(?:[A-Z] ){{0,15}}A(?: [A-Z]){{1,15}}(?![\w'])",
+        replace,
+    )
 
 
 def _roman_value(numeral: str) -> int | None:

@@ -171,16 +171,18 @@ _CODES = {
     "MXN": "MXN", "ZAR": "ZAR", "PLN": "PLN",
 }
 # fmt: on
-_CURRENCIES.update({
-    "CHF": ("Swiss franc", "Swiss francs", "centime", "centimes"),
-    "CNY": ("yuan", "yuan", "fen", "fen"),
-    "SEK": ("Swedish krona", "Swedish kronor", "ore", "ore"),
-    "NOK": ("Norwegian krone", "Norwegian kroner", "ore", "ore"),
-    "DKK": ("Danish krone", "Danish kroner", "ore", "ore"),
-    "MXN": ("Mexican peso", "Mexican pesos", "centavo", "centavos"),
-    "ZAR": ("rand", "rand", "cent", "cents"),
-    "PLN": ("zloty", "zloty", "grosz", "groszy"),
-})
+_CURRENCIES.update(
+    {
+        "CHF": ("Swiss franc", "Swiss francs", "centime", "centimes"),
+        "CNY": ("yuan", "yuan", "fen", "fen"),
+        "SEK": ("Swedish krona", "Swedish kronor", "ore", "ore"),
+        "NOK": ("Norwegian krone", "Norwegian kroner", "ore", "ore"),
+        "DKK": ("Danish krone", "Danish kroner", "ore", "ore"),
+        "MXN": ("Mexican peso", "Mexican pesos", "centavo", "centavos"),
+        "ZAR": ("rand", "rand", "cent", "cents"),
+        "PLN": ("zloty", "zloty", "grosz", "groszy"),
+    }
+)
 # fmt: off
 _CURRENCY_WORDS = {
     "es": {"$": ("dólar", "dólares"), "€": ("euro", "euros"), "£": ("libra", "libras")},
@@ -205,8 +207,18 @@ _SCALES = {
 # fmt: on
 _SCALE_RE = "|".join(re.escape(k) for k in sorted(_SCALES, key=len, reverse=True))
 # Capital scale letters count only written against the number ("$7M", "€1.2B"): "$5 M" is not a scale.
-_UPPER_SCALES = {"K": "thousand", "M": "million", "MN": "million", "Mn": "million", "B": "billion",
-                 "BN": "billion", "Bn": "billion", "T": "trillion", "TN": "trillion", "Tn": "trillion"}
+_UPPER_SCALES = {
+    "K": "thousand",
+    "M": "million",
+    "MN": "million",
+    "Mn": "million",
+    "B": "billion",
+    "BN": "billion",
+    "Bn": "billion",
+    "T": "trillion",
+    "TN": "trillion",
+    "Tn": "trillion",
+}
 # fmt: off
 _SCALE_WORDS = {
     "es": {"thousand": "mil", "million": "millones", "billion": "mil millones", "trillion": "billones"},
@@ -250,15 +262,46 @@ UNITS = {
 }
 # fmt: on
 # Units in capitals ("5KM", "100 MPH") read as the unit they shout; only those that cannot be something else.
-UNITS.update({unit.upper(): UNITS[unit] for unit in ("km", "kg", "kph", "mph", "km/h", "cm", "mm", "ml", "mg",
-                                                      "lbs", "lb", "oz", "kcal", "kWh")})
-UNITS.update({"Km": UNITS["km"], "Kg": UNITS["kg"], "KMH": UNITS["km/h"], "Kbps": UNITS["kbps"],
-              "MBPS": UNITS["Mbps"], "GBPS": UNITS["Gbps"]})
+UNITS.update(
+    {
+        unit.upper(): UNITS[unit]
+        for unit in (
+            "km",
+            "kg",
+            "kph",
+            "mph",
+            "km/h",
+            "cm",
+            "mm",
+            "ml",
+            "mg",
+            "lbs",
+            "lb",
+            "oz",
+            "kcal",
+            "kWh",
+        )
+    }
+)
+UNITS.update(
+    {
+        "Km": UNITS["km"],
+        "Kg": UNITS["kg"],
+        "KMH": UNITS["km/h"],
+        "Kbps": UNITS["kbps"],
+        "MBPS": UNITS["Mbps"],
+        "GBPS": UNITS["Gbps"],
+    }
+)
 _FRACTIONS = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅛": (1, 8)}
 # Months as news writes them: "March", "MARCH", "Mar", "Mar.", "MAR", "Sept." (not "may" or "mar" in lower case).
-_MONTH_RE = "(?P<month>(?:" + "|".join(sorted({n for m in MONTHS["en"] for n in (m, m.upper())}, key=len,
-                                               reverse=True)) + ")(?![\\w])|(?:" + "|".join(
-    sorted({n for m in abbreviations("en") for n in (m, m.upper())}, key=len, reverse=True)) + r")(?![\w])\.?)"
+_MONTH_RE = (
+    "(?P<month>(?:"
+    + "|".join(sorted({n for m in MONTHS["en"] for n in (m, m.upper())}, key=len, reverse=True))
+    + ")(?![\\w])|(?:"
+    + "|".join(sorted({n for m in abbreviations("en") for n in (m, m.upper())}, key=len, reverse=True))
+    + r")(?![\w])\.?)"
+)
 
 
 def _say(value: str, language: str) -> str:
@@ -266,8 +309,11 @@ def _say(value: str, language: str) -> str:
     number = parse_number(value, language)
     if isinstance(number, float) and not number.is_integer():
         sep = "." if language == "en" else ","
-        return decimal(value.replace(",", "") if language == "en" else value.replace(".", ""), language) \
-            if sep in value else cardinal(number, language)
+        return (
+            decimal(value.replace(",", "") if language == "en" else value.replace(".", ""), language)
+            if sep in value
+            else cardinal(number, language)
+        )
     return cardinal(number, language)
 
 
@@ -278,7 +324,7 @@ def _month_number(name: str) -> int:
 
 def word_before(m: re.Match, reach: int = 40) -> str:
     """The word just before a match, lower-cased, looking back a bounded stretch (linear time)."""
-    words = m.string[max(0, m.start() - reach):m.start()].split()
+    words = m.string[max(0, m.start() - reach) : m.start()].split()
     return words[-1].lower().strip("(\"'“‘,:") if words else ""
 
 
@@ -305,7 +351,11 @@ def _money(m: re.Match, language: str) -> str:
         words = _say(amount, language)
         if scale:
             scale_word = _SCALE_WORDS[language].get(_SCALES[scale], _SCALES[scale])
-            return f"{words} {scale_word} de {many}" if language in ("es", "pt") else f"{words} {scale_word} {many}"
+            return (
+                f"{words} {scale_word} de {many}"
+                if language in ("es", "pt")
+                else f"{words} {scale_word} {many}"
+            )
         whole, sep, cents = amount.rpartition(",") if "," in amount else (amount, "", "")
         if sep and len(cents) == 2 and int(cents):
             units = int(whole.replace(".", "") or 0)
@@ -313,7 +363,9 @@ def _money(m: re.Match, language: str) -> str:
             return money + f"{cardinal(int(cents), language)} {_CENTS[language]}"
         return f"{words} {one if parse_number(amount, language) == 1 else many}"
     one, many, sub_one, sub_many = _CURRENCIES[symbol]
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})*,\d\d", amount):  # "€12,50": a decimal comma, written the European way
+    if re.fullmatch(
+        r"\d{1,3}(?:\.\d{3})*,\d\d", amount
+    ):  # "€12,50": a decimal comma, written the European way
         amount = amount.replace(".", "").replace(",", ".")
     if scale:
         return f"{_say(amount, language)} {_SCALES[scale]} {many}"
@@ -331,7 +383,7 @@ def _money(m: re.Match, language: str) -> str:
 
 
 def _meridiem(m: re.Match, language: str) -> str:
-    """"p.m.", "PM", "a.m" after a time: said as letters (espeak pauses after "p.m." before a capital)."""
+    """ "p.m.", "PM", "a.m" after a time: said as letters (espeak pauses after "p.m." before a capital)."""
     pm = m.group("ampm")[0] in "pP"
     said = (" P M" if pm else " eigh M") if language == "en" else (" p.m." if pm else " a.m.")
     if m.group("dash"):  # "10 a.m.-4 p.m."
@@ -360,8 +412,9 @@ def _time(m: re.Match, language: str) -> str:
     return spoken
 
 
-def _date_words(day: int, month: int, year_text: str | None, language: str, day_first: bool = False,
-                the: str = "the ") -> str:
+def _date_words(
+    day: int, month: int, year_text: str | None, language: str, day_first: bool = False, the: str = "the "
+) -> str:
     """Say a date: "March third, twenty twenty-six", or day first "the third of March, twenty twenty-six"."""
     name = MONTHS[language][month - 1]
     if language == "en":
@@ -492,8 +545,9 @@ def paired(text: str, language: str = "en") -> str:
     if text.startswith("0") and len(text) > 1:
         return digits(text, language)
     if len(text) in (3, 4) and language == "en" and not text.endswith("000"):
-        return _n2w(int(text), "en", to="year") if text[-2:] != "00" else \
-            f"{cardinal(int(text[:-2]))} hundred"
+        return (
+            _n2w(int(text), "en", to="year") if text[-2:] != "00" else f"{cardinal(int(text[:-2]))} hundred"
+        )
     return cardinal(int(text), language)
 
 
@@ -518,8 +572,11 @@ def _ordinal(m: re.Match, language: str) -> str:
 
 def _era(m: re.Match, language: str) -> str:
     """44 BC, 410 AD, AD 79: the number is a year ("four ten")."""
-    return f"{year(int(m.group('n')), language)} {m.group('era')}" if m.group("n") else \
-        f"{m.group('era2')} {year(int(m.group('n2')), language)}"
+    return (
+        f"{year(int(m.group('n')), language)} {m.group('era')}"
+        if m.group("n")
+        else f"{m.group('era2')} {year(int(m.group('n2')), language)}"
+    )
 
 
 def _german_day(m: re.Match, language: str) -> str:
@@ -539,14 +596,18 @@ def _ip(m: re.Match, language: str) -> str:
     """10.0.0.1 "ten dot zero dot zero dot one"; a part of three digits digit by digit ("one nine two")."""
     if any(int(part) > 255 for part in m.groups()):
         return m.group(0)
-    parts = (digits(part, language) if len(part) == 3 else cardinal(int(part), language) for part in m.groups())
+    parts = (
+        digits(part, language) if len(part) == 3 else cardinal(int(part), language) for part in m.groups()
+    )
     return f" {WORDS[language]['dot']} ".join(parts)
 
 
 # Words after which a number is a code read digit by digit ("card ending in 4242", "PIN 0451", "zip code 02139").
-_CODE_CUES = (r"(?i:ending in|ends in|ending|code|codes|zip|zipcode|postcode|postal code|pin|passcode|password"
-              r"|account(?: number| no\.)?|card number|serial(?: number)?|tracking number|order(?: number| no\.)"
-              r"|reference number|confirmation number|id number)|ID")
+_CODE_CUES = (
+    r"(?i:ending in|ends in|ending|code|codes|zip|zipcode|postcode|postal code|pin|passcode|password"
+    r"|account(?: number| no\.)?|card number|serial(?: number)?|tracking number|order(?: number| no\.)"
+    r"|reference number|confirmation number|id number)|ID"
+)
 # fmt: off
 _PER = {"s": "second", "sec": "second", "h": "hour", "hr": "hour", "hour": "hour", "d": "day", "day": "day",
         "wk": "week", "week": "week", "mo": "month", "month": "month", "yr": "year", "year": "year",
@@ -559,8 +620,10 @@ _PER_RE = "|".join(sorted(_PER, key=len, reverse=True))
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _CURRENCY_SYMBOL = r"US\$|NZ\$|HK\$|C\$|A\$|S\$|R\$|(?<![\w])Rs\.?(?=\s?\d)|[$€£¥₹₩₽₺₦₱₪]"
 _CODE_RE = "|".join(_CODES)
-_MONEY_SCALE = rf"(?:(?P<uscale>{'|'.join(sorted(_UPPER_SCALES, key=len, reverse=True))})(?![\w'])" \
-               rf"|\s?(?P<scale>{_SCALE_RE})(?!\w))"
+_MONEY_SCALE = (
+    rf"(?:(?P<uscale>{'|'.join(sorted(_UPPER_SCALES, key=len, reverse=True))})(?![\w'])"
+    rf"|\s?(?P<scale>{_SCALE_RE})(?!\w))"
+)
 
 # (pattern, replacement) in the order they must run: the specific before the general.
 # fmt: off
@@ -665,10 +728,35 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
 # fmt: on
 
 
-_YEAR_CUES = {"in", "after", "since", "before", "by", "until", "till", "from", "around", "circa", "c.", "ca.",
-              "year", "during", "en", "desde", "im", "seit", "dans", "depuis", "em", "nel", "dal"}
-_NOT_COUNTED = ("and|or|but|to|when|until|while|where|that|which|the|an?|as|with|under|by|in|on|at|for|from|after"
-                "|before|during|is|was|were|had|has|he|she|it|they|we|ad|bc|ce|bce")
+_YEAR_CUES = {
+    "in",
+    "after",
+    "since",
+    "before",
+    "by",
+    "until",
+    "till",
+    "from",
+    "around",
+    "circa",
+    "c.",
+    "ca.",
+    "year",
+    "during",
+    "en",
+    "desde",
+    "im",
+    "seit",
+    "dans",
+    "depuis",
+    "em",
+    "nel",
+    "dal",
+}
+_NOT_COUNTED = (
+    "and|or|but|to|when|until|while|where|that|which|the|an?|as|with|under|by|in|on|at|for|from|after"
+    "|before|during|is|was|were|had|has|he|she|it|they|we|ad|bc|ce|bce"
+)
 _COUNT_AFTER = re.compile(rf"\s+(?!(?:{_NOT_COUNTED})\b)[a-z]")  # "in 1066 votes" is a count
 
 

@@ -22,13 +22,36 @@ _PHONE_CUES = {"call", "calls", "called", "calling", "dial", "dials", "dialed", 
                "number", "reach", "contact", "ring", "at"}
 # fmt: on
 # Before an emergency number: "call 911"; after it: "a 911 call", "999 operators".
-_EMERGENCY_BEFORE = {"call", "calls", "called", "calling", "dial", "dials", "dialed", "dialled", "dialing",
-                     "dialling", "ring", "rang", "phoned", "to"}
-_EMERGENCY_AFTER = re.compile(r"\s+(?:call|calls|caller|callers|dispatcher|dispatchers|operator|operators"
-                              r"|center|centre|centers|centres|line|lines|system|service|services)\b")
+_EMERGENCY_BEFORE = {
+    "call",
+    "calls",
+    "called",
+    "calling",
+    "dial",
+    "dials",
+    "dialed",
+    "dialled",
+    "dialing",
+    "dialling",
+    "ring",
+    "rang",
+    "phoned",
+    "to",
+}
+_EMERGENCY_AFTER = re.compile(
+    r"\s+(?:call|calls|caller|callers|dispatcher|dispatchers|operator|operators"
+    r"|center|centre|centers|centres|line|lines|system|service|services)\b"
+)
 # Said before a country code and an extension, per language.
 _PLUS = {"en": "plus", "es": "más", "de": "plus", "fr": "plus", "pt": "mais", "it": "più"}
-_EXTENSION = {"en": "extension", "es": "extensión", "de": "Durchwahl", "fr": "poste", "pt": "ramal", "it": "interno"}
+_EXTENSION = {
+    "en": "extension",
+    "es": "extensión",
+    "de": "Durchwahl",
+    "fr": "poste",
+    "pt": "ramal",
+    "it": "interno",
+}
 _TOLL_FREE = {"800": "eight hundred"}  # 888, 877, ... are said digit by digit
 
 
@@ -39,7 +62,7 @@ def _digits(text: str, language: str) -> str:
 
 def _word_before(m: re.Match) -> str:
     # A bounded look back: slicing the whole text before every match would be quadratic.
-    words = m.string[max(0, m.start() - 40):m.start()].split()
+    words = m.string[max(0, m.start() - 40) : m.start()].split()
     return words[-1].lower().strip("(\"'“‘,:") if words else ""
 
 
@@ -67,7 +90,11 @@ def _toll_free(m: re.Match, language: str) -> str:
     one = m.group("one") or ""
     # "1-800-..." runs on as "one eight hundred"; "+1 800 ..." is a country code, a group of its own.
     country = f"{_PLUS[language]} {_digits('1', language)}, " if one.startswith("+") else ""
-    head = country + (_digits("1", language) + " " if one and not country else "") + (spoken or _digits(area, language))
+    head = (
+        country
+        + (_digits("1", language) + " " if one and not country else "")
+        + (spoken or _digits(area, language))
+    )
     return ", ".join([head] + [_digits(g, language) for g in rest])
 
 

@@ -92,8 +92,12 @@ class Script:
         }
 
 
-def build_script(article: Article, settings: RenderSettings, lexicon: Lexicon | None = None,
-                 phonemes: bool | str | None = False) -> Script:
+def build_script(
+    article: Article,
+    settings: RenderSettings,
+    lexicon: Lexicon | None = None,
+    phonemes: bool | str | None = False,
+) -> Script:
     """Turn an article into sentences with spoken forms and engine chunks.
 
     `phonemes` is the engine's phoneme alphabet ("espeak" or True, "ipa", or None):
@@ -120,8 +124,12 @@ def script_of(article: Article, settings: RenderSettings, sentences: list[Senten
     )
 
 
-def iter_sentences(article: Article, settings: RenderSettings, lexicon: Lexicon | None = None,
-                   phonemes: bool | str | None = False) -> Iterator[Sentence]:
+def iter_sentences(
+    article: Article,
+    settings: RenderSettings,
+    lexicon: Lexicon | None = None,
+    phonemes: bool | str | None = False,
+) -> Iterator[Sentence]:
     """Yield the script's sentences one by one, so rendering can start before the last is said."""
     # Imported here: NLTK alone costs ~0.3 s, and finding an unchanged article's
     # rendition (render.py's fast path) needs this module's types, not its work.
@@ -170,7 +178,9 @@ def intro_sentences(article: Article, with_details: bool) -> list[str]:
     lines = [article.title] if article.title else []
     if with_details:
         if article.byline:
-            lines.append(article.byline if article.byline.lower().startswith("by ") else f"By {article.byline}.")
+            lines.append(
+                article.byline if article.byline.lower().startswith("by ") else f"By {article.byline}."
+            )
         details = ", ".join(x for x in (article.site_name, _spoken_date(article.date)) if x)
         if details:
             lines.append(details + ".")

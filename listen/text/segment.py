@@ -137,8 +137,20 @@ LIST_MARKER = re.compile(r"^(?:\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.
 ITEM_MARKER = re.compile(r"^(?:\((?P<paren>\w{1,4})\)|(?P<close>\w{1,4})\)|(?P<dot>\w{1,4})\.)$")
 SHORT_ABBREVIATION = re.compile(r"^[^\W\d_]{1,3}\.$")  # "EE.", "UU.", "z.", "B.", "т."
 LABEL = re.compile(r"^(?:[" + BULLETS + r"]\s*)?(?:[^\W\d_]+\s+)?\d+[.)]$")  # "• Step 3." heading an item
-ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
-         "xi": 11, "xii": 12}
+ROMAN = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "vi": 6,
+    "vii": 7,
+    "viii": 8,
+    "ix": 9,
+    "x": 10,
+    "xi": 11,
+    "xii": 12,
+}
 REFERENCE_WORDS = set(_TABLES["reference_words"])
 CONJUNCTIONS = set(_TABLES["conjunctions"])
 WORD = re.compile(r"\S+")
@@ -227,12 +239,14 @@ class _Splitter:
                 if self._decide_with_punkt(cand):
                     self._cut(cand.end, cand.next_start, i + 1)
             elif i == self.citation_end and i + 1 < len(self.words) and _opens(self._word(i + 1)):
-                self._cut(we, self.words[i + 1][0], i + 1)  # '"... stand." (Doe v. Roe) Lawyers': the citation ends here
-        self.sentences.append(self.text[self.start:])
+                self._cut(
+                    we, self.words[i + 1][0], i + 1
+                )  # '"... stand." (Doe v. Roe) Lawyers': the citation ends here
+        self.sentences.append(self.text[self.start :])
         return [s.strip() for s in self.sentences if s.strip()]
 
     def _cut(self, end: int, next_start: int, next_word: int) -> None:
-        self.sentences.append(self.text[self.start:end])
+        self.sentences.append(self.text[self.start : end])
         self.start, self.first_word = next_start, next_word
 
     def _word(self, i: int) -> str:
@@ -248,7 +262,7 @@ class _Splitter:
         word = self.text[ws:we]
         if "..." in word or "…" in word:
             for m in ELLIPSIS.finditer(word):
-                rest = word[m.end():m.end() + 2]
+                rest = word[m.end() : m.end() + 2]
                 if len(rest) == 2 and rest[0].isupper() and rest[1].islower() and ws + m.end() > self.start:
                     self._cut(ws + m.end(), ws + m.end(), i)
         if not any(mark in word for mark in CJK_TERMINALS):
@@ -258,7 +272,11 @@ class _Splitter:
             if after >= we:
                 break  # the mark ends the word: an ordinary candidate
             nxt = self.text[after]
-            if ("!" in m.group() or "?" in m.group()) and not any(mark in m.group() for mark in CJK_TERMINALS) and ord(nxt) < 0x2E80:
+            if (
+                ("!" in m.group() or "?" in m.group())
+                and not any(mark in m.group() for mark in CJK_TERMINALS)
+                and ord(nxt) < 0x2E80
+            ):
                 continue  # "x.com/?q=1": an ASCII mark splits only before CJK text
             if m.group()[-1] in "」』" and nxt in "とっ":
                 continue  # 「必ず実行する。」と述べた: the quote goes on into the sentence
@@ -275,14 +293,22 @@ class _Splitter:
         word = _without_footnote(self.text[ws:we])  # 'in 1850.[2] It grew'
         j = ws + len(word.rstrip(CLOSERS))
         k = ws + len(self.text[ws:j].rstrip(TERMINALS + CJK_TERMINALS))
-        greek_question = self.language == "el" and self.text[j - 1:j] in GREEK_QUESTION
+        greek_question = self.language == "el" and self.text[j - 1 : j] in GREEK_QUESTION
         if k == j and not greek_question:
             return None
         if greek_question:
             k = j - 1
         end = ws + len(word)
-        return _Candidate(end=we, next_start=self.words[i + 1][0], punct=self.text[k:j], close=self.text[j:end],
-                          word=self.text[ws:end], next_word=self._word(i + 1), index=i, footnote=end < we)
+        return _Candidate(
+            end=we,
+            next_start=self.words[i + 1][0],
+            punct=self.text[k:j],
+            close=self.text[j:end],
+            word=self.text[ws:end],
+            next_word=self._word(i + 1),
+            index=i,
+            footnote=end < we,
+        )
 
     def _decide_with_punkt(self, cand: _Candidate) -> bool:
         verdict = self._decide(cand)
@@ -292,14 +318,14 @@ class _Splitter:
             return _general(cand, EXTRA_ABBREVIATIONS.get(self.language, set()))
         # Punkt decides from the word and the next one alone, so ask it about just those.
         ws = self.words[cand.index][0]
-        window = self.text[ws:self.words[cand.index + 1][1]]
+        window = self.text[ws : self.words[cand.index + 1][1]]
         return any(s == cand.next_start - ws for s, _ in self.tokenizer.span_tokenize(window))
 
     def _sentence_so_far(self, cand: _Candidate, max_words: int) -> str | None:
         """The sentence up to this candidate, when it has at most max_words words (else None)."""
         if cand.index - self.first_word >= max_words:
             return None
-        return self.text[self.start:cand.end].strip()
+        return self.text[self.start : cand.end].strip()
 
     def _decide(self, cand: _Candidate) -> bool | None:
         """Say whether a candidate ends the sentence; None leaves it to Punkt or the general rule."""
@@ -345,7 +371,7 @@ class _Splitter:
         for j in range(cand.index + 1, min(cand.index + 1 + CITATION_WORDS, len(self.words))):
             word = self._word(j).rstrip(".")
             if word.endswith(closer):
-                inside = self.text[self.words[cand.index + 1][0] + 1:self.words[j][1]].rstrip(")]")
+                inside = self.text[self.words[cand.index + 1][0] + 1 : self.words[j][1]].rstrip(")]")
                 if not _cites(inside):
                     return False  # '"Yes." (The vote was close.) Then': a sentence in brackets of its own
                 self.citation_end = j
@@ -384,7 +410,7 @@ class _Splitter:
         initial = len(word) == 2 and word[0].isupper()
         dotted = re.fullmatch(r"(?:[A-Za-z]\.){2,}", word) is not None
         if not (abbreviation or initial or dotted):
-            return True if nxt[:1] in "\"“‘" else None  # 'D-W.Va. "This is our home."
+            return True if nxt[:1] in '"“‘' else None  # 'D-W.Va. "This is our home."
         if nxt[:1].isdigit() or nxt[:1] == "#":  # "p. 55", "No. 10", "vs. 48"
             return False
         if key == "no":  # the word "no" ends a sentence; "No." stands before a number
@@ -487,7 +513,7 @@ def _without_footnote(word: str) -> str:
     """A word without the footnote marks after it: 'founded in 1850.[2][3]' -> '1850.'."""
     while word.endswith("]"):
         at = word.rfind("[", max(0, len(word) - 6))
-        if at <= 0 or not word[at + 1:-1].isalnum():
+        if at <= 0 or not word[at + 1 : -1].isalnum():
             break
         word = word[:at]
     return word
@@ -542,14 +568,16 @@ def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
     then the first marker of the sequence opens one too. "items (a) and (b)" is no list.
     """
     starts: set[int] = set()
-    lead = text[words[0][0]:words[0][1]] if words else ""
+    lead = text[words[0][0] : words[0][1]] if words else ""
     # (style, alphabet) -> (value, word index, named in the text rather than opening an item)
     last: dict[tuple[str, str], tuple[int, int, bool]] = {}
     for i, (ws, we) in enumerate(words):
         if we - ws > 6:
             continue
         word = text[ws:we]
-        if word in BULLETS or (word == lead and lead in LEAD_BULLETS and _opens(_word_at(text, words, i + 1))):
+        if word in BULLETS or (
+            word == lead and lead in LEAD_BULLETS and _opens(_word_at(text, words, i + 1))
+        ):
             if i > 0:
                 starts.add(i)
             continue
@@ -558,7 +586,12 @@ def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
             continue
         style = m.lastgroup or ""
         label = m.group(style)
-        if style == "dot" and not label.isdigit() and i > 0 and text[words[i - 1][1] - 1] not in TERMINALS + ":;":
+        if (
+            style == "dot"
+            and not label.isdigit()
+            and i > 0
+            and text[words[i - 1][1] - 1] not in TERMINALS + ":;"
+        ):
             continue  # "Plan A.", "Henry VIII.": a letter with a full stop opens an item only after one
         for alphabet, value in _marker_values(label):
             key = (style, alphabet)
@@ -576,24 +609,24 @@ def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
 
 def _joined(text: str, words: list[tuple[int, int]], a: int, b: int) -> bool:
     """'(a) and (b)', '1) or 2)': two markers named together, with no item between them."""
-    between = [text[ws:we].lower() for ws, we in words[a + 1:b]] if b - a <= 3 else ["item"]
+    between = [text[ws:we].lower() for ws, we in words[a + 1 : b]] if b - a <= 3 else ["item"]
     return all(word in CONJUNCTIONS for word in between)
 
 
 def _word_at(text: str, words: list[tuple[int, int]], i: int) -> str:
-    return text[words[i][0]:words[i][1]] if i < len(words) else ""
+    return text[words[i][0] : words[i][1]] if i < len(words) else ""
 
 
 def _after_bullet(text: str, words: list[tuple[int, int]], i: int) -> bool:
     """'• Step 3.': a number in a bullet's heading is not a list marker of its own."""
-    return any(text[words[j][0]:words[j][1]] in BULLETS for j in range(max(0, i - 2), i))
+    return any(text[words[j][0] : words[j][1]] in BULLETS for j in range(max(0, i - 2), i))
 
 
 def _refers_to(text: str, words: list[tuple[int, int]], i: int) -> bool:
     """'section 2 (a)', 'points (a) to (c)': a marker named in the sentence, not an item opening."""
     if i == 0:
         return False
-    before = text[words[i - 1][0]:words[i - 1][1]].lower()
+    before = text[words[i - 1][0] : words[i - 1][1]].lower()
     return before[-1:].isdigit() or before in REFERENCE_WORDS
 
 

@@ -57,7 +57,9 @@ class MappedText:
         if old in self.text:
             self.sub(re.escape(old), lambda m: new)
 
-    def edit(self, edits: Iterable[tuple[int, int, str]], freeze: Callable[[str], bool] | None = None) -> None:
+    def edit(
+        self, edits: Iterable[tuple[int, int, str]], freeze: Callable[[str], bool] | None = None
+    ) -> None:
         """Apply replacements (start, end, new text), given in order and not overlapping.
 
         A replacement for which freeze(new) is true is frozen: later passes leave it alone.
@@ -125,13 +127,13 @@ def _align(old: str, old_origin: list[Origin], new: str, anchor: int, group: int
         tail += 1
     while tail and not (_boundary(old, len(old) - tail) and _boundary(new, len(new) - tail)):
         tail -= 1
-    middle = old_origin[head:len(old) - tail]
+    middle = old_origin[head : len(old) - tail]
     if middle:
         whole = (min(a for a, _, _ in middle), max(b for _, b, _ in middle), group)
     else:  # a pure insertion stands for nothing written, at the place it was put
         at = old_origin[head - 1][1] if head else anchor
         whole = (at, at, group)
-    return old_origin[:head] + [whole] * (len(new) - head - tail) + old_origin[len(old) - tail:]
+    return old_origin[:head] + [whole] * (len(new) - head - tail) + old_origin[len(old) - tail :]
 
 
 def _boundary(text: str, at: int) -> bool:

@@ -36,7 +36,15 @@ ESPEAK_PACE = [(80.0, 81.0), (120.0, 114.3), (170.0, 160.7), (250.0, 229.6), (35
 # Piper speaks as many words a minute as espeak-ng does at that rate, so 170 wpm is one
 # pace on both engines. Piper cannot go faster than about 320 wpm: below 0.3 the voice
 # turns to mush, so faster rates are clamped there.
-PIPER_PACE = [(0.3, 318.7), (0.4, 283.8), (0.5, 254.6), (0.7, 209.4), (1.0, 161.6), (1.4, 126.2), (1.8, 101.1)]
+PIPER_PACE = [
+    (0.3, 318.7),
+    (0.4, 283.8),
+    (0.5, 254.6),
+    (0.7, 209.4),
+    (1.0, 161.6),
+    (1.4, 126.2),
+    (1.8, 101.1),
+]
 MIN_LENGTH_SCALE, MAX_LENGTH_SCALE = 0.3, 3.0
 # Where a long chunk may be cut for inference: after a clause's punctuation, outside "[[...]]".
 _CLAUSE_BREAK = re.compile(r"(\[\[.*?\]\])|(?<=[,;:])\s+")
@@ -51,8 +59,10 @@ class PiperEngine(Engine):
     preload = ("listen.engines.piper.engine", "numpy", "onnxruntime", "piper.voice", "piper.config")
 
     def version(self, voice: str | None = None) -> str:
-        base = (f"piper-tts-{package_version('piper-tts')}+onnxruntime-{package_version('onnxruntime')}"
-                f"+model-patch-{MODEL_PATCH_VERSION}")
+        base = (
+            f"piper-tts-{package_version('piper-tts')}+onnxruntime-{package_version('onnxruntime')}"
+            f"+model-patch-{MODEL_PATCH_VERSION}"
+        )
         if voice is None:  # any voice it may pick: every voice's files
             return "+".join([base] + [files_digest(v.id) for v in self.voices()])
         return f"{base}+{files_digest(voice)}"
@@ -123,7 +133,7 @@ def _segments(text: str, limit: int) -> list[tuple[int, str]]:
             if not later:
                 break
             fits = later[:1]
-        out.append((start, text[start:fits[-1]].rstrip()))
+        out.append((start, text[start : fits[-1]].rstrip()))
         start = fits[-1]
     out.append((start, text[start:]))
     return [(at, segment) for at, segment in out if segment.strip()]

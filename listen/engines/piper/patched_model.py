@@ -54,7 +54,9 @@ def aligned_model(model: Path) -> Path | bytes:
     if target.is_file():
         return target
     patched = onnx.load(str(model))
-    with contextlib.suppress(ValueError):  # already patched, or a model without the tensor: no word timings from it
+    with contextlib.suppress(
+        ValueError
+    ):  # already patched, or a model without the tensor: no word timings from it
         add_alignment_output(patched)
     _fix_noise(patched)
     _decoder_2d(patched)
@@ -97,11 +99,16 @@ def session(source: Path | bytes, options: Any, voice_model: Path) -> Any:
     import onnxruntime
 
     try:
-        return onnxruntime.InferenceSession(source if isinstance(source, bytes) else str(source),
-                                            sess_options=options, providers=["CPUExecutionProvider"])
+        return onnxruntime.InferenceSession(
+            source if isinstance(source, bytes) else str(source),
+            sess_options=options,
+            providers=["CPUExecutionProvider"],
+        )
     except Exception as exc:  # onnxruntime raises its own types for a corrupt model
-        raise SettingsError(f"Piper voice model {voice_model} could not be loaded ({exc}); "
-                            "replace the file.") from None
+        raise SettingsError(
+            f"Piper voice model {voice_model} could not be loaded ({exc}); replace the file."
+        ) from None
+
 
 def _fix_noise(model: Any) -> None:
     """Replace each RandomNormalLike(x) with Slice(NOISE, 0, Shape(x)): the same noise on every call."""
@@ -119,9 +126,18 @@ def _fix_noise(model: Any) -> None:
         shape = f"listen_noise_shape_{n}"
         at = list(graph.node).index(node)
         graph.node.remove(node)
-        graph.node.insert(at, helper.make_node("Shape", [node.input[0]], [shape], name=f"listen_noise_shape_{n}"))
-        graph.node.insert(at + 1, helper.make_node("Slice", ["listen_noise", "listen_noise_starts", shape],
-                                                   [node.output[0]], name=f"listen_noise_{n}"))
+        graph.node.insert(
+            at, helper.make_node("Shape", [node.input[0]], [shape], name=f"listen_noise_shape_{n}")
+        )
+        graph.node.insert(
+            at + 1,
+            helper.make_node(
+                "Slice",
+                ["listen_noise", "listen_noise_starts", shape],
+                [node.output[0]],
+                name=f"listen_noise_{n}",
+            ),
+        )
 
 
 def _decoder_2d(model: Any) -> None:
@@ -142,32 +158,53 @@ def _decoder_2d(model: Any) -> None:
     decoder = [n for n in graph.node if n.name.startswith("/dec/")]
     convolutions = [n for n in decoder if n.op_type in ("Conv", "ConvTranspose")]
     weights = {i.name: i for i in graph.initializer}
-    if not convolutions or any(n.input[1] not in weights or len(weights[n.input[1]].dims) != 3 for n in convolutions):
+    if not convolutions or any(
+        n.input[1] not in weights or len(weights[n.input[1]].dims) != 3 for n in convolutions
+    ):
         return
     inside = {id(n) for n in decoder}
     producer = {out: n for n in graph.node for out in n.output}
-    entering = {name for n in decoder for name in n.input
-                if name and name not in weights and id(producer.get(name)) not in inside}
-    leaving = {name for n in graph.node if id(n) not in inside for name in n.input
-               if id(producer.get(name)) in inside} | {o.name for o in graph.output if id(producer.get(o.name)) in inside}
+    entering = {
+        name
+        for n in decoder
+        for name in n.input
+        if name and name not in weights and id(producer.get(name)) not in inside
+    }
+    leaving = {
+        name
+        for n in graph.node
+        if id(n) not in inside
+        for name in n.input
+        if id(producer.get(name)) in inside
+    } | {o.name for o in graph.output if id(producer.get(o.name)) in inside}
     graph.initializer.append(numpy_helper.from_array(np.array([2], dtype=np.int64), "listen_height_axis"))
     for name in entering:
         for n in decoder:
             n.input[:] = [f"{name}_2d" if i == name else i for i in n.input]
         at = list(graph.node).index(decoder[0])
-        graph.node.insert(at, helper.make_node("Unsqueeze", [name, "listen_height_axis"], [f"{name}_2d"],
-                                               name=f"listen_2d_{name}"))
+        graph.node.insert(
+            at,
+            helper.make_node(
+                "Unsqueeze", [name, "listen_height_axis"], [f"{name}_2d"], name=f"listen_2d_{name}"
+            ),
+        )
     for name in leaving:
         node = producer[name]
         node.output[:] = [f"{name}_2d" if o == name else o for o in node.output]
         at = list(graph.node).index(node)
-        graph.node.insert(at + 1, helper.make_node("Squeeze", [f"{name}_2d", "listen_height_axis"], [name],
-                                                   name=f"listen_1d_{name}"))
+        graph.node.insert(
+            at + 1,
+            helper.make_node(
+                "Squeeze", [f"{name}_2d", "listen_height_axis"], [name], name=f"listen_1d_{name}"
+            ),
+        )
     done: set[str] = set()
     for n in convolutions:
         weight = weights[n.input[1]]
         if weight.name not in done:
-            weight.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(weight)[:, :, None, :], weight.name))
+            weight.CopyFrom(
+                numpy_helper.from_array(numpy_helper.to_array(weight)[:, :, None, :], weight.name)
+            )
             done.add(weight.name)
         # The new first axis has size 1: kernel, dilation and stride 1 along it, no padding.
         for attribute in n.attribute:

@@ -58,8 +58,10 @@ def voice_files(voice: str) -> tuple[Path, Path]:
         folder = service_settings().piper_voices
         model = Path(folder or ".") / f"{voice}.onnx"
         if not folder or not model.is_file():
-            raise SettingsError(f"No Piper voice {voice!r}; put {voice}.onnx and {voice}.onnx.json in the folder "
-                                "LISTEN_PIPER_VOICES names, or give --voice PATH.onnx.")
+            raise SettingsError(
+                f"No Piper voice {voice!r}; put {voice}.onnx and {voice}.onnx.json in the folder "
+                "LISTEN_PIPER_VOICES names, or give --voice PATH.onnx."
+            )
         config = Path(f"{model}.json")
     _check_files(model, config)
     return model, config
@@ -67,16 +69,22 @@ def voice_files(voice: str) -> tuple[Path, Path]:
 
 def _check_files(model: Path, config: Path) -> None:
     if not model.is_file():
-        raise SettingsError(f"Piper voice model {model} not found; check the path (a voice is an .onnx file "
-                            "with its .onnx.json beside it).")
+        raise SettingsError(
+            f"Piper voice model {model} not found; check the path (a voice is an .onnx file "
+            "with its .onnx.json beside it)."
+        )
     if not config.is_file():
-        raise SettingsError(f"Piper voice config {config} not found; put the voice's .onnx.json beside {model.name}.")
+        raise SettingsError(
+            f"Piper voice config {config} not found; put the voice's .onnx.json beside {model.name}."
+        )
     read_config(config)
     with open(model, "rb") as f:
         head = f.read(2)
     # An ONNX model is a protobuf ModelProto; its first field is ir_version (tag 0x08).
     if len(head) < 2 or head[0] != 0x08:
-        raise SettingsError(f"Piper voice model {model} is not an ONNX model; replace it with the voice's .onnx file.")
+        raise SettingsError(
+            f"Piper voice model {model} is not an ONNX model; replace it with the voice's .onnx file."
+        )
 
 
 def read_config(config: Path) -> dict[str, Any]:
@@ -87,8 +95,10 @@ def read_config(config: Path) -> dict[str, Any]:
         dict(data["phoneme_id_map"])
         str(data["espeak"]["voice"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise SettingsError(f"Piper voice config {config} is broken ({type(exc).__name__}: {exc}); "
-                            "replace it with the .onnx.json that came with the voice.") from None
+        raise SettingsError(
+            f"Piper voice config {config} is broken ({type(exc).__name__}: {exc}); "
+            "replace it with the .onnx.json that came with the voice."
+        ) from None
     return data
 
 

@@ -18,8 +18,9 @@ def _timed(ch: str) -> bool:
     return ch.isalpha() and ch not in _UNTIMED
 
 
-def word_timings(text: str, phonemes: list[tuple[str, int, int]], phonemize: Callable[[str], str]
-                 ) -> list[WordTiming] | None:
+def word_timings(
+    text: str, phonemes: list[tuple[str, int, int]], phonemize: Callable[[str], str]
+) -> list[WordTiming] | None:
     """Find each word of the text in the phonemes piper spoke, and so its samples.
 
     espeak-ng phonemises a sentence with context (it joins "of the" into one phoneme
@@ -41,7 +42,9 @@ def word_timings(text: str, phonemes: list[tuple[str, int, int]], phonemize: Cal
             if _timed(ch):
                 letters.append(ch)
                 owner.append(n)
-    matcher = difflib.SequenceMatcher(None, "".join(p for p, _, _ in spoken), "".join(letters), autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, "".join(p for p, _, _ in spoken), "".join(letters), autojunk=False
+    )
     first: dict[int, int] = {}
     last: dict[int, int] = {}
     for a, b, size in matcher.get_matching_blocks():
