@@ -54,6 +54,7 @@ bench: venv
 # ruff (rules and format), mypy, and the layering contracts in pyproject.toml (import-linter).
 lint: venv
 	$(BIN)/ruff check listen web tests bench support
+	$(BIN)/ruff format --check listen web tests bench support
 	$(BIN)/mypy listen web
 	$(BIN)/lint-imports
 
