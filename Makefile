@@ -13,8 +13,11 @@ SYSTEM_PACKAGES := espeak-ng ffmpeg chromium redis-server
 run: venv
 	$(BIN)/listen serve --host 127.0.0.1 --port $(PORT)
 
+# The whole suite in TEST_WORKERS processes (pytest-xdist), a test file to each at a time: its
+# long waits (a Redis outage, browsers, real-engine renders) overlap. TEST_WORKERS=0 runs it in one.
+TEST_WORKERS ?= 3
 test: venv
-	$(BIN)/python -m pytest -q --durations=15
+	$(BIN)/python -m pytest -q --durations=15 -n $(TEST_WORKERS) --dist loadfile
 
 test-fast: venv
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
