@@ -288,24 +288,15 @@ def ffprobe(path: Path) -> dict:
     return json.loads(out)
 
 
+def ffmpeg_filter_log(path: Path, audio_filter: str) -> str:
+    """Run one of ffmpeg's measuring filters over a file; return what it logged."""
+    command = ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", audio_filter, "-f", "null", "-"]
+    return subprocess.run(command, capture_output=True, text=True).stderr
+
+
 def loudness(path: Path) -> tuple[float, float]:
     """Integrated loudness (LUFS) and true peak (dBTP), by ffmpeg's ebur128 filter."""
-    err = subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-nostats",
-            "-i",
-            str(path),
-            "-af",
-            "ebur128=peak=true:framelog=verbose",
-            "-f",
-            "null",
-            "-",
-        ],
-        capture_output=True,
-        text=True,
-    ).stderr
+    err = ffmpeg_filter_log(path, "ebur128=peak=true:framelog=verbose")
     summary = err[err.rindex("Summary:") :]
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
     peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
@@ -314,22 +305,7 @@ def loudness(path: Path) -> tuple[float, float]:
 
 def silences(path: Path, noise_db: int = -45, min_s: float = 0.2) -> list[tuple[float, float]]:
     """Pauses in the audio as (start_s, end_s), by ffmpeg's silencedetect filter."""
-    err = subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-nostats",
-            "-i",
-            str(path),
-            "-af",
-            f"silencedetect=noise={noise_db}dB:d={min_s}",
-            "-f",
-            "null",
-            "-",
-        ],
-        capture_output=True,
-        text=True,
-    ).stderr
+    err = ffmpeg_filter_log(path, f"silencedetect=noise={noise_db}dB:d={min_s}")
     starts = [float(x) for x in re.findall(r"silence_start: (-?[\d.]+)", err)]
     ends = [float(x) for x in re.findall(r"silence_end: ([\d.]+)", err)]
     return list(zip(starts, ends))
