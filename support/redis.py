@@ -22,7 +22,7 @@ class RedisMissing(RuntimeError):
 class RedisServer:
     """Start, stop and restart a throwaway redis-server in a folder (no persistence unless aof)."""
 
-    def __init__(self, folder: Path, aof: bool = False):
+    def __init__(self, folder: Path, aof: bool = False, password: str = "", user: str = ""):
         if shutil.which("redis-server") is None:
             raise RedisMissing("redis-server is not installed (apt-get install redis-server, or `make test`)")
         self.folder = folder
@@ -30,7 +30,27 @@ class RedisServer:
             aof  # append-only file on, as the README asks of production Redis: a restart keeps the queue
         )
         self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
+        # With a password, clients must authenticate: as the default user (`requirepass`), or as
+        # an ACL user of that name with every right on every key and channel.
+        self.user, self.password = user, password
+        self.auth = []
+        if password and user:
+            self.auth = [
+                "--user",
+                "default",
+                "off",
+                "--user",
+                user,
+                "on",
+                f">{password}",
+                "~*",
+                "&*",
+                "+@all",
+            ]
+        elif password:
+            self.auth = ["--requirepass", password]
+        credentials = f"{user}:{password}@" if password else ""
+        self.url = f"redis://{credentials}127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 10) -> RedisServer:
@@ -48,6 +68,7 @@ class RedisServer:
                 "yes" if self.aof else "no",
                 "--dir",
                 str(self.folder),
+                *self.auth,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -57,7 +78,7 @@ class RedisServer:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
                     s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
+                    if s.recv(16).startswith((b"+PONG", b"-NOAUTH")):  # up, and asking for a password
                         return self
             except OSError:
                 time.sleep(0.05)

@@ -205,32 +205,101 @@ def test_batch_queue_without_redis_says_what_to_set(tmp_path):
     assert b"LISTEN_REDIS_URL" in result.stderr
 
 
-def test_a_job_queued_under_the_previous_releases_module_path_is_rendered_by_a_burst_worker(redis_url, cache):
-    # Jobs name their function; those a release before the packages by stage queued name
-    # listen.queue_worker.render_job, a module that is gone. They must still render.
-    import rq
-    from rq.serializers import JSONSerializer
-
-    from listen.queue.client import QUEUE_NAME, connect
-    from listen.queue.payload import payload
-
-    settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url, engine="pyttsx3")
-    article = from_text(article_text(1))
-    key = Renderer(settings).plan(article).key
-    queue = rq.Queue(QUEUE_NAME, connection=connect(redis_url), serializer=JSONSerializer)
-    job = queue.enqueue_call("listen.queue_worker.render_job", args=(payload(article, settings),), job_id=key)
-    # In a process of its own: its engine workers' fork server must not outlive it in this one.
+def run_burst_worker(redis_url: str, cache: Path) -> subprocess.CompletedProcess:
+    """Run `listen worker --burst` in a process of its own until the queue is empty."""
+    # Its own process: its engine workers' fork server must not outlive it in this one.
     code = (
         "import sys; from listen.config import Settings; from listen.queue.worker import run_worker; "
         "sys.exit(run_worker(Settings.from_env(), burst=True))"
     )
     env = {**os.environ, "LISTEN_REDIS_URL": redis_url, "LISTEN_CACHE_DIR": str(cache), "LISTEN_JOBS": "1"}
-    worker = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=300)
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=300)
+
+
+def raw_queue(redis_url: str):
+    """The `listen` queue as anyone who can write to Redis sees it, without listen's client."""
+    import rq
+    from rq.serializers import JSONSerializer
+
+    from listen.queue.client import QUEUE_NAME, connect
+
+    return rq.Queue(QUEUE_NAME, connection=connect(redis_url), serializer=JSONSerializer)
+
+
+def test_a_job_queued_under_the_previous_releases_module_path_is_rendered_by_a_burst_worker(redis_url, cache):
+    # Jobs name their function; those a release before the packages by stage queued name
+    # listen.queue_worker.render_job, a module that is gone. They must still render.
+    from listen.queue.payload import payload
+
+    settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url, engine="pyttsx3")
+    article = from_text(article_text(1))
+    key = Renderer(settings).plan(article).key
+    job = raw_queue(redis_url).enqueue_call(
+        "listen.queue_worker.render_job", args=(payload(article, settings),), job_id=key
+    )
+    worker = run_burst_worker(redis_url, cache)
     assert worker.returncode == 0, worker.stderr.decode()
     job.refresh()
     assert job.get_status(refresh=True) == "finished", job.exc_info
     assert job.return_value() == {"id": key}
     assert Renderer(settings).cache.get_rendition(key) is not None
+
+
+@pytest.mark.parametrize("function", ["os.system", "subprocess.getoutput"])
+def test_a_worker_refuses_and_logs_a_job_that_names_a_function_of_someone_elses(
+    redis_url, cache, tmp_path, function
+):
+    # Whoever can write to Redis could queue a job naming any importable function; RQ would run it.
+    planted = tmp_path / "planted"
+    job = raw_queue(redis_url).enqueue_call(function, args=(f"touch {planted}",))
+    worker = run_burst_worker(redis_url, cache)
+    assert worker.returncode == 0, worker.stderr.decode()
+    assert not planted.exists(), f"the worker ran {function}"
+    job.refresh()
+    assert job.get_status(refresh=True) == "failed"
+    assert "not one of listen's job functions" in job.latest_result().exc_string
+    assert f"Refused job {job.id}" in worker.stderr.decode()
+
+
+def test_a_worker_refuses_a_listen_job_that_asks_for_a_callback(redis_url, cache, tmp_path):
+    from rq import Callback
+
+    from listen.queue.payload import payload
+
+    settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=redis_url, engine="pyttsx3")
+    article = from_text(article_text(1))
+    job = raw_queue(redis_url).enqueue_call(
+        "listen.queue.worker.render_job",
+        args=(payload(article, settings),),
+        job_id=Renderer(settings).plan(article).key,
+        on_success=Callback("os.getcwd"),
+    )
+    worker = run_burst_worker(redis_url, cache)
+    assert worker.returncode == 0, worker.stderr.decode()
+    assert "asks for the callback 'os.getcwd'" in worker.stderr.decode()
+    assert job.get_status(refresh=True) == "failed"
+
+
+@pytest.mark.parametrize("user", ["", "listen"], ids=["password", "acl-user"])
+def test_the_queue_works_with_a_redis_that_requires_a_password_or_an_acl_user(tmp_path, user):
+    from support.redis import RedisServer
+
+    (tmp_path / "redis").mkdir()
+    with RedisServer(tmp_path / "redis", password="s3cret-pass", user=user) as server:
+        import redis
+
+        with pytest.raises(redis.exceptions.AuthenticationError):
+            redis.Redis(host="127.0.0.1", port=server.port).ping()  # no password, no queue
+        cache = tmp_path / "cache"
+        settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=server.url, engine="pyttsx3")
+        article = from_text(article_text(1))
+        plan = Renderer(settings).plan(article)
+        queue = RenderQueue(settings)
+        assert queue.submit(plan.key, article, settings, plan.script.title, 1, 1)
+        worker = run_burst_worker(server.url, cache)
+        assert worker.returncode == 0, worker.stderr.decode()
+        assert queue.status(plan.key)["status"] == READY
+        queue.close()
 
 
 def test_a_payload_decodes_to_the_article_and_render_settings_it_encoded(tmp_path):

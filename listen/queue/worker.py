@@ -227,21 +227,60 @@ def _wait_for_redis(connection: Any, worker: Any, pause: float) -> bool:
     return True
 
 
-# Jobs name the function they run. Those queued by releases before listen/ was grouped
-# into packages by stage name the old module paths; they still run, with today's code.
-MOVED_JOB_FUNCTIONS = {
+# The only functions a listen worker runs, by the name a job gives. RQ would import and run
+# whatever a job names, so anyone who can write to Redis could run any function (os.system
+# included) as the worker's user: a job that names anything else is refused and logged.
+# Jobs queued by releases before listen/ was grouped into packages by stage name the old
+# module paths; they still run, with today's code.
+JOB_FUNCTIONS = {
+    "listen.queue.worker.render_job": "listen.queue.worker.render_job",
+    "listen.publish.webhooks.delivery_job": "listen.publish.webhooks.delivery_job",
     "listen.queue_worker.render_job": "listen.queue.worker.render_job",
     "listen.webhooks.delivery_job": "listen.publish.webhooks.delivery_job",
 }
 
 
+class RefusedJobError(QueueError):
+    """A job named a function (or a callback) that is not one of listen's job functions."""
+
+
 class ListenJob(rq.job.Job):
-    """An RQ job that finds functions queued under the module paths of an earlier release."""
+    """An RQ job that runs only listen's own job functions, under today's or an earlier release's name."""
 
     @property
     def func(self) -> Any:
-        moved = MOVED_JOB_FUNCTIONS.get(self.func_name or "")
-        return import_attribute(moved) if moved else super().func
+        target = JOB_FUNCTIONS.get(self.func_name or "")
+        if target is None or self.instance is not None:
+            raise _refuse(self, f"names {self.func_name!r}")
+        return import_attribute(target)
+
+    # RQ imports callbacks by name as well; listen queues none, so any is refused.
+    @property
+    def success_callback(self) -> Any:
+        return _no_callback(self, self._success_callback_name)
+
+    @property
+    def failure_callback(self) -> Any:
+        return _no_callback(self, self._failure_callback_name)
+
+    @property
+    def stopped_callback(self) -> Any:
+        return _no_callback(self, self._stopped_callback_name)
+
+
+def _no_callback(job: rq.job.Job, name: str | None) -> None:
+    if name:
+        raise _refuse(job, f"asks for the callback {name!r}")
+
+
+def _refuse(job: rq.job.Job, what: str) -> RefusedJobError:
+    message = (
+        f"Refused job {job.id}: it {what}, which is not one of listen's job functions. "
+        "Only listen puts jobs on its queue: require a password or an ACL user on Redis and never expose it "
+        "(see docs/scaling-out.md)."
+    )
+    log.error(message)
+    return RefusedJobError(message)
 
 
 def _worker_class(heartbeat_s: float) -> Any:
@@ -249,6 +288,17 @@ def _worker_class(heartbeat_s: float) -> Any:
 
     class ListenWorker(rq.SimpleWorker):
         job_class = ListenJob
+
+        def subscribe(self) -> None:
+            # RQ's listener for commands wakes once a minute; once unsubscribed, redis-py's stop()
+            # waits for it, so a worker that was done (or asked to stop) lingered up to a minute.
+            # Waking every second costs nothing and lets it go at once.
+            self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+            self.pubsub = self.connection.pubsub()
+            self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+            self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]
+                sleep_time=1, daemon=True, exception_handler=self._pubsub_exception_handler
+            )
 
         def get_heartbeat_ttl(self, job: Any, working_time: float = 0.0) -> int:
             # RQ's default is the whole job timeout plus a minute: far too long to notice a dead worker.
