@@ -469,3 +469,27 @@ def test_a_real_server_streams_audio_with_chunked_transfer_before_the_render_end
     finally:
         server.close()
         thread.join(5)
+
+
+def test_a_voice_over_the_api_is_a_listed_voice_never_a_path_to_a_model_file(client, tmp_path):
+    # A path would tell a caller which files exist on the server, and load any model planted there.
+    from listen.engines.piper.voices import voice_files
+
+    real_model, _ = voice_files("en_US-joe-medium")  # exists on every server
+    planted = tmp_path / "planted.onnx"
+    planted.write_bytes(real_model.read_bytes()[:1000])
+    (tmp_path / "planted.onnx.json").write_text("{}")
+    answers = []
+    for voice in (str(real_model), str(planted), str(tmp_path / "missing.onnx"), "../../voices/x.onnx"):
+        response = client.post("/api/v1/articles", json={"text": "A fine article.", "voice": voice})
+        error = assert_json_error(response, 400)
+        assert error["code"] == "bad_setting"
+        answers.append(error["message"])
+    assert len(set(answers)) == 1, "the answer must not depend on whether the file exists"
+    assert "GET /api/v1/voices" in answers[0]
+
+
+@pytest.mark.parametrize("voice", ["en_US-joe-medium", "Joe", "roa/it", "en-gb"])
+def test_a_listed_voice_id_name_or_a_language_tag_is_accepted(client, voice):
+    response = client.post("/api/v1/articles", json={"text": "A fine article.", "voice": voice})
+    assert response.status_code == 202, response.get_json()
