@@ -573,6 +573,16 @@ def test_polling_with_since_returns_only_the_sentences_from_there_on(client):
     assert client.get(f"/api/v1/articles/{made['id']}?since=-1").status_code == 400
 
 
+@pytest.mark.parametrize(
+    "since", ["²", "٣", "9" * 5000, "1e3"], ids=["superscript", "arabic-indic", "5000-digits", "float"]
+)
+def test_a_since_that_is_not_a_small_whole_number_is_a_400_not_a_500(client, since):
+    made = client.post("/api/v1/articles", json={"text": article_text(1)}).get_json()
+    response = client.get(f"/api/v1/articles/{made['id']}", query_string={"since": since})
+    assert response.status_code == 400, response.data[:200]
+    assert "whole number" in response.get_json()["error"]["message"]
+
+
 @pytest.mark.slow
 def test_the_embed_page_of_a_long_article_does_not_inline_its_timings(client):
     sentences = 200

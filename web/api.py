@@ -257,7 +257,9 @@ def _since() -> int | None:
     raw = request.args.get("since")
     if raw is None:
         return None
-    if not raw.isdigit():
+    # ASCII digits only ("²" is a digit to str.isdigit, not to int), and few of them: int() of
+    # thousands of digits raises rather than answer.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise InputError("since must be a whole number: how many sentences you already have (0 for all).")
     return int(raw)
 
