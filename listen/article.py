@@ -7,9 +7,19 @@ one module per kind of input.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 __all__ = ["Article"]
+
+# Control characters (C0 but tab and line breaks, DEL, C1) and the two non-characters XML
+# forbids: nothing a reader sees or hears, and one in a title makes every feed of it unreadable.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def without_control_characters(text: str) -> str:
+    """Drop control characters, which no reader sees and XML forbids."""
+    return _CONTROL.sub("", text)
 
 
 @dataclass
@@ -24,3 +34,12 @@ class Article:
     language: str = "en"
     source: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # On the way in, whatever the input: every output (timings, captions, feeds) stays well-formed.
+        self.paragraphs = [without_control_characters(p) for p in self.paragraphs]
+        for name in ("title", "byline", "date", "site_name", "source"):
+            setattr(self, name, without_control_characters(getattr(self, name)))
+        self.extra = {
+            k: without_control_characters(v) if isinstance(v, str) else v for k, v in self.extra.items()
+        }

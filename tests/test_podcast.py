@@ -242,3 +242,28 @@ def test_listen_feed_explains_a_folder_it_cannot_make_a_feed_of(tmp_path, setup,
     assert message in result.stderr.decode()
     assert not (folder / "feed.xml").exists()
     assert Path(folder).exists() == (setup != "missing")
+
+
+def test_control_characters_in_an_article_never_reach_the_feed(app):
+    # One such character in one title made /feed.xml unreadable for every subscriber.
+    post_ready(
+        app, text="Bell\x07 and Escape\x1b Headline\n\nThe first sentence is here.\x0b It goes on\x85."
+    )
+    xml = app.test_client().get("/feed.xml").data
+    ET.fromstring(xml)  # well-formed XML, or this raises
+    parsed = feedparser.parse(xml)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.entries[0].title == "Bell and Escape Headline"
+
+
+def test_an_article_keeps_no_control_characters_whatever_reads_it():
+    from listen.article import Article
+
+    article = Article(
+        paragraphs=["One\x00 two\ttabbed."],
+        title="A\x7f title\u0090",
+        byline="By\x1f Ann",
+        extra={"url": "x\x01"},
+    )
+    assert article.paragraphs == ["One two\ttabbed."]
+    assert (article.title, article.byline, article.extra["url"]) == ("A title", "By Ann", "x")
