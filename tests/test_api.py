@@ -492,4 +492,4 @@ def test_a_voice_over_the_api_is_a_listed_voice_never_a_path_to_a_model_file(cli
 @pytest.mark.parametrize("voice", ["en_US-joe-medium", "Joe", "roa/it", "en-gb"])
 def test_a_listed_voice_id_name_or_a_language_tag_is_accepted(client, voice):
     response = client.post("/api/v1/articles", json={"text": "A fine article.", "voice": voice})
-    assert response.status_code == 202, response.get_json()
+    assert response.status_code in (200, 202), response.get_json()  # 200: the same article and voice, ready
