@@ -181,6 +181,17 @@ def test_ordering_voices_for_nothing_says_what_to_send(client):
     assert '"text"' in response.json["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 50_000 + "]" * 50_000, '{"text": ' * 3000 + '"x"' + "}" * 3000, '{"text": "\\ud800"}', "not json"],
+    ids=["deep-list", "deep-object", "lone-surrogate", "not-json"],
+)
+def test_ordering_voices_for_a_body_we_cannot_read_is_a_400_not_a_500(client, body):
+    response = client.post("/api/v1/voices/for-text", data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.data[:200]
+    assert response.json["error"]["message"]
+
+
 def test_a_voice_preview_is_spoken_once_then_served_from_the_cache(client, tmp_path):
     first = client.get("/api/v1/voices/preview.mp3?voice=roa/es")
     assert first.status_code == 200, first.data[:200]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import re
 import secrets
 import threading
@@ -33,6 +32,7 @@ from . import downloads, origins, webhooks
 from .common import article_urls, cors, describe, external_url, find, manager, voices_json
 from .intake import Submission
 from .job import READY, RENDERING, Job, PendingJob
+from .json_body import parse_json
 from .keys import check_api_key, configured_keys
 from .lexicons import store_inline_lexicon
 
@@ -116,50 +116,6 @@ def _request_fields() -> tuple[dict[str, Any], Any]:
     if not isinstance(data, dict):
         raise InputError('The body is not a JSON object; send one like {"text": "Your article..."}.')
     return data, None
-
-
-MAX_JSON_DEPTH = 8  # the deepest body we take is {"lexicon": [{"match": ...}]}
-
-
-def parse_json(raw: bytes | str, what: str = "The body") -> Any:
-    """Parse a JSON value from a client, refusing what would break us later.
-
-    Python's parser recurses once per level, so deep nesting raises RecursionError;
-    and a "\\ud800" escape yields a lone surrogate, which no encoder will write.
-    Both are the client's mistake: a 400 that says so, not a 500.
-    """
-    try:
-        data = json.loads(raw)
-    except RecursionError:
-        raise InputError(
-            f'{what} is nested too deeply; send a flat JSON object like {{"text": "..."}}.'
-        ) from None
-    except ValueError as exc:
-        raise InputError(f"{what} is not valid JSON ({exc}).") from None
-    _check_json(data, what)
-    return data
-
-
-def _check_json(data: Any, what: str) -> None:
-    """Walk a parsed value (without recursion) for nesting and strings that are not real Unicode."""
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > MAX_JSON_DEPTH:
-            raise InputError(f'{what} is nested too deeply; send a flat JSON object like {{"text": "..."}}.')
-        if isinstance(value, dict):
-            stack.extend((k, depth + 1) for k in value)
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
-        elif isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as exc:
-                raise InputError(
-                    f"{what} holds a lone surrogate (\\u{ord(value[exc.start]):04x}), half of a "
-                    "UTF-16 pair; send whole characters."
-                ) from None
 
 
 def _is_listed_voice(voice: str) -> bool:

@@ -10,6 +10,8 @@ from listen.engines import all_voices, choose_speaker
 from listen.errors import InputError, SettingsError
 from listen.text.language import detect_language
 
+from .json_body import parse_json
+
 bp = Blueprint("voices", __name__, url_prefix="/api/v1")
 
 SAMPLE_CHARS = 5000  # enough words to tell a language; the page sends no more
@@ -81,7 +83,7 @@ def preview() -> Response:
 @bp.post("/voices/for-text")
 def for_text() -> Response:
     """Order the voice menu for an article being written: its language first, the voice it would get at the top."""
-    data = request.get_json(silent=True)
+    data = parse_json(request.get_data(cache=True)) if request.get_data(cache=True) else None
     text = data.get("text") if isinstance(data, dict) else None
     if not isinstance(text, str) or not text.strip():
         raise InputError('Send {"text": "..."}: the article, or its first few paragraphs.')
