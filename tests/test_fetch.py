@@ -249,3 +249,20 @@ def test_an_article_url_is_fetched_and_its_article_extracted(server, open_settin
     assert article.title.startswith("Council approves £240m tram extension")
     assert article.byline == "Fiona McAllister"
     assert article.paragraphs == (pages / "gazette-tram-extension.txt").read_text().strip().split("\n\n")
+
+
+@pytest.mark.parametrize("charset", ["punycode", "unicode_escape", "rot13", "no-such-charset"])
+def test_a_charset_browsers_do_not_know_is_ignored_and_the_page_read_as_utf8(server, open_settings, charset):
+    # Any Python codec name used to be accepted: punycode is quadratic, unicode_escape fails.
+    server.add("/odd", "<p>Café — ok</p>".encode(), Content_Type=f"text/html; charset={charset}")
+    page = fetch(server.url("/odd"), open_settings)
+    assert "Café — ok" in page.text
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"), [("latin1", "cp1252"), ("x-sjis", "cp932"), ("KOI8-R", "koi8-r")]
+)
+def test_the_web_encoding_labels_decode_as_browsers_decode_them(server, open_settings, label, codec):
+    text = {"cp1252": "Café — “quoted”", "cp932": "日本語の記事", "koi8-r": "Статья"}[codec]
+    server.add(f"/{codec}", f"<p>{text}</p>".encode(codec), Content_Type=f"text/html; charset={label}")
+    assert text in fetch(server.url(f"/{codec}"), open_settings).text

@@ -22,10 +22,12 @@ import threading
 import time
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import quote, urljoin, urlsplit
 
 from listen.config import ServiceSettings
 from listen.errors import FetchError, UnsafeURLError, UpstreamError
+from listen.text.wordlists import word_list
 
 __all__ = ["USER_AGENT", "Page", "check_address", "check_url", "fetch", "open_connection", "resolve"]
 
@@ -355,14 +357,27 @@ def _sniffed_charset(body: bytes) -> str | None:
     return None
 
 
+@cache
+def _web_encodings() -> dict[str, str]:
+    """Map each WHATWG encoding label to the Python codec that decodes it (data/encodings.txt)."""
+    codecs = {}
+    for line in word_list("listen.reading", "encodings.txt"):
+        codec, *labels = line.split()
+        codecs.update(dict.fromkeys(labels, codec))
+    return codecs
+
+
+def web_encoding(label: str) -> str | None:
+    """Return the codec for a charset a page declares, if browsers know the label; else None."""
+    return _web_encodings().get(label.strip().lower())
+
+
 def _decode(body: bytes, declared: str | None) -> tuple[str, str]:
     """Decode with the header's charset, else the page's own declaration, else UTF-8."""
     name = declared or _sniffed_charset(body)
-    if name:
-        try:
-            return body.decode(name, errors="replace"), name.lower()
-        except LookupError:
-            pass  # an unknown charset name: fall through to guessing
+    codec = web_encoding(name) if name else None
+    if name and codec:  # a name browsers do not know is ignored, as they ignore it: fall through to guessing
+        return body.decode(codec, errors="replace"), name.lower()
     try:
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
