@@ -122,6 +122,12 @@ class BusyError(ListenError):
     exit_code = ExitStatus.BUSY
 
 
+class StatsUnavailableError(BusyError):
+    """The store of listening stats (SQLite or Redis) failed; the article itself is fine."""
+
+    code = "stats_unavailable"
+
+
 class UnsafeURLError(FetchError):
     """A URL was refused before fetching: wrong scheme, or a private or reserved address."""
 

@@ -231,3 +231,36 @@ def test_each_beacon_names_one_counter(beacon_body, metric):
     assert metric_of(beacon_body) == metric
     with pytest.raises(InputError):
         metric_of({"event": "speed", "value": 1.1})
+
+
+@pytest.mark.redis
+def test_a_stats_store_that_fails_says_stats_are_away_for_now(tmp_path):
+    from listen.errors import StatsUnavailableError
+
+    (tmp_path / "redis").mkdir()
+    server = RedisServer(tmp_path / "redis").start()
+    store = RedisStats(server.url)
+    store.add("k1", "play")
+    server.stop()  # Redis goes away under the store
+    for call in (lambda: store.add("k1", "play"), lambda: store.daily("k1"), store.totals):
+        with pytest.raises(StatsUnavailableError, match="try again in a minute"):
+            call()
+    (tmp_path / "stats.sqlite3").mkdir()  # a folder where the database should be
+    with pytest.raises(StatsUnavailableError):
+        SQLiteStats(tmp_path / "stats.sqlite3")
+
+
+@pytest.mark.redis
+def test_beacons_and_stats_answer_503_with_retry_after_when_their_store_fails(make, tmp_path):
+    app = make()
+    client = app.test_client()
+    key = ready_article(app)
+    (tmp_path / "redis").mkdir()
+    server = RedisServer(tmp_path / "redis").start()
+    server.stop()
+    app.extensions["listen_stats"] = RedisStats(server.url)  # a store whose Redis is down
+    for response in (beacon(client, key, {"event": "play"}), client.get(f"/api/v1/articles/{key}/stats")):
+        assert response.status_code == 503, response.data[:200]
+        assert response.headers["Retry-After"]
+        assert response.json["error"]["code"] == "stats_unavailable"
+        assert "redis" not in response.json["error"]["message"].lower()  # the operator's hint goes to the log

@@ -13,10 +13,12 @@ import sqlite3
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from listen.errors import InputError
+from listen.errors import InputError, StatsUnavailableError
 
 EVENTS = {"play", "heard", "speed"}
 MILESTONES = {25, 50, 75, 100}
@@ -56,6 +58,20 @@ class Store(Protocol):
     def totals(self) -> dict[str, dict[str, int]]: ...
 
 
+@contextmanager
+def _store_failures(store: str, next_step: str) -> Iterator[None]:
+    """Turn a failing store into a 503 that says stats are away for now, never a 500."""
+    import redis
+
+    try:
+        yield
+    except (sqlite3.Error, redis.exceptions.RedisError, OSError) as exc:
+        raise StatsUnavailableError(
+            "Listening stats cannot be read or counted just now; try again in a minute.",
+            f"The {store} failed ({exc}); {next_step}",
+        ) from None
+
+
 class SQLiteStats:
     """Counts in one SQLite file in the cache folder: (article, day, metric) -> count."""
 
@@ -63,7 +79,7 @@ class SQLiteStats:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.local = threading.local()
-        with self._db() as db:
+        with self._failures(), self._db() as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS counts (article TEXT NOT NULL, day TEXT NOT NULL, "
                 "metric TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (article, day, metric)) WITHOUT ROWID"
@@ -80,13 +96,28 @@ class SQLiteStats:
         return db
 
     def add(self, article: str, metric: str, day: str | None = None) -> None:
+        with self._failures():
+            self._write(article, metric, day)
+
+    def daily(self, article: str) -> dict[str, dict[str, int]]:
+        with self._failures():
+            return self._daily(article)
+
+    def totals(self) -> dict[str, dict[str, int]]:
+        with self._failures():
+            return self._totals()
+
+    def _failures(self) -> Any:
+        return _store_failures(f"stats database {self.path}", "check the cache folder can be written.")
+
+    def _write(self, article: str, metric: str, day: str | None) -> None:
         self._db().execute(
             "INSERT INTO counts VALUES (?, ?, ?, 1) ON CONFLICT (article, day, metric) "
             "DO UPDATE SET n = n + 1",
             (article, day or today(), metric),
         )
 
-    def daily(self, article: str) -> dict[str, dict[str, int]]:
+    def _daily(self, article: str) -> dict[str, dict[str, int]]:
         rows = self._db().execute(
             "SELECT day, metric, n FROM counts WHERE article = ? ORDER BY day", (article,)
         )
@@ -95,7 +126,7 @@ class SQLiteStats:
             days[day][metric] = n
         return dict(days)
 
-    def totals(self) -> dict[str, dict[str, int]]:
+    def _totals(self) -> dict[str, dict[str, int]]:
         rows = self._db().execute("SELECT article, metric, SUM(n) FROM counts GROUP BY article, metric")
         found: dict[str, dict[str, int]] = defaultdict(dict)
         for article, metric, n in rows:
@@ -114,16 +145,28 @@ class RedisStats:
         self.redis: Any = redis.Redis.from_url(url, decode_responses=True)
 
     def add(self, article: str, metric: str, day: str | None = None) -> None:
-        self.redis.hincrby(f"{self.PREFIX}{article}:{day or today()}", metric, 1)
+        with self._failures():
+            self.redis.hincrby(f"{self.PREFIX}{article}:{day or today()}", metric, 1)
 
     def daily(self, article: str) -> dict[str, dict[str, int]]:
+        with self._failures():
+            return self._daily(article)
+
+    def totals(self) -> dict[str, dict[str, int]]:
+        with self._failures():
+            return self._totals()
+
+    def _failures(self) -> Any:
+        return _store_failures("Redis holding the stats", "check that redis-server is running.")
+
+    def _daily(self, article: str) -> dict[str, dict[str, int]]:
         days = {}
         for key in self.redis.scan_iter(match=f"{self.PREFIX}{article}:*", count=500):
             day = key.rsplit(":", 1)[1]
             days[day] = {k: int(v) for k, v in self.redis.hgetall(key).items()}
         return dict(sorted(days.items()))
 
-    def totals(self) -> dict[str, dict[str, int]]:
+    def _totals(self) -> dict[str, dict[str, int]]:
         found: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for key in self.redis.scan_iter(match=f"{self.PREFIX}*", count=500):
             article = key[len(self.PREFIX) :].rsplit(":", 1)[0]
