@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from listen.config import ServiceSettings
-from listen.reading.article_urls import expand_sources, urls_in_feed
+from listen.reading.article_urls import article_urls, urls_in_feed
 from support.pages import PageServer
 
 SETTINGS = ServiceSettings(allow_private_hosts=True, fetch_timeout_s=2.0)
@@ -50,25 +50,25 @@ def server():
 def test_a_file_of_urls_expands_to_its_urls_skipping_comments_and_blank_lines(tmp_path):
     urls = tmp_path / "urls.txt"
     urls.write_text("# spring catalogue\nhttps://a.example/1\n\n  https://a.example/2  \n# done\n")
-    assert expand_sources([str(urls)], SETTINGS) == ["https://a.example/1", "https://a.example/2"]
+    assert article_urls([str(urls)], SETTINGS) == ["https://a.example/1", "https://a.example/2"]
 
 
 def test_a_local_article_file_passes_through_unchanged(tmp_path):
     article = tmp_path / "article.txt"
     article.write_text("A headline\n\nSee https://a.example/1 for more.\n")
-    assert expand_sources([str(article)], SETTINGS) == [str(article)]
+    assert article_urls([str(article)], SETTINGS) == [str(article)]
 
 
 def test_a_plain_article_url_passes_through_without_being_fetched(server):
     url = server.url("/news/2025/03/12/tram")
-    assert expand_sources([url], SETTINGS) == [url]
+    assert article_urls([url], SETTINGS) == [url]
     assert server.requests == []
 
 
 def test_a_sitemap_expands_to_the_article_urls_in_it(server):
     base = server.url("").rstrip("/")
     server.add("/sitemap.xml", SITEMAP.format(base=base), Content_Type="application/xml")
-    assert expand_sources([server.url("/sitemap.xml")], SETTINGS) == [
+    assert article_urls([server.url("/sitemap.xml")], SETTINGS) == [
         f"{base}/news/2025/03/12/tram",
         f"{base}/news/2025/03/13/ferry",
     ]
@@ -79,7 +79,7 @@ def test_a_sitemap_index_expands_through_its_child_sitemaps(server):
     server.add("/sitemap.xml", SITEMAP_INDEX.format(base=base), Content_Type="text/xml")
     server.add("/sitemap-news.xml", SITEMAP.format(base=base), Content_Type="text/xml")
     server.add("/sitemap-2024.xml", SITEMAP.format(base=base + "/archive"), Content_Type="text/xml")
-    urls = expand_sources([server.url("/sitemap.xml")], SETTINGS)
+    urls = article_urls([server.url("/sitemap.xml")], SETTINGS)
     assert len(urls) == 4
     assert f"{base}/archive/news/2025/03/13/ferry" in urls
 
@@ -87,13 +87,13 @@ def test_a_sitemap_index_expands_through_its_child_sitemaps(server):
 def test_an_rss_feed_expands_to_its_item_links(server):
     base = server.url("").rstrip("/")
     server.add("/feed/", RSS.format(base=base), Content_Type="application/rss+xml")
-    assert expand_sources([server.url("/feed/")], SETTINGS) == [f"{base}/news/one", f"{base}/news/two"]
+    assert article_urls([server.url("/feed/")], SETTINGS) == [f"{base}/news/one", f"{base}/news/two"]
 
 
 def test_an_atom_feed_expands_to_its_entry_pages_resolved_against_the_feed(server):
     base = server.url("").rstrip("/")
     server.add("/feed.atom", ATOM.format(base=base), Content_Type="application/atom+xml")
-    assert expand_sources([server.url("/feed.atom")], SETTINGS) == [
+    assert article_urls([server.url("/feed.atom")], SETTINGS) == [
         f"{base}/p/heat-pumps",
         f"{base}/p/substations",
     ]
@@ -101,25 +101,25 @@ def test_an_atom_feed_expands_to_its_entry_pages_resolved_against_the_feed(serve
 
 def test_a_feed_url_that_serves_an_ordinary_page_passes_through(server):
     server.add("/feed-the-birds", "<html><body><p>Not a feed.</p></body></html>")
-    assert expand_sources([server.url("/feed-the-birds")], SETTINGS) == [server.url("/feed-the-birds")]
+    assert article_urls([server.url("/feed-the-birds")], SETTINGS) == [server.url("/feed-the-birds")]
 
 
 def test_a_feed_that_cannot_be_fetched_passes_through_for_the_batch_to_report(server):
     url = server.url("/missing-feed.xml")
-    assert expand_sources([url], SETTINGS) == [url]
+    assert article_urls([url], SETTINGS) == [url]
 
 
 def test_feeds_are_fetched_safely_so_a_private_feed_is_not_expanded_by_default(server):
     server.add("/feed.xml", RSS.format(base="https://a.example"), Content_Type="application/rss+xml")
     url = server.url("/feed.xml")
-    assert expand_sources([url], ServiceSettings()) == [url]
+    assert article_urls([url], ServiceSettings()) == [url]
     assert server.requests == []
 
 
 def test_duplicate_urls_are_converted_once(tmp_path):
     urls = tmp_path / "urls.txt"
     urls.write_text("https://a.example/1\nhttps://a.example/1\n")
-    assert expand_sources([str(urls), "https://a.example/1"], SETTINGS) == ["https://a.example/1"]
+    assert article_urls([str(urls), "https://a.example/1"], SETTINGS) == ["https://a.example/1"]
 
 
 def test_a_list_file_can_name_feeds_which_are_expanded_in_turn(server, tmp_path):
@@ -127,7 +127,7 @@ def test_a_list_file_can_name_feeds_which_are_expanded_in_turn(server, tmp_path)
     server.add("/rss.xml", RSS.format(base=base), Content_Type="application/rss+xml")
     urls = tmp_path / "urls.txt"
     urls.write_text(f"{server.url('/rss.xml')}\nhttps://b.example/x\n")
-    assert expand_sources([str(urls)], SETTINGS) == [
+    assert article_urls([str(urls)], SETTINGS) == [
         f"{base}/news/one",
         f"{base}/news/two",
         "https://b.example/x",

@@ -23,7 +23,7 @@ from flask import (
 )
 
 from listen.config import Settings
-from listen.engines import ENGINES, all_voices
+from listen.engines import ENGINES, is_listed_voice
 from listen.errors import InputError, RenderFailedError, SettingsError
 from listen.reading.fetch import check_url
 from listen.render.captions import to_vtt
@@ -118,19 +118,6 @@ def _request_fields() -> tuple[dict[str, Any], Any]:
     return data, None
 
 
-def _is_listed_voice(voice: str) -> bool:
-    """Tell whether a requested voice is one of the listed voices (id, name or label) or a language tag.
-
-    Engines also take a path to a model file, but that is the command line's and the operator's
-    feature: over HTTP it would tell a caller which files exist on the server, and load any model
-    a local user planted.
-    """
-    wanted = voice.strip().lower()
-    if LANGUAGE_RE.match(wanted):
-        return True
-    return any(wanted in (v.id.lower(), v.name.lower(), v.label.lower()) for v in all_voices())
-
-
 def _settings_for(fields: dict[str, Any]) -> Settings:
     """Apply the request's engine, voice, rate, language and lexicon to the server's settings."""
     base: Settings = current_app.config["LISTEN_SETTINGS"]
@@ -144,7 +131,7 @@ def _settings_for(fields: dict[str, Any]) -> Settings:
         changes["engine"] = engine
     voice = fields.get("voice")
     if voice not in (None, ""):
-        if not isinstance(voice, str) or len(voice) > 100 or not _is_listed_voice(voice):
+        if not isinstance(voice, str) or len(voice) > 100 or not is_listed_voice(voice):
             raise SettingsError(
                 '"voice" must be a voice id from GET /api/v1/voices (or a language tag such as "en-gb").'
             )

@@ -83,7 +83,8 @@ def preview() -> Response:
 @bp.post("/voices/for-text")
 def for_text() -> Response:
     """Order the voice menu for an article being written: its language first, the voice it would get at the top."""
-    data = parse_json(request.get_data(cache=True)) if request.get_data(cache=True) else None
+    body = request.get_data()
+    data = parse_json(body) if body else None
     text = data.get("text") if isinstance(data, dict) else None
     if not isinstance(text, str) or not text.strip():
         raise InputError('Send {"text": "..."}: the article, or its first few paragraphs.')

@@ -26,7 +26,7 @@ from listen.files import write_atomic
 
 def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     from listen.cli.naming import output_names
-    from listen.reading.article_urls import expand_sources
+    from listen.reading.article_urls import article_urls
     from listen.render.renderer import Renderer
 
     out_dir: Path = args.output
@@ -36,7 +36,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         raise OutputError(
             f"Cannot create {out_dir} ({exc.strerror}); choose another folder with -o."
         ) from None
-    sources = expand_sources(args.inputs, settings.service)
+    sources = article_urls(args.inputs, settings.service)
     inputs = [*args.inputs, *sources]
     names = output_names(sources)
     if args.queue or args.no_wait:

@@ -34,6 +34,7 @@ __all__ = [
     "all_voices",
     "choose_speaker",
     "get_engine",
+    "is_listed_voice",
 ]
 
 
@@ -130,14 +131,10 @@ class Engine(ABC):
                     "pick another engine or a voice from `listen voices`."
                 )
             return found
-        wanted = voice.strip().lower()
         voices = self.voices()
-        for v in voices:
-            if wanted in (v.id.lower(), v.name.lower(), v.label.lower()):
-                return v.id
-        for v in voices:
-            if wanted in (lang.lower() for lang in v.languages):
-                return v.id
+        found = _listed(voices, voice)
+        if found:
+            return found
         raise SettingsError(
             f"Unknown voice {voice!r} for the {self.name} engine; "
             f"run `listen voices` to see the {len(voices)} voices there are."
@@ -156,6 +153,26 @@ ENGINES = {name: ENGINE_CLASSES[name] for name in ENGINE_NAMES}
 # workers, `listen` commands, queue workers) see the same registry as the test.
 ENGINES.update(engine_stand_ins())
 _made: dict[str, Engine] = {}
+
+
+def _listed(voices: list[Voice], voice: str) -> str | None:
+    """Find a voice by its id, name or label, else the first that speaks a language tag; its id or None."""
+    wanted = voice.strip().lower()
+    for v in voices:
+        if wanted in (v.id.lower(), v.name.lower(), v.label.lower()):
+            return v.id
+    for v in voices:
+        if wanted in (lang.lower() for lang in v.languages):
+            return v.id
+    return None
+
+
+def is_listed_voice(voice: str) -> bool:
+    """Tell whether some engine lists this voice (id, name, label or language), as opposed to a model's path.
+
+    Engines also take a path to a model file: that is the command line's and the operator's feature.
+    """
+    return any(_listed(get_engine(name).voices(), voice) for name in ENGINES)
 
 
 def get_engine(name: str = "pyttsx3") -> Engine:

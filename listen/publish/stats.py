@@ -12,11 +12,12 @@ import re
 import sqlite3
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from listen.errors import InputError, StatsUnavailableError
 
@@ -52,28 +53,53 @@ def today() -> str:
     return time.strftime("%Y-%m-%d", time.gmtime())
 
 
-class Store(Protocol):
-    def add(self, article: str, metric: str, day: str | None = None) -> None: ...
-    def daily(self, article: str) -> dict[str, dict[str, int]]: ...
-    def totals(self) -> dict[str, dict[str, int]]: ...
+class Store(ABC):
+    """Daily counts per article and metric. A failing backend is a StatsUnavailableError (a 503), never a 500."""
+
+    def add(self, article: str, metric: str, day: str | None = None) -> None:
+        with self._failures():
+            self._add(article, metric, day or today())
+
+    def daily(self, article: str) -> dict[str, dict[str, int]]:
+        with self._failures():
+            return self._daily(article)
+
+    def totals(self) -> dict[str, dict[str, int]]:
+        with self._failures():
+            return self._totals()
+
+    @contextmanager
+    def _failures(self) -> Iterator[None]:
+        import redis
+
+        try:
+            yield
+        except (sqlite3.Error, redis.exceptions.RedisError, OSError) as exc:
+            raise StatsUnavailableError(
+                "Listening stats cannot be read or counted just now; try again in a minute.",
+                f"The {self.describe()} failed ({exc}); {self.next_step}",
+            ) from None
+
+    next_step = ""  # what the operator can do when this backend fails
+
+    @abstractmethod
+    def describe(self) -> str:
+        """Name the backend for the operator's log."""
+
+    @abstractmethod
+    def _add(self, article: str, metric: str, day: str) -> None: ...
+
+    @abstractmethod
+    def _daily(self, article: str) -> dict[str, dict[str, int]]: ...
+
+    @abstractmethod
+    def _totals(self) -> dict[str, dict[str, int]]: ...
 
 
-@contextmanager
-def _store_failures(store: str, next_step: str) -> Iterator[None]:
-    """Turn a failing store into a 503 that says stats are away for now, never a 500."""
-    import redis
-
-    try:
-        yield
-    except (sqlite3.Error, redis.exceptions.RedisError, OSError) as exc:
-        raise StatsUnavailableError(
-            "Listening stats cannot be read or counted just now; try again in a minute.",
-            f"The {store} failed ({exc}); {next_step}",
-        ) from None
-
-
-class SQLiteStats:
+class SQLiteStats(Store):
     """Counts in one SQLite file in the cache folder: (article, day, metric) -> count."""
+
+    next_step = "check the cache folder can be written."
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -95,26 +121,14 @@ class SQLiteStats:
             self.local.db = db
         return db
 
-    def add(self, article: str, metric: str, day: str | None = None) -> None:
-        with self._failures():
-            self._write(article, metric, day)
+    def describe(self) -> str:
+        return f"stats database {self.path}"
 
-    def daily(self, article: str) -> dict[str, dict[str, int]]:
-        with self._failures():
-            return self._daily(article)
-
-    def totals(self) -> dict[str, dict[str, int]]:
-        with self._failures():
-            return self._totals()
-
-    def _failures(self) -> Any:
-        return _store_failures(f"stats database {self.path}", "check the cache folder can be written.")
-
-    def _write(self, article: str, metric: str, day: str | None) -> None:
+    def _add(self, article: str, metric: str, day: str) -> None:
         self._db().execute(
             "INSERT INTO counts VALUES (?, ?, ?, 1) ON CONFLICT (article, day, metric) "
             "DO UPDATE SET n = n + 1",
-            (article, day or today(), metric),
+            (article, day, metric),
         )
 
     def _daily(self, article: str) -> dict[str, dict[str, int]]:
@@ -134,30 +148,22 @@ class SQLiteStats:
         return dict(found)
 
 
-class RedisStats:
+class RedisStats(Store):
     """Counts in Redis, shared by every web process: a hash per article and day."""
 
     PREFIX = "listen:stats:"
+    next_step = "check that redis-server is running."
 
     def __init__(self, url: str):
         import redis
 
         self.redis: Any = redis.Redis.from_url(url, decode_responses=True)
 
-    def add(self, article: str, metric: str, day: str | None = None) -> None:
-        with self._failures():
-            self.redis.hincrby(f"{self.PREFIX}{article}:{day or today()}", metric, 1)
+    def describe(self) -> str:
+        return "Redis holding the stats"
 
-    def daily(self, article: str) -> dict[str, dict[str, int]]:
-        with self._failures():
-            return self._daily(article)
-
-    def totals(self) -> dict[str, dict[str, int]]:
-        with self._failures():
-            return self._totals()
-
-    def _failures(self) -> Any:
-        return _store_failures("Redis holding the stats", "check that redis-server is running.")
+    def _add(self, article: str, metric: str, day: str) -> None:
+        self.redis.hincrby(f"{self.PREFIX}{article}:{day}", metric, 1)
 
     def _daily(self, article: str) -> dict[str, dict[str, int]]:
         days = {}

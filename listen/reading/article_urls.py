@@ -13,7 +13,7 @@ from listen.config import ServiceSettings
 from listen.errors import FetchError
 from listen.reading.fetch import fetch
 
-__all__ = ["article_urls", "expand_sources", "urls_in_feed"]
+__all__ = ["article_urls", "urls_in_feed"]
 
 MAX_URLS = 10_000
 MAX_SITEMAP_DEPTH = 2
@@ -43,9 +43,6 @@ def article_urls(inputs: list[str], settings: ServiceSettings) -> list[str]:
         else:
             out.append(item)
     return list(dict.fromkeys(out))[:MAX_URLS]
-
-
-expand_sources = article_urls  # the earlier name, still used by the `batch` command
 
 
 def _is_url_list(item: str) -> bool:

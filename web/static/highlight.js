@@ -44,33 +44,28 @@ export function highlight(player, index) {
 }
 
 function highlightPart(player, ms) {
-  // Inside a long sentence, light the part being spoken: the last part that has started.
-  const node = player.nodes.get(player.current);
-  let part = null;
-  if (node) {
-    for (const p of node.querySelectorAll(".lp-part")) {
-      if (Number(p.dataset.start) <= ms + 30) part = p;
-      else break;
-    }
-  }
-  if (part === player.partNode) return;
-  if (player.partNode) player.partNode.classList.remove("lp-part-current");
-  player.partNode = part;
-  if (part) part.classList.add("lp-part-current");
+  // Inside a long sentence, light the part being spoken.
+  player.partNode = lightLastStarted(player, ms, ".lp-part", "lp-part-current", player.partNode);
 }
 
 function highlightWord(player, ms) {
-  // Inside the current sentence, light the word being spoken: the last word that has started.
+  // Inside the current sentence, light the word being spoken.
+  player.wordNode = lightLastStarted(player, ms, ".lp-w", "lp-w-current", player.wordNode);
+}
+
+// Light the last element of the current sentence (matching selector) that has started by ms,
+// moving the class off the one lit before; return the element now lit (or null).
+function lightLastStarted(player, ms, selector, litClass, lit) {
   const node = player.nodes.get(player.current);
-  let word = null;
+  let found = null;
   if (node) {
-    for (const w of node.querySelectorAll(".lp-w")) {
-      if (Number(w.dataset.start) <= ms + 30) word = w;
+    for (const el of node.querySelectorAll(selector)) {
+      if (Number(el.dataset.start) <= ms + 30) found = el;
       else break;
     }
   }
-  if (word === player.wordNode) return;
-  if (player.wordNode) player.wordNode.classList.remove("lp-w-current");
-  player.wordNode = word;
-  if (word) word.classList.add("lp-w-current");
+  if (found === lit) return lit;
+  if (lit) lit.classList.remove(litClass);
+  if (found) found.classList.add(litClass);
+  return found;
 }
