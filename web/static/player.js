@@ -25,6 +25,8 @@ class Player {
     this.root = root;
     this.api = apiBase(root);
     this.id = opts.id || root.dataset.articleId;
+    // At once, not after the first load: the page (and its address) names this article from now on.
+    if (this.id) root.dataset.articleId = this.id;
     this.autoplay = !!opts.autoplay;
     this.compact = root.hasAttribute("data-compact");
     this.sentences = [];
