@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 SYSTEM_PACKAGES := espeak-ng ffmpeg chromium redis-server
 
-.PHONY: run test test-fast system venv bench lint clean
+.PHONY: run test test-fast system venv bench eval lint clean
 
 run: venv
 	$(BIN)/listen serve --host 127.0.0.1 --port $(PORT)
@@ -53,6 +53,10 @@ venv: system $(VENV)/.installed
 
 bench: venv
 	$(BIN)/python bench/pipeline_bench.py
+
+# Segmentation and normalisation scored on the development sets of real text (../shared/data).
+eval: venv
+	$(BIN)/python bench/text_eval.py
 
 # ruff (rules and format), mypy, and the layering contracts in pyproject.toml (import-linter).
 lint: venv

@@ -1,34 +1,38 @@
-"""Print per-category pass rates for segmentation and speech normalisation.
+"""Score segmentation and speech normalisation on the development sets of real text.
 
-Segmentation: exact split of each paragraph in tests/cases/segmentation.yaml (in the case's
-`language`, English by default), our rules against NLTK Punkt's pretrained model alone
-("raw"; a language Punkt has no model for counts as a miss there).
+The sets are in ../shared/data (`--data DIR` or LISTEN_DEV_DATA to point elsewhere; see that
+folder's README): treebank documents with gold sentence boundaries, and English and Spanish
+sentences with their spoken forms.
 
-Normalisation: phoneme agreement on tests/cases/normalization.yaml. espeak-ng turns both
-our spoken text and a hand-written reference verbalisation into phonemes
-(`espeak-ng -q -x --ipa`); a case passes when the two phoneme strings are equal after
-spaces are dropped, stress marks are dropped and clause breaks (espeak-ng's line
-breaks) are kept as "|". A case may name its `language` (default en): its normaliser and its
-espeak-ng voice are used. The raw engine's score is the text as written against the same
-references. A looser figure, similarity ratio >= 0.9 (difflib), is printed beside it.
+Segmentation: each paragraph's gold sentences are joined with spaces and split again; a boundary
+is a position between sentences (counted in non-space characters), and precision, recall and F1
+are over the boundaries inside paragraphs. Edited prose is every GUM document, informal text is
+EWT's e-mail, reviews and answers; the rest counts in the overall figure only. Plain NLTK Punkt
+on the same text is the baseline.
 
-Held-out sets: `--heldout` evaluates tests/cases/heldout_segmentation.yaml and
-tests/cases/heldout_normalization.yaml, cases written without looking at the rules (a
-measurement, not a test gate). `--cases DIR_OR_PREFIX` evaluates DIR/segmentation.yaml and
-DIR/normalization.yaml, or PREFIXsegmentation.yaml and PREFIXnormalization.yaml.
+Normalisation: a sentence is right when espeak-ng's phonemes of our spoken form and of the
+reference are alike (difflib ratio >= 0.9, stress marks, pauses and spaces removed). The raw
+engine's figure is the written sentence against the same reference. Every changed token is put
+in a class by its shape in the written sentence (dates, money, measures...); a class's figure is
+the share of the sentences holding such a token that are right, and "found" is the share of
+those tokens whose reference phonemes appear in ours. The worst classes are listed with
+examples. One espeak-ng library call per text (support/espeak.py's Phonemizer), not a process.
 
-Usage: python bench/text_eval.py [--verbose] [--heldout | --cases DIR_OR_PREFIX] [--only segmentation]
+Usage: python bench/text_eval.py [--only segmentation|english|spanish] [--examples N] [--data DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import json
+import os
+import re
 import sys
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -36,108 +40,269 @@ sys.path.insert(0, str(ROOT))
 from listen.errors import ListenError  # noqa: E402
 from listen.text.normalize import to_spoken  # noqa: E402
 from listen.text.segment import punkt_sentences, split_sentences  # noqa: E402
-from support.espeak import phonemes  # noqa: E402
+from support.espeak import Phonemizer  # noqa: E402
 
-CASES = ROOT / "tests" / "cases"
-
-
-def agree(a: str, b: str, language: str = "en") -> tuple[bool, bool]:
-    """Compare two texts by their phonemes in a language's voice: (exact, similar)."""
-    pa, pb = phonemes(a, language), phonemes(b, language)
-    return pa == pb, difflib.SequenceMatcher(None, pa, pb).ratio() >= 0.9
+DATA = Path(os.environ.get("LISTEN_DEV_DATA", ROOT.parent / "shared" / "data"))
 
 
-def case_files(spec: str | None) -> tuple[Path, Path]:
-    """Return the (segmentation, normalisation) case files for a directory or a file prefix."""
-    if spec is None:
-        return CASES / "segmentation.yaml", CASES / "normalization.yaml"
-    base = Path(spec).resolve()
-    if base.is_dir():
-        return base / "segmentation.yaml", base / "normalization.yaml"
-    return base.with_name(base.name + "segmentation.yaml"), base.with_name(base.name + "normalization.yaml")
+# --- Segmentation -------------------------------------------------------------------------
 
 
-def label(path: Path) -> str:
-    """A suffix naming a non-default case file in the headings (empty for the default files)."""
-    default = path in (CASES / "segmentation.yaml", CASES / "normalization.yaml")
-    return "" if default else f" [{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}]"
+@dataclass
+class Score:
+    """Boundary counts: true positives, what was predicted, what the gold has."""
+
+    hits: int = 0
+    predicted: int = 0
+    gold: int = 0
+
+    def add(self, predicted: set[int], gold: set[int]) -> None:
+        self.hits += len(predicted & gold)
+        self.predicted += len(predicted)
+        self.gold += len(gold)
+
+    def __str__(self) -> str:
+        p = self.hits / self.predicted if self.predicted else 1.0
+        r = self.hits / self.gold if self.gold else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return f"P {p:.3f}  R {r:.3f}  F1 {f:.3f}"
 
 
-def segmentation(verbose: bool, path: Path = CASES / "segmentation.yaml") -> None:
-    cases = yaml.safe_load(path.read_text(encoding="utf-8"))
-    print(f"Segmentation: exact split (ours / raw Punkt){label(path)}")
-    total = ours_ok = raw_ok = 0
-    for category, items in cases.items():
-        ours = raw = 0
-        for case in items:
-            expect = case["expect"].split(" || ")
-            language = case.get("language", "en")
-            got = _or_none(split_sentences, case["text"], language)
-            ours += got == expect
-            raw += _or_none(punkt_sentences, case["text"], language) == expect
-            if verbose and got != expect:
-                print(f"    FAIL {case['text']!r} -> {got}")
-                if label(path):
-                    print(f"         expected {expect}")
+def boundaries(sentences: list[str]) -> set[int]:
+    """The positions between sentences, counted in non-space characters."""
+    ends, total = set(), 0
+    for sentence in sentences[:-1]:
+        total += len("".join(sentence.split()))
+        ends.add(total)
+    return ends
+
+
+def genre(doc_id: str) -> str:
+    if doc_id.startswith("GUM_"):
+        return "edited"
+    if doc_id.startswith(("email-", "reviews-", "answers-")):
+        return "informal"
+    return "other"
+
+
+def segmentation(data: Path, examples: int) -> None:
+    splitters: dict[str, Callable[[str, str], list[str]]] = {
+        "ours": split_sentences,
+        "punkt": punkt_sentences,
+    }
+    scores: dict[tuple[str, str], Score] = defaultdict(Score)
+    misses: list[tuple[str, list[str], list[str]]] = []
+    changed = {name: 0 for name in splitters}  # paragraphs whose characters a splitter altered
+    for line in (data / "sbd-dev-en.jsonl").read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        for gold_sentences in doc["paragraphs"]:
+            text, gold = " ".join(gold_sentences), boundaries(gold_sentences)
+            for name, split in splitters.items():
+                got = split(text, "en")
+                if "".join("".join(got).split()) != "".join(text.split()):
+                    changed[name] += 1
+                predicted = boundaries(got)
+                for which in ("all", genre(doc["id"])):
+                    scores[name, which].add(predicted, gold)
+                if name == "ours" and predicted != gold:
+                    misses.append((doc["id"], gold_sentences, got))
+    print("Sentence boundaries inside paragraphs (sbd-dev-en):")
+    for which in ("all", "edited", "informal", "other"):
+        print(f"  {which:<9} ours {scores['ours', which]}    punkt {scores['punkt', which]}")
+    if any(changed.values()):
+        print(f"  (paragraphs whose characters the splitter changed, so boundaries may shift: {changed})")
+    for doc_id, gold_sentences, got in misses[:examples]:
         print(
-            f"  {category:<18} {ours:>2}/{len(items):<2} {ours / len(items):6.0%}   raw {raw / len(items):6.0%}"
+            f"    {doc_id}\n      gold: {' || '.join(gold_sentences)[:300]}\n      ours: {' || '.join(got)[:300]}"
         )
-        total, ours_ok, raw_ok = total + len(items), ours_ok + ours, raw_ok + raw
-    print(f"  {'ALL':<18} {ours_ok:>2}/{total:<2} {ours_ok / total:6.0%}   raw {raw_ok / total:6.0%}\n")
+    print()
 
 
-def _or_none(split: Callable[[str, str], list[str]], text: str, language: str) -> list[str] | None:
-    """A split, or None (a miss) when the splitter refuses the language."""
+# --- Normalisation ------------------------------------------------------------------------
+
+MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
+    "august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+    "septiembre|setiembre|octubre|noviembre|diciembre"
+)
+UNITS = (
+    "%|km|m|cm|mm|kg|g|mg|lb|lbs|oz|mi|ft|in|yd|mph|km/h|kmh|kph|ha|l|ml|gb|mb|kb|tb|ghz|mhz|hz|kw|mw|w|"
+    "v|kv|°c|°f|°|sq|acres|acre|t|kn|hp|cc|bhp|nm|µm|m2|km2|m²|km²|m3|pts"
+)
+_MONTH = re.compile(rf"^({MONTHS})\.?$", re.IGNORECASE)
+_UNIT = re.compile(rf"^({UNITS})\.?$", re.IGNORECASE)
+
+
+@dataclass
+class Seen:
+    """A changed token as the classifier sees it: itself, its whitespace-delimited run, the words around it."""
+
+    tok: str
+    spoken: str
+    run: str
+    ctx: str
+
+
+def _dates(s: Seen) -> bool:
+    return bool(
+        re.search(rf"\b({MONTHS})\b\.?,?\s+\d|\d(st|nd|rd|th)?\s+(de\s+)?({MONTHS})\b", s.ctx, re.I)
+        or re.fullmatch(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}", s.run.strip(",;:.()"))
+    )
+
+
+# Ordered: the first class whose test holds names the token.
+_SHAPES: list[tuple[str, Callable[[Seen], bool]]] = [
+    ("electronic", lambda s: bool(re.search(r"@|://|^www\.|\w\.(com|org|net|gov|edu|co|io)\b", s.run, re.I))),
+    ("money", lambda s: bool(re.search(r"[$£€¥₹₩]|\b(usd|eur|gbp)\b", s.ctx, re.I))),
+    ("times", lambda s: bool(re.search(r"\d:\d\d|\d\s?[ap]\.?m\b", s.ctx, re.I))),
+    (
+        "telephone",
+        lambda s: bool(re.fullmatch(r"\+?\(?\d{1,4}\)?([-. ]\(?\d{2,4}\)?){2,4}", s.run.strip(",;:."))),
+    ),
+    ("dates", _dates),
+    ("measures", lambda s: bool(re.search(rf"\d\s?({UNITS})(\b|$)|\d\s?[\"′″']", s.ctx, re.I))),
+    ("fractions", lambda s: bool(re.search(r"\d/\d|[½⅓⅔¼¾⅛]", s.run))),
+    ("decimals", lambda s: bool(re.search(r"\d*\.\d+$", s.run.strip("()[],;:")))),
+    ("years", lambda s: bool(re.fullmatch(r"1[0-9]\d\d|20\d\d|\d{4}s|'\d\ds", s.tok))),
+    (
+        "roman numerals",
+        lambda s: bool(re.fullmatch(r"[IVXLCDM]+", s.tok) and re.search(r"[a-z]{3}", s.spoken)),
+    ),
+    ("cardinals/ordinals", lambda s: bool(re.fullmatch(r"[\d,.]+(st|nd|rd|th|º|ª|°|er|o|a)?", s.tok))),
+    (
+        "codes and identifiers",
+        lambda s: bool(re.search(r"\d", s.run) and re.search(r"[A-Za-z]|\d[-/]\d.*[-/]", s.run)),
+    ),
+    ("letters and abbreviations", lambda s: bool(re.fullmatch(r"[A-Za-zÀ-ÿ.&']+", s.tok))),
+]
+
+
+def classify(written: str, token: dict[str, str], start: int) -> str:
+    """Name the class of a changed token by its shape and the words around it."""
+    tok, spoken = token["written"], token["spoken"]
+    same = spoken.lower().replace(" ", "") == tok.lower().replace(" ", "")
+    if same and len(tok) > 1 and not tok.isupper() and not _MONTH.match(tok):
+        return "plain words"
+    run_start = written.rfind(" ", 0, start) + 1
+    run_end = written.find(" ", start + len(tok))
+    run = written[run_start : run_end if run_end >= 0 else len(written)]
+    ctx = " ".join(written[max(0, start - 25) : start + len(tok) + 25].split()[1:-1]) or run
+    seen = Seen(tok, spoken, run, ctx)
+    if _MONTH.match(tok) or not re.search(r"[\w$£€¥%&]", tok):
+        return "dates" if _dates(seen) else "symbols and ranges"
+    return next((name for name, test in _SHAPES if test(seen)), "other")
+
+
+@dataclass
+class Tally:
+    sentences: int = 0
+    right: int = 0
+    raw_right: int = 0
+    tokens: int = 0
+    found: int = 0
+    raw_found: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def line(self, name: str) -> str:
+        n, t = max(self.sentences, 1), max(self.tokens, 1)
+        found = f"   found {self.found / t:6.3f}  raw {self.raw_found / t:6.3f}" if self.tokens else ""
+        return (
+            f"  {name:<26} {self.sentences:>6}  {self.right / n:6.3f}  raw {self.raw_right / n:6.3f}{found}"
+        )
+
+
+def alike(a: str, b: str) -> bool:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.9
+
+
+def flat(phones: str) -> str:
+    return phones.replace(" | ", "")
+
+
+def located(written: str, tokens: list[dict[str, str]]) -> Iterator[tuple[dict[str, str], int]]:
+    """Each token with its position in the sentence, found left to right."""
+    cursor = 0
+    for token in tokens:
+        at = written.find(token["written"], cursor)
+        if at < 0:
+            at = max(0, written.find(token["written"]))
+        else:
+            cursor = at + len(token["written"])
+        yield token, at
+
+
+def normalisation(data: Path, language: str, examples: int) -> None:
+    path = data / f"tn-dev-{language}.jsonl"
+    phonemes = Phonemizer(language)
+    classes: dict[str, Tally] = defaultdict(Tally)
+    overall = Tally()
+    errors = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        written, reference = item["written"], item["spoken"]
+        try:
+            ours = to_spoken(written, language)
+        except ListenError:
+            ours, errors = "", errors + 1
+        p_ref, p_ours, p_raw = (flat(phonemes(text)) for text in (reference, ours, written))
+        right, raw_right = alike(p_ours, p_ref), alike(p_raw, p_ref)
+        overall.sentences += 1
+        overall.right += right
+        overall.raw_right += raw_right
+        seen: set[str] = set()
+        for token, at in located(written, item["tokens"]):
+            name = classify(written, token, at)
+            tally = classes[name]
+            said = flat(phonemes(token["spoken"]))
+            tally.tokens += 1
+            tally.found += said in p_ours
+            tally.raw_found += said in p_raw
+            if name in seen:
+                continue
+            seen.add(name)
+            tally.sentences += 1
+            tally.right += right
+            tally.raw_right += raw_right
+            if not right and said not in p_ours:
+                window = written[max(0, at - 30) : at + len(token["written"]) + 30]
+                tally.failures.append(
+                    f"{window!r}\n        ref: {token['spoken']!r}\n        ours: {_around(ours, window, language)!r}"
+                )
+    print(f"Normalisation, {path.name}: sentences right by sound (ratio >= 0.9) / raw engine; tokens found")
+    print(overall.line("ALL"))
+    if errors:
+        print(f"  ({errors} sentences raised an error)")
+    ranked = sorted(classes.items(), key=lambda kv: kv[1].right / max(kv[1].sentences, 1))
+    for name, tally in ranked:
+        print(tally.line(name))
+    if examples:
+        print("  Worst classes, with examples of tokens not found in ours:")
+        for name, tally in ranked[:5]:
+            print(f"    {name}:")
+            for failure in tally.failures[:examples]:
+                print(f"      {failure}")
+    print()
+
+
+def _around(spoken: str, window: str, language: str) -> str:
+    """Our reading of the words around a token (the whole sentence is too long to show)."""
     try:
-        return split(text, language)
-    except ListenError:
-        return None
-
-
-def normalisation(verbose: bool, path: Path = CASES / "normalization.yaml") -> None:
-    cases = yaml.safe_load(path.read_text(encoding="utf-8"))
-    print(
-        f"Normalisation: phoneme agreement with the reference (exact; ratio>=0.9) / raw engine{label(path)}"
-    )
-    total = [0, 0, 0, 0, 0]
-    for category, items in cases.items():
-        counts = [0, 0, 0, 0]
-        for case in items:
-            language = case.get("language", "en")
-            spoken = to_spoken(case["text"], language)
-            exact, similar = agree(spoken, case["say"], language)
-            raw_exact, raw_similar = agree(case["text"], case["say"], language)
-            for i, ok in enumerate((exact, similar, raw_exact, raw_similar)):
-                counts[i] += ok
-            if verbose and not exact:
-                print(f"    FAIL {spoken!r} vs {case['say']!r}")
-                if label(path):
-                    print(f"         from {case['text']!r}{'' if similar else '  (ratio < 0.9)'}")
-        n = len(items)
-        print(
-            f"  {category:<16} {counts[0]:>2}/{n:<2} {counts[0] / n:5.0%}; {counts[1] / n:5.0%}"
-            f"   raw {counts[2] / n:5.0%}; {counts[3] / n:5.0%}"
-        )
-        total = [t + c for t, c in zip(total, [*counts, n], strict=True)]
-    n = total[4]
-    print(
-        f"  {'ALL':<16} {total[0]:>2}/{n:<2} {total[0] / n:5.0%}; {total[1] / n:5.0%}"
-        f"   raw {total[2] / n:5.0%}; {total[3] / n:5.0%}"
-    )
+        return to_spoken(window, language)
+    except ListenError as error:
+        return f"<{error}>"
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-v", "--verbose", action="store_true", help="print every failing case")
-    which = parser.add_mutually_exclusive_group()
-    which.add_argument("--heldout", action="store_true", help="evaluate the held-out case files")
-    which.add_argument("--cases", metavar="DIR_OR_PREFIX", help="evaluate other case files")
-    parser.add_argument(
-        "--only", choices=("segmentation", "normalisation"), help="run one of the two evaluations"
-    )
+    parser.add_argument("--only", choices=("segmentation", "english", "spanish"))
+    parser.add_argument("--examples", type=int, default=3, help="failing examples to show per class")
+    parser.add_argument("--data", type=Path, default=DATA, help="the development sets' folder")
     args = parser.parse_args()
-    seg_path, norm_path = case_files(str(CASES / "heldout_") if args.heldout else args.cases)
-    if args.only != "normalisation":
-        segmentation(args.verbose, seg_path)
-    if args.only != "segmentation":
-        normalisation(args.verbose, norm_path)
+    if not (args.data / "sbd-dev-en.jsonl").exists():
+        sys.exit(f"No development sets in {args.data}: pass --data DIR or set LISTEN_DEV_DATA.")
+    if args.only in (None, "segmentation"):
+        segmentation(args.data, args.examples)
+    if args.only in (None, "english"):
+        normalisation(args.data, "en", args.examples)
+    if args.only in (None, "spanish"):
+        normalisation(args.data, "es", args.examples)

@@ -1,6 +1,6 @@
 """Normalisation: espeak-ng says our spoken text the way it says a newsreader's reference.
 
-Cases live in tests/cases/normalization.yaml (shared with bench/text_eval.py). Each case is
+Cases live in tests/cases/normalization.yaml (shared with bench/case_eval.py). Each case is
 judged by phoneme agreement: espeak-ng's phonemes for to_spoken(text) against those for the
 hand-written reference, ignoring word spacing and stress, keeping clause breaks.
 """
