@@ -25,6 +25,7 @@ from listen.reading.cleaned_page import clean_page, drop_furniture
 from listen.reading.embedded_body import json_ld_body, script_body, split_like
 from listen.reading.headings import restore_headings
 from listen.reading.page_tree import copy_tree, heading_texts, split_lines, total_words
+from listen.reading.split_body import with_every_block
 
 __all__ = ["body_paragraphs", "trafilatura_doc"]
 
@@ -50,7 +51,8 @@ def trafilatura_doc(tree: etree._Element, url: str | None):
 def body_paragraphs(tree: etree._Element, doc, metadata: dict[str, Any]) -> list[str]:
     """Return the body paragraphs: trafilatura's, or readability's when it finds clearly more,
     or the JSON-LD articleBody when it is a fuller copy of the same text."""
-    ours = restore_headings(split_lines(doc.text), tree) if doc is not None and doc.text else []
+    found = split_lines(doc.text) if doc is not None and doc.text else []
+    ours = restore_headings(with_every_block(found, tree), tree) if found else []
     second = _readability_paragraphs(tree) if _unsure(ours) else []
     if total_words(second) > max(_FEW_WORDS, 1.5 * total_words(ours)):
         ours = second
