@@ -7,6 +7,7 @@ lines, word counts, the page's headings.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -18,6 +19,9 @@ __all__ = [
     "PARSER",
     "copy_tree",
     "heading_texts",
+    "links_off_site",
+    "name_parts",
+    "page_host",
     "parse_page",
     "split_lines",
     "total_words",
@@ -74,3 +78,43 @@ def split_lines(text: str) -> list[str]:
         if line:
             out.append(line)
     return out
+
+
+def page_host(tree: etree._Element) -> str:
+    """The page's own host, from its canonical or og:url address ("" when it names none)."""
+    for address in tree.xpath("//head/link[@rel='canonical']/@href | //head/meta[@property='og:url']/@content"):
+        host = urlsplit(str(address).strip()).hostname or ""
+        if host:
+            return host.removeprefix("www.")
+    return ""
+
+
+def links_off_site(link: etree._Element, host: str) -> bool:
+    """Tell whether a link leads to another site: a shop behind a product line, not a story of ours.
+
+    An affiliate link says so (rel="sponsored"); otherwise its host differs from the page's own.
+    """
+    if "sponsored" in (link.get("rel") or "").lower().split():
+        return True
+    target = urlsplit((link.get("href") or "").strip())
+    if not host or target.scheme not in ("http", "https") or not target.hostname:
+        return False
+    there = target.hostname.removeprefix("www.")
+    return there != host and not there.endswith("." + host) and not host.endswith("." + there)
+
+
+_PART_EDGE = re.compile(r"[-_\s:.]+|(?<=[a-z])(?=[A-Z])")
+
+
+def name_parts(element: etree._Element) -> set[str]:
+    """The words of an element's class and id names, lower case, with each two neighbours joined too.
+
+    "wp-caption-text" gives wp, caption, text; "dont-miss-box" also gives dontmiss;
+    "personCard" gives person and card.
+    """
+    parts: set[str] = set()
+    for name in ((element.get("class") or "").split() + (element.get("id") or "").split()):
+        words = [w.lower() for w in _PART_EDGE.split(name) if w]
+        parts.update(words)
+        parts.update(a + b for a, b in zip(words, words[1:]))
+    return parts
