@@ -36,12 +36,17 @@ def with_every_block(paragraphs: list[str], tree: etree._Element) -> list[str]:
         return paragraphs
     # The furniture inside the blocks (captions, ads, widgets) goes as it does for the extractor.
     blocks = _blocks(clean_page(copy_tree(tree)), key)
-    if len(blocks) < 2 or _headlines(_common_ancestor(blocks)) > 1:
-        return paragraphs  # blocks of two articles (a page that loads the next story below)
     lines = [_block_lines(block) for block in blocks]
     read = [any(plain(line) in found for line in block) for block in lines]
+    if not any(read):
+        return paragraphs
+    # Only the blocks of this story: not those of the next one a page loads below it.
+    story = _story_of(blocks[read.index(True)])
+    inside = [block is story or story in block.iterancestors() for block in blocks]
+    lines = [block for block, keep in zip(lines, inside) if keep]
+    read = [was_read for was_read, keep in zip(read, inside) if keep]
     missing = [block for block, was_read in zip(lines, read) if not was_read]
-    if not any(read) or total_words([line for block in missing for line in block]) < _MISSING_WORDS:
+    if total_words([line for block in missing for line in block]) < _MISSING_WORDS:
         return paragraphs
     return _merged(paragraphs, lines, read)
 
@@ -77,16 +82,14 @@ def _blocks(tree: etree._Element, key: tuple[str, str]) -> list[etree._Element]:
     return [block for block in same if block not in inside]
 
 
-def _common_ancestor(blocks: list[etree._Element]) -> etree._Element:
-    shared = list(blocks[0].iterancestors())
-    for block in blocks[1:]:
-        ancestors = set(block.iterancestors())
-        shared = [a for a in shared if a in ancestors]
-    return shared[0] if shared else blocks[0]
-
-
-def _headlines(element: etree._Element) -> int:
-    return len(element.xpath(".//h1"))
+def _story_of(block: etree._Element) -> etree._Element:
+    """The largest element around a block that holds at most one headline: its story."""
+    story = block
+    for ancestor in block.iterancestors():
+        if len(ancestor.xpath(".//h1")) > 1:
+            break
+        story = ancestor
+    return story
 
 
 def _block_lines(block: etree._Element) -> list[str]:
