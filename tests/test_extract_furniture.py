@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import post_ready, run_cli
 
 from listen.reading.htmlpage import from_html
 from listen.reading.teaser import ENDS_MID_SENTENCE, PAYWALL_PROMPT, SUBSCRIBERS_ONLY
@@ -77,11 +78,14 @@ def test_a_body_split_into_blocks_around_a_box_is_read_to_the_end_and_no_further
     for line in long:
         assert line in body
     assert body.index(long[3]) < body.index(long[4]) < body.index(long[7])
-    assert "harbour charges" not in body and "morning briefing" not in body
+    assert "harbour charges" not in body
+    assert "morning briefing" not in body
     assert "sourdough" not in body
 
 
-_NEXT_STORY = "A bakery on the mainland has won a national prize for its sourdough for the third year running."
+_NEXT_STORY = (
+    "A bakery on the mainland has won a national prize for its sourdough for the third year running."
+)
 
 
 # -- cards and link lists inside the body ----------------------------------------------------------
@@ -99,7 +103,9 @@ _NEXT_STORY = "A bakery on the mainland has won a national prize for its sourdou
 def test_a_hover_card_inside_a_sentence_is_not_read(card):
     first = f"<p>Governor <a href='/people/ana-ruiz'>Ana Ruiz</a>{card} said the ferry would keep both sailings.</p>"
     # A name in a span of its own, with no card, stays in its sentence.
-    plain_name = "<p>Councillor <span class='profile-name'><a href='/p'>Jo Tait</a></span> agreed with her.</p>"
+    plain_name = (
+        "<p>Councillor <span class='profile-name'><a href='/p'>Jo Tait</a></span> agreed with her.</p>"
+    )
     body = read(page(first + plain_name + paragraphs(STORY)))
     assert "Governor Ana Ruiz said the ferry would keep both sailings." in body
     assert "Councillor Jo Tait agreed with her." in body
@@ -107,18 +113,18 @@ def test_a_hover_card_inside_a_sentence_is_not_read(card):
 
 
 _LINK_LISTS = [
-        # Two headlines dropped into the middle of the first sentence.
-        "<p>The ferry will keep both sailings <span class='inline-links'><a href='/a'>Council votes to cut harbour"
-        " fees for fishing boats</a> <a href='/b'>Island school gets a new head teacher from September</a></span>"
-        " the company said.</p>",
-        # A "Don't miss" list between paragraphs, under a heading of its own.
-        "<p>The ferry will keep both sailings the company said.</p><div class='box-x9'><h4>DON'T MISS</h4><ul>"
-        "<li><a href='https://islandnews.example/a'>Council votes to cut harbour fees for fishing boats</a></li>"
-        "<li><a href='/b'>Island school gets a new head teacher from September</a></li></ul></div>",
-        # "More on this story" as paragraphs of links.
-        "<p>The ferry will keep both sailings the company said.</p><div><p>More on this story</p>"
-        "<p><a href='/a'>Council votes to cut harbour fees for fishing boats</a></p>"
-        "<p><a href='/b'>Island school gets a new head teacher from September</a></p></div>",
+    # Two headlines dropped into the middle of the first sentence.
+    "<p>The ferry will keep both sailings <span class='inline-links'><a href='/a'>Council votes to cut harbour"
+    " fees for fishing boats</a> <a href='/b'>Island school gets a new head teacher from September</a></span>"
+    " the company said.</p>",
+    # A "Don't miss" list between paragraphs, under a heading of its own.
+    "<p>The ferry will keep both sailings the company said.</p><div class='box-x9'><h4>DON'T MISS</h4><ul>"
+    "<li><a href='https://islandnews.example/a'>Council votes to cut harbour fees for fishing boats</a></li>"
+    "<li><a href='/b'>Island school gets a new head teacher from September</a></li></ul></div>",
+    # "More on this story" as paragraphs of links.
+    "<p>The ferry will keep both sailings the company said.</p><div><p>More on this story</p>"
+    "<p><a href='/a'>Council votes to cut harbour fees for fishing boats</a></p>"
+    "<p><a href='/b'>Island school gets a new head teacher from September</a></p></div>",
 ]
 
 
@@ -135,7 +141,9 @@ def test_product_lines_linking_to_shops_are_read():
         "<p><strong><a href='https://outlet.example/item/4471'>Pell Clip lamp</a></strong></p>",
         "<h3><a href='https://shop.example/p/2' rel='nofollow sponsored'>Norrlys Column table lamp</a></h3>",
     )
-    body = read(page("".join(p + f"<p>{line}</p>" for p, line in zip(products, STORY)) + paragraphs(STORY[3:])))
+    body = read(
+        page("".join(p + f"<p>{line}</p>" for p, line in zip(products, STORY)) + paragraphs(STORY[3:]))
+    )
     for name in ("Lumo Arc LED desk lamp", "Pell Clip lamp", "Norrlys Column table lamp"):
         assert name in body
 
@@ -144,15 +152,17 @@ def test_product_lines_linking_to_shops_are_read():
 
 
 _CAPTIONS = [
-        "<div class='wp-caption'><img src='/f.jpg'><p class='wp-caption-text'>The ferry at the pier at dawn.</p></div>",
-        "<p class='article-image__caption'>The ferry at the pier at dawn.</p>",
-        "<span class='photoCredit'>Photograph: the ferry at the pier at dawn</span>",
-        "<div class='media-credits'>The ferry at the pier at dawn. Anna Rowe</div>",
+    "<div class='wp-caption'><img src='/f.jpg'><p class='wp-caption-text'>The ferry at the pier at dawn.</p></div>",
+    "<p class='article-image__caption'>The ferry at the pier at dawn.</p>",
+    "<span class='photoCredit'>Photograph: the ferry at the pier at dawn</span>",
+    "<div class='media-credits'>The ferry at the pier at dawn. Anna Rowe</div>",
 ]
 
 
 def test_captions_and_credits_are_not_read_wherever_they_sit():
-    body = read(page("".join(f"<p>{line}</p>{box}" for line, box in zip(STORY, _CAPTIONS)) + paragraphs(STORY[4:])))
+    body = read(
+        page("".join(f"<p>{line}</p>{box}" for line, box in zip(STORY, _CAPTIONS)) + paragraphs(STORY[4:]))
+    )
     assert "pier at dawn" not in body
     for line in STORY:
         assert line in body
@@ -175,13 +185,13 @@ def test_a_site_slogan_above_the_headline_is_not_read(masthead):
 
 
 _CONTACT_LINES = [
-        "Harriet Okoye, harriet.okoye@islandnews.example",
-        "Email the author: h.okoye@islandnews.example",
-        "Media contact: press@ferries.example, 01234 567890",
-        "Sign up for our free Islands newsletter to get the week's news in your inbox.",
-        "Get the best of Island News delivered to your inbox every morning.",
-        "When you buy through our links, Island News may earn a commission.",
-        "Provided by the Island Ferry Company",
+    "Harriet Okoye, harriet.okoye@islandnews.example",
+    "Email the author: h.okoye@islandnews.example",
+    "Media contact: press@ferries.example, 01234 567890",
+    "Sign up for our free Islands newsletter to get the week's news in your inbox.",
+    "Get the best of Island News delivered to your inbox every morning.",
+    "When you buy through our links, Island News may earn a commission.",
+    "Provided by the Island Ferry Company",
 ]
 
 # A sentence of the story that mentions an inbox and an address stays.
@@ -203,7 +213,9 @@ def test_contact_newsletter_and_disclosure_lines_are_not_read():
 
 
 def test_a_body_that_ends_mid_sentence_is_read_and_flagged():
-    article = from_html(page(paragraphs([*STORY[:3], "The harbour master told the meeting that the council would"])))
+    article = from_html(
+        page(paragraphs([*STORY[:3], "The harbour master told the meeting that the council would"]))
+    )
     assert article.paragraphs[-1].endswith("the council would")
     assert article.teaser
     assert article.partial_reason == ENDS_MID_SENTENCE
@@ -225,7 +237,9 @@ def test_a_teaser_above_a_paywall_prompt_is_read_and_flagged(prompt):
 
 
 def test_a_short_body_the_page_marks_for_subscribers_only_is_flagged_a_whole_one_is_not():
-    marked = "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"isAccessibleForFree\": false}</script>"
+    marked = (
+        '<script type=\'application/ld+json\'>{"@type": "NewsArticle", "isAccessibleForFree": false}</script>'
+    )
     assert from_html(page(paragraphs(STORY[:2]), head=marked)).partial_reason == SUBSCRIBERS_ONLY
     # A whole article behind a metered wall carries the same mark.
     longer = STORY + [f"{line} Most people at the meeting said the same." for line in STORY]
@@ -239,3 +253,28 @@ def test_a_whole_article_is_not_flagged_on_any_saved_page_but_the_teasers():
         meta = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))
         article = from_html(html_path.read_text(encoding="utf-8"))
         assert article.teaser == bool(meta.get("teaser")), html_path.stem
+
+
+_TEASER_PAGE = PAGES / "teaser-midsentence-captions.html"
+
+
+def test_the_command_line_warns_when_it_reads_a_teaser():
+    said = run_cli("script", str(_TEASER_PAGE)).stderr.decode()
+    assert (
+        f"listen: {_TEASER_PAGE}: warning: this may be only the start of the article ({ENDS_MID_SENTENCE})"
+        in said
+    )
+    assert "warning" not in run_cli("script", str(PAGES / "tabloid-slogan-dont-miss.html")).stderr.decode()
+
+
+def test_the_api_and_the_article_page_say_when_an_article_is_a_teaser(client, app):
+    teaser = post_ready(client, app, html=_TEASER_PAGE.read_text(encoding="utf-8"))["id"]
+    whole = post_ready(
+        client, app, html=(PAGES / "tabloid-slogan-dont-miss.html").read_text(encoding="utf-8")
+    )["id"]
+    shown = client.get(f"/api/v1/articles/{teaser}").json
+    assert shown["teaser"] is True
+    assert shown["partial_reason"] == ENDS_MID_SENTENCE
+    assert client.get(f"/api/v1/articles/{whole}").json["teaser"] is False
+    assert "only the start of the article" in client.get(f"/a/{teaser}").get_data(as_text=True)
+    assert "only the start of the article" not in client.get(f"/a/{whole}").get_data(as_text=True)

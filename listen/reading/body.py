@@ -114,7 +114,9 @@ def _without_masthead(paragraphs: list[str], tree: etree._Element) -> list[str]:
         return paragraphs
     above = {
         boilerplate.plain(element.text_content())
-        for element in headline[0].xpath("preceding::*[self::p or self::div or self::span or self::a or self::li]")
+        for element in headline[0].xpath(
+            "preceding::*[self::p or self::div or self::span or self::a or self::li]"
+        )
         if word_count(element) <= _MASTHEAD_WORDS
     }
     head = [p for p in paragraphs[:_MASTHEAD_REACH] if boilerplate.plain(p) not in above]

@@ -6,7 +6,9 @@ lines, word counts, the page's headings.
 
 from __future__ import annotations
 
+import itertools
 import re
+from functools import cache
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -82,7 +84,9 @@ def split_lines(text: str) -> list[str]:
 
 def page_host(tree: etree._Element) -> str:
     """The page's own host, from its canonical or og:url address ("" when it names none)."""
-    for address in tree.xpath("//head/link[@rel='canonical']/@href | //head/meta[@property='og:url']/@content"):
+    for address in tree.xpath(
+        "//head/link[@rel='canonical']/@href | //head/meta[@property='og:url']/@content"
+    ):
         host = urlsplit(str(address).strip()).hostname or ""
         if host:
             return host.removeprefix("www.")
@@ -106,15 +110,21 @@ def links_off_site(link: etree._Element, host: str) -> bool:
 _PART_EDGE = re.compile(r"[-_\s:.]+|(?<=[a-z])(?=[A-Z])")
 
 
-def name_parts(element: etree._Element) -> set[str]:
+def name_parts(element: etree._Element) -> frozenset[str]:
     """The words of an element's class and id names, lower case, with each two neighbours joined too.
 
     "wp-caption-text" gives wp, caption, text; "dont-miss-box" also gives dontmiss;
     "personCard" gives person and card.
     """
+    return _parts_of(element.get("class") or "", element.get("id") or "")
+
+
+@cache
+def _parts_of(classes: str, ids: str) -> frozenset[str]:
+    # Cached: a page repeats the same few class names on thousands of elements.
     parts: set[str] = set()
-    for name in ((element.get("class") or "").split() + (element.get("id") or "").split()):
+    for name in classes.split() + ids.split():
         words = [w.lower() for w in _PART_EDGE.split(name) if w]
         parts.update(words)
-        parts.update(a + b for a, b in zip(words, words[1:]))
-    return parts
+        parts.update(a + b for a, b in itertools.pairwise(words))
+    return frozenset(parts)

@@ -31,24 +31,27 @@ _MISSING_WORDS = 40
 def with_every_block(paragraphs: list[str], tree: etree._Element) -> list[str]:
     """Return the paragraphs with the missing blocks of a split body put back in page order."""
     found = {plain(p) for p in paragraphs}
-    key = _holder_key(tree, found)
-    if key is None or len(_blocks(tree, key)) < 2:
+    key = _holder_key(tree, set(paragraphs))
+    if key is None or not _missing(_blocks(tree, key), found):
         return paragraphs
     # The furniture inside the blocks (captions, ads, widgets) goes as it does for the extractor.
-    blocks = _blocks(clean_page(copy_tree(tree)), key)
+    missing = _missing(_blocks(clean_page(copy_tree(tree)), key), found)
+    return _merged(paragraphs, *missing) if missing else paragraphs
+
+
+def _missing(blocks: list[etree._Element], found: set[str]) -> tuple[list[list[str]], list[bool]] | None:
+    """The lines of this story's blocks, and which were read; None when too little is missing."""
     lines = [_block_lines(block) for block in blocks]
     read = [any(plain(line) in found for line in block) for block in lines]
     if not any(read):
-        return paragraphs
+        return None
     # Only the blocks of this story: not those of the next one a page loads below it.
     story = _story_of(blocks[read.index(True)])
     inside = [block is story or story in block.iterancestors() for block in blocks]
     lines = [block for block, keep in zip(lines, inside) if keep]
     read = [was_read for was_read, keep in zip(read, inside) if keep]
-    missing = [block for block, was_read in zip(lines, read) if not was_read]
-    if total_words([line for block in missing for line in block]) < _MISSING_WORDS:
-        return paragraphs
-    return _merged(paragraphs, lines, read)
+    unread = [line for block, was_read in zip(lines, read) if not was_read for line in block]
+    return (lines, read) if total_words(unread) >= _MISSING_WORDS else None
 
 
 def _key(element: etree._Element | None) -> tuple[str, str] | None:
@@ -62,7 +65,7 @@ def _holder_key(tree: etree._Element, found: set[str]) -> tuple[str, str] | None
     """The kind of block that holds most of the paragraphs found (their parent or grandparent)."""
     holders: Counter[tuple[str, str]] = Counter()
     for paragraph in tree.xpath("//body//p"):
-        if plain(paragraph.text_content()) not in found:
+        if " ".join(paragraph.text_content().split()) not in found:
             continue
         parent = paragraph.getparent()
         for box in (parent, parent.getparent() if parent is not None else None):
@@ -74,7 +77,7 @@ def _holder_key(tree: etree._Element, found: set[str]) -> tuple[str, str] | None
 
 def _blocks(tree: etree._Element, key: tuple[str, str]) -> list[etree._Element]:
     """The outermost blocks of a kind, in page order."""
-    tag, classes = key
+    tag = key[0]
     same = [e for e in tree.iter(tag) if _key(e) == key]
     inside = set()
     for block in same:

@@ -44,29 +44,35 @@ def teaser_reason(tree: etree._Element, paragraphs: list[str]) -> str:
     """Return why the body read from a page looks like a teaser, or "" when it looks whole."""
     if paragraphs and _ends_mid_sentence(paragraphs[-1]):
         return ENDS_MID_SENTENCE
-    if not _all_shown(tree, paragraphs):
-        return ""  # the rest was found out of sight (a script's data, JSON-LD): we read it whole
-    if _shows_paywall_prompt(tree):
-        return PAYWALL_PROMPT
-    if total_words(paragraphs) < _TEASER_WORDS and _marked_for_subscribers(tree):
-        return SUBSCRIBERS_ONLY
-    return ""
+    shown = " ".join(" ".join(tree.xpath("//body//text()[not(parent::script or parent::style)]")).split())
+    if _PROMPT.search(shown) and _shows_paywall_prompt(tree):
+        reason = PAYWALL_PROMPT
+    elif total_words(paragraphs) < _TEASER_WORDS and _marked_for_subscribers(tree):
+        reason = SUBSCRIBERS_ONLY
+    else:
+        return ""
+    # A body found out of sight (a script's data, JSON-LD) is the whole text behind the wall.
+    return reason if _all_shown(plain(shown), paragraphs) else ""
 
 
 # Below this share of its words shown on the page, a body came from the page's data, not its text.
 _SHOWN = 0.8
 
 
-def _all_shown(tree: etree._Element, paragraphs: list[str]) -> bool:
-    """Tell whether (nearly) all the body read is text the page shows, rather than its data."""
-    shown = plain(" ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")))
+def _all_shown(shown: str, paragraphs: list[str]) -> bool:
+    """Tell whether (nearly) all the body read is in the page's shown text (plain), rather than its data."""
     words = sum(len(p.split()) for p in paragraphs if plain(p) in shown)
     return words >= _SHOWN * total_words(paragraphs)
 
 
 def _shows_paywall_prompt(tree: etree._Element) -> bool:
-    for element in tree.xpath("//body//*[self::p or self::div or self::h2 or self::h3 or self::h4 or self::span]"):
-        if word_count(element) <= _PROMPT_MAX_WORDS and _PROMPT.search(" ".join(element.text_content().split())):
+    """Tell whether a short box of the page holds a paywall's prompt (not a long block that mentions one)."""
+    for element in tree.xpath(
+        "//body//*[self::p or self::div or self::h2 or self::h3 or self::h4 or self::span]"
+    ):
+        if word_count(element) <= _PROMPT_MAX_WORDS and _PROMPT.search(
+            " ".join(element.text_content().split())
+        ):
             return True
     return False
 
