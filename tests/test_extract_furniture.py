@@ -98,6 +98,9 @@ _NEXT_STORY = (
         "<span role='tooltip'><b>Ana Ruiz</b> <i>Governor since 2021</i></span>",
         "<span class='entityHovercard'><img src='/a.jpg'><span>Ana Ruiz, Governor since 2021</span></span>",
         "<span class='tag'><span class='tag__popover'><strong>Ana Ruiz</strong><em>Governor since 2021</em></span></span>",
+        "<person-hovercard><b>Ana Ruiz</b><i>Governor since 2021</i></person-hovercard>",
+        # A card named as nothing in particular, that starts with the name it stands beside.
+        "<span class='x7'><b>Ana Ruiz</b> <i>Governor since 2021</i></span>",
     ],
 )
 def test_a_hover_card_inside_a_sentence_is_not_read(card):

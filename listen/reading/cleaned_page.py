@@ -137,15 +137,28 @@ def _drop_cards(tree: etree._Element) -> None:
     A name's hover card ("Ana Ruiz, Democrat, Governor since 2021, Follow") or two related
     headlines placed inside a paragraph would be read in the middle of its first sentence.
     A card has parts of its own (a name, a role, a button); a plain name in a span has none.
+    It is named as a card, or it repeats the words of the link it stands beside.
     """
     doomed = []
     for element in tree.xpath("//body//p//*[not(self::a)]"):
         named = not _CARD_WORDS.isdisjoint(name_parts(element)) or element.get("role") in _CARD_ROLES
-        if (named and len(element) >= 2) or _is_link_list(element, "", inside_sentence=True):
+        card = len(element) >= 2 and (named or _repeats_its_trigger(element))
+        if card or _is_link_list(element, "", inside_sentence=True):
             doomed.append(element)
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
+
+
+def _repeats_its_trigger(element: etree._Element) -> bool:
+    """Tell whether an element starts with the words of the element just before it, and says more:
+    "[Lena Ortiz] [Lena Ortiz, Transit board member]" is a name and its card."""
+    trigger = element.getprevious()
+    if trigger is None or (trigger.tail or "").strip():
+        return False
+    said = " ".join(trigger.text_content().split())
+    card = " ".join(element.text_content().split())
+    return bool(said) and card.startswith(said) and len(card) > len(said)
 
 
 # A headline is a link of at least this many words ("Read more" or a name is not).
@@ -195,19 +208,37 @@ _PRODUCT_LINE_WORDS = 12
 
 
 def _unlink_product_lines(tree: etree._Element, host: str) -> None:
-    """Turn a short line that is only a link to another site (a product and its shop) into text.
+    """Turn short lines that are only links to other sites (a product, its shops) into text.
 
     trafilatura drops a paragraph that is all link as a menu or a teaser; in a shopping
     post that paragraph is the product's name or its price, and the post is about them.
+    Several offers in one box become a line each.
     """
-    for link in tree.xpath("//body//a[@href]"):
-        block = link.getparent()
-        while block is not None and block.tag in _INLINE_TAGS:
-            block = block.getparent()
-        if block is None or block.tag not in _LINE_BLOCKS or not links_off_site(link, host):
+    for block in {_line_block(link) for link in tree.xpath("//body//a[@href]")} - {None}:
+        links = block.xpath(".//a[@href]")
+        if not all(links_off_site(a, host) for a in links):
             continue
-        if word_count(block) <= _PRODUCT_LINE_WORDS and word_count(link) == word_count(block):
-            link.drop_tag()
+        if word_count(block) > _PRODUCT_LINE_WORDS * len(links) or _letters(block) != sum(map(_letters, links)):
+            continue
+        for link in links:
+            if block.tag == "div" and len(links) > 1:
+                link.tag = "p"  # one offer a line: "£189 at Peak Outdoors", "£199 at Trail Store"
+                link.attrib.clear()
+            else:
+                link.drop_tag()
+
+
+def _letters(element: etree._Element) -> int:
+    """Count an element's characters other than spaces (links side by side run their words together)."""
+    return len("".join(element.text_content().split()))
+
+
+def _line_block(link: etree._Element) -> etree._Element | None:
+    """The block a link stands in, past the inline elements around it; None for any other block."""
+    block = link.getparent()
+    while block is not None and block.tag in _INLINE_TAGS:
+        block = block.getparent()
+    return block if block is not None and block.tag in _LINE_BLOCKS else None
 
 
 _INLINE_TAGS = frozenset(["b", "strong", "em", "i", "span", "u", "small"])

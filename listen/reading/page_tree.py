@@ -114,16 +114,17 @@ def name_parts(element: etree._Element) -> frozenset[str]:
     """The words of an element's class and id names, lower case, with each two neighbours joined too.
 
     "wp-caption-text" gives wp, caption, text; "dont-miss-box" also gives dontmiss;
-    "personCard" gives person and card.
+    "personCard" gives person and card. A custom element's tag counts too ("entity-hovercard").
     """
-    return _parts_of(element.get("class") or "", element.get("id") or "")
+    tag = element.tag if isinstance(element.tag, str) and "-" in element.tag else ""
+    return _parts_of(element.get("class") or "", element.get("id") or "", tag)
 
 
 @cache
-def _parts_of(classes: str, ids: str) -> frozenset[str]:
+def _parts_of(classes: str, ids: str, tag: str) -> frozenset[str]:
     # Cached: a page repeats the same few class names on thousands of elements.
     parts: set[str] = set()
-    for name in classes.split() + ids.split():
+    for name in classes.split() + ids.split() + tag.split():
         words = [w.lower() for w in _PART_EDGE.split(name) if w]
         parts.update(words)
         parts.update(a + b for a, b in itertools.pairwise(words))
