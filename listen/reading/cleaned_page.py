@@ -123,8 +123,16 @@ def drop_furniture(tree: etree._Element, keep: frozenset[str] = frozenset()) -> 
 
 
 def _is_named_box(element: etree._Element) -> bool:
-    """Tell whether a small element's class or id names furniture in one of its parts ("image-credit")."""
-    if element.tag in ("html", "body", "article", "main") or not (element.get("class") or element.get("id")):
+    """Tell whether a small element's class or id names furniture in one of its parts ("image-credit").
+
+    A link, or anything inside a paragraph, is part of a sentence ("as we reported <a
+    class="related-link">last week</a>"): cards and link lists there are _drop_cards' business.
+    """
+    if element.tag in ("html", "body", "article", "main", "a") or not (
+        element.get("class") or element.get("id")
+    ):
+        return False
+    if any(ancestor.tag == "p" for ancestor in element.iterancestors()):
         return False
     if _FURNITURE_PARTS.isdisjoint(name_parts(element)):
         return False
@@ -218,7 +226,9 @@ def _unlink_product_lines(tree: etree._Element, host: str) -> None:
         links = block.xpath(".//a[@href]")
         if not all(links_off_site(a, host) for a in links):
             continue
-        if word_count(block) > _PRODUCT_LINE_WORDS * len(links) or _letters(block) != sum(map(_letters, links)):
+        if word_count(block) > _PRODUCT_LINE_WORDS * len(links) or _letters(block) != sum(
+            map(_letters, links)
+        ):
             continue
         for link in links:
             if block.tag == "div" and len(links) > 1:

@@ -15,6 +15,7 @@ import lxml.html
 from lxml import etree
 
 from listen.errors import InputError
+from listen.text.wordlists import word_list
 
 __all__ = [
     "LIST_MARK",
@@ -97,14 +98,20 @@ def links_off_site(link: etree._Element, host: str) -> bool:
     """Tell whether a link leads to another site: a shop behind a product line, not a story of ours.
 
     An affiliate link says so (rel="sponsored"); otherwise its host differs from the page's own.
+    A link to a social network or an app store is never a shop's (data/social_hosts.txt).
     """
+    target = urlsplit((link.get("href") or "").strip())
+    there = (target.hostname or "").removeprefix("www.")
+    if any(there == social or there.endswith("." + social) for social in _SOCIAL_HOSTS):
+        return False
     if "sponsored" in (link.get("rel") or "").lower().split():
         return True
-    target = urlsplit((link.get("href") or "").strip())
-    if not host or target.scheme not in ("http", "https") or not target.hostname:
+    if not host or target.scheme not in ("http", "https") or not there:
         return False
-    there = target.hostname.removeprefix("www.")
     return there != host and not there.endswith("." + host) and not host.endswith("." + there)
+
+
+_SOCIAL_HOSTS = word_list("listen.reading", "social_hosts.txt")
 
 
 _PART_EDGE = re.compile(r"[-_\s:.]+|(?<=[a-z])(?=[A-Z])")
