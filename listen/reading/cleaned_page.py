@@ -222,13 +222,13 @@ def _unlink_product_lines(tree: etree._Element, host: str) -> None:
     post that paragraph is the product's name or its price, and the post is about them.
     Several offers in one box become a line each.
     """
-    for block in {_line_block(link) for link in tree.xpath("//body//a[@href]")} - {None}:
+    blocks = [_line_block(link) for link in tree.xpath("//body//a[@href]")]
+    for block in dict.fromkeys(b for b in blocks if b is not None):
         links = block.xpath(".//a[@href]")
         if not all(links_off_site(a, host) for a in links):
             continue
-        if word_count(block) > _PRODUCT_LINE_WORDS * len(links) or _letters(block) != sum(
-            map(_letters, links)
-        ):
+        all_links = _letters(block) == sum(_letters(a) for a in links)
+        if not all_links or word_count(block) > _PRODUCT_LINE_WORDS * len(links):
             continue
         for link in links:
             if block.tag == "div" and len(links) > 1:
