@@ -4,10 +4,12 @@ trafilatura does the heavy lifting on a cleaned copy of the page (cleaned_page.p
 readability-lxml is a second opinion when trafilatura finds nothing or much less than
 readability does, and a body the page carries in its JSON-LD or a script
 (embedded_body.py) wins when it holds the same text and clearly more of it (pages that
-show a truncated body and load the rest with a script). Then the shared rules in
-boilerplate.py drop what all of them let through (player labels, "Read more" links,
-print notes, credits, author bios, comment and fact-check sections). A page with text
-but none of these finds is read from its largest block of prose rather than refused.
+show a truncated body and load the rest with a script). A body split into blocks around
+boxes is read block by block (split_body.py). Then the shared rules in boilerplate.py drop
+what all of them let through (player labels, "Read more" links, print notes, credits,
+author bios, contact lines, comment and fact-check sections), and lines that stand above
+the headline (a slogan) go. A page with text but none of these finds is read from its
+largest block of prose rather than refused.
 """
 
 from __future__ import annotations
