@@ -34,6 +34,14 @@ class Article:
     language: str = "en"
     source: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # Why the body looks like only the start of the article ("the page asks readers to subscribe
+    # to read the rest"); empty when it looks whole. The body is read either way; the listener is told.
+    partial_reason: str = ""
+
+    @property
+    def teaser(self) -> bool:
+        """Tell whether the body looks like a teaser rather than the whole article."""
+        return bool(self.partial_reason)
 
     def __post_init__(self) -> None:
         # On the way in, whatever the input: every output (timings, captions, feeds) stays well-formed.

@@ -24,15 +24,24 @@ def ngrams(text: str, n: int = N) -> Counter:
     return Counter(tuple(words[i : i + n]) for i in range(max(0, len(words) - n + 1)))
 
 
-def f1(extracted: str, expected: str) -> float:
-    """Return the word-4-gram F1 of an extracted body against the expected one."""
+def scores(extracted: str, expected: str) -> tuple[float, float, float]:
+    """Return the word-4-gram precision, recall and F1 of an extracted body against the expected one.
+
+    Precision is the share of what is read that is the article (low: furniture read out);
+    recall the share of the article that is read (low: part of the article lost).
+    """
     got, want = ngrams(extracted), ngrams(expected)
     overlap = sum((got & want).values())
     if not overlap:
-        return 0.0
+        return 0.0, 0.0, 0.0
     precision = overlap / sum(got.values())
     recall = overlap / sum(want.values())
-    return 2 * precision * recall / (precision + recall)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def f1(extracted: str, expected: str) -> float:
+    """Return the word-4-gram F1 of an extracted body against the expected one."""
+    return scores(extracted, expected)[2]
 
 
 def pages(folder: Path = PAGES) -> list[tuple[str, str, str]]:

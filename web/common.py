@@ -53,7 +53,18 @@ def article_urls(article_id: str) -> dict[str, str]:
 
 def describe(job: Job, since: int | None = None) -> dict[str, Any]:
     """The API's view of an article: status, progress, timings so far (from `since` on) and its URLs."""
-    return {**job.snapshot(since), **article_urls(job.id)}
+    return {**job.snapshot(since), **teaser_of(job.id), **article_urls(job.id)}
+
+
+def teaser_of(article_id: str) -> dict[str, Any]:
+    """Whether what was read looks like only the start of the article (a paywall's teaser), and why.
+
+    From the article's record (web/article_records.py): in memory for recent articles, on disk
+    for older ones; unknown (not a teaser) for a request still being read.
+    """
+    found = manager().article_records.find(article_id)
+    reason = found[0].partial_reason if found is not None else ""
+    return {"teaser": bool(reason), "partial_reason": reason}
 
 
 def find(article_id: str) -> Job:

@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 
+from listen.article import Article
 from listen.cli.output import check_output_file, refuse_inputs, write_outputs
 from listen.cli.progress import clock, input_error, progress_line
 from listen.config import ENGINE_NAMES, Settings
@@ -29,6 +30,7 @@ def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
     from listen.render.renderer import Renderer
 
     article = load(args.input, settings)
+    say_if_teaser(args.input, article)
     with Renderer(settings) as renderer:
         rendition = renderer.render(article, progress=progress_line if sys.stderr.isatty() else None)
     write_outputs(rendition, out)
@@ -51,6 +53,7 @@ def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
         # One input that fails must not stop the others: say why, in its place, and go on.
         try:
             article = load(source, settings)
+            say_if_teaser(source, article)
             script = build_script(
                 article,
                 settings.render,
@@ -84,6 +87,17 @@ def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
     if len(args.inputs) == 1:
         return failures[0].exit_code
     return ExitStatus.ERROR
+
+
+def say_if_teaser(source: str, article: Article) -> None:
+    """Warn on stderr when what was found looks like only the start of the article (a paywall's teaser)."""
+    if article.partial_reason:
+        print(
+            f"listen: {source}: warning: this may be only the start of the article ({article.partial_reason}); "
+            "it is read as found",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _say_language(source: str, language: str, given: bool, normalised: bool) -> None:

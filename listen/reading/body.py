@@ -4,10 +4,12 @@ trafilatura does the heavy lifting on a cleaned copy of the page (cleaned_page.p
 readability-lxml is a second opinion when trafilatura finds nothing or much less than
 readability does, and a body the page carries in its JSON-LD or a script
 (embedded_body.py) wins when it holds the same text and clearly more of it (pages that
-show a truncated body and load the rest with a script). Then the shared rules in
-boilerplate.py drop what all of them let through (player labels, "Read more" links,
-print notes, credits, author bios, comment and fact-check sections). A page with text
-but none of these finds is read from its largest block of prose rather than refused.
+show a truncated body and load the rest with a script). A body split into blocks around
+boxes is read block by block (split_body.py). Then the shared rules in boilerplate.py drop
+what all of them let through (player labels, "Read more" links, print notes, credits,
+author bios, contact lines, comment and fact-check sections), and lines that stand above
+the headline (a slogan) go. A page with text but none of these finds is read from its
+largest block of prose rather than refused.
 """
 
 from __future__ import annotations
@@ -24,7 +26,16 @@ from listen.reading import boilerplate
 from listen.reading.cleaned_page import clean_page, drop_furniture
 from listen.reading.embedded_body import json_ld_body, script_body, split_like
 from listen.reading.headings import restore_headings
-from listen.reading.page_tree import copy_tree, heading_texts, split_lines, total_words
+from listen.reading.page_tree import (
+    copy_tree,
+    heading_texts,
+    links_off_site,
+    page_host,
+    split_lines,
+    total_words,
+    word_count,
+)
+from listen.reading.split_body import with_every_block
 
 __all__ = ["body_paragraphs", "trafilatura_doc"]
 
@@ -50,12 +61,13 @@ def trafilatura_doc(tree: etree._Element, url: str | None):
 def body_paragraphs(tree: etree._Element, doc, metadata: dict[str, Any]) -> list[str]:
     """Return the body paragraphs: trafilatura's, or readability's when it finds clearly more,
     or the JSON-LD articleBody when it is a fuller copy of the same text."""
-    ours = restore_headings(split_lines(doc.text), tree) if doc is not None and doc.text else []
+    found = split_lines(doc.text) if doc is not None and doc.text else []
+    ours = restore_headings(with_every_block(found, tree), tree) if found else []
     second = _readability_paragraphs(tree) if _unsure(ours) else []
     if total_words(second) > max(_FEW_WORDS, 1.5 * total_words(ours)):
         ours = second
     # trafilatura may itself fall back on the JSON-LD body, or the page's text, as one long line.
-    ours = _clean(_without_links(_resplit(ours, tree), tree), metadata)
+    ours = _without_masthead(_clean(_without_links(_resplit(ours, tree), tree), metadata), tree)
     fuller = _with_json_ld(ours, tree)
     if fuller is not ours:
         ours = _clean(_resplit(fuller, tree), metadata)
@@ -82,6 +94,9 @@ def _without_links(paragraphs: list[str], tree: etree._Element) -> list[str]:
         for a in tree.xpath("//body//a[not(ancestor::h1 or ancestor::h2 or ancestor::h3 or ancestor::h4)]")
     }
     repeated = _repeated_short_texts(tree)
+    # A line that links to another site is a product in a shopping post ("Pell Clip lamp"), not a menu.
+    host = page_host(tree)
+    links -= {" ".join(a.text_content().split()) for a in tree.xpath("//body//a") if links_off_site(a, host)}
     headings = heading_texts(tree)
     return [
         p
@@ -91,6 +106,28 @@ def _without_links(paragraphs: list[str], tree: etree._Element) -> list[str]:
         or p.lower() in headings
         or (p not in links and not (p in repeated and boilerplate.is_name(p)))
     ]
+
+
+def _without_masthead(paragraphs: list[str], tree: etree._Element) -> list[str]:
+    """Drop opening lines that stand before the headline on the page: the site's slogan, a section
+    name, a kicker. The story starts under its headline."""
+    headline = tree.xpath("(//body//h1)[1]")
+    if not headline or not paragraphs:
+        return paragraphs
+    above = {
+        boilerplate.plain(element.text_content())
+        for element in headline[0].xpath(
+            "preceding::*[self::p or self::div or self::span or self::a or self::li]"
+        )
+        if word_count(element) <= _MASTHEAD_WORDS
+    }
+    head = [p for p in paragraphs[:_MASTHEAD_REACH] if boilerplate.plain(p) not in above]
+    return head + paragraphs[_MASTHEAD_REACH:]
+
+
+# A masthead line is short ("Shining a light on Britain since 1921"), and near the top.
+_MASTHEAD_WORDS = 20
+_MASTHEAD_REACH = 3
 
 
 def _repeated_short_texts(tree: etree._Element) -> set[str]:

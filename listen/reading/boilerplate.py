@@ -54,6 +54,17 @@ def is_furniture_sentence(line: str) -> bool:
     return len(line) <= _FURNITURE_PHRASE_MAX and bool(_FURNITURE_PHRASE_RE.search(line))
 
 
+# An e-mail address: "harriet.okoye@sciencewire.example".
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# A line this short with an e-mail address in it is a contact line, not a sentence of the story.
+_CONTACT_LINE_WORDS = 20
+
+
+def is_contact_line(line: str) -> bool:
+    """Tell whether a short line gives an e-mail address: an author's or a press office's contact."""
+    return len(line.split()) <= _CONTACT_LINE_WORDS and bool(_EMAIL.search(line))
+
+
 def is_label(line: str) -> bool:
     """Tell whether a line is player, share or caption furniture that is never read."""
     return bool(_LABEL_RE.match(line))
@@ -126,7 +137,12 @@ def clean_paragraphs(
             if body and seen > total / 2:
                 break
             continue
-        if is_label(paragraph) or is_furniture_sentence(paragraph) or not re.search(r"\w", paragraph):
+        if (
+            is_label(paragraph)
+            or is_furniture_sentence(paragraph)
+            or is_contact_line(paragraph)
+            or not re.search(r"\w", paragraph)
+        ):
             continue
         if not body and _is_heading_repeat(paragraph, title, description, authors or []):
             continue

@@ -13,7 +13,7 @@ import re
 
 from lxml import etree
 
-from listen.reading.page_tree import heading_texts, word_count
+from listen.reading.page_tree import heading_texts, links_off_site, name_parts, page_host, word_count
 from listen.text.wordlists import word_list
 
 __all__ = ["clean_page", "drop_furniture", "is_media_box", "lists_headings"]
@@ -23,6 +23,15 @@ __all__ = ["clean_page", "drop_furniture", "is_media_box", "lists_headings"]
 _FURNITURE_SET = frozenset(word_list("listen.reading", "furniture_tokens.txt"))
 
 _FURNITURE_TAGS = frozenset(["figure", "figcaption", "nav", "form", "aside", "noscript", "button"])
+
+# Words that name furniture as one part of a class or id ("wp-caption-text", "related-inline"),
+# and words that name a card inside a sentence (a name's hover card).
+_FURNITURE_PARTS = frozenset(word_list("listen.reading", "furniture_parts.txt"))
+_CARD_WORDS = frozenset(word_list("listen.reading", "card_words.txt"))
+_CARD_ROLES = frozenset(["tooltip", "dialog"])
+
+# A box named by a furniture part is small: a caption, a credit, a related box, a slogan.
+_NAMED_BOX_MAX_WORDS = 80
 
 
 # Controls whose box is a widget (newsletter sign-up, reader callout), not the article.
@@ -35,6 +44,10 @@ def clean_page(tree: etree._Element) -> etree._Element:
     """Clean a page copy for trafilatura: drop widgets, furniture and contents lists; keep post headings."""
     _drop_widgets(tree)
     drop_furniture(tree)
+    _drop_cards(tree)
+    host = page_host(tree)
+    _drop_link_lists(tree, host)
+    _unlink_product_lines(tree, host)
     # trafilatura throws away every <header>; inside an article a header without the
     # headline is a section's or a live-blog post's, and its heading is part of the story.
     for header in tree.xpath("//article//header[not(.//h1)][.//h2 or .//h3 or .//h4]"):
@@ -102,10 +115,144 @@ def drop_furniture(tree: etree._Element, keep: frozenset[str] = frozenset()) -> 
         or (element.get("id") in _FURNITURE_SET and not _holds_story(element))
         or not _FURNITURE_SET.isdisjoint((element.get("class") or "").split())
         or is_media_box(element)
+        or _is_named_box(element)
     ]
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
+
+
+def _is_named_box(element: etree._Element) -> bool:
+    """Tell whether a small element's class or id names furniture in one of its parts ("image-credit").
+
+    A link, or anything inside a paragraph, is part of a sentence ("as we reported <a
+    class="related-link">last week</a>"): cards and link lists there are _drop_cards' business.
+    """
+    if element.tag in ("html", "body", "article", "main", "a") or not (
+        element.get("class") or element.get("id")
+    ):
+        return False
+    if any(ancestor.tag == "p" for ancestor in element.iterancestors()):
+        return False
+    if _FURNITURE_PARTS.isdisjoint(name_parts(element)):
+        return False
+    return word_count(element) <= _NAMED_BOX_MAX_WORDS and not element.xpath(".//h1")
+
+
+def _drop_cards(tree: etree._Element) -> None:
+    """Remove the cards and link lists that sit inside a sentence.
+
+    A name's hover card ("Ana Ruiz, Democrat, Governor since 2021, Follow") or two related
+    headlines placed inside a paragraph would be read in the middle of its first sentence.
+    A card has parts of its own (a name, a role, a button); a plain name in a span has none.
+    It is named as a card, or it repeats the words of the link it stands beside.
+    """
+    doomed = []
+    for element in tree.xpath("//body//p//*[not(self::a)]"):
+        named = not _CARD_WORDS.isdisjoint(name_parts(element)) or element.get("role") in _CARD_ROLES
+        card = len(element) >= 2 and (named or _repeats_its_trigger(element))
+        if card or _is_link_list(element, "", inside_sentence=True):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def _repeats_its_trigger(element: etree._Element) -> bool:
+    """Tell whether an element starts with the words of the element just before it, and says more:
+    "[Lena Ortiz] [Lena Ortiz, Transit board member]" is a name and its card."""
+    trigger = element.getprevious()
+    if trigger is None or (trigger.tail or "").strip():
+        return False
+    said = " ".join(trigger.text_content().split())
+    card = " ".join(element.text_content().split())
+    return bool(said) and card.startswith(said) and len(card) > len(said)
+
+
+# A headline is a link of at least this many words ("Read more" or a name is not).
+_HEADLINE_WORDS = 4
+# A block is a list of links when this share of its words is in links.
+_LINK_SHARE = 0.8
+
+
+def _is_link_list(element: etree._Element, host: str, inside_sentence: bool = False) -> bool:
+    """Tell whether an element is a list of two or more headlines linking to the site's own stories."""
+    links = element.xpath(".//a[@href]")
+    if len(links) < 2:
+        return False
+    headlines = [a for a in links if word_count(a) >= _HEADLINE_WORDS and not links_off_site(a, host)]
+    if len(headlines) < 2:
+        return False
+    words = word_count(element)
+    return sum(word_count(a) for a in links) >= _LINK_SHARE * words and (inside_sentence or words <= 200)
+
+
+def _drop_link_lists(tree: etree._Element, host: str) -> None:
+    """Remove lists of links to the site's other stories, with their heading, wherever they sit:
+    "Don't miss", "More on this story", "Read next" boxes inside the body.
+
+    A list of links to other sites (a shopping post's products) stays, and so does a table of
+    contents's list of short links.
+    """
+    doomed: list[etree._Element] = []
+    for element in tree.xpath(
+        "//body//*[self::ul or self::ol or self::div or self::section or self::p][count(.//a) >= 2]"
+    ):
+        if any(a in doomed for a in element.iterancestors()) or not _is_link_list(element, host):
+            continue
+        box = element.getparent()
+        # The box's own heading ("Don't miss") goes with it.
+        if box is not None and box.tag not in _NOT_BOXES and word_count(box) - word_count(element) <= 5:
+            element = box
+        if not element.xpath(".//h1"):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+# A product line is short: "Lumo Arc LED desk lamp", "$89 at Shopmart".
+_PRODUCT_LINE_WORDS = 12
+
+
+def _unlink_product_lines(tree: etree._Element, host: str) -> None:
+    """Turn short lines that are only links to other sites (a product, its shops) into text.
+
+    trafilatura drops a paragraph that is all link as a menu or a teaser; in a shopping
+    post that paragraph is the product's name or its price, and the post is about them.
+    Several offers in one box become a line each.
+    """
+    blocks = [_line_block(link) for link in tree.xpath("//body//a[@href]")]
+    for block in dict.fromkeys(b for b in blocks if b is not None):
+        links = block.xpath(".//a[@href]")
+        if not all(links_off_site(a, host) for a in links):
+            continue
+        all_links = _letters(block) == sum(_letters(a) for a in links)
+        if not all_links or word_count(block) > _PRODUCT_LINE_WORDS * len(links):
+            continue
+        for link in links:
+            if block.tag == "div" and len(links) > 1:
+                link.tag = "p"  # one offer a line: "£189 at Peak Outdoors", "£199 at Trail Store"
+                link.attrib.clear()
+            else:
+                link.drop_tag()
+
+
+def _letters(element: etree._Element) -> int:
+    """Count an element's characters other than spaces (links side by side run their words together)."""
+    return len("".join(element.text_content().split()))
+
+
+def _line_block(link: etree._Element) -> etree._Element | None:
+    """The block a link stands in, past the inline elements around it; None for any other block."""
+    block = link.getparent()
+    while block is not None and block.tag in _INLINE_TAGS:
+        block = block.getparent()
+    return block if block is not None and block.tag in _LINE_BLOCKS else None
+
+
+_INLINE_TAGS = frozenset(["b", "strong", "em", "i", "span", "u", "small"])
+_LINE_BLOCKS = frozenset(["p", "h2", "h3", "h4", "li", "div"])
 
 
 def _holds_story(element: etree._Element) -> bool:

@@ -12,6 +12,7 @@ from listen.reading.body import body_paragraphs, trafilatura_doc
 from listen.reading.headings import header_texts
 from listen.reading.metadata import page_language, page_metadata
 from listen.reading.page_tree import parse_page
+from listen.reading.teaser import teaser_reason
 from listen.text.language import detect_language
 
 __all__ = ["from_html"]
@@ -42,6 +43,7 @@ def from_html(html: str, source: str = "", url: str | None = None, language: str
         site_name=metadata["site_name"],
         language=lang or "en",
         source=source or url or "",
+        partial_reason=teaser_reason(tree, paragraphs),
         extra=extra,
     )
 

@@ -6,18 +6,25 @@ lines, word counts, the page's headings.
 
 from __future__ import annotations
 
+import itertools
 import re
+from functools import cache
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 
 from listen.errors import InputError
+from listen.text.wordlists import word_list
 
 __all__ = [
     "LIST_MARK",
     "PARSER",
     "copy_tree",
     "heading_texts",
+    "links_off_site",
+    "name_parts",
+    "page_host",
     "parse_page",
     "split_lines",
     "total_words",
@@ -74,3 +81,58 @@ def split_lines(text: str) -> list[str]:
         if line:
             out.append(line)
     return out
+
+
+def page_host(tree: etree._Element) -> str:
+    """The page's own host, from its canonical or og:url address ("" when it names none)."""
+    for address in tree.xpath(
+        "//head/link[@rel='canonical']/@href | //head/meta[@property='og:url']/@content"
+    ):
+        host = urlsplit(str(address).strip()).hostname or ""
+        if host:
+            return host.removeprefix("www.")
+    return ""
+
+
+def links_off_site(link: etree._Element, host: str) -> bool:
+    """Tell whether a link leads to another site: a shop behind a product line, not a story of ours.
+
+    An affiliate link says so (rel="sponsored"); otherwise its host differs from the page's own.
+    A link to a social network or an app store is never a shop's (data/social_hosts.txt).
+    """
+    target = urlsplit((link.get("href") or "").strip())
+    there = (target.hostname or "").removeprefix("www.")
+    if any(there == social or there.endswith("." + social) for social in _SOCIAL_HOSTS):
+        return False
+    if "sponsored" in (link.get("rel") or "").lower().split():
+        return True
+    if not host or target.scheme not in ("http", "https") or not there:
+        return False
+    return there != host and not there.endswith("." + host) and not host.endswith("." + there)
+
+
+_SOCIAL_HOSTS = word_list("listen.reading", "social_hosts.txt")
+
+
+_PART_EDGE = re.compile(r"[-_\s:.]+|(?<=[a-z])(?=[A-Z])")
+
+
+def name_parts(element: etree._Element) -> frozenset[str]:
+    """The words of an element's class and id names, lower case, with each two neighbours joined too.
+
+    "wp-caption-text" gives wp, caption, text; "dont-miss-box" also gives dontmiss;
+    "personCard" gives person and card. A custom element's tag counts too ("entity-hovercard").
+    """
+    tag = element.tag if isinstance(element.tag, str) and "-" in element.tag else ""
+    return _parts_of(element.get("class") or "", element.get("id") or "", tag)
+
+
+@cache
+def _parts_of(classes: str, ids: str, tag: str) -> frozenset[str]:
+    # Cached: a page repeats the same few class names on thousands of elements.
+    parts: set[str] = set()
+    for name in classes.split() + ids.split() + tag.split():
+        words = [w.lower() for w in _PART_EDGE.split(name) if w]
+        parts.update(words)
+        parts.update(a + b for a, b in itertools.pairwise(words))
+    return frozenset(parts)
