@@ -172,3 +172,51 @@ def test_the_widget_bar_and_compact_player_stay_wide_and_clickable_in_any_host_l
             bar.locator(".lp.lp-playing").wait_for(timeout=30_000)
             bar.locator(".lp-play").click()
     assert not failures, failures
+
+
+# -- the word being spoken -------------------------------------------------------------------------
+
+# Play, then take the audio's clock in hand (currentTime reads window.__t) and silence timeupdate
+# and seeked: whatever lights a word from then on is the frame-by-frame loop, nothing else.
+TAKE_THE_CLOCK = """() => {
+  const a = document.querySelector('.lp-audio');
+  for (const name of ['timeupdate', 'seeked']) a.addEventListener(name, (e) => e.stopImmediatePropagation(), {capture: true});
+  window.__t = a.currentTime;
+  Object.defineProperty(a, 'currentTime', {get: () => window.__t, set: () => {}, configurable: true});
+}"""
+LIT_AFTER_TWO_FRAMES = """async (t) => {
+  window.__t = t;
+  for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(r));
+  const w = document.querySelector('.lp-w-current');
+  return w ? Number(w.dataset.start) : null;
+}"""
+MARKS = """() => ['.lp-s.lp-current', '.lp-part-current', '.lp-w-current'].map((sel) => {
+  const s = getComputedStyle(document.querySelector(sel));
+  return [s.backgroundColor, s.textDecorationLine];
+})"""
+
+
+@pytest.mark.slow
+def test_the_lit_word_follows_the_audio_frame_by_frame_and_looks_unlike_its_clause(browser, app_url, long_article):
+    sentence = max(long_article["sentences"], key=lambda s: len(s.get("parts") or []))
+    words = sentence["words"]
+    assert len(sentence["parts"]) > 1 and len(words) > 20
+    with browser_page(browser, viewport={"width": 1100, "height": 800}, timeout=20_000) as pg:
+        pg.goto(f"{app_url}/a/{long_article['id']}")
+        pg.wait_for_selector(".lp-w")
+        pg.click(".lp-play")
+        pg.wait_for_selector(".lp.lp-playing")
+        pg.evaluate(TAKE_THE_CLOCK)
+        for w in (words[0], words[7], words[len(words) // 2], words[-2], words[-1]):
+            middle = (w["start_ms"] + w["end_ms"]) / 2000
+            assert pg.evaluate(LIT_AFTER_TWO_FRAMES, middle) == w["start_ms"]
+            # Lit when it starts, not before: the word before holds the light until then.
+            assert pg.evaluate(LIT_AFTER_TWO_FRAMES, w["start_ms"] / 1000) == w["start_ms"]
+        sentence_mark, part_mark, word_mark = pg.evaluate(MARKS)
+        assert len({sentence_mark[0], part_mark[0], word_mark[0]}) == 3  # three different backgrounds
+        assert "underline" in word_mark[1]
+        shoot(pg, "word-in-its-clause.png")
+        # Paused, the loop stops: the clock moving on lights nothing new until the audio plays again.
+        pg.evaluate("document.querySelector('.lp-audio').pause()")
+        pg.wait_for_selector(".lp:not(.lp-playing)")
+        assert pg.evaluate(LIT_AFTER_TWO_FRAMES, words[3]["start_ms"] / 1000 + 0.001) == words[-1]["start_ms"]

@@ -34,6 +34,7 @@ class Player {
     this.current = -1;
     this.partNode = null; // the lit part of a long sentence, if any
     this.wordNode = null; // the lit word of the current sentence, if its words are timed
+    this.frameLoop = 0; // the requestAnimationFrame that lights the words while the audio plays
     this.durationMs = 0;
     this.status = null;
     this.urls = opts.urls || {};
@@ -132,7 +133,10 @@ class Player {
     });
     this.text.addEventListener("keydown", (e) => sentenceKeys(this, e));
 
-    a.addEventListener("play", () => this.onPlayState());
+    a.addEventListener("play", () => {
+      this.onPlayState();
+      this.follow();
+    });
     a.addEventListener("pause", () => {
       this.onPlayState();
       this.savePosition(true);
@@ -343,6 +347,22 @@ class Player {
   applySpeed() {
     this.audio.defaultPlaybackRate = this.rate;
     this.audio.playbackRate = this.rate;
+  }
+
+  follow() {
+    // timeupdate comes about every 250 ms, a word lasts about as long: the light follows the
+    // audio frame by frame while it plays (and costs nothing when the page is hidden).
+    if (this.frameLoop) return;
+    const step = () => {
+      const a = this.audio;
+      if (a.paused || a.ended) {
+        this.frameLoop = 0;
+        return;
+      }
+      highlightAt(this, a.currentTime * 1000);
+      this.frameLoop = requestAnimationFrame(step);
+    };
+    this.frameLoop = requestAnimationFrame(step);
   }
 
   onPlayState() {
