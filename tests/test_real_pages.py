@@ -8,7 +8,6 @@ stopped render offers no live-looking player; a render in progress shows its exp
 from __future__ import annotations
 
 import json
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -105,7 +104,7 @@ def host_page(app_url: str, article_id: str, layout: str, sticky: bool = False) 
     rtl = ' dir="rtl" lang="ar"' if layout == "right to left" else ' lang="en"'
     widgets = (
         f'<script src="{app_url}/widget.js" data-source="#story" data-title="Market day"'
-        f'{" data-sticky" if sticky else ""} async></script>'
+        f"{' data-sticky' if sticky else ''} async></script>"
         f'<script src="{app_url}/widget.js" data-article-id="{article_id}" async></script>'
     )
     return (
@@ -142,9 +141,14 @@ def play_button_hit(pg, n: int) -> bool:
 
 
 @pytest.mark.slow
-def test_the_widget_bar_and_compact_player_stay_wide_and_clickable_in_any_host_layout(browser, app_url, river):
+def test_the_widget_bar_and_compact_player_stay_wide_and_clickable_in_any_host_layout(
+    browser, app_url, river
+):
     failures = []
-    with PageServer() as host, browser_page(browser, viewport={"width": 1200, "height": 800}, timeout=60_000) as pg:
+    with (
+        PageServer() as host,
+        browser_page(browser, viewport={"width": 1200, "height": 800}, timeout=60_000) as pg,
+    ):
         for name in LAYOUTS:
             path = "/" + name.replace(" ", "-") + ".html"
             host.add(path, host_page(app_url, river["id"], name))
@@ -197,10 +201,13 @@ MARKS = """() => ['.lp-s.lp-current', '.lp-part-current', '.lp-w-current'].map((
 
 
 @pytest.mark.slow
-def test_the_lit_word_follows_the_audio_frame_by_frame_and_looks_unlike_its_clause(browser, app_url, long_article):
+def test_the_lit_word_follows_the_audio_frame_by_frame_and_looks_unlike_its_clause(
+    browser, app_url, long_article
+):
     sentence = max(long_article["sentences"], key=lambda s: len(s.get("parts") or []))
     words = sentence["words"]
-    assert len(sentence["parts"]) > 1 and len(words) > 20
+    assert len(sentence["parts"]) > 1
+    assert len(words) > 20
     with browser_page(browser, viewport={"width": 1100, "height": 800}, timeout=20_000) as pg:
         pg.goto(f"{app_url}/a/{long_article['id']}")
         pg.wait_for_selector(".lp-w")
@@ -220,3 +227,223 @@ def test_the_lit_word_follows_the_audio_frame_by_frame_and_looks_unlike_its_clau
         pg.evaluate("document.querySelector('.lp-audio').pause()")
         pg.wait_for_selector(".lp:not(.lp-playing)")
         assert pg.evaluate(LIT_AFTER_TWO_FRAMES, words[3]["start_ms"] / 1000 + 0.001) == words[-1]["start_ms"]
+
+
+# -- accessibility and search engines --------------------------------------------------------------
+
+AXE_RUN = """async () => {
+  const r = await axe.run(document, {
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
+    rules: {'label-content-name-mismatch': {enabled: true}},
+  });
+  const ids = {};
+  for (const e of document.querySelectorAll('[id]')) ids[e.id] = (ids[e.id] || 0) + 1;
+  return {
+    bad: r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => [v.id, v.nodes.map((n) => n.html.slice(0, 120))]),
+    twice: Object.keys(ids).filter((k) => ids[k] > 1),
+  };
+}"""
+SEO_RULES = """() => ({
+  lang: document.documentElement.lang,
+  title: document.title,
+  description: (document.querySelector('meta[name=description]') || {}).content || '',
+  viewport: (document.querySelector('meta[name=viewport]') || {}).content || '',
+  robots: (document.querySelector('meta[name=robots]') || {}).content || '',
+  canonical: (document.querySelector('link[rel=canonical]') || {}).href || '',
+  vague: [...document.querySelectorAll('a[href]')].map((a) => a.textContent.trim().toLowerCase())
+    .filter((t) => ['click here', 'here', 'more', 'read more', 'link', 'this'].includes(t)),
+  uncrawlable: [...document.querySelectorAll('a')].filter((a) => !a.hidden && !a.closest('[hidden]'))
+    .map((a) => a.getAttribute('href') || '').filter((h) => !h || h.startsWith('javascript:')),
+  imagesWithoutAlt: [...document.querySelectorAll('img:not([alt])')].length,
+})"""
+
+
+def axe_findings(pg) -> dict:
+    pg.evaluate(AXE_JS)
+    return pg.evaluate(AXE_RUN)
+
+
+@pytest.mark.slow
+def test_no_page_or_embed_layout_has_a_serious_accessibility_violation_or_a_repeated_id(
+    browser, app_url, river
+):
+    pages = [
+        ("/", {"width": 1200, "height": 800}),
+        (f"/a/{river['id']}", {"width": 1200, "height": 800}),
+        (f"/a/{river['id']}", {"width": 375, "height": 700}),
+        (f"/embed/{river['id']}", {"width": 600, "height": 240}),
+        (f"/embed/{river['id']}", {"width": 320, "height": 240}),
+        (f"/embed/{river['id']}?layout=bar", {"width": 600, "height": 56}),
+        (f"/embed/{river['id']}?layout=bar&mode=dark", {"width": 320, "height": 56}),
+        ("/a/" + "0" * 64, {"width": 1200, "height": 800}),  # the error page
+    ]
+    found = {}
+    with browser_page(browser, viewport={"width": 1200, "height": 800}, bypass_csp=True) as pg:
+        for path, size in pages:
+            pg.set_viewport_size(size)
+            pg.goto(app_url + path)
+            if "/a/0" not in path:
+                pg.wait_for_selector(".lp-s" if "bar" not in path and path != "/" else "body")
+            found[f"{path} at {size['width']}"] = axe_findings(pg)
+        # The home page with an article playing in it, its player and share link shown.
+        pg.set_viewport_size({"width": 1200, "height": 800})
+        pg.goto(app_url + "/")
+        pg.fill("#text", RIVER)
+        pg.click("#go")
+        pg.wait_for_selector("#player .lp-s")
+        found["/ with a player"] = axe_findings(pg)
+    assert {k: v for k, v in found.items() if v["bad"] or v["twice"]} == {}
+
+
+@pytest.mark.slow
+def test_the_home_page_meets_the_rules_search_engines_check(browser, app_url):
+    with browser_page(browser, viewport={"width": 1200, "height": 800}) as pg:
+        response = pg.goto(app_url + "/")
+        assert response.status == 200
+        assert "noindex" not in (response.headers.get("x-robots-tag") or "")
+        seo = pg.evaluate(SEO_RULES)
+    assert seo["lang"] == "en"
+    assert seo["title"]
+    assert len(seo["description"]) >= 50
+    assert "width=device-width" in seo["viewport"]
+    assert "noindex" not in seo["robots"]
+    assert seo["canonical"].startswith(app_url)
+    assert seo["vague"] == []
+    assert seo["uncrawlable"] == []
+    assert seo["imagesWithoutAlt"] == 0
+
+
+# -- the article page and its text ------------------------------------------------------------------
+
+BYLINED = """Harbour Wall Repaired
+
+By Ana Costa
+
+The harbour wall that fell in the January storm has been rebuilt with stone from the old quarry.
+
+Boats can moor along it again from Monday, and the ferry returns to its summer timetable.
+"""
+
+
+@pytest.mark.slow
+def test_the_article_page_shows_its_title_once_the_byline_apart_and_chapters_in_full(browser, app_url):
+    article = wait_ready(app_url, post_article(app_url, BYLINED)["id"])
+    with browser_page(browser, viewport={"width": 1200, "height": 900}) as pg:
+        pg.goto(f"{app_url}/a/{article['id']}")
+        pg.wait_for_selector(".lp-s")
+        shown = pg.evaluate(
+            """(title) => [...document.querySelectorAll('body *')].filter((e) => {
+                 const r = e.getBoundingClientRect();
+                 const holds = (n) => n.textContent.trim() === title;
+                 return holds(e) && ![...e.children].some(holds) && r.width > 1 && r.height > 1
+                   && getComputedStyle(e).visibility !== 'hidden';
+               }).length""",
+            "Harbour Wall Repaired",
+        )
+        assert shown == 1
+        headline = pg.locator(".lp-headline")
+        byline = pg.locator(".lp-byline")
+        assert headline.inner_text() == "Harbour Wall Repaired"
+        assert byline.inner_text().startswith("By Ana Costa")
+        assert pg.evaluate("getComputedStyle(document.querySelector('.lp-byline')).fontWeight") == "400"
+        # Every chapter's name fits the menu whole when it is chosen.
+        cut = pg.evaluate(
+            """() => { const s = document.querySelector('.lp-chapters'); const c = document.createElement('canvas').getContext('2d');
+                 c.font = getComputedStyle(s).font; const room = s.clientWidth - 32;
+                 return [...s.options].map((o) => [o.textContent, c.measureText(o.textContent).width, room])
+                   .filter(([, w, r]) => w > r); }"""
+        )
+        assert cut == []
+        shoot(pg, "article-title-once.png")
+
+
+# -- a render that fails, and one that is stopped ----------------------------------------------------
+
+FAKE_ID = "f" * 64
+
+
+def stub_article(pg, app_url: str, answers: dict) -> list[str]:
+    """Answer the page's calls about FAKE_ID (and its POST) from `answers` by method; return the calls."""
+    calls = []
+
+    def handle(route):
+        request = route.request
+        calls.append(f"{request.method} {request.url}")
+        if request.method == "POST":
+            body = {"id": FAKE_ID, "status": "rendering", "page_url": f"{app_url}/a/{FAKE_ID}"}
+            return route.fulfill(status=202, content_type="application/json", body=json.dumps(body))
+        if request.url.endswith("audio.mp3") or "audio.mp3?" in request.url:
+            return route.fulfill(status=200, content_type="audio/mpeg", body=b"")
+        status, body = answers[request.method]
+        return route.fulfill(status=status, content_type="application/json", body=json.dumps(body))
+
+    pg.route("**/api/v1/articles", handle)
+    pg.route(f"**/api/v1/articles/{FAKE_ID}**", handle)
+    return calls
+
+
+def post_from_home(pg, app_url: str) -> None:
+    pg.goto(app_url + "/")
+    pg.fill("#text", RIVER)
+    pg.click("#go")
+
+
+RENDERING = {
+    "id": FAKE_ID,
+    "status": "rendering",
+    "progress": 0.1,
+    "title": "A Walk by the River",
+    "duration_ms": 2000,
+    "expected_ms": 312_000,
+    "sentences": [
+        {"index": 0, "paragraph": -1, "start_ms": 0, "end_ms": 2000, "text": "A Walk by the River"}
+    ],
+}
+
+
+@pytest.mark.slow
+def test_a_failed_article_says_what_failed_and_what_to_do_with_no_share_link_or_play_controls(
+    browser, app_url
+):
+    failed = {
+        "id": FAKE_ID,
+        "status": "failed",
+        "title": "A Walk by the River",
+        "error": "The engine produced 8.5 s of audio for 1 words (expected about 0.4 s).",
+        "sentences": [],
+    }
+    with browser_page(browser, viewport={"width": 1200, "height": 800}) as pg:
+        stub_article(pg, app_url, {"GET": (200, failed)})
+        post_from_home(pg, app_url)
+        pg.wait_for_selector("#player[data-status='failed']")
+        assert "could not be read aloud" in pg.inner_text(".lp-status")
+        assert "8.5 s of audio" in pg.inner_text(".lp-status")
+        assert "Try again" in pg.inner_text(".lp-advice")
+        for sel in ("#share", ".lp-play", ".lp-seek", ".lp-download", ".lp-speed"):
+            assert not pg.is_visible(sel), sel
+        pg.keyboard.press("k")  # the play shortcut plays nothing
+        assert pg.evaluate("document.querySelector('.lp-audio').paused")
+        shoot(pg, "failed-article.png")
+
+
+@pytest.mark.slow
+def test_while_rendering_the_player_shows_the_expected_length_and_a_stop_button_that_deletes_the_render(
+    browser, app_url
+):
+    with browser_page(browser, viewport={"width": 1200, "height": 800}) as pg:
+        calls = stub_article(
+            pg, app_url, {"GET": (200, RENDERING), "DELETE": (202, {"id": FAKE_ID, "status": "cancelled"})}
+        )
+        post_from_home(pg, app_url)
+        pg.wait_for_selector("#player[data-status='rendering'] .lp-cancel")
+        pg.wait_for_function("() => document.querySelector('.lp-total').textContent === '~5:12'")
+        assert pg.get_attribute(".lp-seek", "max") == "312.00"
+        pg.click(".lp-cancel")
+        pg.wait_for_selector("#player[data-status='cancelled']")
+        assert f"DELETE {app_url}/api/v1/articles/{FAKE_ID}" in calls
+        assert "stopped" in pg.inner_text(".lp-status")
+        assert "kept" in pg.inner_text(".lp-advice")
+        for sel in ("#share", ".lp-play", ".lp-cancel"):
+            assert not pg.is_visible(sel), sel
+        shoot(pg, "stopped-render.png")
