@@ -102,7 +102,9 @@ def measure(base: str, article: dict, rates: list[float], seconds: float, timeup
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=40, help="seconds of audio sampled at each rate")
     parser.add_argument("--rates", type=float, nargs="+", default=[1, 1.5])
     parser.add_argument("--timeupdate-only", action="store_true", help="no frame-by-frame loop (the old way)")

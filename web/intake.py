@@ -173,7 +173,9 @@ def read_and_plan(sub: Submission, renderer: Renderer) -> Planned:
     """Read a submission and work out its plan (every cache key), rendering nothing."""
     article, page = read(sub)
     plan = renderer.plan(article)
-    return Planned(article, Outline.of(plan, sub.settings.render), None if sub.settings.service.redis_url else plan, page)
+    return Planned(
+        article, Outline.of(plan, sub.settings.render), None if sub.settings.service.redis_url else plan, page
+    )
 
 
 # -- the planner processes -------------------------------------------------------------------------
