@@ -447,3 +447,84 @@ def test_while_rendering_the_player_shows_the_expected_length_and_a_stop_button_
         for sel in ("#share", ".lp-play", ".lp-cancel"):
             assert not pg.is_visible(sel), sel
         shoot(pg, "stopped-render.png")
+
+
+# -- data-sticky ------------------------------------------------------------------------------------
+
+LONG_STORY = "".join(
+    f"<p>Stall number {n} sells {thing} from a farm up the valley. It has been there for {n + 2} years.</p>"
+    for n, thing in enumerate(["bread", "cheese", "apples", "honey", "eggs", "flowers", "fish", "jam"])
+)
+IN_VIEW = """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
+  const host = document.querySelector('listen-player');
+  const bar = host.hasAttribute('data-docked') ? host.shadowRoot.querySelector('iframe').getBoundingClientRect().height : 0;
+  return r.top >= 0 && r.bottom <= innerHeight - bar; }"""
+DOCKED_BAR = """() => { const host = document.querySelector('listen-player');
+  const r = host.shadowRoot.querySelector('iframe').getBoundingClientRect();
+  return {docked: host.hasAttribute('data-docked'), top: r.top, bottom: r.bottom, width: r.width}; }"""
+
+
+def seek_to_sentence(frame, article_text: str) -> str:
+    """Play from the sentence holding article_text (as the player's own keys would); return its index."""
+    return frame.evaluate(
+        """(text) => { const s = [...document.querySelectorAll('.lp-s')].find((n) => n.textContent.includes(text));
+             document.querySelector('.lp').dispatchEvent(new Event('pointerdown'));
+             s.click(); return s.dataset.index; }""",
+        article_text,
+    )
+
+
+@pytest.mark.slow
+def test_a_sticky_bar_docks_while_its_article_is_read_follows_the_sentence_and_closes_with_a_tap(
+    browser, app_url
+):
+    page = (
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Courier</title><style>"
+        "body{margin:16px;font:18px/1.5 Georgia,serif} #story p{margin:0 0 500px}</style></head><body>"
+        "<h1>Market day</h1><p>Intro.</p>"
+        f'<script src="{app_url}/widget.js" data-source="#story" data-title="Market day" data-sticky async></script>'
+        f"<div id=story>{LONG_STORY}</div></body></html>"
+    )
+    with (
+        PageServer() as host,
+        browser_page(
+            browser, viewport={"width": 800, "height": 600}, reduced_motion="reduce", timeout=60_000
+        ) as pg,
+    ):
+        host.add("/sticky.html", page)
+        pg.goto(host.url("/sticky.html"))
+        frame = pg.wait_for_selector("listen-player iframe").content_frame()
+        frame.wait_for_selector(".lp[data-status='ready']")
+        pg.wait_for_selector("#story [data-listen-s]", state="attached")
+        # Not playing: scrolling past the bar leaves it in its place.
+        pg.mouse.move(400, 300)
+        pg.mouse.wheel(0, 400)
+        pg.wait_for_function("() => scrollY >= 300")
+        assert not pg.evaluate(DOCKED_BAR)["docked"]
+        # Playing, its place scrolled away and its article on screen: docked at the bottom, full width.
+        seek_to_sentence(frame, "Stall number 0")
+        pg.wait_for_selector("listen-player[data-docked]")
+        bar = pg.evaluate(DOCKED_BAR)
+        assert 600 - 12 <= bar["bottom"] <= 600
+        assert bar["width"] >= 700
+        # The sentence being read is kept in view, above the docked bar.
+        seek_to_sentence(frame, "Stall number 3")
+        pg.wait_for_selector("#story [data-listen-current]")
+        pg.wait_for_function(IN_VIEW, arg="#story [data-listen-current]")
+        # The reader scrolls away on purpose: the page is theirs until they come back.
+        before = pg.evaluate("scrollY")
+        pg.mouse.wheel(0, -1200)
+        pg.wait_for_function("(b) => scrollY <= Math.max(0, b - 1200)", arg=before)
+        held = pg.evaluate("scrollY")
+        seek_to_sentence(frame, "Stall number 6")
+        pg.wait_for_function(
+            "(t) => document.querySelector('#story [data-listen-current]').textContent.includes(t)",
+            arg="Stall number 6",
+        )
+        assert pg.evaluate("scrollY") == held
+        # A pause keeps it docked; one tap on × puts it back in its place.
+        frame.evaluate("document.querySelector('.lp-audio').pause()")
+        shoot(pg, "sticky-bar.png")
+        assert pg.evaluate(DOCKED_BAR)["docked"]
+        pg.click("listen-player .close")
+        pg.wait_for_selector("listen-player:not([data-docked])")

@@ -7,7 +7,7 @@
  * Optional: data-key (a public key bound to this site, when the server needs keys), data-title, data-voice, data-rate, data-accent="#b4461e", data-mode="light|dark|auto",
  * data-layout="bar|compact" (default: bar with data-source, whose text is already on the page;
  * compact, with the text, with data-article-id), data-sticky (the bar docks to the bottom of the
- * viewport while its article is on screen and the audio plays, and keeps the sentence being read
+ * viewport while its article is on screen once the audio plays, and keeps the sentence being read
  * in view unless the reader scrolls away from it; × undocks it).
  * No layout of the host page (floats, flex, grid, resets, narrow columns) can hide or squash it.
  * The player is an iframe of HOST/embed/<id> inside a shadow root placed right after the
@@ -45,13 +45,14 @@
   // so no reset, float, flex or grid of the page can hide or squash the player. A minimum width
   // (MIN_WIDTH, or the viewport less a margin) makes the box drop below a float it does not fit beside,
   // where otherwise it would shrink to nothing; clear is left alone, so a tall sidebar float
-  // does not push the player down the page.
+  // does not push the player down the page. (flow-root, not contain: containment would make the
+  // host the containing block of the docked bar, which must be fixed to the viewport.)
   style.textContent =
-    ":host{all:initial!important;display:block!important;box-sizing:border-box!important;" +
+    ":host{all:initial!important;display:flow-root!important;box-sizing:border-box!important;" +
     "position:static!important;float:none!important;visibility:visible!important;opacity:1!important;" +
     "width:auto!important;min-width:min(" + MIN_WIDTH + "px,100vw - 32px)!important;max-width:100%!important;" +
     "height:auto!important;margin:1em 0!important;padding:0!important;flex:1 1 auto!important;" +
-    "align-self:stretch!important;justify-self:stretch!important;contain:content!important}" +
+    "align-self:stretch!important;justify-self:stretch!important}" +
     ".box{display:block;width:100%;box-sizing:border-box}" +
     "iframe{display:block;width:100%;min-width:0;height:" + (layout === "bar" ? BAR_HEIGHT : 220) + "px;border:0;border-radius:10px;" +
     "color-scheme:normal;background:transparent}" +
@@ -119,10 +120,11 @@
 
   // ---- data-sticky: the bar follows the reader ---------------------------------------------
 
-  // The bar docks to the bottom of the viewport while the audio plays, its article is on
-  // screen and its own place has scrolled away; one tap on × puts it back for good.
+  // The bar docks to the bottom of the viewport once the audio has played, while its article
+  // is on screen and its own place has scrolled away; a pause keeps it there (the reader needs
+  // it to carry on). One tap on × puts it back for good.
   function docker(article) {
-    var state = { playing: false, articleSeen: !article, placeSeen: true, closed: false };
+    var state = { played: false, articleSeen: !article, placeSeen: true, closed: false };
     var close = document.createElement("button");
     close.type = "button";
     close.className = "close";
@@ -138,7 +140,7 @@
     shadow.appendChild(spacer);
     style.textContent += ".spacer{display:none;height:" + BAR_HEIGHT + "px}.box.docked~.spacer{display:block}";
     function update() {
-      var on = state.playing && state.articleSeen && !state.placeSeen && !state.closed;
+      var on = state.played && state.articleSeen && !state.placeSeen && !state.closed;
       box.classList.toggle("docked", on);
       host.toggleAttribute("data-docked", on);
     }
@@ -156,7 +158,7 @@
     }
     return {
       playing: function (on) {
-        state.playing = on;
+        state.played = state.played || on;
         update();
       },
       // How much of the viewport's bottom the docked bar covers.
