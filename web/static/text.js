@@ -16,7 +16,8 @@ export function renderText(player) {
     const kind = paragraphKind(player, s);
     if (para === null || s.paragraph !== paraNo || kind !== para.dataset.kind) {
       paraNo = s.paragraph;
-      para = el("p", { class: CLASSES[kind], "data-kind": kind });
+      // The headline is no paragraph (and the page's own heading already names the article).
+      para = el(kind === "headline" ? "div" : "p", { class: CLASSES[kind], "data-kind": kind });
       player.text.append(para);
     } else {
       para.append(" ");
