@@ -4,14 +4,12 @@
  *   <script src="https://HOST/widget.js" data-article-id="ID" async></script>
  *   <script src="https://HOST/widget.js" data-source="article .body" async></script>
  *
- * Optional: data-key (a public key bound to this site, when the server needs keys), data-title, data-voice, data-rate, data-accent="#b4461e", data-mode="light|dark|auto",
- * data-layout="bar|compact" (default: bar with data-source, whose text is already on the page;
- * compact, with the text, with data-article-id), data-sticky (the bar docks to the bottom of the
- * viewport while its article is on screen once the audio plays, and keeps the sentence being read
- * in view unless the reader scrolls away from it; × undocks it).
- * No layout of the host page (floats, flex, grid, resets, narrow columns) can hide or squash it.
- * The player is an iframe of HOST/embed/<id> inside a shadow root placed right after the
- * script tag, so neither page can restyle the other. Nothing is left on window.
+ * Optional: data-key (a public key bound to this site), data-title, data-voice, data-rate,
+ * data-accent="#b4461e", data-mode="light|dark|auto", data-layout="bar|compact" (default: bar
+ * with data-source, compact with data-article-id), data-sticky (the bar docks to the viewport's
+ * bottom while its article is read and keeps the lit sentence in view; × undocks it).
+ * The player is an iframe of HOST/embed/<id> in a shadow root right after the script tag, so
+ * neither page can restyle the other, and no host layout can hide it. Nothing is left on window.
  * With data-source, the sentence being read is lit in the page's own element (each sentence
  * wrapped in a bare <span>, which does not change how it looks) and clicking one plays from it.
  */
@@ -31,7 +29,7 @@
   };
 
   var BAR_HEIGHT = 56;
-  var MIN_WIDTH = 280; // the narrowest the player is made for; a narrower column gets all of its width
+  var MIN_WIDTH = 280; // the narrowest the player is made for
   var MARK = "rgba(250, 204, 21, 0.38)"; // light enough on white and on dark pages
   var layout = data("layout") || (data("source") ? "bar" : "compact");
   var sticky = script.hasAttribute("data-sticky") && data("sticky") !== "false";
@@ -41,31 +39,24 @@
   var shadow = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
 
   var style = document.createElement("style");
-  // !important inside the shadow root outranks the host page's rules, !important ones included,
-  // so no reset, float, flex or grid of the page can hide or squash the player. A minimum width
-  // (MIN_WIDTH, or the viewport less a margin) makes the box drop below a float it does not fit beside,
-  // where otherwise it would shrink to nothing; clear is left alone, so a tall sidebar float
-  // does not push the player down the page. (flow-root, not contain: containment would make the
-  // host the containing block of the docked bar, which must be fixed to the viewport.)
+  // !important in the shadow root outranks the page's rules, its !important ones too: all:initial
+  // undoes any reset or override. The minimum width drops the box below a float it does not fit
+  // beside, where it would shrink to nothing (clear would push it below a whole sidebar).
+  // flow-root, not contain: containment would pin the docked bar to the host, not the viewport.
   style.textContent =
     ":host{all:initial!important;display:flow-root!important;box-sizing:border-box!important;" +
-    "position:static!important;float:none!important;visibility:visible!important;opacity:1!important;" +
-    "width:auto!important;min-width:min(" + MIN_WIDTH + "px,100vw - 32px)!important;max-width:100%!important;" +
-    "height:auto!important;margin:1em 0!important;padding:0!important;flex:1 1 auto!important;" +
-    "align-self:stretch!important;justify-self:stretch!important}" +
+    "min-width:min(" + MIN_WIDTH + "px,100vw - 32px)!important;max-width:100%!important;" +
+    "margin:1em 0!important;flex:1 1 auto!important}" +
     ".box{display:block;width:100%;box-sizing:border-box}" +
-    "iframe{display:block;width:100%;min-width:0;height:" + (layout === "bar" ? BAR_HEIGHT : 220) + "px;border:0;border-radius:10px;" +
+    "iframe{display:block;width:100%;height:" + (layout === "bar" ? BAR_HEIGHT : 220) + "px;border:0;border-radius:10px;" +
     "color-scheme:normal;background:transparent}" +
     ".msg{font:14px/1.4 system-ui,sans-serif;color:#6a655d;padding:.5em 0}" +
     ".msg.err{color:#b3261e}" +
-    // data-sticky: the bar docked to the bottom of the viewport while its article is read.
-    ".box.docked{position:fixed;left:0;right:0;bottom:0;z-index:2147483646;padding:0 8px 8px;" +
-    "padding-inline-end:52px;background:transparent}" +
+    ".box.docked{position:fixed;left:0;right:0;bottom:0;z-index:2147483646;padding:0 52px 8px 8px}" +
     ".box.docked iframe{box-shadow:0 2px 12px rgba(0,0,0,.25)}" +
-    ".close{display:none;position:absolute;inset-inline-end:8px;bottom:14px;width:40px;height:40px;" +
-    "border:0;border-radius:50%;background:#1d1b18;color:#fff;font:20px/40px system-ui,sans-serif;cursor:pointer;padding:0}" +
-    ".box.docked .close{display:block}" +
-    ".close:focus-visible{outline:3px solid #1a5fd0;outline-offset:2px}";
+    ".close{display:none;position:absolute;right:8px;bottom:14px;width:40px;height:40px;border:0;" +
+    "border-radius:50%;background:#1d1b18;color:#fff;font:20px/40px system-ui,sans-serif;cursor:pointer;padding:0}" +
+    ".box.docked .close{display:block}.close:focus-visible{outline:3px solid #1a5fd0;outline-offset:2px}";
   var box = document.createElement("div");
   box.className = "box";
   var msg = document.createElement("div");
@@ -112,7 +103,7 @@
       frame.contentWindow.postMessage({ type: "listen:seek", index: index }, origin);
     }, dock) : null;
     frame.addEventListener("load", function () {
-      frame.contentWindow.postMessage({ type: "listen:hello" }, origin);
+      if (source || dock) frame.contentWindow.postMessage({ type: "listen:hello" }, origin);
     });
     say("");
     box.insertBefore(frame, box.firstChild);
@@ -120,9 +111,8 @@
 
   // ---- data-sticky: the bar follows the reader ---------------------------------------------
 
-  // The bar docks to the bottom of the viewport once the audio has played, while its article
-  // is on screen and its own place has scrolled away; a pause keeps it there (the reader needs
-  // it to carry on). One tap on × puts it back for good.
+  // The bar docks to the viewport's bottom once the audio has played, while its article is on
+  // screen and its own place is not; a pause leaves it there, to carry on from. × undocks it.
   function docker(article) {
     var state = { played: false, articleSeen: !article, placeSeen: true, closed: false };
     var close = document.createElement("button");
@@ -135,7 +125,7 @@
       update();
     });
     box.appendChild(close);
-    var spacer = document.createElement("div"); // keeps the bar's place, so the page does not jump
+    var spacer = document.createElement("div"); // holds the bar's place: the page does not jump
     spacer.className = "spacer";
     shadow.appendChild(spacer);
     style.textContent += ".spacer{display:none;height:" + BAR_HEIGHT + "px}.box.docked~.spacer{display:block}";
@@ -145,24 +135,21 @@
       host.toggleAttribute("data-docked", on);
     }
     if ("IntersectionObserver" in window) {
-      new IntersectionObserver(function (entries) {
-        state.placeSeen = entries[entries.length - 1].isIntersecting;
+      var seen = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          state[e.target === host ? "placeSeen" : "articleSeen"] = e.isIntersecting;
+        });
         update();
-      }).observe(host);
-      if (article) {
-        new IntersectionObserver(function (entries) {
-          state.articleSeen = entries[entries.length - 1].isIntersecting;
-          update();
-        }).observe(article);
-      }
+      });
+      seen.observe(host);
+      if (article) seen.observe(article);
     }
     return {
       playing: function (on) {
         state.played = state.played || on;
         update();
       },
-      // How much of the viewport's bottom the docked bar covers.
-      covers: function () {
+      covers: function () { // how much of the viewport's bottom the docked bar takes
         return box.classList.contains("docked") ? box.getBoundingClientRect().height : 0;
       },
     };
@@ -227,23 +214,25 @@
       }, { passive: true });
     }
 
-    function inView(nodes) {
+    function bounds(nodes) {
       var top = nodes[0].getBoundingClientRect().top;
-      var bottom = nodes[nodes.length - 1].getBoundingClientRect().bottom;
-      return bottom > 0 && top < window.innerHeight - dock.covers();
+      return { top: top, bottom: nodes[nodes.length - 1].getBoundingClientRect().bottom, room: window.innerHeight - dock.covers() };
+    }
+
+    function inView(nodes) {
+      var b = bounds(nodes);
+      return b.bottom > 0 && b.top < b.room;
     }
 
     function keepInView(nodes) {
       if (away) {
-        away = !inView(nodes); // the reader came back to it: follow again
+        away = !inView(nodes); // back at it: follow again
         return;
       }
-      var top = nodes[0].getBoundingClientRect().top;
-      var bottom = nodes[nodes.length - 1].getBoundingClientRect().bottom;
-      var room = window.innerHeight - dock.covers();
-      if (top >= 0 && bottom <= room) return;
+      var b = bounds(nodes);
+      if (b.top >= 0 && b.bottom <= b.room) return;
       var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-      window.scrollBy({ top: top - room / 3, behavior: reduce ? "auto" : "smooth" });
+      window.scrollBy({ top: b.top - b.room / 3, behavior: reduce ? "auto" : "smooth" });
     }
 
     function textNodes() {
