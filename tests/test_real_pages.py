@@ -276,13 +276,14 @@ def test_no_page_or_embed_layout_has_a_serious_accessibility_violation_or_a_repe
         (f"/embed/{river['id']}?layout=bar", {"width": 600, "height": 56}),
         (f"/embed/{river['id']}?layout=bar&mode=dark", {"width": 320, "height": 56}),
         ("/a/" + "0" * 64, {"width": 1200, "height": 800}),  # the error page
+        ("/embed/" + "0" * 64, {"width": 320, "height": 56}),  # a dead embed
     ]
     found = {}
     with browser_page(browser, viewport={"width": 1200, "height": 800}, bypass_csp=True) as pg:
         for path, size in pages:
             pg.set_viewport_size(size)
             pg.goto(app_url + path)
-            if "/a/0" not in path:
+            if "/0000" not in path:
                 pg.wait_for_selector(".lp-s" if "bar" not in path and path != "/" else "body")
             found[f"{path} at {size['width']}"] = axe_findings(pg)
         # The home page with an article playing in it, its player and share link shown.
@@ -292,6 +293,9 @@ def test_no_page_or_embed_layout_has_a_serious_accessibility_violation_or_a_repe
         pg.click("#go")
         pg.wait_for_selector("#player .lp-s")
         found["/ with a player"] = axe_findings(pg)
+        pg.wait_for_selector("#player.lp-playing")  # a play counted: the stats page has a row
+        pg.goto(app_url + "/stats")
+        found["/stats"] = axe_findings(pg)
     assert {k: v for k, v in found.items() if v["bad"] or v["twice"]} == {}
 
 

@@ -19,7 +19,7 @@ import { apiBase, el, formatTime, getJSON, store } from "./util.js";
 const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3];
 const POLL_MS = 800;
 const RESUME_MIN_S = 5;
-const FAILED_ADVICE = "Nothing here can play. Try again in a minute, or paste the text on the home page and choose another voice.";
+const FAILED_ADVICE = "Nothing here can play. Try again in a minute, or with another voice from the home page.";
 const CANCELLED_ADVICE = "What was read aloud so far is kept: ask for the article again and it carries on from there.";
 
 class Player {
