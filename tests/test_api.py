@@ -505,11 +505,12 @@ def test_a_render_in_progress_tells_its_expected_length_from_its_words_and_the_r
     render = renderer.settings.render
     plan = renderer.plan(article)
     outline = Outline.of(plan, render)
-    # The words at 170 a minute, and a pause after each of the three sentences, longer after a paragraph.
+    # The words at 170 a minute (which the engines speak at 161), and a pause after each of the three
+    # sentences, longer after a paragraph.
     words = sum(len(s.spoken.split()) for s in plan.script.sentences)
     assert len(plan.script.sentences) == 3
     pauses = 3 * render.paragraph_pause_ms
-    assert outline.expected_ms == round(words * 60_000 / render.rate) + pauses
+    assert outline.expected_ms == round(words * 60_000 / (render.rate * 161 / 170)) + pauses
     faster = Outline.of(plan, dataclasses.replace(render, rate=render.rate * 2))
     assert faster.expected_ms < outline.expected_ms
     job = Job(outline.rendition_id, outline.title)

@@ -110,6 +110,8 @@ class Outline:
 
 # Scripts written without spaces between words (Thai, kana, Han): about two characters a word.
 UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
+# Both engines speak a nominal 170 words a minute at about 161 (bench/rate_calibration.py).
+SPOKEN_PACE = 161 / 170
 
 
 def expected_ms(script: Script, render: RenderSettings) -> int:
@@ -123,7 +125,7 @@ def expected_ms(script: Script, render: RenderSettings) -> int:
     pauses = len(said) * render.sentence_pause_ms + paragraphs * (
         render.paragraph_pause_ms - render.sentence_pause_ms
     )
-    return round(words * 60_000 / render.rate) + pauses
+    return round(words * 60_000 / (render.rate * SPOKEN_PACE)) + pauses
 
 
 @dataclass
