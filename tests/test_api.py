@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import http.client
 import io
@@ -493,3 +494,25 @@ def test_a_voice_over_the_api_is_a_listed_voice_never_a_path_to_a_model_file(cli
 def test_a_listed_voice_id_name_or_a_language_tag_is_accepted(client, voice):
     response = client.post("/api/v1/articles", json={"text": "A fine article.", "voice": voice})
     assert response.status_code in (200, 202), response.get_json()  # 200: the same article and voice, ready
+
+
+def test_a_render_in_progress_tells_its_expected_length_from_its_words_and_the_rate(renderer):
+    from listen.reading.plaintext import from_text
+    from web.intake import Outline
+    from web.job import Job
+
+    article = from_text("Headline Here\n\n" + " ".join(["Word"] * 169) + " end.\n\nTwo more words.\n")
+    render = renderer.settings.render
+    plan = renderer.plan(article)
+    outline = Outline.of(plan, render)
+    # The words at 170 a minute (which the engines speak at 161), and a pause after each of the three
+    # sentences, longer after a paragraph.
+    words = sum(len(s.spoken.split()) for s in plan.script.sentences)
+    assert len(plan.script.sentences) == 3
+    pauses = 3 * render.paragraph_pause_ms
+    assert outline.expected_ms == round(words * 60_000 / (render.rate * 161 / 170)) + pauses
+    faster = Outline.of(plan, dataclasses.replace(render, rate=render.rate * 2))
+    assert faster.expected_ms < outline.expected_ms
+    job = Job(outline.rendition_id, outline.title)
+    job.expected_ms = outline.expected_ms
+    assert job.snapshot()["expected_ms"] == outline.expected_ms  # while it renders; gone once ready

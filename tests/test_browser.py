@@ -515,8 +515,8 @@ def test_paragraph_buttons_and_the_chapter_list_move_between_paragraphs(page, ap
     page.wait_for_function("() => document.querySelectorAll('.lp-chapters option').length === 3")
     labels = page.eval_on_selector_all(".lp-chapters option", "os => os.map(o => o.textContent)")
     assert labels[0] == "0:00 A Walk by the River"
-    assert labels[1].endswith("The path follows the river for…")
-    assert labels[2].endswith("In spring the banks are bright…")
+    assert labels[1].endswith("The path follows the…")  # as much as fits the menu whole
+    assert labels[2].endswith("In spring the banks…")
     starts = paragraph_starts(river)
     page.click(".lp-next")
     wait_playing_past(page, starts[1])

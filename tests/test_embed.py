@@ -442,9 +442,9 @@ def test_the_widget_lights_and_seeks_in_the_host_pages_own_text(browser, app_url
             target = next(i for i, t in texts.items() if "opens" in t)
             pg.click(f"#story [data-listen-s='{target}'] >> nth=0")
             start = frame.evaluate(
-                f"document.querySelector(\".lp-s[data-index='{target}']\").getAttribute('aria-label')"
+                f"document.querySelector(\".lp-s[data-index='{target}']\").getAttribute('aria-description')"
             )
-            assert start.startswith("Play from")
+            assert start.startswith("Plays from")
             pg.wait_for_function(
                 f"() => document.querySelector('#story [data-listen-current]').dataset.listenS === '{target}'"
             )

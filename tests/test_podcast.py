@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from listen.config import Settings
+from listen.publish import podcast
 from support.pages import PageServer
 from tests.conftest import article_text, run_cli
 from web import close_app, create_app, manager_of
@@ -146,6 +147,32 @@ def test_a_re_rendered_source_keeps_its_guid_and_the_feed_points_at_its_newest_r
     assert served.headers["ETag"] == f'"{new}"'
     assert len(served.data) == int(after[0].enclosures[0].length)
     assert after[0].link == url
+
+
+def test_each_episode_carries_its_own_language_and_the_channel_the_most_common():
+    def episode(n: int, language: str) -> podcast.Episode:
+        return podcast.Episode(
+            f"g{n}",
+            f"T{n}",
+            f"https://x/{n}.mp3",
+            1,
+            1,
+            1.0 + n,
+            "https://x/t.vtt",
+            "https://x/c.json",
+            language=language,
+        )
+
+    xml = podcast.rss(
+        [episode(1, "pt"), episode(2, "en"), episode(3, "pt")],
+        title="T",
+        link="https://x/",
+        feed_url="https://x/f.xml",
+        language="pt",
+    )
+    parsed = feedparser.parse(xml)
+    assert parsed.feed.language == "pt"
+    assert [e.get("language") for e in parsed.entries] == ["pt", "en", "pt"]
 
 
 def test_a_server_with_no_cover_image_leaves_itunes_image_out(tmp_path):

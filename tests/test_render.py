@@ -104,6 +104,11 @@ def test_mp3_carries_id3_tags_and_a_chapter_per_paragraph(short):
     ]
 
 
+def test_the_mp3s_encoder_tag_names_the_engine_and_voice_that_read_it(short):
+    # An English article: Piper reads it (the fake engine stands in under the same name).
+    assert str(ID3(short.mp3)["TSSE"]) == "listen (Piper, voice en_US-joe-medium; LAME)"
+
+
 def test_rerunning_an_unchanged_article_renders_nothing(renderer, short):
     again = renderer.render(from_text(SHORT_ARTICLE))
     assert again.from_cache

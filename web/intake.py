@@ -31,7 +31,7 @@ from typing import Any
 from listen import errors as listen_errors
 from listen.article import Article
 from listen.cache.store import cache_key
-from listen.config import ServiceSettings, Settings
+from listen.config import RenderSettings, ServiceSettings, Settings
 from listen.engines import ENGINES, get_engine
 from listen.errors import BusyError, InputError, ListenError
 from listen.reading.fetch import Page, fetch
@@ -39,6 +39,7 @@ from listen.reading.loader import from_bytes, from_html_text, from_page, from_pa
 from listen.reading.plaintext import decode_text
 from listen.render.plan import Plan, script_code_fingerprint
 from listen.render.renderer import Renderer
+from listen.text.script import Script
 
 log = logging.getLogger(__name__)
 
@@ -94,15 +95,37 @@ class Outline:
     title: str
     sentences: int
     chunks: int
+    expected_ms: int = 0  # how long the audio should last, shown while it renders
 
     @classmethod
-    def of(cls, plan: Plan) -> Outline:
+    def of(cls, plan: Plan, render: RenderSettings) -> Outline:
         return cls(
             plan.key,
             plan.script.title,
             len(plan.script.sentences),
             sum(len(s.chunks) for s in plan.script.sentences),
+            expected_ms(plan.script, render),
         )
+
+
+# Scripts written without spaces between words (Thai, kana, Han): about two characters a word.
+UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff]")
+# Both engines speak a nominal 170 words a minute at about 161 (bench/rate_calibration.py).
+SPOKEN_PACE = 161 / 170
+
+
+def expected_ms(script: Script, render: RenderSettings) -> int:
+    """Estimate an article's length from its words, the rate and the pauses, before any audio exists.
+
+    The player shows it while the article renders, rather than a total that grows as it goes.
+    """
+    said = [s.spoken for s in script.sentences]
+    words = sum(len(text.split()) + len(UNSPACED.findall(text)) // 2 for text in said)
+    paragraphs = len({s.paragraph for s in script.sentences})
+    pauses = len(said) * render.sentence_pause_ms + paragraphs * (
+        render.paragraph_pause_ms - render.sentence_pause_ms
+    )
+    return round(words * 60_000 / (render.rate * SPOKEN_PACE)) + pauses
 
 
 @dataclass
@@ -152,7 +175,9 @@ def read_and_plan(sub: Submission, renderer: Renderer) -> Planned:
     """Read a submission and work out its plan (every cache key), rendering nothing."""
     article, page = read(sub)
     plan = renderer.plan(article)
-    return Planned(article, Outline.of(plan), None if sub.settings.service.redis_url else plan, page)
+    return Planned(
+        article, Outline.of(plan, sub.settings.render), None if sub.settings.service.redis_url else plan, page
+    )
 
 
 # -- the planner processes -------------------------------------------------------------------------

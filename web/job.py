@@ -46,6 +46,7 @@ class Job:
         self.partial: Path | None = None
         self.sentences: list[dict[str, Any]] = []
         self.duration_ms = 0
+        self.expected_ms = 0  # the audio's expected length (words and rate), for players while it renders
         self.rendition: StoredRendition | None = None
         self.engine_calls = 0
         self.modified = time.time()  # Last-Modified; the cache's mtimes move on every read
@@ -119,6 +120,8 @@ class Job:
                 "duration_ms": self.duration_ms,
                 "sentences": [dict(s) for s in self.sentences[since or 0 : self.done]],
             }
+            if self.status == RENDERING and self.expected_ms:
+                data["expected_ms"] = self.expected_ms
             if since is not None:
                 data["since"] = since
             if self.error:

@@ -191,7 +191,7 @@ class JobManager:
         """Start rendering an article unless the same rendition is ready or under way (plans here)."""
         renderer = self.renderer(settings or self.settings)
         plan = renderer.plan(article)
-        return self._start(renderer, Outline.of(plan), article, plan)
+        return self._start(renderer, Outline.of(plan, renderer.settings.render), article, plan)
 
     def _start(self, renderer: Renderer, outline: Outline, article: Article, plan: Plan | None) -> Job:
         """Start rendering a planned article unless the same rendition is ready or under way.
@@ -224,7 +224,7 @@ class JobManager:
             if pending >= self.max_pending:
                 raise BusyError(f"{pending} articles are already being read aloud; try again in a minute.")
             job = Job(rendition_id, plan.script.title)
-            job.total = len(plan.script.sentences)
+            job.total, job.expected_ms = len(plan.script.sentences), outline.expected_ms
             self._remember(job)
             self.renders_started += 1
         self.executor.submit(self._run, renderer, plan, job)
@@ -272,7 +272,7 @@ class JobManager:
             with self.lock:
                 self.renders_started += 1
         job = QueuedJob(outline.rendition_id, self.queue, self.cache)
-        job.title, job.total = outline.title, outline.sentences
+        job.title, job.total, job.expected_ms = outline.title, outline.sentences, outline.expected_ms
         job.refresh(force=True)
         return job
 

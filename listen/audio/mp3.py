@@ -52,7 +52,7 @@ def count_frames(mp3: bytes) -> int:
 
 
 def write_id3(path: Path, tags: dict[str, str], chapters: list[tuple[int, int, str]]) -> None:
-    """Tag an MP3 (title, artist, album, date, comment) with a chapter at each paragraph start."""
+    """Tag an MP3 (title, artist, album, date, comment, encoder) with a chapter at each paragraph start."""
     # mutagen loads only when a rendition is tagged, not for an article found in the cache.
     from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TPE1, TSSE, CTOCFlags
 
@@ -65,7 +65,9 @@ def write_id3(path: Path, tags: dict[str, str], chapters: list[tuple[int, int, s
         id3.add(TDRC(encoding=3, text=tags["date"]))
     if tags.get("comment"):
         id3.add(COMM(encoding=3, lang="eng", desc="", text=tags["comment"]))
-    id3.add(TSSE(encoding=3, text="listen (pyttsx3 + espeak-ng, LAME)"))
+    id3.add(
+        TSSE(encoding=3, text=tags.get("encoder") or "listen (LAME)")
+    )  # who read it: the engine and voice
     ids = []
     for n, (start, end, title) in enumerate(chapters):
         ids.append(f"ch{n}")

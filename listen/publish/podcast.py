@@ -26,6 +26,9 @@ ET.register_namespace("itunes", ITUNES)
 ET.register_namespace("podcast", PODCAST)
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("atom", ATOM)
+# Dublin Core: each item's own language (a feed of several languages has one channel language).
+DC = "http://purl.org/dc/elements/1.1/"
+ET.register_namespace("dc", DC)
 
 
 @dataclass
@@ -142,6 +145,8 @@ def rss(
         _text(item, "description", e.description or e.title)
         _text(item, "guid", e.guid).set("isPermaLink", "false")
         _text(item, "pubDate", formatdate(e.published, usegmt=True))
+        if e.language:
+            _text(item, f"{{{DC}}}language", e.language)
         ET.SubElement(item, "enclosure", {"url": e.audio_url, "length": str(e.length), "type": "audio/mpeg"})
         _text(item, f"{{{ITUNES}}}duration", str(e.duration_s))
         _text(item, f"{{{ITUNES}}}episodeType", "full")

@@ -30,6 +30,9 @@ from listen.render.timings import Timeline, chapters
 from listen.render.workers import TaskOutcome, WorkerPool, engine_pool
 from listen.text.script import Script
 
+# What the MP3's encoder tag (TSSE) says read it, by engine name.
+ENCODER_NAMES = {"piper": "Piper", "pyttsx3": "pyttsx3 + espeak-ng"}
+
 # How many of an article's last pieces are queued longest first, per engine worker (see Renderer._submit).
 TAIL_PIECES_PER_WORKER = 3
 
@@ -209,7 +212,11 @@ class Renderer:
             final = self.cache.temp_file(".mp3")
             # The partial file may still be streaming to a listener: tag a copy, never it.
             shutil.copyfile(partial, final)
-            write_id3(final, self._tags(plan.script), chapters(timings["sentences"], timings["duration_ms"]))
+            write_id3(
+                final,
+                self._tags(plan.script, plan.speaker),
+                chapters(timings["sentences"], timings["duration_ms"]),
+            )
             stored = self.cache.put_rendition(plan.key, final, timings, to_vtt(timings))
             final = None  # moved into place
         except OSError as exc:  # the partial or final MP3 could not be written: most likely a full disk
@@ -301,8 +308,9 @@ class Renderer:
             )
         return stored
 
-    def _tags(self, script: Script) -> dict[str, str]:
+    def _tags(self, script: Script, speaker: Speaker) -> dict[str, str]:
         return {
+            "encoder": f"listen ({ENCODER_NAMES.get(speaker.engine, speaker.engine)}, voice {speaker.voice}; LAME)",
             "title": script.title,
             "artist": script.byline or script.site_name,
             "album": script.site_name or "listen",

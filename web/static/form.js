@@ -95,11 +95,12 @@ function wireVoicePreview(form) {
   if (!select || !button) return;
   const root = document.getElementById(form.dataset.player);
   const audio = new Audio();
-  const label = button.textContent;
-  const reset = () => {
-    button.textContent = label;
-    button.setAttribute("aria-pressed", "false");
+  // The button's name is its visible words (Hear it, Loading…, Stop): the icon is decoration.
+  const show = (icon, words) => {
+    button.querySelector("[data-icon]").textContent = icon;
+    button.querySelector("[data-label]").textContent = words;
   };
+  const reset = () => show("▶", "Hear it");
   audio.addEventListener("ended", reset);
   audio.addEventListener("pause", reset);
   audio.addEventListener("error", () => {
@@ -113,9 +114,8 @@ function wireVoicePreview(form) {
     const voice = select.value || (select.options[1] && select.options[1].value);
     if (!voice) return;
     audio.src = apiBase(root) + "voices/preview.mp3?voice=" + encodeURIComponent(voice);
-    button.textContent = "Loading…";
-    button.setAttribute("aria-pressed", "true");
-    audio.play().then(() => (button.textContent = "■ Stop")).catch(reset);
+    show("…", "Loading");
+    audio.play().then(() => show("■", "Stop")).catch(reset);
   });
   select.addEventListener("change", () => audio.pause());
 }

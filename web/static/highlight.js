@@ -3,6 +3,10 @@
 
 import { reveal } from "./follow.js";
 
+// A sentence is lit a moment early, so the eye is there when the voice starts; a word is lit
+// exactly when it starts, as the word-by-word light is judged against the audio itself.
+const SENTENCE_LEAD_MS = 30;
+
 /** Light what is being said at ms into the audio: its sentence, part and word. */
 export function highlightAt(player, ms) {
   highlight(player, sentenceAt(player, ms));
@@ -11,14 +15,15 @@ export function highlightAt(player, ms) {
 }
 
 function sentenceAt(player, ms) {
-  // The last sentence that has started: the pause after a sentence keeps it lit.
-  let found = -1;
-  for (const s of player.sentences) {
-    if (typeof s.start_ms !== "number") continue;
-    if (s.start_ms <= ms + 30) found = s.index;
-    else break;
-  }
-  return found;
+  // The last sentence that has started: the pause after a sentence keeps it lit. Called every
+  // frame while playing: the search starts from the sentence lit, which is nearly always it.
+  const list = player.sentences;
+  const started = (s) => typeof s.start_ms === "number" && s.start_ms <= ms + SENTENCE_LEAD_MS;
+  let i = Math.max(0, list.findIndex((s) => s.index === player.current));
+  if (!list[i] || !started(list[i])) i = 0;
+  if (!list[i] || !started(list[i])) return -1;
+  while (i + 1 < list.length && started(list[i + 1])) i++;
+  return list[i].index;
 }
 
 /** Light sentence number index (-1: none) and follow it. */
@@ -45,7 +50,7 @@ export function highlight(player, index) {
 
 function highlightPart(player, ms) {
   // Inside a long sentence, light the part being spoken.
-  player.partNode = lightLastStarted(player, ms, ".lp-part", "lp-part-current", player.partNode);
+  player.partNode = lightLastStarted(player, ms + SENTENCE_LEAD_MS, ".lp-part", "lp-part-current", player.partNode);
 }
 
 function highlightWord(player, ms) {
@@ -60,7 +65,7 @@ function lightLastStarted(player, ms, selector, litClass, lit) {
   let found = null;
   if (node) {
     for (const el of node.querySelectorAll(selector)) {
-      if (Number(el.dataset.start) <= ms + 30) found = el;
+      if (Number(el.dataset.start) <= ms) found = el;
       else break;
     }
   }

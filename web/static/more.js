@@ -8,6 +8,7 @@
 import { el, formatTime, store } from "./util.js";
 
 const CHAPTER_WORDS = 6;
+const CHAPTER_CHARS = 22; // what the menu shows whole beside its buttons in the narrowest panel
 // Drawn, not typed: the media-control characters are missing from many fonts (and headless Chromium).
 const ICONS = {
   prev: "M6 5h2v14H6zM20 5v14L9 12z",
@@ -52,15 +53,23 @@ export function chaptersOf(sentences, title) {
   for (const s of sentences) {
     if (typeof s.start_ms !== "number" || seen.has(s.paragraph)) continue;
     seen.add(s.paragraph);
-    if (s.paragraph < 0) {
-      out.push({ start: 0, paragraph: s.paragraph, label: title || s.text });
-      continue;
-    }
-    const words = s.text.split(/\s+/).filter(Boolean);
-    const label = words.slice(0, CHAPTER_WORDS).join(" ") + (words.length > CHAPTER_WORDS ? "…" : "");
-    out.push({ start: s.start_ms / 1000, paragraph: s.paragraph, label });
+    const start = s.paragraph < 0 ? 0 : s.start_ms / 1000;
+    out.push({ start, paragraph: s.paragraph, label: chapterLabel(s.paragraph < 0 ? title || s.text : s.text) });
   }
   return out;
+}
+
+/** A chapter's name: its first words, as many as fit the menu (up to six), then "…". */
+function chapterLabel(text) {
+  const words = text.split(/\s+/).filter(Boolean);
+  let label = "";
+  for (const w of words.slice(0, CHAPTER_WORDS)) {
+    const longer = label ? `${label} ${w}` : w;
+    if (label && longer.length > CHAPTER_CHARS) break;
+    label = longer;
+  }
+  if (label.length > CHAPTER_CHARS) label = label.slice(0, CHAPTER_CHARS - 1);
+  return label.length < words.join(" ").length ? `${label}…` : label;
 }
 
 export function buildExtras(p, panel) {
@@ -71,7 +80,7 @@ export function buildExtras(p, panel) {
   x.prevBtn = el("button", { type: "button", class: "lp-btn lp-prev", "aria-label": "Previous paragraph", title: "Previous paragraph" });
   x.nextBtn = el("button", { type: "button", class: "lp-btn lp-next", "aria-label": "Next paragraph", title: "Next paragraph" });
   x.chapters = el("select", { class: "lp-chapters", "aria-label": "Chapters" });
-  x.ccBtn = el("button", { type: "button", class: "lp-btn lp-cc", "aria-pressed": "false", "aria-label": "Captions", title: "Show the sentence being read" }, "CC");
+  x.ccBtn = el("button", { type: "button", class: "lp-btn lp-cc", "aria-pressed": "false", "aria-label": "CC: captions", title: "Show the sentence being read" }, "CC");
   x.muteBtn = el("button", { type: "button", class: "lp-btn lp-mute", "aria-label": "Mute", "aria-pressed": "false" });
   x.volume = el("input", { type: "range", class: "lp-volume", min: "0", max: "1", step: "0.05", value: "1", "aria-label": "Volume" });
   x.text = el("a", { class: "lp-btn lp-transcript", "aria-label": "Download the transcript as text" }, "Text");

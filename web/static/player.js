@@ -19,6 +19,8 @@ import { apiBase, el, formatTime, getJSON, store } from "./util.js";
 const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3];
 const POLL_MS = 800;
 const RESUME_MIN_S = 5;
+const FAILED_ADVICE = "Nothing here can play. Try again in a minute, or with another voice from the home page.";
+const CANCELLED_ADVICE = "What was read aloud so far is kept: ask for the article again and it carries on from there.";
 
 class Player {
   constructor(root, opts = {}) {
@@ -34,7 +36,9 @@ class Player {
     this.current = -1;
     this.partNode = null; // the lit part of a long sentence, if any
     this.wordNode = null; // the lit word of the current sentence, if its words are timed
+    this.frameLoop = 0; // the requestAnimationFrame that lights the words while the audio plays
     this.durationMs = 0;
+    this.expectedMs = 0; // while rendering: the article's expected length, from its words and the rate
     this.status = null;
     this.urls = opts.urls || {};
     this.userScrollUntil = 0;
@@ -54,6 +58,9 @@ class Player {
     r.setAttribute("aria-label", "Article audio player");
     this.titleEl = el("h2", { class: "lp-title" });
     this.statusEl = el("p", { class: "lp-status", role: "status", "aria-live": "polite" });
+    this.adviceEl = el("p", { class: "lp-advice", hidden: true });
+    // Only where the page offers it (data-cancellable), and only while the article renders.
+    this.cancelBtn = el("button", { type: "button", class: "lp-btn lp-cancel" }, "Stop rendering");
     this.resumeEl = el("div", { class: "lp-resume", hidden: true });
     this.resumeText = el("span");
     this.resumeBtn = el("button", { type: "button", class: "lp-btn lp-resume-yes" }, "Resume");
@@ -82,7 +89,7 @@ class Player {
     this.text = el("div", { class: "lp-text", role: "group", "aria-label": "Article text; choose a sentence to play from it" });
     this.followBtn = el("button", { type: "button", class: "lp-btn lp-follow", hidden: true }, "Follow along");
     const panel = el("div", { class: "lp-panel" });
-    panel.append(this.titleEl, this.statusEl, this.resumeEl, bar, seekRow, this.followBtn);
+    panel.append(this.titleEl, this.statusEl, this.adviceEl, this.cancelBtn, this.resumeEl, bar, seekRow, this.followBtn);
     r.append(panel, this.audio, this.text);
     buildExtras(this, panel);
 
@@ -96,6 +103,7 @@ class Player {
     this.root.addEventListener("pointerdown", () => activate(this));
     this.root.addEventListener("focusin", () => activate(this));
     this.playBtn.addEventListener("click", () => this.toggle());
+    this.cancelBtn.addEventListener("click", () => this.cancel());
     this.backBtn.addEventListener("click", () => this.skip(-SKIP_S));
     this.fwdBtn.addEventListener("click", () => this.skip(SKIP_S));
     this.speed.addEventListener("change", () => this.setSpeed(parseFloat(this.speed.value), true));
@@ -132,7 +140,10 @@ class Player {
     });
     this.text.addEventListener("keydown", (e) => sentenceKeys(this, e));
 
-    a.addEventListener("play", () => this.onPlayState());
+    a.addEventListener("play", () => {
+      this.onPlayState();
+      this.follow();
+    });
     a.addEventListener("pause", () => {
       this.onPlayState();
       this.savePosition(true);
@@ -182,6 +193,7 @@ class Player {
     this.audioUrl = this.urls.audio_url || data.audio_url || base + "/audio.mp3";
     this.download.href = this.audioUrl;
     this.update(data);
+    if (this.status !== "ready" && this.status !== "rendering") return; // failed or stopped: nothing to play
     this.audio.src = this.status === "ready" ? this.audioUrl : this.streamUrl();
     this.applySpeed();
     this.offerResume();
@@ -197,6 +209,7 @@ class Player {
   async poll() {
     while (this.status === "rendering") {
       await new Promise((r) => setTimeout(r, POLL_MS));
+      if (this.status !== "rendering") return; // stopped meanwhile
       let data;
       try {
         // Only the sentences we lack: every poll sending all of them came to megabytes on a long article.
@@ -208,11 +221,13 @@ class Player {
         }
       } catch (e) {
         if (e.status && e.status < 500) {
-          this.setStatus(e.message);
+          // Gone (withdrawn, cancelled elsewhere, forgotten): nothing here can play any more.
+          this.update({ status: "failed", title: this.title, error: { message: e.message } });
           return;
         }
         continue; // a passing network or server hiccup: try again
       }
+      if (this.status !== "rendering") return; // stopped while the poll was on its way
       const was = this.status;
       this.update(data);
       if (was === "rendering" && this.status === "ready") this.reloadReady();
@@ -254,13 +269,17 @@ class Player {
       const last = this.sentences.reduce((m, s) => Math.max(m, s.end_ms || 0), 0);
       this.durationMs = Math.max(this.durationMs, last);
     }
+    if (typeof data.expected_ms === "number" && data.expected_ms > 0) this.expectedMs = data.expected_ms;
+    this.adviceEl.hidden = true;
     if (data.status === "rendering") {
       const pct = Math.round((data.progress || 0) * 100);
       this.setStatus(`Preparing the audio… ${pct}%. You can start listening now.`);
       this.root.setAttribute("aria-busy", "true");
-    } else if (data.status === "failed") {
-      this.setStatus(data.error && data.error.message ? data.error.message : String(data.error || "Rendering failed."));
-      this.root.removeAttribute("aria-busy");
+    } else if (data.status === "failed" || data.status === "cancelled") {
+      this.stopAudio();
+      const why = data.error && data.error.message ? data.error.message : String(data.error || "");
+      if (data.status === "cancelled") this.showEnd("Rendering was stopped.", CANCELLED_ADVICE);
+      else this.showEnd(`This article could not be read aloud. ${why}`.trim(), FAILED_ADVICE);
     } else {
       this.setStatus("");
       this.root.removeAttribute("aria-busy");
@@ -279,9 +298,40 @@ class Player {
     });
   }
 
+  // ---- stopping a render, and a render that failed ---------------------------------------
+
+  async cancel() {
+    // DELETE stops the render at its next chunk (what is cached stays); 404 or 410: already gone.
+    this.cancelBtn.disabled = true;
+    try {
+      await getJSON(this.api + "articles/" + encodeURIComponent(this.id), { method: "DELETE" });
+    } catch (e) {
+      if (e.status !== 404 && e.status !== 410) {
+        this.cancelBtn.disabled = false;
+        this.setStatus(`The render could not be stopped: ${e.message}`);
+        return;
+      }
+    }
+    this.update({ status: "cancelled", title: this.title });
+  }
+
+  stopAudio() {
+    this.audio.pause();
+    this.audio.removeAttribute("src");
+  }
+
+  showEnd(message, advice) {
+    // No live-looking controls (the page hides them by data-status): what happened, and what to do.
+    this.setStatus(message);
+    this.adviceEl.textContent = advice;
+    this.adviceEl.hidden = false;
+    this.root.removeAttribute("aria-busy");
+  }
+
   // ---- playback ------------------------------------------------------------------------
 
   play() {
+    if (this.status === "failed" || this.status === "cancelled") return Promise.resolve();
     activate(this);
     const p = this.audio.play();
     if (p && p.catch) {
@@ -345,6 +395,22 @@ class Player {
     this.audio.playbackRate = this.rate;
   }
 
+  follow() {
+    // timeupdate comes about every 250 ms, a word lasts about as long: the light follows the
+    // audio frame by frame while it plays (and costs nothing when the page is hidden).
+    if (this.frameLoop) return;
+    const step = () => {
+      const a = this.audio;
+      if (a.paused || a.ended) {
+        this.frameLoop = 0;
+        return;
+      }
+      highlightAt(this, a.currentTime * 1000);
+      this.frameLoop = requestAnimationFrame(step);
+    };
+    this.frameLoop = requestAnimationFrame(step);
+  }
+
   onPlayState() {
     const playing = !this.audio.paused && !this.audio.ended;
     this.playIcon.textContent = playing ? "❚❚" : "▶";
@@ -356,10 +422,18 @@ class Player {
     showPosition(this);
   }
 
-  updateDuration() {
+  /** The length the player shows: the real one, or while rendering the article's expected length. */
+  shownLength() {
     const d = this.duration();
-    this.seek.max = String(d > 0 ? d.toFixed(2) : 0);
-    this.totalEl.textContent = formatTime(d);
+    const expected = this.status === "rendering" ? this.expectedMs / 1000 : 0;
+    return expected > d ? { seconds: expected, estimate: true } : { seconds: d, estimate: false };
+  }
+
+  updateDuration() {
+    const shown = this.shownLength();
+    this.seek.max = String(shown.seconds > 0 ? shown.seconds.toFixed(2) : 0);
+    this.totalEl.textContent = (shown.estimate ? "~" : "") + formatTime(shown.seconds);
+    this.totalEl.title = shown.estimate ? "Expected length: the audio is still being made" : "";
     this.tick();
   }
 
@@ -369,7 +443,8 @@ class Player {
       this.seek.value = String(t);
       this.elapsedEl.textContent = formatTime(t);
     }
-    this.seek.setAttribute("aria-valuetext", `${formatTime(t)} of ${formatTime(this.duration())}`);
+    const shown = this.shownLength();
+    this.seek.setAttribute("aria-valuetext", `${formatTime(t)} of ${shown.estimate ? "about " : ""}${formatTime(shown.seconds)}`);
     highlightAt(this, t * 1000);
     this.savePosition(false);
     showPosition(this);

@@ -13,9 +13,11 @@ export function renderText(player) {
   let para = null;
   let paraNo = null;
   for (const s of player.sentences) {
-    if (para === null || s.paragraph !== paraNo) {
+    const kind = paragraphKind(player, s);
+    if (para === null || s.paragraph !== paraNo || kind !== para.dataset.kind) {
       paraNo = s.paragraph;
-      para = el("p", { class: paraNo < 0 ? "lp-p lp-intro" : "lp-p" });
+      // The headline is no paragraph (and the page's own heading already names the article).
+      para = el(kind === "headline" ? "div" : "p", { class: CLASSES[kind], "data-kind": kind });
       player.text.append(para);
     } else {
       para.append(" ");
@@ -23,7 +25,9 @@ export function renderText(player) {
     const timed = typeof s.start_ms === "number";
     const span = el("span", { class: timed ? "lp-s" : "lp-s lp-pending", "data-index": String(s.index), tabindex: "-1", role: "button" });
     span.append(...textPieces(s));
-    if (timed) span.setAttribute("aria-label", `Play from ${formatTime(s.start_ms / 1000)}: ${s.text}`);
+    // Its name is its words, as read on screen (a name unlike them fails speech control);
+    // where it plays from is said after.
+    if (timed) span.setAttribute("aria-description", `Plays from ${formatTime(s.start_ms / 1000)}`);
     player.nodes.set(s.index, span);
     para.append(span);
   }
@@ -38,6 +42,16 @@ export function renderText(player) {
   player.wordNode = null;
   highlight(player, cur >= 0 ? cur : -1);
   player.tick();
+}
+
+const CLASSES = { body: "lp-p", headline: "lp-p lp-intro lp-headline", byline: "lp-p lp-intro lp-byline" };
+
+/** Which paragraph a sentence goes in: the headline's, the byline's (by, site, date) or the body's. */
+function paragraphKind(player, s) {
+  if (s.paragraph >= 0) return "body";
+  const first = player.sentences.find((x) => x.paragraph < 0);
+  const title = (player.title || "").trim().replace(/[.!?…]+$/, "");
+  return s === first && title && s.text.trim().replace(/[.!?…]+$/, "") === title ? "headline" : "byline";
 }
 
 /** Up, down, Home and End move between sentences; Enter plays from one. */

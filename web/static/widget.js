@@ -4,11 +4,12 @@
  *   <script src="https://HOST/widget.js" data-article-id="ID" async></script>
  *   <script src="https://HOST/widget.js" data-source="article .body" async></script>
  *
- * Optional: data-key (a public key bound to this site, when the server needs keys), data-title, data-voice, data-rate, data-accent="#b4461e", data-mode="light|dark|auto",
- * data-layout="bar|compact" (default: bar with data-source, whose text is already on the page;
- * compact, with the text, with data-article-id).
- * The player is an iframe of HOST/embed/<id> inside a shadow root placed right after the
- * script tag, so neither page can restyle the other. Nothing is left on window.
+ * Optional: data-key (a public key bound to this site), data-title, data-voice, data-rate,
+ * data-accent="#b4461e", data-mode="light|dark|auto", data-layout="bar|compact" (default: bar
+ * with data-source, compact with data-article-id), data-sticky (the bar docks to the viewport's
+ * bottom while its article is read and keeps the lit sentence in view; × undocks it).
+ * The player is an iframe of HOST/embed/<id> in a shadow root right after the script tag, so
+ * neither page can restyle the other, and no host layout can hide it. Nothing is left on window.
  * With data-source, the sentence being read is lit in the page's own element (each sentence
  * wrapped in a bare <span>, which does not change how it looks) and clicking one plays from it.
  */
@@ -28,25 +29,42 @@
   };
 
   var BAR_HEIGHT = 56;
+  var MIN_WIDTH = 280; // the narrowest the player is made for
   var MARK = "rgba(250, 204, 21, 0.38)"; // light enough on white and on dark pages
   var layout = data("layout") || (data("source") ? "bar" : "compact");
+  var sticky = script.hasAttribute("data-sticky") && data("sticky") !== "false";
   var host = document.createElement("listen-player");
   host.setAttribute("data-listen-widget", "");
   script.parentNode.insertBefore(host, script.nextSibling);
   var shadow = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
 
   var style = document.createElement("style");
+  // !important in the shadow root outranks the page's rules, its !important ones too: all:initial
+  // undoes any reset or override. The minimum width drops the box below a float it does not fit
+  // beside, where it would shrink to nothing (clear would push it below a whole sidebar).
+  // flow-root, not contain: containment would pin the docked bar to the host, not the viewport.
   style.textContent =
-    ":host{all:initial;display:block;margin:1em 0;max-width:100%;contain:content}" +
+    ":host{all:initial!important;display:flow-root!important;box-sizing:border-box!important;" +
+    "min-width:min(" + MIN_WIDTH + "px,100vw - 32px)!important;max-width:100%!important;" +
+    "margin:1em 0!important;flex:1 1 auto!important}" +
+    ".box{display:block;width:100%;box-sizing:border-box}" +
     "iframe{display:block;width:100%;height:" + (layout === "bar" ? BAR_HEIGHT : 220) + "px;border:0;border-radius:10px;" +
     "color-scheme:normal;background:transparent}" +
     ".msg{font:14px/1.4 system-ui,sans-serif;color:#6a655d;padding:.5em 0}" +
-    ".msg.err{color:#b3261e}";
+    ".msg.err{color:#b3261e}" +
+    ".box.docked{position:fixed;left:0;right:0;bottom:0;z-index:2147483646;padding:0 52px 8px 8px}" +
+    ".box.docked iframe{box-shadow:0 2px 12px rgba(0,0,0,.25)}" +
+    ".close{display:none;position:absolute;right:8px;bottom:14px;width:40px;height:40px;border:0;" +
+    "border-radius:50%;background:#1d1b18;color:#fff;font:20px/40px system-ui,sans-serif;cursor:pointer;padding:0}" +
+    ".box.docked .close{display:block}.close:focus-visible{outline:3px solid #1a5fd0;outline-offset:2px}";
+  var box = document.createElement("div");
+  box.className = "box";
   var msg = document.createElement("div");
   msg.className = "msg";
   msg.setAttribute("role", "status");
   shadow.appendChild(style);
-  shadow.appendChild(msg);
+  box.appendChild(msg);
+  shadow.appendChild(box);
 
   function say(text, isError) {
     msg.textContent = text;
@@ -66,6 +84,7 @@
     frame.setAttribute("loading", "lazy");
     frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
     var origin = url.origin;
+    var dock = sticky && layout === "bar" ? docker(source) : null;
     window.addEventListener("message", function (e) {
       if (e.source !== frame.contentWindow || e.origin !== origin) return;
       var d = e.data;
@@ -76,16 +95,64 @@
         follow.wrap(d.sentences);
       } else if (source && d.type === "listen:current") {
         follow.light(d.index);
+      } else if (d.type === "listen:playing" && dock) {
+        dock.playing(!!d.playing);
       }
     });
     var follow = source ? follower(source, function (index) {
       frame.contentWindow.postMessage({ type: "listen:seek", index: index }, origin);
-    }) : null;
+    }, dock) : null;
     frame.addEventListener("load", function () {
-      if (source) frame.contentWindow.postMessage({ type: "listen:hello" }, origin);
+      if (source || dock) frame.contentWindow.postMessage({ type: "listen:hello" }, origin);
     });
     say("");
-    shadow.appendChild(frame);
+    box.insertBefore(frame, box.firstChild);
+  }
+
+  // ---- data-sticky: the bar follows the reader ---------------------------------------------
+
+  // The bar docks to the viewport's bottom once the audio has played, while its article is on
+  // screen and its own place is not; a pause leaves it there, to carry on from. × undocks it.
+  function docker(article) {
+    var state = { played: false, articleSeen: !article, placeSeen: true, closed: false };
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "close";
+    close.setAttribute("aria-label", "Close the docked player");
+    close.textContent = "×";
+    close.addEventListener("click", function () {
+      state.closed = true;
+      update();
+    });
+    box.appendChild(close);
+    var spacer = document.createElement("div"); // holds the bar's place: the page does not jump
+    spacer.className = "spacer";
+    shadow.appendChild(spacer);
+    style.textContent += ".spacer{display:none;height:" + BAR_HEIGHT + "px}.box.docked~.spacer{display:block}";
+    function update() {
+      var on = state.played && state.articleSeen && !state.placeSeen && !state.closed;
+      box.classList.toggle("docked", on);
+      host.toggleAttribute("data-docked", on);
+    }
+    if ("IntersectionObserver" in window) {
+      var seen = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          state[e.target === host ? "placeSeen" : "articleSeen"] = e.isIntersecting;
+        });
+        update();
+      });
+      seen.observe(host);
+      if (article) seen.observe(article);
+    }
+    return {
+      playing: function (on) {
+        state.played = state.played || on;
+        update();
+      },
+      covers: function () { // how much of the viewport's bottom the docked bar takes
+        return box.classList.contains("docked") ? box.getBoundingClientRect().height : 0;
+      },
+    };
   }
 
   function create() {
@@ -128,10 +195,45 @@
 
   // Wrap each sentence the player reads in a bare span inside `root`, found by its text with
   // whitespace ignored (the page's line breaks and indents are not the article's), in order.
-  function follower(root, seek) {
+  function follower(root, seek, dock) {
     var spans = {};
     var lit = null;
     var after = null; // the last sentence wrapped: later ones are searched for after it
+    var away = false; // the reader scrolled the lit sentence out of view on purpose
+    var touched = 0; // when the reader last used a wheel, a finger or a key
+    if (dock) {
+      var input = function () {
+        touched = Date.now();
+      };
+      window.addEventListener("wheel", input, { passive: true });
+      window.addEventListener("touchmove", input, { passive: true });
+      window.addEventListener("keydown", input);
+      window.addEventListener("scroll", function () {
+        // Only the reader's own scrolls count (ours follow no wheel, finger or key).
+        if (lit && Date.now() - touched < 500) away = !inView(lit);
+      }, { passive: true });
+    }
+
+    function bounds(nodes) {
+      var top = nodes[0].getBoundingClientRect().top;
+      return { top: top, bottom: nodes[nodes.length - 1].getBoundingClientRect().bottom, room: window.innerHeight - dock.covers() };
+    }
+
+    function inView(nodes) {
+      var b = bounds(nodes);
+      return b.bottom > 0 && b.top < b.room;
+    }
+
+    function keepInView(nodes) {
+      if (away) {
+        away = !inView(nodes); // back at it: follow again
+        return;
+      }
+      var b = bounds(nodes);
+      if (b.top >= 0 && b.bottom <= b.room) return;
+      var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      window.scrollBy({ top: b.top - b.room / 3, behavior: reduce ? "auto" : "smooth" });
+    }
 
     function textNodes() {
       var out = [];
@@ -192,6 +294,7 @@
       if (!s || !root.contains(s) || t.closest("a, button, input, select, textarea, label")) return;
       var sel = window.getSelection && window.getSelection();
       if (sel && !sel.isCollapsed) return; // the reader is selecting text, not asking to play
+      away = false;
       seek(Number(s.getAttribute("data-listen-s")));
     });
 
@@ -216,6 +319,7 @@
           lit[i].style.backgroundColor = MARK;
           lit[i].setAttribute("data-listen-current", "");
         }
+        if (dock) keepInView(lit);
       },
     };
   }
