@@ -106,6 +106,9 @@ class ServiceSettings:
     allowed_hosts: str | None = None
     # Publishing.
     embed_origins: str | None = None  # comma-separated origins whose pages may create articles; unset: any
+    # OpenAI's voice names for POST /v1/audio/speech ("alloy=en_US-joe-medium,echo=en-gb"); a name
+    # left out reads with the voice the text's language gets by default.
+    openai_voices: str | None = None
     feed_title: str = "listen"  # the podcast feed's title (GET /feed.xml)
     feed_image: str | None = None  # the address of the feed's square cover image
     webhook_url: str | None = None  # POSTed to when an article is ready or failed

@@ -17,7 +17,7 @@ from listen.engines import all_voices
 from listen.errors import ListenError, SettingsError
 from listen.reading.plaintext import decode_text, from_text
 
-from . import errors, hosts, stats, webhooks
+from . import errors, hosts, openai_speech, openapi, stats, webhooks
 from .api import bp as api_bp
 from .common import PAGE_CSP
 from .downloads import bp as downloads_bp
@@ -33,6 +33,8 @@ from .voices import bp as voices_bp
 log = logging.getLogger(__name__)
 
 SAMPLE_ARTICLE = Path(__file__).parent / "sample-article.txt"
+# The routes that make new audio, limited by LISTEN_RATE_LIMIT.
+WRITES = ("api.create", "openai.speech")
 
 
 def create_app(
@@ -57,6 +59,9 @@ def create_app(
     app.register_blueprint(stats_bp)
     app.register_blueprint(downloads_bp)
     app.register_blueprint(voices_bp)
+    app.register_blueprint(openai_speech.bp)
+    app.register_blueprint(openapi.bp)
+    openai_speech.check_settings(settings.service)
     _limit_writes(app, settings.service)
     errors.register(app)
     webhooks.install(app, settings.service)
@@ -95,22 +100,23 @@ def _limit_writes(app: Flask, settings: ServiceSettings) -> None:
     app.after_request(
         errors.remember_retry_after
     )  # runs before the limiter's hook: see retry_after_only_where_meant
-    view: Any = app.view_functions["api.create"]  # Flask-Limiter's decorators type it loosely
-    # A secret key is limited per key only, so failed logins (or anyone else) at the same
-    # address cannot use up its budget; everything else, 401s included, per address. Only
-    # posts that count are deducted: an empty or invalid one (any other 4xx) uses up nothing.
-    view = limiter.limit(
-        settings.rate_limit, methods=["POST"], exempt_when=has_secret_api_key, deduct_when=_counted
-    )(view)
-    view = limiter.limit(
-        settings.rate_limit,
-        key_func=api_key_id,
-        methods=["POST"],
-        scope="api-key",
-        exempt_when=lambda: not has_valid_api_key(),
-        deduct_when=_counted,
-    )(view)
-    app.view_functions["api.create"] = view
+    for endpoint in WRITES:
+        view: Any = app.view_functions[endpoint]  # Flask-Limiter's decorators type it loosely
+        # A secret key is limited per key only, so failed logins (or anyone else) at the same
+        # address cannot use up its budget; everything else, 401s included, per address. Only
+        # posts that count are deducted: an empty or invalid one (any other 4xx) uses up nothing.
+        view = limiter.limit(
+            settings.rate_limit, methods=["POST"], exempt_when=has_secret_api_key, deduct_when=_counted
+        )(view)
+        view = limiter.limit(
+            settings.rate_limit,
+            key_func=api_key_id,
+            methods=["POST"],
+            scope="api-key",
+            exempt_when=lambda: not has_valid_api_key(),
+            deduct_when=_counted,
+        )(view)
+        app.view_functions[endpoint] = view
 
 
 def _counted(response: Response) -> bool:

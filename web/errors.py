@@ -38,7 +38,7 @@ PAGE_MESSAGES = {
     500: ("Something went wrong", "Something went wrong on our side; please try again in a moment."),
     503: ("Busy", "The server is busy; please try again in a minute."),
 }
-JSON_PATHS = ("/api/", "/oembed", "/widget.js", "/feed.xml")
+JSON_PATHS = ("/api/", "/oembed", "/widget.js", "/feed.xml", "/v1/")
 
 
 def wants_page() -> bool:
@@ -72,13 +72,25 @@ def error_response(status: int, code: str, message: str) -> Response:
     """Build the JSON error body every API endpoint uses, or the error page for a person."""
     if wants_page():
         return page_response(status)
-    response = jsonify({"error": {"code": code, "message": message}})
+    error: dict[str, object] = {"code": code, "message": message}
+    if request.path.startswith("/v1/"):  # OpenAI's speech API: its clients read its error shape
+        error = {"message": message, "type": openai_type(status), "param": None, "code": code}
+    response = jsonify({"error": error})
     response.status_code = status
     keys = current_app.config["LISTEN_SETTINGS"].service.api_keys
     if request.path.startswith(("/api/", "/oembed")) and not (keys and request.method in ("POST", "OPTIONS")):
         # Other sites' pages (the widget) must be able to read why their request failed.
         response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def openai_type(status: int) -> str:
+    """The kind of error OpenAI's API would name for this status."""
+    if status >= 500:
+        return "server_error"
+    return {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}.get(
+        status, "invalid_request_error"
+    )
 
 
 def register(app: Flask) -> None:

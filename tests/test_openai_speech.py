@@ -1,0 +1,314 @@
+"""OpenAI's speech API (POST /v1/audio/speech, GET /v1/models): through the official client, plain HTTP,
+and the audio of every format decoded by ffmpeg."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import subprocess
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import openai
+import pytest
+from conftest import ffprobe, running_app
+from flask import Flask
+
+from listen.config import Settings
+from listen.errors import SettingsError
+from web import create_app, manager_of
+
+SENTENCES = "The council met on Tuesday. It voted to repair the bridge. Work starts in May."
+
+
+@pytest.fixture(scope="module")
+def server(app: Flask) -> Iterator[str]:
+    """The module's app served over real HTTP (waitress), for clients that need a socket."""
+    yield from serve(app)
+
+
+def serve(app: Flask) -> Iterator[str]:
+    from waitress import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(5)
+
+
+APP_SETTINGS = {
+    "allowed_hosts": "localhost, 127.0.0.1",
+    "openai_voices": "alloy=en-gb",
+    "rate_limit": "1000/minute",
+}
+
+
+def client_for(base: str, key: str = "unused") -> openai.OpenAI:
+    return openai.OpenAI(base_url=base + "/v1", api_key=key, max_retries=0)
+
+
+def speak(client, **fields):
+    return client.post("/v1/audio/speech", json={"model": "tts-1", "input": SENTENCES, **fields})
+
+
+def openai_error(response, status: int) -> dict:
+    """Assert OpenAI's error shape ({"error": {"message", "type", "code"}}) with this status."""
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+    error = response.json["error"]
+    assert error["message"]
+    assert error["type"]
+    assert error["code"]
+    return error
+
+
+# -- the official client ---------------------------------------------------------------------------
+
+
+def test_the_openai_client_gets_mp3_of_the_input(server):
+    audio = client_for(server).audio.speech.create(
+        model="tts-1", voice="alloy", input="Hello from the client."
+    )
+    assert audio.response.headers["content-type"] == "audio/mpeg"
+    assert audio.content[:3] == b"ID3" or audio.content[0] == 0xFF
+
+
+def test_the_openai_client_streams_pcm_of_a_longer_input(server):
+    client = client_for(server)
+    with client.audio.speech.with_streaming_response.create(
+        model="tts-1-hd", voice="nova", input=SENTENCES * 3, response_format="pcm"
+    ) as response:
+        blocks = list(response.iter_bytes())
+    pcm = b"".join(blocks)
+    assert len(pcm) % 2 == 0
+    assert len(pcm) / 2 / 24000 > 3  # seconds of 24 kHz 16-bit mono
+
+
+def test_the_openai_client_lists_the_models(server):
+    ids = [model.id for model in client_for(server).models.list()]
+    assert {"tts-1", "tts-1-hd", "piper", "pyttsx3"} <= set(ids)
+
+
+def test_the_openai_client_raises_its_own_errors_for_ours(server):
+    client = client_for(server)
+    with pytest.raises(openai.BadRequestError) as bad:
+        client.audio.speech.create(model="tts-1", voice="klingon-imperial", input="Hello.")
+    assert "voice" in bad.value.message
+    with pytest.raises(openai.BadRequestError):
+        client.audio.speech.create(model="dall-e-3", voice="alloy", input="Hello.")
+
+
+def test_a_server_with_keys_takes_the_clients_bearer_key_and_refuses_a_wrong_one(tmp_path):
+    with running_app(tmp_path / "cache", api_keys="sekret", allowed_hosts="127.0.0.1") as app:
+        for base in serve(app):
+            audio = client_for(base, "sekret").audio.speech.create(model="tts-1", voice="echo", input="Hi.")
+            assert audio.content
+            with pytest.raises(openai.AuthenticationError) as refused:
+                client_for(base, "wrong").audio.speech.create(model="tts-1", voice="echo", input="Hi.")
+            assert refused.value.body["type"] == "authentication_error"
+
+
+# -- plain HTTP, as curl sends it ----------------------------------------------------------------
+
+
+def test_plain_http_gets_wav_with_its_length_in_the_header(server):
+    request = urllib.request.Request(
+        server + "/v1/audio/speech",
+        data=json.dumps(
+            {"model": "tts-1", "input": SENTENCES, "voice": "alloy", "response_format": "wav"}
+        ).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.headers["Content-Type"] == "audio/wav"
+        wav = response.read()
+    assert wav[:4] == b"RIFF"
+    assert wav[8:12] == b"WAVE"
+    assert int.from_bytes(wav[4:8], "little") == len(wav) - 8
+
+
+def test_plain_http_gets_openai_error_json_for_a_bad_request(server):
+    request = urllib.request.Request(
+        server + "/v1/audio/speech",
+        data=b'{"model": "tts-1", "input": ""}',
+        headers={"Content-Type": "application/json"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as failed:
+        urllib.request.urlopen(request, timeout=60)
+    assert failed.value.code == 400
+    error = json.loads(failed.value.read())["error"]
+    assert error["type"] == "invalid_request_error"
+    assert "input" in error["message"]
+
+
+def test_mp3_streams_with_chunked_transfer_before_the_render_ends(app, server):
+    host, port = server.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    text = " ".join(f"Sentence {i} of the streaming test is here." for i in range(40))
+    conn.request(
+        "POST",
+        "/v1/audio/speech",
+        body=json.dumps({"model": "tts-1", "input": text}),
+        headers={"Content-Type": "application/json"},
+    )
+    response = conn.getresponse()
+    assert response.status == 200
+    assert response.getheader("Transfer-Encoding") == "chunked"
+    first = response.read1(65536)
+    job = next(j for j in manager_of(app).jobs.values() if j.total >= 40)
+    assert first
+    assert job.done < job.total
+    body = first + response.read()
+    assert job.status == "ready"
+    assert len(body) > len(first)
+    conn.close()
+
+
+# -- the API's shape (fake engine) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mimetype", "magic"),
+    [
+        ("mp3", "audio/mpeg", None),
+        ("opus", "audio/ogg", b"OggS"),
+        ("aac", "audio/aac", b"\xff"),
+        ("flac", "audio/flac", b"fLaC"),
+        ("wav", "audio/wav", b"RIFF"),
+        ("pcm", "audio/pcm", None),
+    ],
+)
+def test_each_format_answers_in_its_media_type(client, fmt, mimetype, magic):
+    response = speak(client, response_format=fmt)
+    assert response.status_code == 200, response.json
+    assert response.mimetype == mimetype
+    body = response.get_data()
+    assert body
+    assert magic is None or body.startswith(magic)
+
+
+def test_an_openai_voice_name_reads_with_the_voice_the_operator_mapped_it_to(client):
+    mapped = speak(client, voice="alloy").get_data()  # alloy=en-gb in APP_SETTINGS
+    assert speak(client, voice="en-gb").get_data() == mapped
+    assert speak(client, voice="onyx").get_data() != mapped  # the language's default voice
+
+
+def test_speed_reads_faster(client):
+    normal = speak(client, voice="shimmer", response_format="pcm").get_data()
+    faster = speak(client, voice="shimmer", response_format="pcm", speed=1.5).get_data()
+    assert len(faster) < len(normal) * 0.85
+
+
+def test_the_same_input_twice_is_read_from_the_cache(app, client):
+    manager = manager_of(app)
+    text = "A sentence asked for twice is rendered once."
+    assert speak(client, input=text).status_code == 200
+    started = manager.renders_started
+    assert speak(client, input=text, response_format="flac").status_code == 200
+    assert manager.renders_started == started
+
+
+def test_models_lists_openai_names_and_our_engines(client):
+    data = client.get("/v1/models").json
+    assert data["object"] == "list"
+    assert {m["id"] for m in data["data"]} >= {"tts-1", "tts-1-hd", "gpt-4o-mini-tts", "piper", "pyttsx3"}
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"model": "tts-9"},
+        {"model": None},
+        {"voice": "klingon-imperial"},
+        {"response_format": "midi"},
+        {"speed": 9},
+        {"speed": "fast"},
+        {"input": ""},
+        {"input": 42},
+        {"stream_format": "sse"},
+    ],
+)
+def test_bad_fields_get_a_400_in_openais_error_shape(client, fields):
+    body = {"model": "tts-1", "input": SENTENCES, **fields}
+    body = {k: v for k, v in body.items() if v is not None}
+    error = openai_error(client.post("/v1/audio/speech", json=body), 400)
+    assert error["type"] == "invalid_request_error"
+
+
+def test_a_body_that_is_not_json_gets_a_400(client):
+    openai_error(client.post("/v1/audio/speech", data="hello", content_type="text/plain"), 400)
+
+
+def test_unknown_paths_and_methods_under_v1_get_openai_error_json(client):
+    assert openai_error(client.get("/v1/audio/transcriptions"), 404)["type"] == "invalid_request_error"
+    openai_error(client.get("/v1/audio/speech"), 405)
+
+
+def test_input_over_the_size_limit_is_refused(tmp_path):
+    with running_app(tmp_path / "cache", start_workers=False, max_input_bytes=100) as app:
+        error = openai_error(speak(app.test_client(), input="word " * 50), 400)
+    assert "limit" in error["message"]
+
+
+def test_the_rate_limit_applies_to_speech_with_a_429(tmp_path):
+    with running_app(tmp_path / "cache", rate_limit="2/minute") as app:
+        client = app.test_client()
+        assert speak(client).status_code == 200
+        assert speak(client).status_code == 200
+        response = speak(client)
+        assert openai_error(response, 429)["type"] == "rate_limit_error"
+        assert response.headers["Retry-After"]
+
+
+def test_a_missing_key_is_a_401_when_the_server_has_keys(tmp_path):
+    with running_app(tmp_path / "cache", start_workers=False, api_keys="sekret") as app:
+        error = openai_error(speak(app.test_client()), 401)
+    assert "Bearer" in error["message"]
+
+
+def test_an_unreadable_openai_voices_setting_stops_start_up(tmp_path):
+    settings = Settings.of(cache_dir=tmp_path / "cache", openai_voices="alloy")
+    with pytest.raises(SettingsError, match="LISTEN_OPENAI_VOICES"):
+        create_app(settings, start_workers=False, render_sample=False)
+
+
+# -- the real engine: the audio of every format decodes ---------------------------------------------
+
+
+@pytest.mark.engine
+@pytest.mark.slow
+def test_every_format_decodes_to_the_same_speech_with_the_real_engine(tmp_path):
+    durations = {}
+    with running_app(tmp_path / "cache") as app:
+        client = app.test_client()
+        for fmt in ("mp3", "opus", "aac", "flac", "wav", "pcm"):
+            response = speak(client, voice="alloy", response_format=fmt)
+            assert response.status_code == 200, response.json
+            path = tmp_path / f"speech.{fmt}"
+            path.write_bytes(response.get_data())
+            if fmt == "pcm":
+                durations[fmt] = path.stat().st_size / 2 / 24000
+                continue
+            stream = ffprobe(path)["streams"][0]
+            rate = int(stream["sample_rate"])
+            assert rate == {"mp3": 22050, "opus": 48000, "aac": 22050}.get(fmt, 24000), fmt
+            durations[fmt] = decoded_seconds(path)
+    assert 3 < durations["mp3"] < 15
+    for fmt, seconds in durations.items():
+        assert abs(seconds - durations["mp3"]) < 0.15, (fmt, durations)
+
+
+def decoded_seconds(path: Path) -> float:
+    """Decode the whole file with ffmpeg and count what comes out: 24 kHz 16-bit mono."""
+    pcm = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-ar", "24000", "-ac", "1", "-f", "s16le", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return len(pcm) / 2 / 24000

@@ -1,0 +1,322 @@
+"""OpenAI's speech API: POST /v1/audio/speech and GET /v1/models, for tools that already speak it.
+
+A request in, audio out, streamed as it renders. The text goes through the same road as a
+posted article (the intake pool, the normaliser, the cache, the queue's limits, the API keys
+and the rate limit): it is an article with no headline. The rendition is our MP3; other
+formats are made from it on the way out by ffmpeg, streamed where the format allows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from listen.article import Article
+from listen.config import MAX_RATE, MIN_RATE, ServiceSettings, Settings
+from listen.engines import ENGINES, is_listed_voice
+from listen.errors import (
+    BusyError,
+    EngineError,
+    InputError,
+    SettingsError,
+    UnsupportedFormatError,
+)
+from listen.text.language import detect_language
+
+from . import origins
+from .common import manager
+from .intake import Submission
+from .job import READY, RENDERING, Job, PendingJob
+from .json_body import parse_json
+from .keys import check_api_key
+
+bp = Blueprint("openai", __name__, url_prefix="/v1")
+
+# OpenAI's voice names; each reads with the voice LISTEN_OPENAI_VOICES gives it.
+OPENAI_VOICES = (
+    "alloy",
+    "ash",
+    "ballad",
+    "coral",
+    "echo",
+    "fable",
+    "onyx",
+    "nova",
+    "sage",
+    "shimmer",
+    "verse",
+)
+
+# What "model" may be, and the engine each means (None: Piper where it has a voice for the
+# text's language, espeak-ng elsewhere, as for articles).
+MODELS: dict[str, str | None] = {
+    "tts-1": None,
+    "tts-1-hd": None,
+    "gpt-4o-mini-tts": None,
+    "listen": None,
+    **{name: name for name in ENGINES},
+}
+
+MIN_SPEED, MAX_SPEED = 0.25, 4.0
+BLOCK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Format:
+    """One response_format: its media type, ffmpeg's output options (none: our MP3 as it is), and
+    whether it can stream (wav and flac state their length in the header: they wait for the end)."""
+
+    mimetype: str
+    ffmpeg: tuple[str, ...] = ()
+    streams: bool = True
+
+
+# pcm, wav and flac at 24 kHz, 16-bit, mono: what OpenAI's clients expect of pcm.
+FORMATS = {
+    "mp3": Format("audio/mpeg"),
+    "opus": Format("audio/ogg", ("-c:a", "libopus", "-b:a", "32k", "-f", "ogg")),
+    "aac": Format("audio/aac", ("-c:a", "aac", "-b:a", "64k", "-f", "adts")),
+    "pcm": Format("audio/pcm", ("-ar", "24000", "-ac", "1", "-f", "s16le")),
+    "wav": Format("audio/wav", ("-ar", "24000", "-ac", "1", "-c:a", "pcm_s16le", "-f", "wav"), streams=False),
+    "flac": Format("audio/flac", ("-ar", "24000", "-ac", "1", "-f", "flac"), streams=False),
+}
+
+
+def voice_map(service: ServiceSettings) -> dict[str, str | None]:
+    """OpenAI's voice names to ours, from LISTEN_OPENAI_VOICES; None: the language's default voice."""
+    names: dict[str, str | None] = dict.fromkeys(OPENAI_VOICES)
+    for entry in (service.openai_voices or "").split(","):
+        if not entry.strip():
+            continue
+        name, sep, voice = (part.strip() for part in entry.partition("="))
+        if not sep or not name or not voice:
+            raise SettingsError(
+                f"LISTEN_OPENAI_VOICES: {entry.strip()!r} is not NAME=VOICE; "
+                'write it like "alloy=en_US-joe-medium,echo=en-gb".'
+            )
+        names[name.lower()] = voice
+    return names
+
+
+def check_settings(service: ServiceSettings) -> None:
+    """Stop start-up on a LISTEN_OPENAI_VOICES that cannot be read, not on the first request."""
+    voice_map(service)
+
+
+# -- the routes -----------------------------------------------------------------------------------
+
+
+@bp.get("/models")
+def models() -> Response:
+    """List what "model" may be, in OpenAI's shape."""
+    data = [{"id": name, "object": "model", "created": 0, "owned_by": "listen"} for name in MODELS]
+    return jsonify({"object": "list", "data": data})
+
+
+@bp.post("/audio/speech")
+def speech() -> Response:
+    """Read `input` aloud in the format asked for, streamed as it renders where the format allows."""
+    api_key = check_api_key()
+    origins.check_origin(api_key)
+    fields = _fields()
+    fmt_name = _choice(fields, "response_format", "mp3", FORMATS)
+    fmt = FORMATS[fmt_name]
+    settings = _settings_for(fields)
+    text = _input(fields, settings.service)
+    job = _planned(manager().accept(Submission("article", _article(text, settings), settings)))
+    mp3 = _mp3_of(job)
+    if fmt.ffmpeg and not fmt.streams:
+        body: Iterable[bytes] = _converted_whole(mp3, fmt.ffmpeg)
+    elif fmt.ffmpeg:
+        body = _converted(mp3, fmt.ffmpeg)
+    else:
+        body = mp3
+    response = Response(body, mimetype=fmt.mimetype)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# -- reading the request --------------------------------------------------------------------------
+
+
+def _fields() -> dict[str, Any]:
+    if not request.is_json:
+        raise InputError(
+            'Send a JSON body (Content-Type: application/json) like {"model": "tts-1", "input": "...", "voice": "alloy"}.'
+        )
+    data = parse_json(request.get_data(cache=True))
+    if not isinstance(data, dict):
+        raise InputError('The body is not a JSON object; send one like {"model": "tts-1", "input": "..."}.')
+    if data.get("stream_format") not in (None, "audio"):
+        raise InputError('Only "stream_format": "audio" is offered; leave it out for audio as it renders.')
+    return data
+
+
+def _choice(fields: dict[str, Any], name: str, default: str | None, options: Iterable[str]) -> str:
+    value = fields.get(name, default)
+    if value is None:
+        raise InputError(f'"{name}" is required; one of {", ".join(options)}.')
+    if not isinstance(value, str) or value not in options:
+        raise InputError(f'"{name}" must be one of {", ".join(options)}.')
+    return value
+
+
+def _settings_for(fields: dict[str, Any]) -> Settings:
+    """The server's settings with the request's model (engine), voice and speed (rate) applied."""
+    base: Settings = current_app.config["LISTEN_SETTINGS"]
+    engine = MODELS[_choice(fields, "model", None, MODELS)]
+    return base.replace(engine=engine, voice=_voice(fields.get("voice"), base), rate=_rate(fields, base))
+
+
+def _voice(voice: Any, base: Settings) -> str | None:
+    """One of our voice ids (or a language tag), or an OpenAI name mapped to one."""
+    if voice in (None, ""):
+        return None
+    names = voice_map(base.service)
+    if isinstance(voice, str) and voice.lower() in names:
+        return names[voice.lower()]
+    if not isinstance(voice, str) or len(voice) > 100 or not is_listed_voice(voice):
+        raise SettingsError(
+            f'"voice" must be one of {", ".join(OPENAI_VOICES)}, or a voice id from GET /api/v1/voices.'
+        )
+    return voice
+
+
+def _rate(fields: dict[str, Any], base: Settings) -> int:
+    """OpenAI's speed (1 is normal) as words a minute, kept within the rates the engines take."""
+    speed = fields.get("speed", 1.0)
+    if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not MIN_SPEED <= speed <= MAX_SPEED:
+        raise SettingsError(f'"speed" must be a number from {MIN_SPEED} to {MAX_SPEED} (1 is normal).')
+    return max(MIN_RATE, min(MAX_RATE, round(base.render.rate * speed)))
+
+
+def _input(fields: dict[str, Any], service: ServiceSettings) -> str:
+    text = fields.get("input")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError('"input" is required: the text to read aloud.')
+    size = len(text.encode("utf-8"))
+    if size > service.max_input_bytes:
+        raise InputError(
+            f'"input" is {size} bytes, over this server\'s limit of {service.max_input_bytes}; '
+            "send it in parts."
+        )
+    return text
+
+
+def _article(text: str, settings: Settings) -> Article:
+    """The input as an article with no headline: paragraphs at blank lines, read in its own language."""
+    paragraphs = [" ".join(block.split()) for block in re.split(r"\n\s*\n", text) if block.strip()]
+    language = settings.render.language or detect_language(text)
+    return Article(paragraphs=paragraphs, language=language, source="speech")
+
+
+# -- the audio ------------------------------------------------------------------------------------
+
+
+def _planned(job: Job) -> Job:
+    """Wait for the intake pool to plan the text: its errors are still a 4xx before any audio."""
+    if not isinstance(job, PendingJob):
+        return job
+    if not job.settled(manager().settings.service.intake_timeout_s + 30):
+        raise BusyError("The server is too busy to read this now; try again in a minute.")
+    if job.failure is not None:
+        raise job.failure
+    assert job.target is not None
+    return job.target
+
+
+def _mp3_of(job: Job) -> Iterator[bytes]:
+    """The rendition's MP3, growing while it renders; a render that fails first is an error, not silence."""
+    if job.status == RENDERING:
+        stream = manager().stream(job)  # keeps its rendition from being pruned meanwhile
+        first = next(stream, b"")
+        if first:
+            return itertools.chain([first], stream)
+        job = manager().get(job.id) or job
+    if job.status == READY and job.rendition is not None:
+        return _file(job.rendition.mp3)
+    raise EngineError(job.error or "This text could not be read aloud; try again.")
+
+
+def _file(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as f:
+        while block := f.read(BLOCK):
+            yield block
+
+
+def _ffmpeg(output: tuple[str, ...], target: str) -> subprocess.Popen[bytes]:
+    """Start ffmpeg reading MP3 on its standard input."""
+    if shutil.which("ffmpeg") is None:
+        raise UnsupportedFormatError(
+            "This server cannot convert audio; ask for mp3.",
+            "Install ffmpeg (make run does) for the other formats.",
+        )
+    command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "mp3", "-i", "pipe:0", *output, target]
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+
+def _feed(mp3: Iterator[bytes], sink: IO[bytes]) -> None:
+    """Write the MP3 to ffmpeg as it grows (on a thread of its own), then close its input."""
+    try:
+        for block in mp3:
+            sink.write(block)
+            sink.flush()
+    except (BrokenPipeError, ValueError):  # ffmpeg stopped: the listener went away
+        pass
+    finally:
+        close = getattr(mp3, "close", None)
+        if close is not None:
+            close()
+        with contextlib.suppress(BrokenPipeError):
+            sink.close()
+
+
+def _converted(mp3: Iterator[bytes], output: tuple[str, ...]) -> Iterator[bytes]:
+    """Convert the MP3 as it comes, sending what ffmpeg makes as soon as it makes it."""
+    process = _ffmpeg(output, "pipe:1")
+    assert process.stdin is not None
+    assert process.stdout is not None
+    threading.Thread(target=_feed, args=(mp3, process.stdin), daemon=True, name="listen-speech-feed").start()
+    stdout = process.stdout
+
+    def blocks() -> Iterator[bytes]:
+        try:
+            while block := os.read(stdout.fileno(), BLOCK):  # what ffmpeg has made so far
+                yield block
+        finally:
+            process.kill()  # done, or the listener went away
+            process.wait()
+            stdout.close()
+
+    return blocks()
+
+
+def _converted_whole(mp3: Iterator[bytes], output: tuple[str, ...]) -> Iterator[bytes]:
+    """Convert the whole MP3 into a file first: wav and flac write their length in their header."""
+    cache = manager().cache
+    target = cache.temp_file("." + output[-1])
+    process = _ffmpeg(("-y", *output), str(target))
+    assert process.stdin is not None
+    _feed(mp3, process.stdin)
+    if process.wait() != 0:
+        target.unlink(missing_ok=True)
+        raise EngineError("The audio could not be converted; try again, or ask for mp3.")
+
+    def blocks() -> Iterator[bytes]:
+        try:
+            yield from _file(target)
+        finally:
+            target.unlink(missing_ok=True)
+
+    return blocks()
