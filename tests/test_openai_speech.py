@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import subprocess
 import threading
 import urllib.error
@@ -147,21 +148,23 @@ def test_plain_http_gets_openai_error_json_for_a_bad_request(server):
     assert "input" in error["message"]
 
 
-def test_mp3_streams_with_chunked_transfer_before_the_render_ends(app, server):
+@pytest.mark.parametrize("fmt", ["mp3", "pcm", "opus"])
+def test_audio_streams_with_chunked_transfer_before_the_render_ends(app, server, fmt):
     host, port = server.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=60)
-    text = " ".join(f"Sentence {i} of the streaming test is here." for i in range(40))
+    text = " ".join(f"Sentence {i} of the {fmt} streaming test is here." for i in range(40))
     conn.request(
         "POST",
         "/v1/audio/speech",
-        body=json.dumps({"model": "tts-1", "input": text}),
+        body=json.dumps({"model": "tts-1", "input": text, "response_format": fmt}),
         headers={"Content-Type": "application/json"},
     )
     response = conn.getresponse()
     assert response.status == 200
     assert response.getheader("Transfer-Encoding") == "chunked"
     first = response.read1(65536)
-    job = next(j for j in manager_of(app).jobs.values() if j.total >= 40)
+    job = list(manager_of(app).jobs.values())[-1]  # the newest
+    assert job.total == 40
     assert first
     assert job.done < job.total
     body = first + response.read()
@@ -197,6 +200,38 @@ def test_an_openai_voice_name_reads_with_the_voice_the_operator_mapped_it_to(cli
     mapped = speak(client, voice="alloy").get_data()  # alloy=en-gb in APP_SETTINGS
     assert speak(client, voice="en-gb").get_data() == mapped
     assert speak(client, voice="onyx").get_data() != mapped  # the language's default voice
+
+
+def test_mp3_is_bare_frames_the_same_while_rendering_and_once_ready(client):
+    text = "This clip is asked for twice. The second time it is ready."
+    first = speak(client, input=text).get_data()
+    again = speak(client, input=text).get_data()
+    assert first == again
+    assert first[:3] != b"ID3"  # an article's title and chapters are not a clip's
+    assert first[0] == 0xFF  # an MPEG frame's sync
+
+
+def ffmpeg_children() -> list[int]:
+    """The ffmpeg processes this test process started that are still running."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and "(ffmpeg)" in stat.read_text():
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_listener_who_leaves_before_the_first_byte_leaves_no_ffmpeg_or_file_behind(app, client):
+    for fmt in ("pcm", "wav"):
+        body = {"model": "tts-1", "input": f"Gone before the {fmt} begins.", "response_format": fmt}
+        response = client.post("/v1/audio/speech", json=body, buffered=False)
+        assert response.status_code == 200
+        response.close()
+    assert ffmpeg_children() == []
+    assert list((manager_of(app).cache.root / "tmp").glob("*.wav")) == []
 
 
 def test_speed_reads_faster(client):

@@ -6,9 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import article_text
 from flask import Flask
+from jsonschema.exceptions import ValidationError
+from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
+from web import manager_of
 from web.openapi import description
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -74,3 +78,34 @@ def test_the_description_is_served_as_json_to_any_site(client):
 @pytest.mark.parametrize("page", ["web-player-and-api.md"])
 def test_the_api_docs_link_the_description(page):
     assert "/api/v1/openapi.json" in (DOCS / page).read_text("utf-8")
+
+
+def answer_schema(path: str, method: str, status: int) -> dict:
+    """The JSON schema described for one answer, with the components its $refs point into."""
+    spec = description()
+    answer = spec["paths"][path][method]["responses"][str(status)]
+    if "$ref" in answer:
+        answer = spec["components"]["responses"][answer["$ref"].rsplit("/", 1)[-1]]
+    schema = answer["content"]["application/json"]["schema"]
+    return {**schema, "components": spec["components"]}
+
+
+def assert_described(response, path: str, method: str = "get") -> None:
+    OAS31Validator(answer_schema(path, method, response.status_code)).validate(response.json)
+
+
+def test_real_answers_match_their_descriptions(app, client):
+    created = client.post("/api/v1/articles", json={"text": article_text()})
+    assert_described(created, "/api/v1/articles", "post")
+    manager_of(app).get(created.json["id"]).wait(60)
+    assert_described(client.get(f"/api/v1/articles/{created.json['id']}"), "/api/v1/articles/{key}")
+    assert_described(client.get("/api/v1/articles/" + "0" * 64), "/api/v1/articles/{key}")
+    assert_described(client.post("/api/v1/articles", json={}), "/api/v1/articles", "post")
+    assert_described(client.get("/api/v1/voices"), "/api/v1/voices")
+    assert_described(client.get("/v1/models"), "/v1/models")
+    assert_described(client.post("/v1/audio/speech", json={"input": "Hi."}), "/v1/audio/speech", "post")
+
+
+def test_a_described_schema_refuses_an_answer_that_breaks_it():
+    with pytest.raises(ValidationError, match="required"):
+        OAS31Validator(answer_schema("/v1/audio/speech", "post", 400)).validate({"error": {"message": "x"}})

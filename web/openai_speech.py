@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -23,6 +23,7 @@ from typing import IO, Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from listen.article import Article
+from listen.audio.mp3 import id3_size
 from listen.config import MAX_RATE, MIN_RATE, ServiceSettings, Settings
 from listen.engines import ENGINES, is_listed_voice
 from listen.errors import (
@@ -218,7 +219,7 @@ def _article(text: str, settings: Settings) -> Article:
     """The input as an article with no headline: paragraphs at blank lines, read in its own language."""
     paragraphs = [" ".join(block.split()) for block in re.split(r"\n\s*\n", text) if block.strip()]
     language = settings.render.language or detect_language(text)
-    return Article(paragraphs=paragraphs, language=language, source="speech")
+    return Article(paragraphs=paragraphs, language=language)
 
 
 # -- the audio ------------------------------------------------------------------------------------
@@ -242,11 +243,25 @@ def _mp3_of(job: Job) -> Iterator[bytes]:
         stream = manager().stream(job)  # keeps its rendition from being pruned meanwhile
         first = next(stream, b"")
         if first:
-            return itertools.chain([first], stream)
+            return _without_tag(itertools.chain([first], stream))
         job = manager().get(job.id) or job
     if job.status == READY and job.rendition is not None:
-        return _file(job.rendition.mp3)
+        return _without_tag(_file(job.rendition.mp3))
     raise EngineError(job.error or "This text could not be read aloud; try again.")
+
+
+def _without_tag(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """The MP3 without the ID3 tag a finished rendition has (title, chapters: an article's, not a
+    clip's), so the same text gives the same bytes whether it was rendering or ready."""
+    head = b""
+    for block in blocks:
+        head += block
+        size = id3_size(head[:10])
+        if size is not None and len(head) >= size:
+            if head[size:]:
+                yield head[size:]
+            break
+    yield from blocks
 
 
 def _file(path: Path) -> Iterator[bytes]:
@@ -256,18 +271,19 @@ def _file(path: Path) -> Iterator[bytes]:
 
 
 def _ffmpeg(output: tuple[str, ...], target: str) -> subprocess.Popen[bytes]:
-    """Start ffmpeg reading MP3 on its standard input."""
+    """Start ffmpeg reading MP3 on its standard input, writing to `target` (a file, or pipe:1)."""
     if shutil.which("ffmpeg") is None:
         raise UnsupportedFormatError(
             "This server cannot convert audio; ask for mp3.",
             "Install ffmpeg (make run does) for the other formats.",
         )
     command = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "mp3", "-i", "pipe:0", *output, target]
-    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    stdout = subprocess.PIPE if target == "pipe:1" else subprocess.DEVNULL
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=stdout, stderr=subprocess.DEVNULL)
 
 
 def _feed(mp3: Iterator[bytes], sink: IO[bytes]) -> None:
-    """Write the MP3 to ffmpeg as it grows (on a thread of its own), then close its input."""
+    """Write the MP3 to ffmpeg as it grows, then close its input."""
     try:
         for block in mp3:
             sink.write(block)
@@ -282,8 +298,29 @@ def _feed(mp3: Iterator[bytes], sink: IO[bytes]) -> None:
             sink.close()
 
 
-def _converted(mp3: Iterator[bytes], output: tuple[str, ...]) -> Iterator[bytes]:
-    """Convert the MP3 as it comes, sending what ffmpeg makes as soon as it makes it."""
+class _Output:
+    """Blocks to send, and what to tidy once they are sent or abandoned.
+
+    The server calls close() either way, even when the listener leaves before the first
+    block, where a generator's `finally` would never run.
+    """
+
+    def __init__(self, blocks: Iterator[bytes], tidy: Callable[[], None]):
+        self.blocks = blocks
+        self.tidy = tidy
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.blocks
+
+    def close(self) -> None:
+        close = getattr(self.blocks, "close", None)
+        if close is not None:
+            close()
+        self.tidy()
+
+
+def _converted(mp3: Iterator[bytes], output: tuple[str, ...]) -> _Output:
+    """Convert the MP3 as it comes (fed on a thread of its own), sending what ffmpeg makes as soon as it makes it."""
     process = _ffmpeg(output, "pipe:1")
     assert process.stdin is not None
     assert process.stdout is not None
@@ -291,32 +328,24 @@ def _converted(mp3: Iterator[bytes], output: tuple[str, ...]) -> Iterator[bytes]
     stdout = process.stdout
 
     def blocks() -> Iterator[bytes]:
-        try:
-            while block := os.read(stdout.fileno(), BLOCK):  # what ffmpeg has made so far
-                yield block
-        finally:
-            process.kill()  # done, or the listener went away
-            process.wait()
-            stdout.close()
+        while block := os.read(stdout.fileno(), BLOCK):  # what ffmpeg has made so far
+            yield block
 
-    return blocks()
+    def stop() -> None:
+        process.kill()  # done, or the listener went away
+        process.wait()
+        stdout.close()
+
+    return _Output(blocks(), stop)
 
 
-def _converted_whole(mp3: Iterator[bytes], output: tuple[str, ...]) -> Iterator[bytes]:
+def _converted_whole(mp3: Iterator[bytes], output: tuple[str, ...]) -> _Output:
     """Convert the whole MP3 into a file first: wav and flac write their length in their header."""
-    cache = manager().cache
-    target = cache.temp_file("." + output[-1])
+    target = manager().cache.temp_file("." + output[-1])
     process = _ffmpeg(("-y", *output), str(target))
     assert process.stdin is not None
     _feed(mp3, process.stdin)
     if process.wait() != 0:
         target.unlink(missing_ok=True)
         raise EngineError("The audio could not be converted; try again, or ask for mp3.")
-
-    def blocks() -> Iterator[bytes]:
-        try:
-            yield from _file(target)
-        finally:
-            target.unlink(missing_ok=True)
-
-    return blocks()
+    return _Output(_file(target), lambda: target.unlink(missing_ok=True))
