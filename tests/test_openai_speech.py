@@ -95,9 +95,13 @@ def test_the_openai_client_streams_pcm_of_a_longer_input(server):
     assert len(pcm) / 2 / 24000 > 3  # seconds of 24 kHz 16-bit mono
 
 
-def test_the_openai_client_lists_the_models(server):
-    ids = [model.id for model in client_for(server).models.list()]
+def test_the_openai_client_lists_the_models_and_finds_one(server):
+    client = client_for(server)
+    ids = [model.id for model in client.models.list()]
     assert {"tts-1", "tts-1-hd", "piper", "pyttsx3"} <= set(ids)
+    assert client.models.retrieve("tts-1-hd").id == "tts-1-hd"
+    with pytest.raises(openai.NotFoundError):
+        client.models.retrieve("whisper-1")
 
 
 def test_the_openai_client_raises_its_own_errors_for_ours(server):

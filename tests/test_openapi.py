@@ -103,6 +103,8 @@ def test_real_answers_match_their_descriptions(app, client):
     assert_described(client.post("/api/v1/articles", json={}), "/api/v1/articles", "post")
     assert_described(client.get("/api/v1/voices"), "/api/v1/voices")
     assert_described(client.get("/v1/models"), "/v1/models")
+    assert_described(client.get("/v1/models/tts-1"), "/v1/models/{model}")
+    assert_described(client.get("/v1/models/whisper-1"), "/v1/models/{model}")
     assert_described(client.post("/v1/audio/speech", json={"input": "Hi."}), "/v1/audio/speech", "post")
 
 

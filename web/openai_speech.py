@@ -30,6 +30,7 @@ from listen.errors import (
     BusyError,
     EngineError,
     InputError,
+    NotFoundError,
     SettingsError,
     UnsupportedFormatError,
 )
@@ -121,8 +122,19 @@ def check_settings(service: ServiceSettings) -> None:
 @bp.get("/models")
 def models() -> Response:
     """List what "model" may be, in OpenAI's shape."""
-    data = [{"id": name, "object": "model", "created": 0, "owned_by": "listen"} for name in MODELS]
-    return jsonify({"object": "list", "data": data})
+    return jsonify({"object": "list", "data": [_model(name) for name in MODELS]})
+
+
+@bp.get("/models/<model>")
+def model(model: str) -> Response:
+    """Describe one model, as OpenAI's clients check one before using it."""
+    if model not in MODELS:
+        raise NotFoundError(f"There is no model {model!r} here; GET /v1/models lists them.")
+    return jsonify(_model(model))
+
+
+def _model(name: str) -> dict[str, Any]:
+    return {"id": name, "object": "model", "created": 0, "owned_by": "listen"}
 
 
 @bp.post("/audio/speech")
