@@ -210,6 +210,8 @@ def test_a_damaged_download_is_refused_and_leaves_nothing_behind(voices_dir, mir
 
 def test_a_damaged_download_leaves_the_voice_installed_before_it_as_it_was(voices_dir, mirror):
     assert install(GERMAN).returncode == 0
+    older = voices_dir / GERMAN / "MODEL_CARD"
+    older.write_text("an older card")  # so the install replaces it
     path = mirror.model_path(GERMAN)
     try:
         mirror.serve(path, MODEL[:-10])
@@ -218,6 +220,18 @@ def test_a_damaged_download_leaves_the_voice_installed_before_it_as_it_was(voice
         mirror.serve(path, MODEL)
     assert [p.name for p in voices_dir.iterdir()] == [GERMAN]
     assert (voices_dir / GERMAN / f"{GERMAN}.onnx").read_bytes() == MODEL
+    assert older.read_text() == "an older card"
+    assert install(GERMAN).returncode == 0
+    assert older.read_text() == CARD  # replaced once the new download was whole
+
+
+def test_installing_a_voice_that_is_installed_as_the_catalogue_has_it_downloads_no_model(voices_dir, mirror):
+    assert install(GERMAN).returncode == 0
+    before = len(mirror.requests)
+    again = install(GERMAN)
+    assert again.returncode == 0
+    assert "installed already" in again.stderr.decode()
+    assert not any(r["path"].endswith(".onnx") for r in mirror.requests[before:])
 
 
 def test_an_unknown_name_suggests_the_nearest_and_downloads_nothing(voices_dir, mirror):

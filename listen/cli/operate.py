@@ -100,13 +100,23 @@ def _available(language: str | None, settings: Settings) -> int:
 
 def _install(names: list[str], settings: Settings) -> int:
     from listen.engines import get_engine
-    from listen.engines.piper.catalogue import describe, find, install, model_cards, read_catalogue
+    from listen.engines.piper.catalogue import (
+        describe,
+        find,
+        install,
+        is_installed,
+        model_cards,
+        read_catalogue,
+    )
 
     address = settings.service.voice_catalogue
     catalogue = read_catalogue(address)
     chosen = [find(catalogue, name) for name in names]  # every name checked before any download
     cards = model_cards(address, chosen, None)
     for voice in chosen:
+        if is_installed(voice):
+            print(f"{voice.key} is installed already, as the catalogue has it.", file=sys.stderr)
+            continue
         licence = describe(voice, cards[voice.key])["licence"] or "not stated (read its MODEL_CARD)"
         print(
             f"{voice.key}: {voice.language_name}, {voice.accent}, {voice.quality} quality, "

@@ -213,6 +213,31 @@ def install(address: str, voice: CatalogueVoice, on_progress: Progress | None = 
     return target
 
 
+def is_installed(voice: CatalogueVoice) -> bool:
+    """Whether the voice is installed with exactly the files the catalogue lists (sizes and md5 digests)."""
+    folder = voices_folder() / voice.key
+    wanted = [
+        (voice.file(".onnx"), f"{voice.key}.onnx"),
+        (voice.file(".onnx.json"), f"{voice.key}.onnx.json"),
+    ]
+    wanted.append((voice.file(MODEL_CARD), MODEL_CARD))
+    for entry, name in wanted:
+        if entry is None:
+            continue
+        path = folder / name
+        if not path.is_file() or path.stat().st_size != entry.size_bytes or _md5(path) != entry.md5_digest:
+            return False
+    return True
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def remove(key: str) -> Path:
     """Remove an installed voice from the voices folder, and listen's copy of its model if nothing else uses it."""
     if key == BUNDLED:
