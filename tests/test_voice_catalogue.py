@@ -269,6 +269,9 @@ def test_a_multi_speaker_voice_is_listed_once_and_a_speaker_is_chosen_by_name_or
     assert len(trio) == 1
     assert trio[0].speakers == ("ann", "bob", "cat")
     assert "3 speakers" in trio[0].label
+    listed = run_cli("voices", "--language", "en").stdout.decode()
+    assert listed.count(TRIO) == 2  # its line, and how to choose one of its speakers
+    assert f"speakers: ann, bob, cat (choose one as --voice {TRIO}#SPEAKER)" in listed
     assert choose_speaker("en", voice=f"{TRIO}#bob").voice == f"{TRIO}#bob"
     assert choose_speaker("en", voice=f"{TRIO}#2").voice == f"{TRIO}#cat"
     with pytest.raises(SettingsError, match="ann, bob, cat"):

@@ -55,6 +55,9 @@ def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
         if args.language and not any(lang.lower().startswith(args.language.lower()) for lang in v.languages):
             continue
         print(f"{v.id:28} {v.label:44} {','.join(v.languages):14} {v.gender or '-':7} {v.engine}")
+        if v.speakers:
+            names = ", ".join(v.speakers[:10]) + (", ..." if len(v.speakers) > 10 else "")
+            print(f"{'':28} speakers: {names} (choose one as --voice {v.id}#SPEAKER)")
     print(MORE_VOICES, file=sys.stderr)
     return ExitStatus.OK
 
