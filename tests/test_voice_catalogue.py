@@ -20,6 +20,7 @@ from listen.engines import Voice, choose_speaker, get_engine
 from listen.engines.piper.voices import best_voice
 from listen.errors import SettingsError
 from support.pages import PageServer
+from web import manager_of
 
 GERMAN = "de_DE-spiegel-medium"
 TRIO = "en_GB-trio-low"
@@ -375,3 +376,23 @@ def test_the_installed_voices_model_card_gives_the_licence_it_names(voices_dir):
     (voices_dir / GERMAN / "MODEL_CARD").write_text("## Dataset\n\n* License: CC0\n")
     german = next(v for v in get_engine("piper").voices() if v.id == GERMAN)
     assert german.licence == "CC0"
+
+
+def test_a_voice_the_operator_named_but_did_not_install_fails_the_article_keeping_the_setting_private(
+    make_app,
+):
+    app = make_app(voices="en=en_GB-alba-medium")
+    client = app.test_client()
+    posted = client.post(
+        "/api/v1/articles", json={"text": "Harbour Reopens\n\nThe harbour opened again today."}
+    )
+    if posted.status_code == 400:  # found before the answer
+        message = posted.json["error"]["message"]
+    else:
+        job = manager_of(app).get(posted.json["id"])
+        assert job.wait(60)
+        assert job.status == "failed"
+        message = client.get(f"/api/v1/articles/{posted.json['id']}").json["error"]
+    assert "en_GB-alba-medium" in message
+    assert "LISTEN_" not in message
+    assert client.get("/").status_code == 200  # the page still lists every voice

@@ -282,8 +282,9 @@ def operator_voice(language: str, engine: str | None, chosen: str | None) -> str
     if engine and any(_listed(get_engine(other).voices(), voice) for other in ENGINES):
         return None
     raise SettingsError(
-        f"LISTEN_VOICES names {voice!r} for {language!r}, but there is no such voice here; "
-        f"install it with `listen voices install {voice.split('#')[0]}`, or change LISTEN_VOICES."
+        f"There is no voice {voice!r} here to read {language!r} articles.",
+        hint=f"LISTEN_VOICES names it: install it with `listen voices install {voice.split('#')[0]}`, "
+        "or change LISTEN_VOICES.",
     )
 
 

@@ -91,9 +91,11 @@ def voice_files(voice: str) -> tuple[Path, Path]:
             model = folder / f"{voice}.onnx"
         if "/" in voice or not model.is_file():
             raise SettingsError(
-                f"No Piper voice {voice!r}; install it with `listen voices install {voice}` "
-                f"(`listen voices available` lists them), or put {voice}.onnx and {voice}.onnx.json "
-                f"in {folder} (LISTEN_PIPER_VOICES), or give --voice PATH.onnx."
+                f"No Piper voice {voice!r}; `listen voices` lists the voices there are.",
+                # Where the folder is, only the operator reads (the web app logs the hint).
+                hint=f"Install it with `listen voices install {voice}` (`listen voices available` "
+                f"lists them), or put {voice}.onnx and {voice}.onnx.json in {folder} "
+                "(LISTEN_PIPER_VOICES), or give --voice PATH.onnx.",
             )
         config = Path(f"{model}.json")
     _check_files(model, config)
