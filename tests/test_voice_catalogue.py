@@ -93,6 +93,7 @@ class Mirror(PageServer):
                 f"{folder}/MODEL_CARD": card,
             }
             catalogue[key] = entry(key, files, who)
+            catalogue[key]["aliases"] = [f"{code}-{name}_old-{quality}"]
             self.files.update(files)
         self.serve("voices.json", json.dumps(catalogue).encode())
         for path, body in self.files.items():
@@ -149,6 +150,19 @@ def test_available_lists_only_the_language_asked_for(voices_dir):
     result = run_cli("voices", "available", "--language", "de")
     names = [line.split()[0] for line in result.stdout.decode().splitlines()[1:]]
     assert names == [GERMAN]
+
+
+def test_a_catalogue_mirrored_in_a_folder_on_disk_is_read_and_installed_from(
+    voices_dir, mirror, tmp_path, monkeypatch
+):
+    copy = tmp_path / "mirror"
+    for path, body in {"voices.json": mirror.routes["/voices/voices.json"].body, **mirror.files}.items():
+        (copy / path).parent.mkdir(parents=True, exist_ok=True)
+        (copy / path).write_bytes(body)
+    monkeypatch.setenv("LISTEN_VOICE_CATALOGUE", str(copy / "voices.json"))
+    assert GERMAN in run_cli("voices", "available").stdout.decode()
+    assert install(GERMAN).returncode == 0
+    assert (voices_dir / GERMAN / f"{GERMAN}.onnx").read_bytes() == MODEL
 
 
 def test_a_catalogue_that_cannot_be_reached_is_a_clear_error(voices_dir, monkeypatch):
@@ -242,6 +256,12 @@ def test_an_unknown_name_suggests_the_nearest_and_downloads_nothing(voices_dir, 
     assert f"Did you mean {GERMAN}?" in result.stderr.decode()
     assert [r["path"] for r in mirror.requests[before:]] == ["/voices/voices.json"]
     assert not voices_dir.exists() or list(voices_dir.iterdir()) == []
+
+
+def test_a_voice_is_installed_by_a_name_it_had_before_under_its_own(voices_dir):
+    result = install("de_DE-spiegel_old-medium")
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in voices_dir.iterdir()] == [GERMAN]
 
 
 def test_a_removed_voice_is_gone_and_its_language_goes_back_to_espeak(voices_dir):

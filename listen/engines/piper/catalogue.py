@@ -67,6 +67,7 @@ class CatalogueVoice:
     quality: str
     speakers: tuple[str, ...]
     files: tuple[CatalogueFile, ...]
+    aliases: tuple[str, ...] = ()  # names the voice had before (piper-voices keeps them)
 
     @property
     def size_bytes(self) -> int:
@@ -118,6 +119,7 @@ def _entry(key: str, value: dict[str, Any]) -> CatalogueVoice:
         quality=str(value.get("quality") or ""),
         speakers=tuple(speakers) if len(speakers) > 1 else (),
         files=files,
+        aliases=tuple(str(a) for a in value.get("aliases") or ()),
     )
 
 
@@ -127,7 +129,9 @@ def _quality_rank(quality: str) -> int:
 
 def find(voices: list[CatalogueVoice], name: str) -> CatalogueVoice:
     """The catalogue's voice by its key; an unknown one is an error that suggests the nearest."""
-    found = next((v for v in voices if v.key == name), None)
+    found = next((v for v in voices if v.key == name), None) or next(
+        (v for v in voices if name in v.aliases), None
+    )
     if found is not None:
         return found
     import difflib
