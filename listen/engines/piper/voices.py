@@ -61,7 +61,9 @@ def _folder_models(folder: Path) -> list[Path]:
         return []
     loose = folder.glob("*.onnx")
     installed = (d / f"{d.name}.onnx" for d in folder.iterdir() if d.is_dir() and not d.name.startswith("."))
-    return sorted((m for m in [*loose, *installed] if m.is_file()), key=lambda m: m.stem)
+    # One voice per name: the installed folder over loose files of the same name (as voice_files reads).
+    models = {m.stem: m for m in [*loose, *installed] if m.is_file()}
+    return [models[name] for name in sorted(models)]
 
 
 def _bundled_files() -> tuple[Path, Path]:
