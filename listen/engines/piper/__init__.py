@@ -6,6 +6,7 @@ each word. Nothing downloads, but when an operator runs `listen voices install`.
 
 Modules: voices (finding the voices' files, checking them, their digests, the default voice
 of a language), catalogue (the voice catalogue: list, install checked and whole, remove),
+downloads (the catalogue's files, fetched and checked),
 model_card (a voice's licence and gender), patched_model
 (listen's copy of a voice model: alignment output, fixed noise, 2-D decoder, saved optimised),
 word_timings (phoneme alignments to word times), engine (PiperEngine, pace, loading).

@@ -20,39 +20,22 @@ import os
 import re
 import shutil
 import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from listen.engines.piper.downloads import CatalogueFile, Progress, download, fetch_small
 from listen.engines.piper.model_card import gender, licence
 from listen.engines.piper.voices import BUNDLED, MODEL_CARD, QUALITIES, sha256, voices_folder
 from listen.errors import FetchError, NotFoundError, SettingsError
 
-TIMEOUT_S = 60.0  # between two reads of one download; a 60 MB model takes longer in all
 MAX_CATALOGUE_BYTES = 20_000_000  # voices.json is about 1 MB
 MAX_CARD_BYTES = 100_000
 # A voice key becomes a folder name: letters, digits, "_", "-" and "." only, never a path.
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-
-Progress = Callable[[str, int, int], None]  # file name, bytes so far, bytes in all
-
-
-@dataclass(frozen=True)
-class CatalogueFile:
-    """One file of a voice in the catalogue: where it is below the base, its size and md5 digest."""
-
-    path: str
-    size_bytes: int
-    md5_digest: str
-
-    @property
-    def name(self) -> str:
-        return self.path.rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -91,7 +74,7 @@ def catalogue_base(address: str) -> str:
 def read_catalogue(address: str) -> list[CatalogueVoice]:
     """Fetch voices.json from the catalogue and read each voice in it, by language then name."""
     base = catalogue_base(address)
-    raw = _fetch_small(f"{base}/voices.json", MAX_CATALOGUE_BYTES)
+    raw = fetch_small(f"{base}/voices.json", MAX_CATALOGUE_BYTES)
     try:
         data = json.loads(raw)
         voices = [_entry(key, value) for key, value in data.items()]
@@ -159,7 +142,7 @@ def model_cards(address: str, voices: list[CatalogueVoice], cache: Path | None) 
         if kept is not None and kept.is_file():
             return kept.read_text("utf-8", errors="replace")
         try:
-            text = _fetch_small(_url(base, entry.path), MAX_CARD_BYTES)
+            text = fetch_small(_url(base, entry.path), MAX_CARD_BYTES)
         except FetchError:
             return ""
         if kept is not None and hashlib.md5(text).hexdigest() == entry.md5_digest:
@@ -210,9 +193,9 @@ def install(address: str, voice: CatalogueVoice, on_progress: Progress | None = 
     target = folder / voice.key
     with _staging(folder, voice.key) as staging:
         for entry, name in ((config, f"{voice.key}.onnx.json"), (model, f"{voice.key}.onnx")):
-            _download(_url(base, entry.path), entry, staging / name, on_progress)
+            download(_url(base, entry.path), entry, staging / name, on_progress)
         if card is not None:
-            _download(_url(base, card.path), card, staging / MODEL_CARD, on_progress)
+            download(_url(base, card.path), card, staging / MODEL_CARD, on_progress)
         _replace_folder(staging, target)
     return target
 
@@ -325,73 +308,3 @@ def _url(base: str, path: str) -> str:
 
 def _is_md5(text: str) -> bool:
     return bool(re.fullmatch(r"[0-9a-f]{32}", text))
-
-
-def _open(url: str) -> Any:
-    if not url.startswith(("http://", "https://", "file://")):
-        raise SettingsError(
-            f"Cannot fetch {url}: LISTEN_VOICE_CATALOGUE must be an http(s) address or a folder."
-        )
-    request = urllib.request.Request(url, headers={"User-Agent": "listen (voice catalogue)"})
-    try:
-        return urllib.request.urlopen(request, timeout=TIMEOUT_S)
-    except urllib.error.HTTPError as exc:
-        raise FetchError(
-            f"The voice catalogue answered {exc.code} for {url}; check LISTEN_VOICE_CATALOGUE "
-            "and that the mirror has the file."
-        ) from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise FetchError(
-            f"Cannot reach the voice catalogue at {url} ({reason}); check the network or LISTEN_VOICE_CATALOGUE."
-        ) from None
-
-
-def _fetch_small(url: str, limit: int) -> bytes:
-    """A small file's bytes (voices.json, a model card), refused past `limit`."""
-    with _open(url) as response:
-        try:
-            data = response.read(limit + 1)
-        except OSError as exc:
-            raise FetchError(f"The download of {url} failed ({exc}); try again.") from None
-    if len(data) > limit:
-        raise FetchError(f"{url} is larger than {limit:,} bytes; check LISTEN_VOICE_CATALOGUE.")
-    return bytes(data)
-
-
-def _download(url: str, entry: CatalogueFile, to: Path, on_progress: Progress | None) -> None:
-    """Stream one file to `to`, checking its size as it comes and its md5 digest at the end."""
-    digest = hashlib.md5()  # the catalogue's own digest; it guards against damage, not attack
-    done = 0
-    with _open(url) as response, open(to, "wb") as out:
-        while True:
-            try:
-                block = response.read(1 << 16)
-            except OSError as exc:
-                raise _refused(entry, f"the download broke off after {done:,} bytes ({exc})") from None
-            if not block:
-                break
-            done += len(block)
-            if done > entry.size_bytes:
-                raise _refused(entry, f"it is longer than the {entry.size_bytes:,} bytes the catalogue says")
-            digest.update(block)
-            out.write(block)
-            if on_progress:
-                on_progress(entry.name, done, entry.size_bytes)
-    if done != entry.size_bytes:
-        raise _refused(
-            entry, f"it is {done:,} bytes and the catalogue says {entry.size_bytes:,}: it was cut short"
-        )
-    if digest.hexdigest() != entry.md5_digest:
-        raise _refused(
-            entry,
-            f"its md5 digest is {digest.hexdigest()} and the catalogue says {entry.md5_digest}: "
-            "it was altered or damaged on the way",
-        )
-
-
-def _refused(entry: CatalogueFile, why: str) -> FetchError:
-    return FetchError(
-        f"Refused {entry.name}: {why}. Nothing was installed; run the install again, "
-        "or check the mirror LISTEN_VOICE_CATALOGUE names."
-    )
