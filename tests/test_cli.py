@@ -254,7 +254,7 @@ def test_voices_lists_the_engines_voices():
 def test_voices_lists_the_natural_voices_first_and_marks_them():
     lines = run_cli("voices").stdout.decode().splitlines()
     assert lines[0].startswith("en_US-joe-medium")
-    assert "Joe (US English, natural)" in lines[0]
+    assert "Joe (US English, male, natural)" in lines[0]
     assert lines[0].split()[-1] == "piper"
     espeak = [line for line in lines if line.split()[-1] == "pyttsx3"]
     assert espeak

@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Response, current_app, request, url_for
 
-from listen.engines import all_voices, choose_speaker
+from listen.engines import all_voices
 from listen.errors import NotFoundError
 
 from .job import Job, valid_id
 from .job_manager import JobManager
-from .voices import in_menu_order, reader_language
+from .voices import default_voice, in_menu_order, reader_language
 
 # The pages' Content-Security-Policy; only who may frame them differs ('self', or anyone for embeds).
 PAGE_CSP = (
@@ -88,5 +88,5 @@ def voices_json() -> list[dict[str, object]]:
     first within each group.
     """
     language = reader_language()
-    default = choose_speaker(language).voice if language else ""
+    default = default_voice(language) if language else ""
     return in_menu_order([v.to_json() for v in all_voices()], language, default)

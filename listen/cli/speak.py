@@ -117,4 +117,4 @@ def phoneme_alphabet(settings: Settings, language: str) -> str | None:
     from listen.engines import choose_speaker, get_engine
 
     s = settings.render
-    return get_engine(choose_speaker(language, s.engine, s.voice).engine).phoneme_alphabet
+    return get_engine(choose_speaker(language, s.engine, s.voice, s.voices).engine).phoneme_alphabet

@@ -54,7 +54,22 @@ def _voices_in_child() -> list[Voice]:
     # A child process, so this process never owns an engine (one per process, one thread).
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         raw = pool.apply(_list_voices)
-    return [Voice(r["id"], r["name"], tuple(r["languages"]), r["gender"], engine="pyttsx3") for r in raw]
+    return [_voice(r) for r in raw]
+
+
+def _voice(raw: dict[str, Any]) -> Voice:
+    """An espeak-ng voice, its name read as "Language (Accent)": "English (Scotland)"."""
+    name = str(raw["name"]).strip()
+    language, _, accent = name.partition(" (")
+    return Voice(
+        raw["id"],
+        name,
+        tuple(raw["languages"]),
+        str(raw["gender"] or "").lower(),
+        engine="pyttsx3",
+        language_name=language.strip(),
+        accent=accent.rstrip(")").strip(),
+    )
 
 
 class Pyttsx3Engine(Engine):

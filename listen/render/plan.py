@@ -85,7 +85,9 @@ def make_plan(
 
 def speaker_for(article: Article, settings: RenderSettings) -> Speaker:
     """The engine and voice for an article: as set, or Piper where it has a voice for the language."""
-    return choose_speaker(script_language(article, settings), settings.engine, settings.voice)
+    return choose_speaker(
+        script_language(article, settings), settings.engine, settings.voice, settings.voices
+    )
 
 
 def article_key(article: Article, settings: RenderSettings) -> str:
