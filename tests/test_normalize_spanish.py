@@ -96,6 +96,7 @@ def test_unit_symbols_after_a_number_are_said_as_words(text, reference):
     [
         ("Está en la pág. 7 del libro.", "Está en la página siete del libro."),
         ("Véanse las págs. 10–12 del tomo.", "Véanse las páginas diez a doce del tomo."),
+        ("Citado en p. 31-35 del informe.", "Citado en páginas treinta y uno a treinta y cinco del informe."),
         (
             "Lo publicó la revista n.º 48 aquel año.",
             "Lo publicó la revista número cuarenta y ocho aquel año.",
@@ -155,8 +156,11 @@ def test_money_is_the_amount_then_the_currency(text, reference):
     [
         (
             "Editado con ISBN 84-376-0494-9 en Madrid.",
-            "Editado con ISBN ochenta y cuatro guion trescientos setenta y seis guion cero cuatro nueve cuatro guion "
-            "nueve en Madrid.",
+            "Editado con ISBN ocho cuatro guion tres siete seis guion cero cuatro nueve cuatro guion nueve en Madrid.",
+        ),
+        (
+            "El expediente 2031-7-45 sigue abierto.",
+            "El expediente dos mil treinta y uno guion siete guion cuarenta y cinco sigue abierto.",
         ),
         (
             "Sigue la norma ISO 639-1 para idiomas.",

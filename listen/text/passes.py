@@ -57,9 +57,13 @@ def number_sign(t: MappedText, language: str) -> None:
 
 def pages(t: MappedText, language: str) -> None:
     """ "p. 12", "pág. 12", "pp. 12-14": "página doce", "páginas doce a catorce"."""
+    # Several pages: "pp. 12", "págs. 10-12", and "p. 185-188" (a range is pages whatever the sign).
     t.sub(
-        rf"(?<![\w.])(?:pp|págs)\.\s?(?P<a>{_NUM})(?:\s?[-–]\s?(?P<b>{_NUM}))?(?![\w])",
-        lambda m: f"páginas {m.group('a')}" + (f" a {m.group('b')}" if m.group("b") else ""),
+        rf"(?<![\w.])(?:(?:pp|págs)\.\s?(?P<a>{_NUM})|(?:p|pág)\.\s?(?P<first>{_NUM})(?=\s?[-–]\s?\d))"
+        rf"(?:\s?[-–]\s?(?P<b>{_NUM}))?(?![\w])",
+        lambda m: (
+            f"páginas {m.group('a') or m.group('first')}" + (f" a {m.group('b')}" if m.group("b") else "")
+        ),
     )
     t.sub(rf"(?<![\w.])(?:p|pág)\.\s?(?={_NUM}(?![\w]))", "página ")
 
@@ -87,9 +91,20 @@ def comma_thousands(t: MappedText, language: str) -> None:
 
 
 def hyphenated_codes(t: MappedText, language: str) -> None:
-    """ "84-8442-724-2", "ISO 3166-1": a code's hyphens are said ("guion"), never a range or a minus."""
+    """ "84-8442-724-2", "ISO 3166-1": a code's hyphens are said ("guion"), never a range or a minus.
+
+    A book number (after "ISBN") is read digit by digit, as people read it out.
+    """
+
+    def say(m: re.Match) -> str:
+        groups = m.group("code").split("-")
+        if m.group("isbn"):
+            groups = [" ".join(group) for group in groups]
+        return (m.group("isbn") or "") + " guion ".join(groups)
+
     t.sub(
-        r"(?<![\w.,-])\d{1,7}(?:-\d{1,7}){2,5}(?![\w-]|[.,]\d)", lambda m: m.group(0).replace("-", " guion ")
+        r"(?P<isbn>\bI\.?S\.?B\.?N\.?(?:-1[03])?:?\s?)?(?<![\w.,-])(?P<code>\d{1,7}(?:-\d{1,7}){2,5})(?![\w-]|[.,]\d)",
+        say,
     )
     t.sub(r"\b(ISO \d{3,5})-(?=\d{1,2}\b)", r"\1 guion ")
 
@@ -100,8 +115,13 @@ def versions(t: MappedText, language: str) -> None:
 
 
 def minus(t: MappedText, language: str) -> None:
-    """ "−6" and "-6" standing alone are negative: the engine says "minus" or nothing."""
-    t.sub(r"(?:(?<=^)|(?<=[\s(]))[-−](?=\d)", "menos ")
+    """ "−6" is "menos seis" (the engine says "minus"); a hyphen only before degrees ("-5 °C").
+
+    A hyphen before a number is as often a dash ("su extensión -50% del total-") or a code
+    ("-02") as a minus: the engine reads the number alone there, which is right for both.
+    """
+    t.sub(r"−(?=\d)", "menos ")
+    t.sub(r"(?:(?<=^)|(?<=[\s(]))-(?=\d{1,3}(?:[.,]\d{1,2})?\s?(?:°|º|grados\b))", "menos ")
 
 
 def dash_ranges(t: MappedText, language: str) -> None:
@@ -274,7 +294,7 @@ def money(t: MappedText, language: str) -> None:
         return _said_money(amount, one, many)
 
     t.sub(rf"(?<![\w$€£])(?P<cur>US\$|\$|€|£)\s?(?P<amount>{_NUM})(?![\d])(?: (?P<scale>{_SCALES})\b)?", say)
-    t.sub(rf"(?<![\w.,])(?P<amount>{_NUM})\s?(?P<cur>€)", say)
+    t.sub(rf"(?<![\w.,])(?P<amount>{_NUM})(?: (?P<scale>{_SCALES}))?\s?(?P<cur>€|\$)(?![\w$])", say)
 
 
 _SCALES = "mil millones|millones|millón|billones|billón|mil"
@@ -334,9 +354,9 @@ STEPS: dict[str, Step] = {
     "dash ranges": dash_ranges,
     "hyphenated codes": hyphenated_codes,
     "versions": versions,
+    "pages": pages,  # before "phrases" reads "págs." alone as "páginas"
     "phrases": phrases,
     "number sign": number_sign,
-    "pages": pages,
     "numeric dates": numeric_dates,
     "grouped thousands": grouped_thousands,
     "comma thousands": comma_thousands,
