@@ -19,7 +19,7 @@ import re
 from typing import TYPE_CHECKING
 
 from listen.text.numbers import LANGUAGES, MONTHS, WORDS, cardinal, ordinal, verbalize_mapped
-from listen.text.passes import PASSES, STEPS, Step
+from listen.text.passes import BEFORE_RULES, PASSES, STEPS, Step
 from listen.text.textmap import MappedText, Span
 
 if TYPE_CHECKING:
@@ -200,6 +200,8 @@ def to_spoken_with_map(
     if language in PASSES:
         _measured_passes(t, language)
         return _finish(t)
+    for name in BEFORE_RULES.get(language, ()):  # the classes our rules misread in this language
+        STEPS[name](t, language)
     _typography(t)
     if language not in LANGUAGES:
         # No normaliser for this language: espeak-ng reads its numbers, dates and symbols natively.
