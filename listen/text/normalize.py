@@ -4,6 +4,8 @@ espeak-ng reads "DEA" as one syllable, "$2.00" as "dollar two point zero zero" a
 pauses after "Dr." and "U.S."; each pass below rewrites one kind of thing into
 plain words it says right. The output is plain text (no SSML) for espeak-ng.
 
+Spanish gets only the passes that beat the engine's own reading, and German, French, Portuguese
+and Italian a few passes before these rules (listen/text/passes.py: PASSES, BEFORE_RULES).
 A language without a normaliser of its own (listen/text/language.py: NORMALISED) gets only
 language-neutral cleanups (quotes, dashes, invisible characters): espeak-ng reads its numbers
 and dates natively, and no English word is ever put into it.

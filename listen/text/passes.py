@@ -9,6 +9,12 @@ lists, each kept because it beat the engine's own reading of that class of token
 grouped with spaces ("1 000 000", which espeak-ng reads digit by digit), ordinal marks
 ("1.º", "2.ª"), unit symbols ("12 km", "mm"), ranges with an en dash, numeric dates, roman
 numerals after a monarch's name, and signs it reads in English or not at all (−, ±, ≈, ‰, ½).
+The Spanish table now reads 0.978 of those sentences right.
+
+A language in BEFORE_RULES is read by our full rules (normalize.py, numbers.py), which beat the
+engine there (espeak-ng's German says "1998" as "eintausend neunhundert..."), after passes for
+the classes those rules misread: a decimal written with a point, thousands in spaces, times of
+day, unit symbols. bench/cases/languages_normalization.yaml holds our cases for them.
 
 Every pattern runs in time linear in the sentence: each starts only where a run of its
 characters starts, and every repeat is bounded.
