@@ -78,6 +78,11 @@ def test_a_comma_before_three_digits_not_ending_in_zeros_stays_a_decimal():
         ("El sendero tiene 12 km de largo.", "El sendero tiene doce kilómetros de largo."),
         ("Cayeron 85 mm de lluvia.", "Cayeron ochenta y cinco milímetros de lluvia."),
         ("La finca ocupa 1 ha junto al río.", "La finca ocupa una hectárea junto al río."),
+        # "ha" before a participle is the verb.
+        (
+            "Ocupa 3 ha de viñedo y el lote 2 ha sido vendido.",
+            "Ocupa tres hectáreas de viñedo y el lote dos ha sido vendido.",
+        ),
         ("El piso mide 70 m² útiles.", "El piso mide setenta metros cuadrados útiles."),
         ("La superficie (km²) se estima.", "La superficie kilómetros cuadrados se estima."),
         ("Iba a 90 km/h por la autovía.", "Iba a noventa kilómetros por hora por la autovía."),
@@ -157,6 +162,11 @@ def test_money_is_the_amount_then_the_currency(text, reference):
         (
             "Editado con ISBN 84-376-0494-9 en Madrid.",
             "Editado con ISBN ocho cuatro guion tres siete seis guion cero cuatro nueve cuatro guion nueve en Madrid.",
+        ),
+        (
+            "Nevó el 25-12-2019 (expediente 2031-7-45).",
+            "Nevó el veinticinco de diciembre de dos mil diecinueve (expediente dos mil treinta y uno guion siete guion "
+            "cuarenta y cinco).",
         ),
         (
             "El expediente 2031-7-45 sigue abierto.",

@@ -214,6 +214,10 @@ _UNIT_RES = {
     for language, table in _UNITS.items()
 }
 _FEMININE_UNITS = {"hectárea", "hora"}
+_PARTICIPLE = re.compile(
+    r"\s(?:[a-záéíóú]{1,20}(?:ado|ido|ato|uto|ito)|hecho|dicho|visto|puesto|escrito|muerto|abierto|vuelto|roto"
+    r"|cubierto|resuelto|impreso|fatto|detto|preso|messo|scritto|morto|aperto|chiuso|vinto|perso|stato)\b"
+)
 
 
 def units(t: MappedText, language: str) -> None:
@@ -221,6 +225,8 @@ def units(t: MappedText, language: str) -> None:
     table = _UNITS[language]
 
     def say(m: re.Match) -> str:
+        if m.group("unit") == "ha" and _PARTICIPLE.match(m.string, m.end()):
+            return m.group(0)  # "el 3 ha sido", "il 3 ha vinto": the verb, not hectares
         one, many = table[m.group("unit")]
         amount = m.group("amount")
         if amount == "1" and language == "es":
@@ -413,7 +419,7 @@ def _at_end(m: re.Match) -> bool:
     return _BLANK_TO_END.match(m.string, m.end()) is not None
 
 
-_OTHER_LANGUAGES_ONLY = {"decimal points", "ordinal suffixes", "clock times"}
+# Every pass by name; each language's table below says which of them it gets, in what order.
 STEPS: dict[str, Step] = {
     "decimal points": decimal_points,
     "ordinal suffixes": ordinal_suffixes,
@@ -422,7 +428,7 @@ STEPS: dict[str, Step] = {
     "dash ranges": dash_ranges,
     "hyphenated codes": hyphenated_codes,
     "versions": versions,
-    "pages": pages,  # before "phrases" reads "págs." alone as "páginas"
+    "pages": pages,
     "phrases": phrases,
     "number sign": number_sign,
     "numeric dates": numeric_dates,
@@ -443,7 +449,27 @@ STEPS: dict[str, Step] = {
 # the rest. "links" (URLs and e-mails said as "elpais punto com", not letter by letter) is
 # normalize.py's own.
 PASSES: dict[str, tuple[str, ...]] = {
-    "es": ("links", *(name for name in STEPS if name not in _OTHER_LANGUAGES_ONLY)),
+    "es": (
+        "links",
+        "phone numbers",
+        "numeric dates",  # before "hyphenated codes" reads "25-12-2019" as a code
+        "dash ranges",
+        "hyphenated codes",
+        "versions",
+        "pages",  # before "phrases" reads "págs." alone as "páginas"
+        "phrases",
+        "number sign",
+        "grouped thousands",
+        "comma thousands",
+        "ordinal marks",
+        "money",
+        "units",
+        "fraction signs",
+        "signs",
+        "minus",
+        "regnal numerals",
+        "counted numerals",
+    ),
 }
 # Languages whose full rules (normalize.py, numbers.py) beat the engine's own reading on our cases
 # (bench/cases/languages_normalization.yaml): espeak-ng's German says "1998" as "eintausend
