@@ -93,6 +93,20 @@ def test_french_ordinal_suffixes_are_ordinals_and_words_like_le_stay_words(text,
     assert_sounds_like(text, "fr", reference)
 
 
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("Im 19. Jahrhundert wuchs die Stadt.", "Im neunzehnten Jahrhundert wuchs die Stadt."),
+        ("Die 9. Symphonie ist berühmt.", "Die neunte Symphonie ist berühmt."),
+        ("Er blieb bis zum 4.10. dort.", "Er blieb bis zum vierten Oktober dort."),
+        ("Wir sehen uns am 2.6. wieder.", "Wir sehen uns am zweiten Juni wieder."),
+        ("Es erschien Version 3.5.", "Es erschien Version drei Punkt fünf."),
+    ],
+)
+def test_german_numbers_with_a_point_before_a_noun_or_a_month_are_ordinals(text, reference):
+    assert_sounds_like(text, "de", reference)
+
+
 # -- time linear in the input -------------------------------------------------------------------
 
 PIECES = [

@@ -146,7 +146,7 @@ def decimal_points(t: MappedText, language: str) -> None:
 
     t.sub(
         rf"{_CLOCK_CUE}(?<![\w.,])(?P<whole>\d{{1,6}})\.(?P<frac>\d{{1,2}}|\d{{4,8}})"
-        r"(?![\w.]|,\d|\s?(?:Uhr|h|heures?|horas?)\b)",
+        r"(?![\w]|\.(?!\s*$)|,\d|\s?(?:Uhr|h|heures?|horas?)\b)",
         say,
     )
 
@@ -165,6 +165,39 @@ def ordinal_suffixes(t: MappedText, language: str) -> None:
     t.sub(
         r"(?<![\w.,])(?:(?P<n>\d{1,4})|(?P<roman>[IVX][IVXLC]{0,6}|[LC][IVXLC]{1,6}))(?P<end>er|re|ère|e|ème|è)(?!\w)",
         say,
+    )
+
+
+# After these words a German ordinal takes the dative or genitive ending: "im 21. Jahrhundert".
+_GERMAN_OBLIQUE = re.compile(
+    r"(?i:\b(?:am|im|vom|zum|beim|dem|den|des|einem|einen|eines|seinem|seinen|ihrem|ihren|unserem|diesem|jedem)\s)$"
+)
+
+
+def german_ordinals(t: MappedText, language: str) -> None:
+    """ "das 21. Jahrhundert", "im 3. Anlauf": a number with a point before a noun is an ordinal.
+
+    Our rules read "21." as "einundzwanzig" and a stop; the ending follows the word before it.
+    """
+
+    def say(m: re.Match) -> str:
+        said = num2words(int(m.group(1)), lang="de", to="ordinal")
+        before = m.string[max(0, m.start() - 12) : m.start()]
+        return said + ("n" if _GERMAN_OBLIQUE.search(before) else "")
+
+    t.sub(r"(?<![\w.,])(\d{1,3})\.(?= [A-ZÄÖÜ][a-zäöüß])", say)
+
+    def day_and_month(m: re.Match) -> str:  # "am 12.05." is "am zwölften Mai"
+        day, month = int(m.group(2)), int(m.group(3))
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            return m.group(0)
+        said = num2words(day, lang="de", to="ordinal") + ("n" if _GERMAN_OBLIQUE.search(m.group(1)) else "")
+        return f"{m.group(1)}{said} {MONTHS['de'][month - 1]}"
+
+    # Only after a word that asks for a date: "Version 2.5." is no day in May.
+    t.sub(
+        r"(\b(?i:am|vom|zum|bis|ab|seit|der|den|dem|vor|nach|zwischen|und)\s)(\d{1,2})\.(\d{1,2})\.(?![\w.,]|\s?\d)",
+        day_and_month,
     )
 
 
@@ -424,6 +457,7 @@ STEPS: dict[str, Step] = {
     "decimal points": decimal_points,
     "ordinal suffixes": ordinal_suffixes,
     "clock times": clock_times,
+    "german ordinals": german_ordinals,
     "phone numbers": phone_numbers,
     "dash ranges": dash_ranges,
     "hyphenated codes": hyphenated_codes,
@@ -476,7 +510,7 @@ PASSES: dict[str, tuple[str, ...]] = {
 # neunhundert...", "3. März" as "drei März", and all four spell units and misread numeric dates.
 # These passes run first, for the classes those rules misread.
 BEFORE_RULES: dict[str, tuple[str, ...]] = {
-    "de": ("grouped thousands", "clock times", "decimal points", "units"),
+    "de": ("grouped thousands", "clock times", "decimal points", "german ordinals", "units"),
     "fr": ("grouped thousands", "clock times", "decimal points", "ordinal suffixes", "units"),
     "pt": ("grouped thousands", "clock times", "decimal points", "units"),
     "it": ("grouped thousands", "clock times", "decimal points", "units"),
