@@ -107,6 +107,17 @@ def test_german_numbers_with_a_point_before_a_noun_or_a_month_are_ordinals(text,
     assert_sounds_like(text, "de", reference)
 
 
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("O ingresso custa R$ 35,90 hoje.", "O ingresso custa trinta e cinco reais e noventa centavos hoje."),
+        ("A obra custou R$ 8 milhões ao estado.", "A obra custou oito milhões de reais ao estado."),
+    ],
+)
+def test_brazilian_money_is_said_in_reais(text, reference):
+    assert_sounds_like(text, "pt", reference)
+
+
 # -- time linear in the input -------------------------------------------------------------------
 
 PIECES = [

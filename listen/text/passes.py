@@ -201,6 +201,20 @@ def german_ordinals(t: MappedText, language: str) -> None:
     )
 
 
+def reais(t: MappedText, language: str) -> None:
+    """Brazilian money: "R$ 12,50" is "doze reais e cinquenta centavos" (our rules said "doze R$")."""
+
+    def say(m: re.Match) -> str:
+        amount, scale = m.group("amount"), m.group("scale")
+        if scale:
+            return f"{amount} {scale} de reais"
+        whole, _, cents = amount.rpartition(",") if re.search(r",\d\d$", amount) else (amount, "", "")
+        said = f"{whole} {'real' if whole == '1' else 'reais'}"
+        return f"{said} e {int(cents)} centavos" if cents and int(cents) else said
+
+    t.sub(rf"\bR\$\s?(?P<amount>{_NUM})(?![\d])(?: (?P<scale>mil|milhão|milhões|bilhão|bilhões)\b)?", say)
+
+
 # How each language says a time of day written "17:30 Uhr", "17 h 30", "17h30", "alle 17.30".
 _HOUR, _MINUTE = r"(?P<h>[01]?\d|2[0-3])", r"(?P<m>[0-5]\d)"
 _CLOCK = {
@@ -458,6 +472,7 @@ STEPS: dict[str, Step] = {
     "ordinal suffixes": ordinal_suffixes,
     "clock times": clock_times,
     "german ordinals": german_ordinals,
+    "reais": reais,
     "phone numbers": phone_numbers,
     "dash ranges": dash_ranges,
     "hyphenated codes": hyphenated_codes,
@@ -512,6 +527,6 @@ PASSES: dict[str, tuple[str, ...]] = {
 BEFORE_RULES: dict[str, tuple[str, ...]] = {
     "de": ("grouped thousands", "clock times", "decimal points", "german ordinals", "units"),
     "fr": ("grouped thousands", "clock times", "decimal points", "ordinal suffixes", "units"),
-    "pt": ("grouped thousands", "clock times", "decimal points", "units"),
+    "pt": ("grouped thousands", "clock times", "decimal points", "reais", "units"),
     "it": ("grouped thousands", "clock times", "decimal points", "units"),
 }
