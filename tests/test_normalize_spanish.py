@@ -90,6 +90,11 @@ def test_a_comma_before_three_digits_not_ending_in_zeros_stays_a_decimal():
             "El pueblo está a 640 msnm.",
             "El pueblo está a seiscientos cuarenta metros sobre el nivel del mar.",
         ),
+        (
+            "La densidad es de 38 hab./km² en la comarca.",
+            "La densidad es de treinta y ocho habitantes por kilómetro cuadrado en la comarca.",
+        ),
+        ("El desvío está a 4 Km del cruce.", "El desvío está a cuatro kilómetros del cruce."),
     ],
 )
 def test_unit_symbols_after_a_number_are_said_as_words(text, reference):
@@ -190,6 +195,7 @@ def test_codes_are_read_as_their_numbers_and_hyphens_never_as_ranges(text, refer
     ("text", "reference"),
     [
         ("Pesa aprox. 3 kilos.", "Pesa aproximadamente tres kilos."),
+        ("Una iglesia del s. XVII restaurada.", "Una iglesia del siglo diecisiete restaurada."),
         ("Nació en el 44 a. C. en Roma.", "Nació en el cuarenta y cuatro antes de Cristo en Roma."),
         ("Véase la pág. siguiente.", "Véase la página siguiente."),
     ],

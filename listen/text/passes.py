@@ -356,6 +356,11 @@ def _if_regnal(say: Callable[[re.Match], str]) -> Callable[[re.Match], str]:
     return lambda m: say(m) if m.group("name") in _REGNAL else m.group(0)
 
 
+def century_abbreviations(t: MappedText, language: str) -> None:
+    """ "s. XVIII" is "siglo dieciocho" and "ss. XV-XVI" "siglos..." (the engine says the letter "ese")."""
+    t.sub(r"(?<![\w.])(s|ss)\.\s?(?=[IVXL]{1,6}\b)", lambda m: "siglo " if m.group(1) == "s" else "siglos ")
+
+
 def counted_numerals(t: MappedText, language: str) -> None:
     """ "siglo I", "capítulo I", "Tomo I": the engine says the lone I as the letter "i"."""
     t.sub(
@@ -490,6 +495,7 @@ STEPS: dict[str, Step] = {
     "signs": signs,
     "minus": minus,
     "regnal numerals": regnal_numerals,
+    "century abbreviations": century_abbreviations,
     "counted numerals": counted_numerals,
 }
 
@@ -517,6 +523,7 @@ PASSES: dict[str, tuple[str, ...]] = {
         "signs",
         "minus",
         "regnal numerals",
+        "century abbreviations",
         "counted numerals",
     ),
 }
