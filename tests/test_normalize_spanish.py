@@ -196,6 +196,8 @@ def test_codes_are_read_as_their_numbers_and_hyphens_never_as_ranges(text, refer
     [
         ("Pesa aprox. 3 kilos.", "Pesa aproximadamente tres kilos."),
         ("Una iglesia del s. XVII restaurada.", "Una iglesia del siglo diecisiete restaurada."),
+        ("Lo dice el art. 9 de la norma.", "Lo dice el artículo nueve de la norma."),
+        ("Vive en la Avda. de América.", "Vive en la avenida de América."),
         ("Nació en el 44 a. C. en Roma.", "Nació en el cuarenta y cuatro antes de Cristo en Roma."),
         ("Véase la pág. siguiente.", "Véase la página siguiente."),
     ],
@@ -222,6 +224,21 @@ def test_a_rewritten_unit_maps_back_to_what_was_written():
     start = spoken.index("kilómetros")
     covered = [(a, b) for s0, s1, a, b in spans if s0 <= start < s1]
     assert [sentence[a:b] for a, b in covered] == ["km"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("Abre a las 9.15 cada día.", "Abre a las nueve quince cada día."),
+        ("El acto será a las 20.30 h en la plaza.", "El acto será a las veinte treinta horas en la plaza."),
+        (
+            "El accidente fue en el km 42 de la autovía.",
+            "El accidente fue en el kilómetro cuarenta y dos de la autovía.",
+        ),
+    ],
+)
+def test_times_written_with_a_point_and_road_kilometres_are_said(text, reference):
+    assert sounds_like(text, reference)
 
 
 # -- time linear in the input: no Spanish pass rescans a long run from every start ----------------
@@ -252,6 +269,11 @@ PIECES = [
     "siglo I ",
     "1/",
     "2.ª",
+    "las 1.",
+    "km 1",
+    "s. X",
+    "ISBN 1-",
+    "3 ha ",
 ]
 
 

@@ -356,6 +356,16 @@ def _if_regnal(say: Callable[[re.Match], str]) -> Callable[[re.Match], str]:
     return lambda m: say(m) if m.group("name") in _REGNAL else m.group(0)
 
 
+def spanish_clock(t: MappedText, language: str) -> None:
+    """ "a las 8.30 h" is "ocho treinta horas"; "km 23" is "kilómetro veintitrés" (the engine spells them)."""
+    t.sub(
+        r"(?<=\blas )(?P<h>[01]?\d|2[0-3])\.(?P<m>[0-5]\d)\b(?![.,]\d)|(?<![\w.,])(?P<h2>[01]?\d|2[0-3])\."
+        r"(?P<m2>[0-5]\d)(?= ?h\b| horas\b)",
+        lambda m: f"{m.group('h') or m.group('h2')}:{m.group('m') or m.group('m2')}",
+    )
+    t.sub(r"(?<![\w.])(?i:km)\.? (?=\d)", "kilómetro ")
+
+
 def century_abbreviations(t: MappedText, language: str) -> None:
     """ "s. XVIII" is "siglo dieciocho" and "ss. XV-XVI" "siglos..." (the engine says the letter "ese")."""
     t.sub(r"(?<![\w.])(s|ss)\.\s?(?=[IVXL]{1,6}\b)", lambda m: "siglo " if m.group(1) == "s" else "siglos ")
@@ -449,7 +459,10 @@ def phone_numbers(t: MappedText, language: str) -> None:
 _PHRASES = {
     "es": {"etc.": "etcétera", "p. ej.": "por ejemplo", "EE. UU.": "Estados Unidos", "EE.UU.": "Estados Unidos",
            "aprox.": "aproximadamente", "pág.": "página", "págs.": "páginas", "a. C.": "antes de Cristo",
-           "d. C.": "después de Cristo", "a.C.": "antes de Cristo", "d.C.": "después de Cristo"},
+           "d. C.": "después de Cristo", "a.C.": "antes de Cristo", "d.C.": "después de Cristo",
+           "art.": "artículo", "arts.": "artículos", "Avda.": "avenida", "Av.": "avenida", "Pza.": "plaza",
+           "Sta.": "santa", "Sto.": "santo", "Cía.": "compañía", "Hnos.": "hermanos", "Dto.": "departamento",
+           "Ldo.": "licenciado", "Lda.": "licenciada"},
 }
 # fmt: on
 
@@ -496,6 +509,7 @@ STEPS: dict[str, Step] = {
     "minus": minus,
     "regnal numerals": regnal_numerals,
     "century abbreviations": century_abbreviations,
+    "spanish clock": spanish_clock,
     "counted numerals": counted_numerals,
 }
 
@@ -508,6 +522,7 @@ PASSES: dict[str, tuple[str, ...]] = {
         "links",
         "phone numbers",
         "numeric dates",  # before "hyphenated codes" reads "25-12-2019" as a code
+        "spanish clock",
         "dash ranges",
         "hyphenated codes",
         "versions",
