@@ -159,7 +159,8 @@ def test_script_says_which_language_it_detected_and_whose_reading_is_used(tmp_pa
     assert record["language"] == "es"
     assert record["normalised"] is True
     assert re.search(
-        r"es\.txt: language es \(detected\); numbers, dates and symbols said by our normaliser",
+        r"es\.txt: language es \(detected\); the engine reads its numbers and dates; our normaliser says only "
+        r"what it misreads",
         result.stderr.decode(),
     )
     given = run_cli("script", str(spanish), "--language", "es")
