@@ -120,6 +120,9 @@ SPEECH_VERBS = set(_TABLES["speech_verbs"])
 SPEAKING_PRONOUNS = set(_TABLES["speaking_pronouns"])
 LOWER_CASE_OPENERS = set(_TABLES["lower_case_openers"])
 CONTINUING_WORDS = set(_TABLES["continuing_words"])
+GREETINGS = set(_TABLES["greetings"])
+CLOSINGS = set(_TABLES["closings"])
+SALUTATION_WORDS = 4  # "Dear Mr. Lee,", "Hi all,", "Best regards,": a greeting or closing is this short
 PRONOUN_I = {"I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d"}
 
 # Marks that can end a sentence before a space: Latin, Devanagari and Bengali dandas, Arabic and
@@ -257,8 +260,23 @@ class _Splitter:
                 self._cut(
                     we, self.words[i + 1][0], i + 1
                 )  # '"... stand." (Doe v. Roe) Lawyers': the citation ends here
+            elif self._salutation_ends(i):
+                self._cut(we, self.words[i + 1][0], i + 1)
         self.sentences.append(self.text[self.start :])
         return [s.strip() for s in self.sentences if s.strip()]
+
+    def _salutation_ends(self, i: int) -> bool:
+        """A letter's greeting or closing ends at its comma: "Hi Sam, Thanks for ...", "Best regards, Ann"."""
+        if (
+            self.language != "en"
+            or i - self.first_word >= SALUTATION_WORDS
+            or not self._word(i).endswith(",")
+        ):
+            return False
+        if i + 1 >= len(self.words) or not self._word(i + 1)[:1].isupper():
+            return False
+        words = [self._word(j).lower().rstrip(",") for j in range(self.first_word, i + 1)]
+        return words[0] in GREETINGS or " ".join(words) in CLOSINGS
 
     def _cut(self, end: int, next_start: int, next_word: int) -> None:
         self.sentences.append(self.text[self.start : end])
@@ -394,6 +412,8 @@ class _Splitter:
             return True
         if cand.emoticon:
             return _opens(nxt) and not lower  # "so good :) See you"; "so good :) because"
+        if first == "(" and self._bracket_goes_on(cand):
+            return False  # "the musical Oliver! (1960), which", "in Washington, D.C. (the capital) is"
         if lower:
             if not _camel_case(nxt):
                 return self._lower_case_start(cand)
@@ -411,7 +431,7 @@ class _Splitter:
             if self.language != "en":
                 return _opens(nxt)
             return nxt.strip(",;:").lower() not in EXCLAIMED_NAME_PARTS
-        if _ellipsis(cand) and nxt.rstrip(",;:") in PRONOUN_I:
+        if _ellipsis(cand, self._word(i - 1)) and nxt.rstrip(",;:") in PRONOUN_I:
             return False  # "the thing is . . . I didn't mean it": "I" is always a capital
         if cand.punct != "." or cand.word.strip(DOTS + CLOSERS) == "":
             return _opens(nxt)  # ?, !, an ellipsis in any form, a danda: ends before a capital
@@ -455,6 +475,22 @@ class _Splitter:
         if not core.isalpha() or self._word(index - 1)[-1:].isdigit():
             return False  # "3 in. wide", "10 min. walk": a unit after a number
         return bool(self._flags(core) & _ORTHO_LC)  # a word Punkt knows in lower case, not a clipping
+
+    def _bracket_goes_on(self, cand: _Candidate) -> bool:
+        """A bracket after the mark that the sentence goes on past: "(1965), and", "(born 1950) and",
+        "(downtown).". A bracket followed by a new sentence, "(A draft leaked.) Officials", does not."""
+        first = cand.next_index
+        for j in range(first, min(first + CITATION_WORDS, len(self.words))):
+            word = self._word(j)
+            if ")" not in word:
+                continue
+            tail = word[word.rindex(")") + 1 :]
+            if tail[:1] in (",", ";", ":"):
+                return True
+            if tail[:1] == ".":
+                return _lower_case(cand.next_word[1:2])  # "Ave. (downtown)." is one sentence
+            return tail == "" and _lower_case(self._word(j + 1)[:1])
+        return False
 
     def _citation_follows(self, cand: _Candidate) -> bool:
         """'... "cannot stand." (Doe v. Roe) Lawyers': the bracket belongs to the quote's sentence."""
@@ -504,6 +540,8 @@ class _Splitter:
         if self.language != "en":
             return self._decide_period_elsewhere(cand, key, known)
         initial = len(word) == 2 and word[0].isupper()
+        # A lower-case letter with a stop is an abbreviation: "(b. 1950)", "d.", "c. 1850", "f.".
+        abbreviation = abbreviation or (len(word) == 2 and _lower_case(word[0]))
         dotted = re.fullmatch(r"(?:[A-Za-z]\.){2,}", word) is not None
         if not (abbreviation or initial or dotted):
             return True if nxt[:1] in '"“‘' else None  # 'D-W.Va. "This is our home."
@@ -627,11 +665,13 @@ def _without_footnote(word: str) -> str:
     return word
 
 
-def _ellipsis(cand: _Candidate) -> bool:
+def _ellipsis(cand: _Candidate, word_before: str) -> bool:
     """Does the candidate end in an ellipsis ("...", "…", ". . .") rather than a stop or a question?"""
-    if cand.word.strip(DOTS + CLOSERS) == "":
+    if cand.punct.strip(DOTS) != "":
+        return False
+    if "…" in cand.punct or len(cand.punct) >= 3:
         return True
-    return cand.punct.strip(DOTS) == "" and ("…" in cand.punct or len(cand.punct) >= 3)
+    return cand.word.strip(DOTS + CLOSERS) == "" and word_before.strip(DOTS + CLOSERS) == ""  # ". . ."
 
 
 def _footnote(mark: str) -> bool:
