@@ -781,7 +781,7 @@ def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
                     starts.add(i)
                     if follows[1] > 0:
                         starts.add(follows[1])
-            opened = (follows is not None and not named) or i == 0
+            opened = (follows is not None and not named) or i == 0 or text[words[i - 1][1] - 1] == ":"
             last[key] = (value, i, named, opened)
     return starts
 
