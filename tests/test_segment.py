@@ -199,7 +199,10 @@ def test_the_rest_of_nltk_still_loads_when_asked_for():
 
 def test_a_lower_case_sentence_start_is_taken_in_english_text_only():
     # Informal English drops capitals; Spanish writes "¿Vienes? me preguntó" as one sentence.
-    assert split_sentences("the bus was late. we walked instead.") == ["the bus was late.", "we walked instead."]
+    assert split_sentences("the bus was late. we walked instead.") == [
+        "the bus was late.",
+        "we walked instead.",
+    ]
     assert split_sentences("¿Vienes mañana? me preguntó ella.", "es") == ["¿Vienes mañana? me preguntó ella."]
 
 
