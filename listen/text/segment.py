@@ -171,6 +171,8 @@ CITATION_WORDS = 12  # a citation after a quote, "(Smith v. Jones, 2019)", close
 MARK_WORDS = 6
 FOOTNOTE = re.compile(r"\[[^\[\]]{1,30}\][.,;:]?")
 EMOTICON = re.compile(r"[:;=][-'^o]?[()\[\]DPpOo3/\\|*@$]+|<3+|\^_*\^|[xX]D+|:'\(")
+# A link or an address standing for a sentence's end: "... see http://example.org/faq Then ...".
+LINK = re.compile(r"[(<\[\"']*(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]*\w[>)\]\"']*)")
 # Footnote digits run into the word after its stop: "growth.12 The", "growth.¹² The".
 GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{3}[.!?])(?:\d{1,3}|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,3})$")
 
@@ -187,6 +189,7 @@ class _Candidate:
     footnote: bool = False  # footnote marks follow the punctuation: "1850.[2]"
     next_index: int = -1  # the next sentence's first word (after any footnote marks or emoticons)
     emoticon: bool = False  # the candidate is an emoticon standing for the stop: "so good :) See you"
+    link: bool = False  # the candidate is a link or an e-mail address without a stop after it
 
 
 @cache
@@ -331,7 +334,8 @@ class _Splitter:
         k = ws + len(self.text[ws:j].rstrip(TERMINALS + CJK_TERMINALS))
         greek_question = self.language == "el" and self.text[j - 1 : j] in GREEK_QUESTION
         emoticon = k == j and _emoticon(word) and not self._word(i - 1).endswith(tuple(TERMINALS))
-        if k == j and not greek_question and not emoticon:
+        link = k == j and self.language == "en" and LINK.fullmatch(word) is not None
+        if k == j and not greek_question and not emoticon and not link:
             return None
         if greek_question:
             k = j - 1
@@ -350,6 +354,7 @@ class _Splitter:
             footnote=end < we,
             next_index=after,
             emoticon=emoticon,
+            link=link,
         )
 
     def _after_marks(self, i: int) -> int:
@@ -412,6 +417,9 @@ class _Splitter:
             return True
         if cand.emoticon:
             return _opens(nxt) and not lower  # "so good :) See you"; "so good :) because"
+        if cand.link:
+            # "... at http://example.org It lists" ends; "write to ann@example.org Durham University" not.
+            return LINK.fullmatch(nxt) is not None or (first.isupper() and not self._is_name(nxt))
         if first == "(" and self._bracket_goes_on(cand):
             return False  # "the musical Oliver! (1960), which", "in Washington, D.C. (the capital) is"
         if lower:
