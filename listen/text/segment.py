@@ -567,6 +567,8 @@ class _Splitter:
             return _opens(nxt)  # "in Newark, N.J. Residents": a place or a firm closes the phrase
         if key in BUSINESS_AND_STREET and self._common_word_then_lower_case(cand.index + 1):
             return True  # "Acme Corp. Investors were", "Main St. Residents complained"
+        if dotted and self._word(cand.index - 1).lower() == "the" and self._is_name(nxt):
+            return True  # "from the E.U. Britain paid less"; "the U.S. Navy", "J.R. Smith" go on
         return _starts_sentence(nxt, self.language)
 
     def _decide_period_elsewhere(self, cand: _Candidate, key: str, known: set[str]) -> bool | None:
