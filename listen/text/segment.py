@@ -173,6 +173,7 @@ FOOTNOTE = re.compile(r"\[[^\[\]]{1,30}\][.,;:]?")
 EMOTICON = re.compile(r"[:;=][-'^o]?[()\[\]DPpOo3/\\|*@$]+|<3+|\^_*\^|[xX]D+|:'\(")
 # A link or an address standing for a sentence's end: "... see http://example.org/faq Then ...".
 LINK = re.compile(r"[(<\[\"']*(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]*\w[>)\]\"']*)")
+FOOTNOTE_ENDS = "]0123456789\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
 # Footnote digits run into the word after its stop: "growth.12 The", "growth.¹² The".
 GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{3}[.!?])(?:\d{1,3}|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,3})$")
 
@@ -263,18 +264,18 @@ class _Splitter:
                 self._cut(
                     we, self.words[i + 1][0], i + 1
                 )  # '"... stand." (Doe v. Roe) Lawyers': the citation ends here
-            elif self._salutation_ends(i):
+            elif (
+                self.text[we - 1] == ","
+                and i - self.first_word < SALUTATION_WORDS
+                and self._salutation_ends(i)
+            ):
                 self._cut(we, self.words[i + 1][0], i + 1)
         self.sentences.append(self.text[self.start :])
         return [s.strip() for s in self.sentences if s.strip()]
 
     def _salutation_ends(self, i: int) -> bool:
         """A letter's greeting or closing ends at its comma: "Hi Sam, Thanks for ...", "Best regards, Ann"."""
-        if (
-            self.language != "en"
-            or i - self.first_word >= SALUTATION_WORDS
-            or not self._word(i).endswith(",")
-        ):
+        if self.language != "en":
             return False
         if i + 1 >= len(self.words) or not self._word(i + 1)[:1].isupper():
             return False
@@ -329,14 +330,22 @@ class _Splitter:
         if i + 1 >= len(self.words):
             return None
         ws, we = self.words[i]
-        word = _without_footnote(self.text[ws:we])  # 'in 1850.[2] It grew'
+        word = self.text[ws:we]
+        if word[-1] in FOOTNOTE_ENDS:
+            word = _without_footnote(word)  # 'in 1850.[2] It grew'
         j = ws + len(word.rstrip(CLOSERS))
         k = ws + len(self.text[ws:j].rstrip(TERMINALS + CJK_TERMINALS))
         greek_question = self.language == "el" and self.text[j - 1 : j] in GREEK_QUESTION
-        emoticon = k == j and _emoticon(word) and not self._word(i - 1).endswith(tuple(TERMINALS))
-        link = k == j and self.language == "en" and LINK.fullmatch(word) is not None
-        if k == j and not greek_question and not emoticon and not link:
-            return None
+        emoticon = link = False
+        if k == j and not greek_question:  # most words: only an emoticon or a link may end a sentence
+            first = word[0]
+            plain = first not in ":;=<^xX" and first < "\u2600"  # no emoticon or emoji
+            if plain and "@" not in word and "/" not in word and "www." not in word:
+                return None  # the quick answer for nearly every word: no link either
+            emoticon = _emoticon(word) and not self._word(i - 1).endswith(tuple(TERMINALS))
+            link = not emoticon and self.language == "en" and _link(word)
+            if not (emoticon or link):
+                return None
         if greek_question:
             k = j - 1
         end = ws + len(word)
@@ -692,9 +701,16 @@ def _footnote(mark: str) -> bool:
 
 def _emoticon(word: str) -> bool:
     """A word that is only an emoticon or emoji: ':)', ';-P', '<3', '^_^', '😂👍'."""
+    if word[:1] not in ":;=<^xX" and word[:1] < "\u2600":
+        return False  # the quick answer for nearly every word
     if EMOTICON.fullmatch(word):
         return True
     return word != "" and all(_emoji(c) for c in word)
+
+
+def _link(word: str) -> bool:
+    """A web address or an e-mail address: 'https://example.org/faq', 'www.example.com', 'ann@example.org'."""
+    return ("://" in word or "www." in word or "@" in word) and LINK.fullmatch(word) is not None
 
 
 def _emoji(c: str) -> bool:
@@ -758,12 +774,12 @@ def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
     # (style, alphabet) -> (value, word index, named in the text rather than opening an item, opened one)
     last: dict[tuple[str, str], tuple[int, int, bool, bool]] = {}
     for i, (ws, we) in enumerate(words):
-        if we - ws > 7:
+        if we - ws > 6:
             continue
         word = text[ws:we]
         if (
             word in BULLETS
-            or (word[:1] in BULLETS and ITEM_MARKER.match(word[1:]))
+            or (word[0] in BULLETS and ITEM_MARKER.match(word[1:]))
             or (word == lead and lead in LEAD_BULLETS and _opens(_word_at(text, words, i + 1)))
         ):
             if i > 0:
