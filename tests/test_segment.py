@@ -115,6 +115,8 @@ def _seconds(text: str) -> float:
         lambda n: "End! (open " * (n // 11),  # brackets that never close
         lambda n: "Hi, " * (n // 4),  # greetings
         lambda n: "ok. i see? " * (n // 11),  # lower-case starts
+        lambda n: "ab.Cd" * (n // 5),  # stops typed without their space, in one enormous word
+        lambda n: "it.Was " * (n // 7),  # and in many words
     ],
     ids=[
         "long-word",
@@ -132,6 +134,8 @@ def _seconds(text: str) -> float:
         "open-brackets",
         "greetings",
         "lower-case-starts",
+        "joined-stops",
+        "joined-stops-in-words",
     ],
 )
 @pytest.mark.slow

@@ -117,7 +117,6 @@ BUSINESS_AND_STREET = set(_TABLES["business_and_street"])
 LETTER_DESIGNATIONS = set(_TABLES["letter_designations"])
 NAME_PRECEDERS = set(_TABLES["name_preceders"])
 SPEECH_VERBS = set(_TABLES["speech_verbs"])
-SPEAKING_PRONOUNS = set(_TABLES["speaking_pronouns"])
 LOWER_CASE_OPENERS = set(_TABLES["lower_case_openers"])
 CONTINUING_WORDS = set(_TABLES["continuing_words"])
 GREETINGS = set(_TABLES["greetings"])
@@ -174,6 +173,10 @@ EMOTICON = re.compile(r"[:;=][-'^o]?[()\[\]DPpOo3/\\|*@$]+|<3+|\^_*\^|[xX]D+|:'\
 # A link or an address standing for a sentence's end: "... see http://example.org/faq Then ...".
 LINK = re.compile(r"[(<\[\"']*(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]*\w[>)\]\"']*)")
 FOOTNOTE_ENDS = "]0123456789\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
+# A stop typed without its space before a capitalised word: "closed.We went", "1,000.That".
+JOINED_STOP = re.compile(r"(?<=[a-z0-9]{2})[.!?]+(?=[A-Z][a-z])")
+TOP_LEVEL_DOMAINS = {"com", "net", "org", "edu", "gov", "info", "biz"}
+MAX_JOINED = 30  # how far past it to look for another dot (a file or host name); bounded, so linear
 # Footnote digits run into the word after its stop: "growth.12 The", "growth.¹² The".
 GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{3}[.!?])(?:\d{1,3}|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,3})$")
 
@@ -294,13 +297,21 @@ class _Splitter:
 
     def _inside_word(self, i: int) -> None:
         """Split after a CJK full stop, question or exclamation mark inside a run with no spaces,
-        and after an ellipsis with no space before a capitalised word ("Wait...What")."""
+        after an ellipsis with no space before a capitalised word ("Wait...What"), and after a
+        stop typed without its space ("closed.We went", "1,000.That"; not "Prof.Jones", "www.Example")."""
         ws, we = self.words[i]
         word = self.text[ws:we]
         if "..." in word or "…" in word:
             for m in ELLIPSIS.finditer(word):
                 rest = word[m.end() : m.end() + 2]
                 if len(rest) == 2 and rest[0].isupper() and rest[1].islower() and ws + m.end() > self.start:
+                    self._cut(ws + m.end(), ws + m.end(), i)
+        elif ("." in word or "?" in word or "!" in word) and "/" not in word and "@" not in word:
+            for m in JOINED_STOP.finditer(word):
+                rest = word[m.end() : m.end() + MAX_JOINED].rstrip(".!?\"')")
+                if "." in rest or rest.lower() in TOP_LEVEL_DOMAINS:
+                    continue  # "Report.Final.docx", "Newsfeed.Com": a name with dots, not two sentences
+                if ws + m.end() > self.start and not self._abbreviation_before(word, m.start()):
                     self._cut(ws + m.end(), ws + m.end(), i)
         if not any(mark in word for mark in CJK_TERMINALS):
             return
@@ -322,6 +333,20 @@ class _Splitter:
             if after > self.start:
                 self._cut(after, after, i)
 
+    def _abbreviation_before(self, word: str, at: int) -> bool:
+        """Do the letters before word[at] ("Prof" in "Prof.Jones", "www") make an abbreviation?"""
+        start = at
+        while start > 0 and word[start - 1].isalpha():
+            start -= 1
+        key = word[start:at].lower()
+        params = self.tokenizer._params if self.tokenizer else None
+        return (
+            key in ("www", "http", "https")
+            or key in EXTRA_ABBREVIATIONS.get(self.language, set())
+            or key in TITLE_ABBREVIATIONS
+            or (params is not None and key in params.abbrev_types)
+        )
+
     def _candidate(self, i: int) -> _Candidate | None:
         """The candidate end at word i: terminal marks, then closing quotes or brackets, then a space.
 
@@ -330,6 +355,9 @@ class _Splitter:
         if i + 1 >= len(self.words):
             return None
         ws, we = self.words[i]
+        if we <= self.start:
+            return None  # a footnote mark or emoticon already given to the sentence before
+        ws = max(ws, self.start)  # "Tuesday.Mr." split inside: the candidate is "Mr."
         word = self.text[ws:we]
         if word[-1] in FOOTNOTE_ENDS:
             word = _without_footnote(word)  # 'in 1850.[2] It grew'
@@ -401,9 +429,8 @@ class _Splitter:
             return _general(cand, EXTRA_ABBREVIATIONS.get(self.language, set()))
         # Punkt decides from the word and the next one alone, so ask it about just those
         # (without any footnote marks or emoticons between them).
-        ws, we = self.words[cand.index]
-        window = self.text[ws:we] + " " + cand.next_word
-        return any(s == we - ws + 1 for s, _ in self.tokenizer.span_tokenize(window))
+        window = cand.word + " " + cand.next_word
+        return any(s == len(cand.word) + 1 for s, _ in self.tokenizer.span_tokenize(window))
 
     def _sentence_so_far(self, cand: _Candidate, max_words: int) -> str | None:
         """The sentence up to this candidate, when it has at most max_words words (else None)."""
@@ -531,8 +558,8 @@ class _Splitter:
             word = self._word(j)
             if word.strip(",.;:").lower() in SPEECH_VERBS:
                 return j > first
-            if j == first and word.lower() in SPEAKING_PRONOUNS:
-                continue  # "I said", "she asked"
+            if j == first and word in PRONOUN_I:
+                continue  # '"Sorry!" I said.' ("I" is always a capital; '"Why?" He left.' is two sentences)
             if not word[:1].isupper() or word.lower().strip(",") in SENTENCE_STARTERS_EN:
                 return False
             if not _title(word) and self._common(word):
