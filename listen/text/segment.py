@@ -6,8 +6,11 @@ models as Python literals), so nothing is downloaded and nothing is unpickled.
 Punkt alone splits "Yahoo! announced", "1. Preheat", ". . ." and "the E.U. fell",
 and runs "at 8 p.m. Tickets" together. So every place where a sentence could end
 (terminal punctuation and closing quotes before whitespace, a CJK full stop, the
-next item of an inline list) is a candidate; rules decide the cases they know
-about, and Punkt's own decision stands for the rest. A language Punkt has no model
+next item of an inline list, an emoticon or a link before a capital, a stop typed
+without its space) is a candidate; rules decide the cases they know about, and
+Punkt's own decision stands for the rest. Footnote marks and emoticons after a
+candidate belong to its sentence, and informal English that starts sentences in
+lower case is split there (see _lower_case_start). A language Punkt has no model
 for (Japanese, Hindi, Arabic, ...) is split by the general rule alone.
 
 Every step looks at a word and its neighbours only, so the work is linear in the
