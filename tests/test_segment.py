@@ -117,6 +117,7 @@ def _seconds(text: str) -> float:
         lambda n: "ok. i see? " * (n // 11),  # lower-case starts
         lambda n: "ab.Cd" * (n // 5),  # stops typed without their space, in one enormous word
         lambda n: "it.Was " * (n // 7),  # and in many words
+        lambda n: "Ann 01/02/2003 04:05 PM " * (n // 24),  # e-mail date stamps
     ],
     ids=[
         "long-word",
@@ -136,6 +137,7 @@ def _seconds(text: str) -> float:
         "lower-case-starts",
         "joined-stops",
         "joined-stops-in-words",
+        "email-stamps",
     ],
 )
 @pytest.mark.slow

@@ -176,6 +176,10 @@ EMOTICON = re.compile(r"[:;=][-'^o]?[()\[\]DPpOo3/\\|*@$]+|<3+|\^_*\^|[xX]D+|:'\
 # A link or an address standing for a sentence's end: "... see http://example.org/faq Then ...".
 LINK = re.compile(r"[(<\[\"']*(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]*\w[>)\]\"']*)")
 FOOTNOTE_ENDS = "]0123456789\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
+# A forwarded e-mail's date stamp: "08/17/2000 11:21 AM", "04/25/01 12:42:55".
+DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
+CLOCK = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+MERIDIEMS = {"am", "pm", "a.m.", "p.m."}
 # A stop typed without its space before a capitalised word: "closed.We went", "1,000.That".
 JOINED_STOP = re.compile(r"(?<=[a-z0-9]{2})[.!?]+(?=[A-Z][a-z])")
 TOP_LEVEL_DOMAINS = {"com", "net", "org", "edu", "gov", "info", "biz"}
@@ -255,6 +259,7 @@ class _Splitter:
         self.start = 0  # where the sentence being built begins
         self.first_word = 0  # its first word
         self.citation_end = -1  # a citation after a quote runs to this word: no end before it
+        self.stamp_end, self.stamp_alone = -1, False  # the last word of an e-mail's date stamp
 
     def run(self) -> list[str]:
         items = _list_item_starts(self.text, self.words)
@@ -262,6 +267,8 @@ class _Splitter:
             if i in items and ws > self.start:
                 self._cut(self.words[i - 1][1], ws, i)
             self._inside_word(i)
+            if "/" in self.text[ws:we] and self._stamp_starts(i) and ws > self.start:
+                self._cut(self.words[i - 1][1], ws, i)  # "Ann Lee || 08/17/2000 11:21 AM || I spoke"
             cand = self._candidate(i)
             if cand is not None and cand.end > self.start:
                 if self._decide_with_punkt(cand):
@@ -270,14 +277,30 @@ class _Splitter:
                 self._cut(
                     we, self.words[i + 1][0], i + 1
                 )  # '"... stand." (Doe v. Roe) Lawyers': the citation ends here
-            elif (
-                self.text[we - 1] == ","
-                and i - self.first_word < SALUTATION_WORDS
-                and self._salutation_ends(i)
-            ):
+            elif (i == self.stamp_end or self.text[we - 1] == ",") and self._ends_a_line(i):
                 self._cut(we, self.words[i + 1][0], i + 1)
         self.sentences.append(self.text[self.start :])
         return [s.strip() for s in self.sentences if s.strip()]
+
+    def _stamp_starts(self, i: int) -> bool:
+        """Does a forwarded e-mail's date stamp ("08/17/2000 11:21 AM") start at word i? Say whether
+        it stands alone (after a name or an address, not "sent on"): a line of its own in the e-mail."""
+        if not DATE.fullmatch(self._word(i)) or not CLOCK.fullmatch(self._word(i + 1)):
+            return False
+        end = i + 2 if self._word(i + 2).lower() in MERIDIEMS else i + 1
+        before = self._word(i - 1)
+        self.stamp_alone = i == 0 or not (_lower_case(before[:1]) or before[-1:] in ",;:(")
+        self.stamp_end = end
+        return self.stamp_alone
+
+    def _ends_a_line(self, i: int) -> bool:
+        """Word i closes what a letter or an e-mail puts on a line of its own: a date stamp, a greeting
+        or a closing (the text we get has lost its line breaks)."""
+        if i + 1 >= len(self.words):
+            return False
+        if i == self.stamp_end:
+            return self.stamp_alone or self._word(i + 1)[:1].isupper()
+        return i - self.first_word < SALUTATION_WORDS and self._salutation_ends(i)
 
     def _salutation_ends(self, i: int) -> bool:
         """A letter's greeting or closing ends at its comma: "Hi Sam, Thanks for ...", "Best regards, Ann"."""
