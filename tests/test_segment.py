@@ -118,6 +118,7 @@ def _seconds(text: str) -> float:
         lambda n: "ab.Cd" * (n // 5),  # stops typed without their space, in one enormous word
         lambda n: "it.Was " * (n // 7),  # and in many words
         lambda n: "Ann 01/02/2003 04:05 PM " * (n // 24),  # e-mail date stamps
+        lambda n: "ab ==== " * (n // 8),  # dividers
     ],
     ids=[
         "long-word",
@@ -138,6 +139,7 @@ def _seconds(text: str) -> float:
         "joined-stops",
         "joined-stops-in-words",
         "email-stamps",
+        "dividers",
     ],
 )
 @pytest.mark.slow

@@ -180,6 +180,9 @@ FOOTNOTE_ENDS = "]0123456789\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u20
 DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
 CLOCK = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 MERIDIEMS = {"am", "pm", "a.m.", "p.m."}
+# A line drawn with characters, "=====", "______", "****NOTICE****": a divider between sentences.
+RULE_MARKS = "=_*~#-"
+RULE = re.compile(r"([=_*~#-])\1{3,}(?:[A-Z]+\1{4,})?")  # one character repeated
 # A stop typed without its space before a capitalised word: "closed.We went", "1,000.That".
 JOINED_STOP = re.compile(r"(?<=[a-z0-9]{2})[.!?]+(?=[A-Z][a-z])")
 TOP_LEVEL_DOMAINS = {"com", "net", "org", "edu", "gov", "info", "biz"}
@@ -259,7 +262,9 @@ class _Splitter:
         self.start = 0  # where the sentence being built begins
         self.first_word = 0  # its first word
         self.citation_end = -1  # a citation after a quote runs to this word: no end before it
-        self.stamp_end, self.stamp_alone = -1, False  # the last word of an e-mail's date stamp
+        # The last word of what a letter puts on a line of its own (a date stamp, a divider), and
+        # whether it stands alone or only ends the line before a capital.
+        self.line_end, self.line_alone = -1, False
 
     def run(self) -> list[str]:
         items = _list_item_starts(self.text, self.words)
@@ -269,6 +274,10 @@ class _Splitter:
             self._inside_word(i)
             if "/" in self.text[ws:we] and self._stamp_starts(i) and ws > self.start:
                 self._cut(self.words[i - 1][1], ws, i)  # "Ann Lee || 08/17/2000 11:21 AM || I spoke"
+            if self.text[ws] in RULE_MARKS and RULE.fullmatch(self.text, ws, we):
+                if ws > self.start:
+                    self._cut(self.words[i - 1][1], ws, i)  # "... computers. || ===== || Attached"
+                self.line_end, self.line_alone = i, True
             cand = self._candidate(i)
             if cand is not None and cand.end > self.start:
                 if self._decide_with_punkt(cand):
@@ -277,7 +286,7 @@ class _Splitter:
                 self._cut(
                     we, self.words[i + 1][0], i + 1
                 )  # '"... stand." (Doe v. Roe) Lawyers': the citation ends here
-            elif (i == self.stamp_end or self.text[we - 1] == ",") and self._ends_a_line(i):
+            elif (i == self.line_end or self.text[we - 1] == ",") and self._ends_a_line(i):
                 self._cut(we, self.words[i + 1][0], i + 1)
         self.sentences.append(self.text[self.start :])
         return [s.strip() for s in self.sentences if s.strip()]
@@ -289,17 +298,17 @@ class _Splitter:
             return False
         end = i + 2 if self._word(i + 2).lower() in MERIDIEMS else i + 1
         before = self._word(i - 1)
-        self.stamp_alone = i == 0 or not (_lower_case(before[:1]) or before[-1:] in ",;:(")
-        self.stamp_end = end
-        return self.stamp_alone
+        self.line_alone = i == 0 or not (_lower_case(before[:1]) or before[-1:] in ",;:(")
+        self.line_end = end
+        return self.line_alone
 
     def _ends_a_line(self, i: int) -> bool:
         """Word i closes what a letter or an e-mail puts on a line of its own: a date stamp, a greeting
         or a closing (the text we get has lost its line breaks)."""
         if i + 1 >= len(self.words):
             return False
-        if i == self.stamp_end:
-            return self.stamp_alone or self._word(i + 1)[:1].isupper()
+        if i == self.line_end:
+            return self.line_alone or self._word(i + 1)[:1].isupper()
         return i - self.first_word < SALUTATION_WORDS and self._salutation_ends(i)
 
     def _salutation_ends(self, i: int) -> bool:
