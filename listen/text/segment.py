@@ -182,6 +182,7 @@ CLOCK = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 MERIDIEMS = {"am", "pm", "a.m.", "p.m."}
 # A line drawn with characters, "=====", "______", "****NOTICE****": a divider between sentences.
 RULE_MARKS = "=_*~#-"
+LINE_STARTS = RULE_MARKS + "0123456789"  # a divider's or a date stamp's first character
 RULE = re.compile(r"([=_*~#-])\1{3,}(?:[A-Z]+\1{4,})?")  # one character repeated
 # A stop typed without its space before a capitalised word: "closed.We went", "1,000.That".
 JOINED_STOP = re.compile(r"(?<=[a-z0-9]{2})[.!?]+(?=[A-Z][a-z])")
@@ -272,12 +273,8 @@ class _Splitter:
             if i in items and ws > self.start:
                 self._cut(self.words[i - 1][1], ws, i)
             self._inside_word(i)
-            if "/" in self.text[ws:we] and self._stamp_starts(i) and ws > self.start:
-                self._cut(self.words[i - 1][1], ws, i)  # "Ann Lee || 08/17/2000 11:21 AM || I spoke"
-            if self.text[ws] in RULE_MARKS and RULE.fullmatch(self.text, ws, we):
-                if ws > self.start:
-                    self._cut(self.words[i - 1][1], ws, i)  # "... computers. || ===== || Attached"
-                self.line_end, self.line_alone = i, True
+            if self.text[ws] in LINE_STARTS and self._starts_a_line(i) and ws > self.start:
+                self._cut(self.words[i - 1][1], ws, i)  # "Ann Lee || 08/17/2000 11:21 AM", "done. || ====="
             cand = self._candidate(i)
             if cand is not None and cand.end > self.start:
                 if self._decide_with_punkt(cand):
@@ -290,6 +287,16 @@ class _Splitter:
                 self._cut(we, self.words[i + 1][0], i + 1)
         self.sentences.append(self.text[self.start :])
         return [s.strip() for s in self.sentences if s.strip()]
+
+    def _starts_a_line(self, i: int) -> bool:
+        """Does word i start what an e-mail puts on a line of its own: a divider or a date stamp?"""
+        word = self._word(i)
+        if word[0] in RULE_MARKS:
+            if RULE.fullmatch(word) is None:
+                return False
+            self.line_end, self.line_alone = i, True
+            return True
+        return self._stamp_starts(i)
 
     def _stamp_starts(self, i: int) -> bool:
         """Does a forwarded e-mail's date stamp ("08/17/2000 11:21 AM") start at word i? Say whether
@@ -392,7 +399,8 @@ class _Splitter:
         ws, we = self.words[i]
         if we <= self.start:
             return None  # a footnote mark or emoticon already given to the sentence before
-        ws = max(ws, self.start)  # "Tuesday.Mr." split inside: the candidate is "Mr."
+        if ws < self.start:
+            ws = self.start  # "Tuesday.Mr." split inside: the candidate is "Mr."
         word = self.text[ws:we]
         if word[-1] in FOOTNOTE_ENDS:
             word = _without_footnote(word)  # 'in 1850.[2] It grew'
