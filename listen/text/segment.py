@@ -497,8 +497,7 @@ class _Splitter:
         if cand.emoticon:
             return _opens(nxt) and not lower  # "so good :) See you"; "so good :) because"
         if cand.link:
-            # "... at http://example.org It lists" ends; "write to ann@example.org Durham University" not.
-            return LINK.fullmatch(nxt) is not None or (first.isupper() and not self._is_name(nxt))
+            return self._after_link(cand)
         if first == "(" and self._bracket_goes_on(cand):
             return False  # "the musical Oliver! (1960), which", "in Washington, D.C. (the capital) is"
         if lower:
@@ -562,6 +561,17 @@ class _Splitter:
         if not core.isalpha() or self._word(index - 1)[-1:].isdigit():
             return False  # "3 in. wide", "10 min. walk": a unit after a number
         return bool(self._flags(core) & _ORTHO_LC)  # a word Punkt knows in lower case, not a clipping
+
+    def _after_link(self, cand: _Candidate) -> bool:
+        """After a web address a capital opens a sentence ("... at http://example.org It lists"), as
+        does another address; after an e-mail address only a word that opens sentences does ("Write
+        to ann@example.org Our team ..."): an author's address is followed by where they work."""
+        nxt = cand.next_word
+        if LINK.fullmatch(nxt) is not None and "@" not in cand.word:
+            return True
+        if "@" in cand.word:
+            return nxt[:1].isupper() and nxt.strip(",;:").lower() in SENTENCE_STARTERS_EN
+        return nxt[:1].isupper() and not self._is_name(nxt)
 
     def _bracket_goes_on(self, cand: _Candidate) -> bool:
         """A bracket after the mark that the sentence goes on past: "(1965), and", "(born 1950) and",
