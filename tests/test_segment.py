@@ -217,3 +217,18 @@ def test_a_lower_case_sentence_start_is_taken_in_english_text_only():
 def test_footnote_marks_after_a_sentence_are_read_with_it_not_as_the_next_one():
     sentences = split_sentences("The dam burst in 1889. [3] [7] Rebuilding took a decade. [9]")
     assert sentences == ["The dam burst in 1889. [3] [7]", "Rebuilding took a decade. [9]"]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "\n ===== [citation ____",
+        "Is it? [citation ===== needed] needed] - ____ ! ____ ; Ab...Cd • 2) :)",
+        "Done. [4] :) 01/02/2003 04:05 PM ===== it.Was fine.",
+        "Hi, [1] :( Regards, ____ Ann a@b.co The end.",
+    ],
+)
+def test_the_sentences_put_back_together_are_the_paragraph_whatever_marks_it_holds(paragraph):
+    sentences = split_sentences(paragraph)
+    assert all(sentence in paragraph for sentence in sentences)
+    assert "".join("".join(sentences).split()) == "".join(paragraph.split())

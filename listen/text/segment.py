@@ -273,7 +273,7 @@ class _Splitter:
             if i in items and ws > self.start:
                 self._cut(self.words[i - 1][1], ws, i)
             self._inside_word(i)
-            if self.text[ws] in LINE_STARTS and self._starts_a_line(i) and ws > self.start:
+            if self.text[ws] in LINE_STARTS and self._starts_a_line(i) and i > 0 and ws > self.start:
                 self._cut(self.words[i - 1][1], ws, i)  # "Ann Lee || 08/17/2000 11:21 AM", "done. || ====="
             cand = self._candidate(i)
             if cand is not None and cand.end > self.start:
@@ -328,6 +328,8 @@ class _Splitter:
         return words[0] in GREETINGS or " ".join(words) in CLOSINGS
 
     def _cut(self, end: int, next_start: int, next_word: int) -> None:
+        if next_start <= self.start:
+            return  # behind the last cut: inside marks already given to the sentence before
         self.sentences.append(self.text[self.start : end])
         self.start, self.first_word = next_start, next_word
 
