@@ -55,6 +55,8 @@ class Job:
         # The rendition's files as last verified against their digest: (size, mtime) of each.
         self.stamp: tuple[tuple[int, int], ...] | None = None
         self.cond = threading.Condition()
+        # Set to stop the render at its next chunk: the article withdrawn, or the server stopping.
+        self.stop = threading.Event()
 
     @classmethod
     def from_stored(cls, stored: StoredRendition) -> Job:
