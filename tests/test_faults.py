@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -369,3 +371,97 @@ def test_two_busy_workers_ride_out_a_minute_without_redis_and_every_article_beco
         for w in workers:
             stop_worker(w)
         server.stop()
+
+
+# -- processes that stop, and never outlive their parent ----------------------------------------------
+
+
+def children_of() -> dict[int, list[int]]:
+    """Every live process's children, from /proc (zombies left out: they are dead)."""
+    tree: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            tree.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return tree
+
+
+def descendants(pid: int) -> set[int]:
+    tree, found, todo = children_of(), set(), [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_a_worker_killed_with_sigkill_leaves_no_scheduler_fork_server_or_engine_running(redis_url, tmp_path):
+    worker = start_worker(redis_url, tmp_path / "cache", log=tmp_path / "worker.log")
+    try:
+        # Its RQ scheduler (a fork), the engine workers' fork server, and an engine worker forked from that.
+        grandchildren = lambda: {p for c in descendants(worker.pid) for p in descendants(c)}  # noqa: E731
+        wait_for(lambda: len(descendants(worker.pid)) >= 2 and grandchildren(), timeout=120)
+        left = descendants(worker.pid)
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+        wait_for(lambda: not [p for p in left if alive(p)], timeout=30)
+    finally:
+        stop_worker(worker)
+
+
+def http_json(port: int, method: str, path: str, body: dict | None = None) -> dict:
+    import http.client
+    import json
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(
+        method, path, body=json.dumps(body) if body else None, headers={"Content-Type": "application/json"}
+    )
+    return json.loads(conn.getresponse().read() or b"{}")
+
+
+@pytest.mark.slow
+def test_sigterm_stops_serve_mid_render_within_ten_seconds_keeping_finished_chunks_and_no_partial_files(
+    tmp_path,
+):
+    from support.ports import free_port
+
+    cache, port = tmp_path / "cache", free_port()
+    env = {
+        **os.environ,
+        "LISTEN_CACHE_DIR": str(cache),
+        "LISTEN_JOBS": "1",
+        # A long render: a quarter of a second a chunk, and 80 chunks.
+        "LISTEN_FAKE_ENGINE_SECONDS_PER_CHUNK": "0.25",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "listen", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        assert b"serving" in server.stdout.readline()
+        text = unique_article(80, "Stopping sentence {i} of article {n} is read slowly.")
+        key = wait_for(lambda: http_json(port, "POST", "/api/v1/articles", {"text": text}).get("id"))
+        wait_for(lambda: http_json(port, "GET", f"/api/v1/articles/{key}").get("progress", 0) > 0)
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(10) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(10)
+    assert list((cache / "chunks").rglob("*.flac")), "the finished chunks stay cached"
+    assert not (cache / "renditions" / key[:2] / f"{key}.mp3").exists(), "the render did not finish"
+    assert [p.name for p in (cache / "tmp").iterdir()] == [], "no partial files"
