@@ -465,3 +465,93 @@ def test_sigterm_stops_serve_mid_render_within_ten_seconds_keeping_finished_chun
     assert list((cache / "chunks").rglob("*.flac")), "the finished chunks stay cached"
     assert not (cache / "renditions" / key[:2] / f"{key}.mp3").exists(), "the render did not finish"
     assert [p.name for p in (cache / "tmp").iterdir()] == [], "no partial files"
+
+
+# -- Redis away for a moment, as the web process sees it ----------------------------------------------
+
+
+@pytest.mark.slow
+def test_while_redis_is_down_the_api_answers_503_with_retry_after_and_never_names_redis(
+    redis_server, redis_url, tmp_path
+):
+    with running_app(tmp_path / "cache", engine_workers=1, redis_url=redis_url, start_workers=False) as app:
+        client = app.test_client()
+        redis_server.stop()
+        try:
+            for response in (
+                client.post("/api/v1/articles", json={"text": article_text(1)}),
+                client.get(f"/api/v1/articles/{'a' * 64}"),
+            ):
+                assert response.status_code == 503
+                assert int(response.headers["Retry-After"]) > 0
+                said = response.get_data(as_text=True)
+                assert "127.0.0.1" not in said
+                assert str(redis_server.port) not in said
+                assert "redis://" not in said
+        finally:
+            redis_server.start()
+
+
+class HeldPage:
+    """A page on loopback that answers only once the test lets it (its request is seen first)."""
+
+    def __init__(self, body: str):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from threading import Event, Thread
+
+        self.asked, self.let_go = Event(), Event()
+        page = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                page.asked.set()
+                page.let_go.wait(60)
+                data = body.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/story.html"
+        Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True).start()
+
+    def close(self) -> None:
+        self.let_go.set()
+        self.httpd.shutdown()
+
+
+STORY = """<!doctype html><html><head><title>Quay lights go out | Lowtown Courier</title></head><body>
+<article><h1>Quay lights go out</h1><p>The lights on the quay go out at ten from Friday.</p>
+<p>The council says it saves money and keeps the night sky dark.</p></article></body></html>"""
+
+
+@pytest.mark.slow
+def test_an_article_planned_while_redis_restarts_waits_for_it_and_is_rendered_not_failed(
+    redis_server, redis_url, tmp_path
+):
+    cache = tmp_path / "cache"
+    page = HeldPage(STORY)
+    with running_app(
+        cache, engine_workers=1, redis_url=redis_url, allow_private_hosts=True, intake_wait_ms=0
+    ) as app:
+        worker = start_worker(redis_url, cache, log=tmp_path / "worker.log")
+        try:
+            posted = app.test_client().post("/api/v1/articles", json={"url": page.url})
+            assert posted.status_code == 202, posted.json
+            job = manager_of(app).get(posted.json["id"])
+            assert page.asked.wait(120)
+            redis_server.stop()  # the article is planned, and queued, while Redis restarts
+            page.let_go.set()
+            wait_for(lambda: job.error and "waits" in job.error, timeout=120)
+            assert job.status != "failed"
+            redis_server.start()
+            assert job.wait(180), job.error
+            assert job.status == READY, job.error
+        finally:
+            page.close()
+            stop_worker(worker)
