@@ -191,6 +191,36 @@ def test_a_damaged_rendition_is_never_served_and_is_rendered_again(damage, tmp_p
         assert client.get(url, headers={"Range": "bytes=0-99"}).data == good[:100]
 
 
+def zero_keeping_times(path: Path) -> None:
+    """Zero 2,000 bytes in the middle, then put the file's times back (as `touch -r` does, or as a
+    file system that keeps times to the second shows a write made in the same second)."""
+    before = path.stat()
+    with open(path, "r+b") as f:
+        f.seek(before.st_size // 2)
+        f.write(b"\0" * 2000)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+@pytest.mark.slow
+def test_a_rendition_zeroed_in_the_middle_with_its_times_kept_is_never_served(tmp_path):
+    with running_app(tmp_path / "cache") as app:
+        client = app.test_client()
+        key = client.post("/api/v1/articles", json={"text": article_text(6)}).json["id"]
+        job = manager_of(app).get(key)
+        assert job.wait(120), job.error
+        url = f"/api/v1/articles/{key}/audio.mp3"
+        good = client.get(url).data
+        zero_keeping_times(job.rendition.mp3)
+        damaged = job.rendition.mp3.read_bytes()
+        assert damaged != good
+        response = client.get(url)
+        assert response.data != damaged
+        assert response.status_code in (200, 503)
+        job = manager_of(app).get(key)
+        assert job.wait(120), job.error
+        assert client.get(url).data == good
+
+
 @pytest.mark.slow
 def test_after_a_restart_a_damaged_rendition_is_not_served_and_is_rendered_again(tmp_path):
     cache, text = tmp_path / "cache", article_text(2)

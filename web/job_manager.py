@@ -390,7 +390,9 @@ class JobManager:
         job = self.jobs.get(rendition_id)
         if job is None or isinstance(job, PendingJob) or job.stop.is_set():
             return None
-        if job.status == RENDERING or (job.status == READY and stamp_of(job.rendition) == job.stamp):
+        if job.status == RENDERING or (
+            job.status == READY and job.stamp is not None and job.stamp.still(stamp_of(job.rendition))
+        ):
             self.jobs.move_to_end(rendition_id)
             return job
         return None
@@ -398,11 +400,12 @@ class JobManager:
     def _verified(self, job: Job) -> bool:
         """Tell whether a ready job's files are as verified; files that changed are hashed again.
 
-        A rendition is checked against its digest before this process first serves it and
-        whenever the size or modification time of one of its files changes; a damaged one
+        A rendition is checked against its digest before this process first serves it, whenever
+        the size, times or inode of one of its files change, and while its last change is too
+        recent for the file system's times to show another (web/job.py's Stamp); a damaged one
         is deleted by the cache, never served.
         """
-        if job.stamp is not None and stamp_of(job.rendition) == job.stamp:
+        if job.stamp is not None and job.stamp.still(stamp_of(job.rendition)):
             return True
         stored = self.cache.get_rendition(job.id)
         if stored is None:
