@@ -185,3 +185,32 @@ def test_with_keys_each_key_has_a_private_feed_and_the_public_one_lists_nothing(
     assert client.get(f"/s/{sid}", headers=BETA).status_code == 404
     assert client.get(f"/s/{sid}", headers=ALPHA).status_code == 302
     assert client.get(audio.replace("http://localhost", "")).status_code == 200
+
+
+@pytest.mark.slow
+def test_deleting_an_article_a_queue_worker_renders_stops_it_on_the_worker(redis_url, tmp_path):
+    from redisserver import start_worker, stop_worker, wait_for
+
+    cache = tmp_path / "cache"
+    with running_app(cache, engine_workers=1, redis_url=redis_url) as app:
+        worker = start_worker(
+            redis_url,
+            cache,
+            heartbeat_s=1,
+            log=tmp_path / "worker.log",
+            env={"LISTEN_FAKE_ENGINE_SECONDS_PER_CHUNK": "0.2"},
+        )
+        try:
+            client = app.test_client()
+            key = client.post("/api/v1/articles", json={"text": long_article()}).json["id"]
+            wait_for(lambda: client.get(f"/api/v1/articles/{key}").json.get("progress", 0) > 0, timeout=120)
+            deleted = client.delete(f"/api/v1/articles/{key}")
+            assert deleted.json == {"id": key, "status": "withdrawn", "stopped": True}
+            queue = manager_of(app).queue
+            wait_for(lambda: queue.status(key)["status"] == "failed", timeout=60)
+            assert client.get(f"/api/v1/articles/{key}/audio.mp3").status_code == 410
+            assert not (cache / "renditions" / key[:2] / f"{key}.mp3").exists()
+            assert chunk_files(cache), "the chunks it finished stay cached"
+            assert worker.poll() is None, "the worker goes on to the next job"
+        finally:
+            stop_worker(worker)
