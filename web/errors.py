@@ -28,6 +28,7 @@ OPERATOR_HINTS = {
 
 # What a person reading a page is told, by status; the API's messages are for developers.
 PAGE_MESSAGES = {
+    401: ("Private", "This article is private; use the link from your feed or ask its publisher."),
     410: (
         "Withdrawn",
         "This article was withdrawn by its publisher; it is no longer available here.",

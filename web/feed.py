@@ -7,6 +7,7 @@ without a token lists nothing.
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ def feed() -> Response:
             if sid not in newest or created > newest[sid][0]:
                 newest[sid] = (created, rendition_id, timings, size)
     chosen = sorted(newest.values(), key=lambda x: x[0], reverse=True)
-    chosen = [c for c in chosen if not _withdrawn(c[1], c[2])][:MAX_EPISODES]
+    chosen = list(itertools.islice((c for c in chosen if not _withdrawn(c[1], c[2])), MAX_EPISODES))
     episodes = [
         _episode(rendition_id, timings, size, created, token)
         for created, rendition_id, timings, size in chosen
