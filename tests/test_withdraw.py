@@ -86,6 +86,27 @@ def test_deleting_a_rendering_article_stops_it_and_keeps_what_is_cached(tmp_path
         assert job.engine_calls < len(chunk_files(cache))
 
 
+def test_while_rendering_the_status_gives_the_expected_length_and_once_ready_the_real_one(
+    tmp_path, held_after_first_piece
+):
+    first_piece, let_go = held_after_first_piece
+    with running_app(tmp_path / "cache", engine_workers=1) as app:
+        client = app.test_client()
+        key = client.post("/api/v1/articles", json={"text": long_article()}).json["id"]
+        assert first_piece.wait(60)
+        rendering = client.get(f"/api/v1/articles/{key}").json
+        let_go.set()
+        assert rendering["status"] == "rendering"
+        expected = rendering["expected_duration_ms"]
+        assert expected > 10 * rendering["duration_ms"] > 0, (
+            "the whole article's length, not what is rendered so far"
+        )
+        ready(app, key)
+        done = client.get(f"/api/v1/articles/{key}").json
+        assert done["expected_duration_ms"] == done["duration_ms"]
+        assert 0.7 < expected / done["duration_ms"] < 1.3
+
+
 def test_deleting_a_ready_article_withdraws_its_pages_audio_and_feed_episode(tmp_path):
     with running_app(tmp_path / "cache") as app:
         client = app.test_client()

@@ -46,6 +46,7 @@ class Job:
         self.partial: Path | None = None
         self.sentences: list[dict[str, Any]] = []
         self.duration_ms = 0
+        self.expected_ms = 0  # an estimate of the finished duration, from the words and the rate
         self.rendition: StoredRendition | None = None
         self.engine_calls = 0
         self.modified = time.time()  # Last-Modified; the cache's mtimes move on every read
@@ -119,6 +120,8 @@ class Job:
                 "progress": self.progress,
                 "title": self.title,
                 "duration_ms": self.duration_ms,
+                # What a player shows as the length while it renders; the real one once ready.
+                "expected_duration_ms": self.duration_ms if self.status == READY else self.expected_ms,
                 "sentences": [dict(s) for s in self.sentences[since or 0 : self.done]],
             }
             if since is not None:
@@ -326,6 +329,7 @@ class QueuedJob(Job):
                 self.title = info.get("title") or self.title
                 self.error = info.get("error")  # a try that failed, and is being retried
                 self.done, self.total = info.get("done", 0), info.get("total", self.total)
+                self.expected_ms = info.get("expected_ms") or self.expected_ms
                 if "sentences" in info:
                     self.sentences = info["sentences"]
                     self.duration_ms = info.get("duration_ms", 0)

@@ -27,7 +27,7 @@ from listen.cache.store import StoredRendition
 from listen.config import Settings
 from listen.errors import BusyError, GoneError, ListenError, QueueError, RenderStoppedError
 from listen.queue.client import FAILED, READY, RENDERING, RenderQueue
-from listen.render.plan import Plan
+from listen.render.plan import Plan, expected_duration_ms
 from listen.render.renderer import Renderer
 
 from .article_records import ArticleRecords
@@ -270,6 +270,7 @@ class JobManager:
                 raise BusyError(f"{pending} articles are already being read aloud; try again in a minute.")
             job = Job(rendition_id, plan.script.title)
             job.total = len(plan.script.sentences)
+            job.expected_ms = expected_duration_ms(article, job.total, renderer.settings.render)
             self._remember(job)
             self.renders_started += 1
         self.executor.submit(self._run, renderer, plan, job)
@@ -314,13 +315,20 @@ class JobManager:
         stored = renderer.cache.get_rendition(outline.rendition_id)
         if stored is not None:
             return Job.from_stored(stored)
+        expected = expected_duration_ms(article, outline.sentences, renderer.settings.render)
         if self.queue.submit(
-            outline.rendition_id, article, renderer.settings, outline.title, outline.sentences, outline.chunks
+            outline.rendition_id,
+            article,
+            renderer.settings,
+            outline.title,
+            outline.sentences,
+            outline.chunks,
+            expected,
         ):
             with self.lock:
                 self.renders_started += 1
         job = QueuedJob(outline.rendition_id, self.queue, self.cache)
-        job.title, job.total = outline.title, outline.sentences
+        job.title, job.total, job.expected_ms = outline.title, outline.sentences, expected
         job.refresh(force=True)
         return job
 

@@ -124,6 +124,7 @@ class RenderQueue:
         title: str = "",
         sentences: int = 0,
         chunks: int = 0,
+        expected_ms: int = 0,
     ) -> bool:
         """Enqueue a render unless a job with this key is queued or running; tell whether it was enqueued."""
         import redis
@@ -153,7 +154,7 @@ class RenderQueue:
                     result_ttl=RESULT_TTL_S,
                     failure_ttl=FAILURE_TTL_S,
                     retry=Retry(max=self.retries, interval=self.backoff) if self.retries else None,
-                    meta={"title": title, "total": sentences, "done": 0},
+                    meta={"title": title, "total": sentences, "done": 0, "expected_ms": expected_ms},
                     description=f"render {title[:60]!r}",
                 )
             finally:

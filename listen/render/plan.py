@@ -241,3 +241,20 @@ def _source_files(path: Path) -> list[Path]:
     if not files:
         raise RuntimeError(f"{path} is missing or holds no files: the script fingerprint would hash nothing")
     return files
+
+
+def expected_duration_ms(article: Article, sentences: int, settings: RenderSettings) -> int:
+    """About how long an article's rendition will be, before it is rendered: its words at the
+    rate, and its pauses. A player shows it while the render runs (the real duration grows
+    as pieces arrive); a rough count of words in scripts that do not separate them (six
+    characters a word) keeps it from being far too short there.
+    """
+    texts = [article.title, *article.paragraphs]
+    words = sum(max(len(text.split()), len(text) // 6) for text in texts)
+    paragraphs = len(article.paragraphs)
+    pauses = (
+        settings.title_pause_ms
+        + settings.paragraph_pause_ms * paragraphs
+        + settings.sentence_pause_ms * max(0, sentences - paragraphs - 1)
+    )
+    return round(words * 60000 / settings.rate + pauses)
