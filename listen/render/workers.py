@@ -16,6 +16,7 @@ import queue
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ STOP_SIGNAL = signal.SIGUSR1
 # How often a waiting slot looks at its task's stop event (and signals the worker again).
 STOP_POLL_S = 0.25
 STOPPED = "The render was stopped."
+CLOSE_GRACE_S = 5.0  # how long closing the pool waits for busy workers before it kills them
 
 
 @dataclass
@@ -237,15 +239,23 @@ class WorkerPool:
             else:
                 outcomes.put(TaskOutcome(task, error=value, attempts=attempt))
 
-    def close(self) -> None:
-        """Stop the workers once queued tasks are done."""
+    def close(self, grace_s: float = CLOSE_GRACE_S) -> None:
+        """Stop the workers once queued tasks are done, waiting `grace_s` in all.
+
+        A worker still busy then (an engine that hangs, a long task nobody stopped) is killed:
+        a server that is asked to stop must stop.
+        """
         if self.closed:
             return
         self.closed = True
         for _ in self.threads:
             self.tasks.put(None)
+        deadline = time.monotonic() + grace_s
         for t in self.threads:
-            t.join(10)
+            t.join(max(0.0, deadline - time.monotonic()))
+        for slot, t in zip(self.slots, self.threads):
+            if t.is_alive():
+                slot.kill()
 
     def __enter__(self) -> WorkerPool:
         return self
