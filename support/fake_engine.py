@@ -16,7 +16,9 @@ The test session registers them by name through listen.engines' LISTEN_TEST_ENGI
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import time
 import zlib
 
 from listen.engines import ENGINE_CLASSES, Engine, Synthesis, Voice, WordTiming
@@ -98,6 +100,8 @@ class _StandIn(Engine):
         """Nothing to start."""
 
     def synthesize(self, text: str, voice: str, rate_wpm: int) -> Synthesis:
+        # A test of stopping a long render slows the stand-ins down (an engine's own pace: seconds a chunk).
+        time.sleep(float(os.environ.get("LISTEN_FAKE_ENGINE_SECONDS_PER_CHUNK") or 0))
         return speak(text, voice, rate_wpm)
 
 

@@ -33,7 +33,7 @@ from .common import article_urls, cors, describe, external_url, find, manager, v
 from .intake import Submission
 from .job import READY, RENDERING, Job, PendingJob
 from .json_body import parse_json
-from .keys import check_api_key, configured_keys
+from .keys import check_api_key, configured_keys, record_owner
 from .lexicons import store_inline_lexicon
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -62,6 +62,8 @@ def create() -> tuple[Response, int] | Response:
     # Reading and planning happen in the intake pool: a long text or a slow page never holds this thread.
     job = manager().accept(_submission(fields, upload, settings, title))
     _when_planned(job, lambda planned: webhooks.on_created(planned, api_key))
+    record_owner(job.id, api_key)  # filed under its key: its private feed, and who may withdraw it
+    _when_planned(job, lambda planned: record_owner(planned.id, api_key))
     data = {"id": job.id, "status": job.status, **article_urls(job.id)}
     response = origins.allow_page(jsonify(data), api_key)
     response.headers["Location"] = external_url("api.show", key=job.id)
