@@ -56,6 +56,15 @@ BAD_INPUTS = {
     "binary": (bytes(range(256)) * 40, "binary"),
     "invalid utf-8": ("Caf\u00e9 society.".encode("latin-1"), "UTF-8"),
     "five megabytes": (b"A sentence of text. " * 262144, "is 5.2 MB; the limit is 2.0 MB"),
+    "a list of file paths": (
+        b"".join(b"/srv/audio/2026/episode-%d.mp3\n" % n for n in range(12)),
+        "looks like a list of file paths, not an article",
+    ),
+    "a log": (
+        b"".join(b"2026-11-30 12:00:%02d,120 INFO worker %d finished job\n" % (n, n) for n in range(12))
+        + b"2026-11-30 12:00:13,001 ERROR worker 3 lost its connection to Redis.\n",
+        "looks like a log, not an article",
+    ),
 }
 
 

@@ -90,7 +90,9 @@ def _slug(source: str) -> str:
         host, path, query = "", source, ""
     parts = [_EXTENSIONS.sub("", p) for p in re.split(r"[/\\]+", path) if p and p not in (".", "..")]
     if query and (not parts or _slugify(parts[-1]) in _GENERIC_PARTS):  # /article.php?id=42, /?p=42
-        return _shortened(_slugify(f"{parts[-1] if parts else host.removeprefix('www.')}-{query}")) or "article"
+        return (
+            _shortened(_slugify(f"{parts[-1] if parts else host.removeprefix('www.')}-{query}")) or "article"
+        )
     while parts and _slugify(parts[-1]) in _GENERIC_PARTS | {""}:
         parts.pop()
     name = parts[-1] if parts else ""
