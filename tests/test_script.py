@@ -7,6 +7,7 @@ import re
 
 from conftest import SEED
 
+from listen.article import Article
 from listen.config import RenderSettings
 from listen.reading.plaintext import from_text
 from listen.text.script import INTRO, build_script, split_for_engine
@@ -144,3 +145,53 @@ def test_each_engine_chunk_of_a_long_sentence_maps_to_the_text_it_says():
         for word in re.findall(r"[a-z]{4,}", chunk):
             if sentence.text.count(word) == 1:
                 assert word in text, (word, chunk, text)
+
+
+# -- the intro speaks the article's language (#23 item 4) ---------------------------------------------
+
+
+def intro_of(language: str, **metadata: str) -> list[str]:
+    """What the intro says for an article in `language` with this byline, site and date."""
+    article = Article(
+        paragraphs=["Uma frase do artigo."], title="O porto reabre", language=language, **metadata
+    )
+    return [
+        s.text for s in build_script(article, RenderSettings(intro=True)).sentences if s.paragraph == INTRO
+    ]
+
+
+def test_the_intro_says_by_and_the_date_in_the_articles_language():
+    meta = {"byline": "Maria Silva", "site_name": "Jornal do Porto", "date": "2026-03-05"}
+    assert intro_of("pt", **meta)[1:] == ["Por Maria Silva.", "Jornal do Porto, 5 de março de 2026."]
+    assert intro_of("es", **meta)[1:] == ["Por Maria Silva.", "Jornal do Porto, 5 de marzo de 2026."]
+    assert intro_of("de", **meta)[1:] == ["Von Maria Silva.", "Jornal do Porto, 5. März 2026."]
+    assert intro_of("fr", **meta)[1:] == ["Par Maria Silva.", "Jornal do Porto, 5 mars 2026."]
+    assert intro_of("ru", **meta)[1:] == ["Автор: Maria Silva.", "Jornal do Porto, 5 марта 2026 года."]
+    assert intro_of("en", **meta)[1:] == ["By Maria Silva.", "Jornal do Porto, March 5, 2026."]
+
+
+def test_what_cannot_be_said_in_the_articles_language_is_left_out():
+    meta = {"byline": "Somchai Wong", "site_name": "Bangkok Daily", "date": "2026-03-05"}
+    assert intro_of("th", **meta)[1:] == ["Bangkok Daily."]  # no word for "By", no month names
+    # A date that is not ISO stays in English only, where it was written.
+    assert intro_of("ru", date="Friday, 6 March 2026") == ["O porto reabre"]
+    assert intro_of("en", date="Friday, 6 March 2026")[1:] == ["Friday, 6 March 2026."]
+
+
+def test_a_byline_that_names_no_one_is_not_read():
+    for byline in ("Admin", "By Admin", "Por Admin", "STAFF", "Redação", "The Editors"):
+        assert intro_of("pt", byline=byline) == ["O porto reabre"], byline
+    assert intro_of("pt", byline="Ana Staff")[1:] == ["Por Ana Staff."]
+
+
+def test_a_host_address_or_an_ip_is_never_read_as_the_site_name():
+    for site in (
+        "www.jornal.example",
+        "jornal.example",
+        "192.0.2.7",
+        "127.0.0.1:8000",
+        "[::1]:8080",
+        "localhost",
+    ):
+        assert intro_of("pt", site_name=site, date="2026-03-05")[1:] == ["5 de março de 2026."], site
+    assert intro_of("en", site_name="Booking.com")[1:] == ["Booking.com."]  # a brand, written with capitals
