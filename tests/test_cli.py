@@ -295,6 +295,13 @@ def test_a_language_without_a_neural_voice_is_read_by_espeak_without_being_asked
     )
 
 
+def test_a_language_we_pick_no_voice_for_is_read_by_espeaks_own_voice_for_it():
+    from listen.engines import choose_speaker
+
+    voices = {lang: choose_speaker(lang).voice for lang in ("ja", "zh", "th", "ru")}
+    assert voices == {"ja": "jpx/ja", "zh": "sit/cmn", "th": "tai/th", "ru": "zle/ru"}
+
+
 @pytest.mark.slow
 def test_the_engine_can_be_chosen_with_listen_engine(tmp_path, monkeypatch):
     text = "Ferry Timetable Changes\n\nThe morning ferry will leave ten minutes earlier.\n"

@@ -5,12 +5,15 @@ from __future__ import annotations
 import itertools
 import re
 
+import pytest
 from conftest import SEED
 
 from listen.article import Article
 from listen.config import RenderSettings
 from listen.reading.plaintext import from_text
 from listen.text.script import INTRO, build_script, split_for_engine
+from listen.text.textmap import text_range
+from listen.text.word_count import word_count
 
 
 def seed_script():
@@ -195,3 +198,40 @@ def test_a_host_address_or_an_ip_is_never_read_as_the_site_name():
     ):
         assert intro_of("pt", site_name=site, date="2026-03-05")[1:] == ["5 de março de 2026."], site
     assert intro_of("en", site_name="Booking.com")[1:] == ["Booking.com."]  # a brand, written with capitals
+
+
+# -- every script is read (#23 item 3) ----------------------------------------------------------------
+
+
+def test_words_are_counted_by_the_character_where_a_script_writes_no_spaces():
+    assert word_count("The council approved the new budget.") == 6
+    japanese = word_count(
+        "東京都の知事は記者会見で新しい政策を発表した。"
+    )  # 21 characters, one "word" by spaces
+    chinese = word_count("明天北京天气晴朗，最高气温二十五度。")
+    thai = word_count("พรุ่งนี้กรุงเทพมีอากาศร้อน")
+    assert 8 < japanese < 16
+    assert 8 < chinese < 14
+    assert 4 < thai < 9
+    # "GDP" and "3.5%" are words; は and えた are kana, 増 is a Han character.
+    assert word_count("GDP は 3.5% 増えた") == pytest.approx(2 + 0.35 * 3 + 0.7)
+
+
+def test_a_japanese_article_is_given_to_the_engine_in_kana_mapped_back_to_its_kanji():
+    article = from_text("東京の天気\n\n東京都の小池知事は、記者会見で新しい政策を発表した。\n")
+    script = build_script(article, RenderSettings())
+    sentence = script.sentences[-1]
+    assert sentence.text == "東京都の小池知事は、記者会見で新しい政策を発表した。"
+    assert not re.search(r"[\u4e00-\u9fff]", "".join(sentence.chunks))
+    assert sentence.spoken.startswith("トーキョー トノ コイケ チジワ、")
+    # Each word said maps to the kanji it reads.
+    at = sentence.spoken.index("コイケ")
+    assert text_range(sentence.map, at, at + 3) == (4, 6)
+    assert sentence.text[4:6] == "小池"
+
+
+def test_a_long_japanese_sentence_is_cut_at_its_commas():
+    clause = "記者会見で新しい政策を発表した"
+    chunks = split_for_engine("、".join([clause] * 12) + "。", 60)
+    assert all(len(c) <= 60 for c in chunks)
+    assert all(c.endswith(("、", "。")) for c in chunks)

@@ -30,6 +30,10 @@ DEFAULT_VOICES = {
 }
 
 
+# Languages whose espeak-ng voice lists them under another code: Chinese is read as Mandarin.
+_VOICE_LANGUAGES = {"zh": "cmn"}
+
+
 def _espeak_version() -> str:
     # Loading the library to ask its version does not start a synthesiser.
     from pyttsx3.drivers import _espeak
@@ -74,8 +78,17 @@ class Pyttsx3Engine(Engine):
         return _voices_in_child()
 
     def default_voice(self, language: str) -> str | None:
-        # espeak-ng speaks more languages than we list; English is the fallback it always has.
-        return DEFAULT_VOICES.get(language.split("-")[0].lower(), DEFAULT_VOICES["en"])
+        """Our pick for the language, else espeak-ng's own voice for it, else English (which it always has).
+
+        A Japanese, Russian or Thai article read by the English voice is said letter by letter
+        ("Chinese letter" for each kanji): espeak-ng's voice for the language reads it.
+        """
+        lang = language.split("-")[0].lower()
+        if lang in DEFAULT_VOICES:
+            return DEFAULT_VOICES[lang]
+        wanted = _VOICE_LANGUAGES.get(lang, lang)
+        own = [v.id for v in self.voices() if wanted in (tag.lower() for tag in v.languages)]
+        return own[0] if own else DEFAULT_VOICES["en"]
 
     def load(self) -> None:
         start_engine()

@@ -140,11 +140,16 @@ def iter_sentences(
     language = script_language(article, settings)
     lexicon = lexicon if lexicon is not None else load_lexicon(settings)
     count = 0
+    japanese = language.split("-")[0].lower() == "ja"
+    if japanese:
+        from listen.text.japanese import to_kana  # its dictionary loads for Japanese articles only
 
     def make(text: str, paragraph: int) -> Sentence | None:
         # A headline has no full stop; give the engine one so it falls like a sentence.
         said = _as_sentence(text) if paragraph == INTRO else text
         spoken, spans = to_spoken_with_map(said, language, lexicon, phonemes)
+        if japanese:
+            spoken, spans = to_kana(spoken, spans)  # espeak-ng reads kana, not kanji
         if not spoken.strip():
             return None  # a sentence of symbols only says nothing; nothing to render
         chunks = split_for_engine(spoken, settings.chunk_chars)
@@ -284,7 +289,8 @@ def _spoken_date(date: str, language: str = "en") -> str:
 
 # Clause breaks, strongest first: a long sentence is cut at the strongest break
 # that leaves a chunk of reasonable size.
-_BREAKS = [r"[;:]\s", r"\s[—–]\s|—|\s-\s", r",\s", r"\s"]
+# Chinese and Japanese write their breaks full width with no space after them.
+_BREAKS = [r"[;:]\s|[；：]", r"\s[—–]\s|—|\s-\s", r",\s|[、，]", r"\s"]
 
 
 def split_for_engine(spoken: str, max_chars: int) -> list[str]:
