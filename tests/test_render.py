@@ -398,7 +398,7 @@ def test_an_article_in_a_script_without_spaces_renders_at_a_speaking_pace(render
     rendition = renderer.render(from_text(UNSPACED_ARTICLES[language]))  # no plausibility failure
     timings = rendition.timings
     assert timings["language"] == language
-    assert [s["text"] for s in timings["sentences"]][0] == UNSPACED_ARTICLES[language].split("\n")[0]
+    assert timings["sentences"][0]["text"] == UNSPACED_ARTICLES[language].split("\n")[0]
     # Said at a speaking pace: about 0.1 to 0.5 s a character, not a letter-by-letter spelling.
     characters = sum(len(re.sub(r"\W", "", s["text"])) for s in timings["sentences"])
     assert 0.1 < timings["duration_ms"] / 1000 / characters < 0.5
