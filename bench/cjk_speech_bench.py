@@ -139,7 +139,9 @@ def main() -> None:
                 if args.baseline:
                     runs.append(("before", baseline(text, work, name), float("nan")))
                 for reading, audio, seconds in runs:
-                    segments, info = model.transcribe(str(audio), beam_size=5, condition_on_previous_text=False)
+                    segments, info = model.transcribe(
+                        str(audio), beam_size=5, condition_on_previous_text=False
+                    )
                     heard = "".join(s.text for s in segments)
                     cer = jiwer.cer(comparable(text, language), comparable(heard, language) or "-")
                     cers.setdefault(f"{language} {reading}", []).append(cer)
