@@ -299,7 +299,7 @@ def test_a_language_we_pick_no_voice_for_is_read_by_espeaks_own_voice_for_it():
     from listen.engines import choose_speaker
 
     voices = {lang: choose_speaker(lang).voice for lang in ("ja", "zh", "th", "ru")}
-    assert voices == {"ja": "jpx/ja", "zh": "sit/cmn", "th": "tai/th", "ru": "zle/ru"}
+    assert voices == {"ja": "jpx/ja", "zh": "sit/cmn-latn-pinyin", "th": "tai/th", "ru": "zle/ru"}
 
 
 @pytest.mark.slow

@@ -27,11 +27,11 @@ DEFAULT_VOICES = {
     "pt": "roa/pt",
     "it": "roa/it",
     "nl": "gmw/nl",
+    # Mandarin's "latin as English" voice (sit/cmn) says many characters' pinyin as English
+    # letters and tone digits ("bei three"); the pinyin one reads them as Mandarin.
+    "zh": "sit/cmn-latn-pinyin",
+    "cmn": "sit/cmn-latn-pinyin",
 }
-
-
-# Languages whose espeak-ng voice lists them under another code: Chinese is read as Mandarin.
-_VOICE_LANGUAGES = {"zh": "cmn"}
 
 
 def _espeak_version() -> str:
@@ -86,8 +86,7 @@ class Pyttsx3Engine(Engine):
         lang = language.split("-")[0].lower()
         if lang in DEFAULT_VOICES:
             return DEFAULT_VOICES[lang]
-        wanted = _VOICE_LANGUAGES.get(lang, lang)
-        own = [v.id for v in self.voices() if wanted in (tag.lower() for tag in v.languages)]
+        own = [v.id for v in self.voices() if lang in (tag.lower() for tag in v.languages)]
         return own[0] if own else DEFAULT_VOICES["en"]
 
     def load(self) -> None:
