@@ -2,8 +2,9 @@
 
 Each short article below is rendered by the real `listen speak --engine pyttsx3` (so the
 plausibility check and, for Japanese, the kana conversion run as in production), then a
-multilingual Whisper model transcribes the MP3 with no language given. Printed per article:
-the language Whisper hears (and its probability), the character error rate against the text
+multilingual Whisper model listens to the MP3. Printed per article: the language Whisper
+hears with none given (its probability, and the probability it gives the article's own
+language), the character error rate of its transcript made in the article's language
 (Japanese compared in kana, so kanji and kana spellings of one word agree), and how many
 seconds espeak-ng took per counted word (listen/text/word_count.py; 60/170 = 0.35 s at the
 default rate), the figure the plausibility check's bounds rest on. With --baseline, each
@@ -103,6 +104,13 @@ def baseline(text: str, work: Path, name: str) -> Path:
     return wav
 
 
+def detect(model, audio: Path, language: str) -> tuple[str, float, float]:
+    """The language Whisper hears with none given, its probability, and the article's language's."""
+    _, info = model.transcribe(str(audio))  # the language is detected before any decoding
+    own = dict(info.all_language_probs or []).get(language, 0.0)
+    return info.language, info.language_probability, own
+
+
 def comparable(text: str, language: str) -> str:
     """Text as characters to compare: punctuation and spaces gone; Japanese in katakana."""
     text = unicodedata.normalize("NFKC", text)
@@ -128,7 +136,7 @@ def main() -> None:
         work = Path(tmp)
         (work / "model").mkdir()
         model = WhisperModel(str(model_folder(work / "model")), device="cpu", compute_type="int8")
-        print(f"{'article':10} {'reading':8} {'heard':>5} {'p':>5} {'CER':>6} {'s/word':>7}")
+        print(f"{'article':8} {'reading':7} {'heard':>5} {'p':>5} {'p_own':>5} {'CER':>5} {'s/word':>6}")
         cers: dict[str, list[float]] = {}
         for language in args.languages.split(","):
             texts = ARTICLES[language]
@@ -141,15 +149,16 @@ def main() -> None:
                 if args.baseline:
                     runs.append(("before", baseline(text, work, name), float("nan")))
                 for reading, audio, seconds in runs:
-                    segments, info = model.transcribe(
-                        str(audio), beam_size=5, condition_on_previous_text=False
+                    heard_as, p_heard, p_own = detect(model, audio, language)
+                    segments, _ = model.transcribe(
+                        str(audio), language=language, beam_size=5, condition_on_previous_text=False
                     )
                     heard = "".join(s.text for s in segments)
                     cer = jiwer.cer(comparable(text, language), comparable(heard, language) or "-")
                     cers.setdefault(f"{language} {reading}", []).append(cer)
                     print(
-                        f"{name:10} {reading:8} {info.language:>5} {info.language_probability:5.2f} "
-                        f"{cer:6.2f} {seconds:7.3f}  {heard.strip()[:40]}"
+                        f"{name:8} {reading:7} {heard_as:>5} {p_heard:5.2f} {p_own:5.2f} "
+                        f"{cer:5.2f} {seconds:6.3f}  {heard.strip()[:36]}"
                     )
         print()
         for what, values in cers.items():
