@@ -235,3 +235,13 @@ def test_a_long_japanese_sentence_is_cut_at_its_commas():
     chunks = split_for_engine("、".join([clause] * 12) + "。", 60)
     assert all(len(c) <= 60 for c in chunks)
     assert all(c.endswith(("、", "。")) for c in chunks)
+
+
+def test_phoneme_input_from_the_lexicon_passes_through_the_kana_reading_untouched():
+    from listen.text.japanese import to_kana
+
+    sentence = "東京の[[k'Ant@r]]は増えた。"
+    kana, spans = to_kana(sentence, [(0, len(sentence), 0, len(sentence))])
+    assert kana == "トーキョーノ [[k'Ant@r]]ワ フエタ。"
+    at = kana.index("[[")
+    assert text_range(spans, at, at + len("[[k'Ant@r]]")) == (3, 14)

@@ -11,6 +11,7 @@ In: the spoken text and its map to the written text. Out: the same in kana, the 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 from typing import Any
@@ -35,30 +36,52 @@ def to_kana(spoken: str, spans: list[Span]) -> tuple[str, list[Span]]:
     """Say a Japanese sentence in katakana, phrase by phrase, with the map moved onto the kana.
 
     A word the dictionary has no reading for (digits, Latin letters, symbols) is kept as
-    written, in its plain width (ＡＢＣ -> ABC), which the engine reads itself.
+    written, in its plain width (ＡＢＣ -> ABC), which the engine reads itself; so is a
+    lexicon rule's phoneme input ("[[...]]").
     """
     out: list[str] = []
     out_spans: list[Span] = []
-    at = 0  # where the next word starts looking in `spoken`
     length = 0  # of the kana so far
-    for word in _tagger()(spoken):
-        start = spoken.find(word.surface, at)
-        if start < 0:
-            continue  # MeCab gives back every character in order; this is only a guard
-        end = start + len(word.surface)
-        at = end
-        said = _reading(word)
-        if not said:
-            continue
-        offset = length
-        if out and not _attaches(word, out[-1], said):
-            said = " " + said  # the space belongs to the word it leads, so the spans tile the kana
+
+    def add(said: str, start: int, end: int) -> None:
+        nonlocal length
         written = text_range(spans, start, end)
         if written is not None:
-            out_spans.append((offset, offset + len(said), *written))
+            out_spans.append((length, length + len(said), *written))
         out.append(said)
         length += len(said)
+
+    for start, end, phonemes in _pieces(spoken):
+        if phonemes:
+            add(" " + spoken[start:end] if out else spoken[start:end], start, end)
+            continue
+        at = start  # where the next word starts looking in `spoken`
+        for word in _tagger()(spoken[start:end]):
+            begin = spoken.find(word.surface, at, end)
+            if begin < 0:
+                continue  # MeCab gives back every character in order; this is only a guard
+            at = begin + len(word.surface)
+            said = _reading(word)
+            if said:
+                # A space belongs to the word it leads, so the spans tile the kana.
+                add(said if not out or _attaches(word, out[-1], said) else " " + said, begin, at)
     return "".join(out), out_spans
+
+
+_PHONEMES = re.compile(r"\[\[.*?\]\]")
+
+
+def _pieces(spoken: str) -> list[tuple[int, int, bool]]:
+    """The stretches of `spoken` in order: (start, end, is phoneme input)."""
+    pieces, at = [], 0
+    for match in _PHONEMES.finditer(spoken):
+        if match.start() > at:
+            pieces.append((at, match.start(), False))
+        pieces.append((match.start(), match.end(), True))
+        at = match.end()
+    if at < len(spoken):
+        pieces.append((at, len(spoken), False))
+    return pieces
 
 
 def _reading(word: Any) -> str:
