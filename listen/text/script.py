@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from listen.article import Article
+from listen.article import Article, Mark
 from listen.config import RenderSettings
 from listen.text.lexicon import Lexicon
+from listen.text.marks import MarkedLexicon, marked_sentences
 
 INTRO = -1  # the paragraph number of the headline and intro in timings
 
@@ -33,6 +34,10 @@ class Sentence:
     spoken: str
     chunks: list[str] = field(default_factory=list)
     map: list[list[int]] = field(default_factory=list)
+    # Set by SSML markup only (listen/text/marks.py): the pause before the sentence instead of
+    # the usual one, and a factor of the reading rate.
+    pause_ms: int | None = None
+    rate: float = 1.0
 
     def chunk_offsets(self) -> list[int]:
         """Where each chunk starts in `spoken` (chunks are stripped stretches of it, in order)."""
@@ -139,10 +144,10 @@ def iter_sentences(
     lexicon = lexicon if lexicon is not None else load_lexicon(settings)
     count = 0
 
-    def make(text: str, paragraph: int) -> Sentence | None:
+    def make(text: str, paragraph: int, rules: Lexicon = lexicon) -> Sentence | None:
         # A headline has no full stop; give the engine one so it falls like a sentence.
         said = _as_sentence(text) if paragraph == INTRO else text
-        spoken, spans = to_spoken_with_map(said, language, lexicon, phonemes)
+        spoken, spans = to_spoken_with_map(said, language, rules, phonemes)
         if not spoken.strip():
             return None  # a sentence of symbols only says nothing; nothing to render
         chunks = split_for_engine(spoken, settings.chunk_chars)
@@ -157,7 +162,18 @@ def iter_sentences(
         split_sentences,  # NLTK: the headline goes to the engine before it is imported
     )
 
+    marks: dict[int, list[Mark]] = {}
+    for mark in article.marks:
+        marks.setdefault(mark.paragraph, []).append(mark)
     for number, paragraph in enumerate(article.paragraphs):
+        if number in marks:  # SSML: sentences and how each is said come from its markup
+            for marked in marked_sentences(paragraph, marks[number], language, split_sentences):
+                sentence = make(marked.text, number, MarkedLexicon(lexicon, marked.edits))
+                if sentence:
+                    sentence.pause_ms, sentence.rate = marked.pause_ms, marked.rate
+                    count += 1
+                    yield sentence
+            continue
         for text in split_sentences(paragraph, language):
             sentence = make(text, number)
             if sentence:
