@@ -3,7 +3,7 @@
 The paragraphs are the document's text without its markup (what the listener sees, and what
 timings and captions point into); how the markup asks for it to be said travels beside them as
 marks (listen/article.py: Mark), which the text side honours sentence by sentence
-(listen/text/marks.py). What is supported is in docs/ssml.md.
+(listen/text/marks.py). What is supported is in docs/speech.md (SSML).
 
 The document is parsed by lxml with everything that reaches outside it turned off: no DTD is
 loaded, no entity is expanded and nothing is fetched; a document that declares a DOCTYPE at all
