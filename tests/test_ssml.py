@@ -188,6 +188,25 @@ def test_prosody_rate_reads_its_sentences_at_that_share_of_the_rate():
     assert {s.text: p.rate for p in fast.pieces for s in p.sentences}["Slowly now."] == 255
 
 
+def test_a_rate_inside_a_sentence_reads_just_its_words_at_that_rate():
+    document = speak('<p>She said <prosody rate="x-slow">very slowly</prosody> that it rained.</p>')
+    plan = make_plan(from_ssml(document), RenderSettings(rate=170))
+    rates = [(s.text, p.rate) for p in plan.pieces for s in p.sentences]
+    assert rates == [("She said", None), ("very slowly", 102), ("that it rained.", None)]
+
+
+def test_breaks_in_a_row_add_up():
+    plan = make_plan(
+        from_ssml(speak('<p>One. Two. <break time="1s"/> <break time="500ms"/>Three.</p>')), RenderSettings()
+    )
+    assert plan.pieces[-1].lead_pause_ms == 1500
+
+
+def test_a_paragraph_or_sentence_inside_a_sentence_is_refused():
+    assert "inside <s>" in refused(speak("<s>One <p>two</p></s>"))
+    assert "inside another <s>" in refused(speak("<s>One <s>two</s></s>"))
+
+
 # -- refused documents -----------------------------------------------------------------------------
 
 

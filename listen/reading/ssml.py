@@ -111,6 +111,7 @@ class _Body:
         self.marks: list[Mark] = []
         self.text = ""  # the paragraph being written, blanks collapsed
         self.pending_break = 0  # ms of break waiting for the next words
+        self.in_sentence = False
 
     # -- writing text ------------------------------------------------------------------------
 
@@ -171,14 +172,22 @@ class _Body:
             )
 
     def paragraph(self, element: etree._Element) -> None:
+        if self.in_sentence:
+            raise InputError(
+                f"SSML {_where(element)} inside <s>: a paragraph holds sentences, not the other way."
+            )
         self.end_paragraph()
         self.walk_children(element)
         self.end_paragraph()
 
     def sentence(self, element: etree._Element) -> None:
+        if self.in_sentence:
+            raise InputError(f"SSML {_where(element)} inside another <s>: close the first sentence before.")
         self.space()
         start = len(self.text)
+        self.in_sentence = True
         self.walk_children(element)
+        self.in_sentence = False
         self._mark("sentence", start, self.end())
         self.space()
 

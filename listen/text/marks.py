@@ -48,10 +48,14 @@ def marked_sentences(
 
 
 def _segments(paragraph: str, marks: list[Mark]) -> list[tuple[int, int, bool]]:
-    """Cut the paragraph at each <s> and <break>: (start, end, whether the stretch is one <s>)."""
+    """Cut the paragraph at each <s>, <break> and change of rate: (start, end, whether the stretch is one <s>).
+
+    A rate is the engine's for a whole chunk, so words read at another rate are a sentence of their own.
+    """
     sentences = sorted((m.start, m.end) for m in marks if m.kind == "sentence" and m.end > m.start)
     cuts = {0, len(paragraph)}
     cuts.update(m.start for m in marks if m.kind == "break")
+    cuts.update(edge for m in marks if m.kind == "rate" for edge in (m.start, m.end))
     for a, b in sentences:
         cuts.update((a, b))
     points = sorted(c for c in cuts if 0 <= c <= len(paragraph))
@@ -79,7 +83,8 @@ class MarkedLexicon(Lexicon):
     """A lexicon for one sentence: its markup's edits first, the lexicon's rules where markup is silent."""
 
     def __init__(self, lexicon: Lexicon, edits: list[tuple[int, int, str, str]]):
-        super().__init__(lexicon.rules)
+        # The lexicon's compiled rules, not compiled again for every sentence.
+        self.rules, self._compiled = lexicon.rules, lexicon._compiled
         self.marked = edits
 
     def edits(
