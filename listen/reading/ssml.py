@@ -47,14 +47,15 @@ def from_ssml(text: str, source: str = "", language: str | None = None) -> Artic
             f"The SSML document's root element is <{_name(root)}> (line {root.sourceline}); "
             "put the text inside <speak>...</speak>."
         )
-    lang = primary_tag(language or root.get(_XML_LANG) or "")
-    body = _Body(lang or "en")
+    # The language first: say-as says numbers and dates in it.
+    lang = primary_tag(language or root.get(_XML_LANG) or "") or detect_language(
+        " ".join(" ".join(root.itertext()).split())[:5000]
+    )
+    body = _Body(lang)
     body.walk_children(root)
     body.end_paragraph()
     if not body.paragraphs:
         raise InputError("The SSML document has no text to read; put the words inside <speak>...</speak>.")
-    if not lang:
-        lang = detect_language(" ".join(body.paragraphs[:8]))
     return Article(paragraphs=body.paragraphs, language=lang, source=source, marks=body.marks)
 
 
