@@ -41,7 +41,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 ONE_YEAR = 31536000
 IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-INPUT_KINDS = ("text", "html", "url")  # what a post may carry, besides a file
+INPUT_KINDS = ("text", "html", "ssml", "url")  # what a post may carry, besides a file
 
 
 # -- creating articles ----------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def _submission(fields: dict[str, Any], upload: Any, settings: Settings, title: 
         given.append("file")
     if len(given) != 1:
         what = "none" if not given else " and ".join(given)
-        raise InputError(f'Send exactly one of "text", "html", "url" or a file (got {what}).')
+        raise InputError(f'Send exactly one of "text", "html", "ssml", "url" or a file (got {what}).')
     kind = given[0]
     if kind == "file":
         data = upload.read(settings.service.max_input_bytes + 1)

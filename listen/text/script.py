@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from listen.article import Article
+from listen.article import Article, Mark
 from listen.config import RenderSettings
 from listen.text.lexicon import Lexicon
+from listen.text.marks import MarkedLexicon, marked_sentences
 from listen.text.months import MONTHS
 from listen.text.wordlists import word_list, word_table
 
@@ -35,6 +36,10 @@ class Sentence:
     spoken: str
     chunks: list[str] = field(default_factory=list)
     map: list[list[int]] = field(default_factory=list)
+    # Set by SSML markup only (listen/text/marks.py): the pause before the sentence instead of
+    # the usual one, and a factor of the reading rate.
+    pause_ms: int | None = None
+    rate: float = 1.0
 
     def chunk_offsets(self) -> list[int]:
         """Where each chunk starts in `spoken` (chunks are stripped stretches of it, in order)."""
@@ -144,10 +149,10 @@ def iter_sentences(
     if japanese:
         from listen.text.japanese import to_kana  # its dictionary loads for Japanese articles only
 
-    def make(text: str, paragraph: int) -> Sentence | None:
+    def make(text: str, paragraph: int, rules: Lexicon = lexicon) -> Sentence | None:
         # A headline has no full stop; give the engine one so it falls like a sentence.
         said = _as_sentence(text) if paragraph == INTRO else text
-        spoken, spans = to_spoken_with_map(said, language, lexicon, phonemes)
+        spoken, spans = to_spoken_with_map(said, language, rules, phonemes)
         if japanese:
             spoken, spans = to_kana(spoken, spans)  # espeak-ng reads kana, not kanji
         if not spoken.strip():
@@ -164,7 +169,18 @@ def iter_sentences(
         split_sentences,  # NLTK: the headline goes to the engine before it is imported
     )
 
+    marks: dict[int, list[Mark]] = {}
+    for mark in article.marks:
+        marks.setdefault(mark.paragraph, []).append(mark)
     for number, paragraph in enumerate(article.paragraphs):
+        if number in marks:  # SSML: sentences and how each is said come from its markup
+            for marked in marked_sentences(paragraph, marks[number], language, split_sentences):
+                sentence = make(marked.text, number, MarkedLexicon(lexicon, marked.edits))
+                if sentence:
+                    sentence.pause_ms, sentence.rate = marked.pause_ms, marked.rate
+                    count += 1
+                    yield sentence
+            continue
         for text in split_sentences(paragraph, language):
             sentence = make(text, number)
             if sentence:
