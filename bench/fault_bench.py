@@ -9,6 +9,9 @@
    requests meanwhile; how long until a drip is cut off.
 3. (item 3) A finished MP3 damaged on disk (bytes flipped, then truncated): what the next
    GETs answer, and whether a damaged byte is ever served.
+4. (issue 25, item 9; `--items stop`) SIGTERM to `listen serve` while it renders a long article
+   with the real engine: how long until the process has exited, and what the cache holds then
+   (chunks kept, partial files, the rendition).
 
 Parts 1 and 2 run the server with a throwaway redis-server and no queue worker, so a
 planned article is enqueued and not rendered (the bench measures reading and planning
@@ -27,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import start_server, stop  # bench/ is on sys.path when run as a script
+from common import SEED, start_server, stop  # bench/ is on sys.path when run as a script
 
 from support.pages import DripServer
 from support.ports import free_port
@@ -200,9 +203,42 @@ def damaged_audio(port: int, cache: Path, text: str) -> None:
     print(f"  damaged bytes served: {damaged_served} of 2 GETs")
 
 
+def stop_mid_render(tmp: Path) -> None:
+    cache, port = tmp / "stop-cache", free_port()
+    text = SEED.read_text("utf-8")  # about 1,100 words: minutes of rendering
+    server = start_server(port, cache, LISTEN_JOBS="2")
+    try:
+        key = call(port, "POST", "/api/v1/articles", {"text": text})[2]
+        key = json.loads(key)["id"]
+        deadline = time.monotonic() + PHASE_S
+        while time.monotonic() < deadline:
+            info = json.loads(call(port, "GET", f"/api/v1/articles/{key}")[2])
+            if info.get("progress", 0) > 0.1:
+                break
+            time.sleep(0.2)
+        began = time.perf_counter()
+        server.terminate()
+        server.wait(PHASE_S)
+        took = time.perf_counter() - began
+    finally:
+        if server.poll() is None:
+            server.kill()
+    chunks = len(list((cache / "chunks").rglob("*.flac")))
+    partial = [p.name for p in (cache / "tmp").iterdir()]
+    finished = (cache / "renditions" / key[:2] / f"{key}.mp3").exists()
+    print(
+        f"  SIGTERM at {info.get('progress', 0):.0%} of the render: exited in {ms(took)} (code {server.returncode}); "
+        f"{chunks} chunks kept, {len(partial)} files in tmp/, rendition {'finished' if finished else 'not finished'}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", default="1,3,5", help="which of issue 15's items to run (default 1,3,5)")
+    parser.add_argument(
+        "--items",
+        default="1,3,5",
+        help="which of issue 15's items to run (default 1,3,5), and stop (issue 25's SIGTERM)",
+    )
     items = set(parser.parse_args().items.split(","))
     redis_server = shutil.which("redis-server")
     with tempfile.TemporaryDirectory() as tmpdir:
@@ -213,6 +249,11 @@ def main() -> int:
             "The last paragraph is short. It ends now.\n"
         )
 
+        if "stop" in items:
+            print("issue 25 item 9: SIGTERM to listen serve during a long render (real engine)")
+            stop_mid_render(tmp)
+            if items == {"stop"}:
+                return 0
         port = free_port()
         server = start_server(port, cache)
         try:

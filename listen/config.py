@@ -46,6 +46,9 @@ class RenderSettings:
     engine: str | None = None
     # Voice: None picks the engine's default voice for the article's language.
     voice: str | None = None
+    # The operator's voice per language, "en=en_GB-alba-medium,de=de_DE-thorsten-high": it reads
+    # the articles of that language that ask for no voice (LISTEN_VOICES).
+    voices: str | None = None
     rate: int = 170  # words per minute
     language: str | None = None  # None: detect from the article
     # Pauses inserted between trimmed chunks, in milliseconds.
@@ -74,6 +77,21 @@ class RenderSettings:
             )
         if self.chunk_chars < 40:
             raise SettingsError("chunk_chars must be at least 40 characters.")
+        voices_by_language(self.voices)  # a malformed LISTEN_VOICES stops start-up, not a render
+
+
+def voices_by_language(text: str | None) -> dict[str, str]:
+    """LISTEN_VOICES ("en=en_GB-alba-medium,de=...") as {language: voice}, languages in lower case."""
+    out: dict[str, str] = {}
+    for entry in filter(None, (e.strip() for e in (text or "").split(","))):
+        language, _, voice = entry.partition("=")
+        if not language.strip() or not voice.strip():
+            raise SettingsError(
+                f"LISTEN_VOICES: cannot read {entry!r}; write LANGUAGE=VOICE pairs separated by commas, "
+                "like en=en_GB-alba-medium,de=de_DE-thorsten-high."
+            )
+        out[language.strip().replace("_", "-").lower()] = voice.strip()
+    return out
 
 
 @dataclass(frozen=True)
@@ -125,7 +143,12 @@ class ServiceSettings:
         20  # a POST answers at once if its article is planned by then, else 202 with a request id
     )
     # Engines on this machine.
-    piper_voices: Path | None = None  # a folder of extra Piper voices (NAME.onnx + NAME.onnx.json)
+    # The folder of installed Piper voices (NAME.onnx + NAME.onnx.json, or a folder NAME/ of them,
+    # as `listen voices install` writes); None: voices/ in the data folder.
+    piper_voices: Path | None = None
+    # Where `listen voices available|install` finds the catalogue: the folder of piper-voices'
+    # voices.json (or voices.json itself), on the web or on disk; a site can mirror it.
+    voice_catalogue: str = "https://huggingface.co/rhasspy/piper-voices/resolve/main"
     piper_threads: int = 1  # onnxruntime threads per engine worker (one worker per core is faster)
     data_dir: Path | None = (
         None  # files listen derives once (patched voice models); None: the XDG data folder
@@ -215,6 +238,11 @@ def data_dir(service: ServiceSettings) -> Path:
         return service.data_dir
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "listen"
+
+
+def voices_dir(service: ServiceSettings) -> Path:
+    """The folder of installed Piper voices: LISTEN_PIPER_VOICES, else voices/ in the data folder."""
+    return service.piper_voices if service.piper_voices is not None else data_dir(service) / "voices"
 
 
 def environment_variables() -> list[str]:

@@ -56,6 +56,12 @@ class InputError(ListenError):
     exit_code = ExitStatus.BAD_INPUT
 
 
+class NotAnArticleError(InputError):
+    """The input is text, but not an article: a list of file paths, a log. Reading it aloud helps nobody."""
+
+    code = "not_an_article"
+
+
 class SettingsError(ListenError):
     """A setting or option has a value we cannot use (unknown voice, bad rate)."""
 
@@ -149,6 +155,20 @@ class RenderFailedError(ListenError):
     http_status = 409
 
 
+class RenderStoppedError(ListenError):
+    """A render was stopped on purpose (the article withdrawn, or the server stopping) before it ended."""
+
+    code = "render_stopped"
+    http_status = 409
+
+
+class GoneError(ListenError):
+    """An article was withdrawn (DELETE): its pages, audio and timings are gone until it is posted again."""
+
+    code = "gone"
+    http_status = 410
+
+
 class UnauthorizedError(ListenError):
     """A write endpoint was called without a valid API key while keys are configured."""
 
@@ -169,6 +189,13 @@ class UnsupportedFormatError(ListenError):
 
     code = "format_not_implemented"
     http_status = 501
+
+
+class NotYoursError(ListenError):
+    """A key asked to change an article another key created."""
+
+    code = "not_yours"
+    http_status = 403
 
 
 class ForbiddenOriginError(ListenError):

@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,8 @@ os.environ["LISTEN_TEST_ENGINES"] = (
     "piper=support.fake_engine:FakePiper,pyttsx3=support.fake_engine:FakeEspeak"
 )
 os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+# Voices installed on this machine (`listen voices install`) must not change which voice the tests hear.
+os.environ["LISTEN_PIPER_VOICES"] = tempfile.mkdtemp(prefix="listen-test-voices-")
 
 import pytest  # noqa: E402
 from flask import Flask  # noqa: E402

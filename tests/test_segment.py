@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ import yaml
 
 from listen.errors import SettingsError
 from listen.text.segment import punkt_sentences, split_sentences
+from support.timing import cpu_seconds
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "segmentation.yaml").read_text(encoding="utf-8"))
 
@@ -89,12 +89,7 @@ def test_punkt_has_no_model_for_every_language_but_the_splitter_takes_any():
 
 
 def _seconds(text: str) -> float:
-    best = float("inf")
-    for _ in range(5):  # the best of five: another process on a shared machine only ever adds time
-        started = time.perf_counter()
-        split_sentences(text)
-        best = min(best, time.perf_counter() - started)
-    return best
+    return cpu_seconds(lambda: split_sentences(text))
 
 
 @pytest.mark.parametrize(
@@ -109,6 +104,16 @@ def _seconds(text: str) -> float:
         lambda n: "1) x y z 2) x y z • " * (n // 20),
         lambda n: "Ab..." * (n // 5),  # ellipses run into words
         lambda n: "字。!?" * (n // 4),  # CJK full stops with no spaces
+        lambda n: "Done! [1] " * (n // 10),  # footnote marks after every sentence (! spares Punkt's time)
+        lambda n: "[1]! " * (n // 5),  # footnote marks that are candidates themselves
+        lambda n: "Fine :) " * (n // 8),  # emoticons
+        lambda n: "End! (open " * (n // 11),  # brackets that never close
+        lambda n: "Hi, " * (n // 4),  # greetings
+        lambda n: "ok. i see? " * (n // 11),  # lower-case starts
+        lambda n: "ab.Cd" * (n // 5),  # stops typed without their space, in one enormous word
+        lambda n: "it.Was " * (n // 7),  # and in many words
+        lambda n: "Ann 01/02/2003 04:05 PM " * (n // 24),  # e-mail date stamps
+        lambda n: "ab ==== " * (n // 8),  # dividers
     ],
     ids=[
         "long-word",
@@ -120,6 +125,16 @@ def _seconds(text: str) -> float:
         "list-markers",
         "joined-ellipses",
         "cjk",
+        "footnotes",
+        "footnote-candidates",
+        "emoticons",
+        "open-brackets",
+        "greetings",
+        "lower-case-starts",
+        "joined-stops",
+        "joined-stops-in-words",
+        "email-stamps",
+        "dividers",
     ],
 )
 @pytest.mark.slow
@@ -183,3 +198,32 @@ def test_the_rest_of_nltk_still_loads_when_asked_for():
         "print(nltk.word_tokenize('Hello, world.', preserve_line=True), nltk.tokenize.punkt.PunktSentenceTokenizer.__name__)"
     )
     assert out == "['Hello', ',', 'world', '.'] PunktSentenceTokenizer"
+
+
+def test_a_lower_case_sentence_start_is_taken_in_english_text_only():
+    # Informal English drops capitals; Spanish writes "¿Vienes? me preguntó" as one sentence.
+    assert split_sentences("the bus was late. we walked instead.") == [
+        "the bus was late.",
+        "we walked instead.",
+    ]
+    assert split_sentences("¿Vienes mañana? me preguntó ella.", "es") == ["¿Vienes mañana? me preguntó ella."]
+
+
+def test_footnote_marks_after_a_sentence_are_read_with_it_not_as_the_next_one():
+    sentences = split_sentences("The dam burst in 1889. [3] [7] Rebuilding took a decade. [9]")
+    assert sentences == ["The dam burst in 1889. [3] [7]", "Rebuilding took a decade. [9]"]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "\n ===== [citation ____",
+        "Is it? [citation ===== needed] needed] - ____ ! ____ ; Ab...Cd • 2) :)",
+        "Done. [4] :) 01/02/2003 04:05 PM ===== it.Was fine.",
+        "Hi, [1] :( Regards, ____ Ann a@b.co The end.",
+    ],
+)
+def test_the_sentences_put_back_together_are_the_paragraph_whatever_marks_it_holds(paragraph):
+    sentences = split_sentences(paragraph)
+    assert all(sentence in paragraph for sentence in sentences)
+    assert "".join("".join(sentences).split()) == "".join(paragraph.split())

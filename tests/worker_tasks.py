@@ -71,3 +71,11 @@ def digests_in_turn(texts: list[str]) -> list[str]:
         hashlib.sha256(engine.synthesize(text, "gmw/en-us", 170).samples.tobytes()).hexdigest()
         for text in texts
     ]
+
+
+def slowly_render_piece(task):
+    """listen.render.pieces.render_piece with the stand-in engine taking 0.3 s a chunk."""
+    from listen.render.pieces import render_piece
+
+    os.environ["LISTEN_FAKE_ENGINE_SECONDS_PER_CHUNK"] = "0.3"
+    return render_piece(task)

@@ -29,6 +29,7 @@ from .refresh import bp as refresh_bp
 from .refresh import update_source_record
 from .stats import bp as stats_bp
 from .voices import bp as voices_bp
+from .withdrawals import bp as withdrawals_bp
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ def create_app(
     app.register_blueprint(stats_bp)
     app.register_blueprint(downloads_bp)
     app.register_blueprint(voices_bp)
+    app.register_blueprint(withdrawals_bp)
     app.register_blueprint(openai_speech.bp)
     app.register_blueprint(openapi.bp)
     openai_speech.check_settings(settings.service)

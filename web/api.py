@@ -33,7 +33,7 @@ from .common import article_urls, cors, describe, external_url, find, manager, v
 from .intake import Submission
 from .job import READY, RENDERING, Job, PendingJob
 from .json_body import parse_json
-from .keys import check_api_key, configured_keys
+from .keys import check_api_key, configured_keys, record_owner
 from .lexicons import store_inline_lexicon
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -41,7 +41,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 ONE_YEAR = 31536000
 IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-INPUT_KINDS = ("text", "html", "url")  # what a post may carry, besides a file
+INPUT_KINDS = ("text", "html", "ssml", "url")  # what a post may carry, besides a file
 
 
 # -- creating articles ----------------------------------------------------------------------------
@@ -62,6 +62,8 @@ def create() -> tuple[Response, int] | Response:
     # Reading and planning happen in the intake pool: a long text or a slow page never holds this thread.
     job = manager().accept(_submission(fields, upload, settings, title))
     _when_planned(job, lambda planned: webhooks.on_created(planned, api_key))
+    record_owner(job.id, api_key)  # filed under its key: its private feed, and who may withdraw it
+    _when_planned(job, lambda planned: record_owner(planned.id, api_key))
     data = {"id": job.id, "status": job.status, **article_urls(job.id)}
     response = origins.allow_page(jsonify(data), api_key)
     response.headers["Location"] = external_url("api.show", key=job.id)
@@ -164,7 +166,7 @@ def _submission(fields: dict[str, Any], upload: Any, settings: Settings, title: 
         given.append("file")
     if len(given) != 1:
         what = "none" if not given else " and ".join(given)
-        raise InputError(f'Send exactly one of "text", "html", "url" or a file (got {what}).')
+        raise InputError(f'Send exactly one of "text", "html", "ssml", "url" or a file (got {what}).')
     kind = given[0]
     if kind == "file":
         data = upload.read(settings.service.max_input_bytes + 1)

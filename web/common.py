@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Response, current_app, request, url_for
 
-from listen.engines import all_voices, choose_speaker
-from listen.errors import NotFoundError
+from listen.engines import all_voices
+from listen.errors import GoneError, NotFoundError
 
 from .job import Job, valid_id
 from .job_manager import JobManager
-from .voices import in_menu_order, reader_language
+from .voices import default_voice, in_menu_order, reader_language
 
 # The pages' Content-Security-Policy; only who may frame them differs ('self', or anyone for embeds).
 PAGE_CSP = (
@@ -68,9 +68,11 @@ def teaser_of(article_id: str) -> dict[str, Any]:
 
 
 def find(article_id: str) -> Job:
-    """Return the job for an id, or a 404 without touching the file system for a bad id."""
+    """Return the job for an id; a 410 for a withdrawn article, a 404 (without touching the file system for a bad id) for none."""
     job = manager().get(article_id) if valid_id(article_id) else None
     if job is None:
+        if valid_id(article_id) and manager().withdrawn(article_id):
+            raise GoneError("This article was withdrawn; post it again to bring it back.")
         raise NotFoundError("No article has that id; create it with POST /api/v1/articles.")
     return job
 
@@ -88,5 +90,5 @@ def voices_json() -> list[dict[str, object]]:
     first within each group.
     """
     language = reader_language()
-    default = choose_speaker(language).voice if language else ""
+    default = default_voice(language) if language else ""
     return in_menu_order([v.to_json() for v in all_voices()], language, default)

@@ -28,6 +28,11 @@ OPERATOR_HINTS = {
 
 # What a person reading a page is told, by status; the API's messages are for developers.
 PAGE_MESSAGES = {
+    401: ("Private", "This article is private; use the link from your feed or ask its publisher."),
+    410: (
+        "Withdrawn",
+        "This article was withdrawn by its publisher; it is no longer available here.",
+    ),
     404: (
         "Not found",
         "There is nothing at this address. The link may be incomplete, or the article was removed.",
@@ -52,7 +57,7 @@ def page_response(status: int) -> Response:
 
     heading, message = PAGE_MESSAGES.get(status) or PAGE_MESSAGES[500 if status >= 500 else 404]
     if request.path.startswith("/embed/"):
-        line = "This audio is no longer available." if status == 404 else message
+        line = "This audio is no longer available." if status in (404, 410) else message
         html = render_template("embed-error.html", message=line, theme=theme_from(request.args))
     else:
         html = render_template("error.html", status=status, heading=heading, message=message)
@@ -99,7 +104,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(ListenError)
     def listen_error(exc: ListenError) -> Response:
         response = error_response(exc.http_status, exc.code, exc.public)
-        if isinstance(exc, BusyError):
+        if isinstance(exc, BusyError) or exc.http_status == 503:  # busy, or the queue away for a moment
             response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
         if exc.http_status >= 500:
             log.error("%s: %s", exc.code, exc.message)

@@ -1,16 +1,24 @@
-"""The podcast feed of every article this server has rendered: GET /feed.xml, and each one's chapters."""
+"""The podcast feed of every article this server has rendered: GET /feed.xml, and each one's chapters.
+
+On a server with API keys, articles are private: each key has its own feed of the articles it
+posted, at /feed.xml?token=... (GET /api/v1/feed tells a key its address), and /feed.xml
+without a token lists nothing.
+"""
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, jsonify, request
 
+from listen.errors import UnauthorizedError
 from listen.publish import podcast
 
-from .common import cors, external_url, find
+from .common import cors, external_url, find, manager
+from .keys import ApiKey, feed_token, key_entries, key_for_token, owned, request_key_entry
 from .refresh import source_records
 
 bp = Blueprint("feed", __name__)
@@ -22,25 +30,48 @@ MAX_EPISODES = 300
 def feed() -> Response:
     """RSS 2.0 with iTunes and Podcasting 2.0 tags; one episode per source, its newest rendition."""
     settings = current_app.config["LISTEN_SETTINGS"].service
+    keyed = bool(key_entries())
+    key = key_for_token(request.args.get("token")) if keyed else None
+    token = {"token": request.args["token"]} if key is not None else {}
     newest: dict[str, tuple[float, str, dict[str, Any], int]] = {}
-    for rendition_id, timings, size in _renditions(Path(settings.cache_dir)):
-        sid = podcast.source_id(timings, rendition_id)
-        created = float(timings.get("_created") or 0)
-        if sid not in newest or created > newest[sid][0]:
-            newest[sid] = (created, rendition_id, timings, size)
-    chosen = sorted(newest.values(), key=lambda x: x[0], reverse=True)[:MAX_EPISODES]
+    if not keyed or key is not None:
+        for rendition_id, timings, size in _renditions(Path(settings.cache_dir), key):
+            sid = podcast.source_id(timings, rendition_id)
+            created = float(timings.get("_created") or 0)
+            if sid not in newest or created > newest[sid][0]:
+                newest[sid] = (created, rendition_id, timings, size)
+    chosen = sorted(newest.values(), key=lambda x: x[0], reverse=True)
+    chosen = list(itertools.islice((c for c in chosen if not _withdrawn(c[1], c[2])), MAX_EPISODES))
     episodes = [
-        _episode(rendition_id, timings, size, created) for created, rendition_id, timings, size in chosen
+        _episode(rendition_id, timings, size, created, token)
+        for created, rendition_id, timings, size in chosen
     ]
     xml = podcast.rss(
         episodes,
         title=settings.feed_title,
         link=external_url("pages.index"),
-        feed_url=external_url("feed.feed"),
+        feed_url=external_url("feed.feed", **token),
         image=settings.feed_image,
     )
     response = cors(Response(xml, mimetype="application/rss+xml"))
-    response.headers["Cache-Control"] = "public, max-age=300"
+    # A private feed may sit in no shared cache; its address is its key.
+    response.headers["Cache-Control"] = "public, max-age=300" if not keyed else "private, no-cache"
+    return response
+
+
+@bp.get("/api/v1/feed")
+def private_feed() -> Response:
+    """Tell a secret key the address of its private feed (on a server with API keys)."""
+    key = request_key_entry()
+    if not key_entries():
+        return jsonify({"feed_url": external_url("feed.feed"), "private": False})
+    if key is None or key.origins:
+        raise UnauthorizedError(
+            "Each secret API key has a private feed; send the key as 'Authorization: Bearer KEY' "
+            "or 'X-API-Key: KEY' to learn its address."
+        )
+    response = jsonify({"feed_url": external_url("feed.feed", token=feed_token(key)), "private": True})
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -58,10 +89,14 @@ def chapters(key: str) -> Response:
     return response
 
 
-def _renditions(cache_dir: Path) -> list[tuple[str, dict[str, Any], int]]:
-    """Every finished rendition in the cache: its id, timings and MP3 size (unreadable ones skipped)."""
+def _renditions(cache_dir: Path, key: ApiKey | None = None) -> list[tuple[str, dict[str, Any], int]]:
+    """Every finished rendition in the cache (or, for a key, those of the articles it posted and of
+    their sources' refreshes): its id, timings and MP3 size (unreadable ones skipped)."""
     found = []
-    for path in (cache_dir.absolute() / "renditions").rglob("*.json"):
+    paths = (cache_dir.absolute() / "renditions").rglob("*.json")
+    if key is not None:
+        paths = (cache_dir.absolute() / "renditions" / r[:2] / f"{r}.json" for r in _keys_renditions(key))
+    for path in paths:
         try:
             timings = json.loads(path.read_text("utf-8"))
             size = int(timings["_file"]["size"])
@@ -71,13 +106,40 @@ def _renditions(cache_dir: Path) -> list[tuple[str, dict[str, Any], int]]:
     return found
 
 
-def _episode(rendition_id: str, timings: dict[str, Any], size: int, created: float) -> podcast.Episode:
+def _keys_renditions(key: ApiKey) -> set[str]:
+    """The renditions of the articles a key posted, and the newer renditions of their URLs (refreshes)."""
+    records = source_records()
+    ids = {i for i in owned(key) if len(i) == 64}
+    for rendition_id in list(ids):
+        sid = records.of_rendition(rendition_id)
+        record = records.get(sid) if sid else None
+        if record is not None:
+            ids.update(
+                r["id"] for r in record["renditions"] if isinstance(r.get("id"), str) and len(r["id"]) == 64
+            )
+    return ids
+
+
+def _withdrawn(rendition_id: str, timings: dict[str, Any]) -> bool:
+    """Tell whether an episode was withdrawn: the rendition itself, or its source's newest rendition."""
+    if manager().withdrawn(rendition_id):
+        return True
+    newest = source_records().newest(podcast.source_id(timings, rendition_id))
+    return newest is not None and manager().withdrawn(newest)
+
+
+def _episode(
+    rendition_id: str, timings: dict[str, Any], size: int, created: float, token: dict[str, str]
+) -> podcast.Episode:
     source = str(timings.get("source") or "")
     sid = podcast.source_id(timings, rendition_id)
     # An article read from a URL has a stable address that follows its refreshes (its source record's).
+    # On a keyed server that address needs the feed's token: podcast apps send no headers.
     stable = source_records().newest(sid) == rendition_id
     audio_url = (
-        external_url("refresh.audio", sid=sid) if stable else external_url("api.audio", key=rendition_id)
+        external_url("refresh.audio", sid=sid, **token)
+        if stable
+        else external_url("api.audio", key=rendition_id)
     )
     return podcast.Episode(
         guid=podcast.guid_for(timings, rendition_id),

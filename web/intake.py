@@ -35,7 +35,7 @@ from listen.config import RenderSettings, ServiceSettings, Settings
 from listen.engines import ENGINES, get_engine
 from listen.errors import BusyError, InputError, ListenError
 from listen.reading.fetch import Page, fetch
-from listen.reading.loader import from_bytes, from_html_text, from_page, from_pasted, from_url
+from listen.reading.loader import from_bytes, from_html_text, from_page, from_pasted, from_ssml_text, from_url
 from listen.reading.plaintext import decode_text
 from listen.render.plan import Plan, script_code_fingerprint
 from listen.render.renderer import Renderer
@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 class Submission:
     """What a POST asked for, before anything is read: the work the intake pool does."""
 
-    kind: str  # the input kind: "text", "html", "url", "file", or "article" (already read: a render again)
+    kind: str  # the input kind: "text", "html", "ssml", "url", "file", or "article" (already read: a render again)
     value: Any  # str for text, html and url; bytes for a file; an Article
     settings: Settings
     name: str = ""  # an uploaded file's name
@@ -165,7 +165,10 @@ def read(sub: Submission) -> tuple[Article, Page | None]:
             sub.value.encode("utf-8", "replace"), f"The {sub.kind}", settings.service.max_input_bytes
         )
         # from_pasted: readers paste what they have into the one box: an article's text, a page's HTML, or an address.
-        article = from_html_text(text, settings) if sub.kind == "html" else from_pasted(text, settings)
+        if sub.kind == "ssml":
+            article = from_ssml_text(text, settings)
+        else:
+            article = from_html_text(text, settings) if sub.kind == "html" else from_pasted(text, settings)
     if sub.title and sub.title.strip():
         article.title = " ".join(sub.title.split())[:300]
     return article, page

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from listen.audio.mp3 import id3_size
 from listen.cache.store import Cache, StoredRendition
@@ -53,9 +53,11 @@ class Job:
         # Set once the last piece is in the partial file: streams then stop reading it and
         # carry on in the finished file, which is the same frames behind an ID3 tag.
         self.sealed = False
-        # The rendition's files as last verified against their digest: (size, mtime) of each.
-        self.stamp: tuple[tuple[int, int], ...] | None = None
+        # The rendition's files as last verified against their digest (see stamp_of).
+        self.stamp: Stamp | None = None
         self.cond = threading.Condition()
+        # Set to stop the render at its next chunk: the article withdrawn, or the server stopping.
+        self.stop = threading.Event()
 
     @classmethod
     def from_stored(cls, stored: StoredRendition) -> Job:
@@ -327,6 +329,7 @@ class QueuedJob(Job):
                 self.title = info.get("title") or self.title
                 self.error = info.get("error")  # a try that failed, and is being retried
                 self.done, self.total = info.get("done", 0), info.get("total", self.total)
+                self.expected_ms = info.get("expected_ms") or self.expected_ms
                 if "sentences" in info:
                     self.sentences = info["sentences"]
                     self.duration_ms = info.get("duration_ms", 0)
@@ -376,12 +379,35 @@ def still_running(job: Job) -> bool:
     return job.status == RENDERING
 
 
-def stamp_of(rendition: StoredRendition | None) -> tuple[tuple[int, int], ...] | None:
-    """The size and modification time of a rendition's files, or None if one is missing."""
+def stamp_of(rendition: StoredRendition | None) -> Stamp | None:
+    """What a rendition's files look like: size, modification and change times, and inode of each,
+    and when they were looked at; None if one is missing.
+
+    The change time moves on every write, even one that puts the modification time back
+    (as `touch -r`, `cp -p` or rsync do), and cannot be set by hand; the inode moves when a
+    file is replaced.
+    """
     if rendition is None:
         return None
     try:
         stats = [p.stat() for p in (rendition.mp3, rendition.timings_path, rendition.vtt)]
     except OSError:
         return None
-    return tuple((st.st_size, st.st_mtime_ns) for st in stats)
+    files = tuple((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for st in stats)
+    return Stamp(files, time.time_ns())
+
+
+# A file system keeps times to its own grain (a second or two on some): a write within that time
+# of the last look may leave the times as they were, so a look that close is not relied on.
+STAMP_GRAIN_NS = 2_000_000_000
+
+
+class Stamp(NamedTuple):
+    files: tuple[tuple[int, int, int, int], ...]
+    taken_ns: int
+
+    def still(self, now: Stamp | None) -> bool:
+        """Tell whether the files are as this stamp saw them, as far as their times can say."""
+        if now is None or now.files != self.files:
+            return False
+        return self.taken_ns - max(max(f[1], f[2]) for f in self.files) >= STAMP_GRAIN_NS

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from listen.article import Article
 from listen.cache.store import StoredRendition
 from listen.config import Settings
-from listen.errors import BusyError, ListenError
+from listen.errors import BusyError, GoneError, ListenError, QueueError, RenderStoppedError
 from listen.queue.client import FAILED, READY, RENDERING, RenderQueue
 from listen.render.plan import Plan
 from listen.render.renderer import Renderer
@@ -37,9 +37,14 @@ from .job import Job, PendingJob, QueuedJob, stamp_of, still_running, valid_id
 
 log = logging.getLogger(__name__)
 
+WITHDRAWN = "This article was withdrawn; post it again to render it (what was rendered is kept)."
+SERVER_STOPPED = "The server stopped before this article was rendered; post it again."
+
 
 class JobManager:
     """Render articles in the background: one job per id, a bounded queue, shared engine workers."""
+
+    QUEUE_OUTAGE_S = 600.0  # how long a planned article waits for Redis before it fails
 
     def __init__(
         self, settings: Settings, threads: int = 2, max_pending: int | None = None, keep_finished: int = 512
@@ -65,6 +70,7 @@ class JobManager:
         if settings.service.api_keys:
             self.cache.instance_secret()  # made on first start, not on the first article
         self.trimmer = CacheTrimmer(self.cache, settings.service)
+        self.closing = False
 
     def start(self) -> None:
         """Boot the engine workers and planner processes now, so the first listener does not wait; start the trimmer."""
@@ -79,17 +85,23 @@ class JobManager:
             yield from job.stream()
 
     def close(self) -> None:
-        """Stop taking work, let running renders end, then stop the engine workers."""
+        """Stop taking work, stop running renders at their next chunk, then stop the engine workers.
+
+        What the renders finished stays cached; a service manager's stop (SIGTERM) never
+        waits for a long article to end.
+        """
+        self.closing = True
+        with self.lock:
+            running = [job for job in self.jobs.values() if still_running(job)]
+        for job in running:
+            job.stop.set()
         self.trimmer.close()
         self.intake.close()
         self.executor.shutdown(wait=True, cancel_futures=True)
         for job in list(self.jobs.values()):
             if job.status == RENDERING:  # cancelled before it started: release its listeners
                 with job.cond:
-                    job.status, job.error = (
-                        FAILED,
-                        "The server stopped before this article was rendered; post it again.",
-                    )
+                    job.status, job.error = FAILED, SERVER_STOPPED
                     job.cond.notify_all()
         self.base.close()
         if self.queue is not None:
@@ -120,6 +132,8 @@ class JobManager:
         request_id = sub.request_id()
         if self.settings.service.api_keys:  # as a rendition's id: not computable from the text
             request_id = self.cache.keyed_id(request_id)
+        if self.cache.is_withdrawn(request_id):  # posted again: its article may come back
+            self.cache.restore(request_id)
         if sub.kind != "url":  # a page may have changed since: a URL is read again
             known = self.cache.get_alias(request_id)
             job = self.get(known) if known else None
@@ -167,11 +181,40 @@ class JobManager:
         if isinstance(result, ListenError):
             pending.settle(None, result)
             return
+        self._start_planned(sub, pending, result, waited_s=0.0)
+
+    def _start_planned(self, sub: Submission, pending: PendingJob, planned: Planned, waited_s: float) -> None:
+        """Start (or queue) a planned article; while Redis is away (a restart), try again with backoff.
+
+        A brief outage is not the article's failure: it waits, saying so, and is queued when
+        Redis answers; only an outage longer than QUEUE_OUTAGE_S fails it.
+        """
+        if pending.stop.is_set():  # withdrawn while it was being read (or waited): never rendered
+            pending.settle(None, GoneError(WITHDRAWN))
+            return
         try:
-            job = self._start(self.renderer(sub.settings), result.outline, result.article, result.plan)
+            job = self._start(self.renderer(sub.settings), planned.outline, planned.article, planned.plan)
+        except QueueError as exc:
+            if self.closing or waited_s >= self.QUEUE_OUTAGE_S:
+                pending.settle(None, exc)
+                return
+            log.warning("request %s waits for Redis: %s", pending.request_id, exc.message)
+            with pending.cond:
+                pending.error = "The render queue is not answering for a moment; this article waits for it."
+            delay = min(max(1.0, waited_s), 10.0)  # 1, 1, 2, 4, 8, 10, 10... seconds
+            timer = threading.Timer(delay, self._start_planned, (sub, pending, planned, waited_s + delay))
+            timer.daemon = True
+            timer.start()
+            return
         except ListenError as exc:
             pending.settle(None, exc)
             return
+        with pending.cond:
+            pending.error = None
+        self._started(sub, pending, job, planned)
+
+    def _started(self, sub: Submission, pending: PendingJob, job: Job, result: Planned) -> None:
+        """Let the request's id find the rendition, run the hooks, and hand the request over to its job."""
         if pending.id != job.id:
             try:  # the request's id finds the rendition from any web process, and after a restart
                 self.cache.put_alias(pending.id, job.id)
@@ -203,6 +246,8 @@ class JobManager:
             if plan is not None:
                 plan.key = outline.rendition_id
         self.article_records.add(outline.rendition_id, article, renderer.settings)
+        if self.cache.is_withdrawn(outline.rendition_id):  # posted again: it comes back
+            self.cache.restore(outline.rendition_id)
         if self.queue is not None:
             return self._enqueue(renderer, outline, article)
         assert plan is not None, "a render in this process needs its plan"
@@ -233,8 +278,11 @@ class JobManager:
     # -- finding jobs ---------------------------------------------------------------------------
 
     def get(self, job_id: str) -> Job | None:
-        """Find a job by id (a rendition's or a request's), in memory or (after a restart) finished in the cache."""
-        if not valid_id(job_id):
+        """Find a job by id (a rendition's or a request's), in memory or (after a restart) finished in the cache.
+
+        A withdrawn article has none (see `withdrawn`).
+        """
+        if not valid_id(job_id) or self.cache.is_withdrawn(job_id):
             return None
         with self.lock:
             job = self.jobs.get(job_id)
@@ -267,7 +315,13 @@ class JobManager:
         if stored is not None:
             return Job.from_stored(stored)
         if self.queue.submit(
-            outline.rendition_id, article, renderer.settings, outline.title, outline.sentences, outline.chunks
+            outline.rendition_id,
+            article,
+            renderer.settings,
+            outline.title,
+            outline.sentences,
+            outline.chunks,
+            outline.expected_ms,
         ):
             with self.lock:
                 self.renders_started += 1
@@ -303,12 +357,48 @@ class JobManager:
         job.apply(info)
         return job
 
+    # -- withdrawing articles -------------------------------------------------------------------
+
+    def withdraw(self, job: Job) -> bool:
+        """Withdraw an article: its render stops at the next chunk (what it made stays cached),
+        its finished files go, and its id answers 410 Gone until it is posted again.
+
+        Return whether a render was under way.
+        """
+        ids = {job.id}
+        if isinstance(job, PendingJob):
+            ids.add(job.request_id)
+        for article_id in ids:
+            self.cache.withdraw(article_id)
+        rendering = still_running(job) or job.status == RENDERING
+        for each in (job, getattr(job, "target", None)):
+            if each is not None:
+                each.stop.set()
+        planned = not (isinstance(job, PendingJob) and job.target is None)
+        if self.queue is not None and rendering and planned:  # on a worker, or still waiting for one
+            self.queue.stop(job.id)
+        with self.lock:
+            for article_id in ids:
+                self.jobs.pop(article_id, None)
+        if not rendering:
+            self.cache.delete_rendition(job.id)
+        return rendering
+
+    def withdrawn(self, article_id: str) -> bool:
+        """Tell whether an id (a rendition's, or a request's that led to one) was withdrawn and not posted again since."""
+        if not valid_id(article_id):
+            return False
+        target = self.cache.get_alias(article_id)
+        return any(self.cache.is_withdrawn(i) for i in (article_id, target) if i)
+
     def _live(self, rendition_id: str) -> Job | None:
         """Return the job of a rendition if it is rendering, or ready with its files intact (lock held)."""
         job = self.jobs.get(rendition_id)
-        if job is None or isinstance(job, PendingJob):
+        if job is None or isinstance(job, PendingJob) or job.stop.is_set():
             return None
-        if job.status == RENDERING or (job.status == READY and stamp_of(job.rendition) == job.stamp):
+        if job.status == RENDERING or (
+            job.status == READY and job.stamp is not None and job.stamp.still(stamp_of(job.rendition))
+        ):
             self.jobs.move_to_end(rendition_id)
             return job
         return None
@@ -316,11 +406,12 @@ class JobManager:
     def _verified(self, job: Job) -> bool:
         """Tell whether a ready job's files are as verified; files that changed are hashed again.
 
-        A rendition is checked against its digest before this process first serves it and
-        whenever the size or modification time of one of its files changes; a damaged one
+        A rendition is checked against its digest before this process first serves it, whenever
+        the size, times or inode of one of its files change, and while its last change is too
+        recent for the file system's times to show another (web/job.py's Stamp); a damaged one
         is deleted by the cache, never served.
         """
-        if job.stamp is not None and stamp_of(job.rendition) == job.stamp:
+        if job.stamp is not None and job.stamp.still(stamp_of(job.rendition)):
             return True
         stored = self.cache.get_rendition(job.id)
         if stored is None:
@@ -362,7 +453,7 @@ class JobManager:
     def _run(self, renderer: Renderer, plan: Plan, job: Job) -> None:
         try:
             # The plan is already made (it gave the id); planning again would delay first audio.
-            rendition = renderer.render_plan(plan, job.on_progress)
+            rendition = renderer.render_plan(plan, job.on_progress, stop=job.stop)
             stored = StoredRendition(
                 rendition.key,
                 rendition.mp3,
@@ -375,7 +466,9 @@ class JobManager:
                 job.finish(stored)
                 job.cond.notify_all()
         except BaseException as exc:  # a failed render must never leave listeners waiting
-            if isinstance(exc, ListenError):
+            if isinstance(exc, RenderStoppedError):
+                message = SERVER_STOPPED if self.closing else WITHDRAWN
+            elif isinstance(exc, ListenError):
                 message = exc.public  # readers see it; a hint for the operator is in the log
                 if exc.hint:
                     log.warning("render %s failed: %s", job.id, exc.message)

@@ -20,10 +20,12 @@ from flask import (
 )
 from markupsafe import escape
 
-from listen.errors import InputError, NotFoundError, UnsupportedFormatError
+from listen.errors import InputError, NotFoundError, UnauthorizedError, UnsupportedFormatError
 
 from .common import PAGE_CSP, article_urls, cors, describe, external_url, find, manager, voices_json
-from .job import READY
+from .job import READY, valid_id
+from .keys import key_entries, owns, reader_key
+from .refresh import source_records
 
 bp = Blueprint("pages", __name__)
 
@@ -39,6 +41,24 @@ COMPACT_MIN_HEIGHT = 150  # the compact player's controls and a line of text
 BAR_HEIGHT = 56  # the one-line bar layout
 BAR_MIN_HEIGHT = 44  # the bar's play button and progress, with no padding left
 MIN_WIDTH = 200
+
+
+@bp.before_app_request
+def private_sources() -> None:
+    """On a server with API keys, a source's stable addresses (/s/<source-id>, which anyone can
+    work out from its URL) answer only a secret key, or a feed token, of a key that posted it."""
+    if request.endpoint not in ("refresh.page", "refresh.audio") or not key_entries():
+        return
+    key = reader_key()
+    if key is None:
+        raise UnauthorizedError(
+            "This server's articles are private; send your API key ('Authorization: Bearer KEY') "
+            "or use the address in your private feed (with its ?token=)."
+        )
+    record = source_records().get(str((request.view_args or {}).get("sid", "")))
+    renditions = record["renditions"] if record else []
+    if not any(valid_id(str(r.get("id"))) and owns(key, r["id"]) for r in renditions):
+        raise NotFoundError("No article of yours has that source id.")
 
 
 @bp.get("/")

@@ -33,24 +33,40 @@ def primary(tag: str) -> str:
 
 
 def in_menu_order(voices: list[dict[str, Any]], language: str, default: str = "") -> list[dict[str, Any]]:
-    """Voices of `language` first (the one used by default at their head), then the rest, by name.
+    """Voices grouped by language, `language`'s group first (the one used by default at its head).
 
-    Natural (neural) voices come first among the language's voices, and first of all when
-    no language is known.
+    Then the languages that have a natural (neural) voice, then the rest, each by name; within
+    a group the natural voices come first, then by name. The page shows each group as one
+    group of its menu.
     """
     want = primary(language) if language else ""
 
-    def order(v: dict[str, Any]) -> tuple[int, int, int, str]:
+    def group(v: dict[str, Any]) -> str:
+        return str(v.get("language_name") or primary(str((v.get("languages") or [""])[0]))).lower()
+
+    natural = {group(v) for v in voices if v.get("neural")}
+
+    def order(v: dict[str, Any]) -> tuple[int, int, str, int, int, str]:
         same = bool(want) and any(primary(str(t)) == want for t in v.get("languages") or [])
-        natural = bool(v.get("neural")) and (same or not want)
         return (
             0 if same else 1,
+            0 if same or group(v) in natural else 1,
+            "" if same else group(v),
             0 if v.get("id") == default else 1,
-            0 if natural else 1,
+            0 if v.get("neural") else 1,
             str(v.get("name", "")).lower(),
         )
 
     return sorted(voices, key=order)
+
+
+def default_voice(language: str) -> str:
+    """The voice an article in `language` gets when it asks for none, or "" (unknown, or a setting to fix)."""
+    chosen = current_app.config["LISTEN_SETTINGS"].render.voices
+    try:
+        return choose_speaker(language, chosen=chosen).voice
+    except SettingsError:
+        return ""  # the menu still lists every voice; the article's render says what to fix
 
 
 def reader_language() -> str:
@@ -68,9 +84,10 @@ def preview() -> Response:
     manager = current_app.extensions["listen"]
     voice = request.args.get("voice", "")
     known = {v.id: v for v in all_voices()}
-    if voice not in known:
-        raise SettingsError("Choose a voice id from GET /api/v1/voices, as ?voice=ID.")
-    language = next((primary(t) for t in known[voice].languages if primary(t) in PREVIEW_SENTENCES), "en")
+    base, _, speaker = voice.partition("#")
+    if base not in known or (speaker and speaker not in known[base].speakers):
+        raise SettingsError("Choose a voice id from GET /api/v1/voices, as ?voice=ID (or ID#SPEAKER).")
+    language = next((primary(t) for t in known[base].languages if primary(t) in PREVIEW_SENTENCES), "en")
     renderer = manager.renderer(manager.settings.replace(voice=voice, language=language))
     frames, cached = renderer.sample(PREVIEW_SENTENCES[language], language)
     response = Response(frames, mimetype="audio/mpeg")
@@ -89,6 +106,6 @@ def for_text() -> Response:
     if not isinstance(text, str) or not text.strip():
         raise InputError('Send {"text": "..."}: the article, or its first few paragraphs.')
     language = detect_language(text[:SAMPLE_CHARS])
-    default = choose_speaker(language).voice
+    default = default_voice(language)
     ordered = in_menu_order([v.to_json() for v in all_voices()], language, default)
     return jsonify({"language": language, "voice": default, "order": [v["id"] for v in ordered]})

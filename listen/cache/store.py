@@ -263,6 +263,34 @@ class Cache:
             raise
         return StoredRendition(key, mp3, timings_path, vtt_path, timings)
 
+    def delete_rendition(self, key: str) -> None:
+        """Remove a finished rendition's files, its timings (the seal) first; its pieces and chunks stay."""
+        mp3, timings_path, vtt = self.rendition_paths(key)
+        try:
+            for p in (timings_path, mp3, vtt):
+                p.unlink(missing_ok=True)
+        except OSError as exc:
+            raise self._write_error(exc) from None
+
+    # -- withdrawn articles: ids whose pages and audio answer 410 Gone until posted again ----------
+
+    def _withdrawn_path(self, key: str) -> Path:
+        return self._path("withdrawn", key, "")
+
+    def withdraw(self, key: str) -> None:
+        """Mark an id as withdrawn, for every process that shares this cache."""
+        self.write_atomic(self._withdrawn_path(key), b"")
+
+    def is_withdrawn(self, key: str) -> bool:
+        return self._withdrawn_path(key).exists()
+
+    def restore(self, key: str) -> None:
+        """Take back a withdrawal: the article was posted again."""
+        try:
+            self._withdrawn_path(key).unlink(missing_ok=True)
+        except OSError as exc:
+            raise self._write_error(exc) from None
+
     # -- housekeeping -------------------------------------------------------------------
 
     @contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from listen.cli.output import check_output_file
@@ -34,13 +35,133 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return run_worker(settings, burst=args.burst, name=args.name)
 
 
+MORE_VOICES = (
+    "More natural (Piper) voices: `listen voices available [--language LANG]` lists them, "
+    "`listen voices install NAME` installs one."
+)
+
+
 def cmd_voices(args: argparse.Namespace, settings: Settings) -> int:
+    action = args.voices_command or "list"
+    if action == "available":
+        return _available(args.language, settings)
+    if action == "install":
+        return _install(args.names, settings)
+    if action == "remove":
+        return _remove(args.names)
     from listen.engines import all_voices
 
     for v in all_voices():  # neural voices first
         if args.language and not any(lang.lower().startswith(args.language.lower()) for lang in v.languages):
             continue
-        print(f"{v.id:28} {v.label:40} {','.join(v.languages):12} {v.engine}")
+        print(f"{v.id:28} {v.label:44} {','.join(v.languages):14} {v.gender or '-':7} {v.engine}")
+        if v.speakers:
+            names = ", ".join(v.speakers[:10]) + (", ..." if len(v.speakers) > 10 else "")
+            print(f"{'':28} speakers: {names} (choose one as --voice {v.id}#SPEAKER)")
+    print(MORE_VOICES, file=sys.stderr)
+    return ExitStatus.OK
+
+
+def _available(language: str | None, settings: Settings) -> int:
+    from listen.config import data_dir
+    from listen.engines.piper.catalogue import describe, model_cards, read_catalogue
+    from listen.engines.piper.voices import installed_voices
+
+    voices = read_catalogue(settings.service.voice_catalogue)
+    if language:
+        wanted = language.replace("-", "_").lower()
+        voices = [v for v in voices if v.language.lower().startswith(wanted)]
+    cards = model_cards(
+        settings.service.voice_catalogue, voices, data_dir(settings.service) / "piper" / "cards"
+    )
+    here = {v.id for v in installed_voices()}
+    row = "{:34} {:8} {:22} {:7} {:7} {:>8} {:>9} {}"
+    print(row.format("NAME", "LANGUAGE", "ACCENT", "GENDER", "QUALITY", "SPEAKERS", "SIZE", "LICENCE"))
+    for v in voices:
+        d = describe(v, cards[v.key])
+        name = f"{v.key} *" if v.key in here else v.key
+        size = f"{v.size_bytes / 1e6:.1f} MB"
+        print(
+            row.format(
+                name,
+                v.language,
+                v.accent[:22],
+                d["gender"] or "-",
+                v.quality,
+                d["speakers"],
+                size,
+                d["licence"] or "?",
+            )
+        )
+    print(
+        f"{len(voices)} voices (* installed); `listen voices install NAME` installs one. "
+        "A voice's licence is its dataset's: read its model card before you publish with it.",
+        file=sys.stderr,
+    )
+    return ExitStatus.OK
+
+
+def _install(names: list[str], settings: Settings) -> int:
+    from listen.engines import get_engine
+    from listen.engines.piper.catalogue import (
+        describe,
+        find,
+        install,
+        is_installed,
+        model_cards,
+        read_catalogue,
+    )
+
+    address = settings.service.voice_catalogue
+    catalogue = read_catalogue(address)
+    chosen = [find(catalogue, name) for name in names]  # every name checked before any download
+    cards = model_cards(address, chosen, None)
+    for voice in chosen:
+        if is_installed(voice):
+            print(f"{voice.key} is installed already, as the catalogue has it.", file=sys.stderr)
+            continue
+        licence = describe(voice, cards[voice.key])["licence"] or "not stated (read its MODEL_CARD)"
+        print(
+            f"{voice.key}: {voice.language_name}, {voice.accent}, {voice.quality} quality, "
+            f"{voice.size_bytes / 1e6:.1f} MB; its dataset's licence: {licence}",
+            file=sys.stderr,
+        )
+        folder = install(address, voice, _download_progress())
+        family = voice.language.split("_")[0]
+        reads = get_engine("piper").default_voice(family) == voice.key
+        print(
+            f"Installed {voice.key} in {folder}; "
+            + (
+                f"it now reads {voice.language_name} articles that ask for no voice."
+                if reads
+                else f"choose it with --voice {voice.key}, or LISTEN_VOICES={family}={voice.key}."
+            ),
+            file=sys.stderr,
+        )
+    return ExitStatus.OK
+
+
+def _download_progress() -> Callable[[str, int, int], None]:
+    """Show a download's progress on a terminal, every tenth of the file; nothing when stderr is a file."""
+    shown: dict[str, int] = {}
+
+    def show(name: str, done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if not sys.stderr.isatty() or shown.get(name) == tenth:
+            return
+        shown[name] = tenth
+        end = "\n" if done >= total else ""
+        print(f"\r  {name}: {done / 1e6:.1f} of {total / 1e6:.1f} MB", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def _remove(names: list[str]) -> int:
+    from listen.engines.piper.catalogue import remove
+
+    for name in names:
+        folder = remove(name)
+        print(f"Removed {name} from {folder}", file=sys.stderr)
     return ExitStatus.OK
 
 

@@ -19,6 +19,8 @@ EXAMPLES = """examples:
   listen script article.txt --json
   listen speak article.txt -o article.mp3 --engine pyttsx3
   listen batch articles/*.txt -o out/ --jobs 2
+  listen voices available --language de
+  listen voices install de_DE-thorsten-medium
   listen cache prune --max-size 500MB
 """
 
@@ -106,8 +108,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--burst", action="store_true", help="stop when the queue is empty")
     p.add_argument("--name", help="worker name shown in RQ (default: host and process id)")
 
-    p = sub.add_parser("voices", parents=[common], help="list the voices")
+    p = sub.add_parser("voices", parents=[common], help="list, find, install and remove voices")
     p.add_argument("--language", help="only voices for this language, e.g. en")
+    voices_sub = p.add_subparsers(dest="voices_command", metavar="ACTION")
+    voices_sub.add_parser("list", help="the voices here (the default)").add_argument(
+        "--language", help="only voices for this language, e.g. en"
+    )
+    available = voices_sub.add_parser(
+        "available", help="the Piper voices of the catalogue (LISTEN_VOICE_CATALOGUE)"
+    )
+    available.add_argument("--language", help="only voices for this language, e.g. de or de_DE")
+    install = voices_sub.add_parser("install", help="download Piper voices from the catalogue, checked")
+    install.add_argument("names", nargs="+", metavar="NAME", help="a voice's name, e.g. en_GB-alba-medium")
+    remove = voices_sub.add_parser("remove", help="remove installed Piper voices")
+    remove.add_argument("names", nargs="+", metavar="NAME")
 
     p = sub.add_parser("cache", parents=[common], help="cache statistics and pruning")
     cache_sub = p.add_subparsers(dest="cache_command", required=True, metavar="ACTION")

@@ -102,13 +102,19 @@ def say_if_teaser(source: str, article: Article) -> None:
 
 def _say_language(source: str, language: str, given: bool, normalised: bool) -> None:
     """Tell on stderr which language an input is read in, and who reads its numbers and dates."""
+    from listen.text.language import primary_tag
+    from listen.text.passes import PASSES
+
     how = "as given" if given else "detected"
-    reading = (
-        "numbers, dates and symbols said by our normaliser"
-        if normalised
-        else f"no normaliser for {language}: the engine's own {language} reading of numbers, dates and symbols "
-        "is used"
-    )
+    if primary_tag(language) in PASSES:
+        reading = "the engine reads its numbers and dates; our normaliser says only what it misreads"
+    elif normalised:
+        reading = "numbers, dates and symbols said by our normaliser"
+    else:
+        reading = (
+            f"no normaliser for {language}: the engine's own {language} reading of numbers, dates and symbols "
+            "is used"
+        )
     print(f"listen: {source}: language {language} ({how}); {reading}", file=sys.stderr, flush=True)
 
 
@@ -117,4 +123,4 @@ def phoneme_alphabet(settings: Settings, language: str) -> str | None:
     from listen.engines import choose_speaker, get_engine
 
     s = settings.render
-    return get_engine(choose_speaker(language, s.engine, s.voice).engine).phoneme_alphabet
+    return get_engine(choose_speaker(language, s.engine, s.voice, s.voices).engine).phoneme_alphabet

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from listen.audio.format import SAMPLE_RATE as PIPELINE_SAMPLE_RATE
-from listen.config import ENGINE_NAMES, engine_stand_ins
+from listen.config import ENGINE_NAMES, engine_stand_ins, voices_by_language
 from listen.errors import SettingsError
 
 if TYPE_CHECKING:
@@ -35,30 +35,51 @@ __all__ = [
     "choose_speaker",
     "get_engine",
     "is_listed_voice",
+    "primary_language",
 ]
 
 
 @dataclass(frozen=True)
 class Voice:
-    """A voice an engine offers."""
+    """A voice an engine offers, and what a listener chooses it by."""
 
     id: str
     name: str
     languages: tuple[str, ...]
-    gender: str = ""
-    neural: bool = False
+    gender: str = ""  # "female", "male", or "" where nothing says
+    neural: bool = False  # natural speech (Piper), as opposed to formant speech (espeak-ng)
     engine: str = ""
+    language_name: str = ""  # "English"; "" when only the tag is known
+    accent: str = ""  # the region as a person names it ("United States", "Scotland"), or ""
+    speakers: tuple[str, ...] = ()  # a multi-speaker voice's speakers, chosen as ID#SPEAKER
+    quality: str = ""  # a Piper voice's quality: x_low, low, medium or high
+    licence: str = ""  # a Piper voice's dataset licence, from its model card
 
     @property
     def label(self) -> str:
-        """What a person picks from: "Joe (US English, natural)"; espeak voices by their own name."""
+        """What a person picks from: "Joe (US English, male, natural)"; espeak voices by their own name."""
         if not self.neural:
             return self.name
-        return f"{self.name} ({_describe_language(self.languages[0] if self.languages else '')}, natural)"
+        described = [*self._language_and_accent(), self.gender]
+        if len(self.speakers) > 1:
+            described.append(f"{len(self.speakers)} speakers")
+        return f"{self.name} ({', '.join(d for d in described if d)}, natural)"
+
+    def _language_and_accent(self) -> list[str]:
+        """["US English"] where we have a word for the accent, else ["German", "Germany"]."""
+        family, _, region = (self.languages[0] if self.languages else "").partition("-")
+        language = self.language_name or _LANGUAGE_NAMES.get(family, family)
+        if region in _REGION_NAMES:
+            return [f"{_REGION_NAMES[region]} {language}"]
+        return [language, self.accent]
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["languages"] = list(self.languages)
+        data["speakers"] = list(self.speakers)
+        data["language_name"] = self.language_name or _LANGUAGE_NAMES.get(
+            primary_language(self.languages), primary_language(self.languages)
+        )
         data["label"] = self.label
         return data
 
@@ -135,6 +156,14 @@ class Engine(ABC):
         found = _listed(voices, voice)
         if found:
             return found
+        base, hash_, _ = voice.partition("#")
+        of = next((v for v in voices if hash_ and v.id.lower() == base.strip().lower()), None)
+        if of is not None:
+            choices = ", ".join(of.speakers[:12]) + (", ..." if len(of.speakers) > 12 else "")
+            raise SettingsError(
+                f"Voice {of.id} has no speaker {voice.partition('#')[2]!r}; "
+                f"choose one of {choices or 'none (it has one speaker): leave out #SPEAKER'}."
+            )
         raise SettingsError(
             f"Unknown voice {voice!r} for the {self.name} engine; "
             f"run `listen voices` to see the {len(voices)} voices there are."
@@ -156,15 +185,28 @@ _made: dict[str, Engine] = {}
 
 
 def _listed(voices: list[Voice], voice: str) -> str | None:
-    """Find a voice by its id, name or label, else the first that speaks a language tag; its id or None."""
-    wanted = voice.strip().lower()
+    """Find a voice by its id, name or label, else the first that speaks a language tag; its id or None.
+
+    A multi-speaker voice's speaker is chosen as ID#SPEAKER (a name from its list, or its number).
+    """
+    wanted, _, speaker = voice.strip().lower().partition("#")
     for v in voices:
         if wanted in (v.id.lower(), v.name.lower(), v.label.lower()):
-            return v.id
+            if not speaker:
+                return v.id
+            named = [s for i, s in enumerate(v.speakers) if speaker in (s.lower(), str(i))]
+            return f"{v.id}#{named[0]}" if named else None
+    if speaker:
+        return None
     for v in voices:
         if wanted in (lang.lower() for lang in v.languages):
             return v.id
     return None
+
+
+def primary_language(tags: tuple[str, ...] | list[str]) -> str:
+    """The language of a voice's first tag: ("en-gb",) -> "en"."""
+    return tags[0].replace("_", "-").split("-")[0].lower() if tags else ""
 
 
 def is_listed_voice(voice: str) -> bool:
@@ -194,13 +236,19 @@ class Speaker:
     voice: str
 
 
-def choose_speaker(language: str, engine: str | None = None, voice: str | None = None) -> Speaker:
+def choose_speaker(
+    language: str, engine: str | None = None, voice: str | None = None, chosen: str | None = None
+) -> Speaker:
     """Pick the engine and voice for an article.
 
     An engine named is used; otherwise the first registered engine (the neural one
-    first) that has the voice asked for or, with none asked for, a voice for the
-    article's language: an English article is read by Piper, a German one by espeak-ng.
+    first) that has the voice asked for or, with none asked for, the operator's voice for
+    the language (`chosen`, LISTEN_VOICES) or else a voice for the article's language: an
+    English article is read by Piper, a German one by espeak-ng unless a German Piper voice
+    is installed.
     """
+    if not voice:
+        voice = operator_voice(language, engine, chosen)
     if engine:
         return Speaker(engine, get_engine(engine).resolve_voice(voice, language))
     for name in ENGINES:
@@ -215,6 +263,29 @@ def choose_speaker(language: str, engine: str | None = None, voice: str | None =
     if voice and voice.strip().lower().endswith(".onnx"):
         get_engine("piper").resolve_voice(voice, language)  # says which file is missing or broken
     raise SettingsError(f"Unknown voice {voice!r}; run `listen voices` to see the voices there are.")
+
+
+def operator_voice(language: str, engine: str | None, chosen: str | None) -> str | None:
+    """The voice LISTEN_VOICES names for a language ("en-gb", then "en"), if it is there to read it.
+
+    One named but not installed is an error that says how to install it; one of another
+    engine than the one asked for is passed over.
+    """
+    wanted = voices_by_language(chosen)
+    tag = language.replace("_", "-").lower()
+    voice = wanted.get(tag) or wanted.get(tag.split("-")[0])
+    if not voice:
+        return None
+    for name in (engine,) if engine else tuple(ENGINES):
+        if _listed(get_engine(name).voices(), voice):
+            return voice
+    if engine and any(_listed(get_engine(other).voices(), voice) for other in ENGINES):
+        return None
+    raise SettingsError(
+        f"There is no voice {voice!r} here to read {language!r} articles.",
+        hint=f"LISTEN_VOICES names it: install it with `listen voices install {voice.split('#')[0]}`, "
+        "or change LISTEN_VOICES.",
+    )
 
 
 def all_preloads(engines: tuple[str, ...] | None = None) -> tuple[str, ...]:
@@ -264,10 +335,3 @@ _LANGUAGE_NAMES = {
     "nl": "Dutch",
 }
 _REGION_NAMES = {"us": "US", "gb": "British", "au": "Australian", "br": "Brazilian", "mx": "Mexican"}
-
-
-def _describe_language(tag: str) -> str:
-    """ "en-us" -> "US English"; "de" -> "German"; anything else as it is."""
-    family, _, region = tag.replace("_", "-").lower().partition("-")
-    language = _LANGUAGE_NAMES.get(family, tag)
-    return f"{_REGION_NAMES.get(region, region.upper())} {language}".strip() if region else language

@@ -27,6 +27,10 @@ DEFAULT_VOICES = {
     "pt": "roa/pt",
     "it": "roa/it",
     "nl": "gmw/nl",
+    # Mandarin's "latin as English" voice (sit/cmn) says many characters' pinyin as English
+    # letters and tone digits ("bei three"); the pinyin one reads them as Mandarin.
+    "zh": "sit/cmn-latn-pinyin",
+    "cmn": "sit/cmn-latn-pinyin",
 }
 
 
@@ -54,7 +58,22 @@ def _voices_in_child() -> list[Voice]:
     # A child process, so this process never owns an engine (one per process, one thread).
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         raw = pool.apply(_list_voices)
-    return [Voice(r["id"], r["name"], tuple(r["languages"]), r["gender"], engine="pyttsx3") for r in raw]
+    return [_voice(r) for r in raw]
+
+
+def _voice(raw: dict[str, Any]) -> Voice:
+    """An espeak-ng voice, its name read as "Language (Accent)": "English (Scotland)"."""
+    name = str(raw["name"]).strip()
+    language, _, accent = name.partition(" (")
+    return Voice(
+        raw["id"],
+        name,
+        tuple(raw["languages"]),
+        str(raw["gender"] or "").lower(),
+        engine="pyttsx3",
+        language_name=language.strip(),
+        accent=accent.rstrip(")").strip(),
+    )
 
 
 class Pyttsx3Engine(Engine):
@@ -74,8 +93,16 @@ class Pyttsx3Engine(Engine):
         return _voices_in_child()
 
     def default_voice(self, language: str) -> str | None:
-        # espeak-ng speaks more languages than we list; English is the fallback it always has.
-        return DEFAULT_VOICES.get(language.split("-")[0].lower(), DEFAULT_VOICES["en"])
+        """Our pick for the language, else espeak-ng's own voice for it, else English (which it always has).
+
+        A Japanese, Russian or Thai article read by the English voice is said letter by letter
+        ("Chinese letter" for each kanji): espeak-ng's voice for the language reads it.
+        """
+        lang = language.split("-")[0].lower()
+        if lang in DEFAULT_VOICES:
+            return DEFAULT_VOICES[lang]
+        own = [v.id for v in self.voices() if lang in (tag.lower() for tag in v.languages)]
+        return own[0] if own else DEFAULT_VOICES["en"]
 
     def load(self) -> None:
         start_engine()

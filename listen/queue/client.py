@@ -15,6 +15,7 @@ import logging
 import os
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from listen.article import Article
 from listen.config import Settings
@@ -43,6 +44,11 @@ class JobStatus(StrEnum):
 QUEUED, RENDERING, READY, FAILED = JobStatus.QUEUED, JobStatus.RENDERING, JobStatus.READY, JobStatus.FAILED
 
 
+def stop_key(key: str) -> str:
+    """The Redis key that asks the worker rendering a job to stop it at its next chunk."""
+    return f"listen:stop:{key}"
+
+
 def load_rq() -> Any:
     """Import RQ (and redis) on first use: the one-process web app and the CLI never need them,
     so this module imports them only inside functions (worker.py, which only `listen
@@ -67,9 +73,24 @@ def connect(url: str) -> Any:
         connection.ping()
     except (redis.RedisError, ValueError) as exc:
         raise QueueError(
-            f"Cannot reach Redis at {url} ({exc}); start redis-server or fix LISTEN_REDIS_URL."
+            "The render queue (Redis) is not answering; try again in a minute.",
+            f"Cannot reach Redis at {_address(url)} ({exc}); start redis-server or fix LISTEN_REDIS_URL.",
         ) from None
     return connection
+
+
+def _address(url: str) -> str:
+    """A Redis URL without its user name and password, for messages and logs."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def _redis_failed(exc: Exception) -> QueueError:
+    """Say that Redis failed: to clients without its address (nor credentials), the cause to the operator's log."""
+    return QueueError(
+        "The render queue (Redis) is not answering; try again in a minute.",
+        f"Redis failed ({exc}); check that redis-server is running and LISTEN_REDIS_URL.",
+    )
 
 
 class RenderQueue:
@@ -103,6 +124,7 @@ class RenderQueue:
         title: str = "",
         sentences: int = 0,
         chunks: int = 0,
+        expected_ms: int = 0,
     ) -> bool:
         """Enqueue a render unless a job with this key is queued or running; tell whether it was enqueued."""
         import redis
@@ -123,6 +145,7 @@ class RenderQueue:
                     raise BusyError(f"{waiting} articles are waiting for a worker; try again in a minute.")
                 if job is not None:
                     job.delete()  # a finished job whose audio was pruned, or a failed one posted again
+                self.connection.delete(stop_key(key))  # withdrawn before, posted again
                 self.queue.enqueue_call(
                     "listen.queue.worker.render_job",
                     args=(payload(article, settings),),
@@ -131,15 +154,13 @@ class RenderQueue:
                     result_ttl=RESULT_TTL_S,
                     failure_ttl=FAILURE_TTL_S,
                     retry=Retry(max=self.retries, interval=self.backoff) if self.retries else None,
-                    meta={"title": title, "total": sentences, "done": 0},
+                    meta={"title": title, "total": sentences, "done": 0, "expected_ms": expected_ms},
                     description=f"render {title[:60]!r}",
                 )
             finally:
                 self.connection.delete(f"listen:claim:{key}")
         except redis.RedisError as exc:
-            raise QueueError(
-                f"Redis failed ({exc}); check that redis-server is running, then try again."
-            ) from None
+            raise _redis_failed(exc) from None
         return True
 
     def status(self, key: str) -> dict[str, Any] | None:
@@ -154,9 +175,7 @@ class RenderQueue:
             status = status_of(job)
             meta = job.get_meta(refresh=False) or {}
         except redis.RedisError as exc:
-            raise QueueError(
-                f"Redis failed ({exc}); check that redis-server is running, then try again."
-            ) from None
+            raise _redis_failed(exc) from None
         info = {"status": status, **meta}
         if status == FAILED and not meta.get("error"):
             info["error"] = "Rendering failed on a worker; post the article again to retry."
@@ -169,6 +188,20 @@ class RenderQueue:
                 f"(try {tried + 1} of {self.retries + 1})."
             )
         return info
+
+    def stop(self, key: str) -> None:
+        """Stop a job: taken off the queue if it waits, stopped at its next chunk by its worker if it renders."""
+        import redis
+
+        try:
+            job = self._fetch(key)
+            status = status_of(job)
+            if status == QUEUED:
+                job.cancel()
+            elif status == RENDERING:
+                self.connection.set(stop_key(key), 1, ex=RESULT_TTL_S)
+        except redis.RedisError as exc:
+            raise _redis_failed(exc) from None
 
     def requeue_abandoned(self) -> None:
         """Put back on the queue (or park) jobs whose worker stopped sending heartbeats."""
@@ -184,9 +217,7 @@ class RenderQueue:
         try:
             return int(self.queue.count)
         except redis.RedisError as exc:
-            raise QueueError(
-                f"Redis failed ({exc}); check that redis-server is running, then try again."
-            ) from None
+            raise _redis_failed(exc) from None
 
     def workers(self) -> int:
         """Count the workers listening on the queue."""

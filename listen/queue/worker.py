@@ -23,15 +23,25 @@ from rq.serializers import JSONSerializer
 from rq.utils import import_attribute
 
 from listen.config import ServiceSettings, Settings
-from listen.errors import ExitStatus, InputError, ListenError, QueueError, SettingsError
-from listen.queue.client import HEARTBEAT_S, QUEUE_NAME, connect
+from listen.errors import (
+    ExitStatus,
+    InputError,
+    ListenError,
+    QueueError,
+    RenderStoppedError,
+    SettingsError,
+)
+from listen.lifetime import die_with_parent
+from listen.queue.client import HEARTBEAT_S, QUEUE_NAME, connect, stop_key
 from listen.queue.payload import article_from_payload, settings_from_payload
 from listen.render.renderer import Renderer
 
 log = logging.getLogger(__name__)
 
 
-_worker: dict[str, Any] = {}  # this worker process's settings and renderer (one engine pool per process)
+# This worker process's settings, renderer (one engine pool per process), and the stop event of
+# the job it renders (set when a web process asks, through Redis, for the job to stop).
+_worker: dict[str, Any] = {"stop": threading.Event()}
 
 
 def render_job(data: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +63,7 @@ def render_job(data: dict[str, Any]) -> dict[str, Any]:
                 "run the same versions of listen and espeak-ng on every machine."
             )
         if renderer.cache.get_rendition(plan.key) is None:
-            renderer.render_plan(plan, _meta_writer(job, str(local.service.cache_dir)))
+            renderer.render_plan(plan, _meta_writer(job, str(local.service.cache_dir)), stop=_worker["stop"])
         stored = renderer.cache.get_rendition(plan.key)
         _webhooks(
             job,
@@ -69,8 +79,8 @@ def render_job(data: dict[str, Any]) -> dict[str, Any]:
         if job is not None:
             job.meta["error"] = exc.message
             job.meta["tries"] = job.meta.get("tries", 0) + 1
-            if isinstance(exc, (InputError, SettingsError)):
-                _park(job)  # the same input fails the same way every time
+            if isinstance(exc, (InputError, SettingsError, RenderStoppedError)):
+                _park(job)  # the same input fails the same way every time; a stopped job stays stopped
             job.save_meta()
             if not job.retries_left:  # no try left: this failure is final
                 _webhooks(job, {"id": job.id, "status": "failed", "error": exc.message}, local)
@@ -152,6 +162,11 @@ def run_worker(
             "Set LISTEN_REDIS_URL (e.g. redis://127.0.0.1:6379/0) so the worker knows where the queue is."
         )
     connection = connect(settings.service.redis_url)
+    # RQ's scheduler is a forked child of this process (forked by its main thread): killed
+    # with us, even by SIGKILL, or it would hold the scheduler's lock in Redis for ever. With
+    # it gone, the engine workers' fork server sees the last copy of its pipe close and exits,
+    # and the engine workers die with it (listen/render/workers.py).
+    os.register_at_fork(after_in_child=_die_with_worker(os.getpid()))
     renderer = Renderer(settings)
     _worker.update(settings=settings, renderer=renderer)
     worker_class = _worker_class(heartbeat_s)
@@ -186,6 +201,13 @@ def run_worker(
     finally:
         renderer.close()
     return ExitStatus.OK
+
+
+def _die_with_worker(worker_pid: int) -> Any:
+    def child() -> None:
+        die_with_parent(worker_pid)
+
+    return child
 
 
 REDIS_AWAY: tuple[type[Exception], ...] = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
@@ -306,11 +328,14 @@ def _worker_class(heartbeat_s: float) -> Any:
 
         def perform_job(self, job: Any, queue: Any, execution: Any = None) -> Any:
             stop = threading.Event()
+            render_stop = _worker["stop"] = threading.Event()
 
             def beat() -> None:
                 while not stop.wait(heartbeat_s):
                     try:
                         self.maintain_heartbeats(job, execution)
+                        if self.connection.exists(stop_key(job.id)):  # withdrawn: stop at the next chunk
+                            render_stop.set()
                     except Exception:  # Redis away for a moment: the next beat tries again
                         log.warning("heartbeat failed", exc_info=True)
 

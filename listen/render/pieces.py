@@ -13,13 +13,19 @@ workers' fork server loads them once, ahead of any task).
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from listen.cache.chunks import get_chunk, put_chunk
 from listen.cache.store import Cache
-from listen.errors import EngineError, ListenError
+from listen.errors import EngineError, ListenError, RenderStoppedError
 from listen.render.tasks import PieceTask, SentenceSpec
+from listen.render.workers import STOP_SIGNAL
+
+# Set by the stop signal (STOP_SIGNAL) while a task runs: the task
+# ends before its next chunk, keeping the chunks it made.
+_stop = {"asked": False, "listening": False}
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,6 +45,7 @@ def render_piece(task: PieceTask) -> dict[str, Any]:
     from listen.audio.chunk import silence
     from listen.audio.mp3 import count_frames, encode_mp3
 
+    _listen_for_stop()
     cache = Cache(Path(task.cache_dir))
     audio = [silence(task.lead_pause_ms)]
     position = audio[0].size
@@ -59,6 +66,8 @@ def render_piece(task: PieceTask) -> dict[str, Any]:
                 position += audio[-1].size
             cached = get_chunk(cache, key)
             if cached is None:
+                if _stop["asked"]:
+                    raise RenderStoppedError("The render was stopped.")
                 cached = _render_chunk(task, cache, sentence, key, text)
                 calls += 1
             samples, timed = cached
@@ -77,6 +86,18 @@ def render_piece(task: PieceTask) -> dict[str, Any]:
     }
     cache.put_piece(task.key, layout, mp3)
     return {**layout, "engine_calls": calls}
+
+
+def _listen_for_stop() -> None:
+    """Forget a stop meant for an earlier task, and hear one for this task (workers run tasks on their main thread)."""
+    _stop["asked"] = False
+    if not _stop["listening"]:
+
+        def asked(signum: int, frame: Any) -> None:
+            _stop["asked"] = True
+
+        signal.signal(STOP_SIGNAL, asked)
+        _stop["listening"] = True
 
 
 def _render_chunk(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import queue
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,12 +23,12 @@ from listen.audio.mp3 import write_id3
 from listen.cache.store import Cache, StoredRendition, write_error
 from listen.config import Settings
 from listen.engines import ENGINES, Speaker
-from listen.errors import CacheError, EngineError
+from listen.errors import CacheError, EngineError, RenderStoppedError
 from listen.render.captions import to_vtt
 from listen.render.plan import Piece, Plan, article_key, make_plan, queue_order, speaker_for
 from listen.render.tasks import PieceTask, SentenceSpec
 from listen.render.timings import Timeline, chapters
-from listen.render.workers import TaskOutcome, WorkerPool, engine_pool
+from listen.render.workers import STOP_POLL_S, TaskOutcome, WorkerPool, engine_pool
 from listen.text.script import Script
 
 # What the MP3's encoder tag (TSSE) says read it, by engine name.
@@ -156,11 +157,13 @@ class Renderer:
         progress: Callable[[Progress], None] | None = None,
         outcomes: queue.Queue[TaskOutcome] | None = None,
         submitted: set[str] | None = None,
+        stop: threading.Event | None = None,
     ) -> Rendition:
         """Render a plan made by `plan()`: missing pieces on the workers, then stitch and tag.
 
         Pieces already submitted (their keys in `submitted`, results to `outcomes`) are not
-        submitted again.
+        submitted again. Once `stop` is set, the render ends at the next chunk with a
+        RenderStoppedError: the chunks and pieces made so far stay cached, the partial MP3 goes.
         """
         # Pruning (the server's, in this process) must not delete what this render is about to read.
         keys = (
@@ -169,7 +172,7 @@ class Renderer:
             + [k for p in plan.pieces for ks in p.chunk_keys for k in ks]
         )
         with self.cache.using(keys):
-            return self._render_plan(plan, progress, outcomes, submitted)
+            return self._render_plan(plan, progress, outcomes, submitted, stop)
 
     def _render_plan(
         self,
@@ -177,11 +180,13 @@ class Renderer:
         progress: Callable[[Progress], None] | None,
         outcomes: queue.Queue[TaskOutcome] | None,
         submitted: set[str] | None,
+        stop: threading.Event | None,
     ) -> Rendition:
         outcomes = outcomes if outcomes is not None else queue.Queue()
         submitted = submitted if submitted is not None else set()
         cached = {p.key: None if p.key in submitted else self.cache.get_piece(p.key) for p in plan.pieces}
-        self._submit([p for p in plan.pieces if cached[p.key] is None], plan.speaker, outcomes, submitted)
+        missing = [p for p in plan.pieces if cached[p.key] is None]
+        self._submit(missing, plan.speaker, outcomes, submitted, stop=stop)
         finished: dict[str, TaskOutcome] = {}
         try:
             partial = self.cache.temp_file(".mp3")
@@ -193,7 +198,9 @@ class Renderer:
         try:
             with open(partial, "ab") as out:
                 for piece in plan.pieces:
-                    layout, mp3 = cached[piece.key] or self._wait_for_piece(piece, outcomes, finished)
+                    if stop is not None and stop.is_set():
+                        raise RenderStoppedError("The render was stopped.")
+                    layout, mp3 = cached[piece.key] or self._wait_for_piece(piece, outcomes, finished, stop)
                     out.write(mp3)
                     out.flush()
                     timeline.add_piece(layout)
@@ -244,6 +251,7 @@ class Renderer:
         outcomes: queue.Queue[TaskOutcome],
         submitted: set[str],
         queued_before: int = 0,
+        stop: threading.Event | None = None,
     ) -> None:
         """Queue pieces for the workers in reading order; the article's last few longest first.
 
@@ -258,7 +266,7 @@ class Renderer:
         pieces = list({p.key: p for p in pieces if p.key not in submitted}.values())
         for piece in queue_order(pieces, self._tail_size(), queued_before):
             submitted.add(piece.key)
-            self.pool.submit(self._task(piece, speaker), outcomes)
+            self.pool.submit(self._task(piece, speaker), outcomes, stop)
 
     def _task(self, piece: Piece, speaker: Speaker) -> PieceTask:
         s = self.settings.render
@@ -274,7 +282,7 @@ class Renderer:
             s.sentence_pause_ms,
             s.clause_pause_ms,
             speaker.voice,
-            s.rate,
+            piece.rate or s.rate,
             speaker.engine,
             str(self.cache.root),
             s.loudness_lufs,
@@ -286,13 +294,22 @@ class Renderer:
         )
 
     def _wait_for_piece(
-        self, piece: Piece, outcomes: queue.Queue[TaskOutcome], finished: dict[str, TaskOutcome]
+        self,
+        piece: Piece,
+        outcomes: queue.Queue[TaskOutcome],
+        finished: dict[str, TaskOutcome],
+        stop: threading.Event | None = None,
     ) -> tuple[dict[str, Any], bytes]:
         while piece.key not in finished:
-            outcome = outcomes.get()
+            try:
+                outcome = outcomes.get(timeout=STOP_POLL_S)
+            except queue.Empty:
+                if stop is not None and stop.is_set():
+                    raise RenderStoppedError("The render was stopped.") from None
+                continue
             finished[outcome.task.key] = outcome
         outcome = finished[piece.key]
-        if isinstance(outcome.exception, CacheError):
+        if isinstance(outcome.exception, (CacheError, RenderStoppedError)):
             raise outcome.exception
         if not outcome.ok:
             raise EngineError(

@@ -3,6 +3,8 @@
 Speech engines are not thread-safe and can hang (see DESIGN.md, known hazards),
 so each one lives in its own process, built by that process's main thread.
 A task that times out or kills its worker is retried once on a fresh process.
+A task may carry a stop event: set, a queued task is dropped and a running one stops at
+its next chunk (the worker is signalled; what it finished stays cached).
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import importlib
 import multiprocessing
 import os
 import queue
+import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,9 +25,16 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from listen.engines import ENGINES, all_preloads
-from listen.errors import ListenError
+from listen.errors import ListenError, RenderStoppedError
+from listen.lifetime import die_with_parent
 
 _STOP = None
+# Sent to an engine worker whose task's render was stopped: it ends the task at its next chunk.
+STOP_SIGNAL = signal.SIGUSR1
+# How often a waiting slot looks at its task's stop event (and signals the worker again).
+STOP_POLL_S = 0.25
+STOPPED = "The render was stopped."
+CLOSE_GRACE_S = 5.0  # how long closing the pool waits for busy workers before it kills them
 
 
 @dataclass
@@ -49,9 +60,17 @@ def _resolve(path: str) -> Callable[[Any], Any]:
 
 
 def _worker_main(
-    conn: Connection, handler_path: str, initializer_path: str | None, initializer_arg: Any
+    conn: Connection,
+    handler_path: str,
+    initializer_path: str | None,
+    initializer_arg: Any,
+    owner_pid: int | None = None,
 ) -> None:
     """Run tasks from the pipe until told to stop; the engine lives in this process only."""
+    if owner_pid is not None and os.getppid() != owner_pid:
+        # Forked by the fork server's one thread: die with it (it exits when the owner dies).
+        # A worker spawned by the owner itself stops at the end of its pipe instead.
+        die_with_parent()
     # Engines print progress to stdout; the parent's stdout may be the CLI's output.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115
     os.dup2(sys.stdout.fileno(), 1)
@@ -92,7 +111,13 @@ class _Slot:
             parent, child = self.pool.context.Pipe()
             self.process = self.pool.context.Process(
                 target=_worker_main,
-                args=(child, self.pool.handler, self.pool.initializer, self.pool.initializer_arg),
+                args=(
+                    child,
+                    self.pool.handler,
+                    self.pool.initializer,
+                    self.pool.initializer_arg,
+                    os.getpid(),
+                ),
                 daemon=True,
             )
             self.process.start()
@@ -114,16 +139,26 @@ class _Slot:
                 self.conn.close()
             self.process = self.conn = None
 
-    def run(self, task: Any) -> tuple[str, Any]:
-        """Send one task and wait for its answer, killing the worker if it takes too long."""
+    def run(self, task: Any, stop: threading.Event | None = None) -> tuple[str, Any]:
+        """Send one task and wait for its answer, killing the worker if it takes too long.
+
+        Once `stop` is set, the worker is signalled (again on every poll, in case the
+        signal came before it started the task) and ends the task at its next chunk.
+        """
         self.ensure_running()
         assert self.conn is not None
+        assert self.process is not None
         timeout = getattr(task, "timeout", None) or self.pool.timeout  # a task may need longer than one chunk
         try:
             self.conn.send(task)
-            if not self.conn.poll(timeout):
-                self.kill()
-                return "error", f"the engine did not finish within {timeout:g} s"
+            waited = 0.0
+            while not self.conn.poll(min(STOP_POLL_S, timeout - waited)):
+                waited += STOP_POLL_S
+                if waited >= timeout:
+                    self.kill()
+                    return "error", f"the engine did not finish within {timeout:g} s"
+                if stop is not None and stop.is_set() and self.process.pid is not None:
+                    os.kill(self.process.pid, STOP_SIGNAL)
             return self.conn.recv()
         except (EOFError, OSError):  # BrokenPipeError is an OSError
             code = self.process.exitcode if self.process else None
@@ -154,7 +189,9 @@ class WorkerPool:
         self.context: Any = multiprocessing.get_context("forkserver" if preload else "spawn")
         if preload:
             self.context.set_forkserver_preload(list(preload))
-        self.tasks: queue.Queue[tuple[Any, int, queue.Queue[TaskOutcome]] | None] = queue.Queue()
+        self.tasks: queue.Queue[tuple[Any, int, queue.Queue[TaskOutcome], threading.Event | None] | None] = (
+            queue.Queue()
+        )
         self.slots = [_Slot(self) for _ in range(size)]
         self.threads = [
             threading.Thread(target=self._serve, args=(slot,), daemon=True, name=f"listen-worker-{i}")
@@ -174,9 +211,11 @@ class WorkerPool:
             if slot.process is None:
                 threading.Thread(target=slot.boot, daemon=True, name="listen-worker-boot").start()
 
-    def submit(self, task: Any, outcomes: queue.Queue[TaskOutcome]) -> None:
-        """Queue a task; its TaskOutcome goes to `outcomes` when done."""
-        self.tasks.put((task, 1, outcomes))
+    def submit(
+        self, task: Any, outcomes: queue.Queue[TaskOutcome], stop: threading.Event | None = None
+    ) -> None:
+        """Queue a task; its TaskOutcome goes to `outcomes` when done (or dropped, once `stop` is set)."""
+        self.tasks.put((task, 1, outcomes, stop))
 
     def _serve(self, slot: _Slot) -> None:
         while True:
@@ -184,26 +223,39 @@ class WorkerPool:
             if item is None:
                 slot.kill()
                 return
-            task, attempt, outcomes = item
-            status, value = slot.run(task)
+            task, attempt, outcomes, stop = item
+            if stop is not None and stop.is_set():  # its render was stopped: never started, nor retried
+                outcomes.put(TaskOutcome(task, error=STOPPED, exception=RenderStoppedError(STOPPED)))
+                continue
+            status, value = slot.run(task, stop)
             if status == "ok":
                 outcomes.put(TaskOutcome(task, result=value, attempts=attempt))
+            elif stop is not None and stop.is_set():
+                outcomes.put(TaskOutcome(task, error=STOPPED, exception=RenderStoppedError(STOPPED)))
             elif attempt <= self.retries:
-                self.tasks.put((task, attempt + 1, outcomes))
+                self.tasks.put((task, attempt + 1, outcomes, stop))
             elif isinstance(value, ListenError):
                 outcomes.put(TaskOutcome(task, error=value.message, attempts=attempt, exception=value))
             else:
                 outcomes.put(TaskOutcome(task, error=value, attempts=attempt))
 
-    def close(self) -> None:
-        """Stop the workers once queued tasks are done."""
+    def close(self, grace_s: float = CLOSE_GRACE_S) -> None:
+        """Stop the workers once queued tasks are done, waiting `grace_s` in all.
+
+        A worker still busy then (an engine that hangs, a long task nobody stopped) is killed:
+        a server that is asked to stop must stop.
+        """
         if self.closed:
             return
         self.closed = True
         for _ in self.threads:
             self.tasks.put(None)
+        deadline = time.monotonic() + grace_s
         for t in self.threads:
-            t.join(10)
+            t.join(max(0.0, deadline - time.monotonic()))
+        for slot, t in zip(self.slots, self.threads):
+            if t.is_alive():
+                slot.kill()
 
     def __enter__(self) -> WorkerPool:
         return self

@@ -4,6 +4,8 @@ espeak-ng reads "DEA" as one syllable, "$2.00" as "dollar two point zero zero" a
 pauses after "Dr." and "U.S."; each pass below rewrites one kind of thing into
 plain words it says right. The output is plain text (no SSML) for espeak-ng.
 
+Spanish gets only the passes that beat the engine's own reading, and German, French, Portuguese
+and Italian a few passes before these rules (listen/text/passes.py: PASSES, BEFORE_RULES).
 A language without a normaliser of its own (listen/text/language.py: NORMALISED) gets only
 language-neutral cleanups (quotes, dashes, invisible characters): espeak-ng reads its numbers
 and dates natively, and no English word is ever put into it.
@@ -19,6 +21,7 @@ import re
 from typing import TYPE_CHECKING
 
 from listen.text.numbers import LANGUAGES, MONTHS, WORDS, cardinal, ordinal, verbalize_mapped
+from listen.text.passes import BEFORE_RULES, PASSES, STEPS, Step
 from listen.text.textmap import MappedText, Span
 
 if TYPE_CHECKING:
@@ -196,6 +199,11 @@ def to_spoken_with_map(
     # An article's own "[[" must not reach espeak-ng as phoneme input.
     t.sub(r"\[\[|\]\]", lambda m: m.group(0)[0])
     t.sub(r"\s{2,}", " ")  # one space between words: no later pattern meets a long run of blanks
+    if language in PASSES:
+        _measured_passes(t, language)
+        return _finish(t)
+    for name in BEFORE_RULES.get(language, ()):  # the classes our rules misread in this language
+        STEPS[name](t, language)
     _typography(t)
     if language not in LANGUAGES:
         # No normaliser for this language: espeak-ng reads its numbers, dates and symbols natively.
@@ -216,6 +224,15 @@ def to_spoken_with_map(
         _letter_runs(t)
     _symbols(t, language)
     return _finish(t)
+
+
+def _measured_passes(t: MappedText, language: str) -> None:
+    """Only the passes that beat the engine's own reading of real text (listen/text/passes.py)."""
+    shared: dict[str, Step] = {"links": _links}  # passes this module keeps for every language
+    for name in PASSES[language]:
+        (STEPS.get(name) or shared[name])(t, language)
+    _typography(t)
+    _neutral_symbols(t)
 
 
 def _finish(t: MappedText) -> tuple[str, list[Span]]:

@@ -6,8 +6,11 @@ models as Python literals), so nothing is downloaded and nothing is unpickled.
 Punkt alone splits "Yahoo! announced", "1. Preheat", ". . ." and "the E.U. fell",
 and runs "at 8 p.m. Tickets" together. So every place where a sentence could end
 (terminal punctuation and closing quotes before whitespace, a CJK full stop, the
-next item of an inline list) is a candidate; rules decide the cases they know
-about, and Punkt's own decision stands for the rest. A language Punkt has no model
+next item of an inline list, an emoticon or a link before a capital, a stop typed
+without its space) is a candidate; rules decide the cases they know about, and
+Punkt's own decision stands for the rest. Footnote marks and emoticons after a
+candidate belong to its sentence, and informal English that starts sentences in
+lower case is split there (see _lower_case_start). A language Punkt has no model
 for (Japanese, Hindi, Arabic, ...) is split by the general rule alone.
 
 Every step looks at a word and its neighbours only, so the work is linear in the
@@ -117,6 +120,12 @@ BUSINESS_AND_STREET = set(_TABLES["business_and_street"])
 LETTER_DESIGNATIONS = set(_TABLES["letter_designations"])
 NAME_PRECEDERS = set(_TABLES["name_preceders"])
 SPEECH_VERBS = set(_TABLES["speech_verbs"])
+LOWER_CASE_OPENERS = set(_TABLES["lower_case_openers"])
+CONTINUING_WORDS = set(_TABLES["continuing_words"])
+GREETINGS = set(_TABLES["greetings"])
+CLOSINGS = set(_TABLES["closings"])
+SALUTATION_WORDS = 4  # "Dear Mr. Lee,", "Hi all,", "Best regards,": a greeting or closing is this short
+PRONOUN_I = {"I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d"}
 
 # Marks that can end a sentence before a space: Latin, Devanagari and Bengali dandas, Arabic and
 # Urdu, Armenian, Ethiopic, Burmese and Khmer full stops.
@@ -126,15 +135,17 @@ LEAD_BULLETS = "-*·–—"  # bullets too when they open the paragraph: "- Free
 CJK_TERMINALS = "。！？｡"  # marks that end a sentence with no space after them
 CLOSERS = "\"'”’)]»」』）】〕〉》"
 OPENERS = "\"'“‘([«„‚¿¡「『（【"
-BULLETS = "•▪◦●‣■□►▸➢➤✓✔❖◆◇○→"
+BULLETS = "•▪◦●‣⁃∙■□►▸➢➤✓✔❖◆◇○→"
 DOTS = ".…"
 # An ellipsis run straight into a capitalised word: "Wait...What". Matched only from the start of
 # a run of dots and without backtracking into it, so a long run costs its length once.
 ELLIPSIS = re.compile(r"(?<![.…])(?:\.{3,}+|…++)")
 CJK_END = re.compile("[" + CJK_TERMINALS + "!?]+[" + re.escape(CLOSERS) + "]*")
-LIST_MARKER = re.compile(r"^(?:\(?\d{1,2}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$")
-# An inline list marker: "(b)", "b)", "2)", "2.", "iv." (the group tells the style).
-ITEM_MARKER = re.compile(r"^(?:\((?P<paren>\w{1,4})\)|(?P<close>\w{1,4})\)|(?P<dot>\w{1,4})\.)$")
+LIST_MARKER = re.compile(r"^\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})(?:[.)]|\.\))$")
+# An inline list marker: "(b)", "b)", "2)", "2.", "2.)", "iv." (the group tells the style).
+ITEM_MARKER = re.compile(
+    r"^(?:\((?P<paren>\w{1,4})\)|(?P<close>\w{1,4})\)|(?P<dotclose>\w{1,4})\.\)|(?P<dot>\w{1,4})\.)$"
+)
 SHORT_ABBREVIATION = re.compile(r"^[^\W\d_]{1,3}\.$")  # "EE.", "UU.", "z.", "B.", "т."
 LABEL = re.compile(r"^(?:[" + BULLETS + r"]\s*)?(?:[^\W\d_]+\s+)?\d+[.)]$")  # "• Step 3." heading an item
 ROMAN = {
@@ -157,6 +168,28 @@ WORD = re.compile(r"\S+")
 _ORTHO_LC = (1 << 4) | (1 << 5) | (1 << 6)  # Punkt: seen in lower case (sentence start, middle, unknown)
 _ORTHO_UC = (1 << 1) | (1 << 2) | (1 << 3)
 CITATION_WORDS = 12  # a citation after a quote, "(Smith v. Jones, 2019)", closes within this many words
+# Marks that belong to the sentence before them: footnotes ("[12]", "[citation needed]", "[...]")
+# and emoticons (":)", ";-P", "<3"). A run of them is looked at up to this many words.
+MARK_WORDS = 6
+FOOTNOTE = re.compile(r"\[[^\[\]]{1,30}\][.,;:]?")
+EMOTICON = re.compile(r"[:;=][-'^o]?[()\[\]DPpOo3/\\|*@$]+|<3+|\^_*\^|[xX]D+|:'\(")
+# A link or an address standing for a sentence's end: "... see http://example.org/faq Then ...".
+LINK = re.compile(r"[(<\[\"']*(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]*\w[>)\]\"']*)")
+FOOTNOTE_ENDS = "]0123456789\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
+# A forwarded e-mail's date stamp: "08/17/2000 11:21 AM", "04/25/01 12:42:55".
+DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
+CLOCK = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
+MERIDIEMS = {"am", "pm", "a.m.", "p.m."}
+# A line drawn with characters, "=====", "______", "****NOTICE****": a divider between sentences.
+RULE_MARKS = "=_*~#-"
+LINE_STARTS = RULE_MARKS + "0123456789"  # a divider's or a date stamp's first character
+RULE = re.compile(r"([=_*~#-])\1{3,}(?:[A-Z]+\1{4,})?")  # one character repeated
+# A stop typed without its space before a capitalised word: "closed.We went", "1,000.That".
+JOINED_STOP = re.compile(r"(?<=[a-z0-9]{2})[.!?]+(?=[A-Z][a-z])")
+TOP_LEVEL_DOMAINS = {"com", "net", "org", "edu", "gov", "info", "biz"}
+MAX_JOINED = 30  # how far past it to look for another dot (a file or host name); bounded, so linear
+# Footnote digits run into the word after its stop: "growth.12 The", "growth.¹² The".
+GLUED_FOOTNOTE = re.compile(r"(?<=[a-z]{3}[.!?])(?:\d{1,3}|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]{1,3})$")
 
 
 @dataclass
@@ -169,6 +202,9 @@ class _Candidate:
     next_word: str
     index: int = -1  # the word's place in the paragraph's words
     footnote: bool = False  # footnote marks follow the punctuation: "1850.[2]"
+    next_index: int = -1  # the next sentence's first word (after any footnote marks or emoticons)
+    emoticon: bool = False  # the candidate is an emoticon standing for the stop: "so good :) See you"
+    link: bool = False  # the candidate is a link or an e-mail address without a stop after it
 
 
 @cache
@@ -227,6 +263,9 @@ class _Splitter:
         self.start = 0  # where the sentence being built begins
         self.first_word = 0  # its first word
         self.citation_end = -1  # a citation after a quote runs to this word: no end before it
+        # The last word of what a letter puts on a line of its own (a date stamp, a divider), and
+        # whether it stands alone or only ends the line before a capital.
+        self.line_end, self.line_alone = -1, False
 
     def run(self) -> list[str]:
         items = _list_item_starts(self.text, self.words)
@@ -234,18 +273,63 @@ class _Splitter:
             if i in items and ws > self.start:
                 self._cut(self.words[i - 1][1], ws, i)
             self._inside_word(i)
+            if self.text[ws] in LINE_STARTS and self._starts_a_line(i) and i > 0 and ws > self.start:
+                self._cut(self.words[i - 1][1], ws, i)  # "Ann Lee || 08/17/2000 11:21 AM", "done. || ====="
             cand = self._candidate(i)
             if cand is not None and cand.end > self.start:
                 if self._decide_with_punkt(cand):
-                    self._cut(cand.end, cand.next_start, i + 1)
+                    self._cut(cand.end, cand.next_start, cand.next_index)
             elif i == self.citation_end and i + 1 < len(self.words) and _opens(self._word(i + 1)):
                 self._cut(
                     we, self.words[i + 1][0], i + 1
                 )  # '"... stand." (Doe v. Roe) Lawyers': the citation ends here
+            elif (i == self.line_end or self.text[we - 1] == ",") and self._ends_a_line(i):
+                self._cut(we, self.words[i + 1][0], i + 1)
         self.sentences.append(self.text[self.start :])
         return [s.strip() for s in self.sentences if s.strip()]
 
+    def _starts_a_line(self, i: int) -> bool:
+        """Does word i start what an e-mail puts on a line of its own: a divider or a date stamp?"""
+        word = self._word(i)
+        if word[0] in RULE_MARKS:
+            if RULE.fullmatch(word) is None:
+                return False
+            self.line_end, self.line_alone = i, True
+            return True
+        return self._stamp_starts(i)
+
+    def _stamp_starts(self, i: int) -> bool:
+        """Does a forwarded e-mail's date stamp ("08/17/2000 11:21 AM") start at word i? Say whether
+        it stands alone (after a name or an address, not "sent on"): a line of its own in the e-mail."""
+        if not DATE.fullmatch(self._word(i)) or not CLOCK.fullmatch(self._word(i + 1)):
+            return False
+        end = i + 2 if self._word(i + 2).lower() in MERIDIEMS else i + 1
+        before = self._word(i - 1)
+        self.line_alone = i == 0 or not (_lower_case(before[:1]) or before[-1:] in ",;:(")
+        self.line_end = end
+        return self.line_alone
+
+    def _ends_a_line(self, i: int) -> bool:
+        """Word i closes what a letter or an e-mail puts on a line of its own: a date stamp, a greeting
+        or a closing (the text we get has lost its line breaks)."""
+        if i + 1 >= len(self.words):
+            return False
+        if i == self.line_end:
+            return self.line_alone or self._word(i + 1)[:1].isupper()
+        return i - self.first_word < SALUTATION_WORDS and self._salutation_ends(i)
+
+    def _salutation_ends(self, i: int) -> bool:
+        """A letter's greeting or closing ends at its comma: "Hi Sam, Thanks for ...", "Best regards, Ann"."""
+        if self.language != "en":
+            return False
+        if i + 1 >= len(self.words) or not self._word(i + 1)[:1].isupper():
+            return False
+        words = [self._word(j).lower().rstrip(",") for j in range(self.first_word, i + 1)]
+        return words[0] in GREETINGS or " ".join(words) in CLOSINGS
+
     def _cut(self, end: int, next_start: int, next_word: int) -> None:
+        if next_start <= self.start:
+            return  # behind the last cut: inside marks already given to the sentence before
         self.sentences.append(self.text[self.start : end])
         self.start, self.first_word = next_start, next_word
 
@@ -257,13 +341,21 @@ class _Splitter:
 
     def _inside_word(self, i: int) -> None:
         """Split after a CJK full stop, question or exclamation mark inside a run with no spaces,
-        and after an ellipsis with no space before a capitalised word ("Wait...What")."""
+        after an ellipsis with no space before a capitalised word ("Wait...What"), and after a
+        stop typed without its space ("closed.We went", "1,000.That"; not "Prof.Jones", "www.Example")."""
         ws, we = self.words[i]
         word = self.text[ws:we]
         if "..." in word or "…" in word:
             for m in ELLIPSIS.finditer(word):
                 rest = word[m.end() : m.end() + 2]
                 if len(rest) == 2 and rest[0].isupper() and rest[1].islower() and ws + m.end() > self.start:
+                    self._cut(ws + m.end(), ws + m.end(), i)
+        elif ("." in word or "?" in word or "!" in word) and "/" not in word and "@" not in word:
+            for m in JOINED_STOP.finditer(word):
+                rest = word[m.end() : m.end() + MAX_JOINED].rstrip(".!?\"')")
+                if "." in rest or rest.lower() in TOP_LEVEL_DOMAINS:
+                    continue  # "Report.Final.docx", "Newsfeed.Com": a name with dots, not two sentences
+                if ws + m.end() > self.start and not self._abbreviation_before(word, m.start()):
                     self._cut(ws + m.end(), ws + m.end(), i)
         if not any(mark in word for mark in CJK_TERMINALS):
             return
@@ -285,30 +377,94 @@ class _Splitter:
             if after > self.start:
                 self._cut(after, after, i)
 
+    def _abbreviation_before(self, word: str, at: int) -> bool:
+        """Do the letters before word[at] ("Prof" in "Prof.Jones", "www") make an abbreviation?"""
+        start = at
+        while start > 0 and word[start - 1].isalpha():
+            start -= 1
+        key = word[start:at].lower()
+        params = self.tokenizer._params if self.tokenizer else None
+        return (
+            key in ("www", "http", "https")
+            or key in EXTRA_ABBREVIATIONS.get(self.language, set())
+            or key in TITLE_ABBREVIATIONS
+            or (params is not None and key in params.abbrev_types)
+        )
+
     def _candidate(self, i: int) -> _Candidate | None:
-        """The candidate end at word i: terminal marks, then closing quotes or brackets, then a space."""
+        """The candidate end at word i: terminal marks, then closing quotes or brackets, then a space.
+
+        Footnote marks and emoticons after it stay in its sentence: the end moves past them.
+        """
         if i + 1 >= len(self.words):
             return None
         ws, we = self.words[i]
-        word = _without_footnote(self.text[ws:we])  # 'in 1850.[2] It grew'
+        if we <= self.start:
+            return None  # a footnote mark or emoticon already given to the sentence before
+        if ws < self.start:
+            ws = self.start  # "Tuesday.Mr." split inside: the candidate is "Mr."
+        word = self.text[ws:we]
+        if word[-1] in FOOTNOTE_ENDS:
+            word = _without_footnote(word)  # 'in 1850.[2] It grew'
         j = ws + len(word.rstrip(CLOSERS))
         k = ws + len(self.text[ws:j].rstrip(TERMINALS + CJK_TERMINALS))
         greek_question = self.language == "el" and self.text[j - 1 : j] in GREEK_QUESTION
-        if k == j and not greek_question:
-            return None
+        emoticon = link = False
+        if k == j and not greek_question:  # most words: only an emoticon or a link may end a sentence
+            first = word[0]
+            plain = first not in ":;=<^xX" and first < "\u2600"  # no emoticon or emoji
+            if plain and "@" not in word and "/" not in word and "www." not in word:
+                return None  # the quick answer for nearly every word: no link either
+            emoticon = _emoticon(word) and not self._word(i - 1).endswith(tuple(TERMINALS))
+            link = not emoticon and self.language == "en" and _link(word)
+            if not (emoticon or link):
+                return None
         if greek_question:
             k = j - 1
         end = ws + len(word)
+        after = self._after_marks(i + 1)
+        if after >= len(self.words):
+            return None  # 'He died in 2014. [4]': the paragraph ends with the marks
         return _Candidate(
-            end=we,
-            next_start=self.words[i + 1][0],
-            punct=self.text[k:j],
-            close=self.text[j:end],
+            end=self.words[after - 1][1],
+            next_start=self.words[after][0],
+            punct=word if emoticon else self.text[k:j],
+            close="" if emoticon else self.text[j:end],
             word=self.text[ws:end],
-            next_word=self._word(i + 1),
+            next_word=self._word(after),
             index=i,
             footnote=end < we,
+            next_index=after,
+            emoticon=emoticon,
+            link=link,
         )
+
+    def _after_marks(self, i: int) -> int:
+        """The first word from word i on that is not a footnote mark or an emoticon."""
+        j = i
+        while j < len(self.words) and j - i < MARK_WORDS:
+            word = self._word(j)
+            if _emoticon(word):
+                j += 1
+            elif word.startswith("["):
+                k = self._footnote_end(j)
+                if k == j:
+                    break
+                j = k
+            else:
+                break
+        return j
+
+    def _footnote_end(self, i: int) -> int:
+        """After a footnote mark of at most three words starting at word i ("[7]", "[citation needed]",
+        "[...]"), the next word; i itself when there is none ("[Editor's note. The plan ...]")."""
+        for k in range(i, min(i + 3, len(self.words))):
+            if "]" in self._word(k):
+                mark = self.text[self.words[i][0] : self.words[k][1]]
+                if FOOTNOTE.fullmatch(mark) and _footnote(mark):
+                    return k + 1
+                break
+        return i
 
     def _decide_with_punkt(self, cand: _Candidate) -> bool:
         verdict = self._decide(cand)
@@ -316,10 +472,10 @@ class _Splitter:
             return verdict
         if self.tokenizer is None or cand.footnote:
             return _general(cand, EXTRA_ABBREVIATIONS.get(self.language, set()))
-        # Punkt decides from the word and the next one alone, so ask it about just those.
-        ws = self.words[cand.index][0]
-        window = self.text[ws : self.words[cand.index + 1][1]]
-        return any(s == cand.next_start - ws for s, _ in self.tokenizer.span_tokenize(window))
+        # Punkt decides from the word and the next one alone, so ask it about just those
+        # (without any footnote marks or emoticons between them).
+        window = cand.word + " " + cand.next_word
+        return any(s == len(cand.word) + 1 for s, _ in self.tokenizer.span_tokenize(window))
 
     def _sentence_so_far(self, cand: _Candidate, max_words: int) -> str | None:
         """The sentence up to this candidate, when it has at most max_words words (else None)."""
@@ -340,10 +496,15 @@ class _Splitter:
         lower = _lower_case(first)
         if lower and LIST_MARKER.match(nxt) and cand.close[-1:] not in "(":
             return True
-        # Nothing that goes on in lower case starts a sentence: "Yahoo! in", "thinking... maybe".
+        if cand.emoticon:
+            return _opens(nxt) and not lower  # "so good :) See you"; "so good :) because"
+        if cand.link:
+            return self._after_link(cand)
+        if first == "(" and self._bracket_goes_on(cand):
+            return False  # "the musical Oliver! (1960), which", "in Washington, D.C. (the capital) is"
         if lower:
             if not _camel_case(nxt):
-                return False
+                return self._lower_case_start(cand)
             return cand.punct != "." or self._decide_period(cand) is not False  # ". iPhone sales fell"
         short = self._sentence_so_far(cand, 3)
         # A list marker or label opening an item ("1.", "A.", "• Step 3.") belongs to its item.
@@ -351,13 +512,15 @@ class _Splitter:
             return False
         if cand.close and cand.close[-1] in "\"'”’»" and first in "([" and self._citation_follows(cand):
             return False
-        if cand.close and ("?" in cand.punct or "!" in cand.punct) and self._attribution_follows(cand):
-            return False  # '"Why not?" Smith asked.'
+        if cand.close and cand.punct != "." and self._attribution_follows(cand):
+            return False  # '"Why not?" Smith asked.', '"Wait…" I said.'
         bare = cand.word.lower().rstrip(CLOSERS)
         if bare in EXCLAIMED_NAMES:  # "Yahoo! News" goes on; "Yahoo! Investors" is a new sentence
             if self.language != "en":
                 return _opens(nxt)
             return nxt.strip(",;:").lower() not in EXCLAIMED_NAME_PARTS
+        if _ellipsis(cand, self._word(i - 1)) and nxt.rstrip(",;:") in PRONOUN_I:
+            return False  # "the thing is . . . I didn't mean it": "I" is always a capital
         if cand.punct != "." or cand.word.strip(DOTS + CLOSERS) == "":
             return _opens(nxt)  # ?, !, an ellipsis in any form, a danda: ends before a capital
         if cand.close and cand.close[-1] not in ")]":
@@ -365,13 +528,77 @@ class _Splitter:
             return self._decide_period(cand) or _opens(nxt)
         return self._decide_period(cand)
 
+    def _lower_case_start(self, cand: _Candidate) -> bool:
+        """Informal English starts sentences in lower case: "it was closed. the owner moved",
+        "is it open? i can't tell". Elsewhere a lower-case word goes on: "Yahoo! in", "thinking...
+        maybe", "approx. two", '"Why?" he asked'."""
+        if self.language != "en" or cand.close:
+            return False
+        nxt = cand.next_word.rstrip(",;:!?.").lower()
+        core = cand.word.lstrip(OPENERS)[: -len(cand.punct)]
+        if cand.punct == ".":
+            return self._ends_before_lower_case(core, nxt, cand.index)
+        if cand.punct[-1] not in "?!" or core.lower() + cand.punct in EXCLAIMED_NAMES:
+            return False  # an ellipsis or a danda; "Yahoo! and AOL"
+        if nxt in CONTINUING_WORDS or nxt in SPEECH_VERBS:
+            return False  # 'is "huh?" in English'; "who wins? asked the paper"
+        # A capitalised word before the mark is a title or a name cited: "the word Huh? is old".
+        return not core[:1].isupper() or nxt in LOWER_CASE_OPENERS
+
+    def _ends_before_lower_case(self, core: str, nxt: str, index: int) -> bool:
+        """A full stop before a lower-case word: a word's end, not an abbreviation's ("no. 5", "approx. two")."""
+        key = core.lower()
+        params = self.tokenizer._params if self.tokenizer else None
+        if (
+            len(core) < 2
+            or "." in core
+            or key in EXTRA_ABBREVIATIONS["en"]
+            or key in NUMBER_ABBREVIATIONS
+            or key in TITLES_EN
+            or (params is not None and key in params.abbrev_types)
+        ):
+            return False
+        if nxt in LOWER_CASE_OPENERS:
+            return True  # "... at 555-0100. they close at 6", "... in Tulsa. i moved"
+        if not core.isalpha() or self._word(index - 1)[-1:].isdigit():
+            return False  # "3 in. wide", "10 min. walk": a unit after a number
+        return bool(self._flags(core) & _ORTHO_LC)  # a word Punkt knows in lower case, not a clipping
+
+    def _after_link(self, cand: _Candidate) -> bool:
+        """After a web address a capital opens a sentence ("... at http://example.org It lists"), as
+        does another address; after an e-mail address only a word that opens sentences does ("Write
+        to ann@example.org Our team ..."): an author's address is followed by where they work."""
+        nxt = cand.next_word
+        if LINK.fullmatch(nxt) is not None and "@" not in cand.word:
+            return True
+        if "@" in cand.word:
+            return nxt[:1].isupper() and nxt.strip(",;:").lower() in SENTENCE_STARTERS_EN
+        return nxt[:1].isupper() and not self._is_name(nxt)
+
+    def _bracket_goes_on(self, cand: _Candidate) -> bool:
+        """A bracket after the mark that the sentence goes on past: "(1965), and", "(born 1950) and",
+        "(downtown).". A bracket followed by a new sentence, "(A draft leaked.) Officials", does not."""
+        first = cand.next_index
+        for j in range(first, min(first + CITATION_WORDS, len(self.words))):
+            word = self._word(j)
+            if ")" not in word:
+                continue
+            tail = word[word.rindex(")") + 1 :]
+            if tail[:1] in (",", ";", ":"):
+                return True
+            if tail[:1] == ".":
+                return _lower_case(cand.next_word[1:2])  # "Ave. (downtown)." is one sentence
+            return tail == "" and _lower_case(self._word(j + 1)[:1])
+        return False
+
     def _citation_follows(self, cand: _Candidate) -> bool:
         """'... "cannot stand." (Doe v. Roe) Lawyers': the bracket belongs to the quote's sentence."""
         closer = ")" if cand.next_word[0] == "(" else "]"
-        for j in range(cand.index + 1, min(cand.index + 1 + CITATION_WORDS, len(self.words))):
+        first = cand.next_index
+        for j in range(first, min(first + CITATION_WORDS, len(self.words))):
             word = self._word(j).rstrip(".")
             if word.endswith(closer):
-                inside = self.text[self.words[cand.index + 1][0] + 1 : self.words[j][1]].rstrip(")]")
+                inside = self.text[self.words[first][0] + 1 : self.words[j][1]].rstrip(")]")
                 if not _cites(inside):
                     return False  # '"Yes." (The vote was close.) Then': a sentence in brackets of its own
                 self.citation_end = j
@@ -379,11 +606,15 @@ class _Splitter:
         return False
 
     def _attribution_follows(self, cand: _Candidate) -> bool:
-        """A quote ending in ? or ! followed by who said it: '"Why not?" Smith asked.'"""
-        for j in range(cand.index + 1, min(cand.index + 4, len(self.words))):
+        """A quote ending in ?, ! or an ellipsis followed by who said it: '"Why not?" Smith asked.',
+        '"Sorry!" I said.'"""
+        first = cand.next_index
+        for j in range(first, min(first + 3, len(self.words))):
             word = self._word(j)
             if word.strip(",.;:").lower() in SPEECH_VERBS:
-                return j > cand.index + 1
+                return j > first
+            if j == first and word in PRONOUN_I:
+                continue  # '"Sorry!" I said.' ("I" is always a capital; '"Why?" He left.' is two sentences)
             if not word[:1].isupper() or word.lower().strip(",") in SENTENCE_STARTERS_EN:
                 return False
             if not _title(word) and self._common(word):
@@ -408,11 +639,15 @@ class _Splitter:
         if self.language != "en":
             return self._decide_period_elsewhere(cand, key, known)
         initial = len(word) == 2 and word[0].isupper()
+        # A lower-case letter with a stop is an abbreviation: "(b. 1950)", "d.", "c. 1850", "f.".
+        abbreviation = abbreviation or (len(word) == 2 and _lower_case(word[0]))
         dotted = re.fullmatch(r"(?:[A-Za-z]\.){2,}", word) is not None
         if not (abbreviation or initial or dotted):
             return True if nxt[:1] in '"“‘' else None  # 'D-W.Va. "This is our home."
         if nxt[:1].isdigit() or nxt[:1] == "#":  # "p. 55", "No. 10", "vs. 48"
             return False
+        if key == "i" and self._pronoun_i(cand):
+            return _opens(nxt)  # "you and I. Did you", not "Albert I. Jones" or "by I. M. Pei"
         if key == "no":  # the word "no" ends a sentence; "No." stands before a number
             return _opens(nxt)
         if key in ("a.m", "p.m"):
@@ -423,6 +658,8 @@ class _Splitter:
             return _opens(nxt)  # "in Newark, N.J. Residents": a place or a firm closes the phrase
         if key in BUSINESS_AND_STREET and self._common_word_then_lower_case(cand.index + 1):
             return True  # "Acme Corp. Investors were", "Main St. Residents complained"
+        if dotted and self._word(cand.index - 1).lower() == "the" and self._is_name(nxt):
+            return True  # "from the E.U. Britain paid less"; "the U.S. Navy", "J.R. Smith" go on
         return _starts_sentence(nxt, self.language)
 
     def _decide_period_elsewhere(self, cand: _Candidate, key: str, known: set[str]) -> bool | None:
@@ -441,23 +678,30 @@ class _Splitter:
             return _opens(nxt)  # a long word a model took for an abbreviation ("bulamadı")
         return None
 
+    def _pronoun_i(self, cand: _Candidate) -> bool:
+        """'I.' after a lower-case word is the pronoun ending a clause ("you and I.", "than I."),
+        unless an initial or a name follows ("designed by I. M. Pei")."""
+        nxt = cand.next_word
+        if not self._word(cand.index - 1)[:1].islower():
+            return False
+        return not (SHORT_ABBREVIATION.match(nxt) and len(nxt) == 2) and not self._is_name(nxt)
+
     def _common_word_then_lower_case(self, i: int) -> bool:
         """A capitalised common word followed by a lower-case one: the start of a clause, not a name."""
         return bool(self._flags(self._word(i).strip(",;:")) & _ORTHO_LC) and self._word(i + 1)[:1].islower()
 
     def _after_time(self, cand: _Candidate) -> bool:
-        """'at 9 a.m. Crowds' ends; 'a.m. Eastern', 'a.m. Monday', 'a.m. Mr. Santos' and 'At 9 a.m. Maria' go on."""
+        """'at 9 a.m. Crowds' and 'sounded at 3 a.m. Ms. Reed led' end; 'a.m. Eastern', 'a.m. Monday',
+        'At 9 a.m. Mr. Santos' and 'Around 6 a.m. Maria' go on (a sentence is not only a time phrase)."""
         nxt = cand.next_word
         if nxt[:1] in "(":
             return False
         bare = nxt.strip(",;:.()").lower()
-        if bare in TIME_QUALIFIERS or _title(nxt):
+        if bare in TIME_QUALIFIERS:
             return False
         phrase = self._sentence_so_far(cand, 5)
         if phrase is not None and phrase.split()[0].lower() in TIME_PREPOSITIONS:
             return False  # a sentence cannot be only "At 9 a.m."
-        if self._is_name(nxt):
-            return False
         return _opens(nxt)
 
     def _names_a_kind(self, cand: _Candidate) -> bool:
@@ -510,13 +754,51 @@ def _general(cand: _Candidate, abbreviations: set[str]) -> bool:
 
 
 def _without_footnote(word: str) -> str:
-    """A word without the footnote marks after it: 'founded in 1850.[2][3]' -> '1850.'."""
+    """A word without the footnote marks after it: 'founded in 1850.[2][3]' -> '1850.', 'growth.¹²' -> 'growth.'."""
+    glued = GLUED_FOOTNOTE.search(word)
+    if glued:
+        return word[: glued.start()]
     while word.endswith("]"):
         at = word.rfind("[", max(0, len(word) - 6))
         if at <= 0 or not word[at + 1 : -1].isalnum():
             break
         word = word[:at]
     return word
+
+
+def _ellipsis(cand: _Candidate, word_before: str) -> bool:
+    """Does the candidate end in an ellipsis ("...", "…", ". . .") rather than a stop or a question?"""
+    if cand.punct.strip(DOTS) != "":
+        return False
+    if "…" in cand.punct or len(cand.punct) >= 3:
+        return True
+    return cand.word.strip(DOTS + CLOSERS) == "" and word_before.strip(DOTS + CLOSERS) == ""  # ". . ."
+
+
+def _footnote(mark: str) -> bool:
+    """Is a bracket a footnote mark, not a sentence: '[7]', '[a]', '[citation needed]', '[...]', '[who?]'."""
+    inside = mark[1 : mark.rindex("]")].strip()
+    return inside.strip(".…") == "" or not any(c in inside for c in ".!")
+
+
+def _emoticon(word: str) -> bool:
+    """A word that is only an emoticon or emoji: ':)', ';-P', '<3', '^_^', '😂👍'."""
+    if word[:1] not in ":;=<^xX" and word[:1] < "\u2600":
+        return False  # the quick answer for nearly every word
+    if EMOTICON.fullmatch(word):
+        return True
+    return word != "" and all(_emoji(c) for c in word)
+
+
+def _link(word: str) -> bool:
+    """A web address or an e-mail address: 'https://example.org/faq', 'www.example.com', 'ann@example.org'."""
+    return ("://" in word or "www." in word or "@" in word) and LINK.fullmatch(word) is not None
+
+
+def _emoji(c: str) -> bool:
+    """An emoji or a symbol used as one (☺, ♥), or a joiner inside one; not a bullet (✓, ➤)."""
+    code = ord(c)
+    return (code >= 0x1F000 or 0x2600 <= code <= 0x27BF or c in "\ufe0f\u200d") and c not in BULLETS
 
 
 def _cites(inside: str) -> bool:
@@ -563,47 +845,52 @@ def _starts_sentence(word: str, language: str) -> bool:
 def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
     """The words that open an item of a list written on one line.
 
-    A bullet ("•", "▪") always opens one. A marker ("(b)", "2)", "3.") opens one when it
-    goes on a sequence begun earlier in the paragraph, with a few words between them;
-    then the first marker of the sequence opens one too. "items (a) and (b)" is no list.
+    A bullet ("•", "▪", or run into its marker: "⁃2.") always opens one. A marker ("(b)", "2)",
+    "3.", "2.)") opens one when it goes on a sequence begun earlier in the paragraph, with a few
+    words between them; then the first marker of the sequence opens one too. "items (a) and (b)"
+    is no list. Once a sequence has opened items, its next marker opens one wherever it stands:
+    "1) The first item 2) The second item", "a. Red b. Blue".
     """
     starts: set[int] = set()
     lead = text[words[0][0] : words[0][1]] if words else ""
-    # (style, alphabet) -> (value, word index, named in the text rather than opening an item)
-    last: dict[tuple[str, str], tuple[int, int, bool]] = {}
+    # (style, alphabet) -> (value, word index, named in the text rather than opening an item, opened one)
+    last: dict[tuple[str, str], tuple[int, int, bool, bool]] = {}
     for i, (ws, we) in enumerate(words):
         if we - ws > 6:
             continue
         word = text[ws:we]
-        if word in BULLETS or (
-            word == lead and lead in LEAD_BULLETS and _opens(_word_at(text, words, i + 1))
+        if (
+            word in BULLETS
+            or (word[0] in BULLETS and ITEM_MARKER.match(word[1:]))
+            or (word == lead and lead in LEAD_BULLETS and _opens(_word_at(text, words, i + 1)))
         ):
             if i > 0:
                 starts.add(i)
             continue
         m = ITEM_MARKER.match(word)
-        if m is None or i + 1 >= len(words) or _after_bullet(text, words, i) or _refers_to(text, words, i):
+        if m is None or i + 1 >= len(words) or _after_bullet(text, words, i):
             continue
         style = m.lastgroup or ""
         label = m.group(style)
-        if (
-            style == "dot"
-            and not label.isdigit()
-            and i > 0
-            and text[words[i - 1][1] - 1] not in TERMINALS + ":;"
-        ):
-            continue  # "Plan A.", "Henry VIII.": a letter with a full stop opens an item only after one
+        after_stop = i == 0 or text[words[i - 1][1] - 1] in TERMINALS + ":;"
         for alphabet, value in _marker_values(label):
             key = (style, alphabet)
             previous = last.get(key)
+            follows = previous if previous is not None and previous[0] == value - 1 else None
+            if not (follows and follows[3]):
+                if _refers_to(text, words, i):
+                    continue  # "see items (a) and (b)", "step 2."
+                if style == "dot" and not label.isdigit() and not after_stop:
+                    continue  # "Plan A.", "Henry VIII.": a letter with a full stop opens an item only after one
             named = False
-            if previous and previous[0] == value - 1:
-                named = previous[2] or _joined(text, words, previous[1], i)
+            if follows is not None:
+                named = follows[2] or _joined(text, words, follows[1], i)
                 if not named:
                     starts.add(i)
-                    if previous[1] > 0:
-                        starts.add(previous[1])
-            last[key] = (value, i, named)
+                    if follows[1] > 0:
+                        starts.add(follows[1])
+            opened = (follows is not None and not named) or i == 0 or text[words[i - 1][1] - 1] == ":"
+            last[key] = (value, i, named, opened)
     return starts
 
 

@@ -144,7 +144,16 @@ function wireVoiceOrder(form) {
     const byId = new Map([...select.options].map((o) => [o.value, o]));
     for (const id of answer.order) {
       const option = byId.get(id);
-      if (option) select.append(option); // appending moves it: the menu ends up in the answer's order
+      if (!option) continue;
+      // Appending moves it: the menu ends up in the answer's order, each language's group
+      // (whose voices the answer lists together) moved after the one before it.
+      const group = option.parentElement === select ? null : option.parentElement;
+      if (group) {
+        select.append(group);
+        group.append(option);
+      } else {
+        select.append(option);
+      }
     }
     const auto = byId.get("");
     if (auto) select.prepend(auto);

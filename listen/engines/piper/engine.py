@@ -17,10 +17,12 @@ from listen.engines import Engine, Synthesis, Voice, WordTiming
 from listen.engines.piper.patched_model import MODEL_PATCH_VERSION, aligned_model, session
 from listen.engines.piper.voices import (
     BUNDLED,
+    best_voice,
     files_digest,
     installed_voices,
     read_config,
     service_settings,
+    speaker_of,
     voice_files,
 )
 from listen.engines.piper.word_timings import word_timings
@@ -71,11 +73,7 @@ class PiperEngine(Engine):
         return installed_voices()
 
     def default_voice(self, language: str) -> str | None:
-        family = language.replace("_", "-").split("-")[0].lower()
-        for v in self.voices():
-            if any(lang.split("-")[0] == family for lang in v.languages):
-                return v.id
-        return None
+        return best_voice(self.voices(), language)
 
     def resolve_voice(self, voice: str | None, language: str) -> str:
         if voice and voice.strip().lower().endswith(".onnx"):
@@ -90,8 +88,13 @@ class PiperEngine(Engine):
         import numpy as np
         from piper import SynthesisConfig
 
-        model = _piper_voice(voice)
-        config = SynthesisConfig(length_scale=model.config.length_scale * length_scale(rate_wpm))
+        base, speaker = speaker_of(voice)
+        model = _piper_voice(base)
+        config = SynthesisConfig(
+            length_scale=model.config.length_scale * length_scale(rate_wpm),
+            # A multi-speaker voice's first speaker unless one is chosen (NAME#SPEAKER).
+            speaker_id=model.config.speaker_id_map.get(speaker, 0) if model.config.num_speakers > 1 else None,
+        )
         parts: list[Any] = []
         words: list[WordTiming] | None = []
         offset = 0
@@ -106,7 +109,7 @@ class PiperEngine(Engine):
                         pos += int(a.num_samples)
                 parts.append(chunk.audio_int16_array)
                 offset += chunk.audio_int16_array.size
-            timed = word_timings(segment, phonemes, _phonemizer(voice)) if phonemes else None
+            timed = word_timings(segment, phonemes, _phonemizer(base)) if phonemes else None
             if words is not None and timed is not None and offset > start:
                 words += [WordTiming(w.start + at, w.end + at, w.start_sample, w.end_sample) for w in timed]
             else:

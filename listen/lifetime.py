@@ -1,0 +1,34 @@
+"""Child processes that never outlive the process they work for.
+
+A `listen worker` killed with SIGKILL runs no clean-up: its RQ scheduler child, its engine
+workers' fork server and its engine workers would run on (hundreds of MB each with Piper, the
+scheduler holding its lock in Redis). Each such child asks the kernel to kill it when its
+parent dies (Linux's PR_SET_PDEATHSIG), or exits when it sees that it has been orphaned.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent(parent_pid: int | None = None) -> None:
+    """Have this process killed when its parent dies; exit now if it already has.
+
+    Call it in a child made by its parent's main thread (or by a fork server's): Linux
+    sends the signal when the thread that forked the child ends, not only its process.
+    `parent_pid` is the parent as the caller knew it, to catch a parent that died
+    before the request was made (the child then belongs to another process already).
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: the pipes' end-of-file still stops most children
+            pass
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(0)
