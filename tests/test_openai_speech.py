@@ -317,6 +317,14 @@ def test_a_missing_key_is_a_401_when_the_server_has_keys(tmp_path):
     assert "Bearer" in error["message"]
 
 
+def test_a_name_mapped_to_a_voice_not_installed_says_so_and_logs_the_setting(tmp_path, caplog):
+    with running_app(tmp_path / "cache", start_workers=False, openai_voices="sage=en_GB-nobody-high") as app:
+        error = openai_error(speak(app.test_client(), voice="sage"), 400)
+    assert "sage" in error["message"]
+    assert "LISTEN_OPENAI_VOICES" not in error["message"]  # the operator's step goes to the log
+    assert "LISTEN_OPENAI_VOICES maps sage to 'en_GB-nobody-high'" in caplog.text
+
+
 def test_an_unreadable_openai_voices_setting_stops_start_up(tmp_path):
     settings = Settings.of(cache_dir=tmp_path / "cache", openai_voices="alloy")
     with pytest.raises(SettingsError, match="LISTEN_OPENAI_VOICES"):

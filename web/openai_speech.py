@@ -143,8 +143,7 @@ def speech() -> Response:
     api_key = check_api_key()
     origins.check_origin(api_key)
     fields = _fields()
-    fmt_name = _choice(fields, "response_format", "mp3", FORMATS)
-    fmt = FORMATS[fmt_name]
+    fmt = FORMATS[_choice(fields, "response_format", "mp3", FORMATS)]
     settings = _settings_for(fields)
     text = _input(fields, settings.service)
     job = _planned(manager().accept(Submission("article", _article(text, settings), settings)))
@@ -198,7 +197,13 @@ def _voice(voice: Any, base: Settings) -> str | None:
         return None
     names = voice_map(base.service)
     if isinstance(voice, str) and voice.lower() in names:
-        return names[voice.lower()]
+        mapped = names[voice.lower()]
+        if mapped is not None and not is_listed_voice(mapped):
+            raise SettingsError(
+                f'The voice "{voice}" stands for is not on this server; choose another.',
+                f"LISTEN_OPENAI_VOICES maps {voice.lower()} to {mapped!r}, which no engine lists (see `listen voices`).",
+            )
+        return mapped
     if not isinstance(voice, str) or len(voice) > 100 or not is_listed_voice(voice):
         raise SettingsError(
             f'"voice" must be one of {", ".join(OPENAI_VOICES)}, or a voice id from GET /api/v1/voices.'
