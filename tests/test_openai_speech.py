@@ -18,6 +18,7 @@ import openai
 import pytest
 from conftest import ffprobe, running_app
 from flask import Flask
+from redisserver import start_worker, stop_worker
 
 from listen.article import Article
 from listen.config import RenderSettings, Settings
@@ -360,6 +361,24 @@ def test_an_unreadable_openai_voices_setting_stops_start_up(tmp_path):
     settings = Settings.of(cache_dir=tmp_path / "cache", openai_voices="alloy")
     with pytest.raises(SettingsError, match="LISTEN_OPENAI_VOICES"):
         create_app(settings, start_workers=False, render_sample=False)
+
+
+def test_with_queue_workers_speech_is_rendered_by_a_worker_and_streamed_here(redis_url, tmp_path):
+    cache = tmp_path / "cache"
+    worker = start_worker(redis_url, cache, log=tmp_path / "worker.log")
+    try:
+        with running_app(cache, redis_url=redis_url, engine_workers=1) as app:
+            mp3 = speak(app.test_client(), input="Read by a queue worker. Streamed by the web process.")
+            pcm = speak(
+                app.test_client(), input="Read by a queue worker, as raw samples.", response_format="pcm"
+            )
+            assert manager_of(app).renders_started == 2  # queued, not rendered here
+    finally:
+        stop_worker(worker)
+    assert mp3.status_code == 200
+    assert len(mp3.get_data()) > 1000
+    assert pcm.status_code == 200
+    assert len(pcm.get_data()) / 2 / 24000 > 1
 
 
 # -- the real engine: the audio of every format decodes ---------------------------------------------
