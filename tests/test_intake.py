@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from conftest import article_text, running_app
+from conftest import article_text, running_app, serving
 from redisserver import wait_for
 
 from listen.config import ServiceSettings
@@ -32,28 +29,6 @@ def drip():
     server = DripServer()
     yield server
     server.close()
-
-
-@contextmanager
-def serving(app) -> Iterator[int]:
-    """Serve the app with waitress on a loopback port, as `listen serve` does."""
-    from waitress import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=8)
-    stopped = threading.Event()
-
-    def run() -> None:  # server.run() without end: its loop must stop before its sockets close
-        while not stopped.is_set():
-            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        yield server.effective_port
-    finally:
-        stopped.set()
-        thread.join(5)
-        server.close()
 
 
 def request(port: int, method: str, path: str, body: dict | None = None) -> tuple[int, dict, bytes, float]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 import secrets
 import threading
@@ -29,12 +28,14 @@ from listen.reading.fetch import check_url
 from listen.render.captions import to_vtt
 
 from . import downloads, origins, webhooks
+from .clients import client_address
 from .common import article_urls, cors, describe, external_url, find, manager, voices_json
 from .intake import Submission
 from .job import READY, RENDERING, Job, PendingJob
 from .json_body import parse_json
 from .keys import check_api_key, configured_keys
 from .lexicons import store_inline_lexicon
+from .streams import HeldStream
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -212,11 +213,18 @@ def audio(key: str) -> Response:
     """Serve the MP3: a growing stream while rendering; with Range, ETag and caching when ready."""
     job = find(key)
     if job.status == RENDERING:
-        stream = manager().stream(job)  # keeps its rendition from being pruned meanwhile
-        # Wait for the first bytes before answering 200: a render that fails first must not
-        # look like a finished article with no audio.
-        first = next(stream, b"")
+        # Such a stream holds a request thread until the render ends: few at once (web/streams.py).
+        slot = current_app.extensions["listen_streams"].take(job.id, client_address())
+        try:
+            stream = manager().stream(job)  # keeps its rendition from being pruned meanwhile
+            # Wait for the first bytes before answering 200: a render that fails first must not
+            # look like a finished article with no audio.
+            first = next(stream, b"")
+        except BaseException:
+            slot.give_back()
+            raise
         if not first:
+            slot.give_back()
             job = find(key)
             if job.status == READY and job.rendition is not None:
                 return _send_ready(
@@ -225,7 +233,7 @@ def audio(key: str) -> Response:
             raise RenderFailedError(
                 job.error or "This article could not be rendered; post it again to retry."
             )
-        response = Response(stream_with_context(itertools.chain([first], stream)), mimetype="audio/mpeg")
+        response = Response(stream_with_context(HeldStream(first, stream, slot)), mimetype="audio/mpeg")
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Listen-Status"] = RENDERING
         return cors(downloads.named(response, job))
