@@ -199,7 +199,9 @@ def serving(app, threads: int = 8) -> Iterator[int]:
     from waitress import create_server
 
     # As web/serve.py: the forwarding headers reach the app, which decides whom to believe.
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads, clear_untrusted_proxy_headers=False)
+    server = create_server(
+        app, host="127.0.0.1", port=0, threads=threads, clear_untrusted_proxy_headers=False
+    )
     stopped = threading.Event()
 
     def run() -> None:  # server.run() without end: its loop must stop before its sockets close

@@ -82,7 +82,10 @@ def rendering_articles(port: int, count: int) -> list[str]:
     for _ in range(count):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=DEADLINE_S)
         conn.request(
-            "POST", "/api/v1/articles", body=json.dumps({"text": article_text(3)}), headers={"Content-Type": "application/json"}
+            "POST",
+            "/api/v1/articles",
+            body=json.dumps({"text": article_text(3)}),
+            headers={"Content-Type": "application/json"},
         )
         answer = json.loads(conn.getresponse().read())
         conn.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import secrets
@@ -21,8 +22,8 @@ from flask import (
     stream_with_context,
 )
 
-from listen.config import Settings
-from listen.engines import ENGINES, is_listed_voice
+from listen.config import RenderSettings, Settings
+from listen.engines import ENGINES, all_voices, choose_speaker, is_listed_voice
 from listen.errors import InputError, RenderFailedError, SettingsError
 from listen.reading.fetch import check_url
 from listen.render.captions import to_vtt
@@ -34,8 +35,9 @@ from .intake import Submission
 from .job import READY, RENDERING, Job, PendingJob
 from .json_body import parse_json
 from .keys import check_api_key, configured_keys
-from .lexicons import store_inline_lexicon
+from .lexicons import check_inline_lexicon, store_lexicon
 from .streams import HeldStream
+from .voices import primary
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -57,11 +59,18 @@ def create() -> tuple[Response, int] | Response:
     origins.check_origin(api_key)
     fields, upload = _request_fields()
     settings = _settings_for(fields)
+    lexicon = _inline_lexicon(fields)
     title = fields.get("title")
     if title is not None and not isinstance(title, str):
         raise InputError('"title" must be a string.')
+    submission = _submission(fields, upload, settings, title)
+    if lexicon is not None:
+        # Written only for a post that is whole and has room: a refused one leaves nothing behind.
+        manager().check_room()
+        path = store_lexicon(lexicon, manager().cache)
+        submission = dataclasses.replace(submission, settings=settings.replace(lexicon=path))
     # Reading and planning happen in the intake pool: a long text or a slow page never holds this thread.
-    job = manager().accept(_submission(fields, upload, settings, title))
+    job = manager().accept(submission)
     _when_planned(job, lambda planned: webhooks.on_created(planned, api_key))
     data = {"id": job.id, "status": job.status, **article_urls(job.id)}
     response = origins.allow_page(jsonify(data), api_key)
@@ -150,12 +159,45 @@ def _settings_for(fields: dict[str, Any]) -> Settings:
         if not isinstance(language, str) or not LANGUAGE_RE.match(language):
             raise SettingsError('"language" must be a language tag such as "en" or "fr".')
         changes["language"] = language.lower()
+    settings = base.replace(**changes)
+    if changes:
+        _check_speaker(settings.render)
+    return settings
+
+
+def _check_speaker(render: RenderSettings) -> None:
+    """Refuse now an engine, voice and language that cannot go together: later, it would be a failed job."""
+    if render.language and not any(
+        primary(tag) == primary(render.language) for v in all_voices() for tag in v.languages
+    ):
+        raise SettingsError(
+            f'No voice here reads the language "{render.language}"; '
+            "GET /api/v1/voices lists each voice's languages."
+        )
+    if not render.voice and not (render.engine and render.language):
+        return  # the article's language decides, once it is read
+    try:
+        choose_speaker(render.language or "en", render.engine, render.voice)
+    except SettingsError:
+        if render.voice:
+            raise SettingsError(
+                f'"{render.voice}" is not a voice of the {render.engine} engine; choose one whose '
+                '"engine" is that in GET /api/v1/voices, or leave "engine" out.'
+            ) from None
+        raise SettingsError(
+            f'The {render.engine} engine has no voice for the language "{render.language}"; '
+            'leave "engine" out, or choose a voice from GET /api/v1/voices.'
+        ) from None
+
+
+def _inline_lexicon(fields: dict[str, Any]) -> bytes | None:
+    """The request's inline lexicon, checked and in canonical bytes; nothing is written yet."""
     lexicon = fields.get("lexicon")
-    if lexicon not in (None, "", []):
-        if isinstance(lexicon, str):  # a multipart field carries JSON text
-            lexicon = parse_json(lexicon, what='"lexicon"')
-        changes["lexicon"] = store_inline_lexicon(lexicon, manager().cache)
-    return base.replace(**changes)
+    if lexicon in (None, "", []):
+        return None
+    if isinstance(lexicon, str):  # a multipart field carries JSON text
+        lexicon = parse_json(lexicon, what='"lexicon"')
+    return check_inline_lexicon(lexicon)
 
 
 def _submission(fields: dict[str, Any], upload: Any, settings: Settings, title: str | None) -> Submission:

@@ -30,7 +30,9 @@ PER_CLIENT = 2
 class StreamSlots:
     """Count the streams of rendering audio under way, in all, per article and per client."""
 
-    def __init__(self, total: int = ALL_STREAMS, per_article: int = PER_ARTICLE, per_client: int = PER_CLIENT):
+    def __init__(
+        self, total: int = ALL_STREAMS, per_article: int = PER_ARTICLE, per_client: int = PER_CLIENT
+    ):
         self.total = total
         self.per_article = per_article
         self.per_client = per_client
