@@ -415,7 +415,7 @@ def test_fields_that_go_together_are_taken(unhurried_app, fields):
 def test_a_refused_post_writes_no_lexicon(unhurried_app, body):
     lexicons = manager_of(unhurried_app).cache.root / "lexicons"
     before = sorted(lexicons.glob("*")) if lexicons.exists() else []
-    rules = [{"match": "Zorblat", "say": "Zor blatt " * 50}]
+    rules = [{"match": "Zorblat", "say": f"Zor blatt {article_text()}"}]  # rules no other post has sent
     response = unhurried_app.test_client().post("/api/v1/articles", json={**body, "lexicon": rules})
     assert_json_error(response, 400)
     assert (sorted(lexicons.glob("*")) if lexicons.exists() else []) == before
