@@ -400,7 +400,7 @@ def test_behind_a_trusted_proxy_posts_are_limited_per_real_client(proxied_app):
 
 
 def test_trusted_proxies_that_are_not_addresses_stop_the_server_saying_how_to_write_them(tmp_path):
-    with pytest.raises(SettingsError, match="LISTEN_TRUSTED_PROXIES: 'proxy.example'"):
+    with pytest.raises(SettingsError, match=r"LISTEN_TRUSTED_PROXIES: 'proxy\.example'"):
         create_app(
             Settings.of(cache_dir=tmp_path, trusted_proxies="10.0.0.1, proxy.example"),
             start_workers=False,
