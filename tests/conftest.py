@@ -194,13 +194,13 @@ def running_app(cache_dir: Path, *, start_workers: bool = True, **fields) -> Ite
 
 
 @contextmanager
-def serving(app, threads: int = 8) -> Iterator[int]:
-    """Serve the app with waitress on a loopback port, as `listen serve` does."""
+def serving(app, threads: int = 8, **adjustments) -> Iterator[int]:
+    """Serve the app with waitress on a loopback port, as `listen serve` does (waitress `adjustments` may be given)."""
     from waitress import create_server
 
     # As web/serve.py: the forwarding headers reach the app, which decides whom to believe.
     server = create_server(
-        app, host="127.0.0.1", port=0, threads=threads, clear_untrusted_proxy_headers=False
+        app, host="127.0.0.1", port=0, threads=threads, clear_untrusted_proxy_headers=False, **adjustments
     )
     stopped = threading.Event()
 
@@ -211,7 +211,7 @@ def serving(app, threads: int = 8) -> Iterator[int]:
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
-        yield server.effective_port
+        yield int(server.effective_port)
     finally:
         stopped.set()
         thread.join(5)

@@ -16,9 +16,11 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from conftest import article_text, post_ready, running_app, serving
 from redisserver import wait_for
 
+from web import manager_of
 from web.streams import ALL_STREAMS, PER_CLIENT, REQUEST_THREADS
 
 DEADLINE_S = 60.0  # a request that has not answered by then never will: the server is stuck
@@ -151,3 +153,33 @@ def test_one_client_holds_at_most_two_streams_of_rendering_audio(tmp_path, redis
         finally:
             for reader in readers:
                 reader.close()
+
+
+class StalledReader:
+    """A client that asks for a range of finished audio and never reads it (a tiny receive window)."""
+
+    def __init__(self, port: int, path: str):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.sock.connect(("127.0.0.1", port))
+        self.sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nRange: bytes=0-\r\n\r\n".encode()
+        )
+
+
+@pytest.mark.slow
+def test_clients_that_never_read_a_range_of_finished_audio_hold_no_request_thread(tmp_path):
+    with running_app(tmp_path / "cache") as app:
+        # Read slowly, for more audio than the socket buffers between us hold (about 3 MB on loopback).
+        ready = post_ready(app.test_client(), app, text=article_text(150), rate=80)["id"]
+        assert manager_of(app).get(ready).rendition.mp3.stat().st_size > 4_000_000
+        # Two threads, and a small buffer: each stalled range would hold a thread once it fills.
+        with serving(app, threads=2, outbuf_high_watermark=64 * 1024) as port:
+            stalled = [StalledReader(port, f"/api/v1/articles/{ready}/audio.mp3") for _ in range(4)]
+            try:
+                for path in ("/api/v1/voices", f"/api/v1/articles/{ready}", "/"):
+                    status, _ = get(port, path)
+                    assert status == 200, path
+            finally:
+                for reader in stalled:
+                    reader.sock.close()

@@ -36,7 +36,7 @@ from .job import READY, RENDERING, Job, PendingJob
 from .json_body import parse_json
 from .keys import check_api_key, configured_keys
 from .lexicons import check_inline_lexicon, store_lexicon
-from .streams import HeldStream
+from .streams import HeldStream, sent_by_the_server
 from .voices import primary
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -324,7 +324,7 @@ def _send_ready(job: Job, path: Any, mimetype: str, digest: str) -> Response:
         path, mimetype=mimetype, conditional=True, etag=digest, max_age=ONE_YEAR, last_modified=job.modified
     )
     response.headers["Cache-Control"] = IMMUTABLE
-    return cors(downloads.named(response, job))
+    return cors(downloads.named(sent_by_the_server(response, path), job))
 
 
 def _cacheable(job: Job, response: Response) -> Response:

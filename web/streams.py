@@ -16,6 +16,9 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
+
+from flask import Response, request
 
 from listen.errors import BusyError
 
@@ -114,3 +117,27 @@ class HeldStream:
                 close()
         finally:
             self.slot.give_back()
+
+
+def sent_by_the_server(response: Response, path: Path) -> Response:
+    """Hand a byte range of a finished file to the server to send, as it sends a whole file.
+
+    werkzeug answers a Range by wrapping the file in an iterator that the request thread runs,
+    so a client reading slowly held that thread once waitress's buffer (16 MB) was full. The
+    server's own file wrapper (PEP 3333's wsgi.file_wrapper) sends the file from where it
+    stands, no more than Content-Length, from waitress's main loop: no thread waits.
+    """
+    wrapper = request.environ.get("wsgi.file_wrapper")
+    if response.status_code != 206 or response.content_range is None or wrapper is None:
+        return response
+    start = response.content_range.start
+    if start is None:
+        return response
+    ranged = response.response
+    f = open(path, "rb")  # noqa: SIM115 - the server closes it once sent
+    f.seek(start)
+    response.response = wrapper(f)
+    close = getattr(ranged, "close", None)
+    if close is not None:
+        close()  # werkzeug's range iterator, and the file it had opened
+    return response
