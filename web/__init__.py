@@ -59,7 +59,7 @@ def create_app(
     app.register_blueprint(downloads_bp)
     app.register_blueprint(voices_bp)
     clients.install(app, settings.service)
-    _limit_writes(app, settings.service)
+    _limit_requests(app, settings.service)
     errors.register(app)
     webhooks.install(app, settings.service)
     stats.install(app, settings.service)
@@ -74,8 +74,8 @@ def create_app(
     return app
 
 
-def _limit_writes(app: Flask, settings: ServiceSettings) -> None:
-    """Limit new articles and refreshes per valid API key, or else per client; counted in Redis when scaled out.
+def _limit_requests(app: Flask, settings: ServiceSettings) -> None:
+    """Limit new articles and refreshes per valid API key, or else per client, and beacons; counted in Redis when scaled out.
 
     A post and a refresh draw on one budget: either one makes the server read a page and plan it.
     """
