@@ -19,6 +19,7 @@ from .common import article_urls, cors, external_url, find, manager
 from .intake import Planned, Submission
 from .job import READY, Job, PendingJob
 from .keys import ApiKey, check_api_key
+from .streams import sent_by_the_server
 
 bp = Blueprint("refresh", __name__)
 
@@ -121,7 +122,7 @@ def audio(sid: str) -> ResponseReturnValue:
         job.rendition.mp3, mimetype="audio/mpeg", conditional=True, etag=job.id, last_modified=job.modified
     )
     response.headers["Cache-Control"] = "no-cache"  # may change on the next refresh: revalidate
-    return cors(response)
+    return cors(sent_by_the_server(response, job.rendition.mp3))
 
 
 @bp.get("/s/<sid>")
