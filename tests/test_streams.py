@@ -183,3 +183,15 @@ def test_clients_that_never_read_a_range_of_finished_audio_hold_no_request_threa
             finally:
                 for reader in stalled:
                     reader.sock.close()
+
+
+@pytest.mark.parametrize("method", ["HEAD", "GET"])
+def test_a_stream_of_rendering_audio_gives_its_place_back_when_it_ends(tmp_path, method):
+    with running_app(tmp_path / "cache", engine_workers=1) as app:
+        client = app.test_client()
+        key = client.post("/api/v1/articles", json={"text": article_text(80)}).json["id"]
+        response = client.open(f"/api/v1/articles/{key}/audio.mp3", method=method, buffered=False)
+        assert response.headers["X-Listen-Status"] == "rendering"
+        assert app.extensions["listen_streams"].held == 1
+        response.close()  # read or not: a server closes every response it is given
+        assert app.extensions["listen_streams"].held == 0

@@ -19,7 +19,6 @@ from flask import (
     jsonify,
     request,
     send_file,
-    stream_with_context,
 )
 
 from listen.config import RenderSettings, Settings
@@ -275,7 +274,9 @@ def audio(key: str) -> Response:
             raise RenderFailedError(
                 job.error or "This article could not be rendered; post it again to retry."
             )
-        response = Response(stream_with_context(HeldStream(first, stream, slot)), mimetype="audio/mpeg")
+        # The body itself, not wrapped in a generator: the server's close() (at the end, on a
+        # disconnect, or at once for a HEAD) reaches it and gives the slot back.
+        response = Response(HeldStream(first, stream, slot), mimetype="audio/mpeg")
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Listen-Status"] = RENDERING
         return cors(downloads.named(response, job))
