@@ -4,7 +4,8 @@ In: a request for a rendering article's audio, its article id and its client. Ou
 stream holds until it ends, or a BusyError (503 with Retry-After) when there is none.
 
 waitress serves requests on a fixed set of threads (web/serve.py: 32). Finished audio costs
-none once answered (waitress sends the file itself), but a stream of audio still rendering
+none once answered (waitress sends the file itself; `sent_by_the_server` hands it byte ranges
+too), but a stream of audio still rendering
 keeps its thread until the render ends and the client has read the rest: 32 idle sockets
 reading a byte at a time once took every thread. So such streams are capped in all, per
 article and per client; a player refused one polls the article's status and plays the
@@ -23,8 +24,8 @@ from flask import Response, request
 from listen.errors import BusyError
 
 REQUEST_THREADS = 32  # waitress's threads (web/serve.py)
-# At most a quarter of the threads stream rendering audio; one article, and one client, at
-# most half of those. The other threads answer everything else.
+# At most a quarter of the threads stream rendering audio, one article at most half of those,
+# one client two (a page and an embed of it). The other threads answer everything else.
 ALL_STREAMS = REQUEST_THREADS // 4
 PER_ARTICLE = ALL_STREAMS // 2
 PER_CLIENT = 2
