@@ -155,12 +155,24 @@ PHRASES = {
 }
 # fmt: on
 
-# Roman numerals after these words are counted ("World War two"); after a ruler's name, ranked.
+# Roman numerals after these words are counted ("World War two", "Chapter four", "vol. twenty-three");
+# after a ruler's name, ranked ("Henry the eighth"). Compared capitalised: "CHAPTER IV", "vol XIII".
 # fmt: off
-_ROMAN_CARDINAL_AFTER = {"War", "Bowl", "Chapter", "Part", "Volume", "Vol", "Act", "Phase", "Episode",
-                         "Article", "Title", "Class", "Type", "Stage", "Level", "Book", "Round", "Section",
-                         "Schedule", "Grade", "Category", "Apollo", "Vatican", "Rocky"}
+_ROMAN_CARDINAL_AFTER = {
+    "War", "Bowl", "Bowls", "Chapter", "Chap", "Ch", "Part", "Pt", "Volume", "Vol", "Book", "Bk", "Act", "Scene",
+    "Canto", "Psalm", "Tomo", "Tome", "Phase", "Episode", "Ep", "Article", "Art", "Title", "Section", "Sec",
+    "Schedule", "Class", "Type", "Stage", "Level", "Tier", "Round", "Grade", "Category", "Division", "League",
+    "Series", "Mark", "Symphony", "Movement", "Sonata", "Op", "Apollo", "Vatican", "Rocky", "Trek", "Wars",
+    "Fantasy", "Slam", "WrestleMania", "Wrestlemania",
+}
 # fmt: on
+# Before these words a numeral ranks the unit it names: "XXVI Corps" is "twenty-sixth Corps".
+_ROMAN_ORDINAL_BEFORE = re.compile(
+    r" (?:Corps|Army|Armies|Legion|Dynasty|Panzer|Air Force|Fleet|Division|Brigade|Congress|Olympiad|Amendment)\b"
+)
+# All-capital words that are valid numerals but mean something else on their own ("a CV", "an IV drip").
+_ROMAN_NOT_ALONE = {"CV", "CC", "CI", "LI", "XL", "XXL", "XX", "XXX", "IV", "VC", "LC", "XC", "IC", "CL", "LL", "CCC",
+                    "LIV", "CLI", "MIX"}
 # fmt: off
 _REGNAL_NAMES = {
     "Leo", "John", "Paul", "Benedict", "Pius", "Gregory", "Innocent", "Clement", "Urban", "Boniface", "Sixtus",
@@ -454,7 +466,10 @@ def _roman_value(numeral: str) -> int | None:
 
 def _roman_numerals(t: MappedText, language: str) -> None:
     """Read "Leo XIV" as "Leo the fourteenth" and "World War II" as "World War two"."""
-    the = {"en": "the ", "es": "", "de": "der ", "fr": "", "pt": "", "it": ""}[language]
+    if language == "en":
+        t.sub(_ROMAN_TOKEN, _english_roman)
+        return
+    the = {"es": "", "de": "der ", "fr": "", "pt": "", "it": ""}[language]
 
     def replace(m: re.Match) -> str:
         before, numeral = m.group("before"), m.group("numeral")
@@ -472,6 +487,47 @@ def _roman_numerals(t: MappedText, language: str) -> None:
         return m.group(0)
 
     t.sub(r"(?<![\w.])(?P<before>[A-Z][\w.]{0,30}) (?P<numeral>[IVXLC]{1,8})\b(?!')", replace)
+
+
+# A numeral standing as a word of its own: not inside "XR-500", "I'm" or "U.S.".
+_ROMAN_TOKEN = re.compile(r"(?<![\w.'’])[IVXLC]{1,9}(?![\w'’-])")
+# "CCL 2" is a name with a number, not 250 (the number is already in words here).
+_DIGIT_NEXT = re.compile(r" ?(?:\d|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b")
+_NAME_NEXT = re.compile(r"\.? [A-Z][a-z]")
+
+
+def _english_roman(m: re.Match) -> str:
+    """Say an English numeral by what stands around it, or leave it (a pronoun "I", an initial "L.")."""
+    numeral = m.group(0)
+    value = _roman_value(numeral)
+    if value is None:
+        return numeral
+    before = _roman_word_before(m)
+    cue = before.capitalize() if before.isupper() else before[:1].upper() + before[1:]
+    if cue in _ROMAN_CARDINAL_AFTER and (numeral != "I" or before[:1].isupper()):
+        return cardinal(value)  # "Chapter IV", "vol XXIII", "World War I" (but "the day I met")
+    if m.string[m.start() - 1] == "-" and len(before) > 1 and before.isupper():
+        return cardinal(value)  # an edition: "DSM-IV", "DSM-V"
+    if len(numeral) == 1 and _NAME_NEXT.match(m.string, m.end()):
+        return numeral  # an initial: "Carl L. Bankston", "John C. Calhoun"
+    named = before in _REGNAL_NAMES or (numeral in ("II", "III", "IV") and before[:1].isupper())
+    if value <= 60 and named and m.string[m.start() - 1] == " ":
+        return f"the {ordinal(value)}"  # a ruler, a pope, a son named for his father
+    if _ROMAN_ORDINAL_BEFORE.match(m.string, m.end()):
+        return ordinal(value)
+    if len(numeral) > 1 and numeral not in _ROMAN_NOT_ALONE and not _DIGIT_NEXT.match(m.string, m.end()):
+        return cardinal(value)  # "DSM-III", "Super Bowls XVI and XIX", a heading's "VIII."
+    return numeral
+
+
+def _roman_word_before(m: re.Match) -> str:
+    """The word just before a numeral with only a space or a hyphen between ("Chapter", "vol.", "DSM"); else ""."""
+    window = m.string[max(0, m.start() - 32) : m.start()]
+    if not window.endswith((" ", "-")):
+        return ""
+    words = window[:-1].split()
+    word = words[-1].rstrip(".") if words and not window[:-1].endswith(" ") else ""
+    return word if word.isalpha() else ""
 
 
 def _neutral_symbols(t: MappedText) -> None:
