@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from listen.text.numbers import LANGUAGES, MONTHS, WORDS, cardinal, ordinal, verbalize_mapped
 from listen.text.textmap import MappedText, Span
+from listen.text.wordlists import word_list
 
 if TYPE_CHECKING:
     from listen.text.lexicon import Lexicon
@@ -430,12 +431,29 @@ def _acronyms(t: MappedText) -> None:
         word, tail = m.group("word"), m.group("tail") or ""
         if word in ACRONYM_WORDS or (shouting and word not in ACRONYM_LETTERS):
             return ACRONYM_SAY.get(word, word.capitalize()) + tail if word in ACRONYM_WORDS else word + tail
-        if word not in ACRONYM_LETTERS and _pronounceable(word):
+        if word not in ACRONYM_LETTERS and (_pronounceable(word) or _capital_word(word, m)):
             return word.capitalize() + tail
         final = bool(tail) or not _WORD_NEXT.match(text, m.end())
         return spell(word, final=final) + tail
 
     t.sub(r"\b(?P<word>[A-Z]{2,6})(?P<tail>'s|s)?\b(?!\.\w)", replace)
+
+
+# Words in capitals said as words: "BREAKING NEWS", "He did NOT go" (listen/text/data/capital_words.txt).
+CAPITAL_WORDS = frozenset(word_list("listen.text", "capital_words.txt"))
+_CAPITAL_NEIGHBOUR = re.compile(r"[A-Z]{2,}")
+
+
+def _capital_word(word: str, m: re.Match) -> bool:
+    """Is a word in capitals an English word here: three letters or more, or two beside another such word."""
+    if word.lower() not in CAPITAL_WORDS:
+        return False
+    if len(word) > 2:
+        return True
+    before = m.string[max(0, m.start() - 20) : m.start()].split()
+    after = m.string[m.end() : m.end() + 20].split()
+    neighbours = [w.strip(".,:;!?\"'()") for w in before[-1:] + after[:1]]
+    return any(_CAPITAL_NEIGHBOUR.fullmatch(w) and w.lower() in CAPITAL_WORDS for w in neighbours)
 
 
 def _letter_runs(t: MappedText) -> None:
