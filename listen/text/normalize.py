@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from listen.text.numbers import LANGUAGES, MONTHS, WORDS, cardinal, ordinal, verbalize_mapped
 from listen.text.textmap import MappedText, Span
-from listen.text.wordlists import word_list
+from listen.text.wordlists import word_list, word_table
 
 if TYPE_CHECKING:
     from listen.text.lexicon import Lexicon
@@ -220,6 +220,8 @@ def to_spoken_with_map(
         t.sub(_CIRCA, "circa")  # before the year it stands before is said
     verbalize_mapped(t, language)
     t.sub(r"\b([ap]\.m\.)\.", r"\1")  # "9am." became "nine a.m.."
+    if language == "en":
+        _regions(t)
     _phrases(t, language)
     _dotted_acronyms(t)
     _titles(t, language)
@@ -318,6 +320,34 @@ def _said_path(path: str, language: str) -> str:
         return ""
     slash = f" {_SLASH[language]} "
     return slash + slash.join(re.sub(r"[-_]", " ", p) for p in parts)
+
+
+_REGIONS: dict[str, dict[str, str]] = word_table("listen.text", "regions.yaml")
+# A state after a place name and its comma: "Austin, TX", "Boise, Ida." (fixed-width look-behind).
+_REGION_RE = re.compile(
+    r"(?<=[a-z], )(?:(?P<postal>"
+    + "|".join(sorted(_REGIONS["postal"], key=len, reverse=True))
+    + r")(?![\w'’-]|\.\w)|(?P<dotted>"
+    + "|".join(re.escape(k) for k in sorted(_REGIONS["dotted"], key=len, reverse=True))
+    + r")(?!\w))"
+)
+# Words before a comma that are not places: "Yes, OK", "Well, IN the end".
+_NOT_PLACES = {"Yes", "No", "Okay", "Well", "Oh", "So", "Fine", "Right", "Sure", "Thanks", "Now", "Then"}
+
+
+def _regions(t: MappedText) -> None:
+    """Say a state or province after a place name: "Austin, TX" is "Austin, Texas"."""
+
+    def replace(m: re.Match) -> str:
+        place = m.string[max(0, m.start() - 30) : m.start() - 2].split()
+        if not place or not place[-1][:1].isupper() or place[-1] in _NOT_PLACES:
+            return m.group(0)
+        if m.group("postal"):
+            return _REGIONS["postal"][m.group("postal")]
+        name = _REGIONS["dotted"][m.group("dotted")]
+        return name + "." if _BLANK_TO_END.match(m.string, m.end()) else name  # its dot also ended the sentence
+
+    t.sub(_REGION_RE, replace)
 
 
 def _phrases(t: MappedText, language: str) -> None:
