@@ -209,6 +209,8 @@ def to_spoken_with_map(
     # An article's own "[[" must not reach espeak-ng as phoneme input.
     t.sub(r"\[\[|\]\]", lambda m: m.group(0)[0])
     t.sub(r"\s{2,}", " ")  # one space between words: no later pattern meets a long run of blanks
+    if language == "en":
+        _primes(t)  # before the quotes they look like are dropped
     _typography(t)
     if language not in LANGUAGES:
         # No normaliser for this language: espeak-ng reads its numbers, dates and symbols natively.
@@ -255,6 +257,49 @@ def _typography(t: MappedText) -> None:
     t.sub(r"\s*[—–]\s*|\s+-{1,2}\s+", ", ")  # a dash is a pause, not a word
     t.replace("…", "...")
     t.replace("−", "-")
+
+
+_COMPASS = {"N": "north", "S": "south", "E": "east", "W": "west"}
+# 40°26′46″N: degrees, minutes and seconds of arc.
+_ARC = re.compile(r"(\d{1,3})° ?(\d{1,2})['′’] ?(?:(\d{1,2}(?:\.\d{1,3})?)[\"″”]?)? ?([NSEW])?(?![\w'’′])")
+# 6'2", 5′ 11″, 6 '2: feet and inches.
+_FEET_INCHES = re.compile(r"(?<![\w.'’])(\d{1,2})['′’] ?(\d{1,2}(?:\.\d)?)[\"″”]?(?![\w'’′″])")
+# 22", 1.5″, 8 x 10": inches; a straight quote after a number only where it closes no quotation.
+_INCHES = re.compile(r"(?<![\w.])(\d{1,4}(?:\.\d{1,2})?)(\"| ?″)(?![\w\"'])")
+# 6' tall, 30′: feet.
+_FEET = re.compile(r"(?<![\w.'’])(\d{1,4})(?:′|['’](?= (?:tall|high|long|wide|deep|away|below|above|under)\b))")
+
+
+def _primes(t: MappedText) -> None:
+    """Say the marks of feet, inches and minutes of arc that look like quotes: 6'2" is "6 feet 2 inches"."""
+
+    def arc(m: re.Match) -> str:
+        said = f"{m.group(1)} degrees {m.group(2)} minutes"
+        said += f" {m.group(3)} seconds" if m.group(3) else ""
+        return said + (f" {_COMPASS[m.group(4)]}" if m.group(4) else "")
+
+    def inches(m: re.Match) -> str:
+        # A straight double quote closes a quotation when the sentence has an even number of them.
+        if m.group(2) == '"' and m.string.count('"') % 2 == 0 and not _DIMENSION.search(m.string):
+            return m.group(0)
+        if _TIMES_NEXT.match(m.string, m.end()):
+            return m.group(1)  # 8" x 10": the unit is said once, after the last number
+        attributive = _NOUN_NEXT.match(m.string, m.end()) and not _NOT_NOUN.match(m.string, m.end())
+        return f"{m.group(1)} {'inch' if m.group(1) == '1' or attributive else 'inches'}"  # "a 22-inch monitor"
+
+    t.sub(_ARC, arc)
+    t.sub(_FEET_INCHES, lambda m: f"{m.group(1)} {'foot' if m.group(1) == '1' else 'feet'} {m.group(2)}")
+    t.sub(_INCHES, inches)
+    t.sub(_FEET, lambda m: f"{m.group(1)} {'foot' if m.group(1) == '1' else 'feet'}")
+
+
+_DIMENSION = re.compile(r"\d[\"″]? ?[x×] ?\d")
+_TIMES_NEXT = re.compile(r" ?[x×] ?\d")
+_NOUN_NEXT = re.compile(r" [A-Za-z]")
+_NOT_NOUN = re.compile(
+    r" (?:and|or|of|in|into|by|x|tall|long|wide|high|deep|thick|across|away|from|to|with|at|on|is|was|are|were"
+    r"|than|for|per|each|apart|below|above|under|over)\b"
+)
 
 
 def _links(t: MappedText, language: str) -> None:
@@ -331,6 +376,7 @@ _REGION_RE = re.compile(
     + "|".join(re.escape(k) for k in sorted(_REGIONS["dotted"], key=len, reverse=True))
     + r")(?!\w))"
 )
+_NOT_REGION_NEXT = re.compile(r" ?[;(]| [A-Z]")
 # Words before a comma that are not places: "Yes, OK", "Well, IN the end".
 _NOT_PLACES = {"Yes", "No", "Okay", "Well", "Oh", "So", "Fine", "Right", "Sure", "Thanks", "Now", "Then"}
 
@@ -342,6 +388,8 @@ def _regions(t: MappedText) -> None:
         place = m.string[max(0, m.start() - 30) : m.start() - 2].split()
         if not place or not place[-1][:1].isupper() or place[-1] in _NOT_PLACES:
             return m.group(0)
+        if _NOT_REGION_NEXT.match(m.string, m.end()):
+            return m.group(0)  # initials in a list of authors ("Milner, AD;"), a name ("Movies, PR Newswire")
         if m.group("postal"):
             return _REGIONS["postal"][m.group("postal")]
         name = _REGIONS["dotted"][m.group("dotted")]
