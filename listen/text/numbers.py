@@ -542,7 +542,7 @@ def _range(m: re.Match, language: str) -> str:
 
 def paired(text: str, language: str = "en") -> str:
     """Say a code number the way flights and models are said: 737 "seven thirty-seven", 1549 "fifteen forty-nine"."""
-    if text.startswith("0") and len(text) > 1:
+    if (text.startswith("0") and len(text) > 1) or len(text) > 4:
         return digits(text, language)
     if len(text) in (3, 4) and language == "en" and not text.endswith("000"):
         return (
@@ -556,6 +556,38 @@ def _letter_code(m: re.Match, language: str) -> str:
     # A number follows, so a letter A is never the last word: "eigh", as normalize.spell says it there.
     letters = " ".join("eigh" if c == "A" else c for c in m.group("letters"))
     return f"{letters} {paired(m.group('num'), language)}"
+
+
+# Makers' names and model lines before a model number said in pairs ("Boeing 747", "Cessna 172", "RTX 4090"),
+# graphics cards and processors ("RTX 4090"); after other capitals a number keeps its usual reading ("ISO 9001").
+_MODEL_CUES = (
+    r"[Ff]light|[Rr]oute|[Mm]odel|Boeing|Cessna|Tupolev|Antonov|Ilyushin|Embraer|Bombardier|Learjet|Beechcraft"
+    r"|Porsche|Peugeot|Ferrari|Xbox|Radeon|GeForce|Ryzen|Pentium|Celeron|Snapdragon|Exynos|Galaxy|Pixel|Nokia"
+    r"|Canon|Nikon|Leica|RTX|GTX|RX|GT|MX|Quadro|Titan|Radeon|Core|Xeon|Athlon|Opteron"
+)
+
+
+def _model(m: re.Match, language: str) -> str:
+    """Boeing 747 "seven forty-seven", RTX 4090 "forty ninety", Cessna 172 "one seventy-two"."""
+    return f"{m.group('cue')} {paired(m.group('n'))}"
+
+
+def _identifier(code: str) -> str:
+    """A code in groups, a short pause between them: digits one by one, letters spelled, a leading year a year."""
+    groups = code.split("-")
+    said = []
+    for i, group in enumerate(groups):
+        if group.isdigit():
+            leading_year = i == 0 and re.fullmatch(r"(?:19|20)\d\d", group)
+            said.append(year(int(group)) if leading_year else digits(group))
+        else:
+            said.append(" ".join(_letter_or_digit(c) for c in group))
+    return ", ".join(said)
+
+
+def _letter_or_digit(c: str) -> str:
+    # A letter A inside a code is the letter, never the article ("eigh", as normalize.spell says it).
+    return digits(c) if c.isdigit() else "eigh" if c == "A" else c
 
 
 _SUFFIX = {1: "st", 2: "nd", 3: "rd"}
@@ -661,12 +693,15 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      lambda m, lang: f"{cardinal(m.group(1), lang)} {WORDS[lang]['to']} {cardinal(m.group(2), lang)}"),
     # phone numbers (listen/text/phones.py): +1 202 555 0143, 1-800-555-0199, 555-0142, call 911
     *PHONE_PASSES,
+    # identifiers in three or more groups: ISBN 978-0-14-044913-6, case 2019-CV-01234, order 12-345-678
+    (re.compile(r"\b[Nn]o\.(?= ?[A-Z\d]{0,13}\d)"), lambda m, lang: WORDS[lang]["number"]),
+    (re.compile(r"(?<![\w.-])(?=[A-Z\d-]{0,40}\d)[A-Z\d]{1,13}(?:-[A-Z\d]{1,13}){2,6}(?![\w-]|\.\d)"),
+     _only_en(lambda m, lang: _identifier(m.group(0)))),
     # codes read digit by digit or in pairs: card ending in 4242, flight 1549, Boeing 737, G7, F-16, A320
     (re.compile(rf"\b(?P<cue>{_CODE_CUES})(?P<gap>:? (?:is |was |of |number |no\. |# ?)?)(?P<n>\d{{3,12}})\b(?![.,]\d)"),
      _only_en(lambda m, lang: f"{m.group('cue')}{m.group('gap')}{digits(m.group('n'))}")),
-    (re.compile(r"\b(?P<cue>[Ff]light|FLIGHT|Boeing|BOEING|[Rr]oute|Model|model) (?P<n>\d{3,4})\b(?![.,]\d)"),
-     _only_en(lambda m, lang: f"{m.group('cue')} {paired(m.group('n'))}")),
-    (re.compile(r"(?<![\w-])(?P<letters>[A-Z]{1,3})-?(?P<num>\d{1,4})(?![\w-]|[.,]\d)"), _only_en(_letter_code)),
+    (re.compile(rf"\b(?P<cue>{_MODEL_CUES}) (?P<n>\d{{3,4}})\b(?![.,]\d|\s?[%°-])"), _only_en(_model)),
+    (re.compile(r"(?<![\w-])(?P<letters>[A-Z]{1,3})-?(?P<num>\d{1,6})(?![\w-]|[.,]\d)"), _only_en(_letter_code)),
     # ranges of money and measures, said once at the end: "$5-$10" and "15-20 cm" are "five to ten ..."
     (re.compile(rf"(?P<cur>[$€£¥₹])(?P<a>{_NUM})\s?[-–]\s?(?P=cur)?(?=\d)"),
      lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['to']} {m.group('cur')}"),
