@@ -370,6 +370,8 @@ def _money(m: re.Match, language: str) -> str:
     if scale:
         return f"{_say(amount, language)} {_SCALES[scale]} {many}"
     whole, _, cents = amount.replace(",", "").partition(".")
+    if len(cents) == 1:
+        cents += "0"  # "$3.5" is three dollars and fifty cents
     if cents and len(cents) == 2:
         units, sub = int(whole or 0), int(cents)
         parts = []
@@ -572,6 +574,24 @@ def _model(m: re.Match, language: str) -> str:
     return f"{m.group('cue')} {paired(m.group('n'))}"
 
 
+# Words that make a three-digit ".267" a batting or winning average, said "two sixty-seven".
+_AVERAGE_CUES = re.compile(r"\b(?:bat\w*|averag\w*|avg|hit\w*|slugging|on-base|OBP|OPS|SLG|percentage|record)\b")
+
+
+# Words after which ".45" is a calibre, said "forty-five".
+_CALIBRE_NEXT = re.compile(r" (?:cal\w*|rifle|pistol|revolver|handgun|gun|Magnum|magnum|round|bullet|ammunition)")
+
+
+def _leading_point(m: re.Match, language: str) -> str:
+    """.5 is "point five"; .267 beside "batted" or "record" is "two sixty-seven"; a .45 pistol is "forty-five"."""
+    figures = m.group(1)
+    if len(figures) == 3 and _AVERAGE_CUES.search(m.string, max(0, m.start() - 60), m.end() + 20):
+        return paired(figures)
+    if len(figures) in (2, 3) and _CALIBRE_NEXT.match(m.string, m.end()):
+        return cardinal(int(figures))
+    return f"{WORDS[language]['point']} {digits(figures)}"
+
+
 def _identifier(code: str) -> str:
     """A code in groups, a short pause between them: digits one by one, letters spelled, a leading year a year."""
     groups = code.split("-")
@@ -717,6 +737,8 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # ranges: 10-20, 5–10%, 2010-15
     (re.compile(rf"(?<![\w.-])(?P<a>{_NUM})\s?%?\s?[-–]\s?(?P<b>{_NUM})\s?%"),
      lambda m, lang: _range(m, lang) + " " + WORDS[lang]["percent"]),
+    # a decimal without its leading zero: .5 percent "point five", a batting average .267 "two sixty-seven"
+    (re.compile(r"(?<![\w.,])\.(\d{1,6})(?![\w]|[.,]\d)"), _only_en(_leading_point)),
     # percentages
     (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<n>{_NUM})\s?%"),
      lambda m, lang: ((WORDS[lang]["minus"] + " ") if m.group("neg") else "") + _say(m.group("n"), lang)
