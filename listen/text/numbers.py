@@ -294,12 +294,15 @@ UNITS.update(
     }
 )
 _FRACTIONS = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅛": (1, 8)}
-# Months as news writes them: "March", "MARCH", "Mar", "Mar.", "MAR", "Sept." (not "may" or "mar" in lower case).
+# Months as news writes them: "March", "MARCH", "march", "Mar", "Mar.", "MAR", "Sept.", "sept." (not "may"
+# or "mar" in lower case, which are words).
+_MONTH_NAMES = {n for m in MONTHS["en"] for n in (m, m.upper(), m.lower())} - {"may"}
+_MONTH_SHORT = {n for m in abbreviations("en") for n in (m, m.upper(), m.lower())} - {"mar"}
 _MONTH_RE = (
     "(?P<month>(?:"
-    + "|".join(sorted({n for m in MONTHS["en"] for n in (m, m.upper())}, key=len, reverse=True))
+    + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
     + ")(?![\\w])|(?:"
-    + "|".join(sorted({n for m in abbreviations("en") for n in (m, m.upper())}, key=len, reverse=True))
+    + "|".join(sorted(_MONTH_SHORT, key=len, reverse=True))
     + r")(?![\w])\.?)"
 )
 
@@ -430,6 +433,17 @@ def _date_words(
     if year_text:
         spoken += (" de " if language in ("es", "pt") else " ") + year(int(year_text), language)
     return spoken
+
+
+def _day_range(m: re.Match, day_first: bool) -> str:
+    """March 3-5 "March third to fifth"; 3-5 March "the third to the fifth of March"."""
+    d1, d2, month = int(m.group("d1")), int(m.group("d2")), _month_number(m.group("month"))
+    if not (1 <= d1 < d2 <= 31):
+        return m.group(0)
+    name = MONTHS["en"][month - 1]
+    if day_first:
+        return f"the {ordinal(d1)} to the {ordinal(d2)} of {name}"
+    return f"{name} {ordinal(d1)} to {ordinal(d2)}"
 
 
 def _full_year(y: str) -> str:
@@ -689,6 +703,15 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      _numeric_date),
     (re.compile(r"(?<![\w./-])(?P<y>\d{4})(?P<sep>[/.-])(?P<a>\d{1,2})(?P=sep)(?P<b>\d{1,2})(?![\w]|[./-]\d)"),
      _year_first_date),
+    # day ranges: March 3-5, 3–5 March
+    (re.compile(rf"\b{_MONTH_RE} (?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s?[-–]\s?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?![-–]\d)"),
+     _only_en(lambda m, lang: _day_range(m, day_first=False))),
+    (re.compile(rf"(?<![\w.,-])(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s?[-–]\s?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}"),
+     _only_en(lambda m, lang: _day_range(m, day_first=True))),
+    # 05-Jan-2024, 5-JAN-24
+    (re.compile(rf"(?<![\w.,-])(?P<day>\d{{1,2}})-{_MONTH_RE}-(?P<year>\d{{4}}|\d{{2}})\b(?!-)"),
+     _only_en(lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")),
+                                          _full_year(m.group("year")), "en", day_first=True))),
     (re.compile(rf"\b{_MONTH_RE}-(?P<day>\d{{1,2}})-(?P<year>\d{{4}})\b"),
      _only_en(lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en"))),
     # January 3, 2026 / Jan. 3 / FEB 2, 2019 / 3 January 2026 (English month names: English words)
@@ -697,6 +720,9 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? (?P<year>1\d{{3}}|20\d\d)\b)?"),
      _only_en(lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"),
                                           "en", day_first=True, the="" if word_before(m) == "the" else "the "))),
+    # month and year: Dec. 2023, SEPT 1998, june 2001
+    (re.compile(rf"\b{_MONTH_RE},? (?P<year>1\d{{3}}|20\d\d)\b(?![.,]\d)"),
+     _only_en(lambda m, lang: f"{MONTHS['en'][_month_number(m.group('month')) - 1]} {year(int(m.group('year')))}")),
     # German days: "am 3. März" is "am dritten März"
     (re.compile(r"(?<![\w.,])(\d{1,2})\.(?= (?:" + "|".join(MONTHS["de"]) + r")\b)"), _german_day),
     # quarters and eras: 3Q19, 44 BC, AD 79
