@@ -211,6 +211,7 @@ def to_spoken_with_map(
     t.sub(r"\s{2,}", " ")  # one space between words: no later pattern meets a long run of blanks
     if language == "en":
         _primes(t)  # before the quotes they look like are dropped
+        _equations(t)  # before a spaced "-" is taken for a dash
     _typography(t)
     if language not in LANGUAGES:
         # No normaliser for this language: espeak-ng reads its numbers, dates and symbols natively.
@@ -300,6 +301,32 @@ _NOT_NOUN = re.compile(
     r" (?:and|or|of|in|into|by|x|tall|long|wide|high|deep|thick|across|away|from|to|with|at|on|is|was|are|were"
     r"|than|for|per|each|apart|below|above|under|over)\b"
 )
+
+
+# An equation: an operand, "=", an operand ("2 + 2 = 4", "E = mc^2", "x = 5").
+_EQUATION = re.compile(r"(?:\d|\b[A-Za-z]\b|\)) ?= ?(?:\d|[A-Za-z]{1,3}\b|\(|-)")
+_OPERATOR = re.compile(r"(?<=[\w)]) ?([-−+×*÷/]) ?(?=[\w(])")
+_OPERATOR_WORDS = {"-": "minus", "−": "minus", "+": "plus", "×": "times", "*": "times", "÷": "divided by", "/": "divided by"}
+
+
+def _equations(t: MappedText) -> None:
+    """In a sentence with an equation, say its operators: "5 - 3 = 2" is "5 minus 3 equals 2"."""
+    if not _EQUATION.search(t.text):
+        return
+    t.sub(r"(?<=\w)\^2\b", " squared")
+    t.sub(r"(?<=\w)\^3\b", " cubed")
+    t.sub(r"(?<=\w)\^(?=\d)", " to the power of ")
+    t.sub(r"(?<![\w.])(\d{1,6})([a-z])\b", r"\1 \2")  # "2x" is two x, not two times
+    t.sub(_OPERATOR, lambda m: f" {_OPERATOR_WORDS[m.group(1)]} " if _spaced_or_math(m) else m.group(0))
+    t.sub(r" ?(?<![=<>!])=(?!=) ?", " equals ")
+
+
+def _spaced_or_math(m: re.Match) -> bool:
+    """An operator is said when spaced ("5 - 3") or a product between digits ("3*4"); "10-20" stays a range."""
+    text = m.group(0)
+    if text.startswith(" "):
+        return True
+    return m.group(1) in "+×*÷" and m.string[m.start() - 1].isdigit() and m.string[m.end()].isdigit()
 
 
 def _links(t: MappedText, language: str) -> None:
