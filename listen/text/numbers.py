@@ -261,6 +261,32 @@ UNITS = {
     "sq. mi": ("square mile", "square miles"),
 }
 # fmt: on
+# Kitchen, imperial and time units, English only: "2 tbsp", "8 fl oz", "3 yds", "45 min", "2 hrs".
+UNITS.update(
+    {
+        "tbsp": ("tablespoon", "tablespoons"),
+        "tsp": ("teaspoon", "teaspoons"),
+        "fl oz": ("fluid ounce", "fluid ounces"),
+        "yd": ("yard", "yards"),
+        "yds": ("yard", "yards"),
+        "gal": ("gallon", "gallons"),
+        "qt": ("quart", "quarts"),
+        "sec": ("second", "seconds"),
+        "secs": ("second", "seconds"),
+        "min": ("minute", "minutes"),
+        "mins": ("minute", "minutes"),
+        "hr": ("hour", "hours"),
+        "hrs": ("hour", "hours"),
+        "ms": ("millisecond", "milliseconds"),
+        "µm": ("micrometre", "micrometres"),
+        "kV": ("kilovolt", "kilovolts"),
+        "mA": ("milliamp", "milliamps"),
+        "kN": ("kilonewton", "kilonewtons"),
+        "kPa": ("kilopascal", "kilopascals"),
+        "MPa": ("megapascal", "megapascals"),
+        "in.": ("inch", "inches"),
+    }
+)
 # Units in capitals ("5KM", "100 MPH") read as the unit they shout; only those that cannot be something else.
 UNITS.update(
     {
@@ -540,7 +566,24 @@ def _unit(m: re.Match, language: str, unit: str = "") -> str:
     if language != "en":
         return f"{spoken} {unit}"
     one, many = UNITS[unit]
-    return f"{spoken} {one if parse_number(amount) == 1 else many}"
+    # "a 5-km run": a measure joined to its noun by a hyphen is singular, as in "a five-kilometre run".
+    attributive = bool(m.groupdict().get("hyphen"))
+    return f"{spoken} {one if parse_number(amount) == 1 or attributive else many}"
+
+
+def _fraction_of_unit(m: re.Match, language: str) -> str:
+    """2 1/2 lb "two and a half pounds"; 3/4 in. "three quarters of an inch"; a 1½-inch pipe."""
+    num, den = (int(m.group("num")), int(m.group("den"))) if m.group("num") else _FRACTIONS[m.group("sign")]
+    if den == 0 or num >= den:
+        return m.group(0)
+    one, many = UNITS[m.group("unit")]
+    part = _fraction(num, den, language)
+    if not m.group("whole"):
+        return f"{part} of {'an' if one[0] in 'aeiou' else 'a'} {one}"
+    if num == 1:
+        part = ("an " if part.split()[-1][0] in "aeiou" else "a ") + part.split()[-1]
+    unit = one if m.group("hyphen") else many
+    return f"{cardinal(m.group('whole'))} and {part} {unit}"
 
 
 def _range(m: re.Match, language: str) -> str:
@@ -589,11 +632,15 @@ def _model(m: re.Match, language: str) -> str:
 
 
 # Words that make a three-digit ".267" a batting or winning average, said "two sixty-seven".
-_AVERAGE_CUES = re.compile(r"\b(?:bat\w*|averag\w*|avg|hit\w*|slugging|on-base|OBP|OPS|SLG|percentage|record)\b")
+_AVERAGE_CUES = re.compile(
+    r"\b(?:bat\w*|averag\w*|avg|hit\w*|slugging|on-base|OBP|OPS|SLG|percentage|record)\b"
+)
 
 
 # Words after which ".45" is a calibre, said "forty-five".
-_CALIBRE_NEXT = re.compile(r" (?:cal\w*|rifle|pistol|revolver|handgun|gun|Magnum|magnum|round|bullet|ammunition)")
+_CALIBRE_NEXT = re.compile(
+    r" (?:cal\w*|rifle|pistol|revolver|handgun|gun|Magnum|magnum|round|bullet|ammunition)"
+)
 
 
 def _leading_point(m: re.Match, language: str) -> str:
@@ -784,8 +831,14 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})(?P<unit>[CF])\b"),
      _only_en(lambda m, lang: _unit(m, lang, "°" + m.group("unit")))),
     (re.compile(r"(?<![\w.])(\d{1,3}\.\d{1,3})s\b"), _only_en(lambda m, lang: f"{_say(m.group(1), lang)} seconds")),
-    # measures: 12kg, 5 km/h, 20°C, 5KM, 45 m²
-    (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})\s?(?P<unit>{_UNIT_RE})(?![\w/²³])"), _unit),
+    # feet and inches, mixed numbers and fractions of a unit: 6 ft 2 in, 2 1/2 lb, 1½ in., 3/4 mile
+    (re.compile(r"(?<![\w.])(\d{1,2}) ?ft\.? (\d{1,2}) ?in\b\.?"),
+     _only_en(lambda m, lang: f"{_say(m.group(1), lang)} {'foot' if m.group(1) == '1' else 'feet'} "
+                              f"{_say(m.group(2), lang)} {'inch' if m.group(2) == '1' else 'inches'}")),
+    (re.compile(rf"(?<![\w.,/])(?:(?P<whole>\d{{1,6}}) ?)?(?:(?P<num>\d{{1,2}})/(?P<den>\d{{1,2}})|(?P<sign>[{''.join(_FRACTIONS)}]))"
+                rf"(?:\s|(?P<hyphen>-))?(?P<unit>{_UNIT_RE})(?![\w/²³])"), _only_en(_fraction_of_unit)),
+    # measures: 12kg, 5 km/h, 20°C, 5KM, 45 m², a 5-km run
+    (re.compile(rf"(?<![\w./])(?P<neg>[-−])?(?P<amount>{_NUM})(?:\s|(?P<hyphen>-))?(?P<unit>{_UNIT_RE})(?![\w/²³])(?:\.(?= [a-z]))?"), _unit),
     # round numbers in the plural: "100s of", "1,000s of"
     (re.compile(r"(?<![\w.,])(100|1,?000|1,?000,?000)s\b"),
      _only_en(lambda m, lang: {3: "hundreds", 4: "thousands", 5: "thousands"}.get(len(m.group(1)), "millions"))),
