@@ -172,8 +172,27 @@ _ROMAN_ORDINAL_BEFORE = re.compile(
     r" (?:Corps|Army|Armies|Legion|Dynasty|Panzer|Air Force|Fleet|Division|Brigade|Congress|Olympiad|Amendment)\b"
 )
 # All-capital words that are valid numerals but mean something else on their own ("a CV", "an IV drip").
-_ROMAN_NOT_ALONE = {"CV", "CC", "CI", "LI", "XL", "XXL", "XX", "XXX", "IV", "VC", "LC", "XC", "IC", "CL", "LL", "CCC",
-                    "LIV", "CLI", "MIX"}
+_ROMAN_NOT_ALONE = {
+    "CV",
+    "CC",
+    "CI",
+    "LI",
+    "XL",
+    "XXL",
+    "XX",
+    "XXX",
+    "IV",
+    "VC",
+    "LC",
+    "XC",
+    "IC",
+    "CL",
+    "LL",
+    "CCC",
+    "LIV",
+    "CLI",
+    "MIX",
+}
 # fmt: off
 _REGNAL_NAMES = {
     "Leo", "John", "Paul", "Benedict", "Pius", "Gregory", "Innocent", "Clement", "Urban", "Boniface", "Sixtus",
@@ -268,7 +287,9 @@ _FEET_INCHES = re.compile(r"(?<![\w.'’])(\d{1,2})['′’] ?(\d{1,2}(?:\.\d)?)
 # 22", 1.5″, 8 x 10": inches; a straight quote after a number only where it closes no quotation.
 _INCHES = re.compile(r"(?<![\w.])(\d{1,4}(?:\.\d{1,2})?)(\"| ?″)(?![\w\"'])")
 # 6' tall, 30′: feet.
-_FEET = re.compile(r"(?<![\w.'’])(\d{1,4})(?:′|['’](?= (?:tall|high|long|wide|deep|away|below|above|under)\b))")
+_FEET = re.compile(
+    r"(?<![\w.'’])(\d{1,4})(?:′|['’](?= (?:tall|high|long|wide|deep|away|below|above|under)\b))"
+)
 
 
 def _primes(t: MappedText) -> None:
@@ -286,7 +307,9 @@ def _primes(t: MappedText) -> None:
         if _TIMES_NEXT.match(m.string, m.end()):
             return m.group(1)  # 8" x 10": the unit is said once, after the last number
         attributive = _NOUN_NEXT.match(m.string, m.end()) and not _NOT_NOUN.match(m.string, m.end())
-        return f"{m.group(1)} {'inch' if m.group(1) == '1' or attributive else 'inches'}"  # "a 22-inch monitor"
+        return (
+            f"{m.group(1)} {'inch' if m.group(1) == '1' or attributive else 'inches'}"  # "a 22-inch monitor"
+        )
 
     t.sub(_ARC, arc)
     t.sub(_FEET_INCHES, lambda m: f"{m.group(1)} {'foot' if m.group(1) == '1' else 'feet'} {m.group(2)}")
@@ -306,7 +329,15 @@ _NOT_NOUN = re.compile(
 # An equation: an operand, "=", an operand ("2 + 2 = 4", "E = mc^2", "x = 5").
 _EQUATION = re.compile(r"(?:\d|\b[A-Za-z]\b|\)) ?= ?(?:\d|[A-Za-z]{1,3}\b|\(|-)")
 _OPERATOR = re.compile(r"(?<=[\w)]) ?([-−+×*÷/]) ?(?=[\w(])")
-_OPERATOR_WORDS = {"-": "minus", "−": "minus", "+": "plus", "×": "times", "*": "times", "÷": "divided by", "/": "divided by"}
+_OPERATOR_WORDS = {
+    "-": "minus",
+    "−": "minus",
+    "+": "plus",
+    "×": "times",
+    "*": "times",
+    "÷": "divided by",
+    "/": "divided by",
+}
 
 
 def _equations(t: MappedText) -> None:
@@ -334,7 +365,10 @@ def _links(t: MappedText, language: str) -> None:
     words = WORDS[language]
 
     def url(m: re.Match) -> str:
-        host, _, path = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group(0)).split("?")[0].partition("/")
+        address, query, _ = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group(0)).partition("?")
+        host, _, path = address.partition("/")
+        if query:  # a tracking link: the site it goes to, not its hosts for clicks or its path
+            return _said_host(_site(host), language)
         return f"{_said_host(host, language)}{_said_path(path, language)}"
 
     def email(m: re.Match) -> str:
@@ -368,6 +402,17 @@ _MARKS = {".": {},
           "-": {"en": "dash", "es": "guion", "de": "Bindestrich", "fr": "tiret", "pt": "hífen", "it": "trattino"},
           "+": {"en": "plus", "es": "más", "de": "plus", "fr": "plus", "pt": "mais", "it": "più"}}
 # fmt: on
+
+
+def _site(host: str) -> str:
+    """The site a host belongs to: click.mail.example.com is example.com, news.bbc.co.uk is bbc.co.uk."""
+    labels = host.split(".")
+    keep = (
+        3
+        if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in ("co", "com", "org", "gov", "ac", "net")
+        else 2
+    )
+    return ".".join(labels[-keep:])
 
 
 def _said_host(host: str, language: str) -> str:
@@ -420,7 +465,9 @@ def _regions(t: MappedText) -> None:
         if m.group("postal"):
             return _REGIONS["postal"][m.group("postal")]
         name = _REGIONS["dotted"][m.group("dotted")]
-        return name + "." if _BLANK_TO_END.match(m.string, m.end()) else name  # its dot also ended the sentence
+        return (
+            name + "." if _BLANK_TO_END.match(m.string, m.end()) else name
+        )  # its dot also ended the sentence
 
     t.sub(_REGION_RE, replace)
 

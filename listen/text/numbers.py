@@ -653,6 +653,13 @@ def _leading_point(m: re.Match, language: str) -> str:
     return f"{WORDS[language]['point']} {digits(figures)}"
 
 
+def _utc_offset(m: re.Match, language: str) -> str:
+    """UTC+2 "U T C plus two"; GMT-5:30 "G M T minus five thirty"."""
+    sign = "plus" if m.group("sign") == "+" else "minus"
+    minutes = f" {cardinal(int(m.group('min')))}" if m.group("min") and m.group("min") != "00" else ""
+    return f"{m.group('tz')} {sign} {cardinal(int(m.group('h')))}{minutes}"
+
+
 def _identifier(code: str) -> str:
     """A code in groups, a short pause between them: digits one by one, letters spelled, a leading year a year."""
     groups = code.split("-")
@@ -776,6 +783,8 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"\b([1-4])Q(\d{2}|\d{4})\b"), _only_en(_quarter)),
     (re.compile(r"\b(?P<n>\d{1,4}) ?(?P<era>BCE|BC|CE|AD|B\.C\.|A\.D\.)(?!\w)|\b(?P<era2>AD|A\.D\.) (?P<n2>\d{1,4})\b"),
      _era),
+    # offsets from universal time: UTC+2, GMT-5:30
+    (re.compile(r"\b(?P<tz>UTC|GMT) ?(?P<sign>[+−-]) ?(?P<h>\d{1,2})(?::(?P<min>\d\d))?\b"), _only_en(_utc_offset)),
     # times: 08:45:12, 17:30, 5 p.m., 7:30am, 9.30pm
     (re.compile(r"(?<=\d)\s?(?P<ampm>[aApP]\.\s?[mM]\b\.?|[aApP][mM]\b)(?P<dash>\s?[-–]\s?(?=\d))?"), _meridiem),
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d):(?P<sec>[0-5]\d)\b(?!:)"), _time),
