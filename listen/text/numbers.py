@@ -72,8 +72,10 @@ def _lang(language: str) -> str:
 
 def _n2w(value: int, language: str, **kwargs: str) -> str:
     """num2words without the commas it writes between groups ("two thousand, five hundred"),
-    which espeak-ng takes for clause breaks in the middle of one number."""
-    return num2words(value, lang=_lang(language), **kwargs).replace(",", "")
+    which espeak-ng takes for clause breaks in the middle of one number; English without the
+    British "and" ("three hundred forty-two", "two thousand six"), as American voices and news say it."""
+    said = num2words(value, lang=_lang(language), **kwargs).replace(",", "")
+    return said.replace(" and ", " ") if language == "en" else said
 
 
 def parse_number(text: str, language: str = "en") -> float | int:
