@@ -231,6 +231,7 @@ def to_spoken_with_map(
     if language == "en":
         _primes(t)  # before the quotes they look like are dropped
         _equations(t)  # before a spaced "-" is taken for a dash
+        t.sub(r"(?<=\d) - (?=\d)", "-")  # "1992 - 93", "pp. 10 - 12": a range, not a pause
     _typography(t)
     if language not in LANGUAGES:
         # No normaliser for this language: espeak-ng reads its numbers, dates and symbols natively.

@@ -591,6 +591,10 @@ def _fraction_of_unit(m: re.Match, language: str) -> str:
 def _range(m: re.Match, language: str) -> str:
     left, right = m.group("a"), m.group("b")
     to = WORDS[language]["to"]
+    if re.fullmatch(r"0\d+", left) or re.fullmatch(r"0\d{2,}", right):
+        return f"{digits(left, language)}, {digits(right, language)}"  # a code with a leading zero: "2-011812"
+    if re.fullmatch(r"1\d{3}|20\d\d", left) and len(right) in (1, 3) and int(right) < int(left):
+        return f"{year(int(left), language)} {to} {_say(right, language)}"  # "1724-6", "2013-263"
     if re.fullmatch(r"1\d{3}|20\d\d", left) and re.fullmatch(r"\d{2}|1\d{3}|20\d\d", right):
         if len(right) == 2 and language == "en":  # "1990-95": "nineteen ninety to ninety-five"
             tail = f"oh {cardinal(int(right))}" if right.startswith("0") else cardinal(int(right))
@@ -828,7 +832,7 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      lambda m, lang: ((WORDS[lang]["minus"] + " ") if m.group("neg") else "") + _say(m.group("n"), lang)
      + " " + WORDS[lang]["percent"]),
     # page and number references: p. 55, pp. 10-12, No. 10, #1
-    (re.compile(r"\bpp\. ?(\d{1,6})[-–](\d{1,6})\b"),
+    (re.compile(r"\bpp?\. ?(\d{1,6})[-–](\d{1,6})\b"),
      lambda m, lang: f"{WORDS[lang]['pages']} {cardinal(m.group(1), lang)} {WORDS[lang]['to']} {cardinal(m.group(2), lang)}"),
     (re.compile(r"\bp\. ?(\d{1,6})\b"), lambda m, lang: f"{WORDS[lang]['page']} {cardinal(m.group(1), lang)}"),
     (re.compile(r"(?:\b[Nn]o\.|#) ?(\d{1,9})\b"),
