@@ -136,6 +136,12 @@ PHRASES_EN = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs
 # fmt: on
 # "c. 1850": circa, before a year only (elsewhere "c." is an initial).
 _CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.(?= \d{3,4}\b)")
+# Before a year or a number, the abbreviations of reference works: "(b. 1808, d. 1875)", "r. 1509-47", "vol. 6",
+# "pg. 83".
+_BEFORE_YEAR = {"b": "born", "d": "died", "fl": "flourished", "r": "reigned"}
+_YEAR_ABBREVIATIONS = re.compile(r"(?<![\w.])(b|d|fl|r)\.(?= ?\d{3,4}\b)")
+_BEFORE_NUMBER = {"vol": "volume", "vols": "volumes", "pg": "page", "pgs": "pages", "ch": "chapter", "fig": "figure"}
+_NUMBER_ABBREVIATIONS = re.compile(r"(?<![\w.])(vols?|pgs?|ch|fig|Vols?|Ch|Fig)\.?(?= ?\d)")
 # fmt: off
 TITLES = {
     "es": {"Sr": "señor", "Sra": "señora", "Srta": "señorita", "Dr": "doctor", "Dra": "doctora", "Ud": "usted"},
@@ -241,6 +247,8 @@ def to_spoken_with_map(
     _links(t, language)
     if language == "en":
         t.sub(_CIRCA, "circa")  # before the year it stands before is said
+        t.sub(_YEAR_ABBREVIATIONS, lambda m: _BEFORE_YEAR[m.group(1)])
+        t.sub(_NUMBER_ABBREVIATIONS, lambda m: _BEFORE_NUMBER[m.group(1).lower()])
     verbalize_mapped(t, language)
     t.sub(r"\b([ap]\.m\.)\.", r"\1")  # "9am." became "nine a.m.."
     if language == "en":
