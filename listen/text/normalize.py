@@ -140,7 +140,14 @@ _CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.(?= \d{3,4}\b)")
 # "pg. 83".
 _BEFORE_YEAR = {"b": "born", "d": "died", "fl": "flourished", "r": "reigned"}
 _YEAR_ABBREVIATIONS = re.compile(r"(?<![\w.])(b|d|fl|r)\.(?= ?\d{3,4}\b)")
-_BEFORE_NUMBER = {"vol": "volume", "vols": "volumes", "pg": "page", "pgs": "pages", "ch": "chapter", "fig": "figure"}
+_BEFORE_NUMBER = {
+    "vol": "volume",
+    "vols": "volumes",
+    "pg": "page",
+    "pgs": "pages",
+    "ch": "chapter",
+    "fig": "figure",
+}
 _NUMBER_ABBREVIATIONS = re.compile(r"(?<![\w.])(vols?|pgs?|ch|fig|Vols?|Ch|Fig)\.?(?= ?\d)")
 # fmt: off
 TITLES = {

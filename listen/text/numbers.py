@@ -591,10 +591,16 @@ def _fraction_of_unit(m: re.Match, language: str) -> str:
 def _range(m: re.Match, language: str) -> str:
     left, right = m.group("a"), m.group("b")
     to = WORDS[language]["to"]
-    if word_before(m) in ("reigned", "born", "died", "flourished", "circa") and len(left) <= 4 and len(right) <= 4:
+    if (
+        word_before(m) in ("reigned", "born", "died", "flourished", "circa")
+        and len(left) <= 4
+        and len(right) <= 4
+    ):
         return f"{year(int(left), language)} {to} {year(int(right), language)}"  # "r. 757-796": years
     if re.fullmatch(r"0\d+", left) or re.fullmatch(r"0\d{2,}", right):
-        return f"{digits(left, language)}, {digits(right, language)}"  # a code with a leading zero: "2-011812"
+        return (
+            f"{digits(left, language)}, {digits(right, language)}"  # a code with a leading zero: "2-011812"
+        )
     if re.fullmatch(r"1\d{3}|20\d\d", left) and len(right) in (1, 3) and int(right) < int(left):
         return f"{year(int(left), language)} {to} {_say(right, language)}"  # "1724-6", "2013-263"
     if re.fullmatch(r"1\d{3}|20\d\d", left) and re.fullmatch(r"\d{2}|1\d{3}|20\d\d", right):
