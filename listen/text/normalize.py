@@ -310,6 +310,8 @@ _FEET = re.compile(
 
 def _primes(t: MappedText) -> None:
     """Say the marks of feet, inches and minutes of arc that look like quotes: 6'2" is "6 feet 2 inches"."""
+    if not _DIGIT.search(t.text):
+        return
 
     def arc(m: re.Match) -> str:
         said = f"{m.group(1)} degrees {m.group(2)} minutes"
@@ -333,6 +335,7 @@ def _primes(t: MappedText) -> None:
     t.sub(_FEET, lambda m: f"{m.group(1)} {'foot' if m.group(1) == '1' else 'feet'}")
 
 
+_DIGIT = re.compile(r"\d")
 _DIMENSION = re.compile(r"\d[\"″]? ?[x×] ?\d")
 _TIMES_NEXT = re.compile(r" ?[x×] ?\d")
 _NOUN_NEXT = re.compile(r" [A-Za-z]")

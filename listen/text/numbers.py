@@ -952,7 +952,12 @@ def verbalize_numbers(text: str, language: str = "en") -> str:
 def verbalize_mapped(mapped: MappedText, language: str = "en") -> None:
     """Say every number in a mapped text, in place, keeping its map to the original."""
     for pattern, replace in _PASSES:
+        if not _NUMBER_LEFT.search(mapped.text):
+            return  # every pass needs a digit or a fraction sign, and no pass writes one: the rest find nothing
         mapped.sub(pattern, lambda m: _safely(replace, m, language))  # noqa: B023 (sub calls it at once)
+
+
+_NUMBER_LEFT = re.compile("[\\d" + "".join(_FRACTIONS) + "]")
 
 
 def _safely(replace: Callable[[re.Match, str], str], m: re.Match, language: str) -> str:
