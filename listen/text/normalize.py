@@ -147,8 +147,14 @@ _BEFORE_NUMBER = {
     "pgs": "pages",
     "ch": "chapter",
     "fig": "figure",
+    "apt": "apartment",
+    "ste": "suite",
+    "bldg": "building",
+    "rm": "room",
 }
-_NUMBER_ABBREVIATIONS = re.compile(r"(?<![\w.])(vols?|pgs?|ch|fig|Vols?|Ch|Fig)\.?(?= ?\d)")
+_NUMBER_ABBREVIATIONS = re.compile(
+    r"(?<![\w.])(vols?|pgs?|ch|fig|Vols?|Ch|Fig|Apt|apt|Ste|Bldg|Rm)\.?(?= ?\d)"
+)
 # fmt: off
 TITLES = {
     "es": {"Sr": "señor", "Sra": "señora", "Srta": "señorita", "Dr": "doctor", "Dra": "doctora", "Ud": "usted"},
@@ -301,7 +307,7 @@ _ARC = re.compile(r"(\d{1,3})° ?(\d{1,2})['′’] ?(?:(\d{1,2}(?:\.\d{1,3})?)[
 # 6'2", 5′ 11″, 6 '2: feet and inches.
 _FEET_INCHES = re.compile(r"(?<![\w.'’])(\d{1,2})['′’] ?(\d{1,2}(?:\.\d)?)[\"″”]?(?![\w'’′″])")
 # 22", 1.5″, 8 x 10": inches; a straight quote after a number only where it closes no quotation.
-_INCHES = re.compile(r"(?<![\w.])(\d{1,4}(?:\.\d{1,2})?)(\"| ?″)(?![\w\"'])")
+_INCHES = re.compile(r"(?<![\w./])(\d{1,4}(?:\.\d{1,2}|/\d{1,2})?)(\"| ?″)(?![\w\"'])")
 # 6' tall, 30′: feet.
 _FEET = re.compile(
     r"(?<![\w.'’])(\d{1,4})(?:′|['’](?= (?:tall|high|long|wide|deep|away|below|above|under)\b))"
@@ -325,6 +331,8 @@ def _primes(t: MappedText) -> None:
         if _TIMES_NEXT.match(m.string, m.end()):
             return m.group(1)  # 8" x 10": the unit is said once, after the last number
         attributive = _NOUN_NEXT.match(m.string, m.end()) and not _NOT_NOUN.match(m.string, m.end())
+        if "/" in m.group(1):  # 3/4": the number rules say "three quarters of an inch"
+            return f"{m.group(1)}{'-' if attributive else ' '}in."
         return (
             f"{m.group(1)} {'inch' if m.group(1) == '1' or attributive else 'inches'}"  # "a 22-inch monitor"
         )
@@ -333,9 +341,12 @@ def _primes(t: MappedText) -> None:
     t.sub(_FEET_INCHES, lambda m: f"{m.group(1)} {'foot' if m.group(1) == '1' else 'feet'} {m.group(2)}")
     t.sub(_INCHES, inches)
     t.sub(_FEET, lambda m: f"{m.group(1)} {'foot' if m.group(1) == '1' else 'feet'}")
+    if t.text.count("'") == 1:  # "6'" with no quotation or apostrophe about: feet
+        t.sub(_LONE_FEET, lambda m: f"{m.group(1)} {'foot' if m.group(1) == '1' else 'feet'}")
 
 
 _DIGIT = re.compile(r"\d")
+_LONE_FEET = re.compile(r"(?<![\w.'’])(\d{1,4})'(?![\w'])")
 _DIMENSION = re.compile(r"\d[\"″]? ?[x×] ?\d")
 _TIMES_NEXT = re.compile(r" ?[x×] ?\d")
 _NOUN_NEXT = re.compile(r" [A-Za-z]")

@@ -835,6 +835,9 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      lambda m, lang: _range(m, lang) + " " + WORDS[lang]["percent"]),
     # a decimal without its leading zero: .5 percent "point five", a batting average .267 "two sixty-seven"
     (re.compile(r"(?<![\w.,])\.(\d{1,6})(?![\w]|[.,]\d)"), _only_en(_leading_point)),
+    # a count in millions or billions without a currency: 1.5M users, 3bn people
+    (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)(M|mn|bn|BN|Bn)\b(?![-'’])"),
+     _only_en(lambda m, lang: f"{_say(m.group(1), lang)} {_UPPER_SCALES.get(m.group(2)) or _SCALES[m.group(2)]}")),
     # percentages
     (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<n>{_NUM})\s?%"),
      lambda m, lang: ((WORDS[lang]["minus"] + " ") if m.group("neg") else "") + _say(m.group("n"), lang)
