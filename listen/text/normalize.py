@@ -324,9 +324,12 @@ def _primes(t: MappedText) -> None:
         said += f" {m.group(3)} seconds" if m.group(3) else ""
         return said + (f" {_COMPASS[m.group(4)]}" if m.group(4) else "")
 
+    # A straight double quote closes a quotation when the sentence has an even number of them
+    # (counted once here: counting at every match would be quadratic).
+    quotation = t.text.count('"') % 2 == 0 and not _DIMENSION.search(t.text)
+
     def inches(m: re.Match) -> str:
-        # A straight double quote closes a quotation when the sentence has an even number of them.
-        if m.group(2) == '"' and m.string.count('"') % 2 == 0 and not _DIMENSION.search(m.string):
+        if m.group(2) == '"' and quotation:
             return m.group(0)
         if _TIMES_NEXT.match(m.string, m.end()):
             return m.group(1)  # 8" x 10": the unit is said once, after the last number
