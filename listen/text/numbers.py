@@ -597,7 +597,7 @@ def _range(m: re.Match, language: str) -> str:
         and len(right) <= 4
     ):
         return f"{year(int(left), language)} {to} {year(int(right), language)}"  # "r. 757-796": years
-    if re.fullmatch(r"0\d+", left) or re.fullmatch(r"0\d{2,}", right):
+    if language == "en" and (re.fullmatch(r"0\d+", left) or re.fullmatch(r"0\d{2,}", right)):
         return (
             f"{digits(left, language)}, {digits(right, language)}"  # a code with a leading zero: "2-011812"
         )
@@ -810,7 +810,7 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # phone numbers (listen/text/phones.py): +1 202 555 0143, 1-800-555-0199, 555-0142, call 911
     *PHONE_PASSES,
     # identifiers in three or more groups: ISBN 978-0-14-044913-6, case 2019-CV-01234, order 12-345-678
-    (re.compile(r"\b[Nn]o\.(?= ?[A-Z\d]{0,13}\d)"), lambda m, lang: WORDS[lang]["number"]),
+    (re.compile(r"\b[Nn]o\. ?(?=[A-Z\d]{0,13}\d)"), lambda m, lang: WORDS[lang]["number"] + " "),
     (re.compile(r"(?<![\w.-])(?=[A-Z\d-]{0,40}\d)[A-Z\d]{1,13}(?:-[A-Z\d]{1,13}){2,6}(?![\w-]|\.\d)"),
      _only_en(lambda m, lang: _identifier(m.group(0)))),
     # codes read digit by digit or in pairs: card ending in 4242, flight 1549, Boeing 737, G7, F-16, A320
