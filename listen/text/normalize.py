@@ -267,7 +267,7 @@ def to_spoken_with_map(
     if language == "en":
         _regions(t)
     _phrases(t, language)
-    _dotted_acronyms(t)
+    _dotted_acronyms(t, spaced=language == "en")
     _titles(t, language)
     _roman_numerals(t, language)
     if language == "en":
@@ -560,8 +560,9 @@ def _titles(t: MappedText, language: str) -> None:
     t.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1")
 
 
-def _dotted_acronyms(t: MappedText) -> None:
-    """Read "U.S." as the letters U S with no break; keep the full stop only at the end."""
+def _dotted_acronyms(t: MappedText, spaced: bool = False) -> None:
+    """Read "U.S." (and, spaced, "U. S.", as older books print it) as the letters U S with no break;
+    keep the full stop only at the end."""
     text = t.text
 
     def letters(m: re.Match) -> str:
@@ -569,9 +570,11 @@ def _dotted_acronyms(t: MappedText) -> None:
         if word.lower() in ("a.m.", "p.m."):
             return word  # espeak-ng reads these right and without a pause
         final = _BLANK_TO_END.match(text, m.end()) is not None
-        return spell(word.replace(".", "").upper(), final=final) + ("." if final else "")
+        return spell(word.replace(".", "").replace(" ", "").upper(), final=final) + ("." if final else "")
 
     t.sub(r"(?<![\w.])(?:[A-Za-z]\.){2,12}(?!\w)", letters)
+    if spaced:  # only capitals: "U. S. statesman"; a name's initials before it lose their dots later
+        t.sub(r"(?<![\w.])[A-Z]\.(?: [A-Z]\.){1,11}(?=\s+[a-z(]|\s*$|[,;:)])", letters)
 
 
 _BLANK_TO_END = re.compile(r"\s*$")
