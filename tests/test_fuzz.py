@@ -181,6 +181,13 @@ PIECES = [
     "Jan",
     "km",
     "x.org/",
+    '1/2" ',
+    "6'",
+    "Ab, TX ",
+    "1-A-",
+    "x = ",
+    ".5 ",
+    "call 12 ",
 ]
 LEXICON = Lexicon.default()
 

@@ -26,6 +26,7 @@ from listen.errors import SettingsError
 from listen.render.plan import speaker_for
 from web import create_app, manager_of
 from web.openai_speech import default_voice
+from web.streams import StreamSlots
 
 SENTENCES = "The council met on Tuesday. It voted to repair the bridge. Work starts in May."
 
@@ -274,6 +275,22 @@ def test_an_openai_name_left_out_reads_with_an_installed_natural_voice_of_its_ge
     )  # neither: the language's
     assert reads_with("nova", german, render) not in (joe, amy)  # no German voice of hers: espeak-ng's German
     assert reads_with("onyx", english, RenderSettings(engine="pyttsx3")) not in (joe, amy)  # model pyttsx3
+
+
+def test_speech_still_rendering_takes_a_stream_slot_and_gives_it_back_and_ready_speech_needs_none(
+    app, client
+):
+    slots = app.extensions["listen_streams"]
+    assert speak(client, input="A clip rendered while there is room.").status_code == 200
+    assert slots.held == 0  # given back once the answer was read
+    app.extensions["listen_streams"] = StreamSlots(total=0)
+    try:
+        assert speak(client, input="A clip rendered while there is room.").status_code == 200  # ready
+        busy = speak(client, input="A new clip while every stream slot is taken.")
+    finally:
+        app.extensions["listen_streams"] = slots
+    assert openai_error(busy, 503)["type"] == "server_error"
+    assert busy.headers["Retry-After"]
 
 
 def test_speed_reads_faster(client):

@@ -39,6 +39,7 @@ from listen.text.language import detect_language
 from listen.text.script import script_language
 
 from . import origins
+from .clients import client_address
 from .common import manager
 from .intake import Submission
 from .job import READY, RENDERING, Job, PendingJob
@@ -177,16 +178,28 @@ def speech() -> Response:
     article = _article(_input(fields, base.service), base)
     settings = settings.replace(voice=_voice(fields.get("voice"), article, settings))
     job = _planned(manager().accept(Submission("article", article, settings)))
-    mp3 = _mp3_of(job)
-    if fmt.ffmpeg and not fmt.streams:
-        body: Iterable[bytes] = _converted_whole(mp3, fmt.ffmpeg)
-    elif fmt.ffmpeg:
-        body = _converted(mp3, fmt.ffmpeg)
-    else:
-        body = mp3
+    if job.status != RENDERING:
+        body = _audio(job, fmt)
+    else:  # this request's thread waits on the render: counted with the other such streams (web/streams.py)
+        slot = current_app.extensions["listen_streams"].take(job.id, client_address())
+        try:
+            body = _Output(_audio(job, fmt), slot.give_back)
+        except BaseException:
+            slot.give_back()
+            raise
     response = Response(body, mimetype=fmt.mimetype)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _audio(job: Job, fmt: Format) -> Iterable[bytes]:
+    """The job's audio in the format asked for: our MP3 as it is, or converted by ffmpeg."""
+    mp3 = _mp3_of(job)
+    if fmt.ffmpeg and not fmt.streams:
+        return _converted_whole(mp3, fmt.ffmpeg)
+    if fmt.ffmpeg:
+        return _converted(mp3, fmt.ffmpeg)
+    return mp3
 
 
 # -- reading the request --------------------------------------------------------------------------
@@ -347,18 +360,20 @@ class _Output:
     block, where a generator's `finally` would never run.
     """
 
-    def __init__(self, blocks: Iterator[bytes], tidy: Callable[[], None]):
+    def __init__(self, blocks: Iterable[bytes], tidy: Callable[[], None]):
         self.blocks = blocks
         self.tidy = tidy
 
     def __iter__(self) -> Iterator[bytes]:
-        return self.blocks
+        return iter(self.blocks)
 
     def close(self) -> None:
-        close = getattr(self.blocks, "close", None)
-        if close is not None:
-            close()
-        self.tidy()
+        try:
+            close = getattr(self.blocks, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.tidy()
 
 
 def _converted(mp3: Iterator[bytes], output: tuple[str, ...]) -> _Output:
