@@ -54,6 +54,7 @@ class Submission:
     name: str = ""  # an uploaded file's name
     title: str | None = None  # the request's own title, overriding the article's
     nonce: str = ""  # set for a URL: each post reads the page again
+    source: str = ""  # posted HTML or text's stable address (a CMS's permalink): one /s/ address for its versions
 
     def request_id(self) -> str:
         """Name the request: the same input and render settings give the same request id.
@@ -80,6 +81,7 @@ class Submission:
             name=self.name,
             title=self.title,
             nonce=self.nonce,
+            article_source=self.source,
             settings=asdict(self.settings.render),
             lexicon=rules,
             engines={name: get_engine(name).version() for name in ENGINES},
@@ -166,6 +168,8 @@ def read(sub: Submission) -> tuple[Article, Page | None]:
         )
         # from_pasted: readers paste what they have into the one box: an article's text, a page's HTML, or an address.
         article = from_html_text(text, settings) if sub.kind == "html" else from_pasted(text, settings)
+    if sub.source:
+        article.source = sub.source
     if sub.title and sub.title.strip():
         article.title = " ".join(sub.title.split())[:300]
     return article, page
