@@ -159,21 +159,19 @@ class WordPressSite:
     def _start_database(self, timeout: float) -> None:
         data = self.folder / "mysql"
         user = ["--user=root"] if os.geteuid() == 0 else []
+        install = ["mariadb-install-db", "--no-defaults", f"--datadir={data}", "--skip-test-db", *user]
         subprocess.run(
-            ["mariadb-install-db", "--no-defaults", f"--datadir={data}", "--skip-test-db", *user,
-             "--auth-root-authentication-method=socket"],
-            check=True,
-            capture_output=True,
-        )  # fmt: skip
+            [*install, "--auth-root-authentication-method=socket"], check=True, capture_output=True
+        )
+        server = ["mariadbd", "--no-defaults", f"--datadir={data}", f"--socket={self.socket}", *user]
+        files = [f"--pid-file={self.folder / 'mysql.pid'}", f"--log-error={self.folder / 'mysql.log'}"]
         self.processes.append(
             subprocess.Popen(
-                ["mariadbd", "--no-defaults", f"--datadir={data}", f"--socket={self.socket}",
-                 "--skip-networking", f"--pid-file={self.folder / 'mysql.pid'}",
-                 f"--log-error={self.folder / 'mysql.log'}", *user],
+                [*server, *files, "--skip-networking"],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 start_new_session=True,
-            )  # fmt: skip
+            )
         )
         self._wait(self.socket.exists, timeout, "MariaDB did not start (see mysql.log)")
         sql = (
@@ -181,11 +179,13 @@ class WordPressSite:
             "GRANT ALL ON wordpress.* TO 'wp'@'localhost';"
         )
         self._wait(
-            lambda: subprocess.run(
-                ["mariadb", "--no-defaults", f"--socket={self.socket}", "-uroot", "-e", sql],
-                capture_output=True,
-            ).returncode
-            == 0,
+            lambda: (
+                subprocess.run(
+                    ["mariadb", "--no-defaults", f"--socket={self.socket}", "-uroot", "-e", sql],
+                    capture_output=True,
+                ).returncode
+                == 0
+            ),
             timeout,
             "MariaDB did not accept the site's database",
         )
@@ -200,8 +200,8 @@ class WordPressSite:
         shutil.copytree(self.plugin, self.root / "wp-content" / "plugins" / self.plugin.name)
         salts = "\n".join(
             f"define( '{name}', '{os.urandom(16).hex()}' );"
-            for name in ("AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY")
-            + ("AUTH_SALT", "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT")
+            for kind in ("AUTH", "SECURE_AUTH", "LOGGED_IN", "NONCE")
+            for name in (f"{kind}_KEY", f"{kind}_SALT")
         )
         (self.root / "wp-config.php").write_text(
             CONFIG.format(socket=self.socket, url=self.url, folder=self.folder, salts=salts)
