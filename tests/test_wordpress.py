@@ -10,6 +10,8 @@ starting MariaDB and installing WordPress).
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import re
 import subprocess
@@ -29,6 +31,7 @@ waitress = pytest.importorskip("waitress")
 
 from conftest import running_app  # noqa: E402
 
+from listen.publish.webhooks import sign  # noqa: E402
 from support.wordpress import ADMIN, PASSWORD, WordPressSite, missing  # noqa: E402
 from web import manager_of  # noqa: E402
 
@@ -235,3 +238,29 @@ def test_a_published_post_gets_a_player_that_plays_and_an_edit_rerenders_one_sen
         return False
 
     wait_for(withdrawn, site, "the withdrawal")
+
+
+def test_the_webhook_is_refused_without_the_servers_signature_and_heard_with_it(stack):
+    site, _, _ = stack
+    body = json.dumps({"event": "article.ready", "id": "0" * 64, "status": "ready"}).encode()
+
+    def deliver(signature: str) -> tuple[int, dict]:
+        request = urllib.request.Request(
+            f"{site.url}/?rest_route=/listen/v1/webhook",
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", "X-Listen-Signature": signature},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.load(response)
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.load(exc)
+
+    forged = "sha256=" + hmac.new(b"not-the-secret", body, hashlib.sha256).hexdigest()
+    status, answer = deliver(forged)
+    assert status == 401
+    assert "LISTEN_WEBHOOK_SECRET" in answer["error"]
+    status, answer = deliver(sign(body, HOOK_SECRET))
+    assert status == 200
+    assert "checked" in answer

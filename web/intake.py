@@ -54,7 +54,9 @@ class Submission:
     name: str = ""  # an uploaded file's name
     title: str | None = None  # the request's own title, overriding the article's
     nonce: str = ""  # set for a URL: each post reads the page again
-    source: str = ""  # posted HTML or text's stable address (a CMS's permalink): one /s/ address for its versions
+    source: str = (
+        ""  # posted HTML or text's stable address (a CMS's permalink): one /s/ address for its versions
+    )
 
     def request_id(self) -> str:
         """Name the request: the same input and render settings give the same request id.
