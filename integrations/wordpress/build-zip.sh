@@ -1,9 +1,11 @@
 #!/bin/sh
-# Build dist/listen-wordpress.zip, the plugin as WordPress installs it (Plugins > Add New > Upload).
+# Build the plugin as WordPress installs it (Plugins > Add New > Upload Plugin):
+# dist/listen-wordpress.zip, or the path given.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
-mkdir -p "$root/dist"
-rm -f "$root/dist/listen-wordpress.zip"
+out=$(realpath -m "${1:-$root/dist/listen-wordpress.zip}")
+mkdir -p "$(dirname "$out")"
+rm -f "$out"
 cd "$root/integrations/wordpress"
-python3 -m zipfile -c "$root/dist/listen-wordpress.zip" listen
-echo "$root/dist/listen-wordpress.zip"
+python3 -m zipfile -c "$out" listen
+echo "$out"
