@@ -224,7 +224,12 @@ def test_a_published_post_gets_a_player_that_plays_and_an_edit_rerenders_one_sen
     site.php(
         "$s = get_option('listen_settings'); $s['exclude_class'] = 'aside-note'; update_option('listen_settings', $s);"
     )
-    draft = rest(site, "POST", "/wp/v2/posts", {"title": "Ferry news", "content": BODY.format(first=FIRST)})
+    draft = rest(
+        site,
+        "POST",
+        "/wp/v2/posts",
+        {"title": "The ferry's new timetable", "content": BODY.format(first=FIRST)},
+    )
     site.run_cron()
     assert meta(site, draft["id"], "_listen_article_id") == ""  # a draft is never sent
 
@@ -242,7 +247,7 @@ def test_a_published_post_gets_a_player_that_plays_and_an_edit_rerenders_one_sen
     assert "harbour master" in said
     assert "sun cream" not in said  # the class chosen in the settings
     assert "Photo" not in said  # data-listen-skip
-    assert article["title"] == "Ferry news"
+    assert article["title"] == "The ferry\u2019s new timetable"  # as WordPress shows it, not "&#8217;"
     source_id = meta(site, post["id"], "_listen_source_id")
     assert stable_page(url, source_id).endswith(f"/a/{first_id}")
 
@@ -260,6 +265,10 @@ def test_a_published_post_gets_a_player_that_plays_and_an_edit_rerenders_one_sen
     second_id = wait_for(
         lambda: (found := player_id(site, post["link"])) != first_id and found, site, "the edit's player"
     )
+    page.goto(f"{site.url}/wp-admin/edit.php")
+    assert (
+        page.locator("td.listen_audio").first.inner_text().strip() == "Ready"
+    )  # the posts list's Audio column
     edited = manager_of(app).get(second_id)
     assert edited.engine_calls == 1  # one sentence said anew; the rest came from the cache
     assert stable_page(url, source_id).endswith(f"/a/{second_id}")  # one address for every version

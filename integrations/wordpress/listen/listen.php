@@ -13,8 +13,9 @@
  * @package Listen
  */
 
-// The plugin in four parts: the settings page, the client of our API, what happens on publish
-// and unpublish, and the player (filter, shortcode and block). Each is one file in includes/.
+// The plugin's parts, one file each in includes/: the settings page, the client of our API, the
+// page sent for a post, what happens on publish and unpublish, learning when audio is ready, the
+// player (filter, shortcode and block) and the posts list's Audio column.
 
 if ( ! defined( 'ABSPATH' ) ) {
 	exit;
@@ -28,8 +29,10 @@ require_once __DIR__ . '/includes/content.php';
 require_once __DIR__ . '/includes/publisher.php';
 require_once __DIR__ . '/includes/readiness.php';
 require_once __DIR__ . '/includes/player.php';
+require_once __DIR__ . '/includes/admin-column.php';
 
 Listen_Settings::register();
 Listen_Publisher::register();
 Listen_Readiness::register();
 Listen_Player::register();
+Listen_Admin_Column::register();

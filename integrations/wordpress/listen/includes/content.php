@@ -41,25 +41,43 @@ class Listen_Content {
 	 * @return string
 	 */
 	public static function page( $post ) {
+		// Blocks and shortcodes read the global post: in WP-Cron there is none until it is set.
+		$previous        = $GLOBALS['post'] ?? null;
+		$GLOBALS['post'] = $post;
+		setup_postdata( $post );
 		self::$building = true;
 		try {
 			$body = apply_filters( 'the_content', $post->post_content );
 		} finally {
-			self::$building = false;
+			self::$building  = false;
+			$GLOBALS['post'] = $previous;
+			if ( $previous ) {
+				setup_postdata( $previous );
+			}
 		}
 		$body   = self::without_skipped( $body, Listen_Settings::get( 'exclude_class' ) );
-		$title  = esc_html( wp_strip_all_tags( get_the_title( $post ) ) );
+		$title  = esc_html( self::plain( get_the_title( $post ) ) );
 		$author = esc_html( get_the_author_meta( 'display_name', $post->post_author ) );
 		$date   = esc_attr( get_post_time( 'c', true, $post ) );
 		$shown  = esc_html( get_the_date( '', $post ) );
 		$link   = esc_url( self::source( $post ) );
-		$site   = esc_attr( get_bloginfo( 'name' ) );
+		$site   = esc_attr( self::plain( get_bloginfo( 'name' ) ) );
 		$lang   = esc_attr( get_bloginfo( 'language' ) );
 		return "<!DOCTYPE html>\n<html lang=\"$lang\"><head><meta charset=\"utf-8\"><title>$title</title>"
 			. "<link rel=\"canonical\" href=\"$link\"><meta name=\"author\" content=\"$author\">"
 			. "<meta property=\"og:site_name\" content=\"$site\"><meta property=\"article:published_time\" content=\"$date\">"
 			. "</head><body><article><header><h1>$title</h1><p class=\"byline\">By <span class=\"author\">$author</span>, "
 			. "<time datetime=\"$date\">$shown</time></p></header>\n$body\n</article></body></html>";
+	}
+
+	/**
+	 * Text as shown (the title's filters turn quotes into entities such as &#8217;), without tags.
+	 *
+	 * @param string $html A title or name as WordPress displays it.
+	 * @return string
+	 */
+	private static function plain( $html ) {
+		return html_entity_decode( wp_strip_all_tags( (string) $html ), ENT_QUOTES | ENT_HTML5, 'UTF-8' );
 	}
 
 	/**

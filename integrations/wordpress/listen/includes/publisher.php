@@ -7,7 +7,8 @@
  *   _listen_article_id  the id the server gave the newest version sent
  *   _listen_ready_id    the id of the newest version whose audio is ready (what the player plays)
  *   _listen_ids         every id sent for the post, to withdraw them all
- *   _listen_error       why the last send failed, shown to editors on the post list
+ *   _listen_error       why the last send or render failed
+ *   _listen_send_tries  how many sends in a row found the server unreachable or failing
  *
  * @package Listen
  */
@@ -109,9 +110,11 @@ class Listen_Publisher {
 		$answer = Listen_Client::create( Listen_Content::page( $post ), Listen_Content::source( $post ) );
 		if ( is_wp_error( $answer ) ) {
 			update_post_meta( $post_id, '_listen_error', $answer->get_error_message() );
+			self::retry_later( $post_id, $answer );
 			return;
 		}
 		delete_post_meta( $post_id, '_listen_error' );
+		delete_post_meta( $post_id, '_listen_send_tries' );
 		$ids   = (array) get_post_meta( $post_id, '_listen_ids', true );
 		$ids[] = $answer['id'];
 		update_post_meta( $post_id, '_listen_ids', array_values( array_unique( array_filter( $ids ) ) ) );
@@ -120,6 +123,25 @@ class Listen_Publisher {
 			update_post_meta( $post_id, '_listen_source_id', $answer['source_id'] );
 		}
 		Listen_Readiness::settle( $post_id, $answer );
+	}
+
+	/**
+	 * Send again in five minutes when the server was unreachable, busy or failing (up to an hour);
+	 * a refusal (a 4xx other than 429, such as a wrong key) waits for the next update.
+	 *
+	 * @param int      $post_id The post's id.
+	 * @param WP_Error $error   Why the send failed.
+	 */
+	private static function retry_later( $post_id, $error ) {
+		$data   = $error->get_error_data();
+		$status = is_array( $data ) && isset( $data['status'] ) ? (int) $data['status'] : 0;
+		$tries  = (int) get_post_meta( $post_id, '_listen_send_tries', true ) + 1;
+		if ( ( $status >= 400 && $status < 500 && 429 !== $status ) || $tries > 12 ) {
+			delete_post_meta( $post_id, '_listen_send_tries' );
+			return;
+		}
+		update_post_meta( $post_id, '_listen_send_tries', $tries );
+		wp_schedule_single_event( time() + 5 * MINUTE_IN_SECONDS, self::SEND, array( $post_id ) );
 	}
 
 	/**
