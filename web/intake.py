@@ -83,7 +83,8 @@ class Submission:
             name=self.name,
             title=self.title,
             nonce=self.nonce,
-            article_source=self.source,
+            # Only when given: the request ids of posts without a source stay what they were.
+            **({"article_source": self.source} if self.source else {}),
             settings=asdict(self.settings.render),
             lexicon=rules,
             engines={name: get_engine(name).version() for name in ENGINES},
