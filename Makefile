@@ -6,9 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-SYSTEM_PACKAGES := espeak-ng ffmpeg chromium redis-server
+SYSTEM_PACKAGES := espeak-ng ffmpeg chromium redis-server wordpress mariadb-server php-cli php-mysql php-xml
 
-.PHONY: run test test-fast system venv bench eval lint clean
+.PHONY: run test test-fast system venv bench eval lint clean wordpress-plugin
 
 run: venv
 	$(BIN)/listen serve --host 127.0.0.1 --port $(PORT)
@@ -30,6 +30,11 @@ system:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	dpkg -s libespeak-ng1 >/dev/null 2>&1 || missing="$$missing libespeak-ng1"; \
+	test -f /usr/share/wordpress/wp-load.php || missing="$$missing wordpress"; \
+	command -v mariadb-install-db >/dev/null || missing="$$missing mariadb-server"; \
+	command -v php >/dev/null || missing="$$missing php-cli"; \
+	dpkg -s php-mysql >/dev/null 2>&1 || missing="$$missing php-mysql"; \
+	dpkg -s php-xml >/dev/null 2>&1 || missing="$$missing php-xml"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  if command -v apt-get >/dev/null; then \
@@ -64,6 +69,10 @@ lint: venv
 	$(BIN)/ruff format --check listen web tests bench support
 	$(BIN)/mypy listen web
 	$(BIN)/lint-imports
+
+# The WordPress plugin as an installable zip: dist/listen-wordpress.zip (docs/wordpress.md).
+wordpress-plugin:
+	sh integrations/wordpress/build-zip.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -298,3 +298,21 @@ def test_every_page_links_a_favicon_that_is_served(client):
     fallback = client.get("/favicon.ico")
     assert fallback.status_code == 200
     assert fallback.mimetype == "image/svg+xml"
+
+
+def test_elements_marked_data_listen_skip_are_not_read():
+    from listen.reading.htmlpage import from_html
+
+    page = (
+        "<html><head><title>Harbour news</title></head><body><article><h1>Harbour news</h1>"
+        "<p>The new ferry is quieter than the old one, residents say. It carries ninety cars.</p>"
+        "<figure data-listen-skip><figcaption>Photo: the ferry at dawn, by our photographer.</figcaption></figure>"
+        '<p data-listen-skip="">Advertisement: sun cream at half price this week only.</p>'
+        "<p>The harbour master expects fewer complaints this summer. Tickets cost the same.</p>"
+        "</article></body></html>"
+    )
+    said = " ".join(from_html(page).paragraphs)
+    assert "quieter" in said
+    assert "harbour master" in said
+    assert "Photo" not in said
+    assert "sun cream" not in said

@@ -94,6 +94,37 @@ def test_an_edited_page_renders_only_its_changed_sentence_and_the_stable_url_fol
 
 
 @pytest.mark.slow
+def test_html_posted_with_its_source_keeps_one_stable_address_and_feed_episode_across_versions(app):
+    client = app.test_client()
+    permalink = "https://news.example/?p=42"
+    made = client.post("/api/v1/articles", json={"html": PAGE.format(middle=FIRST), "source": permalink}).json
+    old = ready(app, made["id"])
+    edited = client.post("/api/v1/articles", json={"html": PAGE.format(middle=EDITED), "source": permalink})
+    assert edited.json["source_id"] == made["source_id"]
+    assert edited.json["stable_page_url"] == made["stable_page_url"]
+    new = ready(app, edited.json["id"])
+    assert new.id != old.id
+    assert new.engine_calls == 1  # only the changed sentence is said anew
+    share = client.get(made["stable_page_url"].replace("http://localhost", ""))
+    assert share.headers["Location"].endswith(f"/a/{new.id}")
+    (entry,) = feedparser.parse(client.get("/feed.xml").data).entries
+    assert entry.link == permalink
+    assert entry.enclosures[0].href == made["stable_audio_url"]
+    # Posted, not fetched: a refresh has nothing to fetch (the poster posts each version).
+    refresh = client.post(f"/api/v1/articles/{new.id}/refresh")
+    assert refresh.status_code == 400
+    assert "post the new text" in refresh.json["error"]["message"]
+
+
+def test_a_source_that_is_not_an_http_address_is_refused_with_what_to_send(app):
+    answer = app.test_client().post(
+        "/api/v1/articles", json={"html": PAGE.format(middle=FIRST), "source": "post 42"}
+    )
+    assert answer.status_code == 400
+    assert "permalink" in answer.json["error"]["message"]
+
+
+@pytest.mark.slow
 def test_refreshing_an_article_made_from_text_says_to_post_the_new_text(app):
     client = app.test_client()
     key = client.post(

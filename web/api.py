@@ -21,6 +21,7 @@ from flask import (
 from listen.config import RenderSettings, Settings
 from listen.engines import ENGINES, all_voices, choose_speaker, is_listed_voice
 from listen.errors import InputError, RenderFailedError, SettingsError
+from listen.publish.sources import source_id
 from listen.reading.fetch import check_url
 from listen.render.captions import to_vtt
 
@@ -80,6 +81,13 @@ def create() -> tuple[Response, int] | Response:
     when_planned(job, lambda planned: webhooks.on_created(planned, api_key))
     file_under_key(job, api_key)
     data = {"id": job.id, "status": job.status, **article_urls(job.id)}
+    if submission.source:  # the stable addresses of every version of this source
+        sid = source_id(submission.source)
+        data.update(
+            source_id=sid,
+            stable_audio_url=external_url("refresh.audio", sid=sid),
+            stable_page_url=external_url("refresh.page", sid=sid),
+        )
     response = origins.allow_page(jsonify(data), api_key)
     response.headers["Location"] = external_url("api.show", key=job.id)
     return response, (200 if job.status == READY else 202)
@@ -212,7 +220,20 @@ def _submission(fields: dict[str, Any], upload: Any, settings: Settings, title: 
             check_url(url, settings.service)  # a URL that can never be fetched is a 400 now, not a failed job
         # A page may change between posts: each post of a URL reads it again, under its own request id.
         return Submission("url", url, settings, title=title, nonce=secrets.token_hex(16))
-    return Submission(kind, value, settings, title=title)
+    return Submission(kind, value, settings, title=title, source=_source(fields))
+
+
+def _source(fields: dict[str, Any]) -> str:
+    """Read "source": the permanent address of posted HTML or text (a CMS's permalink), or ""."""
+    source = fields.get("source")
+    if source in (None, ""):
+        return ""
+    if not isinstance(source, str) or len(source) > 2000 or not re.match(r"^https?://\S+$", source.strip()):
+        raise InputError(
+            '"source" must be the article\'s permanent http(s) address (such as its permalink), '
+            "at most 2000 characters."
+        )
+    return source.strip()
 
 
 # -- reading articles -----------------------------------------------------------------------------

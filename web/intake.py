@@ -70,6 +70,7 @@ class Submission:
     def cheap(self) -> bool:
         """Whether reading it is quick and bounded: text, HTML or a file of ordinary length (a URL waits on another server)."""
         return self.kind in ("text", "html", "file") and len(self.value) <= CHEAP_BYTES
+    source: str = ""  # posted HTML or text's stable address (a CMS's permalink): one /s/ address for its versions
 
     def request_id(self) -> str:
         """Name the request: the same input and render settings give the same request id.
@@ -96,6 +97,8 @@ class Submission:
             name=self.name,
             title=self.title,
             nonce=self.nonce,
+            # Only when given: the request ids of posts without a source stay what they were.
+            **({"article_source": self.source} if self.source else {}),
             settings=asdict(self.settings.render),
             lexicon=rules,
             engines={name: get_engine(name).version() for name in ENGINES},
@@ -193,6 +196,8 @@ def read(sub: Submission) -> tuple[Article | None, Page | None]:
             article = from_ssml_text(text, settings)
         else:
             article = from_html_text(text, settings) if sub.kind == "html" else from_pasted(text, settings)
+    if sub.source:
+        article.source = sub.source
     if sub.title and sub.title.strip():
         article.title = " ".join(sub.title.split())[:300]
     return article, page

@@ -37,13 +37,18 @@ def payload_render(settings: Any) -> dict[str, Any]:
 
 
 def update_source_record(sub: Submission, job: Job, planned: Planned) -> None:
-    """After a URL article is planned: record it in its source record as the newest rendition.
+    """After a URL article (or HTML posted with its "source") is planned: record it in its source
+    record as the newest rendition, so /s/<source-id> names it.
 
     Called on an intake thread, outside any request: the cache folder is the submission's.
     """
     if planned.page is not None:
         Sources(Path(sub.settings.service.cache_dir)).remember(
             sub.value, job.id, payload_render(sub.settings), planned.page
+        )
+    elif sub.source:
+        Sources(Path(sub.settings.service.cache_dir)).remember(
+            sub.source, job.id, payload_render(sub.settings), posted=True
         )
 
 
@@ -60,7 +65,7 @@ def refresh(key: str) -> tuple[Response, int]:
     records = source_records()
     sid = records.of_rendition(job.id)
     record = records.get(sid) if sid else None
-    if sid is None or record is None:
+    if sid is None or record is None or record.get("posted"):
         raise InputError(
             "This article was not made from a URL, so there is nothing to fetch again; "
             "post the new text as a new article instead."

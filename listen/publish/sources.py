@@ -73,12 +73,19 @@ class Sources:
         except OSError:
             return None
 
-    def remember(self, url: str, key: str, render: dict[str, Any], page: Page | None = None) -> str:
-        """Record that `key` is the newest rendition of `url`, made with `render` settings."""
+    def remember(
+        self, url: str, key: str, render: dict[str, Any], page: Page | None = None, posted: bool = False
+    ) -> str:
+        """Record that `key` is the newest rendition of `url`, made with `render` settings.
+
+        `posted`: its text was posted with the URL as its source (not fetched), so a refresh
+        has nothing to fetch: the poster posts each new version.
+        """
         sid = source_id(url)
         record = self.get(sid) or {"url": url, "renditions": []}
         record["url"] = url
         record["render"] = render
+        record["posted"] = posted
         if page is not None and not page.not_modified:
             record.update(PageValidators.of(page)._asdict())
         renditions = [r for r in record["renditions"] if r["id"] != key]

@@ -6,6 +6,8 @@ and the body from body.py (which cleans a copy of the page and chooses among the
 
 from __future__ import annotations
 
+from lxml import etree
+
 from listen.article import Article
 from listen.errors import InputError
 from listen.reading.body import body_paragraphs, trafilatura_doc
@@ -21,6 +23,7 @@ __all__ = ["from_html"]
 def from_html(html: str, source: str = "", url: str | None = None, language: str | None = None) -> Article:
     """Extract title, byline, date, site name, language and body paragraphs from a page."""
     tree = parse_page(html, source)
+    drop_skipped(tree)
     doc = trafilatura_doc(tree, url)
     metadata = page_metadata(tree, doc)
     metadata["headlines"], metadata["standfirst"] = header_texts(
@@ -46,6 +49,14 @@ def from_html(html: str, source: str = "", url: str | None = None, language: str
         partial_reason=teaser_reason(tree, paragraphs),
         extra=extra,
     )
+
+
+def drop_skipped(tree: etree._Element) -> None:
+    """Drop what the page marks as not to be read: elements with `data-listen-skip` (the widget's and
+    the WordPress plugin's mark for captions, asides and calls to action), keeping the text after them."""
+    for element in tree.xpath("//*[@data-listen-skip]"):
+        if element.getparent() is not None:
+            element.drop_tree()
 
 
 def _detect(paragraphs: list[str], hint: str | None) -> str:
