@@ -70,7 +70,10 @@ class Submission:
     def cheap(self) -> bool:
         """Whether reading it is quick and bounded: text, HTML or a file of ordinary length (a URL waits on another server)."""
         return self.kind in ("text", "html", "file") and len(self.value) <= CHEAP_BYTES
-    source: str = ""  # posted HTML or text's stable address (a CMS's permalink): one /s/ address for its versions
+
+    source: str = (
+        ""  # posted HTML or text's stable address (a CMS's permalink): one /s/ address for its versions
+    )
 
     def request_id(self) -> str:
         """Name the request: the same input and render settings give the same request id.
