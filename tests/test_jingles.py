@@ -146,6 +146,7 @@ def test_a_quiet_jingle_is_levelled_to_the_articles_loudness(branded, tmp_path):
     jingle_lufs, jingle_peak = loudness(cut)
     target = Settings().render.loudness_lufs
     assert abs(jingle_lufs - target) <= 1.0, jingle_lufs
+    assert abs(jingle_lufs - loudness(branded["plain"].mp3)[0]) <= 1.0
     assert jingle_peak <= -1.0
     assert abs(loudness(tmp_path / "tone.wav")[0] - target) > 10  # it was far quieter as given
 
@@ -166,8 +167,10 @@ def test_a_jingle_is_made_once_and_keyed_by_its_content(renderer, tone):
     first = branded.render(from_text(article_text()))
     second = branded.render(from_text(article_text()))
     jingle = branded.plan(from_text(article_text())).jingles[0]
-    assert second.timings["jingles"] == first.timings["jingles"]
-    assert branded.cache.piece_path(jingle.key).exists()
+    made = branded.cache.piece_path(jingle.key).stat().st_mtime_ns
+    third = branded.render(from_text(article_text()))
+    assert branded.cache.piece_path(jingle.key).stat().st_mtime_ns == made  # not made again
+    assert second.timings["jingles"] == first.timings["jingles"] == third.timings["jingles"]
     # The same name with other sound in it is another jingle, so another rendition.
     same_text = from_text(SHORT_ARTICLE)
     before = branded.render(same_text).key
@@ -214,6 +217,14 @@ def test_the_cli_reads_the_jingles_from_the_environment_and_no_jingle_leaves_the
     assert missing.returncode != 0
     assert b"LISTEN_JINGLE_OUT" in missing.stderr
     assert b"unset it" in missing.stderr
+    # A file that is there but holds no sound stops the command before anything renders.
+    (tmp_path / "notes.wav").write_text("not audio")
+    monkeypatch.setenv("LISTEN_JINGLE_OUT", str(tmp_path / "notes.wav"))
+    unreadable = run_cli("speak", str(article), "-o", str(tmp_path / "u.mp3"), "--cache-dir", cache)
+    assert unreadable.returncode != 0
+    assert b"ffmpeg cannot read the jingle" in unreadable.stderr
+    assert b"LISTEN_JINGLE_OUT" in unreadable.stderr
+    assert not (tmp_path / "u.mp3").exists()
 
 
 def test_the_api_takes_jingle_false_per_article(make_app, tone):

@@ -9,6 +9,7 @@ Nothing here loads audio code: the planner keys jingles, engine workers make the
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,27 @@ def jingle_digests(settings: RenderSettings) -> list[str | None] | None:
     if opening is None and closing is None:
         return None
     return [_digest(j.path) if j else None for j in (opening, closing)]
+
+
+def check_jingles(settings: RenderSettings) -> None:
+    """Ask ffprobe whether each jingle file holds audio, so a wrong file stops start-up, not a render."""
+    for jingle in filter(None, jingles_for(settings)):
+        command = ["ffprobe", "-v", "error", "-select_streams", "a", "-show_entries", "stream=codec_type"]
+        try:
+            done = subprocess.run(
+                [*command, "-of", "csv=p=0", str(jingle.path)], capture_output=True, timeout=30, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            raise SettingsError(
+                "A jingle needs ffmpeg to read it; install ffmpeg (apt install ffmpeg)."
+            ) from None
+        if done.returncode != 0 or b"audio" not in done.stdout:
+            said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            name = "LISTEN_JINGLE_OUT" if jingle.closing else "LISTEN_JINGLE_IN"
+            raise SettingsError(
+                f"ffmpeg cannot read the jingle {str(jingle.path)!r} ({said[-1] if said else 'no sound in it'}); "
+                f"give {name} an audio file such as a WAV or MP3, or unset it."
+            )
 
 
 def jingle_task(jingle: Jingle, settings: RenderSettings, cache_dir: Path, timeout: float) -> JingleTask:
