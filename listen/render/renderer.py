@@ -25,7 +25,7 @@ from listen.config import Settings
 from listen.engines import ENGINES, Speaker
 from listen.errors import CacheError, EngineError, ListenError, RenderStoppedError
 from listen.render.captions import to_vtt
-from listen.render.jingles import Jingle, jingle_task
+from listen.render.jingles import Jingle, jingle_task, jingles_for
 from listen.render.plan import Piece, Plan, article_key, make_plan, queue_order, speaker_for
 from listen.render.tasks import PieceTask, SentenceSpec
 from listen.render.timings import Timeline, chapters
@@ -110,6 +110,8 @@ class Renderer:
         submitted: set[str] = set()
         held: list[Piece] = []  # the newest pieces, held back in case they are the last (see _submit)
         tail = self._tail_size()
+        # An opening jingle is the first thing a listener hears: it goes to the workers before any piece.
+        self._jingles(jingles_for(self.settings.render), outcomes, submitted, None)
 
         def start_piece(piece: Piece, speaker: Speaker) -> None:
             # A piece on disk is read and checked once, by render_plan, which renders it
@@ -188,7 +190,7 @@ class Renderer:
         submitted = submitted if submitted is not None else set()
         cached = {p.key: None if p.key in submitted else self.cache.get_piece(p.key) for p in plan.pieces}
         missing = [p for p in plan.pieces if cached[p.key] is None]
-        jingles = self._jingles(plan, outcomes, submitted, stop)
+        jingles = self._jingles(plan.jingles, outcomes, submitted, stop)
         self._submit(missing, plan.speaker, outcomes, submitted, stop=stop)
         finished: dict[str, TaskOutcome] = {}
         try:
@@ -251,14 +253,14 @@ class Renderer:
 
     def _jingles(
         self,
-        plan: Plan,
+        wanted: tuple[Jingle | None, Jingle | None],
         outcomes: queue.Queue[TaskOutcome],
         submitted: set[str],
         stop: threading.Event | None,
     ) -> dict[str, tuple[dict[str, Any], bytes]]:
-        """The plan's cached jingle pieces by key; the missing ones go to the workers (made once, then cached)."""
+        """The cached jingle pieces by key; the missing ones go to the workers (made once, then cached)."""
         found = {}
-        for jingle in filter(None, plan.jingles):
+        for jingle in filter(None, wanted):
             stored = self.cache.get_piece(jingle.key)
             if stored is not None:
                 found[jingle.key] = stored
