@@ -175,8 +175,15 @@ def test_auto_plays_the_item_after_this_page_in_the_sites_feed(pg, app_url):
         frame.wait_for_function(
             "() => !document.querySelector('.lp-audio').paused && document.querySelector('.lp-audio').currentTime > 0.3"
         )
-        # The page's own text was the first article's: none of it is lit for the second.
+        # The page's own text was the first article's: none of it is lit for the second, and a
+        # click on it does not move the second.
         assert pg.query_selector("#story [data-listen-current]") is None
+        frame.evaluate(
+            "window.seeks = 0; document.querySelector('.lp-audio').addEventListener('seeking', () => window.seeks++)"
+        )
+        pg.click("#story [data-listen-s]")
+        pg.wait_for_timeout(500)
+        assert frame.evaluate("window.seeks") == 0
 
 
 def test_auto_without_a_site_feed_plays_this_servers_next_article_from_the_same_site(pg, app_url):

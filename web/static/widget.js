@@ -124,7 +124,7 @@
       });
     }
     var follow = source ? follower(source, function (index) {
-      frame.contentWindow.postMessage({ type: "listen:seek", index: index }, origin);
+      if (source) frame.contentWindow.postMessage({ type: "listen:seek", index: index }, origin);
     }, dock) : null;
     frame.addEventListener("load", function () {
       if (source || dock || next) frame.contentWindow.postMessage({ type: "listen:hello" }, origin);
