@@ -4,10 +4,20 @@ with every time in the timings, captions and chapters offset exactly; "jingle": 
 from __future__ import annotations
 
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
-from conftest import SHORT_ARTICLE, article_text, ffprobe, loudness, post_ready, run_cli, silences
+from conftest import (
+    SHORT_ARTICLE,
+    article_text,
+    ffprobe,
+    loudness,
+    post_ready,
+    run_cli,
+    running_app,
+    silences,
+)
 
 from listen.audio.format import SAMPLE_RATE
 from listen.audio.mp3 import SAMPLES_PER_FRAME
@@ -257,3 +267,37 @@ def test_a_real_voice_follows_the_jingle_at_the_articles_loudness(renderer, tone
     integrated, peak = loudness(branded.mp3)
     assert -17.0 <= integrated <= -15.0
     assert peak <= -1.0
+
+
+@pytest.mark.browser
+def test_the_players_text_is_lit_only_once_the_article_starts_after_the_jingle(tmp_path, tone):
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    waitress = pytest.importorskip("waitress")
+    from tests.test_browser import ARGS, CHROMIUM, post_article, wait_ready
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with running_app(tmp_path / "cache", jingle_in=tone, allowed_hosts="127.0.0.1") as app:
+        server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+        threading.Thread(target=server.run, daemon=True).start()
+        url = f"http://127.0.0.1:{server.effective_port}"
+        try:
+            article = wait_ready(url, post_article(url, SHORT_ARTICLE)["id"])
+            start_s = article["sentences"][0]["start_ms"] / 1000
+            with playwright_api.sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+                page = browser.new_page()
+                page.goto(f"{url}/a/{article['id']}")
+                page.wait_for_selector(".lp[data-status='ready'] .lp-s")
+                for t in (TONE_S / 2, start_s + 0.1):
+                    page.evaluate(
+                        "(t) => new Promise((done) => { const a = document.querySelector('.lp-audio');"
+                        " a.addEventListener('seeked', () => setTimeout(done, 100), {once: true}); a.currentTime = t; })",
+                        t,
+                    )
+                    lit = page.evaluate("document.querySelector('.lp-current')?.dataset.index ?? null")
+                    # During the jingle nothing is lit; the headline is lit once the article starts.
+                    assert lit == (None if t < start_s else "0"), (t, lit)
+                browser.close()
+        finally:
+            server.close()
