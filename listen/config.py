@@ -66,6 +66,12 @@ class RenderSettings:
     chunk_chars: int = 300
     intro: bool = True
     lexicon: Path | None = None
+    # Branding audio (any file ffmpeg reads): played before the spoken headline and after the last
+    # sentence, levelled to the article's loudness. `jingle` False (per article: "jingle": false,
+    # --no-jingle) leaves both out.
+    jingle_in: Path | None = None
+    jingle_out: Path | None = None
+    jingle: bool = True
 
     def __post_init__(self) -> None:
         if self.engine is not None and self.engine not in ENGINE_NAMES:
@@ -78,6 +84,25 @@ class RenderSettings:
         if self.chunk_chars < 40:
             raise SettingsError("chunk_chars must be at least 40 characters.")
         voices_by_language(self.voices)  # a malformed LISTEN_VOICES stops start-up, not a render
+        for name in ("jingle_in", "jingle_out"):
+            _check_jingle(self, name)
+
+
+def _check_jingle(settings: RenderSettings, name: str) -> None:
+    """A jingle file must be there and readable: a missing one stops start-up, not a render."""
+    value = getattr(settings, name)
+    if value is None:
+        return
+    path = Path(value)
+    object.__setattr__(settings, name, path)  # a queued job's payload names it as text
+    try:
+        with path.open("rb") as f:
+            f.read(1)
+    except OSError as exc:
+        raise SettingsError(
+            f"LISTEN_{name.upper()}={str(path)!r} cannot be read ({exc.strerror or exc}); "
+            "give the path of an audio file this server can read (any format ffmpeg reads), or unset it."
+        ) from None
 
 
 def voices_by_language(text: str | None) -> dict[str, str]:

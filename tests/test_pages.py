@@ -153,7 +153,8 @@ def test_widget_js_is_served_as_javascript_to_any_site(client):
     assert response.status_code == 200
     assert response.mimetype == "text/javascript"
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    assert len(response.data) < 15_000
+    # 15,000 until data-next (issue 22): its hooks are here, the rest (widget-next.js) loads only when an article ends.
+    assert len(response.data) < 16_500
 
 
 def test_each_page_loads_only_the_player_modules_it_uses_served_as_javascript(client, evil):

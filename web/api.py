@@ -126,7 +126,7 @@ def _request_fields() -> tuple[dict[str, Any], Any]:
 
 
 def _settings_for(fields: dict[str, Any]) -> Settings:
-    """Apply the request's engine, voice, rate, language and lexicon to the server's settings."""
+    """Apply the request's engine, voice, rate, language, lexicon and jingle to the server's settings."""
     base: Settings = current_app.config["LISTEN_SETTINGS"]
     changes: dict[str, Any] = {}
     engine = fields.get("engine")
@@ -156,6 +156,11 @@ def _settings_for(fields: dict[str, Any]) -> Settings:
         if not isinstance(language, str) or not LANGUAGE_RE.match(language):
             raise SettingsError('"language" must be a language tag such as "en" or "fr".')
         changes["language"] = language.lower()
+    jingle = fields.get("jingle")
+    if jingle not in (None, ""):
+        if jingle not in (True, False, "true", "false"):  # a multipart field carries text
+            raise SettingsError('"jingle" must be true or false (false: no opening or closing jingle).')
+        changes["jingle"] = jingle in (True, "true")
     settings = base.replace(**changes)
     if changes:
         _check_speaker(settings.render)

@@ -155,6 +155,14 @@ def widget() -> Response:
     return cors(response)
 
 
+@bp.get("/widget-next.js")
+def widget_next() -> Response:
+    """Serve the widget's next-article module (data-next) to any site: a module needs CORS."""
+    response = send_from_directory(STATIC, "widget-next.js", mimetype="text/javascript", max_age=3600)
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return cors(response)
+
+
 @bp.app_template_global()
 @cache
 def module_imports(entry: str) -> tuple[str, ...]:

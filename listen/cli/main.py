@@ -16,6 +16,7 @@ from listen.cli.parser import build_parser, settings_from
 from listen.cli.speak import cmd_script, cmd_speak
 from listen.config import debug_enabled
 from listen.errors import ExitStatus, ListenError, from_os_error
+from listen.render.jingles import check_jingles
 
 COMMANDS = {
     "speak": cmd_speak,
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = settings_from(args)
+        check_jingles(settings.render)  # a file ffmpeg cannot read stops here, not at the first render
         return COMMANDS[args.command](args, settings)
     except ListenError as exc:
         print(f"listen: error: {exc.message}", file=sys.stderr)

@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     voice.add_argument(
         "--no-intro", action="store_true", help="read the headline only, not 'By ...' and site/date"
     )
+    voice.add_argument(
+        "--no-jingle",
+        action="store_true",
+        help="leave out the jingles LISTEN_JINGLE_IN / LISTEN_JINGLE_OUT set (see docs: branding audio)",
+    )
     voice.add_argument("--jobs", type=int, help="engine worker processes (default: one per core)")
 
     p = sub.add_parser(
@@ -155,6 +160,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         lexicon=getattr(args, "lexicon", None),
         engine_workers=getattr(args, "jobs", None),
         intro=False if getattr(args, "no_intro", False) else None,
+        jingle=False if getattr(args, "no_jingle", False) else None,
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
     )

@@ -28,6 +28,8 @@ def payload(article: Article, settings: Settings) -> dict[str, Any]:
         root = Path(settings.service.cache_dir).resolve()
         # An inline lexicon lives in the shared cache, which a worker may mount elsewhere.
         render["lexicon"] = IN_CACHE + str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    for name in ("jingle_in", "jingle_out"):  # RenderSettings reads them back as paths
+        render[name] = None if render[name] is None else str(render[name])
     return {"article": dataclasses.asdict(article), "render": render}
 
 

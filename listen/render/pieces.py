@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from listen.cache.chunks import get_chunk, put_chunk
 from listen.cache.store import Cache
 from listen.errors import EngineError, ListenError, RenderStoppedError
-from listen.render.tasks import PieceTask, SentenceSpec
+from listen.render.tasks import JingleTask, PieceTask, SentenceSpec
 from listen.render.workers import STOP_SIGNAL
 
 # Set by the stop signal (STOP_SIGNAL) while a task runs: the task
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 
-def render_piece(task: PieceTask) -> dict[str, Any]:
+def render_piece(task: PieceTask | JingleTask) -> dict[str, Any]:
     """Render missing chunks, lay the piece out with its pauses, encode and cache it.
 
     Returns the layout (MP3 frames, each sentence's speech as sample offsets into the
@@ -39,6 +39,8 @@ def render_piece(task: PieceTask) -> dict[str, Any]:
     start, spoken end, start sample, end sample] in the chunk's text and the piece's PCM,
     where the engine said where its words fall) plus how many engine calls it took.
     """
+    if isinstance(task, JingleTask):
+        return render_jingle(task)
     # The audio stack loads in engine workers only (their fork server preloads it), never in the planner.
     import numpy as np
 
@@ -86,6 +88,34 @@ def render_piece(task: PieceTask) -> dict[str, Any]:
     }
     cache.put_piece(task.key, layout, mp3)
     return {**layout, "engine_calls": calls}
+
+
+def render_jingle(task: JingleTask) -> dict[str, Any]:
+    """Decode and level a jingle, put its pause on the article's side, encode and cache it as a piece.
+
+    Its layout says where the jingle's sound lies ("jingle": [start, end] samples) and holds no
+    speech, so the timeline only moves on by its frames.
+    """
+    import numpy as np
+
+    from listen.audio.chunk import silence
+    from listen.audio.jingle import jingle_samples
+    from listen.audio.mp3 import count_frames, encode_mp3
+
+    sound = jingle_samples(Path(task.path), task.loudness_lufs, task.true_peak_db, task.fade_ms)
+    before, after = silence(task.pause_before_ms), silence(task.pause_after_ms)
+    pcm = np.concatenate([before, sound, after])
+    mp3 = encode_mp3(pcm.tobytes(), task.bitrate_kbps, task.quality)
+    layout = {
+        "frames": count_frames(mp3),
+        "pcm_samples": pcm.size,
+        "speech": [],
+        "chunks": [],
+        "words": [],
+        "jingle": [before.size, before.size + sound.size],
+    }
+    Cache(Path(task.cache_dir)).put_piece(task.key, layout, mp3)
+    return {**layout, "engine_calls": 0}
 
 
 def _listen_for_stop() -> None:

@@ -19,6 +19,7 @@ from listen.audio.format import AUDIO_PROCESSING_VERSION, SAMPLE_FORMAT, SAMPLE_
 from listen.cache.store import cache_key
 from listen.config import MAX_RATE, MIN_RATE, RenderSettings
 from listen.engines import ENGINES, Speaker, choose_speaker, get_engine
+from listen.render.jingles import Jingle, jingle_digests, jingles_for
 from listen.render.timings import TIMINGS_VERSION
 from listen.text.script import INTRO, Script, Sentence, iter_sentences, script_language, script_of
 
@@ -49,6 +50,8 @@ class Plan:
     speaker: Speaker  # the engine and voice that read it
     pieces: list[Piece]
     key: str  # the rendition's key, also the article's id on the web
+    # The opening and closing jingles (listen/render/jingles.py), where set.
+    jingles: tuple[Jingle | None, Jingle | None] = (None, None)
 
 
 def make_plan(
@@ -74,14 +77,18 @@ def make_plan(
         if on_piece:
             on_piece(pieces[-1], speaker)
     script = script_of(article, settings, sentences)
+    jingles = jingles_for(settings)
+    # Without jingles the key is what it always was, so no rendition made before them is lost.
+    branded = {"jingles": [j.key if j else None for j in jingles]} if any(jingles) else {}
     key = cache_key(
         kind="rendition",
         version=TIMINGS_VERSION,
         pieces=[p.key for p in pieces],
         sentences=[[s.paragraph, s.text] for s in script.sentences],
         tags=[script.title, script.byline, script.site_name, script.date, script.source],
+        **branded,
     )
-    return Plan(script, speaker, pieces, key)
+    return Plan(script, speaker, pieces, key, jingles)
 
 
 def speaker_for(article: Article, settings: RenderSettings) -> Speaker:
@@ -106,10 +113,17 @@ def article_key(article: Article, settings: RenderSettings) -> str:
         if lexicon and Path(lexicon).is_file()
         else None
     )
+    shaping = asdict(settings)
+    # The jingles count by their files' content (a new file under the same name is a new jingle);
+    # without them the key is what it always was.
+    for name in ("jingle_in", "jingle_out", "jingle"):
+        del shaping[name]
+    jingles = jingle_digests(settings)
     return cache_key(
         kind="article",
         article=asdict(article),
-        settings=asdict(settings),
+        settings=shaping,
+        **({"jingles": jingles} if jingles else {}),
         lexicon=rules,
         engines={name: get_engine(name).version() for name in ENGINES},
         code=script_code_fingerprint(),

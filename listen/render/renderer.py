@@ -23,8 +23,9 @@ from listen.audio.mp3 import write_id3
 from listen.cache.store import Cache, StoredRendition, write_error
 from listen.config import Settings
 from listen.engines import ENGINES, Speaker
-from listen.errors import CacheError, EngineError, RenderStoppedError
+from listen.errors import CacheError, EngineError, ListenError, RenderStoppedError
 from listen.render.captions import to_vtt
+from listen.render.jingles import Jingle, jingle_task, jingles_for
 from listen.render.plan import Piece, Plan, article_key, make_plan, queue_order, speaker_for
 from listen.render.tasks import PieceTask, SentenceSpec
 from listen.render.timings import Timeline, chapters
@@ -109,6 +110,8 @@ class Renderer:
         submitted: set[str] = set()
         held: list[Piece] = []  # the newest pieces, held back in case they are the last (see _submit)
         tail = self._tail_size()
+        # An opening jingle is the first thing a listener hears: it goes to the workers before any piece.
+        self._jingles(jingles_for(self.settings.render), outcomes, submitted, None)
 
         def start_piece(piece: Piece, speaker: Speaker) -> None:
             # A piece on disk is read and checked once, by render_plan, which renders it
@@ -168,6 +171,7 @@ class Renderer:
         # Pruning (the server's, in this process) must not delete what this render is about to read.
         keys = (
             [plan.key]
+            + [j.key for j in plan.jingles if j]
             + [p.key for p in plan.pieces]
             + [k for p in plan.pieces for ks in p.chunk_keys for k in ks]
         )
@@ -186,6 +190,7 @@ class Renderer:
         submitted = submitted if submitted is not None else set()
         cached = {p.key: None if p.key in submitted else self.cache.get_piece(p.key) for p in plan.pieces}
         missing = [p for p in plan.pieces if cached[p.key] is None]
+        jingles = self._jingles(plan.jingles, outcomes, submitted, stop)
         self._submit(missing, plan.speaker, outcomes, submitted, stop=stop)
         finished: dict[str, TaskOutcome] = {}
         try:
@@ -197,6 +202,9 @@ class Renderer:
         total = len(plan.script.sentences)
         try:
             with open(partial, "ab") as out:
+                opening, closing = plan.jingles
+                if opening:
+                    self._append_jingle(out, timeline, opening, jingles, outcomes, finished, stop)
                 for piece in plan.pieces:
                     if stop is not None and stop.is_set():
                         raise RenderStoppedError("The render was stopped.")
@@ -215,6 +223,8 @@ class Renderer:
                                 timeline.duration_ms,
                             )
                         )
+                if closing:
+                    self._append_jingle(out, timeline, closing, jingles, outcomes, finished, stop)
             timings = timeline.document(plan.key, plan.script)
             final = self.cache.temp_file(".mp3")
             # The partial file may still be streaming to a listener: tag a copy, never it.
@@ -235,11 +245,56 @@ class Renderer:
                 final.unlink(missing_ok=True)
         return _rendition(
             stored,
-            pieces_rendered=len(finished),
+            pieces_rendered=sum(1 for o in finished.values() if isinstance(o.task, PieceTask)),
             script=plan.script,
             chunks_rendered=sum(o.result["engine_calls"] for o in finished.values()),
             engine_calls=sum(o.result["engine_calls"] + o.attempts - 1 for o in finished.values()),
         )
+
+    def _jingles(
+        self,
+        wanted: tuple[Jingle | None, Jingle | None],
+        outcomes: queue.Queue[TaskOutcome],
+        submitted: set[str],
+        stop: threading.Event | None,
+    ) -> dict[str, tuple[dict[str, Any], bytes]]:
+        """The cached jingle pieces by key; the missing ones go to the workers (made once, then cached)."""
+        found = {}
+        for jingle in filter(None, wanted):
+            stored = self.cache.get_piece(jingle.key)
+            if stored is not None:
+                found[jingle.key] = stored
+            elif jingle.key not in submitted:
+                submitted.add(jingle.key)
+                timeout = self.settings.service.chunk_timeout_s
+                task = jingle_task(jingle, self.settings.render, self.cache.root, timeout)
+                self.pool.submit(task, outcomes, stop)
+        return found
+
+    def _append_jingle(
+        self,
+        out: Any,
+        timeline: Timeline,
+        jingle: Jingle,
+        cached: dict[str, tuple[dict[str, Any], bytes]],
+        outcomes: queue.Queue[TaskOutcome],
+        finished: dict[str, TaskOutcome],
+        stop: threading.Event | None,
+    ) -> None:
+        stored = cached.get(jingle.key)
+        if stored is None:
+            outcome = self._wait(jingle.key, outcomes, finished, stop)
+            if isinstance(outcome.exception, ListenError):  # the file says what is wrong with it
+                raise outcome.exception
+            if not outcome.ok:
+                raise EngineError(f"Could not make the jingle from {str(jingle.path)!r}: {outcome.error}")
+            stored = self.cache.get_piece(jingle.key)
+            if stored is None:
+                raise EngineError("The jingle vanished from the cache while rendering; run again.")
+        layout, mp3 = stored
+        out.write(mp3)
+        out.flush()
+        timeline.add_jingle(layout, jingle.closing)
 
     def _tail_size(self) -> int:
         return TAIL_PIECES_PER_WORKER * self.settings.service.engine_workers
@@ -300,15 +355,7 @@ class Renderer:
         finished: dict[str, TaskOutcome],
         stop: threading.Event | None = None,
     ) -> tuple[dict[str, Any], bytes]:
-        while piece.key not in finished:
-            try:
-                outcome = outcomes.get(timeout=STOP_POLL_S)
-            except queue.Empty:
-                if stop is not None and stop.is_set():
-                    raise RenderStoppedError("The render was stopped.") from None
-                continue
-            finished[outcome.task.key] = outcome
-        outcome = finished[piece.key]
+        outcome = self._wait(piece.key, outcomes, finished, stop)
         if isinstance(outcome.exception, (CacheError, RenderStoppedError)):
             raise outcome.exception
         if not outcome.ok:
@@ -324,6 +371,24 @@ class Renderer:
                 "is another process pruning it? Run again."
             )
         return stored
+
+    def _wait(
+        self,
+        key: str,
+        outcomes: queue.Queue[TaskOutcome],
+        finished: dict[str, TaskOutcome],
+        stop: threading.Event | None,
+    ) -> TaskOutcome:
+        """Wait for the task with this key, keeping the outcomes of others that finish meanwhile."""
+        while key not in finished:
+            try:
+                outcome = outcomes.get(timeout=STOP_POLL_S)
+            except queue.Empty:
+                if stop is not None and stop.is_set():
+                    raise RenderStoppedError("The render was stopped.") from None
+                continue
+            finished[outcome.task.key] = outcome
+        return finished[key]
 
     def _tags(self, script: Script, speaker: Speaker) -> dict[str, str]:
         return {

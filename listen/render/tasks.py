@@ -1,4 +1,4 @@
-"""A piece task: what the renderer hands an engine worker, as plain data both sides import.
+"""Piece and jingle tasks: what the renderer hands an engine worker, as plain data both sides import.
 
 In: a piece's sentences with their chunk keys and spoken texts, its pauses, voice, rate,
 engine, cache folder and encoding settings. The worker (listen/render/pieces.py) makes
@@ -31,6 +31,23 @@ class PieceTask:
     voice: str
     rate: int
     engine: str
+    cache_dir: str
+    loudness_lufs: float
+    true_peak_db: float
+    fade_ms: int
+    bitrate_kbps: int
+    quality: int
+    timeout: float
+
+
+@dataclass(frozen=True)
+class JingleTask:
+    """Everything a worker needs to make a jingle piece (branding audio) and cache it under its key."""
+
+    key: str
+    path: str  # the audio file, in any format ffmpeg reads
+    pause_before_ms: int  # silence before it (the closing jingle) ...
+    pause_after_ms: int  # ... or after it (the opening one)
     cache_dir: str
     loudness_lufs: float
     true_peak_db: float

@@ -29,6 +29,9 @@ class Timeline:
         self.chunks: list[list[tuple[int, int]]] = []  # and each of its chunks' speech
         self.words: list[list[list[list[int]]]] = []  # and each chunk's words, where the engine timed them
         self.end = 0  # samples so far
+        self.begin = 0  # where the article starts: after the opening jingle, if any
+        self.finish: int | None = None  # where it ends: before the closing jingle, if any
+        self.jingles: list[tuple[int, int]] = []  # where each jingle's sound lies
 
     def add_piece(self, layout: dict[str, Any]) -> None:
         """Append a piece by its layout (see listen/render/pieces.py: render_piece)."""
@@ -41,6 +44,17 @@ class Timeline:
         ]
         self.end += layout["frames"] * SAMPLES_PER_FRAME
 
+    def add_jingle(self, layout: dict[str, Any], closing: bool) -> None:
+        """Append a jingle's piece (listen/render/pieces.py: render_jingle): the article's time starts after
+        the opening one and ends before the closing one, so its sentences (and captions) are offset exactly."""
+        at = self.end + DECODER_OFFSET
+        self.jingles.append((at + layout["jingle"][0], at + layout["jingle"][1]))
+        if closing:
+            self.finish = self.end
+        self.end += layout["frames"] * SAMPLES_PER_FRAME
+        if not closing:
+            self.begin = self.end
+
     @property
     def done(self) -> int:
         """Count the sentences timed so far."""
@@ -52,11 +66,12 @@ class Timeline:
 
     def timed_sentences(self) -> list[dict[str, Any]]:
         """The timings JSON's "sentences" for what was appended so far."""
-        return sentence_timings(self.sentences, self.speech, self.end, self.chunks, self.words)
+        stop = self.end if self.finish is None else self.finish
+        return sentence_timings(self.sentences, self.speech, stop, self.chunks, self.words, self.begin)
 
     def document(self, key: str, script: Script) -> dict[str, Any]:
         """The whole timings JSON of a finished rendition."""
-        return {
+        document: dict[str, Any] = {
             "version": TIMINGS_VERSION,
             "id": key,
             "duration_ms": self.duration_ms,
@@ -66,6 +81,9 @@ class Timeline:
             "language": script.language,
             "sentences": self.timed_sentences(),
         }
+        if self.jingles:
+            document["jingles"] = [{"start_ms": ms(a), "end_ms": ms(b)} for a, b in self.jingles]
+        return document
 
 
 def ms(samples: int) -> int:
@@ -79,8 +97,10 @@ def sentence_timings(
     end: int,
     chunks: list[list[tuple[int, int]]],
     words: list[list[list[list[int]]]],
+    begin: int = 0,
 ) -> list[dict[str, Any]]:
-    """Time each sentence from its speech; a boundary sits mid-pause, so sentences tile the audio.
+    """Time each sentence from its speech; a boundary sits mid-pause, so sentences tile the article's audio
+    (from `begin` to `end`: between the jingles, if any).
 
     A sentence the engine read in several chunks also gets "parts": each chunk's time
     (tiling the sentence's the same way) and the stretch of its text that chunk says.
@@ -89,7 +109,7 @@ def sentence_timings(
     """
     timed = []
     for i, (a, b) in enumerate(speech):
-        start = 0 if i == 0 else (speech[i - 1][1] + a) // 2
+        start = begin if i == 0 else (speech[i - 1][1] + a) // 2
         stop = end if i + 1 == len(speech) else (b + speech[i + 1][0]) // 2
         s = sentences[i]
         entry = {

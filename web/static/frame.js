@@ -1,7 +1,8 @@
 // Inside an iframe (the embed), the frame's side of talking to the host page (the widget):
 // how tall the player wants to be, and, for the widget's data-source mode, the sentences and
 // which one is being read, so the host page can light its own text and play from a sentence;
-// and whether it plays, for the widget's docked bar (data-sticky).
+// and whether it plays, for the widget's docked bar (data-sticky), or has ended, for its next
+// article (data-next), which the widget asks this frame to play once it has loaded it.
 
 /** Talk to the host page about the compact player on this root, when the page is framed. */
 export function talkToHost(root) {
@@ -46,13 +47,15 @@ function bridgeToHost(root) {
   const sentences = () => player.sentences.map((s) => ({ index: s.index, paragraph: s.paragraph, text: s.text }));
   root.addEventListener("listen:sentences", () => tell({ type: "listen:sentences", sentences: sentences() }));
   root.addEventListener("listen:current", (e) => tell({ type: "listen:current", index: e.detail.index }));
-  // Whether the audio plays: the widget's data-sticky bar docks only then.
-  const playing = () => tell({ type: "listen:playing", playing: !player.audio.paused && !player.audio.ended });
+  // Whether the audio plays: the widget's data-sticky bar docks only then; its data-next waits for the end.
+  const a = player.audio;
+  const playing = () => tell({ type: "listen:playing", playing: !a.paused && !a.ended, ended: a.ended });
   for (const name of ["play", "pause", "ended"]) player.audio.addEventListener(name, playing);
   window.addEventListener("message", (e) => {
     const d = e.data;
     if (e.source !== window.parent || !d || typeof d !== "object") return;
     if (d.type === "listen:seek" && Number.isInteger(d.index)) player.playSentence(d.index);
+    else if (d.type === "listen:play") player.play();
     else if (d.type === "listen:hello") {
       tell({ type: "listen:sentences", sentences: sentences() });
       tell({ type: "listen:current", index: player.current });

@@ -7,7 +7,8 @@
  * Optional: data-key (a public key bound to this site), data-title, data-voice, data-rate,
  * data-accent="#b4461e", data-mode="light|dark|auto", data-layout="bar|compact" (default: bar
  * with data-source, compact with data-article-id), data-sticky (the bar docks to the viewport's
- * bottom while its article is read and keeps the lit sentence in view; × undocks it).
+ * bottom while its article is read and keeps the lit sentence in view; × undocks it),
+ * data-next="auto" or "ID or URL,..." (when the article ends, the next one plays: widget-next.js).
  * The player is an iframe of HOST/embed/<id> in a shadow root right after the script tag, so
  * neither page can restyle the other, and no host layout can hide it. Nothing is left on window.
  * With data-source, the sentence being read is lit in the page's own element (each sentence
@@ -33,6 +34,7 @@
   var MARK = "rgba(250, 204, 21, 0.38)"; // light enough on white and on dark pages
   var layout = data("layout") || (data("source") ? "bar" : "compact");
   var sticky = script.hasAttribute("data-sticky") && data("sticky") !== "false";
+  var next = data("next");
   var host = document.createElement("listen-player");
   host.setAttribute("data-listen-widget", "");
   script.parentNode.insertBefore(host, script.nextSibling);
@@ -72,12 +74,18 @@
     msg.hidden = !text;
   }
 
-  function show(embedUrl, title, source) {
+  function embed(embedUrl) {
     var url = new URL(embedUrl, base);
     if (layout === "bar") url.searchParams.set("layout", "bar");
     if (data("accent")) url.searchParams.set("accent", data("accent"));
     if (data("mode") || data("theme")) url.searchParams.set("mode", data("mode") || data("theme"));
+    return url;
+  }
+
+  function show(embedUrl, title, source) {
+    var url = embed(embedUrl);
     var frame = document.createElement("iframe");
+    var autoplay = false;
     frame.src = url.href;
     frame.title = "Listen: " + (title || "this article");
     frame.setAttribute("allow", "autoplay; encrypted-media");
@@ -95,15 +103,32 @@
         follow.wrap(d.sentences);
       } else if (source && d.type === "listen:current") {
         follow.light(d.index);
-      } else if (d.type === "listen:playing" && dock) {
-        dock.playing(!!d.playing);
+      } else if (d.type === "listen:playing") {
+        if (dock) dock.playing(!!d.playing);
+        if (d.ended && next) ahead();
       }
     });
+    // data-next: widget-next.js picks the next article and swaps it into this frame (a docked bar stays).
+    var w = { spec: next, base: base, key: data("key"), box: box, style: style, url: source && location.href };
+    w.swap = function (embedUrl, name) {
+      if (follow) follow.light(-1);
+      source = follow = null; // the page's own text was the first article's
+      if (dock) dock.free();
+      autoplay = true;
+      frame.title = "Listen: " + name;
+      frame.src = embed(embedUrl).href;
+    };
+    function ahead() {
+      import(base + "widget-next.js").then(function (m) {
+        m.upNext(w);
+      });
+    }
     var follow = source ? follower(source, function (index) {
-      frame.contentWindow.postMessage({ type: "listen:seek", index: index }, origin);
+      if (source) frame.contentWindow.postMessage({ type: "listen:seek", index: index }, origin);
     }, dock) : null;
     frame.addEventListener("load", function () {
-      if (source || dock) frame.contentWindow.postMessage({ type: "listen:hello" }, origin);
+      if (source || dock || next) frame.contentWindow.postMessage({ type: "listen:hello" }, origin);
+      if (autoplay) frame.contentWindow.postMessage({ type: "listen:play" }, origin);
     });
     say("");
     box.insertBefore(frame, box.firstChild);
@@ -137,7 +162,8 @@
     if ("IntersectionObserver" in window) {
       var seen = new IntersectionObserver(function (entries) {
         entries.forEach(function (e) {
-          state[e.target === host ? "placeSeen" : "articleSeen"] = e.isIntersecting;
+          if (e.target === host) state.placeSeen = e.isIntersecting;
+          else if (article) state.articleSeen = e.isIntersecting;
         });
         update();
       });
@@ -147,6 +173,11 @@
     return {
       playing: function (on) {
         state.played = state.played || on;
+        update();
+      },
+      free: function () { // the next article is not on this page
+        article = null;
+        state.articleSeen = true;
         update();
       },
       covers: function () { // how much of the viewport's bottom the docked bar takes
