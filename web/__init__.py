@@ -21,6 +21,7 @@ from . import errors, hosts, stats, webhooks
 from .api import bp as api_bp
 from .common import PAGE_CSP
 from .downloads import bp as downloads_bp
+from .editor import bp as editor_bp
 from .feed import bp as feed_bp
 from .job_manager import JobManager
 from .keys import api_key_id, has_secret_api_key, has_valid_api_key
@@ -59,6 +60,7 @@ def create_app(
     app.register_blueprint(downloads_bp)
     app.register_blueprint(voices_bp)
     app.register_blueprint(withdrawals_bp)
+    app.register_blueprint(editor_bp)
     _limit_writes(app, settings.service)
     errors.register(app)
     webhooks.install(app, settings.service)

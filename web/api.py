@@ -34,7 +34,7 @@ from .intake import Submission
 from .job import READY, RENDERING, Job, PendingJob
 from .json_body import parse_json
 from .keys import check_api_key, configured_keys, record_owner
-from .lexicons import store_inline_lexicon
+from .lexicons import settings_with_key_rules, store_inline_lexicon
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -56,6 +56,10 @@ def create() -> tuple[Response, int] | Response:
     origins.check_origin(api_key)
     fields, upload = _request_fields()
     settings = _settings_for(fields)
+    if api_key is not None:  # the publisher's own pronunciation rules (the editor's) join its renders
+        settings = settings_with_key_rules(
+            settings, current_app.config["LISTEN_SETTINGS"], api_key.id, manager().cache
+        )
     title = fields.get("title")
     if title is not None and not isinstance(title, str):
         raise InputError('"title" must be a string.')

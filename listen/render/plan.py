@@ -165,11 +165,12 @@ def _place(
         and before.paragraph == sentence.paragraph
         and len(current.sentences) < SENTENCES_PER_PIECE
         and len(pieces) > 1
+        and not before.pause_ms  # an editor's pause: silence goes between pieces
     ):
         current.sentences.append(sentence)
         current.chunk_keys.append(keys)
         return None
-    lead = 0 if before is None else _pause_ms(settings, before, sentence)
+    lead = 0 if before is None else _pause_ms(settings, before, sentence) + before.pause_ms
     pieces.append(Piece("", lead, [sentence], [keys]))
     if len(pieces) == 2:
         return None  # the piece before is the first, handed over already

@@ -33,6 +33,7 @@ class Sentence:
     spoken: str
     chunks: list[str] = field(default_factory=list)
     map: list[list[int]] = field(default_factory=list)
+    pause_ms: int = 0  # silence an editor added after this sentence (Article.pauses)
 
     def chunk_offsets(self) -> list[int]:
         """Where each chunk starts in `spoken` (chunks are stripped stretches of it, in order)."""
@@ -140,13 +141,16 @@ def iter_sentences(
     count = 0
 
     def make(text: str, paragraph: int) -> Sentence | None:
+        if text in article.skipped:
+            return None  # an editor chose not to read it
         # A headline has no full stop; give the engine one so it falls like a sentence.
         said = _as_sentence(text) if paragraph == INTRO else text
         spoken, spans = to_spoken_with_map(said, language, lexicon, phonemes)
         if not spoken.strip():
             return None  # a sentence of symbols only says nothing; nothing to render
         chunks = split_for_engine(spoken, settings.chunk_chars)
-        return Sentence(count, paragraph, text, spoken, chunks, _map_to(text, said, spans))
+        pause = article.pauses.get(text, 0)
+        return Sentence(count, paragraph, text, spoken, chunks, _map_to(text, said, spans), pause)
 
     for text in intro_sentences(article, settings.intro):
         sentence = make(text, INTRO)

@@ -1,0 +1,233 @@
+"""The editor for what is said: a signed, expiring edit link scoped to a secret key, the article's script
+as written and as said, a publisher's word rules (re-rendering only the sentences that hold the word,
+and joining the key's later articles), skipped sentences and paragraphs, and inserted pauses."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from conftest import running_app
+
+from web import editor, manager_of
+from web.job import Job
+
+KEYS = "publisher-one-secret,publisher-two-secret"
+ONE = {"Authorization": "Bearer publisher-one-secret"}
+TWO = {"Authorization": "Bearer publisher-two-secret"}
+
+ARTICLE = (
+    "Rain in Cochabamba\n\n"
+    "The river rose through the night. Farmers moved their animals to higher ground.\n\n"
+    "In Cochabamba the mayor opened the schools as shelters. Buses ran until midnight.\n\n"
+    "By morning the water had fallen again. The roads were open by noon."
+)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    with running_app(tmp_path_factory.mktemp("editor-cache"), api_keys=KEYS) as app:
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    """A client on the module's app, whose publishers start each test without rules."""
+    for path in (manager_of(app).cache.root / "key-lexicons").glob("*.json"):
+        path.unlink()
+    return app.test_client()
+
+
+def ready(app, article_id: str) -> Job:
+    job = manager_of(app).get(article_id)
+    assert job.wait(60), job.error
+    assert job.status == "ready", job.error
+    return job
+
+
+def post(client, app, text: str = ARTICLE, headers=ONE) -> str:
+    response = client.post("/api/v1/articles", json={"text": text}, headers=headers)
+    assert response.status_code in (200, 202), response.json
+    ready(app, response.json["id"])
+    return response.json["id"]
+
+
+def token_of(edit_url: str) -> str:
+    return parse_qs(urlsplit(edit_url).query)["token"][0]
+
+
+def edit_token(client, article_id: str, headers=ONE) -> str:
+    response = client.post(f"/api/v1/articles/{article_id}/edit-link", headers=headers)
+    assert response.status_code == 200, response.json
+    assert urlsplit(response.json["edit_url"]).path == f"/a/{article_id}/edit"
+    return token_of(response.json["edit_url"])
+
+
+def script_of(client, article_id: str, headers=ONE) -> dict:
+    response = client.get(f"/api/v1/articles/{article_id}/script", headers=headers)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def said(script: dict) -> list[str]:
+    return [s["spoken"] for s in script["sentences"]]
+
+
+def save(client, app, article_id: str, body: dict, headers=ONE) -> Job:
+    response = client.put(f"/api/v1/articles/{article_id}/script", json=body, headers=headers)
+    assert response.status_code in (200, 202), response.json
+    return ready(app, response.json["id"])
+
+
+# -- the edit link ---------------------------------------------------------------------------------------
+
+
+def test_an_edit_link_opens_the_editor_and_reads_the_script(client, app):
+    article_id = post(client, app)
+    token = edit_token(client, article_id)
+    page = client.get(f"/a/{article_id}/edit?token={token}")
+    assert page.status_code == 200
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert b'id="editor"' in page.data
+    script = client.get(f"/api/v1/articles/{article_id}/script", headers={"X-Edit-Token": token}).json
+    written = [s["text"] for s in script["sentences"]]
+    assert "Buses ran until midnight." in written
+    assert all(s["spoken"] and not s["skipped"] and s["pause_ms"] == 0 for s in script["sentences"])
+
+
+def test_a_tampered_edit_link_is_refused(client, app):
+    article_id = post(client, app)
+    token = edit_token(client, article_id)
+    key_id, linked, expires, mac = token.split(".")
+    longer = f"{key_id}.{linked}.{int(expires) + 86400}.{mac}"
+    refused = client.get(f"/api/v1/articles/{article_id}/script", headers={"X-Edit-Token": longer})
+    assert refused.status_code == 401
+    assert "not valid" in refused.json["error"]["message"]
+    page = client.get(f"/a/{article_id}/edit?token={longer}")
+    assert page.status_code == 401
+    assert b"edit link is not valid" in page.data
+
+
+def test_an_expired_edit_link_is_refused(client, app, monkeypatch):
+    article_id = post(client, app)
+    token = edit_token(client, article_id)
+    later = editor.clock() + editor.LINK_LIFETIME_S + 1
+    monkeypatch.setattr(editor, "clock", lambda: later)
+    refused = client.get(f"/api/v1/articles/{article_id}/script", headers={"X-Edit-Token": token})
+    assert refused.status_code == 401
+    assert "expired" in refused.json["error"]["message"]
+
+
+def test_an_edit_link_for_one_article_does_not_open_another(client, app):
+    first = post(client, app)
+    second = post(client, app, ARTICLE + " A later line.")
+    token = edit_token(client, first)
+    refused = client.get(f"/api/v1/articles/{second}/script", headers={"X-Edit-Token": token})
+    assert refused.status_code == 403
+
+
+def test_another_keys_article_cannot_be_edited(client, app):
+    article_id = post(client, app)
+    assert client.post(f"/api/v1/articles/{article_id}/edit-link", headers=TWO).status_code == 403
+    assert client.get(f"/api/v1/articles/{article_id}/script", headers=TWO).status_code == 403
+    put = client.put(f"/api/v1/articles/{article_id}/script", json={"skip": [1]}, headers=TWO)
+    assert put.status_code == 403
+    assert client.post(f"/api/v1/articles/{article_id}/edit-link").status_code == 401
+
+
+def test_without_api_keys_the_editor_is_off(tmp_path):
+    with running_app(tmp_path / "cache") as app:
+        client = app.test_client()
+        article_id = client.post("/api/v1/articles", json={"text": ARTICLE}).json["id"]
+        ready(app, article_id)
+        off = client.post(f"/api/v1/articles/{article_id}/edit-link")
+        assert off.status_code == 404
+        assert "editor is off" in off.json["error"]["message"]
+        page = client.get(f"/a/{article_id}/edit")
+        assert page.status_code == 404
+        assert b"LISTEN_API_KEYS" in page.data
+
+
+# -- what is said ---------------------------------------------------------------------------------------
+
+
+def test_a_word_rule_rerenders_only_the_sentences_holding_the_word(client, app):
+    article_id = post(client, app)
+    before = said(script_of(client, article_id))
+    rule = {"match": "Cochabamba", "say": "Kocha Bamba"}
+    job = save(client, app, article_id, {"rules": [rule]})
+    after = said(script_of(client, job.id))
+    changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+    assert len(changed) == 2, "the headline and one sentence of the body hold the word"
+    assert all("Kocha Bamba" in after[i] for i in changed)
+    assert job.engine_calls == 2, "only those two sentences went to the engine"
+    assert script_of(client, job.id)["rules"] == [rule]
+
+
+def test_a_keys_rules_apply_to_its_later_articles_and_not_to_another_keys(client, app):
+    article_id = post(client, app, "Floods in Cochabamba\n\nWater filled the streets of Cochabamba.")
+    save(client, app, article_id, {"rules": [{"match": "Cochabamba", "say": "Kocha Bamba"}]})
+    later = post(client, app, "Cochabamba dries out\n\nThe sun came back to Cochabamba on Friday.")
+    assert all("Kocha Bamba" in s for s in said(script_of(client, later))), "one key's later article"
+    other = post(client, app, "Cochabamba dries out\n\nThe sun came back to Cochabamba on Friday.", TWO)
+    assert not any("Kocha Bamba" in s for s in said(script_of(client, other, TWO))), "another key's"
+
+
+def test_a_preview_renders_one_sentence_with_unsaved_rules(client, app):
+    article_id = post(client, app)
+    sentences = script_of(client, article_id)["sentences"]
+    index = next(s["index"] for s in sentences if s["text"].startswith("In Cochabamba"))
+    body = {"sentence": index, "rules": [{"match": "mayor", "say": "mare"}]}
+    preview = client.post(f"/api/v1/articles/{article_id}/preview", json=body, headers=ONE)
+    assert preview.status_code == 200, preview.json
+    assert "the mare opened" in preview.json["spoken"]
+    heard = ready(app, preview.json["id"])
+    assert len(heard.sentences) == 1
+    assert client.get(preview.json["audio_url"]).data[:3] in (b"ID3", b"\xff\xfb")
+    assert script_of(client, article_id)["rules"] == [], "a preview saves nothing"
+
+
+def test_skipping_a_sentence_and_a_paragraph_leaves_them_unsaid(client, app):
+    article_id = post(client, app)
+    sentences = script_of(client, article_id)["sentences"]
+    buses = next(s["index"] for s in sentences if s["text"] == "Buses ran until midnight.")
+    last_paragraph = max(s["paragraph"] for s in sentences)
+    job = save(client, app, article_id, {"skip": [buses], "skip_paragraphs": [last_paragraph]})
+    heard = [s["text"] for s in job.sentences]
+    assert "Buses ran until midnight." not in heard
+    assert not any(s["text"].startswith("By morning") or s["text"].startswith("The roads") for s in job.sentences)
+    assert job.engine_calls == 0, "nothing new to say"
+    edited = script_of(client, job.id)["sentences"]
+    assert len(edited) == len(sentences), "the editor still shows every sentence"
+    assert [s["index"] for s in edited if s["skipped"]] == [
+        s["index"] for s in sentences if s["index"] == buses or s["paragraph"] == last_paragraph
+    ]
+
+
+def test_a_pause_adds_its_silence_after_the_sentence(client, app):
+    article_id = post(client, app)
+    plain = ready(app, article_id)
+    sentences = script_of(client, article_id)["sentences"]
+    river = next(s["index"] for s in sentences if s["text"] == "The river rose through the night.")
+    job = save(client, app, article_id, {"pauses": [{"after": river, "ms": 2000}]})
+    starts = lambda j: [s["start_ms"] for s in j.sentences]  # noqa: E731
+    later = [b - a for a, b in zip(starts(plain), starts(job))]
+    assert later[: river + 1] == [0] * (river + 1)
+    assert later[river + 1] >= 1000, "the next sentence's timing starts in the middle of the pause"
+    # Two seconds, and the few ms of the MP3 frame the new piece boundary rounds up to.
+    assert all(2000 <= ms <= 2100 for ms in later[river + 2 :]), "every sentence after it is 2 s later"
+    assert job.engine_calls == 0
+    assert script_of(client, job.id)["sentences"][river]["pause_ms"] == 2000
+
+
+def test_bad_edits_are_refused_with_what_to_send(client, app):
+    article_id = post(client, app)
+    for body, words in (
+        ({"skip": [999]}, "sentence number"),
+        ({"pauses": [{"after": 0, "ms": 60000}]}, "milliseconds"),
+        ({"rules": [{"match": "a+", "say": "x", "regex": True}]}, "regular expressions"),
+        ({"rules": "DEA"}, "list of rules"),
+    ):
+        refused = client.put(f"/api/v1/articles/{article_id}/script", json=body, headers=ONE)
+        assert refused.status_code == 400, body
+        assert words in refused.json["error"]["message"]
