@@ -4,14 +4,19 @@ and joining the key's later articles), skipped sentences and paragraphs, and ins
 
 from __future__ import annotations
 
+import json
+import threading
+import urllib.request
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import running_app
+from conftest import ffprobe, running_app, silences
 
 from web import editor, manager_of
 from web.job import Job
 
+CHROMIUM = Path("/usr/bin/chromium")
 KEYS = "publisher-one-secret,publisher-two-secret"
 ONE = {"Authorization": "Bearer publisher-one-secret"}
 TWO = {"Authorization": "Bearer publisher-two-secret"}
@@ -195,7 +200,9 @@ def test_skipping_a_sentence_and_a_paragraph_leaves_them_unsaid(client, app):
     job = save(client, app, article_id, {"skip": [buses], "skip_paragraphs": [last_paragraph]})
     heard = [s["text"] for s in job.sentences]
     assert "Buses ran until midnight." not in heard
-    assert not any(s["text"].startswith("By morning") or s["text"].startswith("The roads") for s in job.sentences)
+    assert not any(
+        s["text"].startswith("By morning") or s["text"].startswith("The roads") for s in job.sentences
+    )
     assert job.engine_calls == 0, "nothing new to say"
     edited = script_of(client, job.id)["sentences"]
     assert len(edited) == len(sentences), "the editor still shows every sentence"
@@ -220,6 +227,30 @@ def test_a_pause_adds_its_silence_after_the_sentence(client, app):
     assert script_of(client, job.id)["sentences"][river]["pause_ms"] == 2000
 
 
+@pytest.mark.engine
+def test_a_pause_inserted_adds_its_silence_to_the_real_audio(tmp_path):
+    # The other tests render with the fake engines; this one has an app of its own with the real ones.
+    with running_app(tmp_path / "cache", api_keys=KEYS, engine_workers=1) as app:
+        client = app.test_client()
+        text = "A short report\n\nThe river rose through the night. Farmers moved their animals."
+        article_id = post(client, app, text)
+        river = next(
+            s["index"]
+            for s in script_of(client, article_id)["sentences"]
+            if s["text"].startswith("The river")
+        )
+        job = save(client, app, article_id, {"pauses": [{"after": river, "ms": 1500}]})
+        plain, paused = ready(app, article_id).rendition.mp3, job.rendition.mp3
+        longer_s = float(ffprobe(paused)["format"]["duration"]) - float(ffprobe(plain)["format"]["duration"])
+        assert 1.45 <= longer_s <= 1.6
+        assert max(end - start for start, end in silences(plain)) < 1.3, "the headline's pause is the longest"
+        long = [(start, end) for start, end in silences(paused) if end - start >= 1.8]  # 350 ms + 1500 ms
+        assert len(long) == 1, silences(paused)
+        start, end = long[0]
+        assert start > job.sentences[river]["start_ms"] / 1000, "after the sentence it follows"
+        assert end < job.sentences[river + 1]["end_ms"] / 1000, "before the next one ends"
+
+
 def test_bad_edits_are_refused_with_what_to_send(client, app):
     article_id = post(client, app)
     for body, words in (
@@ -231,3 +262,76 @@ def test_bad_edits_are_refused_with_what_to_send(client, app):
         refused = client.put(f"/api/v1/articles/{article_id}/script", json=body, headers=ONE)
         assert refused.status_code == 400, body
         assert words in refused.json["error"]["message"]
+
+
+# -- the page, in a real browser --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A keyed app served by waitress on a free port; yields its base URL and the app."""
+    waitress = pytest.importorskip("waitress")
+    with running_app(tmp_path / "cache", api_keys=KEYS, allowed_hosts="127.0.0.1") as app:
+        server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
+        threading.Thread(target=server.run, daemon=True).start()
+        yield f"http://127.0.0.1:{server.effective_port}", app
+        server.close()
+
+
+def call(url: str, body: dict | None = None) -> dict:
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {**ONE, "Content-Type": "application/json"}
+    with urllib.request.urlopen(urllib.request.Request(url, data, headers), timeout=60) as response:
+        return json.loads(response.read())
+
+
+def test_the_editor_page_changes_a_word_previews_it_and_saves_a_new_rendering(browser, served):
+    base, app = served
+    article_id = call(f"{base}/api/v1/articles", {"text": ARTICLE})["id"]
+    ready(app, article_id)
+    link = call(f"{base}/api/v1/articles/{article_id}/edit-link", {})["edit_url"]
+    page = browser.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(link)
+    sentence = page.locator(".editor-sentence", has_text="In Cochabamba the mayor")
+    sentence.wait_for()
+
+    page.fill("[data-editor-match]", "Cochabamba")
+    page.fill("[data-editor-say]", "Kocha Bamba")
+    page.click("[data-editor-rule-form] button[type=submit]")
+    assert page.locator("[data-editor-rules] tr").count() == 1
+    sentence.locator("[data-preview]").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-editor-audio]').dataset.preview !== undefined"
+    )
+    assert "In Kocha Bamba the mayor" in sentence.locator(".spoken").inner_text()
+    page.wait_for_function(
+        "() => document.querySelector('[data-editor-audio]').readyState >= 2"
+    )  # the preview loads
+    assert call(f"{base}/api/v1/articles/{article_id}/script", None)["rules"] == [], "not saved yet"
+
+    page.click("[data-editor-save]")
+    page.wait_for_function(
+        "() => document.querySelector('[data-editor-status]').textContent === 'Saved and rendered.'"
+    )
+    new_id = page.evaluate("location.pathname").split("/")[2]
+    assert new_id != article_id
+    rendered = ready(app, new_id)
+    # Of the two sentences holding the word, the previewed one is cached already: only the headline is new.
+    assert rendered.engine_calls == 1
+    assert page.locator(".spoken", has_text="Kocha Bamba").count() == 2
+    assert new_id in page.get_attribute("[data-editor-audio]", "src")
+    assert not errors
