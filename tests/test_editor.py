@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import ffprobe, running_app, silences
 
+from listen.publish.sources import source_id
+from support.pages import PageServer
 from web import editor, manager_of
 from web.job import Job
 
@@ -249,6 +251,25 @@ def test_a_pause_inserted_adds_its_silence_to_the_real_audio(tmp_path):
         start, end = long[0]
         assert start > job.sentences[river]["start_ms"] / 1000, "after the sentence it follows"
         assert end < job.sentences[river + 1]["end_ms"] / 1000, "before the next one ends"
+
+
+def test_an_edited_url_article_is_the_newest_at_its_stable_address(tmp_path):
+    page = "<html><body><article><h1>Rain in Cochabamba</h1><p>The river rose through the night.</p>"
+    page += (
+        "<p>In Cochabamba the mayor opened the schools. Buses ran until midnight.</p></article></body></html>"
+    )
+    with (
+        PageServer() as site,
+        running_app(tmp_path / "cache", api_keys=KEYS, allow_private_hosts=True) as app,
+    ):
+        site.add("/rain.html", page)
+        client = app.test_client()
+        made = client.post("/api/v1/articles", json={"url": site.url("/rain.html")}, headers=ONE).json
+        ready(app, made["id"])
+        job = save(client, app, made["id"], {"rules": [{"match": "Cochabamba", "say": "Kocha Bamba"}]})
+        stable = client.get(f"/s/{source_id(site.url('/rain.html'))}", headers=ONE)
+        assert stable.status_code == 302
+        assert stable.headers["Location"].endswith(f"/a/{job.id}")
 
 
 def test_bad_edits_are_refused_with_what_to_send(client, app):

@@ -39,6 +39,7 @@ from .job import READY
 from .json_body import parse_json
 from .keys import ApiKey, key_entries, owns, record_owner, request_key_entry
 from .lexicons import checked_key_rules, key_rules, lexicon_with_key_rules, request_lexicon_of, save_key_rules
+from .refresh import payload_render, source_records
 
 bp = Blueprint("editor", __name__)
 
@@ -163,8 +164,10 @@ def save(article_id: str) -> tuple[Response, int]:
     cache = manager().cache
     rules = save_key_rules(cache, key.id, body["rules"]) if "rules" in body else key_rules(cache, key.id)
     edited = dataclasses.replace(article, skipped=skipped, pauses=pauses)
-    job = manager().submit(edited, with_rules(settings, rules))
+    ruled = with_rules(settings, rules)
+    job = manager().submit(edited, ruled)
     record_owner(job.id, key)
+    _follow_source(article_id, job.id, ruled)
     expires = expires if expires is not None else int(clock()) + LINK_LIFETIME_S
     data = {
         "id": job.id,
@@ -247,6 +250,15 @@ def with_rules(settings: Settings, rules: list[dict]) -> Settings:
     own = request_lexicon_of(settings.render.lexicon, server, cache)
     lexicon = lexicon_with_key_rules(rules, own, server, cache)
     return Settings(dataclasses.replace(settings.render, lexicon=lexicon), settings.service)
+
+
+def _follow_source(article_id: str, edited_id: str, settings: Settings) -> None:
+    """An article of a source (a URL): its stable address (/s/<source-id>) now names the edited rendition."""
+    records = source_records()
+    sid = records.of_rendition(article_id)
+    record = records.get(sid) if sid else None
+    if record is not None:
+        records.remember(record["url"], edited_id, payload_render(settings))
 
 
 def _script_json(article_id: str, article: Article, script: Script, key: ApiKey) -> dict[str, Any]:
