@@ -55,12 +55,13 @@ function sentenceItem(s) {
   item.classList.toggle("skipped", s.skipped);
   const tools = element("span", { class: "tools" });
   const pause = element("input", {
-    type: "number", min: "0", max: "10000", step: "250", value: String(s.pause_ms),
-    "aria-label": "Pause after, in milliseconds", title: "Pause after (ms)", "data-pause": "",
+    type: "number", min: "0", max: "10000", step: "250", value: String(s.pause_ms), "data-pause": "",
   });
+  const label = element("label", {}, "Pause after ");
+  label.append(pause, " ms");
   const listen = element("button", { type: "button", "data-preview": "" }, "Preview");
   listen.addEventListener("click", () => preview(s.index, item));
-  tools.append(pause, listen);
+  tools.append(label, listen);
   item.append(skip, element("span", { class: "written" }, s.text), tools, element("span", { class: "spoken" }, s.spoken));
   return item;
 }
