@@ -1,9 +1,15 @@
-"""Load a real `listen serve` on loopback: many clients reading cached audio, a burst of new articles.
+"""Load a real `listen serve` on loopback: many clients reading cached audio, a burst of new articles,
+slow readers of audio still rendering.
 
     .venv/bin/python bench/load_bench.py [--clients 200] [--requests 5] [--articles 20] [--queue]
+                                         [--readers 40] [--phases ranges,burst,slow-readers]
 
 1. 200 concurrent clients each make a few Range requests for a cached MP3: errors and
    p50/p99 latency. 2. 20 new articles posted at once: every one must complete, none lost.
+3. (issue 25, item 1) 40 clients, each its own address behind a trusted proxy (the server
+   trusts loopback and reads X-Forwarded-For), open the audio of a long article that is still
+   rendering and read it a byte a second; meanwhile status, pages, voices and finished audio
+   are asked for in turn: their p50/p99 latency and timeouts (target p99 under 100 ms).
 Figures are set against the naive pipeline (espeak-ng -w + ffmpeg) timed in the same run.
 With --queue the server enqueues into a throwaway redis-server and two `listen worker`
 processes render. Every loop is bounded in count and time.
@@ -18,6 +24,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +40,7 @@ from support.ports import free_port
 from support.redis import RedisServer
 
 DEADLINE_S = 600  # no phase may run longer than this
+READER_TIMEOUT_S = 15  # a request among slow readers that takes longer has timed out
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -154,6 +162,109 @@ def burst(port: int, articles: int, naive: float, tmp: Path) -> None:
     )
 
 
+class SlowReader:
+    """A client that opens a stream and reads it a byte a second, from its own address behind the proxy."""
+
+    def __init__(self, port: int, path: str, address: str):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Forwarded-For: {address}\r\n\r\n".encode()
+        )
+        self.first = b""
+        self.closed = False
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            while not self.closed:
+                byte = self.sock.recv(1)
+                if not byte:
+                    return
+                if len(self.first) < 16:
+                    self.first += byte
+                time.sleep(1)
+        except OSError:
+            return
+
+    def close(self) -> None:
+        self.closed = True
+        self.sock.close()
+
+
+def time_requests(port: int, paths: list[str], seconds: float) -> tuple[list[float], int, int]:
+    """Ask for each path in turn for `seconds`: the latencies, the timeouts and the errors."""
+    latencies: list[float] = []
+    timeouts = errors = 0
+    end = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < end:
+        path = paths[n % len(paths)]
+        n += 1
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=READER_TIMEOUT_S)
+        began = time.perf_counter()
+        try:
+            conn.request("GET", path, headers={"Range": "bytes=0-65535"} if path.endswith(".mp3") else {})
+            response = conn.getresponse()
+            response.read()
+            latencies.append(time.perf_counter() - began)
+            errors += response.status not in (200, 206)
+        except TimeoutError:
+            timeouts += 1
+        except (OSError, http.client.HTTPException):
+            errors += 1
+        finally:
+            conn.close()
+        time.sleep(0.05)
+    return latencies, timeouts, errors
+
+
+def describe(latencies: list[float], timeouts: int, errors: int) -> str:
+    if not latencies:
+        return f"none answered, {timeouts} timed out after {READER_TIMEOUT_S:.0f} s"
+    return (
+        f"{len(latencies)} answered, {timeouts} timed out after {READER_TIMEOUT_S:.0f} s, {errors} errors; "
+        f"p50 {percentile(latencies, 0.5) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms"
+    )
+
+
+def slow_readers(port: int, ready: str, readers: int, seconds: float) -> None:
+    """Hold `readers` slow streams of a rendering article's audio; time other requests meanwhile."""
+    # Every sentence its own (a repeated one would come from the cache): minutes of rendering.
+    long_text = "A Long Article Read Slowly\n\n" + "\n\n".join(
+        " ".join(
+            f"In paragraph {p}, sentence {n} says the council met {p * 10 + n} times this year."
+            for n in range(6)
+        )
+        for p in range(100)
+    )
+    _status, data = request(port, "POST", "/api/v1/articles", {"text": long_text})
+    key = json.loads(data)["id"]
+    paths = [
+        f"/api/v1/articles/{key}?since=999",  # as a polling player asks: what it lacks
+        f"/a/{ready}",
+        "/api/v1/voices",
+        f"/api/v1/articles/{ready}",
+        f"/api/v1/articles/{ready}/audio.mp3",
+    ]
+    # The same requests while the article renders, first with no reader: what the machine gives.
+    alone = time_requests(port, paths, seconds / 2)
+    held = [
+        SlowReader(port, f"/api/v1/articles/{key}/audio.mp3", f"198.51.100.{n + 1}") for n in range(readers)
+    ]
+    time.sleep(2)  # let every stream reach the server
+    among = time_requests(port, paths, seconds)
+    told = sum(1 for r in held if b" 503 " in r.first)
+    for r in held:
+        r.close()
+    latencies, timeouts, _ = among
+    met = latencies and not timeouts and percentile(latencies, 0.99) < 0.1
+    print(f"status, page, voices and finished audio while a long article renders: {describe(*alone)}")
+    print(
+        f"  the same with {readers} slow readers (a byte a second, each its own client) of its audio, "
+        f"{told} of them told 503 at once: {describe(*among)} (target p99 < 100 ms: {'ok' if met else 'MISSED'})"
+    )
+
+
 def main() -> int:
     # These figures are espeak-ng's against the naive espeak-ng pipeline: pin the engine
     # (bench/piper_bench.py measures the neural one against naive Piper).
@@ -163,8 +274,12 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=5, help="Range requests per client")
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--queue", action="store_true", help="render on two queue workers through Redis")
+    parser.add_argument("--readers", type=int, default=40, help="slow readers of a rendering article")
+    parser.add_argument("--seconds", type=float, default=30, help="how long the slow readers hold on")
+    parser.add_argument("--phases", default="ranges,burst,slow-readers")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmpdir:
+    phases = set(args.phases.split(","))
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmpdir:
         tmp = Path(tmpdir)
         naive = statistics.median(naive_seconds(SEED, tmp) for _ in range(3))
         print(f"naive pipeline (espeak-ng -w + ffmpeg 64k), seed article: {naive:.3f} s")
@@ -196,11 +311,16 @@ def main() -> int:
                     )
                 )
         port = free_port()
-        server = start_server(port, tmp / "cache")
+        # Loopback is the proxy: each slow reader names its own client in X-Forwarded-For.
+        server = start_server(port, tmp / "cache", LISTEN_TRUSTED_PROXIES="127.0.0.1")
         try:
             sample = wait_until_ready(port, SEED.read_text("utf-8"))
-            cached_ranges(port, sample, args.clients, args.requests)
-            burst(port, args.articles, naive, tmp)
+            if "ranges" in phases:
+                cached_ranges(port, sample, args.clients, args.requests)
+            if "burst" in phases:
+                burst(port, args.articles, naive, tmp)
+            if "slow-readers" in phases:
+                slow_readers(port, sample, args.readers, args.seconds)
         finally:
             stop(server)
             for child in children:  # workers (with their engines) first, then Redis

@@ -160,7 +160,8 @@ _SHAPES: list[tuple[str, Callable[[Seen], bool]]] = [
         lambda s: bool(re.fullmatch(r"\+?\(?\d{1,4}\)?([-. ]\(?\d{2,4}\)?){2,4}", s.run.strip(",;:."))),
     ),
     ("dates", _dates),
-    ("measures", lambda s: bool(re.search(rf"\d\s?({UNITS})(\b|$)|\d\s?[\"′″']", s.ctx, re.I))),
+    # An inch or foot mark sits against its number ("22\"", "6'2\""); a quote after a space closes a title.
+    ("measures", lambda s: bool(re.search(rf"\d\s?({UNITS})(\b|$)|\d[\"′″']", s.ctx, re.I))),
     ("fractions", lambda s: bool(re.search(r"\d/\d|[½⅓⅔¼¾⅛]", s.run))),
     ("decimals", lambda s: bool(re.search(r"\d*\.\d+$", s.run.strip("()[],;:")))),
     ("years", lambda s: bool(re.fullmatch(r"1[0-9]\d\d|20\d\d|\d{4}s|'\d\ds", s.tok))),

@@ -56,6 +56,12 @@ class InputError(ListenError):
     exit_code = ExitStatus.BAD_INPUT
 
 
+class NotAnArticleError(InputError):
+    """The input is text, but not an article: a list of file paths, a log. Reading it aloud helps nobody."""
+
+    code = "not_an_article"
+
+
 class SettingsError(ListenError):
     """A setting or option has a value we cannot use (unknown voice, bad rate)."""
 

@@ -24,11 +24,27 @@ def replacing(path: Path, temp_dir: Path | None = None) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        # mkstemp makes the file 0600; give it the mode any new file gets (0644 under umask 022),
+        # so a web server running as another user can serve what a batch wrote.
+        os.chmod(tmp, 0o666 & ~current_umask())
         path.parent.mkdir(parents=True, exist_ok=True)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where Linux tells it (os.umask can only swap)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: swap and put back at once
+    os.umask(mask)
+    return mask
 
 
 def write_atomic(path: Path, content: bytes | str | BinaryIO, temp_dir: Path | None = None) -> None:

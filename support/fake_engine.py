@@ -23,12 +23,17 @@ import zlib
 
 from listen.engines import ENGINE_CLASSES, Engine, Synthesis, Voice, WordTiming
 from listen.engines import PIPELINE_SAMPLE_RATE as RATE
+from listen.text.word_count import word_count
 
 FAKE_VERSION = "fake-engine-1"
 # What the fakes stand in for (tests/conftest.py sets LISTEN_TEST_ENGINES before listen is imported).
 REAL = dict(ENGINE_CLASSES)  # the registry before the stand-ins
 
 _TOKEN = re.compile(r"\[\[.*?\]\]|\S+")
+# Scripts written without spaces between words (listen/text/word_count.py counts them by the character).
+_UNSPACED = re.compile(
+    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]"
+)
 _VOWELS = re.compile(r"[aeiouyäöüéèêàáíóú]+", re.IGNORECASE)
 # Pauses after a word ending in these, in seconds (a real voice's clause and sentence breaks).
 _PAUSES = {",": 0.12, ";": 0.18, ":": 0.18, ".": 0.3, "!": 0.3, "?": 0.3}
@@ -39,7 +44,9 @@ def syllables(token: str) -> int:
     """A word's syllables, roughly: its vowel groups (phoneme blocks and numbers count as two)."""
     if token.startswith("[["):
         return 2
-    return max(1, len(_VOWELS.findall(token)), (sum(c.isdigit() for c in token) + 1) // 2)
+    # Kana, Han, Thai...: counted as the plausibility check counts them (an average word is 1.5 syllables).
+    unspaced = round(1.5 * word_count(token)) if _UNSPACED.search(token) else 0
+    return max(1, len(_VOWELS.findall(token)), (sum(c.isdigit() for c in token) + 1) // 2, unspaced)
 
 
 def speak(text: str, voice: str, rate_wpm: int) -> Synthesis:

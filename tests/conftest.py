@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -193,6 +194,31 @@ def running_app(cache_dir: Path, *, start_workers: bool = True, **fields) -> Ite
         yield app
     finally:
         close_app(app)
+
+
+@contextmanager
+def serving(app, threads: int = 8, **adjustments) -> Iterator[int]:
+    """Serve the app with waitress on a loopback port, as `listen serve` does (waitress `adjustments` may be given)."""
+    from waitress import create_server
+
+    # As web/serve.py: the forwarding headers reach the app, which decides whom to believe.
+    server = create_server(
+        app, host="127.0.0.1", port=0, threads=threads, clear_untrusted_proxy_headers=False, **adjustments
+    )
+    stopped = threading.Event()
+
+    def run() -> None:  # server.run() without end: its loop must stop before its sockets close
+        while not stopped.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield int(server.effective_port)
+    finally:
+        stopped.set()
+        thread.join(5)
+        server.close()
 
 
 @pytest.fixture(scope="module")

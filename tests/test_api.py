@@ -354,6 +354,86 @@ def test_unknown_voices_and_bad_rates_get_a_400_json_error(client, fields):
     assert error["code"] == "bad_setting"
 
 
+@pytest.fixture(scope="module")
+def unhurried_app(tmp_path_factory):
+    """Posts answer before their article is planned, as on a busy server."""
+    with running_app(
+        tmp_path_factory.mktemp("unhurried-cache"), start_workers=False, intake_wait_ms=0
+    ) as app:
+        yield app
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"engine": "pyttsx3", "voice": "en_US-joe-medium"},
+        {"engine": "piper", "language": "de"},
+        {"language": "xx"},
+        {"voice": "klingon-imperial"},
+        {"rate": 9000},
+        {"lexicon": [{"match": "DEA"}]},
+    ],
+    ids=[
+        "voice-of-another-engine",
+        "engine-without-the-language",
+        "language-no-voice-reads",
+        "voice",
+        "rate",
+        "lexicon",
+    ],
+)
+def test_fields_that_cannot_be_rendered_are_a_400_at_once_even_when_posts_answer_before_planning(
+    unhurried_app, fields
+):
+    response = unhurried_app.test_client().post("/api/v1/articles", json={"text": article_text(), **fields})
+    assert_json_error(response, 400)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"engine": "pyttsx3", "voice": "gmw/en-us"},
+        {"language": "de"},
+        {"engine": "piper", "language": "en-gb"},
+    ],
+)
+def test_fields_that_go_together_are_taken(unhurried_app, fields):
+    response = unhurried_app.test_client().post("/api/v1/articles", json={"text": article_text(), **fields})
+    assert response.status_code == 202, response.json
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"text": "A fine article.", "title": 7},
+        {"text": "A fine article.", "html": "<p>Both</p>"},
+        {"text": "A fine article.", "voice": "klingon-imperial"},
+        {"url": "ftp://example.com/story"},
+    ],
+    ids=["no-input", "title-not-text", "two-inputs", "bad-voice", "bad-url"],
+)
+def test_a_refused_post_writes_no_lexicon(unhurried_app, body):
+    lexicons = manager_of(unhurried_app).cache.root / "lexicons"
+    before = sorted(lexicons.glob("*")) if lexicons.exists() else []
+    rules = [{"match": "Zorblat", "say": f"Zor blatt {article_text()}"}]  # rules no other post has sent
+    response = unhurried_app.test_client().post("/api/v1/articles", json={**body, "lexicon": rules})
+    assert_json_error(response, 400)
+    assert (sorted(lexicons.glob("*")) if lexicons.exists() else []) == before
+
+
+def test_inline_lexicons_count_in_the_cache_and_are_pruned_with_it(tmp_path: Path):
+    from listen.cache.store import Cache
+    from web.lexicons import check_inline_lexicon, store_lexicon
+
+    cache = Cache(tmp_path / "cache")
+    path = store_lexicon(check_inline_lexicon([{"match": "DEA", "say": "D E A"}]), cache)
+    size = path.stat().st_size
+    assert cache.stats()["bytes"] == size
+    assert cache.prune(0) == (1, size)
+    assert not path.exists()
+
+
 def test_a_body_over_the_limit_gets_a_413_json_error(tmp_path: Path):
     small = create_app(
         Settings.of(cache_dir=tmp_path, max_body_bytes=1000), start_workers=False, render_sample=False

@@ -56,6 +56,15 @@ BAD_INPUTS = {
     "binary": (bytes(range(256)) * 40, "binary"),
     "invalid utf-8": ("Caf\u00e9 society.".encode("latin-1"), "UTF-8"),
     "five megabytes": (b"A sentence of text. " * 262144, "is 5.2 MB; the limit is 2.0 MB"),
+    "a list of file paths": (
+        b"".join(b"/srv/audio/2026/episode-%d.mp3\n" % n for n in range(12)),
+        "looks like a list of file paths, not an article",
+    ),
+    "a log": (
+        b"".join(b"2026-11-30 12:00:%02d,120 INFO worker %d finished job\n" % (n, n) for n in range(12))
+        + b"2026-11-30 12:00:13,001 ERROR worker 3 lost its connection to Redis.\n",
+        "looks like a log, not an article",
+    ),
 }
 
 
@@ -284,6 +293,13 @@ def test_a_language_without_a_neural_voice_is_read_by_espeak_without_being_asked
     assert rendition_id(tmp_path, text, "--language", "de") == rendition_id(
         tmp_path, text, "--language", "de", "--engine", "pyttsx3"
     )
+
+
+def test_a_language_we_pick_no_voice_for_is_read_by_espeaks_own_voice_for_it():
+    from listen.engines import choose_speaker
+
+    voices = {lang: choose_speaker(lang).voice for lang in ("ja", "zh", "th", "ru")}
+    assert voices == {"ja": "jpx/ja", "zh": "sit/cmn-latn-pinyin", "th": "tai/th", "ru": "zle/ru"}
 
 
 @pytest.mark.slow

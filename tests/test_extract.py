@@ -10,7 +10,7 @@ from conftest import SEED
 
 import listen.reading.fetch as fetch_module
 from listen.config import Settings
-from listen.errors import InputError
+from listen.errors import InputError, NotAnArticleError
 from listen.reading import boilerplate
 from listen.reading.htmlpage import from_html
 from listen.reading.loader import from_pasted, load
@@ -733,3 +733,26 @@ def test_a_title_case_subheading_listed_in_a_contents_box_is_kept():
     contents = "<div class='toc'><a href='#next'>What Comes Next</a></div>"
     body = f"<p>{_PARAS[0]}</p><p>{_PARAS[1]}</p><div class='heading'><h2 id='next'>What Comes Next</h2></div><p>{_PARAS[2]}</p><p>{_PARAS[3]}</p>"
     assert "What Comes Next" in _body(_story(contents + body))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("./src/listen/files.py\n./src/listen/errors.py\n./tests/test_files.py\nREADME.md\n", "file paths"),
+        ("C:\\Users\\sam\\a.txt\nC:\\Users\\sam\\b.txt\nC:\\Users\\sam\\c.txt\n", "file paths"),
+        (
+            "Nov 30 12:00:01 host sshd[42]: Accepted key\nNov 30 12:00:02 host sshd[42]: Closed\n"
+            "Nov  3 12:00:03 host cron[1]: Ran the job\n",
+            "log",
+        ),
+        ("[12:00:01] WARN slow disk\n[12:00:02] INFO retried\n[12:00:03] ERROR gave up on the disk\n", "log"),
+    ],
+)
+def test_a_list_of_paths_or_a_log_is_refused_as_not_an_article(text, kind):
+    with pytest.raises(NotAnArticleError, match=f"looks like a (list of )?{kind}, not an article"):
+        from_text(text, source="notes.txt")
+    # The same lines quoted in an article leave it an article.
+    article = from_text(
+        f"The night the server failed\n\nThe operators found this:\n\n{text}\nThey fixed it by noon.\n"
+    )
+    assert article.title == "The night the server failed"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +15,7 @@ from listen.reading.plaintext import from_text
 from listen.text.lexicon import Lexicon
 from listen.text.normalize import to_spoken_with_map
 from listen.text.script import build_script
+from support.timing import cpu_seconds
 
 pytestmark = pytest.mark.slow  # hypothesis: many examples each, and timing ratios
 
@@ -181,17 +181,19 @@ PIECES = [
     "Jan",
     "km",
     "x.org/",
+    '1/2" ',
+    "6'",
+    "Ab, TX ",
+    "1-A-",
+    "x = ",
+    ".5 ",
+    "call 12 ",
 ]
 LEXICON = Lexicon.default()
 
 
 def _seconds(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):  # the best of three: the machine is shared, noise only ever adds time
-        start = time.perf_counter()
-        to_spoken_with_map(text, "en", LEXICON)
-        best = min(best, time.perf_counter() - start)
-    return best
+    return cpu_seconds(lambda: to_spoken_with_map(text, "en", LEXICON), repeat=3)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -204,13 +206,8 @@ def test_normalisation_time_grows_linearly_with_the_input(piece):
 
 
 def _planning_seconds(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        with contextlib.suppress(ListenError):  # refusing garbage is an answer too; it must come as fast
-            script_of(text)
-        best = min(best, time.perf_counter() - start)
-    return best
+    # Refusing garbage is an answer too; it must come as fast.
+    return cpu_seconds(lambda: script_of(text), repeat=3, ignore=ListenError)
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from conftest import article_text, running_app
+from conftest import article_text, running_app, serving
 from redisserver import wait_for
 
 from listen.config import ServiceSettings
@@ -32,28 +29,6 @@ def drip():
     server = DripServer()
     yield server
     server.close()
-
-
-@contextmanager
-def serving(app) -> Iterator[int]:
-    """Serve the app with waitress on a loopback port, as `listen serve` does."""
-    from waitress import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=8)
-    stopped = threading.Event()
-
-    def run() -> None:  # server.run() without end: its loop must stop before its sockets close
-        while not stopped.is_set():
-            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        yield server.effective_port
-    finally:
-        stopped.set()
-        thread.join(5)
-        server.close()
 
 
 def request(port: int, method: str, path: str, body: dict | None = None) -> tuple[int, dict, bytes, float]:
@@ -185,7 +160,7 @@ def test_a_page_that_drips_a_byte_at_a_time_is_cut_off_at_the_fetch_deadline(whe
 
 
 @pytest.mark.slow
-def test_when_the_intake_pool_is_full_posts_get_503_and_audio_pages_and_status_keep_answering(drip, tmp_path):
+def test_when_the_intake_pool_is_full_urls_get_503_and_audio_pages_and_status_keep_answering(drip, tmp_path):
     with running_app(
         tmp_path / "cache",
         intake_workers=1,
@@ -199,7 +174,7 @@ def test_when_the_intake_pool_is_full_posts_get_503_and_audio_pages_and_status_k
         assert manager_of(app).get(ready).wait(120)
         slow = [client.post("/api/v1/articles", json={"url": drip.url(f"/{n}")}) for n in range(2)]
         assert [r.status_code for r in slow] == [202, 202]
-        refused = client.post("/api/v1/articles", json={"text": article_text(2)})
+        refused = client.post("/api/v1/articles", json={"url": drip.url("/2")})
         assert refused.status_code == 503
         assert refused.json["error"]["code"] == "busy"
         assert int(refused.headers["Retry-After"]) > 0
@@ -236,3 +211,28 @@ def test_a_post_past_its_reading_deadline_is_stopped_and_the_next_post_is_read(d
         assert job.wait(120), job.error
         assert job.status == "ready", job.error
         wait_for(lambda: len(manager_of(app).intake.processes) == 1, timeout=10)
+
+
+# -- issue 25, item 9: cheap posts are taken while the render queue has room -----------------------
+
+
+@pytest.mark.slow
+def test_a_burst_of_text_posts_past_the_intake_limit_is_taken_while_the_queue_has_room(drip, tmp_path):
+    with running_app(
+        tmp_path / "cache",
+        intake_workers=1,
+        intake_limit=2,
+        queue_limit=6,
+        intake_wait_ms=0,
+        allow_private_hosts=True,
+        fetch_deadline_s=120,
+    ) as app:
+        client = app.test_client()
+        # A page that drips holds the one planner: every post after it waits in hand.
+        assert client.post("/api/v1/articles", json={"url": drip.url("/held")}).status_code == 202
+        texts = [client.post("/api/v1/articles", json={"text": article_text(2)}) for _ in range(5)]
+        assert [r.status_code for r in texts] == [202] * 5
+        # The queue is full now (six posts in hand): the next one, cheap or not, is refused.
+        refused = client.post("/api/v1/articles", json={"text": article_text(2)})
+        assert refused.status_code == 503
+        assert refused.json["error"]["code"] == "busy"

@@ -4,14 +4,13 @@ Each case is judged by sound, espeak-ng's phonemes of to_spoken(text, language) 
 hand-written reference in the same voice.
 """
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from listen.text.normalize import to_spoken, to_spoken_with_map
 from support.espeak import phonemes
+from support.timing import cpu_seconds
 
 
 def assert_sounds_like(text: str, language: str, reference: str) -> None:
@@ -138,12 +137,7 @@ PIECES = [
 
 
 def _seconds(text: str, language: str) -> float:
-    best = float("inf")
-    for _ in range(5):  # the best of five: the machine is shared, noise only ever adds time
-        start = time.perf_counter()
-        to_spoken_with_map(text, language)
-        best = min(best, time.perf_counter() - start)
-    return best
+    return cpu_seconds(lambda: to_spoken_with_map(text, language))
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,14 +7,13 @@ slightly different vowels ("sɛtɛnta", "setɛnta") and glides ("miʝon", "miʎo
 not told apart.
 """
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from listen.text.normalize import to_spoken, to_spoken_with_map
 from support.espeak import phonemes
+from support.timing import cpu_seconds
 
 _ALLOPHONES = str.maketrans({"ɛ": "e", "ɔ": "o", "ʝ": "ʎ", "j": "i", "w": "u", "ɪ": "i", "ʊ": "u", "ɡ": "ɣ"})
 
@@ -278,12 +277,7 @@ PIECES = [
 
 
 def _seconds(text: str) -> float:
-    best = float("inf")
-    for _ in range(5):  # the best of five: the machine is shared, noise only ever adds time
-        start = time.perf_counter()
-        to_spoken_with_map(text, "es")
-        best = min(best, time.perf_counter() - start)
-    return best
+    return cpu_seconds(lambda: to_spoken_with_map(text, "es"))
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -114,6 +114,38 @@ def test_an_output_name_is_a_slug_of_the_most_telling_part_of_the_source(source,
     assert output_names([source]) == {source: name}
 
 
+def test_a_long_name_is_cut_between_words_at_80_characters():
+    title = "the-harbour-authority-says-the-new-breakwater-will-protect-the-old-town-from-winter-storms-for-decades"
+    name = output_names([f"https://news.example/2026/{title}/"])[f"https://news.example/2026/{title}/"]
+    assert name == "the-harbour-authority-says-the-new-breakwater-will-protect-the-old-town-from"
+    assert len(name) <= 80
+    assert title.startswith(name + "-")
+
+
+@pytest.mark.slow
+def test_batch_gives_an_article_from_another_source_its_own_name_instead_of_replacing_one(tmp_path):
+    with PageServer() as pages:
+        pages.add("/2026/harbour/index.html", story("Harbour reopens", "The harbour opened again on Monday."))
+        url = pages.url("/2026/harbour/index.html")
+        out, cache = tmp_path / "out", tmp_path / "cache"
+        env = {"LISTEN_ALLOW_PRIVATE_HOSTS": "1"}
+        assert run_listen("batch", url, "-o", str(out), "--cache-dir", str(cache), env=env).returncode == 0
+        from_url = (out / "harbour.mp3").read_bytes(), (out / "harbour.json").read_text()
+        local = tmp_path / "harbour.txt"
+        local.write_text("Harbour reopens\n\nThe harbour opened again on Monday, say the local papers.\n")
+        again = run_listen("batch", str(local), "-o", str(out), "--cache-dir", str(cache), env=env)
+        assert again.returncode == 0, again.stderr
+        own = f"harbour-{hashlib.sha256(str(local).encode()).hexdigest()[:8]}"
+        assert sorted(p.name for p in out.glob("*.mp3")) == sorted(["harbour.mp3", f"{own}.mp3"])
+        assert ((out / "harbour.mp3").read_bytes(), (out / "harbour.json").read_text()) == from_url
+        assert json.loads((out / f"{own}.json").read_text())["source"] == str(local)
+        # Run again: each source finds its own output, up to date.
+        third = run_listen("batch", url, str(local), "-o", str(out), "--cache-dir", str(cache), env=env)
+        assert "0 rendered, 2 already up to date" in third.stderr.decode(), third.stderr
+        alone = run_listen("batch", str(local), "-o", str(out), "--cache-dir", str(cache))
+        assert "0 rendered, 1 already up to date" in alone.stderr.decode(), alone.stderr
+
+
 # -- script and batch go on past a failing input (#12 part 4, #14 item 12) ----------------------------
 
 

@@ -104,7 +104,7 @@ def test_a_transcript_keeps_paragraphs_apart_and_the_headline_alone():
         ("pt-BR", "pt", "roa/pt"),  # English: the natural voice
     ],
 )
-def test_voices_list_the_readers_language_first_then_by_name(client, accept, first, default):
+def test_voices_list_the_readers_language_first_then_grouped_by_language(client, accept, first, default):
     voices = client.get("/api/v1/voices", headers={"Accept-Language": accept}).json["voices"]
     assert len(voices) > 20
     langs = [v["languages"][0].split("-")[0] for v in voices]
@@ -112,8 +112,16 @@ def test_voices_list_the_readers_language_first_then_by_name(client, accept, fir
     assert same == list(range(len(same))), (first, langs[:10])  # all of them, at the top
     assert len(same) >= 1
     assert voices[0]["id"] == default  # the voice "Automatic" would pick heads them
-    rest = [v["name"].lower() for v in voices[len(same) :]]
-    assert rest == sorted(rest)
+    rest = voices[len(same) :]
+    groups = [v["language_name"].lower() for v in rest]
+    runs = [g for n, g in enumerate(groups) if n == 0 or groups[n - 1] != g]
+    assert len(runs) == len(set(runs)), "each language's voices together, as the menu groups them"
+    natural = {v["language_name"].lower() for v in rest if v["neural"]}
+    tiers = [g not in natural for g in runs]
+    assert tiers == sorted(tiers), "languages with a natural voice before the rest"
+    for tier in (True, False):
+        names = [g for g in runs if (g not in natural) == tier]
+        assert names == sorted(names), "each tier of languages by name"
 
 
 def test_the_page_lists_the_readers_language_first(client):

@@ -4,9 +4,10 @@ stable per-source URLs follow the newest rendition while old ones keep working."
 from __future__ import annotations
 
 import pytest
+from conftest import running_app
 
 from listen.config import Settings
-from support.pages import PageServer
+from support.pages import DripServer, PageServer
 from web import close_app, create_app, manager_of
 
 feedparser = pytest.importorskip("feedparser")
@@ -143,3 +144,103 @@ def test_batch_refresh_asks_each_page_whether_it_changed_and_re_renders_only_cha
         assert edited.returncode == 0, edited.stderr
     assert mp3.read_bytes() != first
     assert EDITED in (out / "ferry.json").read_text()
+
+
+# -- issue 25, item 2: a refresh goes through the same doors as a post ----------------------------
+
+
+@pytest.fixture
+def drip():
+    server = DripServer(every_s=0)
+    yield server
+    server.close()
+
+
+def made_from(app, url: str, **headers) -> str:
+    """Post a URL article and wait until it is ready; return its rendition id."""
+    posted = app.test_client().post("/api/v1/articles", json={"url": url}, headers=headers)
+    assert posted.status_code in (200, 202), posted.json
+    return ready(app, posted.json["id"]).id
+
+
+@pytest.mark.slow
+def test_a_refresh_is_fetched_in_the_intake_pool_and_answers_before_the_page_does(drip, tmp_path):
+    with running_app(
+        tmp_path / "cache", intake_wait_ms=0, allow_private_hosts=True, fetch_deadline_s=5
+    ) as app:
+        client = app.test_client()
+        old = made_from(app, drip.url())
+        drip.every_s = 0.5  # now the page drips: reading it takes past the fetch deadline
+        refreshed = client.post(f"/api/v1/articles/{old}/refresh")
+        assert refreshed.status_code == 202
+        assert refreshed.json["changed"] is None  # not known yet
+        assert refreshed.json["previous_id"] == old
+        job = manager_of(app).get(refreshed.json["id"])
+        assert job.wait(60)
+        assert job.status == "failed"
+        assert "within 5 s" in job.error
+        assert client.get(f"/api/v1/articles/{old}").json["status"] == "ready"
+
+
+@pytest.mark.slow
+def test_an_unchanged_page_refreshed_after_the_answer_leads_to_the_rendition_it_had(tmp_path):
+    with (
+        running_app(tmp_path / "cache", intake_wait_ms=0, allow_private_hosts=True) as app,
+        PageServer() as site,
+    ):
+        site.add("/ferry.html", PAGE.format(middle=FIRST), ETag='"v1"')
+        old = made_from(app, site.url("/ferry.html"))
+        site.add("/ferry.html", b"", status=304)
+        refreshed = app.test_client().post(f"/api/v1/articles/{old}/refresh")
+        assert refreshed.status_code in (200, 202)
+        job = manager_of(app).get(refreshed.json["id"])
+        assert job.wait(60)
+        assert app.test_client().get(f"/api/v1/articles/{refreshed.json['id']}").json["id"] == old
+
+
+@pytest.mark.slow
+def test_refreshes_draw_on_the_same_rate_limit_as_posts(tmp_path):
+    with (
+        running_app(tmp_path / "cache", allow_private_hosts=True, rate_limit="3/minute") as app,
+        PageServer() as site,
+    ):
+        client = app.test_client()
+        site.add("/ferry.html", PAGE.format(middle=FIRST), ETag='"v1"')
+        old = made_from(app, site.url("/ferry.html"))
+        site.add("/ferry.html", b"", status=304)
+        statuses = [client.post(f"/api/v1/articles/{old}/refresh").status_code for _ in range(3)]
+        assert statuses == [200, 200, 429]
+        fetched = len(site.requests)
+        assert client.post("/api/v1/articles", json={"text": "Ferry News\n\nA new post."}).status_code == 429
+        assert len(site.requests) == fetched  # a refused refresh fetched nothing
+
+
+@pytest.mark.slow
+def test_a_refresh_from_a_page_of_a_site_that_may_not_post_is_refused_unfetched(tmp_path):
+    with (
+        running_app(
+            tmp_path / "cache",
+            allow_private_hosts=True,
+            embed_origins="https://news.example",
+            api_keys="secret-key, public-key origin=https://news.example",
+        ) as app,
+        PageServer() as site,
+    ):
+        client = app.test_client()
+        site.add("/ferry.html", PAGE.format(middle=FIRST), ETag='"v1"')
+        old = made_from(app, site.url("/ferry.html"), **{"X-API-Key": "secret-key"})
+        fetched = len(site.requests)
+        for origin in ("https://forged.example", "https://elsewhere.example"):
+            refused = client.post(
+                f"/api/v1/articles/{old}/refresh", headers={"X-API-Key": "public-key", "Origin": origin}
+            )
+            assert refused.status_code == 403
+            assert refused.json["error"]["code"] == "origin_not_allowed"
+        assert len(site.requests) == fetched
+        site.add("/ferry.html", b"", status=304)
+        allowed = client.post(
+            f"/api/v1/articles/{old}/refresh",
+            headers={"X-API-Key": "public-key", "Origin": "https://news.example"},
+        )
+        assert allowed.status_code == 200
+        assert allowed.headers["Access-Control-Allow-Origin"] == "https://news.example"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 import subprocess
 import sys
 import unicodedata
@@ -384,3 +385,37 @@ def test_the_script_fingerprint_covers_every_file_of_the_text_packages_and_refus
     (tmp_path / "listen" / "text").mkdir()
     with pytest.raises(RuntimeError, match="holds no files"):
         code_fingerprint(SCRIPT_CODE, tmp_path)  # empty
+
+
+# -- every script is read (#23 item 3) ----------------------------------------------------------------
+
+UNSPACED_ARTICLES = {
+    "ja": "東京の天気\n\n明日の東京は晴れて、気温は二十度まで上がる見込みです。午後から風が強くなります。\n",
+    "zh": "北京天气\n\n明天北京天气晴朗，最高气温二十五度。下午风力会逐渐加大。\n",
+    "th": "สภาพอากาศกรุงเทพ\n\nพรุ่งนี้กรุงเทพมีอากาศร้อน อุณหภูมิสูงสุดสามสิบห้าองศา\n",
+}
+
+
+@pytest.mark.engine
+@pytest.mark.slow
+@pytest.mark.parametrize("language", UNSPACED_ARTICLES)
+def test_an_article_in_a_script_without_spaces_renders_at_a_speaking_pace(renderer, language):
+    rendition = renderer.render(from_text(UNSPACED_ARTICLES[language]))  # no plausibility failure
+    timings = rendition.timings
+    assert timings["language"] == language
+    assert timings["sentences"][0]["text"] == UNSPACED_ARTICLES[language].split("\n")[0]
+    # Said at a speaking pace: about 0.1 to 0.5 s a character, not a letter-by-letter spelling.
+    characters = sum(len(re.sub(r"\W", "", s["text"])) for s in timings["sentences"])
+    assert 0.1 < timings["duration_ms"] / 1000 / characters < 0.5
+
+
+@pytest.mark.engine
+@pytest.mark.slow
+def test_japanese_reaches_the_engine_as_kana_and_its_words_light_the_kanji(renderer):
+    rendition = renderer.render(from_text(UNSPACED_ARTICLES["ja"]))
+    body = rendition.timings["sentences"][1]
+    assert body["text"].startswith("明日の東京は晴れて")
+    assert not re.search(r"[\u4e00-\u9fff]", body["spoken"]), body["spoken"]  # no kanji left
+    assert body["spoken"].startswith("アスノ トーキョーワ")
+    lit = [body["text"][w["text_start"] : w["text_end"]] for w in body.get("words", [])]
+    assert "東京は" in lit, lit

@@ -5,11 +5,15 @@ from __future__ import annotations
 import itertools
 import re
 
+import pytest
 from conftest import SEED
 
+from listen.article import Article
 from listen.config import RenderSettings
 from listen.reading.plaintext import from_text
 from listen.text.script import INTRO, build_script, split_for_engine
+from listen.text.textmap import text_range
+from listen.text.word_count import word_count
 
 
 def seed_script():
@@ -144,3 +148,100 @@ def test_each_engine_chunk_of_a_long_sentence_maps_to_the_text_it_says():
         for word in re.findall(r"[a-z]{4,}", chunk):
             if sentence.text.count(word) == 1:
                 assert word in text, (word, chunk, text)
+
+
+# -- the intro speaks the article's language (#23 item 4) ---------------------------------------------
+
+
+def intro_of(language: str, **metadata: str) -> list[str]:
+    """What the intro says for an article in `language` with this byline, site and date."""
+    article = Article(
+        paragraphs=["Uma frase do artigo."], title="O porto reabre", language=language, **metadata
+    )
+    return [
+        s.text for s in build_script(article, RenderSettings(intro=True)).sentences if s.paragraph == INTRO
+    ]
+
+
+def test_the_intro_says_by_and_the_date_in_the_articles_language():
+    meta = {"byline": "Maria Silva", "site_name": "Jornal do Porto", "date": "2026-03-05"}
+    assert intro_of("pt", **meta)[1:] == ["Por Maria Silva.", "Jornal do Porto, 5 de março de 2026."]
+    assert intro_of("es", **meta)[1:] == ["Por Maria Silva.", "Jornal do Porto, 5 de marzo de 2026."]
+    assert intro_of("de", **meta)[1:] == ["Von Maria Silva.", "Jornal do Porto, 5. März 2026."]
+    assert intro_of("fr", **meta)[1:] == ["Par Maria Silva.", "Jornal do Porto, 5 mars 2026."]
+    assert intro_of("ru", **meta)[1:] == ["Автор: Maria Silva.", "Jornal do Porto, 5 марта 2026 года."]
+    assert intro_of("en", **meta)[1:] == ["By Maria Silva.", "Jornal do Porto, March 5, 2026."]
+
+
+def test_what_cannot_be_said_in_the_articles_language_is_left_out():
+    meta = {"byline": "Somchai Wong", "site_name": "Bangkok Daily", "date": "2026-03-05"}
+    assert intro_of("th", **meta)[1:] == ["Bangkok Daily."]  # no word for "By", no month names
+    # A date that is not ISO stays in English only, where it was written.
+    assert intro_of("ru", date="Friday, 6 March 2026") == ["O porto reabre"]
+    assert intro_of("en", date="Friday, 6 March 2026")[1:] == ["Friday, 6 March 2026."]
+
+
+def test_a_byline_that_names_no_one_is_not_read():
+    for byline in ("Admin", "By Admin", "Por Admin", "STAFF", "Redação", "The Editors"):
+        assert intro_of("pt", byline=byline) == ["O porto reabre"], byline
+    assert intro_of("pt", byline="Ana Staff")[1:] == ["Por Ana Staff."]
+
+
+def test_a_host_address_or_an_ip_is_never_read_as_the_site_name():
+    for site in (
+        "www.jornal.example",
+        "jornal.example",
+        "192.0.2.7",
+        "127.0.0.1:8000",
+        "[::1]:8080",
+        "localhost",
+    ):
+        assert intro_of("pt", site_name=site, date="2026-03-05")[1:] == ["5 de março de 2026."], site
+    assert intro_of("en", site_name="Booking.com")[1:] == ["Booking.com."]  # a brand, written with capitals
+
+
+# -- every script is read (#23 item 3) ----------------------------------------------------------------
+
+
+def test_words_are_counted_by_the_character_where_a_script_writes_no_spaces():
+    assert word_count("The council approved the new budget.") == 6
+    japanese = word_count(
+        "東京都の知事は記者会見で新しい政策を発表した。"
+    )  # 21 characters, one "word" by spaces
+    chinese = word_count("明天北京天气晴朗，最高气温二十五度。")
+    thai = word_count("พรุ่งนี้กรุงเทพมีอากาศร้อน")
+    assert 10 < japanese < 18
+    assert 10 < chinese < 16
+    assert 6 < thai < 12
+    # "GDP" and "3.5%" are words; は and えた are kana, 増 is a Han character.
+    assert word_count("GDP は 3.5% 増えた") == pytest.approx(2 + 0.35 * 3 + 0.8)
+
+
+def test_a_japanese_article_is_given_to_the_engine_in_kana_mapped_back_to_its_kanji():
+    article = from_text("東京の天気\n\n東京都の小池知事は、記者会見で新しい政策を発表した。\n")
+    script = build_script(article, RenderSettings())
+    sentence = script.sentences[-1]
+    assert sentence.text == "東京都の小池知事は、記者会見で新しい政策を発表した。"
+    assert not re.search(r"[\u4e00-\u9fff]", "".join(sentence.chunks))
+    assert sentence.spoken.startswith("トーキョー トノ コイケ チジワ、")
+    # Each word said maps to the kanji it reads.
+    at = sentence.spoken.index("コイケ")
+    assert text_range(sentence.map, at, at + 3) == (4, 6)
+    assert sentence.text[4:6] == "小池"
+
+
+def test_a_long_japanese_sentence_is_cut_at_its_commas():
+    clause = "記者会見で新しい政策を発表した"
+    chunks = split_for_engine("、".join([clause] * 12) + "。", 60)
+    assert all(len(c) <= 60 for c in chunks)
+    assert all(c.endswith(("、", "。")) for c in chunks)
+
+
+def test_phoneme_input_from_the_lexicon_passes_through_the_kana_reading_untouched():
+    from listen.text.japanese import to_kana
+
+    sentence = "東京の[[k'Ant@r]]は増えた。"
+    kana, spans = to_kana(sentence, [(0, len(sentence), 0, len(sentence))])
+    assert kana == "トーキョーノ [[k'Ant@r]]ワ フエタ。"
+    at = kana.index("[[")
+    assert text_range(spans, at, at + len("[[k'Ant@r]]")) == (3, 14)

@@ -340,3 +340,69 @@ def test_a_public_key_is_limited_per_address_too_so_one_visitor_cannot_use_up_it
             "/api/v1/articles", json=body(), headers={"X-API-Key": "secret-key"}, environ_base=here
         )
         assert secret.status_code == 202
+
+
+# -- behind a proxy (LISTEN_TRUSTED_PROXIES) --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def proxied_app(tmp_path_factory):
+    with running_app(
+        tmp_path_factory.mktemp("proxied-cache"),
+        engine_workers=1,
+        start_workers=False,
+        trusted_proxies="10.0.0.1, 10.1.0.0/16, ::1",
+        rate_limit="3/minute",
+    ) as app:
+        yield app
+
+
+@pytest.mark.parametrize(
+    ("peer", "headers", "client"),
+    [
+        ("10.0.0.1", {"X-Forwarded-For": "198.51.100.7"}, "198.51.100.7"),
+        # What lies left of the rightmost hop that is not ours, the client wrote.
+        ("10.0.0.1", {"X-Forwarded-For": "1.2.3.4, 198.51.100.7, 10.1.2.3"}, "198.51.100.7"),
+        ("10.0.0.1", {"X-Forwarded-For": "198.51.100.7:4711"}, "198.51.100.7"),
+        ("10.0.0.1", {"Forwarded": 'for=1.2.3.4, for="[2001:db8::7]:4711";proto=https'}, "2001:db8::7"),
+        ("::1", {"Forwarded": "for=198.51.100.8;by=10.0.0.1"}, "198.51.100.8"),
+        # Anyone else's forwarding headers are not believed.
+        ("203.0.113.5", {"X-Forwarded-For": "198.51.100.7"}, "203.0.113.5"),
+        ("10.0.0.2", {"Forwarded": "for=198.51.100.7"}, "10.0.0.2"),
+        # Two headers naming two clients: one is the client's own; the proxy's address then.
+        ("10.0.0.1", {"X-Forwarded-For": "198.51.100.7", "Forwarded": "for=198.51.100.9"}, "10.0.0.1"),
+        ("10.0.0.1", {"X-Forwarded-For": "unknown"}, "10.0.0.1"),
+        ("10.0.0.1", {}, "10.0.0.1"),
+    ],
+)
+def test_the_client_is_the_rightmost_hop_our_own_proxies_name(proxied_app, peer, headers, client):
+    from web.clients import client_address
+
+    with proxied_app.test_request_context(environ_base={"REMOTE_ADDR": peer}, headers=headers):
+        assert client_address() == client
+
+
+@pytest.mark.slow
+def test_behind_a_trusted_proxy_posts_are_limited_per_real_client(proxied_app):
+    client = proxied_app.test_client()
+
+    def post(forwarded_for: str) -> int:
+        return client.post(
+            "/api/v1/articles",
+            json=body(),
+            headers={"X-Forwarded-For": forwarded_for},
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},
+        ).status_code
+
+    # The client cannot pick another budget by writing its own hop on the left.
+    assert [post(f"{n}.0.0.9, 198.51.100.20") for n in range(1, 5)] == [202, 202, 202, 429]
+    assert post("198.51.100.21") == 202  # another client behind the same proxy has its own
+
+
+def test_trusted_proxies_that_are_not_addresses_stop_the_server_saying_how_to_write_them(tmp_path):
+    with pytest.raises(SettingsError, match=r"LISTEN_TRUSTED_PROXIES: 'proxy\.example'"):
+        create_app(
+            Settings.of(cache_dir=tmp_path, trusted_proxies="10.0.0.1, proxy.example"),
+            start_workers=False,
+            render_sample=False,
+        )

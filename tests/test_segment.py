@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ import yaml
 
 from listen.errors import SettingsError
 from listen.text.segment import punkt_sentences, split_sentences
+from support.timing import cpu_seconds
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "segmentation.yaml").read_text(encoding="utf-8"))
 
@@ -89,12 +89,7 @@ def test_punkt_has_no_model_for_every_language_but_the_splitter_takes_any():
 
 
 def _seconds(text: str) -> float:
-    best = float("inf")
-    for _ in range(5):  # the best of five: another process on a shared machine only ever adds time
-        started = time.perf_counter()
-        split_sentences(text)
-        best = min(best, time.perf_counter() - started)
-    return best
+    return cpu_seconds(lambda: split_sentences(text))
 
 
 @pytest.mark.parametrize(

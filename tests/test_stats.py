@@ -9,7 +9,7 @@ import pytest
 
 from listen.config import Settings
 from listen.errors import InputError
-from listen.publish.stats import RedisStats, SQLiteStats, metric_of
+from listen.publish.stats import RedisStats, SQLiteStats, metric_of, summary
 from tests.conftest import article_text
 from tests.redisserver import RedisServer
 from web import manager_of
@@ -264,3 +264,41 @@ def test_beacons_and_stats_answer_503_with_retry_after_when_their_store_fails(ma
         assert response.headers["Retry-After"]
         assert response.json["error"]["code"] == "stats_unavailable"
         assert "redis" not in response.json["error"]["message"].lower()  # the operator's hint goes to the log
+
+
+def beacon_from(client, key: str, address: str, body=None):
+    return client.post(
+        f"/api/v1/articles/{key}/beacon",
+        data=json.dumps(body or {"event": "play"}),
+        content_type="text/plain;charset=UTF-8",
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+@pytest.mark.slow
+def test_beacons_are_limited_per_client_and_article(make):
+    app = make()
+    client = app.test_client()
+    key = ready_article(app)
+    statuses = [beacon_from(client, key, "198.51.100.1").status_code for _ in range(21)]
+    assert statuses == [204] * 20 + [429]
+    assert beacon_from(client, key, "198.51.100.2").status_code == 204  # another listener
+    assert client.get(f"/api/v1/articles/{key}/stats").json["totals"]["plays"] == 21
+
+
+def test_one_client_cannot_send_more_than_its_share_of_beacons(make):
+    app = make()
+    client = app.test_client()
+    # Unknown articles too: a client cannot spread its beacons over ids to go unlimited.
+    statuses = [
+        beacon_from(client, f"{n:064x}", "198.51.100.3").status_code for n in range(7) for _ in range(20)
+    ]
+    assert set(statuses[:120]) == {404}
+    assert set(statuses[120:]) == {429}
+    assert beacon_from(client, f"{8:064x}", "198.51.100.4").status_code == 404  # another client
+
+
+def test_completion_never_exceeds_one_whatever_the_beacons_say():
+    days = summary({"2026-12-01": {"play": 1, "heard100": 5}, "2026-12-02": {"heard100": 2}})
+    assert [d["completion"] for d in days["days"]] == [1.0, 0.0]
+    assert days["totals"]["completion"] == 1.0

@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Flask, Response
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from limits import parse_many
 
 from listen.config import ServiceSettings, Settings
@@ -17,7 +16,7 @@ from listen.engines import all_voices
 from listen.errors import ListenError, SettingsError
 from listen.reading.plaintext import decode_text, from_text
 
-from . import errors, hosts, stats, webhooks
+from . import clients, errors, hosts, stats, webhooks
 from .api import bp as api_bp
 from .common import PAGE_CSP
 from .downloads import bp as downloads_bp
@@ -29,6 +28,7 @@ from .pages import bp as pages_bp
 from .refresh import bp as refresh_bp
 from .refresh import update_source_record
 from .stats import bp as stats_bp
+from .streams import StreamSlots
 from .voices import bp as voices_bp
 from .withdrawals import bp as withdrawals_bp
 
@@ -51,6 +51,7 @@ def create_app(
     manager.on_planned.append(update_source_record)  # a URL article's page, for refresh on edit
     app.extensions["listen"] = manager
     app.extensions["listen_sample_id"] = None
+    app.extensions["listen_streams"] = StreamSlots()  # streams of audio still rendering (web/streams.py)
 
     app.register_blueprint(api_bp)
     app.register_blueprint(pages_bp)
@@ -61,7 +62,8 @@ def create_app(
     app.register_blueprint(voices_bp)
     app.register_blueprint(withdrawals_bp)
     app.register_blueprint(editor_bp)
-    _limit_writes(app, settings.service)
+    clients.install(app, settings.service)
+    _limit_requests(app, settings.service)
     errors.register(app)
     webhooks.install(app, settings.service)
     stats.install(app, settings.service)
@@ -76,8 +78,11 @@ def create_app(
     return app
 
 
-def _limit_writes(app: Flask, settings: ServiceSettings) -> None:
-    """Limit new articles per valid API key, or else per client address; counted in Redis when scaled out."""
+def _limit_requests(app: Flask, settings: ServiceSettings) -> None:
+    """Limit new articles and refreshes per valid API key, or else per client, and beacons; counted in Redis when scaled out.
+
+    A post and a refresh draw on one budget: either one makes the server read a page and plan it.
+    """
     try:
         parse_many(settings.rate_limit)
     except ValueError:
@@ -87,7 +92,7 @@ def _limit_writes(app: Flask, settings: ServiceSettings) -> None:
     # Registered before the limiter's own hook, so it runs after it and has the last word.
     app.after_request(errors.retry_after_only_where_meant)
     limiter = Limiter(
-        get_remote_address,
+        clients.client_address,
         app=app,
         storage_uri=settings.redis_url or "memory://",
         headers_enabled=True,
@@ -99,22 +104,28 @@ def _limit_writes(app: Flask, settings: ServiceSettings) -> None:
     app.after_request(
         errors.remember_retry_after
     )  # runs before the limiter's hook: see retry_after_only_where_meant
-    view: Any = app.view_functions["api.create"]  # Flask-Limiter's decorators type it loosely
     # A secret key is limited per key only, so failed logins (or anyone else) at the same
     # address cannot use up its budget; everything else, 401s included, per address. Only
-    # posts that count are deducted: an empty or invalid one (any other 4xx) uses up nothing.
-    view = limiter.limit(
-        settings.rate_limit, methods=["POST"], exempt_when=has_secret_api_key, deduct_when=_counted
-    )(view)
-    view = limiter.limit(
+    # requests that count are deducted: an empty or invalid one (any other 4xx) uses up nothing.
+    per_client = limiter.shared_limit(
         settings.rate_limit,
+        scope="writes",
+        methods=["POST"],
+        exempt_when=has_secret_api_key,
+        deduct_when=_counted,
+    )
+    per_key = limiter.shared_limit(
+        settings.rate_limit,
+        scope="writes-api-key",
         key_func=api_key_id,
         methods=["POST"],
-        scope="api-key",
         exempt_when=lambda: not has_valid_api_key(),
         deduct_when=_counted,
-    )(view)
-    app.view_functions["api.create"] = view
+    )
+    for endpoint in ("api.create", "refresh.refresh"):
+        view: Any = app.view_functions[endpoint]  # Flask-Limiter's decorators type it loosely
+        app.view_functions[endpoint] = per_key(per_client(view))
+    stats.limit_beacons(app, limiter)
 
 
 def _counted(response: Response) -> bool:

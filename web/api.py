@@ -2,46 +2,55 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import itertools
 import re
 import secrets
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
-    copy_current_request_context,
     current_app,
     jsonify,
     request,
     send_file,
-    stream_with_context,
 )
 
-from listen.config import Settings
-from listen.engines import ENGINES, is_listed_voice
+from listen.config import RenderSettings, Settings
+from listen.engines import ENGINES, all_voices, choose_speaker, is_listed_voice
 from listen.errors import InputError, RenderFailedError, SettingsError
 from listen.reading.fetch import check_url
 from listen.render.captions import to_vtt
 
 from . import downloads, origins, webhooks
-from .common import article_urls, cors, describe, external_url, find, manager, voices_json
+from .clients import client_address
+from .common import (
+    article_urls,
+    cors,
+    describe,
+    external_url,
+    file_under_key,
+    find,
+    manager,
+    voices_json,
+    when_planned,
+)
 from .intake import Submission
-from .job import READY, RENDERING, Job, PendingJob
+from .job import READY, RENDERING, Job
 from .json_body import parse_json
-from .keys import check_api_key, configured_keys, record_owner
-from .lexicons import settings_with_key_rules, store_inline_lexicon
+from .keys import check_api_key, configured_keys
+from .lexicons import check_inline_lexicon, settings_with_key_rules, store_lexicon
+from .streams import HeldStream, sent_by_the_server
+from .voices import primary
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 ONE_YEAR = 31536000
 IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-INPUT_KINDS = ("text", "html", "url")  # what a post may carry, besides a file
+INPUT_KINDS = ("text", "html", "ssml", "url")  # what a post may carry, besides a file
 
 
 # -- creating articles ----------------------------------------------------------------------------
@@ -56,40 +65,28 @@ def create() -> tuple[Response, int] | Response:
     origins.check_origin(api_key)
     fields, upload = _request_fields()
     settings = _settings_for(fields)
-    if api_key is not None:  # the publisher's own pronunciation rules (the editor's) join its renders
-        settings = settings_with_key_rules(
-            settings, current_app.config["LISTEN_SETTINGS"], api_key.id, manager().cache
-        )
+    lexicon = _inline_lexicon(fields)
     title = fields.get("title")
     if title is not None and not isinstance(title, str):
         raise InputError('"title" must be a string.')
+    submission = _submission(fields, upload, settings, title)
+    if lexicon is not None:
+        # Written only for a post that is whole and has room: a refused one leaves nothing behind.
+        manager().check_room()
+        path = store_lexicon(lexicon, manager().cache)
+        submission = dataclasses.replace(submission, settings=settings.replace(lexicon=path))
+    if api_key is not None:  # the publisher's own pronunciation rules (the editor's) join its renders
+        server = current_app.config["LISTEN_SETTINGS"]
+        ruled = settings_with_key_rules(submission.settings, server, api_key.id, manager().cache)
+        submission = dataclasses.replace(submission, settings=ruled)
     # Reading and planning happen in the intake pool: a long text or a slow page never holds this thread.
-    job = manager().accept(_submission(fields, upload, settings, title))
-    _when_planned(job, lambda planned: webhooks.on_created(planned, api_key))
-    record_owner(job.id, api_key)  # filed under its key: its private feed, and who may withdraw it
-    _when_planned(job, lambda planned: record_owner(planned.id, api_key))
+    job = manager().accept(submission)
+    when_planned(job, lambda planned: webhooks.on_created(planned, api_key))
+    file_under_key(job, api_key)
     data = {"id": job.id, "status": job.status, **article_urls(job.id)}
     response = origins.allow_page(jsonify(data), api_key)
     response.headers["Location"] = external_url("api.show", key=job.id)
     return response, (200 if job.status == READY else 202)
-
-
-def _when_planned(job: Job, then: Callable[[Job], None]) -> None:
-    """Run `then` with the rendition's job: now if the post is planned, else once it is.
-
-    Later runs on a thread of its own with a copy of this request's context (for its URLs).
-    """
-    if not isinstance(job, PendingJob):
-        then(job)
-        return
-    wait_s = manager().settings.service.intake_timeout_s + 30
-
-    @copy_current_request_context
-    def later() -> None:
-        job.settled(wait_s)
-        then(job.target if job.target is not None else job)
-
-    threading.Thread(target=later, daemon=True, name="listen-after-planning").start()
 
 
 def _preflight() -> Response:
@@ -155,12 +152,45 @@ def _settings_for(fields: dict[str, Any]) -> Settings:
         if not isinstance(language, str) or not LANGUAGE_RE.match(language):
             raise SettingsError('"language" must be a language tag such as "en" or "fr".')
         changes["language"] = language.lower()
+    settings = base.replace(**changes)
+    if changes:
+        _check_speaker(settings.render)
+    return settings
+
+
+def _check_speaker(render: RenderSettings) -> None:
+    """Refuse now an engine, voice and language that cannot go together: later, it would be a failed job."""
+    if render.language and not any(
+        primary(tag) == primary(render.language) for v in all_voices() for tag in v.languages
+    ):
+        raise SettingsError(
+            f'No voice here reads the language "{render.language}"; '
+            "GET /api/v1/voices lists each voice's languages."
+        )
+    if not render.voice and not (render.engine and render.language):
+        return  # the article's language decides, once it is read
+    try:
+        choose_speaker(render.language or "en", render.engine, render.voice)
+    except SettingsError:
+        if render.voice:
+            raise SettingsError(
+                f'"{render.voice}" is not a voice of the {render.engine} engine; choose one whose '
+                '"engine" is that in GET /api/v1/voices, or leave "engine" out.'
+            ) from None
+        raise SettingsError(
+            f'The {render.engine} engine has no voice for the language "{render.language}"; '
+            'leave "engine" out, or choose a voice from GET /api/v1/voices.'
+        ) from None
+
+
+def _inline_lexicon(fields: dict[str, Any]) -> bytes | None:
+    """The request's inline lexicon, checked and in canonical bytes; nothing is written yet."""
     lexicon = fields.get("lexicon")
-    if lexicon not in (None, "", []):
-        if isinstance(lexicon, str):  # a multipart field carries JSON text
-            lexicon = parse_json(lexicon, what='"lexicon"')
-        changes["lexicon"] = store_inline_lexicon(lexicon, manager().cache)
-    return base.replace(**changes)
+    if lexicon in (None, "", []):
+        return None
+    if isinstance(lexicon, str):  # a multipart field carries JSON text
+        lexicon = parse_json(lexicon, what='"lexicon"')
+    return check_inline_lexicon(lexicon)
 
 
 def _submission(fields: dict[str, Any], upload: Any, settings: Settings, title: str | None) -> Submission:
@@ -170,7 +200,7 @@ def _submission(fields: dict[str, Any], upload: Any, settings: Settings, title: 
         given.append("file")
     if len(given) != 1:
         what = "none" if not given else " and ".join(given)
-        raise InputError(f'Send exactly one of "text", "html", "url" or a file (got {what}).')
+        raise InputError(f'Send exactly one of "text", "html", "ssml", "url" or a file (got {what}).')
     kind = given[0]
     if kind == "file":
         data = upload.read(settings.service.max_input_bytes + 1)
@@ -218,11 +248,18 @@ def audio(key: str) -> Response:
     """Serve the MP3: a growing stream while rendering; with Range, ETag and caching when ready."""
     job = find(key)
     if job.status == RENDERING:
-        stream = manager().stream(job)  # keeps its rendition from being pruned meanwhile
-        # Wait for the first bytes before answering 200: a render that fails first must not
-        # look like a finished article with no audio.
-        first = next(stream, b"")
+        # Such a stream holds a request thread until the render ends: few at once (web/streams.py).
+        slot = current_app.extensions["listen_streams"].take(job.id, client_address())
+        try:
+            stream = manager().stream(job)  # keeps its rendition from being pruned meanwhile
+            # Wait for the first bytes before answering 200: a render that fails first must not
+            # look like a finished article with no audio.
+            first = next(stream, b"")
+        except BaseException:
+            slot.give_back()
+            raise
         if not first:
+            slot.give_back()
             job = find(key)
             if job.status == READY and job.rendition is not None:
                 return _send_ready(
@@ -231,7 +268,9 @@ def audio(key: str) -> Response:
             raise RenderFailedError(
                 job.error or "This article could not be rendered; post it again to retry."
             )
-        response = Response(stream_with_context(itertools.chain([first], stream)), mimetype="audio/mpeg")
+        # The body itself, not wrapped in a generator: the server's close() (at the end, on a
+        # disconnect, or at once for a HEAD) reaches it and gives the slot back.
+        response = Response(HeldStream(first, stream, slot), mimetype="audio/mpeg")
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Listen-Status"] = RENDERING
         return cors(downloads.named(response, job))
@@ -280,7 +319,7 @@ def _send_ready(job: Job, path: Any, mimetype: str, digest: str) -> Response:
         path, mimetype=mimetype, conditional=True, etag=digest, max_age=ONE_YEAR, last_modified=job.modified
     )
     response.headers["Cache-Control"] = IMMUTABLE
-    return cors(downloads.named(response, job))
+    return cors(downloads.named(sent_by_the_server(response, path), job))
 
 
 def _cacheable(job: Job, response: Response) -> Response:

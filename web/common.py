@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import Response, copy_current_request_context, current_app, request, url_for
 
 from listen.engines import all_voices
 from listen.errors import GoneError, NotFoundError
 
-from .job import Job, valid_id
+from .job import Job, PendingJob, valid_id
 from .job_manager import JobManager
+from .keys import ApiKey, record_owner
 from .voices import default_voice, in_menu_order, reader_language
 
 # The pages' Content-Security-Policy; only who may frame them differs ('self', or anyone for embeds).
@@ -92,3 +95,28 @@ def voices_json() -> list[dict[str, object]]:
     language = reader_language()
     default = default_voice(language) if language else ""
     return in_menu_order([v.to_json() for v in all_voices()], language, default)
+
+
+def when_planned(job: Job, then: Callable[[Job], None]) -> None:
+    """Run `then` with the rendition's job: now if the post is planned, else once it is.
+
+    Later runs on a thread of its own with a copy of this request's context (for its URLs).
+    """
+    if not isinstance(job, PendingJob):
+        then(job)
+        return
+    wait_s = manager().settings.service.intake_timeout_s + 30
+
+    @copy_current_request_context
+    def later() -> None:
+        job.settled(wait_s)
+        then(job.target if job.target is not None else job)
+
+    threading.Thread(target=later, daemon=True, name="listen-after-planning").start()
+
+
+def file_under_key(job: Job, api_key: ApiKey | None) -> None:
+    """File a post's article under the key that made it (its private feed; who may withdraw it),
+    by the request's id now and by the rendition's once planned."""
+    record_owner(job.id, api_key)
+    when_planned(job, lambda planned: record_owner(planned.id, api_key))

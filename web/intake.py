@@ -9,7 +9,9 @@ sentence) take time that grows with the input, and in a request thread they held
 interpreter while every other request waited. Here a bounded pool of processes does that
 work: each process has a thread of the web app that hands it one post at a time and waits
 for it with a deadline, past which the process is killed and replaced. When every process
-is busy and `intake_limit` posts are in hand, a new post gets 503 with Retry-After.
+is busy and `intake_limit` posts are in hand, a new post gets 503 with Retry-After; but a cheap
+one (a text, page or file of ordinary length, which cannot wait on another server) is taken while
+the render queue has room, so a burst of ordinary posts is never refused.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from listen.config import RenderSettings, ServiceSettings, Settings
 from listen.engines import ENGINES, get_engine
 from listen.errors import BusyError, InputError, ListenError
 from listen.reading.fetch import Page, fetch
-from listen.reading.loader import from_bytes, from_html_text, from_page, from_pasted, from_url
+from listen.reading.loader import from_bytes, from_html_text, from_page, from_pasted, from_ssml_text, from_url
 from listen.reading.plaintext import decode_text
 from listen.render.plan import Plan, script_code_fingerprint
 from listen.render.renderer import Renderer
@@ -44,16 +46,30 @@ from listen.text.script import Script
 log = logging.getLogger(__name__)
 
 
+# A post this long or shorter (about 15,000 words of text) is planned in well under a second.
+CHEAP_BYTES = 100_000
+
+
 @dataclass(frozen=True)
 class Submission:
     """What a POST asked for, before anything is read: the work the intake pool does."""
 
-    kind: str  # the input kind: "text", "html", "url", "file", or "article" (already read: a render again)
+    kind: str  # the input kind: "text", "html", "ssml", "url", "file", or "article" (already read: a render again)
     value: Any  # str for text, html and url; bytes for a file; an Article
     settings: Settings
     name: str = ""  # an uploaded file's name
     title: str | None = None  # the request's own title, overriding the article's
     nonce: str = ""  # set for a URL: each post reads the page again
+    # A refresh: the page's validators from its last fetch (a conditional GET), and the rendition
+    # it made, which stands when the page answers 304 Not Modified.
+    etag: str | None = None
+    last_modified: str | None = None
+    previous: str = ""
+
+    @property
+    def cheap(self) -> bool:
+        """Whether reading it is quick and bounded: text, HTML or a file of ordinary length (a URL waits on another server)."""
+        return self.kind in ("text", "html", "file") and len(self.value) <= CHEAP_BYTES
 
     def request_id(self) -> str:
         """Name the request: the same input and render settings give the same request id.
@@ -129,6 +145,11 @@ def expected_ms(script: Script, render: RenderSettings) -> int:
 
 
 @dataclass
+class Unchanged:
+    """A refresh whose page answered 304 Not Modified: its newest rendition stands."""
+
+
+@dataclass
 class Planned:
     """A submission read and planned: the article, its outline, and the plan to render in this process.
 
@@ -142,11 +163,12 @@ class Planned:
     page: Page | None = None  # a fetched page's validators (its text left out), for refresh on edit
 
 
-def read(sub: Submission) -> tuple[Article, Page | None]:
+def read(sub: Submission) -> tuple[Article | None, Page | None]:
     """Read the article a submission names (fetching, decoding and extracting as needed).
 
     The readers are the command line's (listen/reading/loader.py). A URL with its scheme
-    also gives the fetched page's validators, for a refresh later.
+    also gives the fetched page's validators, for a refresh later; a refresh whose page has
+    not changed gives no article.
     """
     settings = sub.settings
     page = None
@@ -157,7 +179,9 @@ def read(sub: Submission) -> tuple[Article, Page | None]:
     elif sub.kind == "url" and not re.match(r"^https?://", sub.value, re.I):
         article = from_url(sub.value, settings)  # no scheme: tried over https, then http
     elif sub.kind == "url":
-        fetched = fetch(sub.value, settings.service)
+        fetched = fetch(sub.value, settings.service, etag=sub.etag, last_modified=sub.last_modified)
+        if fetched.not_modified:
+            return None, fetched
         article = from_page(fetched, sub.value, settings)
         page = dataclasses.replace(fetched, text="")
     else:
@@ -165,15 +189,20 @@ def read(sub: Submission) -> tuple[Article, Page | None]:
             sub.value.encode("utf-8", "replace"), f"The {sub.kind}", settings.service.max_input_bytes
         )
         # from_pasted: readers paste what they have into the one box: an article's text, a page's HTML, or an address.
-        article = from_html_text(text, settings) if sub.kind == "html" else from_pasted(text, settings)
+        if sub.kind == "ssml":
+            article = from_ssml_text(text, settings)
+        else:
+            article = from_html_text(text, settings) if sub.kind == "html" else from_pasted(text, settings)
     if sub.title and sub.title.strip():
         article.title = " ".join(sub.title.split())[:300]
     return article, page
 
 
-def read_and_plan(sub: Submission, renderer: Renderer) -> Planned:
+def read_and_plan(sub: Submission, renderer: Renderer) -> Planned | Unchanged:
     """Read a submission and work out its plan (every cache key), rendering nothing."""
     article, page = read(sub)
+    if article is None:
+        return Unchanged()
     plan = renderer.plan(article)
     return Planned(
         article, Outline.of(plan, sub.settings.render), None if sub.settings.service.redis_url else plan, page
@@ -230,7 +259,7 @@ def _serve(conn: Any) -> None:
             if renderer is None:
                 renderers.clear()  # one at a time: requests' settings rarely repeat
                 renderer = renderers[sub.settings] = Renderer(sub.settings)
-            result: Planned | Failure = read_and_plan(sub, renderer)
+            result: Planned | Unchanged | Failure = read_and_plan(sub, renderer)
         except ListenError as exc:
             result = Failure.of(exc)
         except Exception as exc:  # reported to the poster; the process carries on
@@ -246,7 +275,7 @@ def _serve(conn: Any) -> None:
             return
 
 
-Done = Callable[[Planned | ListenError], None]
+Done = Callable[[Planned | Unchanged | ListenError], None]
 
 READY = "ready"
 # How long a new planner process may take to start and warm up, on a busy machine. It is not
@@ -259,6 +288,9 @@ class IntakePool:
 
     def __init__(self, settings: ServiceSettings):
         self.limit = settings.intake_limit
+        # Cheap posts wait their turn in hand up to the render queue's size (the job manager
+        # refuses them once renders waiting and posts in hand fill it).
+        self.cheap_limit = max(settings.intake_limit, settings.queue_limit)
         self.timeout_s = settings.intake_timeout_s
         self.workers = settings.intake_workers
         self.tasks: queue.Queue[tuple[Submission, Done] | None] = queue.Queue()
@@ -284,7 +316,8 @@ class IntakePool:
         """Queue a submission; `done` hears its Planned or its error. BusyError when full."""
         self.start()
         with self.lock:
-            if self.in_hand >= self.limit:
+            limit = self.cheap_limit if sub.cheap else self.limit
+            if self.in_hand >= limit:
                 raise BusyError(f"{self.in_hand} posted articles are being read; try again in a minute.")
             self.in_hand += 1
         self.tasks.put((sub, done))
@@ -333,7 +366,7 @@ class IntakePool:
             if item is None:
                 break
             sub, done = item
-            result: Planned | ListenError
+            result: Planned | Unchanged | ListenError
             try:
                 if self.closed:
                     raise EOFError("the server is stopping")
@@ -365,7 +398,7 @@ class IntakePool:
         if process is not None:
             self._retire(process, conn)
 
-    def _one(self, process: Any, conn: _Planner, sub: Submission) -> Planned | ListenError:
+    def _one(self, process: Any, conn: _Planner, sub: Submission) -> Planned | Unchanged | ListenError:
         conn.wait_ready()
         conn.send(sub)
         if not conn.poll(self.timeout_s):

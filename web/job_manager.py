@@ -25,14 +25,14 @@ from concurrent.futures import ThreadPoolExecutor
 from listen.article import Article
 from listen.cache.store import StoredRendition
 from listen.config import Settings
-from listen.errors import BusyError, GoneError, ListenError, QueueError, RenderStoppedError
+from listen.errors import BusyError, GoneError, ListenError, NotFoundError, QueueError, RenderStoppedError
 from listen.queue.client import FAILED, READY, RENDERING, RenderQueue
 from listen.render.plan import Plan
 from listen.render.renderer import Renderer
 
 from .article_records import ArticleRecords
 from .cache_trimmer import CacheTrimmer
-from .intake import IntakePool, Outline, Planned, Submission
+from .intake import IntakePool, Outline, Planned, Submission, Unchanged
 from .job import Job, PendingJob, QueuedJob, stamp_of, still_running, valid_id
 
 log = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ class JobManager:
         error) as before; a longer one gets a job under the request's id, which becomes the
         rendition's job once planned.
         """
-        self._check_room()
+        self.check_room()
         request_id = sub.request_id()
         if self.settings.service.api_keys:  # as a rendition's id: not computable from the text
             request_id = self.cache.keyed_id(request_id)
@@ -154,15 +154,16 @@ class JobManager:
             raise pending.failure
         return pending
 
-    def _check_room(self) -> None:
-        """Refuse a post at once when the renders waiting already fill the queue (BusyError, 503)."""
+    def check_room(self) -> None:
+        """Refuse a post at once when the renders waiting, and the posts being read, fill the queue (BusyError, 503)."""
         if self.queue is not None:
-            waiting = self.queue.length
+            waiting = self.queue.length + self.intake.in_hand
             if waiting >= self.settings.service.queue_limit:
                 raise BusyError(f"{waiting} articles are waiting for a worker; try again in a minute.")
             return
         with self.lock:
             pending = sum(1 for j in self.jobs.values() if still_running(j) and not isinstance(j, PendingJob))
+        pending += self.intake.in_hand
         if pending >= self.max_pending:
             raise BusyError(f"{pending} articles are already being read aloud; try again in a minute.")
 
@@ -176,10 +177,22 @@ class JobManager:
                     del self.jobs[pending.id]
             raise
 
-    def _planned(self, sub: Submission, pending: PendingJob, result: Planned | ListenError) -> None:
+    def _planned(
+        self, sub: Submission, pending: PendingJob, result: Planned | Unchanged | ListenError
+    ) -> None:
         """Start rendering what the intake pool planned (on one of its threads)."""
         if isinstance(result, ListenError):
             pending.settle(None, result)
+            return
+        if isinstance(result, Unchanged):  # a refresh of a page that has not changed: its rendition stands
+            previous = self.get(sub.previous) if sub.previous else None
+            if previous is None:
+                pending.settle(
+                    None,
+                    NotFoundError("The page has not changed, but its audio is gone; post its URL again."),
+                )
+            else:
+                pending.settle(previous)
             return
         self._start_planned(sub, pending, result, waited_s=0.0)
 

@@ -1,8 +1,10 @@
-"""Inline lexicons: the rules a request sends in its "lexicon" field, checked and stored by content.
+"""Inline lexicons: the rules a request sends in its "lexicon" field, checked, then stored by content.
 
-In: the rules as parsed from the request (a list of rules, or {"rules": [...]}). Out: the path
-of a JSON file in the cache's lexicons/ folder, named by the rules' digest, for the request's
-settings to name (queue workers share the cache, so they find it too).
+In: the rules as parsed from the request (a list of rules, or {"rules": [...]}). Out: first the
+rules checked and in canonical bytes (nothing written: the rest of the post may still be refused),
+then, once the post is taken, the path of a JSON file in the cache's lexicons/ folder, named by
+the rules' digest, for the request's settings to name (queue workers share the cache, so they
+find it too). The files are cache entries: counted in its size and pruned with it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from listen.cache.store import Cache
@@ -20,8 +23,8 @@ from listen.text.lexicon import Lexicon
 MAX_RULES = 500
 
 
-def store_inline_lexicon(rules: object, cache: Cache) -> Path:
-    """Check inline lexicon rules and store them by content; return the file's path."""
+def check_inline_lexicon(rules: object) -> bytes:
+    """Check inline lexicon rules (InputError saying what is wrong); return them as canonical JSON bytes."""
     if not isinstance(rules, (list, dict)):
         raise InputError('"lexicon" must be a list of rules such as [{"match": "DEA", "say": "D E A"}].')
     entries = rules.get("rules", rules) if isinstance(rules, dict) else rules
@@ -36,9 +39,15 @@ def store_inline_lexicon(rules: object, cache: Cache) -> Path:
                 "Inline lexicon rules cannot be regular expressions; use plain words or phrases."
             )
     Lexicon.from_data(rules, source="lexicon")  # raises InputError saying what is wrong
-    raw = json.dumps(rules, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return json.dumps(rules, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def store_lexicon(raw: bytes, cache: Cache) -> Path:
+    """Store checked rules by content (once), marking them used; return the file's path."""
     path = cache.root / "lexicons" / f"{hashlib.sha256(raw).hexdigest()}.json"
-    if not path.exists():
+    try:
+        os.utime(path)  # used again: the least recently used go first when the cache is pruned
+    except FileNotFoundError:
         cache.write_atomic(path, raw)
     return path
 
@@ -143,8 +152,4 @@ def _rule_data(rule: object) -> dict:
 
 def _store_rules(rules: list[dict], cache: Cache) -> Path:
     """Store checked rules by content in lexicons/, as inline lexicons are; return the file's path."""
-    raw = json.dumps(rules, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    path = cache.root / "lexicons" / f"{hashlib.sha256(raw).hexdigest()}.json"
-    if not path.exists():
-        cache.write_atomic(path, raw)
-    return path
+    return store_lexicon(json.dumps(rules, sort_keys=True, ensure_ascii=False).encode("utf-8"), cache)

@@ -3,6 +3,7 @@ stable per-source URLs (/s/<source-id>/...) that always name the newest renditio
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +13,13 @@ from flask.typing import ResponseReturnValue
 from listen.errors import InputError, NotFoundError
 from listen.publish.sources import Sources
 from listen.queue.payload import payload, settings_from_payload
-from listen.reading.fetch import fetch
-from listen.reading.loader import from_page
 
-from .common import article_urls, cors, external_url, find, manager
+from . import origins
+from .common import article_urls, cors, external_url, file_under_key, find, manager
 from .intake import Planned, Submission
-from .job import READY, Job
-from .keys import check_api_key
+from .job import READY, Job, PendingJob
+from .keys import ApiKey, check_api_key
+from .streams import sent_by_the_server
 
 bp = Blueprint("refresh", __name__)
 
@@ -48,8 +49,13 @@ def update_source_record(sub: Submission, job: Job, planned: Planned) -> None:
 
 @bp.post("/api/v1/articles/<key>/refresh")
 def refresh(key: str) -> tuple[Response, int]:
-    """Fetch the article's page again; when its text changed, render the new version."""
-    check_api_key()
+    """Fetch the article's page again; when its text changed, render the new version.
+
+    As a post: keys, origins and the rate limit (web/__init__.py) first, then the page is
+    fetched, read and planned in the intake pool, under its deadlines, never in this thread.
+    """
+    api_key = check_api_key()
+    origins.check_origin(api_key)
     job = find(key)
     records = source_records()
     sid = records.of_rendition(job.id)
@@ -62,31 +68,41 @@ def refresh(key: str) -> tuple[Response, int]:
     base = current_app.config["LISTEN_SETTINGS"]
     settings = settings_from_payload(record.get("render") or {}, base)
     etag, last_modified = records.validators(sid)
-    page = fetch(record["url"], settings.service, etag=etag, last_modified=last_modified)
     previous = records.newest(sid) or job.id
-    if page.not_modified:
-        return _answer(previous, previous, sid, changed=False), 200
-    article = from_page(page, record["url"], settings)
-    fresh = manager().submit(article, settings)
-    records.remember(record["url"], fresh.id, record.get("render") or {}, page)
-    changed = fresh.id != previous
-    return _answer(fresh.id, previous, sid, changed, fresh.status), (
-        202 if changed and fresh.status != READY else 200
+    fresh = manager().accept(
+        Submission(
+            "url",
+            record["url"],
+            settings,
+            nonce=secrets.token_hex(16),
+            etag=etag,
+            last_modified=last_modified,
+            previous=previous,
+        )
     )
+    file_under_key(fresh, api_key)  # a refresh is its key's too: its feed, and who may withdraw it
+    if isinstance(fresh, PendingJob) and fresh.target is None:
+        # Still being fetched: the request's id leads to the new rendition, or to `previous` if unchanged.
+        return _answer(fresh.id, previous, sid, None, fresh.status, api_key), 202
+    changed = fresh.id != previous
+    status = 202 if changed and fresh.status != READY else 200
+    return _answer(fresh.id, previous, sid, changed, fresh.status, api_key), status
 
 
-def _answer(rendition_id: str, previous: str, sid: str, changed: bool, status: str | None = None) -> Response:
+def _answer(
+    rendition_id: str, previous: str, sid: str, changed: bool | None, status: str, api_key: ApiKey | None
+) -> Response:
     data = {
         "id": rendition_id,
         "previous_id": previous,
         "changed": changed,
-        "status": status or find(rendition_id).status,
+        "status": status,
         "source_id": sid,
         "stable_audio_url": external_url("refresh.audio", sid=sid),
         "stable_page_url": external_url("refresh.page", sid=sid),
         **article_urls(rendition_id),
     }
-    return cors(jsonify(data))
+    return origins.allow_page(jsonify(data), api_key)
 
 
 def _newest(sid: str) -> Job:
@@ -107,7 +123,7 @@ def audio(sid: str) -> ResponseReturnValue:
         job.rendition.mp3, mimetype="audio/mpeg", conditional=True, etag=job.id, last_modified=job.modified
     )
     response.headers["Cache-Control"] = "no-cache"  # may change on the next refresh: revalidate
-    return cors(response)
+    return cors(sent_by_the_server(response, job.rendition.mp3))
 
 
 @bp.get("/s/<sid>")

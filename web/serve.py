@@ -14,6 +14,7 @@ from listen.config import Settings
 from listen.errors import SystemProblemError
 
 from . import close_app, create_app
+from .streams import REQUEST_THREADS
 
 
 def serve(settings: Settings) -> None:
@@ -31,10 +32,13 @@ def serve(settings: Settings) -> None:
             app,
             host=settings.service.host,
             port=settings.service.port,
-            threads=32,
+            threads=REQUEST_THREADS,  # web/streams.py caps the streams that hold one
             ident="listen",
             connection_limit=1000,
             asyncore_use_poll=True,
+            # Leave X-Forwarded-For and Forwarded to the app: web/clients.py believes them from
+            # LISTEN_TRUSTED_PROXIES alone (waitress would drop them, or trust one proxy's count).
+            clear_untrusted_proxy_headers=False,
         )
     except OSError as exc:
         raise _bind_error(exc, settings.service.host, settings.service.port) from None

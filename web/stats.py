@@ -7,17 +7,24 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+from flask_limiter import Limiter
 
 from listen.config import ServiceSettings
 from listen.errors import InputError, UnauthorizedError
 from listen.publish.stats import RedisStats, SQLiteStats, Store, metric_of, summary
 
+from .clients import client_id
 from .common import find, manager
+from .errors import error_response
 from .keys import key_entries, key_entry_for, request_key_entry
 
 bp = Blueprint("stats", __name__)
 
 DAYS_SHOWN = 30
+# A player sends a play, four quarters heard and a speed or two per listen: these leave room
+# for a listener who starts again, and none for one who would count a thousand plays.
+BEACONS_PER_CLIENT = "120/minute"
+BEACONS_PER_CLIENT_AND_ARTICLE = "20/minute"
 
 
 def install(app: Flask, settings: ServiceSettings) -> None:
@@ -29,6 +36,26 @@ def install(app: Flask, settings: ServiceSettings) -> None:
             else SQLiteStats(Path(settings.cache_dir).absolute() / "stats.sqlite3")
         )
     app.extensions["listen_stats"] = store
+
+
+def limit_beacons(app: Flask, limiter: Limiter) -> None:
+    """Limit beacons per client, and per client and article; the limiter keeps a hash of the address, never the address."""
+    view: Any = app.view_functions["stats.beacon"]
+    for rate, key_func, scope in (
+        (BEACONS_PER_CLIENT, client_id, "beacons"),
+        (BEACONS_PER_CLIENT_AND_ARTICLE, _client_and_article, "beacons-article"),
+    ):
+        view = limiter.limit(rate, key_func=key_func, scope=scope, on_breach=_too_many_beacons)(view)
+    app.view_functions["stats.beacon"] = view
+
+
+def _too_many_beacons(_: Any) -> Response:
+    """Refuse a beacon over the limit quietly: a player cannot act on it, and the operator need not."""
+    return error_response(429, "too_many_requests", "Too many beacons from you for now; nothing was counted.")
+
+
+def _client_and_article() -> str:
+    return f"{client_id()}:{(request.view_args or {}).get('key', '')}"
 
 
 def store() -> Store | None:

@@ -14,6 +14,7 @@ from pydub.silence import detect_leading_silence
 from listen.audio.format import CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
 from listen.audio.loudness import level
 from listen.errors import EngineError
+from listen.text.word_count import word_count
 
 SILENCE_THRESHOLD_DBFS = -45.0
 # LAME at 64 kb/s drops about 0.4 LU of K-weighted energy from espeak-ng speech
@@ -28,12 +29,13 @@ def check_plausible(samples: np.ndarray, text: str, rate_wpm: int) -> None:
     peak = int(np.abs(samples.astype(np.int32)).max())
     if peak < 32768 * 10 ** (SILENCE_THRESHOLD_DBFS / 20):
         raise EngineError("The engine produced only silence.")
-    words = max(1, len(text.split()))
+    # Words in any script: characters count where words are not written apart (Japanese, Chinese, Thai).
+    words = max(1.0, word_count(text))
     expected = words * 60.0 / rate_wpm
     seconds = samples.size / SAMPLE_RATE
     if not 0.2 * expected - 0.3 <= seconds <= 4.0 * expected + 2.0:
         raise EngineError(
-            f"The engine produced {seconds:.1f} s of audio for {words} words (expected about {expected:.1f} s)."
+            f"The engine produced {seconds:.1f} s of audio for {words:.0f} words (expected about {expected:.1f} s)."
         )
 
 

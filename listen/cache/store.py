@@ -317,7 +317,8 @@ class Cache:
             *(self.root / "chunks").rglob("*.flac"),
             *(self.root / "pieces").rglob("*.piece"),
             *(self.root / "chunks").rglob("*.wav"),
-        ]  # .wav: chunks of older releases, never read now
+            *(self.root / "lexicons").glob("*.json"),
+        ]  # .wav: chunks of older releases, never read now; lexicons: rules posted inline (web/lexicons.py)
         for path in singles:
             try:
                 st = path.stat()

@@ -38,7 +38,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         ) from None
     sources = article_urls(args.inputs, settings.service)
     inputs = [*args.inputs, *sources]
-    names = output_names(sources)
+    names = output_names(sources, out_dir)
     if args.queue or args.no_wait:
         return _batch_on_queue(sources, names, out_dir, settings, wait=not args.no_wait, inputs=inputs)
     failures: list[tuple[str, str]] = []

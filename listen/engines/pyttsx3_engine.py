@@ -27,6 +27,10 @@ DEFAULT_VOICES = {
     "pt": "roa/pt",
     "it": "roa/it",
     "nl": "gmw/nl",
+    # Mandarin's "latin as English" voice (sit/cmn) says many characters' pinyin as English
+    # letters and tone digits ("bei three"); the pinyin one reads them as Mandarin.
+    "zh": "sit/cmn-latn-pinyin",
+    "cmn": "sit/cmn-latn-pinyin",
 }
 
 
@@ -89,8 +93,16 @@ class Pyttsx3Engine(Engine):
         return _voices_in_child()
 
     def default_voice(self, language: str) -> str | None:
-        # espeak-ng speaks more languages than we list; English is the fallback it always has.
-        return DEFAULT_VOICES.get(language.split("-")[0].lower(), DEFAULT_VOICES["en"])
+        """Our pick for the language, else espeak-ng's own voice for it, else English (which it always has).
+
+        A Japanese, Russian or Thai article read by the English voice is said letter by letter
+        ("Chinese letter" for each kanji): espeak-ng's voice for the language reads it.
+        """
+        lang = language.split("-")[0].lower()
+        if lang in DEFAULT_VOICES:
+            return DEFAULT_VOICES[lang]
+        own = [v.id for v in self.voices() if lang in (tag.lower() for tag in v.languages)]
+        return own[0] if own else DEFAULT_VOICES["en"]
 
     def load(self) -> None:
         start_engine()

@@ -199,6 +199,7 @@ def _describe(day: str, metrics: dict[str, int]) -> dict[str, Any]:
         "day": day,
         "plays": plays,
         "heard": heard,
-        "completion": round(heard["100"] / plays, 3) if plays else 0.0,
+        # Beacons come from anyone: more "heard 100 %" than plays must not read as over 100 %.
+        "completion": round(min(heard["100"], plays) / plays, 3) if plays else 0.0,
         "speeds": {k[5:]: v for k, v in sorted(metrics.items()) if k.startswith("speed")},
     }

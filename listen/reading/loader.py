@@ -19,10 +19,25 @@ __all__ = [
     "from_html_text",
     "from_page",
     "from_pasted",
+    "from_ssml_text",
     "from_url",
     "load",
     "looks_like_html",
 ]
+
+# The start of an SSML document: <speak, after an XML declaration or comments.
+# A DOCTYPE is matched too, so that the SSML reader refuses it rather than reading the text as an article.
+_SSML_START = re.compile(
+    r"^\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>\s*)?"
+    r"(?:<!--.*?-->\s*)*<speak[\s>/]",
+    re.S,
+)
+
+
+def looks_like_ssml(text: str) -> bool:
+    """Tell whether a text is an SSML document: it starts with <speak (after an XML declaration)."""
+    return bool(_SSML_START.match(text[:20_000]))
+
 
 # Comments and an XML declaration a saved page may start with ("<!-- saved from url=... -->").
 _PROLOGUE = re.compile(r"^(?:\s+|<!--.*?-->|<\?xml[^>]*>)+", re.S)
@@ -110,6 +125,8 @@ def from_pasted(text: str, settings: Settings, source: str = "") -> Article:
     address = address_in(text)
     if address:
         return from_url(address, settings)
+    if looks_like_ssml(text):
+        return from_ssml_text(text, settings, source)
     if looks_like_html(text):
         from listen.reading.htmlpage import from_html  # as in from_url: only HTML pays for the HTML readers
 
@@ -122,6 +139,13 @@ def from_html_text(text: str, settings: Settings, source: str = "") -> Article:
     from listen.reading.htmlpage import from_html  # as in from_url: only HTML pays for the HTML readers
 
     return from_html(text, source=source, language=settings.render.language)
+
+
+def from_ssml_text(text: str, settings: Settings, source: str = "") -> Article:
+    """Read an article from an SSML document: no sniffing, the caller knows it is SSML."""
+    from listen.reading.ssml import from_ssml  # lxml: only SSML pays for it
+
+    return from_ssml(text, source=source, language=settings.render.language)
 
 
 def load(source: str, settings: Settings, stdin: BinaryIO | None = None) -> Article:
@@ -144,6 +168,8 @@ def load(source: str, settings: Settings, stdin: BinaryIO | None = None) -> Arti
             data = _read_limited(f, source, settings.service.max_input_bytes)
     except OSError as exc:
         raise InputError(f"{source} cannot be read ({exc.strerror}); check its permissions.") from None
+    if path.suffix.lower() == ".ssml":
+        return from_ssml_text(decode_text(data, source, settings.service.max_input_bytes), settings, source)
     return from_bytes(data, source, settings)
 
 

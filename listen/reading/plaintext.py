@@ -6,11 +6,11 @@ import re
 import unicodedata
 
 from listen.article import Article
-from listen.errors import InputError
+from listen.errors import InputError, NotAnArticleError
 from listen.reading import boilerplate
 from listen.text.language import detect_language
 
-__all__ = ["decode_text", "from_text"]
+__all__ = ["decode_text", "from_text", "refuse_non_article"]
 
 
 def too_big(name: str, size: int, max_bytes: int, more: bool = False) -> InputError:
@@ -109,6 +109,7 @@ def from_text(text: str, source: str = "", language: str | None = None) -> Artic
     Text copied off a web page carries its furniture (player labels, fact-check
     boxes, comments); the shared boilerplate rules drop it.
     """
+    refuse_non_article(text, source)
     lines: list[str] = []
     for block in _blocks(text):
         lines.extend(_paragraphs_of(block))
@@ -140,6 +141,35 @@ def from_text(text: str, source: str = "", language: str | None = None) -> Artic
     if not language:
         language = detect_language(" ".join([title, *body[:8]]))
     return Article(paragraphs=body, title=title, byline=byline, date=date, language=language, source=source)
+
+
+# Lines that are not prose. A path, one token: "/var/log/x.log", "./src/a.py", "C:\\Users\\a.txt", "README.md".
+_PATH_LINE = re.compile(
+    r"^(?:[A-Za-z]:[\\/]|~?[/\\]|\.{1,2}[/\\])?(?:[^\s/\\]+[/\\])+[^\s/\\]*$|^[\w.-]+\.\w{1,5}$"
+)
+# A log line: a time stamp or a level first. "2026-11-30 12:00:01,123 INFO ...", "[12:00:01] WARN ...",
+# "Nov 30 12:00:01 host sshd[42]: ...", "ERROR: disk full".
+_LOG_LINE = re.compile(
+    r"^\[?(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d|\d\d:\d\d:\d\d|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d"
+    r"|(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL)\b)"
+)
+_NOT_PROSE_SHARE = 0.6  # of the non-blank lines, and at least _NOT_PROSE_LINES of them
+_NOT_PROSE_LINES = 3
+
+
+def refuse_non_article(text: str, source: str = "") -> None:
+    """Raise NotAnArticleError for text that is a list of file paths or a log, with what to give instead.
+
+    Most of its lines must be such lines: an article that quotes a path or a log line is still read.
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:500]
+    for kind, pattern in (("a list of file paths", _PATH_LINE), ("a log", _LOG_LINE)):
+        matching = sum(1 for line in lines if pattern.match(line))
+        if matching >= _NOT_PROSE_LINES and matching >= _NOT_PROSE_SHARE * len(lines):
+            raise NotAnArticleError(
+                f"{source or 'The input'} looks like {kind}, not an article, so it is not read aloud; "
+                "give the article's text, its page, or its address."
+            )
 
 
 # How many lines from the top a date line counts as the article's own date.

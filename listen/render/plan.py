@@ -17,7 +17,7 @@ from pathlib import Path
 from listen.article import Article
 from listen.audio.format import AUDIO_PROCESSING_VERSION, SAMPLE_FORMAT, SAMPLE_RATE
 from listen.cache.store import cache_key
-from listen.config import RenderSettings
+from listen.config import MAX_RATE, MIN_RATE, RenderSettings
 from listen.engines import ENGINES, Speaker, choose_speaker, get_engine
 from listen.render.timings import TIMINGS_VERSION
 from listen.text.script import INTRO, Script, Sentence, iter_sentences, script_language, script_of
@@ -38,6 +38,7 @@ class Piece:
     lead_pause_ms: int
     sentences: list[Sentence]
     chunk_keys: list[list[str]]
+    rate: int | None = None  # words per minute, where SSML markup changes the settings' rate
 
 
 @dataclass
@@ -115,7 +116,7 @@ def article_key(article: Article, settings: RenderSettings) -> str:
     )
 
 
-def _chunk_keyer(settings: RenderSettings, speaker: Speaker) -> Callable[[str], str]:
+def _chunk_keyer(settings: RenderSettings, speaker: Speaker) -> Callable[[str, int], str]:
     """Key a chunk by its text and all else that shapes its audio, for one plan.
 
     The engine's version is worked out once: for a Piper voice it reads the voice's
@@ -129,7 +130,6 @@ def _chunk_keyer(settings: RenderSettings, speaker: Speaker) -> Callable[[str], 
         engine=engine.name,
         engine_version=engine.version(speaker.voice),
         voice=speaker.voice,
-        rate=s.rate,
         sample_rate=SAMPLE_RATE,
         sample_format=SAMPLE_FORMAT,
         processing=AUDIO_PROCESSING_VERSION,
@@ -137,7 +137,7 @@ def _chunk_keyer(settings: RenderSettings, speaker: Speaker) -> Callable[[str], 
         true_peak=s.true_peak_db,
         fade_ms=s.fade_ms,
     )
-    return lambda text: cache_key(text=text, **fixed)
+    return lambda text, rate: cache_key(text=text, rate=rate, **fixed)
 
 
 def _place(
@@ -145,7 +145,7 @@ def _place(
     pieces: list[Piece],
     before: Sentence | None,
     sentence: Sentence,
-    chunk_key: Callable[[str], str],
+    chunk_key: Callable[[str, int], str],
 ) -> Piece | None:
     """Add a sentence to the last piece or start a new one; return the piece this closes, if any.
 
@@ -154,9 +154,10 @@ def _place(
     the headline renders while the rest of the script is worked out (NLTK alone takes
     a quarter of a second to load) and a listener hears something as soon as possible.
     """
-    keys = [chunk_key(text) for text in sentence.chunks]
+    rate = sentence_rate(settings, sentence)
+    keys = [chunk_key(text, rate or settings.rate) for text in sentence.chunks]
     if not pieces:
-        pieces.append(Piece("", 0, [sentence], [keys]))
+        pieces.append(Piece("", 0, [sentence], [keys], rate))
         _seal(settings, pieces[0])
         return pieces[0]
     current = pieces[-1]
@@ -165,13 +166,15 @@ def _place(
         and before.paragraph == sentence.paragraph
         and len(current.sentences) < SENTENCES_PER_PIECE
         and len(pieces) > 1
-        and not before.pause_ms  # an editor's pause: silence goes between pieces
+        and sentence.pause_ms is None  # an SSML break is the lead pause of a piece of its own
+        and rate == current.rate
+        and not before.pause_after_ms  # so is an editor's pause
     ):
         current.sentences.append(sentence)
         current.chunk_keys.append(keys)
         return None
-    lead = 0 if before is None else _pause_ms(settings, before, sentence) + before.pause_ms
-    pieces.append(Piece("", lead, [sentence], [keys]))
+    lead = 0 if before is None else _pause_ms(settings, before, sentence) + before.pause_after_ms
+    pieces.append(Piece("", lead, [sentence], [keys], rate))
     if len(pieces) == 2:
         return None  # the piece before is the first, handed over already
     _seal(settings, current)
@@ -191,7 +194,16 @@ def _seal(settings: RenderSettings, piece: Piece) -> None:
     )
 
 
+def sentence_rate(settings: RenderSettings, sentence: Sentence) -> int | None:
+    """The words per minute SSML markup asks a sentence to be read at; None: the settings' rate."""
+    if sentence.rate == 1.0:
+        return None
+    return min(max(round(settings.rate * sentence.rate), MIN_RATE), MAX_RATE)
+
+
 def _pause_ms(settings: RenderSettings, before: Sentence, after: Sentence) -> int:
+    if after.pause_ms is not None:
+        return after.pause_ms
     if before.paragraph == INTRO and after.paragraph != INTRO:
         return settings.title_pause_ms
     if before.paragraph != after.paragraph:

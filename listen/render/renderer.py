@@ -282,7 +282,7 @@ class Renderer:
             s.sentence_pause_ms,
             s.clause_pause_ms,
             speaker.voice,
-            s.rate,
+            piece.rate or s.rate,
             speaker.engine,
             str(self.cache.root),
             s.loudness_lufs,

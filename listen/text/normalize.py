@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from listen.text.numbers import LANGUAGES, MONTHS, WORDS, cardinal, ordinal, verbalize_mapped
 from listen.text.passes import BEFORE_RULES, PASSES, STEPS, Step
 from listen.text.textmap import MappedText, Span
+from listen.text.wordlists import word_list, word_table
 
 if TYPE_CHECKING:
     from listen.text.lexicon import Lexicon
@@ -138,6 +139,25 @@ PHRASES_EN = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs
 # fmt: on
 # "c. 1850": circa, before a year only (elsewhere "c." is an initial).
 _CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.(?= \d{3,4}\b)")
+# Before a year or a number, the abbreviations of reference works: "(b. 1808, d. 1875)", "r. 1509-47", "vol. 6",
+# "pg. 83".
+_BEFORE_YEAR = {"b": "born", "d": "died", "fl": "flourished", "r": "reigned"}
+_YEAR_ABBREVIATIONS = re.compile(r"(?<![\w.])(b|d|fl|r)\.(?= ?\d{3,4}\b)")
+_BEFORE_NUMBER = {
+    "vol": "volume",
+    "vols": "volumes",
+    "pg": "page",
+    "pgs": "pages",
+    "ch": "chapter",
+    "fig": "figure",
+    "apt": "apartment",
+    "ste": "suite",
+    "bldg": "building",
+    "rm": "room",
+}
+_NUMBER_ABBREVIATIONS = re.compile(
+    r"(?<![\w.])(vols?|pgs?|ch|fig|Vols?|Ch|Fig|Apt|apt|Ste|Bldg|Rm)\.?(?= ?\d)"
+)
 # fmt: off
 TITLES = {
     "es": {"Sr": "señor", "Sra": "señora", "Srta": "señorita", "Dr": "doctor", "Dra": "doctora", "Ud": "usted"},
@@ -158,12 +178,43 @@ PHRASES = {
 }
 # fmt: on
 
-# Roman numerals after these words are counted ("World War two"); after a ruler's name, ranked.
+# Roman numerals after these words are counted ("World War two", "Chapter four", "vol. twenty-three");
+# after a ruler's name, ranked ("Henry the eighth"). Compared capitalised: "CHAPTER IV", "vol XIII".
 # fmt: off
-_ROMAN_CARDINAL_AFTER = {"War", "Bowl", "Chapter", "Part", "Volume", "Vol", "Act", "Phase", "Episode",
-                         "Article", "Title", "Class", "Type", "Stage", "Level", "Book", "Round", "Section",
-                         "Schedule", "Grade", "Category", "Apollo", "Vatican", "Rocky"}
+_ROMAN_CARDINAL_AFTER = {
+    "War", "Bowl", "Bowls", "Chapter", "Chap", "Ch", "Part", "Pt", "Volume", "Vol", "Book", "Bk", "Act", "Scene",
+    "Canto", "Psalm", "Tomo", "Tome", "Phase", "Episode", "Ep", "Article", "Art", "Title", "Section", "Sec",
+    "Schedule", "Class", "Type", "Stage", "Level", "Tier", "Round", "Grade", "Category", "Division", "League",
+    "Series", "Mark", "Symphony", "Movement", "Sonata", "Op", "Apollo", "Vatican", "Rocky", "Trek", "Wars",
+    "Fantasy", "Slam", "WrestleMania", "Wrestlemania",
+}
 # fmt: on
+# Before these words a numeral ranks the unit it names: "XXVI Corps" is "twenty-sixth Corps".
+_ROMAN_ORDINAL_BEFORE = re.compile(
+    r" (?:Corps|Army|Armies|Legion|Dynasty|Panzer|Air Force|Fleet|Division|Brigade|Congress|Olympiad|Amendment)\b"
+)
+# All-capital words that are valid numerals but mean something else on their own ("a CV", "an IV drip").
+_ROMAN_NOT_ALONE = {
+    "CV",
+    "CC",
+    "CI",
+    "LI",
+    "XL",
+    "XXL",
+    "XX",
+    "XXX",
+    "IV",
+    "VC",
+    "LC",
+    "XC",
+    "IC",
+    "CL",
+    "LL",
+    "CCC",
+    "LIV",
+    "CLI",
+    "MIX",
+}
 # fmt: off
 _REGNAL_NAMES = {
     "Leo", "John", "Paul", "Benedict", "Pius", "Gregory", "Innocent", "Clement", "Urban", "Boniface", "Sixtus",
@@ -204,6 +255,10 @@ def to_spoken_with_map(
         return _finish(t)
     for name in BEFORE_RULES.get(language, ()):  # the classes our rules misread in this language
         STEPS[name](t, language)
+    if language == "en":
+        _primes(t)  # before the quotes they look like are dropped
+        _equations(t)  # before a spaced "-" is taken for a dash
+        t.sub(r"(?<=\d) - (?=\d)", "-")  # "1992 - 93", "pp. 10 - 12": a range, not a pause
     _typography(t)
     if language not in LANGUAGES:
         # No normaliser for this language: espeak-ng reads its numbers, dates and symbols natively.
@@ -213,10 +268,14 @@ def to_spoken_with_map(
     _links(t, language)
     if language == "en":
         t.sub(_CIRCA, "circa")  # before the year it stands before is said
+        t.sub(_YEAR_ABBREVIATIONS, lambda m: _BEFORE_YEAR[m.group(1)])
+        t.sub(_NUMBER_ABBREVIATIONS, lambda m: _BEFORE_NUMBER[m.group(1).lower()])
     verbalize_mapped(t, language)
     t.sub(r"\b([ap]\.m\.)\.", r"\1")  # "9am." became "nine a.m.."
+    if language == "en":
+        _regions(t)
     _phrases(t, language)
-    _dotted_acronyms(t)
+    _dotted_acronyms(t, spaced=language == "en")
     _titles(t, language)
     _roman_numerals(t, language)
     if language == "en":
@@ -259,12 +318,107 @@ def _typography(t: MappedText) -> None:
     t.replace("−", "-")
 
 
+_COMPASS = {"N": "north", "S": "south", "E": "east", "W": "west"}
+# 40°26′46″N: degrees, minutes and seconds of arc.
+_ARC = re.compile(r"(\d{1,3})° ?(\d{1,2})['′’] ?(?:(\d{1,2}(?:\.\d{1,3})?)[\"″”]?)? ?([NSEW])?(?![\w'’′])")
+# 6'2", 5′ 11″, 6 '2: feet and inches.
+_FEET_INCHES = re.compile(r"(?<![\w.'’])(\d{1,2})['′’] ?(\d{1,2}(?:\.\d)?)[\"″”]?(?![\w'’′″])")
+# 22", 1.5″, 8 x 10": inches; a straight quote after a number only where it closes no quotation.
+_INCHES = re.compile(r"(?<![\w./])(\d{1,4}(?:\.\d{1,2}|/\d{1,2})?)(\"| ?″)(?![\w\"'])")
+# 6' tall, 30′: feet.
+_FEET = re.compile(
+    r"(?<![\w.'’])(\d{1,4})(?:′|['’](?= (?:tall|high|long|wide|deep|away|below|above|under)\b))"
+)
+
+
+def _primes(t: MappedText) -> None:
+    """Say the marks of feet, inches and minutes of arc that look like quotes: 6'2" is "6 feet 2 inches"."""
+    if not _DIGIT.search(t.text):
+        return
+
+    def arc(m: re.Match) -> str:
+        said = f"{m.group(1)} degrees {m.group(2)} minutes"
+        said += f" {m.group(3)} seconds" if m.group(3) else ""
+        return said + (f" {_COMPASS[m.group(4)]}" if m.group(4) else "")
+
+    # A straight double quote closes a quotation when the sentence has an even number of them
+    # (counted once here: counting at every match would be quadratic).
+    quotation = t.text.count('"') % 2 == 0 and not _DIMENSION.search(t.text)
+
+    def inches(m: re.Match) -> str:
+        if m.group(2) == '"' and quotation:
+            return m.group(0)
+        if _TIMES_NEXT.match(m.string, m.end()):
+            return m.group(1)  # 8" x 10": the unit is said once, after the last number
+        attributive = _NOUN_NEXT.match(m.string, m.end()) and not _NOT_NOUN.match(m.string, m.end())
+        if "/" in m.group(1):  # 3/4": the number rules say "three quarters of an inch"
+            return f"{m.group(1)}{'-' if attributive else ' '}in."
+        return (
+            f"{m.group(1)} {'inch' if m.group(1) == '1' or attributive else 'inches'}"  # "a 22-inch monitor"
+        )
+
+    t.sub(_ARC, arc)
+    t.sub(_FEET_INCHES, lambda m: f"{m.group(1)} {'foot' if m.group(1) == '1' else 'feet'} {m.group(2)}")
+    t.sub(_INCHES, inches)
+    t.sub(_FEET, lambda m: f"{m.group(1)} {'foot' if m.group(1) == '1' else 'feet'}")
+    if t.text.count("'") == 1:  # "6'" with no quotation or apostrophe about: feet
+        t.sub(_LONE_FEET, lambda m: f"{m.group(1)} {'foot' if m.group(1) == '1' else 'feet'}")
+
+
+_DIGIT = re.compile(r"\d")
+_LONE_FEET = re.compile(r"(?<![\w.'’])(\d{1,4})'(?![\w'])")
+_DIMENSION = re.compile(r"\d[\"″]? ?[x×] ?\d")
+_TIMES_NEXT = re.compile(r" ?[x×] ?\d")
+_NOUN_NEXT = re.compile(r" [A-Za-z]")
+_NOT_NOUN = re.compile(
+    r" (?:and|or|of|in|into|by|x|tall|long|wide|high|deep|thick|across|away|from|to|with|at|on|is|was|are|were"
+    r"|than|for|per|each|apart|below|above|under|over)\b"
+)
+
+
+# An equation: an operand, "=", an operand ("2 + 2 = 4", "E = mc^2", "x = 5").
+_EQUATION = re.compile(r"(?:\d|\b[A-Za-z]\b|\)) ?= ?(?:\d|[A-Za-z]{1,3}\b|\(|-)")
+_OPERATOR = re.compile(r"(?<=[\w)]) ?([-−+×*÷/]) ?(?=[\w(])")
+_OPERATOR_WORDS = {
+    "-": "minus",
+    "−": "minus",
+    "+": "plus",
+    "×": "times",
+    "*": "times",
+    "÷": "divided by",
+    "/": "divided by",
+}
+
+
+def _equations(t: MappedText) -> None:
+    """In a sentence with an equation, say its operators: "5 - 3 = 2" is "5 minus 3 equals 2"."""
+    if not _EQUATION.search(t.text):
+        return
+    t.sub(r"(?<=\w)\^2\b", " squared")
+    t.sub(r"(?<=\w)\^3\b", " cubed")
+    t.sub(r"(?<=\w)\^(?=\d)", " to the power of ")
+    t.sub(r"(?<![\w.])(\d{1,6})([a-z])\b", r"\1 \2")  # "2x" is two x, not two times
+    t.sub(_OPERATOR, lambda m: f" {_OPERATOR_WORDS[m.group(1)]} " if _spaced_or_math(m) else m.group(0))
+    t.sub(r" ?(?<![=<>!])=(?!=) ?", " equals ")
+
+
+def _spaced_or_math(m: re.Match) -> bool:
+    """An operator is said when spaced ("5 - 3") or a product between digits ("3*4"); "10-20" stays a range."""
+    text = m.group(0)
+    if text.startswith(" "):
+        return True
+    return m.group(1) in "+×*÷" and m.string[m.start() - 1].isdigit() and m.string[m.end()].isdigit()
+
+
 def _links(t: MappedText, language: str) -> None:
     """Read URLs, e-mails and file paths with "dot" and "slash": "example dot com slash news"."""
     words = WORDS[language]
 
     def url(m: re.Match) -> str:
-        host, _, path = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group(0)).split("?")[0].partition("/")
+        address, query, _ = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group(0)).partition("?")
+        host, _, path = address.partition("/")
+        if query:  # a tracking link: the site it goes to, not its hosts for clicks or its path
+            return _said_host(_site(host), language)
         return f"{_said_host(host, language)}{_said_path(path, language)}"
 
     def email(m: re.Match) -> str:
@@ -300,6 +454,17 @@ _MARKS = {".": {},
 # fmt: on
 
 
+def _site(host: str) -> str:
+    """The site a host belongs to: click.mail.example.com is example.com, news.bbc.co.uk is bbc.co.uk."""
+    labels = host.split(".")
+    keep = (
+        3
+        if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in ("co", "com", "org", "gov", "ac", "net")
+        else 2
+    )
+    return ".".join(labels[-keep:])
+
+
 def _said_host(host: str, language: str) -> str:
     """example.co.uk -> "example dot co dot U K": a two-letter country ending is spelled."""
     labels = host.split(".")
@@ -322,6 +487,39 @@ def _said_path(path: str, language: str) -> str:
         return ""
     slash = f" {_SLASH[language]} "
     return slash + slash.join(re.sub(r"[-_]", " ", p) for p in parts)
+
+
+_REGIONS: dict[str, dict[str, str]] = word_table("listen.text", "regions.yaml")
+# A state after a place name and its comma: "Austin, TX", "Boise, Ida." (fixed-width look-behind).
+_REGION_RE = re.compile(
+    r"(?<=[a-z], )(?:(?P<postal>"
+    + "|".join(sorted(_REGIONS["postal"], key=len, reverse=True))
+    + r")(?![\w'’-]|\.\w)|(?P<dotted>"
+    + "|".join(re.escape(k) for k in sorted(_REGIONS["dotted"], key=len, reverse=True))
+    + r")(?!\w))"
+)
+_NOT_REGION_NEXT = re.compile(r" ?[;(]| [A-Z]")
+# Words before a comma that are not places: "Yes, OK", "Well, IN the end".
+_NOT_PLACES = {"Yes", "No", "Okay", "Well", "Oh", "So", "Fine", "Right", "Sure", "Thanks", "Now", "Then"}
+
+
+def _regions(t: MappedText) -> None:
+    """Say a state or province after a place name: "Austin, TX" is "Austin, Texas"."""
+
+    def replace(m: re.Match) -> str:
+        place = m.string[max(0, m.start() - 30) : m.start() - 2].split()
+        if not place or not place[-1][:1].isupper() or place[-1] in _NOT_PLACES:
+            return m.group(0)
+        if _NOT_REGION_NEXT.match(m.string, m.end()):
+            return m.group(0)  # initials in a list of authors ("Milner, AD;"), a name ("Movies, PR Newswire")
+        if m.group("postal"):
+            return _REGIONS["postal"][m.group("postal")]
+        name = _REGIONS["dotted"][m.group("dotted")]
+        return (
+            name + "." if _BLANK_TO_END.match(m.string, m.end()) else name
+        )  # its dot also ended the sentence
+
+    t.sub(_REGION_RE, replace)
 
 
 def _phrases(t: MappedText, language: str) -> None:
@@ -379,8 +577,9 @@ def _titles(t: MappedText, language: str) -> None:
     t.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1")
 
 
-def _dotted_acronyms(t: MappedText) -> None:
-    """Read "U.S." as the letters U S with no break; keep the full stop only at the end."""
+def _dotted_acronyms(t: MappedText, spaced: bool = False) -> None:
+    """Read "U.S." (and, spaced, "U. S.", as older books print it) as the letters U S with no break;
+    keep the full stop only at the end."""
     text = t.text
 
     def letters(m: re.Match) -> str:
@@ -388,9 +587,11 @@ def _dotted_acronyms(t: MappedText) -> None:
         if word.lower() in ("a.m.", "p.m."):
             return word  # espeak-ng reads these right and without a pause
         final = _BLANK_TO_END.match(text, m.end()) is not None
-        return spell(word.replace(".", "").upper(), final=final) + ("." if final else "")
+        return spell(word.replace(".", "").replace(" ", "").upper(), final=final) + ("." if final else "")
 
     t.sub(r"(?<![\w.])(?:[A-Za-z]\.){2,12}(?!\w)", letters)
+    if spaced:  # only capitals: "U. S. statesman"; a name's initials before it lose their dots later
+        t.sub(r"(?<![\w.])[A-Z]\.(?: [A-Z]\.){1,11}(?=\s+[a-z(]|\s*$|[,;:)])", letters)
 
 
 _BLANK_TO_END = re.compile(r"\s*$")
@@ -435,12 +636,29 @@ def _acronyms(t: MappedText) -> None:
         word, tail = m.group("word"), m.group("tail") or ""
         if word in ACRONYM_WORDS or (shouting and word not in ACRONYM_LETTERS):
             return ACRONYM_SAY.get(word, word.capitalize()) + tail if word in ACRONYM_WORDS else word + tail
-        if word not in ACRONYM_LETTERS and _pronounceable(word):
+        if word not in ACRONYM_LETTERS and (_pronounceable(word) or _capital_word(word, m)):
             return word.capitalize() + tail
         final = bool(tail) or not _WORD_NEXT.match(text, m.end())
         return spell(word, final=final) + tail
 
     t.sub(r"\b(?P<word>[A-Z]{2,6})(?P<tail>'s|s)?\b(?!\.\w)", replace)
+
+
+# Words in capitals said as words: "BREAKING NEWS", "He did NOT go" (listen/text/data/capital_words.txt).
+CAPITAL_WORDS = frozenset(word_list("listen.text", "capital_words.txt"))
+_CAPITAL_NEIGHBOUR = re.compile(r"[A-Z]{2,}")
+
+
+def _capital_word(word: str, m: re.Match) -> bool:
+    """Is a word in capitals an English word here: three letters or more, or two beside another such word."""
+    if word.lower() not in CAPITAL_WORDS:
+        return False
+    if len(word) > 2:
+        return True
+    before = m.string[max(0, m.start() - 20) : m.start()].split()
+    after = m.string[m.end() : m.end() + 20].split()
+    neighbours = [w.strip(".,:;!?\"'()") for w in before[-1:] + after[:1]]
+    return any(_CAPITAL_NEIGHBOUR.fullmatch(w) and w.lower() in CAPITAL_WORDS for w in neighbours)
 
 
 def _letter_runs(t: MappedText) -> None:
@@ -471,7 +689,10 @@ def _roman_value(numeral: str) -> int | None:
 
 def _roman_numerals(t: MappedText, language: str) -> None:
     """Read "Leo XIV" as "Leo the fourteenth" and "World War II" as "World War two"."""
-    the = {"en": "the ", "es": "", "de": "der ", "fr": "", "pt": "", "it": ""}[language]
+    if language == "en":
+        t.sub(_ROMAN_TOKEN, _english_roman)
+        return
+    the = {"es": "", "de": "der ", "fr": "", "pt": "", "it": ""}[language]
 
     def replace(m: re.Match) -> str:
         before, numeral = m.group("before"), m.group("numeral")
@@ -489,6 +710,47 @@ def _roman_numerals(t: MappedText, language: str) -> None:
         return m.group(0)
 
     t.sub(r"(?<![\w.])(?P<before>[A-Z][\w.]{0,30}) (?P<numeral>[IVXLC]{1,8})\b(?!')", replace)
+
+
+# A numeral standing as a word of its own: not inside "XR-500", "I'm" or "U.S.".
+_ROMAN_TOKEN = re.compile(r"(?<![\w.'’])[IVXLC]{1,9}(?![\w'’-])")
+# "CCL 2" is a name with a number, not 250 (the number is already in words here).
+_DIGIT_NEXT = re.compile(r" ?(?:\d|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b")
+_NAME_NEXT = re.compile(r"\.? [A-Z][a-z]")
+
+
+def _english_roman(m: re.Match) -> str:
+    """Say an English numeral by what stands around it, or leave it (a pronoun "I", an initial "L.")."""
+    numeral = m.group(0)
+    value = _roman_value(numeral)
+    if value is None:
+        return numeral
+    before = _roman_word_before(m)
+    cue = before.capitalize() if before.isupper() else before[:1].upper() + before[1:]
+    if cue in _ROMAN_CARDINAL_AFTER and (numeral != "I" or before[:1].isupper()):
+        return cardinal(value)  # "Chapter IV", "vol XXIII", "World War I" (but "the day I met")
+    if m.string[m.start() - 1] == "-" and len(before) > 1 and before.isupper():
+        return cardinal(value)  # an edition: "DSM-IV", "DSM-V"
+    if len(numeral) == 1 and _NAME_NEXT.match(m.string, m.end()):
+        return numeral  # an initial: "Carl L. Bankston", "John C. Calhoun"
+    named = before in _REGNAL_NAMES or (numeral in ("II", "III", "IV") and before[:1].isupper())
+    if value <= 60 and named and m.string[m.start() - 1] == " ":
+        return f"the {ordinal(value)}"  # a ruler, a pope, a son named for his father
+    if _ROMAN_ORDINAL_BEFORE.match(m.string, m.end()):
+        return ordinal(value)
+    if len(numeral) > 1 and numeral not in _ROMAN_NOT_ALONE and not _DIGIT_NEXT.match(m.string, m.end()):
+        return cardinal(value)  # "DSM-III", "Super Bowls XVI and XIX", a heading's "VIII."
+    return numeral
+
+
+def _roman_word_before(m: re.Match) -> str:
+    """The word just before a numeral with only a space or a hyphen between ("Chapter", "vol.", "DSM"); else ""."""
+    window = m.string[max(0, m.start() - 32) : m.start()]
+    if not window.endswith((" ", "-")):
+        return ""
+    words = window[:-1].split()
+    word = words[-1].rstrip(".") if words and not window[:-1].endswith(" ") else ""
+    return word if word.isalpha() else ""
 
 
 def _neutral_symbols(t: MappedText) -> None:

@@ -72,8 +72,10 @@ def _lang(language: str) -> str:
 
 def _n2w(value: int, language: str, **kwargs: str) -> str:
     """num2words without the commas it writes between groups ("two thousand, five hundred"),
-    which espeak-ng takes for clause breaks in the middle of one number."""
-    return num2words(value, lang=_lang(language), **kwargs).replace(",", "")
+    which espeak-ng takes for clause breaks in the middle of one number; English without the
+    British "and" ("three hundred forty-two", "two thousand six"), as American voices and news say it."""
+    said = num2words(value, lang=_lang(language), **kwargs).replace(",", "")
+    return said.replace(" and ", " ") if language == "en" else said
 
 
 def parse_number(text: str, language: str = "en") -> float | int:
@@ -261,6 +263,32 @@ UNITS = {
     "sq. mi": ("square mile", "square miles"),
 }
 # fmt: on
+# Kitchen, imperial and time units, English only: "2 tbsp", "8 fl oz", "3 yds", "45 min", "2 hrs".
+UNITS.update(
+    {
+        "tbsp": ("tablespoon", "tablespoons"),
+        "tsp": ("teaspoon", "teaspoons"),
+        "fl oz": ("fluid ounce", "fluid ounces"),
+        "yd": ("yard", "yards"),
+        "yds": ("yard", "yards"),
+        "gal": ("gallon", "gallons"),
+        "qt": ("quart", "quarts"),
+        "sec": ("second", "seconds"),
+        "secs": ("second", "seconds"),
+        "min": ("minute", "minutes"),
+        "mins": ("minute", "minutes"),
+        "hr": ("hour", "hours"),
+        "hrs": ("hour", "hours"),
+        "ms": ("millisecond", "milliseconds"),
+        "µm": ("micrometre", "micrometres"),
+        "kV": ("kilovolt", "kilovolts"),
+        "mA": ("milliamp", "milliamps"),
+        "kN": ("kilonewton", "kilonewtons"),
+        "kPa": ("kilopascal", "kilopascals"),
+        "MPa": ("megapascal", "megapascals"),
+        "in.": ("inch", "inches"),
+    }
+)
 # Units in capitals ("5KM", "100 MPH") read as the unit they shout; only those that cannot be something else.
 UNITS.update(
     {
@@ -294,12 +322,15 @@ UNITS.update(
     }
 )
 _FRACTIONS = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅛": (1, 8)}
-# Months as news writes them: "March", "MARCH", "Mar", "Mar.", "MAR", "Sept." (not "may" or "mar" in lower case).
+# Months as news writes them: "March", "MARCH", "march", "Mar", "Mar.", "MAR", "Sept.", "sept." (not "may"
+# or "mar" in lower case, which are words).
+_MONTH_NAMES = {n for m in MONTHS["en"] for n in (m, m.upper(), m.lower())} - {"may"}
+_MONTH_SHORT = {n for m in abbreviations("en") for n in (m, m.upper(), m.lower())} - {"mar"}
 _MONTH_RE = (
     "(?P<month>(?:"
-    + "|".join(sorted({n for m in MONTHS["en"] for n in (m, m.upper())}, key=len, reverse=True))
+    + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
     + ")(?![\\w])|(?:"
-    + "|".join(sorted({n for m in abbreviations("en") for n in (m, m.upper())}, key=len, reverse=True))
+    + "|".join(sorted(_MONTH_SHORT, key=len, reverse=True))
     + r")(?![\w])\.?)"
 )
 
@@ -370,6 +401,8 @@ def _money(m: re.Match, language: str) -> str:
     if scale:
         return f"{_say(amount, language)} {_SCALES[scale]} {many}"
     whole, _, cents = amount.replace(",", "").partition(".")
+    if len(cents) == 1:
+        cents += "0"  # "$3.5" is three dollars and fifty cents
     if cents and len(cents) == 2:
         units, sub = int(whole or 0), int(cents)
         parts = []
@@ -428,6 +461,17 @@ def _date_words(
     if year_text:
         spoken += (" de " if language in ("es", "pt") else " ") + year(int(year_text), language)
     return spoken
+
+
+def _day_range(m: re.Match, day_first: bool) -> str:
+    """March 3-5 "March third to fifth"; 3-5 March "the third to the fifth of March"."""
+    d1, d2, month = int(m.group("d1")), int(m.group("d2")), _month_number(m.group("month"))
+    if not (1 <= d1 < d2 <= 31):
+        return m.group(0)
+    name = MONTHS["en"][month - 1]
+    if day_first:
+        return f"the {ordinal(d1)} to the {ordinal(d2)} of {name}"
+    return f"{name} {ordinal(d1)} to {ordinal(d2)}"
 
 
 def _full_year(y: str) -> str:
@@ -524,12 +568,41 @@ def _unit(m: re.Match, language: str, unit: str = "") -> str:
     if language != "en":
         return f"{spoken} {unit}"
     one, many = UNITS[unit]
-    return f"{spoken} {one if parse_number(amount) == 1 else many}"
+    # "a 5-km run": a measure joined to its noun by a hyphen is singular, as in "a five-kilometre run".
+    attributive = bool(m.groupdict().get("hyphen"))
+    return f"{spoken} {one if parse_number(amount) == 1 or attributive else many}"
+
+
+def _fraction_of_unit(m: re.Match, language: str) -> str:
+    """2 1/2 lb "two and a half pounds"; 3/4 in. "three quarters of an inch"; a 1½-inch pipe."""
+    num, den = (int(m.group("num")), int(m.group("den"))) if m.group("num") else _FRACTIONS[m.group("sign")]
+    if den == 0 or num >= den:
+        return m.group(0)
+    one, many = UNITS[m.group("unit")]
+    part = _fraction(num, den, language)
+    if not m.group("whole"):
+        return f"{part} of {'an' if one[0] in 'aeiou' else 'a'} {one}"
+    if num == 1:
+        part = ("an " if part.split()[-1][0] in "aeiou" else "a ") + part.split()[-1]
+    unit = one if m.group("hyphen") else many
+    return f"{cardinal(m.group('whole'))} and {part} {unit}"
 
 
 def _range(m: re.Match, language: str) -> str:
     left, right = m.group("a"), m.group("b")
     to = WORDS[language]["to"]
+    if (
+        word_before(m) in ("reigned", "born", "died", "flourished", "circa")
+        and len(left) <= 4
+        and len(right) <= 4
+    ):
+        return f"{year(int(left), language)} {to} {year(int(right), language)}"  # "r. 757-796": years
+    if language == "en" and (re.fullmatch(r"0\d+", left) or re.fullmatch(r"0\d{2,}", right)):
+        return (
+            f"{digits(left, language)}, {digits(right, language)}"  # a code with a leading zero: "2-011812"
+        )
+    if re.fullmatch(r"1\d{3}|20\d\d", left) and len(right) in (1, 3) and int(right) < int(left):
+        return f"{year(int(left), language)} {to} {_say(right, language)}"  # "1724-6", "2013-263"
     if re.fullmatch(r"1\d{3}|20\d\d", left) and re.fullmatch(r"\d{2}|1\d{3}|20\d\d", right):
         if len(right) == 2 and language == "en":  # "1990-95": "nineteen ninety to ninety-five"
             tail = f"oh {cardinal(int(right))}" if right.startswith("0") else cardinal(int(right))
@@ -542,7 +615,7 @@ def _range(m: re.Match, language: str) -> str:
 
 def paired(text: str, language: str = "en") -> str:
     """Say a code number the way flights and models are said: 737 "seven thirty-seven", 1549 "fifteen forty-nine"."""
-    if text.startswith("0") and len(text) > 1:
+    if (text.startswith("0") and len(text) > 1) or len(text) > 4:
         return digits(text, language)
     if len(text) in (3, 4) and language == "en" and not text.endswith("000"):
         return (
@@ -556,6 +629,67 @@ def _letter_code(m: re.Match, language: str) -> str:
     # A number follows, so a letter A is never the last word: "eigh", as normalize.spell says it there.
     letters = " ".join("eigh" if c == "A" else c for c in m.group("letters"))
     return f"{letters} {paired(m.group('num'), language)}"
+
+
+# Makers' names and model lines before a model number said in pairs ("Boeing 747", "Cessna 172", "RTX 4090"),
+# graphics cards and processors ("RTX 4090"); after other capitals a number keeps its usual reading ("ISO 9001").
+_MODEL_CUES = (
+    r"[Ff]light|[Rr]oute|[Mm]odel|Boeing|Cessna|Tupolev|Antonov|Ilyushin|Embraer|Bombardier|Learjet|Beechcraft"
+    r"|Porsche|Peugeot|Ferrari|Xbox|Radeon|GeForce|Ryzen|Pentium|Celeron|Snapdragon|Exynos|Galaxy|Pixel|Nokia"
+    r"|Canon|Nikon|Leica|RTX|GTX|RX|GT|MX|Quadro|Titan|Radeon|Core|Xeon|Athlon|Opteron"
+)
+
+
+def _model(m: re.Match, language: str) -> str:
+    """Boeing 747 "seven forty-seven", RTX 4090 "forty ninety", Cessna 172 "one seventy-two"."""
+    return f"{m.group('cue')} {paired(m.group('n'))}"
+
+
+# Words that make a three-digit ".267" a batting or winning average, said "two sixty-seven".
+_AVERAGE_CUES = re.compile(
+    r"\b(?:bat\w*|averag\w*|avg|hit\w*|slugging|on-base|OBP|OPS|SLG|percentage|record)\b"
+)
+
+
+# Words after which ".45" is a calibre, said "forty-five".
+_CALIBRE_NEXT = re.compile(
+    r" (?:cal\w*|rifle|pistol|revolver|handgun|gun|Magnum|magnum|round|bullet|ammunition)"
+)
+
+
+def _leading_point(m: re.Match, language: str) -> str:
+    """.5 is "point five"; .267 beside "batted" or "record" is "two sixty-seven"; a .45 pistol is "forty-five"."""
+    figures = m.group(1)
+    if len(figures) == 3 and _AVERAGE_CUES.search(m.string, max(0, m.start() - 60), m.end() + 20):
+        return paired(figures)
+    if len(figures) in (2, 3) and _CALIBRE_NEXT.match(m.string, m.end()):
+        return cardinal(int(figures))
+    return f"{WORDS[language]['point']} {digits(figures)}"
+
+
+def _utc_offset(m: re.Match, language: str) -> str:
+    """UTC+2 "U T C plus two"; GMT-5:30 "G M T minus five thirty"."""
+    sign = "plus" if m.group("sign") == "+" else "minus"
+    minutes = f" {cardinal(int(m.group('min')))}" if m.group("min") and m.group("min") != "00" else ""
+    return f"{m.group('tz')} {sign} {cardinal(int(m.group('h')))}{minutes}"
+
+
+def _identifier(code: str) -> str:
+    """A code in groups, a short pause between them: digits one by one, letters spelled, a leading year a year."""
+    groups = code.split("-")
+    said = []
+    for i, group in enumerate(groups):
+        if group.isdigit():
+            leading_year = i == 0 and re.fullmatch(r"(?:19|20)\d\d", group)
+            said.append(year(int(group)) if leading_year else digits(group))
+        else:
+            said.append(" ".join(_letter_or_digit(c) for c in group))
+    return ", ".join(said)
+
+
+def _letter_or_digit(c: str) -> str:
+    # A letter A inside a code is the letter, never the article ("eigh", as normalize.spell says it).
+    return digits(c) if c.isdigit() else "eigh" if c == "A" else c
 
 
 _SUFFIX = {1: "st", 2: "nd", 3: "rd"}
@@ -637,6 +771,15 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      _numeric_date),
     (re.compile(r"(?<![\w./-])(?P<y>\d{4})(?P<sep>[/.-])(?P<a>\d{1,2})(?P=sep)(?P<b>\d{1,2})(?![\w]|[./-]\d)"),
      _year_first_date),
+    # day ranges: March 3-5, 3–5 March
+    (re.compile(rf"\b{_MONTH_RE} (?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s?[-–]\s?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?![-–]\d)"),
+     _only_en(lambda m, lang: _day_range(m, day_first=False))),
+    (re.compile(rf"(?<![\w.,-])(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s?[-–]\s?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}"),
+     _only_en(lambda m, lang: _day_range(m, day_first=True))),
+    # 05-Jan-2024, 5-JAN-24
+    (re.compile(rf"(?<![\w.,-])(?P<day>\d{{1,2}})-{_MONTH_RE}-(?P<year>\d{{4}}|\d{{2}})\b(?!-)"),
+     _only_en(lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")),
+                                          _full_year(m.group("year")), "en", day_first=True))),
     (re.compile(rf"\b{_MONTH_RE}-(?P<day>\d{{1,2}})-(?P<year>\d{{4}})\b"),
      _only_en(lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"), "en"))),
     # January 3, 2026 / Jan. 3 / FEB 2, 2019 / 3 January 2026 (English month names: English words)
@@ -645,12 +788,17 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH_RE}(?:,? (?P<year>1\d{{3}}|20\d\d)\b)?"),
      _only_en(lambda m, lang: _date_words(int(m.group("day")), _month_number(m.group("month")), m.group("year"),
                                           "en", day_first=True, the="" if word_before(m) == "the" else "the "))),
+    # month and year: Dec. 2023, SEPT 1998, june 2001
+    (re.compile(rf"\b{_MONTH_RE},? (?P<year>1\d{{3}}|20\d\d)\b(?![.,]\d)"),
+     _only_en(lambda m, lang: f"{MONTHS['en'][_month_number(m.group('month')) - 1]} {year(int(m.group('year')))}")),
     # German days: "am 3. März" is "am dritten März"
     (re.compile(r"(?<![\w.,])(\d{1,2})\.(?= (?:" + "|".join(MONTHS["de"]) + r")\b)"), _german_day),
     # quarters and eras: 3Q19, 44 BC, AD 79
     (re.compile(r"\b([1-4])Q(\d{2}|\d{4})\b"), _only_en(_quarter)),
     (re.compile(r"\b(?P<n>\d{1,4}) ?(?P<era>BCE|BC|CE|AD|B\.C\.|A\.D\.)(?!\w)|\b(?P<era2>AD|A\.D\.) (?P<n2>\d{1,4})\b"),
      _era),
+    # offsets from universal time: UTC+2, GMT-5:30
+    (re.compile(r"\b(?P<tz>UTC|GMT) ?(?P<sign>[+−-]) ?(?P<h>\d{1,2})(?::(?P<min>\d\d))?\b"), _only_en(_utc_offset)),
     # times: 08:45:12, 17:30, 5 p.m., 7:30am, 9.30pm
     (re.compile(r"(?<=\d)\s?(?P<ampm>[aApP]\.\s?[mM]\b\.?|[aApP][mM]\b)(?P<dash>\s?[-–]\s?(?=\d))?"), _meridiem),
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d):(?P<sec>[0-5]\d)\b(?!:)"), _time),
@@ -661,12 +809,15 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      lambda m, lang: f"{cardinal(m.group(1), lang)} {WORDS[lang]['to']} {cardinal(m.group(2), lang)}"),
     # phone numbers (listen/text/phones.py): +1 202 555 0143, 1-800-555-0199, 555-0142, call 911
     *PHONE_PASSES,
+    # identifiers in three or more groups: ISBN 978-0-14-044913-6, case 2019-CV-01234, order 12-345-678
+    (re.compile(r"\b[Nn]o\. ?(?=[A-Z\d]{0,13}\d)"), lambda m, lang: WORDS[lang]["number"] + " "),
+    (re.compile(r"(?<![\w.-])(?=[A-Z\d-]{0,40}\d)[A-Z\d]{1,13}(?:-[A-Z\d]{1,13}){2,6}(?![\w-]|\.\d)"),
+     _only_en(lambda m, lang: _identifier(m.group(0)))),
     # codes read digit by digit or in pairs: card ending in 4242, flight 1549, Boeing 737, G7, F-16, A320
     (re.compile(rf"\b(?P<cue>{_CODE_CUES})(?P<gap>:? (?:is |was |of |number |no\. |# ?)?)(?P<n>\d{{3,12}})\b(?![.,]\d)"),
      _only_en(lambda m, lang: f"{m.group('cue')}{m.group('gap')}{digits(m.group('n'))}")),
-    (re.compile(r"\b(?P<cue>[Ff]light|FLIGHT|Boeing|BOEING|[Rr]oute|Model|model) (?P<n>\d{3,4})\b(?![.,]\d)"),
-     _only_en(lambda m, lang: f"{m.group('cue')} {paired(m.group('n'))}")),
-    (re.compile(r"(?<![\w-])(?P<letters>[A-Z]{1,3})-?(?P<num>\d{1,4})(?![\w-]|[.,]\d)"), _only_en(_letter_code)),
+    (re.compile(rf"\b(?P<cue>{_MODEL_CUES}) (?P<n>\d{{3,4}})\b(?![.,]\d|\s?[%°-])"), _only_en(_model)),
+    (re.compile(r"(?<![\w-])(?P<letters>[A-Z]{1,3})-?(?P<num>\d{1,6})(?![\w-]|[.,]\d)"), _only_en(_letter_code)),
     # ranges of money and measures, said once at the end: "$5-$10" and "15-20 cm" are "five to ten ..."
     (re.compile(rf"(?P<cur>[$€£¥₹])(?P<a>{_NUM})\s?[-–]\s?(?P=cur)?(?=\d)"),
      lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['to']} {m.group('cur')}"),
@@ -682,12 +833,17 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # ranges: 10-20, 5–10%, 2010-15
     (re.compile(rf"(?<![\w.-])(?P<a>{_NUM})\s?%?\s?[-–]\s?(?P<b>{_NUM})\s?%"),
      lambda m, lang: _range(m, lang) + " " + WORDS[lang]["percent"]),
+    # a decimal without its leading zero: .5 percent "point five", a batting average .267 "two sixty-seven"
+    (re.compile(r"(?<![\w.,])\.(\d{1,6})(?![\w]|[.,]\d)"), _only_en(_leading_point)),
+    # a count in millions or billions without a currency: 1.5M users, 3bn people
+    (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)(M|mn|bn|BN|Bn)\b(?![-'’])"),
+     _only_en(lambda m, lang: f"{_say(m.group(1), lang)} {_UPPER_SCALES.get(m.group(2)) or _SCALES[m.group(2)]}")),
     # percentages
     (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<n>{_NUM})\s?%"),
      lambda m, lang: ((WORDS[lang]["minus"] + " ") if m.group("neg") else "") + _say(m.group("n"), lang)
      + " " + WORDS[lang]["percent"]),
     # page and number references: p. 55, pp. 10-12, No. 10, #1
-    (re.compile(r"\bpp\. ?(\d{1,6})[-–](\d{1,6})\b"),
+    (re.compile(r"\bpp?\. ?(\d{1,6})[-–](\d{1,6})\b"),
      lambda m, lang: f"{WORDS[lang]['pages']} {cardinal(m.group(1), lang)} {WORDS[lang]['to']} {cardinal(m.group(2), lang)}"),
     (re.compile(r"\bp\. ?(\d{1,6})\b"), lambda m, lang: f"{WORDS[lang]['page']} {cardinal(m.group(1), lang)}"),
     (re.compile(r"(?:\b[Nn]o\.|#) ?(\d{1,9})\b"),
@@ -701,8 +857,14 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})(?P<unit>[CF])\b"),
      _only_en(lambda m, lang: _unit(m, lang, "°" + m.group("unit")))),
     (re.compile(r"(?<![\w.])(\d{1,3}\.\d{1,3})s\b"), _only_en(lambda m, lang: f"{_say(m.group(1), lang)} seconds")),
-    # measures: 12kg, 5 km/h, 20°C, 5KM, 45 m²
-    (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})\s?(?P<unit>{_UNIT_RE})(?![\w/²³])"), _unit),
+    # feet and inches, mixed numbers and fractions of a unit: 6 ft 2 in, 2 1/2 lb, 1½ in., 3/4 mile
+    (re.compile(r"(?<![\w.])(\d{1,2}) ?ft\.? (\d{1,2}) ?in\b\.?"),
+     _only_en(lambda m, lang: f"{_say(m.group(1), lang)} {'foot' if m.group(1) == '1' else 'feet'} "
+                              f"{_say(m.group(2), lang)} {'inch' if m.group(2) == '1' else 'inches'}")),
+    (re.compile(rf"(?<![\w.,/])(?:(?P<whole>\d{{1,6}}) ?)?(?:(?P<num>\d{{1,2}})/(?P<den>\d{{1,2}})|(?P<sign>[{''.join(_FRACTIONS)}]))"
+                rf"(?:\s|(?P<hyphen>-))?(?P<unit>{_UNIT_RE})(?![\w/²³])"), _only_en(_fraction_of_unit)),
+    # measures: 12kg, 5 km/h, 20°C, 5KM, 45 m², a 5-km run
+    (re.compile(rf"(?<![\w./])(?P<neg>[-−])?(?P<amount>{_NUM})(?:\s|(?P<hyphen>-))?(?P<unit>{_UNIT_RE})(?![\w/²³])(?:\.(?= [a-z]))?"), _unit),
     # round numbers in the plural: "100s of", "1,000s of"
     (re.compile(r"(?<![\w.,])(100|1,?000|1,?000,?000)s\b"),
      _only_en(lambda m, lang: {3: "hundreds", 4: "thousands", 5: "thousands"}.get(len(m.group(1)), "millions"))),
@@ -793,7 +955,12 @@ def verbalize_numbers(text: str, language: str = "en") -> str:
 def verbalize_mapped(mapped: MappedText, language: str = "en") -> None:
     """Say every number in a mapped text, in place, keeping its map to the original."""
     for pattern, replace in _PASSES:
+        if not _NUMBER_LEFT.search(mapped.text):
+            return  # every pass needs a digit or a fraction sign, and no pass writes one: the rest find nothing
         mapped.sub(pattern, lambda m: _safely(replace, m, language))  # noqa: B023 (sub calls it at once)
+
+
+_NUMBER_LEFT = re.compile("[\\d" + "".join(_FRACTIONS) + "]")
 
 
 def _safely(replace: Callable[[re.Match, str], str], m: re.Match, language: str) -> str:

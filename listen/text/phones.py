@@ -105,6 +105,14 @@ def _local(m: re.Match, language: str) -> str:
     return m.group(0)
 
 
+def _after_cue(m: re.Match, language: str) -> str:
+    """Digit groups after a word like "call": a phone number when they hold six to eleven digits."""
+    count = sum(c.isdigit() for c in m.group(0))
+    if 6 <= count <= 11 and _word_before(m) in _PHONE_CUES - {"at", "line", "number"}:
+        return _groups(m, language)
+    return m.group(0)
+
+
 def _extension(m: re.Match, language: str) -> str:
     return f" {_EXTENSION[language]} {_digits(m.group(1), language)}"
 
@@ -128,9 +136,13 @@ PHONE_PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # +1 202 555 0143, (555) 123-4567, 555-123-4567
     (re.compile(r"(?:\+\d{1,3}[\s-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b"), _groups),
     # +44 20 7946 0958, +33 1 42 68 53 00, +61 2 9876 5432
-    (re.compile(r"\+\d{1,3}(?:[ .-]\(?\d{1,5}\)?){1,6}(?![\w]|[.,]\d)"), _groups),
+    (re.compile(r"\+\d{1,3}(?:[ .-]\(?\d{1,8}\)?){1,6}(?![\w]|[.,]\d)"), _groups),
     # national numbers with a trunk zero: 020 7946 0321, (020) 7946 0123, 0800 123 4567, 07700 900123
     (re.compile(r"(?<![\w.,+-])(?:\(0\d{1,4}\)|0\d{2,4})(?:[ -]\d{3,8}){1,2}(?![\w-]|[.,]\d)"), _national),
+    # French and other numbers in pairs: 01 42 68 53 00
+    (re.compile(r"(?<![\w.,+-])0\d(?:[ .]\d\d){4}(?![\w-]|[.,]\d)"), _groups),
+    # after "call", "phone", "tel.": any national shape of six to eleven digits (912 345 678, 1300 123 456, 13 11 14)
+    (re.compile(r"(?<![\w.,$€£+-])\d{2,5}(?:[ .-]\d{2,5}){1,4}(?![\w-]|[.,]\d)"), _after_cue),
     # 555-0142
     (re.compile(r"(?<![\w.,$€£+-])(\d{3})-(\d{4})(?![\w-]|[.,]\d)"), _local),
     # call 911, a 999 operator

@@ -12,9 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from listen.article import Article
+from listen.article import Article, Mark
 from listen.config import RenderSettings
 from listen.text.lexicon import Lexicon
+from listen.text.marks import MarkedLexicon, marked_sentences
+from listen.text.months import MONTHS
+from listen.text.wordlists import word_list, word_table
 
 INTRO = -1  # the paragraph number of the headline and intro in timings
 
@@ -33,7 +36,11 @@ class Sentence:
     spoken: str
     chunks: list[str] = field(default_factory=list)
     map: list[list[int]] = field(default_factory=list)
-    pause_ms: int = 0  # silence an editor added after this sentence (Article.pauses)
+    # Set by SSML markup only (listen/text/marks.py): the pause before the sentence instead of
+    # the usual one, and a factor of the reading rate.
+    pause_ms: int | None = None
+    rate: float = 1.0
+    pause_after_ms: int = 0  # silence an editor added after this sentence (Article.pauses)
 
     def chunk_offsets(self) -> list[int]:
         """Where each chunk starts in `spoken` (chunks are stripped stretches of it, in order)."""
@@ -139,20 +146,27 @@ def iter_sentences(
     language = script_language(article, settings)
     lexicon = lexicon if lexicon is not None else load_lexicon(settings)
     count = 0
+    japanese = language.split("-")[0].lower() == "ja"
+    if japanese:
+        from listen.text.japanese import to_kana  # its dictionary loads for Japanese articles only
 
-    def make(text: str, paragraph: int) -> Sentence | None:
+    def make(text: str, paragraph: int, rules: Lexicon = lexicon) -> Sentence | None:
         if text in article.skipped:
             return None  # an editor chose not to read it
         # A headline has no full stop; give the engine one so it falls like a sentence.
         said = _as_sentence(text) if paragraph == INTRO else text
-        spoken, spans = to_spoken_with_map(said, language, lexicon, phonemes)
+        spoken, spans = to_spoken_with_map(said, language, rules, phonemes)
+        if japanese:
+            spoken, spans = to_kana(spoken, spans)  # espeak-ng reads kana, not kanji
         if not spoken.strip():
             return None  # a sentence of symbols only says nothing; nothing to render
         chunks = split_for_engine(spoken, settings.chunk_chars)
         pause = article.pauses.get(text, 0)
-        return Sentence(count, paragraph, text, spoken, chunks, _map_to(text, said, spans), pause)
+        return Sentence(
+            count, paragraph, text, spoken, chunks, _map_to(text, said, spans), pause_after_ms=pause
+        )
 
-    for text in intro_sentences(article, settings.intro):
+    for text in intro_sentences(article, settings.intro, language):
         sentence = make(text, INTRO)
         if sentence:
             count += 1
@@ -161,7 +175,18 @@ def iter_sentences(
         split_sentences,  # NLTK: the headline goes to the engine before it is imported
     )
 
+    marks: dict[int, list[Mark]] = {}
+    for mark in article.marks:
+        marks.setdefault(mark.paragraph, []).append(mark)
     for number, paragraph in enumerate(article.paragraphs):
+        if number in marks:  # SSML: sentences and how each is said come from its markup
+            for marked in marked_sentences(paragraph, marks[number], language, split_sentences):
+                sentence = make(marked.text, number, MarkedLexicon(lexicon, marked.edits))
+                if sentence:
+                    sentence.pause_ms, sentence.rate = marked.pause_ms, marked.rate
+                    count += 1
+                    yield sentence
+            continue
         for text in split_sentences(paragraph, language):
             sentence = make(text, number)
             if sentence:
@@ -177,18 +202,59 @@ def load_lexicon(settings: RenderSettings) -> Lexicon:
     return lexicon
 
 
-def intro_sentences(article: Article, with_details: bool) -> list[str]:
-    """The headline, then 'By Author.' and 'Site, date.' from what the article has."""
+def intro_sentences(article: Article, with_details: bool, language: str = "en") -> list[str]:
+    """The headline, then the byline and "Site, date." as the article's language says them.
+
+    What cannot be said in that language is left out (a byline with no word for "By" in
+    data/intro.yaml, a date it has no month names for), and so is what says nothing: a
+    placeholder byline ("Admin", "Staff"), a host's address or an IP given as the site's name.
+    """
     lines = [article.title] if article.title else []
-    if with_details:
-        if article.byline:
-            lines.append(
-                article.byline if article.byline.lower().startswith("by ") else f"By {article.byline}."
-            )
-        details = ", ".join(x for x in (article.site_name, _spoken_date(article.date)) if x)
-        if details:
-            lines.append(details + ".")
+    if not with_details:
+        return lines
+    lang = language.split("-")[0].lower()
+    byline = _spoken_byline(article.byline, lang)
+    if byline:
+        lines.append(byline)
+    site = "" if _is_address(article.site_name) else article.site_name.strip()
+    details = ", ".join(x for x in (site, _spoken_date(article.date, lang)) if x)
+    if details:
+        lines.append(details + ".")
     return lines
+
+
+_INTRO: dict[str, dict[str, str]] = word_table("listen.text", "intro.yaml")
+_PLACEHOLDER_BYLINES = frozenset(word_list("listen.text", "placeholder_bylines.txt"))
+# The byline may begin with its own "By". English's is always taken off; another language's
+# ("Von", "Di") only before a capitalised name of two words or more: "Di Luigi Rossi" is by
+# Luigi Rossi, while "Di Maio" and "von der Leyen" are names.
+_ENGLISH_BY = re.compile(r"^(?:written by|words by|by)\s+", re.IGNORECASE)
+_ANY_BY = r"^(?:" + "|".join(re.escape(f.split("{name}")[0].strip()) for f in _INTRO["by"].values()) + r")\s+"
+_FOREIGN_BY = re.compile(_ANY_BY + r"(?=[A-ZÀ-ÞА-ЯЁ]\S*\s+\S)")
+
+
+def _spoken_byline(byline: str, language: str) -> str:
+    """ "By Sam Reporter." in the article's language; "" for no byline, a placeholder, or no word for "By"."""
+    name = _FOREIGN_BY.sub("", _ENGLISH_BY.sub("", byline.strip())).strip().rstrip(".")
+    bare = re.sub(_ANY_BY, "", name).lower()  # "Por Admin" too
+    if not name or {name.lower(), bare} & _PLACEHOLDER_BYLINES or language not in _INTRO["by"]:
+        return ""
+    return _INTRO["by"][language].format(name=name)
+
+
+# A host name ("www.example.com", "news.example.org:8080", "localhost"), an IPv4 or IPv6 address.
+_ADDRESS = re.compile(
+    r"^(?:https?://)?(?:\[?[0-9a-f:]*:[0-9a-f:.]+\]?|\d{1,3}(?:\.\d{1,3}){3}|localhost|"
+    r"www\.[^\s]+|[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d+)?/?$"
+)
+
+
+def _is_address(site: str) -> bool:
+    """Tell whether a site name is really an address: lower case with dots ("example.com"), an IP, a port.
+
+    A brand written with capitals ("Booking.com", "Tech.eu") is a name, and is said.
+    """
+    return bool(_ADDRESS.match(site.strip()))
 
 
 def _map_to(text: str, said: str, spans: list[tuple[int, int, int, int]]) -> list[list[int]]:
@@ -222,18 +288,31 @@ def _as_sentence(text: str) -> str:
     return text if re.search(r"[.!?…][\"'”’)]*$", text) else text + "."
 
 
-def _spoken_date(date: str) -> str:
-    """Write an ISO date as a reader would say it ('January 3, 2026'); leave others as they are."""
+def _spoken_date(date: str, language: str = "en") -> str:
+    """Say an ISO date as a reader of the language would ('January 3, 2026', '3 de janeiro de 2026').
+
+    A date that is not ISO is said as it is only in English (the reading side makes the
+    dates it finds ISO); in another language, or one with no way to say dates, it is left out.
+    """
     try:
         day = dt.date.fromisoformat(date[:10])
     except ValueError:
-        return date
-    return f"{day.strftime('%B')} {day.day}, {day.year}"
+        return date.strip() if language == "en" else ""
+    form = _INTRO["date"].get(language)
+    if form is None:
+        return ""
+    names = MONTHS.get(language)
+    if "{month}" in form and not names:
+        return ""
+    return form.format(
+        day=day.day, month=names[day.month - 1] if names else "", month_number=day.month, year=day.year
+    )
 
 
 # Clause breaks, strongest first: a long sentence is cut at the strongest break
 # that leaves a chunk of reasonable size.
-_BREAKS = [r"[;:]\s", r"\s[—–]\s|—|\s-\s", r",\s", r"\s"]
+# Chinese and Japanese write their breaks full width with no space after them.
+_BREAKS = [r"[;:]\s|[；：]", r"\s[—–]\s|—|\s-\s", r",\s|[、，]", r"\s"]
 
 
 def split_for_engine(spoken: str, max_chars: int) -> list[str]:
