@@ -180,6 +180,25 @@ def test_a_keys_rules_apply_to_its_later_articles_and_not_to_another_keys(client
     assert not any("Kocha Bamba" in s for s in said(script_of(client, other, TWO))), "another key's"
 
 
+def test_a_posts_own_lexicon_beats_the_keys_rules_and_stays_through_an_edit(client, app):
+    save_rules = {"rules": [{"match": "Cochabamba", "say": "Kocha Bamba"}]}
+    save(client, app, post(client, app), save_rules)
+    posted = client.post(
+        "/api/v1/articles",
+        json={"text": ARTICLE, "lexicon": [{"match": "Cochabamba", "say": "Cocha Valley"}]},
+        headers=ONE,
+    ).json["id"]
+    ready(app, posted)
+    spoken = " ".join(said(script_of(client, posted)))
+    assert "Cocha Valley" in spoken
+    assert "Kocha Bamba" not in spoken
+    rules = [{"match": "Cochabamba", "say": "Kocha Bamba"}, {"match": "mayor", "say": "mare"}]
+    edited = save(client, app, posted, {"rules": rules})
+    spoken = " ".join(said(script_of(client, edited.id)))
+    assert "Cocha Valley" in spoken, "the post's own rule still wins"
+    assert "the mare opened" in spoken, "the key's new rule joins"
+
+
 def test_a_preview_renders_one_sentence_with_unsaved_rules(client, app):
     article_id = post(client, app)
     sentences = script_of(client, article_id)["sentences"]
