@@ -291,6 +291,16 @@ def test_an_edited_url_article_is_the_newest_at_its_stable_address(tmp_path):
         assert stable.headers["Location"].endswith(f"/a/{job.id}")
 
 
+def test_previews_count_against_the_rate_limit_of_the_link_holders_address(tmp_path):
+    with running_app(tmp_path / "cache", api_keys=KEYS, rate_limit="1/minute") as app:
+        client = app.test_client()
+        article_id = post(client, app)
+        token = {"X-Edit-Token": edit_token(client, article_id)}
+        url = f"/api/v1/articles/{article_id}/preview"
+        assert client.post(url, json={"sentence": 1}, headers=token).status_code == 200
+        assert client.post(url, json={"sentence": 2}, headers=token).status_code == 429
+
+
 def test_bad_edits_are_refused_with_what_to_send(client, app):
     article_id = post(client, app)
     for body, words in (
@@ -298,6 +308,7 @@ def test_bad_edits_are_refused_with_what_to_send(client, app):
         ({"pauses": [{"after": 0, "ms": 60000}]}, "milliseconds"),
         ({"rules": [{"match": "a+", "say": "x", "regex": True}]}, "regular expressions"),
         ({"rules": "DEA"}, "list of rules"),
+        ({"rules": [{"match": "rain", "say": "drops " * 100}]}, "at most 200 characters"),
     ):
         refused = client.put(f"/api/v1/articles/{article_id}/script", json=body, headers=ONE)
         assert refused.status_code == 400, body

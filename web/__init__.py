@@ -122,7 +122,7 @@ def _limit_requests(app: Flask, settings: ServiceSettings) -> None:
         exempt_when=lambda: not has_valid_api_key(),
         deduct_when=_counted,
     )
-    for endpoint in ("api.create", "refresh.refresh"):
+    for endpoint in ("api.create", "refresh.refresh", "editor.preview"):
         view: Any = app.view_functions[endpoint]  # Flask-Limiter's decorators type it loosely
         app.view_functions[endpoint] = per_key(per_client(view))
     stats.limit_beacons(app, limiter)

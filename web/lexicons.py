@@ -56,6 +56,7 @@ def store_lexicon(raw: bytes, cache: Cache) -> Path:
 
 MAX_KEY_RULES = 500
 MAX_KEY_LEXICON_BYTES = 100_000
+MAX_SAY_CHARS = 200  # what replaces a word: a preview renders it, so it stays short
 _RULE_FIELDS = ("match", "say", "phonemes", "ipa", "language", "case_sensitive", "regex")
 
 
@@ -81,6 +82,11 @@ def checked_key_rules(rules: object) -> list[dict]:
     if any(isinstance(r, dict) and r.get("regex") for r in rules):
         raise InputError("An editor's rules cannot be regular expressions; use plain words or phrases.")
     lexicon = Lexicon.from_data(rules, source="rules")  # raises InputError saying what is wrong
+    for rule in lexicon.rules:
+        if any(len(text or "") > MAX_SAY_CHARS for text in (rule.match, rule.say, rule.phonemes, rule.ipa)):
+            raise InputError(
+                f"Rule {rule.match[:40]!r}: a word and how it is said take at most {MAX_SAY_CHARS} characters each."
+            )
     checked = [_rule_data(rule) for rule in lexicon.rules]
     if len(json.dumps(checked, ensure_ascii=False).encode("utf-8")) > MAX_KEY_LEXICON_BYTES:
         raise InputError(
