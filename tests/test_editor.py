@@ -386,3 +386,23 @@ def test_the_editor_page_changes_a_word_previews_it_and_saves_a_new_rendering(br
     assert page.locator(".spoken", has_text="Kocha Bamba").count() == 2
     assert new_id in page.get_attribute("[data-editor-audio]", "src")
     assert not errors
+    assert serious_accessibility_violations(browser, page.url) == []
+
+
+AXE_RUN = """async () => (await axe.run(document, {runOnly: {type: 'tag',
+  values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})).violations
+  .filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)"""
+
+
+def serious_accessibility_violations(browser, url: str) -> list[str]:
+    """axe-core's serious and critical findings on a page (its script injected, so past the page's CSP)."""
+    axe = pytest.importorskip("axe_playwright_python")
+    context = browser.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.locator(".editor-sentence").first.wait_for()
+        page.evaluate((Path(axe.__file__).parent / "axe.min.js").read_text(encoding="utf-8"))
+        return page.evaluate(AXE_RUN)
+    finally:
+        context.close()
