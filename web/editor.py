@@ -93,20 +93,25 @@ def editor_key(article_id: str) -> tuple[ApiKey, int | None]:
     """The key editing this article (and its link's expiry), from an edit link or a secret key that owns it."""
     editor_on()
     token = request.headers.get(TOKEN_HEADER) or request.args.get("token")
-    expires = None
-    if token:
-        key, expires = key_for_link(token, article_id)
-    else:
-        found = request_key_entry()
-        if found is None or found.origins:
-            raise UnauthorizedError(
-                "Editing an article needs the secret key that created it ('Authorization: Bearer KEY'), "
-                f"or an edit link from POST /api/v1/articles/{article_id}/edit-link."
-            )
-        key = found
+    if not token:
+        return owning_secret_key(article_id), None
+    key, expires = key_for_link(token, article_id)
     if not owns(key, article_id):
         raise NotYoursError("This article was created with another API key; only that key may edit it.")
     return key, expires
+
+
+def owning_secret_key(article_id: str) -> ApiKey:
+    """The request's secret key, if it created the article: 401 for none, 403 for another key."""
+    key = request_key_entry()
+    if key is None or key.origins:
+        raise UnauthorizedError(
+            "Editing an article needs the secret key that created it ('Authorization: Bearer KEY'), "
+            f"or an edit link from POST /api/v1/articles/{article_id}/edit-link."
+        )
+    if not owns(key, article_id):
+        raise NotYoursError("This article was created with another API key; only that key may edit it.")
+    return key
 
 
 def edit_url(key: ApiKey, article_id: str, expires: int) -> str:
@@ -121,14 +126,7 @@ def edit_link(article_id: str) -> Response:
     """Give the secret key that created an article a signed, expiring link to its editor page."""
     editor_on()
     find(article_id)
-    key = request_key_entry()
-    if key is None or key.origins:
-        raise UnauthorizedError(
-            "An edit link is given to the secret key that created the article; "
-            "send it as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'."
-        )
-    if not owns(key, article_id):
-        raise NotYoursError("This article was created with another API key; only that key may edit it.")
+    key = owning_secret_key(article_id)
     lifetime = _lifetime(_body())
     expires = int(clock()) + lifetime
     response = jsonify(
@@ -161,6 +159,7 @@ def save(article_id: str) -> tuple[Response, int]:
     sentences = full_script(article, settings).sentences
     skipped = _skipped(body, sentences)
     pauses = _pauses(body, sentences)
+    manager().check_room()  # a busy server says so before anything is saved
     cache = manager().cache
     rules = save_key_rules(cache, key.id, body["rules"]) if "rules" in body else key_rules(cache, key.id)
     edited = dataclasses.replace(article, skipped=skipped, pauses=pauses)
