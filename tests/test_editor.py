@@ -199,6 +199,16 @@ def test_a_posts_own_lexicon_beats_the_keys_rules_and_stays_through_an_edit(clie
     assert "the mare opened" in spoken, "the key's new rule joins"
 
 
+def test_a_keys_rules_can_be_set_before_its_first_article(client, app):
+    rules = [{"match": "Cochabamba", "say": "Kocha Bamba"}]
+    assert client.put("/api/v1/lexicon", json={"rules": rules}, headers=ONE).json == {"rules": rules}
+    assert client.get("/api/v1/lexicon", headers=ONE).json == {"rules": rules}
+    assert client.get("/api/v1/lexicon", headers=TWO).json == {"rules": []}
+    assert client.get("/api/v1/lexicon").status_code == 401
+    article_id = post(client, app)
+    assert any("Kocha Bamba" in s for s in said(script_of(client, article_id)))
+
+
 def test_a_preview_renders_one_sentence_with_unsaved_rules(client, app):
     article_id = post(client, app)
     sentences = script_of(client, article_id)["sentences"]

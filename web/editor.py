@@ -101,14 +101,20 @@ def editor_key(article_id: str) -> tuple[ApiKey, int | None]:
     return key, expires
 
 
-def owning_secret_key(article_id: str) -> ApiKey:
-    """The request's secret key, if it created the article: 401 for none, 403 for another key."""
+def secret_key(needed_for: str) -> ApiKey:
+    """The request's secret key; 401 saying what it is needed for without one."""
     key = request_key_entry()
     if key is None or key.origins:
-        raise UnauthorizedError(
-            "Editing an article needs the secret key that created it ('Authorization: Bearer KEY'), "
-            f"or an edit link from POST /api/v1/articles/{article_id}/edit-link."
-        )
+        raise UnauthorizedError(f"{needed_for} ('Authorization: Bearer KEY').")
+    return key
+
+
+def owning_secret_key(article_id: str) -> ApiKey:
+    """The request's secret key, if it created the article: 401 for none, 403 for another key."""
+    key = secret_key(
+        f"Editing an article needs its edit link (POST /api/v1/articles/{article_id}/edit-link) "
+        "or the secret key that created it"
+    )
     if not owns(key, article_id):
         raise NotYoursError("This article was created with another API key; only that key may edit it.")
     return key
@@ -192,6 +198,23 @@ def preview(article_id: str) -> Response:
     job = manager().submit(one, settings)
     spoken = " ".join(s.spoken for s in make_plan(one, settings.render).script.sentences)
     return jsonify({"id": job.id, "status": job.status, "spoken": spoken, **article_urls(job.id)})
+
+
+@bp.get("/api/v1/lexicon")
+def lexicon() -> Response:
+    """The secret key's own pronunciation rules, as its editors saved them."""
+    editor_on()
+    key = secret_key("A publisher's rules are read with its secret key")
+    return jsonify({"rules": key_rules(manager().cache, key.id)})
+
+
+@bp.put("/api/v1/lexicon")
+def save_lexicon() -> Response:
+    """Replace the secret key's rules: they join every render the key asks for from now on."""
+    editor_on()
+    key = secret_key("A publisher's rules are set with its secret key")
+    rules = _body().get("rules")
+    return jsonify({"rules": save_key_rules(manager().cache, key.id, rules)})
 
 
 # -- the page -----------------------------------------------------------------------------------------
