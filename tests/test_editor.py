@@ -152,7 +152,7 @@ def test_without_api_keys_the_editor_is_off(tmp_path):
         assert "editor is off" in off.json["error"]["message"]
         page = client.get(f"/a/{article_id}/edit")
         assert page.status_code == 404
-        assert b"LISTEN_API_KEYS" in page.data
+        assert b"editor is off" in page.data
 
 
 # -- what is said ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import logging
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +43,7 @@ from .lexicons import checked_key_rules, key_rules, lexicon_with_key_rules, requ
 from .refresh import payload_render, source_records
 
 bp = Blueprint("editor", __name__)
+log = logging.getLogger(__name__)
 
 LINK_LIFETIME_S = 24 * 3600  # an edit link works for a day unless asked otherwise
 MAX_LINK_LIFETIME_S = 7 * 24 * 3600
@@ -55,9 +57,11 @@ clock = time.time  # what "now" is for a link's expiry (tests move it)
 
 def editor_on() -> None:
     if not key_entries():
+        # Whoever reads the message may not run the server: the setting goes to the log.
+        log.warning("the editor was asked for, but it is off: set LISTEN_API_KEYS to turn it on")
         raise NotFoundError(
-            "The editor is off on this server: it needs API keys (LISTEN_API_KEYS), because a "
-            "publisher's rules belong to its secret key."
+            "The editor is off on this server: it works only where publishers post with API keys, "
+            "because a publisher's rules belong to its key."
         )
 
 
