@@ -55,6 +55,10 @@ class Article:
     # Why the body looks like only the start of the article ("the page asks readers to subscribe
     # to read the rest"); empty when it looks whole. The body is read either way; the listener is told.
     partial_reason: str = ""
+    # An editor's choices (web/editor.py), by a sentence's text as written: sentences not read,
+    # and silence added after a sentence, in milliseconds.
+    skipped: list[str] = field(default_factory=list)
+    pauses: dict[str, int] = field(default_factory=dict)
     # How the markup of an SSML input asks for its text to be said; empty for any other input.
     marks: list[Mark] = field(default_factory=list)
 

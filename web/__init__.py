@@ -20,6 +20,7 @@ from . import clients, errors, hosts, openai_speech, openapi, stats, webhooks
 from .api import bp as api_bp
 from .common import PAGE_CSP
 from .downloads import bp as downloads_bp
+from .editor import bp as editor_bp
 from .feed import bp as feed_bp
 from .job_manager import JobManager
 from .keys import api_key_id, has_secret_api_key, has_valid_api_key
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 
 SAMPLE_ARTICLE = Path(__file__).parent / "sample-article.txt"
 # The routes that make new audio, sharing one LISTEN_RATE_LIMIT budget.
-WRITES = ("api.create", "refresh.refresh", "openai.speech")
+WRITES = ("api.create", "refresh.refresh", "openai.speech", "editor.preview")
 
 
 def create_app(
@@ -65,6 +66,7 @@ def create_app(
     app.register_blueprint(openai_speech.bp)
     app.register_blueprint(openapi.bp)
     openai_speech.check_settings(settings.service)
+    app.register_blueprint(editor_bp)
     clients.install(app, settings.service)
     _limit_requests(app, settings.service)
     errors.register(app)

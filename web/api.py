@@ -42,7 +42,7 @@ from .intake import Submission
 from .job import READY, RENDERING, Job
 from .json_body import parse_json
 from .keys import check_api_key, configured_keys
-from .lexicons import check_inline_lexicon, store_lexicon
+from .lexicons import check_inline_lexicon, settings_with_key_rules, store_lexicon
 from .streams import HeldStream, sent_by_the_server
 from .voices import primary
 
@@ -76,6 +76,10 @@ def create() -> tuple[Response, int] | Response:
         manager().check_room()
         path = store_lexicon(lexicon, manager().cache)
         submission = dataclasses.replace(submission, settings=settings.replace(lexicon=path))
+    if api_key is not None:  # the publisher's own pronunciation rules (the editor's) join its renders
+        server = current_app.config["LISTEN_SETTINGS"]
+        ruled = settings_with_key_rules(submission.settings, server, api_key.id, manager().cache)
+        submission = dataclasses.replace(submission, settings=ruled)
     # Reading and planning happen in the intake pool: a long text or a slow page never holds this thread.
     job = manager().accept(submission)
     when_planned(job, lambda planned: webhooks.on_created(planned, api_key))

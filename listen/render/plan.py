@@ -182,11 +182,12 @@ def _place(
         and len(pieces) > 1
         and sentence.pause_ms is None  # an SSML break is the lead pause of a piece of its own
         and rate == current.rate
+        and not before.pause_after_ms  # so is an editor's pause
     ):
         current.sentences.append(sentence)
         current.chunk_keys.append(keys)
         return None
-    lead = 0 if before is None else _pause_ms(settings, before, sentence)
+    lead = 0 if before is None else _pause_ms(settings, before, sentence) + before.pause_after_ms
     pieces.append(Piece("", lead, [sentence], [keys], rate))
     if len(pieces) == 2:
         return None  # the piece before is the first, handed over already

@@ -40,6 +40,7 @@ class Sentence:
     # the usual one, and a factor of the reading rate.
     pause_ms: int | None = None
     rate: float = 1.0
+    pause_after_ms: int = 0  # silence an editor added after this sentence (Article.pauses)
 
     def chunk_offsets(self) -> list[int]:
         """Where each chunk starts in `spoken` (chunks are stripped stretches of it, in order)."""
@@ -150,6 +151,8 @@ def iter_sentences(
         from listen.text.japanese import to_kana  # its dictionary loads for Japanese articles only
 
     def make(text: str, paragraph: int, rules: Lexicon = lexicon) -> Sentence | None:
+        if text in article.skipped:
+            return None  # an editor chose not to read it
         # A headline has no full stop; give the engine one so it falls like a sentence.
         said = _as_sentence(text) if paragraph == INTRO else text
         spoken, spans = to_spoken_with_map(said, language, rules, phonemes)
@@ -158,7 +161,10 @@ def iter_sentences(
         if not spoken.strip():
             return None  # a sentence of symbols only says nothing; nothing to render
         chunks = split_for_engine(spoken, settings.chunk_chars)
-        return Sentence(count, paragraph, text, spoken, chunks, _map_to(text, said, spans))
+        pause = article.pauses.get(text, 0)
+        return Sentence(
+            count, paragraph, text, spoken, chunks, _map_to(text, said, spans), pause_after_ms=pause
+        )
 
     for text in intro_sentences(article, settings.intro, language):
         sentence = make(text, INTRO)
