@@ -39,6 +39,7 @@ from listen.render import renderer as renderer_module  # noqa: E402
 from listen.render.renderer import Renderer  # noqa: E402
 from listen.render.workers import WorkerPool, engine_modules, start_engine_server  # noqa: E402
 from support import fake_engine  # noqa: E402
+from support.browser import CHROMIUM, chromium  # noqa: E402
 from web import close_app, create_app, manager_of  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -338,3 +339,12 @@ def silences(path: Path, noise_db: int = -45, min_s: float = 0.2) -> list[tuple[
     starts = [float(x) for x in re.findall(r"silence_start: (-?[\d.]+)", err)]
     ends = [float(x) for x in re.findall(r"silence_end: ([\d.]+)", err)]
     return list(zip(starts, ends))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for a module's page tests."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with chromium() as launched:
+        yield launched

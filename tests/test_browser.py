@@ -20,20 +20,11 @@ waitress = pytest.importorskip("waitress")
 
 from conftest import running_app  # noqa: E402
 
+from support.browser import CHROMIUM  # noqa: E402
 from support.pages import PageServer  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 HOST_PAGE = Path(__file__).parent / "fixtures" / "widget-host.html"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--autoplay-policy=no-user-gesture-required",
-]
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
@@ -118,14 +109,6 @@ def river(app_url) -> dict:
 def long_article(app_url) -> dict:
     made = post_article(app_url, LONG)
     return wait_ready(app_url, made["id"])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @contextmanager

@@ -18,7 +18,6 @@ from support.pages import PageServer
 from web import editor, manager_of
 from web.job import Job
 
-CHROMIUM = Path("/usr/bin/chromium")
 KEYS = "publisher-one-secret,publisher-two-secret"
 ONE = {"Authorization": "Bearer publisher-one-secret"}
 TWO = {"Authorization": "Bearer publisher-two-secret"}
@@ -326,17 +325,6 @@ def test_bad_edits_are_refused_with_what_to_send(client, app):
 
 
 # -- the page, in a real browser --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

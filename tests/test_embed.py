@@ -17,7 +17,7 @@ waitress = pytest.importorskip("waitress")
 
 from listen.config import Settings  # noqa: E402
 from support.pages import PageServer  # noqa: E402
-from tests.test_browser import ARGS, CHROMIUM, RIVER, browser_page, shoot, wait_ready  # noqa: E402
+from tests.test_browser import CHROMIUM, RIVER, browser_page, shoot, wait_ready  # noqa: E402
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
@@ -86,14 +86,6 @@ def app_url(tmp_path_factory):
 @pytest.fixture(scope="module")
 def river(app_url) -> dict:
     return wait_ready(app_url, post(app_url, RIVER, title=LONG_TITLE)["id"])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 BOX_PROBE = """(sels) => sels.map((sel) => {

@@ -17,7 +17,6 @@ axe_package = pytest.importorskip("axe_playwright_python")
 
 from support.pages import PageServer  # noqa: E402
 from tests.test_browser import (  # noqa: E402
-    ARGS,
     CHROMIUM,
     LONG,
     RIVER,
@@ -89,14 +88,6 @@ def river(app_url) -> dict:
 @pytest.fixture(scope="module")
 def long_article(app_url) -> dict:
     return wait_ready(app_url, post_article(app_url, LONG)["id"])
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def host_page(app_url: str, article_id: str, layout: str, sticky: bool = False) -> str:

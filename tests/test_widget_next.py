@@ -18,7 +18,7 @@ waitress = pytest.importorskip("waitress")
 from conftest import running_app  # noqa: E402
 
 from support.pages import PageServer  # noqa: E402
-from tests.test_browser import ARGS, CHROMIUM, browser_page, post_article, wait_ready  # noqa: E402
+from tests.test_browser import CHROMIUM, browser_page, post_article, wait_ready  # noqa: E402
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
@@ -68,14 +68,6 @@ def app_url(tmp_path_factory):
 @pytest.fixture(scope="module")
 def articles(app_url) -> list[dict]:
     return [wait_ready(app_url, post_article(app_url, text)["id"]) for text in (FIRST, SECOND)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

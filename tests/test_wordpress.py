@@ -32,11 +32,11 @@ waitress = pytest.importorskip("waitress")
 from conftest import running_app  # noqa: E402
 
 from listen.publish.webhooks import sign  # noqa: E402
+from support.browser import CHROMIUM  # noqa: E402
 from support.wordpress import ADMIN, PASSWORD, WordPressSite, missing  # noqa: E402
 from web import manager_of  # noqa: E402
 
 PLUGIN = Path(__file__).resolve().parent.parent / "integrations" / "wordpress" / "listen"
-CHROMIUM = Path("/usr/bin/chromium")
 SECRET, HOOK_SECRET = "wp-secret-key-for-tests", "wp-webhook-secret-for-tests"
 
 pytestmark = [pytest.mark.wordpress, pytest.mark.slow, pytest.mark.browser]
@@ -103,17 +103,6 @@ def stack(tmp_path_factory):
             yield site, app, url
         finally:
             site.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required"],
-        )
-        yield browser
-        browser.close()
 
 
 def rest(site: WordPressSite, method: str, path: str, body: dict | None = None) -> dict:
