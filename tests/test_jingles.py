@@ -273,7 +273,8 @@ def test_a_real_voice_follows_the_jingle_at_the_articles_loudness(renderer, tone
 def test_the_players_text_is_lit_only_once_the_article_starts_after_the_jingle(tmp_path, tone):
     playwright_api = pytest.importorskip("playwright.sync_api")
     waitress = pytest.importorskip("waitress")
-    from tests.test_browser import ARGS, CHROMIUM, post_article, wait_ready
+    from support.browser import ARGS, CHROMIUM
+    from tests.test_browser import post_article, wait_ready
 
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")

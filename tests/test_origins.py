@@ -107,7 +107,7 @@ def test_an_api_key_entry_with_an_unknown_option_stops_the_server(tmp_path):
 def test_the_widget_reads_text_on_an_allowed_site_and_explains_a_refusal_elsewhere(tmp_path, mode):
     pytest.importorskip("playwright.sync_api")
     waitress = pytest.importorskip("waitress")
-    from tests.test_browser import ARGS, CHROMIUM
+    from support.browser import ARGS, CHROMIUM
 
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed")
