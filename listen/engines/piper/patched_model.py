@@ -41,9 +41,7 @@ def aligned_model(model: Path) -> Path | bytes:
     workers patching at once never load half a file. If the data folder cannot be
     written, the model is patched in memory instead, on every load.
     """
-    import onnx
     import onnxruntime
-    from piper.patch_voice_with_alignment import add_alignment_output
 
     from listen.config import data_dir
 
@@ -53,6 +51,10 @@ def aligned_model(model: Path) -> Path | bytes:
     target = folder / f"{digest}.listen{MODEL_PATCH_VERSION}.ort{onnxruntime.__version__}.onnx"
     if target.is_file():
         return target
+    # Only to make the copy: importing onnx costs a worker 0.8 s and 30 MB.
+    import onnx
+    from piper.patch_voice_with_alignment import add_alignment_output
+
     patched = onnx.load(str(model))
     with contextlib.suppress(
         ValueError
