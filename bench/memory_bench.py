@@ -73,7 +73,7 @@ class Sampler:
         self.pid = pid
         self.peak_rss = self.peak_pss = 0
         self.workers: dict[int, list[int]] = defaultdict(list)  # pid -> PSS samples once loaded
-        self.roles: dict[str, int] = defaultdict(int)  # "CLI", "fork server", "workers": peak PSS
+        self.roles: dict[str, int] = {}  # "CLI", "fork server", "workers": PSS when the tree's peaked
         self.ended = threading.Event()
         self.thread = threading.Thread(target=self._run)
         self.thread.start()
@@ -98,8 +98,8 @@ class Sampler:
                     if r > LOADED_KB:
                         self.workers[p].append(s)
                 roles[role] += s
-            for role, kb in roles.items():
-                self.roles[role] = max(self.roles[role], kb)
+            if pss > self.peak_pss:
+                self.roles = dict(roles)
             self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
             time.sleep(0.05)
 
@@ -131,7 +131,7 @@ def ours(text: Path, work: Path) -> None:
         f"  ours:  {seconds:6.1f} s; whole tree peak {s.peak_pss / 1024:5.0f} MB PSS, {s.peak_rss / 1024:5.0f} MB RSS "
         f"(target <= {TARGET_MB} MB PSS: {'ok' if s.peak_pss / 1024 <= TARGET_MB else 'MISSED'})"
     )
-    print("         peak PSS by role: " + ", ".join(f"{r} {kb / 1024:.0f} MB" for r, kb in s.roles.items()))
+    print("         at the peak, PSS by process: " + ", ".join(f"{r} {kb / 1024:.0f} MB" for r, kb in s.roles.items()))
     for n, samples in enumerate(s.workers.values(), 1):
         print(
             f"         worker {n}: {min(samples) / 1024:4.0f} MB PSS idle (voice loaded), {max(samples) / 1024:4.0f} MB reading"
