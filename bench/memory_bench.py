@@ -131,7 +131,10 @@ def ours(text: Path, work: Path) -> None:
         f"  ours:  {seconds:6.1f} s; whole tree peak {s.peak_pss / 1024:5.0f} MB PSS, {s.peak_rss / 1024:5.0f} MB RSS "
         f"(target <= {TARGET_MB} MB PSS: {'ok' if s.peak_pss / 1024 <= TARGET_MB else 'MISSED'})"
     )
-    print("         at the peak, PSS by process: " + ", ".join(f"{r} {kb / 1024:.0f} MB" for r, kb in s.roles.items()))
+    print(
+        "         at the peak, PSS by process: "
+        + ", ".join(f"{r} {kb / 1024:.0f} MB" for r, kb in s.roles.items())
+    )
     for n, samples in enumerate(s.workers.values(), 1):
         print(
             f"         worker {n}: {min(samples) / 1024:4.0f} MB PSS idle (voice loaded), {max(samples) / 1024:4.0f} MB reading"

@@ -65,3 +65,23 @@ def test_a_piper_worker_gives_back_the_memory_of_an_inference_once_it_is_done():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     loaded, after = map(int, done.stdout.split())
     assert after - loaded < 100, f"{after - loaded} MB kept after one inference"
+
+
+def test_a_long_clause_decoded_in_windows_gives_the_samples_of_one_whole_run(monkeypatch):
+    # The decoder runs on windows of 200 frames with 20 either side: no clause costs more memory
+    # than 2.3 s of speech, and the chunk's audio (and so its key) is what it was.
+    from listen.engines.piper import engine
+
+    text = (
+        "the council met on a rainy Tuesday in the old town hall to vote on the budget for the "
+        "year that comes and on the new bridge across the river that the town has wanted for long"
+    )
+    monkeypatch.setattr(engine, "_loaded", {})
+    windowed = engine.PiperEngine().synthesize(text, BUNDLED, 175)
+    assert type(engine._loaded[BUNDLED].session).__name__ == "_WindowedSession"
+    monkeypatch.setattr(engine, "_loaded", {})
+    monkeypatch.setattr(engine, "split_model", lambda _model: None)
+    whole = engine.PiperEngine().synthesize(text, BUNDLED, 175)
+    assert windowed.samples.size > 3 * engine.DECODER_WINDOW_FRAMES * 256
+    assert windowed.samples.tobytes() == whole.samples.tobytes()
+    assert windowed.words == whole.words

@@ -80,6 +80,46 @@ def aligned_model(model: Path) -> Path | bytes:
     return target
 
 
+def split_model(model: Path | bytes) -> tuple[Path, Path] | None:
+    """listen's copy of a voice cut in two, made once beside it: the front (text to the decoder's
+    input, with the alignments) and the decoder (HiFi-GAN: that input to samples).
+
+    The decoder is run on windows of frames (engine._WindowedSession): its memory grows with
+    the audio one call makes, about 1.3 MB per character, and a clause may be 300 characters
+    long. None when the model cannot be cut (a copy only in memory, or a decoder with more
+    than one input, as a multi-speaker voice's): the whole model is run instead.
+    """
+    if isinstance(model, bytes):
+        return None
+    front = model.with_name(f"{model.stem}.front.onnx")
+    decoder = model.with_name(f"{model.stem}.decoder.onnx")
+    if front.is_file() and decoder.is_file():
+        return front, decoder
+    import onnx
+    from onnx.utils import Extractor
+
+    whole = onnx.load(str(model))
+    graph = whole.graph
+    inside = [n for n in graph.node if n.name.startswith(("/dec/", "listen_2d_", "listen_1d_"))]
+    weights = {i.name for i in graph.initializer}
+    made_inside = {o for n in inside for o in n.output}
+    entering = sorted({x for n in inside for x in n.input if x and x not in weights and x not in made_inside})
+    if len(entering) != 1:
+        return None
+    audio = graph.output[0].name
+    extractor = Extractor(whole)
+    try:
+        for path, inputs, outputs in (
+            (front, [i.name for i in graph.input], entering + [o.name for o in graph.output[1:]]),
+            (decoder, entering, [audio]),
+        ):
+            with replacing(path) as part:
+                onnx.save(extractor.extract_model(inputs, outputs), str(part))
+    except Exception:  # a folder we cannot write, or a graph that does not cut there
+        return None
+    return front, decoder
+
+
 def _save_optimised(model: Path, out: Path, voice_model: Path) -> None:
     """Save a model after onnxruntime's portable graph optimisations (fusions, constant folding).
 
