@@ -79,3 +79,12 @@ def slowly_render_piece(task):
 
     os.environ["LISTEN_FAKE_ENGINE_SECONDS_PER_CHUNK"] = "0.3"
     return render_piece(task)
+
+
+def piper_voices_at_start(_: object) -> tuple[list[str], bool]:
+    """The Piper voices this worker had loaded before its first task, and whether it had imported onnx."""
+    import sys
+
+    from listen.engines.piper import engine
+
+    return list(engine._loaded), "onnx" in sys.modules

@@ -265,8 +265,9 @@ class WorkerPool:
 
 
 # What engine workers import: loaded once by the fork server, they cost a worker nothing
-# (imported by each spawned worker, they cost each a fifth of a second of CPU). None of
-# them starts an engine; each worker starts its own after the fork (pieces.warm_up).
+# (imported by each spawned worker, they cost each a fifth of a second of CPU). Each worker
+# starts its engines after the fork (pieces.warm_up), except Piper's default voice, which
+# the server loads before forking so the workers share its weights (piper/shared_voice.py).
 AUDIO_MODULES = ("listen.render.pieces", "listen.audio.chunk", "listen.audio.mp3", "lameenc", "soundfile")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from listen.engines import Engine, Synthesis, Voice, WordTiming
-from listen.engines.piper.patched_model import MODEL_PATCH_VERSION, aligned_model, session
+from listen.engines.piper.patched_model import MODEL_PATCH_VERSION, aligned_model, session, split_model
 from listen.engines.piper.voices import (
     BUNDLED,
     best_voice,
@@ -51,6 +51,11 @@ MIN_LENGTH_SCALE, MAX_LENGTH_SCALE = 0.3, 3.0
 # Where a long chunk may be cut for inference: after a clause's punctuation, outside "[[...]]".
 _CLAUSE_BREAK = re.compile(r"(\[\[.*?\]\])|(?<=[,;:])\s+")
 MAX_INFERENCE_CHARS = 160
+# The decoder runs on windows of this many frames (256 samples each: 2.3 s of speech), each
+# with this many frames of the audio either side as context, then dropped. The decoder's
+# reach is under 16 frames: the samples are the same as from one run of the whole (tested).
+DECODER_WINDOW_FRAMES = 200
+DECODER_CONTEXT_FRAMES = 20
 
 _loaded: dict[str, Any] = {}  # voice id -> PiperVoice, in this worker process
 
@@ -58,7 +63,15 @@ _loaded: dict[str, Any] = {}  # voice id -> PiperVoice, in this worker process
 class PiperEngine(Engine):
     name = "piper"
     phoneme_alphabet = "ipa"  # piper reads "[[...]]" as IPA phonemes
-    preload = ("listen.engines.piper.engine", "numpy", "onnxruntime", "piper.voice", "piper.config")
+    # The last one loads the default voice in the fork server, to be shared by every worker.
+    preload = (
+        "listen.engines.piper.engine",
+        "numpy",
+        "onnxruntime",
+        "piper.voice",
+        "piper.config",
+        "listen.engines.piper.shared_voice",
+    )
 
     def version(self, voice: str | None = None) -> str:
         base = (
@@ -178,9 +191,76 @@ def _piper_voice(voice: str) -> Any:
     # Memory patterns are planned and kept per input shape, and every chunk has its own
     # length: with them a worker grew by 300 MB over 70 chunks; without, it stays flat.
     options.enable_mem_pattern = False
-    loaded = session(aligned_model(model), options, voice_model=model)
+    copy = aligned_model(model)
+    parts = split_model(copy)
+    loaded: Any
+    if parts is None:
+        loaded = _ArenaReturningSession(session(copy, options, voice_model=model))
+    else:
+        front, decoder = (session(part, options, voice_model=model) for part in parts)
+        loaded = _WindowedSession(front, decoder)
     _loaded[voice] = PiperVoice(session=loaded, config=PiperConfig.from_dict(read_config(config)))
     return _loaded[voice]
+
+
+class _ArenaReturningSession:
+    """An onnxruntime session that gives its memory arena's free blocks back after each inference.
+
+    An inference needs about 1 MB per character of text while it runs (the decoder's
+    activations); the arena keeps the most any inference needed, rounded up to a power of
+    two, so an idle worker held about 480 MB. Given back, it holds what the voice needs
+    (about 180 MB) between inferences, and two workers rarely peak at once. It costs no
+    measurable CPU (bench/memory_bench.py). Piper calls `run`; the rest is the session's.
+    """
+
+    def __init__(self, inner: Any):
+        self._inner = inner
+        self._run_options = _arena_returned()
+
+    def run(self, outputs: Any, feeds: Any, run_options: Any = None) -> Any:
+        return self._inner.run(outputs, feeds, run_options or self._run_options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def _arena_returned() -> Any:
+    """Run options that give onnxruntime's arena back once a run is done (see _ArenaReturningSession)."""
+    import onnxruntime
+
+    options = onnxruntime.RunOptions()
+    options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+    return options
+
+
+class _WindowedSession:
+    """A voice run as its front, then its decoder on windows of frames: what piper's `run` returns.
+
+    One run of the whole decoder needs about 1.3 MB per character of the text (300 characters:
+    400 MB); a window needs what 2.3 s of speech needs, however long the clause. Each window
+    is decoded with DECODER_CONTEXT_FRAMES of its neighbours either side, beyond the
+    decoder's reach, so the samples are those of one whole run.
+    """
+
+    def __init__(self, front: Any, decoder: Any):
+        self._front, self._decoder = front, decoder
+        self._decoder_input = decoder.get_inputs()[0].name
+        self._run_options = _arena_returned()
+
+    def run(self, outputs: Any, feeds: Any, run_options: Any = None) -> list[Any]:
+        import numpy as np
+
+        frames, *rest = self._front.run(None, feeds, self._run_options)
+        count = frames.shape[-1]
+        parts = []
+        for start in range(0, count, DECODER_WINDOW_FRAMES):
+            end = min(count, start + DECODER_WINDOW_FRAMES)
+            low, high = max(0, start - DECODER_CONTEXT_FRAMES), min(count, end + DECODER_CONTEXT_FRAMES)
+            window = np.ascontiguousarray(frames[..., low:high])
+            samples = self._decoder.run(None, {self._decoder_input: window}, self._run_options)[0].reshape(-1)
+            hop = samples.size // (high - low)  # samples per frame
+            parts.append(samples[(start - low) * hop : (end - low) * hop])
+        return [np.concatenate(parts).reshape(1, 1, -1), *rest]
 
 
 @lru_cache(maxsize=8)

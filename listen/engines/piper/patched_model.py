@@ -41,9 +41,7 @@ def aligned_model(model: Path) -> Path | bytes:
     workers patching at once never load half a file. If the data folder cannot be
     written, the model is patched in memory instead, on every load.
     """
-    import onnx
     import onnxruntime
-    from piper.patch_voice_with_alignment import add_alignment_output
 
     from listen.config import data_dir
 
@@ -53,6 +51,10 @@ def aligned_model(model: Path) -> Path | bytes:
     target = folder / f"{digest}.listen{MODEL_PATCH_VERSION}.ort{onnxruntime.__version__}.onnx"
     if target.is_file():
         return target
+    # Only to make the copy: importing onnx costs a worker 0.8 s and 30 MB.
+    import onnx
+    from piper.patch_voice_with_alignment import add_alignment_output
+
     patched = onnx.load(str(model))
     with contextlib.suppress(
         ValueError
@@ -76,6 +78,46 @@ def aligned_model(model: Path) -> Path | bytes:
         if older != target:
             older.unlink(missing_ok=True)  # an earlier copy of this voice: 75 MB nobody loads again
     return target
+
+
+def split_model(model: Path | bytes) -> tuple[Path, Path] | None:
+    """listen's copy of a voice cut in two, made once beside it: the front (text to the decoder's
+    input, with the alignments) and the decoder (HiFi-GAN: that input to samples).
+
+    The decoder is run on windows of frames (engine._WindowedSession): its memory grows with
+    the audio one call makes, about 1.3 MB per character, and a clause may be 300 characters
+    long. None when the model cannot be cut (a copy only in memory, or a decoder with more
+    than one input, as a multi-speaker voice's): the whole model is run instead.
+    """
+    if isinstance(model, bytes):
+        return None
+    front = model.with_name(f"{model.stem}.front.onnx")
+    decoder = model.with_name(f"{model.stem}.decoder.onnx")
+    if front.is_file() and decoder.is_file():
+        return front, decoder
+    import onnx
+    from onnx.utils import Extractor
+
+    whole = onnx.load(str(model))
+    graph = whole.graph
+    inside = [n for n in graph.node if n.name.startswith(("/dec/", "listen_2d_", "listen_1d_"))]
+    weights = {i.name for i in graph.initializer}
+    made_inside = {o for n in inside for o in n.output}
+    entering = sorted({x for n in inside for x in n.input if x and x not in weights and x not in made_inside})
+    if len(entering) != 1:
+        return None
+    audio = graph.output[0].name
+    extractor = Extractor(whole)
+    try:
+        for path, inputs, outputs in (
+            (front, [i.name for i in graph.input], entering + [o.name for o in graph.output[1:]]),
+            (decoder, entering, [audio]),
+        ):
+            with replacing(path) as part:
+                onnx.save(extractor.extract_model(inputs, outputs), str(part))
+    except Exception:  # a folder we cannot write, or a graph that does not cut there
+        return None
+    return front, decoder
 
 
 def _save_optimised(model: Path, out: Path, voice_model: Path) -> None:
