@@ -22,18 +22,9 @@ from pathlib import Path
 
 from common import SEED, start_server, stop  # bench/ is on sys.path when run as a script
 
+from support.browser import ARGS, CHROMIUM
 from support.ports import free_port
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--autoplay-policy=no-user-gesture-required",
-]
 SAMPLE = """(ms) => new Promise((done) => {
   const a = document.querySelector('.lp-audio');
   const out = [];

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,11 +52,13 @@ This line has <script>window.__xss = 1; alert("script ran")</script> in it. And 
 
 
 @contextmanager
-def served_app(cache: Path):
-    """The app on a cache, served by waitress; yields its base URL."""
+def served_app(cache: Path, **overrides: Any):
+    """The app on a cache (with any settings overridden), served by waitress; yields its base URL."""
     # Many posts from one address in a few seconds: lift the per-address limit for the page tests.
     # Served on a free port of 127.0.0.1, which is not the default allowed host:port.
-    with running_app(cache, rate_limit="1000/minute", allowed_hosts="127.0.0.1") as app:
+    with running_app(
+        cache, **{"rate_limit": "1000/minute", "allowed_hosts": "127.0.0.1", **overrides}
+    ) as app:
         server = waitress.create_server(app, host="127.0.0.1", port=0, threads=12)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()

@@ -5,20 +5,16 @@ a docked bar staying docked."""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.request
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 waitress = pytest.importorskip("waitress")
 
-from conftest import running_app  # noqa: E402
 
 from support.pages import PageServer  # noqa: E402
-from tests.test_browser import CHROMIUM, browser_page, post_article, wait_ready  # noqa: E402
+from tests.test_browser import CHROMIUM, browser_page, post_article, served_app, wait_ready  # noqa: E402
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
@@ -46,22 +42,10 @@ def post_json(app_url: str, fields: dict) -> dict:
         return json.load(response)
 
 
-@contextmanager
-def served(cache: Path):
-    """The app, allowed to read the loopback host pages (data-next="auto" posts their URLs)."""
-    with running_app(
-        cache, rate_limit="1000/minute", allowed_hosts="127.0.0.1", allow_private_hosts=True
-    ) as app:
-        server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.effective_port}"
-        server.close()
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    with served(tmp_path_factory.mktemp("cache")) as url:
+    # data-next="auto" posts the loopback host pages' URLs: the app may read them.
+    with served_app(tmp_path_factory.mktemp("cache"), allow_private_hosts=True) as url:
         yield url
 
 
