@@ -142,6 +142,8 @@ class ServiceSettings:
     queue_limit: int = 100  # jobs waiting in the queue before new work gets 503
     api_keys: str | None = None  # comma-separated; set: POSTs need one
     rate_limit: str = "60/minute"  # new articles per secret API key, or else per client address
+    # Listening reports (beacons) per client and article; a client's for all articles: six times as many.
+    beacon_limit: str = "20/minute"
     # Comma-separated addresses or CIDRs of our own proxies: their X-Forwarded-For / Forwarded names the client.
     trusted_proxies: str | None = None
     # The site's URL as clients see it (behind a proxy); set, absolute URLs come from it, never from Host.

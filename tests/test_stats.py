@@ -280,8 +280,9 @@ def test_beacons_are_limited_per_client_and_article(make):
     app = make()
     client = app.test_client()
     key = ready_article(app)
-    statuses = [beacon_from(client, key, "198.51.100.1").status_code for _ in range(21)]
-    assert statuses == [204] * 20 + [429]
+    answers = [beacon_from(client, key, "198.51.100.1") for _ in range(21)]
+    assert [a.status_code for a in answers] == [204] * 20 + [429]
+    assert "beacons" in answers[-1].json["error"]["message"], "the refusal says what was refused"
     assert beacon_from(client, key, "198.51.100.2").status_code == 204  # another listener
     assert client.get(f"/api/v1/articles/{key}/stats").json["totals"]["plays"] == 21
 

@@ -88,12 +88,14 @@ def _limit_requests(app: Flask, settings: ServiceSettings) -> None:
 
     A post and a refresh draw on one budget: either one makes the server read a page and plan it.
     """
-    try:
-        parse_many(settings.rate_limit)
-    except ValueError:
-        raise SettingsError(
-            f"LISTEN_RATE_LIMIT={settings.rate_limit!r} is not a rate; write it like 60/minute."
-        ) from None
+    for name, value in (
+        ("LISTEN_RATE_LIMIT", settings.rate_limit),
+        ("LISTEN_BEACON_LIMIT", settings.beacon_limit),
+    ):
+        try:
+            parse_many(value)
+        except ValueError:
+            raise SettingsError(f"{name}={value!r} is not a rate; write it like 60/minute.") from None
     # Registered before the limiter's own hook, so it runs after it and has the last word.
     app.after_request(errors.retry_after_only_where_meant)
     limiter = Limiter(
@@ -130,7 +132,7 @@ def _limit_requests(app: Flask, settings: ServiceSettings) -> None:
     for endpoint in WRITES:
         view: Any = app.view_functions[endpoint]  # Flask-Limiter's decorators type it loosely
         app.view_functions[endpoint] = per_key(per_client(view))
-    stats.limit_beacons(app, limiter)
+    stats.limit_beacons(app, limiter, settings.beacon_limit)
 
 
 def _counted(response: Response) -> bool:

@@ -114,6 +114,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
+        if exc.response is not None:  # an answer made for this case (a limit's own refusal, e.g. of beacons)
+            return exc.response  # type: ignore[return-value]
         status = exc.code or 500
         code = (exc.name or "error").lower().replace(" ", "_")
         message = MESSAGES.get(status) or exc.description or exc.name

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from flask_limiter import Limiter
+from limits import parse_many
 
 from listen.config import ServiceSettings
 from listen.errors import InputError, UnauthorizedError
@@ -21,10 +22,10 @@ from .keys import key_entries, key_entry_for, request_key_entry
 bp = Blueprint("stats", __name__)
 
 DAYS_SHOWN = 30
-# A player sends a play, four quarters heard and a speed or two per listen: these leave room
-# for a listener who starts again, and none for one who would count a thousand plays.
-BEACONS_PER_CLIENT = "120/minute"
-BEACONS_PER_CLIENT_AND_ARTICLE = "20/minute"
+# A player sends a play, four quarters heard and a speed or two per listen: LISTEN_BEACON_LIMIT
+# (20 a minute per client and article) leaves room for a listener who starts again, and none for
+# one who would count a thousand plays; a client may report on a few articles at once.
+ARTICLES_AT_ONCE = 6
 
 
 def install(app: Flask, settings: ServiceSettings) -> None:
@@ -38,15 +39,22 @@ def install(app: Flask, settings: ServiceSettings) -> None:
     app.extensions["listen_stats"] = store
 
 
-def limit_beacons(app: Flask, limiter: Limiter) -> None:
-    """Limit beacons per client, and per client and article; the limiter keeps a hash of the address, never the address."""
+def limit_beacons(app: Flask, limiter: Limiter, per_article: str) -> None:
+    """Limit beacons per client and article, and per client; the limiter keeps a hash of the address, never the address."""
     view: Any = app.view_functions["stats.beacon"]
     for rate, key_func, scope in (
-        (BEACONS_PER_CLIENT, client_id, "beacons"),
-        (BEACONS_PER_CLIENT_AND_ARTICLE, _client_and_article, "beacons-article"),
+        (_times(per_article, ARTICLES_AT_ONCE), client_id, "beacons"),
+        (per_article, _client_and_article, "beacons-article"),
     ):
         view = limiter.limit(rate, key_func=key_func, scope=scope, on_breach=_too_many_beacons)(view)
     app.view_functions["stats.beacon"] = view
+
+
+def _times(rates: str, factor: int) -> str:
+    """A rate string with each amount multiplied ("20/minute" -> "120 per 1 minute")."""
+    return ";".join(
+        f"{item.amount * factor} per {item.multiples} {item.GRANULARITY.name}" for item in parse_many(rates)
+    )
 
 
 def _too_many_beacons(_: Any) -> Response:
