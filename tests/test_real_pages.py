@@ -496,8 +496,12 @@ def test_a_sticky_bar_docks_while_its_article_is_read_follows_the_sentence_and_c
         pg.wait_for_function("() => scrollY >= 300")
         assert not pg.evaluate(DOCKED_BAR)["docked"]
         # Playing, its place scrolled away and its article on screen: docked at the bottom, full width.
-        seek_to_sentence(frame, "Stall number 0")
-        pg.wait_for_selector("listen-player[data-docked]")
+        # (A sentence well below the bar's place: keeping the first one in view could bring the
+        # bar's own place back on screen, where it belongs in the page again.)
+        seek_to_sentence(frame, "Stall number 2")
+        pg.wait_for_function(
+            f"() => {{ const b = ({DOCKED_BAR})(); return b.docked && b.bottom >= 600 - 12; }}"
+        )
         bar = pg.evaluate(DOCKED_BAR)
         assert 600 - 12 <= bar["bottom"] <= 600
         assert bar["width"] >= 700
