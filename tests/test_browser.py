@@ -79,10 +79,12 @@ def real_app_url(tmp_path):
         yield url
 
 
-def post_article(app_url: str, text: str) -> dict:
+def post_article(app_url: str, text: str | None = None, **fields: str) -> dict:
+    """Post an article (its text, or other fields such as url or title) and return the API's answer."""
+    body = {**({"text": text} if text is not None else {}), **fields}
     req = urllib.request.Request(
         app_url + "/api/v1/articles",
-        data=json.dumps({"text": text}).encode(),
+        data=json.dumps(body).encode(),
         method="POST",
         headers={"Content-Type": "application/json"},
     )

@@ -17,7 +17,7 @@ waitress = pytest.importorskip("waitress")
 
 from listen.config import Settings  # noqa: E402
 from support.pages import PageServer  # noqa: E402
-from tests.test_browser import CHROMIUM, RIVER, browser_page, shoot, wait_ready  # noqa: E402
+from tests.test_browser import CHROMIUM, RIVER, browser_page, post_article, shoot, wait_ready  # noqa: E402
 
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
@@ -56,18 +56,6 @@ FILLER = "".join(
 )
 
 
-def post(app_url: str, text: str, title: str | None = None) -> dict:
-    body = {"text": text, **({"title": title} if title else {})}
-    req = urllib.request.Request(
-        app_url + "/api/v1/articles",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return json.load(resp)
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     from web import close_app, create_app
@@ -85,7 +73,7 @@ def app_url(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def river(app_url) -> dict:
-    return wait_ready(app_url, post(app_url, RIVER, title=LONG_TITLE)["id"])
+    return wait_ready(app_url, post_article(app_url, RIVER, title=LONG_TITLE)["id"])
 
 
 BOX_PROBE = """(sels) => sels.map((sel) => {

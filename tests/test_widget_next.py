@@ -4,7 +4,6 @@ a docked bar staying docked."""
 
 from __future__ import annotations
 
-import json
 import urllib.request
 
 import pytest
@@ -29,17 +28,6 @@ TRAM_PAGE = (
     "Work on the line begins in the spring, and the first trams should run a year later.</p>"
     "<p>The bridge will close for six weeks while the rails are laid.</p></article></body></html>"
 )
-
-
-def post_json(app_url: str, fields: dict) -> dict:
-    request = urllib.request.Request(
-        app_url + "/api/v1/articles",
-        data=json.dumps(fields).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +159,7 @@ def test_auto_without_a_site_feed_plays_this_servers_next_article_from_the_same_
         host.add("/bakery.html", host_page(widget + story))
         host.add("/tram.html", TRAM_PAGE)
         # The publisher's site has no /feed.xml; this server read its tram story before.
-        tram = wait_ready(app_url, post_json(app_url, {"url": host.url("/tram.html")})["id"])
+        tram = wait_ready(app_url, post_article(app_url, url=host.url("/tram.html"))["id"])
         pg.goto(host.url("/bakery.html"))
         frame = play_to_the_end(pg)
         assert pg.wait_for_selector(NOTICE).inner_text().startswith("Next: The Tram Line")
