@@ -270,6 +270,28 @@ def test_the_command_line_warns_when_it_reads_a_teaser():
     assert "warning" not in run_cli("script", str(PAGES / "tabloid-slogan-dont-miss.html")).stderr.decode()
 
 
+@pytest.mark.slow
+def test_the_batch_warns_for_each_teaser_as_script_does_and_counts_them_in_its_summary(tmp_path):
+    whole = PAGES / "tabloid-slogan-dont-miss.html"
+    warned = run_cli("script", str(_TEASER_PAGE)).stderr.decode().splitlines()
+    warning = next(line for line in warned if "warning" in line)
+    done = run_cli(
+        "batch",
+        str(_TEASER_PAGE),
+        str(whole),
+        "-o",
+        str(tmp_path / "out"),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+    )
+    said = done.stderr.decode()
+    assert done.returncode == 0, said
+    assert said.count(warning) == 1  # the teaser, in the words `listen script` and `listen speak` use
+    assert f"{whole}: warning" not in said
+    assert "2 rendered, 0 already up to date, 0 failed of 2" in said
+    assert "; 1 may be only the start of its article (warned above)" in said
+
+
 def test_the_api_and_the_article_page_say_when_an_article_is_a_teaser(client, app):
     teaser = post_ready(client, app, html=_TEASER_PAGE.read_text(encoding="utf-8"))["id"]
     whole = post_ready(

@@ -18,7 +18,15 @@ from types import SimpleNamespace
 from typing import Any
 
 from listen.cli.output import refuse_inputs, up_to_date, write_outputs
-from listen.cli.progress import article_progress, bar, failed, input_error, summary
+from listen.cli.progress import (
+    article_progress,
+    bar,
+    failed,
+    input_error,
+    say_if_teaser,
+    summary,
+    teaser_count,
+)
 from listen.config import Settings
 from listen.errors import ExitStatus, OutputError
 from listen.files import write_atomic
@@ -42,7 +50,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     if args.queue or args.no_wait:
         return _batch_on_queue(sources, names, out_dir, settings, wait=not args.no_wait, inputs=inputs)
     failures: list[tuple[str, str]] = []
-    done = skipped = 0
+    done = skipped = teasers = 0
     started = time.monotonic()
     pages = PageMemory(out_dir)
     with Renderer(settings) as renderer:
@@ -51,6 +59,8 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
             try:
                 target = refuse_inputs(out_dir / (names[source] + ".mp3"), inputs)
                 article = pages.load(source, settings, refresh=args.refresh and target.exists())
+                if article is not None and say_if_teaser(source, article):
+                    teasers += 1
                 if article is None or up_to_date(target, renderer.plan(article).key):
                     skipped += 1
                     continue
@@ -60,7 +70,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
             except Exception as exc:  # one failing input never stops the batch
                 failures.append(failed(source, input_error(exc).message))
     bar(len(sources), len(sources), "", started)
-    summary("rendered", done, skipped, failures, len(sources), started)
+    summary("rendered", done, skipped, failures, len(sources), started, teasers)
     return ExitStatus.ERROR if failures else ExitStatus.OK
 
 
@@ -114,7 +124,7 @@ def _batch_on_queue(
     renderer = Renderer(settings)  # plans only: the workers render
     pending: dict[str, tuple[str, Path]] = {}
     failures: list[tuple[str, str]] = []
-    done = skipped = 0
+    done = skipped = teasers = 0
     started = time.monotonic()
 
     def collect(block: bool) -> None:
@@ -145,6 +155,8 @@ def _batch_on_queue(
         try:
             target = refuse_inputs(out_dir / (names[source] + ".mp3"), inputs)
             article = load(source, settings)
+            if say_if_teaser(source, article):
+                teasers += 1
             plan = renderer.plan(article)
             if up_to_date(target, plan.key):
                 skipped += 1
@@ -165,7 +177,7 @@ def _batch_on_queue(
     if not wait:
         print(
             f"{len(pending)} queued, {skipped} already up to date, {len(failures)} failed of {len(sources)}; "
-            f"{queue.length} jobs waiting for `listen worker`",
+            f"{queue.length} jobs waiting for `listen worker`{teaser_count(teasers)}",
             file=sys.stderr,
         )
         return ExitStatus.ERROR if failures else ExitStatus.OK
@@ -176,5 +188,5 @@ def _batch_on_queue(
         )
     while pending:
         collect(block=True)
-    summary("rendered by workers", done, skipped, failures, len(sources), started)
+    summary("rendered by workers", done, skipped, failures, len(sources), started, teasers)
     return ExitStatus.ERROR if failures else ExitStatus.OK

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from listen.article import Article
 from listen.config import debug_enabled
 from listen.errors import ListenError, from_os_error
 
@@ -77,14 +78,43 @@ def failed(source: str, message: str) -> tuple[str, str]:
     return source, message
 
 
+def say_if_teaser(source: str, article: Article) -> bool:
+    """Warn on stderr when what was found looks like only the start of the article (a paywall's
+    teaser); return whether it did, for a batch's count. The words are the article page's."""
+    if not article.partial_reason:
+        return False
+    if sys.stderr.isatty():
+        print("\r" + " " * 100 + "\r", end="", file=sys.stderr)  # over a batch's progress line
+    print(
+        f"listen: {source}: warning: this may be only the start of the article ({article.partial_reason}); "
+        "it is read as found",
+        file=sys.stderr,
+        flush=True,
+    )
+    return True
+
+
 def summary(
-    verb: str, done: int, skipped: int, failures: list[tuple[str, str]], total: int, started: float
+    verb: str,
+    done: int,
+    skipped: int,
+    failures: list[tuple[str, str]],
+    total: int,
+    started: float,
+    teasers: int = 0,
 ) -> None:
-    """Print a batch's counts (each failure was reported as it happened)."""
+    """Print a batch's counts (each failure and teaser was reported as it happened)."""
     if sys.stderr.isatty():
         print(file=sys.stderr)  # end the progress line
     print(
         f"{done} {verb}, {skipped} already up to date, {len(failures)} failed "
-        f"of {total} in {time.monotonic() - started:.1f} s",
+        f"of {total} in {time.monotonic() - started:.1f} s{teaser_count(teasers)}",
         file=sys.stderr,
     )
+
+
+def teaser_count(teasers: int) -> str:
+    """What a batch's summary adds for the articles that looked like teasers ("" for none)."""
+    if not teasers:
+        return ""
+    return f"; {teasers} may be only the start of {'its' if teasers == 1 else 'their'} article (warned above)"

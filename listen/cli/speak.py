@@ -11,9 +11,8 @@ import argparse
 import json
 import sys
 
-from listen.article import Article
 from listen.cli.output import check_output_file, refuse_inputs, write_outputs
-from listen.cli.progress import clock, input_error, progress_line
+from listen.cli.progress import clock, input_error, progress_line, say_if_teaser
 from listen.config import ENGINE_NAMES, Settings
 from listen.errors import ExitStatus, ListenError
 
@@ -87,17 +86,6 @@ def cmd_script(args: argparse.Namespace, settings: Settings) -> int:
     if len(args.inputs) == 1:
         return failures[0].exit_code
     return ExitStatus.ERROR
-
-
-def say_if_teaser(source: str, article: Article) -> None:
-    """Warn on stderr when what was found looks like only the start of the article (a paywall's teaser)."""
-    if article.partial_reason:
-        print(
-            f"listen: {source}: warning: this may be only the start of the article ({article.partial_reason}); "
-            "it is read as found",
-            file=sys.stderr,
-            flush=True,
-        )
 
 
 def _say_language(source: str, language: str, given: bool, normalised: bool) -> None:
