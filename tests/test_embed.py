@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -351,6 +352,72 @@ def test_captions_in_the_bar_take_the_titles_place(browser, app_url, river):
         assert pg.is_visible(".lp-caption")
         assert not pg.is_visible(".lp-title")
         assert_fits(pg, 375, 56, (".lp-play", ".lp-caption", ".lp-seek", ".lp-speed", ".lp-more"))
+
+
+TEASER_PAGE = Path(__file__).parent / "pages" / "teaser-midsentence-captions.html"
+# What the article page says of it (web/templates/teaser-notice.html).
+NOTICE = "This may be only the start of the article (the text ends in the middle of a sentence); it is read as found."
+
+
+@pytest.fixture(scope="module")
+def teaser(app_url) -> dict:
+    return wait_ready(app_url, post_article(app_url, html=TEASER_PAGE.read_text(encoding="utf-8"))["id"])
+
+
+def frame_size(pg) -> tuple[int, int]:
+    box = pg.evaluate(
+        "(() => { const r = document.querySelector('listen-player').shadowRoot.querySelector('iframe').getBoundingClientRect();"
+        " return [r.width, r.height]; })()"
+    )
+    return round(box[0]), round(box[1])
+
+
+@pytest.mark.slow
+def test_a_teaser_says_so_in_the_compact_embed_and_below_the_widgets_bar(browser, app_url, teaser, river):
+    def widget(article: dict, layout: str) -> str:
+        return f'<script src="{app_url}/widget.js" data-article-id="{article["id"]}" data-layout="{layout}" async></script>'
+
+    with PageServer() as host:
+        for name, article, layout in (
+            ("compact", teaser, "compact"),
+            ("bar", teaser, "bar"),
+            ("whole", river, "bar"),
+        ):
+            host.add(f"/{name}.html", host_page(app_url, widget(article, layout), before=""))
+        with browser_page(browser, viewport={"width": 375, "height": 700}) as pg:
+            pg.goto(host.url("/compact.html"))
+            frame = pg.wait_for_selector("listen-player iframe").content_frame()
+            frame.wait_for_selector(".lp[data-status='ready']")
+            note = frame.locator(".lp-panel .teaser-notice")
+            assert note.inner_text() == NOTICE
+            assert note.get_attribute("role") == "note"
+            # The frame grows to hold the notice: every control still fits in it.
+            pg.wait_for_function(
+                "document.querySelector('listen-player').shadowRoot.querySelector('iframe').offsetHeight !== 220"
+            )
+            assert_fits(frame, *frame_size(pg), (*CONTROLS, ".teaser-notice"))
+            shoot(pg, "widget-teaser-compact.png")
+
+            pg.goto(host.url("/bar.html"))
+            frame = pg.wait_for_selector("listen-player iframe").content_frame()
+            frame.wait_for_selector(".lp[data-status='ready']")
+            below = pg.locator("listen-player .msg")  # in the widget's shadow root, under the bar
+            below.wait_for()
+            assert below.inner_text() == NOTICE
+            assert below.get_attribute("role") == "status"
+            assert frame_size(pg) == (frame_size(pg)[0], 56)  # the bar stays one line
+            assert_fits(frame, *frame_size(pg), BAR_CONTROLS)
+            assert pg.evaluate(
+                "(() => { const r = document.querySelector('listen-player').shadowRoot;"
+                " return r.querySelector('.msg').getBoundingClientRect().top >= r.querySelector('iframe').getBoundingClientRect().bottom; })()"
+            )
+            shoot(pg, "widget-teaser-bar.png")
+
+            pg.goto(host.url("/whole.html"))
+            frame = pg.wait_for_selector("listen-player iframe").content_frame()
+            frame.wait_for_selector(".lp[data-status='ready']")
+            assert frame.locator(".teaser-notice").count() == 0
+            assert not pg.locator("listen-player .msg").is_visible()
 
 
 STORY = """<div id="story">

@@ -86,6 +86,13 @@ def river(app_url) -> dict:
 
 
 @pytest.fixture(scope="module")
+def teaser(app_url) -> dict:
+    """A saved page that ends mid-sentence: its embeds carry the teaser notice."""
+    page = Path(__file__).parent / "pages" / "teaser-midsentence-captions.html"
+    return wait_ready(app_url, post_article(app_url, html=page.read_text(encoding="utf-8"))["id"])
+
+
+@pytest.fixture(scope="module")
 def long_article(app_url) -> dict:
     return wait_ready(app_url, post_article(app_url, LONG)["id"])
 
@@ -256,7 +263,7 @@ def axe_findings(pg) -> dict:
 
 @pytest.mark.slow
 def test_no_page_or_embed_layout_has_a_serious_accessibility_violation_or_a_repeated_id(
-    browser, app_url, river
+    browser, app_url, river, teaser
 ):
     pages = [
         ("/", {"width": 1200, "height": 800}),
@@ -266,6 +273,8 @@ def test_no_page_or_embed_layout_has_a_serious_accessibility_violation_or_a_repe
         (f"/embed/{river['id']}", {"width": 320, "height": 240}),
         (f"/embed/{river['id']}?layout=bar", {"width": 600, "height": 56}),
         (f"/embed/{river['id']}?layout=bar&mode=dark", {"width": 320, "height": 56}),
+        (f"/embed/{teaser['id']}", {"width": 320, "height": 240}),  # with the teaser notice
+        (f"/embed/{teaser['id']}?layout=bar&mode=dark", {"width": 320, "height": 56}),
         ("/a/" + "0" * 64, {"width": 1200, "height": 800}),  # the error page
         ("/embed/" + "0" * 64, {"width": 320, "height": 56}),  # a dead embed
     ]

@@ -2,7 +2,8 @@
 // how tall the player wants to be, and, for the widget's data-source mode, the sentences and
 // which one is being read, so the host page can light its own text and play from a sentence;
 // and whether it plays, for the widget's docked bar (data-sticky), or has ended, for its next
-// article (data-next), which the widget asks this frame to play once it has loaded it.
+// article (data-next), which the widget asks this frame to play once it has loaded it; and, from
+// the bar, the teaser notice, which the widget shows below it.
 
 /** Talk to the host page about the compact player on this root, when the page is framed. */
 export function talkToHost(root) {
@@ -51,6 +52,9 @@ function bridgeToHost(root) {
   const a = player.audio;
   const playing = () => tell({ type: "listen:playing", playing: !a.paused && !a.ended, ended: a.ended });
   for (const name of ["play", "pause", "ended"]) player.audio.addEventListener(name, playing);
+  // The bar has no room for the teaser notice: the widget shows it below the bar.
+  const notice = root.dataset.layout === "bar" && root.querySelector(".teaser-notice");
+  const note = () => notice && tell({ type: "listen:notice", text: notice.textContent });
   window.addEventListener("message", (e) => {
     const d = e.data;
     if (e.source !== window.parent || !d || typeof d !== "object") return;
@@ -60,7 +64,9 @@ function bridgeToHost(root) {
       tell({ type: "listen:sentences", sentences: sentences() });
       tell({ type: "listen:current", index: player.current });
       playing();
+      note();
     }
   });
   if (player.sentences.length) tell({ type: "listen:sentences", sentences: sentences() });
+  note();
 }

@@ -52,6 +52,8 @@ class Player {
 
   build() {
     const r = this.root;
+    // A notice the page put in the root (the embed's: the article may be only a teaser) stays, in the panel.
+    const notice = r.querySelector(".teaser-notice");
     r.textContent = "";
     r.classList.add("lp");
     r.setAttribute("role", "region");
@@ -89,7 +91,7 @@ class Player {
     this.text = el("div", { class: "lp-text", role: "group", "aria-label": "Article text; choose a sentence to play from it" });
     this.followBtn = el("button", { type: "button", class: "lp-btn lp-follow", hidden: true }, "Follow along");
     const panel = el("div", { class: "lp-panel" });
-    panel.append(this.titleEl, this.statusEl, this.adviceEl, this.cancelBtn, this.resumeEl, bar, seekRow, this.followBtn);
+    panel.append(this.titleEl, ...(notice ? [notice] : []), this.statusEl, this.adviceEl, this.cancelBtn, this.resumeEl, bar, seekRow, this.followBtn);
     r.append(panel, this.audio, this.text);
     buildExtras(this, panel);
 

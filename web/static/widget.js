@@ -58,7 +58,7 @@
     ".box.docked iframe{box-shadow:0 2px 12px rgba(0,0,0,.25)}" +
     ".close{display:none;position:absolute;right:8px;bottom:14px;width:40px;height:40px;border:0;" +
     "border-radius:50%;background:#1d1b18;color:#fff;font:20px/40px system-ui,sans-serif;cursor:pointer;padding:0}" +
-    ".box.docked .close{display:block}.close:focus-visible{outline:3px solid #1a5fd0;outline-offset:2px}";
+    ".box.docked .close{display:block}.box.docked .msg{display:none}.close:focus-visible{outline:3px solid #1a5fd0;outline-offset:2px}";
   var box = document.createElement("div");
   box.className = "box";
   var msg = document.createElement("div");
@@ -106,6 +106,8 @@
       } else if (d.type === "listen:playing") {
         if (dock) dock.playing(!!d.playing);
         if (d.ended && next) ahead();
+      } else if (d.type === "listen:notice" && layout === "bar") {
+        say(String(d.text)); // a teaser: the bar has no room for the embed's own notice
       }
     });
     // data-next: widget-next.js picks the next article and swaps it into this frame (a docked bar stays).
@@ -114,6 +116,7 @@
       if (follow) follow.light(-1);
       source = follow = null; // the page's own text was the first article's
       if (dock) dock.free();
+      say(""); // the first article's notice
       autoplay = true;
       frame.title = "Listen: " + name;
       frame.src = embed(embedUrl).href;
