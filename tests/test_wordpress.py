@@ -2,8 +2,9 @@
 built-in server (support/wordpress.py), our server on another loopback port, and headless Chromium.
 
 A post published in the block editor is sent to our server in the background, gets the player
-when its audio is ready (learned from our signed webhook), plays; a paragraph edited in the
-editor re-renders one sentence; unpublishing withdraws the audio. These tests take about 40 s
+when its audio is ready (learned from our signed webhook), plays, and its edit screen opens our
+editor for what is said; a paragraph edited in the editor re-renders one sentence; unpublishing
+withdraws the audio. These tests take about 40 s
 (11 s of it starting MariaDB and installing WordPress).
 """
 
@@ -248,6 +249,16 @@ def test_a_published_post_gets_a_player_that_plays_and_an_edit_rerenders_one_sen
     while frame.evaluate("() => document.querySelector('.lp-audio').currentTime") < 0.5:
         assert time.monotonic() < deadline, "the player in the post did not play"
         time.sleep(0.2)
+
+    # The post's edit screen links to listen's editor: a signed link, asked for when it is followed.
+    page.goto(f"{site.url}/wp-admin/post.php?post={post['id']}&action=edit")
+    with page.context.expect_page() as opened:
+        page.click("#listen-edit-link", timeout=60000)
+    editor = opened.value
+    editor.wait_for_load_state()
+    assert editor.url.startswith(f"{url}/a/{first_id}/edit?token=")
+    editor.wait_for_selector(f"text={FIRST}")  # the post's sentences, as written and as said
+    editor.close()
 
     edit_in_the_editor(page, site, post["id"], "hour", "half hour")
     assert EDITED in rest(site, "GET", f"/wp/v2/posts/{post['id']}?context=edit")["content"]["raw"]

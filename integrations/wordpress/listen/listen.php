@@ -15,7 +15,8 @@
 
 // The plugin's parts, one file each in includes/: the settings page, the client of our API, the
 // page sent for a post, what happens on publish and unpublish, learning when audio is ready, the
-// player (filter, shortcode and block) and the posts list's Audio column.
+// player (filter, shortcode and block), the posts list's Audio column and the edit screen's link
+// to listen's editor.
 
 if ( ! defined( 'ABSPATH' ) ) {
 	exit;
@@ -30,9 +31,11 @@ require_once __DIR__ . '/includes/publisher.php';
 require_once __DIR__ . '/includes/readiness.php';
 require_once __DIR__ . '/includes/player.php';
 require_once __DIR__ . '/includes/admin-column.php';
+require_once __DIR__ . '/includes/editor-link.php';
 
 Listen_Settings::register();
 Listen_Publisher::register();
 Listen_Readiness::register();
 Listen_Player::register();
 Listen_Admin_Column::register();
+Listen_Editor_Link::register();

@@ -1,6 +1,6 @@
 <?php
 /**
- * The client of the listen server's API: create an article, read its status, withdraw it.
+ * The client of the listen server's API: create an article, read its status, link to its editor, withdraw it.
  *
  * @package Listen
  */
@@ -43,6 +43,16 @@ class Listen_Client {
 	 */
 	public static function show( $id ) {
 		return self::call( 'GET', '/api/v1/articles/' . rawurlencode( $id ) );
+	}
+
+	/**
+	 * POST /api/v1/articles/<id>/edit-link: a signed link to listen's editor for the article, for a day.
+	 *
+	 * @param string $id An article's id.
+	 * @return array|WP_Error The server's answer (edit_url, expires_at, expires_in).
+	 */
+	public static function edit_link( $id ) {
+		return self::call( 'POST', '/api/v1/articles/' . rawurlencode( $id ) . '/edit-link', array( 'expires_in' => DAY_IN_SECONDS ) );
 	}
 
 	/**
