@@ -17,7 +17,7 @@ from listen.audio.format import AUDIO_PROCESSING_VERSION, SAMPLE_RATE
 from listen.cache.store import cache_key, sha256_file
 from listen.config import RenderSettings
 from listen.errors import SettingsError
-from listen.render.tasks import JingleTask
+from listen.render.tasks import Encoding, JingleTask
 
 JINGLE_VERSION = 1  # bump when the way a jingle piece is made changes
 
@@ -77,12 +77,7 @@ def jingle_task(jingle: Jingle, settings: RenderSettings, cache_dir: Path, timeo
         str(jingle.path),
         jingle.pause_ms if jingle.closing else 0,
         0 if jingle.closing else jingle.pause_ms,
-        str(cache_dir),
-        settings.loudness_lufs,
-        settings.true_peak_db,
-        settings.fade_ms,
-        settings.bitrate_kbps,
-        settings.mp3_compression_level,
+        Encoding.of(settings, cache_dir),
         timeout=timeout,
     )
 

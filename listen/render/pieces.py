@@ -48,7 +48,7 @@ def render_piece(task: PieceTask | JingleTask) -> dict[str, Any]:
     from listen.audio.mp3 import count_frames, encode_mp3
 
     _listen_for_stop()
-    cache = Cache(Path(task.cache_dir))
+    cache = Cache(Path(task.encoding.cache_dir))
     audio = [silence(task.lead_pause_ms)]
     position = audio[0].size
     speech: list[list[int]] = []
@@ -78,7 +78,7 @@ def render_piece(task: PieceTask | JingleTask) -> dict[str, Any]:
             words[-1].append([[a, b, position + s0, position + s1] for a, b, s0, s1 in timed or []])
             position += samples.size
         speech.append([start, position])
-    mp3 = encode_mp3(np.concatenate(audio).tobytes(), task.bitrate_kbps, task.quality)
+    mp3 = encode_mp3(np.concatenate(audio).tobytes(), task.encoding.bitrate_kbps, task.encoding.quality)
     layout = {
         "frames": count_frames(mp3),
         "pcm_samples": position,
@@ -102,10 +102,11 @@ def render_jingle(task: JingleTask) -> dict[str, Any]:
     from listen.audio.jingle import jingle_samples
     from listen.audio.mp3 import count_frames, encode_mp3
 
-    sound = jingle_samples(Path(task.path), task.loudness_lufs, task.true_peak_db, task.fade_ms)
+    e = task.encoding
+    sound = jingle_samples(Path(task.path), e.loudness_lufs, e.true_peak_db, e.fade_ms)
     before, after = silence(task.pause_before_ms), silence(task.pause_after_ms)
     pcm = np.concatenate([before, sound, after])
-    mp3 = encode_mp3(pcm.tobytes(), task.bitrate_kbps, task.quality)
+    mp3 = encode_mp3(pcm.tobytes(), e.bitrate_kbps, e.quality)
     layout = {
         "frames": count_frames(mp3),
         "pcm_samples": pcm.size,
@@ -114,7 +115,7 @@ def render_jingle(task: JingleTask) -> dict[str, Any]:
         "words": [],
         "jingle": [before.size, before.size + sound.size],
     }
-    Cache(Path(task.cache_dir)).put_piece(task.key, layout, mp3)
+    Cache(Path(e.cache_dir)).put_piece(task.key, layout, mp3)
     return {**layout, "engine_calls": 0}
 
 
@@ -144,7 +145,8 @@ def _render_chunk(
     except ListenError as exc:
         raise EngineError(exc.message, sentence=sentence.index, sentence_text=sentence.text) from None
     cut, end = speech_bounds(spoken.samples)
-    processed = level_and_fade(spoken.samples[cut:end], task.loudness_lufs, task.true_peak_db, task.fade_ms)
+    e = task.encoding
+    processed = level_and_fade(spoken.samples[cut:end], e.loudness_lufs, e.true_peak_db, e.fade_ms)
     words = None
     if spoken.words:
         # Word positions move with the silence trimmed off the front (levelling and

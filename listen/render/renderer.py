@@ -27,7 +27,7 @@ from listen.errors import CacheError, EngineError, ListenError, RenderStoppedErr
 from listen.render.captions import to_vtt
 from listen.render.jingles import Jingle, jingle_task, jingles_for
 from listen.render.plan import Piece, Plan, article_key, make_plan, queue_order, speaker_for
-from listen.render.tasks import PieceTask, SentenceSpec
+from listen.render.tasks import Encoding, PieceTask, SentenceSpec
 from listen.render.timings import Timeline, chapters
 from listen.render.workers import STOP_POLL_S, TaskOutcome, WorkerPool, engine_pool
 from listen.text.script import Script
@@ -339,12 +339,7 @@ class Renderer:
             speaker.voice,
             piece.rate or s.rate,
             speaker.engine,
-            str(self.cache.root),
-            s.loudness_lufs,
-            s.true_peak_db,
-            s.fade_ms,
-            s.bitrate_kbps,
-            s.mp3_compression_level,
+            Encoding.of(s, self.cache.root),
             timeout=self.settings.service.chunk_timeout_s * chunks,
         )
 

@@ -8,6 +8,12 @@ the piece from it and caches it under the task's key. Nothing here loads audio c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from listen.config import RenderSettings
 
 
 @dataclass(frozen=True)
@@ -17,6 +23,29 @@ class SentenceSpec:
     index: int
     text: str
     chunks: tuple[tuple[str, str], ...]  # (chunk key, spoken text)
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How a worker levels, fades and encodes a piece, and the cache it puts it in: the same for every task."""
+
+    cache_dir: str
+    loudness_lufs: float
+    true_peak_db: float
+    fade_ms: int
+    bitrate_kbps: int
+    quality: int
+
+    @classmethod
+    def of(cls, settings: RenderSettings, cache_dir: Path) -> Encoding:
+        return cls(
+            str(cache_dir),
+            settings.loudness_lufs,
+            settings.true_peak_db,
+            settings.fade_ms,
+            settings.bitrate_kbps,
+            settings.mp3_compression_level,
+        )
 
 
 @dataclass(frozen=True)
@@ -31,12 +60,7 @@ class PieceTask:
     voice: str
     rate: int
     engine: str
-    cache_dir: str
-    loudness_lufs: float
-    true_peak_db: float
-    fade_ms: int
-    bitrate_kbps: int
-    quality: int
+    encoding: Encoding
     timeout: float
 
 
@@ -48,10 +72,5 @@ class JingleTask:
     path: str  # the audio file, in any format ffmpeg reads
     pause_before_ms: int  # silence before it (the closing jingle) ...
     pause_after_ms: int  # ... or after it (the opening one)
-    cache_dir: str
-    loudness_lufs: float
-    true_peak_db: float
-    fade_ms: int
-    bitrate_kbps: int
-    quality: int
+    encoding: Encoding
     timeout: float
