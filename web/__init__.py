@@ -22,6 +22,7 @@ from .common import PAGE_CSP
 from .downloads import bp as downloads_bp
 from .editor import bp as editor_bp
 from .feed import bp as feed_bp
+from .feed import record_clip
 from .job_manager import JobManager
 from .keys import api_key_id, has_secret_api_key, has_valid_api_key
 from .pages import bp as pages_bp
@@ -51,6 +52,7 @@ def create_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
     manager = JobManager(settings)
     manager.on_planned.append(update_source_record)  # a URL article's page, for refresh on edit
+    manager.on_planned.append(record_clip)  # speech for OpenAI's API stays out of the feed
     app.extensions["listen"] = manager
     app.extensions["listen_sample_id"] = None
     app.extensions["listen_streams"] = StreamSlots()  # streams of audio still rendering (web/streams.py)

@@ -2,7 +2,8 @@
 
 On a server with API keys, articles are private: each key has its own feed of the articles it
 posted, at /feed.xml?token=... (GET /api/v1/feed tells a key its address), and /feed.xml
-without a token lists nothing.
+without a token lists nothing. Speech made for OpenAI's API (a clip) is in no feed: it was asked
+for, not published.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from listen.errors import UnauthorizedError
 from listen.publish import podcast
 
 from .common import cors, external_url, find, manager
+from .intake import Planned, Submission
+from .job import RENDERING, Job
 from .keys import ApiKey, feed_token, key_entries, key_for_token, owned, request_key_entry
 from .refresh import source_records
 
@@ -97,6 +100,8 @@ def _renditions(cache_dir: Path, key: ApiKey | None = None) -> list[tuple[str, d
     if key is not None:
         paths = (cache_dir.absolute() / "renditions" / r[:2] / f"{r}.json" for r in _keys_renditions(key))
     for path in paths:
+        if is_clip(cache_dir, path.stem):
+            continue
         try:
             timings = json.loads(path.read_text("utf-8"))
             size = int(timings["_file"]["size"])
@@ -154,3 +159,32 @@ def _episode(
         description=podcast.describe(timings),
         language=str(timings.get("language") or ""),
     )
+
+
+# -- clips: speech made for OpenAI's API, which no feed lists ------------------------------------------
+
+
+def _clip_mark(cache_dir: Path, rendition_id: str) -> Path:
+    return cache_dir.absolute() / "clips" / rendition_id[:2] / rendition_id
+
+
+def is_clip(cache_dir: Path, rendition_id: str) -> bool:
+    return _clip_mark(cache_dir, rendition_id).exists()
+
+
+def record_clip(sub: Submission, job: Job, planned: Planned) -> None:
+    """After planning: a rendition made for a speech request is a clip; one posted as an article is not.
+
+    The same text with the same voice and rate is one rendition whichever way it came: an article
+    posted before a speech request stays in the feed (the request found it made), and one posted
+    after takes the clip back into it. An article read again (a repair) changes nothing.
+    """
+    mark = _clip_mark(Path(sub.settings.service.cache_dir), job.id)
+    try:
+        if sub.clip and job.status == RENDERING:  # made for this request, not found made
+            mark.parent.mkdir(parents=True, exist_ok=True)
+            mark.touch()
+        elif not sub.clip and sub.kind != "article":
+            mark.unlink(missing_ok=True)
+    except OSError:  # a full disk: the render says so; the feed only lists a clip
+        pass

@@ -74,6 +74,9 @@ class Submission:
     source: str = (
         ""  # posted HTML or text's stable address (a CMS's permalink): one /s/ address for its versions
     )
+    # Speech for OpenAI's API (web/openai_speech.py): audio asked for, not an article published,
+    # so no feed lists it (web/feed.py).
+    clip: bool = False
 
     def request_id(self) -> str:
         """Name the request: the same input and render settings give the same request id.

@@ -177,7 +177,7 @@ def speech() -> Response:
     settings = base.replace(engine=MODELS[_choice(fields, "model", None, MODELS)], rate=_rate(fields, base))
     article = _article(_input(fields, base.service), base)
     settings = settings.replace(voice=_voice(fields.get("voice"), article, settings))
-    job = _planned(manager().accept(Submission("article", article, settings)))
+    job = _planned(manager().accept(Submission("article", article, settings, clip=True)))
     if job.status != RENDERING:
         body = _audio(job, fmt)
     else:  # this request's thread waits on the render: counted with the other such streams (web/streams.py)
