@@ -1,8 +1,9 @@
 """How fast each engine really speaks, in words per minute, on real renders: the pace calibration.
 
 Renders the seed article's first 14 engine chunks (323 words, as the pipeline says
-them) with espeak-ng at nominal rates and with Piper's bundled voice at length scales,
-trims each chunk's leading and trailing silence the way the pipeline does, and divides
+them) with espeak-ng at nominal rates and with Piper's bundled voice (Joe, named: not
+English's default, which may be another installed voice) at length scales, trims each
+chunk's leading and trailing silence the way the pipeline does, and divides
 the words by the seconds of speech (pauses at commas included). The tables printed are
 ESPEAK_PACE and PIPER_PACE in listen/engines/piper/engine.py: a rate maps to the length
 scale at which Piper speaks as many words a minute as espeak-ng does at that rate.
@@ -39,9 +40,12 @@ def measured_wpm(engine_name: str, rate: int, texts: list[str]) -> float:
     from listen.audio.chunk import process_chunk
     from listen.engines import get_engine
     from listen.engines.pipeline_rate import to_pipeline_rate
+    from listen.engines.piper.voices import BUNDLED
 
     engine = get_engine(engine_name)
-    voice = engine.default_voice("en")
+    # PIPER_PACE is Joe's pace: the bundled voice, whatever else is installed or English's default
+    # here. espeak-ng reads with English's default voice, as the pipeline does.
+    voice = BUNDLED if engine_name == "piper" else engine.default_voice("en")
     seconds = 0.0
     for text in texts:
         out = to_pipeline_rate(engine.synthesize(text, voice, rate))
