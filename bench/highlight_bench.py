@@ -13,15 +13,13 @@ frame-by-frame loop off (requestAnimationFrame never calls back), to show what i
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from common import SEED, start_server, stop  # bench/ is on sys.path when run as a script
 
+from support.articles import post_article, wait_ready
 from support.browser import ARGS, CHROMIUM
 from support.ports import free_port
 
@@ -35,22 +33,6 @@ SAMPLE = """(ms) => new Promise((done) => {
   }, 50);
   setTimeout(() => { clearInterval(timer); done(out); }, ms);
 })"""
-
-
-def ready_article(base: str) -> dict:
-    body = json.dumps({"text": SEED.read_text(encoding="utf-8")}).encode()
-    req = urllib.request.Request(
-        base + "/api/v1/articles", data=body, headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(req, timeout=60) as resp:
-        key = json.load(resp)["id"]
-    while True:
-        with urllib.request.urlopen(f"{base}/api/v1/articles/{key}", timeout=30) as resp:
-            data = json.load(resp)
-        if data["status"] != "rendering":
-            assert data["status"] == "ready", data
-            return data
-        time.sleep(1)
 
 
 def score(samples: list[list], sentences: list[dict]) -> tuple[int, int, int]:
@@ -105,7 +87,9 @@ def main() -> int:
         server = start_server(port, Path(tmp) / "cache")
         try:
             base = f"http://127.0.0.1:{port}"
-            article = ready_article(base)
+            article = wait_ready(
+                base, post_article(base, SEED.read_text(encoding="utf-8"))["id"], timeout=900
+            )
             print(f"seed article: {article['duration_ms'] / 1000:.0f} s, sampled every 50 ms")
             measure(base, article, args.rates, args.seconds, args.timeupdate_only)
         finally:

@@ -6,10 +6,7 @@ Debian's chromium driven by Playwright. Screenshots land in test-artifacts/ (not
 
 from __future__ import annotations
 
-import json
 import threading
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ waitress = pytest.importorskip("waitress")
 
 from conftest import running_app  # noqa: E402
 
+from support.articles import post_article, wait_ready  # noqa: E402
 from support.browser import CHROMIUM  # noqa: E402
 from support.pages import PageServer  # noqa: E402
 
@@ -77,31 +75,6 @@ def real_app_url(tmp_path):
     """An app of its own for a test marked `engine`: it renders with the real engines."""
     with served_app(tmp_path / "cache") as url:
         yield url
-
-
-def post_article(app_url: str, text: str | None = None, **fields: str) -> dict:
-    """Post an article (its text, or other fields such as url or title) and return the API's answer."""
-    body = {**({"text": text} if text is not None else {}), **fields}
-    req = urllib.request.Request(
-        app_url + "/api/v1/articles",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return json.load(resp)
-
-
-def wait_ready(app_url: str, article_id: str, timeout: float = 120) -> dict:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        with urllib.request.urlopen(f"{app_url}/api/v1/articles/{article_id}", timeout=10) as resp:
-            data = json.load(resp)
-        if data["status"] != "rendering":
-            assert data["status"] == "ready", data
-            return data
-        time.sleep(0.2)
-    raise AssertionError("the article did not finish rendering")
 
 
 @pytest.fixture(scope="module")
