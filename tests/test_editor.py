@@ -300,6 +300,62 @@ def test_an_edited_url_article_is_the_newest_at_its_stable_address(tmp_path):
         assert stable.headers["Location"].endswith(f"/a/{job.id}")
 
 
+def test_a_later_version_of_a_posted_source_keeps_the_editors_skips_and_pauses(client, app):
+    text = ARTICLE.replace("Rain in Cochabamba", "Floods in Cochabamba")
+    source = {"source": "https://news.example/2026/floods"}
+    first = client.post("/api/v1/articles", json={"text": text, **source}, headers=ONE).json["id"]
+    ready(app, first)
+    sentences = script_of(client, first)["sentences"]
+    buses = next(s["index"] for s in sentences if s["text"] == "Buses ran until midnight.")
+    river = next(s["index"] for s in sentences if s["text"] == "The river rose through the night.")
+    edited = save(client, app, first, {"skip": [buses], "pauses": [{"after": river, "ms": 1500}]})
+
+    # The same version posted again is the edited one, rendered already.
+    again = client.post("/api/v1/articles", json={"text": text, **source}, headers=ONE).json
+    assert again["id"] == edited.id
+    # A new version keeps the choices for the sentences it still has; only its changed sentence is said.
+    update = text.replace("By morning the water", "By dawn the water")
+    newer = client.post("/api/v1/articles", json={"text": update, **source}, headers=ONE).json["id"]
+    job = ready(app, newer)
+    assert "By dawn the water had fallen again." in [s["text"] for s in job.sentences]
+    assert "Buses ran until midnight." not in [s["text"] for s in job.sentences]
+    assert job.engine_calls == 1
+    shown = {s["text"]: s for s in script_of(client, newer)["sentences"]}
+    assert shown["Buses ran until midnight."]["skipped"]
+    assert shown["The river rose through the night."]["pause_ms"] == 1500
+    # They are the key's: another publisher posting the same source hears every sentence.
+    other = client.post("/api/v1/articles", json={"text": update, **source}, headers=TWO).json["id"]
+    assert "Buses ran until midnight." in [s["text"] for s in ready(app, other).sentences]
+    # Still a posted source after the edit: there is nothing to fetch again.
+    refresh = client.post(f"/api/v1/articles/{newer}/refresh", headers=ONE)
+    assert refresh.status_code == 400
+    assert "not made from a URL" in refresh.json["error"]["message"]
+
+
+def test_a_refreshed_url_article_keeps_the_editors_skips(tmp_path):
+    page = "<html><body><article><h1>Rain in Cochabamba</h1><p>The river rose through the night.</p>"
+    page += (
+        "<p>In Cochabamba the mayor opened the schools. Buses ran until midnight.</p></article></body></html>"
+    )
+    with (
+        PageServer() as site,
+        running_app(tmp_path / "cache", api_keys=KEYS, allow_private_hosts=True) as app,
+    ):
+        site.add("/rain.html", page)
+        client = app.test_client()
+        made = client.post("/api/v1/articles", json={"url": site.url("/rain.html")}, headers=ONE).json
+        ready(app, made["id"])
+        buses = next(
+            s["index"] for s in script_of(client, made["id"])["sentences"] if s["text"].startswith("Buses")
+        )
+        save(client, app, made["id"], {"skip": [buses]})
+        site.add("/rain.html", page.replace("through the night", "through the evening"))
+        fresh = client.post(f"/api/v1/articles/{made['id']}/refresh", headers=ONE).json
+        heard = [s["text"] for s in ready(app, fresh["id"]).sentences]
+        assert "The river rose through the evening." in heard
+        assert "Buses ran until midnight." not in heard
+
+
 def test_previews_count_against_the_rate_limit_of_the_link_holders_address(tmp_path):
     with running_app(tmp_path / "cache", api_keys=KEYS, rate_limit="1/minute") as app:
         client = app.test_client()

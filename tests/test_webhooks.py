@@ -209,6 +209,47 @@ def test_an_api_keys_own_webhook_gets_that_keys_articles(tmp_path, receiver):
         other.close()
 
 
+@pytest.mark.slow
+def test_a_save_in_the_editor_tells_the_keys_webhook_which_article_the_edit_replaced(tmp_path, receiver):
+    key = {"Authorization": "Bearer publisher-key"}
+    app = make_app(tmp_path, api_keys=f"publisher-key webhook={receiver.url}")
+    try:
+        client = app.test_client()
+        text = article_text(3)
+        made = client.post(
+            "/api/v1/articles", json={"text": text, "source": "https://news.example/ferry"}, headers=key
+        ).json
+        assert verify(receiver.wait_for(1)[0])["event"] == "article.ready"
+        saved = client.put(f"/api/v1/articles/{made['id']}/script", json={"skip": [2]}, headers=key).json
+        assert saved["id"] != made["id"]
+        post = receiver.wait_for(2)[1]
+        data = verify(post)  # signed like every other event
+        assert post["headers"]["X-Listen-Event"] == "article.replaced"
+        assert data["event"] == "article.replaced"
+        assert data["previous_id"] == made["id"]
+        assert data["id"] == saved["id"]
+        assert data["status"] == "ready"
+        assert data["audio_url"] == saved["audio_url"]
+        assert data["duration"] == pytest.approx(manager_of(app).get(saved["id"]).duration_ms / 1000)
+        # Saving the same choices again makes no new version: nothing is replaced.
+        again = client.put(f"/api/v1/articles/{saved['id']}/script", json={"skip": [2]}, headers=key).json
+        assert again["id"] == saved["id"]
+        time.sleep(0.5)
+        assert len(receiver.posts) == 2
+    finally:
+        close_app(app)
+
+
+def test_an_edits_events_name_the_article_it_replaces():
+    ready = event({"id": "new", "status": "ready", "duration_ms": 1500}, "http://h/a.mp3", replaces="old")
+    assert ready["event"] == "article.replaced"
+    assert (ready["id"], ready["previous_id"], ready["duration"]) == ("new", "old", 1.5)
+    failed = event({"id": "new", "status": "failed", "error": "No room."}, "http://h/a.mp3", replaces="old")
+    assert failed["event"] == "article.failed"  # the old version stands
+    assert failed["previous_id"] == "old"
+    assert "previous_id" not in event({"id": "a", "status": "ready"}, "http://h/a.mp3")
+
+
 @pytest.mark.parametrize(
     ("settings", "message"),
     [

@@ -43,6 +43,7 @@ from .job import READY, RENDERING, Job
 from .json_body import parse_json
 from .keys import check_api_key, configured_keys
 from .lexicons import check_inline_lexicon, settings_with_key_rules, store_lexicon
+from .source_edits import kept_edits
 from .streams import HeldStream, sent_by_the_server
 from .voices import primary
 
@@ -79,7 +80,10 @@ def create() -> tuple[Response, int] | Response:
     if api_key is not None:  # the publisher's own pronunciation rules (the editor's) join its renders
         server = current_app.config["LISTEN_SETTINGS"]
         ruled = settings_with_key_rules(submission.settings, server, api_key.id, manager().cache)
-        submission = dataclasses.replace(submission, settings=ruled)
+        # and the skips and pauses its editor chose for this source's earlier version
+        source = submission.source or (submission.value if submission.kind == "url" else "")
+        edits = kept_edits(manager().cache, api_key.id, source)
+        submission = dataclasses.replace(submission, settings=ruled, edits=edits)
     # Reading and planning happen in the intake pool: a long text or a slow page never holds this thread.
     job = manager().accept(submission)
     when_planned(job, lambda planned: webhooks.on_created(planned, api_key))

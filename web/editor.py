@@ -35,12 +35,14 @@ from listen.errors import (
 from listen.render.plan import make_plan
 from listen.text.script import Script, Sentence
 
+from . import webhooks
 from .common import article_urls, external_url, find, manager
 from .job import READY
 from .json_body import parse_json
 from .keys import ApiKey, key_entries, owns, record_owner, request_key_entry
 from .lexicons import checked_key_rules, key_rules, lexicon_with_key_rules, request_lexicon_of, save_key_rules
 from .refresh import payload_render, source_records
+from .source_edits import keep_edits
 
 bp = Blueprint("editor", __name__)
 log = logging.getLogger(__name__)
@@ -176,7 +178,12 @@ def save(article_id: str) -> tuple[Response, int]:
     ruled = with_rules(settings, rules)
     job = manager().submit(edited, ruled)
     record_owner(job.id, key)
-    _follow_source(article_id, job.id, ruled)
+    current = find(article_id).id  # the rendition, when the id named is a request's
+    source = _follow_source(current, job.id, ruled)
+    if source:  # the source's next version (a post updated, a page refreshed) keeps these choices
+        keep_edits(cache, key.id, source, skipped, pauses)
+    if job.id != current:  # whoever plays the old version hears of the new one once it is ready
+        webhooks.on_created(job, key, replaces=article_id)
     expires = expires if expires is not None else int(clock()) + LINK_LIFETIME_S
     data = {
         "id": job.id,
@@ -278,13 +285,17 @@ def with_rules(settings: Settings, rules: list[dict]) -> Settings:
     return Settings(dataclasses.replace(settings.render, lexicon=lexicon), settings.service)
 
 
-def _follow_source(article_id: str, edited_id: str, settings: Settings) -> None:
-    """An article of a source (a URL): its stable address (/s/<source-id>) now names the edited rendition."""
+def _follow_source(article_id: str, edited_id: str, settings: Settings) -> str | None:
+    """An article of a source (a URL, or a posted permalink): its stable address (/s/<source-id>)
+    now names the edited rendition. Returns the source, if it has one."""
     records = source_records()
     sid = records.of_rendition(article_id)
     record = records.get(sid) if sid else None
-    if record is not None:
-        records.remember(record["url"], edited_id, payload_render(settings))
+    if record is None:
+        return None
+    # A posted source stays posted: a refresh must not try to fetch the permalink.
+    records.remember(record["url"], edited_id, payload_render(settings), posted=bool(record.get("posted")))
+    return str(record["url"])
 
 
 def _script_json(article_id: str, article: Article, script: Script, key: ApiKey) -> dict[str, Any]:

@@ -25,7 +25,7 @@ import queue
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,8 @@ from listen.reading.plaintext import decode_text
 from listen.render.plan import Plan, script_code_fingerprint
 from listen.render.renderer import Renderer
 from listen.text.script import Script
+
+from .source_edits import Edits
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,8 @@ class Submission:
     # Speech for OpenAI's API (web/openai_speech.py): audio asked for, not an article published,
     # so no feed lists it (web/feed.py).
     clip: bool = False
+    # An editor's skips and pauses kept for this source (web/source_edits.py): read with them.
+    edits: Edits = field(default_factory=Edits)
 
     def request_id(self) -> str:
         """Name the request: the same input and render settings give the same request id.
@@ -105,6 +109,7 @@ class Submission:
             nonce=self.nonce,
             # Only when given: the request ids of posts without a source stay what they were.
             **({"article_source": self.source} if self.source else {}),
+            **({"edits": asdict(self.edits)} if self.edits else {}),
             settings=asdict(self.settings.render),
             lexicon=rules,
             engines={name: get_engine(name).version() for name in ENGINES},
@@ -204,6 +209,8 @@ def read(sub: Submission) -> tuple[Article | None, Page | None]:
             article = from_html_text(text, settings) if sub.kind == "html" else from_pasted(text, settings)
     if sub.source:
         article.source = sub.source
+    if sub.edits:
+        article.skipped, article.pauses = list(sub.edits.skipped), dict(sub.edits.pauses)
     if sub.title and sub.title.strip():
         article.title = " ".join(sub.title.split())[:300]
     return article, page
@@ -215,6 +222,10 @@ def read_and_plan(sub: Submission, renderer: Renderer) -> Planned | Unchanged:
     if article is None:
         return Unchanged()
     plan = renderer.plan(article)
+    if not plan.script.sentences and sub.edits:
+        # The new version's every sentence was skipped in an older one: read it whole instead.
+        article = dataclasses.replace(article, skipped=[], pauses={})
+        plan = renderer.plan(article)
     return Planned(
         article, Outline.of(plan, sub.settings.render), None if sub.settings.service.redis_url else plan, page
     )

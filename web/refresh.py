@@ -19,6 +19,7 @@ from .common import article_urls, cors, external_url, file_under_key, find, mana
 from .intake import Planned, Submission
 from .job import READY, Job, PendingJob
 from .keys import ApiKey, check_api_key
+from .source_edits import kept_edits
 from .streams import sent_by_the_server
 
 bp = Blueprint("refresh", __name__)
@@ -83,6 +84,7 @@ def refresh(key: str) -> tuple[Response, int]:
             etag=etag,
             last_modified=last_modified,
             previous=previous,
+            edits=kept_edits(manager().cache, api_key.id if api_key else None, record["url"]),
         )
     )
     file_under_key(fresh, api_key)  # a refresh is its key's too: its feed, and who may withdraw it

@@ -32,8 +32,12 @@ def close(app: Flask) -> None:
         dispatcher.close()
 
 
-def on_created(job: Job, api_key: ApiKey | None) -> None:
-    """Deliver the article's ready or failed event to the key's webhook, else the server's."""
+def on_created(job: Job, api_key: ApiKey | None, replaces: str | None = None) -> None:
+    """Deliver the article's ready or failed event to the key's webhook, else the server's.
+
+    `replaces`: the article an editor's save made this one from; ready, the event is
+    `article.replaced` naming it (listen/publish/webhooks.py).
+    """
     dispatcher: Dispatcher | None = current_app.extensions.get("listen_webhooks")
     url = (api_key.webhook if api_key else None) or current_app.config["LISTEN_SETTINGS"].service.webhook_url
     if dispatcher is None or not url:
@@ -42,19 +46,21 @@ def on_created(job: Job, api_key: ApiKey | None) -> None:
     queue = manager().queue
     if queue is not None and job.status not in (READY, FAILED):
         # Scaled out: the worker that finishes the render delivers, with retries in the queue.
-        subscribe(queue.connection, job.id, url, audio_url)
+        subscribe(queue.connection, job.id, url, audio_url, replaces)
         finished = manager().get(job.id)
         if (
             finished is not None
             and finished.status in (READY, FAILED)
             and take_subscriptions(queue.connection, job.id)
         ):
-            dispatcher.deliver(url, event(finished.snapshot(), audio_url))  # it ended as we subscribed
+            dispatcher.deliver(
+                url, event(finished.snapshot(), audio_url, replaces)
+            )  # it ended as we subscribed
         return
 
     def wait_then_deliver() -> None:
         job.wait(WAIT_LIMIT_S)
         if job.status in (READY, FAILED):
-            dispatcher.deliver(url, event(job.snapshot(), audio_url))
+            dispatcher.deliver(url, event(job.snapshot(), audio_url, replaces))
 
     threading.Thread(target=wait_then_deliver, daemon=True, name="listen-webhook-wait").start()

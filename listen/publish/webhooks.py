@@ -1,6 +1,7 @@
-"""Webhooks: tell a publisher's server when an article is ready or failed.
+"""Webhooks: tell a publisher's server when an article is ready or failed, or replaced by an edit.
 
-A POST of JSON `{"event", "id", "status", "audio_url", "duration", "error"}`, signed with
+A POST of JSON `{"event", "id", "status", "audio_url", "duration", "error"}` (and
+`"previous_id"` for an editor's new version of an article, `article.replaced`), signed with
 HMAC-SHA256 of the exact body (`X-Listen-Signature: sha256=<hex>`, the secret from
 LISTEN_WEBHOOK_SECRET), sent through the same private-address guard as URL fetching, and
 retried with growing waits (LISTEN_WEBHOOK_RETRY_S) while the receiver is down or answers
@@ -62,18 +63,24 @@ def check_webhook(url: str, settings: ServiceSettings) -> None:
     conn.close()
 
 
-def event(job: dict[str, Any], audio_url: str) -> dict[str, Any]:
-    """The body of a delivery, from the API's view of an article."""
+def event(job: dict[str, Any], audio_url: str, replaces: str | None = None) -> dict[str, Any]:
+    """The body of a delivery, from the API's view of an article.
+
+    `replaces`: the article an editor's save made this one from (web/editor.py). Ready, it is
+    `article.replaced`, naming the old one as `previous_id`, so whoever plays the old version
+    switches to this one; failed, it is `article.failed` with `previous_id`, and the old one stands.
+    """
     status = job.get("status")
     error = job.get("error")
-    return {
-        "event": f"article.{status}",
+    body = {
+        "event": "article.replaced" if replaces and status == "ready" else f"article.{status}",
         "id": job.get("id"),
         "status": status,
         "audio_url": audio_url if status == "ready" else None,
         "duration": round(job.get("duration_ms", 0) / 1000, 3) if status == "ready" else None,
         "error": (error.get("message") if isinstance(error, dict) else error) if status != "ready" else None,
     }
+    return {**body, "previous_id": replaces} if replaces else body
 
 
 def signed(
@@ -160,10 +167,11 @@ HOOKS_KEY = "listen:hooks:"
 HOOKS_TTL_S = 7 * 24 * 3600
 
 
-def subscribe(connection: Any, key: str, url: str, audio_url: str) -> None:
-    """Owe `url` the end of article `key` (its audio at `audio_url`, as the web sees it)."""
+def subscribe(connection: Any, key: str, url: str, audio_url: str, replaces: str | None = None) -> None:
+    """Owe `url` the end of article `key` (its audio at `audio_url`, as the web sees it; an edit of `replaces`)."""
     name = HOOKS_KEY + key
-    connection.sadd(name, json.dumps({"url": url, "audio_url": audio_url}, sort_keys=True))
+    owed = {"url": url, "audio_url": audio_url, **({"replaces": replaces} if replaces else {})}
+    connection.sadd(name, json.dumps(owed, sort_keys=True))
     connection.expire(name, HOOKS_TTL_S)
 
 

@@ -112,7 +112,7 @@ def enqueue_deliveries(
     for sub in subscriptions:
         queue.enqueue_call(
             "listen.publish.webhooks.delivery_job",
-            args=(sub["url"], event(job, sub["audio_url"]), uuid.uuid4().hex),
+            args=(sub["url"], event(job, sub["audio_url"], sub.get("replaces")), uuid.uuid4().hex),
             retry=Retry(max=len(waits), interval=waits),
             result_ttl=3600,
             failure_ttl=7 * 24 * 3600,

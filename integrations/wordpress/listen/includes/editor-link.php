@@ -67,7 +67,7 @@ class Listen_Editor_Link {
 			'<p><a id="listen-edit-link" href="%s" target="_blank" rel="noopener">Fix pronunciation</a></p>',
 			esc_url( $url )
 		);
-		echo '<p class="description">Change how a word is said, skip a sentence or add a pause, in listen\'s editor. Word rules saved there apply to every post\'s audio from its next update.</p>';
+		echo '<p class="description">Change how a word is said, skip a sentence or add a pause, in listen\'s editor. Once saved, the post plays the edited audio when it is ready, and its later updates keep the edits; word rules apply to every post\'s audio from its next update.</p>';
 	}
 
 	/**

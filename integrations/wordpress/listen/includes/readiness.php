@@ -1,7 +1,8 @@
 <?php
 /**
  * Learning when a post's audio is ready: from the server's signed webhook, or by asking it
- * (WP-Cron, every minute while the audio renders).
+ * (WP-Cron, every minute while the audio renders); and switching a post to the version an edit
+ * in listen's editor made (the webhook's article.replaced).
  *
  * @package Listen
  */
@@ -73,12 +74,69 @@ class Listen_Readiness {
 		if ( ! self::signed( $body, (string) $request->get_header( 'x_listen_signature' ), Listen_Settings::get( 'webhook_secret' ) ) ) {
 			return new WP_REST_Response( array( 'error' => 'The signature does not match: set the same webhook secret here and on the server (LISTEN_WEBHOOK_SECRET).' ), 401 );
 		}
+		$event    = json_decode( $body, true );
+		$replaced = 0;
+		if ( is_array( $event ) && 'article.replaced' === ( $event['event'] ?? '' ) ) {
+			$replaced = self::replace( (string) ( $event['previous_id'] ?? '' ), (string) ( $event['id'] ?? '' ) );
+		}
 		$checked = 0;
 		foreach ( self::waiting_posts() as $post_id ) {
 			self::check( $post_id );
 			++$checked;
 		}
-		return new WP_REST_Response( array( 'checked' => $checked ), 200 );
+		return new WP_REST_Response( array( 'checked' => $checked, 'replaced' => $replaced ), 200 );
+	}
+
+	/**
+	 * An edit saved in listen's editor made a new version of an article: the posts playing the
+	 * old one play the new one (asked of the server, like any version sent).
+	 *
+	 * A post already waiting for a newer version of its own (updated since) keeps waiting for
+	 * it: that version is read with the editor's skips and pauses, which the server keeps.
+	 *
+	 * @param string $previous The article the edit was made from.
+	 * @param string $id       The edited version.
+	 * @return int How many posts switched.
+	 */
+	private static function replace( $previous, $id ) {
+		if ( ! preg_match( '/^[0-9a-f]{64}$/', $previous ) || ! preg_match( '/^[0-9a-f]{64}$/', $id ) ) {
+			return 0;
+		}
+		$posts    = get_posts(
+			array(
+				'post_type'      => 'any',
+				'post_status'    => 'publish',
+				'fields'         => 'ids',
+				'posts_per_page' => 50,
+				'meta_query'     => array( // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_query
+					'relation' => 'OR',
+					array(
+						'key'   => '_listen_ready_id',
+						'value' => $previous,
+					),
+					array(
+						'key'   => '_listen_article_id',
+						'value' => $previous,
+					),
+				),
+			)
+		);
+		$switched = 0;
+		foreach ( $posts as $post_id ) {
+			$newest = get_post_meta( $post_id, '_listen_article_id', true );
+			if ( $newest !== $previous && get_post_meta( $post_id, '_listen_waiting', true ) ) {
+				continue;
+			}
+			$ids   = (array) get_post_meta( $post_id, '_listen_ids', true );
+			$ids[] = $id;
+			update_post_meta( $post_id, '_listen_ids', array_values( array_unique( array_filter( $ids ) ) ) );
+			update_post_meta( $post_id, '_listen_article_id', $id );
+			update_post_meta( $post_id, '_listen_waiting', 1 );
+			delete_post_meta( $post_id, '_listen_checks' );
+			self::check( $post_id );
+			++$switched;
+		}
+		return $switched;
 	}
 
 	/**
