@@ -111,3 +111,20 @@ def test_real_answers_match_their_descriptions(app, client):
 def test_a_described_schema_refuses_an_answer_that_breaks_it():
     with pytest.raises(ValidationError, match="required"):
         OAS31Validator(answer_schema("/v1/audio/speech", "post", 400)).validate({"error": {"message": "x"}})
+
+
+def test_every_webhook_event_matches_its_description():
+    from listen.publish.webhooks import event
+
+    spec = description()
+    schema = {**spec["webhooks"]["article"]["post"]["requestBody"]["content"]["application/json"]["schema"]}
+    validator = OAS31Validator({**schema, "components": spec["components"]})
+    ready = {"id": "a" * 64, "status": "ready", "duration_ms": 1500}
+    failed = {"id": "a" * 64, "status": "failed", "error": "The engine failed."}
+    for body in (
+        event(ready, "http://listen.example/a.mp3"),
+        event(failed, "http://listen.example/a.mp3"),
+        event(ready, "http://listen.example/a.mp3", replaces="b" * 64),
+        event(failed, "http://listen.example/a.mp3", replaces="b" * 64),
+    ):
+        validator.validate(body)

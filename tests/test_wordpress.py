@@ -3,8 +3,9 @@ built-in server (support/wordpress.py), our server on another loopback port, and
 
 A post published in the block editor is sent to our server in the background, gets the player
 when its audio is ready (learned from our signed webhook), plays, and its edit screen opens our
-editor for what is said; a paragraph edited in the editor re-renders one sentence; unpublishing
-withdraws the audio. These tests take about 40 s
+editor for what is said, where a sentence skipped and saved reaches the post's player (our
+article.replaced webhook); a paragraph edited in the block editor then re-renders one sentence and
+keeps the skip; unpublishing withdraws the audio. These tests take about 45 s
 (11 s of it starting MariaDB and installing WordPress).
 """
 
@@ -50,8 +51,9 @@ if missing() or not CHROMIUM.exists():
 
 FIRST = "The ferry to the island now runs every hour in summer."
 EDITED = "The ferry to the island now runs every half hour in summer."
+SKIPPED = "Tickets cost four pounds for adults."
 BODY = (
-    "<!-- wp:paragraph --><p>{first} Tickets cost four pounds for adults.</p><!-- /wp:paragraph -->"
+    "<!-- wp:paragraph --><p>{first} " + SKIPPED + "</p><!-- /wp:paragraph -->"
     '<!-- wp:paragraph --><p class="aside-note">Advertisement: buy our sun cream.</p><!-- /wp:paragraph -->'
     "<!-- wp:paragraph --><p data-listen-skip>Photo: the harbour at dawn.</p><!-- /wp:paragraph -->"
     "<!-- wp:paragraph --><p>The harbour master says the new boat is quieter. Residents welcomed the change.</p>"
@@ -258,13 +260,29 @@ def test_a_published_post_gets_a_player_that_plays_and_an_edit_rerenders_one_sen
     editor.wait_for_load_state()
     assert editor.url.startswith(f"{url}/a/{first_id}/edit?token=")
     editor.wait_for_selector(f"text={FIRST}")  # the post's sentences, as written and as said
+    # Skip a sentence and save: the server's article.replaced webhook moves the post to the new version.
+    editor.locator(".editor-sentence", has_text=SKIPPED).locator("[data-skip]").check()
+    editor.click("[data-editor-save]")
+    editor.wait_for_function(
+        "() => document.querySelector('[data-editor-status]').textContent === 'Saved and rendered.'"
+    )
+    skipped_id = editor.evaluate("location.pathname").split("/")[2]
     editor.close()
+    assert skipped_id != first_id
+    wait_for(lambda: player_id(site, post["link"]) == skipped_id, site, "the edited version in the post")
+    assert meta(site, post["id"], "_listen_ready_id") == skipped_id
 
     edit_in_the_editor(page, site, post["id"], "hour", "half hour")
     assert EDITED in rest(site, "GET", f"/wp/v2/posts/{post['id']}?context=edit")["content"]["raw"]
     second_id = wait_for(
-        lambda: (found := player_id(site, post["link"])) != first_id and found, site, "the edit's player"
+        lambda: (found := player_id(site, post["link"])) not in (first_id, skipped_id) and found,
+        site,
+        "the update's player",
     )
+    with urllib.request.urlopen(f"{url}/api/v1/articles/{second_id}", timeout=30) as response:
+        updated = " ".join(s["text"] for s in json.load(response)["sentences"])
+    assert "half hour" in updated
+    assert SKIPPED not in updated  # the update keeps the editor's skip
     page.goto(f"{site.url}/wp-admin/edit.php")
     assert (
         page.locator("td.listen_audio").first.inner_text().strip() == "Ready"
