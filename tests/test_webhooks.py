@@ -333,3 +333,39 @@ def test_scaled_out_the_queue_worker_delivers_and_retries_the_webhook(tmp_path, 
         close_app(app)
         stop_worker(worker)
         redis.stop()
+
+
+@pytest.mark.redis
+@pytest.mark.slow
+def test_scaled_out_an_editors_save_is_told_as_article_replaced_by_the_queue_worker(tmp_path, receiver):
+    from tests.redisserver import RedisServer, start_worker, stop_worker
+
+    (tmp_path / "redis").mkdir()
+    redis = RedisServer(tmp_path / "redis").start()
+    cache = tmp_path / "shared-cache"
+    worker = start_worker(
+        redis.url,
+        cache,
+        env={
+            "LISTEN_WEBHOOK_SECRET": SECRET,
+            "LISTEN_ALLOW_PRIVATE_HOSTS": "1",
+            "LISTEN_WEBHOOK_RETRY_S": FAST,
+        },
+    )
+    key = {"Authorization": "Bearer publisher-key"}
+    app = make_app(
+        tmp_path, cache_dir=cache, redis_url=redis.url, api_keys=f"publisher-key webhook={receiver.url}"
+    )
+    try:
+        client = app.test_client()
+        made = client.post("/api/v1/articles", json={"text": article_text(3)}, headers=key).json
+        assert verify(receiver.wait_for(1, timeout=120)[0])["event"] == "article.ready"
+        saved = client.put(f"/api/v1/articles/{made['id']}/script", json={"skip": [2]}, headers=key).json
+        data = verify(receiver.wait_for(2, timeout=120)[1])
+        assert data["event"] == "article.replaced"
+        assert (data["id"], data["previous_id"]) == (saved["id"], made["id"])
+        assert data["audio_url"] == saved["audio_url"]
+    finally:
+        close_app(app)
+        stop_worker(worker)
+        redis.stop()
