@@ -11,20 +11,19 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from conftest import article_text as unique_article
 from conftest import running_app, tmpfs
-from redisserver import RedisServer, start_worker, stop_worker, wait_for
+from redisserver import enqueue, start_worker, stop_worker, wait_for
 
 from listen.audio.flac import decode_chunk
 from listen.audio.mp3 import id3_size
 from listen.cache.store import unseal
 from listen.config import Settings
 from listen.errors import CacheError, ListenError
-from listen.queue.client import BACKOFF_S, QUEUED, READY, RENDERING, RenderQueue
+from listen.queue.client import QUEUED, READY, RENDERING
 from listen.reading.plaintext import from_text
 from listen.render.renderer import Renderer
 from web import manager_of
@@ -33,20 +32,6 @@ from web import manager_of
 def article_text(sentences: int) -> str:
     # Longer sentences: a render lasts long enough to be interrupted.
     return unique_article(sentences, "Fault sentence {i} of article {n} says a little more than needed.")
-
-
-def enqueue(settings: Settings, sentences: int, backoff: tuple[int, ...] = BACKOFF_S) -> tuple[RenderQueue, str]:
-    queue = RenderQueue(settings, backoff=backoff)
-    plan = Renderer(settings).plan(article := from_text(article_text(sentences)))
-    assert queue.submit(
-        plan.key,
-        article,
-        settings,
-        plan.script.title,
-        len(plan.script.sentences),
-        sum(len(s.chunks) for s in plan.script.sentences),
-    )
-    return queue, plan.key
 
 
 # -- queue workers ------------------------------------------------------------------------------
@@ -60,9 +45,9 @@ def test_a_worker_killed_mid_render_has_its_job_completed_by_another(redis_url, 
     second = None
     try:
         # Retried at once: a retry after a backoff waits for RQ's scheduler, and the killed worker's
-        # scheduler holds its lock for a minute after it dies (the Redis outage test below waits
+        # scheduler holds its lock for a minute after it dies (tests/test_redis_outage.py waits
         # that minute, and sees another worker's scheduler take over and run the retries).
-        queue, key = enqueue(settings, 12, backoff=(0,))
+        queue, key = enqueue(settings, article_text(12), backoff=(0,))
         info = wait_for(
             lambda: (i := queue.status(key))["status"] == RENDERING and i.get("done", 0) >= 1 and i
         )
@@ -361,49 +346,6 @@ def test_an_audio_get_while_a_render_fails_is_never_200_with_no_bytes(tiny_disk)
         audio = client.get(f"/api/v1/articles/{key}/audio.mp3")  # asked at once, while it renders
         assert audio.status_code != 200, f"{len(audio.data)} bytes with a 200"
         assert "full" in audio.json["error"]["message"]
-
-
-# -- a Redis outage under busy workers --------------------------------------------------------------
-
-
-@pytest.mark.redis
-@pytest.mark.slow
-def test_two_busy_workers_ride_out_a_minute_without_redis_and_every_article_becomes_ready(tmp_path):
-    (tmp_path / "redis").mkdir()
-    server = RedisServer(tmp_path / "redis", aof=True).start()
-    cache = tmp_path / "cache"
-    settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=server.url)
-    workers = [
-        start_worker(server.url, cache, heartbeat_s=1, name=f"busy-{n}", log=tmp_path / f"worker-{n}.log")
-        for n in range(2)
-    ]
-    try:
-        queue = RenderQueue(settings)
-        keys = [enqueue(settings, 30)[1] for _ in range(4)]
-
-        def both_busy() -> bool:
-            states = [queue.status(k) or {} for k in keys]
-            return sum(1 for i in states if i.get("status") == RENDERING and i.get("done", 0) >= 1) == 2
-
-        wait_for(both_busy, timeout=120, every=0.1)
-        queue.close()
-        server.stop()  # mid-render, both workers busy
-        time.sleep(65)
-        assert [w.poll() for w in workers] == [None, None], "a worker exited while Redis was away"
-        server.start()  # the same port and folder: the append-only file brings the queue back
-        queue = RenderQueue(settings)
-        wait_for(lambda: all(queue.status(k)["status"] == READY for k in keys), timeout=400, every=1)
-        renderer = Renderer(settings)
-        assert all(renderer.cache.get_rendition(k) is not None for k in keys)
-        assert [w.poll() for w in workers] == [None, None], "a worker exited after Redis came back"
-        queue.close()
-        for w in workers:  # and SIGTERM still stops them
-            w.send_signal(signal.SIGTERM)
-        assert [w.wait(30) for w in workers] == [0, 0]
-    finally:
-        for w in workers:
-            stop_worker(w)
-        server.stop()
 
 
 # -- processes that stop, and never outlive their parent ----------------------------------------------
