@@ -395,17 +395,6 @@ def test_a_worker_killed_with_sigkill_leaves_no_scheduler_fork_server_or_engine_
         stop_worker(worker)
 
 
-def http_json(port: int, method: str, path: str, body: dict | None = None) -> dict:
-    import http.client
-    import json
-
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request(
-        method, path, body=json.dumps(body) if body else None, headers={"Content-Type": "application/json"}
-    )
-    return json.loads(conn.getresponse().read() or b"{}")
-
-
 @pytest.mark.slow
 def test_sigterm_stops_serve_mid_render_within_ten_seconds_keeping_finished_chunks_and_no_partial_files(
     tmp_path,
@@ -417,7 +406,9 @@ def test_sigterm_stops_serve_mid_render_within_ten_seconds_keeping_finished_chun
         **os.environ,
         "LISTEN_CACHE_DIR": str(cache),
         "LISTEN_JOBS": "1",
-        # A long render: a quarter of a second a chunk, and 80 chunks.
+        # A long render: a quarter of a second a chunk. The one it stops is the sample article's, which
+        # `serve` starts rendering with a fresh cache (some 70 chunks): an article posted now would wait
+        # behind it, and the stop is the same for any render.
         "LISTEN_FAKE_ENGINE_SECONDS_PER_CHUNK": "0.25",
     }
     server = subprocess.Popen(
@@ -428,9 +419,7 @@ def test_sigterm_stops_serve_mid_render_within_ten_seconds_keeping_finished_chun
     )
     try:
         assert b"serving" in server.stdout.readline()
-        text = unique_article(80, "Stopping sentence {i} of article {n} is read slowly.")
-        key = wait_for(lambda: http_json(port, "POST", "/api/v1/articles", {"text": text}).get("id"))
-        wait_for(lambda: http_json(port, "GET", f"/api/v1/articles/{key}").get("progress", 0) > 0)
+        wait_for(lambda: list((cache / "chunks").rglob("*.flac")))  # its first chunk is done
         server.send_signal(signal.SIGTERM)
         assert server.wait(10) == 0
     finally:
@@ -438,7 +427,7 @@ def test_sigterm_stops_serve_mid_render_within_ten_seconds_keeping_finished_chun
             server.kill()
             server.wait(10)
     assert list((cache / "chunks").rglob("*.flac")), "the finished chunks stay cached"
-    assert not (cache / "renditions" / key[:2] / f"{key}.mp3").exists(), "the render did not finish"
+    assert not list((cache / "renditions").rglob("*.mp3")), "the render did not finish"
     assert [p.name for p in (cache / "tmp").iterdir()] == [], "no partial files"
 
 
