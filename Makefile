@@ -19,8 +19,9 @@ TEST_WORKERS ?= 3
 test: venv
 	$(BIN)/python -m pytest -q --durations=15 -n $(TEST_WORKERS) --dist loadfile
 
+# The same processes: one alone spends over a minute of its own CPU on the quick tests.
 test-fast: venv
-	$(BIN)/python -m pytest -q -m "not slow and not browser"
+	$(BIN)/python -m pytest -q -m "not slow and not browser" -n $(TEST_WORKERS) --dist loadfile
 
 # System packages: installed with apt-get when missing (as root, or with sudo).
 system:

@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 
 import support.redis
+from listen.config import Settings
+from listen.queue.client import BACKOFF_S, RenderQueue
+from listen.reading.plaintext import from_text
+from listen.render.renderer import Renderer
 
 
 def wait_for(predicate, timeout: float = 90, every: float = 0.2):
@@ -76,3 +80,18 @@ def stop_worker(process: subprocess.Popen) -> None:
             process.wait(5)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)  # engines left behind by a killed worker
+
+
+def enqueue(settings: Settings, text: str, backoff: tuple[int, ...] = BACKOFF_S) -> tuple[RenderQueue, str]:
+    """Put an article on the queue as a web process does (retried after `backoff`); return the queue and its key."""
+    queue = RenderQueue(settings, backoff=backoff)
+    plan = Renderer(settings).plan(article := from_text(text))
+    assert queue.submit(
+        plan.key,
+        article,
+        settings,
+        plan.script.title,
+        len(plan.script.sentences),
+        sum(len(s.chunks) for s in plan.script.sentences),
+    )
+    return queue, plan.key

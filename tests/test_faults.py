@@ -11,20 +11,19 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from conftest import article_text as unique_article
 from conftest import running_app, tmpfs
-from redisserver import RedisServer, start_worker, stop_worker, wait_for
+from redisserver import enqueue, start_worker, stop_worker, wait_for
 
 from listen.audio.flac import decode_chunk
 from listen.audio.mp3 import id3_size
 from listen.cache.store import unseal
 from listen.config import Settings
 from listen.errors import CacheError, ListenError
-from listen.queue.client import QUEUED, READY, RENDERING, RenderQueue
+from listen.queue.client import QUEUED, READY, RENDERING
 from listen.reading.plaintext import from_text
 from listen.render.renderer import Renderer
 from web import manager_of
@@ -33,20 +32,6 @@ from web import manager_of
 def article_text(sentences: int) -> str:
     # Longer sentences: a render lasts long enough to be interrupted.
     return unique_article(sentences, "Fault sentence {i} of article {n} says a little more than needed.")
-
-
-def enqueue(settings: Settings, sentences: int) -> tuple[RenderQueue, str]:
-    queue = RenderQueue(settings)
-    plan = Renderer(settings).plan(article := from_text(article_text(sentences)))
-    assert queue.submit(
-        plan.key,
-        article,
-        settings,
-        plan.script.title,
-        len(plan.script.sentences),
-        sum(len(s.chunks) for s in plan.script.sentences),
-    )
-    return queue, plan.key
 
 
 # -- queue workers ------------------------------------------------------------------------------
@@ -59,7 +44,10 @@ def test_a_worker_killed_mid_render_has_its_job_completed_by_another(redis_url, 
     first = start_worker(redis_url, cache, heartbeat_s=1, name="first", log=tmp_path / "first.log")
     second = None
     try:
-        queue, key = enqueue(settings, 12)
+        # Retried at once: a retry after a backoff waits for RQ's scheduler, and the killed worker's
+        # scheduler holds its lock for a minute after it dies (tests/test_redis_outage.py waits
+        # that minute, and sees another worker's scheduler take over and run the retries).
+        queue, key = enqueue(settings, article_text(12), backoff=(0,))
         info = wait_for(
             lambda: (i := queue.status(key))["status"] == RENDERING and i.get("done", 0) >= 1 and i
         )
@@ -360,49 +348,6 @@ def test_an_audio_get_while_a_render_fails_is_never_200_with_no_bytes(tiny_disk)
         assert "full" in audio.json["error"]["message"]
 
 
-# -- a Redis outage under busy workers --------------------------------------------------------------
-
-
-@pytest.mark.redis
-@pytest.mark.slow
-def test_two_busy_workers_ride_out_a_minute_without_redis_and_every_article_becomes_ready(tmp_path):
-    (tmp_path / "redis").mkdir()
-    server = RedisServer(tmp_path / "redis", aof=True).start()
-    cache = tmp_path / "cache"
-    settings = Settings.of(cache_dir=cache, engine_workers=1, redis_url=server.url)
-    workers = [
-        start_worker(server.url, cache, heartbeat_s=1, name=f"busy-{n}", log=tmp_path / f"worker-{n}.log")
-        for n in range(2)
-    ]
-    try:
-        queue = RenderQueue(settings)
-        keys = [enqueue(settings, 30)[1] for _ in range(4)]
-
-        def both_busy() -> bool:
-            states = [queue.status(k) or {} for k in keys]
-            return sum(1 for i in states if i.get("status") == RENDERING and i.get("done", 0) >= 1) == 2
-
-        wait_for(both_busy, timeout=120, every=0.1)
-        queue.close()
-        server.stop()  # mid-render, both workers busy
-        time.sleep(65)
-        assert [w.poll() for w in workers] == [None, None], "a worker exited while Redis was away"
-        server.start()  # the same port and folder: the append-only file brings the queue back
-        queue = RenderQueue(settings)
-        wait_for(lambda: all(queue.status(k)["status"] == READY for k in keys), timeout=400, every=1)
-        renderer = Renderer(settings)
-        assert all(renderer.cache.get_rendition(k) is not None for k in keys)
-        assert [w.poll() for w in workers] == [None, None], "a worker exited after Redis came back"
-        queue.close()
-        for w in workers:  # and SIGTERM still stops them
-            w.send_signal(signal.SIGTERM)
-        assert [w.wait(30) for w in workers] == [0, 0]
-    finally:
-        for w in workers:
-            stop_worker(w)
-        server.stop()
-
-
 # -- processes that stop, and never outlive their parent ----------------------------------------------
 
 
@@ -450,17 +395,6 @@ def test_a_worker_killed_with_sigkill_leaves_no_scheduler_fork_server_or_engine_
         stop_worker(worker)
 
 
-def http_json(port: int, method: str, path: str, body: dict | None = None) -> dict:
-    import http.client
-    import json
-
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request(
-        method, path, body=json.dumps(body) if body else None, headers={"Content-Type": "application/json"}
-    )
-    return json.loads(conn.getresponse().read() or b"{}")
-
-
 @pytest.mark.slow
 def test_sigterm_stops_serve_mid_render_within_ten_seconds_keeping_finished_chunks_and_no_partial_files(
     tmp_path,
@@ -472,7 +406,9 @@ def test_sigterm_stops_serve_mid_render_within_ten_seconds_keeping_finished_chun
         **os.environ,
         "LISTEN_CACHE_DIR": str(cache),
         "LISTEN_JOBS": "1",
-        # A long render: a quarter of a second a chunk, and 80 chunks.
+        # A long render: a quarter of a second a chunk. The one it stops is the sample article's, which
+        # `serve` starts rendering with a fresh cache (some 70 chunks): an article posted now would wait
+        # behind it, and the stop is the same for any render.
         "LISTEN_FAKE_ENGINE_SECONDS_PER_CHUNK": "0.25",
     }
     server = subprocess.Popen(
@@ -483,9 +419,7 @@ def test_sigterm_stops_serve_mid_render_within_ten_seconds_keeping_finished_chun
     )
     try:
         assert b"serving" in server.stdout.readline()
-        text = unique_article(80, "Stopping sentence {i} of article {n} is read slowly.")
-        key = wait_for(lambda: http_json(port, "POST", "/api/v1/articles", {"text": text}).get("id"))
-        wait_for(lambda: http_json(port, "GET", f"/api/v1/articles/{key}").get("progress", 0) > 0)
+        wait_for(lambda: list((cache / "chunks").rglob("*.flac")))  # its first chunk is done
         server.send_signal(signal.SIGTERM)
         assert server.wait(10) == 0
     finally:
@@ -493,7 +427,7 @@ def test_sigterm_stops_serve_mid_render_within_ten_seconds_keeping_finished_chun
             server.kill()
             server.wait(10)
     assert list((cache / "chunks").rglob("*.flac")), "the finished chunks stay cached"
-    assert not (cache / "renditions" / key[:2] / f"{key}.mp3").exists(), "the render did not finish"
+    assert not list((cache / "renditions").rglob("*.mp3")), "the render did not finish"
     assert [p.name for p in (cache / "tmp").iterdir()] == [], "no partial files"
 
 

@@ -140,6 +140,7 @@ def _seconds(text: str, language: str) -> float:
     return cpu_seconds(lambda: to_spoken_with_map(text, language))
 
 
+@pytest.mark.slow  # some ten seconds: eight texts of 2,000 and 16,000 characters, timed
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.sampled_from(PIECES), min_size=1, max_size=3).map("".join),
