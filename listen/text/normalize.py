@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from listen.text.numbers import LANGUAGES, MONTHS, WORDS, cardinal, ordinal, verbalize_mapped
+from listen.text.numbers import LANGUAGES, MONTHS, WORDS, british_english, cardinal, ordinal, verbalize_mapped
 from listen.text.passes import BEFORE_RULES, PASSES, STEPS, Step
 from listen.text.textmap import MappedText, Span
 from listen.text.wordlists import word_list, word_table
@@ -240,10 +240,27 @@ def to_spoken_with_map(
 ) -> tuple[str, list[Span]]:
     """Say a sentence (after the lexicon's rules, if given) and map the result back to it.
 
+    The language may be a full tag ("en-GB", "es_MX"): the rules are the base language's, and
+    English outside North America keeps the "and" in its numbers ("one hundred and five") and
+    says "kilometre" as the British do.
     The spans (spoken_start, spoken_end, text_start, text_end) cover the spoken text in
     order, monotonic and not overlapping in the sentence: unchanged text maps character
     for character, a rewritten token ("$2.00" -> "two dollars") maps as a whole.
     """
+    tag = (language or "en").strip().lower().replace("_", "-")
+    base, _, region = tag.partition("-")
+    with british_english(base == "en" and region.split("-")[0] in _BRITISH_REGIONS):
+        return _spoken(sentence, base, lexicon, phonemes)
+
+
+# Regions whose English says "one hundred and five" (the British way); the rest, as the United
+# States and Canada do, "one hundred five" (Kestrel's and American news readers' way).
+_BRITISH_REGIONS = {"gb", "uk", "au", "ie", "nz", "za", "in", "sg", "hk", "mt", "pk", "ng", "ke", "gh", "jm"}
+
+
+def _spoken(
+    sentence: str, language: str, lexicon: Lexicon | None, phonemes: bool | str | None
+) -> tuple[str, list[Span]]:
     t = MappedText(sentence)
     if lexicon is not None:
         t.edit(lexicon.edits(sentence, language, phonemes), freeze=_is_phoneme_input)

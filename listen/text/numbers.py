@@ -7,7 +7,9 @@ num2words does the counting; this module knows the words around the numbers
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from num2words import num2words
 
@@ -21,6 +23,7 @@ __all__ = [
     "LANGUAGES",
     "MONTHS",
     "WORDS",
+    "british_english",
     "cardinal",
     "decimal",
     "digits",
@@ -70,12 +73,36 @@ def _lang(language: str) -> str:
     return _N2W_LANG.get(language, language)
 
 
+# English outside North America says "one hundred and five" and "kilometre" (stressed on its first
+# syllable); set for the length of one sentence by the normaliser from the article's full language
+# tag ("en-GB"), which the rules themselves never see.
+_BRITISH: ContextVar[bool] = ContextVar("british_english", default=False)
+
+
+@contextmanager
+def british_english(on: bool) -> Iterator[None]:
+    """Within the block, English numbers keep the British "and" ("two thousand and six") when on."""
+    token = _BRITISH.set(on)
+    try:
+        yield
+    finally:
+        _BRITISH.reset(token)
+
+
+def _unit_words(unit: str) -> tuple[str, str]:
+    """A unit's (singular, plural) words; American English says "kilometer", stressed on "lom"."""
+    one, many = UNITS[unit]
+    if _BRITISH.get():
+        return one, many
+    return one.replace("kilometre", "kilometer"), many.replace("kilometre", "kilometer")
+
+
 def _n2w(value: int, language: str, **kwargs: str) -> str:
     """num2words without the commas it writes between groups ("two thousand, five hundred"),
-    which espeak-ng takes for clause breaks in the middle of one number; English without the
-    British "and" ("three hundred forty-two", "two thousand six"), as American voices and news say it."""
+    which espeak-ng takes for clause breaks in the middle of one number; American English without
+    the British "and" ("three hundred forty-two", "two thousand six"), as its voices and news say it."""
     said = num2words(value, lang=_lang(language), **kwargs).replace(",", "")
-    return said.replace(" and ", " ") if language == "en" else said
+    return said.replace(" and ", " ") if language == "en" and not _BRITISH.get() else said
 
 
 def parse_number(text: str, language: str = "en") -> float | int:
@@ -567,7 +594,7 @@ def _unit(m: re.Match, language: str, unit: str = "") -> str:
         spoken = f"{WORDS[language]['minus']} {spoken}"
     if language != "en":
         return f"{spoken} {unit}"
-    one, many = UNITS[unit]
+    one, many = _unit_words(unit)
     # "a 5-km run": a measure joined to its noun by a hyphen is singular, as in "a five-kilometre run".
     attributive = bool(m.groupdict().get("hyphen"))
     return f"{spoken} {one if parse_number(amount) == 1 or attributive else many}"
@@ -578,7 +605,7 @@ def _fraction_of_unit(m: re.Match, language: str) -> str:
     num, den = (int(m.group("num")), int(m.group("den"))) if m.group("num") else _FRACTIONS[m.group("sign")]
     if den == 0 or num >= den:
         return m.group(0)
-    one, many = UNITS[m.group("unit")]
+    one, many = _unit_words(m.group("unit"))
     part = _fraction(num, den, language)
     if not m.group("whole"):
         return f"{part} of {'an' if one[0] in 'aeiou' else 'a'} {one}"
