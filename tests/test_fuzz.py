@@ -188,6 +188,12 @@ PIECES = [
     "x = ",
     ".5 ",
     "call 12 ",
+    "1. 2 ",
+    "to. 25 ",
+    "3 in)",
+    "Ab Cd II ",
+    "King Ab VI 2 ",
+    "007",
 ]
 LEXICON = Lexicon.default()
 

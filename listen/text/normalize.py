@@ -20,7 +20,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from listen.text.numbers import LANGUAGES, MONTHS, WORDS, british_english, cardinal, ordinal, verbalize_mapped
+from listen.text.numbers import (
+    LANGUAGES,
+    MONTHS,
+    UNITS,
+    WORDS,
+    british_english,
+    cardinal,
+    ordinal,
+    verbalize_mapped,
+)
 from listen.text.passes import BEFORE_RULES, PASSES, STEPS, Step
 from listen.text.textmap import MappedText, Span
 from listen.text.wordlists import word_list, word_table
@@ -223,7 +232,10 @@ _REGNAL_NAMES = {
     "Ramses", "Alfonso", "Olaf", "Harald", "Haakon", "Gustav", "Carl", "Willem", "Rama", "Mohammed", "Hassan",
     "Abdullah", "Constantine", "Justinian", "Victor", "Emmanuel", "Umberto", "Ferdinand", "Isabella", "Francis",
     "Stephen", "Anne", "Victoria", "Wilhelm", "Friedrich", "Ludwig", "Otto", "Pedro", "João", "Manuel", "Henri",
-    "Léon", "Jean", "Pie", "Benoît", "León", "Juan Pablo", "Pablo", "Benedicto",
+    "Léon", "Jean", "Pie", "Benoît", "León", "Juan Pablo", "Pablo", "Benedicto", "Ramesses", "Rameses",
+    "Ptolemy", "Amenhotep", "Thutmose", "Seti", "Darius", "Xerxes", "Antiochus", "Cleopatra", "Sancho", "Ivan",
+    "Casimir", "Sigismund", "Valdemar", "Christian", "Eric", "Erik", "Magnus", "Malcolm", "Robert", "David",
+    "Alexios", "Michael", "Basil", "Leopold", "Maximilian", "Rudolf", "Celestine", "Adrian",
 }
 # fmt: on
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -276,6 +288,7 @@ def _spoken(
         _primes(t)  # before the quotes they look like are dropped
         _equations(t)  # before a spaced "-" is taken for a dash
         t.sub(r"(?<=\d) - (?=\d)", "-")  # "1992 - 93", "pp. 10 - 12": a range, not a pause
+        _spaced_decimals(t)
     _typography(t)
     if language not in LANGUAGES:
         # No normaliser for this language: espeak-ng reads its numbers, dates and symbols natively.
@@ -300,6 +313,30 @@ def _spoken(
         _letter_runs(t)
     _symbols(t, language)
     return _finish(t)
+
+
+# Text re-joined from tokens splits a decimal at its point: "88. 6 per square mile", "1. 05%",
+# "hitting. 254". A number of at most three figures, a point and one to three figures, then what
+# follows a quantity (a percent sign, a unit, a word in lower case, a bracket or the end) is a
+# decimal; a sentence that ends on such a number seldom starts the next with figures and a
+# lower-case word. A year ("in 2010. 5 people") has four figures and is left alone.
+_SPACED_DECIMAL = re.compile(
+    r"(?<![\w.,])(\d{1,3})\. (?=\d{1,3}(?:%| ?(?:"
+    + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+    + r")(?![\w/])| [a-z(]|[,;)]| ?$))"
+)
+# ...and "a. 36 caliber", "to. 267": a leading point after a small word no sentence ends with.
+_SPACED_POINT = re.compile(
+    r"\b(a|an|to|of|at|with|hitting|hit|batted|batting|and|his|her|from)\. (?=\d{2,3}\b(?![.,]\d))"
+)
+
+
+def _spaced_decimals(t: MappedText) -> None:
+    """Join a decimal split at its point ("88. 6" is 88.6, "to. 267" is "to .267")."""
+    if ". " not in t.text:
+        return
+    t.sub(_SPACED_DECIMAL, r"\1.")
+    t.sub(_SPACED_POINT, r"\1 .")
 
 
 def _measured_passes(t: MappedText, language: str) -> None:
@@ -750,14 +787,64 @@ def _english_roman(m: re.Match) -> str:
         return cardinal(value)  # an edition: "DSM-IV", "DSM-V"
     if len(numeral) == 1 and _NAME_NEXT.match(m.string, m.end()):
         return numeral  # an initial: "Carl L. Bankston", "John C. Calhoun"
-    named = before in _REGNAL_NAMES or (numeral in ("II", "III", "IV") and before[:1].isupper())
+    named = (
+        before in _REGNAL_NAMES
+        or (before[:1].isupper() and _word_two_before(m) in _RULER_TITLES)
+        or (numeral in ("II", "III", "IV") and _a_persons_name(m, before))
+    )
     if value <= 60 and named and m.string[m.start() - 1] == " ":
         return f"the {ordinal(value)}"  # a ruler, a pope, a son named for his father
     if _ROMAN_ORDINAL_BEFORE.match(m.string, m.end()):
         return ordinal(value)
+    if (
+        len(numeral) > 1
+        and before[:1].isupper()
+        and not before.isupper()
+        and _DIGIT_NEXT.match(m.string, m.end())
+    ):
+        return cardinal(value)  # a book of a work, then its line: "Metamorphoses III 512"
     if len(numeral) > 1 and numeral not in _ROMAN_NOT_ALONE and not _DIGIT_NEXT.match(m.string, m.end()):
         return cardinal(value)  # "DSM-III", "Super Bowls XVI and XIX", a heading's "VIII."
     return numeral
+
+
+# Words that put a ruler's name after them: "King Tupou VI", "Emperor Go-Daigo II".
+_RULER_TITLES = {
+    "King",
+    "Queen",
+    "Pope",
+    "Emperor",
+    "Empress",
+    "Tsar",
+    "Czar",
+    "Sultan",
+    "Prince",
+    "Princess",
+    "Duke",
+    "Pharaoh",
+    "Shah",
+    "Kaiser",
+    "Saint",
+    "St",
+}
+
+
+def _a_persons_name(m: re.Match, before: str) -> bool:
+    """Is the capitalised word before "II"/"III"/"IV" the end of a person's name ("Carl L. Bankston III",
+    "Edgar Zell Steever III", "King Tupou IV")? One capitalised word alone is a thing with a number
+    ("Urotensin II", "Appendix II"), an acronym an edition ("APG III"), and a numeral before a
+    figure a book of a work ("Nationes III 40")."""
+    if not before[:1].isupper() or before.isupper() or _DIGIT_NEXT.match(m.string, m.end()):
+        return False
+    earlier = _word_two_before(m)
+    capitalised = earlier[:1].isupper() and earlier.isalpha() and (len(earlier) == 1 or not earlier.isupper())
+    return earlier in _RULER_TITLES or capitalised  # a first name, a middle name or an initial before it
+
+
+def _word_two_before(m: re.Match) -> str:
+    """The word before the word before a match ("King" in "King Tupou VI"), looked for in a bounded window."""
+    words = m.string[max(0, m.start() - 60) : m.start()].split()[:-1]
+    return words[-1].strip(".,\"'") if words else ""
 
 
 def _roman_word_before(m: re.Match) -> str:

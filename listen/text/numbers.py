@@ -160,8 +160,13 @@ def year(value: int, language: str = "en") -> str:
 
 
 def digits(text: str, language: str = "en") -> str:
-    """Say each digit on its own: 0143 -> zero one four three."""
-    return " ".join(_n2w(int(d), language) for d in text if d.isdigit())
+    """Say each digit on its own: 0143 -> zero one four three; in English a zero among other
+    digits is "oh", as codes, model numbers and decimals are read aloud ("oh one four three",
+    "point oh five", "seven oh seven"), while a zero on its own stays "zero"."""
+    said = [_n2w(int(d), language) for d in text if d.isdigit()]
+    if language == "en" and len(said) > 1:
+        said = ["oh" if word == "zero" else word for word in said]
+    return " ".join(said)
 
 
 # --- Numbers in running text -------------------------------------------------------------------
@@ -890,6 +895,9 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
                               f"{_say(m.group(2), lang)} {'inch' if m.group(2) == '1' else 'inches'}")),
     (re.compile(rf"(?<![\w.,/])(?:(?P<whole>\d{{1,6}}) ?)?(?:(?P<num>\d{{1,2}})/(?P<den>\d{{1,2}})|(?P<sign>[{''.join(_FRACTIONS)}]))"
                 rf"(?:\s|(?P<hyphen>-))?(?P<unit>{_UNIT_RE})(?![\w/²³])"), _only_en(_fraction_of_unit)),
+    # "in" is inches only where a conversion shows it: "(7.9 in)", "22 in (56 cm)"
+    (re.compile(rf"(?<![\w./])(?P<neg>[-−])?(?P<amount>{_NUM}) ?in(?=\)| \(\d)"),
+     _only_en(lambda m, lang: _unit(m, lang, "in."))),
     # measures: 12kg, 5 km/h, 20°C, 5KM, 45 m², a 5-km run
     (re.compile(rf"(?<![\w./])(?P<neg>[-−])?(?P<amount>{_NUM})(?:\s|(?P<hyphen>-))?(?P<unit>{_UNIT_RE})(?![\w/²³])(?:\.(?= [a-z]))?"), _unit),
     # round numbers in the plural: "100s of", "1,000s of"
