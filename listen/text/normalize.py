@@ -621,14 +621,26 @@ def _titles(t: MappedText, language: str) -> None:
         return f"Street{' ' if after else end}{after}"
 
     t.sub(r"\bSt\.(?:\s(?P<after>\S{1,60}))?", saint_or_street)
-    t.sub(r"\bDr\.(?=\s+[a-z]|\s*$)", "Drive")  # "Mulholland Dr. in", not "Dr. Jones"
+    # "Mulholland Dr. in", "47 Elm Dr., Austin", not "Dr. Jones": a title always has a name after it.
+    t.sub(r"(?<=[a-z] )Dr\.(?=\s+[a-z]|\s*$|[,;:)])", _drive)
     for short, long in TITLES_EN.items():
         t.sub(rf"\b{short}\.?(?=\s+[A-Z])", long)
+    t.sub(
+        r"(?<=, )(jr|sr)\b\.?", lambda m: "junior" if m.group(1) == "jr" else "senior"
+    )  # "Lewis Frederick, jr"
     for short, long in SUFFIXES_EN.items():
         t.sub(rf"(?<=[A-Za-z,] )(?:{short})\.(?=\s*$)", long + ".")
         t.sub(rf"(?<=[A-Za-z,] )(?:{short})\.", long)
     # Initials lose their dot, which espeak-ng takes for the end of a clause: "George W. Bush".
     t.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1")
+
+
+def _drive(m: re.Match) -> str:
+    """ "Dr." after a street's name ("Elm Dr.") is Drive; after other words ("the Dr. said") it stays."""
+    before = m.string[max(0, m.start() - 40) : m.start()].split()
+    if not before or not before[-1][:1].isupper():
+        return m.group(0)
+    return "Drive." if _BLANK_TO_END.match(m.string, m.end()) else "Drive"
 
 
 def _dotted_acronyms(t: MappedText, spaced: bool = False) -> None:
@@ -771,6 +783,7 @@ _ROMAN_TOKEN = re.compile(r"(?<![\w.'’])[IVXLC]{1,9}(?![\w'’-])")
 # "CCL 2" is a name with a number, not 250 (the number is already in words here).
 _DIGIT_NEXT = re.compile(r" ?(?:\d|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b")
 _NAME_NEXT = re.compile(r"\.? [A-Z][a-z]")
+_INITIAL_IN_LIST = re.compile(r"\.[,;]")
 
 
 def _english_roman(m: re.Match) -> str:
@@ -785,8 +798,10 @@ def _english_roman(m: re.Match) -> str:
         return cardinal(value)  # "Chapter IV", "vol XXIII", "World War I" (but "the day I met")
     if m.string[m.start() - 1] == "-" and len(before) > 1 and before.isupper():
         return cardinal(value)  # an edition: "DSM-IV", "DSM-V"
-    if len(numeral) == 1 and _NAME_NEXT.match(m.string, m.end()):
-        return numeral  # an initial: "Carl L. Bankston", "John C. Calhoun"
+    if len(numeral) == 1 and (
+        _NAME_NEXT.match(m.string, m.end()) or _INITIAL_IN_LIST.match(m.string, m.end())
+    ):
+        return numeral  # an initial: "Carl L. Bankston", "John C. Calhoun", "Strayer, David L., Frank Drews"
     named = (
         before in _REGNAL_NAMES
         or (before[:1].isupper() and _word_two_before(m) in _RULER_TITLES)

@@ -340,7 +340,17 @@ UNITS.update(
             "oz",
             "kcal",
             "kWh",
+            "GHz",
+            "MHz",
+            "kHz",
+            "Hz",
+            "sq ft",
+            "sq mi",
+            "sq km",
+            "km²",
+            "mph",
         )
+        if unit in UNITS
     }
 )
 UNITS.update(
@@ -562,6 +572,22 @@ def _slashed(m: re.Match, language: str) -> str:
     return _fraction(num, den, language)
 
 
+def _fraction_percent(m: re.Match, language: str) -> str:
+    """7 1/2% "seven and a half percent"; 3/4% "three quarters of a percent"."""
+    num, den = int(m.group("num")), int(m.group("den"))
+    if den == 0 or num >= den:
+        return m.group(0)
+    if not m.group("whole"):
+        if language != "en":
+            return f"{_fraction(num, den, language)} {WORDS[language]['percent']}"
+        return f"{_fraction(num, den, language)} of a percent"
+    part = _fraction(num, den, language)
+    if language == "en" and num == 1:
+        part = ("an " if part.split()[-1][0] in "aeiou" else "a ") + part.split()[-1]
+    whole = cardinal(m.group("whole"), language)
+    return f"{whole} {WORDS[language]['and']} {part} {WORDS[language]['percent']}"
+
+
 def _mixed(m: re.Match, language: str) -> str:
     """2 1/4: "two and a quarter"; 3 3/4: "three and three quarters"."""
     whole, num, den = m.group(1), int(m.group(2)), int(m.group(3))
@@ -737,12 +763,23 @@ def _ordinal(m: re.Match, language: str) -> str:
 
 
 def _era(m: re.Match, language: str) -> str:
-    """44 BC, 410 AD, AD 79: the number is a year ("four ten")."""
-    return (
-        f"{year(int(m.group('n')), language)} {m.group('era')}"
-        if m.group("n")
-        else f"{m.group('era2')} {year(int(m.group('n2')), language)}"
-    )
+    """44 BC, 410 AD, AD 79, AD 325-350: the numbers are years ("four ten")."""
+    if m.group("n"):
+        return f"{year(int(m.group('n')), language)} {m.group('era')}"
+    said = f"{m.group('era2')} {year(int(m.group('n2')), language)}"
+    if m.group("n3"):
+        said += f" {WORDS[language]['to']} {year(int(m.group('n3')), language)}"
+    return said
+
+
+def _parts(value: int) -> str:
+    """10ths "tenths", 3rds "thirds", 2nds "halves": an ordinal counted is a part of a whole."""
+    if value == 2:
+        return "halves"
+    if value == 4:
+        return "quarters"
+    said = ordinal(value)
+    return said[:-1] + "ves" if said.endswith("f") else said + "s"
 
 
 def _german_day(m: re.Match, language: str) -> str:
@@ -827,7 +864,7 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?<![\w.,])(\d{1,2})\.(?= (?:" + "|".join(MONTHS["de"]) + r")\b)"), _german_day),
     # quarters and eras: 3Q19, 44 BC, AD 79
     (re.compile(r"\b([1-4])Q(\d{2}|\d{4})\b"), _only_en(_quarter)),
-    (re.compile(r"\b(?P<n>\d{1,4}) ?(?P<era>BCE|BC|CE|AD|B\.C\.|A\.D\.)(?!\w)|\b(?P<era2>AD|A\.D\.) (?P<n2>\d{1,4})\b"),
+    (re.compile(r"\b(?P<n>\d{1,4}) ?(?P<era>BCE|BC|CE|AD|B\.C\.|A\.D\.)(?!\w)|\b(?P<era2>AD|A\.D\.) (?P<n2>\d{1,4})(?:[-–](?P<n3>\d{1,4}))?\b"),
      _era),
     # offsets from universal time: UTC+2, GMT-5:30
     (re.compile(r"\b(?P<tz>UTC|GMT) ?(?P<sign>[+−-]) ?(?P<h>\d{1,2})(?::(?P<min>\d\d))?\b"), _only_en(_utc_offset)),
@@ -870,6 +907,8 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # a count in millions or billions without a currency: 1.5M users, 3bn people
     (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)(M|mn|bn|BN|Bn)\b(?![-'’])"),
      _only_en(lambda m, lang: f"{_say(m.group(1), lang)} {_UPPER_SCALES.get(m.group(2)) or _SCALES[m.group(2)]}")),
+    # a fraction of a percent: 7 1/2%, 3/4 %
+    (re.compile(r"(?<![\w.,/])(?:(?P<whole>\d{1,6}) )?(?P<num>\d)/(?P<den>\d{1,2}) ?%"), _fraction_percent),
     # percentages
     (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<n>{_NUM})\s?%"),
      lambda m, lang: ((WORDS[lang]["minus"] + " ") if m.group("neg") else "") + _say(m.group("n"), lang)
@@ -911,6 +950,8 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?:(?<![\w.,])(\d{1,9})\s?)?([" + "".join(_FRACTIONS) + "])"), lambda m, lang: _vulgar(m, lang)),
     # ordinals: 1st, 22nd, and a wrong suffix: 23th
     (re.compile(r"\b(\d{1,3}(?:,\d{3}){1,4}|\d{1,9})(st|nd|rd|th)\b"), _ordinal),
+    # ordinals in the plural are parts: "9/10ths", "two 3rds"
+    (re.compile(r"(?<![\w.,])(\d{1,4})(?:st|nd|rd|th)s\b"), _only_en(lambda m, lang: _parts(int(m.group(1))))),
     # other ranges: 10-20, 2010-2015
     (re.compile(rf"(?<![\w.-])(?P<a>{_NUM})\s?[-–]\s?(?P<b>{_NUM})(?![\w.]{{0,40}}\d)"), _range),
     # years 1000-1099 only where a year is expected: "in 1066", "the year 1050" (but "1066 votes")
