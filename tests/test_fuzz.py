@@ -194,6 +194,13 @@ PIECES = [
     "Ab Cd II ",
     "King Ab VI 2 ",
     "007",
+    "at 0900 hours ",
+    "6.30 in the evening ",
+    "were 1850 men ",
+    "7 1/2% ",
+    "AD 1-2",
+    "9/10ths ",
+    "Elm Dr., ",
 ]
 LEXICON = Lexicon.default()
 

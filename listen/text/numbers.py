@@ -482,9 +482,23 @@ def _time(m: re.Match, language: str) -> str:
             spoken += " " + cardinal(int(minute), language)
     elif minute == "00" and not meridiem:
         spoken += " hundred" if language == "en" and hour > 12 else f" {words['oclock']}"
-    if m.groupdict().get("sec"):
+    if m.groupdict().get("sec") and m.group("sec") != "00":  # "10:00:00" is ten o'clock
         spoken += f" {words['and']} {cardinal(int(m.group('sec')), language)} {words['seconds']}"
     return spoken
+
+
+def _military_time(m: re.Match, language: str) -> str:
+    """0900 hours "oh nine hundred hours", 1430 hrs "fourteen thirty hours"."""
+    hour, minute = m.group("h"), int(m.group("min"))
+    if not hour.startswith("0") and word_before(m) not in _CLOCK_CUES:
+        return m.group(0)  # "it took 1200 hours": a count of hours
+    said = f"oh {cardinal(int(hour))}" if hour.startswith("0") else cardinal(int(hour))
+    if minute == 0:
+        return f"{said} hundred hours"
+    return f"{said} {'oh ' if minute < 10 else ''}{cardinal(minute)} hours"
+
+
+_CLOCK_CUES = {"at", "by", "until", "till", "from", "before", "after", "since", "to"}
 
 
 def _date_words(
@@ -873,6 +887,12 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d):(?P<sec>[0-5]\d)\b(?!:)"), _time),
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3])[:.](?P<min>[0-5]\d)(?= (?:P M|eigh M|[ap]\.m\.))"), _time),
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\b(?!:)"), _time),
+    # a time with a point before words that say it is one: "at 6.30 in the evening", "by 9.15 tonight"
+    (re.compile(r"\b(?P<h>[01]?\d|2[0-3])\.(?P<min>[0-5]\d)(?= (?:in the (?:morning|afternoon|evening|night)|"
+                r"this (?:morning|afternoon|evening)|tonight|tomorrow (?:morning|evening)|o'clock)\b)"),
+     _only_en(_time)),
+    # the 24-hour clock said in hours: "at 0900 hours", "1430 hrs"
+    (re.compile(r"(?<![\w.,])(?P<h>[01]\d|2[0-3])(?P<min>[0-5]\d) (?:hours|hrs)\b"), _only_en(_military_time)),
     # scores and ratios: 3:2, 2:1 (a time has two digits of minutes)
     (re.compile(r"(?<![\w:.,])(\d{1,3}):(\d|\d{3,6})(?![\w:]|[.,]\d)"),
      lambda m, lang: f"{cardinal(m.group(1), lang)} {WORDS[lang]['to']} {cardinal(m.group(2), lang)}"),
@@ -957,7 +977,7 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # years 1000-1099 only where a year is expected: "in 1066", "the year 1050" (but "1066 votes")
     (re.compile(r"(?<![\w.,$€£])(10\d\d)(?![\d,.]\d|\w)"), lambda m, lang: _early_year(m, lang)),
     # years: 1990, 2006
-    (re.compile(r"(?<![\w.,$€£])(1[1-9]\d\d|20\d\d)(?![\d,.]\d|\w)"), lambda m, lang: year(int(m.group(1)), lang)),
+    (re.compile(r"(?<![\w.,$€£])(1[1-9]\d\d|20\d\d)(?![\d,.]\d|\w)"), lambda m, lang: _year_or_count(m, lang)),
     # negatives, decimals and cardinals
     (re.compile(rf"(?<![\w.,])[-−](?={_NUM})"), lambda m, lang: WORDS[lang]["minus"] + " "),
     (re.compile(r"(?<![\w.,])(\d{1,6})\.?[ºª]"), lambda m, lang: ordinal(int(m.group(1)), lang)),  # 1.º, 2ª
@@ -1003,6 +1023,27 @@ def _early_year(m: re.Match, language: str) -> str:
     if word_before(m) in _YEAR_CUES and not _COUNT_AFTER.match(m.string, m.end()):
         return year(int(m.group(1)), language)
     return m.group(0)
+
+
+# A four-figure number after one of these words and before a plural noun counts things: "there were
+# 1850 soldiers", "scored 1999 points", "about 1200 people" (but "the 1990 elections", "in 1850 troops").
+_COUNT_BEFORE = {
+    "were", "are", "was", "is", "had", "has", "have", "with", "over", "about", "nearly", "almost", "some",
+    "approximately", "roughly", "than", "only", "just", "scored", "killed", "employs", "employed", "sold",
+    "hired", "housed", "drew", "attracted", "gained", "lost", "won", "received", "counted", "totalled",
+    "totaled", "another",
+}  # fmt: skip
+_PLURAL_NEXT = re.compile(
+    r"(?: more| other| new)? (?:[a-z]{2,}[^s\W]s|people|men|women|children|feet|troops)\b"
+)
+
+
+def _year_or_count(m: re.Match, language: str) -> str:
+    """1990 is "nineteen ninety", unless it counts things ("were 1850 soldiers", but "twelve hundred men")."""
+    counted = word_before(m) in _COUNT_BEFORE and _PLURAL_NEXT.match(m.string, m.end())
+    if language == "en" and counted and not m.group(1).endswith("00"):  # "about 1200 pounds": twelve hundred
+        return cardinal(int(m.group(1)), language)
+    return year(int(m.group(1)), language)
 
 
 def _cardinal_or_digits(text: str, language: str) -> str:
