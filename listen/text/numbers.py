@@ -102,7 +102,14 @@ def _n2w(value: int, language: str, **kwargs: str) -> str:
     which espeak-ng takes for clause breaks in the middle of one number; American English without
     the British "and" ("three hundred forty-two", "two thousand six"), as its voices and news say it."""
     said = num2words(value, lang=_lang(language), **kwargs).replace(",", "")
+    if (
+        language == "it"
+    ):  # "un milione duecentomila", as Italian reads it, not num2words' "un milione e duecentomila"
+        said = _ITALIAN_AND.sub(r"\1 ", said)
     return said.replace(" and ", " ") if language == "en" and not _BRITISH.get() else said
+
+
+_ITALIAN_AND = re.compile(r"\b(milion[ei]|miliard[oi]) e ")
 
 
 def parse_number(text: str, language: str = "en") -> float | int:
