@@ -142,6 +142,22 @@ def test_italian_millions_run_on_without_e(text, reference):
     assert_sounds_like(text, "it", reference)
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "reference"),
+    [
+        ("it", "La galassia ha 7.000.000.000 di anni.", "La galassia ha sette miliardi di anni."),
+        ("de", "Das kostet 2.500.000.000 Euro.", "Das kostet zwei Milliarden fünfhundert Millionen Euro."),
+        (
+            "de",
+            "Der Router hat 192.168.1.1 als Adresse.",
+            "Der Router hat eins neun zwei Punkt eins sechs acht Punkt eins Punkt eins als Adresse.",
+        ),
+    ],
+)
+def test_billions_marked_with_points_are_numbers_not_addresses(language, text, reference):
+    assert_sounds_like(text, language, reference)
+
+
 # -- time linear in the input -------------------------------------------------------------------
 
 PIECES = [

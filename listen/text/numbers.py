@@ -820,6 +820,10 @@ def _ip(m: re.Match, language: str) -> str:
     """10.0.0.1 "ten dot zero dot zero dot one"; a part of three digits digit by digit ("one nine two")."""
     if any(int(part) > 255 for part in m.groups()):
         return m.group(0)
+    if language != "en" and all(len(part) == 3 for part in m.groups()[1:]) and m.group(4) == "000":
+        return m.group(
+            0
+        )  # "3.250.000.000": billions, their thousands marked with points (no address ends ".000")
     parts = (
         digits(part, language) if len(part) == 3 else cardinal(int(part), language) for part in m.groups()
     )
