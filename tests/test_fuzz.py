@@ -201,6 +201,11 @@ PIECES = [
     "AD 1-2",
     "9/10ths ",
     "Elm Dr., ",
+    "the 3d of ",
+    "H1N1 ",
+    "4K",
+    "&c. ",
+    "vol. IV ",
 ]
 LEXICON = Lexicon.default()
 

@@ -144,7 +144,8 @@ SUFFIXES_EN = {
 # fmt: off
 PHRASES_EN = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus", "vs": "versus",
               "approx.": "approximately", "est.": "established", "dept.": "department", "cf.": "compare",
-              "et al.": "and others", "a.k.a.": "also known as", "aka": "also known as"}
+              "et al.": "and others", "a.k.a.": "also known as", "aka": "also known as", "&c.": "et cetera",
+              "C++": "C plus plus"}
 # fmt: on
 # "c. 1850": circa, before a year only (elsewhere "c." is an initial).
 _CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.(?= \d{3,4}\b)")
@@ -165,7 +166,7 @@ _BEFORE_NUMBER = {
     "rm": "room",
 }
 _NUMBER_ABBREVIATIONS = re.compile(
-    r"(?<![\w.])(vols?|pgs?|ch|fig|Vols?|Ch|Fig|Apt|apt|Ste|Bldg|Rm)\.?(?= ?\d)"
+    r"(?<![\w.])(vols?|pgs?|ch|fig|Vols?|Ch|Fig|Apt|apt|Ste|Bldg|Rm)\.?(?= ?\d| [IVXLC]{1,8}\b(?!'))"
 )
 # fmt: off
 TITLES = {
@@ -580,7 +581,7 @@ def _phrases(t: MappedText, language: str) -> None:
     """Expand fixed abbreviations (e.g., etc., vs.)."""
     table = PHRASES_EN if language == "en" else PHRASES.get(language, {})
     for short, long in sorted(table.items(), key=lambda kv: -len(kv[0])):
-        pattern = r"(?<![\w.])" + re.escape(short) + (r"(?!\w)" if short.endswith(".") else r"\b")
+        pattern = r"(?<![\w.])" + re.escape(short) + (r"\b" if short[-1].isalnum() else r"(?!\w)")
         if short.endswith("."):
             t.sub(pattern + r"\s*$", long + ".")
         t.sub(pattern, long)

@@ -783,6 +783,36 @@ def _ordinal(m: re.Match, language: str) -> str:
     return ordinal(value, language)
 
 
+def _old_ordinal(m: re.Match, language: str) -> str:
+    """2d, 3d, 22d: second, third, twenty-second, as older books write them (but 12d and 13d are not)."""
+    value = int(m.group(1))
+    if value % 100 in (12, 13) or (
+        word_before(m) not in _OLD_ORDINAL_BEFORE and not m.string.startswith(" of", m.end())
+    ):
+        return m.group(0)
+    return ordinal(value)
+
+
+_OLD_ORDINAL_BEFORE = {"the", "and", "or", "his", "her", "its", "their", "our"}
+
+
+def _mixed_code(m: re.Match, language: str) -> str:
+    """H1N1 "H one N one", 3D "three D", 4WD "four W D": capitals spelled, short runs of digits counted."""
+    code = m.group(0)
+    ordinal_in_capitals = re.fullmatch(r"(\d{1,4})(ST|ND|RD|TH)", code)
+    if ordinal_in_capitals:  # "2ND", "21ST"
+        return ordinal(int(ordinal_in_capitals.group(1)))
+    said = []
+    for run in re.findall(r"\d+|[A-Z]+", code):
+        if run.isdigit():
+            said.append(
+                cardinal(int(run)) if len(run) <= 2 or (len(run) == 3 and run[0] != "0") else digits(run)
+            )
+        else:
+            said.append(" ".join("eigh" if c == "A" else c for c in run))
+    return " ".join(said)
+
+
 def _era(m: re.Match, language: str) -> str:
     """44 BC, 410 AD, AD 79, AD 325-350: the numbers are years ("four ten")."""
     if m.group("n"):
@@ -989,6 +1019,11 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?<![\w.,$€£])(10\d\d)(?![\d,.]\d|\w)"), lambda m, lang: _early_year(m, lang)),
     # years: 1990, 2006
     (re.compile(r"(?<![\w.,$€£])(1[1-9]\d\d|20\d\d)(?![\d,.]\d|\w)"), lambda m, lang: _year_or_count(m, lang)),
+    # old ordinals: "the 2d and 3d regiments", "the 22d of May"
+    (re.compile(r"(?<![\w.,])(\d{0,2}[23])d\b(?= of\b| [A-Z]| (?:regiment|division|battalion|brigade|corps|army|day"
+                r"|year|century|edition|floor|street|avenue|place|class|session|time)s?\b)"), _only_en(_old_ordinal)),
+    # codes of digits and capitals: 3D, 4K, 5G, 4WD, H1N1, 221B (units and ordinals are said by now)
+    (re.compile(r"(?<![\w.-])(?=[A-Z\d]{0,9}\d)(?=[A-Z\d]{0,9}[A-Z])[A-Z\d]{2,10}(?![\w-]|\.\w)"), _only_en(_mixed_code)),
     # negatives, decimals and cardinals
     (re.compile(rf"(?<![\w.,])[-−](?={_NUM})"), lambda m, lang: WORDS[lang]["minus"] + " "),
     (re.compile(r"(?<![\w.,])(\d{1,6})\.?[ºª]"), lambda m, lang: ordinal(int(m.group(1)), lang)),  # 1.º, 2ª
