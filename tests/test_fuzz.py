@@ -206,6 +206,7 @@ PIECES = [
     "4K",
     "&c. ",
     "vol. IV ",
+    "5 Kms ",
 ]
 LEXICON = Lexicon.default()
 

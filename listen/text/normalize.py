@@ -234,7 +234,7 @@ _REGNAL_NAMES = {
     "Abdullah", "Constantine", "Justinian", "Victor", "Emmanuel", "Umberto", "Ferdinand", "Isabella", "Francis",
     "Stephen", "Anne", "Victoria", "Wilhelm", "Friedrich", "Ludwig", "Otto", "Pedro", "João", "Manuel", "Henri",
     "Léon", "Jean", "Pie", "Benoît", "León", "Juan Pablo", "Pablo", "Benedicto", "Ramesses", "Rameses",
-    "Ptolemy", "Amenhotep", "Thutmose", "Seti", "Darius", "Xerxes", "Antiochus", "Cleopatra", "Sancho", "Ivan",
+    "Napoléon", "Ptolemy", "Amenhotep", "Thutmose", "Seti", "Darius", "Xerxes", "Antiochus", "Cleopatra", "Sancho", "Ivan",
     "Casimir", "Sigismund", "Valdemar", "Christian", "Eric", "Erik", "Magnus", "Malcolm", "Robert", "David",
     "Alexios", "Michael", "Basil", "Leopold", "Maximilian", "Rudolf", "Celestine", "Adrian",
 }
@@ -803,7 +803,8 @@ def _english_roman(m: re.Match) -> str:
         _NAME_NEXT.match(m.string, m.end()) or _INITIAL_IN_LIST.match(m.string, m.end())
     ):
         return numeral  # an initial: "Carl L. Bankston", "John C. Calhoun", "Strayer, David L., Frank Drews"
-    named = (
+    # A lone L or C after a name is an initial ("David L. Jones"): no ruler is the fiftieth or hundredth.
+    named = numeral not in ("L", "C") and (
         before in _REGNAL_NAMES
         or (before[:1].isupper() and _word_two_before(m) in _RULER_TITLES)
         or (numeral in ("II", "III", "IV") and _a_persons_name(m, before))

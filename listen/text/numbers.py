@@ -326,6 +326,8 @@ UNITS.update(
         "kPa": ("kilopascal", "kilopascals"),
         "MPa": ("megapascal", "megapascals"),
         "in.": ("inch", "inches"),
+        "kms": ("kilometre", "kilometres"),
+        "cu ft": ("cubic foot", "cubic feet"),
     }
 )
 # Units in capitals ("5KM", "100 MPH") read as the unit they shout; only those that cannot be something else.
@@ -652,6 +654,18 @@ def _unit(m: re.Match, language: str, unit: str = "") -> str:
     return f"{spoken} {one if parse_number(amount) == 1 or attributive else many}"
 
 
+def _unit_any_case(m: re.Match, language: str) -> str:
+    """ "5 Kms", "2 HRS": a unit whatever its case; but "the 1988 SEC Tournament" and "15 SEC filings" name a body."""
+    word = m.group("word")
+    unit = _UNITS_ANY_CASE.get(word.lower())
+    shouted_name = word.isupper() and (
+        word.lower() in {"sec", "min", "gal", "cc"} or re.fullmatch(r"1\d{3}|20\d\d", m.group("amount"))
+    )
+    if not unit or shouted_name:
+        return m.group(0)
+    return _unit(m, language, unit)
+
+
 def _fraction_of_unit(m: re.Match, language: str) -> str:
     """2 1/2 lb "two and a half pounds"; 3/4 in. "three quarters of an inch"; a 1½-inch pipe."""
     num, den = (int(m.group("num")), int(m.group("den"))) if m.group("num") else _FRACTIONS[m.group("sign")]
@@ -875,6 +889,14 @@ _PER = {"s": "second", "sec": "second", "h": "hour", "hr": "hour", "hour": "hour
         "bbl": "barrel", "tonne": "tonne", "ton": "ton", "unit": "unit", "dose": "dose"}
 # fmt: on
 _PER_RE = "|".join(sorted(_PER, key=len, reverse=True))
+# Units said whatever their case, by their lower-case spelling; not those that are also initials or
+# name two units ("MS", "MA", "MI", "PB", "kn"; "GB" and "Gb").
+_UNITS_ANY_CASE = {
+    unit.lower(): unit
+    for unit in sorted(UNITS)
+    if re.fullmatch(r"[a-z]{2,5}", unit.lower())
+    and unit.lower() not in {"ms", "ma", "mi", "pb", "kn", "gb", "mb", "kb", "hp"}
+}
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _CURRENCY_SYMBOL = r"US\$|NZ\$|HK\$|C\$|A\$|S\$|R\$|(?<![\w])Rs\.?(?=\s?\d)|[$€£¥₹₩₽₺₦₱₪]"
 _CODE_RE = "|".join(_CODES)
@@ -1000,6 +1022,9 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      _only_en(lambda m, lang: _unit(m, lang, "in."))),
     # measures: 12kg, 5 km/h, 20°C, 5KM, 45 m², a 5-km run
     (re.compile(rf"(?<![\w./])(?P<neg>[-−])?(?P<amount>{_NUM})(?:\s|(?P<hyphen>-))?(?P<unit>{_UNIT_RE})(?![\w/²³])(?:\.(?= [a-z]))?"), _unit),
+    # a unit in any case: "5 Kms", "2 HRS", "25 Cm", "4 Tbsp" (not the few that are also initials: "3 MS patients")
+    (re.compile(rf"(?<![\w./])(?P<neg>[-−])?(?P<amount>{_NUM}) ?(?P<word>[A-Za-z]{{2,5}})\b(?![/²³'’-])"),
+     _only_en(_unit_any_case)),
     # round numbers in the plural: "100s of", "1,000s of"
     (re.compile(r"(?<![\w.,])(100|1,?000|1,?000,?000)s\b"),
      _only_en(lambda m, lang: {3: "hundreds", 4: "thousands", 5: "thousands"}.get(len(m.group(1)), "millions"))),
