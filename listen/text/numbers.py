@@ -143,7 +143,7 @@ def decimal(text: str, language: str = "en") -> str:
         sign, whole = WORDS[language]["minus"] + " ", whole[1:]
     spoken = _n2w(int(whole or "0"), language)
     if frac:
-        spoken += f" {WORDS[language]['point']} " + digits(frac, language)
+        spoken += f" {WORDS[language]['point']} " + _code_digits(frac, language)
     return sign + spoken
 
 
@@ -167,13 +167,17 @@ def year(value: int, language: str = "en") -> str:
 
 
 def digits(text: str, language: str = "en") -> str:
-    """Say each digit on its own: 0143 -> zero one four three; in English a zero among other
-    digits is "oh", as codes, model numbers and decimals are read aloud ("oh one four three",
-    "point oh five", "seven oh seven"), while a zero on its own stays "zero"."""
-    said = [_n2w(int(d), language) for d in text if d.isdigit()]
-    if language == "en" and len(said) > 1:
-        said = ["oh" if word == "zero" else word for word in said]
-    return " ".join(said)
+    """Say each digit on its own: 0143 -> zero one four three."""
+    return " ".join(_n2w(int(d), language) for d in text if d.isdigit())
+
+
+def _code_digits(text: str, language: str = "en") -> str:
+    """Digits of a code or a decimal's fraction; in English a zero among other digits is "oh", as they
+    are read aloud ("oh one four three", "point oh five", "seven oh seven"), a zero alone "zero"."""
+    said = digits(text, language)
+    if language == "en" and len(said.split()) > 1:
+        said = " ".join("oh" if word == "zero" else word for word in said.split())
+    return said
 
 
 # --- Numbers in running text -------------------------------------------------------------------
@@ -691,9 +695,7 @@ def _range(m: re.Match, language: str) -> str:
     ):
         return f"{year(int(left), language)} {to} {year(int(right), language)}"  # "r. 757-796": years
     if language == "en" and (re.fullmatch(r"0\d+", left) or re.fullmatch(r"0\d{2,}", right)):
-        return (
-            f"{digits(left, language)}, {digits(right, language)}"  # a code with a leading zero: "2-011812"
-        )
+        return f"{_code_digits(left, language)}, {_code_digits(right, language)}"  # a code with a leading zero: "2-011812"
     if re.fullmatch(r"1\d{3}|20\d\d", left) and len(right) in (1, 3) and int(right) < int(left):
         return f"{year(int(left), language)} {to} {_say(right, language)}"  # "1724-6", "2013-263"
     if re.fullmatch(r"1\d{3}|20\d\d", left) and re.fullmatch(r"\d{2}|1\d{3}|20\d\d", right):
@@ -709,7 +711,7 @@ def _range(m: re.Match, language: str) -> str:
 def paired(text: str, language: str = "en") -> str:
     """Say a code number the way flights and models are said: 737 "seven thirty-seven", 1549 "fifteen forty-nine"."""
     if (text.startswith("0") and len(text) > 1) or len(text) > 4:
-        return digits(text, language)
+        return _code_digits(text, language)
     if len(text) in (3, 4) and language == "en" and not text.endswith("000"):
         return (
             _n2w(int(text), "en", to="year") if text[-2:] != "00" else f"{cardinal(int(text[:-2]))} hundred"
@@ -757,7 +759,7 @@ def _leading_point(m: re.Match, language: str) -> str:
         return paired(figures)
     if len(figures) in (2, 3) and _CALIBRE_NEXT.match(m.string, m.end()):
         return cardinal(int(figures))
-    return f"{WORDS[language]['point']} {digits(figures)}"
+    return f"{WORDS[language]['point']} {_code_digits(figures)}"
 
 
 def _utc_offset(m: re.Match, language: str) -> str:
@@ -774,7 +776,7 @@ def _identifier(code: str) -> str:
     for i, group in enumerate(groups):
         if group.isdigit():
             leading_year = i == 0 and re.fullmatch(r"(?:19|20)\d\d", group)
-            said.append(year(int(group)) if leading_year else digits(group))
+            said.append(year(int(group)) if leading_year else _code_digits(group))
         else:
             said.append(" ".join(_letter_or_digit(c) for c in group))
     return ", ".join(said)
@@ -782,7 +784,7 @@ def _identifier(code: str) -> str:
 
 def _letter_or_digit(c: str) -> str:
     # A letter A inside a code is the letter, never the article ("eigh", as normalize.spell says it).
-    return digits(c) if c.isdigit() else "eigh" if c == "A" else c
+    return _code_digits(c) if c.isdigit() else "eigh" if c == "A" else c
 
 
 _SUFFIX = {1: "st", 2: "nd", 3: "rd"}
@@ -820,7 +822,9 @@ def _mixed_code(m: re.Match, language: str) -> str:
     for run in re.findall(r"\d+|[A-Z]+", code):
         if run.isdigit():
             said.append(
-                cardinal(int(run)) if len(run) <= 2 or (len(run) == 3 and run[0] != "0") else digits(run)
+                cardinal(int(run))
+                if len(run) <= 2 or (len(run) == 3 and run[0] != "0")
+                else _code_digits(run)
             )
         else:
             said.append(" ".join("eigh" if c == "A" else c for c in run))
@@ -967,7 +971,7 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      _only_en(lambda m, lang: _identifier(m.group(0)))),
     # codes read digit by digit or in pairs: card ending in 4242, flight 1549, Boeing 737, G7, F-16, A320
     (re.compile(rf"\b(?P<cue>{_CODE_CUES})(?P<gap>:? (?:is |was |of |number |no\. |# ?)?)(?P<n>\d{{3,12}})\b(?![.,]\d)"),
-     _only_en(lambda m, lang: f"{m.group('cue')}{m.group('gap')}{digits(m.group('n'))}")),
+     _only_en(lambda m, lang: f"{m.group('cue')}{m.group('gap')}{_code_digits(m.group('n'))}")),
     (re.compile(rf"\b(?P<cue>{_MODEL_CUES}) (?P<n>\d{{3,4}})\b(?![.,]\d|\s?[%°-])"), _only_en(_model)),
     (re.compile(r"(?<![\w-])(?P<letters>[A-Z]{1,3})-?(?P<num>\d{1,6})(?![\w-]|[.,]\d)"), _only_en(_letter_code)),
     # ranges of money and measures, said once at the end: "$5-$10" and "15-20 cm" are "five to ten ..."
@@ -1126,7 +1130,7 @@ def _cardinal_or_digits(text: str, language: str) -> str:
     # A bare run of five or more digits ("90210", "12345678") is a code: counts that long carry commas.
     code = len(bare) >= 5 and bare == text and not bare.endswith("00")
     if (len(bare) > 1 and bare.startswith("0") and "." not in text) or len(bare) > 15 or code:
-        return digits(bare, language) + trailing
+        return _code_digits(bare, language) + trailing
     try:
         return _say(text, language) + trailing
     except ValueError:
