@@ -207,6 +207,8 @@ PIECES = [
     "&c. ",
     "vol. IV ",
     "5 Kms ",
+    "DR. ",
+    "NO. 5 ",
 ]
 LEXICON = Lexicon.default()
 

@@ -275,6 +275,9 @@ def _spoken(
     sentence: str, language: str, lexicon: Lexicon | None, phonemes: bool | str | None
 ) -> tuple[str, list[Span]]:
     t = MappedText(sentence)
+    shouting = language == "en" and _shouting(
+        sentence
+    )  # judged on the text as written, before words are added
     if lexicon is not None:
         t.edit(lexicon.edits(sentence, language, phonemes), freeze=_is_phoneme_input)
     # An article's own "[[" must not reach espeak-ng as phoneme input.
@@ -286,6 +289,7 @@ def _spoken(
     for name in BEFORE_RULES.get(language, ()):  # the classes our rules misread in this language
         STEPS[name](t, language)
     if language == "en":
+        _capital_abbreviations(t)  # "DR. SMITH", "NO. 5": the rules below know "Dr.", "No."
         _primes(t)  # before the quotes they look like are dropped
         _equations(t)  # before a spaced "-" is taken for a dash
         t.sub(r"(?<=\d) - (?=\d)", "-")  # "1992 - 93", "pp. 10 - 12": a range, not a pause
@@ -310,7 +314,7 @@ def _spoken(
     _titles(t, language)
     _roman_numerals(t, language)
     if language == "en":
-        _acronyms(t)
+        _acronyms(t, shouting)
         _letter_runs(t)
     _symbols(t, language)
     return _finish(t)
@@ -338,6 +342,25 @@ def _spaced_decimals(t: MappedText) -> None:
         return
     t.sub(_SPACED_DECIMAL, r"\1.")
     t.sub(_SPACED_POINT, r"\1 .")
+
+
+# Abbreviations with their dot, as a headline in capitals writes them, and how the rules know them.
+# fmt: off
+_CAPITAL_ABBREVIATIONS = {
+    "DR": "Dr", "MR": "Mr", "MRS": "Mrs", "ST": "St", "NO": "No", "FT": "Ft", "MT": "Mt", "GOV": "Gov",
+    "SEN": "Sen", "REP": "Rep", "GEN": "Gen", "COL": "Col", "LT": "Lt", "CAPT": "Capt", "SGT": "Sgt",
+    "PROF": "Prof", "REV": "Rev", "VOL": "vol", "CH": "ch", "PP": "pp", "APT": "Apt", "JR": "Jr", "SR": "Sr",
+    "INC": "Inc", "CORP": "Corp", "CO": "Co", "LTD": "Ltd", "AVE": "Ave", "BLVD": "Blvd", "RD": "Rd",
+}
+# fmt: on
+_CAPITAL_ABBREVIATION = re.compile(
+    r"(?<![\w.])(" + "|".join(sorted(_CAPITAL_ABBREVIATIONS, key=len, reverse=True)) + r")\.(?=[\s,;:)]|$)"
+)
+
+
+def _capital_abbreviations(t: MappedText) -> None:
+    """ "DR. SMITH", "NO. 5 SEED", "ACME CORP.": an abbreviation in capitals is the abbreviation."""
+    t.sub(_CAPITAL_ABBREVIATION, lambda m: _CAPITAL_ABBREVIATIONS[m.group(1)] + ".")
 
 
 def _measured_passes(t: MappedText, language: str) -> None:
@@ -623,7 +646,7 @@ def _titles(t: MappedText, language: str) -> None:
 
     t.sub(r"\bSt\.(?:\s(?P<after>\S{1,60}))?", saint_or_street)
     # "Mulholland Dr. in", "47 Elm Dr., Austin", not "Dr. Jones": a title always has a name after it.
-    t.sub(r"(?<=[a-z] )Dr\.(?=\s+[a-z]|\s*$|[,;:)])", _drive)
+    t.sub(r"(?<=[A-Za-z] )Dr\.(?=\s+[a-z]|\s*$|[,;:)])", _drive)
     for short, long in TITLES_EN.items():
         t.sub(rf"\b{short}\.?(?=\s+[A-Z])", long)
     t.sub(
@@ -693,11 +716,16 @@ def _pronounceable(word: str) -> bool:
     )
 
 
-def _acronyms(t: MappedText) -> None:
+def _shouting(text: str) -> bool:
+    """Is the sentence written in capitals (a headline, a sign)? Then its words are words for espeak-ng
+    to read, which it does well ("SMITH ARRIVES"), spelling what it cannot say ("IBM")."""
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    return len(words) >= 3 and sum(w.isupper() for w in words) / len(words) > 0.6
+
+
+def _acronyms(t: MappedText, shouting: bool) -> None:
     """Spell acronyms letter by letter unless they are known words or read as one."""
     text = t.text
-    words = re.findall(r"[A-Za-z]{2,}", text)
-    shouting = len(words) >= 4 and sum(w.isupper() for w in words) / len(words) > 0.6
 
     def replace(m: re.Match) -> str:
         word, tail = m.group("word"), m.group("tail") or ""
