@@ -209,6 +209,7 @@ PIECES = [
     "5 Kms ",
     "DR. ",
     "NO. 5 ",
+    "Act iv ",
 ]
 LEXICON = Lexicon.default()
 

@@ -786,6 +786,7 @@ def _roman_numerals(t: MappedText, language: str) -> None:
     """Read "Leo XIV" as "Leo the fourteenth" and "World War II" as "World War two"."""
     if language == "en":
         t.sub(_ROMAN_TOKEN, _english_roman)
+        t.sub(_LOWER_ROMAN_TOKEN, _lower_roman)
         return
     the = {"es": "", "de": "der ", "fr": "", "pt": "", "it": ""}[language]
 
@@ -813,6 +814,34 @@ _ROMAN_TOKEN = re.compile(r"(?<![\w.'’])[IVXLC]{1,9}(?![\w'’-])")
 _DIGIT_NEXT = re.compile(r" ?(?:\d|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b")
 _NAME_NEXT = re.compile(r"\.? [A-Z][a-z]")
 _INITIAL_IN_LIST = re.compile(r"\.[,;]")
+
+
+# In lower case a numeral counts only after a word that numbers things: "Act ii, scene iii", "page xiv".
+_LOWER_ROMAN_TOKEN = re.compile(r"(?<![\w.'’])[ivxlc]{1,8}(?![\w'’-])")
+_LOWER_ROMAN_CUES = {
+    "Act",
+    "Scene",
+    "Chapter",
+    "Part",
+    "Book",
+    "Canto",
+    "Psalm",
+    "Volume",
+    "Page",
+    "Pages",
+    "Pp",
+    "P",
+}
+
+
+def _lower_roman(m: re.Match) -> str:
+    value = _roman_value(m.group(0).upper())
+    before = _roman_word_before(m)
+    if value is None or before.capitalize() not in _LOWER_ROMAN_CUES:
+        return m.group(0)
+    if m.group(0) == "i" and not before[:1].isupper():
+        return m.group(0)  # "in part i think": the pronoun, lower-cased
+    return cardinal(value)
 
 
 def _english_roman(m: re.Match) -> str:
