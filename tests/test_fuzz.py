@@ -210,6 +210,7 @@ PIECES = [
     "DR. ",
     "NO. 5 ",
     "Act iv ",
+    "£5 10s. 6d. ",
 ]
 LEXICON = Lexicon.default()
 

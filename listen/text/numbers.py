@@ -831,6 +831,18 @@ def _mixed_code(m: re.Match, language: str) -> str:
     return " ".join(said)
 
 
+def _shillings(m: re.Match, language: str) -> str:
+    """£5 10s. "five pounds ten shillings"; 5s. 6d. "five shillings and six pence"."""
+    said = []
+    if m.groupdict().get("pounds"):
+        said.append(f"{cardinal(m.group('pounds'))} {'pound' if m.group('pounds') == '1' else 'pounds'}")
+    shillings = int(m.group("s"))
+    said.append(f"{cardinal(shillings)} {'shilling' if shillings == 1 else 'shillings'}")
+    if m.group("d"):
+        said[-1] += f" and {cardinal(int(m.group('d')))} {'penny' if m.group('d') == '1' else 'pence'}"
+    return " ".join(said) + ("." if m.group(0).endswith(".") and at_end(m) else "")
+
+
 def _era(m: re.Match, language: str) -> str:
     """44 BC, 410 AD, AD 79, AD 325-350: the numbers are years ("four ten")."""
     if m.group("n"):
@@ -914,6 +926,9 @@ _MONEY_SCALE = (
 _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # IP addresses before anything reads their parts as decimals or dates: 192.168.0.1
     (re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\w|\.\d)"), _ip),
+    # old British money in books: £5 10s., 5s. 6d., £3 2s. 6d.
+    (re.compile(r"£(?P<pounds>\d{1,6}) (?P<s>\d{1,2})s\.?(?: (?P<d>\d{1,2})d\.?)?(?![\w'’])"), _only_en(_shillings)),
+    (re.compile(r"(?<![\w.£])(?P<s>\d{1,2})s\. ?(?P<d>\d{1,2})d\.?(?![\w'’])"), _only_en(_shillings)),
     # dates: 3/1/2026, 25-12-2019, 15.06.2022, 2019/12/31, 2026-01-03, Mar-03-2018
     (re.compile(r"(?<![\w./-])(?P<a>\d{1,2})(?P<sep>/)(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w]|[./-]\d)"),
      _numeric_date),
