@@ -38,11 +38,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from listen.errors import ListenError  # noqa: E402
-from listen.text.normalize import to_spoken  # noqa: E402
+from listen.text.normalize import to_spoken, to_spoken_with_map  # noqa: E402
 from listen.text.segment import punkt_sentences, split_sentences  # noqa: E402
 from support.espeak import Phonemizer  # noqa: E402
 
-DATA = Path(os.environ.get("LISTEN_DEV_DATA", ROOT.parent / "shared" / "data"))
+# ../shared/data from the main checkout; a worktree (/work/wt/NAME) finds it one level further up.
+_SHARED = next(
+    (p / "shared" / "data" for p in ROOT.parents[:2] if (p / "shared" / "data").is_dir()), ROOT.parent
+)
+DATA = Path(os.environ.get("LISTEN_DEV_DATA", _SHARED))
 
 
 # --- Segmentation -------------------------------------------------------------------------
@@ -187,7 +191,12 @@ def classify(written: str, token: dict[str, str], start: int) -> str:
     run_start = written.rfind(" ", 0, start) + 1
     run_end = written.find(" ", start + len(tok))
     run = written[run_start : run_end if run_end >= 0 else len(written)]
-    ctx = " ".join(written[max(0, start - 25) : start + len(tok) + 25].split()[1:-1]) or run
+    # The words within 25 characters either side, less any word the window cuts in two.
+    lo, hi = max(0, start - 25), min(len(written), start + len(tok) + 25)
+    words = written[lo:hi].split()
+    words = words[1 if lo > 0 and not written[lo - 1].isspace() else 0 :]
+    words = words[: -1 if hi < len(written) and not written[hi].isspace() and words else len(words)]
+    ctx = " ".join(words) or run
     seen = Seen(tok, spoken, run, ctx)
     if _MONTH.match(tok) or not re.search(r"[\w$£€¥%&]", tok):
         return "dates" if _dates(seen) else "symbols and ranges"
@@ -234,7 +243,8 @@ def located(written: str, tokens: list[dict[str, str]]) -> Iterator[tuple[dict[s
 
 def normalisation(data: Path, language: str, examples: int) -> None:
     path = data / f"tn-dev-{language}.jsonl"
-    phonemes = Phonemizer(language)
+    phonemes = cached(Phonemizer(language))
+    isolated = Isolated()
     classes: dict[str, Tally] = defaultdict(Tally)
     overall = Tally()
     errors = 0
@@ -242,9 +252,9 @@ def normalisation(data: Path, language: str, examples: int) -> None:
         item = json.loads(line)
         written, reference = item["written"], item["spoken"]
         try:
-            ours = to_spoken(written, language)
+            ours, spans = to_spoken_with_map(written, language)
         except ListenError:
-            ours, errors = "", errors + 1
+            ours, spans, errors = "", [], errors + 1
         p_ref, p_ours, p_raw = (flat(phonemes(text)) for text in (reference, ours, written))
         right, raw_right = alike(p_ours, p_ref), alike(p_raw, p_ref)
         overall.sentences += 1
@@ -269,6 +279,9 @@ def normalisation(data: Path, language: str, examples: int) -> None:
                 tally.failures.append(
                     f"{window!r}\n        ref: {token['spoken']!r}\n        ours: {_around(ours, window, language)!r}"
                 )
+        if language == "en":
+            for unit in units(written, item["tokens"]):
+                isolated.add(unit, written, ours, spans, (phonemes, language, item["tokens"]))
     print(f"Normalisation, {path.name}: sentences right by sound (ratio >= 0.9) / raw engine; tokens found")
     print(overall.line("ALL"))
     if errors:
@@ -283,6 +296,153 @@ def normalisation(data: Path, language: str, examples: int) -> None:
             for failure in tally.failures[:examples]:
                 print(f"      {failure}")
     print()
+    if isolated.classes:
+        isolated.report(examples)
+
+
+# --- Semiotic tokens on their own ----------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """A semiotic token: a run of changed tokens of one class with only blanks or commas between
+    ("4 March 2014", "$ 5 million"), as the reference says it."""
+
+    name: str
+    start: int
+    end: int
+    spoken: list[str]
+
+
+def units(written: str, tokens: list[dict[str, str]]) -> list[Unit]:
+    """The sentence's changed tokens, neighbours joined into one semiotic token when they are of
+    one class or one of them is a bare symbol ("1897 - 1898", "2. 02%", "4 March 2014")."""
+    out: list[Unit] = []
+    last_symbol = False
+    for token, at in located(written, tokens):
+        name, end = classify(written, token, at), at + len(token["written"])
+        symbol = not re.search(r"\w", token["written"])
+        last = out[-1] if out else None
+        joined = last and (last.name == name or symbol or last_symbol)
+        if last and joined and last.end <= at and re.fullmatch(r"[\s,]{0,3}", written[last.end : at]):
+            last.end = end
+            last.spoken.append(token["spoken"])
+            if token["spoken"] == "to":
+                last.name = "ranges"
+            elif last.name in _VAGUE and not symbol:
+                last.name = name
+        else:
+            out.append(Unit(name, at, end, [token["spoken"]]))
+        last_symbol = symbol
+    return out
+
+
+_VAGUE = ("symbols and ranges", "other")
+
+
+@dataclass
+class Agreement:
+    units: int = 0
+    isolated: int = 0
+    context: int = 0
+    raw: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def line(self, name: str) -> str:
+        n = max(self.units, 1)
+        return (
+            f"  {name:<26} {self.units:>6}  alone {self.isolated / n:6.3f}  in context {self.context / n:6.3f}"
+            f"  raw {self.raw / n:6.3f}"
+        )
+
+
+class Isolated:
+    """Phoneme agreement of each semiotic token, normalised on its own and read in its sentence."""
+
+    def __init__(self) -> None:
+        self.classes: dict[str, Agreement] = defaultdict(Agreement)
+
+    def add(
+        self,
+        unit: Unit,
+        written: str,
+        ours: str,
+        spans: list[tuple[int, int, int, int]],
+        how: tuple[Callable[[str], str], str, list[dict[str, str]]],
+    ) -> None:
+        phonemes, language, tokens = how
+        text = written[unit.start : unit.end]
+        try:
+            alone = to_spoken(text, language)
+        except ListenError:
+            alone = ""
+        reference = alone_reference = flat(phonemes(" ".join(unit.spoken)))
+        # In context: what our reading of the sentence says for the token. A rewrite that took in
+        # more than the token ("1988 - 89" said as one range) widens it, and the reference with it.
+        start, end, said_start, said_end = unit.start, unit.end, len(ours), 0
+        for _s0, _s1, a, b in spans:
+            if (a < end and b > start) or (a == b and start <= a < end):
+                start, end = min(start, a), max(end, b)
+        for s0, s1, a, b in spans:
+            if (a < end and b > start) or (a == b and start <= a < end):
+                said_start, said_end = min(said_start, s0), max(said_end, s1)
+        in_context = ours[said_start:said_end] if said_end > said_start else ""
+        if (start, end) != (unit.start, unit.end):
+            reference = flat(phonemes(_reference_between(written, start, end, tokens)))
+        tally = self.classes[unit.name]
+        tally.units += 1
+        ok_alone = alike(flat(phonemes(alone)), alone_reference)
+        tally.isolated += ok_alone
+        tally.context += alike(flat(phonemes(in_context)), reference)
+        tally.raw += alike(flat(phonemes(text)), alone_reference)
+        if not ok_alone:
+            tally.failures.append(f"{text!r} ref {' '.join(unit.spoken)!r} ours {alone!r}")
+
+    def report(self, examples: int) -> None:
+        total = Agreement()
+        for tally in self.classes.values():
+            total.units += tally.units
+            total.isolated += tally.isolated
+            total.context += tally.context
+            total.raw += tally.raw
+        print(
+            "Semiotic tokens (adjacent changed tokens of a class joined), phoneme agreement (ratio >= 0.9):"
+        )
+        print(total.line("ALL"))
+        ranked = sorted(self.classes.items(), key=lambda kv: kv[1].isolated / max(kv[1].units, 1))
+        for name, tally in ranked:
+            print(tally.line(name))
+        if examples:
+            print("  Worst classes alone, with examples:")
+            for name, tally in ranked[:6]:
+                print(f"    {name}:")
+                for failure in tally.failures[: examples * 2]:
+                    print(f"      {failure}")
+        print()
+
+
+def _reference_between(written: str, start: int, end: int, tokens: list[dict[str, str]]) -> str:
+    """The reference's words for written[start:end]: its changed tokens as spoken, the rest as written."""
+    out, cursor = [], start
+    for token, at in located(written, tokens):
+        if at < start or at + len(token["written"]) > end or at < cursor:
+            continue
+        out += [written[cursor:at], token["spoken"]]
+        cursor = at + len(token["written"])
+    out.append(written[cursor:end])
+    return " ".join(part.strip() for part in out if part.strip())
+
+
+def cached(phonemes: Callable[[str], str]) -> Callable[[str], str]:
+    """The same phonemes for the same text, computed once (years and letters repeat a lot)."""
+    memo: dict[str, str] = {}
+
+    def call(text: str) -> str:
+        if text not in memo:
+            memo[text] = phonemes(text)
+        return memo[text]
+
+    return call
 
 
 def _around(spoken: str, window: str, language: str) -> str:

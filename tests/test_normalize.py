@@ -493,3 +493,40 @@ def test_an_articles_own_double_brackets_never_reach_the_engine_as_phonemes():
     spoken = to_spoken("The wiki markup [[Bolivia]] stayed in the text.")
     assert "[[" not in spoken
     assert "]]" not in spoken
+
+
+@pytest.mark.parametrize("tag", ["en-GB", "en_AU", "en-ie", "EN-NZ", "en-ZA", "en-IN"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A fee of 240 pounds.", "A fee of two hundred and forty pounds."),
+        ("Flat 3,105 on the list.", "Flat three thousand one hundred and five on the list."),
+        ("It closed in 2004.", "It closed in two thousand and four."),
+        ("The 101st entrant ran 7 km.", "The one hundred and first entrant ran seven kilometres."),
+    ],
+)
+def test_english_outside_north_america_says_and_inside_its_numbers(tag, text, expected):
+    assert to_spoken(text, tag) == expected
+
+
+@pytest.mark.parametrize("tag", ["en", "en-US", "en_us", "en-CA"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A fee of 240 pounds.", "A fee of two hundred forty pounds."),
+        ("It closed in 2004.", "It closed in two thousand four."),
+        ("The 101st entrant ran 7 km.", "The one hundred first entrant ran seven kilometers."),
+    ],
+)
+def test_american_english_says_numbers_without_and(tag, text, expected):
+    assert to_spoken(text, tag) == expected
+
+
+def test_a_regional_tag_gets_its_base_languages_rules():
+    assert to_spoken("Pagó 3 euros.", "es-MX") == to_spoken("Pagó 3 euros.", "es")
+    assert to_spoken("Room 12 at 9:30 am.", "en-GB") != "Room 12 at 9:30 am."
+
+
+def test_one_sentence_in_british_english_leaves_the_next_american_one_alone():
+    to_spoken("It cost 105 pounds.", "en-GB")
+    assert to_spoken("It cost 105 dollars.", "en-US") == "It cost one hundred five dollars."

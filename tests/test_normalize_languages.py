@@ -117,6 +117,47 @@ def test_brazilian_money_is_said_in_reais(text, reference):
     assert_sounds_like(text, "pt", reference)
 
 
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("Die Probe beginnt um 19.30 im Saal.", "Die Probe beginnt um neunzehn Uhr dreißig im Saal."),
+        ("Der Laden hat bis 18.45 offen.", "Der Laden hat bis achtzehn Uhr fünfundvierzig offen."),
+        ("Gegen 6.15 fuhr der Bus.", "Gegen sechs Uhr fünfzehn fuhr der Bus."),
+        ("Der Preis stieg um 3.20 Euro.", "Der Preis stieg um drei Punkt zwei null Euro."),
+        ("Er warf um 1.40 m weiter.", "Er warf um eins Punkt vier null Meter weiter."),
+    ],
+)
+def test_a_german_time_with_a_point_after_um_or_bis_is_a_time_without_uhr(text, reference):
+    assert_sounds_like(text, "de", reference)
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("Il comune ha 1.250.000 abitanti.", "Il comune ha un milione duecentocinquantamila abitanti."),
+        ("Sono stati spesi 4.080.000 euro.", "Sono stati spesi quattro milioni ottantamila euro."),
+    ],
+)
+def test_italian_millions_run_on_without_e(text, reference):
+    assert_sounds_like(text, "it", reference)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "reference"),
+    [
+        ("it", "La galassia ha 7.000.000.000 di anni.", "La galassia ha sette miliardi di anni."),
+        ("de", "Das kostet 2.500.000.000 Euro.", "Das kostet zwei Milliarden fünfhundert Millionen Euro."),
+        (
+            "de",
+            "Der Router hat 192.168.1.1 als Adresse.",
+            "Der Router hat eins neun zwei Punkt eins sechs acht Punkt eins Punkt eins als Adresse.",
+        ),
+    ],
+)
+def test_billions_marked_with_points_are_numbers_not_addresses(language, text, reference):
+    assert_sounds_like(text, language, reference)
+
+
 # -- time linear in the input -------------------------------------------------------------------
 
 PIECES = [
@@ -133,6 +174,9 @@ PIECES = [
     "m² ",
     "um ",
     "°C",
+    "um 9.30 ",
+    "bis 1.20 m ",
+    "1.000.000 ",
 ]
 
 

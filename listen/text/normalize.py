@@ -20,7 +20,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from listen.text.numbers import LANGUAGES, MONTHS, WORDS, cardinal, ordinal, verbalize_mapped
+from listen.text.numbers import (
+    LANGUAGES,
+    MONTHS,
+    UNITS,
+    WORDS,
+    british_english,
+    cardinal,
+    ordinal,
+    verbalize_mapped,
+)
 from listen.text.passes import BEFORE_RULES, PASSES, STEPS, Step
 from listen.text.textmap import MappedText, Span
 from listen.text.wordlists import word_list, word_table
@@ -135,7 +144,8 @@ SUFFIXES_EN = {
 # fmt: off
 PHRASES_EN = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus", "vs": "versus",
               "approx.": "approximately", "est.": "established", "dept.": "department", "cf.": "compare",
-              "et al.": "and others", "a.k.a.": "also known as", "aka": "also known as"}
+              "et al.": "and others", "a.k.a.": "also known as", "aka": "also known as", "&c.": "et cetera",
+              "C++": "C plus plus"}
 # fmt: on
 # "c. 1850": circa, before a year only (elsewhere "c." is an initial).
 _CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.(?= \d{3,4}\b)")
@@ -156,7 +166,7 @@ _BEFORE_NUMBER = {
     "rm": "room",
 }
 _NUMBER_ABBREVIATIONS = re.compile(
-    r"(?<![\w.])(vols?|pgs?|ch|fig|Vols?|Ch|Fig|Apt|apt|Ste|Bldg|Rm)\.?(?= ?\d)"
+    r"(?<![\w.])(vols?|pgs?|ch|fig|Vols?|Ch|Fig|Apt|apt|Ste|Bldg|Rm)\.?(?= ?\d| [IVXLC]{1,8}\b(?!'))"
 )
 # fmt: off
 TITLES = {
@@ -223,7 +233,10 @@ _REGNAL_NAMES = {
     "Ramses", "Alfonso", "Olaf", "Harald", "Haakon", "Gustav", "Carl", "Willem", "Rama", "Mohammed", "Hassan",
     "Abdullah", "Constantine", "Justinian", "Victor", "Emmanuel", "Umberto", "Ferdinand", "Isabella", "Francis",
     "Stephen", "Anne", "Victoria", "Wilhelm", "Friedrich", "Ludwig", "Otto", "Pedro", "João", "Manuel", "Henri",
-    "Léon", "Jean", "Pie", "Benoît", "León", "Juan Pablo", "Pablo", "Benedicto",
+    "Léon", "Jean", "Pie", "Benoît", "León", "Juan Pablo", "Pablo", "Benedicto", "Ramesses", "Rameses",
+    "Napoléon", "Ptolemy", "Amenhotep", "Thutmose", "Seti", "Darius", "Xerxes", "Antiochus", "Cleopatra", "Sancho", "Ivan",
+    "Casimir", "Sigismund", "Valdemar", "Christian", "Eric", "Erik", "Magnus", "Malcolm", "Robert", "David",
+    "Alexios", "Michael", "Basil", "Leopold", "Maximilian", "Rudolf", "Celestine", "Adrian",
 }
 # fmt: on
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -240,11 +253,31 @@ def to_spoken_with_map(
 ) -> tuple[str, list[Span]]:
     """Say a sentence (after the lexicon's rules, if given) and map the result back to it.
 
+    The language may be a full tag ("en-GB", "es_MX"): the rules are the base language's, and
+    English outside North America keeps the "and" in its numbers ("one hundred and five") and
+    says "kilometre" as the British do.
     The spans (spoken_start, spoken_end, text_start, text_end) cover the spoken text in
     order, monotonic and not overlapping in the sentence: unchanged text maps character
     for character, a rewritten token ("$2.00" -> "two dollars") maps as a whole.
     """
+    tag = (language or "en").strip().lower().replace("_", "-")
+    base, _, region = tag.partition("-")
+    with british_english(base == "en" and region.split("-")[0] in _BRITISH_REGIONS):
+        return _spoken(sentence, base, lexicon, phonemes)
+
+
+# Regions whose English says "one hundred and five" (the British way); the rest, as the United
+# States and Canada do, "one hundred five" (Kestrel's and American news readers' way).
+_BRITISH_REGIONS = {"gb", "uk", "au", "ie", "nz", "za", "in", "sg", "hk", "mt", "pk", "ng", "ke", "gh", "jm"}
+
+
+def _spoken(
+    sentence: str, language: str, lexicon: Lexicon | None, phonemes: bool | str | None
+) -> tuple[str, list[Span]]:
     t = MappedText(sentence)
+    shouting = language == "en" and _shouting(
+        sentence
+    )  # judged on the text as written, before words are added
     if lexicon is not None:
         t.edit(lexicon.edits(sentence, language, phonemes), freeze=_is_phoneme_input)
     # An article's own "[[" must not reach espeak-ng as phoneme input.
@@ -256,9 +289,11 @@ def to_spoken_with_map(
     for name in BEFORE_RULES.get(language, ()):  # the classes our rules misread in this language
         STEPS[name](t, language)
     if language == "en":
+        _capital_abbreviations(t)  # "DR. SMITH", "NO. 5": the rules below know "Dr.", "No."
         _primes(t)  # before the quotes they look like are dropped
         _equations(t)  # before a spaced "-" is taken for a dash
         t.sub(r"(?<=\d) - (?=\d)", "-")  # "1992 - 93", "pp. 10 - 12": a range, not a pause
+        _spaced_decimals(t)
     _typography(t)
     if language not in LANGUAGES:
         # No normaliser for this language: espeak-ng reads its numbers, dates and symbols natively.
@@ -279,10 +314,53 @@ def to_spoken_with_map(
     _titles(t, language)
     _roman_numerals(t, language)
     if language == "en":
-        _acronyms(t)
+        _acronyms(t, shouting)
         _letter_runs(t)
     _symbols(t, language)
     return _finish(t)
+
+
+# Text re-joined from tokens splits a decimal at its point: "88. 6 per square mile", "1. 05%",
+# "hitting. 254". A number of at most three figures, a point and one to three figures, then what
+# follows a quantity (a percent sign, a unit, a word in lower case, a bracket or the end) is a
+# decimal; a sentence that ends on such a number seldom starts the next with figures and a
+# lower-case word. A year ("in 2010. 5 people") has four figures and is left alone.
+_SPACED_DECIMAL = re.compile(
+    r"(?<![\w.,])(\d{1,3})\. (?=\d{1,3}(?:%| ?(?:"
+    + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+    + r")(?![\w/])| [a-z(]|[,;)]| ?$))"
+)
+# ...and "a. 36 caliber", "to. 267": a leading point after a small word no sentence ends with.
+_SPACED_POINT = re.compile(
+    r"\b(a|an|to|of|at|with|hitting|hit|batted|batting|and|his|her|from)\. (?=\d{2,3}\b(?![.,]\d))"
+)
+
+
+def _spaced_decimals(t: MappedText) -> None:
+    """Join a decimal split at its point ("88. 6" is 88.6, "to. 267" is "to .267")."""
+    if ". " not in t.text:
+        return
+    t.sub(_SPACED_DECIMAL, r"\1.")
+    t.sub(_SPACED_POINT, r"\1 .")
+
+
+# Abbreviations with their dot, as a headline in capitals writes them, and how the rules know them.
+# fmt: off
+_CAPITAL_ABBREVIATIONS = {
+    "DR": "Dr", "MR": "Mr", "MRS": "Mrs", "ST": "St", "NO": "No", "FT": "Ft", "MT": "Mt", "GOV": "Gov",
+    "SEN": "Sen", "REP": "Rep", "GEN": "Gen", "COL": "Col", "LT": "Lt", "CAPT": "Capt", "SGT": "Sgt",
+    "PROF": "Prof", "REV": "Rev", "VOL": "vol", "CH": "ch", "PP": "pp", "APT": "Apt", "JR": "Jr", "SR": "Sr",
+    "INC": "Inc", "CORP": "Corp", "CO": "Co", "LTD": "Ltd", "AVE": "Ave", "BLVD": "Blvd", "RD": "Rd",
+}
+# fmt: on
+_CAPITAL_ABBREVIATION = re.compile(
+    r"(?<![\w.])(" + "|".join(sorted(_CAPITAL_ABBREVIATIONS, key=len, reverse=True)) + r")\.(?=[\s,;:)]|$)"
+)
+
+
+def _capital_abbreviations(t: MappedText) -> None:
+    """ "DR. SMITH", "NO. 5 SEED", "ACME CORP.": an abbreviation in capitals is the abbreviation."""
+    t.sub(_CAPITAL_ABBREVIATION, lambda m: _CAPITAL_ABBREVIATIONS[m.group(1)] + ".")
 
 
 def _measured_passes(t: MappedText, language: str) -> None:
@@ -526,7 +604,7 @@ def _phrases(t: MappedText, language: str) -> None:
     """Expand fixed abbreviations (e.g., etc., vs.)."""
     table = PHRASES_EN if language == "en" else PHRASES.get(language, {})
     for short, long in sorted(table.items(), key=lambda kv: -len(kv[0])):
-        pattern = r"(?<![\w.])" + re.escape(short) + (r"(?!\w)" if short.endswith(".") else r"\b")
+        pattern = r"(?<![\w.])" + re.escape(short) + (r"\b" if short[-1].isalnum() else r"(?!\w)")
         if short.endswith("."):
             t.sub(pattern + r"\s*$", long + ".")
         t.sub(pattern, long)
@@ -567,14 +645,26 @@ def _titles(t: MappedText, language: str) -> None:
         return f"Street{' ' if after else end}{after}"
 
     t.sub(r"\bSt\.(?:\s(?P<after>\S{1,60}))?", saint_or_street)
-    t.sub(r"\bDr\.(?=\s+[a-z]|\s*$)", "Drive")  # "Mulholland Dr. in", not "Dr. Jones"
+    # "Mulholland Dr. in", "47 Elm Dr., Austin", not "Dr. Jones": a title always has a name after it.
+    t.sub(r"(?<=[A-Za-z] )Dr\.(?=\s+[a-z]|\s*$|[,;:)])", _drive)
     for short, long in TITLES_EN.items():
         t.sub(rf"\b{short}\.?(?=\s+[A-Z])", long)
+    t.sub(
+        r"(?<=, )(jr|sr)\b\.?", lambda m: "junior" if m.group(1) == "jr" else "senior"
+    )  # "Lewis Frederick, jr"
     for short, long in SUFFIXES_EN.items():
         t.sub(rf"(?<=[A-Za-z,] )(?:{short})\.(?=\s*$)", long + ".")
         t.sub(rf"(?<=[A-Za-z,] )(?:{short})\.", long)
     # Initials lose their dot, which espeak-ng takes for the end of a clause: "George W. Bush".
     t.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1")
+
+
+def _drive(m: re.Match) -> str:
+    """ "Dr." after a street's name ("Elm Dr.") is Drive; after other words ("the Dr. said") it stays."""
+    before = m.string[max(0, m.start() - 40) : m.start()].split()
+    if not before or not before[-1][:1].isupper():
+        return m.group(0)
+    return "Drive." if _BLANK_TO_END.match(m.string, m.end()) else "Drive"
 
 
 def _dotted_acronyms(t: MappedText, spaced: bool = False) -> None:
@@ -626,11 +716,16 @@ def _pronounceable(word: str) -> bool:
     )
 
 
-def _acronyms(t: MappedText) -> None:
+def _shouting(text: str) -> bool:
+    """Is the sentence written in capitals (a headline, a sign)? Then its words are words for espeak-ng
+    to read, which it does well ("SMITH ARRIVES"), spelling what it cannot say ("IBM")."""
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    return len(words) >= 3 and sum(w.isupper() for w in words) / len(words) > 0.6
+
+
+def _acronyms(t: MappedText, shouting: bool) -> None:
     """Spell acronyms letter by letter unless they are known words or read as one."""
     text = t.text
-    words = re.findall(r"[A-Za-z]{2,}", text)
-    shouting = len(words) >= 4 and sum(w.isupper() for w in words) / len(words) > 0.6
 
     def replace(m: re.Match) -> str:
         word, tail = m.group("word"), m.group("tail") or ""
@@ -691,6 +786,7 @@ def _roman_numerals(t: MappedText, language: str) -> None:
     """Read "Leo XIV" as "Leo the fourteenth" and "World War II" as "World War two"."""
     if language == "en":
         t.sub(_ROMAN_TOKEN, _english_roman)
+        t.sub(_LOWER_ROMAN_TOKEN, _lower_roman)
         return
     the = {"es": "", "de": "der ", "fr": "", "pt": "", "it": ""}[language]
 
@@ -717,6 +813,35 @@ _ROMAN_TOKEN = re.compile(r"(?<![\w.'’])[IVXLC]{1,9}(?![\w'’-])")
 # "CCL 2" is a name with a number, not 250 (the number is already in words here).
 _DIGIT_NEXT = re.compile(r" ?(?:\d|zero|one|two|three|four|five|six|seven|eight|nine|ten)\b")
 _NAME_NEXT = re.compile(r"\.? [A-Z][a-z]")
+_INITIAL_IN_LIST = re.compile(r"\.[,;]")
+
+
+# In lower case a numeral counts only after a word that numbers things: "Act ii, scene iii", "page xiv".
+_LOWER_ROMAN_TOKEN = re.compile(r"(?<![\w.'’])[ivxlc]{1,8}(?![\w'’-])")
+_LOWER_ROMAN_CUES = {
+    "Act",
+    "Scene",
+    "Chapter",
+    "Part",
+    "Book",
+    "Canto",
+    "Psalm",
+    "Volume",
+    "Page",
+    "Pages",
+    "Pp",
+    "P",
+}
+
+
+def _lower_roman(m: re.Match) -> str:
+    value = _roman_value(m.group(0).upper())
+    before = _roman_word_before(m)
+    if value is None or before.capitalize() not in _LOWER_ROMAN_CUES:
+        return m.group(0)
+    if m.group(0) == "i" and not before[:1].isupper():
+        return m.group(0)  # "in part i think": the pronoun, lower-cased
+    return cardinal(value)
 
 
 def _english_roman(m: re.Match) -> str:
@@ -731,16 +856,69 @@ def _english_roman(m: re.Match) -> str:
         return cardinal(value)  # "Chapter IV", "vol XXIII", "World War I" (but "the day I met")
     if m.string[m.start() - 1] == "-" and len(before) > 1 and before.isupper():
         return cardinal(value)  # an edition: "DSM-IV", "DSM-V"
-    if len(numeral) == 1 and _NAME_NEXT.match(m.string, m.end()):
-        return numeral  # an initial: "Carl L. Bankston", "John C. Calhoun"
-    named = before in _REGNAL_NAMES or (numeral in ("II", "III", "IV") and before[:1].isupper())
+    if len(numeral) == 1 and (
+        _NAME_NEXT.match(m.string, m.end()) or _INITIAL_IN_LIST.match(m.string, m.end())
+    ):
+        return numeral  # an initial: "Carl L. Bankston", "John C. Calhoun", "Strayer, David L., Frank Drews"
+    # A lone L or C after a name is an initial ("David L. Jones"): no ruler is the fiftieth or hundredth.
+    named = numeral not in ("L", "C") and (
+        before in _REGNAL_NAMES
+        or (before[:1].isupper() and _word_two_before(m) in _RULER_TITLES)
+        or (numeral in ("II", "III", "IV") and _a_persons_name(m, before))
+    )
     if value <= 60 and named and m.string[m.start() - 1] == " ":
         return f"the {ordinal(value)}"  # a ruler, a pope, a son named for his father
     if _ROMAN_ORDINAL_BEFORE.match(m.string, m.end()):
         return ordinal(value)
+    if (
+        len(numeral) > 1
+        and before[:1].isupper()
+        and not before.isupper()
+        and _DIGIT_NEXT.match(m.string, m.end())
+    ):
+        return cardinal(value)  # a book of a work, then its line: "Metamorphoses III 512"
     if len(numeral) > 1 and numeral not in _ROMAN_NOT_ALONE and not _DIGIT_NEXT.match(m.string, m.end()):
         return cardinal(value)  # "DSM-III", "Super Bowls XVI and XIX", a heading's "VIII."
     return numeral
+
+
+# Words that put a ruler's name after them: "King Tupou VI", "Emperor Go-Daigo II".
+_RULER_TITLES = {
+    "King",
+    "Queen",
+    "Pope",
+    "Emperor",
+    "Empress",
+    "Tsar",
+    "Czar",
+    "Sultan",
+    "Prince",
+    "Princess",
+    "Duke",
+    "Pharaoh",
+    "Shah",
+    "Kaiser",
+    "Saint",
+    "St",
+}
+
+
+def _a_persons_name(m: re.Match, before: str) -> bool:
+    """Is the capitalised word before "II"/"III"/"IV" the end of a person's name ("Carl L. Bankston III",
+    "Edgar Zell Steever III", "King Tupou IV")? One capitalised word alone is a thing with a number
+    ("Urotensin II", "Appendix II"), an acronym an edition ("APG III"), and a numeral before a
+    figure a book of a work ("Nationes III 40")."""
+    if not before[:1].isupper() or before.isupper() or _DIGIT_NEXT.match(m.string, m.end()):
+        return False
+    earlier = _word_two_before(m)
+    capitalised = earlier[:1].isupper() and earlier.isalpha() and (len(earlier) == 1 or not earlier.isupper())
+    return earlier in _RULER_TITLES or capitalised  # a first name, a middle name or an initial before it
+
+
+def _word_two_before(m: re.Match) -> str:
+    """The word before the word before a match ("King" in "King Tupou VI"), looked for in a bounded window."""
+    words = m.string[max(0, m.start() - 60) : m.start()].split()[:-1]
+    return words[-1].strip(".,\"'") if words else ""
 
 
 def _roman_word_before(m: re.Match) -> str:

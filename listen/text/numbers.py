@@ -7,7 +7,9 @@ num2words does the counting; this module knows the words around the numbers
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from num2words import num2words
 
@@ -21,6 +23,7 @@ __all__ = [
     "LANGUAGES",
     "MONTHS",
     "WORDS",
+    "british_english",
     "cardinal",
     "decimal",
     "digits",
@@ -70,12 +73,43 @@ def _lang(language: str) -> str:
     return _N2W_LANG.get(language, language)
 
 
+# English outside North America says "one hundred and five" and "kilometre" (stressed on its first
+# syllable); set for the length of one sentence by the normaliser from the article's full language
+# tag ("en-GB"), which the rules themselves never see.
+_BRITISH: ContextVar[bool] = ContextVar("british_english", default=False)
+
+
+@contextmanager
+def british_english(on: bool) -> Iterator[None]:
+    """Within the block, English numbers keep the British "and" ("two thousand and six") when on."""
+    token = _BRITISH.set(on)
+    try:
+        yield
+    finally:
+        _BRITISH.reset(token)
+
+
+def _unit_words(unit: str) -> tuple[str, str]:
+    """A unit's (singular, plural) words; American English says "kilometer", stressed on "lom"."""
+    one, many = UNITS[unit]
+    if _BRITISH.get():
+        return one, many
+    return one.replace("kilometre", "kilometer"), many.replace("kilometre", "kilometer")
+
+
 def _n2w(value: int, language: str, **kwargs: str) -> str:
     """num2words without the commas it writes between groups ("two thousand, five hundred"),
-    which espeak-ng takes for clause breaks in the middle of one number; English without the
-    British "and" ("three hundred forty-two", "two thousand six"), as American voices and news say it."""
+    which espeak-ng takes for clause breaks in the middle of one number; American English without
+    the British "and" ("three hundred forty-two", "two thousand six"), as its voices and news say it."""
     said = num2words(value, lang=_lang(language), **kwargs).replace(",", "")
-    return said.replace(" and ", " ") if language == "en" else said
+    if (
+        language == "it"
+    ):  # "un milione duecentomila", as Italian reads it, not num2words' "un milione e duecentomila"
+        said = _ITALIAN_AND.sub(r"\1 ", said)
+    return said.replace(" and ", " ") if language == "en" and not _BRITISH.get() else said
+
+
+_ITALIAN_AND = re.compile(r"\b(milion[ei]|miliard[oi]) e ")
 
 
 def parse_number(text: str, language: str = "en") -> float | int:
@@ -109,7 +143,7 @@ def decimal(text: str, language: str = "en") -> str:
         sign, whole = WORDS[language]["minus"] + " ", whole[1:]
     spoken = _n2w(int(whole or "0"), language)
     if frac:
-        spoken += f" {WORDS[language]['point']} " + digits(frac, language)
+        spoken += f" {WORDS[language]['point']} " + _code_digits(frac, language)
     return sign + spoken
 
 
@@ -135,6 +169,15 @@ def year(value: int, language: str = "en") -> str:
 def digits(text: str, language: str = "en") -> str:
     """Say each digit on its own: 0143 -> zero one four three."""
     return " ".join(_n2w(int(d), language) for d in text if d.isdigit())
+
+
+def _code_digits(text: str, language: str = "en") -> str:
+    """Digits of a code or a decimal's fraction; in English a zero among other digits is "oh", as they
+    are read aloud ("oh one four three", "point oh five", "seven oh seven"), a zero alone "zero"."""
+    said = digits(text, language)
+    if language == "en" and len(said.split()) > 1:
+        said = " ".join("oh" if word == "zero" else word for word in said.split())
+    return said
 
 
 # --- Numbers in running text -------------------------------------------------------------------
@@ -287,6 +330,8 @@ UNITS.update(
         "kPa": ("kilopascal", "kilopascals"),
         "MPa": ("megapascal", "megapascals"),
         "in.": ("inch", "inches"),
+        "kms": ("kilometre", "kilometres"),
+        "cu ft": ("cubic foot", "cubic feet"),
     }
 )
 # Units in capitals ("5KM", "100 MPH") read as the unit they shout; only those that cannot be something else.
@@ -308,7 +353,17 @@ UNITS.update(
             "oz",
             "kcal",
             "kWh",
+            "GHz",
+            "MHz",
+            "kHz",
+            "Hz",
+            "sq ft",
+            "sq mi",
+            "sq km",
+            "km²",
+            "mph",
         )
+        if unit in UNITS
     }
 )
 UNITS.update(
@@ -440,9 +495,23 @@ def _time(m: re.Match, language: str) -> str:
             spoken += " " + cardinal(int(minute), language)
     elif minute == "00" and not meridiem:
         spoken += " hundred" if language == "en" and hour > 12 else f" {words['oclock']}"
-    if m.groupdict().get("sec"):
+    if m.groupdict().get("sec") and m.group("sec") != "00":  # "10:00:00" is ten o'clock
         spoken += f" {words['and']} {cardinal(int(m.group('sec')), language)} {words['seconds']}"
     return spoken
+
+
+def _military_time(m: re.Match, language: str) -> str:
+    """0900 hours "oh nine hundred hours", 1430 hrs "fourteen thirty hours"."""
+    hour, minute = m.group("h"), int(m.group("min"))
+    if not hour.startswith("0") and word_before(m) not in _CLOCK_CUES:
+        return m.group(0)  # "it took 1200 hours": a count of hours
+    said = f"oh {cardinal(int(hour))}" if hour.startswith("0") else cardinal(int(hour))
+    if minute == 0:
+        return f"{said} hundred hours"
+    return f"{said} {'oh ' if minute < 10 else ''}{cardinal(minute)} hours"
+
+
+_CLOCK_CUES = {"at", "by", "until", "till", "from", "before", "after", "since", "to"}
 
 
 def _date_words(
@@ -530,6 +599,22 @@ def _slashed(m: re.Match, language: str) -> str:
     return _fraction(num, den, language)
 
 
+def _fraction_percent(m: re.Match, language: str) -> str:
+    """7 1/2% "seven and a half percent"; 3/4% "three quarters of a percent"."""
+    num, den = int(m.group("num")), int(m.group("den"))
+    if den == 0 or num >= den:
+        return m.group(0)
+    if not m.group("whole"):
+        if language != "en":
+            return f"{_fraction(num, den, language)} {WORDS[language]['percent']}"
+        return f"{_fraction(num, den, language)} of a percent"
+    part = _fraction(num, den, language)
+    if language == "en" and num == 1:
+        part = ("an " if part.split()[-1][0] in "aeiou" else "a ") + part.split()[-1]
+    whole = cardinal(m.group("whole"), language)
+    return f"{whole} {WORDS[language]['and']} {part} {WORDS[language]['percent']}"
+
+
 def _mixed(m: re.Match, language: str) -> str:
     """2 1/4: "two and a quarter"; 3 3/4: "three and three quarters"."""
     whole, num, den = m.group(1), int(m.group(2)), int(m.group(3))
@@ -567,10 +652,22 @@ def _unit(m: re.Match, language: str, unit: str = "") -> str:
         spoken = f"{WORDS[language]['minus']} {spoken}"
     if language != "en":
         return f"{spoken} {unit}"
-    one, many = UNITS[unit]
+    one, many = _unit_words(unit)
     # "a 5-km run": a measure joined to its noun by a hyphen is singular, as in "a five-kilometre run".
     attributive = bool(m.groupdict().get("hyphen"))
     return f"{spoken} {one if parse_number(amount) == 1 or attributive else many}"
+
+
+def _unit_any_case(m: re.Match, language: str) -> str:
+    """ "5 Kms", "2 HRS": a unit whatever its case; but "the 1988 SEC Tournament" and "15 SEC filings" name a body."""
+    word = m.group("word")
+    unit = _UNITS_ANY_CASE.get(word.lower())
+    shouted_name = word.isupper() and (
+        word.lower() in {"sec", "min", "gal", "cc"} or re.fullmatch(r"1\d{3}|20\d\d", m.group("amount"))
+    )
+    if not unit or shouted_name:
+        return m.group(0)
+    return _unit(m, language, unit)
 
 
 def _fraction_of_unit(m: re.Match, language: str) -> str:
@@ -578,7 +675,7 @@ def _fraction_of_unit(m: re.Match, language: str) -> str:
     num, den = (int(m.group("num")), int(m.group("den"))) if m.group("num") else _FRACTIONS[m.group("sign")]
     if den == 0 or num >= den:
         return m.group(0)
-    one, many = UNITS[m.group("unit")]
+    one, many = _unit_words(m.group("unit"))
     part = _fraction(num, den, language)
     if not m.group("whole"):
         return f"{part} of {'an' if one[0] in 'aeiou' else 'a'} {one}"
@@ -598,9 +695,7 @@ def _range(m: re.Match, language: str) -> str:
     ):
         return f"{year(int(left), language)} {to} {year(int(right), language)}"  # "r. 757-796": years
     if language == "en" and (re.fullmatch(r"0\d+", left) or re.fullmatch(r"0\d{2,}", right)):
-        return (
-            f"{digits(left, language)}, {digits(right, language)}"  # a code with a leading zero: "2-011812"
-        )
+        return f"{_code_digits(left, language)}, {_code_digits(right, language)}"  # a code with a leading zero: "2-011812"
     if re.fullmatch(r"1\d{3}|20\d\d", left) and len(right) in (1, 3) and int(right) < int(left):
         return f"{year(int(left), language)} {to} {_say(right, language)}"  # "1724-6", "2013-263"
     if re.fullmatch(r"1\d{3}|20\d\d", left) and re.fullmatch(r"\d{2}|1\d{3}|20\d\d", right):
@@ -616,7 +711,7 @@ def _range(m: re.Match, language: str) -> str:
 def paired(text: str, language: str = "en") -> str:
     """Say a code number the way flights and models are said: 737 "seven thirty-seven", 1549 "fifteen forty-nine"."""
     if (text.startswith("0") and len(text) > 1) or len(text) > 4:
-        return digits(text, language)
+        return _code_digits(text, language)
     if len(text) in (3, 4) and language == "en" and not text.endswith("000"):
         return (
             _n2w(int(text), "en", to="year") if text[-2:] != "00" else f"{cardinal(int(text[:-2]))} hundred"
@@ -664,7 +759,7 @@ def _leading_point(m: re.Match, language: str) -> str:
         return paired(figures)
     if len(figures) in (2, 3) and _CALIBRE_NEXT.match(m.string, m.end()):
         return cardinal(int(figures))
-    return f"{WORDS[language]['point']} {digits(figures)}"
+    return f"{WORDS[language]['point']} {_code_digits(figures)}"
 
 
 def _utc_offset(m: re.Match, language: str) -> str:
@@ -681,7 +776,7 @@ def _identifier(code: str) -> str:
     for i, group in enumerate(groups):
         if group.isdigit():
             leading_year = i == 0 and re.fullmatch(r"(?:19|20)\d\d", group)
-            said.append(year(int(group)) if leading_year else digits(group))
+            said.append(year(int(group)) if leading_year else _code_digits(group))
         else:
             said.append(" ".join(_letter_or_digit(c) for c in group))
     return ", ".join(said)
@@ -689,7 +784,7 @@ def _identifier(code: str) -> str:
 
 def _letter_or_digit(c: str) -> str:
     # A letter A inside a code is the letter, never the article ("eigh", as normalize.spell says it).
-    return digits(c) if c.isdigit() else "eigh" if c == "A" else c
+    return _code_digits(c) if c.isdigit() else "eigh" if c == "A" else c
 
 
 _SUFFIX = {1: "st", 2: "nd", 3: "rd"}
@@ -704,13 +799,68 @@ def _ordinal(m: re.Match, language: str) -> str:
     return ordinal(value, language)
 
 
+def _old_ordinal(m: re.Match, language: str) -> str:
+    """2d, 3d, 22d: second, third, twenty-second, as older books write them (but 12d and 13d are not)."""
+    value = int(m.group(1))
+    if value % 100 in (12, 13) or (
+        word_before(m) not in _OLD_ORDINAL_BEFORE and not m.string.startswith(" of", m.end())
+    ):
+        return m.group(0)
+    return ordinal(value)
+
+
+_OLD_ORDINAL_BEFORE = {"the", "and", "or", "his", "her", "its", "their", "our"}
+
+
+def _mixed_code(m: re.Match, language: str) -> str:
+    """H1N1 "H one N one", 3D "three D", 4WD "four W D": capitals spelled, short runs of digits counted."""
+    code = m.group(0)
+    ordinal_in_capitals = re.fullmatch(r"(\d{1,4})(ST|ND|RD|TH)", code)
+    if ordinal_in_capitals:  # "2ND", "21ST"
+        return ordinal(int(ordinal_in_capitals.group(1)))
+    said = []
+    for run in re.findall(r"\d+|[A-Z]+", code):
+        if run.isdigit():
+            said.append(
+                cardinal(int(run))
+                if len(run) <= 2 or (len(run) == 3 and run[0] != "0")
+                else _code_digits(run)
+            )
+        else:
+            said.append(" ".join("eigh" if c == "A" else c for c in run))
+    return " ".join(said)
+
+
+def _shillings(m: re.Match, language: str) -> str:
+    """£5 10s. "five pounds ten shillings"; 5s. 6d. "five shillings and six pence"."""
+    said = []
+    if m.groupdict().get("pounds"):
+        said.append(f"{cardinal(m.group('pounds'))} {'pound' if m.group('pounds') == '1' else 'pounds'}")
+    shillings = int(m.group("s"))
+    said.append(f"{cardinal(shillings)} {'shilling' if shillings == 1 else 'shillings'}")
+    if m.group("d"):
+        said[-1] += f" and {cardinal(int(m.group('d')))} {'penny' if m.group('d') == '1' else 'pence'}"
+    return " ".join(said) + ("." if m.group(0).endswith(".") and at_end(m) else "")
+
+
 def _era(m: re.Match, language: str) -> str:
-    """44 BC, 410 AD, AD 79: the number is a year ("four ten")."""
-    return (
-        f"{year(int(m.group('n')), language)} {m.group('era')}"
-        if m.group("n")
-        else f"{m.group('era2')} {year(int(m.group('n2')), language)}"
-    )
+    """44 BC, 410 AD, AD 79, AD 325-350: the numbers are years ("four ten")."""
+    if m.group("n"):
+        return f"{year(int(m.group('n')), language)} {m.group('era')}"
+    said = f"{m.group('era2')} {year(int(m.group('n2')), language)}"
+    if m.group("n3"):
+        said += f" {WORDS[language]['to']} {year(int(m.group('n3')), language)}"
+    return said
+
+
+def _parts(value: int) -> str:
+    """10ths "tenths", 3rds "thirds", 2nds "halves": an ordinal counted is a part of a whole."""
+    if value == 2:
+        return "halves"
+    if value == 4:
+        return "quarters"
+    said = ordinal(value)
+    return said[:-1] + "ves" if said.endswith("f") else said + "s"
 
 
 def _german_day(m: re.Match, language: str) -> str:
@@ -730,6 +880,10 @@ def _ip(m: re.Match, language: str) -> str:
     """10.0.0.1 "ten dot zero dot zero dot one"; a part of three digits digit by digit ("one nine two")."""
     if any(int(part) > 255 for part in m.groups()):
         return m.group(0)
+    if language != "en" and all(len(part) == 3 for part in m.groups()[1:]) and m.group(4) == "000":
+        return m.group(
+            0
+        )  # "3.250.000.000": billions, their thousands marked with points (no address ends ".000")
     parts = (
         digits(part, language) if len(part) == 3 else cardinal(int(part), language) for part in m.groups()
     )
@@ -751,6 +905,14 @@ _PER = {"s": "second", "sec": "second", "h": "hour", "hr": "hour", "hour": "hour
         "bbl": "barrel", "tonne": "tonne", "ton": "ton", "unit": "unit", "dose": "dose"}
 # fmt: on
 _PER_RE = "|".join(sorted(_PER, key=len, reverse=True))
+# Units said whatever their case, by their lower-case spelling; not those that are also initials or
+# name two units ("MS", "MA", "MI", "PB", "kn"; "GB" and "Gb").
+_UNITS_ANY_CASE = {
+    unit.lower(): unit
+    for unit in sorted(UNITS)
+    if re.fullmatch(r"[a-z]{2,5}", unit.lower())
+    and unit.lower() not in {"ms", "ma", "mi", "pb", "kn", "gb", "mb", "kb", "hp"}
+}
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _CURRENCY_SYMBOL = r"US\$|NZ\$|HK\$|C\$|A\$|S\$|R\$|(?<![\w])Rs\.?(?=\s?\d)|[$€£¥₹₩₽₺₦₱₪]"
 _CODE_RE = "|".join(_CODES)
@@ -764,6 +926,9 @@ _MONEY_SCALE = (
 _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # IP addresses before anything reads their parts as decimals or dates: 192.168.0.1
     (re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\w|\.\d)"), _ip),
+    # old British money in books: £5 10s., 5s. 6d., £3 2s. 6d.
+    (re.compile(r"£(?P<pounds>\d{1,6}) (?P<s>\d{1,2})s\.?(?: (?P<d>\d{1,2})d\.?)?(?![\w'’])"), _only_en(_shillings)),
+    (re.compile(r"(?<![\w.£])(?P<s>\d{1,2})s\. ?(?P<d>\d{1,2})d\.?(?![\w'’])"), _only_en(_shillings)),
     # dates: 3/1/2026, 25-12-2019, 15.06.2022, 2019/12/31, 2026-01-03, Mar-03-2018
     (re.compile(r"(?<![\w./-])(?P<a>\d{1,2})(?P<sep>/)(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\w]|[./-]\d)"),
      _numeric_date),
@@ -795,7 +960,7 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?<![\w.,])(\d{1,2})\.(?= (?:" + "|".join(MONTHS["de"]) + r")\b)"), _german_day),
     # quarters and eras: 3Q19, 44 BC, AD 79
     (re.compile(r"\b([1-4])Q(\d{2}|\d{4})\b"), _only_en(_quarter)),
-    (re.compile(r"\b(?P<n>\d{1,4}) ?(?P<era>BCE|BC|CE|AD|B\.C\.|A\.D\.)(?!\w)|\b(?P<era2>AD|A\.D\.) (?P<n2>\d{1,4})\b"),
+    (re.compile(r"\b(?P<n>\d{1,4}) ?(?P<era>BCE|BC|CE|AD|B\.C\.|A\.D\.)(?!\w)|\b(?P<era2>AD|A\.D\.) (?P<n2>\d{1,4})(?:[-–](?P<n3>\d{1,4}))?\b"),
      _era),
     # offsets from universal time: UTC+2, GMT-5:30
     (re.compile(r"\b(?P<tz>UTC|GMT) ?(?P<sign>[+−-]) ?(?P<h>\d{1,2})(?::(?P<min>\d\d))?\b"), _only_en(_utc_offset)),
@@ -804,6 +969,12 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d):(?P<sec>[0-5]\d)\b(?!:)"), _time),
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3])[:.](?P<min>[0-5]\d)(?= (?:P M|eigh M|[ap]\.m\.))"), _time),
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\b(?!:)"), _time),
+    # a time with a point before words that say it is one: "at 6.30 in the evening", "by 9.15 tonight"
+    (re.compile(r"\b(?P<h>[01]?\d|2[0-3])\.(?P<min>[0-5]\d)(?= (?:in the (?:morning|afternoon|evening|night)|"
+                r"this (?:morning|afternoon|evening)|tonight|tomorrow (?:morning|evening)|o'clock)\b)"),
+     _only_en(_time)),
+    # the 24-hour clock said in hours: "at 0900 hours", "1430 hrs"
+    (re.compile(r"(?<![\w.,])(?P<h>[01]\d|2[0-3])(?P<min>[0-5]\d) (?:hours|hrs)\b"), _only_en(_military_time)),
     # scores and ratios: 3:2, 2:1 (a time has two digits of minutes)
     (re.compile(r"(?<![\w:.,])(\d{1,3}):(\d|\d{3,6})(?![\w:]|[.,]\d)"),
      lambda m, lang: f"{cardinal(m.group(1), lang)} {WORDS[lang]['to']} {cardinal(m.group(2), lang)}"),
@@ -815,7 +986,7 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      _only_en(lambda m, lang: _identifier(m.group(0)))),
     # codes read digit by digit or in pairs: card ending in 4242, flight 1549, Boeing 737, G7, F-16, A320
     (re.compile(rf"\b(?P<cue>{_CODE_CUES})(?P<gap>:? (?:is |was |of |number |no\. |# ?)?)(?P<n>\d{{3,12}})\b(?![.,]\d)"),
-     _only_en(lambda m, lang: f"{m.group('cue')}{m.group('gap')}{digits(m.group('n'))}")),
+     _only_en(lambda m, lang: f"{m.group('cue')}{m.group('gap')}{_code_digits(m.group('n'))}")),
     (re.compile(rf"\b(?P<cue>{_MODEL_CUES}) (?P<n>\d{{3,4}})\b(?![.,]\d|\s?[%°-])"), _only_en(_model)),
     (re.compile(r"(?<![\w-])(?P<letters>[A-Z]{1,3})-?(?P<num>\d{1,6})(?![\w-]|[.,]\d)"), _only_en(_letter_code)),
     # ranges of money and measures, said once at the end: "$5-$10" and "15-20 cm" are "five to ten ..."
@@ -838,6 +1009,8 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # a count in millions or billions without a currency: 1.5M users, 3bn people
     (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)(M|mn|bn|BN|Bn)\b(?![-'’])"),
      _only_en(lambda m, lang: f"{_say(m.group(1), lang)} {_UPPER_SCALES.get(m.group(2)) or _SCALES[m.group(2)]}")),
+    # a fraction of a percent: 7 1/2%, 3/4 %
+    (re.compile(r"(?<![\w.,/])(?:(?P<whole>\d{1,6}) )?(?P<num>\d)/(?P<den>\d{1,2}) ?%"), _fraction_percent),
     # percentages
     (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<n>{_NUM})\s?%"),
      lambda m, lang: ((WORDS[lang]["minus"] + " ") if m.group("neg") else "") + _say(m.group("n"), lang)
@@ -863,8 +1036,14 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
                               f"{_say(m.group(2), lang)} {'inch' if m.group(2) == '1' else 'inches'}")),
     (re.compile(rf"(?<![\w.,/])(?:(?P<whole>\d{{1,6}}) ?)?(?:(?P<num>\d{{1,2}})/(?P<den>\d{{1,2}})|(?P<sign>[{''.join(_FRACTIONS)}]))"
                 rf"(?:\s|(?P<hyphen>-))?(?P<unit>{_UNIT_RE})(?![\w/²³])"), _only_en(_fraction_of_unit)),
+    # "in" is inches only where a conversion shows it: "(7.9 in)", "22 in (56 cm)"
+    (re.compile(rf"(?<![\w./])(?P<neg>[-−])?(?P<amount>{_NUM}) ?in(?=\)| \(\d)"),
+     _only_en(lambda m, lang: _unit(m, lang, "in."))),
     # measures: 12kg, 5 km/h, 20°C, 5KM, 45 m², a 5-km run
     (re.compile(rf"(?<![\w./])(?P<neg>[-−])?(?P<amount>{_NUM})(?:\s|(?P<hyphen>-))?(?P<unit>{_UNIT_RE})(?![\w/²³])(?:\.(?= [a-z]))?"), _unit),
+    # a unit in any case: "5 Kms", "2 HRS", "25 Cm", "4 Tbsp" (not the few that are also initials: "3 MS patients")
+    (re.compile(rf"(?<![\w./])(?P<neg>[-−])?(?P<amount>{_NUM}) ?(?P<word>[A-Za-z]{{2,5}})\b(?![/²³'’-])"),
+     _only_en(_unit_any_case)),
     # round numbers in the plural: "100s of", "1,000s of"
     (re.compile(r"(?<![\w.,])(100|1,?000|1,?000,?000)s\b"),
      _only_en(lambda m, lang: {3: "hundreds", 4: "thousands", 5: "thousands"}.get(len(m.group(1)), "millions"))),
@@ -876,12 +1055,19 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?:(?<![\w.,])(\d{1,9})\s?)?([" + "".join(_FRACTIONS) + "])"), lambda m, lang: _vulgar(m, lang)),
     # ordinals: 1st, 22nd, and a wrong suffix: 23th
     (re.compile(r"\b(\d{1,3}(?:,\d{3}){1,4}|\d{1,9})(st|nd|rd|th)\b"), _ordinal),
+    # ordinals in the plural are parts: "9/10ths", "two 3rds"
+    (re.compile(r"(?<![\w.,])(\d{1,4})(?:st|nd|rd|th)s\b"), _only_en(lambda m, lang: _parts(int(m.group(1))))),
     # other ranges: 10-20, 2010-2015
     (re.compile(rf"(?<![\w.-])(?P<a>{_NUM})\s?[-–]\s?(?P<b>{_NUM})(?![\w.]{{0,40}}\d)"), _range),
     # years 1000-1099 only where a year is expected: "in 1066", "the year 1050" (but "1066 votes")
     (re.compile(r"(?<![\w.,$€£])(10\d\d)(?![\d,.]\d|\w)"), lambda m, lang: _early_year(m, lang)),
     # years: 1990, 2006
-    (re.compile(r"(?<![\w.,$€£])(1[1-9]\d\d|20\d\d)(?![\d,.]\d|\w)"), lambda m, lang: year(int(m.group(1)), lang)),
+    (re.compile(r"(?<![\w.,$€£])(1[1-9]\d\d|20\d\d)(?![\d,.]\d|\w)"), lambda m, lang: _year_or_count(m, lang)),
+    # old ordinals: "the 2d and 3d regiments", "the 22d of May"
+    (re.compile(r"(?<![\w.,])(\d{0,2}[23])d\b(?= of\b| [A-Z]| (?:regiment|division|battalion|brigade|corps|army|day"
+                r"|year|century|edition|floor|street|avenue|place|class|session|time)s?\b)"), _only_en(_old_ordinal)),
+    # codes of digits and capitals: 3D, 4K, 5G, 4WD, H1N1, 221B (units and ordinals are said by now)
+    (re.compile(r"(?<![\w.-])(?=[A-Z\d]{0,9}\d)(?=[A-Z\d]{0,9}[A-Z])[A-Z\d]{2,10}(?![\w-]|\.\w)"), _only_en(_mixed_code)),
     # negatives, decimals and cardinals
     (re.compile(rf"(?<![\w.,])[-−](?={_NUM})"), lambda m, lang: WORDS[lang]["minus"] + " "),
     (re.compile(r"(?<![\w.,])(\d{1,6})\.?[ºª]"), lambda m, lang: ordinal(int(m.group(1)), lang)),  # 1.º, 2ª
@@ -929,6 +1115,27 @@ def _early_year(m: re.Match, language: str) -> str:
     return m.group(0)
 
 
+# A four-figure number after one of these words and before a plural noun counts things: "there were
+# 1850 soldiers", "scored 1999 points", "about 1200 people" (but "the 1990 elections", "in 1850 troops").
+_COUNT_BEFORE = {
+    "were", "are", "was", "is", "had", "has", "have", "with", "over", "about", "nearly", "almost", "some",
+    "approximately", "roughly", "than", "only", "just", "scored", "killed", "employs", "employed", "sold",
+    "hired", "housed", "drew", "attracted", "gained", "lost", "won", "received", "counted", "totalled",
+    "totaled", "another",
+}  # fmt: skip
+_PLURAL_NEXT = re.compile(
+    r"(?: more| other| new)? (?:[a-z]{2,}[^s\W]s|people|men|women|children|feet|troops)\b"
+)
+
+
+def _year_or_count(m: re.Match, language: str) -> str:
+    """1990 is "nineteen ninety", unless it counts things ("were 1850 soldiers", but "twelve hundred men")."""
+    counted = word_before(m) in _COUNT_BEFORE and _PLURAL_NEXT.match(m.string, m.end())
+    if language == "en" and counted and not m.group(1).endswith("00"):  # "about 1200 pounds": twelve hundred
+        return cardinal(int(m.group(1)), language)
+    return year(int(m.group(1)), language)
+
+
 def _cardinal_or_digits(text: str, language: str) -> str:
     """Say a number; long digit strings and leading zeros are read digit by digit."""
     trailing = ""
@@ -938,7 +1145,7 @@ def _cardinal_or_digits(text: str, language: str) -> str:
     # A bare run of five or more digits ("90210", "12345678") is a code: counts that long carry commas.
     code = len(bare) >= 5 and bare == text and not bare.endswith("00")
     if (len(bare) > 1 and bare.startswith("0") and "." not in text) or len(bare) > 15 or code:
-        return digits(bare, language) + trailing
+        return _code_digits(bare, language) + trailing
     try:
         return _say(text, language) + trailing
     except ValueError:

@@ -140,7 +140,8 @@ def decimal_points(t: MappedText, language: str) -> None:
     """
 
     def say(m: re.Match) -> str:
-        if m.group("cue") and len(m.group("frac")) == 2:
+        # "um 9.30" is a time; German's clock pass has already said every such time ("um 2.50 Euro" is not).
+        if m.group("cue") and len(m.group("frac")) == 2 and language != "de":
             return m.group(0)
         return f"{m.group('cue') or ''}{m.group('whole')} {_POINT[language]} {' '.join(m.group('frac'))}"
 
@@ -237,6 +238,20 @@ def clock_times(t: MappedText, language: str) -> None:
         return (groups.get("cue") or "") + said.format(h=m.group("h"), m=int(m.group("m")))
 
     t.sub(pattern, say)
+    if language == "de":
+        t.sub(
+            _GERMAN_CUED_TIME,
+            lambda m: f"{m.group('cue')}{m.group('h')} Uhr {int(m.group('m')) or ''}".rstrip(),
+        )
+
+
+# "um 14.30", "bis 17.45 geöffnet": after these words a point between hours and minutes is a time
+# with no "Uhr", unless a unit or an amount follows ("um 2.50 Euro gestiegen").
+_GERMAN_CUED_TIME = re.compile(
+    rf"(?P<cue>\b(?i:um|ab|bis|gegen)\s)(?<![\w:.]){_HOUR}\.{_MINUTE}"
+    r"(?![\d,]|\.\d|\s?(?:Uhr|%|€|\$|Euro|Prozent|Dollar|Franken|Punkte?|Meter|Sekunden|Minuten|Stunden"
+    r"|km|m|cm|mm|kg|g|l|ml|s|h)\b)"
+)
 
 
 def minus(t: MappedText, language: str) -> None:
