@@ -148,9 +148,14 @@ def _byline_from_text(tree: etree._Element) -> list[str]:
 
 
 def page_language(tree: etree._Element) -> str:
-    """Read the page's declared language ("en-GB" -> "en")."""
+    """Read the page's declared language with its region, if it names one ("en_GB" -> "en-gb").
+
+    The region matters: British English keeps "and" in its numbers, and a region's voice
+    is preferred. A script or other subtag ("zh-Hant") is dropped.
+    """
     for value in [*tree.xpath("/html/@lang | /html/@xml:lang"), meta_content(tree, "og:locale")]:
-        code = str(value).strip().replace("_", "-").split("-")[0].lower()
-        if re.fullmatch(r"[a-z]{2,3}", code):
-            return code
+        code = str(value).strip().replace("_", "-").lower()
+        found = re.match(r"([a-z]{2,3})(?:-([a-z]{2}|\d{3}))?(?:-|$)", code)
+        if found:
+            return "-".join(part for part in found.groups() if part)
     return ""

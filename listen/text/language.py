@@ -83,7 +83,11 @@ def check_language(code: str) -> str:
 
 
 def detect_language(text: str, hint: str | None = None) -> str:
-    """Return the article's language code: a usable hint ("es-ES") wins, unless the text's script says otherwise."""
+    """Return the article's language code: a usable hint ("es-ES") wins, unless the text's script says otherwise.
+
+    A hint that wins keeps its region ("en-GB" -> "en-gb"): the rules of regional English
+    and the choice of a voice read it; everything else reads the base language.
+    """
     text = text[:_TEXT_LIMIT]
     by_script = _script_language(text)
     if hint:
@@ -93,10 +97,16 @@ def detect_language(text: str, hint: str | None = None) -> str:
             lang = ""  # an HTML lang we cannot read says nothing; look at the text
         # A page template's lang="en" on a Russian article, or lang="ja" on an English one: the letters win.
         if lang and _script_of(lang) == (_script_of(by_script) if by_script else "latin"):
-            return lang
+            return _with_region(lang, hint)
     if by_script:
         return by_script
     return _latin_language(text)
+
+
+def _with_region(lang: str, tag: str) -> str:
+    """The language with the tag's region, when the tag names one: ("en", "en_GB") -> "en-gb"."""
+    region = tag.strip().lower().replace("_", "-").split("-")[1:2]
+    return f"{lang}-{region[0]}" if region and re.fullmatch(r"[a-z]{2}|\d{3}", region[0]) else lang
 
 
 def _script_of(lang: str) -> str:
