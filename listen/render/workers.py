@@ -268,7 +268,14 @@ class WorkerPool:
 # (imported by each spawned worker, they cost each a fifth of a second of CPU). Each worker
 # starts its engines after the fork (pieces.warm_up), except Piper's default voice, which
 # the server loads before forking so the workers share its weights (piper/shared_voice.py).
-AUDIO_MODULES = ("listen.render.pieces", "listen.audio.chunk", "listen.audio.mp3", "lameenc", "soundfile")
+AUDIO_MODULES = (
+    "listen.render.engine_server",
+    "listen.render.pieces",
+    "listen.audio.chunk",
+    "listen.audio.mp3",
+    "lameenc",
+    "soundfile",
+)
 
 
 def engine_modules(engines: tuple[str, ...]) -> tuple[str, ...]:
