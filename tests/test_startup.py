@@ -84,3 +84,10 @@ def test_a_piece_speaks_its_missing_chunk_before_it_reads_its_cached_ones(render
     assert renderer.cache.piece_path(piece.key).read_bytes() == made, (
         "the piece made in reading order, as before"
     )
+
+
+def test_the_engine_server_does_not_load_package_metadata_it_never_reads():
+    # The engine's version (for chunk keys) is worked out by the planner; the server only speaks.
+    modules = [m for m in engine_modules(("piper",)) if m != "listen.engines.piper.shared_voice"]
+    code = f"import sys, importlib; [importlib.import_module(m) for m in {modules!r}]; print('importlib.metadata' in sys.modules)"
+    assert imported_after(code) == "False"
