@@ -9,6 +9,6 @@ and each worker the idle threads. A value set by whoever started listen is kept.
 
 from __future__ import annotations
 
-import os
+from listen.config import one_blas_thread
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+one_blas_thread()
