@@ -13,7 +13,7 @@ from conftest import SHORT_ARTICLE
 
 import listen.render.pieces as pieces_module
 from listen.reading.plaintext import from_text
-from listen.render.workers import engine_modules
+from listen.render.workers import AUDIO_MODULES, engine_modules
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,6 +88,11 @@ def test_a_piece_speaks_its_missing_chunk_before_it_reads_its_cached_ones(render
 
 def test_the_engine_server_does_not_load_package_metadata_it_never_reads():
     # The engine's version (for chunk keys) is worked out by the planner; the server only speaks.
-    modules = [m for m in engine_modules(("piper",)) if m != "listen.engines.piper.shared_voice"]
+    from listen.engines.piper.engine import (
+        PiperEngine,
+    )  # the real engine's modules, not the tests' stand-in's
+
+    server = AUDIO_MODULES + PiperEngine.preload
+    modules = [m for m in server if m != "listen.engines.piper.shared_voice"]  # not the voice itself: slow
     code = f"import sys, importlib; [importlib.import_module(m) for m in {modules!r}]; print('importlib.metadata' in sys.modules)"
     assert imported_after(code) == "False"
