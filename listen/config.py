@@ -297,6 +297,15 @@ def debug_enabled(environ: Mapping[str, str] | None = None) -> bool:
     return bool(environ.get("LISTEN_DEBUG"))
 
 
+def one_blas_thread() -> None:
+    """Have numpy's OpenBLAS start one thread when this process imports it, unless the operator chose.
+
+    For the engine workers' fork server (listen/render/engine_server.py): a value that is
+    not one of ours, and only set in the process that needs it, never read as a setting.
+    """
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def parse_size(text: str, unit_required: bool = False) -> int:
     """Parse '500MB', '2G', '1024B' into bytes; a bare number is refused when unit_required."""
     units = {

@@ -553,11 +553,12 @@ def test_an_os_error_that_reaches_the_command_line_is_one_line_with_a_next_step(
     import errno
 
     from listen.cli import main as cli
+    from listen.cli import operate
 
     def fails(*_args: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x"))
 
-    monkeypatch.setitem(cli.COMMANDS, "voices", fails)
+    monkeypatch.setattr(operate, "cmd_voices", fails)
     assert cli.main(["voices"]) == 71
     err = capsys.readouterr().err.strip()
     assert err.startswith("listen: error: The disk is full")

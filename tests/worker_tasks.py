@@ -88,3 +88,33 @@ def piper_voices_at_start(_: object) -> tuple[list[str], bool]:
     from listen.engines.piper import engine
 
     return list(engine._loaded), "onnx" in sys.modules
+
+
+def _resident_mb() -> int:
+    status = Path("/proc/self/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) // 1024
+
+
+def scatter_the_heap(blocks: int) -> int:
+    """Take and touch `blocks` blocks of 64 KB from the C heap, free all but the last; return RSS in MB.
+
+    Blocks this size come from the heap (not their own mappings), and the last one, still
+    held, keeps glibc from giving back the free space below it by itself: as an inference's
+    freed buffers are, between the buffers that stay.
+    """
+    import ctypes
+
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype = ctypes.c_void_p
+    libc.free.argtypes = [ctypes.c_void_p]
+    taken = [libc.malloc(64 * 1024) for _ in range(blocks)]
+    for block in taken:
+        ctypes.memset(block, 1, 64 * 1024)
+    for block in taken[:-1]:
+        libc.free(block)
+    return _resident_mb()
+
+
+def scatter_then_measure(blocks: int) -> int:
+    """Scatter the heap with `blocks` blocks (see scatter_the_heap), or with 0 just measure: RSS in MB."""
+    return scatter_the_heap(blocks) if blocks else _resident_mb()

@@ -8,27 +8,35 @@ and what they show as they go in progress.py.
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import sys
+from collections.abc import Callable
 
-from listen.cli.batch import cmd_batch
-from listen.cli.operate import cmd_cache, cmd_feed, cmd_lexicon, cmd_serve, cmd_voices, cmd_worker
 from listen.cli.parser import build_parser, settings_from
-from listen.cli.speak import cmd_script, cmd_speak
-from listen.config import debug_enabled
+from listen.config import Settings, debug_enabled
 from listen.errors import ExitStatus, ListenError, from_os_error
 from listen.render.jingles import check_jingles
 
+# Each command's module is imported when it runs: `listen speak` starts the engines' fork
+# server sooner for not loading the other commands first.
 COMMANDS = {
-    "speak": cmd_speak,
-    "script": cmd_script,
-    "batch": cmd_batch,
-    "feed": cmd_feed,
-    "serve": cmd_serve,
-    "worker": cmd_worker,
-    "voices": cmd_voices,
-    "cache": cmd_cache,
-    "lexicon": cmd_lexicon,
+    "speak": "listen.cli.speak:cmd_speak",
+    "script": "listen.cli.speak:cmd_script",
+    "batch": "listen.cli.batch:cmd_batch",
+    "feed": "listen.cli.operate:cmd_feed",
+    "serve": "listen.cli.operate:cmd_serve",
+    "worker": "listen.cli.operate:cmd_worker",
+    "voices": "listen.cli.operate:cmd_voices",
+    "cache": "listen.cli.operate:cmd_cache",
+    "lexicon": "listen.cli.operate:cmd_lexicon",
 }
+
+
+def command(name: str) -> Callable[[argparse.Namespace, Settings], int]:
+    """The function that runs a command, its module imported now."""
+    module, _, function = COMMANDS[name].partition(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = settings_from(args)
         check_jingles(settings.render)  # a file ffmpeg cannot read stops here, not at the first render
-        return COMMANDS[args.command](args, settings)
+        return command(args.command)(args, settings)
     except ListenError as exc:
         print(f"listen: error: {exc.message}", file=sys.stderr)
         return exc.exit_code

@@ -49,12 +49,21 @@ def render_piece(task: PieceTask | JingleTask) -> dict[str, Any]:
 
     _listen_for_stop()
     cache = Cache(Path(task.encoding.cache_dir))
+    # The chunks not on disk are spoken first: the engine starts at once instead of after
+    # reading and checking the piece's cached chunks (an edited sentence is rarely the first).
+    spoken: dict[str, tuple[np.ndarray, list[list[int]] | None]] = {}
+    for sentence in task.sentences:
+        for key, text in sentence.chunks:
+            if key not in spoken and not cache.chunk_path(key).exists():
+                if _stop["asked"]:
+                    raise RenderStoppedError("The render was stopped.")
+                spoken[key] = _render_chunk(task, cache, sentence, key, text)
+    calls = len(spoken)
     audio = [silence(task.lead_pause_ms)]
     position = audio[0].size
     speech: list[list[int]] = []
     chunks: list[list[list[int]]] = []  # per sentence, each of its chunks' [start, end]
     words: list[list[list[list[int]]]] = []  # per sentence, per chunk, its words (empty: not known)
-    calls = 0
     for n, sentence in enumerate(task.sentences):
         if n > 0:
             audio.append(silence(task.sentence_pause_ms))
@@ -66,8 +75,8 @@ def render_piece(task: PieceTask | JingleTask) -> dict[str, Any]:
             if m > 0:
                 audio.append(silence(task.clause_pause_ms))
                 position += audio[-1].size
-            cached = get_chunk(cache, key)
-            if cached is None:
+            cached = spoken.get(key) or get_chunk(cache, key)
+            if cached is None:  # missing after all, or damaged: said again
                 if _stop["asked"]:
                     raise RenderStoppedError("The render was stopped.")
                 cached = _render_chunk(task, cache, sentence, key, text)

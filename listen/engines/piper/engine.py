@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +73,10 @@ class PiperEngine(Engine):
     )
 
     def version(self, voice: str | None = None) -> str:
+        # Here, not at the top: the engine workers' fork server imports this module and never
+        # asks for a version, and importlib.metadata costs it 15 ms on the way to the first chunk.
+        from importlib.metadata import version as package_version
+
         base = (
             f"piper-tts-{package_version('piper-tts')}+onnxruntime-{package_version('onnxruntime')}"
             f"+model-patch-{MODEL_PATCH_VERSION}"
