@@ -38,6 +38,7 @@ class PieceTask:
     bitrate_kbps: int
     quality: int
     timeout: float
+    variant: str = ""  # the engine's model variant (Engine.variant), as in the chunk keys
 
 
 @dataclass(frozen=True)
