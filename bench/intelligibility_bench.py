@@ -44,10 +44,12 @@ def words(text: str) -> str:
     return EnglishTextNormalizer()(text.replace("\u2019", "'"))
 
 
-def render(article: Path, out: Path, cache: Path, extra: list[str]) -> dict:
-    """Speak one article with the real CLI; return its timings."""
+def render(
+    article: Path, out: Path, cache: Path, extra: list[str], env: dict[str, str] | None = None
+) -> dict:
+    """Speak one article with the real CLI (in this environment, or `env`); return its timings."""
     cmd = [*LISTEN, "speak", str(article), "-o", str(out), "--cache-dir", str(cache), *extra]
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise SystemExit(f"listen speak {article.name} failed: {done.stderr.strip()}")
     return json.loads(out.with_suffix(".json").read_text())

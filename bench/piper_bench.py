@@ -17,12 +17,18 @@ The machine is shared: run this once or twice, near the end of a change.
 
     python bench/piper_bench.py [--repeat 2] [--skip-long] [--skip-web]
     python bench/piper_bench.py --articles tests/pages/*.txt    # cold pairs on other texts
+    python bench/piper_bench.py --precisions float32 int8        # CPU per second of speech of each
+
+--precisions runs the engine in this process on one thread (as a worker does), on the seed
+article's first sentences, each precision in turn --repeat times (the least CPU of each
+counts: the machine is shared), so the figures are from the same run.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -123,6 +129,34 @@ def other_articles(paths: list[Path], repeat: int) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def precision_cpu(precisions: list[str], repeat: int, sentences: int = 30) -> None:
+    """CPU seconds per second of speech of each Piper precision, in turns, in this process."""
+    from listen.engines.piper.engine import BUNDLED, PiperEngine
+
+    engine = PiperEngine()
+    texts = [t for t in re.split(r"(?<=[.!?])\s+", SEED.read_text("utf-8")) if len(t.split()) > 3][:sentences]
+    for precision in precisions:  # load (and make, the first time) each voice before timing
+        engine.synthesize(texts[0], BUNDLED, 170, precision)
+    cpu: dict[str, list[float]] = {p: [] for p in precisions}
+    speech: dict[str, float] = {}
+    for _ in range(repeat):
+        for precision in precisions:
+            start = time.process_time()
+            said = [engine.synthesize(text, BUNDLED, 170, precision) for text in texts]
+            cpu[precision].append(time.process_time() - start)
+            speech[precision] = sum(s.samples.size / s.sample_rate for s in said)
+    base = min(cpu[precisions[0]]) / speech[precisions[0]]
+    print(
+        f"{len(texts)} sentences of the seed article, voice en_US-joe-medium, one thread, least of {repeat} runs"
+    )
+    for precision in precisions:
+        per_second = min(cpu[precision]) / speech[precision]
+        print(
+            f"{precision:8} {per_second:.4f} CPU s per s of speech ({speech[precision]:.0f} s of speech) = "
+            f"{1 / per_second:5.1f} audio minutes per CPU minute; {per_second / base:.2f}x {precisions[0]}'s CPU"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -138,7 +172,13 @@ def main() -> None:
         metavar="TEXT",
         help="instead: cold pairs on these texts (the naive pipeline reads the same file)",
     )
+    parser.add_argument(
+        "--precisions", nargs="+", metavar="PRECISION", help="instead: CPU per second of speech of each"
+    )
     args = parser.parse_args()
+    if args.precisions:
+        precision_cpu(args.precisions, args.repeat)
+        return
     if args.articles:
         other_articles(args.articles, args.repeat)
         return

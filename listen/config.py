@@ -21,6 +21,7 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,12 @@ MAX_RATE = 450
 
 # The speech engines, by name (listen/engines implements each; the order is the order they are listed in).
 ENGINE_NAMES = ("piper", "pyttsx3")
+# The arithmetic Piper's voices run in (LISTEN_PIPER_PRECISION); auto is resolved to one of the others.
+PIPER_PRECISIONS = ("auto", "float32", "int8")
+# The kinds of CPU (cpu_kind) on which the int8 voice passed every quality gate
+# (bench/quality_gates.py; the figures are in docs/benchmarks.md): auto means int8 there
+# and float32 everywhere else. Measured on "avx2" (no VNNI): it failed, so none.
+INT8_PASSED_GATES_ON: frozenset[str] = frozenset()
 
 
 def _default_engine_workers() -> int:
@@ -72,8 +79,13 @@ class RenderSettings:
     jingle_in: Path | None = None
     jingle_out: Path | None = None
     jingle: bool = True
+    # Piper's arithmetic: float32, or int8 (faster where the CPU has integer dot products); auto
+    # is resolved when the settings are made (see resolve_precision), so the chunk keys the planner
+    # makes and the voice the workers load agree.
+    piper_precision: str = "auto"
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "piper_precision", resolve_precision(self.piper_precision))
         if self.engine is not None and self.engine not in ENGINE_NAMES:
             raise SettingsError(f"Unknown engine {self.engine!r}; choose one of {', '.join(ENGINE_NAMES)}.")
         if not MIN_RATE <= self.rate <= MAX_RATE:
@@ -103,6 +115,40 @@ def _check_jingle(settings: RenderSettings, name: str) -> None:
             f"LISTEN_{name.upper()}={str(path)!r} cannot be read ({exc.strerror or exc}); "
             "give the path of an audio file this server can read (any format ffmpeg reads), or unset it."
         ) from None
+
+
+def resolve_precision(value: str, cpu_flags: frozenset[str] | None = None) -> str:
+    """LISTEN_PIPER_PRECISION as float32 or int8: auto is int8 only on a kind of CPU where int8 passed the gates."""
+    precision = value.strip().lower()
+    if precision not in PIPER_PRECISIONS:
+        raise SettingsError(
+            f"LISTEN_PIPER_PRECISION={value!r} is not a precision; choose one of {', '.join(PIPER_PRECISIONS)} "
+            "(auto picks the fastest that keeps the voice's quality on this CPU)."
+        )
+    if precision != "auto":
+        return precision
+    kind = cpu_kind(cpu_flags if cpu_flags is not None else _cpu_flags())
+    return "int8" if kind in INT8_PASSED_GATES_ON else "float32"
+
+
+def cpu_kind(flags: frozenset[str]) -> str:
+    """What matters to int8 arithmetic: "vnni" (integer dot products), "avx2", or "other"."""
+    if flags & {"avx512_vnni", "avx_vnni", "amx_int8"}:
+        return "vnni"
+    return "avx2" if "avx2" in flags else "other"
+
+
+@lru_cache(maxsize=1)
+def _cpu_flags() -> frozenset[str]:
+    """This machine's CPU feature flags (Linux's /proc/cpuinfo; none known elsewhere)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("flags"):
+                    return frozenset(line.partition(":")[2].split())
+    except OSError:
+        pass
+    return frozenset()
 
 
 def voices_by_language(text: str | None) -> dict[str, str]:

@@ -20,10 +20,14 @@ import os
 import re
 import time
 import zlib
+from typing import TYPE_CHECKING
 
 from listen.engines import ENGINE_CLASSES, Engine, Synthesis, Voice, WordTiming
 from listen.engines import PIPELINE_SAMPLE_RATE as RATE
 from listen.text.word_count import word_count
+
+if TYPE_CHECKING:
+    from listen.config import RenderSettings
 
 FAKE_VERSION = "fake-engine-1"
 # What the fakes stand in for (tests/conftest.py sets LISTEN_TEST_ENGINES before listen is imported).
@@ -91,8 +95,11 @@ class _StandIn(Engine):
         self.name = self._real.name
         self.phoneme_alphabet = self._real.phoneme_alphabet
 
-    def version(self, voice: str | None = None) -> str:
-        return f"{FAKE_VERSION}+{self.real}"
+    def version(self, voice: str | None = None, variant: str = "") -> str:
+        return f"{FAKE_VERSION}+{self.real}" + (f"+{variant}" if variant else "")
+
+    def variant(self, settings: RenderSettings) -> str:
+        return self._real.variant(settings)
 
     def voices(self) -> list[Voice]:
         return self._real.voices()
@@ -106,7 +113,7 @@ class _StandIn(Engine):
     def load(self) -> None:
         """Nothing to start."""
 
-    def synthesize(self, text: str, voice: str, rate_wpm: int) -> Synthesis:
+    def synthesize(self, text: str, voice: str, rate_wpm: int, variant: str = "") -> Synthesis:
         # A test of stopping a long render slows the stand-ins down (an engine's own pace: seconds a chunk).
         time.sleep(float(os.environ.get("LISTEN_FAKE_ENGINE_SECONDS_PER_CHUNK") or 0))
         return speak(text, voice, rate_wpm)

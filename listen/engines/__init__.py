@@ -23,6 +23,8 @@ from listen.errors import SettingsError
 if TYPE_CHECKING:
     import numpy as np
 
+    from listen.config import RenderSettings
+
 __all__ = [
     "ENGINES",
     "PIPELINE_SAMPLE_RATE",
@@ -123,8 +125,12 @@ class Engine(ABC):
         return self.phoneme_alphabet == "espeak"
 
     @abstractmethod
-    def version(self, voice: str | None = None) -> str:
-        """A string that changes whenever the engine's output for this voice could change."""
+    def version(self, voice: str | None = None, variant: str = "") -> str:
+        """A string that changes whenever the engine's output for this voice (and model variant) could change."""
+
+    def variant(self, settings: RenderSettings) -> str:
+        """The model variant these render settings ask of this engine ("" where it has one only)."""
+        return ""
 
     @abstractmethod
     def voices(self) -> list[Voice]:
@@ -139,8 +145,9 @@ class Engine(ABC):
         """Start the engine in this worker process (once; later calls return at once)."""
 
     @abstractmethod
-    def synthesize(self, text: str, voice: str, rate_wpm: int) -> Synthesis:
-        """Speak text with a voice at a speed in words per minute (runs inside a worker process)."""
+    def synthesize(self, text: str, voice: str, rate_wpm: int, variant: str = "") -> Synthesis:
+        """Speak text with a voice (in a model variant, see `variant`) at a speed in words per minute
+        (runs inside a worker process)."""
 
     def resolve_voice(self, voice: str | None, language: str) -> str:
         """Turn a voice id, name or language tag into a voice id, or explain the choices."""

@@ -85,7 +85,7 @@ class Pyttsx3Engine(Engine):
     def _version(self) -> str:
         return f"pyttsx3-{package_version('pyttsx3')}+espeak-ng-{_espeak_version()}"
 
-    def version(self, voice: str | None = None) -> str:
+    def version(self, voice: str | None = None, variant: str = "") -> str:
         # espeak-ng voices are data inside espeak-ng: its version covers them.
         return self._version()
 
@@ -107,7 +107,7 @@ class Pyttsx3Engine(Engine):
     def load(self) -> None:
         start_engine()
 
-    def synthesize(self, text: str, voice: str, rate_wpm: int) -> Synthesis:
+    def synthesize(self, text: str, voice: str, rate_wpm: int, variant: str = "") -> Synthesis:
         """Speak text with an espeak-ng that has said nothing since it warmed up.
 
         espeak-ng keeps synthesiser state from one utterance to the next, so the same

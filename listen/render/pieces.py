@@ -149,7 +149,9 @@ def _render_chunk(
     from listen.engines.pipeline_rate import to_pipeline_rate
 
     try:
-        spoken = to_pipeline_rate(get_engine(task.engine).synthesize(text, task.voice, task.rate))
+        spoken = to_pipeline_rate(
+            get_engine(task.engine).synthesize(text, task.voice, task.rate, task.variant)
+        )
         check_plausible(spoken.samples, text, task.rate)
     except ListenError as exc:
         raise EngineError(exc.message, sentence=sentence.index, sentence_text=sentence.text) from None

@@ -118,6 +118,8 @@ def article_key(article: Article, settings: RenderSettings) -> str:
     # without them the key is what it always was.
     for name in ("jingle_in", "jingle_out", "jingle"):
         del shaping[name]
+    if settings.piper_precision == "float32":  # the precision every key had before it was a setting
+        del shaping["piper_precision"]
     jingles = jingle_digests(settings)
     return cache_key(
         kind="article",
@@ -142,7 +144,7 @@ def _chunk_keyer(settings: RenderSettings, speaker: Speaker) -> Callable[[str, i
     fixed = dict(
         kind="chunk",
         engine=engine.name,
-        engine_version=engine.version(speaker.voice),
+        engine_version=engine.version(speaker.voice, engine.variant(s)),
         voice=speaker.voice,
         sample_rate=SAMPLE_RATE,
         sample_format=SAMPLE_FORMAT,

@@ -22,7 +22,7 @@ from listen.article import Article
 from listen.audio.mp3 import write_id3
 from listen.cache.store import Cache, StoredRendition, write_error
 from listen.config import Settings
-from listen.engines import ENGINES, Speaker
+from listen.engines import ENGINES, Speaker, get_engine
 from listen.errors import CacheError, EngineError, ListenError, RenderStoppedError
 from listen.render.captions import to_vtt
 from listen.render.jingles import Jingle, jingle_task, jingles_for
@@ -341,6 +341,7 @@ class Renderer:
             speaker.engine,
             Encoding.of(s, self.cache.root),
             timeout=self.settings.service.chunk_timeout_s * chunks,
+            variant=get_engine(speaker.engine).variant(s),
         )
 
     def _wait_for_piece(

@@ -62,6 +62,7 @@ class PieceTask:
     engine: str
     encoding: Encoding
     timeout: float
+    variant: str = ""  # the engine's model variant (Engine.variant), as in the chunk keys
 
 
 @dataclass(frozen=True)

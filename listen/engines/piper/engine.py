@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from listen.engines import Engine, Synthesis, Voice, WordTiming
 from listen.engines.piper.patched_model import MODEL_PATCH_VERSION, aligned_model, session, split_model
+from listen.engines.piper.quantised_model import CALIBRATION_SENTENCES, int8_decoder, variant_name
 from listen.engines.piper.voices import (
     BUNDLED,
     best_voice,
@@ -26,6 +27,9 @@ from listen.engines.piper.voices import (
 )
 from listen.engines.piper.word_timings import word_timings
 from listen.errors import EngineError
+
+if TYPE_CHECKING:
+    from listen.config import RenderSettings
 
 __all__ = ["BUNDLED", "MAX_INFERENCE_CHARS", "PiperEngine", "length_scale"]
 
@@ -56,7 +60,7 @@ MAX_INFERENCE_CHARS = 160
 DECODER_WINDOW_FRAMES = 200
 DECODER_CONTEXT_FRAMES = 20
 
-_loaded: dict[str, Any] = {}  # voice id -> PiperVoice, in this worker process
+_loaded: dict[tuple[str, str], Any] = {}  # (voice id, precision) -> PiperVoice, in this worker process
 
 
 class PiperEngine(Engine):
@@ -72,7 +76,7 @@ class PiperEngine(Engine):
         "listen.engines.piper.shared_voice",
     )
 
-    def version(self, voice: str | None = None) -> str:
+    def version(self, voice: str | None = None, variant: str = "") -> str:
         # Here, not at the top: the engine workers' fork server imports this module and never
         # asks for a version, and importlib.metadata costs it 15 ms on the way to the first chunk.
         from importlib.metadata import version as package_version
@@ -81,6 +85,8 @@ class PiperEngine(Engine):
             f"piper-tts-{package_version('piper-tts')}+onnxruntime-{package_version('onnxruntime')}"
             f"+model-patch-{MODEL_PATCH_VERSION}"
         )
+        if variant == "int8":  # float32 keeps the version it always had: its cached audio stays found
+            base += f"+{variant_name()}"
         if voice is None:  # any voice it may pick: every voice's files
             return "+".join([base] + [files_digest(v.id) for v in self.voices()])
         return f"{base}+{files_digest(voice)}"
@@ -97,15 +103,20 @@ class PiperEngine(Engine):
             return str(Path(voice.strip()).resolve())
         return super().resolve_voice(voice, language)
 
-    def load(self) -> None:
-        _piper_voice(BUNDLED)
+    def variant(self, settings: RenderSettings) -> str:
+        return settings.piper_precision
 
-    def synthesize(self, text: str, voice: str, rate_wpm: int) -> Synthesis:
+    def load(self) -> None:
+        from listen.config import Settings
+
+        _piper_voice(BUNDLED, Settings.from_env().render.piper_precision)
+
+    def synthesize(self, text: str, voice: str, rate_wpm: int, variant: str = "") -> Synthesis:
         import numpy as np
         from piper import SynthesisConfig
 
         base, speaker = speaker_of(voice)
-        model = _piper_voice(base)
+        model = _piper_voice(base, variant or "float32")
         config = SynthesisConfig(
             length_scale=model.config.length_scale * length_scale(rate_wpm),
             # A multi-speaker voice's first speaker unless one is chosen (NAME#SPEAKER).
@@ -177,10 +188,14 @@ def _interpolate(points: list[tuple[float, float]], x: float) -> float:
     return math.exp(y0 + (lx - x0) * (y1 - y0) / (x1 - x0))
 
 
-def _piper_voice(voice: str) -> Any:
-    """Load a voice once per worker process, with its alignment output, on PIPER_THREADS threads."""
-    if voice in _loaded:
-        return _loaded[voice]
+def _piper_voice(voice: str, precision: str = "float32") -> Any:
+    """Load a voice once per worker process, with its alignment output, on PIPER_THREADS threads.
+
+    At precision int8 its decoder is listen's int8 copy (quantised_model); a voice whose model
+    cannot be split (multi-speaker) runs in float32 whatever the precision.
+    """
+    if (voice, precision) in _loaded:
+        return _loaded[voice, precision]
     import onnxruntime
     from piper import PiperVoice
     from piper.config import PiperConfig
@@ -196,14 +211,39 @@ def _piper_voice(voice: str) -> Any:
     options.enable_mem_pattern = False
     copy = aligned_model(model)
     parts = split_model(copy)
+    voice_config = PiperConfig.from_dict(read_config(config))
     loaded: Any
     if parts is None:
         loaded = _ArenaReturningSession(session(copy, options, voice_model=model))
     else:
         front, decoder = (session(part, options, voice_model=model) for part in parts)
+        if precision == "int8":
+            quantised = int8_decoder(parts[1], lambda: _calibration_feeds(front, decoder, voice_config))
+            decoder = session(quantised, options, voice_model=model)
         loaded = _WindowedSession(front, decoder)
-    _loaded[voice] = PiperVoice(session=loaded, config=PiperConfig.from_dict(read_config(config)))
-    return _loaded[voice]
+    _loaded[voice, precision] = PiperVoice(session=loaded, config=voice_config)
+    return _loaded[voice, precision]
+
+
+def _calibration_feeds(front: Any, decoder: Any, config: Any) -> list[dict[str, Any]]:
+    """The decoder's inputs (windows of frames) for the calibration sentences, as the float voice makes them."""
+    from piper import PiperVoice
+
+    feeds_seen: list[dict[str, Any]] = []
+
+    class Recording:  # the float decoder, keeping a copy of each window it is given
+        def get_inputs(self) -> Any:
+            return decoder.get_inputs()
+
+        def run(self, outputs: Any, feeds: Any, run_options: Any = None) -> Any:
+            feeds_seen.append({name: value.copy() for name, value in feeds.items()})
+            return decoder.run(outputs, feeds, run_options)
+
+    voice = PiperVoice(session=_WindowedSession(front, Recording()), config=config)
+    for sentence in CALIBRATION_SENTENCES:
+        for _ in voice.synthesize(sentence, include_alignments=True):
+            pass
+    return feeds_seen
 
 
 class _ArenaReturningSession:
@@ -269,7 +309,7 @@ class _WindowedSession:
 @lru_cache(maxsize=8)
 def _phonemizer(voice: str) -> Any:
     """Phonemise one word the way piper does the whole text (its own espeak-ng, the voice's language)."""
-    model = _piper_voice(voice)
+    model = _piper_voice(voice, next((p for v, p in _loaded if v == voice), "float32"))
 
     @lru_cache(maxsize=4096)  # an article says "the" hundreds of times; espeak-ng is asked once
     def phonemes(word: str) -> str:
