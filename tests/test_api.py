@@ -63,6 +63,7 @@ def test_posting_text_returns_202_with_an_id_and_urls(client):
         assert data["id"] in data[name]
 
 
+@pytest.mark.slow
 def test_same_content_and_settings_give_the_same_id_and_no_new_work(client, app):
     text = article_text()
     first = post_ready(client, app, text=text)
@@ -123,6 +124,7 @@ def test_an_uploaded_text_file_is_read_like_posted_text(client, app):
     assert data["title"] == text.splitlines()[0]
 
 
+@pytest.mark.slow
 def test_an_uploaded_html_file_is_extracted(client, app):
     page = (
         b"<html><head><title>Page</title></head><body><article><h1>An Uploaded Page Headline</h1>"

@@ -316,6 +316,7 @@ def test_the_engine_can_be_chosen_with_listen_engine(tmp_path, monkeypatch):
     assert "piper" in bad.stderr.decode()
 
 
+@pytest.mark.slow
 def test_a_missing_piper_voice_file_is_a_clear_error_naming_it(tmp_path):
     article = tmp_path / "a.txt"
     article.write_text("Hello there.")

@@ -88,6 +88,7 @@ def save(client, app, article_id: str, body: dict, headers=ONE) -> Job:
 # -- the edit link ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_edit_link_opens_the_editor_and_reads_the_script(client, app):
     article_id = post(client, app)
     token = edit_token(client, article_id)
@@ -141,6 +142,7 @@ def test_another_keys_article_cannot_be_edited(client, app):
     assert client.post(f"/api/v1/articles/{article_id}/edit-link").status_code == 401
 
 
+@pytest.mark.slow
 def test_without_api_keys_the_editor_is_off(tmp_path):
     with running_app(tmp_path / "cache") as app:
         client = app.test_client()
@@ -257,6 +259,7 @@ def test_a_pause_adds_its_silence_after_the_sentence(client, app):
     assert script_of(client, job.id)["sentences"][river]["pause_ms"] == 2000
 
 
+@pytest.mark.slow
 @pytest.mark.engine
 def test_a_pause_inserted_adds_its_silence_to_the_real_audio(tmp_path):
     # The other tests render with the fake engines; this one has an app of its own with the real ones.
@@ -281,6 +284,7 @@ def test_a_pause_inserted_adds_its_silence_to_the_real_audio(tmp_path):
         assert end < job.sentences[river + 1]["end_ms"] / 1000, "before the next one ends"
 
 
+@pytest.mark.slow
 def test_an_edited_url_article_is_the_newest_at_its_stable_address(tmp_path):
     page = "<html><body><article><h1>Rain in Cochabamba</h1><p>The river rose through the night.</p>"
     page += (
@@ -332,6 +336,7 @@ def test_a_later_version_of_a_posted_source_keeps_the_editors_skips_and_pauses(c
     assert "not made from a URL" in refresh.json["error"]["message"]
 
 
+@pytest.mark.slow
 def test_a_refreshed_url_article_keeps_the_editors_skips(tmp_path):
     page = "<html><body><article><h1>Rain in Cochabamba</h1><p>The river rose through the night.</p>"
     page += (
@@ -356,6 +361,7 @@ def test_a_refreshed_url_article_keeps_the_editors_skips(tmp_path):
         assert "Buses ran until midnight." not in heard
 
 
+@pytest.mark.slow
 def test_previews_count_against_the_rate_limit_of_the_link_holders_address(tmp_path):
     with running_app(tmp_path / "cache", api_keys=KEYS, rate_limit="1/minute") as app:
         client = app.test_client()

@@ -98,6 +98,7 @@ def test_engine_workers_are_forked_with_their_modules_loaded_once_by_a_server():
         assert loaded == list(every_engine)
 
 
+@pytest.mark.slow
 def test_a_stopped_task_ends_at_its_next_chunk_keeping_the_chunks_it_made(tmp_path):
     from listen.config import Settings
     from listen.errors import RenderStoppedError

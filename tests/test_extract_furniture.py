@@ -261,6 +261,7 @@ def test_a_whole_article_is_not_flagged_on_any_saved_page_but_the_teasers():
 _TEASER_PAGE = PAGES / "teaser-midsentence-captions.html"
 
 
+@pytest.mark.slow
 def test_the_command_line_warns_when_it_reads_a_teaser():
     said = run_cli("script", str(_TEASER_PAGE)).stderr.decode()
     assert (
@@ -292,6 +293,7 @@ def test_the_batch_warns_for_each_teaser_as_script_does_and_counts_them_in_its_s
     assert "; 1 may be only the start of its article (warned above)" in said
 
 
+@pytest.mark.slow
 def test_the_api_and_the_article_page_say_when_an_article_is_a_teaser(client, app):
     teaser = post_ready(client, app, html=_TEASER_PAGE.read_text(encoding="utf-8"))["id"]
     whole = post_ready(

@@ -209,6 +209,7 @@ def test_a_queued_job_carries_its_jingles(tone, tmp_path):
     assert settings_from_payload(job["render"], settings).render == settings.render
 
 
+@pytest.mark.slow
 def test_the_cli_reads_the_jingles_from_the_environment_and_no_jingle_leaves_them_out(
     tmp_path, tone, monkeypatch
 ):
@@ -237,6 +238,7 @@ def test_the_cli_reads_the_jingles_from_the_environment_and_no_jingle_leaves_the
     assert not (tmp_path / "u.mp3").exists()
 
 
+@pytest.mark.slow
 def test_the_api_takes_jingle_false_per_article(make_app, tone):
     app = make_app(jingle_in=tone)
     client = app.test_client()

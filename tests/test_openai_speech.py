@@ -82,6 +82,7 @@ def openai_error(response, status: int) -> dict:
 # -- the official client ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_openai_client_gets_mp3_of_the_input(server):
     audio = client_for(server).audio.speech.create(
         model="tts-1", voice="alloy", input="Hello from the client."
@@ -119,6 +120,7 @@ def test_the_openai_client_raises_its_own_errors_for_ours(server):
         client.audio.speech.create(model="dall-e-3", voice="alloy", input="Hello.")
 
 
+@pytest.mark.slow
 def test_a_server_with_keys_takes_the_clients_bearer_key_and_refuses_a_wrong_one(tmp_path):
     with running_app(tmp_path / "cache", api_keys="sekret", allowed_hosts="127.0.0.1") as app:
         for base in serve(app):
@@ -162,6 +164,7 @@ def test_plain_http_gets_openai_error_json_for_a_bad_request(server):
     assert "input" in error["message"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["mp3", "pcm", "opus"])
 def test_audio_streams_with_chunked_transfer_before_the_render_ends(app, server, fmt):
     host, port = server.removeprefix("http://").split(":")
@@ -365,6 +368,7 @@ def test_input_over_the_size_limit_is_refused(tmp_path):
     assert "limit" in error["message"]
 
 
+@pytest.mark.slow
 def test_the_rate_limit_applies_to_speech_with_a_429(tmp_path):
     with running_app(tmp_path / "cache", rate_limit="2/minute") as app:
         client = app.test_client()
@@ -395,6 +399,7 @@ def test_an_unreadable_openai_voices_setting_stops_start_up(tmp_path):
         create_app(settings, start_workers=False, render_sample=False)
 
 
+@pytest.mark.slow
 def test_with_queue_workers_speech_is_rendered_by_a_worker_and_streamed_here(redis_url, tmp_path):
     cache = tmp_path / "cache"
     worker = start_worker(redis_url, cache, log=tmp_path / "worker.log")

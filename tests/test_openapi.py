@@ -91,6 +91,7 @@ def assert_described(response, path: str, method: str = "get") -> None:
     OAS31Validator(answer_schema(path, method, response.status_code)).validate(response.json)
 
 
+@pytest.mark.slow
 def test_real_answers_match_their_descriptions(app, client):
     created = client.post("/api/v1/articles", json={"text": article_text()})
     assert_described(created, "/api/v1/articles", "post")

@@ -210,6 +210,7 @@ def test_script_says_which_language_it_detected_and_whose_reading_is_used(tmp_pa
         ),
     ],
 )
+@pytest.mark.slow
 def test_script_says_the_engine_reads_a_language_we_have_no_normaliser_for(tmp_path, language, text):
     article = tmp_path / f"{language}.txt"
     article.write_text(text, "utf-8")
@@ -610,6 +611,7 @@ def test_polling_with_since_returns_only_the_sentences_from_there_on(client):
 @pytest.mark.parametrize(
     "since", ["²", "٣", "9" * 5000, "1e3"], ids=["superscript", "arabic-indic", "5000-digits", "float"]
 )
+@pytest.mark.slow
 def test_a_since_that_is_not_a_small_whole_number_is_a_400_not_a_500(client, since):
     made = client.post("/api/v1/articles", json={"text": article_text(1)}).get_json()
     response = client.get(f"/api/v1/articles/{made['id']}", query_string={"since": since})

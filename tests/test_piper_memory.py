@@ -42,6 +42,7 @@ def test_piper_workers_are_forked_with_the_default_voice_loaded_and_without_onnx
     assert done.stdout.splitlines() == [str(([BUNDLED], False))] * 2
 
 
+@pytest.mark.slow
 def test_a_piper_worker_gives_back_the_memory_of_an_inference_once_it_is_done():
     # onnxruntime's arena used to keep what the longest inference needed (300 MB and more)
     # for the rest of the worker's life, idle or not.
@@ -67,6 +68,7 @@ def test_a_piper_worker_gives_back_the_memory_of_an_inference_once_it_is_done():
     assert after - loaded < 100, f"{after - loaded} MB kept after one inference"
 
 
+@pytest.mark.slow
 def test_a_long_clause_decoded_in_windows_gives_the_samples_of_one_whole_run(monkeypatch):
     # The decoder runs on windows of 200 frames with 20 either side: no clause costs more memory
     # than 2.3 s of speech, and the chunk's audio (and so its key) is what it was.
@@ -78,7 +80,7 @@ def test_a_long_clause_decoded_in_windows_gives_the_samples_of_one_whole_run(mon
     )
     monkeypatch.setattr(engine, "_loaded", {})
     windowed = engine.PiperEngine().synthesize(text, BUNDLED, 175)
-    assert type(engine._loaded[BUNDLED].session).__name__ == "_WindowedSession"
+    assert type(engine._loaded[BUNDLED, "float32"].session).__name__ == "_WindowedSession"
     monkeypatch.setattr(engine, "_loaded", {})
     monkeypatch.setattr(engine, "split_model", lambda _model: None)
     whole = engine.PiperEngine().synthesize(text, BUNDLED, 175)

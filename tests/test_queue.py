@@ -226,6 +226,7 @@ def raw_queue(redis_url: str):
     return rq.Queue(QUEUE_NAME, connection=connect(redis_url), serializer=JSONSerializer)
 
 
+@pytest.mark.slow
 def test_a_job_queued_under_the_previous_releases_module_path_is_rendered_by_a_burst_worker(redis_url, cache):
     # Jobs name their function; those a release before the packages by stage queued name
     # listen.queue_worker.render_job, a module that is gone. They must still render.
@@ -261,6 +262,7 @@ def test_a_worker_refuses_and_logs_a_job_that_names_a_function_of_someone_elses(
     assert f"Refused job {job.id}" in worker.stderr.decode()
 
 
+@pytest.mark.slow
 def test_a_worker_refuses_a_listen_job_that_asks_for_a_callback(redis_url, cache, tmp_path):
     from rq import Callback
 
@@ -280,6 +282,7 @@ def test_a_worker_refuses_a_listen_job_that_asks_for_a_callback(redis_url, cache
     assert job.get_status(refresh=True) == "failed"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("user", ["", "listen"], ids=["password", "acl-user"])
 def test_the_queue_works_with_a_redis_that_requires_a_password_or_an_acl_user(tmp_path, user):
     from support.redis import RedisServer

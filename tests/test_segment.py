@@ -192,6 +192,7 @@ def test_punkt_loads_without_the_rest_of_nltk():
     assert loaded == "[]"
 
 
+@pytest.mark.slow
 def test_the_rest_of_nltk_still_loads_when_asked_for():
     out = _in_a_fresh_python(
         "import listen.text.segment, nltk\n"

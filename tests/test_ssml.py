@@ -257,6 +257,7 @@ def test_text_outside_speak_is_refused_and_plain_text_is_not_taken_for_ssml():
 # -- the API and the command line -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_api_reads_ssml_and_its_timings_show_the_documents_text(client, app):
     document = speak(
         '<p><s>The <sub alias="World Wide Web Consortium">W3C</sub> met.</s><s>Then <break time="1s"/>it rested.</s></p>'
@@ -286,6 +287,7 @@ def test_an_xxe_document_over_the_api_is_a_400(client):
     assert "root:" not in json.dumps(response.json)
 
 
+@pytest.mark.slow
 def test_speak_reads_an_ssml_file_and_refuses_a_broken_one(tmp_path: Path):
     good = tmp_path / "note.ssml"
     good.write_text(speak('<p>Call <say-as interpret-as="digits">911</say-as> now.</p>'))

@@ -250,6 +250,7 @@ def test_a_stats_store_that_fails_says_stats_are_away_for_now(tmp_path):
         SQLiteStats(tmp_path / "stats.sqlite3")
 
 
+@pytest.mark.slow
 @pytest.mark.redis
 def test_beacons_and_stats_answer_503_with_retry_after_when_their_store_fails(make, tmp_path):
     app = make()

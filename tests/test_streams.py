@@ -96,6 +96,7 @@ def rendering_articles(port: int, count: int) -> list[str]:
     return ids
 
 
+@pytest.mark.slow
 def test_forty_slow_readers_of_rendering_audio_leave_status_pages_voices_and_ready_audio_answering(
     tmp_path, redis_url, redis_server
 ):
@@ -137,6 +138,7 @@ def test_forty_slow_readers_of_rendering_audio_leave_status_pages_voices_and_rea
                 reader.close()
 
 
+@pytest.mark.slow
 def test_one_client_holds_at_most_two_streams_of_rendering_audio(tmp_path, redis_url, redis_server):
     with queued_server(tmp_path / "cache", redis_url, redis_server) as (app, port):
         (article,) = rendering_articles(port, 1)
@@ -185,6 +187,7 @@ def test_clients_that_never_read_a_range_of_finished_audio_hold_no_request_threa
                     reader.sock.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["HEAD", "GET"])
 def test_a_stream_of_rendering_audio_gives_its_place_back_when_it_ends(tmp_path, method):
     with running_app(tmp_path / "cache", engine_workers=1) as app:

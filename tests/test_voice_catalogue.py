@@ -176,6 +176,7 @@ def test_a_catalogue_that_cannot_be_reached_is_a_clear_error(voices_dir, monkeyp
 # -- installing and removing -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_installed_voice_is_listed_and_reads_its_language_by_default(voices_dir, mirror):
     assert choose_speaker("de").engine == "pyttsx3"
     result = install(GERMAN)
@@ -223,6 +224,7 @@ def test_a_damaged_download_is_refused_and_leaves_nothing_behind(voices_dir, mir
     assert get_engine("piper").default_voice("de") is None
 
 
+@pytest.mark.slow
 def test_a_damaged_download_leaves_the_voice_installed_before_it_as_it_was(voices_dir, mirror):
     assert install(GERMAN).returncode == 0
     older = voices_dir / GERMAN / "MODEL_CARD"
@@ -264,6 +266,7 @@ def test_a_voice_is_installed_by_a_name_it_had_before_under_its_own(voices_dir):
     assert [p.name for p in voices_dir.iterdir()] == [GERMAN]
 
 
+@pytest.mark.slow
 def test_a_removed_voice_is_gone_and_its_language_goes_back_to_espeak(voices_dir):
     assert install(GERMAN).returncode == 0
     result = run_cli("voices", "remove", GERMAN)
@@ -336,6 +339,7 @@ def test_the_best_quality_installed_voice_reads_a_language_then_the_articles_reg
 # -- what the API and the page say -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_each_voice_says_its_language_accent_gender_and_whether_it_is_natural(voices_dir, client):
     assert install(GERMAN).returncode == 0
     voices = {v["id"]: v for v in client.get("/api/v1/voices").json["voices"]}
@@ -398,6 +402,7 @@ def test_the_installed_voices_model_card_gives_the_licence_it_names(voices_dir):
     assert german.licence == "CC0"
 
 
+@pytest.mark.slow
 def test_a_voice_the_operator_named_but_did_not_install_fails_the_article_keeping_the_setting_private(
     make_app,
 ):

@@ -50,6 +50,7 @@ def held_after_first_piece(monkeypatch):
     let_go.set()
 
 
+@pytest.mark.slow
 def test_deleting_a_rendering_article_stops_it_and_keeps_what_is_cached(tmp_path, held_after_first_piece):
     first_piece, let_go = held_after_first_piece
     cache = tmp_path / "cache"
@@ -86,6 +87,7 @@ def test_deleting_a_rendering_article_stops_it_and_keeps_what_is_cached(tmp_path
         assert job.engine_calls < len(chunk_files(cache))
 
 
+@pytest.mark.slow
 def test_while_rendering_the_status_gives_the_expected_length_and_once_ready_the_real_one(
     tmp_path, held_after_first_piece
 ):
@@ -107,6 +109,7 @@ def test_while_rendering_the_status_gives_the_expected_length_and_once_ready_the
         assert 0.7 < expected / done["duration_ms"] < 1.3
 
 
+@pytest.mark.slow
 def test_deleting_a_ready_article_withdraws_its_pages_audio_and_feed_episode(tmp_path):
     with running_app(tmp_path / "cache") as app:
         client = app.test_client()
@@ -178,6 +181,7 @@ PAGE = """<!doctype html><html><head><title>Harbour works begin | Lowtown Courie
 <p>The ferry keeps its timetable while the work goes on.</p></article></body></html>"""
 
 
+@pytest.mark.slow
 def test_with_keys_each_key_has_a_private_feed_and_the_public_one_lists_nothing(keyed):
     client = keyed.test_client()
     with PageServer() as site:

@@ -87,7 +87,7 @@ def piper_voices_at_start(_: object) -> tuple[list[str], bool]:
 
     from listen.engines.piper import engine
 
-    return list(engine._loaded), "onnx" in sys.modules
+    return [voice for voice, _precision in engine._loaded], "onnx" in sys.modules
 
 
 def _resident_mb() -> int:
