@@ -4,6 +4,7 @@ and joining the key's later articles), skipped sentences and paragraphs, and ins
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import urllib.request
@@ -284,20 +285,29 @@ def test_a_pause_inserted_adds_its_silence_to_the_real_audio(tmp_path):
         assert end < job.sentences[river + 1]["end_ms"] / 1000, "before the next one ends"
 
 
-@pytest.mark.slow
-def test_an_edited_url_article_is_the_newest_at_its_stable_address(tmp_path):
-    page = "<html><body><article><h1>Rain in Cochabamba</h1><p>The river rose through the night.</p>"
-    page += (
-        "<p>In Cochabamba the mayor opened the schools. Buses ran until midnight.</p></article></body></html>"
-    )
+RAIN_PAGE = (
+    "<html><body><article><h1>Rain in Cochabamba</h1><p>The river rose through the night.</p>"
+    "<p>In Cochabamba the mayor opened the schools. Buses ran until midnight.</p></article></body></html>"
+)
+
+
+@contextlib.contextmanager
+def url_article(tmp_path):
+    """An app with keys, a page server with RAIN_PAGE at /rain.html, and the article read from it, ready."""
     with (
         PageServer() as site,
         running_app(tmp_path / "cache", api_keys=KEYS, allow_private_hosts=True) as app,
     ):
-        site.add("/rain.html", page)
+        site.add("/rain.html", RAIN_PAGE)
         client = app.test_client()
         made = client.post("/api/v1/articles", json={"url": site.url("/rain.html")}, headers=ONE).json
         ready(app, made["id"])
+        yield site, app, client, made
+
+
+@pytest.mark.slow
+def test_an_edited_url_article_is_the_newest_at_its_stable_address(tmp_path):
+    with url_article(tmp_path) as (site, app, client, made):
         job = save(client, app, made["id"], {"rules": [{"match": "Cochabamba", "say": "Kocha Bamba"}]})
         stable = client.get(f"/s/{source_id(site.url('/rain.html'))}", headers=ONE)
         assert stable.status_code == 302
@@ -338,23 +348,12 @@ def test_a_later_version_of_a_posted_source_keeps_the_editors_skips_and_pauses(c
 
 @pytest.mark.slow
 def test_a_refreshed_url_article_keeps_the_editors_skips(tmp_path):
-    page = "<html><body><article><h1>Rain in Cochabamba</h1><p>The river rose through the night.</p>"
-    page += (
-        "<p>In Cochabamba the mayor opened the schools. Buses ran until midnight.</p></article></body></html>"
-    )
-    with (
-        PageServer() as site,
-        running_app(tmp_path / "cache", api_keys=KEYS, allow_private_hosts=True) as app,
-    ):
-        site.add("/rain.html", page)
-        client = app.test_client()
-        made = client.post("/api/v1/articles", json={"url": site.url("/rain.html")}, headers=ONE).json
-        ready(app, made["id"])
+    with url_article(tmp_path) as (site, app, client, made):
         buses = next(
             s["index"] for s in script_of(client, made["id"])["sentences"] if s["text"].startswith("Buses")
         )
         save(client, app, made["id"], {"skip": [buses]})
-        site.add("/rain.html", page.replace("through the night", "through the evening"))
+        site.add("/rain.html", RAIN_PAGE.replace("through the night", "through the evening"))
         fresh = client.post(f"/api/v1/articles/{made['id']}/refresh", headers=ONE).json
         heard = [s["text"] for s in ready(app, fresh["id"]).sentences]
         assert "The river rose through the evening." in heard

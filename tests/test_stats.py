@@ -29,14 +29,14 @@ def ready_article(app) -> str:
     return key
 
 
-def beacon(client, key: str, body, **headers):
+def beacon(client, key: str, body, address: str = ADDRESS, **headers):
     data = body if isinstance(body, str) else json.dumps(body)
     return client.post(
         f"/api/v1/articles/{key}/beacon",
         data=data,
         content_type="text/plain;charset=UTF-8",
         headers={"User-Agent": AGENT, **headers},
-        environ_base={"REMOTE_ADDR": ADDRESS},
+        environ_base={"REMOTE_ADDR": address},
     )
 
 
@@ -267,24 +267,17 @@ def test_beacons_and_stats_answer_503_with_retry_after_when_their_store_fails(ma
         assert "redis" not in response.json["error"]["message"].lower()  # the operator's hint goes to the log
 
 
-def beacon_from(client, key: str, address: str, body=None):
-    return client.post(
-        f"/api/v1/articles/{key}/beacon",
-        data=json.dumps(body or {"event": "play"}),
-        content_type="text/plain;charset=UTF-8",
-        environ_base={"REMOTE_ADDR": address},
-    )
-
-
 @pytest.mark.slow
 def test_beacons_are_limited_per_client_and_article(make):
     app = make()
     client = app.test_client()
     key = ready_article(app)
-    answers = [beacon_from(client, key, "198.51.100.1") for _ in range(21)]
+    answers = [beacon(client, key, {"event": "play"}, address="198.51.100.1") for _ in range(21)]
     assert [a.status_code for a in answers] == [204] * 20 + [429]
     assert "beacons" in answers[-1].json["error"]["message"], "the refusal says what was refused"
-    assert beacon_from(client, key, "198.51.100.2").status_code == 204  # another listener
+    assert (
+        beacon(client, key, {"event": "play"}, address="198.51.100.2").status_code == 204
+    )  # another listener
     assert client.get(f"/api/v1/articles/{key}/stats").json["totals"]["plays"] == 21
 
 
@@ -293,11 +286,15 @@ def test_one_client_cannot_send_more_than_its_share_of_beacons(make):
     client = app.test_client()
     # Unknown articles too: a client cannot spread its beacons over ids to go unlimited.
     statuses = [
-        beacon_from(client, f"{n:064x}", "198.51.100.3").status_code for n in range(7) for _ in range(20)
+        beacon(client, f"{n:064x}", {"event": "play"}, address="198.51.100.3").status_code
+        for n in range(7)
+        for _ in range(20)
     ]
     assert set(statuses[:120]) == {404}
     assert set(statuses[120:]) == {429}
-    assert beacon_from(client, f"{8:064x}", "198.51.100.4").status_code == 404  # another client
+    assert (
+        beacon(client, f"{8:064x}", {"event": "play"}, address="198.51.100.4").status_code == 404
+    )  # another client
 
 
 def test_completion_never_exceeds_one_whatever_the_beacons_say():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -297,28 +298,37 @@ def test_a_failed_article_event_carries_the_error_and_no_audio():
     assert sign(b"{}", "k") == "sha256=" + hmac.new(b"k", b"{}", hashlib.sha256).hexdigest()
 
 
-@pytest.mark.redis
-@pytest.mark.slow
-def test_scaled_out_the_queue_worker_delivers_and_retries_the_webhook(tmp_path, receiver):
+@contextlib.contextmanager
+def scaled_out(tmp_path, worker_retry_s: str, **app_settings):
+    """A web app and one queue worker on a real Redis, sharing a cache; the worker sends the webhooks."""
     from tests.redisserver import RedisServer, start_worker, stop_worker
 
     (tmp_path / "redis").mkdir()
     redis = RedisServer(tmp_path / "redis").start()
     cache = tmp_path / "shared-cache"
-    receiver.statuses = [503]  # the first try fails: the queue tries again
     worker = start_worker(
         redis.url,
         cache,
         env={
             "LISTEN_WEBHOOK_SECRET": SECRET,
             "LISTEN_ALLOW_PRIVATE_HOSTS": "1",
-            "LISTEN_WEBHOOK_RETRY_S": "2,2,2,2,2",
+            "LISTEN_WEBHOOK_RETRY_S": worker_retry_s,
         },
     )
-    app = make_app(
-        tmp_path, cache_dir=cache, redis_url=redis.url, webhook_url=receiver.url, webhook_retry_s="1,1,1,1,1"
-    )
+    app = make_app(tmp_path, cache_dir=cache, redis_url=redis.url, **app_settings)
     try:
+        yield app
+    finally:
+        close_app(app)
+        stop_worker(worker)
+        redis.stop()
+
+
+@pytest.mark.redis
+@pytest.mark.slow
+def test_scaled_out_the_queue_worker_delivers_and_retries_the_webhook(tmp_path, receiver):
+    receiver.statuses = [503]  # the first try fails: the queue tries again
+    with scaled_out(tmp_path, "2,2,2,2,2", webhook_url=receiver.url, webhook_retry_s="1,1,1,1,1") as app:
         made = app.test_client().post("/api/v1/articles", json={"text": article_text(2)}).json
         posts = receiver.wait_for(2, timeout=120)
         assert [p["status"] for p in posts] == [503, 200]
@@ -329,34 +339,13 @@ def test_scaled_out_the_queue_worker_delivers_and_retries_the_webhook(tmp_path, 
         assert data["duration"] > 0
         assert data["audio_url"] == made["audio_url"]
         assert posts[1]["at"] - posts[0]["at"] >= 1  # RQ schedules in whole seconds: 2 s is 1 to 2 s
-    finally:
-        close_app(app)
-        stop_worker(worker)
-        redis.stop()
 
 
 @pytest.mark.redis
 @pytest.mark.slow
 def test_scaled_out_an_editors_save_is_told_as_article_replaced_by_the_queue_worker(tmp_path, receiver):
-    from tests.redisserver import RedisServer, start_worker, stop_worker
-
-    (tmp_path / "redis").mkdir()
-    redis = RedisServer(tmp_path / "redis").start()
-    cache = tmp_path / "shared-cache"
-    worker = start_worker(
-        redis.url,
-        cache,
-        env={
-            "LISTEN_WEBHOOK_SECRET": SECRET,
-            "LISTEN_ALLOW_PRIVATE_HOSTS": "1",
-            "LISTEN_WEBHOOK_RETRY_S": FAST,
-        },
-    )
     key = {"Authorization": "Bearer publisher-key"}
-    app = make_app(
-        tmp_path, cache_dir=cache, redis_url=redis.url, api_keys=f"publisher-key webhook={receiver.url}"
-    )
-    try:
+    with scaled_out(tmp_path, FAST, api_keys=f"publisher-key webhook={receiver.url}") as app:
         client = app.test_client()
         made = client.post("/api/v1/articles", json={"text": article_text(3)}, headers=key).json
         assert verify(receiver.wait_for(1, timeout=120)[0])["event"] == "article.ready"
@@ -365,7 +354,3 @@ def test_scaled_out_an_editors_save_is_told_as_article_replaced_by_the_queue_wor
         assert data["event"] == "article.replaced"
         assert (data["id"], data["previous_id"]) == (saved["id"], made["id"])
         assert data["audio_url"] == saved["audio_url"]
-    finally:
-        close_app(app)
-        stop_worker(worker)
-        redis.stop()

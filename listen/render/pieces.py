@@ -55,9 +55,7 @@ def render_piece(task: PieceTask | JingleTask) -> dict[str, Any]:
     for sentence in task.sentences:
         for key, text in sentence.chunks:
             if key not in spoken and not cache.chunk_path(key).exists():
-                if _stop["asked"]:
-                    raise RenderStoppedError("The render was stopped.")
-                spoken[key] = _render_chunk(task, cache, sentence, key, text)
+                spoken[key] = _render_unless_stopped(task, cache, sentence, key, text)
     calls = len(spoken)
     audio = [silence(task.lead_pause_ms)]
     position = audio[0].size
@@ -77,9 +75,7 @@ def render_piece(task: PieceTask | JingleTask) -> dict[str, Any]:
                 position += audio[-1].size
             cached = spoken.get(key) or get_chunk(cache, key)
             if cached is None:  # missing after all, or damaged: said again
-                if _stop["asked"]:
-                    raise RenderStoppedError("The render was stopped.")
-                cached = _render_chunk(task, cache, sentence, key, text)
+                cached = _render_unless_stopped(task, cache, sentence, key, text)
                 calls += 1
             samples, timed = cached
             audio.append(samples)
@@ -138,6 +134,15 @@ def _listen_for_stop() -> None:
 
         signal.signal(STOP_SIGNAL, asked)
         _stop["listening"] = True
+
+
+def _render_unless_stopped(
+    task: PieceTask, cache: Cache, sentence: SentenceSpec, key: str, text: str
+) -> tuple[np.ndarray, list[list[int]] | None]:
+    """Speak a chunk, unless the render was asked to stop: a stop is seen between chunks."""
+    if _stop["asked"]:
+        raise RenderStoppedError("The render was stopped.")
+    return _render_chunk(task, cache, sentence, key, text)
 
 
 def _render_chunk(
