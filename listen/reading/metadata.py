@@ -148,14 +148,13 @@ def _byline_from_text(tree: etree._Element) -> list[str]:
 
 
 def page_language(tree: etree._Element) -> str:
-    """Read the page's declared language with its region, if it names one ("en_GB" -> "en-gb").
+    """Read the page's declared language tag ("en_GB" -> "en-gb"); its region is kept.
 
     The region matters: British English keeps "and" in its numbers, and a region's voice
-    is preferred. A script or other subtag ("zh-Hant") is dropped.
+    is preferred. language.detect_language keeps a region and drops other subtags ("zh-Hant").
     """
     for value in [*tree.xpath("/html/@lang | /html/@xml:lang"), meta_content(tree, "og:locale")]:
-        code = str(value).strip().replace("_", "-").lower()
-        found = re.match(r"([a-z]{2,3})(?:-([a-z]{2}|\d{3}))?(?:-|$)", code)
-        if found:
-            return "-".join(part for part in found.groups() if part)
+        tag = str(value).strip().replace("_", "-").lower()
+        if re.fullmatch(r"[a-z]{2,3}", tag.split("-")[0]):
+            return tag
     return ""
