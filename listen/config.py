@@ -174,6 +174,10 @@ class ServiceSettings:
     cache_max_size: str | None = None
     engine_workers: int = field(default_factory=_default_engine_workers, metadata={"env": "LISTEN_JOBS"})
     chunk_timeout_s: float = 30.0
+    # How long the engine host that CLI commands share stays after its last worker ended
+    # (listen/render/engine_host.py): the next `listen speak` starts speaking half a second
+    # sooner. 0: each command starts and stops its own engines. Servers keep their own.
+    engine_linger_s: float = 300.0
     max_input_bytes: int = 2_000_000
     # Web and fetching.
     host: str = "127.0.0.1"
@@ -236,6 +240,10 @@ class ServiceSettings:
             )
         if self.engine_workers < 1:
             raise SettingsError("jobs must be at least 1; use --jobs 1 for a single worker.")
+        if self.engine_linger_s < 0:
+            raise SettingsError(
+                "LISTEN_ENGINE_LINGER_S must be 0 or more seconds; 0 keeps no engines running between commands."
+            )
         if self.intake_workers < 1 or self.intake_limit < 1:
             raise SettingsError("intake_workers and intake_limit must be at least 1.")
         if self.queue_limit < 1:

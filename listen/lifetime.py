@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import ctypes
 import os
+import select
 import signal
 import sys
+import threading
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -32,3 +34,24 @@ def die_with_parent(parent_pid: int | None = None) -> None:
             pass
     if parent_pid is not None and os.getppid() != parent_pid:
         os._exit(0)
+
+
+def die_with_process(pid: int) -> None:
+    """Exit when another process ends (one that is not our parent): a thread waits on its pidfd.
+
+    An engine worker forked by the engine host works for a command that is not its parent;
+    without this it would run its piece to the end after the command was killed. Where
+    there are no pidfds (Linux before 5.3), it stops at its pipe's end instead.
+    """
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(0)
+    except (AttributeError, OSError):
+        return
+
+    def wait() -> None:
+        select.select([fd], [], [])
+        os._exit(0)
+
+    threading.Thread(target=wait, daemon=True, name="listen-die-with").start()

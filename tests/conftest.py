@@ -26,6 +26,9 @@ os.environ["LISTEN_TEST_ENGINES"] = (
     "piper=support.fake_engine:FakePiper,pyttsx3=support.fake_engine:FakeEspeak"
 )
 os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+# `listen` commands the tests start keep no engine host running after them (a test that is about
+# the host turns it on): hundreds of commands, each with its own settings, would leave hundreds.
+os.environ["LISTEN_ENGINE_LINGER_S"] = "0"
 # Voices installed on this machine (`listen voices install`) must not change which voice the tests hear.
 os.environ["LISTEN_PIPER_VOICES"] = tempfile.mkdtemp(prefix="listen-test-voices-")
 
@@ -88,8 +91,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def real_engine_pool(
-    size: int, timeout: float, engines: tuple[str, ...] | None = None
-) -> WorkerPool:  # engine_pool's signature
+    size: int, timeout: float, engines: tuple[str, ...] | None = None, linger_s: float = 0.0
+) -> WorkerPool:  # engine_pool's signature (the tests start no engine host: see LISTEN_ENGINE_LINGER_S)
     """listen.render.workers.engine_pool, but each worker puts the real engines back before it starts them."""
     return WorkerPool(
         "listen.render.pieces:render_piece",

@@ -118,3 +118,13 @@ def scatter_the_heap(blocks: int) -> int:
 def scatter_then_measure(blocks: int) -> int:
     """Scatter the heap with `blocks` blocks (see scatter_the_heap), or with 0 just measure: RSS in MB."""
     return scatter_the_heap(blocks) if blocks else _resident_mb()
+
+
+def parent_pid(_: object) -> int:
+    """The process that forked this worker."""
+    return os.getppid()
+
+
+def sleep_then_say_pid(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()

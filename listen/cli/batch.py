@@ -53,7 +53,7 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
     done = skipped = teasers = 0
     started = time.monotonic()
     pages = PageMemory(out_dir)
-    with Renderer(settings) as renderer:
+    with Renderer(settings, hosted=True) as renderer:
         for n, source in enumerate(sources):
             bar(n, len(sources), source, started)
             try:

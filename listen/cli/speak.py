@@ -24,13 +24,16 @@ def cmd_speak(args: argparse.Namespace, settings: Settings) -> int:
     refuse_inputs(out, [args.input])
     # The engines' fork server loads its modules on the other core while this process
     # loads the pipeline and reads the article; a cached article never waits for it.
-    start_engine_server((settings.render.engine,) if settings.render.engine else ENGINE_NAMES)
+    start_engine_server(
+        (settings.render.engine,) if settings.render.engine else ENGINE_NAMES,
+        settings.service.engine_linger_s,
+    )
     from listen.reading.loader import load
     from listen.render.renderer import Renderer
 
     article = load(args.input, settings)
     say_if_teaser(args.input, article)
-    with Renderer(settings) as renderer:
+    with Renderer(settings, hosted=True) as renderer:
         rendition = renderer.render(article, progress=progress_line if sys.stderr.isatty() else None)
     write_outputs(rendition, out)
     seconds = rendition.timings["duration_ms"] / 1000

@@ -70,16 +70,18 @@ class Rendition:
 class Renderer:
     """Renders articles with one settings object, one cache and one (lazy) pool of engine workers."""
 
-    def __init__(self, settings: Settings, pool: WorkerPool | None = None):
+    def __init__(self, settings: Settings, pool: WorkerPool | None = None, hosted: bool = False):
         """Make a renderer; pass another renderer's `pool` to share its engine workers.
 
         Engine workers are stateless (each task names its voice, rate and cache), so renderers
-        with different settings can share one pool; only its owner closes it.
+        with different settings can share one pool; only its owner closes it. `hosted`: the
+        workers come from the engine host CLI commands share (settings' engine_linger_s).
         """
         self.settings = settings
         self.cache = Cache(settings.service.cache_dir)
         self._pool = pool
         self._owns_pool = pool is None
+        self._linger_s = settings.service.engine_linger_s if hosted else 0.0
 
     # -- planning (listen/render/plan.py) -----------------------------------------------------
 
@@ -404,7 +406,12 @@ class Renderer:
     def pool(self) -> WorkerPool:
         if self._pool is None:
             service = self.settings.service
-            self._pool = engine_pool(service.engine_workers, service.chunk_timeout_s, engines=self.engines())
+            self._pool = engine_pool(
+                service.engine_workers,
+                service.chunk_timeout_s,
+                engines=self.engines(),
+                linger_s=self._linger_s,
+            )
         return self._pool
 
     def start(self, workers: int | None = None) -> None:

@@ -27,7 +27,8 @@ from typing import Any
 
 from listen.engines import ENGINES, all_preloads
 from listen.errors import ListenError, RenderStoppedError
-from listen.lifetime import die_with_parent
+from listen.lifetime import die_with_parent, die_with_process
+from listen.render.engine_host import EngineHost, HostUnavailable, supported
 
 _STOP = None
 # Sent to an engine worker whose task's render was stopped: it ends the task at its next chunk.
@@ -69,9 +70,11 @@ def _worker_main(
 ) -> None:
     """Run tasks from the pipe until told to stop; the engine lives in this process only."""
     if owner_pid is not None and os.getppid() != owner_pid:
-        # Forked by the fork server's one thread: die with it (it exits when the owner dies).
+        # Forked by a fork server's one thread: die with it, and with the owner (a command's
+        # own fork server exits with it; the engine host stays for the next command).
         # A worker spawned by the owner itself stops at the end of its pipe instead.
         die_with_parent()
+        die_with_process(owner_pid)
     # Engines print progress to stdout; the parent's stdout may be the CLI's output.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115
     os.dup2(sys.stdout.fileno(), 1)
@@ -116,7 +119,7 @@ class _Slot:
 
     def __init__(self, pool: WorkerPool):
         self.pool = pool
-        self.process: multiprocessing.process.BaseProcess | None = None
+        self.process: Any = None  # a multiprocessing Process, or an engine_host.HostedProcess
         self.conn: Connection | None = None
         # Held while the process starts or is killed: a boot thread (WorkerPool.start)
         # and the slot's serving thread may both want it running.
@@ -127,19 +130,11 @@ class _Slot:
             if self.process is not None and self.process.is_alive():
                 return
             self.kill()
-            parent, child = self.pool.context.Pipe()
-            self.process = self.pool.context.Process(
-                target=_worker_main,
-                args=(
-                    child,
-                    self.pool.handler,
-                    self.pool.initializer,
-                    self.pool.initializer_arg,
-                    os.getpid(),
-                ),
-                daemon=True,
+            parent, child = multiprocessing.Pipe()
+            pool = self.pool
+            self.process = pool.launch(
+                _worker_main, (child, pool.handler, pool.initializer, pool.initializer_arg, os.getpid())
             )
-            self.process.start()
             child.close()
             self.conn = parent
 
@@ -197,14 +192,17 @@ class WorkerPool:
         retries: int = 1,
         preload: tuple[str, ...] = (),
         initializer_arg: Any = None,
+        host: EngineHost | None = None,
     ):
         """Workers are spawned afresh or, given modules to `preload`, forked from a server process
-        that imported them once: each spawned worker would import them all again itself."""
+        that imported them once: each spawned worker would import them all again itself. Given
+        an engine `host`, that server is the host, which outlives this pool (engine_host.py)."""
         self.handler = handler
         self.initializer = initializer
         self.initializer_arg = initializer_arg
         self.timeout = timeout
         self.retries = retries
+        self.host = host
         self.context: Any = multiprocessing.get_context("forkserver" if preload else "spawn")
         if preload:
             self.context.set_forkserver_preload(list(preload))
@@ -219,6 +217,17 @@ class WorkerPool:
         self.closed = False
         for t in self.threads:
             t.start()
+
+    def launch(self, target: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        """Start one worker process: forked by the engine host if there is one and it answers, else our own."""
+        if self.host is not None:
+            try:
+                return self.host.start(target, args)
+            except HostUnavailable:
+                self.host = None  # gone or hung: this pool's later workers come from its own fork server
+        process = self.context.Process(target=target, args=args, daemon=True)
+        process.start()
+        return process
 
     def start(self, workers: int | None = None) -> None:
         """Boot workers now (all, or the first few), so the first tasks do not wait for an engine.
@@ -302,16 +311,36 @@ def engine_modules(engines: tuple[str, ...]) -> tuple[str, ...]:
     return AUDIO_MODULES + all_preloads(engines)
 
 
-def start_engine_server(engines: tuple[str, ...] = tuple(ENGINES)) -> None:
-    """Start the engine workers' fork server now, without waiting for it to load its modules."""
+def start_engine_server(engines: tuple[str, ...] = tuple(ENGINES), linger_s: float = 0.0) -> None:
+    """Start the engine workers' fork server now, without waiting for it to load its modules.
+
+    With `linger_s`, it is the engine host (found running, or started to stay that long
+    after its last worker); without, or if no host can be had, this command's own.
+    """
+    host = engine_host(engines, linger_s)
+    if host is not None:
+        try:
+            host.connect()
+            return
+        except HostUnavailable:
+            pass
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(engine_modules(engines)))
     forkserver.ensure_running()
 
 
-def engine_pool(size: int, timeout: float, engines: tuple[str, ...] = tuple(ENGINES)) -> WorkerPool:
+def engine_host(engines: tuple[str, ...], linger_s: float) -> EngineHost | None:
+    """The engine host for these engines, if there is to be one (a lingering one, on Linux)."""
+    return EngineHost(engine_modules(engines), linger_s) if linger_s > 0 and supported() else None
+
+
+def engine_pool(
+    size: int, timeout: float, engines: tuple[str, ...] = tuple(ENGINES), linger_s: float = 0.0
+) -> WorkerPool:
     """Make the pool of engine workers that render pieces (listen/render/pieces.py), with these engines started.
 
     A task for another engine still works: its worker starts that engine on the task.
+    With `linger_s`, the workers come from the engine host (engine_host.py), which stays that
+    long after the last one ends for the next command.
     """
     return WorkerPool(
         "listen.render.pieces:render_piece",
@@ -320,4 +349,5 @@ def engine_pool(size: int, timeout: float, engines: tuple[str, ...] = tuple(ENGI
         initializer="listen.render.pieces:warm_up",
         initializer_arg=engines,
         preload=engine_modules(engines),
+        host=engine_host(engines, linger_s),
     )
