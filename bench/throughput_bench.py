@@ -226,9 +226,6 @@ def pair(name: str, ours: Callable[[], Cost], text: Path, work: Path, repeat: in
         f"  {name:22} wall {o.wall_s:6.2f} s against {b.wall_s:6.2f} s = {wall:.3f}x; "
         f"CPU {o.cpu_s:6.2f} s against {b.cpu_s:6.1f} s = {cpu:.3f}x (load average {o.load:.1f})"
     )
-    print(
-        "  memory of the whole tree on 10,000 words: python bench/memory_bench.py (the same words for both)"
-    )
 
 
 def main() -> None:

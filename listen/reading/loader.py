@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from listen.article import Article
 from listen.config import Settings
 from listen.errors import InputError, UpstreamError
-from listen.reading.fetch import Page, fetch
 from listen.reading.plaintext import decode_text, from_text, too_big
+
+if TYPE_CHECKING:
+    from listen.reading.fetch import Page
 
 __all__ = [
     "address_in",
@@ -87,6 +89,9 @@ def from_url(url: str, settings: Settings) -> Article:
     An address without a scheme ("www.bbc.co.uk/news/x") is tried over https,
     then over http when https cannot connect, as a browser does.
     """
+    # Imported here: a file or text input need not pay for http.client and ssl (30 ms a command).
+    from listen.reading.fetch import fetch
+
     if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", url):
         try:
             page = fetch("https://" + url, settings.service)

@@ -408,6 +408,10 @@ class Host:
                 conn, _ = self.listener.accept()
             except BlockingIOError:
                 self.address.unlink(missing_ok=True)
+                log = self.address.with_suffix(".log")
+                with contextlib.suppress(OSError):
+                    if log.stat().st_size == 0:  # one that says what a worker printed stays
+                        log.unlink()
                 return True
             finally:
                 self.listener.setblocking(True)
