@@ -219,7 +219,7 @@ def _seconds(text: str) -> float:
     return cpu_seconds(lambda: to_spoken_with_map(text, "en", LEXICON), repeat=3)
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=3).map("".join))
 def test_normalisation_time_grows_linearly_with_the_input(piece):
     small = piece * (1000 // len(piece) + 1)
