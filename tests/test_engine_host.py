@@ -175,6 +175,7 @@ def test_a_runtime_folder_others_may_enter_is_not_used(tmp_path, monkeypatch):
     assert list((folder / "listen").iterdir()) == []
 
 
+@pytest.mark.slow  # three `listen speak` commands
 def test_listen_speak_twice_reuses_one_host_and_writes_the_same_audio_as_without_it(runtime, tmp_path):
     env = dict(os.environ, LISTEN_ENGINE_LINGER_S="60")
     article = tmp_path / "article.txt"
