@@ -293,6 +293,8 @@ def _spoken(
         _primes(t)  # before the quotes they look like are dropped
         _equations(t)  # before a spaced "-" is taken for a dash
         t.sub(r"(?<=\d) - (?=\d)", "-")  # "1992 - 93", "pp. 10 - 12": a range, not a pause
+        t.sub(r"(?:(?<=\d[aApP][mM])|(?<=\d [aApP][mM])|(?<=[aApP]\.[mM]\.)) - (?=\d)", "-")  # "9 am - 5 pm"
+        _weekdays(t)  # before a dash between them is taken for a pause, and the dates after them are said
         _spaced_decimals(t)
     _typography(t)
     if language not in LANGUAGES:
@@ -625,6 +627,35 @@ _WEEKDAYS = {
 _WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\.(?=,? (?:" + "|".join(MONTHS["en"]) + r"|\d))")
 
 
+# Opening hours and listings: "Mon-Fri 9-5", "Sat 08:30", "Thurs 5 June", "Weds., 3 p.m.". "Sun" and "Sat"
+# are words too, so a weekday is said in full only in a range or before a date, a time or a number.
+_SHORT_WEEKDAYS = {**_WEEKDAYS, "Weds": "Wednesday", "Tu": "Tuesday", "Th": "Thursday"}
+_SHORT_WEEKDAYS |= {k.upper(): v for k, v in _WEEKDAYS.items() if k not in ("Sat", "Sun")}
+_WEEKDAY_WORD = "(?:" + "|".join(sorted(_SHORT_WEEKDAYS, key=len, reverse=True)) + ")"
+_WEEKDAY_RANGE = re.compile(rf"(?<![\w.])({_WEEKDAY_WORD})\.? ?[-–] ?({_WEEKDAY_WORD})\b\.?(?!\.?\w)")
+_MONTH_WORD = "(?:" + "|".join(MONTHS["en"]) + "|" + "|".join(m[:3] for m in MONTHS["en"]) + r")\b"
+_WEEKDAY_BEFORE = re.compile(rf"(?<![\w.])({_WEEKDAY_WORD})\b\.?(?=,? (?P<digit>\d)?)")
+# What follows a weekday in a listing, not a word: a time, a day of the month, a month.
+_DAY_OR_TIME = re.compile(
+    rf",? (?:\d{{1,2}}(?:[:.]\d\d|:? ?[aApP]\.?[mM]\b|st|nd|rd|th|,? {_MONTH_WORD})|{_MONTH_WORD})"
+)
+
+
+def _weekdays(t: MappedText) -> None:
+    """ "Mon-Fri" is "Monday to Friday"; "Sat 08:30", "Thurs 5 June" say the day in full."""
+    t.sub(_WEEKDAY_RANGE, lambda m: f"{_SHORT_WEEKDAYS[m.group(1)]} to {_SHORT_WEEKDAYS[m.group(2)]}")
+    t.sub(_WEEKDAY_BEFORE, _weekday)
+
+
+def _weekday(m: re.Match) -> str:
+    """A weekday before a number; "Sun" and "Sat" only before a time or a date ("the Sun 9 times", "Sat 3")."""
+    day = m.group(1)
+    dated = _DAY_OR_TIME.match(m.string, m.end()) is not None
+    if dated or (m.group("digit") and day not in ("Sat", "Sun")):
+        return _SHORT_WEEKDAYS[day]
+    return m.group(0)
+
+
 def _titles(t: MappedText, language: str) -> None:
     """Expand titles and name suffixes, and read St. as Saint or Street by context."""
     if language != "en":
@@ -947,4 +978,9 @@ def _symbols(t: MappedText, language: str) -> None:
     t.sub(r"(?<=\s)\+(?=\s)", "plus" if language == "en" else "+")
     t.sub(r"(?<=\s)=(?=\s)", "equals" if language == "en" else "=")
     t.sub(r"(?<=[a-z])/(?=[a-z])", " ")  # "and/or"
+    if language == "en":
+        # espeak-ng says every slash; between names or codes it is a pause: "MGM/UA", "Albums / CDs",
+        # "the 1988 / 89 season", "Writer / Director".
+        t.sub(r"(?<=[A-Za-z])/(?=[A-Za-z])", " ")
+        t.sub(r"(?<=[\w.)]) / (?=[\w(])", ", ")
     t.sub(r"[*_|~^<>{}\[\]]", " ")

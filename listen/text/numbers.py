@@ -393,7 +393,8 @@ _MONTH_RE = (
 def _say(value: str, language: str) -> str:
     """Say a written number, as a decimal when it has a fractional part."""
     number = parse_number(value, language)
-    if isinstance(number, float) and not number.is_integer():
+    # A fraction of zeros is said as written in English: "version 2.0" is "two point oh", not "two".
+    if isinstance(number, float) and (not number.is_integer() or language == "en"):
         sep = "." if language == "en" else ","
         return (
             decimal(value.replace(",", "") if language == "en" else value.replace(".", ""), language)
@@ -599,6 +600,33 @@ def _slashed(m: re.Match, language: str) -> str:
     return _fraction(num, den, language)
 
 
+# A score out of 5, 10, 20 or 100 ("rated 4.5/5", "I'd give it 8/10", "9/10 stars") is said "out of".
+_RATING = re.compile(r"(?<![\w/.,])(?P<n>\d{1,3}(?:\.\d{1,2})?)/(?P<d>5|10|20|100)(?![\w/]|[.,]\d)")
+_RATING_CUES = {
+    "rated", "rate", "rates", "rating", "ratings", "score", "scored", "scores", "scoring", "give", "gave",
+    "given", "gives", "giving", "got", "gets", "earns", "earned", "deserves", "verdict", "overall", "grade",
+    "graded", "marks", "review", "stars",
+}  # fmt: skip
+_CLAUSE_END = re.compile(r"[,;!?)]|\.(?!\d)|$")
+_RATING_AFTER = re.compile(r" ?(?:stars?|points?|rating|overall)\b", re.IGNORECASE)
+
+
+def _rating(m: re.Match, language: str) -> str:
+    """'rated 4.5/5' is "four point five out of five"; "4/5 people" or "on 9/10" is left to the later passes."""
+    score, out_of = m.group("n"), int(m.group("d"))
+    before = m.string[max(0, m.start() - 30) : m.start()].lower().split()[-3:]
+    cued = "." in score or any(w.strip(":,(\"'") in _RATING_CUES for w in before)
+    # "the food was 8/10, the service 6/10": marks out of ten at a clause's end
+    cued = cued or (out_of == 10 and _CLAUSE_END.match(m.string, m.end()) is not None and len(before) > 1)
+    if (
+        not (cued or _RATING_AFTER.match(m.string, m.end()))
+        or float(score) > out_of
+        or word_before(m) in _DATE_CUES
+    ):
+        return m.group(0)
+    return f"{_say(score, language)} out of {cardinal(out_of)}"
+
+
 def _fraction_percent(m: re.Match, language: str) -> str:
     """7 1/2% "seven and a half percent"; 3/4% "three quarters of a percent"."""
     num, den = int(m.group("num")), int(m.group("den"))
@@ -655,7 +683,7 @@ def _unit(m: re.Match, language: str, unit: str = "") -> str:
     one, many = _unit_words(unit)
     # "a 5-km run": a measure joined to its noun by a hyphen is singular, as in "a five-kilometre run".
     attributive = bool(m.groupdict().get("hyphen"))
-    return f"{spoken} {one if parse_number(amount) == 1 or attributive else many}"
+    return f"{spoken} {one if amount == '1' or attributive else many}"
 
 
 def _unit_any_case(m: re.Match, language: str) -> str:
@@ -902,7 +930,11 @@ _PER = {"s": "second", "sec": "second", "h": "hour", "hr": "hour", "hour": "hour
         "min": "minute", "minute": "minute", "night": "night", "person": "person", "head": "head",
         "capita": "capita", "kg": "kilogram", "km": "kilometre", "mile": "mile", "l": "litre", "litre": "litre",
         "liter": "liter", "gallon": "gallon", "gal": "gallon", "share": "share", "barrel": "barrel",
-        "bbl": "barrel", "tonne": "tonne", "ton": "ton", "unit": "unit", "dose": "dose"}
+        "bbl": "barrel", "tonne": "tonne", "ton": "ton", "unit": "unit", "dose": "dose", "lb": "pound",
+        "oz": "ounce", "ft": "foot", "page": "page", "item": "item", "user": "user", "seat": "seat",
+        "ticket": "ticket", "copy": "copy", "pair": "pair", "piece": "piece", "gb": "gigabyte",
+        "tb": "terabyte", "kwh": "kilowatt hour", "annum": "annum", "room": "room", "class": "class",
+        "lesson": "lesson", "session": "session", "visit": "visit", "game": "game", "mon": "month"}
 # fmt: on
 _PER_RE = "|".join(sorted(_PER, key=len, reverse=True))
 # Units said whatever their case, by their lower-case spelling; not those that are also initials or
@@ -921,11 +953,21 @@ _MONEY_SCALE = (
     rf"|\s?(?P<scale>{_SCALE_RE})(?!\w))"
 )
 
+# Words before a place's number and letter: "seat 14C", "Gate 22F", "flat 3C" are no temperatures.
+_PLACES = {
+    "seat", "seats", "row", "room", "rooms", "gate", "gates", "flat", "apt", "apartment", "suite", "ste", "unit",
+    "platform", "bay", "stand", "pier", "berth", "cabin", "locker", "box", "block", "level", "floor", "section",
+    "aisle", "table", "ward", "bed", "terminal", "lot", "space", "stall", "booth", "court", "door", "building",
+    "exit", "office", "studio", "pitch", "plot", "hall", "no.", "number", "#",
+}  # fmt: skip
+
 # (pattern, replacement) in the order they must run: the specific before the general.
 # fmt: off
 _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # IP addresses before anything reads their parts as decimals or dates: 192.168.0.1
     (re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\w|\.\d)"), _ip),
+    # scores: rated 4.5/5, 8/10 stars (before the point or the slash is read as anything else)
+    (_RATING, _only_en(_rating)),
     # old British money in books: £5 10s., 5s. 6d., £3 2s. 6d.
     (re.compile(r"£(?P<pounds>\d{1,6}) (?P<s>\d{1,2})s\.?(?: (?P<d>\d{1,2})d\.?)?(?![\w'’])"), _only_en(_shillings)),
     (re.compile(r"(?<![\w.£])(?P<s>\d{1,2})s\. ?(?P<d>\d{1,2})d\.?(?![\w'’])"), _only_en(_shillings)),
@@ -964,6 +1006,9 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      _era),
     # offsets from universal time: UTC+2, GMT-5:30
     (re.compile(r"\b(?P<tz>UTC|GMT) ?(?P<sign>[+−-]) ?(?P<h>\d{1,2})(?::(?P<min>\d\d))?\b"), _only_en(_utc_offset)),
+    # ranges of clock times: 10:00-18:00, 9:30–17:00
+    (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d) ?[-–] ?(?=(?:[01]?\d|2[0-3]):[0-5]\d\b)"),
+     _only_en(lambda m, lang: f"{_time(m, lang)} to ")),
     # times: 08:45:12, 17:30, 5 p.m., 7:30am, 9.30pm
     (re.compile(r"(?<=\d)\s?(?P<ampm>[aApP]\.\s?[mM]\b\.?|[aApP][mM]\b)(?P<dash>\s?[-–]\s?(?=\d))?"), _meridiem),
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d):(?P<sec>[0-5]\d)\b(?!:)"), _time),
@@ -989,6 +1034,9 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      _only_en(lambda m, lang: f"{m.group('cue')}{m.group('gap')}{_code_digits(m.group('n'))}")),
     (re.compile(rf"\b(?P<cue>{_MODEL_CUES}) (?P<n>\d{{3,4}})\b(?![.,]\d|\s?[%°-])"), _only_en(_model)),
     (re.compile(r"(?<![\w-])(?P<letters>[A-Z]{1,3})-?(?P<num>\d{1,6})(?![\w-]|[.,]\d)"), _only_en(_letter_code)),
+    # rates, before money is said (no digit is left after it): 2,000 calories/day, $15/hr, €900/month
+    (re.compile(rf"(?<=[\w%²³])/(?P<per>{_PER_RE})(?![\w/])", re.IGNORECASE),
+     _only_en(lambda m, lang: f" per {_PER[m.group('per').lower()]}")),
     # ranges of money and measures, said once at the end: "$5-$10" and "15-20 cm" are "five to ten ..."
     (re.compile(rf"(?P<cur>[$€£¥₹])(?P<a>{_NUM})\s?[-–]\s?(?P=cur)?(?=\d)"),
      lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['to']} {m.group('cur')}"),
@@ -1021,14 +1069,12 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"\bp\. ?(\d{1,6})\b"), lambda m, lang: f"{WORDS[lang]['page']} {cardinal(m.group(1), lang)}"),
     (re.compile(r"(?:\b[Nn]o\.|#) ?(\d{1,9})\b"),
      lambda m, lang: f"{WORDS[lang]['number']} {cardinal(m.group(1), lang)}"),
-    # rates, dimensions and multipliers: 2,000 calories/day, $15/hr, 3x4 m, 1.5x
-    (re.compile(rf"(?<=[\w%²³])/(?P<per>{_PER_RE})(?![\w/])", re.IGNORECASE),
-     _only_en(lambda m, lang: f" per {_PER[m.group('per').lower()]}")),
+    # dimensions and multipliers: 3x4 m, 1.5x
     (re.compile(rf"(?<![\w.])(?P<a>{_NUM}) ?[x×] ?(?=\d)"), lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['by']} "),
     (re.compile(rf"(?<![\w.])(?P<a>{_NUM})[x×](?!\w)"), lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['times']}"),
     # "40C", "104F" (the degree sign left out) and "9.58s"
     (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})(?P<unit>[CF])\b"),
-     _only_en(lambda m, lang: _unit(m, lang, "°" + m.group("unit")))),
+     _only_en(lambda m, lang: m.group(0) if word_before(m) in _PLACES else _unit(m, lang, "°" + m.group("unit")))),
     (re.compile(r"(?<![\w.])(\d{1,3}\.\d{1,3})s\b"), _only_en(lambda m, lang: f"{_say(m.group(1), lang)} seconds")),
     # feet and inches, mixed numbers and fractions of a unit: 6 ft 2 in, 2 1/2 lb, 1½ in., 3/4 mile
     (re.compile(r"(?<![\w.])(\d{1,2}) ?ft\.? (\d{1,2}) ?in\b\.?"),

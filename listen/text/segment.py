@@ -109,6 +109,8 @@ TITLE_ABBREVIATIONS = set(_TABLES["title_abbreviations"])
 TITLES_EN = TITLE_ABBREVIATIONS | set(_TABLES["english_titles"])
 NUMBER_ABBREVIATIONS = set(_TABLES["number_abbreviations"])
 SENTENCE_FINAL_ABBREVIATIONS = set(_TABLES["sentence_final_abbreviations"])
+# Abbreviations that introduce what follows them, so never end a sentence: "e.g.", "cf.", "P.S.".
+LEADING_ABBREVIATIONS = {"e.g", "i.e", "cf", "viz", "p.s", "ps"}
 
 SENTENCE_STARTERS_EN = set(_TABLES["english_sentence_starters"])
 
@@ -628,6 +630,8 @@ class _Splitter:
         nxt = cand.next_word
         if key in SENTENCE_FINAL_ABBREVIATIONS:
             return _opens(nxt)
+        if key in LEADING_ABBREVIATIONS and self.language == "en":
+            return False  # "(e.g. The Times)", "P.S. Call me": what they introduce follows in their sentence
         # "EE. UU.", "z. B.", "т. е.": a short abbreviation written in parts goes on.
         if SHORT_ABBREVIATION.match(word) and SHORT_ABBREVIATION.match(nxt.rstrip(",;:")):
             return False
