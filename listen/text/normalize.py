@@ -686,8 +686,33 @@ def _titles(t: MappedText, language: str) -> None:
     for short, long in SUFFIXES_EN.items():
         t.sub(rf"(?<=[A-Za-z,] )(?:{short})\.(?=\s*$)", long + ".")
         t.sub(rf"(?<=[A-Za-z,] )(?:{short})\.", long)
+    t.sub(_SUFFIX_WITHOUT_STOP, _suffix_without_stop)
     # Initials lose their dot, which espeak-ng takes for the end of a clause: "George W. Bush".
     t.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1")
+
+
+# A name's or an address's last word as British style (or lower-cased text) writes it, without its stop:
+# "Robert Downey Jr", "Warner bros", "Acme Corp said", "Abbey Rd", "Baker St in London". espeak-ng reads
+# them as letters ("J R") or as other words ("Inc" as "ink", "St" always as "Saint").
+_NO_STOP = {
+    "Jr": "Junior", "jr": "junior", "Jnr": "Junior", "Sr": "Senior", "sr": "senior", "Snr": "Senior",
+    "Bros": "Brothers", "bros": "brothers", "Inc": "Incorporated", "Corp": "Corporation", "Co": "Company",
+    "Pvt": "Private", "Ave": "Avenue", "Rd": "Road", "Blvd": "Boulevard", "St": "Street",
+}  # fmt: skip
+_SUFFIX_WITHOUT_STOP = re.compile(
+    r"(?<=[A-Za-z])(?P<comma>,?) (?P<word>" + "|".join(_NO_STOP) + r")(?=[\s,;:)]|$)"
+)
+_CAPITAL_NEXT = re.compile(r" ?[A-Z&]")
+
+
+def _suffix_without_stop(m: re.Match) -> str:
+    """Say the suffix after a capitalised word; "St" or "Co" before a capital begins a name ("St Albans", "Co Cork")."""
+    before = m.string[max(0, m.start() - 30) : m.start() + 1].split()
+    if not before or not before[-1][:1].isupper():
+        return m.group(0)
+    if m.group("word") in ("St", "Co") and _CAPITAL_NEXT.match(m.string, m.end()):
+        return m.group(0)
+    return f"{m.group('comma')} {_NO_STOP[m.group('word')]}"
 
 
 def _drive(m: re.Match) -> str:

@@ -961,6 +961,14 @@ _PLACES = {
     "exit", "office", "studio", "pitch", "plot", "hall", "no.", "number", "#",
 }  # fmt: skip
 
+
+def _number_without_stop(m: re.Match, language: str) -> str:
+    """ "No 10" is "number ten"; "No 2 people are alike" is the word "no" before a count."""
+    if _PLURAL_NEXT.match(m.string, m.end()):
+        return m.group(0)
+    return f"number {cardinal(m.group(1))}"
+
+
 # (pattern, replacement) in the order they must run: the specific before the general.
 # fmt: off
 _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
@@ -1069,6 +1077,8 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"\bp\. ?(\d{1,6})\b"), lambda m, lang: f"{WORDS[lang]['page']} {cardinal(m.group(1), lang)}"),
     (re.compile(r"(?:\b[Nn]o\.|#) ?(\d{1,9})\b"),
      lambda m, lang: f"{WORDS[lang]['number']} {cardinal(m.group(1), lang)}"),
+    # ...and as British style writes it, without the stop: "No 10 Downing Street", "No 43 Squadron"
+    (re.compile(r"(?<![\w.])No (\d{1,4})\b(?![.,:/-]?\d)"), _only_en(_number_without_stop)),
     # dimensions and multipliers: 3x4 m, 1.5x
     (re.compile(rf"(?<![\w.])(?P<a>{_NUM}) ?[x×] ?(?=\d)"), lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['by']} "),
     (re.compile(rf"(?<![\w.])(?P<a>{_NUM})[x×](?!\w)"), lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['times']}"),
