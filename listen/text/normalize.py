@@ -324,10 +324,9 @@ def _spoken(
 
 # Text re-joined from tokens splits a decimal at its point: "88. 6 per square mile", "1. 05%",
 # "hitting. 254". A number of at most three figures, a point and one to three figures, then what
-# follows a quantity (a percent sign, a unit, a word in lower case, a bracket, a dash or a slash before
-# another number, or the end) is a
-# decimal; a sentence that ends on such a number seldom starts the next with figures and a
-# lower-case word. A year ("in 2010. 5 people") has four figures and is left alone.
+# follows a quantity (a percent sign, a unit, a word in lower case, a bracket, a dash or a slash, or
+# the end) is a decimal; a sentence that ends on such a number seldom starts the next with figures
+# and a lower-case word. A year ("in 2010. 5 people") has four figures and is left alone.
 _SPACED_DECIMAL = re.compile(
     r"(?<![\w.,])(\d{1,3})\. (?=\d{1,3}(?:%| ?(?:"
     + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
