@@ -428,6 +428,19 @@ def _only_en(replace: Callable[[re.Match, str], str]) -> Callable[[re.Match, str
     return lambda m, lang: replace(m, lang) if lang == "en" else m.group(0)
 
 
+# After "a $5" or "a 3 km" the word that the amount describes ("bill", "drive"), not one that goes on
+# the sentence ("a $5 increase in", but "a $5 per month fee" and "a 3 km or so walk" are left alone).
+_DESCRIBED = re.compile(
+    r" (?!(?:of|in|to|for|and|or|per|a|an|the|each|from|on|at|by|with|is|was|more|less|than|worth|apiece"
+    r"|plus|off|up|down|over|under|into|that|which|who|as|so|if|but|last|this|now|then|ago)\b)[a-z][a-z-]{2,}\b"
+)
+
+
+def _attributive(m: re.Match) -> bool:
+    """Does an amount stand before the thing it measures, after "a" or "an": "a $5 bill", "a 3 hr drive"?"""
+    return word_before(m) in ("a", "an") and _DESCRIBED.match(m.string, m.end()) is not None
+
+
 def _money(m: re.Match, language: str) -> str:
     symbol = (m.group("cur") or "").rstrip(".") or _CODES[m.group("code")]
     amount = m.group("amount")
@@ -454,6 +467,8 @@ def _money(m: re.Match, language: str) -> str:
         r"\d{1,3}(?:\.\d{3})*,\d\d", amount
     ):  # "€12,50": a decimal comma, written the European way
         amount = amount.replace(".", "").replace(",", ".")
+    if _attributive(m):
+        many = one  # "a $5 bill", "a $2 million grant": "a five dollar bill"
     if scale:
         return f"{_say(amount, language)} {_SCALES[scale]} {many}"
     whole, _, cents = amount.replace(",", "").partition(".")
@@ -682,7 +697,7 @@ def _unit(m: re.Match, language: str, unit: str = "") -> str:
         return f"{spoken} {unit}"
     one, many = _unit_words(unit)
     # "a 5-km run": a measure joined to its noun by a hyphen is singular, as in "a five-kilometre run".
-    attributive = bool(m.groupdict().get("hyphen"))
+    attributive = bool(m.groupdict().get("hyphen")) or _attributive(m)
     return f"{spoken} {one if amount == '1' or attributive else many}"
 
 
@@ -1010,6 +1025,8 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?<![\w.,])(\d{1,2})\.(?= (?:" + "|".join(MONTHS["de"]) + r")\b)"), _german_day),
     # quarters and eras: 3Q19, 44 BC, AD 79
     (re.compile(r"\b([1-4])Q(\d{2}|\d{4})\b"), _only_en(_quarter)),
+    (re.compile(r"(?<![\w.,-])(?P<n0>\d{1,4}) ?[-–] ?(?=\d{1,4} ?(?:BCE|BC|CE|AD|B\.C\.|A\.D\.)(?!\w))"),
+     lambda m, lang: f"{year(int(m.group('n0')), lang)} {WORDS[lang]['to']} "),  # 1200-1300 AD, 500–400 BC
     (re.compile(r"\b(?P<n>\d{1,4}) ?(?P<era>BCE|BC|CE|AD|B\.C\.|A\.D\.)(?!\w)|\b(?P<era2>AD|A\.D\.) (?P<n2>\d{1,4})(?:[-–](?P<n3>\d{1,4}))?\b"),
      _era),
     # offsets from universal time: UTC+2, GMT-5:30
