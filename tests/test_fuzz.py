@@ -211,6 +211,20 @@ PIECES = [
     "NO. 5 ",
     "Act iv ",
     "£5 10s. 6d. ",
+    "Mon-Fri ",
+    "Sat 1",
+    "9:00-",
+    "$1/hr ",
+    "4.5/5 ",
+    "a $1 ",
+    "Ab Jr ",
+    "No 1 ",
+    ":D ",
+    "80's ",
+    "w/ ",
+    "1-2 AD ",
+    "seat 1C ",
+    "1. 2 / ",
 ]
 LEXICON = Lexicon.default()
 

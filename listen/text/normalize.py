@@ -145,7 +145,7 @@ SUFFIXES_EN = {
 PHRASES_EN = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus", "vs": "versus",
               "approx.": "approximately", "est.": "established", "dept.": "department", "cf.": "compare",
               "et al.": "and others", "a.k.a.": "also known as", "aka": "also known as", "&c.": "et cetera",
-              "C++": "C plus plus"}
+              "C++": "C plus plus", "w/o": "without", "w/": "with", "b/c": "because"}
 # fmt: on
 # "c. 1850": circa, before a year only (elsewhere "c." is an initial).
 _CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.(?= \d{3,4}\b)")
@@ -384,9 +384,18 @@ def _is_phoneme_input(text: str) -> bool:
     return text.startswith("[[") and text.endswith("]]")
 
 
+# An emoticon standing alone: espeak-ng says ":D" as "colon D" and "<3" would be read "three". It takes
+# the blank before it, so no long run of blanks is left for the patterns after it to rescan.
+_EMOTICON = re.compile(
+    r"(?:^|(?<=\S)\s)(?:[:;=][-'^o]?[()\[\]DPpOo3/\\|*@$]{1,3}|<3{1,3}|\^_*\^|xD{1,3}|:'\()(?=[\s.,!?]|$)"
+)
+
+
 def _typography(t: MappedText) -> None:
-    """Drop marks that must not be read aloud: curly quotes, dashes, invisible characters."""
+    """Drop marks that must not be read aloud: curly quotes, dashes, invisible characters, emoticons."""
     t.sub(r"[\u00ad\u200b\u200c\u200d\ufeff]", "")
+    if ":" in t.text or ";" in t.text or "<" in t.text or "^" in t.text or "xD" in t.text or "=" in t.text:
+        t.sub(_EMOTICON, "")
     t.replace("\u00a0", " ")
     t.replace("\u202f", " ")
     t.sub(r"(?<=\w)[’‘ʼ](?=\w)", "'")  # apostrophes inside words stay, straight

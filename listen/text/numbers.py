@@ -322,6 +322,10 @@ UNITS.update(
         "mins": ("minute", "minutes"),
         "hr": ("hour", "hours"),
         "hrs": ("hour", "hours"),
+        "yr": ("year", "years"),
+        "yrs": ("year", "years"),
+        "wk": ("week", "weeks"),
+        "wks": ("week", "weeks"),
         "ms": ("millisecond", "milliseconds"),
         "µm": ("micrometre", "micrometres"),
         "kV": ("kilovolt", "kilovolts"),
@@ -1121,7 +1125,7 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?<![\w.,])(100|1,?000|1,?000,?000)s\b"),
      _only_en(lambda m, lang: {3: "hundreds", 4: "thousands", 5: "thousands"}.get(len(m.group(1)), "millions"))),
     # decades: 1980s, the '90s
-    (re.compile(r"(?<![\w.])(?:(?P<century>1\d|20)|['’]?)(?P<decade>\d0)s\b"), _decade),
+    (re.compile(r"(?<![\w.])(?:(?P<century>1\d|20)|['’]?)(?P<decade>\d0)['’]?s\b"), _decade),  # "the 1980's" too
     # fractions: 2 1/2, 3/4, ½, and numbers around a slash: 24/7, 9/11, 50/50
     (re.compile(r"\b(\d{1,6}) (\d)/(\d{1,2})\b(?!/)"), _mixed),
     (re.compile(r"(?<![\w/.,])(\d{1,2})/(\d{1,2})(?:(?:st|nd|rd|th)s?)?(?![\w/]|[.,]\d)"), _slashed),
