@@ -127,6 +127,18 @@ CONTINUING_WORDS = set(_TABLES["continuing_words"])
 GREETINGS = set(_TABLES["greetings"])
 CLOSINGS = set(_TABLES["closings"])
 SALUTATION_WORDS = 4  # "Dear Mr. Lee,", "Hi all,", "Best regards,": a greeting or closing is this short
+# Words that open a sentence after a footnote's bare number, beyond the sentence starters: "4 Even though".
+FOOTNOTE_FOLLOWERS = {
+    "even",
+    "thus",
+    "moreover",
+    "furthermore",
+    "indeed",
+    "similarly",
+    "instead",
+    "such",
+    "despite",
+}
 PRONOUN_I = {"I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d"}
 
 # Marks that can end a sentence before a space: Latin, Devanagari and Bengali dandas, Arabic and
@@ -425,6 +437,8 @@ class _Splitter:
             k = j - 1
         end = ws + len(word)
         after = self._after_marks(i + 1)
+        if k < j and self._footnote_number(word[: k - ws], after):
+            after += 1  # 'minority rights. 4 Even though': the note's number belongs to the sentence
         if after >= len(self.words):
             return None  # 'He died in 2014. [4]': the paragraph ends with the marks
         return _Candidate(
@@ -456,6 +470,19 @@ class _Splitter:
             else:
                 break
         return j
+
+    def _footnote_number(self, before: str, j: int) -> bool:
+        """Is word j a footnote's number left bare by a page's superscript ("rights. 4 Even though",
+        "(Figure 1.6). 5 At the other end")? A sentence seldom opens with figures and a capital."""
+        word, nxt = self._word(j), self._word(j + 1).strip(",;:")
+        if self.language != "en" or not (word.isdigit() and len(word) <= 2 and nxt[:1].isupper()):
+            return False
+        core = before.lstrip(OPENERS).rstrip(CLOSERS).lower()
+        if not (len(core) >= 3 and core.isalpha()) and not before.endswith((")", '"', "”")):
+            return False  # "No. 4 The", "p. 12 In": a number after an abbreviation is its own
+        if core in EXTRA_ABBREVIATIONS["en"] or core in NUMBER_ABBREVIATIONS or core in TITLES_EN:
+            return False
+        return nxt.lower() in SENTENCE_STARTERS_EN or nxt.lower() in FOOTNOTE_FOLLOWERS
 
     def _footnote_end(self, i: int) -> int:
         """After a footnote mark of at most three words starting at word i ("[7]", "[citation needed]",
