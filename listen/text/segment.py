@@ -127,6 +127,8 @@ CONTINUING_WORDS = set(_TABLES["continuing_words"])
 GREETINGS = set(_TABLES["greetings"])
 CLOSINGS = set(_TABLES["closings"])
 SALUTATION_WORDS = 4  # "Dear Mr. Lee,", "Hi all,", "Best regards,": a greeting or closing is this short
+# A caption's credit, said after it as a sentence of its own: "Belle at the expo || Image: Nick Moreau."
+CREDIT_LABELS = {"Image:", "Photo:", "Picture:", "Credit:", "Credits:", "Photograph:", "Illustration:"}
 # Words that open a sentence after a footnote's bare number, beyond the sentence starters: "4 Even though".
 FOOTNOTE_FOLLOWERS = {
     "even",
@@ -289,6 +291,8 @@ class _Splitter:
             self._inside_word(i)
             if self.text[ws] in LINE_STARTS and self._starts_a_line(i) and i > 0 and ws > self.start:
                 self._cut(self.words[i - 1][1], ws, i)  # "Ann Lee || 08/17/2000 11:21 AM", "done. || ====="
+            elif self.text[ws] in "IPC" and i > 0 and ws > self.start and self._credit_starts(i):
+                self._cut(self.words[i - 1][1], ws, i)  # "Belle at the expo || Image: Nick Moreau."
             cand = self._candidate(i)
             if cand is not None and cand.end > self.start:
                 if self._decide_with_punkt(cand):
@@ -301,6 +305,16 @@ class _Splitter:
                 self._cut(we, self.words[i + 1][0], i + 1)
         self.sentences.append(self.text[self.start :])
         return [s.strip() for s in self.sentences if s.strip()]
+
+    def _credit_starts(self, i: int) -> bool:
+        """Does a caption's credit ("Image: Reuters", "Photo: AP") start at word i, after a caption
+        that has no stop of its own?"""
+        return (
+            self.language == "en"
+            and self._word(i) in CREDIT_LABELS
+            and self._word(i + 1)[:1].isupper()
+            and self._word(i - 1)[-1:].isalnum()
+        )
 
     def _starts_a_line(self, i: int) -> bool:
         """Does word i start what an e-mail puts on a line of its own: a divider or a date stamp?"""
@@ -521,6 +535,8 @@ class _Splitter:
         # A spaced ellipsis ". . ." or "word. . ." goes on to its last dot.
         if nxt.strip(DOTS) == "" and nxt:
             return False
+        if nxt in CREDIT_LABELS and self.language == "en" and self._word(cand.next_index + 1)[:1].isupper():
+            return True  # "in Washington D.C. || Image: US Navy.": a caption's credit
         # The next item of a list ("b) Answer") opens a sentence even in lower case.
         lower = _lower_case(first)
         if lower and LIST_MARKER.match(nxt) and cand.close[-1:] not in "(":
