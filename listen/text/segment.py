@@ -127,6 +127,9 @@ CONTINUING_WORDS = set(_TABLES["continuing_words"])
 GREETINGS = set(_TABLES["greetings"])
 CLOSINGS = set(_TABLES["closings"])
 SALUTATION_WORDS = 4  # "Dear Mr. Lee,", "Hi all,", "Best regards,": a greeting or closing is this short
+# A figure's or a table's label opening its caption: "Figure 1.5 || Residents of Boxborough ...".
+CAPTION_LABELS = {"Figure", "Fig", "Table", "Plate", "Map", "Chart", "Diagram", "Exhibit", "FIGURE", "TABLE"}
+CAPTION_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?[.:]?")
 # A caption's credit, said after it as a sentence of its own: "Belle at the expo || Image: Nick Moreau."
 CREDIT_LABELS = {"Image:", "Photo:", "Picture:", "Credit:", "Credits:", "Photograph:", "Illustration:"}
 # Words that open a sentence after a footnote's bare number, beyond the sentence starters: "4 Even though".
@@ -289,6 +292,8 @@ class _Splitter:
             if i in items and ws > self.start:
                 self._cut(self.words[i - 1][1], ws, i)
             self._inside_word(i)
+            if i == 2 and self._caption_label():
+                self._cut(self.words[1][1], ws, 2)  # "Figure 1.5 || Residents of Boxborough meet"
             if self.text[ws] in LINE_STARTS and self._starts_a_line(i) and i > 0 and ws > self.start:
                 self._cut(self.words[i - 1][1], ws, i)  # "Ann Lee || 08/17/2000 11:21 AM", "done. || ====="
             elif self.text[ws] in "IPC" and i > 0 and ws > self.start and self._credit_starts(i):
@@ -305,6 +310,16 @@ class _Splitter:
                 self._cut(we, self.words[i + 1][0], i + 1)
         self.sentences.append(self.text[self.start :])
         return [s.strip() for s in self.sentences if s.strip()]
+
+    def _caption_label(self) -> bool:
+        """Does the paragraph open with a figure's or a table's label ("Figure 1.5", "Table 2.")
+        before its caption, a sentence of its own?"""
+        return (
+            self.language == "en"
+            and self._word(0).rstrip(".") in CAPTION_LABELS
+            and CAPTION_NUMBER.fullmatch(self._word(1)) is not None
+            and self._word(2)[:1].isupper()
+        )
 
     def _credit_starts(self, i: int) -> bool:
         """Does a caption's credit ("Image: Reuters", "Photo: AP") start at word i, after a caption
