@@ -225,6 +225,10 @@ PIECES = [
     "1-2 AD ",
     "seat 1C ",
     "1. 2 / ",
+    "2.4m homes ",
+    "3pc ",
+    "2h 15m ",
+    "65in ",
 ]
 LEXICON = Lexicon.default()
 

@@ -988,6 +988,19 @@ def _number_without_stop(m: re.Match, language: str) -> str:
     return f"number {cardinal(m.group(1))}"
 
 
+def _millions(m: re.Match, language: str) -> str:
+    """ "2.4m households", "3m people" are millions; "a 10m wall", "ran 400m" are metres (a later pass)."""
+    if not _PLURAL_NEXT.match(m.string, m.end()):
+        return m.group(0)
+    return f"{_say(m.group(1), language)} million"
+
+
+def _hours_minutes(m: re.Match, language: str) -> str:
+    hours, minutes = int(m.group(1)), int(m.group(2))
+    said = f"{cardinal(hours)} {'hour' if hours == 1 else 'hours'}"
+    return said + (f" {cardinal(minutes)} {'minute' if minutes == 1 else 'minutes'}" if minutes else "")
+
+
 # (pattern, replacement) in the order they must run: the specific before the general.
 # fmt: off
 _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
@@ -1086,6 +1099,12 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # a count in millions or billions without a currency: 1.5M users, 3bn people
     (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)(M|mn|bn|BN|Bn)\b(?![-'’])"),
      _only_en(lambda m, lang: f"{_say(m.group(1), lang)} {_UPPER_SCALES.get(m.group(2)) or _SCALES[m.group(2)]}")),
+    # ...and in British news, "m" before what it counts is millions: "2.4m households" (not "a 10m wall")
+    (re.compile(r"(?<![\w.,$€£¥x×])(\d{1,4}(?:\.\d{1,2})?)m(?= )"), _only_en(_millions)),
+    # per cent as British news writes it: "fell 3.2pc", "a 5pc rise"
+    (re.compile(rf"(?<![\w.])(?P<n>{_NUM}) ?pc\b(?!\.\w)"), _only_en(lambda m, lang: f"{_say(m.group('n'), lang)} percent")),
+    # durations: "2h 15m", "1h30", "3h 05min"
+    (re.compile(r"(?<![\w.])(\d{1,2})h ?(\d{1,2})(?:m|min|mins)?\b(?![.:]\d)"), _only_en(_hours_minutes)),
     # a fraction of a percent: 7 1/2%, 3/4 %
     (re.compile(r"(?<![\w.,/])(?:(?P<whole>\d{1,6}) )?(?P<num>\d)/(?P<den>\d{1,2}) ?%"), _fraction_percent),
     # percentages
@@ -1113,7 +1132,8 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
                               f"{_say(m.group(2), lang)} {'inch' if m.group(2) == '1' else 'inches'}")),
     (re.compile(rf"(?<![\w.,/])(?:(?P<whole>\d{{1,6}}) ?)?(?:(?P<num>\d{{1,2}})/(?P<den>\d{{1,2}})|(?P<sign>[{''.join(_FRACTIONS)}]))"
                 rf"(?:\s|(?P<hyphen>-))?(?P<unit>{_UNIT_RE})(?![\w/²³])"), _only_en(_fraction_of_unit)),
-    # "in" is inches only where a conversion shows it: "(7.9 in)", "22 in (56 cm)"
+    # "in" is inches where a conversion shows it ("(7.9 in)", "22 in (56 cm)") or run into its number ("a 65in TV")
+    (re.compile(rf"(?<![\w./])(?P<neg>[-−])?(?P<amount>{_NUM})in\b(?!['’])"), _only_en(lambda m, lang: _unit(m, lang, "in."))),
     (re.compile(rf"(?<![\w./])(?P<neg>[-−])?(?P<amount>{_NUM}) ?in(?=\)| \(\d)"),
      _only_en(lambda m, lang: _unit(m, lang, "in."))),
     # measures: 12kg, 5 km/h, 20°C, 5KM, 45 m², a 5-km run
