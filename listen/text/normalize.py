@@ -18,6 +18,7 @@ that looks at the word before a match looks back a bounded stretch (issue 15).
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from listen.text.numbers import (
@@ -612,13 +613,25 @@ def _regions(t: MappedText) -> None:
 
 
 def _phrases(t: MappedText, language: str) -> None:
-    """Expand fixed abbreviations (e.g., etc., vs.)."""
+    """Expand fixed abbreviations (e.g., etc., vs.); one that ends the sentence keeps its full stop."""
     table = PHRASES_EN if language == "en" else PHRASES.get(language, {})
-    for short, long in sorted(table.items(), key=lambda kv: -len(kv[0])):
-        pattern = r"(?<![\w.])" + re.escape(short) + (r"\b" if short[-1].isalnum() else r"(?!\w)")
-        if short.endswith("."):
-            t.sub(pattern + r"\s*$", long + ".")
-        t.sub(pattern, long)
+    if not table:
+        return
+
+    def expand(m: re.Match) -> str:
+        short, long = m.group("short"), table[m.group("short")]
+        return long + "." if short.endswith(".") and m.group("end") is not None else long
+
+    t.sub(_phrase_pattern(language), expand)
+
+
+@cache
+def _phrase_pattern(language: str) -> re.Pattern:
+    """All of a language's phrases in one pattern, the longest first: one pass over the sentence."""
+    table = PHRASES_EN if language == "en" else PHRASES.get(language, {})
+    shorts = sorted(table, key=len, reverse=True)
+    words = "|".join(re.escape(s) + (r"\b" if s[-1].isalnum() else r"(?!\w)") for s in shorts)
+    return re.compile(r"(?<![\w.])(?P<short>" + words + r")(?P<end>\s*$)?")
 
 
 _WEEKDAYS = {
