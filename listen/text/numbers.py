@@ -989,10 +989,11 @@ def _number_without_stop(m: re.Match, language: str) -> str:
 
 
 def _millions(m: re.Match, language: str) -> str:
-    """ "2.4m households", "3m people" are millions; "a 10m wall", "ran 400m" are metres (a later pass)."""
+    """ "2.4m households", "100k views" count thousands and millions; "a 10m wall", "ran 400m" are
+    metres (a later pass), "a 5k run" stays as written."""
     if not _PLURAL_NEXT.match(m.string, m.end()):
         return m.group(0)
-    return f"{_say(m.group(1), language)} million"
+    return f"{_say(m.group(1), language)} {'million' if m.group(2) == 'm' else 'thousand'}"
 
 
 def _hours_minutes(m: re.Match, language: str) -> str:
@@ -1099,8 +1100,8 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # a count in millions or billions without a currency: 1.5M users, 3bn people
     (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)(M|mn|bn|BN|Bn)\b(?![-'’])"),
      _only_en(lambda m, lang: f"{_say(m.group(1), lang)} {_UPPER_SCALES.get(m.group(2)) or _SCALES[m.group(2)]}")),
-    # ...and in British news, "m" before what it counts is millions: "2.4m households" (not "a 10m wall")
-    (re.compile(r"(?<![\w.,$€£¥x×])(\d{1,4}(?:\.\d{1,2})?)m(?= )"), _only_en(_millions)),
+    # ...and "m" or "k" before what it counts: "2.4m households", "100k views" (not "a 10m wall", "a 5k run")
+    (re.compile(r"(?<![\w.,$€£¥x×])(\d{1,4}(?:\.\d{1,2})?)([mk])(?= )"), _only_en(_millions)),
     # per cent as British news writes it: "fell 3.2pc", "a 5pc rise"
     (re.compile(rf"(?<![\w.])(?P<n>{_NUM}) ?pc\b(?!\.\w)"), _only_en(lambda m, lang: f"{_say(m.group('n'), lang)} percent")),
     # durations: "2h 15m", "1h30", "3h 05min"
