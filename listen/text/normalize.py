@@ -388,7 +388,7 @@ def _is_phoneme_input(text: str) -> bool:
 # An emoticon standing alone: espeak-ng says ":D" as "colon D" and "<3" would be read "three". It takes
 # the blank before it, so no long run of blanks is left for the patterns after it to rescan.
 _EMOTICON = re.compile(
-    r"(?:^|(?<=\S)\s)(?:[:;=][-'^o]?[()\[\]DPpOo3/\\|*@$]{1,3}|<3{1,3}|\^_*\^|xD{1,3}|:'\()(?=[\s.,!?]|$)"
+    r"(?:^|(?<=\S)\s)(?:[:;=][-'^o]?[()\[\]DPpOo/\\|*@$]{1,3}|<3{1,3}|\^_*\^|xD{1,3}|:'\()(?=[\s.,!?]|$)"
 )
 
 
