@@ -114,6 +114,7 @@ def _seconds(text: str) -> float:
         lambda n: "it.Was " * (n // 7),  # and in many words
         lambda n: "Ann 01/02/2003 04:05 PM " * (n // 24),  # e-mail date stamps
         lambda n: "ab ==== " * (n // 8),  # dividers
+        lambda n: "rights. 4 Even " * (n // 15),  # footnote numbers left bare
     ],
     ids=[
         "long-word",
@@ -135,6 +136,7 @@ def _seconds(text: str) -> float:
         "joined-stops-in-words",
         "email-stamps",
         "dividers",
+        "bare-footnote-numbers",
     ],
 )
 @pytest.mark.slow

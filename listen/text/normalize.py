@@ -18,6 +18,7 @@ that looks at the word before a match looks back a bounded stretch (issue 15).
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from listen.text.numbers import (
@@ -145,7 +146,7 @@ SUFFIXES_EN = {
 PHRASES_EN = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus", "vs": "versus",
               "approx.": "approximately", "est.": "established", "dept.": "department", "cf.": "compare",
               "et al.": "and others", "a.k.a.": "also known as", "aka": "also known as", "&c.": "et cetera",
-              "C++": "C plus plus"}
+              "C++": "C plus plus", "w/o": "without", "w/": "with", "b/c": "because"}
 # fmt: on
 # "c. 1850": circa, before a year only (elsewhere "c." is an initial).
 _CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.(?= \d{3,4}\b)")
@@ -293,6 +294,8 @@ def _spoken(
         _primes(t)  # before the quotes they look like are dropped
         _equations(t)  # before a spaced "-" is taken for a dash
         t.sub(r"(?<=\d) - (?=\d)", "-")  # "1992 - 93", "pp. 10 - 12": a range, not a pause
+        t.sub(r"(?:(?<=\d[aApP][mM])|(?<=\d [aApP][mM])|(?<=[aApP]\.[mM]\.)) - (?=\d)", "-")  # "9 am - 5 pm"
+        _weekdays(t)  # before a dash between them is taken for a pause, and the dates after them are said
         _spaced_decimals(t)
     _typography(t)
     if language not in LANGUAGES:
@@ -322,13 +325,13 @@ def _spoken(
 
 # Text re-joined from tokens splits a decimal at its point: "88. 6 per square mile", "1. 05%",
 # "hitting. 254". A number of at most three figures, a point and one to three figures, then what
-# follows a quantity (a percent sign, a unit, a word in lower case, a bracket or the end) is a
-# decimal; a sentence that ends on such a number seldom starts the next with figures and a
-# lower-case word. A year ("in 2010. 5 people") has four figures and is left alone.
+# follows a quantity (a percent sign, a unit, a word in lower case, a bracket, a dash or a slash, or
+# the end) is a decimal; a sentence that ends on such a number seldom starts the next with figures
+# and a lower-case word. A year ("in 2010. 5 people") has four figures and is left alone.
 _SPACED_DECIMAL = re.compile(
     r"(?<![\w.,])(\d{1,3})\. (?=\d{1,3}(?:%| ?(?:"
     + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-    + r")(?![\w/])| [a-z(]|[,;)]| ?$))"
+    + r")(?![\w/])| [a-z(]|[,;)\"”]| ?[-–/]| ?$))"
 )
 # ...and "a. 36 caliber", "to. 267": a leading point after a small word no sentence ends with.
 _SPACED_POINT = re.compile(
@@ -382,9 +385,18 @@ def _is_phoneme_input(text: str) -> bool:
     return text.startswith("[[") and text.endswith("]]")
 
 
+# An emoticon standing alone: espeak-ng says ":D" as "colon D" and "<3" would be read "three". It takes
+# the blank before it, so no long run of blanks is left for the patterns after it to rescan.
+_EMOTICON = re.compile(
+    r"(?:^|(?<=\S)\s)(?:[:;=][-'^o]?[()\[\]DPpOo/\\|*@$]{1,3}|<3{1,3}|\^_*\^|xD{1,3}|:'\()(?=[\s.,!?]|$)"
+)
+
+
 def _typography(t: MappedText) -> None:
-    """Drop marks that must not be read aloud: curly quotes, dashes, invisible characters."""
+    """Drop marks that must not be read aloud: curly quotes, dashes, invisible characters, emoticons."""
     t.sub(r"[\u00ad\u200b\u200c\u200d\ufeff]", "")
+    if ":" in t.text or ";" in t.text or "<" in t.text or "^" in t.text or "xD" in t.text or "=" in t.text:
+        t.sub(_EMOTICON, "")
     t.replace("\u00a0", " ")
     t.replace("\u202f", " ")
     t.sub(r"(?<=\w)[’‘ʼ](?=\w)", "'")  # apostrophes inside words stay, straight
@@ -601,13 +613,25 @@ def _regions(t: MappedText) -> None:
 
 
 def _phrases(t: MappedText, language: str) -> None:
-    """Expand fixed abbreviations (e.g., etc., vs.)."""
+    """Expand fixed abbreviations (e.g., etc., vs.); one that ends the sentence keeps its full stop."""
     table = PHRASES_EN if language == "en" else PHRASES.get(language, {})
-    for short, long in sorted(table.items(), key=lambda kv: -len(kv[0])):
-        pattern = r"(?<![\w.])" + re.escape(short) + (r"\b" if short[-1].isalnum() else r"(?!\w)")
-        if short.endswith("."):
-            t.sub(pattern + r"\s*$", long + ".")
-        t.sub(pattern, long)
+    if not table:
+        return
+
+    def expand(m: re.Match) -> str:
+        short, long = m.group("short"), table[m.group("short")]
+        return long + "." if short.endswith(".") and m.group("end") is not None else long
+
+    t.sub(_phrase_pattern(language), expand)
+
+
+@cache
+def _phrase_pattern(language: str) -> re.Pattern:
+    """All of a language's phrases in one pattern, the longest first: one pass over the sentence."""
+    table = PHRASES_EN if language == "en" else PHRASES.get(language, {})
+    shorts = sorted(table, key=len, reverse=True)
+    words = "|".join(re.escape(s) + (r"\b" if s[-1].isalnum() else r"(?!\w)") for s in shorts)
+    return re.compile(r"(?<![\w.])(?P<short>" + words + r")(?P<end>\s*$)?")
 
 
 _WEEKDAYS = {
@@ -623,6 +647,35 @@ _WEEKDAYS = {
     "Sun": "Sunday",
 }
 _WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\.(?=,? (?:" + "|".join(MONTHS["en"]) + r"|\d))")
+
+
+# Opening hours and listings: "Mon-Fri 9-5", "Sat 08:30", "Thurs 5 June", "Weds., 3 p.m.". "Sun" and "Sat"
+# are words too, so a weekday is said in full only in a range or before a date, a time or a number.
+_SHORT_WEEKDAYS = {**_WEEKDAYS, "Weds": "Wednesday", "Tu": "Tuesday", "Th": "Thursday"}
+_SHORT_WEEKDAYS |= {k.upper(): v for k, v in _WEEKDAYS.items() if k not in ("Sat", "Sun")}
+_WEEKDAY_WORD = "(?:" + "|".join(sorted(_SHORT_WEEKDAYS, key=len, reverse=True)) + ")"
+_WEEKDAY_RANGE = re.compile(rf"(?<![\w.])({_WEEKDAY_WORD})\.? ?[-–] ?({_WEEKDAY_WORD})\b\.?(?!\.?\w)")
+_MONTH_WORD = "(?:" + "|".join(MONTHS["en"]) + "|" + "|".join(m[:3] for m in MONTHS["en"]) + r")\b"
+_WEEKDAY_BEFORE = re.compile(rf"(?<![\w.])({_WEEKDAY_WORD})\b\.?(?=,? (?P<digit>\d)?)")
+# What follows a weekday in a listing, not a word: a time, a day of the month, a month.
+_DAY_OR_TIME = re.compile(
+    rf",? (?:\d{{1,2}}(?:[:.]\d\d|:? ?[aApP]\.?[mM]\b|st|nd|rd|th|,? {_MONTH_WORD})|{_MONTH_WORD})"
+)
+
+
+def _weekdays(t: MappedText) -> None:
+    """ "Mon-Fri" is "Monday to Friday"; "Sat 08:30", "Thurs 5 June" say the day in full."""
+    t.sub(_WEEKDAY_RANGE, lambda m: f"{_SHORT_WEEKDAYS[m.group(1)]} to {_SHORT_WEEKDAYS[m.group(2)]}")
+    t.sub(_WEEKDAY_BEFORE, _weekday)
+
+
+def _weekday(m: re.Match) -> str:
+    """A weekday before a number; "Sun" and "Sat" only before a time or a date ("the Sun 9 times", "Sat 3")."""
+    day = m.group(1)
+    dated = _DAY_OR_TIME.match(m.string, m.end()) is not None
+    if dated or (m.group("digit") and day not in ("Sat", "Sun")):
+        return _SHORT_WEEKDAYS[day]
+    return m.group(0)
 
 
 def _titles(t: MappedText, language: str) -> None:
@@ -655,8 +708,33 @@ def _titles(t: MappedText, language: str) -> None:
     for short, long in SUFFIXES_EN.items():
         t.sub(rf"(?<=[A-Za-z,] )(?:{short})\.(?=\s*$)", long + ".")
         t.sub(rf"(?<=[A-Za-z,] )(?:{short})\.", long)
+    t.sub(_SUFFIX_WITHOUT_STOP, _suffix_without_stop)
     # Initials lose their dot, which espeak-ng takes for the end of a clause: "George W. Bush".
     t.sub(r"\b([A-Z])\.(?=\s+[A-Z])", r"\1")
+
+
+# A name's or an address's last word as British style (or lower-cased text) writes it, without its stop:
+# "Robert Downey Jr", "Warner bros", "Acme Corp said", "Abbey Rd", "Baker St in London". espeak-ng reads
+# them as letters ("J R") or as other words ("Inc" as "ink", "St" always as "Saint").
+_NO_STOP = {
+    "Jr": "Junior", "jr": "junior", "Jnr": "Junior", "Sr": "Senior", "sr": "senior", "Snr": "Senior",
+    "Bros": "Brothers", "bros": "brothers", "Inc": "Incorporated", "Corp": "Corporation", "Co": "Company",
+    "Pvt": "Private", "Ave": "Avenue", "Rd": "Road", "Blvd": "Boulevard", "St": "Street",
+}  # fmt: skip
+_SUFFIX_WITHOUT_STOP = re.compile(
+    r"(?<=[A-Za-z])(?P<comma>,?) (?P<word>" + "|".join(_NO_STOP) + r")(?=[\s,;:)]|$)"
+)
+_CAPITAL_NEXT = re.compile(r" ?[A-Z&]")
+
+
+def _suffix_without_stop(m: re.Match) -> str:
+    """Say the suffix after a capitalised word; "St" or "Co" before a capital begins a name ("St Albans", "Co Cork")."""
+    before = m.string[max(0, m.start() - 30) : m.start() + 1].split()
+    if not before or not before[-1][:1].isupper():
+        return m.group(0)
+    if m.group("word") in ("St", "Co") and _CAPITAL_NEXT.match(m.string, m.end()):
+        return m.group(0)
+    return f"{m.group('comma')} {_NO_STOP[m.group('word')]}"
 
 
 def _drive(m: re.Match) -> str:
@@ -947,4 +1025,9 @@ def _symbols(t: MappedText, language: str) -> None:
     t.sub(r"(?<=\s)\+(?=\s)", "plus" if language == "en" else "+")
     t.sub(r"(?<=\s)=(?=\s)", "equals" if language == "en" else "=")
     t.sub(r"(?<=[a-z])/(?=[a-z])", " ")  # "and/or"
+    if language == "en":
+        # espeak-ng says every slash; between names or codes it is a pause: "MGM/UA", "Albums / CDs",
+        # "the 1988 / 89 season", "Writer / Director".
+        t.sub(r"(?<=[A-Za-z])/(?=[A-Za-z])", " ")
+        t.sub(r"(?<=[\w.)]) / (?=[\w(])", ", ")
     t.sub(r"[*_|~^<>{}\[\]]", " ")

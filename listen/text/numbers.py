@@ -322,6 +322,10 @@ UNITS.update(
         "mins": ("minute", "minutes"),
         "hr": ("hour", "hours"),
         "hrs": ("hour", "hours"),
+        "yr": ("year", "years"),
+        "yrs": ("year", "years"),
+        "wk": ("week", "weeks"),
+        "wks": ("week", "weeks"),
         "ms": ("millisecond", "milliseconds"),
         "µm": ("micrometre", "micrometres"),
         "kV": ("kilovolt", "kilovolts"),
@@ -393,7 +397,8 @@ _MONTH_RE = (
 def _say(value: str, language: str) -> str:
     """Say a written number, as a decimal when it has a fractional part."""
     number = parse_number(value, language)
-    if isinstance(number, float) and not number.is_integer():
+    # A fraction of zeros is said as written in English: "version 2.0" is "two point oh", not "two".
+    if isinstance(number, float) and (not number.is_integer() or language == "en"):
         sep = "." if language == "en" else ","
         return (
             decimal(value.replace(",", "") if language == "en" else value.replace(".", ""), language)
@@ -427,6 +432,19 @@ def _only_en(replace: Callable[[re.Match, str], str]) -> Callable[[re.Match, str
     return lambda m, lang: replace(m, lang) if lang == "en" else m.group(0)
 
 
+# After "a $5" or "a 3 km" the word that the amount describes ("bill", "drive"), not one that goes on
+# the sentence ("a $5 increase in", but "a $5 per month fee" and "a 3 km or so walk" are left alone).
+_DESCRIBED = re.compile(
+    r" (?!(?:of|in|to|for|and|or|per|a|an|the|each|from|on|at|by|with|is|was|more|less|than|worth|apiece"
+    r"|plus|off|up|down|over|under|into|that|which|who|as|so|if|but|last|this|now|then|ago)\b)[a-z][a-z-]{2,}\b"
+)
+
+
+def _attributive(m: re.Match) -> bool:
+    """Does an amount stand before the thing it measures, after "a" or "an": "a $5 bill", "a 3 hr drive"?"""
+    return word_before(m) in ("a", "an") and _DESCRIBED.match(m.string, m.end()) is not None
+
+
 def _money(m: re.Match, language: str) -> str:
     symbol = (m.group("cur") or "").rstrip(".") or _CODES[m.group("code")]
     amount = m.group("amount")
@@ -453,6 +471,8 @@ def _money(m: re.Match, language: str) -> str:
         r"\d{1,3}(?:\.\d{3})*,\d\d", amount
     ):  # "€12,50": a decimal comma, written the European way
         amount = amount.replace(".", "").replace(",", ".")
+    if _attributive(m):
+        many = one  # "a $5 bill", "a $2 million grant": "a five dollar bill"
     if scale:
         return f"{_say(amount, language)} {_SCALES[scale]} {many}"
     whole, _, cents = amount.replace(",", "").partition(".")
@@ -599,6 +619,33 @@ def _slashed(m: re.Match, language: str) -> str:
     return _fraction(num, den, language)
 
 
+# A score out of 5, 10, 20 or 100 ("rated 4.5/5", "I'd give it 8/10", "9/10 stars") is said "out of".
+_RATING = re.compile(r"(?<![\w/.,])(?P<n>\d{1,3}(?:\.\d{1,2})?)/(?P<d>5|10|20|100)(?![\w/]|[.,]\d)")
+_RATING_CUES = {
+    "rated", "rate", "rates", "rating", "ratings", "score", "scored", "scores", "scoring", "give", "gave",
+    "given", "gives", "giving", "got", "gets", "earns", "earned", "deserves", "verdict", "overall", "grade",
+    "graded", "marks", "review", "stars",
+}  # fmt: skip
+_CLAUSE_END = re.compile(r"[,;!?)]|\.(?!\d)|$")
+_RATING_AFTER = re.compile(r" ?(?:stars?|points?|rating|overall)\b", re.IGNORECASE)
+
+
+def _rating(m: re.Match, language: str) -> str:
+    """'rated 4.5/5' is "four point five out of five"; "4/5 people" or "on 9/10" is left to the later passes."""
+    score, out_of = m.group("n"), int(m.group("d"))
+    before = m.string[max(0, m.start() - 30) : m.start()].lower().split()[-3:]
+    cued = "." in score or any(w.strip(":,(\"'") in _RATING_CUES for w in before)
+    # "the food was 8/10, the service 6/10": marks out of ten at a clause's end
+    cued = cued or (out_of == 10 and _CLAUSE_END.match(m.string, m.end()) is not None and len(before) > 1)
+    if (
+        not (cued or _RATING_AFTER.match(m.string, m.end()))
+        or float(score) > out_of
+        or word_before(m) in _DATE_CUES
+    ):
+        return m.group(0)
+    return f"{_say(score, language)} out of {cardinal(out_of)}"
+
+
 def _fraction_percent(m: re.Match, language: str) -> str:
     """7 1/2% "seven and a half percent"; 3/4% "three quarters of a percent"."""
     num, den = int(m.group("num")), int(m.group("den"))
@@ -654,8 +701,8 @@ def _unit(m: re.Match, language: str, unit: str = "") -> str:
         return f"{spoken} {unit}"
     one, many = _unit_words(unit)
     # "a 5-km run": a measure joined to its noun by a hyphen is singular, as in "a five-kilometre run".
-    attributive = bool(m.groupdict().get("hyphen"))
-    return f"{spoken} {one if parse_number(amount) == 1 or attributive else many}"
+    attributive = bool(m.groupdict().get("hyphen")) or _attributive(m)
+    return f"{spoken} {one if amount == '1' or attributive else many}"
 
 
 def _unit_any_case(m: re.Match, language: str) -> str:
@@ -902,7 +949,11 @@ _PER = {"s": "second", "sec": "second", "h": "hour", "hr": "hour", "hour": "hour
         "min": "minute", "minute": "minute", "night": "night", "person": "person", "head": "head",
         "capita": "capita", "kg": "kilogram", "km": "kilometre", "mile": "mile", "l": "litre", "litre": "litre",
         "liter": "liter", "gallon": "gallon", "gal": "gallon", "share": "share", "barrel": "barrel",
-        "bbl": "barrel", "tonne": "tonne", "ton": "ton", "unit": "unit", "dose": "dose"}
+        "bbl": "barrel", "tonne": "tonne", "ton": "ton", "unit": "unit", "dose": "dose", "lb": "pound",
+        "oz": "ounce", "ft": "foot", "page": "page", "item": "item", "user": "user", "seat": "seat",
+        "ticket": "ticket", "copy": "copy", "pair": "pair", "piece": "piece", "gb": "gigabyte",
+        "tb": "terabyte", "kwh": "kilowatt hour", "annum": "annum", "room": "room", "class": "class",
+        "lesson": "lesson", "session": "session", "visit": "visit", "game": "game", "mon": "month"}
 # fmt: on
 _PER_RE = "|".join(sorted(_PER, key=len, reverse=True))
 # Units said whatever their case, by their lower-case spelling; not those that are also initials or
@@ -921,11 +972,43 @@ _MONEY_SCALE = (
     rf"|\s?(?P<scale>{_SCALE_RE})(?!\w))"
 )
 
+# Words before a place's number and letter: "seat 14C", "Gate 22F", "flat 3C" are no temperatures.
+_PLACES = {
+    "seat", "seats", "row", "room", "rooms", "gate", "gates", "flat", "apt", "apartment", "suite", "ste", "unit",
+    "platform", "bay", "stand", "pier", "berth", "cabin", "locker", "box", "block", "level", "floor", "section",
+    "aisle", "table", "ward", "bed", "terminal", "lot", "space", "stall", "booth", "court", "door", "building",
+    "exit", "office", "studio", "pitch", "plot", "hall", "no.", "number", "#",
+}  # fmt: skip
+
+
+def _number_without_stop(m: re.Match, language: str) -> str:
+    """ "No 10" is "number ten"; "No 2 people are alike" is the word "no" before a count."""
+    if _PLURAL_NEXT.match(m.string, m.end()):
+        return m.group(0)
+    return f"number {cardinal(m.group(1))}"
+
+
+def _millions(m: re.Match, language: str) -> str:
+    """ "2.4m households", "100k views" count thousands and millions; "a 10m wall", "ran 400m" are
+    metres (a later pass), "a 5k run" stays as written."""
+    if not _PLURAL_NEXT.match(m.string, m.end()):
+        return m.group(0)
+    return f"{_say(m.group(1), language)} {'million' if m.group(2) == 'm' else 'thousand'}"
+
+
+def _hours_minutes(m: re.Match, language: str) -> str:
+    hours, minutes = int(m.group(1)), int(m.group(2))
+    said = f"{cardinal(hours)} {'hour' if hours == 1 else 'hours'}"
+    return said + (f" {cardinal(minutes)} {'minute' if minutes == 1 else 'minutes'}" if minutes else "")
+
+
 # (pattern, replacement) in the order they must run: the specific before the general.
 # fmt: off
 _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # IP addresses before anything reads their parts as decimals or dates: 192.168.0.1
     (re.compile(r"(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\w|\.\d)"), _ip),
+    # scores: rated 4.5/5, 8/10 stars (before the point or the slash is read as anything else)
+    (_RATING, _only_en(_rating)),
     # old British money in books: £5 10s., 5s. 6d., £3 2s. 6d.
     (re.compile(r"£(?P<pounds>\d{1,6}) (?P<s>\d{1,2})s\.?(?: (?P<d>\d{1,2})d\.?)?(?![\w'’])"), _only_en(_shillings)),
     (re.compile(r"(?<![\w.£])(?P<s>\d{1,2})s\. ?(?P<d>\d{1,2})d\.?(?![\w'’])"), _only_en(_shillings)),
@@ -960,10 +1043,15 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?<![\w.,])(\d{1,2})\.(?= (?:" + "|".join(MONTHS["de"]) + r")\b)"), _german_day),
     # quarters and eras: 3Q19, 44 BC, AD 79
     (re.compile(r"\b([1-4])Q(\d{2}|\d{4})\b"), _only_en(_quarter)),
+    (re.compile(r"(?<![\w.,-])(?P<n0>\d{1,4}) ?[-–] ?(?=\d{1,4} ?(?:BCE|BC|CE|AD|B\.C\.|A\.D\.)(?!\w))"),
+     lambda m, lang: f"{year(int(m.group('n0')), lang)} {WORDS[lang]['to']} "),  # 1200-1300 AD, 500–400 BC
     (re.compile(r"\b(?P<n>\d{1,4}) ?(?P<era>BCE|BC|CE|AD|B\.C\.|A\.D\.)(?!\w)|\b(?P<era2>AD|A\.D\.) (?P<n2>\d{1,4})(?:[-–](?P<n3>\d{1,4}))?\b"),
      _era),
     # offsets from universal time: UTC+2, GMT-5:30
     (re.compile(r"\b(?P<tz>UTC|GMT) ?(?P<sign>[+−-]) ?(?P<h>\d{1,2})(?::(?P<min>\d\d))?\b"), _only_en(_utc_offset)),
+    # ranges of clock times: 10:00-18:00, 9:30–17:00
+    (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d) ?[-–] ?(?=(?:[01]?\d|2[0-3]):[0-5]\d\b)"),
+     _only_en(lambda m, lang: f"{_time(m, lang)} to ")),
     # times: 08:45:12, 17:30, 5 p.m., 7:30am, 9.30pm
     (re.compile(r"(?<=\d)\s?(?P<ampm>[aApP]\.\s?[mM]\b\.?|[aApP][mM]\b)(?P<dash>\s?[-–]\s?(?=\d))?"), _meridiem),
     (re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d):(?P<sec>[0-5]\d)\b(?!:)"), _time),
@@ -989,6 +1077,9 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      _only_en(lambda m, lang: f"{m.group('cue')}{m.group('gap')}{_code_digits(m.group('n'))}")),
     (re.compile(rf"\b(?P<cue>{_MODEL_CUES}) (?P<n>\d{{3,4}})\b(?![.,]\d|\s?[%°-])"), _only_en(_model)),
     (re.compile(r"(?<![\w-])(?P<letters>[A-Z]{1,3})-?(?P<num>\d{1,6})(?![\w-]|[.,]\d)"), _only_en(_letter_code)),
+    # rates, before money is said (no digit is left after it): 2,000 calories/day, $15/hr, €900/month
+    (re.compile(rf"(?<=[\w%²³])/(?P<per>{_PER_RE})(?![\w/])", re.IGNORECASE),
+     _only_en(lambda m, lang: f" per {_PER[m.group('per').lower()]}")),
     # ranges of money and measures, said once at the end: "$5-$10" and "15-20 cm" are "five to ten ..."
     (re.compile(rf"(?P<cur>[$€£¥₹])(?P<a>{_NUM})\s?[-–]\s?(?P=cur)?(?=\d)"),
      lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['to']} {m.group('cur')}"),
@@ -1009,6 +1100,12 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # a count in millions or billions without a currency: 1.5M users, 3bn people
     (re.compile(r"(?<![\w.,$€£¥])(\d{1,4}(?:\.\d{1,2})?)(M|mn|bn|BN|Bn)\b(?![-'’])"),
      _only_en(lambda m, lang: f"{_say(m.group(1), lang)} {_UPPER_SCALES.get(m.group(2)) or _SCALES[m.group(2)]}")),
+    # ...and "m" or "k" before what it counts: "2.4m households", "100k views" (not "a 10m wall", "a 5k run")
+    (re.compile(r"(?<![\w.,$€£¥x×])(\d{1,4}(?:\.\d{1,2})?)([mk])(?= )"), _only_en(_millions)),
+    # per cent as British news writes it: "fell 3.2pc", "a 5pc rise"
+    (re.compile(rf"(?<![\w.])(?P<n>{_NUM}) ?pc\b(?!\.\w)"), _only_en(lambda m, lang: f"{_say(m.group('n'), lang)} percent")),
+    # durations: "2h 15m", "1h30", "3h 05min"
+    (re.compile(r"(?<![\w.])(\d{1,2})h ?(\d{1,2})(?:m|min|mins)?\b(?![.:]\d)"), _only_en(_hours_minutes)),
     # a fraction of a percent: 7 1/2%, 3/4 %
     (re.compile(r"(?<![\w.,/])(?:(?P<whole>\d{1,6}) )?(?P<num>\d)/(?P<den>\d{1,2}) ?%"), _fraction_percent),
     # percentages
@@ -1021,14 +1118,14 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"\bp\. ?(\d{1,6})\b"), lambda m, lang: f"{WORDS[lang]['page']} {cardinal(m.group(1), lang)}"),
     (re.compile(r"(?:\b[Nn]o\.|#) ?(\d{1,9})\b"),
      lambda m, lang: f"{WORDS[lang]['number']} {cardinal(m.group(1), lang)}"),
-    # rates, dimensions and multipliers: 2,000 calories/day, $15/hr, 3x4 m, 1.5x
-    (re.compile(rf"(?<=[\w%²³])/(?P<per>{_PER_RE})(?![\w/])", re.IGNORECASE),
-     _only_en(lambda m, lang: f" per {_PER[m.group('per').lower()]}")),
+    # ...and as British style writes it, without the stop: "No 10 Downing Street", "No 43 Squadron"
+    (re.compile(r"(?<![\w.])No (\d{1,4})\b(?![.,:/-]?\d)"), _only_en(_number_without_stop)),
+    # dimensions and multipliers: 3x4 m, 1.5x
     (re.compile(rf"(?<![\w.])(?P<a>{_NUM}) ?[x×] ?(?=\d)"), lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['by']} "),
     (re.compile(rf"(?<![\w.])(?P<a>{_NUM})[x×](?!\w)"), lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['times']}"),
     # "40C", "104F" (the degree sign left out) and "9.58s"
     (re.compile(rf"(?<![\w.])(?P<neg>[-−])?(?P<amount>{_NUM})(?P<unit>[CF])\b"),
-     _only_en(lambda m, lang: _unit(m, lang, "°" + m.group("unit")))),
+     _only_en(lambda m, lang: m.group(0) if word_before(m) in _PLACES else _unit(m, lang, "°" + m.group("unit")))),
     (re.compile(r"(?<![\w.])(\d{1,3}\.\d{1,3})s\b"), _only_en(lambda m, lang: f"{_say(m.group(1), lang)} seconds")),
     # feet and inches, mixed numbers and fractions of a unit: 6 ft 2 in, 2 1/2 lb, 1½ in., 3/4 mile
     (re.compile(r"(?<![\w.])(\d{1,2}) ?ft\.? (\d{1,2}) ?in\b\.?"),
@@ -1036,7 +1133,8 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
                               f"{_say(m.group(2), lang)} {'inch' if m.group(2) == '1' else 'inches'}")),
     (re.compile(rf"(?<![\w.,/])(?:(?P<whole>\d{{1,6}}) ?)?(?:(?P<num>\d{{1,2}})/(?P<den>\d{{1,2}})|(?P<sign>[{''.join(_FRACTIONS)}]))"
                 rf"(?:\s|(?P<hyphen>-))?(?P<unit>{_UNIT_RE})(?![\w/²³])"), _only_en(_fraction_of_unit)),
-    # "in" is inches only where a conversion shows it: "(7.9 in)", "22 in (56 cm)"
+    # "in" is inches where a conversion shows it ("(7.9 in)", "22 in (56 cm)") or run into its number ("a 65in TV")
+    (re.compile(rf"(?<![\w./])(?P<neg>[-−])?(?P<amount>{_NUM})in\b(?!['’])"), _only_en(lambda m, lang: _unit(m, lang, "in."))),
     (re.compile(rf"(?<![\w./])(?P<neg>[-−])?(?P<amount>{_NUM}) ?in(?=\)| \(\d)"),
      _only_en(lambda m, lang: _unit(m, lang, "in."))),
     # measures: 12kg, 5 km/h, 20°C, 5KM, 45 m², a 5-km run
@@ -1048,7 +1146,7 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?<![\w.,])(100|1,?000|1,?000,?000)s\b"),
      _only_en(lambda m, lang: {3: "hundreds", 4: "thousands", 5: "thousands"}.get(len(m.group(1)), "millions"))),
     # decades: 1980s, the '90s
-    (re.compile(r"(?<![\w.])(?:(?P<century>1\d|20)|['’]?)(?P<decade>\d0)s\b"), _decade),
+    (re.compile(r"(?<![\w.])(?:(?P<century>1\d|20)|['’]?)(?P<decade>\d0)['’]?s\b"), _decade),  # "the 1980's" too
     # fractions: 2 1/2, 3/4, ½, and numbers around a slash: 24/7, 9/11, 50/50
     (re.compile(r"\b(\d{1,6}) (\d)/(\d{1,2})\b(?!/)"), _mixed),
     (re.compile(r"(?<![\w/.,])(\d{1,2})/(\d{1,2})(?:(?:st|nd|rd|th)s?)?(?![\w/]|[.,]\d)"), _slashed),

@@ -109,6 +109,8 @@ TITLE_ABBREVIATIONS = set(_TABLES["title_abbreviations"])
 TITLES_EN = TITLE_ABBREVIATIONS | set(_TABLES["english_titles"])
 NUMBER_ABBREVIATIONS = set(_TABLES["number_abbreviations"])
 SENTENCE_FINAL_ABBREVIATIONS = set(_TABLES["sentence_final_abbreviations"])
+# Abbreviations that introduce what follows them, so never end a sentence: "e.g.", "cf.", "P.S.".
+LEADING_ABBREVIATIONS = {"e.g", "i.e", "cf", "viz", "p.s", "ps"}
 
 SENTENCE_STARTERS_EN = set(_TABLES["english_sentence_starters"])
 
@@ -125,6 +127,23 @@ CONTINUING_WORDS = set(_TABLES["continuing_words"])
 GREETINGS = set(_TABLES["greetings"])
 CLOSINGS = set(_TABLES["closings"])
 SALUTATION_WORDS = 4  # "Dear Mr. Lee,", "Hi all,", "Best regards,": a greeting or closing is this short
+# A figure's or a table's label opening its caption: "Figure 1.5 || Residents of Boxborough ...".
+CAPTION_LABELS = {"Figure", "Fig", "Table", "Plate", "Map", "Chart", "Diagram", "Exhibit", "FIGURE", "TABLE"}
+CAPTION_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?[.:]?")
+# A caption's credit, said after it as a sentence of its own: "Belle at the expo || Image: Nick Moreau."
+CREDIT_LABELS = {"Image:", "Photo:", "Picture:", "Credit:", "Credits:", "Photograph:", "Illustration:"}
+# Words that open a sentence after a footnote's bare number, beyond the sentence starters: "4 Even though".
+FOOTNOTE_FOLLOWERS = {
+    "even",
+    "thus",
+    "moreover",
+    "furthermore",
+    "indeed",
+    "similarly",
+    "instead",
+    "such",
+    "despite",
+}
 PRONOUN_I = {"I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d"}
 
 # Marks that can end a sentence before a space: Latin, Devanagari and Bengali dandas, Arabic and
@@ -273,8 +292,12 @@ class _Splitter:
             if i in items and ws > self.start:
                 self._cut(self.words[i - 1][1], ws, i)
             self._inside_word(i)
+            if i == 2 and self._caption_label():
+                self._cut(self.words[1][1], ws, 2)  # "Figure 1.5 || Residents of Boxborough meet"
             if self.text[ws] in LINE_STARTS and self._starts_a_line(i) and i > 0 and ws > self.start:
                 self._cut(self.words[i - 1][1], ws, i)  # "Ann Lee || 08/17/2000 11:21 AM", "done. || ====="
+            elif self.text[ws] in "IPC" and i > 0 and ws > self.start and self._credit_starts(i):
+                self._cut(self.words[i - 1][1], ws, i)  # "Belle at the expo || Image: Nick Moreau."
             cand = self._candidate(i)
             if cand is not None and cand.end > self.start:
                 if self._decide_with_punkt(cand):
@@ -287,6 +310,26 @@ class _Splitter:
                 self._cut(we, self.words[i + 1][0], i + 1)
         self.sentences.append(self.text[self.start :])
         return [s.strip() for s in self.sentences if s.strip()]
+
+    def _caption_label(self) -> bool:
+        """Does the paragraph open with a figure's or a table's label ("Figure 1.5", "Table 2.")
+        before its caption, a sentence of its own?"""
+        return (
+            self.language == "en"
+            and self._word(0).rstrip(".") in CAPTION_LABELS
+            and CAPTION_NUMBER.fullmatch(self._word(1)) is not None
+            and self._word(2)[:1].isupper()
+        )
+
+    def _credit_starts(self, i: int) -> bool:
+        """Does a caption's credit ("Image: Reuters", "Photo: AP") start at word i, after a caption
+        that has no stop of its own?"""
+        return (
+            self.language == "en"
+            and self._word(i) in CREDIT_LABELS
+            and self._word(i + 1)[:1].isupper()
+            and self._word(i - 1)[-1:].isalnum()
+        )
 
     def _starts_a_line(self, i: int) -> bool:
         """Does word i start what an e-mail puts on a line of its own: a divider or a date stamp?"""
@@ -423,6 +466,8 @@ class _Splitter:
             k = j - 1
         end = ws + len(word)
         after = self._after_marks(i + 1)
+        if k < j and self._footnote_number(word[: k - ws], after):
+            after += 1  # 'minority rights. 4 Even though': the note's number belongs to the sentence
         if after >= len(self.words):
             return None  # 'He died in 2014. [4]': the paragraph ends with the marks
         return _Candidate(
@@ -454,6 +499,19 @@ class _Splitter:
             else:
                 break
         return j
+
+    def _footnote_number(self, before: str, j: int) -> bool:
+        """Is word j a footnote's number left bare by a page's superscript ("rights. 4 Even though",
+        "(Figure 1.6). 5 At the other end")? A sentence seldom opens with figures and a capital."""
+        word, nxt = self._word(j), self._word(j + 1).strip(",;:")
+        if self.language != "en" or not (word.isdigit() and len(word) <= 2 and nxt[:1].isupper()):
+            return False
+        core = before.lstrip(OPENERS).rstrip(CLOSERS).lower()
+        if not (len(core) >= 3 and core.isalpha()) and not before.endswith((")", '"', "”")):
+            return False  # "No. 4 The", "p. 12 In": a number after an abbreviation is its own
+        if core in EXTRA_ABBREVIATIONS["en"] or core in NUMBER_ABBREVIATIONS or core in TITLES_EN:
+            return False
+        return nxt.lower() in SENTENCE_STARTERS_EN or nxt.lower() in FOOTNOTE_FOLLOWERS
 
     def _footnote_end(self, i: int) -> int:
         """After a footnote mark of at most three words starting at word i ("[7]", "[citation needed]",
@@ -492,6 +550,8 @@ class _Splitter:
         # A spaced ellipsis ". . ." or "word. . ." goes on to its last dot.
         if nxt.strip(DOTS) == "" and nxt:
             return False
+        if nxt in CREDIT_LABELS and self.language == "en" and self._word(cand.next_index + 1)[:1].isupper():
+            return True  # "in Washington D.C. || Image: US Navy.": a caption's credit
         # The next item of a list ("b) Answer") opens a sentence even in lower case.
         lower = _lower_case(first)
         if lower and LIST_MARKER.match(nxt) and cand.close[-1:] not in "(":
@@ -628,6 +688,8 @@ class _Splitter:
         nxt = cand.next_word
         if key in SENTENCE_FINAL_ABBREVIATIONS:
             return _opens(nxt)
+        if key in LEADING_ABBREVIATIONS and self.language == "en":
+            return False  # "(e.g. The Times)", "P.S. Call me": what they introduce follows in their sentence
         # "EE. UU.", "z. B.", "т. е.": a short abbreviation written in parts goes on.
         if SHORT_ABBREVIATION.match(word) and SHORT_ABBREVIATION.match(nxt.rstrip(",;:")):
             return False
