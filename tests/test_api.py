@@ -75,6 +75,7 @@ def test_same_content_and_settings_give_the_same_id_and_no_new_work(client, app)
     assert manager_of(app).renders_started == started
 
 
+@pytest.mark.slow  # over 1.5 s: make test-fast stays under a minute
 def test_a_different_rate_gives_a_different_id(client):
     text = article_text()
     a = client.post("/api/v1/articles", json={"text": text}).json["id"]

@@ -251,6 +251,7 @@ def test_a_short_body_the_page_marks_for_subscribers_only_is_flagged_a_whole_one
     assert article.partial_reason == ""
 
 
+@pytest.mark.slow  # over 1.5 s: make test-fast stays under a minute
 def test_a_whole_article_is_not_flagged_on_any_saved_page_but_the_teasers():
     for html_path in sorted(PAGES.glob("*.html")):
         meta = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))

@@ -91,6 +91,7 @@ def test_the_openai_client_gets_mp3_of_the_input(server):
     assert audio.content[:3] == b"ID3" or audio.content[0] == 0xFF
 
 
+@pytest.mark.slow  # over 1.5 s: make test-fast stays under a minute
 def test_the_openai_client_streams_pcm_of_a_longer_input(server):
     client = client_for(server)
     with client.audio.speech.with_streaming_response.create(

@@ -15,6 +15,7 @@ from listen.engines.piper.engine import BUNDLED
 pytestmark = pytest.mark.engine
 
 
+@pytest.mark.slow  # over 1.5 s: make test-fast stays under a minute
 def test_piper_workers_are_forked_with_the_default_voice_loaded_and_without_onnx():
     # The fork server loads the voice: its weights are shared by the workers, and their
     # first chunk does not wait for it. onnx (0.8 s, 30 MB) is needed only to make the model copy.

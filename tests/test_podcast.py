@@ -271,6 +271,7 @@ def test_listen_feed_explains_a_folder_it_cannot_make_a_feed_of(tmp_path, setup,
     assert Path(folder).exists() == (setup != "missing")
 
 
+@pytest.mark.slow  # over 1.5 s: make test-fast stays under a minute
 def test_control_characters_in_an_article_never_reach_the_feed(app):
     # One such character in one title made /feed.xml unreadable for every subscriber.
     post_ready(

@@ -246,6 +246,7 @@ def test_a_job_queued_under_the_previous_releases_module_path_is_rendered_by_a_b
     assert Renderer(settings).cache.get_rendition(key) is not None
 
 
+@pytest.mark.slow  # over 1.5 s: make test-fast stays under a minute
 @pytest.mark.parametrize("function", ["os.system", "subprocess.getoutput"])
 def test_a_worker_refuses_and_logs_a_job_that_names_a_function_of_someone_elses(
     redis_url, cache, tmp_path, function
