@@ -20,7 +20,7 @@ from support.timing import cpu_seconds
 pytestmark = pytest.mark.slow  # hypothesis: many examples each, and timing ratios
 
 SETTINGS = RenderSettings(language="en")
-FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Plain news words: none of them is page furniture ("Comments", "Share", "Listen") that ends or trims an article.
 WORDS = [

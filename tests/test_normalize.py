@@ -31,7 +31,8 @@ def test_each_category_sounds_like_the_reference_verbalisation(category):
     for case in CASES[category]:
         language = case.get("language", "en")
         spoken = to_spoken(case["text"], language)
-        if phonemes(spoken, language) != phonemes(case["say"], language):
+        # The same words sound the same: espeak-ng (a process a text) only judges the others.
+        if spoken != case["say"] and phonemes(spoken, language) != phonemes(case["say"], language):
             failures.append((case["text"], spoken, case["say"]))
     assert not failures, failures
 
