@@ -155,12 +155,12 @@ def test_a_worker_the_host_forked_dies_with_the_command_it_works_for(runtime, tm
 
 
 def test_a_command_with_other_listen_settings_gets_its_own_host_and_other_variables_do_not_matter():
-    base = {"HOME": "/home/a", "LISTEN_RATE": "170", "PATH": "/usr/bin"}
+    base = {"HOME": "home-of-a", "LISTEN_RATE": "170", "PATH": "bin"}
     assert host_key(PRELOAD, {**base, "LOOP_ITEM": "one.txt"}) == host_key(
         PRELOAD, {**base, "LOOP_ITEM": "2"}
     )
     assert host_key(PRELOAD, base) != host_key(PRELOAD, {**base, "LISTEN_PIPER_THREADS": "2"})
-    assert host_key(PRELOAD, base) != host_key(PRELOAD, {**base, "XDG_DATA_HOME": "/elsewhere"})
+    assert host_key(PRELOAD, base) != host_key(PRELOAD, {**base, "XDG_DATA_HOME": "elsewhere"})
     assert host_key(PRELOAD, base) != host_key(("listen.render.engine_server", "lameenc"), base)
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import os
 import pickle
@@ -91,11 +92,13 @@ def host_key(preload: tuple[str, ...], environ: dict[str, str] | None = None) ->
     return digest.hexdigest()[:20]
 
 
-def _code_stamp() -> list[tuple[str, int, int]]:
+@functools.cache
+def _code_stamp() -> tuple[tuple[str, int, int], ...]:
     """Each listen source file's size and time, and each package folder's time (an install changes it).
 
     Only folders of installed packages: a working folder on the path changes with every file
-    written there.
+    written there. Read once a process: a command asks for its host more than once, and the
+    code it runs is the code it had when it started.
     """
     package = Path(__file__).resolve().parents[1]
     stamp = []
@@ -107,7 +110,7 @@ def _code_stamp() -> list[tuple[str, int, int]]:
             continue
         with contextlib.suppress(OSError):
             stamp.append((entry, os.stat(entry or ".").st_mtime_ns, 0))
-    return stamp
+    return tuple(stamp)
 
 
 def host_folder() -> Path | None:
