@@ -134,7 +134,8 @@ def test_auto_plays_the_item_after_this_page_in_the_sites_feed(pg, app_url):
         assert notice.inner_text().startswith("Next: The Tram Line")
         frame.wait_for_function("(p) => location.pathname !== p", arg=first)
         frame.wait_for_function(
-            "() => document.querySelector('.lp-title, h1, .lp').innerText.includes('Tram')"
+            # The new document may not have its heading yet when the predicate first runs.
+            "() => { const n = document.querySelector('.lp-title, h1, .lp'); return !!n && n.innerText.includes('Tram'); }"
         )
         frame.wait_for_function(
             "() => !document.querySelector('.lp-audio').paused && document.querySelector('.lp-audio').currentTime > 0.3"
