@@ -22,14 +22,28 @@ ARGS = [
 ]
 
 
+# Headless, with no display to pace it, Chromium drops our player's page to one animation
+# frame a second in viewports under about 90 px high (the embed's bar): every Playwright click
+# waits for two frames, so each took two seconds. A real display paces frames at vsync. This
+# lifts the limit; only for pages that small, as unpaced frames cost CPU on every other page.
+UNPACED = ("--disable-frame-rate-limit",)
+
+
 @contextmanager
 def chromium() -> Iterator[Any]:
     """Launch headless Chromium for as long as the block runs."""
     from playwright.sync_api import sync_playwright  # only the browser tests need Playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
+        with launched(playwright.chromium) as browser:
             yield browser
-        finally:
-            browser.close()
+
+
+@contextmanager
+def launched(browser_type: Any, *extra_args: str) -> Iterator[Any]:
+    """Another Chromium from a running Playwright (only one runs a thread), with these arguments too."""
+    browser = browser_type.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS + list(extra_args))
+    try:
+        yield browser
+    finally:
+        browser.close()

@@ -42,7 +42,7 @@ from listen.render import renderer as renderer_module  # noqa: E402
 from listen.render.renderer import Renderer  # noqa: E402
 from listen.render.workers import WorkerPool, engine_modules, start_engine_server  # noqa: E402
 from support import fake_engine  # noqa: E402
-from support.browser import CHROMIUM, chromium  # noqa: E402
+from support.browser import CHROMIUM, UNPACED, chromium, launched  # noqa: E402
 from web import close_app, create_app, manager_of  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -351,3 +351,10 @@ def browser():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="module")
+def bar_browser(browser):
+    """A headless Chromium for pages under 90 px high, the embed's bar (support.browser.UNPACED)."""
+    with launched(browser.browser_type, *UNPACED) as unpaced:
+        yield unpaced

@@ -277,9 +277,9 @@ def test_a_dead_embed_shows_one_line_that_fits_the_frame(browser, app_url):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.slow
 def test_the_bar_is_one_56_pixel_line_with_play_title_time_speed_and_progress(
-    browser, app_url, river, scheme
+    bar_browser, app_url, river, scheme
 ):
-    with browser_page(browser, viewport={"width": 280, "height": 56}, color_scheme=scheme) as pg:
+    with browser_page(bar_browser, viewport={"width": 280, "height": 56}, color_scheme=scheme) as pg:
         for width, _ in SIZES:
             pg.set_viewport_size({"width": width, "height": 56})
             pg.goto(f"{app_url}/embed/{river['id']}?layout=bar")
@@ -299,13 +299,13 @@ def test_the_bar_is_one_56_pixel_line_with_play_title_time_speed_and_progress(
         assert pg.evaluate("document.querySelector('.lp-audio').playbackRate") == 2
 
 
-def test_the_bar_fits_the_height_oembed_answers_for_a_60_pixel_box(browser, app_url, river):
+def test_the_bar_fits_the_height_oembed_answers_for_a_60_pixel_box(bar_browser, app_url, river):
     data = json.load(
         urllib.request.urlopen(
             f"{app_url}/oembed?url={app_url}/a/{river['id']}&maxheight=60&maxwidth=320", timeout=10
         )
     )
-    with browser_page(browser, viewport={"width": data["width"], "height": data["height"]}) as pg:
+    with browser_page(bar_browser, viewport={"width": data["width"], "height": data["height"]}) as pg:
         src = data["html"].split('src="')[1].split('"')[0].replace("&amp;", "&")
         pg.goto(src)
         pg.wait_for_selector(".lp[data-status='ready']")
@@ -315,10 +315,12 @@ def test_the_bar_fits_the_height_oembed_answers_for_a_60_pixel_box(browser, app_
 @pytest.mark.parametrize("layout", ["compact", "bar"])
 @pytest.mark.slow
 def test_the_secondary_controls_open_behind_a_menu_and_fit_from_280_to_1200_pixels(
-    browser, app_url, river, layout
+    browser, bar_browser, app_url, river, layout
 ):
     height = 56 if layout == "bar" else 240
-    with browser_page(browser, viewport={"width": 280, "height": height}) as pg:
+    with browser_page(
+        bar_browser if layout == "bar" else browser, viewport={"width": 280, "height": height}
+    ) as pg:
         for width, _ in SIZES:
             pg.set_viewport_size({"width": width, "height": height})
             pg.goto(f"{app_url}/embed/{river['id']}" + ("?layout=bar" if layout == "bar" else ""))
@@ -340,8 +342,8 @@ def test_the_secondary_controls_open_behind_a_menu_and_fit_from_280_to_1200_pixe
 
 
 @pytest.mark.slow
-def test_captions_in_the_bar_take_the_titles_place(browser, app_url, river):
-    with browser_page(browser, viewport={"width": 375, "height": 56}) as pg:
+def test_captions_in_the_bar_take_the_titles_place(bar_browser, app_url, river):
+    with browser_page(bar_browser, viewport={"width": 375, "height": 56}) as pg:
         pg.goto(f"{app_url}/embed/{river['id']}?layout=bar")
         pg.wait_for_selector(".lp[data-status='ready']")
         pg.click(".lp-more")
