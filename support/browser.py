@@ -34,9 +34,8 @@ def chromium() -> Iterator[Any]:
     """Launch headless Chromium for as long as the block runs."""
     from playwright.sync_api import sync_playwright  # only the browser tests need Playwright
 
-    with sync_playwright() as playwright:
-        with launched(playwright.chromium) as browser:
-            yield browser
+    with sync_playwright() as playwright, launched(playwright.chromium) as browser:
+        yield browser
 
 
 @contextmanager

@@ -194,3 +194,83 @@ def test_listen_speak_twice_reuses_one_host_and_writes_the_same_audio_as_without
     assert speak("two.mp3", "cache-two") == hosted
     assert len(_host_pids(runtime)) == 1
     assert speak("own.mp3", "cache-own", LISTEN_ENGINE_LINGER_S="0") == hosted
+
+
+def _listen(env: dict[str, str], *args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "listen", *args], input=stdin, env=env, cwd=cwd,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def _hosted_env(tmp_path: Path) -> dict[str, str]:
+    """A command that leaves a host, says when it runs in one (LISTEN_DEBUG), and finds listen from anywhere."""
+    return dict(
+        os.environ,
+        LISTEN_ENGINE_LINGER_S="60",
+        LISTEN_DEBUG="1",
+        LISTEN_CACHE_DIR=str(tmp_path / "cache"),
+        PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    )
+
+
+@pytest.mark.slow  # four `listen` commands
+def test_with_a_host_running_a_command_runs_in_it_with_its_own_folder_streams_and_exit_status(
+    runtime, tmp_path
+):
+    env = _hosted_env(tmp_path)
+    article = "A Headline\n\nThe first sentence is here. The second follows.\n"
+    first = _listen(env, "speak", "-", "-o", "first.mp3", cwd=tmp_path, stdin=article)
+    assert first.returncode == 0, first.stderr
+    assert "run by the engine host" not in first.stderr  # none was running: it left one
+    assert len(_host_pids(runtime)) == 1
+
+    # Standard input in, files out in the command's own folder, its messages on its stderr.
+    piped = _listen(env, "speak", "-", "-o", "piped.mp3", cwd=tmp_path, stdin=article)
+    assert piped.returncode == 0, piped.stderr
+    assert "listen: run by the engine host, as process" in piped.stderr
+    assert "Wrote piped.mp3 (" in piped.stderr
+    assert (tmp_path / "piped.mp3").read_bytes() == (tmp_path / "first.mp3").read_bytes()
+    assert (tmp_path / "piped.json").exists()
+    # What goes wrong is said, with the status it has without a host.
+    missing = _listen(env, "speak", "missing.txt", "-o", "x.mp3", cwd=tmp_path)
+    assert "run by the engine host" in missing.stderr
+    assert missing.returncode == 2
+    assert "listen: error: missing.txt does not exist" in missing.stderr
+    usage = _listen(env, "speak", cwd=tmp_path)
+    assert "run by the engine host" in usage.stderr
+    assert usage.returncode == 2
+    assert "the following arguments are required" in usage.stderr
+    assert len(_host_pids(runtime)) == 1
+
+
+def _start_hosted_reader(env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen[str], int]:
+    """`listen speak -` in the host, waiting on a standard input that stays open; and the hosted pid."""
+    command = subprocess.Popen(
+        [sys.executable, "-m", "listen", "speak", "-", "-o", "out.mp3"],
+        stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd, text=True,
+    )  # fmt: skip
+    assert command.stderr is not None
+    line = command.stderr.readline()
+    assert "run by the engine host, as process" in line, line
+    return command, int(line.split()[-1])
+
+
+@pytest.mark.slow  # three `listen` commands
+def test_a_hosted_command_stops_on_ctrl_c_and_dies_with_the_command_that_asked_for_it(runtime, tmp_path):
+    env = _hosted_env(tmp_path)
+    (tmp_path / "article.txt").write_text("A Headline\n\nOne sentence is here.\n")
+    assert _listen(env, "speak", "article.txt", "-o", "first.mp3", cwd=tmp_path).returncode == 0
+
+    # ^C as soon as the command is known to run (it may not have begun): it stops, as ^C does.
+    command, hosted = _start_hosted_reader(env, tmp_path)
+    command.send_signal(signal.SIGINT)
+    assert command.wait(60) == 130
+    assert _wait_until(lambda: not _alive(hosted))
+
+    command, hosted = _start_hosted_reader(env, tmp_path)
+    assert _alive(hosted)
+    command.kill()
+    command.wait()
+    assert _wait_until(lambda: not _alive(hosted))
+    assert len(_host_pids(runtime)) == 1  # the host stays

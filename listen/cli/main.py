@@ -8,15 +8,15 @@ and what they show as they go in progress.py.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from listen.cli.parser import build_parser, settings_from
-from listen.config import Settings, debug_enabled
-from listen.errors import ExitStatus, ListenError, from_os_error
-from listen.render.jingles import check_jingles
+if TYPE_CHECKING:
+    import argparse
+
+    from listen.config import Settings
 
 # Each command's module is imported when it runs: `listen speak` starts the engines' fork
 # server sooner for not loading the other commands first.
@@ -40,7 +40,27 @@ def command(name: str) -> Callable[[argparse.Namespace, Settings], int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one `listen` command; turn what went wrong into one line on stderr and an exit status."""
+    """The program: run the command line's command, in the engine host if one is running (hosted.py)."""
+    if argv is None:
+        # Only here are the command's arguments, streams and environment this process's own.
+        from listen.cli.hosted import run_hosted
+
+        status = run_hosted(sys.argv[1:], run)
+        if status is not None:
+            return status
+    return run(argv)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run one `listen` command; turn what went wrong into one line on stderr and an exit status.
+
+    Its modules are imported here, not above: a command the engine host runs never loads them here.
+    """
+    from listen.cli.parser import build_parser, settings_from
+    from listen.config import debug_enabled
+    from listen.errors import ExitStatus, ListenError, from_os_error
+    from listen.render.jingles import check_jingles
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -18,7 +18,9 @@ server of its own (workers.WorkerPool): slower to start, never a failed render.
 
 The protocol, one connection per worker: the command sends one message with the worker's
 end of its task pipe (SCM_RIGHTS) and the pickled (cwd, target, arguments); the host
-answers with the worker's pid, then, when the worker has ended, its exit code.
+answers with the worker's pid, then, when the worker has ended, its exit code. A command
+itself may be one of these processes (listen/cli/hosted.py): the target is the command and
+the descriptors are its standard input, output and error.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ from pathlib import Path
 from typing import Any
 
 NUMBER = struct.Struct("q")  # a pid or an exit code
+# What a command sends the processes it asked for (hosted.py passes ^C on).
+CHILD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 # A command waits this long for its worker's pid: the host may still be loading the voice.
 FORK_WAIT_S = 60.0
 # The variables a worker's engines and libraries read (settings, folders, threads, locale): a
@@ -68,6 +72,11 @@ HOST_MAIN = "import sys; sys.path[:] = {path!r}; from listen.render.engine_host 
 
 class HostUnavailable(OSError):
     """No host answered, or it could not fork: the caller uses a fork server of its own."""
+
+
+# In a command the host forked (listen/cli/hosted.py), the host it came from: its workers are
+# forked there too, whatever modules the command names.
+serving: Path | None = None
 
 
 # -- where a host lives ------------------------------------------------------------------------
@@ -152,6 +161,15 @@ def _answers(address: Path) -> bool:
     return True
 
 
+def running_host(preload: tuple[str, ...]) -> Path | None:
+    """The socket of a host for these modules that is running now, if there is one (none is started)."""
+    folder = host_folder()
+    if folder is None or not supported():
+        return None
+    address = folder / f"{host_key(preload)}.sock"
+    return address if _answers(address) else None
+
+
 def ensure_host(preload: tuple[str, ...], linger_s: float) -> Path:
     """The socket of a running host for these modules: the one there is, or one started now.
 
@@ -212,14 +230,16 @@ class HostedProcess:
 
     def start(self) -> None:
         """Have the host fork the worker; HostUnavailable if it does not within FORK_WAIT_S."""
-        pipes = [a for a in self.args if isinstance(a, Connection)]
-        args = tuple(_PIPE if isinstance(a, Connection) else a for a in self.args)
+        passed = [a.fileno() for a in self.args if isinstance(a, (Connection, Descriptor))]
+        args = tuple(
+            _PIPE if isinstance(a, Connection) else _FD if isinstance(a, Descriptor) else a for a in self.args
+        )
         message = pickle.dumps((os.getcwd(), self.target, args))
         status = socket.socket(socket.AF_UNIX)
         try:
             status.settimeout(FORK_WAIT_S)
             status.connect(str(self.address))
-            socket.send_fds(status, [NUMBER.pack(len(message)) + message], [p.fileno() for p in pipes])
+            socket.send_fds(status, [NUMBER.pack(len(message)) + message], passed)
             self.pid = _read_number(status)
         except (OSError, EOFError) as exc:
             status.close()
@@ -254,11 +274,23 @@ class HostedProcess:
         return True
 
 
+class Descriptor(int):
+    """A file descriptor among a worker's arguments: it is passed to the host, and arrives as a number."""
+
+    def fileno(self) -> int:
+        return int(self)
+
+
 class _Pipe:
     """Stands for a Connection in a worker's arguments: the pipe itself travels beside, as a descriptor."""
 
 
+class _Fd:
+    """Stands for a Descriptor in a worker's arguments: the descriptor travels beside."""
+
+
 _PIPE = _Pipe()
+_FD = _Fd()
 
 
 def _read_number(sock: socket.socket) -> int:
@@ -272,6 +304,15 @@ def _read_number(sock: socket.socket) -> int:
 
 
 # -- the host's side -----------------------------------------------------------------------------
+
+
+def _arrived(arg: Any, passed: Iterator[int]) -> Any:
+    """A worker's argument as the host forks it: a stand-in becomes the next descriptor passed."""
+    if isinstance(arg, _Pipe):
+        return Connection(next(passed))
+    if isinstance(arg, _Fd):
+        return next(passed)
+    return arg
 
 
 def serve(args: tuple[int, str, float, list[str]]) -> None:
@@ -362,6 +403,9 @@ class Host:
                 raise EOFError
             data += more
         cwd, target, args = pickle.loads(data)
+        # The host ignores ^C, and a signal sent to an ignored one is lost: held until the
+        # child has its own handlers, a signal sent as soon as the pid is known still counts.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, CHILD_SIGNALS)
         pid = os.fork()
         if pid == 0:  # the worker
             code = 1
@@ -370,16 +414,18 @@ class Host:
                 for fd in (*self.own_fds, *(c.fileno() for c in self.workers.values()), conn.fileno()):
                     os.close(fd)
                 signal.set_wakeup_fd(-1)
-                for sig in (signal.SIGCHLD, signal.SIGINT):
+                for sig in (signal.SIGCHLD, *CHILD_SIGNALS):
                     signal.signal(sig, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 os.chdir(cwd)
-                pipes = iter(fds)
-                target(*(Connection(next(pipes)) if isinstance(a, _Pipe) else a for a in args))
+                passed = iter(fds)
+                target(*(_arrived(a, passed) for a in args))
                 code = 0
             except BaseException:
                 traceback.print_exc()
             finally:
                 os._exit(code)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         for fd in fds:
             os.close(fd)
         conn.settimeout(None)
@@ -432,6 +478,9 @@ class EngineHost:
 
     def connect(self) -> None:
         """Find or start the host now (a started one imports its modules while the command reads)."""
+        if serving is not None:  # this command runs in a host: its workers come from there too
+            self.address = serving
+            return
         try:
             self.address = ensure_host(self.preload, self.linger_s)
         except OSError as exc:

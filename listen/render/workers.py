@@ -317,7 +317,7 @@ def start_engine_server(engines: tuple[str, ...] = tuple(ENGINES), linger_s: flo
     With `linger_s`, it is the engine host (found running, or started to stay that long
     after its last worker); without, or if no host can be had, this command's own.
     """
-    host = engine_host(engines, linger_s)
+    host = engine_host(linger_s)
     if host is not None:
         try:
             host.connect()
@@ -328,9 +328,15 @@ def start_engine_server(engines: tuple[str, ...] = tuple(ENGINES), linger_s: flo
     forkserver.ensure_running()
 
 
-def engine_host(engines: tuple[str, ...], linger_s: float) -> EngineHost | None:
-    """The engine host for these engines, if there is to be one (a lingering one, on Linux)."""
-    return EngineHost(engine_modules(engines), linger_s) if linger_s > 0 and supported() else None
+# What the engine host imports: every engine's modules and the default voice, and the CLI's
+# own, as it runs commands too (host_preload.py). One list, whatever engines a command names,
+# so that every command with the same settings finds the same host.
+HOST_PRELOAD = ("listen.render.host_preload",)
+
+
+def engine_host(linger_s: float) -> EngineHost | None:
+    """The engine host CLI commands share, if there is to be one (a lingering one, on Linux)."""
+    return EngineHost(HOST_PRELOAD, linger_s) if linger_s > 0 and supported() else None
 
 
 def engine_pool(
@@ -349,5 +355,5 @@ def engine_pool(
         initializer="listen.render.pieces:warm_up",
         initializer_arg=engines,
         preload=engine_modules(engines),
-        host=engine_host(engines, linger_s),
+        host=engine_host(linger_s),
     )
