@@ -27,6 +27,7 @@ import sys
 import threading
 import types
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -145,10 +146,17 @@ FOOTNOTE_FOLLOWERS = {
     "despite",
 }
 PRONOUN_I = {"I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d"}
+# The words after which "I." is the pronoun closing a clause ("taller than I.", "Sam and I.", "Not I.");
+# after any other ("that I. Ramos", "arrived I. Novak") it is an initial.
+BEFORE_PRONOUN_I = {"than", "and", "or", "nor", "but", "not", "was", "were", "is", "am", "as", "be", "been"}
+# Units said after a number: "250 mg." ends a sentence before a capital ("250 mg. Take one").
+UNITS = set(_TABLES["units"])
+# Capitalised words that go on after "the U.S.", "the U.K.": "the U.S. Senate voted".
+NATIONAL_BODIES = set(_TABLES["national_bodies"])
 
-# Marks that can end a sentence before a space: Latin, Devanagari and Bengali dandas, Arabic and
-# Urdu, Armenian, Ethiopic, Burmese and Khmer full stops.
-TERMINALS = ".!?…‼⁇⁈⁉\u0964\u0965\u061f\u06d4\u0589\u1362\u104b\u17d4\u17d5"
+# Marks that can end a sentence before a space: Latin (the interrobang too), Devanagari and Bengali
+# dandas, Arabic and Urdu, Armenian, Ethiopic, Burmese and Khmer full stops.
+TERMINALS = ".!?…‼⁇⁈⁉‽\u0964\u0965\u061f\u06d4\u0589\u1362\u104b\u17d4\u17d5"
 GREEK_QUESTION = ";\u037e"  # Greek writes its question mark as a semicolon
 LEAD_BULLETS = "-*·–—"  # bullets too when they open the paragraph: "- Free delivery - No contract"
 CJK_TERMINALS = "。！？｡"  # marks that end a sentence with no space after them
@@ -194,6 +202,10 @@ FOOTNOTE = re.compile(r"\[[^\[\]]{1,30}\][.,;:]?")
 EMOTICON = re.compile(r"[:;=][-'^o]?[()\[\]DPpOo3/\\|*@$]+|<3+|\^_*\^|[xX]D+|:'\(")
 # A link or an address standing for a sentence's end: "... see http://example.org/faq Then ...".
 LINK = re.compile(r"[(<\[\"']*(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]*\w[>)\]\"']*)")
+# A time or a count ending a sentence before a lower-case start: "at 6.", "at 3pm.", "the 5th.".
+TIME_OR_COUNT = re.compile(r"\d{1,4}(?:[:.]\d\d)?(?:am|pm)?|\d{1,4}(?:st|nd|rd|th)")
+# A latitude's or a longitude's figure before its bearing: "46.8523 N", "58′ W", "0.1278° W".
+COORDINATE = re.compile(r"\d+\.\d+[°º]?|\d+[°º′″'\"]")
 FOOTNOTE_ENDS = "]0123456789\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
 # A forwarded e-mail's date stamp: "08/17/2000 11:21 AM", "04/25/01 12:42:55".
 DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
@@ -287,7 +299,7 @@ class _Splitter:
         self.line_end, self.line_alone = -1, False
 
     def run(self) -> list[str]:
-        items = _list_item_starts(self.text, self.words)
+        items = _list_item_starts(self.text, self.words) | _line_starts(self.text, self.words)
         for i, (ws, we) in enumerate(self.words):
             if i in items and ws > self.start:
                 self._cut(self.words[i - 1][1], ws, i)
@@ -608,6 +620,9 @@ class _Splitter:
     def _ends_before_lower_case(self, core: str, nxt: str, index: int) -> bool:
         """A full stop before a lower-case word: a word's end, not an abbreviation's ("no. 5", "approx. two")."""
         key = core.lower()
+        if TIME_OR_COUNT.fullmatch(key) and nxt in LOWER_CASE_OPENERS and index > self.first_word:
+            before = self._word(index - 1).rstrip(".").lower()
+            return before not in NUMBER_ABBREVIATIONS  # "got there at 6. nobody was", not "no. 6. they"
         params = self.tokenizer._params if self.tokenizer else None
         if (
             len(core) < 2
@@ -622,7 +637,10 @@ class _Splitter:
             return True  # "... at 555-0100. they close at 6", "... in Tulsa. i moved"
         if not core.isalpha() or self._word(index - 1)[-1:].isdigit():
             return False  # "3 in. wide", "10 min. walk": a unit after a number
-        return bool(self._flags(core) & _ORTHO_LC)  # a word Punkt knows in lower case, not a clipping
+        # A word Punkt knows in lower case, not a clipping; or one it never saw, in lower case and too
+        # long for the abbreviations we know of ("the bed was comfy. breakfast was cold").
+        flags = self._flags(core)
+        return bool(flags & _ORTHO_LC) or (flags == 0 and core.islower() and len(core) >= 5)
 
     def _after_link(self, cand: _Candidate) -> bool:
         """After a web address a capital opens a sentence ("... at http://example.org It lists"), as
@@ -708,19 +726,28 @@ class _Splitter:
             return True if nxt[:1] in '"“‘' else None  # 'D-W.Va. "This is our home."
         if nxt[:1].isdigit() or nxt[:1] == "#":  # "p. 55", "No. 10", "vs. 48"
             return False
+        if key in UNITS and self._word(cand.index - 1)[-1:].isdigit():
+            return _opens(nxt)  # "holds 250 mg. Take one a day"; "4 lbs. 3 oz." went on above
         if key == "i" and self._pronoun_i(cand):
             return _opens(nxt)  # "you and I. Did you", not "Albert I. Jones" or "by I. M. Pei"
         if key == "no":  # the word "no" ends a sentence; "No." stands before a number
             return _opens(nxt)
         if key in ("a.m", "p.m"):
             return self._after_time(cand)
+        if initial and word[0] in "NSEW" and COORDINATE.fullmatch(self._word(cand.index - 1).rstrip(",")):
+            return _opens(nxt)  # "at 46.85 N, 121.76 W. Climbers": a bearing, not "400 N. Main St."
         if initial and self._names_a_kind(cand):
             return _opens(nxt)  # "Plan B. Officials", "vitamin D. Doctors"
         if self._word(cand.index - 1).endswith(",") and key not in TITLES_EN and not initial:
             return _opens(nxt)  # "in Newark, N.J. Residents": a place or a firm closes the phrase
         if key in BUSINESS_AND_STREET and self._common_word_then_lower_case(cand.index + 1):
             return True  # "Acme Corp. Investors were", "Main St. Residents complained"
-        if dotted and self._word(cand.index - 1).lower() == "the" and self._is_name(nxt):
+        if (
+            dotted
+            and self._word(cand.index - 1).lower() == "the"
+            and self._is_name(nxt)
+            and nxt.strip(",;:").lower() not in NATIONAL_BODIES
+        ):
             return True  # "from the E.U. Britain paid less"; "the U.S. Navy", "J.R. Smith" go on
         return _starts_sentence(nxt, self.language)
 
@@ -741,10 +768,10 @@ class _Splitter:
         return None
 
     def _pronoun_i(self, cand: _Candidate) -> bool:
-        """'I.' after a lower-case word is the pronoun ending a clause ("you and I.", "than I."),
+        """'I.' after "than", "and", "not"... is the pronoun ending a clause ("you and I.", "than I."),
         unless an initial or a name follows ("designed by I. M. Pei")."""
         nxt = cand.next_word
-        if not self._word(cand.index - 1)[:1].islower():
+        if self._word(cand.index - 1).strip(",;:").lower() not in BEFORE_PRONOUN_I:
             return False
         return not (SHORT_ABBREVIATION.match(nxt) and len(nxt) == 2) and not self._is_name(nxt)
 
@@ -759,7 +786,7 @@ class _Splitter:
         if nxt[:1] in "(":
             return False
         bare = nxt.strip(",;:.()").lower()
-        if bare in TIME_QUALIFIERS:
+        if bare in TIME_QUALIFIERS or (bare.endswith("s") and bare[:-1] in TIME_QUALIFIERS):
             return False
         phrase = self._sentence_so_far(cand, 5)
         if phrase is not None and phrase.split()[0].lower() in TIME_PREPOSITIONS:
@@ -776,7 +803,8 @@ class _Splitter:
         if before.lower() in LETTER_DESIGNATIONS or before in ("a", "an"):
             return True  # "vitamin D.", "Plan B.", "got an A."
         if before[0].islower():  # "lack iron D." is rare; "by T. Rowe Price", "of F. Scott" are names
-            return len(before) > 3 and before not in NAME_PRECEDERS
+            # nor is "I." a kind after any other word: "said that I. Ramos called" is an initial
+            return len(before) > 3 and before not in NAME_PRECEDERS and cand.word != "I."
         # A capitalised word also used in lower case ("League", "Mark"): a kind, unless a name follows
         # ("League C. Fans" ends; "Mark E. Smith" goes on).
         return bool(self._flags(before) & _ORTHO_LC) and not self._is_name(cand.next_word)
@@ -953,6 +981,31 @@ def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
                         starts.add(follows[1])
             opened = (follows is not None and not named) or i == 0 or text[words[i - 1][1] - 1] == ":"
             last[key] = (value, i, named, opened)
+    return starts
+
+
+def _line_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
+    """The words that open a line of their own when the paragraph keeps its line breaks.
+
+    A bullet ("-", "*", "•") at a line's start opens an item when another line starts with it too
+    or the line before ends a sentence or introduces the list ("Bring these:"); "40 minus || - what
+    we paid" is a wrapped line. Lines none of which ends with a stop ("Shopping list || apples ||
+    bread") are a list of their own; a wrapped sentence ends with one.
+    """
+    breaks = [i for i in range(1, len(words)) if "\n" in text[words[i - 1][1] : words[i][0]]]
+    if not breaks:
+        return set()
+    starts: set[int] = set()
+    firsts = [text[words[i][0] : words[i][1]] for i in breaks]
+    lines_opened = Counter(firsts)
+    for i, first in zip(breaks, firsts, strict=True):
+        if (first in BULLETS or first in LEAD_BULLETS) and (
+            lines_opened[first] > 1 or text[words[i - 1][1] - 1] in TERMINALS + ":"
+        ):
+            starts.add(i)
+    ends = [text[words[i - 1][1] - 1] for i in breaks] + [text[words[-1][1] - 1]]
+    if not any(end in TERMINALS + CJK_TERMINALS + CLOSERS + ":;," for end in ends):
+        starts.update(breaks)
     return starts
 
 
