@@ -117,6 +117,7 @@ def _seconds(text: str) -> float:
         lambda n: "rights. 4 Even " * (n // 15),  # footnote numbers left bare
         lambda n: "- ab\n" * (n // 5),  # a list kept on its lines
         lambda n: "ab cd\n" * (n // 6),  # lines without a stop
+        lambda n: "Ab cd\nThe ef\n\n" * (n // 14),  # headings and blank lines
     ],
     ids=[
         "long-word",
@@ -141,6 +142,7 @@ def _seconds(text: str) -> float:
         "bare-footnote-numbers",
         "bulleted-lines",
         "unpunctuated-lines",
+        "headed-lines",
     ],
 )
 @pytest.mark.slow

@@ -299,7 +299,7 @@ class _Splitter:
         self.line_end, self.line_alone = -1, False
 
     def run(self) -> list[str]:
-        items = _list_item_starts(self.text, self.words) | _line_starts(self.text, self.words)
+        items = _list_item_starts(self.text, self.words) | self._line_starts()
         for i, (ws, we) in enumerate(self.words):
             if i in items and ws > self.start:
                 self._cut(self.words[i - 1][1], ws, i)
@@ -322,6 +322,47 @@ class _Splitter:
                 self._cut(we, self.words[i + 1][0], i + 1)
         self.sentences.append(self.text[self.start :])
         return [s.strip() for s in self.sentences if s.strip()]
+
+    def _line_starts(self) -> set[int]:
+        """The words that open a line of their own when the paragraph keeps its line breaks.
+
+        A blank line always ends a sentence. A bullet ("-", "*", "•") at a line's start opens an
+        item when another line starts with it too or the line before ends a sentence or introduces
+        the list ("Bring these:"); "40 minus || - what we paid" is a wrapped line. Lines none of
+        which ends with a stop ("Shopping list || apples || bread") are a list of their own, and a
+        line without a stop before one that opens a sentence is a heading ("Opening hours || The
+        shop opens at nine."); a wrapped sentence ("It was a dark || and stormy night.", "went
+        with || John to") goes on.
+        """
+        text, words = self.text, self.words
+        breaks = [i for i in range(1, len(words)) if "\n" in text[words[i - 1][1] : words[i][0]]]
+        if not breaks:
+            return set()
+        starts: set[int] = set()
+        firsts = [self._word(i) for i in breaks]
+        lines_opened = Counter(firsts)
+        ends = [text[words[i - 1][1] - 1] for i in breaks]
+        for i, first, end in zip(breaks, firsts, ends, strict=True):
+            if text.count("\n", words[i - 1][1], words[i][0]) > 1:
+                starts.add(i)  # a blank line
+            elif first in BULLETS or first in LEAD_BULLETS:
+                if lines_opened[first] > 1 or end in TERMINALS + ":":
+                    starts.add(i)
+            elif end not in TERMINALS + CJK_TERMINALS + CLOSERS + ":;,-" and self._opens_a_line(i):
+                starts.add(i)
+        if not any(
+            end in TERMINALS + CJK_TERMINALS + CLOSERS + ":;," for end in [*ends, text[words[-1][1] - 1]]
+        ):
+            starts.update(breaks)
+        return starts
+
+    def _opens_a_line(self, i: int) -> bool:
+        """Does word i, at a line's start after a line without a stop, open a sentence: a capital
+        that opens sentences ("The shop opens"), or a common word in capitals before a lower-case one?"""
+        word = self._word(i)
+        if self.language != "en" or not word[:1].isupper():
+            return False
+        return word.strip(",;:").lower() in SENTENCE_STARTERS_EN or self._common_word_then_lower_case(i)
 
     def _caption_label(self) -> bool:
         """Does the paragraph open with a figure's or a table's label ("Figure 1.5", "Table 2.")
@@ -981,31 +1022,6 @@ def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
                         starts.add(follows[1])
             opened = (follows is not None and not named) or i == 0 or text[words[i - 1][1] - 1] == ":"
             last[key] = (value, i, named, opened)
-    return starts
-
-
-def _line_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
-    """The words that open a line of their own when the paragraph keeps its line breaks.
-
-    A bullet ("-", "*", "•") at a line's start opens an item when another line starts with it too
-    or the line before ends a sentence or introduces the list ("Bring these:"); "40 minus || - what
-    we paid" is a wrapped line. Lines none of which ends with a stop ("Shopping list || apples ||
-    bread") are a list of their own; a wrapped sentence ends with one.
-    """
-    breaks = [i for i in range(1, len(words)) if "\n" in text[words[i - 1][1] : words[i][0]]]
-    if not breaks:
-        return set()
-    starts: set[int] = set()
-    firsts = [text[words[i][0] : words[i][1]] for i in breaks]
-    lines_opened = Counter(firsts)
-    for i, first in zip(breaks, firsts, strict=True):
-        if (first in BULLETS or first in LEAD_BULLETS) and (
-            lines_opened[first] > 1 or text[words[i - 1][1] - 1] in TERMINALS + ":"
-        ):
-            starts.add(i)
-    ends = [text[words[i - 1][1] - 1] for i in breaks] + [text[words[-1][1] - 1]]
-    if not any(end in TERMINALS + CJK_TERMINALS + CLOSERS + ":;," for end in ends):
-        starts.update(breaks)
     return starts
 
 
