@@ -174,7 +174,9 @@ ITEM_MARKER = re.compile(
     r"^(?:\((?P<paren>\w{1,4})\)|(?P<close>\w{1,4})\)|(?P<dotclose>\w{1,4})\.\)|(?P<dot>\w{1,4})\.)$"
 )
 SHORT_ABBREVIATION = re.compile(r"^[^\W\d_]{1,3}\.$")  # "EE.", "UU.", "z.", "B.", "т."
-LABEL = re.compile(r"^(?:[" + BULLETS + r"]\s*)?(?:[^\W\d_]+\s+)?\d+[.)]$")  # "• Step 3." heading an item
+LABEL = re.compile(
+    r"^(?P<bullet>[" + BULLETS + r"]\s*)?(?:(?P<word>[^\W\d_]+)\s+)?\d+[.)]$"
+)  # "• Step 3." heading an item
 ROMAN = {
     "i": 1,
     "ii": 2,
@@ -190,6 +192,19 @@ ROMAN = {
     "xii": 12,
 }
 REFERENCE_WORDS = set(_TABLES["reference_words"])
+# Words that head an item with its number ("Step 3. Whisk the eggs"), beside the reference words.
+LABEL_WORDS = REFERENCE_WORDS | {
+    "chapter",
+    "method",
+    "tip",
+    "day",
+    "week",
+    "stage",
+    "phase",
+    "lesson",
+    "round",
+    "level",
+}
 CONJUNCTIONS = set(_TABLES["conjunctions"])
 WORD = re.compile(r"\S+")
 _ORTHO_LC = (1 << 4) | (1 << 5) | (1 << 6)  # Punkt: seen in lower case (sentence start, middle, unknown)
@@ -204,6 +219,8 @@ EMOTICON = re.compile(r"[:;=][-'^o]?[()\[\]DPpOo3/\\|*@$]+|<3+|\^_*\^|[xX]D+|:'\
 LINK = re.compile(r"[(<\[\"']*(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]*\w[>)\]\"']*)")
 # A time or a count ending a sentence before a lower-case start: "at 6.", "at 3pm.", "the 5th.".
 TIME_OR_COUNT = re.compile(r"\d{1,4}(?:[:.]\d\d)?(?:am|pm)?|\d{1,4}(?:st|nd|rd|th)")
+# A temperature's figure before its scale: "98.6 F", "-4 C", "20° C".
+TEMPERATURE = re.compile(r"[-−]?\d{1,3}(?:\.\d)?°?")
 # A latitude's or a longitude's figure before its bearing: "46.8523 N", "58′ W", "0.1278° W".
 COORDINATE = re.compile(r"\d+\.\d+[°º]?|\d+[°º′″'\"]")
 FOOTNOTE_ENDS = "]0123456789\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
@@ -621,7 +638,7 @@ class _Splitter:
             return cand.punct != "." or self._decide_period(cand) is not False  # ". iPhone sales fell"
         short = self._sentence_so_far(cand, 3)
         # A list marker or label opening an item ("1.", "A.", "• Step 3.") belongs to its item.
-        if short is not None and (LIST_MARKER.match(short) or LABEL.match(short)):
+        if short is not None and (LIST_MARKER.match(short) or self._label(short)):
             return False
         if cand.close and cand.close[-1] in "\"'”’»" and first in "([" and self._citation_follows(cand):
             return False
@@ -640,6 +657,20 @@ class _Splitter:
             # 'He said "no." Then': the quote closes a sentence unless an abbreviation sits inside.
             return self._decide_period(cand) or _opens(nxt)
         return self._decide_period(cand)
+
+    def _label(self, short: str) -> bool:
+        """Is a sentence so far of a word or two a label heading an item ("• Step 3.", "Part 2."),
+        not a sentence ending in a number ("Press 1.", "Dial 911.")?"""
+        label = LABEL.match(short)
+        if label is None:
+            return False
+        word = label.group("word")
+        return (
+            bool(label.group("bullet"))
+            or word is None
+            or self.language != "en"
+            or word.lower() in LABEL_WORDS
+        )
 
     def _lower_case_start(self, cand: _Candidate) -> bool:
         """Informal English starts sentences in lower case: "it was closed. the owner moved",
@@ -775,8 +806,8 @@ class _Splitter:
             return _opens(nxt)
         if key in ("a.m", "p.m"):
             return self._after_time(cand)
-        if initial and word[0] in "NSEW" and COORDINATE.fullmatch(self._word(cand.index - 1).rstrip(",")):
-            return _opens(nxt)  # "at 46.85 N, 121.76 W. Climbers": a bearing, not "400 N. Main St."
+        if initial and self._after_figure(word[0], self._word(cand.index - 1).rstrip(",")):
+            return _opens(nxt)  # "at 46.85 N, 121.76 W. Climbers", "was 98.6 F. Normal"
         if initial and self._names_a_kind(cand):
             return _opens(nxt)  # "Plan B. Officials", "vitamin D. Doctors"
         if self._word(cand.index - 1).endswith(",") and key not in TITLES_EN and not initial:
@@ -807,6 +838,13 @@ class _Splitter:
         if key in params.abbrev_types and key not in known and "." not in key and len(key) >= 5:
             return _opens(nxt)  # a long word a model took for an abbreviation ("bulamadı")
         return None
+
+    def _after_figure(self, letter: str, before: str) -> bool:
+        """Is a capital after a figure its bearing or its scale ("121.76 W.", "58′ N.", "98.6 F.",
+        "20 C."), not an initial ("400 N. Main St." names a street)?"""
+        if letter in "NSEW":
+            return COORDINATE.fullmatch(before) is not None
+        return letter in "FC" and TEMPERATURE.fullmatch(before) is not None
 
     def _pronoun_i(self, cand: _Candidate) -> bool:
         """'I.' after "than", "and", "not"... is the pronoun ending a clause ("you and I.", "than I."),
