@@ -780,8 +780,13 @@ class _Splitter:
             return _opens(nxt)
         if key in LEADING_ABBREVIATIONS and self.language == "en":
             return False  # "(e.g. The Times)", "P.S. Call me": what they introduce follows in their sentence
-        # "EE. UU.", "z. B.", "т. е.": a short abbreviation written in parts goes on.
-        if SHORT_ABBREVIATION.match(word) and SHORT_ABBREVIATION.match(nxt.rstrip(",;:")):
+        # "EE. UU.", "z. B.", "т. е.": a short abbreviation written in parts goes on ("the end. Mr.
+        # Smith left" is two sentences: a title opens a sentence).
+        if (
+            SHORT_ABBREVIATION.match(word)
+            and SHORT_ABBREVIATION.match(nxt.rstrip(",;:"))
+            and not (self.language == "en" and _title(nxt))
+        ):
             return False
         params = self.tokenizer._params if self.tokenizer else None
         known = EXTRA_ABBREVIATIONS.get(self.language, set())
@@ -790,12 +795,22 @@ class _Splitter:
             return False  # "p. 55", "No. 10", "art. 14"
         if self.language != "en":
             return self._decide_period_elsewhere(cand, key, known)
+        if (
+            len(key) > 2
+            and word[0].islower()
+            and self._common(key)
+            and (key in NUMBER_ABBREVIATIONS or (abbreviation and key not in known))
+        ):
+            # A word in lower case that is also an abbreviation: "a diversity of art. Destiny's work"
+            # (no number follows, unlike "art. 14"), "He was ill. Dr. Ahn" (not Illinois)
+            return _opens(nxt)
         initial = len(word) == 2 and word[0].isupper()
         # A lower-case letter with a stop is an abbreviation: "(b. 1950)", "d.", "c. 1850", "f.".
         abbreviation = abbreviation or (len(word) == 2 and _lower_case(word[0]))
         dotted = re.fullmatch(r"(?:[A-Za-z]\.){2,}", word) is not None
         if not (abbreviation or initial or dotted):
-            return True if nxt[:1] in '"“‘' else None  # 'D-W.Va. "This is our home."
+            # 'D-W.Va. "This is our home."'; "my son. Drs. Ali work wonders": a title opens a sentence
+            return True if nxt[:1] in '"“‘' or _title(nxt) else None
         if nxt[:1].isdigit() or nxt[:1] == "#":  # "p. 55", "No. 10", "vs. 48"
             return False
         if key in UNITS and self._word(cand.index - 1)[-1:].isdigit():
