@@ -780,12 +780,12 @@ class _Splitter:
             return _opens(nxt)
         if key in LEADING_ABBREVIATIONS and self.language == "en":
             return False  # "(e.g. The Times)", "P.S. Call me": what they introduce follows in their sentence
-        # "EE. UU.", "z. B.", "т. е.": a short abbreviation written in parts goes on ("the end. Mr.
-        # Smith left" is two sentences: a title opens a sentence).
+        # "EE. UU.", "z. B.", "т. е.": a short abbreviation written in parts goes on; in English not
+        # after a word or before a title ("I asked him. No.", "the sky. Red.", "the end. Mr. Smith").
         if (
             SHORT_ABBREVIATION.match(word)
             and SHORT_ABBREVIATION.match(nxt.rstrip(",;:"))
-            and not (self.language == "en" and _title(nxt))
+            and not (self.language == "en" and (_title(nxt) or (len(key) > 1 and not self._in_parts(word))))
         ):
             return False
         params = self.tokenizer._params if self.tokenizer else None
@@ -853,6 +853,11 @@ class _Splitter:
         if key in params.abbrev_types and key not in known and "." not in key and len(key) >= 5:
             return _opens(nxt)  # a long word a model took for an abbreviation ("bulamadı")
         return None
+
+    def _in_parts(self, word: str) -> bool:
+        """Could a short capitalised word be the first part of an abbreviation ("Ph." of "Ph. D."),
+        not a word ending a sentence ("Yes.", "him.", "sky.")?"""
+        return word[0].isupper() and not self._common(word)
 
     def _after_figure(self, letter: str, before: str) -> bool:
         """Is a capital after a figure its bearing or its scale ("121.76 W.", "58′ N.", "98.6 F.",
