@@ -1028,7 +1028,9 @@ def _starts_sentence(word: str, language: str) -> bool:
         return True
     if language != "en":
         return word[:1].isupper()
-    return word.strip(",;:").lower() in SENTENCE_STARTERS_EN
+    # A contraction opens one as its first word does: "It's", "We're", "There'll".
+    bare = word.strip(",;:").lower().replace("’", "'")
+    return bare in SENTENCE_STARTERS_EN or bare.split("'")[0] in SENTENCE_STARTERS_EN
 
 
 def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
