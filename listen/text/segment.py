@@ -829,14 +829,24 @@ class _Splitter:
             return _opens(nxt)  # "in Newark, N.J. Residents": a place or a firm closes the phrase
         if key in BUSINESS_AND_STREET and self._common_word_then_lower_case(cand.index + 1):
             return True  # "Acme Corp. Investors were", "Main St. Residents complained"
-        if (
-            dotted
-            and self._word(cand.index - 1).lower() == "the"
-            and self._is_name(nxt)
-            and nxt.strip(",;:").lower() not in NATIONAL_BODIES
-        ):
+        if dotted and self._word(cand.index - 1).lower() == "the" and self._country_ends(cand):
             return True  # "from the E.U. Britain paid less"; "the U.S. Navy", "J.R. Smith" go on
         return _starts_sentence(nxt, self.language)
+
+    def _country_ends(self, cand: _Candidate) -> bool:
+        """Does "the U.S." or "the E.U." end its sentence before a capital: a name ("the E.U. Britain
+        paid") or a common word opening a clause ("the U.S. Prices were lower"), unless a national
+        body follows ("the U.S. Senate voted") or a name goes on ("the U.S. Conference of Mayors")?"""
+        nxt = cand.next_word.strip(",;:")
+        if nxt.lower() in NATIONAL_BODIES:
+            return False
+        if self._is_name(nxt):
+            return True
+        after = self._word(cand.next_index + 1).lower()
+        return self._common_word_then_lower_case(cand.next_index) and after not in CONTINUING_WORDS | {
+            "and",
+            "&",
+        }
 
     def _decide_period_elsewhere(self, cand: _Candidate, key: str, known: set[str]) -> bool | None:
         """A full stop in a language other than English: our few rules, then Punkt or the general rule."""
