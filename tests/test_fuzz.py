@@ -229,6 +229,11 @@ PIECES = [
     "3pc ",
     "2h 15m ",
     "65in ",
+    "\n- ",
+    "5 mg. ",
+    "1.5 N. ",
+    "or I. ",
+    "at 6. i ",
 ]
 LEXICON = Lexicon.default()
 

@@ -115,6 +115,9 @@ def _seconds(text: str) -> float:
         lambda n: "Ann 01/02/2003 04:05 PM " * (n // 24),  # e-mail date stamps
         lambda n: "ab ==== " * (n // 8),  # dividers
         lambda n: "rights. 4 Even " * (n // 15),  # footnote numbers left bare
+        lambda n: "- ab\n" * (n // 5),  # a list kept on its lines
+        lambda n: "ab cd\n" * (n // 6),  # lines without a stop
+        lambda n: "Ab cd\nThe ef\n\n" * (n // 14),  # headings and blank lines
     ],
     ids=[
         "long-word",
@@ -137,6 +140,9 @@ def _seconds(text: str) -> float:
         "email-stamps",
         "dividers",
         "bare-footnote-numbers",
+        "bulleted-lines",
+        "unpunctuated-lines",
+        "headed-lines",
     ],
 )
 @pytest.mark.slow

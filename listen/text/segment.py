@@ -27,6 +27,7 @@ import sys
 import threading
 import types
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -145,10 +146,17 @@ FOOTNOTE_FOLLOWERS = {
     "despite",
 }
 PRONOUN_I = {"I", "I'm", "I've", "I'll", "I'd", "I’m", "I’ve", "I’ll", "I’d"}
+# The words after which "I." is the pronoun closing a clause ("taller than I.", "Sam and I.", "Not I.");
+# after any other ("that I. Ramos", "arrived I. Novak") it is an initial.
+BEFORE_PRONOUN_I = {"than", "and", "or", "nor", "but", "not", "was", "were", "is", "am", "as", "be", "been"}
+# Units said after a number: "250 mg." ends a sentence before a capital ("250 mg. Take one").
+UNITS = set(_TABLES["units"])
+# Capitalised words that go on after "the U.S.", "the U.K.": "the U.S. Senate voted".
+NATIONAL_BODIES = set(_TABLES["national_bodies"])
 
-# Marks that can end a sentence before a space: Latin, Devanagari and Bengali dandas, Arabic and
-# Urdu, Armenian, Ethiopic, Burmese and Khmer full stops.
-TERMINALS = ".!?…‼⁇⁈⁉\u0964\u0965\u061f\u06d4\u0589\u1362\u104b\u17d4\u17d5"
+# Marks that can end a sentence before a space: Latin (the interrobang too), Devanagari and Bengali
+# dandas, Arabic and Urdu, Armenian, Ethiopic, Burmese and Khmer full stops.
+TERMINALS = ".!?…‼⁇⁈⁉‽\u0964\u0965\u061f\u06d4\u0589\u1362\u104b\u17d4\u17d5"
 GREEK_QUESTION = ";\u037e"  # Greek writes its question mark as a semicolon
 LEAD_BULLETS = "-*·–—"  # bullets too when they open the paragraph: "- Free delivery - No contract"
 CJK_TERMINALS = "。！？｡"  # marks that end a sentence with no space after them
@@ -166,7 +174,9 @@ ITEM_MARKER = re.compile(
     r"^(?:\((?P<paren>\w{1,4})\)|(?P<close>\w{1,4})\)|(?P<dotclose>\w{1,4})\.\)|(?P<dot>\w{1,4})\.)$"
 )
 SHORT_ABBREVIATION = re.compile(r"^[^\W\d_]{1,3}\.$")  # "EE.", "UU.", "z.", "B.", "т."
-LABEL = re.compile(r"^(?:[" + BULLETS + r"]\s*)?(?:[^\W\d_]+\s+)?\d+[.)]$")  # "• Step 3." heading an item
+LABEL = re.compile(
+    r"^(?P<bullet>[" + BULLETS + r"]\s*)?(?:(?P<word>[^\W\d_]+)\s+)?\d+[.)]$"
+)  # "• Step 3." heading an item
 ROMAN = {
     "i": 1,
     "ii": 2,
@@ -182,6 +192,19 @@ ROMAN = {
     "xii": 12,
 }
 REFERENCE_WORDS = set(_TABLES["reference_words"])
+# Words that head an item with its number ("Step 3. Whisk the eggs"), beside the reference words.
+LABEL_WORDS = REFERENCE_WORDS | {
+    "chapter",
+    "method",
+    "tip",
+    "day",
+    "week",
+    "stage",
+    "phase",
+    "lesson",
+    "round",
+    "level",
+}
 CONJUNCTIONS = set(_TABLES["conjunctions"])
 WORD = re.compile(r"\S+")
 _ORTHO_LC = (1 << 4) | (1 << 5) | (1 << 6)  # Punkt: seen in lower case (sentence start, middle, unknown)
@@ -194,6 +217,12 @@ FOOTNOTE = re.compile(r"\[[^\[\]]{1,30}\][.,;:]?")
 EMOTICON = re.compile(r"[:;=][-'^o]?[()\[\]DPpOo3/\\|*@$]+|<3+|\^_*\^|[xX]D+|:'\(")
 # A link or an address standing for a sentence's end: "... see http://example.org/faq Then ...".
 LINK = re.compile(r"[(<\[\"']*(?:(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]*\w[>)\]\"']*)")
+# A time or a count ending a sentence before a lower-case start: "at 6.", "at 3pm.", "the 5th.".
+TIME_OR_COUNT = re.compile(r"\d{1,4}(?:[:.]\d\d)?(?:am|pm)?|\d{1,4}(?:st|nd|rd|th)")
+# A temperature's figure before its scale: "98.6 F", "-4 C", "20° C".
+TEMPERATURE = re.compile(r"[-−]?\d{1,3}(?:\.\d)?°?")
+# A latitude's or a longitude's figure before its bearing: "46.8523 N", "58′ W", "0.1278° W".
+COORDINATE = re.compile(r"\d+\.\d+[°º]?|\d+[°º′″'\"]")
 FOOTNOTE_ENDS = "]0123456789\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
 # A forwarded e-mail's date stamp: "08/17/2000 11:21 AM", "04/25/01 12:42:55".
 DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
@@ -287,7 +316,7 @@ class _Splitter:
         self.line_end, self.line_alone = -1, False
 
     def run(self) -> list[str]:
-        items = _list_item_starts(self.text, self.words)
+        items = _list_item_starts(self.text, self.words) | self._line_starts()
         for i, (ws, we) in enumerate(self.words):
             if i in items and ws > self.start:
                 self._cut(self.words[i - 1][1], ws, i)
@@ -310,6 +339,47 @@ class _Splitter:
                 self._cut(we, self.words[i + 1][0], i + 1)
         self.sentences.append(self.text[self.start :])
         return [s.strip() for s in self.sentences if s.strip()]
+
+    def _line_starts(self) -> set[int]:
+        """The words that open a line of their own when the paragraph keeps its line breaks.
+
+        A blank line always ends a sentence. A bullet ("-", "*", "•") at a line's start opens an
+        item when another line starts with it too or the line before ends a sentence or introduces
+        the list ("Bring these:"); "40 minus || - what we paid" is a wrapped line. Lines none of
+        which ends with a stop ("Shopping list || apples || bread") are a list of their own, and a
+        line without a stop before one that opens a sentence is a heading ("Opening hours || The
+        shop opens at nine."); a wrapped sentence ("It was a dark || and stormy night.", "went
+        with || John to") goes on.
+        """
+        text, words = self.text, self.words
+        breaks = [i for i in range(1, len(words)) if "\n" in text[words[i - 1][1] : words[i][0]]]
+        if not breaks:
+            return set()
+        starts: set[int] = set()
+        firsts = [self._word(i) for i in breaks]
+        lines_opened = Counter(firsts)
+        ends = [text[words[i - 1][1] - 1] for i in breaks]
+        for i, first, end in zip(breaks, firsts, ends, strict=True):
+            if text.count("\n", words[i - 1][1], words[i][0]) > 1:
+                starts.add(i)  # a blank line
+            elif first in BULLETS or first in LEAD_BULLETS:
+                if lines_opened[first] > 1 or end in TERMINALS + ":":
+                    starts.add(i)
+            elif end not in TERMINALS + CJK_TERMINALS + CLOSERS + ":;,-" and self._opens_a_line(i):
+                starts.add(i)
+        if not any(
+            end in TERMINALS + CJK_TERMINALS + CLOSERS + ":;," for end in [*ends, text[words[-1][1] - 1]]
+        ):
+            starts.update(breaks)
+        return starts
+
+    def _opens_a_line(self, i: int) -> bool:
+        """Does word i, at a line's start after a line without a stop, open a sentence: a capital
+        that opens sentences ("The shop opens"), or a common word in capitals before a lower-case one?"""
+        word = self._word(i)
+        if self.language != "en" or not word[:1].isupper():
+            return False
+        return word.strip(",;:").lower() in SENTENCE_STARTERS_EN or self._common_word_then_lower_case(i)
 
     def _caption_label(self) -> bool:
         """Does the paragraph open with a figure's or a table's label ("Figure 1.5", "Table 2.")
@@ -568,7 +638,7 @@ class _Splitter:
             return cand.punct != "." or self._decide_period(cand) is not False  # ". iPhone sales fell"
         short = self._sentence_so_far(cand, 3)
         # A list marker or label opening an item ("1.", "A.", "• Step 3.") belongs to its item.
-        if short is not None and (LIST_MARKER.match(short) or LABEL.match(short)):
+        if short is not None and (LIST_MARKER.match(short) or self._label(short)):
             return False
         if cand.close and cand.close[-1] in "\"'”’»" and first in "([" and self._citation_follows(cand):
             return False
@@ -587,6 +657,20 @@ class _Splitter:
             # 'He said "no." Then': the quote closes a sentence unless an abbreviation sits inside.
             return self._decide_period(cand) or _opens(nxt)
         return self._decide_period(cand)
+
+    def _label(self, short: str) -> bool:
+        """Is a sentence so far of a word or two a label heading an item ("• Step 3.", "Part 2."),
+        not a sentence ending in a number ("Press 1.", "Dial 911.")?"""
+        label = LABEL.match(short)
+        if label is None:
+            return False
+        word = label.group("word")
+        return (
+            bool(label.group("bullet"))
+            or word is None
+            or self.language != "en"
+            or word.lower() in LABEL_WORDS
+        )
 
     def _lower_case_start(self, cand: _Candidate) -> bool:
         """Informal English starts sentences in lower case: "it was closed. the owner moved",
@@ -608,6 +692,9 @@ class _Splitter:
     def _ends_before_lower_case(self, core: str, nxt: str, index: int) -> bool:
         """A full stop before a lower-case word: a word's end, not an abbreviation's ("no. 5", "approx. two")."""
         key = core.lower()
+        if TIME_OR_COUNT.fullmatch(key) and nxt in LOWER_CASE_OPENERS and index > self.first_word:
+            before = self._word(index - 1).rstrip(".").lower()
+            return before not in NUMBER_ABBREVIATIONS  # "got there at 6. nobody was", not "no. 6. they"
         params = self.tokenizer._params if self.tokenizer else None
         if (
             len(core) < 2
@@ -622,7 +709,10 @@ class _Splitter:
             return True  # "... at 555-0100. they close at 6", "... in Tulsa. i moved"
         if not core.isalpha() or self._word(index - 1)[-1:].isdigit():
             return False  # "3 in. wide", "10 min. walk": a unit after a number
-        return bool(self._flags(core) & _ORTHO_LC)  # a word Punkt knows in lower case, not a clipping
+        # A word Punkt knows in lower case, not a clipping; or one it never saw, in lower case and too
+        # long for the abbreviations we know of ("the bed was comfy. breakfast was cold").
+        flags = self._flags(core)
+        return bool(flags & _ORTHO_LC) or (flags == 0 and core.islower() and len(core) >= 5)
 
     def _after_link(self, cand: _Candidate) -> bool:
         """After a web address a capital opens a sentence ("... at http://example.org It lists"), as
@@ -690,8 +780,13 @@ class _Splitter:
             return _opens(nxt)
         if key in LEADING_ABBREVIATIONS and self.language == "en":
             return False  # "(e.g. The Times)", "P.S. Call me": what they introduce follows in their sentence
-        # "EE. UU.", "z. B.", "т. е.": a short abbreviation written in parts goes on.
-        if SHORT_ABBREVIATION.match(word) and SHORT_ABBREVIATION.match(nxt.rstrip(",;:")):
+        # "EE. UU.", "z. B.", "т. е.": a short abbreviation written in parts goes on; in English not
+        # after a word or before a title ("I asked him. No.", "the sky. Red.", "the end. Mr. Smith").
+        if (
+            SHORT_ABBREVIATION.match(word)
+            and SHORT_ABBREVIATION.match(nxt.rstrip(",;:"))
+            and not (self.language == "en" and (_title(nxt) or (len(key) > 1 and not self._in_parts(word))))
+        ):
             return False
         params = self.tokenizer._params if self.tokenizer else None
         known = EXTRA_ABBREVIATIONS.get(self.language, set())
@@ -700,29 +795,58 @@ class _Splitter:
             return False  # "p. 55", "No. 10", "art. 14"
         if self.language != "en":
             return self._decide_period_elsewhere(cand, key, known)
+        if (
+            len(key) > 2
+            and word[0].islower()
+            and self._common(key)
+            and (key in NUMBER_ABBREVIATIONS or (abbreviation and key not in known))
+        ):
+            # A word in lower case that is also an abbreviation: "a diversity of art. Destiny's work"
+            # (no number follows, unlike "art. 14"), "He was ill. Dr. Ahn" (not Illinois)
+            return _opens(nxt)
         initial = len(word) == 2 and word[0].isupper()
         # A lower-case letter with a stop is an abbreviation: "(b. 1950)", "d.", "c. 1850", "f.".
         abbreviation = abbreviation or (len(word) == 2 and _lower_case(word[0]))
         dotted = re.fullmatch(r"(?:[A-Za-z]\.){2,}", word) is not None
         if not (abbreviation or initial or dotted):
-            return True if nxt[:1] in '"“‘' else None  # 'D-W.Va. "This is our home."
+            # 'D-W.Va. "This is our home."'; "my son. Drs. Ali work wonders": a title opens a sentence
+            return True if nxt[:1] in '"“‘' or _title(nxt) else None
         if nxt[:1].isdigit() or nxt[:1] == "#":  # "p. 55", "No. 10", "vs. 48"
             return False
+        if key in UNITS and self._word(cand.index - 1)[-1:].isdigit():
+            return _opens(nxt)  # "holds 250 mg. Take one a day"; "4 lbs. 3 oz." went on above
         if key == "i" and self._pronoun_i(cand):
             return _opens(nxt)  # "you and I. Did you", not "Albert I. Jones" or "by I. M. Pei"
         if key == "no":  # the word "no" ends a sentence; "No." stands before a number
             return _opens(nxt)
         if key in ("a.m", "p.m"):
             return self._after_time(cand)
+        if initial and self._after_figure(word[0], self._word(cand.index - 1).rstrip(",")):
+            return _opens(nxt)  # "at 46.85 N, 121.76 W. Climbers", "was 98.6 F. Normal"
         if initial and self._names_a_kind(cand):
             return _opens(nxt)  # "Plan B. Officials", "vitamin D. Doctors"
         if self._word(cand.index - 1).endswith(",") and key not in TITLES_EN and not initial:
             return _opens(nxt)  # "in Newark, N.J. Residents": a place or a firm closes the phrase
         if key in BUSINESS_AND_STREET and self._common_word_then_lower_case(cand.index + 1):
             return True  # "Acme Corp. Investors were", "Main St. Residents complained"
-        if dotted and self._word(cand.index - 1).lower() == "the" and self._is_name(nxt):
+        if dotted and self._word(cand.index - 1).lower() == "the" and self._country_ends(cand):
             return True  # "from the E.U. Britain paid less"; "the U.S. Navy", "J.R. Smith" go on
         return _starts_sentence(nxt, self.language)
+
+    def _country_ends(self, cand: _Candidate) -> bool:
+        """Does "the U.S." or "the E.U." end its sentence before a capital: a name ("the E.U. Britain
+        paid") or a common word opening a clause ("the U.S. Prices were lower"), unless a national
+        body follows ("the U.S. Senate voted") or a name goes on ("the U.S. Conference of Mayors")?"""
+        nxt = cand.next_word.strip(",;:")
+        if nxt.lower() in NATIONAL_BODIES:
+            return False
+        if self._is_name(nxt):
+            return True
+        after = self._word(cand.next_index + 1).lower()
+        return self._common_word_then_lower_case(cand.next_index) and after not in CONTINUING_WORDS | {
+            "and",
+            "&",
+        }
 
     def _decide_period_elsewhere(self, cand: _Candidate, key: str, known: set[str]) -> bool | None:
         """A full stop in a language other than English: our few rules, then Punkt or the general rule."""
@@ -740,11 +864,23 @@ class _Splitter:
             return _opens(nxt)  # a long word a model took for an abbreviation ("bulamadı")
         return None
 
+    def _in_parts(self, word: str) -> bool:
+        """Could a short capitalised word be the first part of an abbreviation ("Ph." of "Ph. D."),
+        not a word ending a sentence ("Yes.", "him.", "sky.")?"""
+        return word[0].isupper() and not self._common(word)
+
+    def _after_figure(self, letter: str, before: str) -> bool:
+        """Is a capital after a figure its bearing or its scale ("121.76 W.", "58′ N.", "98.6 F.",
+        "20 C."), not an initial ("400 N. Main St." names a street)?"""
+        if letter in "NSEW":
+            return COORDINATE.fullmatch(before) is not None
+        return letter in "FC" and TEMPERATURE.fullmatch(before) is not None
+
     def _pronoun_i(self, cand: _Candidate) -> bool:
-        """'I.' after a lower-case word is the pronoun ending a clause ("you and I.", "than I."),
+        """'I.' after "than", "and", "not"... is the pronoun ending a clause ("you and I.", "than I."),
         unless an initial or a name follows ("designed by I. M. Pei")."""
         nxt = cand.next_word
-        if not self._word(cand.index - 1)[:1].islower():
+        if self._word(cand.index - 1).strip(",;:").lower() not in BEFORE_PRONOUN_I:
             return False
         return not (SHORT_ABBREVIATION.match(nxt) and len(nxt) == 2) and not self._is_name(nxt)
 
@@ -759,7 +895,7 @@ class _Splitter:
         if nxt[:1] in "(":
             return False
         bare = nxt.strip(",;:.()").lower()
-        if bare in TIME_QUALIFIERS:
+        if bare in TIME_QUALIFIERS or (bare.endswith("s") and bare[:-1] in TIME_QUALIFIERS):
             return False
         phrase = self._sentence_so_far(cand, 5)
         if phrase is not None and phrase.split()[0].lower() in TIME_PREPOSITIONS:
@@ -776,7 +912,8 @@ class _Splitter:
         if before.lower() in LETTER_DESIGNATIONS or before in ("a", "an"):
             return True  # "vitamin D.", "Plan B.", "got an A."
         if before[0].islower():  # "lack iron D." is rare; "by T. Rowe Price", "of F. Scott" are names
-            return len(before) > 3 and before not in NAME_PRECEDERS
+            # nor is "I." a kind after any other word: "said that I. Ramos called" is an initial
+            return len(before) > 3 and before not in NAME_PRECEDERS and cand.word != "I."
         # A capitalised word also used in lower case ("League", "Mark"): a kind, unless a name follows
         # ("League C. Fans" ends; "Mark E. Smith" goes on).
         return bool(self._flags(before) & _ORTHO_LC) and not self._is_name(cand.next_word)
@@ -901,7 +1038,9 @@ def _starts_sentence(word: str, language: str) -> bool:
         return True
     if language != "en":
         return word[:1].isupper()
-    return word.strip(",;:").lower() in SENTENCE_STARTERS_EN
+    # A contraction opens one as its first word does: "It's", "We're", "There'll".
+    bare = word.strip(",;:").lower().replace("’", "'")
+    return bare in SENTENCE_STARTERS_EN or bare.split("'")[0] in SENTENCE_STARTERS_EN
 
 
 def _list_item_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
