@@ -4,7 +4,8 @@ An edited sentence costs one chunk and one piece; what is left is start-up. The 
 is rendered once with the neural engine, then each run edits one sentence (a new edit each
 time) and times, from just before the process is started, in two settings:
   host        the engine host the previous command left (LISTEN_ENGINE_LINGER_S, the default:
-              listen/render/engine_host.py); its workers are forked at once
+              listen/render/engine_host.py); it forks the command itself, with its code
+              imported (listen/cli/hosted.py), and the command's workers, at once
   own         LISTEN_ENGINE_LINGER_S=0: the command starts its own fork server, which imports
               the audio code and loads the voice before it forks a worker
 and, in each:
@@ -17,7 +18,8 @@ stamps only processes started with it: the host is started by the first (cold) r
 
 The machine may be shared, which stretches wall-clock times; the CPU each of the two paths to
 the first call spent is printed beside them (the command: Python, reading and planning, to its
-first task; the fork server: Python, its imports and the voice; the worker: its fork to the
+first task; run by the host, the caller's Python to the hand-off and the forked command's
+reading and planning; the fork server: Python, its imports and the voice; the worker: its fork to the
 call), and the load average.
 
     python bench/startup_bench.py [--repeat 5]
@@ -70,13 +72,15 @@ def speak(text: Path, cache: Path, out: Path, probe: Path) -> Run:
     done = time.time() - start
     lines = [line.split() for line in probe.read_text().splitlines()] if probe.exists() else []
     tasks = [line for line in lines if line[0] == "task"]
+    # Run by the engine host: the caller's CPU to the hand-off, then the forked command's to its task.
+    handed = sum(float(line[2]) for line in lines if line[0] == "handed")
     calls = sorted((line for line in lines if line[0] == "call"), key=lambda line: float(line[1]))
     if not calls:
         return Run(None, done)
     return Run(
         float(calls[0][1]) - start,
         done,
-        command_cpu=float(tasks[0][2]) if tasks else 0.0,
+        command_cpu=(float(tasks[0][2]) if tasks else 0.0) + handed,
         server_cpu=float(calls[0][3]),
         worker_cpu=float(calls[0][2]),
     )

@@ -2,6 +2,8 @@
 folder first on PYTHONPATH). listen itself knows nothing of it. To the file named by
 LISTEN_BENCH_PROBE it appends one line per event, "EVENT WALL CPU [SERVER_CPU]":
   task   the command's first task handed to the engine workers (CPU: the command's own so far)
+  handed the command handed to the engine host to run (listen/cli/hosted.py; CPU: the caller's
+         own so far: the task's CPU is then that of the command the host forked, since its fork)
   call   a worker's first Piper synthesis (CPU: the worker's own since its fork; SERVER_CPU: its
          fork server's, which has done nothing but start, import and load the voice by then)
 Wall times are time.time(); CPU times are seconds of user and system time.
@@ -54,7 +56,21 @@ def _probe_workers(module) -> None:  # type: ignore[no-untyped-def]
     module.WorkerPool.submit = _first_only(module.WorkerPool.submit, "task")
 
 
-TARGETS = {"listen.engines.piper.engine": _probe_engine, "listen.render.workers": _probe_workers}
+def _probe_hosted(module) -> None:  # type: ignore[no-untyped-def]
+    wait = module._wait
+
+    def probed(process):  # type: ignore[no-untyped-def]
+        _stamp("handed")
+        return wait(process)
+
+    module._wait = probed
+
+
+TARGETS = {
+    "listen.engines.piper.engine": _probe_engine,
+    "listen.render.workers": _probe_workers,
+    "listen.cli.hosted": _probe_hosted,
+}
 
 
 class _Probe(importlib.abc.MetaPathFinder):
