@@ -274,3 +274,19 @@ def test_a_hosted_command_stops_on_ctrl_c_and_dies_with_the_command_that_asked_f
     command.wait()
     assert _wait_until(lambda: not _alive(hosted))
     assert len(_host_pids(runtime)) == 1  # the host stays
+
+
+@pytest.mark.slow  # two `listen` commands
+def test_a_command_whose_host_died_runs_in_its_own_process_and_leaves_a_new_host(runtime, tmp_path):
+    env = _hosted_env(tmp_path)
+    article = "A Headline\n\nOne sentence is here.\n"
+    assert _listen(env, "speak", "-", "-o", "first.mp3", cwd=tmp_path, stdin=article).returncode == 0
+    [dead] = _host_pids(runtime)
+    _stop(dead)  # killed: its socket file stays behind
+    assert _wait_until(lambda: not _alive(dead))
+    assert list(runtime.glob("*.sock"))
+    again = _listen(env, "speak", "-", "-o", "again.mp3", cwd=tmp_path, stdin=article)
+    assert again.returncode == 0, again.stderr
+    assert "run by the engine host" not in again.stderr
+    assert (tmp_path / "again.mp3").read_bytes() == (tmp_path / "first.mp3").read_bytes()
+    assert _wait_until(lambda: [p for p in _host_pids(runtime) if p != dead and _alive(p)])

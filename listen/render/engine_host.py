@@ -163,12 +163,12 @@ def _answers(address: Path) -> bool:
 
 
 def running_host(preload: tuple[str, ...]) -> Path | None:
-    """The socket of a host for these modules that is running now, if there is one (none is started)."""
+    """The socket of a host for these modules, if one is there (none is started; it may not answer)."""
     folder = host_folder()
     if folder is None or not supported():
         return None
     address = folder / f"{host_key(preload)}.sock"
-    return address if _answers(address) else None
+    return address if address.is_socket() else None
 
 
 def ensure_host(preload: tuple[str, ...], linger_s: float) -> Path:
