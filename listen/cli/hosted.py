@@ -25,12 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from listen.render.engine_host import Descriptor, HostedProcess, HostUnavailable, running_host
+from listen.render.engine_host import HOST_PRELOAD, Descriptor, HostedProcess, HostUnavailable, running_host
 
 HOSTED_COMMANDS = ("speak", "batch")
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
-# Must match listen.render.workers.HOST_PRELOAD (not imported: it would load the engine registry).
-HOST_PRELOAD = ("listen.render.host_preload",)
 
 
 def run_hosted(argv: list[str], run: Callable[[list[str]], int]) -> int | None:

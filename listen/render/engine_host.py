@@ -64,6 +64,10 @@ INHERITED_PREFIXES = (
     "LD_",
 )
 INHERITED_NAMES = frozenset({"HOME", "PATH", "LANG", "LANGUAGE", "TMPDIR", "TZ"})
+# What the engine host CLI commands share imports: every engine's modules and the default voice,
+# and the commands' own code, as it runs commands too (listen/cli/host_preload.py). One list,
+# whatever engines a command names, so every command with the same settings finds one host.
+HOST_PRELOAD = ("listen.cli.host_preload",)
 # The host's code, run by a fresh interpreter with the command's module path (see start_host).
 HOST_MAIN = "import sys; sys.path[:] = {path!r}; from listen.render.engine_host import serve; serve({args!r})"
 

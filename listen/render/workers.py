@@ -28,7 +28,7 @@ from typing import Any
 from listen.engines import ENGINES, all_preloads
 from listen.errors import ListenError, RenderStoppedError
 from listen.lifetime import die_with_parent, die_with_process
-from listen.render.engine_host import EngineHost, HostUnavailable, supported
+from listen.render.engine_host import HOST_PRELOAD, EngineHost, HostUnavailable, supported
 
 _STOP = None
 # Sent to an engine worker whose task's render was stopped: it ends the task at its next chunk.
@@ -326,12 +326,6 @@ def start_engine_server(engines: tuple[str, ...] = tuple(ENGINES), linger_s: flo
             pass
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(engine_modules(engines)))
     forkserver.ensure_running()
-
-
-# What the engine host imports: every engine's modules and the default voice, and the CLI's
-# own, as it runs commands too (host_preload.py). One list, whatever engines a command names,
-# so that every command with the same settings finds the same host.
-HOST_PRELOAD = ("listen.render.host_preload",)
 
 
 def engine_host(linger_s: float) -> EngineHost | None:
