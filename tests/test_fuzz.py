@@ -234,6 +234,21 @@ PIECES = [
     "1.5 N. ",
     "or I. ",
     "at 6. i ",
+    "Boeing 747-4",
+    "A321-2",
+    "ticket #1",
+    "case 22-1",
+    "#12345 ",
+    "flight BA 2",
+    "WWII ",
+    "1Z9AA1",
+    "2 in. x 4",
+    "+44 (0)2",
+    "+1.212.5",
+    "am SO tired ",
+    "3 x 4 = 1",
+    "mc^2 ",
+    "ext. 4 ",
 ]
 LEXICON = Lexicon.default()
 
