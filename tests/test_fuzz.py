@@ -249,6 +249,8 @@ PIECES = [
     "3 x 4 = 1",
     "mc^2 ",
     "ext. 4 ",
+    "SAVE20 ",
+    "1920 x 1080 ",
 ]
 LEXICON = Lexicon.default()
 

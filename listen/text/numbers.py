@@ -884,9 +884,28 @@ def _mixed_code(m: re.Match, language: str) -> str:
                 if len(code) <= 10 and (len(run) <= 2 or (len(run) == 3 and run[0] != "0"))
                 else _code_digits(run)
             )
+        elif _word_in_code(run):
+            said.append(_SAID_WORDS.get(run, run.capitalize()))  # a word: "SAVE20", "WELCOME10", "COVID19"
         else:
             said.append(" ".join("eigh" if c == "A" else c for c in run))
     return " ".join(said)
+
+
+_SAID_WORDS = {"COVID": "Kohvid"}
+_DIGRAPHS = re.compile(r"CH|SH|TH|PH|NG|CK|GH")
+_CONSONANTS_3 = re.compile(r"[B-DF-HJ-NP-TV-XZ]{3}")
+
+
+def _word_in_code(run: str) -> bool:
+    """Do four capitals or more inside a code spell a word ("SAVE20", "SPRING15", "COVID19"), not letters
+    ("ABCD12")? Two-letter sounds count as one letter, and three consonants together only open it ("SPR")."""
+    if len(run) < 4 or not re.search(r"[AEIOUY]", run):
+        return False
+    sounds = _DIGRAPHS.sub("H", run)
+    cluster = _CONSONANTS_3.search(sounds)
+    return cluster is None or (
+        cluster.start() == 0 and sounds[0] == "S" and not _CONSONANTS_3.search(sounds, 1)
+    )
 
 
 def _shillings(m: re.Match, language: str) -> str:
