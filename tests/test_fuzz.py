@@ -251,6 +251,10 @@ PIECES = [
     "ext. 4 ",
     "SAVE20 ",
     "1920 x 1080 ",
+    "+3.2% ",
+    "9am–5",
+    "1st Ave ",
+    "y/y ",
 ]
 LEXICON = Lexicon.default()
 

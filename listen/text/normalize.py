@@ -147,7 +147,9 @@ SUFFIXES_EN = {
 PHRASES_EN = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus", "vs": "versus",
               "approx.": "approximately", "est.": "established", "dept.": "department", "cf.": "compare",
               "et al.": "and others", "a.k.a.": "also known as", "aka": "also known as", "&c.": "et cetera",
-              "C++": "C plus plus", "w/o": "without", "w/": "with", "b/c": "because"}
+              "C++": "C plus plus", "w/o": "without", "w/": "with", "b/c": "because", "y/y": "year on year",
+              "q/q": "quarter on quarter", "m/m": "month on month", "YoY": "year on year", "yoy": "year on year",
+              "Covid": "Kohvid"}
 # fmt: on
 # "c. 1850": circa, before a year only (elsewhere "c." is an initial).
 _CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.(?= \d{3,4}\b)")
@@ -299,7 +301,9 @@ def _spoken(
         _equations(t)  # before a spaced "-" is taken for a dash
         model_variants(t)  # "Boeing 747-400", before a spaced "747 - 400" looks the same
         t.sub(r"(?<=\d) - (?=\d)", "-")  # "1992 - 93", "pp. 10 - 12": a range, not a pause
-        t.sub(r"(?:(?<=\d[aApP][mM])|(?<=\d [aApP][mM])|(?<=[aApP]\.[mM]\.)) - (?=\d)", "-")  # "9 am - 5 pm"
+        t.sub(
+            r"(?:(?<=\d[aApP][mM])|(?<=\d [aApP][mM])|(?<=[aApP]\.[mM]\.))(?: - | ?[–—] ?)(?=\d)", "-"
+        )  # "9 am - 5 pm"
         t.sub(_WORLD_WAR, lambda m: "W W " + ("one" if m.group(1) in ("I", "1") else "two"))
         _weekdays(t)  # before a dash between them is taken for a pause, and the dates after them are said
         _spaced_decimals(t)
@@ -738,10 +742,14 @@ _SUFFIX_WITHOUT_STOP = re.compile(
 _CAPITAL_NEXT = re.compile(r" ?[A-Z&]")
 
 
+# A numbered street, its ordinal said by now: "1st Ave" is "first Avenue", "42nd St" "forty-second Street".
+_STREET_ORDINAL = re.compile(r"(?:first|second|third|th)$")
+
+
 def _suffix_without_stop(m: re.Match) -> str:
     """Say the suffix after a capitalised word; "St" or "Co" before a capital begins a name ("St Albans", "Co Cork")."""
     before = m.string[max(0, m.start() - 30) : m.start() + 1].split()
-    if not before or not before[-1][:1].isupper():
+    if not before or not (before[-1][:1].isupper() or _STREET_ORDINAL.search(before[-1])):
         return m.group(0)
     if m.group("word") in ("St", "Co") and _CAPITAL_NEXT.match(m.string, m.end()):
         return m.group(0)

@@ -300,6 +300,7 @@ UNITS = {
     "hp": ("horsepower", "horsepower"), "MHz": ("megahertz", "megahertz"), "kHz": ("kilohertz", "kilohertz"),
     "kbps": ("kilobit per second", "kilobits per second"), "Mbps": ("megabit per second", "megabits per second"),
     "Gbps": ("gigabit per second", "gigabits per second"), "KB": ("kilobyte", "kilobytes"),
+    "bps": ("basis point", "basis points"), "bp": ("basis point", "basis points"),
     "PB": ("petabyte", "petabytes"), "Mb": ("megabit", "megabits"), "Gb": ("gigabit", "gigabits"),
     "sq. ft": ("square foot", "square feet"), "sq. m": ("square metre", "square metres"),
     "sq. km": ("square kilometre", "square kilometres"), "sq mi": ("square mile", "square miles"),

@@ -77,6 +77,11 @@ def _national(m: re.Match, language: str) -> str:
     return _groups(m, language) if 9 <= sum(c.isdigit() for c in m.group(0)) <= 11 else m.group(0)
 
 
+def _international(m: re.Match, language: str) -> str:
+    """+CC and groups, if they hold the seven digits or more of a number: "+3.2%" is a rise, not a call."""
+    return _groups(m, language) if sum(c.isdigit() for c in m.group(0)) >= 7 else m.group(0)
+
+
 def _area(one_area: str, language: str) -> str:
     """The head of a toll-free number: "1800" is "one eight hundred", "1888" "one eight eight eight"."""
     area = one_area[1:]
@@ -140,7 +145,7 @@ PHONE_PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     # +1 202 555 0143, (555) 123-4567, 555-123-4567
     (re.compile(r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b"), _groups),
     # +44 20 7946 0958, +33 1 42 68 53 00, +61 2 9876 5432
-    (re.compile(r"\+\d{1,3}(?:[ .-]\(?\d{1,8}\)?){1,6}(?![\w]|[.,]\d)"), _groups),
+    (re.compile(r"\+\d{1,3}(?:[ .-]\(?\d{1,8}\)?){1,6}(?![\w]|[.,]\d)"), _international),
     # national numbers with a trunk zero: 020 7946 0321, (020) 7946 0123, 0800 123 4567, 07700 900123
     (re.compile(r"(?<![\w.,+-])(?:\(0\d{1,4}\)|0\d{2,4})(?:[ -]\d{3,8}){1,2}(?![\w-]|[.,]\d)"), _national),
     # French and other numbers in pairs: 01 42 68 53 00
