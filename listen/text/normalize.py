@@ -28,6 +28,7 @@ from listen.text.numbers import (
     WORDS,
     british_english,
     cardinal,
+    model_variants,
     ordinal,
     verbalize_mapped,
 )
@@ -146,7 +147,9 @@ SUFFIXES_EN = {
 PHRASES_EN = {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus", "vs": "versus",
               "approx.": "approximately", "est.": "established", "dept.": "department", "cf.": "compare",
               "et al.": "and others", "a.k.a.": "also known as", "aka": "also known as", "&c.": "et cetera",
-              "C++": "C plus plus", "w/o": "without", "w/": "with", "b/c": "because"}
+              "C++": "C plus plus", "w/o": "without", "w/": "with", "b/c": "because", "y/y": "year on year",
+              "q/q": "quarter on quarter", "m/m": "month on month", "YoY": "year on year", "yoy": "year on year",
+              "Covid": "Kohvid"}
 # fmt: on
 # "c. 1850": circa, before a year only (elsewhere "c." is an initial).
 _CIRCA = re.compile(r"(?<![\w.])(?:c|ca)\.(?= \d{3,4}\b)")
@@ -197,8 +200,11 @@ _ROMAN_CARDINAL_AFTER = {
     "Canto", "Psalm", "Tomo", "Tome", "Phase", "Episode", "Ep", "Article", "Art", "Title", "Section", "Sec",
     "Schedule", "Class", "Type", "Stage", "Level", "Tier", "Round", "Grade", "Category", "Division", "League",
     "Series", "Mark", "Symphony", "Movement", "Sonata", "Op", "Apollo", "Vatican", "Rocky", "Trek", "Wars",
-    "Fantasy", "Slam", "WrestleMania", "Wrestlemania",
+    "Fantasy", "Slam", "WrestleMania", "Wrestlemania", "Appendix", "Annex", "Exhibit", "Plate", "Figure", "Fig",
+    "Table", "Lesson", "Unit", "Module",
 }
+# ...but after these a lone letter is a letter: "Appendix C", "Exhibit D", "Table C" (not "Appendix II").
+_LETTERED = {"Appendix", "Annex", "Exhibit", "Plate", "Figure", "Fig", "Table", "Lesson", "Unit", "Module"}
 # fmt: on
 # Before these words a numeral ranks the unit it names: "XXVI Corps" is "twenty-sixth Corps".
 _ROMAN_ORDINAL_BEFORE = re.compile(
@@ -293,8 +299,12 @@ def _spoken(
         _capital_abbreviations(t)  # "DR. SMITH", "NO. 5": the rules below know "Dr.", "No."
         _primes(t)  # before the quotes they look like are dropped
         _equations(t)  # before a spaced "-" is taken for a dash
+        model_variants(t)  # "Boeing 747-400", before a spaced "747 - 400" looks the same
         t.sub(r"(?<=\d) - (?=\d)", "-")  # "1992 - 93", "pp. 10 - 12": a range, not a pause
-        t.sub(r"(?:(?<=\d[aApP][mM])|(?<=\d [aApP][mM])|(?<=[aApP]\.[mM]\.)) - (?=\d)", "-")  # "9 am - 5 pm"
+        t.sub(
+            r"(?:(?<=\d[aApP][mM])|(?<=\d [aApP][mM])|(?<=[aApP]\.[mM]\.))(?: - | ?[–—] ?)(?=\d)", "-"
+        )  # "9 am - 5 pm"
+        t.sub(_WORLD_WAR, lambda m: "W W " + ("one" if m.group(1) in ("I", "1") else "two"))
         _weekdays(t)  # before a dash between them is taken for a pause, and the dates after them are said
         _spaced_decimals(t)
     _typography(t)
@@ -466,6 +476,9 @@ _NOT_NOUN = re.compile(
 )
 
 
+# "WWII", "WW2", "WW I": "W W two", before "WWII" is spelled "W W I I".
+_WORLD_WAR = re.compile(r"(?<![\w.-])WW ?(II|I|2|1)(?![\w'’-])")
+
 # An equation: an operand, "=", an operand ("2 + 2 = 4", "E = mc^2", "x = 5").
 _EQUATION = re.compile(r"(?:\d|\b[A-Za-z]\b|\)) ?= ?(?:\d|[A-Za-z]{1,3}\b|\(|-)")
 _OPERATOR = re.compile(r"(?<=[\w)]) ?([-−+×*÷/]) ?(?=[\w(])")
@@ -484,6 +497,8 @@ def _equations(t: MappedText) -> None:
     """In a sentence with an equation, say its operators: "5 - 3 = 2" is "5 minus 3 equals 2"."""
     if not _EQUATION.search(t.text):
         return
+    t.sub(r"(?<![\w.])([a-z])([a-z])(?=\^)", r"\1 \2")  # "mc^2" is m c squared
+    t.sub(r"(?<=\d) [x×] (?=\d)", " times ")  # "3 x 4 = 12": a product, not a size
     t.sub(r"(?<=\w)\^2\b", " squared")
     t.sub(r"(?<=\w)\^3\b", " cubed")
     t.sub(r"(?<=\w)\^(?=\d)", " to the power of ")
@@ -727,10 +742,14 @@ _SUFFIX_WITHOUT_STOP = re.compile(
 _CAPITAL_NEXT = re.compile(r" ?[A-Z&]")
 
 
+# A numbered street, its ordinal said by now: "1st Ave" is "first Avenue", "42nd St" "forty-second Street".
+_STREET_ORDINAL = re.compile(r"(?:first|second|third|th)$")
+
+
 def _suffix_without_stop(m: re.Match) -> str:
     """Say the suffix after a capitalised word; "St" or "Co" before a capital begins a name ("St Albans", "Co Cork")."""
     before = m.string[max(0, m.start() - 30) : m.start() + 1].split()
-    if not before or not before[-1][:1].isupper():
+    if not before or not (before[-1][:1].isupper() or _STREET_ORDINAL.search(before[-1])):
         return m.group(0)
     if m.group("word") in ("St", "Co") and _CAPITAL_NEXT.match(m.string, m.end()):
         return m.group(0)
@@ -786,6 +805,8 @@ def _pronounceable(word: str) -> bool:
         consonant_run = 0 if c in "aeiouy" else consonant_run + 1
         if consonant_run > 2:
             return False
+    if lower.endswith("u") and len(word) <= 5:
+        return False  # few English words end in "u"; initials do ("ACLU", "NYU")
     double_vowel = re.search(r"([aeiou])\1", lower) or re.search(r"[aeiou]{3}", lower)
     return not double_vowel and not (
         lower[-1] not in "aeiouy"
@@ -822,6 +843,10 @@ CAPITAL_WORDS = frozenset(word_list("listen.text", "capital_words.txt"))
 _CAPITAL_NEIGHBOUR = re.compile(r"[A-Z]{2,}")
 
 
+# Two-letter words written in capitals for stress, seldom initials between words in lower case.
+_EMPHASIS = {"SO", "NO", "DO", "IS", "BE", "HE", "WE", "MY"}
+
+
 def _capital_word(word: str, m: re.Match) -> bool:
     """Is a word in capitals an English word here: three letters or more, or two beside another such word."""
     if word.lower() not in CAPITAL_WORDS:
@@ -831,6 +856,8 @@ def _capital_word(word: str, m: re.Match) -> bool:
     before = m.string[max(0, m.start() - 20) : m.start()].split()
     after = m.string[m.end() : m.end() + 20].split()
     neighbours = [w.strip(".,:;!?\"'()") for w in before[-1:] + after[:1]]
+    if word in _EMPHASIS and len(neighbours) == 2 and all(w.isalpha() and w.islower() for w in neighbours):
+        return True  # stressed between words in lower case: "I am SO tired", "there is NO way"
     return any(_CAPITAL_NEIGHBOUR.fullmatch(w) and w.lower() in CAPITAL_WORDS for w in neighbours)
 
 
@@ -930,7 +957,11 @@ def _english_roman(m: re.Match) -> str:
         return numeral
     before = _roman_word_before(m)
     cue = before.capitalize() if before.isupper() else before[:1].upper() + before[1:]
-    if cue in _ROMAN_CARDINAL_AFTER and (numeral != "I" or before[:1].isupper()):
+    if (
+        cue in _ROMAN_CARDINAL_AFTER
+        and (numeral != "I" or before[:1].isupper())
+        and not (cue in _LETTERED and len(numeral) == 1)
+    ):
         return cardinal(value)  # "Chapter IV", "vol XXIII", "World War I" (but "the day I met")
     if m.string[m.start() - 1] == "-" and len(before) > 1 and before.isupper():
         return cardinal(value)  # an edition: "DSM-IV", "DSM-V"

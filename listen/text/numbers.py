@@ -300,6 +300,7 @@ UNITS = {
     "hp": ("horsepower", "horsepower"), "MHz": ("megahertz", "megahertz"), "kHz": ("kilohertz", "kilohertz"),
     "kbps": ("kilobit per second", "kilobits per second"), "Mbps": ("megabit per second", "megabits per second"),
     "Gbps": ("gigabit per second", "gigabits per second"), "KB": ("kilobyte", "kilobytes"),
+    "bps": ("basis point", "basis points"), "bp": ("basis point", "basis points"),
     "PB": ("petabyte", "petabytes"), "Mb": ("megabit", "megabits"), "Gb": ("gigabit", "gigabits"),
     "sq. ft": ("square foot", "square feet"), "sq. m": ("square metre", "square metres"),
     "sq. km": ("square kilometre", "square kilometres"), "sq mi": ("square mile", "square miles"),
@@ -775,7 +776,7 @@ def _letter_code(m: re.Match, language: str) -> str:
 
 # Makers' names and model lines before a model number said in pairs ("Boeing 747", "Cessna 172", "RTX 4090"),
 # graphics cards and processors ("RTX 4090"); after other capitals a number keeps its usual reading ("ISO 9001").
-_MODEL_CUES = (
+MODEL_CUES = (
     r"[Ff]light|[Rr]oute|[Mm]odel|Boeing|Cessna|Tupolev|Antonov|Ilyushin|Embraer|Bombardier|Learjet|Beechcraft"
     r"|Porsche|Peugeot|Ferrari|Xbox|Radeon|GeForce|Ryzen|Pentium|Celeron|Snapdragon|Exynos|Galaxy|Pixel|Nokia"
     r"|Canon|Nikon|Leica|RTX|GTX|RX|GT|MX|Quadro|Titan|Radeon|Core|Xeon|Athlon|Opteron"
@@ -829,6 +830,17 @@ def _identifier(code: str) -> str:
     return ", ".join(said)
 
 
+def _number_sign(m: re.Match) -> str:
+    """The gap between a reference's kind and its number, its number sign said: "ticket #" is "ticket number"."""
+    return re.sub(r"# ?", "number ", m.group("gap"))
+
+
+def _sign_number(m: re.Match, language: str) -> str:
+    """ "#1" is number one; "#48213", five figures or more after the sign, is an order's or a ticket's code."""
+    n = m.group(1)
+    return _code_digits(n, language) if m.group(0)[0] == "#" and len(n) >= 5 else cardinal(n, language)
+
+
 def _letter_or_digit(c: str) -> str:
     # A letter A inside a code is the letter, never the article ("eigh", as normalize.spell says it).
     return _code_digits(c) if c.isdigit() else "eigh" if c == "A" else c
@@ -870,12 +882,31 @@ def _mixed_code(m: re.Match, language: str) -> str:
         if run.isdigit():
             said.append(
                 cardinal(int(run))
-                if len(run) <= 2 or (len(run) == 3 and run[0] != "0")
+                if len(code) <= 10 and (len(run) <= 2 or (len(run) == 3 and run[0] != "0"))
                 else _code_digits(run)
             )
+        elif _word_in_code(run):
+            said.append(_SAID_WORDS.get(run, run.capitalize()))  # a word: "SAVE20", "WELCOME10", "COVID19"
         else:
             said.append(" ".join("eigh" if c == "A" else c for c in run))
     return " ".join(said)
+
+
+_SAID_WORDS = {"COVID": "Kohvid"}
+_DIGRAPHS = re.compile(r"CH|SH|TH|PH|NG|CK|GH")
+_CONSONANTS_3 = re.compile(r"[B-DF-HJ-NP-TV-XZ]{3}")
+
+
+def _word_in_code(run: str) -> bool:
+    """Do four capitals or more inside a code spell a word ("SAVE20", "SPRING15", "COVID19"), not letters
+    ("ABCD12")? Two-letter sounds count as one letter, and three consonants together only open it ("SPR")."""
+    if len(run) < 4 or not re.search(r"[AEIOUY]", run):
+        return False
+    sounds = _DIGRAPHS.sub("H", run)
+    cluster = _CONSONANTS_3.search(sounds)
+    return cluster is None or (
+        cluster.start() == 0 and sounds[0] == "S" and not _CONSONANTS_3.search(sounds, 1)
+    )
 
 
 def _shillings(m: re.Match, language: str) -> str:
@@ -942,6 +973,51 @@ _CODE_CUES = (
     r"(?i:ending in|ends in|ending|code|codes|zip|zipcode|postcode|postal code|pin|passcode|password"
     r"|account(?: number| no\.)?|card number|serial(?: number)?|tracking number|order(?: number| no\.)"
     r"|reference number|confirmation number|id number)|ID"
+)
+
+
+def _dimension(m: re.Match, language: str) -> str:
+    """ "12 ft x 14 ft" is "12 ft by 14 ft"; "in" there is inches, which the measures pass leaves as a word."""
+    unit = m.group("u")
+    if unit == "in":
+        unit = "inch" if m.group("a") == "1" else "inches"
+    return f"{m.group('a')} {unit} by "
+
+
+# A model and its variant, written with a hyphen: "Boeing 747-400" "seven forty-seven four hundred", "A321-200",
+# "737-8s". Run on the text as written (listen/text/normalize.py), before a spaced or an en dash between
+# numbers, which tokenised text writes there and its readers take for a range, becomes a hyphen.
+_MODEL_VARIANTS: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
+    (
+        re.compile(
+            rf"\b(?P<cue>{MODEL_CUES}) (?P<n>\d{{3,4}})-(?P<v>\d{{1,4}})(?P<s>s?)\b(?![.,-]\d|\s?[%°])"
+        ),
+        lambda m, lang: f"{_model(m, lang)} {paired(m.group('v'))}{m.group('s')}",
+    ),
+    (
+        re.compile(
+            r"(?<![\w-])(?P<letters>[A-Z]{1,3})(?P<num>\d{2,4})-(?P<v>\d{1,4})(?P<s>s?)(?![\w-]|[.,]\d)"
+        ),
+        lambda m, lang: f"{_letter_code(m, lang)} {paired(m.group('v'))}{m.group('s')}",
+    ),
+]
+
+
+def model_variants(t: MappedText) -> None:
+    """Say English model numbers with their variants as written: "Boeing 747-400", "A321-200"."""
+    for pattern, say in _MODEL_VARIANTS:
+
+        def say_in_english(m: re.Match, say: Callable[[re.Match, str], str] = say) -> str:
+            return say(m, "en")
+
+        t.sub(pattern, say_in_english)
+
+
+# Words naming a file, a case or an order, before its number after a number sign or "no." ("ticket #10234",
+# "case no. 4471") or as two groups with a dash ("claim 22-1187"): a reference read digit by digit.
+_FILE_CUES = (
+    r"(?i:ticket|case|claim|invoice|booking|receipt|policy|file|docket|order|request|application|permit"
+    r"|complaint|incident|reference|ref\.?|account|patient|customer|member|membership|parcel|shipment|lot|batch)"
 )
 # fmt: off
 _PER = {"s": "second", "sec": "second", "h": "hour", "hr": "hour", "hour": "hour", "d": "day", "day": "day",
@@ -1074,8 +1150,17 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      _only_en(lambda m, lang: _identifier(m.group(0)))),
     # codes read digit by digit or in pairs: card ending in 4242, flight 1549, Boeing 737, G7, F-16, A320
     (re.compile(rf"\b(?P<cue>{_CODE_CUES})(?P<gap>:? (?:is |was |of |number |no\. |# ?)?)(?P<n>\d{{3,12}})\b(?![.,]\d)"),
-     _only_en(lambda m, lang: f"{m.group('cue')}{m.group('gap')}{_code_digits(m.group('n'))}")),
-    (re.compile(rf"\b(?P<cue>{_MODEL_CUES}) (?P<n>\d{{3,4}})\b(?![.,]\d|\s?[%°-])"), _only_en(_model)),
+     _only_en(lambda m, lang: f"{m.group('cue')}{_number_sign(m)}{_code_digits(m.group('n'))}")),
+    # a reference after its kind and a number sign: "ticket #10234", "case no. 4471", "claim 22-1187"
+    (re.compile(rf"\b(?P<cue>{_FILE_CUES})(?P<gap> (?:number |no\. ?|# ?))(?P<n>\d{{3,12}})\b(?![.,]\d|-\d)"),
+     _only_en(lambda m, lang: f"{m.group('cue')}{_number_sign(m)}{_code_digits(m.group('n'))}")),
+    (re.compile(rf"\b(?P<cue>{_FILE_CUES})(?P<gap> (?:number |no\. ?|# ?)?)(?P<n>\d{{2,6}}-\d{{3,8}})\b(?![.,-]\d)"),
+     _only_en(lambda m, lang: f"{m.group('cue')}{_number_sign(m)}{_identifier(m.group('n'))}")),
+    # an airline's code and a flight number: "flight BA 2490" "B eigh twenty-four ninety"
+    (re.compile(r"\b(?P<cue>[Ff]light) (?P<letters>[A-Z]{2}|[A-Z]\d|\d[A-Z]) ?(?P<num>\d{1,4})\b(?![.,]\d|-)"),
+     _only_en(lambda m, lang: f"{m.group('cue')} {' '.join(_letter_or_digit(c) for c in m.group('letters'))} "
+                              f"{paired(m.group('num'))}")),
+    (re.compile(rf"\b(?P<cue>{MODEL_CUES}) (?P<n>\d{{3,4}})\b(?![.,]\d|\s?[%°-])"), _only_en(_model)),
     (re.compile(r"(?<![\w-])(?P<letters>[A-Z]{1,3})-?(?P<num>\d{1,6})(?![\w-]|[.,]\d)"), _only_en(_letter_code)),
     # rates, before money is said (no digit is left after it): 2,000 calories/day, $15/hr, €900/month
     (re.compile(rf"(?<=[\w%²³])/(?P<per>{_PER_RE})(?![\w/])", re.IGNORECASE),
@@ -1117,9 +1202,15 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
      lambda m, lang: f"{WORDS[lang]['pages']} {cardinal(m.group(1), lang)} {WORDS[lang]['to']} {cardinal(m.group(2), lang)}"),
     (re.compile(r"\bp\. ?(\d{1,6})\b"), lambda m, lang: f"{WORDS[lang]['page']} {cardinal(m.group(1), lang)}"),
     (re.compile(r"(?:\b[Nn]o\.|#) ?(\d{1,9})\b"),
-     lambda m, lang: f"{WORDS[lang]['number']} {cardinal(m.group(1), lang)}"),
+     lambda m, lang: f"{WORDS[lang]['number']} {_sign_number(m, lang)}"),
     # ...and as British style writes it, without the stop: "No 10 Downing Street", "No 43 Squadron"
     (re.compile(r"(?<![\w.])No (\d{1,4})\b(?![.,:/-]?\d)"), _only_en(_number_without_stop)),
+    # dimensions with their units: "12 ft x 14 ft", "3 m × 4 m" (the units are said by the measures pass)
+    (re.compile(rf"(?<![\w.])(?P<a>{_NUM}) ?(?P<u>ft|in|yd|mm|cm|m|km|feet|foot|inches|metres|meters)\.? [x×] (?=\d)"),
+     _only_en(_dimension)),
+    # a screen's or a picture's size in pixels: "1920 x 1080" "nineteen twenty by ten eighty"
+    (re.compile(rf"(?<![\w.,])(\d{{4}}) ?[x×] ?(\d{{3,4}})(?![\w]|[.,]\d| ?(?:{_UNIT_RE})(?![\w/²³]))"),
+     _only_en(lambda m, lang: f"{paired(m.group(1))} by {paired(m.group(2))}")),
     # dimensions and multipliers: 3x4 m, 1.5x
     (re.compile(rf"(?<![\w.])(?P<a>{_NUM}) ?[x×] ?(?=\d)"), lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['by']} "),
     (re.compile(rf"(?<![\w.])(?P<a>{_NUM})[x×](?!\w)"), lambda m, lang: f"{_say(m.group('a'), lang)} {WORDS[lang]['times']}"),
@@ -1165,7 +1256,7 @@ _PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
     (re.compile(r"(?<![\w.,])(\d{0,2}[23])d\b(?= of\b| [A-Z]| (?:regiment|division|battalion|brigade|corps|army|day"
                 r"|year|century|edition|floor|street|avenue|place|class|session|time)s?\b)"), _only_en(_old_ordinal)),
     # codes of digits and capitals: 3D, 4K, 5G, 4WD, H1N1, 221B (units and ordinals are said by now)
-    (re.compile(r"(?<![\w.-])(?=[A-Z\d]{0,9}\d)(?=[A-Z\d]{0,9}[A-Z])[A-Z\d]{2,10}(?![\w-]|\.\w)"), _only_en(_mixed_code)),
+    (re.compile(r"(?<![\w.-])(?=[A-Z\d]{0,23}\d)(?=[A-Z\d]{0,23}[A-Z])[A-Z\d]{2,24}(?![\w-]|\.\w)"), _only_en(_mixed_code)),
     # negatives, decimals and cardinals
     (re.compile(rf"(?<![\w.,])[-−](?={_NUM})"), lambda m, lang: WORDS[lang]["minus"] + " "),
     (re.compile(r"(?<![\w.,])(\d{1,6})\.?[ºª]"), lambda m, lang: ordinal(int(m.group(1)), lang)),  # 1.º, 2ª

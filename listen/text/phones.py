@@ -77,6 +77,11 @@ def _national(m: re.Match, language: str) -> str:
     return _groups(m, language) if 9 <= sum(c.isdigit() for c in m.group(0)) <= 11 else m.group(0)
 
 
+def _international(m: re.Match, language: str) -> str:
+    """+CC and groups, if they hold the seven digits or more of a number: "+3.2%" is a rise, not a call."""
+    return _groups(m, language) if sum(c.isdigit() for c in m.group(0)) >= 7 else m.group(0)
+
+
 def _area(one_area: str, language: str) -> str:
     """The head of a toll-free number: "1800" is "one eight hundred", "1888" "one eight eight eight"."""
     area = one_area[1:]
@@ -125,18 +130,22 @@ def _emergency(m: re.Match, language: str) -> str:
 
 # fmt: off
 PHONE_PASSES: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
+    # an extension after a number's last group, first, while the group is still digits: "ext. 4", "x12"
+    # ("x" only after a group of a phone number: "1920 x 1080" is a size)
+    (re.compile(r"(?<=\d{4}),? (?:ext\.?|extension) ?(\d{1,5})\b"), _extension),
+    (re.compile(r"(?<=\d[-. ]\d{4}),? x ?(\d{1,5})\b"), _extension),
+    # a trunk zero in brackets after a country code is not dialled: +44 (0)20 7946 0958, +49 (0)30 123456
+    (re.compile(r"(\+\d{1,3}) ?\(0\) ?(?=\d)"), lambda m, lang: m.group(1) + " "),
     # toll-free: 1-800-555-0199, 1 (888) 555 0123, 800-555-0100
     (re.compile(r"(?<![\w+-])(?P<one>\+?1[\s.-]?)?\(?(?P<area>8(?:00|88|77|66|55|44|33))\)?"
                 r"(?P<rest>[\s.-]\d{3}[\s.-]\d{4})\b"), _toll_free),
     # a toll-free number spelled in letters: 1-800-FLOWERS
     (re.compile(r"(?<![\w+-])1-(?P<area>8(?:00|88|77|66|55|44|33))-(?P<word>[A-Z][A-Z-]{2,20})\b"),
      lambda m, lang: f"{_area('1' + m.group('area'), lang)}, {m.group('word').capitalize()}"),
-    # an extension after a number's last group: "ext. 4", "x12", "extension 23"
-    (re.compile(r"(?<=\d{4}),? (?:ext\.?|extension|x) ?(\d{1,5})\b"), _extension),
     # +1 202 555 0143, (555) 123-4567, 555-123-4567
-    (re.compile(r"(?:\+\d{1,3}[\s-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b"), _groups),
+    (re.compile(r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b"), _groups),
     # +44 20 7946 0958, +33 1 42 68 53 00, +61 2 9876 5432
-    (re.compile(r"\+\d{1,3}(?:[ .-]\(?\d{1,8}\)?){1,6}(?![\w]|[.,]\d)"), _groups),
+    (re.compile(r"\+\d{1,3}(?:[ .-]\(?\d{1,8}\)?){1,6}(?![\w]|[.,]\d)"), _international),
     # national numbers with a trunk zero: 020 7946 0321, (020) 7946 0123, 0800 123 4567, 07700 900123
     (re.compile(r"(?<![\w.,+-])(?:\(0\d{1,4}\)|0\d{2,4})(?:[ -]\d{3,8}){1,2}(?![\w-]|[.,]\d)"), _national),
     # French and other numbers in pairs: 01 42 68 53 00
