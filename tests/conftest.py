@@ -80,8 +80,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     start_engine_server()
 
 
+# Files whose long waits should start first under pytest-xdist (--dist loadfile hands files out
+# in collection order): started last, the minute of a Redis outage alone would end the run.
+LONG_FILES_FIRST = ("test_redis_outage.py", "test_wordpress.py", "test_voice_catalogue.py", "test_embed.py")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark tests by what they start: a headless browser, a real redis-server."""
+    """Mark tests by what they start (a headless browser, a real redis-server); long files first."""
+    # In that order, then the rest in theirs (a stable sort).
+    items.sort(key=lambda item: (*LONG_FILES_FIRST, item.path.name).index(item.path.name))
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if "browser" in names:
