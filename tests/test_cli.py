@@ -6,6 +6,8 @@ import hashlib
 import json
 import os
 import re
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -420,3 +422,19 @@ def test_feed_never_replaces_an_episode_nor_writes_through_a_planted_symlink(tmp
     assert made.returncode == 0, made.stderr
     assert victim.read_text() == "precious"
     assert (folder / "feed.xml").read_bytes().startswith(b"<?xml")
+
+
+def test_a_command_run_in_a_deleted_folder_says_so_and_stops(tmp_path):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    (tmp_path / "article.txt").write_text(SHORT_ARTICLE)
+    script = 'cd "$1" && rmdir "$1" && exec "$2" -m listen speak "$3" -o "$4"'
+    result = subprocess.run(
+        ["sh", "-c", script, "sh", str(gone), sys.executable, str(tmp_path / "article.txt"), str(tmp_path / "a.mp3")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == (
+        "listen: error: the current folder no longer exists; cd to a folder that does and run the command again.\n"
+    )
+    assert not (tmp_path / "a.mp3").exists()

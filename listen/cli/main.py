@@ -64,6 +64,7 @@ def run(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_working_folder()
         settings = settings_from(args)
         check_jingles(settings.render)  # a file ffmpeg cannot read stops here, not at the first render
         return command(args.command)(args, settings)
@@ -90,6 +91,20 @@ def run(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return ExitStatus.INTERNAL_ERROR
+
+
+def _check_working_folder() -> None:
+    """A deleted working folder stops a command here, said plainly (engine workers cannot start in it)."""
+    import os
+
+    from listen.errors import SettingsError
+
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        raise SettingsError(
+            "the current folder no longer exists; cd to a folder that does and run the command again."
+        ) from None
 
 
 if __name__ == "__main__":

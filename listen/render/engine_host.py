@@ -241,7 +241,11 @@ class HostedProcess:
         args = tuple(
             _PIPE if isinstance(a, Connection) else _FD if isinstance(a, Descriptor) else a for a in self.args
         )
-        message = pickle.dumps((os.getcwd(), self.target, args))
+        try:
+            cwd = os.getcwd()
+        except OSError as exc:  # the working folder was deleted: there is none to hand over
+            raise HostUnavailable(f"no working folder to hand over ({exc})") from None
+        message = pickle.dumps((cwd, self.target, args))
         status = socket.socket(socket.AF_UNIX)
         try:
             status.settimeout(FORK_WAIT_S)
