@@ -301,10 +301,17 @@ def redis_url(redis_server) -> str:
     return redis_server.url
 
 
-def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the real `listen` command in a child process."""
+def run_cli(
+    *args: str, stdin: bytes | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run the real `listen` command in a child process (in this environment, or `env`)."""
     return subprocess.run(
-        [sys.executable, "-m", "listen", *args], input=stdin, capture_output=True, cwd=cwd, timeout=300
+        [sys.executable, "-m", "listen", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
     )
 
 
@@ -356,8 +363,8 @@ def browser():
     """One headless Chromium for a module's page tests."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with chromium() as launched:
-        yield launched
+    with chromium() as started:
+        yield started
 
 
 @pytest.fixture(scope="module")

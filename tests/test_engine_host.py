@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_cli
 
 from listen.render import engine_host
 from listen.render.engine_host import EngineHost, host_key
@@ -196,13 +196,6 @@ def test_listen_speak_twice_reuses_one_host_and_writes_the_same_audio_as_without
     assert speak("own.mp3", "cache-own", LISTEN_ENGINE_LINGER_S="0") == hosted
 
 
-def _listen(env: dict[str, str], *args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "listen", *args], input=stdin, env=env, cwd=cwd,
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-
-
 def _hosted_env(tmp_path: Path) -> dict[str, str]:
     """A command that leaves a host, says when it runs in one (LISTEN_DEBUG), and finds listen from anywhere."""
     return dict(
@@ -220,27 +213,27 @@ def test_with_a_host_running_a_command_runs_in_it_with_its_own_folder_streams_an
 ):
     env = _hosted_env(tmp_path)
     article = "A Headline\n\nThe first sentence is here. The second follows.\n"
-    first = _listen(env, "speak", "-", "-o", "first.mp3", cwd=tmp_path, stdin=article)
+    first = run_cli("speak", "-", "-o", "first.mp3", stdin=article.encode(), cwd=tmp_path, env=env)
     assert first.returncode == 0, first.stderr
-    assert "run by the engine host" not in first.stderr  # none was running: it left one
+    assert b"run by the engine host" not in first.stderr  # none was running: it left one
     assert len(_host_pids(runtime)) == 1
 
     # Standard input in, files out in the command's own folder, its messages on its stderr.
-    piped = _listen(env, "speak", "-", "-o", "piped.mp3", cwd=tmp_path, stdin=article)
+    piped = run_cli("speak", "-", "-o", "piped.mp3", stdin=article.encode(), cwd=tmp_path, env=env)
     assert piped.returncode == 0, piped.stderr
-    assert "listen: run by the engine host, as process" in piped.stderr
-    assert "Wrote piped.mp3 (" in piped.stderr
+    assert b"listen: run by the engine host, as process" in piped.stderr
+    assert b"Wrote piped.mp3 (" in piped.stderr
     assert (tmp_path / "piped.mp3").read_bytes() == (tmp_path / "first.mp3").read_bytes()
     assert (tmp_path / "piped.json").exists()
     # What goes wrong is said, with the status it has without a host.
-    missing = _listen(env, "speak", "missing.txt", "-o", "x.mp3", cwd=tmp_path)
-    assert "run by the engine host" in missing.stderr
+    missing = run_cli("speak", "missing.txt", "-o", "x.mp3", cwd=tmp_path, env=env)
+    assert b"run by the engine host" in missing.stderr
     assert missing.returncode == 2
-    assert "listen: error: missing.txt does not exist" in missing.stderr
-    usage = _listen(env, "speak", cwd=tmp_path)
-    assert "run by the engine host" in usage.stderr
+    assert b"listen: error: missing.txt does not exist" in missing.stderr
+    usage = run_cli("speak", cwd=tmp_path, env=env)
+    assert b"run by the engine host" in usage.stderr
     assert usage.returncode == 2
-    assert "the following arguments are required" in usage.stderr
+    assert b"the following arguments are required" in usage.stderr
     assert len(_host_pids(runtime)) == 1
 
 
@@ -260,7 +253,7 @@ def _start_hosted_reader(env: dict[str, str], cwd: Path) -> tuple[subprocess.Pop
 def test_a_hosted_command_stops_on_ctrl_c_and_dies_with_the_command_that_asked_for_it(runtime, tmp_path):
     env = _hosted_env(tmp_path)
     (tmp_path / "article.txt").write_text("A Headline\n\nOne sentence is here.\n")
-    assert _listen(env, "speak", "article.txt", "-o", "first.mp3", cwd=tmp_path).returncode == 0
+    assert run_cli("speak", "article.txt", "-o", "first.mp3", cwd=tmp_path, env=env).returncode == 0
 
     # ^C as soon as the command is known to run (it may not have begun): it stops, as ^C does.
     command, hosted = _start_hosted_reader(env, tmp_path)
@@ -280,13 +273,16 @@ def test_a_hosted_command_stops_on_ctrl_c_and_dies_with_the_command_that_asked_f
 def test_a_command_whose_host_died_runs_in_its_own_process_and_leaves_a_new_host(runtime, tmp_path):
     env = _hosted_env(tmp_path)
     article = "A Headline\n\nOne sentence is here.\n"
-    assert _listen(env, "speak", "-", "-o", "first.mp3", cwd=tmp_path, stdin=article).returncode == 0
+    assert (
+        run_cli("speak", "-", "-o", "first.mp3", stdin=article.encode(), cwd=tmp_path, env=env).returncode
+        == 0
+    )
     [dead] = _host_pids(runtime)
     _stop(dead)  # killed: its socket file stays behind
     assert _wait_until(lambda: not _alive(dead))
     assert list(runtime.glob("*.sock"))
-    again = _listen(env, "speak", "-", "-o", "again.mp3", cwd=tmp_path, stdin=article)
+    again = run_cli("speak", "-", "-o", "again.mp3", stdin=article.encode(), cwd=tmp_path, env=env)
     assert again.returncode == 0, again.stderr
-    assert "run by the engine host" not in again.stderr
+    assert b"run by the engine host" not in again.stderr
     assert (tmp_path / "again.mp3").read_bytes() == (tmp_path / "first.mp3").read_bytes()
     assert _wait_until(lambda: [p for p in _host_pids(runtime) if p != dead and _alive(p)])

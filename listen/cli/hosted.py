@@ -25,10 +25,16 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from listen.render.engine_host import HOST_PRELOAD, Descriptor, HostedProcess, HostUnavailable, running_host
+from listen.render.engine_host import (
+    CHILD_SIGNALS,
+    HOST_PRELOAD,
+    Descriptor,
+    HostedProcess,
+    HostUnavailable,
+    running_host,
+)
 
 HOSTED_COMMANDS = ("speak", "batch")
-FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 def run_hosted(argv: list[str], run: Callable[[list[str]], int]) -> int | None:
@@ -75,7 +81,7 @@ def _wait(process: HostedProcess) -> int:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signum)
 
-    for signum in FORWARDED_SIGNALS:
+    for signum in CHILD_SIGNALS:
         signal.signal(signum, forward)
     if os.environ.get("LISTEN_DEBUG"):
         print(f"listen: run by the engine host, as process {pid}", file=sys.stderr, flush=True)

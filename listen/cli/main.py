@@ -9,6 +9,7 @@ and what they show as they go in progress.py.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -95,8 +96,6 @@ def run(argv: list[str] | None = None) -> int:
 
 def _check_working_folder() -> None:
     """A deleted working folder stops a command here, said plainly (engine workers cannot start in it)."""
-    import os
-
     from listen.errors import SettingsError
 
     try:

@@ -44,8 +44,9 @@ from pathlib import Path
 from typing import Any
 
 NUMBER = struct.Struct("q")  # a pid or an exit code
-# What a command sends the processes it asked for (hosted.py passes ^C on).
-CHILD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+# What a command passes on to the processes it asked for (hosted.py): the host's children start
+# with these at their defaults, and none sent before then is lost (Host._fork).
+CHILD_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 # A command waits this long for its worker's pid: the host may still be loading the voice.
 FORK_WAIT_S = 60.0
 # The variables a worker's engines and libraries read (settings, folders, threads, locale): a
@@ -166,13 +167,16 @@ def _answers(address: Path) -> bool:
     return True
 
 
+def _host_address(preload: tuple[str, ...]) -> Path | None:
+    """Where the socket of a host for these modules is (or would be); None where there can be none."""
+    folder = host_folder()
+    return folder / f"{host_key(preload)}.sock" if folder is not None and supported() else None
+
+
 def running_host(preload: tuple[str, ...]) -> Path | None:
     """The socket of a host for these modules, if one is there (none is started; it may not answer)."""
-    folder = host_folder()
-    if folder is None or not supported():
-        return None
-    address = folder / f"{host_key(preload)}.sock"
-    return address if address.is_socket() else None
+    address = _host_address(preload)
+    return address if address is not None and address.is_socket() else None
 
 
 def ensure_host(preload: tuple[str, ...], linger_s: float) -> Path:
@@ -181,12 +185,10 @@ def ensure_host(preload: tuple[str, ...], linger_s: float) -> Path:
     A host started now answers at once; it forks its first worker once it has imported the
     modules (the first fork waits for that, as with any fork server).
     """
-    folder = host_folder()
-    if folder is None or not supported():
+    address = _host_address(preload)
+    if address is None:
         raise HostUnavailable("no private folder for the engine host")
-    key = host_key(preload)
-    address = folder / f"{key}.sock"
-    with _locked(folder / f"{key}.lock"):
+    with _locked(address.with_suffix(".lock")):
         if _answers(address):
             return address
         address.unlink(missing_ok=True)  # a host that died without clearing up

@@ -192,19 +192,19 @@ PHRASES = {
 }
 # fmt: on
 
+# Headings whose numerals are counted ("Appendix II", "Table IV"), but after which a lone letter is a
+# letter: "Appendix C", "Exhibit D", "Table C".
+_LETTERED = {"Appendix", "Annex", "Exhibit", "Plate", "Figure", "Fig", "Table", "Lesson", "Unit", "Module"}
 # Roman numerals after these words are counted ("World War two", "Chapter four", "vol. twenty-three");
 # after a ruler's name, ranked ("Henry the eighth"). Compared capitalised: "CHAPTER IV", "vol XIII".
 # fmt: off
-_ROMAN_CARDINAL_AFTER = {
+_ROMAN_CARDINAL_AFTER = _LETTERED | {
     "War", "Bowl", "Bowls", "Chapter", "Chap", "Ch", "Part", "Pt", "Volume", "Vol", "Book", "Bk", "Act", "Scene",
     "Canto", "Psalm", "Tomo", "Tome", "Phase", "Episode", "Ep", "Article", "Art", "Title", "Section", "Sec",
     "Schedule", "Class", "Type", "Stage", "Level", "Tier", "Round", "Grade", "Category", "Division", "League",
     "Series", "Mark", "Symphony", "Movement", "Sonata", "Op", "Apollo", "Vatican", "Rocky", "Trek", "Wars",
-    "Fantasy", "Slam", "WrestleMania", "Wrestlemania", "Appendix", "Annex", "Exhibit", "Plate", "Figure", "Fig",
-    "Table", "Lesson", "Unit", "Module",
+    "Fantasy", "Slam", "WrestleMania", "Wrestlemania",
 }
-# ...but after these a lone letter is a letter: "Appendix C", "Exhibit D", "Table C" (not "Appendix II").
-_LETTERED = {"Appendix", "Annex", "Exhibit", "Plate", "Figure", "Fig", "Table", "Lesson", "Unit", "Module"}
 # fmt: on
 # Before these words a numeral ranks the unit it names: "XXVI Corps" is "twenty-sixth Corps".
 _ROMAN_ORDINAL_BEFORE = re.compile(

@@ -987,18 +987,19 @@ def _dimension(m: re.Match, language: str) -> str:
 # A model and its variant, written with a hyphen: "Boeing 747-400" "seven forty-seven four hundred", "A321-200",
 # "737-8s". Run on the text as written (listen/text/normalize.py), before a spaced or an en dash between
 # numbers, which tokenised text writes there and its readers take for a range, becomes a hyphen.
-_MODEL_VARIANTS: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
+# English only: each says its match as English does.
+_MODEL_VARIANTS: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
     (
         re.compile(
             rf"\b(?P<cue>{MODEL_CUES}) (?P<n>\d{{3,4}})-(?P<v>\d{{1,4}})(?P<s>s?)\b(?![.,-]\d|\s?[%°])"
         ),
-        lambda m, lang: f"{_model(m, lang)} {paired(m.group('v'))}{m.group('s')}",
+        lambda m: f"{_model(m, 'en')} {paired(m.group('v'))}{m.group('s')}",
     ),
     (
         re.compile(
             r"(?<![\w-])(?P<letters>[A-Z]{1,3})(?P<num>\d{2,4})-(?P<v>\d{1,4})(?P<s>s?)(?![\w-]|[.,]\d)"
         ),
-        lambda m, lang: f"{_letter_code(m, lang)} {paired(m.group('v'))}{m.group('s')}",
+        lambda m: f"{_letter_code(m, 'en')} {paired(m.group('v'))}{m.group('s')}",
     ),
 ]
 
@@ -1006,11 +1007,7 @@ _MODEL_VARIANTS: list[tuple[re.Pattern, Callable[[re.Match, str], str]]] = [
 def model_variants(t: MappedText) -> None:
     """Say English model numbers with their variants as written: "Boeing 747-400", "A321-200"."""
     for pattern, say in _MODEL_VARIANTS:
-
-        def say_in_english(m: re.Match, say: Callable[[re.Match, str], str] = say) -> str:
-            return say(m, "en")
-
-        t.sub(pattern, say_in_english)
+        t.sub(pattern, say)
 
 
 # Words naming a file, a case or an order, before its number after a number sign or "no." ("ticket #10234",

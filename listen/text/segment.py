@@ -167,6 +167,8 @@ DOTS = ".…"
 # An ellipsis run straight into a capitalised word: "Wait...What". Matched only from the start of
 # a run of dots and without backtracking into it, so a long run costs its length once.
 ELLIPSIS = re.compile(r"(?<![.…])(?:\.{3,}+|…++)")
+# Marks that end a sentence or a clause at a line's end: a line without any is a heading or a list item.
+SENTENCE_OR_CLAUSE_ENDS = TERMINALS + CJK_TERMINALS + CLOSERS + ":;,"
 CJK_END = re.compile("[" + CJK_TERMINALS + "!?]+[" + re.escape(CLOSERS) + "]*")
 LIST_MARKER = re.compile(r"^\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})(?:[.)]|\.\))$")
 # An inline list marker: "(b)", "b)", "2)", "2.", "2.)", "iv." (the group tells the style).
@@ -365,11 +367,9 @@ class _Splitter:
             elif first in BULLETS or first in LEAD_BULLETS:
                 if lines_opened[first] > 1 or end in TERMINALS + ":":
                     starts.add(i)
-            elif end not in TERMINALS + CJK_TERMINALS + CLOSERS + ":;,-" and self._opens_a_line(i):
+            elif end not in SENTENCE_OR_CLAUSE_ENDS + "-" and self._opens_a_line(i):
                 starts.add(i)
-        if not any(
-            end in TERMINALS + CJK_TERMINALS + CLOSERS + ":;," for end in [*ends, text[words[-1][1] - 1]]
-        ):
+        if not any(end in SENTENCE_OR_CLAUSE_ENDS for end in [*ends, text[words[-1][1] - 1]]):
             starts.update(breaks)
         return starts
 
